@@ -1,0 +1,120 @@
+// Package chain reads certificate bundles, orders certificates into the chain a
+// PostgreSQL server sends (leaf first, then each issuer), builds trusted-CA bundles,
+// and verifies certificates with the rules libpq and the server apply.
+package chain
+
+import (
+	"bytes"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+)
+
+// MaxBundleSize is the largest certificate file the readers accept. A trust bundle of
+// every public root is about 250 KB; 16 MiB leaves room for any real pile of
+// certificates while refusing to parse something that is plainly not one.
+const MaxBundleSize = 16 << 20
+
+// ErrNoCertificates is returned by ParseCertificates for input that holds no
+// certificate at all.
+var ErrNoCertificates = errors.New("no certificate found")
+
+// ParseError says why a bundle could not be read. Block is the 1-based index of the PEM
+// block (0 for DER input or for the input as a whole).
+type ParseError struct {
+	Block int
+	Type  string
+	Err   error
+}
+
+func (e *ParseError) Error() string {
+	switch {
+	case e.Block == 0:
+		return e.Err.Error()
+	case e.Type != "":
+		return fmt.Sprintf("PEM block %d (%s): %v", e.Block, e.Type, e.Err)
+	default:
+		return fmt.Sprintf("PEM block %d: %v", e.Block, e.Err)
+	}
+}
+
+func (e *ParseError) Unwrap() error { return e.Err }
+
+// ParseCertificates reads every certificate in data, in file order. data is either PEM
+// (any number of CERTIFICATE or TRUSTED CERTIFICATE blocks, with any text between and
+// before them, as `openssl x509 -text` writes) or a single DER certificate.
+//
+// PEM blocks of other types (keys, requests, CRLs) are skipped, so a file that holds a
+// key and its certificate still reads; a file with PEM blocks but no certificate gives
+// ErrNoCertificates. Duplicates are kept: ordering and deduplication are the callers'
+// business, because each reports them differently.
+func ParseCertificates(data []byte) ([]*x509.Certificate, error) {
+	if len(data) > MaxBundleSize {
+		return nil, &ParseError{Err: fmt.Errorf("input is %d bytes, more than the %d a certificate bundle may hold", len(data), MaxBundleSize)}
+	}
+	if !bytes.Contains(data, []byte("-----BEGIN")) {
+		if len(bytes.TrimSpace(data)) == 0 {
+			return nil, ErrNoCertificates
+		}
+		cert, err := x509.ParseCertificate(data)
+		if err != nil {
+			return nil, &ParseError{Err: fmt.Errorf("neither PEM nor a DER certificate: %w", err)}
+		}
+		return []*x509.Certificate{cert}, nil
+	}
+	var certs []*x509.Certificate
+	rest := data
+	for n := 1; ; n++ {
+		var block *pem.Block
+		block, rest = pem.Decode(rest)
+		if block == nil {
+			break
+		}
+		if block.Type != "CERTIFICATE" && block.Type != "TRUSTED CERTIFICATE" {
+			continue
+		}
+		der := block.Bytes
+		if block.Type == "TRUSTED CERTIFICATE" {
+			// OpenSSL appends its trust settings after the certificate; keep only the
+			// certificate, whose DER length says where it ends.
+			var err error
+			if der, err = firstDERElement(der); err != nil {
+				return nil, &ParseError{Block: n, Type: block.Type, Err: err}
+			}
+		}
+		cert, err := x509.ParseCertificate(der)
+		if err != nil {
+			return nil, &ParseError{Block: n, Type: block.Type, Err: err}
+		}
+		certs = append(certs, cert)
+	}
+	if len(certs) == 0 {
+		return nil, ErrNoCertificates
+	}
+	return certs, nil
+}
+
+// firstDERElement returns the first complete DER TLV in b.
+func firstDERElement(b []byte) ([]byte, error) {
+	if len(b) < 2 {
+		return nil, errors.New("truncated DER")
+	}
+	length := int(b[1])
+	header := 2
+	if length&0x80 != 0 {
+		n := length & 0x7f
+		if n == 0 || n > 4 || len(b) < 2+n {
+			return nil, errors.New("bad DER length")
+		}
+		length = 0
+		for _, c := range b[2 : 2+n] {
+			length = length<<8 | int(c)
+		}
+		header += n
+	}
+	if length < 0 || header+length > len(b) {
+		return nil, errors.New("truncated DER")
+	}
+	return b[:header+length], nil
+}
