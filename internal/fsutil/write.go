@@ -1,0 +1,232 @@
+// Package fsutil writes pgcert's output files so that nothing is ever lost or exposed:
+// each file is written to a temporary file in the same directory, created with its
+// final mode (a key is never readable by others, not even for a moment), synced,
+// renamed over the target and the directory synced, so that a crash or a full disk
+// never leaves half a file and never damages the file being replaced. An existing
+// file is only replaced when the caller says so.
+package fsutil
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"syscall"
+)
+
+// Modes pgcert gives the files it writes: private keys readable by their owner only
+// (what PostgreSQL and libpq demand), everything public readable by all.
+const (
+	KeyMode    os.FileMode = 0o600
+	PublicMode os.FileMode = 0o644
+)
+
+// tempPrefix starts the name of every temporary file, so that a leftover from a
+// crash is recognisable (and ignored by PostgreSQL, which only reads named files).
+const tempPrefix = ".pgcert-tmp-"
+
+// Options say how to write one file.
+type Options struct {
+	// Mode is the file's final permission bits, applied from creation on.
+	Mode os.FileMode
+	// Force allows replacing an existing file (or a symbolic link, which is replaced
+	// itself: its target is never written through).
+	Force bool
+	// UID and GID, when Chown is set, become the file's owner before it appears
+	// under its final name (used as root to give files to the database user).
+	Chown    bool
+	UID, GID int
+}
+
+// Written describes a file that was written.
+type Written struct {
+	Path string      `json:"path"`
+	Mode os.FileMode `json:"-"`
+	UID  int         `json:"uid"`
+	GID  int         `json:"gid"`
+	// Replaced is true when an earlier file of that name was replaced.
+	Replaced bool `json:"replaced"`
+	// ReplacedLink is the target of a symbolic link that stood at Path and was
+	// replaced by the new file (the target itself is untouched).
+	ReplacedLink string `json:"replaced_link,omitempty"`
+}
+
+// ExistsError is returned when the target exists and Force was not given.
+type ExistsError struct {
+	Path string
+	// LinkTarget is set when the existing entry is a symbolic link.
+	LinkTarget string
+}
+
+func (e *ExistsError) Error() string {
+	if e.LinkTarget != "" {
+		return fmt.Sprintf("%s already exists (a symbolic link to %s)", e.Path, e.LinkTarget)
+	}
+	return fmt.Sprintf("%s already exists", e.Path)
+}
+
+// WriteError is a failure to write Path; nothing was changed at Path.
+type WriteError struct {
+	Path string
+	Op   string
+	Err  error
+}
+
+func (e *WriteError) Error() string {
+	return fmt.Sprintf("%s %s: %v", e.Op, e.Path, e.Err)
+}
+
+func (e *WriteError) Unwrap() error { return e.Err }
+
+// IsNoSpace reports whether err comes from a full disk or an exhausted quota.
+func IsNoSpace(err error) bool {
+	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT)
+}
+
+// WriteFile writes data to path atomically with opts.
+func WriteFile(path string, data []byte, opts Options) (*Written, error) {
+	st, err := stage(path, data, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.commit(); err != nil {
+		st.discard()
+		return nil, err
+	}
+	syncDir(filepath.Dir(path))
+	return st.written, nil
+}
+
+// staged is a file written under a temporary name, waiting to be renamed.
+type staged struct {
+	path    string
+	tmp     string
+	written *Written
+}
+
+// checkTarget reports how the target stands: what is there and whether it may go.
+func checkTarget(path string, force bool) (w *Written, err error) {
+	w = &Written{Path: path}
+	fi, err := os.Lstat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return w, nil
+	case err != nil:
+		return nil, &WriteError{Path: path, Op: "checking", Err: err}
+	}
+	var link string
+	if fi.Mode()&fs.ModeSymlink != 0 {
+		link, _ = os.Readlink(path)
+	} else if fi.IsDir() {
+		return nil, &WriteError{Path: path, Op: "writing", Err: errors.New("is a directory")}
+	} else if !fi.Mode().IsRegular() {
+		return nil, &WriteError{Path: path, Op: "writing", Err: errors.New("is not a regular file")}
+	}
+	if !force {
+		return nil, &ExistsError{Path: path, LinkTarget: link}
+	}
+	w.Replaced = true
+	w.ReplacedLink = link
+	return w, nil
+}
+
+func stage(path string, data []byte, opts Options) (*staged, error) {
+	w, err := checkTarget(path, opts.Force)
+	if err != nil {
+		return nil, err
+	}
+	dir := filepath.Dir(path)
+	f, tmp, err := createTemp(dir, opts.Mode)
+	if err != nil {
+		return nil, &WriteError{Path: path, Op: "creating a file in", Err: err}
+	}
+	fail := func(op string, err error) (*staged, error) {
+		f.Close()
+		os.Remove(tmp)
+		return nil, &WriteError{Path: path, Op: op, Err: err}
+	}
+	// The mode given at creation was narrowed by the umask; set it exactly, before
+	// any byte is written. Narrowing only removes bits, so the file was never more
+	// open than asked.
+	if err := f.Chmod(opts.Mode); err != nil {
+		return fail("setting the mode of", err)
+	}
+	if opts.Chown {
+		if err := f.Chown(opts.UID, opts.GID); err != nil {
+			return fail("setting the owner of", err)
+		}
+	}
+	if testHookBeforeWrite != nil {
+		testHookBeforeWrite(f)
+	}
+	if _, err := f.Write(data); err != nil {
+		return fail("writing", err)
+	}
+	if err := f.Sync(); err != nil {
+		return fail("writing", err)
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		return fail("writing", err)
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(tmp)
+		return nil, &WriteError{Path: path, Op: "writing", Err: err}
+	}
+	w.Mode = fi.Mode().Perm()
+	if sys, ok := fi.Sys().(*syscall.Stat_t); ok {
+		w.UID, w.GID = int(sys.Uid), int(sys.Gid)
+	}
+	return &staged{path: path, tmp: tmp, written: w}, nil
+}
+
+// Test hooks: observe a temporary file before its first byte, and fail a rename.
+var (
+	testHookBeforeWrite func(*os.File)
+	rename              = os.Rename
+)
+
+// commit renames the staged file over its target.
+func (s *staged) commit() error {
+	if err := rename(s.tmp, s.path); err != nil {
+		return &WriteError{Path: s.path, Op: "replacing", Err: err}
+	}
+	s.tmp = ""
+	return nil
+}
+
+// discard removes the temporary file of a staged write that will not be committed.
+func (s *staged) discard() {
+	if s.tmp != "" {
+		os.Remove(s.tmp)
+		s.tmp = ""
+	}
+}
+
+// createTemp creates a new file in dir with a random name and mode (narrowed by the
+// umask). O_EXCL and O_NOFOLLOW make sure it is a fresh file, not something an
+// attacker planted.
+func createTemp(dir string, mode os.FileMode) (*os.File, string, error) {
+	for range 100 {
+		name := filepath.Join(dir, tempPrefix+randomSuffix())
+		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL|syscall.O_NOFOLLOW, mode)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return nil, "", err
+		}
+		return f, name, nil
+	}
+	return nil, "", errors.New("could not find a free temporary file name")
+}
+
+// syncDir makes a rename durable. Errors are ignored: some filesystems cannot sync a
+// directory, and the rename itself already succeeded.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+}

@@ -1,0 +1,107 @@
+package prompt
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/AlecAivazis/survey/v2"
+	"github.com/AlecAivazis/survey/v2/terminal"
+	"golang.org/x/term"
+)
+
+// Terminal is the Prompter for a real terminal. It reads and writes the terminal
+// file it was given (the controlling terminal), never the process's stdout, so that
+// a prompt is seen even when output is redirected and never pollutes it.
+type Terminal struct {
+	tty *os.File
+}
+
+// NewTerminal returns a Prompter on tty. The caller must have checked that tty is a
+// terminal: survey waits for terminal replies that a pipe never sends.
+func NewTerminal(tty *os.File) *Terminal { return &Terminal{tty: tty} }
+
+func (t *Terminal) stdio() survey.AskOpt {
+	return survey.WithStdio(t.tty, t.tty, t.tty)
+}
+
+func surveyErr(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, terminal.InterruptErr):
+		return ErrInterrupted
+	case errors.Is(err, io.EOF):
+		return ErrNoAnswer
+	}
+	return err
+}
+
+// Input implements Prompter.
+func (t *Terminal) Input(message, defaultValue string) (string, error) {
+	var answer string
+	err := survey.AskOne(&survey.Input{Message: message, Default: defaultValue}, &answer, t.stdio())
+	return answer, surveyErr(err)
+}
+
+// Select implements Prompter.
+func (t *Terminal) Select(message, defaultValue string, options []string) (string, error) {
+	var answer string
+	q := &survey.Select{Message: message, Options: options}
+	if defaultValue != "" {
+		q.Default = defaultValue
+	}
+	err := survey.AskOne(q, &answer, t.stdio())
+	return answer, surveyErr(err)
+}
+
+// Confirm implements Prompter.
+func (t *Terminal) Confirm(message string, defaultValue bool) (bool, error) {
+	var answer bool
+	err := survey.AskOne(&survey.Confirm{Message: message, Default: defaultValue}, &answer, t.stdio())
+	return answer, surveyErr(err)
+}
+
+// Password implements Prompter. Echo is off while reading; Ctrl-C restores the
+// terminal before returning ErrInterrupted, so the shell is never left without echo.
+func (t *Terminal) Password(message string) (string, error) {
+	fd := int(t.tty.Fd())
+	state, err := term.GetState(fd)
+	if err != nil {
+		return "", fmt.Errorf("reading passphrase: %w", err)
+	}
+	if _, err := fmt.Fprint(t.tty, message); err != nil {
+		return "", err
+	}
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+
+	type result struct {
+		b   []byte
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		b, err := term.ReadPassword(fd)
+		done <- result{b, err}
+	}()
+	select {
+	case r := <-done:
+		fmt.Fprintln(t.tty)
+		if r.err != nil {
+			if errors.Is(r.err, io.EOF) {
+				return "", ErrNoAnswer
+			}
+			return "", fmt.Errorf("reading passphrase: %w", r.err)
+		}
+		return string(r.b), nil
+	case <-sigs:
+		_ = term.Restore(fd, state)
+		fmt.Fprintln(t.tty)
+		return "", ErrInterrupted
+	}
+}
