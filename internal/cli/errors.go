@@ -1,0 +1,108 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/pgcert/pgcert/internal/fsutil"
+	"github.com/pgcert/pgcert/internal/passphrase"
+	"github.com/pgcert/pgcert/internal/prompt"
+)
+
+// Exit codes, the same for every command.
+const (
+	ExitOK          = 0
+	ExitFailure     = 1 // the work failed, or a check found problems
+	ExitUsage       = 2 // the command line was wrong
+	ExitInterrupted = 130
+)
+
+// Error is a failure with hints saying what to do about it.
+type Error struct {
+	Err   error
+	Hints []string
+	Code  int // ExitFailure when zero
+}
+
+func (e *Error) Error() string { return e.Err.Error() }
+func (e *Error) Unwrap() error { return e.Err }
+
+// failf makes an Error from a message and hints.
+func failf(hints []string, format string, args ...any) error {
+	return &Error{Err: fmt.Errorf(format, args...), Hints: hints}
+}
+
+// withHints attaches hints to err.
+func withHints(err error, hints ...string) error {
+	if err == nil {
+		return nil
+	}
+	return &Error{Err: err, Hints: hints}
+}
+
+// UsageError is a wrong command line: exit code 2.
+type UsageError struct {
+	Err     error
+	Command string
+}
+
+func (e *UsageError) Error() string { return e.Err.Error() }
+func (e *UsageError) Unwrap() error { return e.Err }
+
+func usageErrorf(format string, args ...any) error {
+	return &UsageError{Err: fmt.Errorf(format, args...)}
+}
+
+// errProblemsFound is returned by checks that have already reported what they found;
+// it only sets the exit code.
+var errProblemsFound = errors.New("problems found")
+
+// hintsFor returns what to do about the errors every command may meet.
+func hintsFor(err error) []string {
+	var hints []string
+	var e *Error
+	if errors.As(err, &e) {
+		hints = append(hints, e.Hints...)
+	}
+	var exists *fsutil.ExistsError
+	if errors.As(err, &exists) {
+		if exists.LinkTarget != "" {
+			hints = append(hints, "add --force to replace the link itself; its target is never written through")
+		} else {
+			hints = append(hints, "add --force to replace it, or choose another output with -o")
+		}
+	}
+	var we *fsutil.WriteError
+	if errors.As(err, &we) {
+		dir := filepath.Dir(we.Path)
+		if fsutil.IsNoSpace(err) {
+			hints = append(hints, fmt.Sprintf("free space on the filesystem that holds %s; no file was changed", dir))
+		} else if strings.Contains(err.Error(), "permission denied") {
+			hints = append(hints, fmt.Sprintf("check that you may write to %s; no file was changed", dir))
+		}
+	}
+	var spec *passphrase.SpecError
+	if errors.As(err, &spec) {
+		hints = append(hints, "for example --passin env:PGCERT_PASS or --passin file:/path/to/passfile")
+	}
+	return hints
+}
+
+// exitCode returns the process exit code for err.
+func exitCode(err error) int {
+	var usage *UsageError
+	var e *Error
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.Is(err, prompt.ErrInterrupted):
+		return ExitInterrupted
+	case errors.As(err, &usage):
+		return ExitUsage
+	case errors.As(err, &e) && e.Code != 0:
+		return e.Code
+	}
+	return ExitFailure
+}

@@ -1,0 +1,88 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// errorf prints "pgcert: error: ..." on standard error.
+func (f *Factory) errorf(format string, args ...any) {
+	cs := f.IO.ErrColors()
+	fmt.Fprintf(f.IO.ErrOut, "pgcert: %s %s\n", cs.Red("error:"), fmt.Sprintf(format, args...))
+}
+
+// warnf prints "pgcert: warning: ..." on standard error. Warnings are shown even
+// with --quiet: they are about the user's secrets and files.
+func (f *Factory) warnf(format string, args ...any) {
+	cs := f.IO.ErrColors()
+	fmt.Fprintf(f.IO.ErrOut, "pgcert: %s %s\n", cs.Yellow("warning:"), fmt.Sprintf(format, args...))
+}
+
+// hintf prints "pgcert: hint: ..." on standard error.
+func (f *Factory) hintf(format string, args ...any) {
+	fmt.Fprintf(f.IO.ErrOut, "pgcert: hint: %s\n", fmt.Sprintf(format, args...))
+}
+
+// infof prints progress on standard error unless --quiet.
+func (f *Factory) infof(format string, args ...any) {
+	if f.Global.Quiet {
+		return
+	}
+	fmt.Fprintf(f.IO.ErrOut, format+"\n", args...)
+}
+
+// writeJSON writes v to w as one indented JSON document.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// report prints err with its hints and returns the exit code.
+func (f *Factory) report(err error) int {
+	code := exitCode(err)
+	switch {
+	case err == nil, err == errProblemsFound:
+		return code
+	case code == ExitInterrupted:
+		fmt.Fprintln(f.IO.ErrOut, "pgcert: interrupted")
+		return code
+	}
+	msg := err.Error()
+	f.errorf("%s", lowerFirst(msg))
+	for _, h := range hintsFor(err) {
+		f.hintf("%s", h)
+	}
+	var usage *UsageError
+	if asUsage(err, &usage) {
+		cmd := "pgcert"
+		if usage.Command != "" {
+			cmd = usage.Command
+		}
+		f.hintf("run '%s --help' for usage", cmd)
+	}
+	return code
+}
+
+func asUsage(err error, target **UsageError) bool {
+	u, ok := err.(*UsageError)
+	if ok {
+		*target = u
+	}
+	return ok
+}
+
+// lowerFirst lower-cases the first letter of a message, as pgcert's messages are;
+// messages from the standard library mostly are already.
+func lowerFirst(s string) string {
+	if s == "" || strings.HasPrefix(s, "PEM") || strings.HasPrefix(s, "DER") {
+		return s
+	}
+	r := []rune(s)
+	if len(r) > 1 && r[1] >= 'A' && r[1] <= 'Z' {
+		return s
+	}
+	return strings.ToLower(string(r[:1])) + string(r[1:])
+}

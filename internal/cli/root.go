@@ -1,0 +1,131 @@
+package cli
+
+import (
+	"fmt"
+	"runtime/debug"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pgcert/pgcert/internal/iostreams"
+)
+
+// Main runs pgcert with args on ios and returns the exit code.
+func Main(args []string, ios *iostreams.IOStreams) int {
+	defer ios.Close()
+	f := NewFactory(ios)
+	root := NewRootCmd(f)
+	root.SetArgs(args)
+	_, err := root.ExecuteC()
+	if err != nil && isCobraUsageError(err) {
+		err = &UsageError{Err: err}
+	}
+	return f.report(err)
+}
+
+// version is the module version, "(devel)" for a build from a checkout.
+func version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return "(devel)"
+}
+
+// NewRootCmd builds the command tree.
+func NewRootCmd(f *Factory) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "pgcert",
+		Short: "SSL certificates, keys and revocation lists for PostgreSQL, done right",
+		Long: `pgcert makes the files PostgreSQL's SSL needs — server.key, server.crt, root.crt,
+root.crl — and the client certificates that log in with them, and checks them the
+way the server and libpq will, before they refuse to start or to connect.
+
+It replaces the openssl commands of the PostgreSQL manual ("Secure TCP/IP
+Connections with SSL") and does what openssl leaves to you: chain order, a CRL for
+every CA, PostgreSQL's file mode and owner rules.`,
+		Version:       version(),
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return &UsageError{Err: fmt.Errorf("unknown command %q", args[0]), Command: "pgcert"}
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return cmd.Help()
+		},
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		PersistentPreRun: func(cmd *cobra.Command, args []string) {
+			if f.Global.NoColor {
+				f.IO.SetColorEnabled(false)
+			}
+			if f.Global.NoInput {
+				f.IO.SetNeverPrompt(true)
+			}
+		},
+	}
+	root.SetVersionTemplate("pgcert {{.Version}}\n")
+	root.SetIn(f.IO.In)
+	root.SetOut(f.IO.Out)
+	root.SetErr(f.IO.ErrOut)
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return &UsageError{Err: err, Command: cmd.CommandPath()}
+	})
+	pf := root.PersistentFlags()
+	pf.BoolVar(&f.Global.JSON, "json", false, "print results as one JSON document on stdout")
+	pf.BoolVar(&f.Global.NoColor, "no-color", false, "never colour output (also: NO_COLOR=1)")
+	pf.BoolVar(&f.Global.NoInput, "no-input", false, "never prompt; fail with a hint instead (also: PGCERT_NO_INPUT=1)")
+	pf.BoolVarP(&f.Global.Quiet, "quiet", "q", false, "print nothing but results, warnings and errors")
+
+	root.AddGroup(&cobra.Group{ID: "main", Title: "Commands:"})
+	root.SetHelpCommandGroupID("main")
+	root.SetCompletionCommandGroupID("main")
+	for _, c := range []*cobra.Command{} {
+		c.GroupID = "main"
+		root.AddCommand(c)
+	}
+	return root
+}
+
+// isCobraUsageError recognises the errors cobra itself returns for a wrong command
+// line (its flag errors already come wrapped by the FlagErrorFunc).
+func isCobraUsageError(err error) bool {
+	if _, ok := err.(*UsageError); ok {
+		return false
+	}
+	msg := err.Error()
+	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand flag", "accepts ", "requires at least", "requires at most", "invalid argument", "required flag", "if any flags in the group", "none of the others can be"} {
+		if strings.HasPrefix(msg, p) || strings.Contains(msg, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// noArgs rejects positional arguments with a usage error.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return &UsageError{Err: fmt.Errorf("unexpected argument %q", args[0]), Command: cmd.CommandPath()}
+	}
+	return nil
+}
+
+// exactArgs wants n positional arguments, named in the message.
+func exactArgs(n int, names string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return &UsageError{Err: fmt.Errorf("want %s, got %d argument(s)", names, len(args)), Command: cmd.CommandPath()}
+		}
+		return nil
+	}
+}
+
+// minArgs wants at least n positional arguments.
+func minArgs(n int, names string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) < n {
+			return &UsageError{Err: fmt.Errorf("want %s", names), Command: cmd.CommandPath()}
+		}
+		return nil
+	}
+}
