@@ -43,7 +43,7 @@ way the server and libpq will, before they refuse to start or to connect.
 It replaces the openssl commands of the PostgreSQL manual ("Secure TCP/IP
 Connections with SSL") and does what openssl leaves to you: chain order, a CRL for
 every CA, PostgreSQL's file mode and owner rules.`,
-		Version:       version(),
+		Version: version(),
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
 				return &UsageError{Err: fmt.Errorf("unknown command %q", args[0]), Command: "pgcert"}
