@@ -25,9 +25,11 @@ func TestMain(m *testing.M) {
 //
 // Conditions: [root] (running as root), [openssl] (the openssl binary is present —
 // under CI=true its absence fails the run instead of skipping). Commands: `mode FILE
-// 0600` asserts a file's permission bits; `ttyfile FILE TEXT` writes TEXT with Go
-// escapes (\r, \x1b) decoded, for `ttyin` input that answers a terminal's queries;
-// `status N CMD ARGS...` runs CMD like exec and asserts its exit status is N.
+// 0600` asserts a file's permission bits; `status N CMD ARGS...` runs CMD like exec
+// and asserts its exit status is N; `pty` holds a conversation with a command on a
+// terminal (see cmdPty). Passphrase prompts are also tested with testscript's own
+// `ttyin`, which types everything at once: fine for line-mode prompts, not for
+// survey's forms, which query the terminal first.
 func TestScripts(t *testing.T) {
 	_, opensslErr := exec.LookPath("openssl")
 	if opensslErr != nil && testenv.InCI() {
@@ -87,16 +89,7 @@ func TestScripts(t *testing.T) {
 					ts.Fatalf("%s exited with status %d, want %d", args[1], got, want)
 				}
 			},
-			"ttyfile": func(ts *testscript.TestScript, neg bool, args []string) {
-				if len(args) != 2 || neg {
-					ts.Fatalf("usage: ttyfile FILE TEXT")
-				}
-				text, err := strconv.Unquote(`"` + args[1] + `"`)
-				if err != nil {
-					ts.Fatalf("ttyfile: %v", err)
-				}
-				ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(text), 0o600))
-			},
+			"pty": cmdPty,
 		},
 	})
 }
