@@ -1,0 +1,66 @@
+package keys
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/hex"
+	"fmt"
+	"strings"
+)
+
+// PublicKeyFingerprint returns the SHA-256 hash of the DER SubjectPublicKeyInfo of pub,
+// as "SHA256:" followed by the hash in upper-case hexadecimal bytes separated by
+// colons, the way openssl prints certificate fingerprints. It is the same for a key
+// and for every certificate and request made with it, whatever the file format, and
+// equals
+//
+//	openssl pkey -in KEY -pubout -outform DER | openssl dgst -sha256 -c
+//
+// in upper case.
+func PublicKeyFingerprint(pub crypto.PublicKey) (string, error) {
+	der, err := x509.MarshalPKIXPublicKey(pub)
+	if err != nil {
+		return "", fmt.Errorf("keys: %w", err)
+	}
+	sum := sha256.Sum256(der)
+	var b strings.Builder
+	b.WriteString("SHA256:")
+	for i, c := range sum {
+		if i > 0 {
+			b.WriteByte(':')
+		}
+		b.WriteString(strings.ToUpper(hex.EncodeToString([]byte{c})))
+	}
+	return b.String(), nil
+}
+
+// PublicKeysEqual reports whether a and b are the same public key, as when matching a
+// private key to a certificate. Keys of different types, and nil, are never equal.
+func PublicKeysEqual(a, b crypto.PublicKey) bool {
+	if a == nil || b == nil {
+		return false
+	}
+	eq, ok := a.(interface{ Equal(crypto.PublicKey) bool })
+	return ok && eq.Equal(b)
+}
+
+// DescribePublicKey returns the algorithm ("RSA", "ECDSA", "Ed25519"), the size in
+// bits (the RSA modulus, the curve's field, 256 for Ed25519) and the curve name
+// ("P-256", ...; "" for other keys) of pub. For a key type pgcert does not use it
+// returns "" and 0.
+func DescribePublicKey(pub crypto.PublicKey) (algorithm string, bits int, curve string) {
+	switch k := pub.(type) {
+	case *rsa.PublicKey:
+		return "RSA", k.N.BitLen(), ""
+	case *ecdsa.PublicKey:
+		p := k.Curve.Params()
+		return "ECDSA", p.BitSize, p.Name
+	case ed25519.PublicKey:
+		return "Ed25519", 8 * ed25519.PublicKeySize, ""
+	}
+	return "", 0, ""
+}

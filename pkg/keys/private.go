@@ -1,0 +1,47 @@
+package keys
+
+import (
+	"crypto"
+	"crypto/x509"
+	"errors"
+	"fmt"
+)
+
+// parsePlain parses an unencrypted private key in the given container.
+func parsePlain(container string, der []byte) (crypto.Signer, error) {
+	switch container {
+	case ContainerPKCS8:
+		return parsePKCS8(der)
+	case ContainerSEC1:
+		return parseSEC1(der)
+	case ContainerPKCS1:
+		if classifyDER(der) != derPKCS1 {
+			return nil, errors.New("malformed PKCS#1 RSAPrivateKey")
+		}
+		return x509.ParsePKCS1PrivateKey(der)
+	}
+	return nil, fmt.Errorf("unknown container %q", container)
+}
+
+// describeContainer names a private key container as the start of an error message.
+func describeContainer(k *rawKey) string {
+	var s string
+	switch k.container {
+	case ContainerPKCS8:
+		s = "a PKCS#8 private key"
+		if k.protection == encryptedPKCS8 {
+			s = "an encrypted PKCS#8 private key"
+		}
+	case ContainerPKCS1:
+		s = "a PKCS#1 RSA private key"
+	case ContainerSEC1:
+		s = "a SEC1 EC private key"
+	}
+	if k.protection == legacyPEM {
+		s += " with PEM encryption"
+	}
+	if k.encoding == EncodingPEM {
+		return fmt.Sprintf("%s (PEM block %q)", s, k.pemType)
+	}
+	return s + " (DER)"
+}
