@@ -59,13 +59,17 @@ func MarshalEncryptedPKCS8DER(key crypto.Signer, passphrase []byte, opts Encrypt
 	case iterations > MaxIterations:
 		return nil, &LimitError{What: "KDF iteration count", Value: uint64(iterations), Limit: MaxIterations}
 	}
-	r := opts.Rand
-	if r == nil {
-		r = rand.Reader
-	}
 	plaintext, err := MarshalPKCS8DER(key)
 	if err != nil {
 		return nil, err
+	}
+	return sealPKCS8(plaintext, passphrase, iterations, opts.Rand)
+}
+
+// sealPKCS8 encrypts a DER PrivateKeyInfo into an EncryptedPrivateKeyInfo.
+func sealPKCS8(plaintext, passphrase []byte, iterations int, r io.Reader) ([]byte, error) {
+	if r == nil {
+		r = rand.Reader
 	}
 	salt := make([]byte, saltSize)
 	iv := make([]byte, cipherAES256CBC.blockSize)
