@@ -114,9 +114,10 @@ func RequestSANs(csr *x509.CertificateRequest) SANs {
 	return SANs{DNS: csr.DNSNames, IP: csr.IPAddresses, Email: csr.EmailAddresses, URI: csr.URIs}
 }
 
-// addHost adds h as an IP SAN when it is an address, else as a DNS SAN.
+// addHost adds h as an IP SAN when it is an address (or, holding a colon,
+// can only be meant as one), else as a DNS SAN.
 func (s *SANs) addHost(h string) error {
-	if ip := parseIP(h); ip != nil {
+	if parseIP(h) != nil || strings.Contains(h, ":") {
 		return s.addIP(h)
 	}
 	return s.addDNS(h)

@@ -1,0 +1,201 @@
+package selfsign
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+)
+
+// testNow is the fixed "now" of every certificate the tests make.
+var testNow = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+
+// keyKind names a key type the tests cover.
+type keyKind string
+
+const (
+	p256    keyKind = "P-256"
+	p384    keyKind = "P-384"
+	ed      keyKind = "Ed25519"
+	rsa2048 keyKind = "RSA-2048"
+)
+
+var allKinds = []keyKind{p256, p384, ed, rsa2048}
+
+// rsaKey is generated once: RSA key generation is slow, and the tests that
+// use RSA only need one key.
+var rsaKey = sync.OnceValues(func() (*rsa.PrivateKey, error) {
+	return rsa.GenerateKey(rand.Reader, 2048)
+})
+
+func newKey(t testing.TB, kind keyKind) crypto.Signer {
+	t.Helper()
+	var k crypto.Signer
+	var err error
+	switch kind {
+	case p256:
+		k, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	case p384:
+		k, err = ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+	case ed:
+		_, k, err = ed25519.GenerateKey(rand.Reader)
+	case rsa2048:
+		k, err = rsaKey()
+	default:
+		t.Fatalf("unknown key kind %q", kind)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+func mustSubject(t testing.TB, s string) pkix.RDNSequence {
+	t.Helper()
+	rdns, err := ParseSubject(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rdns
+}
+
+func mustSANs(t testing.TB, s string) SANs {
+	t.Helper()
+	sans, err := ParseSANs(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sans
+}
+
+func mustParse(t testing.TB, der []byte) *x509.Certificate {
+	t.Helper()
+	c, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// issued is a certificate with its key.
+type issued struct {
+	cert *x509.Certificate
+	key  crypto.Signer
+}
+
+// build makes a certificate of spec for a fresh key of kind, issued by
+// parent (nil: self-signed), failing the test on error.
+func build(t testing.TB, spec Spec, kind keyKind, parent *issued) *issued {
+	t.Helper()
+	key := newKey(t, kind)
+	var issuer *x509.Certificate
+	signer := key
+	if parent != nil {
+		issuer, signer = parent.cert, parent.key
+	}
+	if spec.Now.IsZero() && spec.NotBefore.IsZero() {
+		spec.Now = testNow
+	}
+	der, err := Build(spec, issuer, signer, key.Public())
+	if err != nil {
+		t.Fatalf("Build(%v, %s): %v", spec.Profile, kind, err)
+	}
+	return &issued{cert: mustParse(t, der), key: key}
+}
+
+// writePEM writes a PEM block of type typ into the test's temporary
+// directory and returns its path.
+func writePEM(t testing.TB, name, typ string, der []byte) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func readFixture(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func fixtureKey(t testing.TB, name string) crypto.Signer {
+	t.Helper()
+	block, _ := pem.Decode(readFixture(t, name))
+	if block == nil {
+		t.Fatalf("%s: no PEM block", name)
+	}
+	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k.(crypto.Signer)
+}
+
+func pemBlock(typ string, der []byte) []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der})
+}
+
+func mustRead(t testing.TB, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// writePEMKey writes a fresh P-256 key as PKCS#8 PEM into dir.
+func writePEMKey(t testing.TB, dir string) string {
+	t.Helper()
+	der, err := x509.MarshalPKCS8PrivateKey(newKey(t, p256))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "key.pem")
+	if err := os.WriteFile(path, pemBlock("PRIVATE KEY", der), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// writeMinimalConfig writes an openssl configuration with nothing but what
+// openssl req needs, so that the system's openssl.cnf does not change the
+// output.
+func writeMinimalConfig(t testing.TB, dir string) string {
+	t.Helper()
+	path := filepath.Join(dir, "openssl.cnf")
+	if err := os.WriteFile(path, []byte("[req]\ndistinguished_name = dn\n[dn]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// ee returns the standard error an *exec.ExitError carries.
+func ee(err error) string {
+	var x *exec.ExitError
+	if errors.As(err, &x) {
+		return string(x.Stderr)
+	}
+	return ""
+}
+
+func certSANs(c *x509.Certificate) SANs {
+	return SANs{DNS: c.DNSNames, IP: c.IPAddresses, Email: c.EmailAddresses, URI: c.URIs}
+}
