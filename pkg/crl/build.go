@@ -113,8 +113,8 @@ func (e *DuplicateSerialError) Error() string {
 // million entries take about 50 MB. The zero value is not usable; call NewBuilder.
 // A Builder is not safe for concurrent use.
 type Builder struct {
-	chunks   [][]byte
-	items    []item
+	chunks  [][]byte
+	items   []item
 	total   int  // bytes of encoded entries
 	inOrder bool // entries were added in strictly increasing serial order
 	sorted  bool // items is in serial order
