@@ -51,9 +51,10 @@ func TestProfiles(t *testing.T) {
 			client := build(t, Spec{Profile: ClientLeaf, Subject: mustSubject(t, "/CN=alice")}, kind, inter)
 			self := build(t, Spec{Profile: ServerLeaf, Subject: mustSubject(t, "/CN=db.example.com")}, kind, nil)
 
-			leafKU := x509.KeyUsageDigitalSignature
+			clientKU := x509.KeyUsageDigitalSignature
+			serverKU := clientKU
 			if kind == rsa2048 {
-				leafKU |= x509.KeyUsageKeyEncipherment
+				serverKU |= x509.KeyUsageKeyEncipherment
 			}
 			for _, tt := range []struct {
 				name    string
@@ -66,8 +67,8 @@ func TestProfiles(t *testing.T) {
 			}{
 				{"root", root, nil, true, 1, x509.KeyUsageCertSign | x509.KeyUsageCRLSign, nil},
 				{"intermediate", inter, root, true, 0, x509.KeyUsageCertSign | x509.KeyUsageCRLSign, nil},
-				{"server", server, inter, false, -1, leafKU, []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}},
-				{"client", client, inter, false, -1, leafKU, []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}},
+				{"server", server, inter, false, -1, serverKU, []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}},
+				{"client", client, inter, false, -1, clientKU, []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}},
 				{"self-signed server", self, nil, false, -1, 0, []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}},
 			} {
 				c := tt.c.cert

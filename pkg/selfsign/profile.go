@@ -19,8 +19,10 @@ const (
 	// keyEncipherment for RSA keys, which TLS 1.2's RSA key exchange needs).
 	ServerLeaf Profile = iota + 1
 	// ClientLeaf is a client's certificate for sslcert / clientcert: EKU
-	// clientAuth (the server refuses a client certificate without it), key
-	// usage as ServerLeaf.
+	// clientAuth (the server refuses a client certificate without it),
+	// basicConstraints CA:FALSE, KeyUsage digitalSignature whatever the key:
+	// a TLS client only signs, and RFC 5280 section 4.2.1.12 allows no
+	// keyEncipherment with clientAuth.
 	ClientLeaf
 	// RootCA is a self-signed CA: basicConstraints critical CA:TRUE with
 	// Spec.PathLen, KeyUsage critical keyCertSign|cRLSign, no EKU.
@@ -95,7 +97,8 @@ const NoPathLen = -1
 // keyUsage returns the KeyUsage bits profile p gives to a certificate for
 // pub. Ed25519 and ECDSA keys sign and never encrypt, so leaves get
 // digitalSignature only (RFC 8410 section 5 forbids keyEncipherment for
-// Ed25519; RFC 5480 section 3 for ECDSA); RSA leaves add keyEncipherment.
+// Ed25519; RFC 5480 section 3 for ECDSA); RSA server leaves add
+// keyEncipherment for TLS 1.2's RSA key exchange, which only servers use.
 //
 // A self-signed leaf gets no KeyUsage at all (zero): such a certificate is
 // also its own trust anchor (the client's root.crt), and OpenSSL before 3.0
@@ -112,7 +115,7 @@ func keyUsage(p Profile, pub crypto.PublicKey, selfSigned bool) x509.KeyUsage {
 		return 0
 	}
 	ku := x509.KeyUsageDigitalSignature
-	if _, ok := pub.(*rsa.PublicKey); ok {
+	if _, ok := pub.(*rsa.PublicKey); ok && p == ServerLeaf {
 		ku |= x509.KeyUsageKeyEncipherment
 	}
 	return ku

@@ -1,6 +1,7 @@
 package selfsign
 
 import (
+	"bytes"
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rsa"
@@ -47,13 +48,14 @@ func TextRequest(csr *x509.CertificateRequest) string {
 	fmt.Fprintf(&b, "        Version: %d (0x%x)\n", csr.Version+1, csr.Version)
 	fmt.Fprintf(&b, "        Subject: %s\n", displayName(csr.RawSubject))
 	writePublicKey(&b, csr.PublicKey, csr.RawSubjectPublicKeyInfo, 8)
+	// openssl 3 prints the "Requested Extensions:" heading even when there
+	// are none; so does pgcert, to read the same.
 	b.WriteString("        Attributes:\n")
 	if len(csr.Extensions) == 0 {
 		b.WriteString("            (none)\n")
-	} else {
-		b.WriteString("            Requested Extensions:\n")
-		writeExtensions(&b, csr.Extensions, 16)
 	}
+	b.WriteString("            Requested Extensions:\n")
+	writeExtensions(&b, csr.Extensions, 16)
 	writeSignature(&b, csr.SignatureAlgorithm, csr.Signature)
 	return b.String()
 }
@@ -243,10 +245,17 @@ func writeExtensions(b *strings.Builder, exts []pkix.Extension, indent int) {
 }
 
 // describeExtension returns OpenSSL's name for an extension and the lines
-// of its value. Extensions it cannot decode are dumped in hex.
+// of its value. Extensions it cannot decode are shown as OpenSSL shows them:
+// their bytes, printable ASCII as is and everything else as a dot.
 func describeExtension(e pkix.Extension) (string, []string) {
 	dump := func(name string) (string, []string) {
-		return name, []string{hexColon(e.Value, false)}
+		raw := bytes.Clone(e.Value)
+		for i, c := range raw {
+			if c < ' ' || c > '~' {
+				raw[i] = '.'
+			}
+		}
+		return name, []string{string(raw)}
 	}
 	switch {
 	case e.Id.Equal(oidExtKeyUsage):
@@ -320,10 +329,7 @@ func describeExtension(e pkix.Extension) (string, []string) {
 			return dump("X509v3 CRL Distribution Points")
 		}
 		var lines []string
-		for i, dp := range dps {
-			if i > 0 {
-				lines = append(lines, "")
-			}
+		for _, dp := range dps {
 			// DistributionPointName [0] holds fullName [0] GeneralNames.
 			var full asn1.RawValue
 			if _, err := asn1.Unmarshal(dp.Name.Bytes, &full); err != nil || full.Tag != 0 {

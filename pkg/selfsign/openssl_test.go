@@ -1,0 +1,224 @@
+package selfsign
+
+import (
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
+	"math/big"
+	"net/url"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/pgcert/pgcert/internal/testenv"
+)
+
+// opensslFails runs openssl and returns its output, failing the test when
+// it succeeds.
+func opensslFails(t *testing.T, args ...string) string {
+	t.Helper()
+	out, err := exec.Command(testenv.RequireOpenSSL(t), args...).CombinedOutput()
+	if err == nil {
+		t.Errorf("openssl %v succeeded, want a failure:\n%s", args, out)
+	}
+	return string(out)
+}
+
+// TestOpenSSLVerifiesRequests checks that `openssl req -verify` accepts every
+// kind of request pgcert makes.
+func TestOpenSSLVerifiesRequests(t *testing.T) {
+	testenv.RequireOpenSSL(t)
+	for _, kind := range allKinds {
+		der, err := NewRequest(newKey(t, kind), mustSubject(t, "/C=US/O=Acme+OU=DB/CN=db.example.com"), mustSANs(t, "DNS:db.example.com,IP:10.0.0.5,IP:::1,email:dba@example.com"), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := writePEM(t, "req.pem", "CERTIFICATE REQUEST", der)
+		out := string(testenv.OpenSSL(t, "req", "-verify", "-noout", "-in", path))
+		if !strings.Contains(out, "verify OK") {
+			t.Errorf("%s: openssl req -verify said %q", kind, out)
+		}
+	}
+}
+
+// TestOpenSSLVerifiesHierarchy issues root -> intermediate -> server and
+// client leaves and has openssl verify them strictly, for their purpose,
+// and refuse them for the other purpose.
+func TestOpenSSLVerifiesHierarchy(t *testing.T) {
+	testenv.RequireOpenSSL(t)
+	for _, kind := range allKinds {
+		t.Run(string(kind), func(t *testing.T) {
+			root := build(t, Spec{Profile: RootCA, Subject: mustSubject(t, "/O=Acme/CN=Acme Root"), PathLen: 1}, kind, nil)
+			inter := build(t, Spec{Profile: IntermediateCA, Subject: mustSubject(t, "/O=Acme/CN=Acme Intermediate"), PathLen: 0}, kind, root)
+			server := build(t, Spec{Profile: ServerLeaf, Subject: mustSubject(t, "/CN=db.example.com"), SANs: mustSANs(t, "DNS:db.example.com,IP:10.0.0.5")}, kind, inter)
+			client := build(t, Spec{Profile: ClientLeaf, Subject: mustSubject(t, "/CN=alice")}, kind, inter)
+			rootPath := writePEM(t, "root.pem", "CERTIFICATE", root.cert.Raw)
+			interPath := writePEM(t, "inter.pem", "CERTIFICATE", inter.cert.Raw)
+			serverPath := writePEM(t, "server.pem", "CERTIFICATE", server.cert.Raw)
+			clientPath := writePEM(t, "client.pem", "CERTIFICATE", client.cert.Raw)
+			at := "-attime=" + big.NewInt(testNow.Unix()).String()
+
+			out := string(testenv.OpenSSL(t, "verify", at, "-x509_strict", "-purpose", "sslserver", "-verify_hostname", "db.example.com", "-CAfile", rootPath, "-untrusted", interPath, serverPath))
+			if !strings.Contains(out, "server.pem: OK") {
+				t.Errorf("server: %s", out)
+			}
+			out = string(testenv.OpenSSL(t, "verify", at, "-x509_strict", "-purpose", "sslserver", "-verify_ip", "10.0.0.5", "-CAfile", rootPath, "-untrusted", interPath, serverPath))
+			if !strings.Contains(out, "server.pem: OK") {
+				t.Errorf("server by IP: %s", out)
+			}
+			out = string(testenv.OpenSSL(t, "verify", at, "-x509_strict", "-purpose", "sslclient", "-CAfile", rootPath, "-untrusted", interPath, clientPath))
+			if !strings.Contains(out, "client.pem: OK") {
+				t.Errorf("client: %s", out)
+			}
+			if out := opensslFails(t, "verify", at, "-purpose", "sslclient", "-CAfile", rootPath, "-untrusted", interPath, serverPath); !strings.Contains(out, "unsuitable certificate purpose") {
+				t.Errorf("server as client: %s", out)
+			}
+			if out := opensslFails(t, "verify", at, "-purpose", "sslserver", "-CAfile", rootPath, "-untrusted", interPath, clientPath); !strings.Contains(out, "unsuitable certificate purpose") {
+				t.Errorf("client as server: %s", out)
+			}
+			if out := opensslFails(t, "verify", at, "-CAfile", rootPath, serverPath); !strings.Contains(out, "unable to get local issuer certificate") {
+				t.Errorf("server without its intermediate: %s", out)
+			}
+		})
+	}
+}
+
+// TestOpenSSLSelfSignedTrustAnchor checks that a self-signed server
+// certificate is accepted as its own trust anchor, as the client's root.crt:
+// `openssl verify -CAfile server.crt server.crt`, strictly, for the server
+// purpose and host name.
+func TestOpenSSLSelfSignedTrustAnchor(t *testing.T) {
+	testenv.RequireOpenSSL(t)
+	for _, kind := range allKinds {
+		key := newKey(t, kind)
+		csr, err := NewRequest(key, mustSubject(t, "/CN=db.example.com"), SANs{}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req, err := ParseRequest(csr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		der, err := SelfSign(req, key, 0, testNow, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := writePEM(t, "server.crt", "CERTIFICATE", der)
+		at := "-attime=" + big.NewInt(testNow.Unix()).String()
+		for _, args := range [][]string{
+			{"verify", at, "-CAfile", path, path},
+			{"verify", at, "-x509_strict", "-purpose", "sslserver", "-verify_hostname", "db.example.com", "-CAfile", path, path},
+		} {
+			out := string(testenv.OpenSSL(t, args...))
+			if !strings.Contains(out, "server.crt: OK") {
+				t.Errorf("%s: openssl %v said %q", kind, args, out)
+			}
+		}
+		out := string(testenv.OpenSSL(t, "x509", "-noout", "-in", path, "-ext", "basicConstraints,keyUsage,extendedKeyUsage"))
+		if !strings.Contains(out, "CA:FALSE") || strings.Contains(out, "X509v3 Key Usage") || !strings.Contains(out, "TLS Web Server Authentication") {
+			t.Errorf("%s: self-signed leaf extensions:\n%s", kind, out)
+		}
+	}
+}
+
+// TestOpenSSLReadsProfiles has openssl print the extensions each profile
+// sets.
+func TestOpenSSLReadsProfiles(t *testing.T) {
+	testenv.RequireOpenSSL(t)
+	root := build(t, Spec{Profile: RootCA, Subject: mustSubject(t, "/CN=Root"), PathLen: NoPathLen}, p256, nil)
+	inter := build(t, Spec{Profile: IntermediateCA, Subject: mustSubject(t, "/CN=Inter"), PathLen: 0}, p256, root)
+	for _, tt := range []struct {
+		name string
+		c    *issued
+		want []string
+	}{
+		{"root", root, []string{"X509v3 Basic Constraints: critical\n    CA:TRUE\n", "X509v3 Key Usage: critical\n    Certificate Sign, CRL Sign\n"}},
+		{"intermediate", inter, []string{"X509v3 Basic Constraints: critical\n    CA:TRUE, pathlen:0\n", "X509v3 Key Usage: critical\n    Certificate Sign, CRL Sign\n"}},
+		{"RSA server", build(t, Spec{Profile: ServerLeaf, Subject: mustSubject(t, "/CN=db")}, rsa2048, inter),
+			[]string{"CA:FALSE", "X509v3 Key Usage: critical\n    Digital Signature, Key Encipherment\n", "TLS Web Server Authentication\n"}},
+		{"Ed25519 client", build(t, Spec{Profile: ClientLeaf, Subject: mustSubject(t, "/CN=alice")}, ed, inter),
+			[]string{"CA:FALSE", "X509v3 Key Usage: critical\n    Digital Signature\n", "TLS Web Client Authentication\n"}},
+	} {
+		path := writePEM(t, "c.pem", "CERTIFICATE", tt.c.cert.Raw)
+		out := string(testenv.OpenSSL(t, "x509", "-noout", "-in", path, "-ext", "basicConstraints,keyUsage,extendedKeyUsage"))
+		for _, w := range tt.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%s: openssl shows\n%s\nwithout %q", tt.name, out, w)
+			}
+		}
+	}
+}
+
+// trimLines removes trailing spaces from every line, which openssl leaves
+// after extension names and pgcert does not.
+func trimLines(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// TestTextMatchesOpenSSL compares TextCertificate and TextRequest with
+// `openssl x509 -text -noout` and `openssl req -text -noout`: the same text
+// but for trailing spaces.
+func TestTextMatchesOpenSSL(t *testing.T) {
+	testenv.RequireOpenSSL(t)
+	var certs []*x509.Certificate
+	for _, kind := range allKinds {
+		root := build(t, Spec{Profile: RootCA, Subject: mustSubject(t, "/C=US/O=Acme/CN=Root"), PathLen: NoPathLen}, kind, nil)
+		inter := build(t, Spec{Profile: IntermediateCA, Subject: mustSubject(t, "/CN=Inter"), PathLen: 0}, kind, root)
+		server := build(t, Spec{Profile: ServerLeaf, Subject: mustSubject(t, "/CN=db.example.com/O=Ünïcode, \"Inc\""),
+			SANs: mustSANs(t, "DNS:db.example.com,IP:10.0.0.5,IP:2001:db8::1,email:dba@example.com,URI:https://db.example.com/pg")}, kind, inter)
+		client := build(t, Spec{Profile: ClientLeaf, Subject: mustSubject(t, "/CN=alice"), Serial: big.NewInt(4096)}, kind, inter)
+		certs = append(certs, root.cert, inter.cert, server.cert, client.cert)
+	}
+	// Extensions pgcert does not make but may have to show.
+	key := newKey(t, p256)
+	tpl := &x509.Certificate{
+		SerialNumber:          new(big.Int).Lsh(big.NewInt(1), 63),
+		Subject:               pkix.Name{CommonName: "other"},
+		NotBefore:             testNow,
+		NotAfter:              testNow.AddDate(1, 0, 0),
+		CRLDistributionPoints: []string{"http://crl.example.com/root.crl", "ldap://ldap.example.com/cn=crl"},
+		OCSPServer:            []string{"http://ocsp.example.com"},
+		IssuingCertificateURL: []string{"http://ca.example.com/root.crt"},
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageCodeSigning, x509.ExtKeyUsageAny},
+		UnknownExtKeyUsage:    []asn1.ObjectIdentifier{{1, 2, 3, 4}},
+		KeyUsage:              x509.KeyUsageContentCommitment | x509.KeyUsageDataEncipherment | x509.KeyUsageKeyAgreement | x509.KeyUsageEncipherOnly | x509.KeyUsageDecipherOnly,
+		URIs:                  []*url.URL{{Scheme: "urn", Opaque: "x"}},
+		ExtraExtensions:       []pkix.Extension{{Id: asn1.ObjectIdentifier{1, 2, 3, 4, 5}, Value: []byte{0x04, 0x02, 0xab, 0xcd}}},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tpl, tpl, key.Public(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	certs = append(certs, mustParse(t, der))
+
+	for i, c := range certs {
+		path := writePEM(t, "c.pem", "CERTIFICATE", c.Raw)
+		want := trimLines(string(testenv.OpenSSL(t, "x509", "-text", "-noout", "-in", path)))
+		if got := TextCertificate(c); got != want {
+			t.Errorf("certificate %d (%s):\n--- pgcert\n%s\n--- openssl\n%s", i, c.Subject, got, want)
+		}
+	}
+
+	for _, kind := range allKinds {
+		for _, sans := range []SANs{{}, mustSANs(t, "DNS:db.example.com,IP:10.0.0.5")} {
+			der, err := NewRequest(newKey(t, kind), mustSubject(t, "/C=US/CN=Alice Smith"), sans, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req, err := ParseRequest(der)
+			if err != nil {
+				t.Fatal(err)
+			}
+			path := writePEM(t, "r.pem", "CERTIFICATE REQUEST", der)
+			want := trimLines(string(testenv.OpenSSL(t, "req", "-text", "-noout", "-in", path)))
+			if got := TextRequest(req); got != want {
+				t.Errorf("%s request:\n--- pgcert\n%s\n--- openssl\n%s", kind, got, want)
+			}
+		}
+	}
+}

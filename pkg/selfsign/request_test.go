@@ -1,0 +1,155 @@
+package selfsign
+
+import (
+	"bytes"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestNewRequest(t *testing.T) {
+	for _, kind := range allKinds {
+		key := newKey(t, kind)
+		subj := mustSubject(t, "/C=US/O=Acme/CN=db.example.com")
+		der, err := NewRequest(key, subj, mustSANs(t, "DNS:db.example.com,IP:10.0.0.5"), nil)
+		if err != nil {
+			t.Fatalf("%s: %v", kind, err)
+		}
+		req, err := ParseRequest(der)
+		if err != nil {
+			t.Fatalf("%s: %v", kind, err)
+		}
+		wantAlg := map[keyKind]x509.SignatureAlgorithm{p256: x509.ECDSAWithSHA256, p384: x509.ECDSAWithSHA384, ed: x509.PureEd25519, rsa2048: x509.SHA256WithRSA}[kind]
+		if req.SignatureAlgorithm != wantAlg {
+			t.Errorf("%s: signature algorithm %v, want %v", kind, req.SignatureAlgorithm, wantAlg)
+		}
+		wantSubj, _ := MarshalSubject(subj)
+		if !bytes.Equal(req.RawSubject, wantSubj) {
+			t.Errorf("%s: subject %x, want %x", kind, req.RawSubject, wantSubj)
+		}
+		if got := RequestSANs(req).String(); got != "DNS:db.example.com,IP:10.0.0.5" {
+			t.Errorf("%s: SANs %q", kind, got)
+		}
+		if !sameKey(req.PublicKey, key.Public()) {
+			t.Errorf("%s: request carries another public key", kind)
+		}
+	}
+}
+
+func TestNewRequestErrors(t *testing.T) {
+	key := newKey(t, p256)
+	if _, err := NewRequest(key, nil, SANs{}, nil); !errors.Is(err, ErrNoName) {
+		t.Errorf("no subject, no SANs: %v, want ErrNoName", err)
+	}
+	var se *SANError
+	if _, err := NewRequest(key, mustSubject(t, "/CN=db"), SANs{DNS: []string{"bad name"}}, nil); !errors.As(err, &se) {
+		t.Errorf("bad SAN: %v, want a *SANError", err)
+	}
+	var sub *SubjectError
+	if _, err := NewRequest(key, pkix.Name{Country: []string{"usa"}}.ToRDNSequence(), SANs{}, nil); !errors.As(err, &sub) {
+		t.Errorf("bad subject: %v, want a *SubjectError", err)
+	}
+	var ke *KeyError
+	if _, err := NewRequest(nil, mustSubject(t, "/CN=db"), SANs{}, nil); !errors.As(err, &ke) {
+		t.Errorf("no key: %v, want a *KeyError", err)
+	}
+}
+
+// TestParseRequestForms reads requests made by the real openssl in every
+// form it writes.
+func TestParseRequestForms(t *testing.T) {
+	key := fixtureKey(t, "ec.key")
+	for _, tt := range []struct {
+		file, cn, sans string
+	}{
+		{"ec-text.csr", "db.example.com", "DNS:db.example.com,IP:10.0.0.5"},
+		{"ec-newhdr.csr", "db.example.com", ""},
+		{"ec.der", "db.example.com", ""},
+		{"ec-ca.csr", "wannabe-ca", ""},
+	} {
+		req, err := ParseRequest(readFixture(t, tt.file))
+		if err != nil {
+			t.Errorf("%s: %v", tt.file, err)
+			continue
+		}
+		if req.Subject.CommonName != tt.cn || RequestSANs(req).String() != tt.sans {
+			t.Errorf("%s: CN %q SANs %q, want %q %q", tt.file, req.Subject.CommonName, RequestSANs(req), tt.cn, tt.sans)
+		}
+		if !sameKey(req.PublicKey, key.Public()) {
+			t.Errorf("%s: not the fixture key", tt.file)
+		}
+	}
+}
+
+func TestParseRequestErrors(t *testing.T) {
+	key := newKey(t, p256)
+	good, err := NewRequest(key, mustSubject(t, "/CN=db"), SANs{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tampered := bytes.Clone(good)
+	tampered[len(tampered)-1] ^= 1
+	// Changing the subject keeps the structure valid but breaks the signature.
+	i := bytes.Index(good, []byte("db"))
+	otherSubject := bytes.Clone(good)
+	otherSubject[i] = 'x'
+	cert := build(t, Spec{Profile: ServerLeaf, Subject: mustSubject(t, "/CN=db")}, p256, nil)
+
+	for _, tt := range []struct {
+		name string
+		in   []byte
+		want error
+	}{
+		{"empty", nil, ErrNoRequest},
+		{"blank", []byte(" \n\t"), ErrNoRequest},
+		{"only a certificate", pemBlock("CERTIFICATE", cert.cert.Raw), ErrNoRequest},
+		{"tampered signature", tampered, ErrBadRequestSignature},
+		{"tampered subject", otherSubject, ErrBadRequestSignature},
+		{"tampered PEM", pemBlock("CERTIFICATE REQUEST", tampered), ErrBadRequestSignature},
+		{"SHA-1 from openssl", readFixture(t, "rsa-sha1.csr"), ErrBadRequestSignature},
+	} {
+		if _, err := ParseRequest(tt.in); !errors.Is(err, tt.want) {
+			t.Errorf("%s: %v, want %v", tt.name, err, tt.want)
+		}
+	}
+	for _, tt := range []struct {
+		name string
+		in   []byte
+		msg  string
+	}{
+		{"garbage DER", []byte("not a request"), "malformed certificate request"},
+		{"truncated", good[:len(good)-10], "malformed certificate request"},
+		{"too large", bytes.Repeat([]byte{'a'}, MaxRequestSize+1), "more than the"},
+	} {
+		if _, err := ParseRequest(tt.in); err == nil || !strings.Contains(err.Error(), tt.msg) {
+			t.Errorf("%s: %v, want an error containing %q", tt.name, err, tt.msg)
+		}
+	}
+}
+
+// TestParseRequestSkipsOtherBlocks reads a request that follows a key and a
+// text dump in the same file.
+func TestParseRequestSkipsOtherBlocks(t *testing.T) {
+	key := newKey(t, p256)
+	der, err := NewRequest(key, mustSubject(t, "/CN=db"), SANs{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req0, err := ParseRequest(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var in bytes.Buffer
+	in.Write(pemBlock("EC PRIVATE KEY", []byte("not parsed")))
+	in.WriteString(TextRequest(req0))
+	in.Write(pemBlock("CERTIFICATE REQUEST", der))
+	req, err := ParseRequest(in.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(req.Raw, der) {
+		t.Error("parsed another request")
+	}
+}
