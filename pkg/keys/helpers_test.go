@@ -16,6 +16,8 @@ import (
 const (
 	fixturePass     = "pgcert-test"
 	fixtureUTF8Pass = "pässwörd-ü"
+	// fixtureLatin1Pass is not valid UTF-8.
+	fixtureLatin1Pass = "p\xe4ss-latin1"
 )
 
 func readFixture(t testing.TB, name string) []byte {

@@ -86,6 +86,7 @@ var fixtures = []fixture{
 	{file: "ec-p256.pbes1-sha1-3des.pem", base: "ec-p256", info: in(infoP256, "PKCS#8", "PEM"), enc: pbes1Enc("PKCS#12 KDF", "SHA-1", "DES-EDE3-CBC")},
 	{file: "ec-p256.pbes1-sha1-3des.der", base: "ec-p256", info: in(infoP256, "PKCS#8", "DER"), enc: pbes1Enc("PKCS#12 KDF", "SHA-1", "DES-EDE3-CBC")},
 	{file: "ec-p256.pbes1-sha1-3des-utf8.pem", base: "ec-p256", pass: fixtureUTF8Pass, info: in(infoP256, "PKCS#8", "PEM"), enc: pbes1Enc("PKCS#12 KDF", "SHA-1", "DES-EDE3-CBC")},
+	{file: "ec-p256.pbes1-sha1-3des-latin1.pem", base: "ec-p256", pass: fixtureLatin1Pass, info: in(infoP256, "PKCS#8", "PEM"), enc: pbes1Enc("PKCS#12 KDF", "SHA-1", "DES-EDE3-CBC")},
 	{file: "rsa-2048.pbes1-sha1-3des.pem", base: "rsa-2048", info: in(infoRSA2048, "PKCS#8", "PEM"), enc: pbes1Enc("PKCS#12 KDF", "SHA-1", "DES-EDE3-CBC")},
 	{file: "ec-p256.pbes1-sha1-2des.pem", base: "ec-p256", info: in(infoP256, "PKCS#8", "PEM"), enc: pbes1Enc("PKCS#12 KDF", "SHA-1", "DES-EDE-CBC")},
 	{file: "ec-p256.pbes1-md5-des.pem", base: "ec-p256", info: in(infoP256, "PKCS#8", "PEM"), enc: pbes1Enc("PBKDF1", "MD5", "DES-CBC")},

@@ -232,5 +232,9 @@ func parseScryptParams(algID cryptobyte.String, keySize int) (*scryptParams, err
 	if k.n < 2 || k.n&(k.n-1) != 0 {
 		return nil, fmt.Errorf("scrypt cost N=%d is not a power of 2 greater than 1", k.n)
 	}
+	// RFC 7914 section 2 requires N < 2^(128·r/8), as openssl checks.
+	if k.r < 4 && k.n >= 1<<(16*k.r) {
+		return nil, fmt.Errorf("scrypt cost N=%d is not below 2^(16·r) for r=%d", k.n, k.r)
+	}
 	return k, nil
 }

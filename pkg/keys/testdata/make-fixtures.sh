@@ -8,12 +8,14 @@
 # Naming: <key>.<container>[.<encryption>].<pem|der>; <key>.pub.pem is the public key
 # of <key> as `openssl pkey -pubout` prints it, which the tests compare against.
 # Every encrypted fixture uses the passphrase "pgcert-test" unless its name says utf8,
-# where it is "pässwörd-ü" (UTF-8).
+# where it is "pässwörd-ü" (UTF-8), or latin1, where it is "p\344ss-latin1" (the byte
+# 0xE4, not valid UTF-8).
 set -eu
 cd "$(dirname "$0")"
 
 PASS=pgcert-test
 UPASS='pässwörd-ü'
+LPASS=$(printf 'p\344ss-latin1')
 LEGACY="-provider legacy -provider default"
 
 rm -f ./*.pem ./*.der ./*.p12 ./*.txt ./*.tmp ./id_ed25519 ./id_ed25519.pub
@@ -73,6 +75,8 @@ p8 ec-p256 ec-p256.pbes1-md5-des.pem -v1 PBE-MD5-DES $LEGACY
 p8 ec-p256 ec-p256.pbes1-sha1-des.pem -v1 PBE-SHA1-DES $LEGACY
 openssl pkcs8 -topk8 -in ec-p256.pkcs8.pem -passout "pass:$UPASS" -v1 PBE-SHA1-3DES \
 	-out ec-p256.pbes1-sha1-3des-utf8.pem
+openssl pkcs8 -topk8 -in ec-p256.pkcs8.pem -passout "pass:$LPASS" -v1 PBE-SHA1-3DES \
+	-out ec-p256.pbes1-sha1-3des-latin1.pem
 # Ciphers pgcert does not read: the error must name them.
 p8 ec-p256 ec-p256.pbes2-rc2.pem -v2 rc2-cbc $LEGACY
 p8 ec-p256 ec-p256.pbes2-camellia256.pem -v2 camellia-256-cbc
