@@ -48,6 +48,9 @@ func TestConfigMatchesServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if d, err := Inspect(c.DataDir); err != nil || !d.IsDataDir || d.Version != v || v.Major != c.Install.Major || d.ConfigFile != c.Path(ConfFileName) {
+		t.Fatalf("Inspect of an initdb directory: %+v %v", d, err)
+	}
 	c.AppendConf(t,
 		"include_dir 'conf.d'",
 		`ssl_cert_file = 'it''s \101\\x\q.crt'   # escapes`,
