@@ -38,6 +38,14 @@ func (id Identity) owner() string {
 	return u + ":" + g
 }
 
+// label is how a hint names the identity: its login name, or its user ID.
+func (id Identity) label() string {
+	if id.Name != "" {
+		return id.Name
+	}
+	return "uid " + strconv.FormatUint(uint64(id.UID), 10)
+}
+
 // Lookup finds users and groups. SystemLookup reads the system's databases; tests pass
 // a fake so that they need neither root nor particular accounts.
 type Lookup interface {

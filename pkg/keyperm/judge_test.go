@@ -73,7 +73,7 @@ func TestJudgeServerKey(t *testing.T) {
 		{"missing", missing, NotFound, access, "write a key there (pgcert init or pgcert key), or point ssl_key_file at the key"},
 		{"directory on the way not searchable", blocked, NoSearch,
 			`could not access private key file "server.key": Permission denied`,
-			"the database user postgres:postgres cannot search directory /srv: move the key into the data directory, or give the directory o+x"},
+			"the database user postgres cannot search directory /srv: move the key into the data directory, or give the directory o+x"},
 		{"symlink to a good key", link(file(0o600, 101, 104)), NoProblem, "", ""},
 		{"symlink to a bad key", link(file(0o644, 101, 104)), GroupOrWorld, group,
 			"chmod 0600 /etc/ssl/private/pg.key (/srv/pg/server.key is a symbolic link to /etc/ssl/private/pg.key)"},
@@ -142,7 +142,7 @@ func TestJudgeClientKey(t *testing.T) {
 		{"not a directory on the way", aliceDirs(notdir), alice, NotFound, `could not stat private key file "server.key": Not a directory`,
 			"put the client key there (sslkey), or remove the certificate if no client certificate is wanted"},
 		{"directory not searchable", file(0o600, 1000, 1000), alice, NoSearch, `could not stat private key file "server.key": Permission denied`,
-			"alice:alice cannot search directory /srv/pg: keep the key in a directory the user can reach (~/.postgresql)"},
+			"alice cannot search directory /srv/pg: keep the key in a directory the user can reach (~/.postgresql)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
