@@ -11,6 +11,7 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/asn1"
 	"encoding/pem"
 	"math/big"
 	"net"
@@ -62,6 +63,39 @@ type Template struct {
 	NotAfter  time.Time
 	Key       crypto.Signer // reuse a key (for cross-signing)
 	Serial    *big.Int
+	KeyUsage  x509.KeyUsage // overrides the default key usage when non-zero
+	// SANs, when set, are written as the subjectAltName extension in this order, as
+	// given (a DNS name may hold a NUL byte); DNS and IPs are then ignored.
+	SANs []SAN
+	// RawSubject, when set, is the DER subject name used as is, for string types and
+	// orders Go's pkix.Name would not write.
+	RawSubject      []byte
+	ExtraExtensions []pkix.Extension
+}
+
+// SAN is one subjectAltName entry: a dNSName or, when IP is set, an iPAddress of
+// exactly the bytes of IP (use To4 for a 4-byte IPv4 address).
+type SAN struct {
+	DNS string
+	IP  net.IP
+}
+
+// sanExtension encodes sans as a subjectAltName extension.
+func sanExtension(t testing.TB, sans []SAN) pkix.Extension {
+	t.Helper()
+	var names []asn1.RawValue
+	for _, s := range sans {
+		if s.IP != nil {
+			names = append(names, asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 7, Bytes: s.IP})
+		} else {
+			names = append(names, asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 2, Bytes: []byte(s.DNS)})
+		}
+	}
+	der, err := asn1.Marshal(names)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pkix.Extension{Id: asn1.ObjectIdentifier{2, 5, 29, 17}, Value: der}
 }
 
 // NewKey returns a fresh P-256 key.
@@ -149,6 +183,12 @@ func Make(t testing.TB, tpl Template, parent *Cert) *Cert {
 		SubjectKeyId:          skid[:20],
 		BasicConstraintsValid: true,
 		KeyUsage:              x509.KeyUsageDigitalSignature,
+		RawSubject:            tpl.RawSubject,
+		ExtraExtensions:       tpl.ExtraExtensions,
+	}
+	if len(tpl.SANs) > 0 {
+		c.DNSNames, c.IPAddresses = nil, nil
+		c.ExtraExtensions = append(append([]pkix.Extension(nil), tpl.ExtraExtensions...), sanExtension(t, tpl.SANs))
 	}
 	if tpl.IsCA {
 		c.IsCA = !tpl.NoCAFlag
@@ -160,6 +200,9 @@ func Make(t testing.TB, tpl Template, parent *Cert) *Cert {
 			c.MaxPathLen = tpl.MaxPath
 			c.MaxPathLenZero = tpl.MaxPath == 0
 		}
+	}
+	if tpl.KeyUsage != 0 {
+		c.KeyUsage = tpl.KeyUsage
 	}
 	issuer, signer := c, key
 	if parent != nil {
@@ -174,6 +217,21 @@ func Make(t testing.TB, tpl Template, parent *Cert) *Cert {
 		t.Fatal(err)
 	}
 	return &Cert{Cert: cert, Key: key}
+}
+
+// BrokenSignature returns a copy of c whose signature has one byte flipped: the same
+// names and key identifiers, a signature that no longer verifies.
+func (c *Cert) BrokenSignature(t testing.TB) *Cert {
+	t.Helper()
+	// The signature value ends the certificate; its last bytes are the low bytes of a
+	// number (ECDSA's s, or the RSA signature), never DER framing.
+	der := append([]byte(nil), c.Cert.Raw...)
+	der[len(der)-3] ^= 0x01
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Cert{Cert: cert, Key: c.Key}
 }
 
 // Revoked names a certificate to list in a CRL.

@@ -47,30 +47,24 @@ func (e *ParseError) Unwrap() error { return e.Err }
 //
 // PEM blocks of other types (keys, requests, CRLs) are skipped, so a file that holds a
 // key and its certificate still reads; a file with PEM blocks but no certificate gives
-// ErrNoCertificates. Duplicates are kept: ordering and deduplication are the callers'
-// business, because each reports them differently.
+// ErrNoCertificates. Input without any PEM block is read as DER, even when it happens to
+// contain the bytes "-----BEGIN" (a DER certificate may, inside a name). Duplicates are
+// kept: ordering and deduplication are the callers' business, because each reports them
+// differently.
 func ParseCertificates(data []byte) ([]*x509.Certificate, error) {
 	if len(data) > MaxBundleSize {
 		return nil, &ParseError{Err: fmt.Errorf("input is %d bytes, more than the %d a certificate bundle may hold", len(data), MaxBundleSize)}
 	}
-	if !bytes.Contains(data, []byte("-----BEGIN")) {
-		if len(bytes.TrimSpace(data)) == 0 {
-			return nil, ErrNoCertificates
-		}
-		cert, err := x509.ParseCertificate(data)
-		if err != nil {
-			return nil, &ParseError{Err: fmt.Errorf("neither PEM nor a DER certificate: %w", err)}
-		}
-		return []*x509.Certificate{cert}, nil
-	}
 	var certs []*x509.Certificate
+	blocks := 0
 	rest := data
-	for n := 1; ; n++ {
+	for {
 		var block *pem.Block
 		block, rest = pem.Decode(rest)
 		if block == nil {
 			break
 		}
+		blocks++
 		if block.Type != "CERTIFICATE" && block.Type != "TRUSTED CERTIFICATE" {
 			continue
 		}
@@ -80,19 +74,37 @@ func ParseCertificates(data []byte) ([]*x509.Certificate, error) {
 			// certificate, whose DER length says where it ends.
 			var err error
 			if der, err = firstDERElement(der); err != nil {
-				return nil, &ParseError{Block: n, Type: block.Type, Err: err}
+				return nil, &ParseError{Block: blocks, Type: block.Type, Err: err}
 			}
 		}
 		cert, err := x509.ParseCertificate(der)
 		if err != nil {
-			return nil, &ParseError{Block: n, Type: block.Type, Err: err}
+			return nil, &ParseError{Block: blocks, Type: block.Type, Err: err}
 		}
 		certs = append(certs, cert)
+	}
+	if blocks == 0 {
+		return parseDER(data)
 	}
 	if len(certs) == 0 {
 		return nil, ErrNoCertificates
 	}
 	return certs, nil
+}
+
+// parseDER reads input that holds no PEM block as one DER certificate.
+func parseDER(data []byte) ([]*x509.Certificate, error) {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, ErrNoCertificates
+	}
+	cert, err := x509.ParseCertificate(data)
+	if err == nil {
+		return []*x509.Certificate{cert}, nil
+	}
+	if bytes.Contains(data, []byte("-----BEGIN")) {
+		return nil, &ParseError{Err: errors.New("a PEM block that does not decode (bad base64, or no END line)")}
+	}
+	return nil, &ParseError{Err: fmt.Errorf("neither PEM nor a DER certificate: %w", err)}
 }
 
 // firstDERElement returns the first complete DER TLV in b.

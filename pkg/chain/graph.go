@@ -1,0 +1,93 @@
+package chain
+
+import (
+	"bytes"
+	"crypto/x509"
+)
+
+// node is one distinct certificate with where it came from.
+type node struct {
+	Input
+	fromInputs bool // given among the certificates to order
+	fromRoots  bool // given as a root (BuildOptions.Roots)
+}
+
+// pooled is a set of distinct certificates and the exact duplicates dropped from it.
+type pooled struct {
+	nodes      []node
+	duplicates []Input
+}
+
+// dedup drops exact (byte-for-byte) duplicates, keeping the first copy. Duplicates
+// among inputs are reported; a root that is also among the inputs is not, since passing
+// the root both ways is ordinary.
+func dedup(inputs, roots []Input) pooled {
+	var p pooled
+	seen := map[string]int{}
+	add := func(in Input, fromRoots bool) {
+		if i, ok := seen[string(in.Cert.Raw)]; ok {
+			if fromRoots {
+				p.nodes[i].fromRoots = true
+			} else if p.nodes[i].fromInputs {
+				p.duplicates = append(p.duplicates, in)
+			} else {
+				p.nodes[i].fromInputs = true
+			}
+			return
+		}
+		seen[string(in.Cert.Raw)] = len(p.nodes)
+		p.nodes = append(p.nodes, node{Input: in, fromInputs: !fromRoots, fromRoots: fromRoots})
+	}
+	for _, in := range inputs {
+		add(in, false)
+	}
+	for _, in := range roots {
+		add(in, true)
+	}
+	return p
+}
+
+// graph caches which certificate signed which: signature checks are the expensive part
+// of path building and each pair is asked about more than once.
+type graph struct {
+	nodes []node
+	sig   map[[2]int]bool
+}
+
+func newGraph(nodes []node) *graph {
+	return &graph{nodes: nodes, sig: map[[2]int]bool{}}
+}
+
+// signs reports whether node p (the parent) signed node c: p's subject names c's issuer
+// and c's signature verifies with p's key.
+func (g *graph) signs(p, c int) bool {
+	key := [2]int{p, c}
+	if ok, done := g.sig[key]; done {
+		return ok
+	}
+	parent, child := g.nodes[p].Cert, g.nodes[c].Cert
+	ok := issuedByName(child, parent) && signedBy(child, parent) == nil
+	g.sig[key] = ok
+	return ok
+}
+
+// nameMatches returns the nodes other than c whose subject names c's issuer.
+func (g *graph) nameMatches(c int) []int {
+	var out []int
+	for p := range g.nodes {
+		if p != c && issuedByName(g.nodes[c].Cert, g.nodes[p].Cert) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// selfSignedNode reports whether node i names itself as issuer and its signature
+// verifies with its own key: the top of a path.
+func (g *graph) selfSignedNode(i int) bool {
+	return g.signs(i, i)
+}
+
+func keyIDMatches(child, parent *x509.Certificate) bool {
+	return len(child.AuthorityKeyId) == 0 || len(parent.SubjectKeyId) == 0 || bytes.Equal(child.AuthorityKeyId, parent.SubjectKeyId)
+}

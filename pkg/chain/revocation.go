@@ -1,0 +1,268 @@
+package chain
+
+import (
+	"crypto/x509"
+
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+)
+
+// OpenSSL's CRL scores (x509_vfy.c): the CRL chosen for a certificate is the one with
+// the highest score, the newest on a tie; only a score of crlScoreValid or more is a
+// usable CRL, but a lower one is still chosen and then fails with the reason for its
+// missing points.
+const (
+	crlScoreNoCritical = 0x100
+	crlScoreScope      = 0x080
+	crlScoreTime       = 0x040
+	crlScoreIssuerName = 0x020
+	crlScoreIssuerCert = 0x018
+	crlScoreSamePath   = 0x008
+	crlScoreAKID       = 0x004
+)
+
+// CRL reason code removeFromCRL: an entry with it (in a delta CRL) does not revoke.
+const reasonRemoveFromCRL = 8
+
+// checkRevocation mirrors OpenSSL's check_revocation with CRL_CHECK_ALL: every
+// certificate of the chain, from the leaf up to and including the root, needs a CRL
+// from its issuer (the root: from itself) that is current, signed by that issuer, and
+// does not list it.
+func (v *verifier) checkRevocation() error {
+	if len(v.opts.CRLs) == 0 {
+		return nil
+	}
+	for i := range v.chain {
+		if err := v.checkCertCRL(i); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (v *verifier) checkCertCRL(i int) error {
+	x := v.chain[i]
+	var best *x509.RevocationList
+	bestScore, bestIssuer := 0, -1
+	for _, crl := range v.opts.CRLs {
+		score, issuer := v.crlScore(crl, i)
+		if score == 0 || score < bestScore {
+			continue
+		}
+		if score == bestScore && best != nil && !crl.ThisUpdate.After(best.ThisUpdate) {
+			continue
+		}
+		best, bestScore, bestIssuer = crl, score, issuer
+	}
+	crlIssuer := x.Cert.Issuer.String()
+	fail := func(r Reason) error {
+		e := v.fail(r, i, x)
+		e.CRLIssuer = crlIssuer
+		return e
+	}
+	if best == nil {
+		return fail(UnableToGetCRL)
+	}
+	issuer := v.chain[bestIssuer].Cert
+	crlIssuer = issuer.Subject.String()
+	if kuReject(issuer, x509.KeyUsageCRLSign) {
+		return fail(KeyUsageNoCRLSign)
+	}
+	if bestScore&crlScoreScope == 0 {
+		return fail(DifferentCRLScope)
+	}
+	if best.ThisUpdate.After(v.opts.Now) {
+		return fail(CRLNotYetValid)
+	}
+	if !best.NextUpdate.IsZero() && !v.opts.Now.Before(best.NextUpdate) {
+		return fail(CRLHasExpired)
+	}
+	if issuer.CheckSignature(best.SignatureAlgorithm, best.RawTBSRevocationList, best.Signature) != nil {
+		return fail(CRLSignatureFailure)
+	}
+	if crlHasUnhandledCritical(best) {
+		return fail(UnhandledCriticalCRLExtension)
+	}
+	for _, entry := range best.RevokedCertificateEntries {
+		if entry.SerialNumber != nil && x.Cert.SerialNumber != nil && entry.SerialNumber.Cmp(x.Cert.SerialNumber) == 0 {
+			if entry.ReasonCode == reasonRemoveFromCRL {
+				return nil
+			}
+			return fail(CertRevoked)
+		}
+	}
+	return nil
+}
+
+// crlScore mirrors OpenSSL's get_crl_score for the certificate at depth i, and returns
+// the index in the chain of the certificate that issued the CRL.
+func (v *verifier) crlScore(crl *x509.RevocationList, i int) (int, int) {
+	x := v.chain[i].Cert
+	idp := parseIssuingDP(crl)
+	if idp != nil && (idp.invalid || idp.indirect || idp.someReasons) {
+		return 0, -1
+	}
+	for _, e := range crl.Extensions {
+		if e.Id.Equal(oidDeltaCRL) {
+			return 0, -1
+		}
+	}
+	if !sameName(x.RawIssuer, crl.RawIssuer) {
+		return 0, -1
+	}
+	score := crlScoreIssuerName
+	if !crlHasUnhandledCritical(crl) {
+		score |= crlScoreNoCritical
+	}
+	if !crl.ThisUpdate.After(v.opts.Now) && (crl.NextUpdate.IsZero() || v.opts.Now.Before(crl.NextUpdate)) {
+		score |= crlScoreTime
+	}
+	issuer := v.crlIssuerInChain(crl, i, &score)
+	if issuer < 0 {
+		return 0, -1
+	}
+	if crlInScope(x, idp, score) {
+		score |= crlScoreScope
+	}
+	return score, issuer
+}
+
+// crlIssuerInChain mirrors OpenSSL's crl_akid_check: the CRL's issuer is the
+// certificate's issuer (the next one up, or the root itself) when the CRL's authority
+// key identifier fits it, or else a certificate further up the chain with the CRL's
+// issuer name and key identifier.
+func (v *verifier) crlIssuerInChain(crl *x509.RevocationList, i int, score *int) int {
+	akid := parseAuthorityKeyID(crl.Extensions)
+	idx := i
+	if idx != len(v.chain)-1 {
+		idx++
+	}
+	if akidMatches(v.chain[idx].Cert, akid) {
+		*score |= crlScoreAKID | crlScoreIssuerCert
+		return idx
+	}
+	for idx++; idx < len(v.chain); idx++ {
+		c := v.chain[idx].Cert
+		if sameName(c.RawSubject, crl.RawIssuer) && akidMatches(c, akid) {
+			*score |= crlScoreAKID | crlScoreSamePath
+			return idx
+		}
+	}
+	return -1
+}
+
+// crlHasUnhandledCritical mirrors OpenSSL's EXFLAG_CRITICAL for CRLs: a critical
+// extension other than the issuing distribution point, authority key identifier and
+// delta CRL indicator, or a critical entry extension other than the certificate issuer.
+func crlHasUnhandledCritical(crl *x509.RevocationList) bool {
+	for _, e := range crl.Extensions {
+		if e.Critical && !e.Id.Equal(oidIssuingDP) && !e.Id.Equal(oidAuthorityKeyID) && !e.Id.Equal(oidDeltaCRL) {
+			return true
+		}
+	}
+	oidCertificateIssuer := []int{2, 5, 29, 29}
+	for _, entry := range crl.RevokedCertificateEntries {
+		for _, e := range entry.Extensions {
+			if e.Critical && !e.Id.Equal(oidCertificateIssuer) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// issuingDP is the part of a CRL's issuingDistributionPoint extension that decides
+// which certificates the CRL covers.
+type issuingDP struct {
+	uris                           []string // distributionPoint fullName URIs
+	hasDP                          bool
+	onlyUser, onlyCA, onlyAttr     bool
+	indirect, someReasons, invalid bool
+}
+
+func parseIssuingDP(crl *x509.RevocationList) *issuingDP {
+	e, ok := findExtension(crl.Extensions, oidIssuingDP)
+	if !ok {
+		return nil
+	}
+	idp := &issuingDP{}
+	in := cryptobyte.String(e.Value)
+	var seq cryptobyte.String
+	if !in.ReadASN1(&seq, cbasn1.SEQUENCE) {
+		idp.invalid = true
+		return idp
+	}
+	for !seq.Empty() {
+		var field cryptobyte.String
+		var tag cbasn1.Tag
+		if !seq.ReadAnyASN1(&field, &tag) {
+			idp.invalid = true
+			return idp
+		}
+		flag := len(field) == 1 && field[0] != 0
+		switch tag {
+		case cbasn1.Tag(0).ContextSpecific().Constructed():
+			idp.hasDP = true
+			var full cryptobyte.String
+			if field.ReadASN1(&full, cbasn1.Tag(0).ContextSpecific().Constructed()) {
+				for !full.Empty() {
+					var name cryptobyte.String
+					var nameTag cbasn1.Tag
+					if !full.ReadAnyASN1(&name, &nameTag) {
+						break
+					}
+					if nameTag == cbasn1.Tag(6).ContextSpecific() {
+						idp.uris = append(idp.uris, string(name))
+					}
+				}
+			}
+		case cbasn1.Tag(1).ContextSpecific():
+			idp.onlyUser = flag
+		case cbasn1.Tag(2).ContextSpecific():
+			idp.onlyCA = flag
+		case cbasn1.Tag(3).ContextSpecific():
+			idp.someReasons = true
+		case cbasn1.Tag(4).ContextSpecific():
+			idp.indirect = flag
+		case cbasn1.Tag(5).ContextSpecific():
+			idp.onlyAttr = flag
+		}
+	}
+	only := 0
+	for _, b := range []bool{idp.onlyUser, idp.onlyCA, idp.onlyAttr} {
+		if b {
+			only++
+		}
+	}
+	idp.invalid = only > 1
+	return idp
+}
+
+// crlInScope mirrors OpenSSL's crl_crldp_check, comparing distribution points by their
+// URIs (the only names Go's x509 keeps of a certificate's CRL distribution points).
+func crlInScope(x *x509.Certificate, idp *issuingDP, score int) bool {
+	if idp != nil {
+		if idp.onlyAttr {
+			return false
+		}
+		isCA := x.BasicConstraintsValid && x.IsCA
+		if (isCA && idp.onlyUser) || (!isCA && idp.onlyCA) {
+			return false
+		}
+	}
+	nameOK := score&crlScoreIssuerName != 0
+	for _, dp := range x.CRLDistributionPoints {
+		if !nameOK {
+			continue
+		}
+		if idp == nil || !idp.hasDP {
+			return true
+		}
+		for _, u := range idp.uris {
+			if u == dp {
+				return true
+			}
+		}
+	}
+	return (idp == nil || !idp.hasDP) && nameOK
+}

@@ -1,0 +1,110 @@
+package chain
+
+import (
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
+	"testing"
+	"time"
+
+	"github.com/pgcert/pgcert/internal/testpki"
+)
+
+// TestRevocationAgreesWithOpenSSL checks CRL_CHECK|CRL_CHECK_ALL, the mode libpq and
+// the server switch on as soon as a CRL is configured, against `openssl verify
+// -crl_check_all`.
+func TestRevocationAgreesWithOpenSSL(t *testing.T) {
+	now := testpki.Now
+	root := testpki.Root(t, "Root")
+	inter := root.Intermediate(t, "Inter")
+	leaf := inter.Client(t, "alice")
+	week := now.Add(7 * day)
+	interCRL := inter.CRL(t, 1, now.Add(-day), week)
+	rootCRL := root.CRL(t, 1, now.Add(-day), week)
+	base := verifyCase{leaf: leaf, untrusted: []*testpki.Cert{inter}, roots: []*testpki.Cert{root}, purpose: PurposeClient}
+	with := func(crls [][]byte, reason Reason, depth int) verifyCase {
+		tc := base
+		tc.crls, tc.reason, tc.depth = crls, reason, depth
+		if reason == 0 {
+			tc.chain = []*testpki.Cert{leaf, inter, root}
+		}
+		return tc
+	}
+	imposter := root.Intermediate(t, "Inter")
+	noCRLSign := testpki.Make(t, testpki.Template{CN: "No CRLSign", IsCA: true, MaxPath: -1, KeyUsage: x509.KeyUsageCertSign}, root)
+	critical := crlWithExtension(t, inter, pkix.Extension{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 99999, 2}, Critical: true, Value: []byte{5, 0}})
+	onlyCA := crlWithExtension(t, inter, idpExtension(t, false, true))
+	onlyUser := crlWithExtension(t, inter, idpExtension(t, true, false))
+
+	cases := map[string]verifyCase{
+		"crls for every ca":        with([][]byte{interCRL, rootCRL}, 0, 0),
+		"leaf revoked":             with([][]byte{inter.CRL(t, 2, now.Add(-day), week, testpki.Revoked{Cert: leaf.Cert}), rootCRL}, CertRevoked, 0),
+		"intermediate revoked":     with([][]byte{interCRL, root.CRL(t, 2, now.Add(-day), week, testpki.Revoked{Cert: inter.Cert})}, CertRevoked, 1),
+		"root crl missing":         with([][]byte{interCRL}, UnableToGetCRL, 1),
+		"intermediate crl missing": with([][]byte{rootCRL}, UnableToGetCRL, 0),
+		"intermediate crl expired": with([][]byte{inter.CRL(t, 1, now.Add(-8*day), now.Add(-day)), rootCRL}, CRLHasExpired, 0),
+		"root crl expired":         with([][]byte{interCRL, root.CRL(t, 1, now.Add(-8*day), now.Add(-day))}, CRLHasExpired, 1),
+		"crl not yet valid":        with([][]byte{inter.CRL(t, 1, now.Add(day), week), rootCRL}, CRLNotYetValid, 0),
+		"crl from a re-keyed ca":   with([][]byte{imposter.CRL(t, 1, now.Add(-day), week), rootCRL}, UnableToGetCRL, 0),
+		"newest crl wins": with([][]byte{interCRL, inter.CRL(t, 2, now.Add(-day/2), week, testpki.Revoked{Cert: leaf.Cert}), rootCRL},
+			CertRevoked, 0),
+		"current crl beats expired one":    with([][]byte{inter.CRL(t, 3, now.Add(-day/2), now.Add(-time.Second)), interCRL, rootCRL}, 0, 0),
+		"removeFromCRL does not revoke":    with([][]byte{inter.CRL(t, 2, now.Add(-day), week, testpki.Revoked{Cert: leaf.Cert, Reason: reasonRemoveFromCRL}), rootCRL}, 0, 0),
+		"unhandled critical crl extension": with([][]byte{critical, rootCRL}, UnhandledCriticalCRLExtension, 0),
+		"crl only for ca certificates":     with([][]byte{onlyCA, rootCRL}, DifferentCRLScope, 0),
+		"crl only for user certificates":   with([][]byte{onlyUser, rootCRL}, 0, 0),
+		"broken crl signature":             with([][]byte{brokenCRL(interCRL), rootCRL}, CRLSignatureFailure, 0),
+		"issuer without cRLSign": {leaf: noCRLSign.Client(t, "bob"), untrusted: []*testpki.Cert{noCRLSign}, roots: []*testpki.Cert{root}, purpose: PurposeClient,
+			crls: [][]byte{crlIgnoringKeyUsage(t, noCRLSign), rootCRL}, reason: KeyUsageNoCRLSign, depth: 0},
+		"revocation checked before expiry": {leaf: testpki.Make(t, testpki.Template{CN: "carol", EKU: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}, NotBefore: now.Add(-9 * day), NotAfter: now.Add(-day)}, inter),
+			untrusted: []*testpki.Cert{inter}, roots: []*testpki.Cert{root}, purpose: PurposeClient, crls: [][]byte{rootCRL}, reason: UnableToGetCRL, depth: 0},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) { checkVerify(t, tc) })
+	}
+}
+
+// crlWithExtension makes an empty CRL from ca carrying ext.
+func crlWithExtension(t *testing.T, ca *testpki.Cert, ext pkix.Extension) []byte {
+	t.Helper()
+	der, err := x509.CreateRevocationList(randReader{}, &x509.RevocationList{
+		Number: bigOne, ThisUpdate: testpki.Now.Add(-day), NextUpdate: testpki.Now.Add(7 * day), ExtraExtensions: []pkix.Extension{ext},
+	}, ca.Cert, ca.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return der
+}
+
+// crlIgnoringKeyUsage makes an empty CRL from a CA whose key usage forbids it, which
+// Go's x509 refuses to do: Go is handed a copy of the CA that claims cRLSign.
+func crlIgnoringKeyUsage(t *testing.T, ca *testpki.Cert) []byte {
+	t.Helper()
+	claimed := *ca.Cert
+	claimed.KeyUsage |= x509.KeyUsageCRLSign
+	return (&testpki.Cert{Cert: &claimed, Key: ca.Key}).CRL(t, 1, testpki.Now.Add(-day), testpki.Now.Add(7*day))
+}
+
+// idpExtension is an issuingDistributionPoint with only the "only contains" flags.
+func idpExtension(t *testing.T, onlyUser, onlyCA bool) pkix.Extension {
+	t.Helper()
+	var fields []asn1.RawValue
+	if onlyUser {
+		fields = append(fields, asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 1, Bytes: []byte{0xff}})
+	}
+	if onlyCA {
+		fields = append(fields, asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 2, Bytes: []byte{0xff}})
+	}
+	der, err := asn1.Marshal(fields)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pkix.Extension{Id: oidIssuingDP, Critical: true, Value: der}
+}
+
+// brokenCRL flips a byte near the end of the CRL's signature.
+func brokenCRL(der []byte) []byte {
+	out := append([]byte(nil), der...)
+	out[len(out)-3] ^= 1
+	return out
+}
