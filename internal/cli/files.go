@@ -1,0 +1,142 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/user"
+	"strconv"
+	"syscall"
+
+	"github.com/pgcert/pgcert/internal/fsutil"
+)
+
+// maxInputSize bounds any file pgcert reads whole. The largest real input is a CRL
+// of a million entries (about 40 MB); a limit keeps /dev/zero or a disk image given by
+// mistake from filling memory. Each parser applies its own, tighter limit.
+const maxInputSize = 256 << 20
+
+// readInput reads a file given on the command line ("-" is standard input). Errors
+// name the file.
+func (f *Factory) readInput(path string) ([]byte, error) {
+	var r io.Reader
+	if path == "-" {
+		r = f.IO.In
+	} else {
+		file, err := os.Open(path)
+		if err != nil {
+			return nil, inputError(path, err)
+		}
+		defer file.Close()
+		if fi, err := file.Stat(); err == nil && fi.IsDir() {
+			return nil, failf([]string{"give the path of a file, not a directory"}, "%s is a directory", path)
+		}
+		r = file
+	}
+	data, err := io.ReadAll(io.LimitReader(r, maxInputSize+1))
+	if err != nil {
+		return nil, inputError(path, err)
+	}
+	if len(data) > maxInputSize {
+		return nil, failf(nil, "%s is larger than %d MiB: not a file pgcert reads", path, maxInputSize>>20)
+	}
+	return data, nil
+}
+
+func inputError(path string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return failf([]string{"check the path"}, "%s: no such file", path)
+	case errors.Is(err, fs.ErrPermission):
+		return failf([]string{"run as a user who may read it"}, "%s: permission denied", path)
+	}
+	return fmt.Errorf("reading %s: %w", path, err)
+}
+
+// dataDirOwner returns the write options that give a new file in dir to dir's owner:
+// when pgcert runs as root and the directory belongs to someone else (a data
+// directory belongs to the user the server runs as, and the server reads its files
+// as that user). Otherwise files keep the invoking user as owner.
+func dataDirOwner(dir string, mode os.FileMode, force bool) fsutil.Options {
+	opts := fsutil.Options{Mode: mode, Force: force}
+	if os.Geteuid() != 0 {
+		return opts
+	}
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return opts
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok || st.Uid == 0 {
+		return opts
+	}
+	opts.Chown, opts.UID, opts.GID = true, int(st.Uid), int(st.Gid)
+	return opts
+}
+
+// allowOverwrite decides whether existing outputs may be replaced: --force says
+// yes; at a terminal the person is asked (the default is no); without one the answer
+// is no, and the write fails with a hint naming --force.
+func (f *Factory) allowOverwrite(force bool, paths ...string) (bool, error) {
+	if force {
+		return true, nil
+	}
+	var existing []string
+	for _, p := range paths {
+		if _, err := os.Lstat(p); err == nil {
+			existing = append(existing, p)
+		}
+	}
+	if len(existing) == 0 {
+		return false, nil
+	}
+	p := f.prompter()
+	if p == nil {
+		return false, nil
+	}
+	msg := fmt.Sprintf("%s exists. Replace it?", existing[0])
+	if len(existing) > 1 {
+		msg = fmt.Sprintf("%s and %d other file(s) exist. Replace them?", existing[0], len(existing)-1)
+	}
+	return p.Confirm(msg, false)
+}
+
+// fileReport describes a written file in --json output.
+type fileReport struct {
+	Path     string `json:"path"`
+	Mode     string `json:"mode"`
+	Owner    string `json:"owner"`
+	Group    string `json:"group"`
+	Replaced bool   `json:"replaced"`
+}
+
+func reportFile(w *fsutil.Written) fileReport {
+	r := fileReport{
+		Path:     w.Path,
+		Mode:     fmt.Sprintf("%04o", w.Mode),
+		Owner:    strconv.Itoa(w.UID),
+		Group:    strconv.Itoa(w.GID),
+		Replaced: w.Replaced,
+	}
+	if u, err := user.LookupId(r.Owner); err == nil {
+		r.Owner = u.Username
+	}
+	if g, err := user.LookupGroupId(r.Group); err == nil {
+		r.Group = g.Name
+	}
+	return r
+}
+
+// noteReplacedLink tells the user that a symbolic link at an output path was replaced
+// by a regular file, and that its target was left alone.
+func (f *Factory) noteReplacedLink(w *fsutil.Written) {
+	if w.ReplacedLink != "" {
+		f.warnf("%s was a symbolic link to %s; replaced the link with a new file, the target is unchanged", w.Path, w.ReplacedLink)
+	}
+}
