@@ -71,6 +71,7 @@ type SpecError struct {
 	Reason string
 }
 
+// Error says what is wrong with the spec.
 func (e *SpecError) Error() string { return "selfsign: invalid certificate spec: " + e.Reason }
 
 // Build makes the certificate spec describes for the public key pub and
@@ -117,8 +118,8 @@ func Build(spec Spec, issuer *x509.Certificate, issuerKey crypto.Signer, pub cry
 		if subject, err = MarshalSubject(spec.Subject); err != nil {
 			return nil, err
 		}
-	} else if _, err := parseName(subject); err != nil {
-		return nil, &SubjectError{Reason: err.Error()}
+	} else if err := checkRawSubject(subject); err != nil {
+		return nil, err
 	}
 	sans, err := spec.SANs.checked()
 	if err != nil {

@@ -9,9 +9,12 @@ import (
 	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
 	"errors"
 	"math/big"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -328,5 +331,34 @@ func TestSelfSignBadSignature(t *testing.T) {
 	req.Signature[len(req.Signature)-1] ^= 1
 	if _, err := SelfSign(req, key, 0, testNow, nil); !errors.Is(err, ErrBadRequestSignature) {
 		t.Errorf("SelfSign with a broken request signature: %v, want ErrBadRequestSignature", err)
+	}
+}
+
+// TestRawSubjectChecked checks that a subject copied from a request gets
+// the checks ParseSubject applies, so a request cannot smuggle in a subject
+// pgcert would refuse to write.
+func TestRawSubjectChecked(t *testing.T) {
+	key := newKey(t, p256)
+	for _, rdns := range []pkix.RDNSequence{
+		{{{Type: oidCommonName, Value: strings.Repeat("a", 65)}}},
+		{{{Type: asn1.ObjectIdentifier{2, 5, 4, 6}, Value: "us"}}},
+		{{{Type: asn1.ObjectIdentifier{2, 5, 4, 10}, Value: "tab\there"}}},
+	} {
+		raw, err := asn1.Marshal(rdns)
+		if err != nil {
+			t.Fatal(err)
+		}
+		csr, err := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{RawSubject: raw, DNSNames: []string{"db"}}, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req, err := ParseRequest(csr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var se *SubjectError
+		if _, err := SelfSign(req, key, 0, testNow, nil); !errors.As(err, &se) {
+			t.Errorf("SelfSign(%v): %v, want a *SubjectError", rdns, err)
+		}
 	}
 }

@@ -28,6 +28,7 @@ type KeyError struct {
 	Reason string
 }
 
+// Error says which key is unsupported.
 func (e *KeyError) Error() string { return "selfsign: unsupported key: " + e.Reason }
 
 // SignatureAlgorithm returns the algorithm pgcert signs with for a key whose

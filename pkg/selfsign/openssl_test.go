@@ -28,6 +28,7 @@ func opensslFails(t *testing.T, args ...string) string {
 // TestOpenSSLVerifiesRequests checks that `openssl req -verify` accepts every
 // kind of request pgcert makes.
 func TestOpenSSLVerifiesRequests(t *testing.T) {
+	t.Parallel()
 	testenv.RequireOpenSSL(t)
 	for _, kind := range allKinds {
 		der, err := NewRequest(newKey(t, kind), mustSubject(t, "/C=US/O=Acme+OU=DB/CN=db.example.com"), mustSANs(t, "DNS:db.example.com,IP:10.0.0.5,IP:::1,email:dba@example.com"), nil)
@@ -46,6 +47,7 @@ func TestOpenSSLVerifiesRequests(t *testing.T) {
 // client leaves and has openssl verify them strictly, for their purpose,
 // and refuse them for the other purpose.
 func TestOpenSSLVerifiesHierarchy(t *testing.T) {
+	t.Parallel()
 	testenv.RequireOpenSSL(t)
 	for _, kind := range allKinds {
 		t.Run(string(kind), func(t *testing.T) {
@@ -89,6 +91,7 @@ func TestOpenSSLVerifiesHierarchy(t *testing.T) {
 // `openssl verify -CAfile server.crt server.crt`, strictly, for the server
 // purpose and host name.
 func TestOpenSSLSelfSignedTrustAnchor(t *testing.T) {
+	t.Parallel()
 	testenv.RequireOpenSSL(t)
 	for _, kind := range allKinds {
 		key := newKey(t, kind)
@@ -125,6 +128,7 @@ func TestOpenSSLSelfSignedTrustAnchor(t *testing.T) {
 // TestOpenSSLReadsProfiles has openssl print the extensions each profile
 // sets.
 func TestOpenSSLReadsProfiles(t *testing.T) {
+	t.Parallel()
 	testenv.RequireOpenSSL(t)
 	root := build(t, Spec{Profile: RootCA, Subject: mustSubject(t, "/CN=Root"), PathLen: NoPathLen}, p256, nil)
 	inter := build(t, Spec{Profile: IntermediateCA, Subject: mustSubject(t, "/CN=Inter"), PathLen: 0}, p256, root)
@@ -164,6 +168,7 @@ func trimLines(s string) string {
 // `openssl x509 -text -noout` and `openssl req -text -noout`: the same text
 // but for trailing spaces.
 func TestTextMatchesOpenSSL(t *testing.T) {
+	t.Parallel()
 	testenv.RequireOpenSSL(t)
 	var certs []*x509.Certificate
 	for _, kind := range allKinds {

@@ -31,6 +31,8 @@ const (
 	IntermediateCA
 )
 
+// String names the profile as messages mention it: "server", "client",
+// "root CA", "intermediate CA".
 func (p Profile) String() string {
 	switch p {
 	case ServerLeaf:

@@ -47,6 +47,7 @@ type SANError struct {
 	Reason string
 }
 
+// Error names the entry and why it is refused.
 func (e *SANError) Error() string {
 	return fmt.Sprintf("selfsign: invalid subject alternative name %q: %s", e.Value, e.Reason)
 }

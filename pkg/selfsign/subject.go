@@ -18,6 +18,7 @@ type SubjectError struct {
 	Reason string
 }
 
+// Error says which part of the subject is wrong and why.
 func (e *SubjectError) Error() string {
 	if e.Part == "" {
 		return "selfsign: invalid subject: " + e.Reason
@@ -125,7 +126,10 @@ func lookupType(typ string) (asn1.ObjectIdentifier, attribute, error) {
 		if err != nil {
 			return nil, attribute{}, err
 		}
-		if a, ok := attributeByOID(oid); ok && !a.display {
+		if a, ok := attributeByOID(oid); ok {
+			if a.display {
+				return nil, attribute{}, fmt.Errorf("%s (%s) values are not plain strings; pgcert does not write them", a.long, typ)
+			}
 			return oid, a, nil
 		}
 		return oid, attribute{tag: asn1.TagUTF8String}, nil
@@ -227,7 +231,10 @@ func MarshalSubject(rdns pkix.RDNSequence) ([]byte, error) {
 				continue
 			}
 			a, known := attributeByOID(atv.Type)
-			if !known || a.display {
+			if known && a.display {
+				return nil, &SubjectError{Part: a.short + "=" + s, Reason: "pgcert does not write " + a.long + " values"}
+			}
+			if !known {
 				a = attribute{tag: asn1.TagUTF8String}
 			}
 			if err := checkValue(a, s); err != nil {
@@ -250,4 +257,33 @@ func attributeName(oid asn1.ObjectIdentifier) string {
 		return a.short
 	}
 	return oid.String()
+}
+
+// checkRawSubject applies ParseSubject's value checks to a DER Name from
+// elsewhere (a request), so that a certificate never carries a subject
+// pgcert would refuse to write: over-long values, control characters, a
+// malformed country code. Values of types other than the common string
+// types are left alone.
+func checkRawSubject(der []byte) error {
+	entries, err := parseName(der)
+	if err != nil {
+		return &SubjectError{Reason: err.Error()}
+	}
+	for _, e := range entries {
+		a, known := attributeByOID(e.oid)
+		if !known || a.display || e.value.Class != asn1.ClassUniversal {
+			continue
+		}
+		var v string
+		switch e.value.Tag {
+		case asn1.TagUTF8String, asn1.TagPrintableString, asn1.TagIA5String:
+			v = string(e.value.Bytes)
+		default:
+			continue
+		}
+		if err := checkValue(a, v); err != nil {
+			return &SubjectError{Part: a.short + "=" + v, Reason: err.Error()}
+		}
+	}
+	return nil
 }

@@ -104,6 +104,7 @@ func TestParseSubjectErrors(t *testing.T) {
 		{"/1.02=x", "1.02=x", "not an object identifier"},
 		{"/1.2.99999999999=x", "1.2.99999999999=x", "too large"},
 		{"/x500UniqueIdentifier=x", "x500UniqueIdentifier=x", "unknown attribute type"},
+		{"/2.5.4.45=x", "2.5.4.45=x", "not plain strings"},
 		{"/CN=\xff", "", "UTF-8"},
 	}
 	for _, tt := range tests {
@@ -166,6 +167,10 @@ func TestMarshalSubjectFromPkixName(t *testing.T) {
 	if _, err := MarshalSubject(pkix.RDNSequence{{}}); !errors.As(err, &se) {
 		t.Errorf("MarshalSubject(empty RDN) error = %v, want a *SubjectError", err)
 	}
+	phone := pkix.RDNSequence{{{Type: asn1.ObjectIdentifier{2, 5, 4, 20}, Value: "+1 555"}}}
+	if _, err := MarshalSubject(phone); !errors.As(err, &se) || se.Part != "telephoneNumber=+1 555" {
+		t.Errorf("MarshalSubject(telephoneNumber) error = %v, want a *SubjectError", err)
+	}
 }
 
 // opensslSubjectDER returns the DER subject openssl req -subj writes.
@@ -185,6 +190,7 @@ func opensslSubjectDER(t *testing.T, subj string) []byte {
 // TestSubjectEncodingMatchesOpenSSL proves that MarshalSubject(ParseSubject(s))
 // is byte for byte the subject `openssl req -utf8 -subj s` writes.
 func TestSubjectEncodingMatchesOpenSSL(t *testing.T) {
+	t.Parallel()
 	testenv.RequireOpenSSL(t)
 	for _, s := range []string{
 		"/C=US/ST=California/L=San Francisco/O=Acme, Inc./OU=DB/CN=db.example.com/emailAddress=dba@example.com",
@@ -214,6 +220,7 @@ func TestSubjectEncodingMatchesOpenSSL(t *testing.T) {
 // ASCII character at the start, middle and end of a value, non-ASCII
 // characters, other string types, multi-valued RDNs and unknown attributes.
 func TestFormatSubjectMatchesOpenSSL(t *testing.T) {
+	t.Parallel()
 	testenv.RequireOpenSSL(t)
 	var subjects []pkix.RDNSequence
 	cn := func(v any) pkix.RDNSequence {

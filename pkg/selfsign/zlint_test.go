@@ -31,6 +31,7 @@ func zlintRegistry(t *testing.T) lint.Registry {
 // TestZlint runs zlint over every kind of certificate pgcert makes, for
 // every key type, and accepts no error, warning or fatal result.
 func TestZlint(t *testing.T) {
+	t.Parallel()
 	reg := zlintRegistry(t)
 	for _, kind := range allKinds {
 		t.Run(string(kind), func(t *testing.T) {
