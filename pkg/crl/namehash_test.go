@@ -2,6 +2,7 @@ package crl
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/x509"
 	"encoding/asn1"
 	"encoding/pem"
@@ -95,6 +96,11 @@ var hashNames = map[string][]byte{
 func selfSigned(t *testing.T, rawName []byte) *testpki.Cert {
 	t.Helper()
 	key := testpki.NewKey(t)
+	pub, err := x509.MarshalPKIXPublicKey(key.Public())
+	if err != nil {
+		t.Fatal(err)
+	}
+	skid := sha256.Sum256(pub)
 	tpl := &x509.Certificate{
 		SerialNumber:          big.NewInt(1),
 		RawSubject:            rawName,
@@ -103,7 +109,7 @@ func selfSigned(t *testing.T, rawName []byte) *testpki.Cert {
 		IsCA:                  true,
 		BasicConstraintsValid: true,
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
-		SubjectKeyId:          []byte{1, 2, 3, 4},
+		SubjectKeyId:          skid[:20],
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tpl, tpl, key.Public(), key)
 	if err != nil {
