@@ -86,8 +86,15 @@ func (e *SpecError) Error() string { return "selfsign: invalid certificate spec:
 // certificate has none), or to the certificate's own on a self-signed one —
 // zlint's RFC 5280 lint wants it on self-signed leaves, and OpenSSL checks
 // that it equals the SKID before calling a certificate self-signed; and
-// basicConstraints, KeyUsage and EKU from the profile (see keyUsage for why
-// a self-signed leaf has no KeyUsage).
+// basicConstraints, KeyUsage and EKU from the profile.
+//
+// A self-signed leaf (ServerLeaf or ClientLeaf with a nil issuer) has no
+// KeyUsage extension: it is also its own trust anchor (the client's
+// root.crt, or the server's ssl_ca_file), and OpenSSL before 3.0 (1.0.2,
+// 1.1.1, LibreSSL) only takes a self-issued certificate for self-signed, and
+// for its own issuer, when its KeyUsage is absent or includes keyCertSign —
+// which RFC 5280 forbids without CA:TRUE. OpenSSL 3.0 no longer asks, but
+// clients linked with 1.1.1 are still common.
 //
 // Errors: *SpecError for an inconsistent spec, *SubjectError, *SANError,
 // *KeyError for unsupported keys, ErrKeyMismatch when issuerKey does not

@@ -54,7 +54,7 @@ func (e *SANError) Error() string {
 
 // ParseSANs reads openssl's subjectAltName syntax: comma-separated entries
 // "DNS:name", "IP:address" (IPv4 or IPv6), "email:address" and "URI:uri",
-// with spaces around entries ignored, as openssl ignores them. The type
+// with spaces around entries and values ignored, as openssl ignores them. The type
 // prefixes are matched without regard to case. Other openssl types (RID,
 // dirName, otherName, "email:copy") are refused: PostgreSQL and libpq never
 // look at them. DNS names are checked and normalized as HostSANs does;
@@ -67,6 +67,7 @@ func ParseSANs(s string) (SANs, error) {
 	for _, entry := range strings.Split(s, ",") {
 		entry = strings.TrimSpace(entry)
 		typ, val, ok := strings.Cut(entry, ":")
+		val = strings.TrimSpace(val)
 		if !ok {
 			return SANs{}, &SANError{Value: entry, Reason: "missing the type prefix (DNS:, IP:, email: or URI:)"}
 		}

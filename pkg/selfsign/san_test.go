@@ -22,6 +22,7 @@ func TestParseSANs(t *testing.T) {
 		{"DNS:a.example,DNS:A.example,IP:10.0.0.1,IP:10.0.0.1", "DNS:a.example,IP:10.0.0.1"},
 		{"IP:2001:DB8::1", "IP:2001:db8::1"},
 		{"DNS:my_db.internal", "DNS:my_db.internal"},
+		{" DNS: a.example , IP: 10.0.0.1 ", "DNS:a.example,IP:10.0.0.1"},
 	}
 	for _, tt := range tests {
 		got, err := ParseSANs(tt.in)

@@ -17,7 +17,7 @@ import (
 // The certificate doubles as the client's root.crt: `openssl verify -CAfile
 // server.crt server.crt` accepts it, with every OpenSSL from 1.0.2 on,
 // because it has an Authority Key Identifier equal to its Subject Key
-// Identifier and no KeyUsage extension (see Build and keyUsage).
+// Identifier and no KeyUsage extension (see Build).
 //
 // The request's signature is checked (ErrBadRequestSignature) and key must
 // be the private half of the request's public key (ErrKeyMismatch).

@@ -36,8 +36,10 @@ func (e *SubjectError) Error() string {
 // identifiers ("2.5.4.3"), which openssl itself only knows when registered.
 //
 // The result keeps the RDNs in the order given, as openssl does: the first RDN
-// is the first element of the sequence, and DER encodes it first. Values are Go
-// strings; MarshalSubject gives them the ASN.1 string types openssl would.
+// is the first element of the sequence, and DER encodes it first (the members
+// of a multi-valued RDN are a DER SET, sorted by encoding, as openssl writes
+// them too). Values are Go strings; MarshalSubject gives them the ASN.1 string
+// types openssl would.
 //
 // Like openssl, an attribute with an empty value ("/O=/CN=db") is skipped, so
 // that scripts filling a template with optional fields keep working, and "/"
