@@ -54,11 +54,11 @@ func (e *SANError) Error() string {
 
 // ParseSANs reads openssl's subjectAltName syntax: comma-separated entries
 // "DNS:name", "IP:address" (IPv4 or IPv6), "email:address" and "URI:uri",
-// with spaces around entries and values ignored, as openssl ignores them. The type
-// prefixes are matched without regard to case. Other openssl types (RID,
-// dirName, otherName, "email:copy") are refused: PostgreSQL and libpq never
-// look at them. DNS names are checked and normalized as HostSANs does;
-// duplicates are dropped. The empty string is an error.
+// with spaces around entries and values ignored, as openssl ignores them.
+// The type prefixes are matched without regard to case. Other openssl types
+// (RID, dirName, otherName, "email:copy") are refused: PostgreSQL and libpq
+// never look at them. DNS names are checked and normalized as HostSANs
+// does; duplicates are dropped. The empty string is an error.
 func ParseSANs(s string) (SANs, error) {
 	var out SANs
 	if strings.TrimSpace(s) == "" {
