@@ -50,7 +50,8 @@ const maxVisits = 100000
 //
 // The leaf is found as FindLeaf does. Build returns the path together with any error
 // about it, so that callers can show the path they refuse; the error joins one or more
-// of *SignatureError, *NotCAError, *PathLenError, *ExpiredError and *MissingIssuerError
+// of *SignatureError, *KeyIDMismatchError, *NotCAError, *PathLenError, *ExpiredError
+// and *MissingIssuerError
 // (test with errors.As). Leaf-finding errors come without a path.
 func Build(inputs []Input, opts BuildOptions) (*Path, error) {
 	if opts.Now.IsZero() {
@@ -99,21 +100,27 @@ func Build(inputs []Input, opts BuildOptions) (*Path, error) {
 	return p, errors.Join(errs...)
 }
 
-// brokenIssuer returns a *SignatureError when some input carries the name of c's
-// issuer but did not sign c, preferring one whose key identifier matches.
+// brokenIssuer explains why no input issued c although some carry the name of its
+// issuer: a *KeyIDMismatchError when one of them did sign c but c's authority key
+// identifier names another certificate, else a *SignatureError, preferring a
+// candidate whose key identifier matches.
 func (g *graph) brokenIssuer(c int) error {
-	var found *SignatureError
+	var sigErr *SignatureError
 	for _, p := range g.nameMatches(c) {
 		child, parent := g.nodes[c].Cert, g.nodes[p].Cert
-		e := &SignatureError{Cert: g.nodes[c].Input, Issuer: g.nodes[p].Input, KeyIDMatches: keyIDMatches(child, parent), Err: signedBy(child, parent)}
-		if found == nil || (e.KeyIDMatches && !found.KeyIDMatches) {
-			found = e
+		akidOK := akidMatches(parent, parseAuthorityKeyID(child.Extensions))
+		err := signedBy(child, parent)
+		if err == nil && !akidOK {
+			return &KeyIDMismatchError{Cert: g.nodes[c].Input, Issuer: g.nodes[p].Input}
+		}
+		if sigErr == nil || (akidOK && !sigErr.KeyIDMatches) {
+			sigErr = &SignatureError{Cert: g.nodes[c].Input, Issuer: g.nodes[p].Input, KeyIDMatches: akidOK, Err: err}
 		}
 	}
-	if found == nil {
+	if sigErr == nil {
 		return nil
 	}
-	return found
+	return sigErr
 }
 
 // candidate is one path the search found, with what is wrong with it.

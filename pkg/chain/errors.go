@@ -79,6 +79,19 @@ func (e *SignatureError) Error() string {
 
 func (e *SignatureError) Unwrap() error { return e.Err }
 
+// KeyIDMismatchError says that Issuer signed Cert, but Cert's authority key identifier
+// (key id, issuer name or serial number) names another certificate — typically a CA
+// certificate re-issued with a new serial. OpenSSL pairs certificates by that
+// identifier, so it will not take Issuer as Cert's issuer.
+type KeyIDMismatchError struct {
+	Cert   Input
+	Issuer Input
+}
+
+func (e *KeyIDMismatchError) Error() string {
+	return fmt.Sprintf("chain: %s was signed by the key of %s, but its authority key identifier names another certificate", e.Cert, e.Issuer)
+}
+
 // NotCAError says that Cert issues another certificate in the path (or was given as a
 // trust anchor) but may not act as a CA; Reason says why, in OpenSSL's terms.
 type NotCAError struct {

@@ -1,10 +1,5 @@
 package chain
 
-import (
-	"bytes"
-	"crypto/x509"
-)
-
 // node is one distinct certificate with where it came from.
 type node struct {
 	Input
@@ -58,7 +53,8 @@ func newGraph(nodes []node) *graph {
 	return &graph{nodes: nodes, sig: map[[2]int]bool{}}
 }
 
-// signs reports whether node p (the parent) signed node c: p's subject names c's issuer
+// signs reports whether node p (the parent) issued node c: p's subject names c's
+// issuer, c's authority key identifier (when it has one) fits p as OpenSSL requires,
 // and c's signature verifies with p's key.
 func (g *graph) signs(p, c int) bool {
 	key := [2]int{p, c}
@@ -66,7 +62,7 @@ func (g *graph) signs(p, c int) bool {
 		return ok
 	}
 	parent, child := g.nodes[p].Cert, g.nodes[c].Cert
-	ok := issuedByName(child, parent) && signedBy(child, parent) == nil
+	ok := issuedByName(child, parent) && akidMatches(parent, parseAuthorityKeyID(child.Extensions)) && signedBy(child, parent) == nil
 	g.sig[key] = ok
 	return ok
 }
@@ -86,8 +82,4 @@ func (g *graph) nameMatches(c int) []int {
 // verifies with its own key: the top of a path.
 func (g *graph) selfSignedNode(i int) bool {
 	return g.signs(i, i)
-}
-
-func keyIDMatches(child, parent *x509.Certificate) bool {
-	return len(child.AuthorityKeyId) == 0 || len(parent.SubjectKeyId) == 0 || bytes.Equal(child.AuthorityKeyId, parent.SubjectKeyId)
 }

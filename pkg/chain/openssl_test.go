@@ -116,3 +116,9 @@ var bigOne = big.NewInt(1)
 type randReader struct{}
 
 func (randReader) Read(p []byte) (int, error) { return rand.Read(p) }
+
+// opensslOutput runs openssl and returns its output.
+func opensslOutput(t *testing.T, args ...string) string {
+	t.Helper()
+	return string(testenv.OpenSSL(t, args...))
+}

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 	"unicode"
-	"unicode/utf8"
 )
 
 // DefaultExpiryWarning is how long before a CA expires RootsOptions warns about it: a
@@ -125,22 +124,20 @@ func (r *Roots) PEM() []byte {
 // reader reads lines with.
 const maxCommentSubject = 160
 
-// commentSafe escapes everything but printable ASCII as \uXXXX and shortens the text.
+// commentSafe escapes everything but printable ASCII as \uXXXX and shortens the text,
+// never cutting an escape in two.
 func commentSafe(s string) string {
 	var sb strings.Builder
 	for _, r := range s {
-		switch {
-		case r == utf8.RuneError:
-			sb.WriteString(`\ufffd`)
-		case r < 0x80 && unicode.IsPrint(r):
-			sb.WriteRune(r)
-		default:
-			fmt.Fprintf(&sb, `\u%04x`, r)
+		piece := string(r)
+		if r >= 0x80 || !unicode.IsPrint(r) {
+			piece = fmt.Sprintf(`\u%04x`, r)
 		}
+		if sb.Len()+len(piece) > maxCommentSubject-3 {
+			sb.WriteString("...")
+			break
+		}
+		sb.WriteString(piece)
 	}
-	out := sb.String()
-	if len(out) > maxCommentSubject {
-		out = out[:maxCommentSubject-3] + "..."
-	}
-	return out
+	return sb.String()
 }
