@@ -62,8 +62,7 @@ func classifyDER(der []byte) derKind {
 			return derSEC1
 		case seq.PeekASN1Tag(cbasn1.INTEGER) && v == 0:
 			n := 1
-			for seq.PeekASN1Tag(cbasn1.INTEGER) {
-				seq.SkipASN1(cbasn1.INTEGER)
+			for seq.PeekASN1Tag(cbasn1.INTEGER) && seq.SkipASN1(cbasn1.INTEGER) {
 				n++
 			}
 			switch n {
@@ -74,8 +73,7 @@ func classifyDER(der []byte) derKind {
 			}
 			return derUnknown
 		case seq.PeekASN1Tag(cbasn1.INTEGER):
-			seq.SkipASN1(cbasn1.INTEGER)
-			if seq.Empty() {
+			if seq.SkipASN1(cbasn1.INTEGER) && seq.Empty() {
 				return derPKCS1Public
 			}
 		}
@@ -88,13 +86,11 @@ func classifyDER(der []byte) derKind {
 		case seq.PeekASN1Tag(cbasn1.OCTET_STRING) && first.PeekASN1Tag(cbasn1.OBJECT_IDENTIFIER):
 			return derEncryptedPKCS8
 		case seq.PeekASN1Tag(cbasn1.BIT_STRING):
-			seq.SkipASN1(cbasn1.BIT_STRING)
-			if seq.Empty() {
+			if seq.SkipASN1(cbasn1.BIT_STRING) && seq.Empty() {
 				return derPublicKey
 			}
 		case seq.PeekASN1Tag(cbasn1.SEQUENCE):
-			seq.SkipASN1(cbasn1.SEQUENCE)
-			if seq.PeekASN1Tag(cbasn1.BIT_STRING) {
+			if seq.SkipASN1(cbasn1.SEQUENCE) && seq.PeekASN1Tag(cbasn1.BIT_STRING) {
 				return derSigned
 			}
 		}
