@@ -318,16 +318,23 @@ func parseSerialField(e *Entry, s []byte) error {
 	return nil
 }
 
-func unhex(c byte) (byte, bool) {
-	switch {
-	case '0' <= c && c <= '9':
-		return c - '0', true
-	case 'a' <= c && c <= 'f':
-		return c - 'a' + 10, true
-	case 'A' <= c && c <= 'F':
-		return c - 'A' + 10, true
+// hexValue maps a byte to its value as a hex digit, or 0xff.
+var hexValue = func() (t [256]byte) {
+	for i := range t {
+		t[i] = 0xff
 	}
-	return 0, false
+	for i, c := range []byte("0123456789abcdef") {
+		t[c] = byte(i)
+	}
+	for i, c := range []byte("ABCDEF") {
+		t[c] = byte(10 + i)
+	}
+	return t
+}()
+
+func unhex(c byte) (byte, bool) {
+	v := hexValue[c]
+	return v, v != 0xff
 }
 
 // openssl's reason table (apps/ca.c crl_reasons): the eight real reasons first, in
@@ -346,7 +353,7 @@ func parseRevocation(e *Entry, field []byte) error {
 	}
 	reasonStr, arg, hasArg := bytes.Cut(rest, []byte{','})
 	for _, r := range Reasons {
-		if bytes.EqualFold(reasonStr, []byte(reasonTable[r].name)) {
+		if name := reasonTable[r].name; len(name) == len(reasonStr) && bytes.EqualFold(reasonStr, []byte(name)) {
 			// openssl ignores an argument after a plain reason.
 			e.Reason = r
 			return nil
@@ -421,11 +428,23 @@ func parseASN1Time(s []byte, generalized bool) (time.Time, bool) {
 	if month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || sec > 59 {
 		return time.Time{}, false
 	}
-	t := time.Date(year, time.Month(month), day, hour, minute, sec, 0, time.UTC)
-	if t.Day() != day {
+	if day > daysIn(month, year) {
 		return time.Time{}, false
 	}
-	return t, true
+	return time.Date(year, time.Month(month), day, hour, minute, sec, 0, time.UTC), true
+}
+
+func daysIn(month, year int) int {
+	switch month {
+	case 2:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
 }
 
 func digits(s []byte) (int, bool) {

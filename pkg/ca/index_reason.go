@@ -49,7 +49,8 @@ type reasonInfo struct {
 	desc string
 }
 
-var reasonTable = map[Reason]reasonInfo{
+// reasonTable is indexed by code; code 7 is unassigned.
+var reasonTable = [...]reasonInfo{
 	ReasonUnspecified:          {"unspecified", "no reason given"},
 	ReasonKeyCompromise:        {"keyCompromise", "the certificate's private key was exposed"},
 	ReasonCACompromise:         {"CACompromise", "the issuing CA's private key was exposed"},
@@ -68,8 +69,8 @@ func (r Reason) String() string {
 	if r == ReasonNone {
 		return "none"
 	}
-	if info, ok := reasonTable[r]; ok {
-		return info.name
+	if r >= 0 && int(r) < len(reasonTable) && reasonTable[r].name != "" {
+		return reasonTable[r].name
 	}
 	return fmt.Sprintf("reason(%d)", int(r))
 }
@@ -80,7 +81,10 @@ func (r Reason) Description() string {
 	if r == ReasonNone {
 		return "no reason recorded"
 	}
-	return reasonTable[r].desc
+	if r >= 0 && int(r) < len(reasonTable) {
+		return reasonTable[r].desc
+	}
+	return ""
 }
 
 // ErrUnknownReason is returned by ParseReason for a name openssl does not know.

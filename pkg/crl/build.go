@@ -288,14 +288,58 @@ func (b *Builder) sortEntries() error {
 	if b.sorted {
 		return nil
 	}
-	slices.SortFunc(b.items, b.compare)
-	for i := 1; i < len(b.items); i++ {
-		if b.compare(b.items[i-1], b.items[i]) == 0 {
-			return &DuplicateSerialError{Serial: bytes.TrimLeft(serialOf(b.entry(b.items[i])), "\x00")}
+	radixSort(b.items)
+	// Keys hold a serial's length and first seven bytes; entries whose keys tie
+	// are ordered by their whole serials.
+	for i := 0; i < len(b.items); {
+		j := i + 1
+		for j < len(b.items) && b.items[j].key == b.items[i].key {
+			j++
 		}
+		if j-i > 1 {
+			run := b.items[i:j]
+			slices.SortFunc(run, b.compare)
+			for k := 1; k < len(run); k++ {
+				if b.compare(run[k-1], run[k]) == 0 {
+					return &DuplicateSerialError{Serial: bytes.TrimLeft(serialOf(b.entry(run[k])), "\x00")}
+				}
+			}
+		}
+		i = j
 	}
 	b.sorted = true
 	return nil
+}
+
+// radixSort sorts items by key, least significant byte first, skipping the bytes
+// that are the same in every key (the length byte, mostly). For a million entries
+// it is several times faster than a comparison sort.
+func radixSort(items []item) {
+	tmp := make([]item, len(items))
+	src, dst := items, tmp
+	for shift := uint(0); shift < 64; shift += 8 {
+		var count [256]int
+		for _, it := range src {
+			count[byte(it.key>>shift)]++
+		}
+		if count[byte(src[0].key>>shift)] == len(src) {
+			continue
+		}
+		pos := 0
+		for i, c := range count {
+			count[i] = pos
+			pos += c
+		}
+		for _, it := range src {
+			d := byte(it.key >> shift)
+			dst[count[d]] = it
+			count[d]++
+		}
+		src, dst = dst, src
+	}
+	if &src[0] != &items[0] {
+		copy(items, src)
+	}
 }
 
 // eachRun calls fn with the encoded entries in serial order, in as few pieces as
@@ -309,10 +353,21 @@ func (b *Builder) eachRun(fn func([]byte) error) error {
 		}
 		return nil
 	}
+	// Gather the scattered entries into large pieces: one call per entry would cost
+	// more than the hashing and writing themselves.
+	buf := make([]byte, 0, 256<<10)
 	for _, it := range b.items {
-		if err := fn(b.entry(it)); err != nil {
-			return err
+		e := b.entry(it)
+		if len(buf)+len(e) > cap(buf) {
+			if err := fn(buf); err != nil {
+				return err
+			}
+			buf = buf[:0]
 		}
+		buf = append(buf, e...)
+	}
+	if len(buf) > 0 {
+		return fn(buf)
 	}
 	return nil
 }

@@ -83,29 +83,31 @@ func timeLen(t time.Time) int {
 
 // appendTime appends t (UTC, whole seconds) as a CRL Time.
 func appendTime(dst []byte, t time.Time) []byte {
-	if useUTCTime(t) {
-		dst = append(dst, tagUTCTime, 13)
-	} else {
+	if !useUTCTime(t) {
 		return appendGeneralizedTime(dst, t)
 	}
-	dst = append2(dst, t.Year()%100)
-	return appendTimeRest(dst, t)
+	dst = append(dst, tagUTCTime, 13)
+	return appendTimeDigits(dst, t, false)
 }
 
 // appendGeneralizedTime appends t (UTC) as a GeneralizedTime, whatever the year.
 func appendGeneralizedTime(dst []byte, t time.Time) []byte {
 	dst = append(dst, tagGeneralizedTime, 15)
-	dst = append2(dst, t.Year()/100)
-	dst = append2(dst, t.Year()%100)
-	return appendTimeRest(dst, t)
+	return appendTimeDigits(dst, t, true)
 }
 
-func appendTimeRest(dst []byte, t time.Time) []byte {
-	dst = append2(dst, int(t.Month()))
-	dst = append2(dst, t.Day())
-	dst = append2(dst, t.Hour())
-	dst = append2(dst, t.Minute())
-	dst = append2(dst, t.Second())
+func appendTimeDigits(dst []byte, t time.Time, century bool) []byte {
+	year, month, day := t.Date()
+	hour, minute, sec := t.Clock()
+	if century {
+		dst = append2(dst, year/100)
+	}
+	dst = append2(dst, year%100)
+	dst = append2(dst, int(month))
+	dst = append2(dst, day)
+	dst = append2(dst, hour)
+	dst = append2(dst, minute)
+	dst = append2(dst, sec)
 	return append(dst, 'Z')
 }
 
