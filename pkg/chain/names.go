@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/x509"
 	"sort"
+	"sync"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/cryptobyte"
@@ -19,9 +20,41 @@ func sameName(a, b []byte) bool {
 	if bytes.Equal(a, b) {
 		return true
 	}
-	ca, okA := canonicalName(a)
-	cb, okB := canonicalName(b)
+	ca, okA := canonicalCached(a)
+	cb, okB := canonicalCached(b)
 	return okA && okB && bytes.Equal(ca, cb)
+}
+
+// canonCache remembers canonical names: path building and verification compare each
+// name with every certificate of a trust bundle, and canonicalizing is most of that
+// work. It is emptied when full, which bounds it to a few hundred kilobytes.
+var canonCache = struct {
+	sync.Mutex
+	m map[string]canonEntry
+}{m: map[string]canonEntry{}}
+
+type canonEntry struct {
+	canon []byte
+	ok    bool
+}
+
+const canonCacheSize = 4096
+
+func canonicalCached(raw []byte) ([]byte, bool) {
+	canonCache.Lock()
+	e, found := canonCache.m[string(raw)]
+	canonCache.Unlock()
+	if found {
+		return e.canon, e.ok
+	}
+	canon, ok := canonicalName(raw)
+	canonCache.Lock()
+	if len(canonCache.m) >= canonCacheSize {
+		clear(canonCache.m)
+	}
+	canonCache.m[string(raw)] = canonEntry{canon, ok}
+	canonCache.Unlock()
+	return canon, ok
 }
 
 // canonicalName returns OpenSSL's canonical encoding of a DER Name (x509_name_canon):

@@ -2,6 +2,7 @@ package chain
 
 import (
 	"bytes"
+	"crypto/x509"
 	"encoding/pem"
 	"fmt"
 	"sort"
@@ -68,12 +69,17 @@ func BuildRoots(inputs []Input, opts RootsOptions) (*Roots, error) {
 		}
 		r.Certs = append(r.Certs, n.Input)
 	}
+	type sortKey struct{ subject, fingerprint string }
+	keys := make(map[*x509.Certificate]sortKey, len(r.Certs))
+	for _, in := range r.Certs {
+		keys[in.Cert] = sortKey{Subject(in.Cert), Fingerprint(in.Cert)}
+	}
 	sort.SliceStable(r.Certs, func(i, j int) bool {
-		a, b := r.Certs[i].Cert, r.Certs[j].Cert
-		if sa, sb := Subject(a), Subject(b); sa != sb {
-			return sa < sb
+		a, b := keys[r.Certs[i].Cert], keys[r.Certs[j].Cert]
+		if a.subject != b.subject {
+			return a.subject < b.subject
 		}
-		return Fingerprint(a) < Fingerprint(b)
+		return a.fingerprint < b.fingerprint
 	})
 	for _, in := range r.Certs {
 		c := in.Cert
