@@ -43,7 +43,7 @@ const maxVisits = 100000
 //
 // When a certificate has several issuers among the inputs (a cross-signed intermediate,
 // a renewed CA), Build tries every path and keeps, in this order of preference: the one
-// with the fewest problems (a non-CA issuer, a pathlen violation, a broken signature),
+// with the fewest problems (a non-CA issuer, a pathlen violation),
 // then the fewest expired or not-yet-valid certificates, then one that reaches a root,
 // then the longest (a longer cross-signed path lets clients that trust either root
 // verify it), then the one whose certificates expire last, then input order.

@@ -190,3 +190,31 @@ func TestFingerprintMatchesOpenSSL(t *testing.T) {
 		t.Errorf("openssl prints\n%s, pgcert\n%s", out, want)
 	}
 }
+
+// TestSHA1Intermediate checks the security level on an openssl-made intermediate
+// signed with ECDSA-SHA1: refused at level 1 (what libpq and the server run at), its
+// signature still verified when no level is checked.
+func TestSHA1Intermediate(t *testing.T) {
+	root := fixtureInputs(t, "root.pem")[0]
+	inter := fixtureInputs(t, "inter-sha1.pem")[0]
+	leaf := fixtureInputs(t, "leaf-sha1.pem")[0]
+	now := root.Cert.NotBefore.Add(day)
+	for _, tc := range []struct {
+		level  int
+		reason Reason
+	}{{0, CAMDTooWeak}, {-1, 0}} {
+		opts := VerifyOptions{Now: now, Roots: []Input{root}, Intermediates: []Input{inter}, Purpose: PurposeServer, SecurityLevel: tc.level}
+		_, err := Verify(leaf, opts)
+		var ve *VerifyError
+		switch {
+		case tc.reason == 0 && err != nil:
+			t.Errorf("level %d: %v", tc.level, err)
+		case tc.reason != 0 && (!errors.As(err, &ve) || ve.Reason != tc.reason || ve.Depth != 1):
+			t.Errorf("level %d: %v, want %s at depth 1", tc.level, err, tc.reason)
+		}
+		run := opensslVerify(t, leaf, opts)
+		if run.ok != (tc.reason == 0) || run.reason != tc.reason || (!run.ok && run.depth != 1) {
+			t.Errorf("level %d: openssl disagrees:\n%s", tc.level, run.out)
+		}
+	}
+}

@@ -22,7 +22,6 @@ const (
 	UnableToGetIssuerCertLocally  Reason = 20
 	CertChainTooLong              Reason = 22
 	CertRevoked                   Reason = 23
-	InvalidCA                     Reason = 79
 	PathLengthExceeded            Reason = 25
 	InvalidPurpose                Reason = 26
 	UnhandledCriticalExtension    Reason = 34
@@ -32,6 +31,8 @@ const (
 	EEKeyTooSmall                 Reason = 66
 	CAKeyTooSmall                 Reason = 67
 	CAMDTooWeak                   Reason = 68
+	// InvalidCA is 79 from OpenSSL 3.0 on; 1.1 reported the same failure as 24.
+	InvalidCA Reason = 79
 )
 
 var reasonText = map[Reason]string{

@@ -10,6 +10,8 @@
 #                          root's key id, issuer name and serial (keyid:always,issuer:always)
 #   leaf.pem               a server certificate under the intermediate
 #   bundle.pem             leaf, intermediate, root with text around, as an admin pastes them
+#   inter-sha1.pem         an intermediate the root signed with ECDSA-SHA1
+#   leaf-sha1.pem          a server certificate under it (signed with SHA-256)
 set -eu
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -53,6 +55,12 @@ openssl x509 -req -in "$tmp/inter.csr" -CA root.pem -CAkey "$tmp/root.key" -days
 openssl req -new -key "$tmp/leaf.key" -subj "/O=pgcert fixtures/CN=db.example.com" -out "$tmp/leaf.csr"
 openssl x509 -req -in "$tmp/leaf.csr" -CA inter.pem -CAkey "$tmp/inter.key" -days 36500 -set_serial 100 \
 	-extfile "$tmp/ext.cnf" -extensions leaf -out leaf.pem
+
+openssl req -new -key "$tmp/inter.key" -subj "/O=pgcert fixtures/CN=Fixture SHA-1 Inter" -out "$tmp/inter-sha1.csr"
+openssl x509 -req -in "$tmp/inter-sha1.csr" -CA root.pem -CAkey "$tmp/root.key" -days 36500 -set_serial 11 -sha1 \
+	-extfile "$tmp/ext.cnf" -extensions inter -out inter-sha1.pem
+openssl x509 -req -in "$tmp/leaf.csr" -CA inter-sha1.pem -CAkey "$tmp/inter.key" -days 36500 -set_serial 101 \
+	-extfile "$tmp/ext.cnf" -extensions leaf -out leaf-sha1.pem
 
 {
 	echo "Our server certificate, as the CA sent it:"
