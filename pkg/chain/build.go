@@ -239,7 +239,7 @@ func notCA(in Input) *NotCAError {
 	default:
 		reason = "no basicConstraints extension"
 	}
-	return &NotCAError{Cert: in, Reason: reason, NoKeyCertSign: noSign}
+	return &NotCAError{Cert: in, Reason: reason, NoKeyCertSign: noSign, SelfSigned: selfSigned(c)}
 }
 
 // maxPathLen returns a CA's basicConstraints pathlen, if it sets one.

@@ -277,3 +277,17 @@ func sameCerts(t *testing.T, what string, got []Input, want []*testpki.Cert) {
 		t.Errorf("%s = %v, want %v", what, got, ins(want...))
 	}
 }
+
+func TestFindLeaf(t *testing.T) {
+	root := testpki.Root(t, "Root")
+	inter := root.Intermediate(t, "Inter")
+	leaf := inter.Server(t, "db.example.com")
+	got, err := FindLeaf(ins(inter, root, leaf, inter), nil)
+	if err != nil || got.Cert != leaf.Cert {
+		t.Fatalf("FindLeaf = %v, %v; want the leaf", got, err)
+	}
+	got, err = FindLeaf(ins(inter, root, leaf), inter.Key.Public())
+	if err != nil || got.Cert != inter.Cert {
+		t.Fatalf("FindLeaf by the intermediate's key = %v, %v", got, err)
+	}
+}

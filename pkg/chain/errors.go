@@ -98,6 +98,7 @@ type NotCAError struct {
 	Cert          Input
 	Reason        string
 	NoKeyCertSign bool // keyUsage is present without keyCertSign (else the basicConstraints are at fault)
+	SelfSigned    bool // a self-signed leaf: a trust bundle takes it with RootsOptions.AllowLeaf
 }
 
 func (e *NotCAError) Error() string {

@@ -59,14 +59,14 @@ func TestBuildRootsRefusesLeaves(t *testing.T) {
 	if !strings.Contains(e.Error(), "db.example.com (db.example.com.pem)") {
 		t.Errorf("message %q does not name the certificate and its file", e)
 	}
-	if _, err := BuildRoots(ins(root, self), RootsOptions{Now: testpki.Now}); !errors.As(err, &e) {
-		t.Fatalf("a self-signed leaf without AllowLeaf: %v, want a *NotCAError", err)
+	if _, err := BuildRoots(ins(root, self), RootsOptions{Now: testpki.Now}); !errors.As(err, &e) || !e.SelfSigned {
+		t.Fatalf("a self-signed leaf without AllowLeaf: %v, want a *NotCAError saying it is self-signed", err)
 	}
 	r, err := BuildRoots(ins(root, self), RootsOptions{Now: testpki.Now, AllowLeaf: true})
 	if err != nil || len(r.Certs) != 2 {
 		t.Fatalf("a self-signed leaf with AllowLeaf: %v", err)
 	}
-	if _, err := BuildRoots(ins(root, leaf), RootsOptions{Now: testpki.Now, AllowLeaf: true}); !errors.As(err, &e) || !strings.Contains(e.Reason, "not self-signed") {
+	if _, err := BuildRoots(ins(root, leaf), RootsOptions{Now: testpki.Now, AllowLeaf: true}); !errors.As(err, &e) || e.SelfSigned || !strings.Contains(e.Reason, "not self-signed") {
 		t.Fatalf("a CA-signed leaf with AllowLeaf: %v, want a *NotCAError saying it is not self-signed", err)
 	}
 	noSign := testpki.Make(t, testpki.Template{CN: "No CertSign", IsCA: true, MaxPath: -1, NoCertSig: true}, nil)
