@@ -1,0 +1,306 @@
+package cli
+
+import (
+	"fmt"
+	"os/user"
+	"path/filepath"
+	"strconv"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pgcert/pgcert/pkg/crl"
+	"github.com/pgcert/pgcert/pkg/keyperm"
+)
+
+// permsOptions are the flags of `pgcert perms check` and `pgcert perms fix`.
+type permsOptions struct {
+	f *Factory
+
+	Fix     bool
+	DataDir string
+	Files   []string
+	Client  bool
+	Owner   string
+	Group   string
+
+	// lookup finds users and groups; actor is who makes the changes (the running
+	// process). Tests replace both.
+	lookup keyperm.Lookup
+	actor  keyperm.Identity
+}
+
+// newPermsCmd is `pgcert perms`, the parent of check and fix.
+func newPermsCmd(f *Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "perms",
+		Short: "check or fix the modes and owners of SSL keys, certificates and CRLs",
+		Long: `Apply PostgreSQL's own rules for the modes and owners of SSL files, and fix them.
+
+The server refuses to start when its private key may be read by anyone but the
+database user (or by root and one group): "private key file "server.key" has group or
+world access". libpq refuses a client key the same way. Certificates and CRLs need no
+secrecy, but the server must be able to read them.
+
+Exit codes: see the subcommands.`,
+		Example: `  # instead of: chmod og-rwx server.key
+  pgcert perms fix -D /var/lib/postgresql/15/main
+  pgcert perms check --owner postgres /etc/ssl/private/db.key`,
+		Args: noArgs,
+	}
+	cmd.AddCommand(newPermsCheckCmd(f, nil), newPermsFixCmd(f, nil))
+	return cmd
+}
+
+// addPermsFlags registers the flags check and fix share.
+func addPermsFlags(cmd *cobra.Command, opts *permsOptions) {
+	fl := cmd.Flags()
+	fl.StringVarP(&opts.DataDir, "pgdata", "D", "", "the data directory: every file its ssl_* settings name")
+	fl.BoolVar(&opts.Client, "client", false, "apply libpq's rule for client keys instead of the server's")
+	fl.StringVar(&opts.Owner, "owner", "", "the database user (default with -D: the data directory's owner); with --client, the user running the client (default: you)")
+	fl.StringVar(&opts.Group, "group", "", "the group a key gets when it is given to --owner (default: the owner's primary group)")
+	cmd.MarkFlagDirname("pgdata")
+}
+
+// permsArgs checks the combination of -D, files and --client.
+func permsArgs(opts *permsOptions, args []string) error {
+	opts.Files = args
+	switch {
+	case opts.DataDir != "" && len(args) > 0:
+		return usageErrorf("give either -D PGDATA or key files, not both")
+	case opts.DataDir == "" && len(args) == 0:
+		return usageErrorf("give -D PGDATA, or the key files to check")
+	case opts.DataDir != "" && opts.Client:
+		return usageErrorf("--client is for client keys; a data directory holds the server's")
+	case opts.DataDir == "" && !opts.Client && opts.Owner == "":
+		return usageErrorf("name the database user the server runs as with --owner USER (or give -D PGDATA, whose owner it is)")
+	}
+	return nil
+}
+
+// permsTarget is one file to judge, and by which rule.
+type permsTarget struct {
+	// Name is how messages name the file: as the setting spells it, or as given.
+	Name    string
+	Path    string
+	Setting string
+	Kind    string
+	key     bool
+	public  keyperm.Kind
+}
+
+// The kinds of file, as --json names them.
+const (
+	kindServerKey   = "server-key"
+	kindClientKey   = "client-key"
+	kindServerCert  = "server-certificate"
+	kindRootCert    = "root-certificate"
+	kindCRLFile     = "crl-file"
+	kindCRLDir      = "crl-directory"
+	kindCRLDirEntry = "crl-directory-entry"
+)
+
+// permsTargets lists the files to judge: every file the data directory's SSL
+// settings name, in the order the server loads them, with the hashed CRL files of
+// ssl_crl_dir (the only ones OpenSSL reads there); or the key files given.
+func permsTargets(opts *permsOptions, setup *serverSetup) []permsTarget {
+	if setup == nil {
+		kind := kindServerKey
+		if opts.Client {
+			kind = kindClientKey
+		}
+		var out []permsTarget
+		for _, f := range opts.Files {
+			out = append(out, permsTarget{Name: f, Path: f, Kind: kind, key: true})
+		}
+		return out
+	}
+	var out []permsTarget
+	for _, sf := range setup.Files() {
+		t := permsTarget{Name: sf.Value, Path: sf.Path, Setting: sf.Setting}
+		switch sf.Setting {
+		case "ssl_key_file":
+			t.Kind, t.key = kindServerKey, true
+		case "ssl_cert_file":
+			t.Kind, t.public = kindServerCert, keyperm.ServerCert
+		case "ssl_ca_file":
+			t.Kind, t.public = kindRootCert, keyperm.RootCert
+		case "ssl_crl_file":
+			t.Kind, t.public = kindCRLFile, keyperm.CRLFile
+		case "ssl_crl_dir":
+			t.Kind, t.public = kindCRLDir, keyperm.CRLDir
+		}
+		out = append(out, t)
+		if sf.Setting == "ssl_crl_dir" {
+			for _, p := range crlDirEntries(sf.Path) {
+				if crl.IsDirName(filepath.Base(p)) {
+					out = append(out, permsTarget{Name: filepath.Join(sf.Value, filepath.Base(p)), Path: p,
+						Setting: sf.Setting, Kind: kindCRLDirEntry, public: keyperm.CRLDirEntry})
+				}
+			}
+		}
+	}
+	return out
+}
+
+func (t permsTarget) stat() keyperm.FileInfo {
+	return keyperm.Stat(t.Path).Named(t.Name)
+}
+
+// judge applies the rule for the target's kind.
+func (t permsTarget) judge(fi keyperm.FileInfo, id keyperm.Identity) keyperm.Result {
+	switch {
+	case t.Kind == kindClientKey:
+		return keyperm.JudgeClientKey(fi, id)
+	case t.key:
+		return keyperm.JudgeServerKey(fi, id)
+	}
+	return keyperm.JudgePublicFile(t.public, fi, id)
+}
+
+// plan plans the smallest change for the target, made by actor.
+func (t permsTarget) plan(fi keyperm.FileInfo, id, actor keyperm.Identity) keyperm.Fix {
+	switch {
+	case t.Kind == kindClientKey:
+		return keyperm.PlanClientKeyFix(fi, id, actor)
+	case t.key:
+		return keyperm.PlanServerKeyFix(fi, id, actor)
+	}
+	return keyperm.PlanPublicFileFix(t.public, fi, id, actor)
+}
+
+// permsIdentity finds the user the rule is for: --owner, else the data directory's
+// owner (server rule) or the running user (client rule); with --group as the group a
+// key is given to.
+func permsIdentity(opts *permsOptions, setup *serverSetup) (keyperm.Identity, error) {
+	var id keyperm.Identity
+	switch {
+	case opts.Owner != "":
+		var err error
+		id, err = lookupUser(opts.lookup, opts.Owner)
+		if err != nil {
+			return id, err
+		}
+	case setup != nil:
+		id = setup.DBUser
+	default:
+		id = opts.actor
+		if named, err := opts.lookup.LookupUID(id.UID); err == nil {
+			id = named
+		}
+	}
+	if opts.Group == "" {
+		return id, nil
+	}
+	gid, name, err := lookupGroup(opts.Group)
+	if err != nil {
+		return id, err
+	}
+	if !id.InGroup(gid) {
+		return id, failf([]string{
+			fmt.Sprintf("add %s to the group (usermod -aG %s %s), or choose one of its groups", userLabel(id), name, userLabel(id)),
+		}, "%s is not in group %s: the server could not read a key through it", userLabel(id), name)
+	}
+	id.Groups = append(id.Groups, id.GID)
+	id.GID, id.GroupName = gid, name
+	return id, nil
+}
+
+// lookupUser finds a user by login name or number.
+func lookupUser(lookup keyperm.Lookup, name string) (keyperm.Identity, error) {
+	id, err := lookup.LookupUser(name)
+	if err == nil {
+		return id, nil
+	}
+	if n, perr := strconv.ParseUint(name, 10, 32); perr == nil {
+		if id, err := lookup.LookupUID(uint32(n)); err == nil {
+			return id, nil
+		}
+	}
+	return keyperm.Identity{}, &UsageError{Err: fmt.Errorf("--owner %s: no such user", name)}
+}
+
+// lookupGroup finds a group by name or number.
+func lookupGroup(name string) (uint32, string, error) {
+	g, err := user.LookupGroup(name)
+	if err != nil {
+		g, err = user.LookupGroupId(name)
+	}
+	if err != nil {
+		return 0, "", &UsageError{Err: fmt.Errorf("--group %s: no such group", name)}
+	}
+	gid, err := strconv.ParseUint(g.Gid, 10, 32)
+	if err != nil {
+		return 0, "", fmt.Errorf("--group %s: bad group id %q", name, g.Gid)
+	}
+	return uint32(gid), g.Name, nil
+}
+
+// permsFileReport describes one file in --json output.
+type permsFileReport struct {
+	Name       string `json:"name"`
+	Path       string `json:"path"`
+	LinkTarget string `json:"link_target,omitempty"`
+	Setting    string `json:"setting,omitempty"`
+	Kind       string `json:"kind"`
+	Mode       string `json:"mode,omitempty"`
+	Owner      string `json:"owner,omitempty"`
+	Group      string `json:"group,omitempty"`
+	OK         bool   `json:"ok"`
+	Problem    string `json:"problem"`
+	Message    string `json:"message,omitempty"`
+	Detail     string `json:"detail,omitempty"`
+	Source     string `json:"source,omitempty"`
+	Fix        string `json:"fix,omitempty"`
+}
+
+// permsChangeReport describes one change perms fix made.
+type permsChangeReport struct {
+	Name     string   `json:"name"`
+	Path     string   `json:"path"`
+	Link     string   `json:"link,omitempty"`
+	OldMode  string   `json:"old_mode"`
+	OldOwner string   `json:"old_owner"`
+	Mode     string   `json:"mode,omitempty"`
+	Owner    string   `json:"owner,omitempty"`
+	Commands []string `json:"commands"`
+	Reason   string   `json:"reason"`
+}
+
+// permsReport is the --json document of perms check and perms fix.
+type permsReport struct {
+	Rule         string              `json:"rule"`
+	User         string              `json:"user"`
+	DataDir      string              `json:"data_directory,omitempty"`
+	OK           bool                `json:"ok"`
+	Files        []permsFileReport   `json:"files"`
+	Changes      []permsChangeReport `json:"changes"`
+	Unchangeable []string            `json:"unchangeable,omitempty"`
+}
+
+func describePermsFile(t permsTarget, fi keyperm.FileInfo, r keyperm.Result, lookup keyperm.Lookup) permsFileReport {
+	rep := permsFileReport{
+		Name: t.Name, Path: t.Path, LinkTarget: r.Target, Setting: t.Setting, Kind: t.Kind,
+		OK: r.OK, Problem: r.Problem.String(), Message: r.Message, Detail: r.Detail,
+	}
+	if !r.OK {
+		rep.Source, rep.Fix = r.Source, r.Hint
+	}
+	if fi.Err == nil {
+		rep.Mode = fmt.Sprintf("%04o", uint32(fi.Mode.Perm()))
+		rep.Owner, rep.Group = ownerNames(lookup, fi.UID, fi.GID)
+	}
+	return rep
+}
+
+// ownerNames spells a file's owner and group by name where they have one.
+func ownerNames(lookup keyperm.Lookup, uid, gid uint32) (string, string) {
+	owner := strconv.FormatUint(uint64(uid), 10)
+	if id, err := lookup.LookupUID(uid); err == nil && id.Name != "" {
+		owner = id.Name
+	}
+	group := strconv.FormatUint(uint64(gid), 10)
+	if name, err := lookup.GroupName(gid); err == nil && name != "" {
+		group = name
+	}
+	return owner, group
+}

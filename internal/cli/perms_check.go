@@ -1,0 +1,146 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pgcert/pgcert/pkg/keyperm"
+)
+
+// newPermsCheckCmd is `pgcert perms check`.
+func newPermsCheckCmd(f *Factory, runF func(*permsOptions) error) *cobra.Command {
+	opts := &permsOptions{f: f, lookup: keyperm.SystemLookup{}, actor: keyperm.Process()}
+	cmd := &cobra.Command{
+		Use:   "check [-D PGDATA | FILE...]",
+		Short: "say whether the server (or libpq) will accept the modes and owners of SSL files",
+		Long: `Check key files the way PostgreSQL does before it loads them, and say what it would
+print, word for word, and the fix.
+
+The server's rule (check_ssl_key_file_permissions): the key is judged through
+symbolic links; it must be a regular file owned by the database user or by root;
+owned by the database user it may have mode 0600 or less, owned by root 0640 or
+less (a group the database user is in may read it, as Debian's ssl-cert group does).
+pgcert also predicts whether the database user can then open the file at all.
+
+With -D, every file the data directory's ssl_cert_file, ssl_key_file, ssl_ca_file,
+ssl_crl_file and ssl_crl_dir settings name is checked (certificates and CRLs only
+need to be readable by the database user), and the database user is the data
+directory's owner. With --client, libpq's rule for client keys applies: 0600 or
+less, or 0640 or less when owned by root; the owner is not compared.
+
+Exit codes: 0 when every file passes, 1 when any does not, 2 for a wrong command
+line.`,
+		Example: `  # instead of: ls -l server.key, and reading be-secure-common.c
+  pgcert perms check -D /var/lib/postgresql/15/main
+  pgcert perms check --owner postgres /etc/ssl/private/ssl-cert-snakeoil.key
+  pgcert perms check --client ~/.postgresql/postgresql.key`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := permsArgs(opts, args); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return permsRun(opts)
+		},
+	}
+	addPermsFlags(cmd, opts)
+	return cmd
+}
+
+// permsRun checks, or with opts.Fix fixes, the files opts names.
+func permsRun(opts *permsOptions) error {
+	f := opts.f
+	var setup *serverSetup
+	if opts.DataDir != "" {
+		s, err := readServerSetup(opts.DataDir, opts.lookup)
+		if err != nil {
+			return err
+		}
+		for _, e := range s.ConfErrs {
+			f.warnf("%s (the server will not start; `pgcert check -D` says more)", e.Message)
+		}
+		setup = s
+	}
+	id, err := permsIdentity(opts, setup)
+	if err != nil {
+		return err
+	}
+	rule := "server"
+	if opts.Client {
+		rule = "client"
+	}
+	rep := &permsReport{Rule: rule, User: userLabel(id), Files: []permsFileReport{}, Changes: []permsChangeReport{}}
+	if setup != nil {
+		rep.DataDir = setup.Dir.Dir
+	}
+	targets := permsTargets(opts, setup)
+	if opts.Fix {
+		return permsFix(opts, id, targets, rep)
+	}
+	if rule == "server" {
+		f.infof("checking with the server's rule for database user %s", rep.User)
+	} else {
+		f.infof("checking with libpq's rule for user %s", rep.User)
+	}
+	rep.OK = true
+	for _, t := range targets {
+		fi := t.stat()
+		r := t.judge(fi, id)
+		rep.Files = append(rep.Files, describePermsFile(t, fi, r, opts.lookup))
+		rep.OK = rep.OK && r.OK
+	}
+	if f.Global.JSON {
+		if err := writeJSON(f.IO.Out, rep); err != nil {
+			return err
+		}
+	} else {
+		printPermsFiles(f, rep.Files)
+	}
+	if !rep.OK {
+		return errProblemsFound
+	}
+	return nil
+}
+
+// printPermsFiles prints one line per file, and under a failing one the server's
+// DETAIL and the fix.
+func printPermsFiles(f *Factory, files []permsFileReport) {
+	cs := f.IO.OutColors()
+	w := f.IO.Out
+	for _, r := range files {
+		if r.OK {
+			fmt.Fprintf(w, "%s  %s\n", cs.Green(pad("ok", 5)), permsLabel(r))
+			continue
+		}
+		fmt.Fprintf(w, "%s  %s: %s\n", cs.Red(pad("error", 5)), permsLabel(r), r.Message)
+		printIndented(w, 7, "DETAIL: ", r.Detail)
+		printIndented(w, 7, "fix: ", r.Fix)
+	}
+}
+
+func permsLabel(r permsFileReport) string {
+	s := r.Name
+	if r.Setting != "" && r.Kind != kindCRLDirEntry {
+		s += " (" + r.Setting + ")"
+	}
+	if r.LinkTarget != "" {
+		s += " -> " + r.LinkTarget
+	}
+	return s
+}
+
+// printIndented prints label and text indented by n spaces, when text is not empty.
+func printIndented(w io.Writer, n int, label, text string) {
+	if text == "" {
+		return
+	}
+	fmt.Fprintf(w, "%*s%s%s\n", n, "", label, text)
+}
+
+// pad pads s with spaces to n characters, before any colour is added.
+func pad(s string, n int) string {
+	return fmt.Sprintf("%-*s", n, s)
+}

@@ -1,0 +1,206 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pgcert/pgcert/pkg/keyperm"
+)
+
+// newPermsFixCmd is `pgcert perms fix`.
+func newPermsFixCmd(f *Factory, runF func(*permsOptions) error) *cobra.Command {
+	opts := &permsOptions{f: f, Fix: true, lookup: keyperm.SystemLookup{}, actor: keyperm.Process()}
+	cmd := &cobra.Command{
+		Use:   "fix [-D PGDATA | FILE...]",
+		Short: "make the modes and owners of SSL files pass PostgreSQL's rules, with the smallest change",
+		Long: `Change the mode (and, as root, the owner) of SSL files so that the server (or libpq,
+with --client) accepts them, making the smallest change that does:
+
+  - a key owned by the database user becomes 0600;
+  - a key owned by root whose group the database user is in keeps that owner and
+    group and becomes 0640 (Debian's root:ssl-cert set-up);
+  - a key owned by anyone else is given to the database user, mode 0600 (root only);
+  - a certificate or CRL the database user cannot read becomes 0644, a CRL
+    directory 0755.
+
+A symbolic link is never changed: the file it leads to is, and the output says so.
+Each change is printed; "nothing to change" when every file already passes. When a
+change needs root and pgcert does not run as root, nothing is changed at all.
+
+Exit codes: 0 when every file passes afterwards, 1 when a file could not be fixed
+(missing, not a regular file, or a change that needs root), 2 for a wrong command
+line.`,
+		Example: `  # instead of: chmod og-rwx server.key; chown postgres:postgres server.key
+  pgcert perms fix -D /var/lib/postgresql/15/main
+  pgcert perms fix --owner postgres --group ssl-cert /etc/ssl/private/db.key
+  pgcert perms fix --client ~/.postgresql/postgresql.key`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := permsArgs(opts, args); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return permsRun(opts)
+		},
+	}
+	addPermsFlags(cmd, opts)
+	return cmd
+}
+
+// plannedFix is a change to make to one target.
+type plannedFix struct {
+	t   permsTarget
+	fi  keyperm.FileInfo
+	fix keyperm.Fix
+}
+
+// permsFix plans a change for every target, refuses them all when one needs root and
+// pgcert does not have it, makes the others, and reports every file afterwards.
+func permsFix(opts *permsOptions, id keyperm.Identity, targets []permsTarget, rep *permsReport) error {
+	f := opts.f
+	var todo, needRoot, noFix []plannedFix
+	seen := map[string]bool{}
+	for _, t := range targets {
+		fi := t.stat()
+		fx := t.plan(fi, id, opts.actor)
+		p := plannedFix{t, fi, fx}
+		switch {
+		case !fx.Needed:
+		case errors.Is(fx.Err, keyperm.ErrNoFix):
+			noFix = append(noFix, p)
+		case errors.Is(fx.Err, keyperm.ErrNeedsRoot):
+			needRoot = append(needRoot, p)
+		case !seen[fx.Path]:
+			seen[fx.Path] = true
+			todo = append(todo, p)
+		}
+	}
+	if len(needRoot) > 0 {
+		return needsRootError(opts, needRoot)
+	}
+
+	var lines []string
+	for _, p := range todo {
+		if err := keyperm.Apply(p.fix); err != nil {
+			if len(lines) > 0 {
+				printFixLines(f, rep, lines)
+			}
+			return withHints(fmt.Errorf("%s: %w", p.t.Name, err), "run pgcert perms fix again: it plans from the files as they are now")
+		}
+		oldOwner, oldGroup := ownerNames(opts.lookup, p.fi.UID, p.fi.GID)
+		ch := permsChangeReport{
+			Name: p.t.Name, Path: p.fix.Path, Link: p.fix.Link,
+			OldMode: fmt.Sprintf("%04o", uint32(p.fi.Mode.Perm())), OldOwner: oldOwner + ":" + oldGroup,
+			Commands: p.fix.Commands(), Reason: p.fix.Reason,
+		}
+		if p.fix.Chmod {
+			ch.Mode = fmt.Sprintf("%04o", uint32(p.fix.Mode.Perm()))
+			lines = append(lines, fmt.Sprintf("%s: chmod %s %s (was %s)", p.t.Name, ch.Mode, p.fix.Path, ch.OldMode))
+		}
+		if p.fix.Chown {
+			ch.Owner = p.fix.Owner
+			lines = append(lines, fmt.Sprintf("%s: chown %s %s (was %s)", p.t.Name, p.fix.Owner, p.fix.Path, ch.OldOwner))
+		}
+		if p.fix.Link != "" {
+			lines = append(lines, fmt.Sprintf("%s is a symbolic link: fixed its target %s, not the link", p.t.Name, p.fix.Path))
+		}
+		rep.Changes = append(rep.Changes, ch)
+	}
+
+	rep.OK = true
+	var failed []permsFileReport
+	for _, t := range targets {
+		fi := t.stat()
+		r := t.judge(fi, id)
+		fr := describePermsFile(t, fi, r, opts.lookup)
+		rep.Files = append(rep.Files, fr)
+		if !r.OK {
+			rep.OK = false
+			failed = append(failed, fr)
+			rep.Unchangeable = append(rep.Unchangeable, t.Name)
+		}
+	}
+	if f.Global.JSON {
+		if err := writeJSON(f.IO.Out, rep); err != nil {
+			return err
+		}
+	} else {
+		printFixLines(f, rep, lines)
+		if len(failed) > 0 {
+			fmt.Fprintln(f.IO.Out, "no change of mode or owner can fix:")
+			printPermsFiles(f, failed)
+		}
+	}
+	if !rep.OK {
+		return errProblemsFound
+	}
+	return nil
+}
+
+func printFixLines(f *Factory, rep *permsReport, lines []string) {
+	if f.Global.JSON {
+		return
+	}
+	if len(lines) == 0 {
+		fmt.Fprintln(f.IO.Out, "nothing to change")
+		return
+	}
+	for _, l := range lines {
+		fmt.Fprintln(f.IO.Out, l)
+	}
+}
+
+// needsRootError refuses a fix of which some changes only root can make: changing the
+// other files alone would leave a set-up that still does not start, and a second run
+// as root does it all.
+func needsRootError(opts *permsOptions, needRoot []plannedFix) error {
+	var names []string
+	hints := []string{"run it as root: sudo " + permsCommandLine(opts)}
+	for _, p := range needRoot {
+		names = append(names, p.t.Name)
+		if cmds := p.fix.Commands(); len(cmds) > 0 {
+			hints = append(hints, fmt.Sprintf("or, as root, for %s: %s", p.t.Name, strings.Join(cmds, " && ")))
+		}
+	}
+	what := names[0]
+	if len(names) > 1 {
+		what = fmt.Sprintf("%s and %d more file(s)", names[0], len(names)-1)
+	}
+	return failf(hints, "%s: the fix needs root (%s); no file was changed", what, needRoot[0].fix.Reason)
+}
+
+// permsCommandLine rebuilds the command the user typed, for a hint.
+func permsCommandLine(opts *permsOptions) string {
+	parts := []string{"pgcert perms fix"}
+	if opts.DataDir != "" {
+		parts = append(parts, "-D", shellWord(opts.DataDir))
+	}
+	if opts.Client {
+		parts = append(parts, "--client")
+	}
+	if opts.Owner != "" {
+		parts = append(parts, "--owner", shellWord(opts.Owner))
+	}
+	if opts.Group != "" {
+		parts = append(parts, "--group", shellWord(opts.Group))
+	}
+	for _, file := range opts.Files {
+		parts = append(parts, shellWord(file))
+	}
+	return strings.Join(parts, " ")
+}
+
+// shellWord quotes s for a POSIX shell when it needs it.
+func shellWord(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r == '/' || r == '.' || r == '-' || r == '_' || r == '+' || r == ':' || r == ',' || r == '@' || r == '=' ||
+			(r >= '0' && r <= '9') || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z'))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

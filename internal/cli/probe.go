@@ -1,0 +1,387 @@
+package cli
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pgcert/pgcert/pkg/chain"
+	"github.com/pgcert/pgcert/pkg/keys"
+	"github.com/pgcert/pgcert/pkg/probe"
+)
+
+// probeOptions are the flags of `pgcert probe`.
+type probeOptions struct {
+	f *Factory
+
+	Target   string
+	Host     string
+	Port     int
+	HostAddr string
+	Root     string
+	SSLMode  string
+	Cert     string
+	Key      string
+	PassIn   string
+	Timeout  time.Duration
+	WarnDays int
+
+	// dial replaces the network for tests.
+	dial func(ctx context.Context, network, address string) (net.Conn, error)
+}
+
+// probeSSLModes are the sslmode values a verdict can be given for: those in which
+// libpq insists on SSL.
+var probeSSLModes = []string{"require", "verify-ca", "verify-full"}
+
+// newProbeCmd is `pgcert probe`.
+func newProbeCmd(f *Factory, runF func(*probeOptions) error) *cobra.Command {
+	opts := &probeOptions{f: f}
+	cmd := &cobra.Command{
+		Use:   "probe HOST[:PORT]",
+		Short: "ask a running server for its SSL set-up and say whether libpq would accept it",
+		Long: `Connect to a PostgreSQL server the way libpq does — an SSLRequest, the server's 'S' or
+'N', then the TLS handshake — and report the protocol version and cipher, the
+certificate chain it sends (order, subjects, validity, days left), whether it asks
+for a client certificate and from which CAs, and the verdict libpq would give for
+the sslmode and host name.
+
+The verdict follows libpq: with a root file (--root, else PGSSLROOTCERT, else
+~/.postgresql/root.crt when it exists) the chain is verified as OpenSSL does; for
+sslmode=verify-full the host name is matched with libpq's rules (subjectAltNames of
+the host's kind first, else the Common Name). verify-ca and verify-full without a
+root file fail, as in libpq. HOST is what libpq calls host; --hostaddr connects to
+another address while the verdict is still for HOST. The port defaults to 5432;
+IPv6 addresses are written [::1]:5432.
+
+Exit codes: 0 when libpq would accept the server and no certificate of its chain
+expires within --warn-days; 1 when it would not, when one does, or when there is no
+SSL to judge (the server refuses SSL, is not a PostgreSQL server, does not answer in
+time, or the connection is refused); 2 for a wrong command line.`,
+		Example: `  # instead of: openssl s_client -starttls postgres -connect db.example.com:5432 -showcerts
+  pgcert probe db.example.com
+  pgcert probe db.example.com:5433 --root root.crt --sslmode verify-full
+  pgcert probe db.example.com --hostaddr 10.0.0.5 --cert postgresql.crt --key postgresql.key
+  pgcert probe '[2001:db8::5]:5432' --sslmode verify-ca --json`,
+		Args: exactArgs(1, "HOST[:PORT]"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Target = args[0]
+			host, port, err := probe.ParseTarget(args[0])
+			if err != nil {
+				return &UsageError{Err: errors.New(strings.TrimPrefix(err.Error(), "probe: "))}
+			}
+			opts.Host, opts.Port = host, port
+			if !containsString(probeSSLModes, opts.SSLMode) {
+				return usageErrorf("--sslmode must be one of %s, not %q", strings.Join(probeSSLModes, ", "), opts.SSLMode)
+			}
+			if (opts.Cert == "") != (opts.Key == "") {
+				return usageErrorf("--cert and --key go together")
+			}
+			if opts.Timeout <= 0 {
+				return usageErrorf("--timeout must be positive, such as 5s")
+			}
+			if opts.WarnDays < 0 {
+				return usageErrorf("--warn-days must be 0 or more, not %d", opts.WarnDays)
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return probeRun(opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Root, "root", "", "trusted root CAs, as libpq's sslrootcert (default: PGSSLROOTCERT, else ~/.postgresql/root.crt)")
+	fl.StringVar(&opts.SSLMode, "sslmode", probe.DefaultSSLMode, "the sslmode to give the verdict for: require, verify-ca or verify-full")
+	fl.StringVar(&opts.HostAddr, "hostaddr", "", "connect to this address instead of HOST, as libpq's hostaddr (the verdict stays for HOST)")
+	fl.StringVar(&opts.Cert, "cert", "", "client certificate to present when the server asks for one (with --key)")
+	fl.StringVar(&opts.Key, "key", "", "the client certificate's private key")
+	fl.StringVar(&opts.PassIn, "passin", "", "passphrase source for an encrypted --key (pass:, env:, file:, fd:, stdin)")
+	fl.DurationVar(&opts.Timeout, "timeout", probe.DefaultTimeout, "give up after this long (connecting, SSLRequest and handshake together)")
+	fl.IntVar(&opts.WarnDays, "warn-days", defaultWarnDays, "fail when a certificate of the chain expires within this many days")
+	cmd.MarkFlagFilename("root", "crt", "pem")
+	cmd.MarkFlagFilename("cert", "crt", "pem")
+	cmd.MarkFlagFilename("key", "key", "pem")
+	cmd.RegisterFlagCompletionFunc("sslmode", fixedCompletion(probeSSLModes...))
+	return cmd
+}
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// probeReport is the --json document of `pgcert probe`: the probe's result, with the
+// target, the root file used, and whether the command succeeds.
+type probeReport struct {
+	Host     string `json:"host"`
+	HostAddr string `json:"hostaddr,omitempty"`
+	Port     int    `json:"port"`
+	RootFile string `json:"root_file,omitempty"`
+	*probe.Result
+	WarnDays int      `json:"warn_days"`
+	OK       bool     `json:"ok"`
+	Problems []string `json:"problems"`
+}
+
+// probeRun probes the server and reports.
+func probeRun(opts *probeOptions) error {
+	f := opts.f
+	cfg := probe.Config{
+		Host: opts.Host, HostAddr: opts.HostAddr, Port: opts.Port, Timeout: opts.Timeout,
+		SSLMode: opts.SSLMode, Now: f.Now, Dial: opts.dial,
+	}
+	rootFile, roots, err := probeRoots(opts)
+	if err != nil {
+		return err
+	}
+	cfg.Roots = roots
+	cfg.Verify = libpqVerify(rootFile, opts.defaultRootFile())
+	if opts.Cert != "" {
+		cert, err := clientCertificate(opts)
+		if err != nil {
+			return err
+		}
+		cfg.Certificate = cert
+	}
+	res, err := probe.Probe(context.Background(), cfg)
+	if err != nil {
+		return probeError(opts, err)
+	}
+	rep := &probeReport{Host: opts.Host, HostAddr: opts.HostAddr, Port: opts.Port, RootFile: rootFile, Result: res, WarnDays: opts.WarnDays, Problems: []string{}}
+	if v := res.Verdict; v != nil && !v.OK {
+		rep.Problems = append(rep.Problems, fmt.Sprintf("libpq with sslmode=%s refuses the server: %s", v.Mode, v.Error))
+	}
+	for i, c := range res.Chain {
+		switch {
+		case c.DaysLeft < 0 || !f.Now().Before(c.NotAfter):
+			rep.Problems = append(rep.Problems, fmt.Sprintf("certificate %d, %s, expired on %s", i, c.Subject, dateText(c.NotAfter)))
+		case c.NotAfter.Sub(f.Now()) <= time.Duration(opts.WarnDays)*24*time.Hour:
+			rep.Problems = append(rep.Problems, fmt.Sprintf("certificate %d, %s, expires on %s (%s, within --warn-days %d)", i, c.Subject, dateText(c.NotAfter), whenText(c.NotAfter, f.Now()), opts.WarnDays))
+		}
+	}
+	if res.ClientCertError != "" {
+		rep.Problems = append(rep.Problems, "the server refused the client certificate: "+res.ClientCertError)
+	}
+	rep.OK = len(rep.Problems) == 0
+	if f.Global.JSON {
+		if err := writeJSON(f.IO.Out, rep); err != nil {
+			return err
+		}
+	} else {
+		printProbeReport(f, rep)
+	}
+	if !rep.OK {
+		return errProblemsFound
+	}
+	return nil
+}
+
+// defaultRootFile is the root file libpq would look for: PGSSLROOTCERT, else
+// ~/.postgresql/root.crt.
+func (opts *probeOptions) defaultRootFile() string {
+	if v, ok := opts.f.Getenv("PGSSLROOTCERT"); ok && v != "" {
+		return v
+	}
+	home, _ := opts.f.Getenv("HOME")
+	return filepath.Join(home, ".postgresql", "root.crt")
+}
+
+// probeRoots reads the trusted roots: --root, else libpq's default when it exists.
+func probeRoots(opts *probeOptions) (string, []*x509.Certificate, error) {
+	file := opts.Root
+	if file == "" {
+		file = opts.defaultRootFile()
+		if _, err := os.Stat(file); err != nil {
+			return "", nil, nil
+		}
+	}
+	data, err := opts.f.readInput(file)
+	if err != nil {
+		return "", nil, err
+	}
+	certs, err := chain.ParseCertificates(data)
+	if err != nil {
+		return "", nil, withHints(fmt.Errorf("%s: %w", file, err), "give the CA certificates clients trust, in PEM, with --root")
+	}
+	return file, certs, nil
+}
+
+// clientCertificate reads --cert and --key into what the probe presents.
+func clientCertificate(opts *probeOptions) (*tls.Certificate, error) {
+	data, err := opts.f.readInput(opts.Cert)
+	if err != nil {
+		return nil, err
+	}
+	certs, err := chain.ParseCertificates(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", opts.Cert, err)
+	}
+	keyData, err := opts.f.readInput(opts.Key)
+	if err != nil {
+		return nil, err
+	}
+	k, err := keys.Parse(keyData, keys.PassphraseFunc(opts.f.existingPassphrase("--passin", opts.PassIn, opts.Key)))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", opts.Key, err)
+	}
+	if !keys.PublicKeysEqual(k.Signer.Public(), certs[0].PublicKey) {
+		return nil, failf([]string{"give the key the certificate was issued for"}, "%s does not belong to the first certificate of %s (%s)", opts.Key, opts.Cert, chain.Subject(certs[0]))
+	}
+	tc := &tls.Certificate{PrivateKey: k.Signer, Leaf: certs[0]}
+	for _, c := range certs {
+		tc.Certificate = append(tc.Certificate, c.Raw)
+	}
+	return tc, nil
+}
+
+// libpqVerify is the verdict libpq gives a server chain: the chain verified against
+// the roots as OpenSSL does (any sslmode, once a root file exists), then for
+// verify-full the host name with libpq's rules. Without a root file, require accepts
+// anything and the verify modes fail, as libpq does.
+func libpqVerify(rootFile, defaultRoot string) probe.VerifyFunc {
+	return func(in probe.VerifyInput) error {
+		if len(in.Chain) == 0 {
+			return errors.New("the server sent no certificate")
+		}
+		if rootFile == "" {
+			if in.Mode == "require" {
+				return nil
+			}
+			return fmt.Errorf(`root certificate file "%s" does not exist`, defaultRoot)
+		}
+		leaf := chain.Input{Cert: in.Chain[0], File: "served"}
+		_, err := chain.Verify(leaf, chain.VerifyOptions{
+			Now:           in.Now,
+			Roots:         chain.Inputs(rootFile, in.Roots),
+			Intermediates: chain.Inputs("served", in.Chain[1:]),
+			Purpose:       chain.PurposeServer,
+		})
+		var ve *chain.VerifyError
+		if errors.As(err, &ve) {
+			return fmt.Errorf("certificate verify failed: %s (%s, depth %d)", ve.Reason, chain.Subject(ve.Cert.Cert), ve.Depth)
+		}
+		if err != nil {
+			return err
+		}
+		if in.Mode != "verify-full" {
+			return nil
+		}
+		if err := chain.MatchHost(in.Chain[0], in.Host); err != nil {
+			var he *chain.HostError
+			if errors.As(err, &he) {
+				return errors.New(he.Message)
+			}
+			return err
+		}
+		return nil
+	}
+}
+
+// probeError turns a probe failure into one line, by kind.
+func probeError(opts *probeOptions, err error) error {
+	var pe *probe.Error
+	addr := opts.Target
+	if errors.As(err, &pe) && pe.Addr != "" {
+		addr = pe.Addr
+	}
+	text := strings.TrimPrefix(err.Error(), "probe: ")
+	switch {
+	case errors.Is(err, probe.ErrSSLRefused):
+		return failf(nil, "%s: the server refuses SSL: it answered 'N' to SSLRequest (ssl = off in its postgresql.conf?)", addr)
+	case errors.Is(err, probe.ErrNotPostgres):
+		return failf(nil, "%s", text)
+	case errors.Is(err, probe.ErrTimeout):
+		return failf(nil, "%s (after %s)", text, opts.Timeout)
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return failf(nil, "%s: connection refused: nothing listens there (is the server running, with that port and listen_addresses?)", addr)
+	}
+	return failf(nil, "%s", text)
+}
+
+// printProbeReport prints the probe's findings for a person.
+func printProbeReport(f *Factory, r *probeReport) {
+	w, cs := f.IO.Out, f.IO.OutColors()
+	target := r.Addr
+	if r.ServerName != "" || r.HostAddr != "" {
+		target += " (host " + r.Host + ")"
+	}
+	fmt.Fprintf(w, "%-10s %s\n", "server", target)
+	fmt.Fprintf(w, "%-10s %s, %s\n", "protocol", r.TLSVersion, r.CipherSuite)
+	order := "in order"
+	for i, c := range r.Chain {
+		if i+1 < len(r.Chain) && !c.IssuedByNext {
+			order = "NOT in order: each certificate should be followed by its issuer"
+		}
+	}
+	fmt.Fprintf(w, "%-10s %s sent, %s\n", "chain", plural(len(r.Chain), "certificate", "certificates"), order)
+	for i, c := range r.Chain {
+		fmt.Fprintf(w, "  %d %s\n", i, cs.Bold(c.Subject))
+		fmt.Fprintf(w, "    %-8s %s\n", "issuer", c.Issuer)
+		days := fmt.Sprintf("%d days left", c.DaysLeft)
+		switch {
+		case c.DaysLeft < 0 || !f.Now().Before(c.NotAfter):
+			days = cs.Red("expired")
+		case c.NotAfter.Sub(f.Now()) <= time.Duration(r.WarnDays)*24*time.Hour:
+			days = cs.Yellow(days)
+		}
+		fmt.Fprintf(w, "    %-8s %s to %s (%s)\n", "valid", dateText(c.NotBefore), dateText(c.NotAfter), days)
+		var names []string
+		for _, n := range c.DNSNames {
+			names = append(names, "DNS:"+n)
+		}
+		for _, n := range c.IPAddresses {
+			names = append(names, "IP:"+n)
+		}
+		if len(names) > 0 {
+			fmt.Fprintf(w, "    %-8s %s\n", "names", strings.Join(names, ", "))
+		}
+		fmt.Fprintf(w, "    %-8s %s\n", "serial", c.Serial)
+		fmt.Fprintf(w, "    %-8s %s\n", "sha256", c.SHA256)
+	}
+	switch {
+	case !r.ClientCertRequested:
+		fmt.Fprintf(w, "%-10s %s\n", "client", "no client certificate requested (no ssl_ca_file)")
+	case len(r.AcceptableCAs) == 0:
+		fmt.Fprintf(w, "%-10s %s\n", "client", "a client certificate is requested, from any CA")
+	default:
+		fmt.Fprintf(w, "%-10s a client certificate is requested, from %s\n", "client", strings.Join(r.AcceptableCAs, "; "))
+	}
+	if r.ClientCertSent {
+		if r.ClientCertError == "" {
+			fmt.Fprintf(w, "%-10s %s\n", "", "the client certificate was accepted")
+		} else {
+			fmt.Fprintf(w, "%-10s %s\n", "", cs.Red("the client certificate was refused: "+r.ClientCertError))
+		}
+	}
+	if v := r.Verdict; v != nil {
+		root := r.RootFile
+		if root == "" {
+			root = "no root file"
+		}
+		if v.OK {
+			fmt.Fprintf(w, "%-10s %s: libpq with sslmode=%s, host %s and %s accepts the server\n", "verdict", cs.Green("ok"), v.Mode, v.Host, root)
+		} else {
+			fmt.Fprintf(w, "%-10s %s: libpq with sslmode=%s, host %s and %s refuses the server: %s\n", "verdict", cs.Red("refused"), v.Mode, v.Host, root, v.Error)
+		}
+	}
+	for _, p := range r.Problems {
+		if r.Verdict != nil && !r.Verdict.OK && strings.HasPrefix(p, "libpq ") {
+			continue
+		}
+		fmt.Fprintf(w, "%s %s\n", cs.Yellow(pad("problem", 10)), p)
+	}
+}
