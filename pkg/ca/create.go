@@ -1,0 +1,286 @@
+package ca
+
+import (
+	"crypto"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math/big"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/pgcert/pgcert/internal/fsutil"
+	"github.com/pgcert/pgcert/pkg/keys"
+	"github.com/pgcert/pgcert/pkg/selfsign"
+)
+
+// DefaultCommonName is the root CA's Common Name when CreateOptions gives none.
+const DefaultCommonName = "pgcert CA"
+
+// CreateOptions says what CA Create makes.
+type CreateOptions struct {
+	// CommonName is the root CA's Common Name; empty means DefaultCommonName.
+	CommonName string
+	// Intermediate adds an intermediate CA, signed by the root with pathlen 0, that
+	// does the everyday signing; the root goes to the root/ subdirectory.
+	Intermediate bool
+	// IntermediateCommonName is the intermediate's Common Name; empty means
+	// CommonName followed by " Intermediate". It must differ from the root's, or
+	// verifiers could not tell the two apart.
+	IntermediateCommonName string
+	// Key is the kind of key made for each CA (ECDSA P-256 by default).
+	Key keys.GenerateOptions
+	// Days is the root's validity; 0 means selfsign.DefaultRootCADays. The
+	// intermediate gets selfsign.DefaultIntermediateCADays, cut to the root's.
+	Days int
+	// Passphrase, when set, encrypts the CA keys (PKCS#8, PBES2 with
+	// PBKDF2-HMAC-SHA256 and AES-256-CBC); Encrypt tunes it.
+	Passphrase []byte
+	Encrypt    keys.EncryptOptions
+	// AllowEdDSA allows an Ed25519 CA key, which ErrEdDSACA otherwise refuses.
+	AllowEdDSA bool
+	// AllowDataDir allows a CA inside a PostgreSQL data directory, which
+	// *DataDirError otherwise refuses.
+	AllowDataDir bool
+	// Now is the time of creation.
+	Now time.Time
+	// Rand is the source of serials and signature randomness; nil means
+	// crypto/rand. Key generation uses Key.Rand.
+	Rand io.Reader
+}
+
+// ErrEdDSACA refuses an Ed25519 CA key: every certificate it signs carries an EdDSA
+// signature, and libpq takes the hash for SCRAM channel binding from the server
+// certificate's signature algorithm. EdDSA has none, so SCRAM password logins over
+// SSL fail ("could not find digest for NID UNDEF"), even with the default
+// channel_binding=prefer. Ed25519 leaves signed by an ECDSA or RSA CA are fine.
+var ErrEdDSACA = errors.New("ca: an Ed25519 CA breaks SCRAM channel binding: libpq derives its hash from the server certificate's signature, and EdDSA has none")
+
+// NotEmptyError is returned by Create for a directory that holds files of its own:
+// a CA is made in a new or empty directory only.
+type NotEmptyError struct {
+	Dir  string
+	Name string // one entry that is not part of a CA directory
+}
+
+func (e *NotEmptyError) Error() string {
+	return fmt.Sprintf("ca: %s is not empty (it holds %s) and is not a CA directory", e.Dir, e.Name)
+}
+
+// Create makes a new CA in dir (created with mode 0700 when missing; an existing one
+// must be empty): a self-signed root, and with Intermediate an intermediate below it,
+// in the layout of layout.go. The result is unlocked. ErrExists when dir already holds
+// a CA.
+//
+// The root has pathlen 0 when it signs leaves itself, pathlen 1 above an intermediate,
+// which gets pathlen 0: no CA can be slipped in below the one that signs.
+func Create(dir string, o CreateOptions) (*CA, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("ca: %w", err)
+	}
+	if !o.AllowDataDir {
+		if dd, err := EnclosingDataDir(abs); err == nil && dd != "" {
+			return nil, &DataDirError{Dir: abs, DataDir: dd}
+		}
+	}
+	if o.Key.Type == keys.TypeEd25519 && !o.AllowEdDSA {
+		return nil, ErrEdDSACA
+	}
+	if o.Now.IsZero() {
+		return nil, errors.New("ca: no creation time")
+	}
+	if o.Rand == nil {
+		o.Rand = rand.Reader
+	}
+	rootCN := o.CommonName
+	if rootCN == "" {
+		rootCN = DefaultCommonName
+	}
+	interCN := o.IntermediateCommonName
+	if interCN == "" {
+		interCN = rootCN + " Intermediate"
+	}
+	if o.Intermediate && interCN == rootCN {
+		return nil, errors.New("ca: the intermediate CA needs a Common Name other than the root's")
+	}
+	if err := os.MkdirAll(abs, dirMode); err != nil {
+		return nil, fmt.Errorf("ca: %w", err)
+	}
+	unlock, err := lockDir(abs, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	if err := checkFresh(abs); err != nil {
+		return nil, err
+	}
+
+	if !o.Intermediate {
+		root, err := makeRoot(abs, rootCN, 0, o)
+		if err != nil {
+			return nil, err
+		}
+		return root, nil
+	}
+
+	rootDir := filepath.Join(abs, RootDir)
+	if err := os.MkdirAll(rootDir, dirMode); err != nil {
+		return nil, fmt.Errorf("ca: %w", err)
+	}
+	unlockRoot, err := lockDir(rootDir, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer unlockRoot()
+	root, err := makeRoot(rootDir, rootCN, 1, o)
+	if err != nil {
+		return nil, err
+	}
+	key, err := newCAKey(o)
+	if err != nil {
+		return nil, err
+	}
+	st, err := root.load()
+	if err != nil {
+		return nil, err
+	}
+	issued, err := root.issueLocked(st, Request{
+		Profile:   selfsign.IntermediateCA,
+		Subject:   commonNameRDN(interCN),
+		PublicKey: key.Public(),
+		Days:      selfsign.DefaultIntermediateCADays,
+		PathLen:   0,
+		Now:       o.Now,
+		Rand:      o.Rand,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := writeLayout(abs, issued.Cert, key, o); err != nil {
+		return nil, err
+	}
+	return &CA{Dir: abs, Cert: issued.Cert, Parent: root, key: key}, nil
+}
+
+// checkFresh refuses a directory that holds a CA, or anything a CA directory does
+// not hold.
+func checkFresh(dir string) error {
+	if _, err := os.Lstat(filepath.Join(dir, CertFile)); err == nil {
+		return fmt.Errorf("%w: %s", ErrExists, dir)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("ca: %w", err)
+	}
+	for _, e := range entries {
+		if !layoutNames[e.Name()] {
+			return &NotEmptyError{Dir: dir, Name: e.Name()}
+		}
+	}
+	return nil
+}
+
+// makeRoot makes a self-signed root CA in dir.
+func makeRoot(dir, cn string, pathLen int, o CreateOptions) (*CA, error) {
+	key, err := newCAKey(o)
+	if err != nil {
+		return nil, err
+	}
+	der, err := selfsign.Build(selfsign.Spec{
+		Profile: selfsign.RootCA,
+		Subject: commonNameRDN(cn),
+		Now:     o.Now,
+		Days:    o.Days,
+		PathLen: pathLen,
+		Rand:    o.Rand,
+	}, nil, key, key.Public())
+	if err != nil {
+		return nil, err
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		return nil, fmt.Errorf("ca: %w", err)
+	}
+	if err := writeLayout(dir, cert, key, o); err != nil {
+		return nil, err
+	}
+	return &CA{Dir: dir, Cert: cert, key: key}, nil
+}
+
+func newCAKey(o CreateOptions) (crypto.Signer, error) {
+	key, err := keys.Generate(o.Key)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := key.(ed25519.PrivateKey); ok && !o.AllowEdDSA {
+		return nil, ErrEdDSACA
+	}
+	return key, nil
+}
+
+func commonNameRDN(cn string) pkix.RDNSequence {
+	return pkix.RDNSequence{{{Type: asn1.ObjectIdentifier{2, 5, 4, 3}, Value: cn}}}
+}
+
+// writeLayout writes the files of a CA directory, ca.crt last: a directory without
+// ca.crt is not a CA, so an interrupted Create leaves nothing that Open would take
+// for one, and Create may run again.
+func writeLayout(dir string, cert *x509.Certificate, key crypto.Signer, o CreateOptions) error {
+	for _, d := range []struct {
+		name string
+		mode os.FileMode
+	}{{"private", privateMode}, {NewCertsDir, dirMode}} {
+		p := filepath.Join(dir, d.name)
+		if err := os.Mkdir(p, d.mode); err != nil && !errors.Is(err, fs.ErrExist) {
+			return fmt.Errorf("ca: %w", err)
+		}
+		if err := os.Chmod(p, d.mode); err != nil {
+			return fmt.Errorf("ca: %w", err)
+		}
+	}
+	var keyPEM []byte
+	var err error
+	if len(o.Passphrase) > 0 {
+		keyPEM, err = keys.MarshalEncryptedPKCS8PEM(key, o.Passphrase, o.Encrypt)
+	} else {
+		keyPEM, err = keys.MarshalPKCS8PEM(key)
+	}
+	if err != nil {
+		return err
+	}
+	first, err := selfsign.RandomSerial(o.Rand)
+	if err != nil {
+		return err
+	}
+	serial, err := FormatSerialFile(first)
+	if err != nil {
+		return err
+	}
+	crlNumber, _ := FormatSerialFile(big.NewInt(1))
+	for _, f := range []struct {
+		name string
+		data []byte
+		mode os.FileMode
+	}{
+		{IndexFile, nil, indexMode},
+		{AttrFile, Attr{UniqueSubject: false}.Format(), indexMode},
+		{SerialFile, serial, indexMode},
+		{CRLNumberFile, crlNumber, indexMode},
+		{ConfigFile, opensslConfig(dir), indexMode},
+		{KeyFile, keyPEM, fsutil.KeyMode},
+		{CertFile, PEM(cert), fsutil.PublicMode},
+	} {
+		if _, err := fsutil.WriteFile(filepath.Join(dir, f.name), f.data, fsutil.Options{Mode: f.mode, Force: true}); err != nil {
+			return fmt.Errorf("ca: %w", err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,51 @@
+package ca
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"syscall"
+)
+
+// lockDir takes the exclusive lock of a CA directory: flock on dir/pgcert.lock,
+// waiting for another pgcert run to finish. Every change to the directory (issue,
+// revoke, CRL) happens under it, so concurrent runs never read the index while another
+// run is between drawing a serial and recording it. flock locks belong to the open
+// file, so two opens in one process exclude each other too, and the kernel drops the
+// lock when a process dies: a crashed run never leaves the CA locked. openssl ca takes
+// no lock at all; running it at the same time as pgcert is not safe.
+//
+// waiting, when not nil, is called once if the lock is held by someone else, before
+// waiting for it.
+func lockDir(dir string, waiting func()) (unlock func(), err error) {
+	f, err := os.OpenFile(filepath.Join(dir, LockFile), os.O_RDWR|os.O_CREATE|syscall.O_NOFOLLOW|syscall.O_CLOEXEC, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("ca: locking %s: %w", dir, err)
+	}
+	fd := int(f.Fd())
+	err = flock(fd, syscall.LOCK_EX|syscall.LOCK_NB)
+	if errors.Is(err, syscall.EWOULDBLOCK) {
+		if waiting != nil {
+			waiting()
+		}
+		err = flock(fd, syscall.LOCK_EX)
+	}
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("ca: locking %s: %w", filepath.Join(dir, LockFile), err)
+	}
+	return func() {
+		flock(fd, syscall.LOCK_UN)
+		f.Close()
+	}, nil
+}
+
+func flock(fd, how int) error {
+	for {
+		err := syscall.Flock(fd, how)
+		if err != syscall.EINTR {
+			return err
+		}
+	}
+}
