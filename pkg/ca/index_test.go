@@ -401,3 +401,51 @@ func TestAttr(t *testing.T) {
 		t.Errorf("DefaultAttr.Format = %q", DefaultAttr.Format())
 	}
 }
+
+// The fixture was written by easy-rsa 3 (testdata/mkeasyrsa.sh).
+func TestScanIndexEasyRSAFixture(t *testing.T) {
+	data, err := os.ReadFile("testdata/easyrsa-index.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, err := ReadIndex(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 3 {
+		t.Fatalf("%d entries", len(entries))
+	}
+	for i, want := range []struct {
+		status  Status
+		reason  Reason
+		subject string
+	}{{StatusValid, ReasonNone, "/CN=alice"}, {StatusRevoked, ReasonKeyCompromise, "/CN=bob"}, {StatusValid, ReasonNone, "/CN=db.example"}} {
+		e := entries[i]
+		if e.Status != want.status || e.Reason != want.reason || string(e.Subject) != want.subject || len(e.Serial) < 8 {
+			t.Errorf("entry %d: %v %v %s serial %X", i+1, e.Status, e.Reason, e.Subject, e.Serial)
+		}
+	}
+	var out []byte
+	for _, e := range entries {
+		if out, err = AppendEntry(out, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !bytes.Equal(out, data) {
+		t.Errorf("rewritten index differs:\n%s\nwant:\n%s", out, data)
+	}
+	serial, err := os.ReadFile("testdata/easyrsa-serial")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := ParseSerialFile(serial); err != nil || n.BitLen() < 64 {
+		t.Errorf("serial file: %v, %v", n, err)
+	}
+	attr, err := os.ReadFile("testdata/easyrsa-index.txt.attr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, err := ParseAttr(attr); err != nil || a.UniqueSubject {
+		t.Errorf("attr: %+v, %v", a, err)
+	}
+}

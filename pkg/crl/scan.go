@@ -23,7 +23,10 @@ type Info struct {
 	// Version is 1 or 2.
 	Version   int
 	RawIssuer []byte
-	Issuer    pkix.Name
+	// Issuer is RawIssuer decoded by encoding/asn1, which does not know every
+	// string type OpenSSL accepts (UniversalString, for one): use it for display,
+	// and RawIssuer to compare.
+	Issuer pkix.Name
 	// SignatureAlgorithm is UnknownSignatureAlgorithm for an algorithm crypto/x509
 	// does not know; SignatureAlgorithmOID names it in any case.
 	SignatureAlgorithm    x509.SignatureAlgorithm
@@ -101,10 +104,9 @@ func Describe(der []byte) (*Info, error) {
 	}
 	info.RawIssuer = issuer
 	var rdns pkix.RDNSequence
-	if rest, err := encasn1.Unmarshal(issuer, &rdns); err != nil || len(rest) != 0 {
-		return nil, malformed("bad issuer name")
+	if rest, err := encasn1.Unmarshal(issuer, &rdns); err == nil && len(rest) == 0 {
+		info.Issuer.FillFromRDNSequence(&rdns)
 	}
-	info.Issuer.FillFromRDNSequence(&rdns)
 	var err error
 	if info.ThisUpdate, err = readTime(&tbs); err != nil {
 		return nil, malformed("bad thisUpdate")

@@ -193,3 +193,16 @@ func TestScanEntriesAllocations(t *testing.T) {
 		t.Errorf("%v allocations for 100 entries, %v for 20000", small, large)
 	}
 }
+
+// A name crypto/x509 cannot decode still describes, with its raw form.
+func TestDescribeUndecodableIssuer(t *testing.T) {
+	raw := hashNames["universal"]
+	der := mustBuild(t, params(selfSigned(t, raw), 1), allKinds()[:2])
+	info, err := Describe(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(info.RawIssuer, raw) || info.Entries != 2 {
+		t.Errorf("Describe = %+v", info)
+	}
+}
