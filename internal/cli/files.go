@@ -140,3 +140,9 @@ func (f *Factory) noteReplacedLink(w *fsutil.Written) {
 		f.warnf("%s was a symbolic link to %s; replaced the link with a new file, the target is unchanged", w.Path, w.ReplacedLink)
 	}
 }
+
+// fileExists reports whether something (a file, a link, anything) is at path.
+func fileExists(path string) bool {
+	_, err := os.Lstat(path)
+	return err == nil
+}

@@ -80,7 +80,12 @@ every CA, PostgreSQL's file mode and owner rules.`,
 	root.AddGroup(&cobra.Group{ID: "main", Title: "Commands:"})
 	root.SetHelpCommandGroupID("main")
 	root.SetCompletionCommandGroupID("main")
-	for _, c := range []*cobra.Command{newCheckCmd(f, nil), newPermsCmd(f), newProbeCmd(f, nil)} {
+	for _, c := range []*cobra.Command{
+		newKeyCmd(f),
+		newCheckCmd(f, nil),
+		newPermsCmd(f),
+		newProbeCmd(f, nil),
+	} {
 		c.GroupID = "main"
 		root.AddCommand(c)
 	}

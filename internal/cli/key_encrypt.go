@@ -1,0 +1,94 @@
+package cli
+
+import (
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pgcert/pgcert/internal/fsutil"
+	"github.com/pgcert/pgcert/pkg/keys"
+)
+
+type keyEncryptOptions struct {
+	f       *Factory
+	Input   string
+	Output  string
+	PassIn  string
+	PassOut string
+	Force   bool
+}
+
+func newKeyEncryptCmd(f *Factory, runF func(*keyEncryptOptions) error) *cobra.Command {
+	opts := &keyEncryptOptions{f: f}
+	cmd := &cobra.Command{
+		Use:   "encrypt IN",
+		Short: "add or change the passphrase of a private key",
+		Long: `Encrypt a private key with a passphrase, or re-encrypt an encrypted one with a new
+passphrase. The key is written as PKCS#8 PBES2 (PBKDF2-HMAC-SHA256, AES-256-CBC),
+which openssl 3, libpq (sslpassword) and the server (ssl_passphrase_command) read.
+
+OUT defaults to IN: the key is replaced in place, atomically, which needs --force
+(or a yes at the terminal's question).
+
+Exit codes: 0 written, 1 failure (nothing written), 2 bad usage.`,
+		Example: `  # instead of: openssl pkcs8 -topk8 -v2 aes-256-cbc -in server.key -out server.key.enc
+  pgcert key encrypt server.key -o server.key.enc
+
+  # change the passphrase in place
+  pgcert key encrypt client.key --passin env:OLD --passout env:NEW --force`,
+		Args: exactArgs(1, "the key file IN"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Input = args[0]
+			if runF != nil {
+				return runF(opts)
+			}
+			return keyEncryptRun(opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&opts.Output, "out", "o", "", "write the key to `FILE` (default: IN)")
+	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of IN when it is encrypted")
+	fl.StringVar(&opts.PassOut, "passout", "", "new passphrase `SOURCE`: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
+	fl.BoolVarP(&opts.Force, "force", "f", false, "replace an existing output file (IN itself by default)")
+	cmd.MarkFlagFilename("out", "key", "pem")
+	return cmd
+}
+
+func keyEncryptRun(opts *keyEncryptOptions) error {
+	f := opts.f
+	if opts.Output == "" {
+		opts.Output = opts.Input
+	}
+	force, err := f.allowOverwrite(opts.Force, opts.Output)
+	if err != nil {
+		return err
+	}
+	if !force && fileExists(opts.Output) {
+		if samePath(opts.Input, opts.Output) {
+			return failf([]string{"add --force to re-encrypt it in place, or choose another output with -o"}, "%s is both the input and the output", opts.Input)
+		}
+	}
+	k, err := f.loadKey(opts.Input, "--passin", opts.PassIn)
+	if err != nil {
+		return err
+	}
+	pass, err := f.newPassphrase("--passout", opts.PassOut, opts.Output)
+	if err != nil {
+		return err
+	}
+	data, err := keys.MarshalEncryptedPKCS8PEM(k.Signer, pass, keys.EncryptOptions{Rand: f.Rand})
+	if err != nil {
+		return err
+	}
+	w, err := fsutil.WriteFile(opts.Output, data, dataDirOwner(filepath.Dir(opts.Output), fsutil.KeyMode, force))
+	if err != nil {
+		return err
+	}
+	f.noteReplacedLink(w)
+	info, err := keys.Inspect(data)
+	if err != nil {
+		return err
+	}
+	info.Algorithm, info.Bits, info.Curve, info.Fingerprint = k.Info.Algorithm, k.Info.Bits, k.Info.Curve, k.Info.Fingerprint
+	return f.reportKeyWritten(w, info)
+}
