@@ -315,6 +315,9 @@ func (b *Builder) sortEntries() error {
 // that are the same in every key (the length byte, mostly). For a million entries
 // it is several times faster than a comparison sort.
 func radixSort(items []item) {
+	if len(items) < 2 {
+		return
+	}
 	tmp := make([]item, len(items))
 	src, dst := items, tmp
 	for shift := uint(0); shift < 64; shift += 8 {

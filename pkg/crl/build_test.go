@@ -417,3 +417,29 @@ func TestWriteErrors(t *testing.T) {
 		t.Error("WritePEM hid a write error")
 	}
 }
+
+// Serials whose first bytes are equal tie on the sort key and must be ordered by
+// their remaining bytes.
+func TestSortTiedSerials(t *testing.T) {
+	ca := testpki.Root(t, "Sort CA")
+	var want []*big.Int
+	for i := range 300 {
+		s := append(bytes.Repeat([]byte{0x11}, 7), byte(i>>8), byte(i), 0x42)
+		want = append(want, new(big.Int).SetBytes(s))
+	}
+	for i := range 50 {
+		want = append(want, big.NewInt(int64(i*7919+1)))
+	}
+	slices.SortFunc(want, func(a, b *big.Int) int { return a.Cmp(b) })
+	entries := make([]Entry, len(want))
+	for i, n := range want {
+		entries[i] = Entry{Serial: n.Bytes(), RevocationTime: testpki.Now}
+	}
+	mrand.Shuffle(len(entries), func(i, j int) { entries[i], entries[j] = entries[j], entries[i] })
+	crl := parsed(t, mustBuild(t, params(ca, 1), entries))
+	for i, e := range crl.RevokedCertificateEntries {
+		if e.SerialNumber.Cmp(want[i]) != 0 {
+			t.Fatalf("entry %d: %x, want %x", i, e.SerialNumber, want[i])
+		}
+	}
+}
