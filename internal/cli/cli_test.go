@@ -132,3 +132,11 @@ func TestPassphraseFromSpec(t *testing.T) {
 		t.Fatalf("a malformed --passin gave %v", err)
 	}
 }
+
+func TestReportStripsPackagePrefixes(t *testing.T) {
+	f, _, errOut, _ := testFactory(t)
+	f.report(errors.New("server.key: keys: unsupported key algorithm Ed448"))
+	if got, want := errOut.String(), "pgcert: error: server.key: unsupported key algorithm Ed448\n"; got != want {
+		t.Fatalf("stderr = %q, want %q", got, want)
+	}
+}

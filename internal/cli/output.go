@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 )
 
@@ -50,7 +51,7 @@ func (f *Factory) report(err error) int {
 		fmt.Fprintln(f.IO.ErrOut, "pgcert: interrupted")
 		return code
 	}
-	msg := err.Error()
+	msg := pkgPrefix.ReplaceAllString(err.Error(), "$1")
 	f.errorf("%s", lowerFirst(msg))
 	for _, h := range hintsFor(err) {
 		f.hintf("%s", h)
@@ -73,6 +74,11 @@ func asUsage(err error, target **UsageError) bool {
 	}
 	return ok
 }
+
+// pkgPrefix matches the package names pgcert's libraries start their messages with,
+// as crypto/x509 does ("x509: ..."): useful to a Go caller, noise to a person reading
+// "pgcert: error: server.key: keys: incorrect passphrase".
+var pkgPrefix = regexp.MustCompile(`(^|: )(keys|selfsign|chain|crl|ca|pgdata|keyperm|probe|inspect|passphrase|fsutil): `)
 
 // lowerFirst lower-cases the first letter of a message, as pgcert's messages are;
 // messages from the standard library mostly are already.

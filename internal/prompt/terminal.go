@@ -73,9 +73,6 @@ func (t *Terminal) Password(message string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("reading passphrase: %w", err)
 	}
-	if _, err := fmt.Fprint(t.tty, message); err != nil {
-		return "", err
-	}
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(sigs)
@@ -86,16 +83,16 @@ func (t *Terminal) Password(message string) (string, error) {
 	}
 	done := make(chan result, 1)
 	go func() {
-		b, err := term.ReadPassword(fd)
+		b, err := readHidden(fd, message)
 		done <- result{b, err}
 	}()
 	select {
 	case r := <-done:
 		fmt.Fprintln(t.tty)
-		if r.err != nil {
-			if errors.Is(r.err, io.EOF) {
-				return "", ErrNoAnswer
-			}
+		switch {
+		case errors.Is(r.err, ErrNoAnswer), errors.Is(r.err, io.EOF):
+			return "", ErrNoAnswer
+		case r.err != nil:
 			return "", fmt.Errorf("reading passphrase: %w", r.err)
 		}
 		return string(r.b), nil
