@@ -18,7 +18,7 @@ import (
 func psqlEnv(home string) []string {
 	return cleanEnv(
 		"HOME="+home,
-		"PGCONNECT_TIMEOUT=10",
+		"PGCONNECT_TIMEOUT=30",
 		"PGSYSCONFDIR="+home,
 		"PGPASSFILE="+filepath.Join(home, "pgpass"),
 		"PGSERVICEFILE="+filepath.Join(home, "pg_service.conf"),
