@@ -44,8 +44,13 @@ func (c *checker) certGroup(sf sslFile) {
 	for _, in := range ins {
 		g.Certificates = append(g.Certificates, c.describeCert(in))
 	}
+	// When the order is wrong, the server certificate meant is the path's leaf, not
+	// the first in the file: the order finding says the rest.
 	path := c.certOrder(g, sf)
 	leaf := ins[0]
+	if path != nil {
+		leaf = path.Leaf()
+	}
 	c.validity(g, leaf, "the server certificate", refusedByClients)
 	if path != nil {
 		for _, in := range path.Certs[1:] {

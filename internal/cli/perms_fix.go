@@ -97,7 +97,7 @@ func permsFix(opts *permsOptions, id keyperm.Identity, targets []permsTarget, re
 			OldMode: fmt.Sprintf("%04o", uint32(p.fi.Mode.Perm())), OldOwner: oldOwner + ":" + oldGroup,
 			Commands: p.fix.Commands(), Reason: p.fix.Reason,
 		}
-		if p.fix.Chmod {
+		if p.fix.Chmod && p.fix.Mode.Perm() != p.fi.Mode.Perm() {
 			ch.Mode = fmt.Sprintf("%04o", uint32(p.fix.Mode.Perm()))
 			lines = append(lines, fmt.Sprintf("%s: chmod %s %s (was %s)", p.t.Name, ch.Mode, p.fix.Path, ch.OldMode))
 		}
@@ -170,7 +170,7 @@ func needsRootError(opts *permsOptions, needRoot []plannedFix) error {
 	if len(names) > 1 {
 		what = fmt.Sprintf("%s and %d more file(s)", names[0], len(names)-1)
 	}
-	return failf(hints, "%s: the fix needs root (%s); no file was changed", what, needRoot[0].fix.Reason)
+	return failf(hints, "%s: %s; no file was changed", what, strings.TrimPrefix(needRoot[0].fix.Err.Error(), "keyperm: "))
 }
 
 // permsCommandLine rebuilds the command the user typed, for a hint.
