@@ -103,19 +103,23 @@ func (e *OptionError) Error() string {
 	return fmt.Sprintf("keys: invalid %s %q (valid: %s)", e.Option, e.Value, strings.Join(e.Valid, ", "))
 }
 
-// KeySizeError is returned when asked to generate an RSA key of a size pgcert does not
-// offer. Weak reports whether the size is below MinRSABits.
+// KeySizeError is returned for an RSA key of a size pgcert does not handle: when asked
+// to generate a size other than 2048, 3072 or 4096, or when reading a key smaller than
+// crypto/rsa will use (1024 bits).
 type KeySizeError struct {
 	Bits int
+	// Min is the smallest size allowed where the key was refused: MinRSABits when
+	// generating, 1024 when reading.
+	Min int
 }
 
 // Weak reports whether the refused size is too small to be safe, as opposed to merely
 // not one of the sizes offered.
-func (e *KeySizeError) Weak() bool { return e.Bits < MinRSABits }
+func (e *KeySizeError) Weak() bool { return e.Bits < e.Min }
 
 func (e *KeySizeError) Error() string {
 	if e.Weak() {
-		return fmt.Sprintf("keys: RSA key size %d is too small (minimum %d bits)", e.Bits, MinRSABits)
+		return fmt.Sprintf("keys: RSA key size %d is too small (minimum %d bits)", e.Bits, e.Min)
 	}
 	sizes := make([]string, len(rsaSizes))
 	for i, s := range rsaSizes {

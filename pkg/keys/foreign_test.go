@@ -2,7 +2,9 @@ package keys
 
 import (
 	"bytes"
+	"encoding/pem"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -11,9 +13,10 @@ import (
 type refusal struct {
 	file string
 	// Exactly one of found (a *FormatError whose Found contains it), algorithm (an
-	// *UnsupportedAlgorithmError) or cipher (an *UnsupportedCipherError inside a
-	// *FormatError) is set.
+	// *UnsupportedAlgorithmError), cipher (an *UnsupportedCipherError inside a
+	// *FormatError) or tooSmall (a *KeySizeError) is set.
 	found, algorithm, cipher string
+	tooSmall                 int
 	// hint, if set, must appear in the FormatError's Hint.
 	hint string
 	// asksPass is set when the key must be decrypted before it can be refused.
@@ -45,6 +48,9 @@ var refused = []refusal{
 	{file: "dsa.traditional.pem", algorithm: "DSA"},
 	{file: "ec-secp256k1.pkcs8.pem", algorithm: "ECDSA secp256k1"},
 	{file: "ec-p256-explicit.sec1.pem", algorithm: "ECDSA with explicit curve parameters"},
+
+	{file: "rsa-512.pkcs8.pem", tooSmall: 512},
+	{file: "rsa-512.pbes2-aes256.pem", tooSmall: 512, asksPass: true},
 }
 
 func TestParseRefused(t *testing.T) {
@@ -76,6 +82,14 @@ func checkRefusal(t *testing.T, err error, r refusal) {
 	var fe *FormatError
 	isFormat := errors.As(err, &fe)
 	switch {
+	case r.tooSmall != 0:
+		var ke *KeySizeError
+		if !errors.As(err, &ke) || ke.Bits != r.tooSmall || !ke.Weak() {
+			t.Fatalf("err = %v, want a KeySizeError for %d bits", err, r.tooSmall)
+		}
+		if want := fmt.Sprintf("keys: RSA key size %d is too small (minimum 1024 bits)", r.tooSmall); err.Error() != want {
+			t.Errorf("message %q, want %q", err, want)
+		}
 	case r.algorithm != "":
 		var ua *UnsupportedAlgorithmError
 		if !errors.As(err, &ua) || ua.Algorithm != r.algorithm {
@@ -161,6 +175,21 @@ func TestParseKeyAmongOtherBlocks(t *testing.T) {
 	crlf := bytes.ReplaceAll(readFixture(t, "ec-p256.legacy-aes256.pem"), []byte("\n"), []byte("\r\n"))
 	if _, err := Parse(crlf, func() ([]byte, error) { return []byte(fixturePass), nil }); err != nil {
 		t.Errorf("CRLF: %v", err)
+	}
+}
+
+// TestParseMislabelledEncryptedKey reads an EncryptedPrivateKeyInfo that some tools
+// label "PRIVATE KEY".
+func TestParseMislabelledEncryptedKey(t *testing.T) {
+	block, _ := pem.Decode(readFixture(t, "ec-p256.pbes2-sha256-aes256.pem"))
+	block.Type = "PRIVATE KEY"
+	pass, calls := countingPass(fixturePass)
+	key, err := Parse(pem.EncodeToMemory(block), pass)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !key.Info.Encrypted || *calls != 1 || !PublicKeysEqual(key.Signer.Public(), fixturePublicKey(t, "ec-p256")) {
+		t.Errorf("read as %+v after %d passphrase calls", key.Info, *calls)
 	}
 }
 

@@ -142,7 +142,7 @@ func Generate(opts GenerateOptions) (crypto.Signer, error) {
 			bits = DefaultRSABits
 		}
 		if !validRSASize(bits) {
-			return nil, &KeySizeError{Bits: bits}
+			return nil, &KeySizeError{Bits: bits, Min: MinRSABits}
 		}
 		return rsa.GenerateKey(rand.Reader, bits)
 	case TypeEd25519:

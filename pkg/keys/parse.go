@@ -44,7 +44,8 @@ type Key struct {
 //
 // Input that is not such a key gives a *FormatError naming what it is (a
 // certificate, an OpenSSH or PuTTY key, PKCS#12, an unsupported cipher...); a key
-// of another algorithm gives an *UnsupportedAlgorithmError; input over MaxInputSize,
+// of another algorithm gives an *UnsupportedAlgorithmError, an RSA key below 1024
+// bits (which crypto/rsa will not sign with) a *KeySizeError; input over MaxInputSize,
 // or encryption asking for more work than MaxIterations, MaxScryptMemory or
 // MaxScryptCost allow, gives a *LimitError.
 func Parse(data []byte, pass PassphraseFunc) (*Key, error) {
@@ -82,18 +83,35 @@ func parse(data []byte, pass PassphraseFunc, lim limits) (*Key, error) {
 	}
 	signer, err := parsePlain(k.container, der)
 	if err != nil {
-		var unsupported *UnsupportedAlgorithmError
-		if errors.As(err, &unsupported) {
-			return nil, err
+		if !outlineMatches(k.container, der) {
+			// The padding happened to be right (about one wrong passphrase in
+			// 256) but the plaintext is not a key: still a wrong passphrase.
+			return nil, ErrIncorrectPassphrase
 		}
-		// The padding happened to be right (about one wrong passphrase in 256)
-		// but the plaintext is not a key: still a wrong passphrase.
-		return nil, ErrIncorrectPassphrase
+		// A well-formed key came out, so the passphrase was right; the key
+		// itself is refused (another algorithm, an RSA key too small).
+		return nil, wrapKeyError(k, err)
 	}
 	if err := describeKey(ex.info, signer); err != nil {
 		return nil, err
 	}
 	return &Key{Signer: signer, Info: *ex.info}, nil
+}
+
+// outlineMatches reports whether der has the outline of a key in container. Random
+// bytes from a wrong passphrase never do: they would have to form a complete DER
+// SEQUENCE with the right leading elements, ending exactly where the padding begins.
+func outlineMatches(container string, der []byte) bool {
+	kind := classifyDER(der)
+	switch container {
+	case ContainerPKCS8:
+		return kind == derPKCS8
+	case ContainerPKCS1:
+		return kind == derPKCS1
+	case ContainerSEC1:
+		return kind == derSEC1
+	}
+	return false
 }
 
 // examined is what can be learnt about a key without its passphrase.
@@ -141,10 +159,11 @@ func examine(k *rawKey) (*examined, error) {
 
 // wrapKeyError puts an error found inside a key into a *FormatError naming the key's
 // container, with a hint for ciphers pgcert does not read. Unsupported algorithms
-// are returned as they are: the container was fine.
+// and sizes are returned as they are: the container was fine.
 func wrapKeyError(k *rawKey, err error) error {
 	var unsupported *UnsupportedAlgorithmError
-	if errors.As(err, &unsupported) {
+	var size *KeySizeError
+	if errors.As(err, &unsupported) || errors.As(err, &size) {
 		return err
 	}
 	fe := &FormatError{Found: describeContainer(k), Err: err}

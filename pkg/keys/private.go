@@ -2,25 +2,42 @@ package keys
 
 import (
 	"crypto"
+	"crypto/rsa"
 	"crypto/x509"
 	"errors"
 	"fmt"
 )
 
+// minReadRSABits is the smallest RSA key Parse returns: crypto/rsa parses smaller
+// ones but refuses to sign with them, and a Signer that cannot sign is a trap.
+const minReadRSABits = 1024
+
 // parsePlain parses an unencrypted private key in the given container.
 func parsePlain(container string, der []byte) (crypto.Signer, error) {
+	var (
+		signer crypto.Signer
+		err    error
+	)
 	switch container {
 	case ContainerPKCS8:
-		return parsePKCS8(der)
+		signer, err = parsePKCS8(der)
 	case ContainerSEC1:
-		return parseSEC1(der)
+		signer, err = parseSEC1(der)
 	case ContainerPKCS1:
 		if classifyDER(der) != derPKCS1 {
 			return nil, errors.New("malformed PKCS#1 RSAPrivateKey")
 		}
-		return x509.ParsePKCS1PrivateKey(der)
+		signer, err = x509.ParsePKCS1PrivateKey(der)
+	default:
+		return nil, fmt.Errorf("unknown container %q", container)
 	}
-	return nil, fmt.Errorf("unknown container %q", container)
+	if err != nil {
+		return nil, err
+	}
+	if k, ok := signer.(*rsa.PrivateKey); ok && k.N.BitLen() < minReadRSABits {
+		return nil, &KeySizeError{Bits: k.N.BitLen(), Min: minReadRSABits}
+	}
+	return signer, nil
 }
 
 // describeContainer names a private key container as the start of an error message.

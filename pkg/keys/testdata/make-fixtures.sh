@@ -119,6 +119,11 @@ openssl pkey -in dsa.pkcs8.pem -traditional -out dsa.traditional.pem
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:secp256k1 -out ec-secp256k1.pkcs8.pem
 openssl ec -in ec-p256.pkcs8.pem -param_enc explicit -out ec-p256-explicit.sec1.pem 2>/dev/null
 
+# A key crypto/rsa refuses as too small: the error must say so, even when encrypted,
+# rather than blame the passphrase.
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:512 -out rsa-512.pkcs8.pem 2>/dev/null
+p8 rsa-512 rsa-512.pbes2-aes256.pem -v2 aes-256-cbc
+
 # Files that are not private keys.
 openssl req -new -x509 -key ec-p256.pkcs8.pem -subj /CN=fixture -days 3650 -out cert.pem
 openssl x509 -in cert.pem -outform DER -out cert.der
