@@ -114,7 +114,8 @@ func pemLabels(data []byte) []string {
 	const begin = "-----BEGIN "
 	var labels []string
 	for line := range bytes.Lines(data) {
-		line = bytes.TrimRight(line, "\r\n")
+		// Trailing blanks are allowed, as encoding/pem allows them.
+		line = bytes.TrimRight(line, " \t\r\n")
 		rest, ok := bytes.CutPrefix(line, []byte(begin))
 		if !ok {
 			continue
