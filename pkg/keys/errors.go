@@ -65,10 +65,13 @@ func (e *UnsupportedCipherError) Error() string {
 }
 
 // LimitError is returned when the input asks for more than the parser allows: more
-// bytes than MaxInputSize, more PBKDF2 iterations than MaxIterations, or scrypt
-// parameters beyond MaxScryptMemory. It protects callers from inputs made to hang them.
+// bytes than MaxInputSize, more KDF iterations than MaxIterations, or scrypt
+// parameters beyond MaxScryptMemory or MaxScryptCost. It protects callers from inputs
+// made to hang them. Encrypting with more than MaxIterations gives one too, since
+// pgcert could not read the result back.
 type LimitError struct {
-	// What is limited, e.g. "input size" or "PBKDF2 iteration count".
+	// What is limited: "input size", "KDF iteration count", "scrypt memory" or
+	// "scrypt cost N·r·p".
 	What string
 	// Value is what the input asked for; Limit is the most allowed.
 	Value, Limit uint64
