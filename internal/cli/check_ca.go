@@ -220,6 +220,11 @@ func (c *checker) crlFindings(g *checkGroup, l loadedCRL) {
 			detail("%s: %s (%s)", refused, chain.CRLSignatureFailure, alertText(chain.CRLSignatureFailure)).
 			fix("get the CRL from the CA that issues the client certificates")
 		return
+	case errors.As(err, &unknown) && hasSubject(c.cas, cl.RawIssuer):
+		g.fail("crl-signature", "the CRL of %s was signed with another key than the CA of that name in %s", issuer, c.s.SSL.CAFile).
+			detail("%s: %s (%s)", refused, chain.UnableToGetCRL, alertText(chain.UnableToGetCRL)).
+			fix("get the CRL from the CA that issues the client certificates")
+		return
 	case errors.As(err, &unknown) && c.s.SSL.CAFile != "":
 		g.warn("crl-signature", "no CA in %s issued the CRL of %s, so pgcert cannot check its signature", c.s.SSL.CAFile, issuer).
 			detail("fine when clients send %s with their certificate (an intermediate CA); else the CRL is never used", issuer)
@@ -282,6 +287,16 @@ func (c *checker) crlCoverage(g *checkGroup) {
 	if len(m.Missing) == 0 {
 		g.ok("crl-missing", "every CA of %s has a CRL", c.s.SSL.CAFile)
 	}
+}
+
+// hasSubject reports whether one of ins has the subject name raw.
+func hasSubject(ins []chain.Input, raw []byte) bool {
+	for _, in := range ins {
+		if bytes.Equal(in.Cert.RawSubject, raw) {
+			return true
+		}
+	}
+	return false
 }
 
 func caCertsOf(ins []chain.Input) []*x509.Certificate {
