@@ -82,6 +82,9 @@ every CA, PostgreSQL's file mode and owner rules.`,
 	root.SetCompletionCommandGroupID("main")
 	for _, c := range []*cobra.Command{
 		newKeyCmd(f),
+		newReqCmd(f, nil),
+		newSelfsignCmd(f, nil),
+		newShowCmd(f, nil),
 		newCheckCmd(f, nil),
 		newPermsCmd(f),
 		newProbeCmd(f, nil),

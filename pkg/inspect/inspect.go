@@ -58,12 +58,10 @@ const (
 )
 
 // UnrecognizedError is returned for input that holds nothing Describe reads. Found
-// names what the input looks like instead, when that can be told ("an OpenSSH
-// private key", "data that is neither PEM nor DER"); Hint, when set, says how to
-// make it usable.
+// names what the input looks like instead, as well as pkg/keys can tell ("a PuTTY
+// private key", "data that is neither PEM nor DER").
 type UnrecognizedError struct {
 	Found string
-	Hint  string
 }
 
 func (e *UnrecognizedError) Error() string {
@@ -226,7 +224,7 @@ func unrecognized(data []byte) error {
 	_, err := keys.Inspect(data)
 	var fe *keys.FormatError
 	if errors.As(err, &fe) {
-		return &UnrecognizedError{Found: fe.Found, Hint: fe.Hint}
+		return &UnrecognizedError{Found: fe.Found}
 	}
 	var ua *keys.UnsupportedAlgorithmError
 	if errors.As(err, &ua) {

@@ -1,0 +1,406 @@
+package cli
+
+import (
+	"crypto"
+	"crypto/x509/pkix"
+	"encoding/asn1"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pgcert/pgcert/internal/fsutil"
+	"github.com/pgcert/pgcert/internal/prompt"
+	"github.com/pgcert/pgcert/pkg/inspect"
+	"github.com/pgcert/pgcert/pkg/keys"
+	"github.com/pgcert/pgcert/pkg/selfsign"
+)
+
+// reqOptions are the flags of `pgcert req`.
+type reqOptions struct {
+	f       *Factory
+	Output  string
+	Key     string
+	NewKey  string
+	PassIn  string
+	PassOut string
+	NoPass  bool
+	CN      string
+	Subject string
+	SANs    []string
+	Text    bool
+	Type    string
+	Curve   string
+	Bits    int
+	Force   bool
+}
+
+func newReqCmd(f *Factory, runF func(*reqOptions) error) *cobra.Command {
+	opts := &reqOptions{f: f}
+	cmd := &cobra.Command{
+		Use:   "req",
+		Short: "make a certificate signing request, and its key",
+		Long: `Make a certificate signing request (CSR) — the manual's
+"openssl req -new -text -out server.req" — for a CA to sign, or for
+"pgcert selfsign" to sign with the request's own key.
+
+Without --key, a new key is generated (ECDSA P-256 unless --type says otherwise)
+and written to --new-key (privkey.pem), encrypted with a passphrase of at least 4
+characters asked twice at the terminal or given with --passout; --nopass writes it
+unencrypted. Key and request are written together or not at all.
+
+The subject comes from --subject (openssl's /C=US/O=Acme/CN=db syntax) or --cn;
+otherwise, at a terminal, a form asks for Country, State, Locality, Organization,
+Organizational Unit, Common Name and Email Address (empty answers are left out).
+The Common Name defaults to this machine's fully qualified host name: the manual
+asks for "the local host name as Common Name", the name clients connect to. Without
+a terminal nothing is asked: the host name is the Common Name, and a line on
+standard error says so.
+
+The request always carries a subjectAltName: the --san names, else the Common
+Name as a DNS name (or an IP address). libpq checks a server's name against the
+SANs and ignores the Common Name as soon as there is a DNS SAN.
+
+Exit codes: 0 written; 1 failure (nothing written); 2 bad usage; 130 interrupted.`,
+		Example: `  # instead of: openssl req -new -text -out server.req
+  pgcert req --text
+
+  # no questions, no passphrase: a script
+  pgcert req --cn db.example.com --san DNS:db.example.com,DNS:db,IP:10.0.0.5 --nopass
+
+  # a request for an existing key
+  pgcert req --key server.key --subject "/O=Acme/CN=db.example.com" -o db.req`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := reqCheckFlags(cmd, opts); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return reqRun(cmd, opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&opts.Output, "out", "o", "server.req", "write the request to `FILE` (- for standard output)")
+	fl.StringVar(&opts.Key, "key", "", "make the request for the private key in `FILE` instead of a new key")
+	fl.StringVar(&opts.NewKey, "new-key", "privkey.pem", "write the new key to `FILE`")
+	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of --key: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
+	fl.StringVar(&opts.PassOut, "passout", "", "passphrase `SOURCE` for the new key: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
+	fl.BoolVar(&opts.NoPass, "nopass", false, "write the new key unencrypted")
+	fl.StringVar(&opts.CN, "cn", "", "the Common Name: the server's host name")
+	fl.StringVar(&opts.Subject, "subject", "", "the whole subject, as openssl's -subj: /C=US/O=Acme/CN=db.example.com")
+	fl.StringArrayVar(&opts.SANs, "san", nil, "subject alternative names: DNS:name,IP:address,email:addr,URI:uri (repeatable)")
+	fl.BoolVar(&opts.Text, "text", false, "write the request in text before its PEM block, as openssl req -text does")
+	fl.StringVar(&opts.Type, "type", "ec", "new key type: ec, rsa or ed25519")
+	fl.StringVar(&opts.Curve, "curve", "P-256", "ECDSA curve of the new key: P-256 or P-384")
+	fl.IntVar(&opts.Bits, "bits", keys.DefaultRSABits, "RSA size of the new key: 2048, 3072 or 4096")
+	fl.BoolVarP(&opts.Force, "force", "f", false, "replace existing files")
+	cmd.MarkFlagFilename("out", "req", "csr", "pem")
+	cmd.MarkFlagFilename("key", "key", "pem")
+	cmd.MarkFlagFilename("new-key", "key", "pem")
+	cmd.RegisterFlagCompletionFunc("type", keyTypeCompletion)
+	cmd.RegisterFlagCompletionFunc("curve", curveCompletion)
+	cmd.RegisterFlagCompletionFunc("bits", fixedCompletion("2048", "3072", "4096"))
+	return cmd
+}
+
+// reqCheckFlags refuses flag combinations that mean nothing.
+func reqCheckFlags(cmd *cobra.Command, opts *reqOptions) error {
+	changed := cmd.Flags().Changed
+	switch {
+	case opts.Key != "" && changed("new-key"):
+		return usageErrorf("give --key to use a key, or --new-key to name a new one, not both")
+	case opts.Key != "" && (opts.NoPass || opts.PassOut != "" || changed("type") || changed("curve") || changed("bits")):
+		return usageErrorf("--nopass, --passout, --type, --curve and --bits are for a new key; --key uses an existing one")
+	case opts.Key == "" && opts.PassIn != "":
+		return usageErrorf("--passin is the passphrase of --key")
+	case opts.NoPass && opts.PassOut != "":
+		return usageErrorf("give --nopass or --passout, not both")
+	case opts.CN != "" && opts.Subject != "":
+		return usageErrorf("give --cn or --subject, not both (put CN= in --subject)")
+	case opts.Output == "":
+		return usageErrorf("--out needs a file name")
+	case opts.f.Global.JSON && opts.Output == "-":
+		return usageErrorf("--json and -o - would both write to standard output")
+	case opts.Key == "" && opts.NewKey == "":
+		return usageErrorf("--new-key needs a file name")
+	case opts.Key == "" && opts.Output != "-" && samePath(opts.Output, opts.NewKey):
+		return usageErrorf("the request and the new key would both be written to %s", opts.Output)
+	}
+	return nil
+}
+
+// reqWritten is the --json output of `pgcert req`.
+type reqWritten struct {
+	// RequestFile is null when the request went to standard output.
+	RequestFile *fileReport      `json:"request_file"`
+	Request     *inspect.Request `json:"request"`
+	// KeyFile and Key describe the new key; null with --key.
+	KeyFile *fileReport `json:"key_file"`
+	Key     *keys.Info  `json:"key"`
+}
+
+func reqRun(cmd *cobra.Command, opts *reqOptions) error {
+	f := opts.f
+	var sans selfsign.SANs
+	if len(opts.SANs) > 0 {
+		var err error
+		if sans, err = selfsign.ParseSANs(strings.Join(opts.SANs, ",")); err != nil {
+			return usageErrorf("--san: %s", strings.TrimPrefix(err.Error(), "selfsign: "))
+		}
+	}
+	var subject pkix.RDNSequence
+	subjectGiven := opts.Subject != "" || opts.CN != ""
+	if subjectGiven {
+		spec, flag := opts.Subject, "--subject"
+		if opts.CN != "" {
+			spec, flag = "/CN="+escapeSubjectValue(opts.CN), "--cn"
+		}
+		var err error
+		if subject, err = selfsign.ParseSubject(spec); err != nil {
+			return usageErrorf("%s: %s", flag, strings.TrimPrefix(err.Error(), "selfsign: "))
+		}
+	}
+	var gen keys.GenerateOptions
+	newKey := opts.Key == ""
+	if newKey {
+		var err error
+		if gen, err = generateOptions(cmd, opts.Type, opts.Curve, opts.Bits); err != nil {
+			return err
+		}
+	}
+
+	var outputs []string
+	if opts.Output != "-" {
+		outputs = append(outputs, opts.Output)
+	}
+	if newKey {
+		outputs = append(outputs, opts.NewKey)
+	}
+	force, err := f.allowOverwrite(opts.Force, outputs...)
+	if err != nil {
+		return err
+	}
+	if err := refuseExisting(force, outputs...); err != nil {
+		return err
+	}
+
+	if !subjectGiven {
+		if subject, err = f.askSubject(); err != nil {
+			return err
+		}
+	}
+	if sans.Empty() && !namesHost(subject) {
+		return failf([]string{
+			"give the server's host names with --san DNS:db.example.com,IP:10.0.0.5",
+			"or a host name as Common Name (--cn)",
+		}, "the request names no host: its Common Name is not a host name and no --san was given")
+	}
+
+	var signer crypto.Signer
+	var keyPEM []byte
+	if newKey {
+		var pass []byte
+		if !opts.NoPass {
+			if pass, err = f.newPassphrase("--passout", opts.PassOut, opts.NewKey); err != nil {
+				var e *Error
+				if opts.PassOut == "" && errors.As(err, &e) {
+					return &Error{Err: e.Err, Hints: append(e.Hints, "or give --nopass to leave the key unencrypted")}
+				}
+				return err
+			}
+		}
+		if signer, err = f.generateKey(gen); err != nil {
+			return err
+		}
+		if keyPEM, err = f.marshalKey(signer, pass); err != nil {
+			return err
+		}
+	} else {
+		k, err := f.loadKey(opts.Key, "--passin", opts.PassIn)
+		if err != nil {
+			return err
+		}
+		signer = k.Signer
+	}
+
+	der, err := selfsign.NewRequest(signer, subject, sans, f.Rand)
+	if err != nil {
+		return requestError(err)
+	}
+	csr, err := selfsign.ParseRequest(der)
+	if err != nil {
+		return err
+	}
+	reqPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: der})
+	if opts.Text {
+		reqPEM = append([]byte(selfsign.TextRequest(csr)), reqPEM...)
+	}
+
+	var txn fsutil.Txn
+	if newKey {
+		txn.Add(opts.NewKey, keyPEM, dataDirOwner(filepath.Dir(opts.NewKey), fsutil.KeyMode, force))
+	}
+	if opts.Output != "-" {
+		txn.Add(opts.Output, reqPEM, dataDirOwner(filepath.Dir(opts.Output), fsutil.PublicMode, force))
+	}
+	written, err := txn.Commit()
+	if err != nil {
+		return err
+	}
+	result := reqWritten{}
+	objs, err := inspect.Describe(der, f.Now())
+	if err != nil {
+		return err
+	}
+	result.Request = objs[0].Request
+	for _, w := range written {
+		f.noteReplacedLink(w)
+		r := reportFile(w)
+		if newKey && w.Path == opts.NewKey {
+			result.KeyFile = &r
+			if result.Key, err = keys.Inspect(keyPEM); err != nil {
+				return err
+			}
+			result.Key.Algorithm, result.Key.Bits, result.Key.Curve = keys.DescribePublicKey(signer.Public())
+			result.Key.Fingerprint, _ = keys.PublicKeyFingerprint(signer.Public())
+		} else {
+			result.RequestFile = &r
+		}
+	}
+
+	switch {
+	case f.Global.JSON:
+		return writeJSON(f.IO.Out, result)
+	case opts.Output == "-":
+		_, err = f.IO.Out.Write(reqPEM)
+		if result.KeyFile != nil {
+			f.infof("wrote %s: %s key, %s, mode %s", result.KeyFile.Path, describeKey(*result.Key), encryptedWord(result.Key.Encrypted), result.KeyFile.Mode)
+		}
+		return err
+	}
+	if result.KeyFile != nil {
+		fmt.Fprintf(f.IO.Out, "wrote %s: %s key, %s, mode %s\n", result.KeyFile.Path, describeKey(*result.Key), encryptedWord(result.Key.Encrypted), result.KeyFile.Mode)
+	}
+	_, err = fmt.Fprintf(f.IO.Out, "wrote %s: subject %s, names %s\n", result.RequestFile.Path,
+		showOrNone(result.Request.Subject), showList(result.Request.SANs.Strings()))
+	return err
+}
+
+func encryptedWord(encrypted bool) string {
+	if encrypted {
+		return "encrypted"
+	}
+	return "not encrypted"
+}
+
+// requestError turns a selfsign error about a subject, SANs or key into a message
+// without the package prefix.
+func requestError(err error) error {
+	var ke *selfsign.KeyError
+	if errors.As(err, &ke) {
+		return failf([]string{"use an ECDSA (P-256, P-384), Ed25519 or RSA (2048 bits or more) key"}, "%s", strings.TrimPrefix(err.Error(), "selfsign: "))
+	}
+	return errors.New(strings.TrimPrefix(err.Error(), "selfsign: "))
+}
+
+// escapeSubjectValue escapes a value for ParseSubject, where "/" separates
+// attributes and "+" joins them.
+func escapeSubjectValue(v string) string {
+	return strings.NewReplacer(`\`, `\\`, `/`, `\/`, `+`, `\+`).Replace(v)
+}
+
+// namesHost reports whether the subject's Common Name can serve as the request's
+// subjectAltName: an IP address or a DNS name.
+func namesHost(subject pkix.RDNSequence) bool {
+	for _, rdn := range subject {
+		for _, atv := range rdn {
+			if !atv.Type.Equal(reqOIDCommonName) {
+				continue
+			}
+			cn, ok := atv.Value.(string)
+			if !ok {
+				return false
+			}
+			_, err := selfsign.HostSANs([]string{cn})
+			return err == nil
+		}
+	}
+	return false
+}
+
+var reqOIDCommonName = asn1.ObjectIdentifier{2, 5, 4, 3}
+
+// subjectQuestions are the fields the subject form asks for, in openssl req's
+// order, with openssl's attribute names.
+var subjectQuestions = []struct {
+	attr, message string
+}{
+	{"C", "Country Name (2 letter code)"},
+	{"ST", "State or Province Name (full name)"},
+	{"L", "Locality Name (e.g. city)"},
+	{"O", "Organization Name (e.g. company)"},
+	{"OU", "Organizational Unit Name (e.g. section)"},
+	{"CN", "Common Name (the server's host name, as clients connect to it)"},
+	{"emailAddress", "Email Address"},
+}
+
+// subjectAttempts is how often a field is asked again after an answer that cannot
+// be part of a subject (a country that is not two letters, a value too long).
+const subjectAttempts = 3
+
+// askSubject fills the subject in a form at the terminal; without one, the host
+// name is the Common Name.
+func (f *Factory) askSubject() (pkix.RDNSequence, error) {
+	host, hostErr := f.Hostname()
+	p := f.prompter()
+	if p == nil {
+		if hostErr != nil || host == "" {
+			return nil, failf([]string{"give the subject with --cn NAME or --subject /CN=NAME"},
+				"no terminal to ask for the subject, and this machine's host name is unknown (%v)", hostErr)
+		}
+		f.infof("no terminal: the Common Name is this machine's host name, %s (choose another with --cn or --subject)", host)
+		return selfsign.ParseSubject("/CN=" + escapeSubjectValue(host))
+	}
+	var subject pkix.RDNSequence
+	for _, q := range subjectQuestions {
+		def := ""
+		if q.attr == "CN" && hostErr == nil {
+			def = host
+		}
+		rdn, err := askSubjectField(f, p, q.attr, q.message, def)
+		if err != nil {
+			return nil, err
+		}
+		subject = append(subject, rdn...)
+	}
+	return subject, nil
+}
+
+// askSubjectField asks for one attribute and returns it as an RDN, or nothing for
+// an empty answer.
+func askSubjectField(f *Factory, p prompt.Prompter, attr, message, def string) (pkix.RDNSequence, error) {
+	for attempt := 1; ; attempt++ {
+		answer, err := p.Input(message, def)
+		if err != nil {
+			return nil, err
+		}
+		answer = strings.TrimSpace(answer)
+		if answer == "" {
+			return nil, nil
+		}
+		rdn, err := selfsign.ParseSubject("/" + attr + "=" + escapeSubjectValue(answer))
+		if err == nil {
+			return rdn, nil
+		}
+		msg := strings.TrimPrefix(err.Error(), "selfsign: ")
+		if attempt == subjectAttempts {
+			return nil, errors.New(msg)
+		}
+		f.warnf("%s; try again", msg)
+	}
+}

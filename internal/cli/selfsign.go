@@ -1,0 +1,446 @@
+package cli
+
+import (
+	"bytes"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pgcert/pgcert/internal/fsutil"
+	"github.com/pgcert/pgcert/pkg/inspect"
+	"github.com/pgcert/pgcert/pkg/keys"
+	"github.com/pgcert/pgcert/pkg/pgdata"
+	"github.com/pgcert/pgcert/pkg/selfsign"
+)
+
+// selfsignOptions are the flags of `pgcert selfsign`, in its two forms.
+type selfsignOptions struct {
+	f *Factory
+
+	Req    string
+	Key    string
+	Output string
+	PassIn string
+
+	DataDir string
+	Hosts   []string
+	Type    string
+	Curve   string
+	Bits    int
+
+	Days  int
+	Text  bool
+	Force bool
+}
+
+func newSelfsignCmd(f *Factory, runF func(*selfsignOptions) error) *cobra.Command {
+	opts := &selfsignOptions{f: f}
+	cmd := &cobra.Command{
+		Use:   "selfsign {--req FILE --key FILE | -D PGDATA}",
+		Short: "make a self-signed server certificate",
+		Long: fmt.Sprintf(`Make a self-signed server certificate, which clients also use as their root
+certificate (sslrootcert) to connect with sslmode=verify-full.
+
+With --req and --key it signs the request with its own key — the manual's
+"openssl req -x509 -in server.req -text -key server.key -out server.crt" — copying
+the request's subject and subject alternative names. A request whose signature does
+not hold, or a key that is not the request's, is refused.
+
+With -D PGDATA it does the manual's whole recipe at once: a new key (ECDSA P-256
+unless --type says otherwise, unencrypted: the server cannot ask for a passphrase)
+in PGDATA/server.key, mode 0600, and a certificate for the host names given with
+--host (default: this machine's fully qualified host name, and localhost) in
+PGDATA/server.crt. Both are written, or neither; existing files are kept unless
+--force. Run as root, the files take the data directory's owner, the user the
+server runs as. The directory need not be a data directory yet (initdb refuses a
+non-empty one, so this is for files to copy, or for a directory made for the
+purpose); the newest PostgreSQL's settings are then assumed. The postgresql.conf
+lines that turn SSL on are printed on standard output (append them with
+">> PGDATA/postgresql.conf"); the files written are reported on standard error.
+
+The certificate is valid for %d days unless --days says otherwise (the most
+Apple's TLS stack accepts, so clients built on it keep working), from five minutes
+ago (clocks disagree a little), with a random 159-bit serial number, the key
+identifiers, serverAuth and CA:FALSE.
+
+Exit codes: 0 written; 1 failure (nothing written); 2 bad usage; 130 interrupted.`, selfsign.DefaultServerDays),
+		Example: `  # instead of: openssl req -x509 -in server.req -text -key server.key -out server.crt
+  pgcert selfsign --req server.req --key server.key --text
+
+  # the manual's whole recipe (openssl req -new, openssl rsa, openssl req -x509,
+  # chmod og-rwx) in one step, then turn SSL on
+  sudo pgcert selfsign -D /var/lib/postgresql/15/main >> /etc/postgresql/15/main/postgresql.conf
+  pgcert selfsign -D "$PGDATA" --host db.example.com --host 10.0.0.5 --days 365`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := selfsignCheckFlags(cmd, opts); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			if opts.DataDir != "" {
+				return selfsignDataDirRun(cmd, opts)
+			}
+			return selfsignRun(opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Req, "req", "", "the certificate request `FILE` to sign")
+	fl.StringVar(&opts.Key, "key", "", "the request's private key `FILE`")
+	fl.StringVarP(&opts.Output, "out", "o", "server.crt", "write the certificate to `FILE` (with --req)")
+	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of --key: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
+	fl.StringVarP(&opts.DataDir, "pgdata", "D", "", "write server.key and server.crt into the data directory `PGDATA`")
+	fl.StringSliceVar(&opts.Hosts, "host", nil, "a host name or IP address clients connect to (repeatable; with -D)")
+	fl.StringVar(&opts.Type, "type", "ec", "key type with -D: ec, rsa or ed25519")
+	fl.StringVar(&opts.Curve, "curve", "P-256", "ECDSA curve with -D: P-256 or P-384")
+	fl.IntVar(&opts.Bits, "bits", keys.DefaultRSABits, "RSA key size with -D: 2048, 3072 or 4096")
+	fl.IntVar(&opts.Days, "days", selfsign.DefaultServerDays, "days the certificate is valid")
+	fl.BoolVar(&opts.Text, "text", false, "write the certificate in text before its PEM block, as openssl -text does")
+	fl.BoolVarP(&opts.Force, "force", "f", false, "replace existing files")
+	cmd.MarkFlagFilename("req", "req", "csr", "pem")
+	cmd.MarkFlagFilename("key", "key", "pem")
+	cmd.MarkFlagFilename("out", "crt", "pem")
+	cmd.MarkFlagDirname("pgdata")
+	cmd.RegisterFlagCompletionFunc("type", keyTypeCompletion)
+	cmd.RegisterFlagCompletionFunc("curve", curveCompletion)
+	cmd.RegisterFlagCompletionFunc("bits", fixedCompletion("2048", "3072", "4096"))
+	return cmd
+}
+
+// selfsignCheckFlags refuses flag combinations that mean nothing.
+func selfsignCheckFlags(cmd *cobra.Command, opts *selfsignOptions) error {
+	changed := cmd.Flags().Changed
+	switch {
+	case opts.Days <= 0:
+		return usageErrorf("--days must be at least 1")
+	case opts.DataDir != "" && (opts.Req != "" || opts.Key != "" || changed("out") || opts.PassIn != ""):
+		return usageErrorf("-D makes its own key and writes PGDATA/server.crt; --req, --key, --out and --passin are for the other form")
+	case opts.DataDir == "" && (opts.Req == "" || opts.Key == ""):
+		return usageErrorf("give --req FILE and --key FILE, or -D PGDATA")
+	case opts.DataDir == "" && (len(opts.Hosts) > 0 || changed("type") || changed("curve") || changed("bits")):
+		return usageErrorf("--host, --type, --curve and --bits are for -D; with --req the names and key come from the request")
+	case opts.DataDir == "" && opts.Output == "":
+		return usageErrorf("--out needs a file name")
+	}
+	return nil
+}
+
+// certWritten is the --json output of `pgcert selfsign --req`.
+type certWritten struct {
+	File        fileReport           `json:"file"`
+	Certificate *inspect.Certificate `json:"certificate"`
+}
+
+func selfsignRun(opts *selfsignOptions) error {
+	f := opts.f
+	data, err := f.readInput(opts.Req)
+	if err != nil {
+		return err
+	}
+	req, err := selfsign.ParseRequest(data)
+	if err != nil {
+		return readRequestError(opts.Req, data, err)
+	}
+	force, err := f.allowOverwrite(opts.Force, opts.Output)
+	if err != nil {
+		return err
+	}
+	if err := refuseExisting(force, opts.Output); err != nil {
+		return err
+	}
+	k, err := f.loadKey(opts.Key, "--passin", opts.PassIn)
+	if err != nil {
+		return err
+	}
+	der, err := selfsign.SelfSign(req, k.Signer, opts.Days, f.Now(), f.Rand)
+	if err != nil {
+		return selfsignError(opts.Req, opts.Key, err)
+	}
+	certPEM, err := certificateFile(der, opts.Text)
+	if err != nil {
+		return err
+	}
+	w, err := fsutil.WriteFile(opts.Output, certPEM, dataDirOwner(filepath.Dir(opts.Output), fsutil.PublicMode, force))
+	if err != nil {
+		return err
+	}
+	f.noteReplacedLink(w)
+	cert, err := describeNewCertificate(der, f)
+	if err != nil {
+		return err
+	}
+	if f.Global.JSON {
+		return writeJSON(f.IO.Out, certWritten{File: reportFile(w), Certificate: cert})
+	}
+	_, err = fmt.Fprintf(f.IO.Out, "wrote %s: %s, names %s, valid until %s (%s)\n", w.Path,
+		cert.Subject, showList(cert.SANs.Strings()), cert.NotAfter.Format(showTime), showPlural(opts.Days, "day"))
+	return err
+}
+
+// readRequestError names the request file in a parse error and says what to do.
+// ASN.1 details are given only for a PEM request block that does not parse: other
+// input is simply not a request.
+func readRequestError(path string, data []byte, err error) error {
+	msg := strings.TrimPrefix(err.Error(), "selfsign: ")
+	if !bytes.Contains(data, []byte("-----BEGIN")) {
+		msg = "neither PEM nor a DER certificate request"
+	}
+	switch {
+	case errors.Is(err, selfsign.ErrBadRequestSignature):
+		return failf([]string{"the request was altered, or signed by another key than the one it carries; make it again with pgcert req"},
+			"%s: %s", path, msg)
+	case errors.Is(err, selfsign.ErrNoRequest):
+		return failf([]string{"give the file pgcert req or openssl req -new wrote (-----BEGIN CERTIFICATE REQUEST-----)"},
+			"%s: not a certificate request: no CERTIFICATE REQUEST block", path)
+	}
+	return failf([]string{"give the file pgcert req or openssl req -new wrote (-----BEGIN CERTIFICATE REQUEST-----)"},
+		"%s: not a certificate request: %s", path, msg)
+}
+
+// selfsignError explains why a request and key could not make a certificate.
+func selfsignError(reqPath, keyPath string, err error) error {
+	if errors.Is(err, selfsign.ErrKeyMismatch) {
+		return failf([]string{fmt.Sprintf("give with --key the private key %s was made with", reqPath)},
+			"%s does not match %s: the request carries another public key", keyPath, reqPath)
+	}
+	var se *selfsign.SubjectError
+	var sane *selfsign.SANError
+	if errors.As(err, &se) || errors.As(err, &sane) || errors.Is(err, selfsign.ErrNoHostName) {
+		return failf([]string{"make the request again with pgcert req, naming the server's host with --cn or --san"},
+			"%s: %s", reqPath, strings.TrimPrefix(err.Error(), "selfsign: "))
+	}
+	return requestError(err)
+}
+
+// certificateFile returns a certificate as PEM, after its text dump with text.
+func certificateFile(der []byte, text bool) ([]byte, error) {
+	out := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+	if !text {
+		return out, nil
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		return nil, err
+	}
+	return append([]byte(selfsign.TextCertificate(cert)), out...), nil
+}
+
+// describeNewCertificate describes a certificate pgcert just made.
+func describeNewCertificate(der []byte, f *Factory) (*inspect.Certificate, error) {
+	objs, err := inspect.Describe(der, f.Now())
+	if err != nil {
+		return nil, err
+	}
+	return objs[0].Certificate, nil
+}
+
+// dataDirWritten is the --json output of `pgcert selfsign -D`.
+type dataDirWritten struct {
+	DataDirectory   string `json:"data_directory"`
+	IsDataDirectory bool   `json:"is_data_directory"`
+	// Version is the PostgreSQL version whose settings apply, VersionAssumed true
+	// when there is no PG_VERSION to say it.
+	Version        string               `json:"version"`
+	VersionAssumed bool                 `json:"version_assumed"`
+	ConfigFile     string               `json:"config_file"`
+	Files          []fileReport         `json:"files"`
+	Certificate    *inspect.Certificate `json:"certificate"`
+	// ConfLines are the postgresql.conf lines that turn SSL on with these files.
+	ConfLines []string `json:"conf_lines"`
+}
+
+func selfsignDataDirRun(cmd *cobra.Command, opts *selfsignOptions) error {
+	f := opts.f
+	gen, err := generateOptions(cmd, opts.Type, opts.Curve, opts.Bits)
+	if err != nil {
+		return err
+	}
+	hosts := opts.Hosts
+	if len(hosts) == 0 {
+		hosts = f.defaultHosts()
+	}
+	sans, err := selfsign.HostSANs(hosts)
+	if err != nil {
+		return usageErrorf("--host: %s", strings.TrimPrefix(err.Error(), "selfsign: "))
+	}
+	dd, err := inspectDataDir(opts.DataDir)
+	if err != nil {
+		return err
+	}
+	if !dd.IsDataDir {
+		f.infof("%s is not a PostgreSQL data directory yet (no %s): writing the files for PostgreSQL %s's settings",
+			dd.Dir, strings.Join(dd.Missing, ", "), dd.Version)
+	}
+	keyPath := filepath.Join(dd.Dir, pgdata.DefaultSSLFiles.Key)
+	certPath := filepath.Join(dd.Dir, pgdata.DefaultSSLFiles.Cert)
+	force, err := f.allowOverwrite(opts.Force, keyPath, certPath)
+	if err != nil {
+		return err
+	}
+	if err := refuseExisting(force, keyPath, certPath); err != nil {
+		var exists *fsutil.ExistsError
+		if errors.As(err, &exists) {
+			return failf([]string{"add --force to replace server.key and server.crt (both are replaced, or neither)"}, "%s", err)
+		}
+		return err
+	}
+
+	key, err := f.generateKey(gen)
+	if err != nil {
+		return err
+	}
+	keyPEM, err := keys.MarshalPKCS8PEM(key)
+	if err != nil {
+		return err
+	}
+	subject, err := selfsign.ParseSubject("/CN=" + escapeSubjectValue(hosts[0]))
+	if err != nil {
+		return usageErrorf("--host %s: %s", hosts[0], strings.TrimPrefix(err.Error(), "selfsign: "))
+	}
+	der, err := selfsign.Build(selfsign.Spec{
+		Profile: selfsign.ServerLeaf,
+		Subject: subject,
+		SANs:    sans,
+		Now:     f.Now(),
+		Days:    opts.Days,
+		Rand:    f.Rand,
+	}, nil, key, key.Public())
+	if err != nil {
+		return requestError(err)
+	}
+	certPEM, err := certificateFile(der, opts.Text)
+	if err != nil {
+		return err
+	}
+
+	var txn fsutil.Txn
+	txn.Add(keyPath, keyPEM, dataDirOwner(dd.Dir, fsutil.KeyMode, force))
+	txn.Add(certPath, certPEM, dataDirOwner(dd.Dir, fsutil.PublicMode, force))
+	written, err := txn.Commit()
+	if err != nil {
+		return err
+	}
+	cert, err := describeNewCertificate(der, f)
+	if err != nil {
+		return err
+	}
+	result := dataDirWritten{
+		DataDirectory:   dd.Dir,
+		IsDataDirectory: dd.IsDataDir,
+		Version:         dd.Version.String(),
+		VersionAssumed:  dd.VersionAssumed,
+		ConfigFile:      dd.ConfigFile,
+		Certificate:     cert,
+	}
+	for _, w := range written {
+		f.noteReplacedLink(w)
+		result.Files = append(result.Files, reportFile(w))
+	}
+	lines, alreadyOn := sslConfLines(dd, keyPath, certPath)
+	result.ConfLines = lines
+	if f.Global.JSON {
+		return writeJSON(f.IO.Out, result)
+	}
+	for _, r := range result.Files {
+		f.infof("wrote %s: mode %s, owner %s:%s", r.Path, r.Mode, r.Owner, r.Group)
+	}
+	f.infof("certificate for %s, valid until %s (%s)", showList(cert.SANs.Strings()), cert.NotAfter.Format(showTime), showPlural(opts.Days, "day"))
+	conf := dd.ConfigFile
+	if conf == "" {
+		conf = filepath.Join(dd.Dir, pgdata.ConfFileName)
+	}
+	if alreadyOn {
+		f.infof("ssl is already on with these files: reload the server (pg_ctl reload, or SELECT pg_reload_conf()) to use them")
+	} else {
+		f.infof("add to %s, then restart the server:", conf)
+	}
+	for _, l := range lines {
+		fmt.Fprintln(f.IO.Out, l)
+	}
+	return nil
+}
+
+// refuseExisting fails at once, before any passphrase is asked or key generated,
+// when an output exists and may not be replaced; fsutil would refuse it anyway,
+// but only once the work is done.
+func refuseExisting(force bool, paths ...string) error {
+	if force {
+		return nil
+	}
+	for _, p := range paths {
+		fi, err := os.Lstat(p)
+		if err != nil {
+			continue
+		}
+		e := &fsutil.ExistsError{Path: p}
+		if fi.Mode()&fs.ModeSymlink != 0 {
+			e.LinkTarget, _ = os.Readlink(p)
+		}
+		return e
+	}
+	return nil
+}
+
+// defaultHosts are the names a self-signed certificate gets when none are given:
+// the machine's fully qualified host name, which clients elsewhere connect to, and
+// localhost, which clients on the machine use.
+func (f *Factory) defaultHosts() []string {
+	host, err := f.Hostname()
+	if err != nil || host == "" || host == "localhost" {
+		f.warnf("this machine's host name is unknown; the certificate names localhost only (give --host NAME)")
+		return []string{"localhost"}
+	}
+	return []string{host, "localhost"}
+}
+
+// inspectDataDir examines -D's directory, which must exist but need not be a data
+// directory yet.
+func inspectDataDir(dir string) (*pgdata.DataDir, error) {
+	dd, err := pgdata.Inspect(dir)
+	if err == nil {
+		return dd, nil
+	}
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, failf([]string{fmt.Sprintf("create it first (mkdir -m 700 %s), or run initdb", dir)}, "%s: no such directory", dir)
+	case errors.Is(err, fs.ErrPermission):
+		return nil, failf(readHints(dir), "%s: permission denied", dir)
+	}
+	if fi, statErr := os.Stat(dir); statErr == nil && !fi.IsDir() {
+		return nil, failf([]string{"give the data directory, the one that holds PG_VERSION"}, "%s is not a directory", dir)
+	}
+	return nil, fmt.Errorf("%s: %w", dir, err)
+}
+
+// sslConfLines returns the postgresql.conf lines that make the server use the key
+// and certificate just written: ssl = on, and ssl_cert_file and ssl_key_file when
+// the configuration names other files (Debian's, for one, names its snakeoil
+// certificate). alreadyOn reports that nothing needs to change but a reload.
+func sslConfLines(dd *pgdata.DataDir, keyPath, certPath string) (lines []string, alreadyOn bool) {
+	current := pgdata.SSL{CertFile: pgdata.DefaultSSLFiles.Cert, KeyFile: pgdata.DefaultSSLFiles.Key}
+	if dd.ConfigFile != "" {
+		if cfg, err := pgdata.LoadConfigFile(dd.ConfigFile, dd.Dir); err == nil {
+			if ssl, err := cfg.SSL(dd.Version); err == nil {
+				current = ssl
+			}
+		}
+	}
+	lines = []string{"ssl = on"}
+	certSame := filepath.Clean(pgdata.Resolve(dd.Dir, current.CertFile)) == certPath
+	keySame := filepath.Clean(pgdata.Resolve(dd.Dir, current.KeyFile)) == keyPath
+	if !certSame {
+		lines = append(lines, "ssl_cert_file = "+pgdata.QuoteConfValue(pgdata.DefaultSSLFiles.Cert))
+	}
+	if !keySame {
+		lines = append(lines, "ssl_key_file = "+pgdata.QuoteConfValue(pgdata.DefaultSSLFiles.Key))
+	}
+	return lines, current.Enabled && certSame && keySame
+}

@@ -1,0 +1,335 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pgcert/pgcert/internal/iostreams"
+	"github.com/pgcert/pgcert/pkg/inspect"
+	"github.com/pgcert/pgcert/pkg/keys"
+)
+
+// showOptions are the arguments of `pgcert show`.
+type showOptions struct {
+	f     *Factory
+	Files []string
+}
+
+func newShowCmd(f *Factory, runF func(*showOptions) error) *cobra.Command {
+	opts := &showOptions{f: f}
+	cmd := &cobra.Command{
+		Use:   "show FILE...",
+		Short: "describe certificates, requests, CRLs and keys",
+		Long: `Describe every certificate (all of a bundle), certificate request, CRL and key in
+each FILE, PEM or DER, recognised by its contents rather than its name: subject,
+issuer, serial number, validity and the days left, subject alternative names, key
+type and size, key usage, extended key usage, basic constraints, key identifiers
+and SHA-256 fingerprint; for a request whether its signature holds; for a CRL its
+number, this and next update and every revoked serial. Of a private key only the
+public side is shown, and an encrypted key is never decrypted.
+
+The days left are what the server and libpq care about: an expired server
+certificate fails every verify-ca and verify-full connection, and an expired CRL
+rejects every client certificate of its issuer.
+
+With --json, one document describes everything (see README.md, "JSON: pgcert show").
+"-" reads standard input.
+
+Exit codes: 0 every file was described; 1 a file could not be read or holds nothing
+pgcert recognises; 2 bad usage.`,
+		Example: `  # instead of: openssl x509 -in server.crt -noout -text
+  pgcert show server.crt
+  # instead of: openssl req -in server.req -noout -text -verify
+  pgcert show server.req
+  # instead of: openssl crl -in root.crl -noout -text
+  pgcert show root.crl --json
+  pgcert show $PGDATA/server.crt $PGDATA/server.key`,
+		Args: minArgs(1, "at least one FILE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Files = args
+			if runF != nil {
+				return runF(opts)
+			}
+			return showRun(opts)
+		},
+	}
+	return cmd
+}
+
+// shownFile is one file and what it holds.
+type shownFile struct {
+	Path    string            `json:"path"`
+	Objects []*inspect.Object `json:"objects"`
+}
+
+func showRun(opts *showOptions) error {
+	f := opts.f
+	now := f.Now()
+	// Every file is read and checked before anything is printed, so that a bad
+	// file fails the command without half an output.
+	var files []shownFile
+	for _, path := range opts.Files {
+		data, err := f.readInput(path)
+		if err != nil {
+			return err
+		}
+		objs, err := inspect.Describe(data, now)
+		if err != nil {
+			return showError(path, err)
+		}
+		files = append(files, shownFile{Path: path, Objects: objs})
+	}
+	if f.Global.JSON {
+		return writeShowJSON(f.IO.Out, files)
+	}
+	for i, file := range files {
+		if i > 0 {
+			fmt.Fprintln(f.IO.Out)
+		}
+		if err := f.printShown(file); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// showError names the file in a description error and says what to do.
+func showError(path string, err error) error {
+	msg := strings.TrimPrefix(err.Error(), "inspect: ")
+	var hints []string
+	var fe *keys.FormatError
+	var unrecognized *inspect.UnrecognizedError
+	switch {
+	case errors.As(err, &fe) && fe.Hint != "":
+		hints = append(hints, fe.Hint)
+	case errors.As(err, &unrecognized):
+		hints = append(hints, "pgcert show reads PEM files (-----BEGIN CERTIFICATE----- and the like) and DER certificates, requests, CRLs and keys")
+	case errors.Is(err, inspect.ErrUndecodablePEM):
+		hints = append(hints, "the file is damaged or truncated; copy it again from its source")
+	}
+	return &Error{Err: fmt.Errorf("%s: %s", path, msg), Hints: hints}
+}
+
+// field is one labelled line of human output.
+type showField struct{ label, value string }
+
+// writeFields prints fields as an aligned two-column list, indented by two spaces.
+func writeShowFields(w io.Writer, fields []showField) {
+	width := 0
+	for _, fl := range fields {
+		width = max(width, len(fl.label))
+	}
+	for _, fl := range fields {
+		fmt.Fprintf(w, "  %-*s  %s\n", width+1, fl.label+":", fl.value)
+	}
+}
+
+func (f *Factory) printShown(file shownFile) error {
+	w := f.IO.Out
+	cs := f.IO.OutColors()
+	count := map[inspect.Type]int{}
+	for _, o := range file.Objects {
+		count[o.Type]++
+	}
+	seen := map[inspect.Type]int{}
+	for i, o := range file.Objects {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		seen[o.Type]++
+		heading := showObjectName(o.Type)
+		if count[o.Type] > 1 {
+			heading = fmt.Sprintf("%s %d of %d", heading, seen[o.Type], count[o.Type])
+		}
+		fmt.Fprintf(w, "%s: %s (%s)\n", file.Path, cs.Bold(heading), showEncoding(o))
+		switch {
+		case o.Certificate != nil:
+			writeShowFields(w, showCertificateFields(o.Certificate, cs))
+		case o.Request != nil:
+			writeShowFields(w, showRequestFields(o.Request, cs))
+		case o.CRL != nil:
+			if err := showCRL(w, o.CRL, cs); err != nil {
+				return err
+			}
+		case o.PrivateKey != nil:
+			writeShowFields(w, showPrivateKeyFields(o.PrivateKey))
+		case o.PublicKey != nil:
+			writeShowFields(w, []showField{{"public key", showPublicKey(*o.PublicKey)}, {"fingerprint", o.PublicKey.Fingerprint}})
+		}
+	}
+	return nil
+}
+
+func showObjectName(t inspect.Type) string {
+	switch t {
+	case inspect.TypeCertificate:
+		return "certificate"
+	case inspect.TypeRequest:
+		return "certificate request"
+	case inspect.TypeCRL:
+		return "CRL"
+	case inspect.TypePrivateKey:
+		return "private key"
+	case inspect.TypePublicKey:
+		return "public key"
+	}
+	return string(t)
+}
+
+func showEncoding(o *inspect.Object) string {
+	if o.PEMType != "" {
+		return fmt.Sprintf("PEM %q", o.PEMType)
+	}
+	return o.Encoding
+}
+
+// showSoonDays is when an expiry is shown as a warning: a month leaves time to renew
+// and to put the new file in place before connections start failing.
+const showSoonDays = 30
+
+// showTime is the layout of times in human output: UTC, to the second.
+const showTime = "2006-01-02 15:04:05 MST"
+
+// daysText says how long until an expiry, coloured by urgency.
+func showDays(status string, days int, cs *iostreams.ColorScheme) string {
+	switch {
+	case status == inspect.Expired:
+		return cs.Red(fmt.Sprintf("(expired %s ago)", showPlural(-days, "day")))
+	case status == inspect.NotYetValid:
+		return cs.Yellow("(not valid yet)")
+	case days < showSoonDays:
+		return cs.Yellow(fmt.Sprintf("(%s left)", showPlural(days, "day")))
+	}
+	return cs.Green(fmt.Sprintf("(%s left)", showPlural(days, "day")))
+}
+
+func showPlural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+func showList(items []string) string {
+	if len(items) == 0 {
+		return "(none)"
+	}
+	return strings.Join(items, ", ")
+}
+
+func showOrNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}
+
+func showPublicKey(p inspect.PublicKey) string {
+	switch {
+	case p.Curve != "":
+		return p.Algorithm + " " + p.Curve
+	case p.Algorithm == "RSA":
+		return fmt.Sprintf("RSA %d bits", p.Bits)
+	}
+	return p.Algorithm
+}
+
+func showCertificateFields(c *inspect.Certificate, cs *iostreams.ColorScheme) []showField {
+	issuer := c.Issuer
+	if c.SelfSigned {
+		issuer += " (self-signed)"
+	}
+	bc := "(none)"
+	if b := c.BasicConstraints; b != nil {
+		bc = "CA:FALSE"
+		if b.CA {
+			bc = "CA:TRUE"
+		}
+		if b.PathLen != nil {
+			bc += fmt.Sprintf(", pathlen:%d", *b.PathLen)
+		}
+		if b.Critical {
+			bc += " (critical)"
+		}
+	}
+	return []showField{
+		{"subject", c.Subject},
+		{"issuer", issuer},
+		{"serial", c.Serial},
+		{"not before", c.NotBefore.Format(showTime)},
+		{"not after", c.NotAfter.Format(showTime) + " " + showDays(c.Validity, c.DaysLeft, cs)},
+		{"names (SAN)", showList(c.SANs.Strings())},
+		{"public key", showPublicKey(c.PublicKey)},
+		{"signature", c.SignatureAlgorithm},
+		{"key usage", showList(c.KeyUsage)},
+		{"extended key usage", showList(c.ExtKeyUsage)},
+		{"basic constraints", bc},
+		{"subject key id", showOrNone(c.SubjectKeyID)},
+		{"authority key id", showOrNone(c.AuthorityKeyID)},
+		{"sha256 fingerprint", c.SHA256Fingerprint},
+		{"public key sha256", c.PublicKey.Fingerprint},
+	}
+}
+
+func showRequestFields(r *inspect.Request, cs *iostreams.ColorScheme) []showField {
+	sig := cs.Green("valid (made with the key it carries)")
+	if !r.SignatureValid {
+		sig = cs.Red("INVALID: the request was altered or not signed by its key")
+	}
+	return []showField{
+		{"subject", r.Subject},
+		{"names (SAN)", showList(r.SANs.Strings())},
+		{"public key", showPublicKey(r.PublicKey)},
+		{"signature", r.SignatureAlgorithm + ", " + sig},
+		{"public key sha256", r.PublicKey.Fingerprint},
+	}
+}
+
+func showPrivateKeyFields(k *keys.Info) []showField {
+	fields := []showField{
+		{"type", describeKey(*k)},
+		{"format", k.Container + " " + k.Encoding},
+		{"encrypted", describeEncryption(*k)},
+	}
+	if k.Fingerprint != "" {
+		fields = append(fields, showField{"public key sha256", k.Fingerprint})
+	} else {
+		fields = append(fields, showField{"public key sha256", "(unknown until decrypted: pgcert key show --passin ...)"})
+	}
+	return fields
+}
+
+// writeCRL prints a CRL's header and then its entries one line each, read from
+// the CRL as they are printed.
+func showCRL(w io.Writer, c *inspect.CRL, cs *iostreams.ColorScheme) error {
+	next := "(none: the CRL never expires)"
+	if c.NextUpdate != nil {
+		next = c.NextUpdate.Format(showTime) + " " + showDays(c.Status, *c.DaysLeft, cs)
+	}
+	fields := []showField{
+		{"issuer", c.Issuer},
+		{"number", showOrNone(c.Number)},
+		{"this update", c.ThisUpdate.Format(showTime)},
+		{"next update", next},
+		{"signature", c.SignatureAlgorithm},
+		{"authority key id", showOrNone(c.AuthorityKeyID)},
+		{"sha256 fingerprint", c.SHA256Fingerprint},
+		{"revoked", showPlural(c.EntryCount, "certificate")},
+	}
+	writeShowFields(w, fields)
+	return c.ScanEntries(func(e inspect.CRLEntry) error {
+		line := "    " + e.Serial + "  revoked " + e.RevocationTime.Format(showTime)
+		if e.Reason != "" {
+			line += "  " + e.Reason
+		}
+		if e.InvalidityDate != nil {
+			line += "  (invalid since " + e.InvalidityDate.Format(showTime) + ")"
+		}
+		_, err := fmt.Fprintln(w, line)
+		return err
+	})
+}
