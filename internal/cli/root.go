@@ -81,6 +81,8 @@ every CA, PostgreSQL's file mode and owner rules.`,
 	root.SetHelpCommandGroupID("main")
 	root.SetCompletionCommandGroupID("main")
 	for _, c := range []*cobra.Command{
+		newInitCmd(f, nil),
+		newCaCmd(f),
 		newKeyCmd(f),
 		newReqCmd(f, nil),
 		newSelfsignCmd(f, nil),

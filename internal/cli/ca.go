@@ -1,0 +1,209 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pgcert/pgcert/internal/fsutil"
+	"github.com/pgcert/pgcert/pkg/ca"
+	"github.com/pgcert/pgcert/pkg/keys"
+)
+
+// newCaCmd is `pgcert ca`, the parent of the local CA's commands.
+func newCaCmd(f *Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "ca",
+		Short: "run a local certificate authority for servers and client certificates",
+		Long: `A local certificate authority, as the PostgreSQL manual recommends when every client
+belongs to the organization: a root CA (and, with --intermediate, an intermediate that
+does the everyday signing), server certificates, and client certificates whose Common
+Name is the role the server's cert method logs in as.
+
+The CA lives in a directory in openssl ca's format (index.txt, serial, crlnumber, a
+copy of every certificate in newcerts/), so openssl ca and easy-rsa can work on it
+and pgcert on theirs. It is --ca-dir, else $PGCERT_CA_DIR, else
+$XDG_DATA_HOME/pgcert/ca (~/.local/share/pgcert/ca). Concurrent runs take turns on a
+lock file; a run interrupted half way leaves the index consistent.
+
+Exit codes: see the subcommands.`,
+		Example: `  pgcert ca init --intermediate
+  pgcert ca issue server --host db.example.com --host 10.0.0.5
+  pgcert ca issue client --user alice
+  pgcert ca revoke --cert ~/.local/share/pgcert/ca/clients/alice/postgresql.crt --reason keyCompromise
+  pgcert ca list`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
+	}
+	cmd.AddCommand(newCaInitCmd(f, nil), newCaIssueCmd(f), newCaSignCmd(f, nil), newCaRevokeCmd(f, nil), newCaListCmd(f, nil))
+	return cmd
+}
+
+// addCADirFlag registers --ca-dir.
+func addCADirFlag(cmd *cobra.Command, dir *string) {
+	cmd.Flags().StringVar(dir, "ca-dir", "", "the CA `DIR` (default: $PGCERT_CA_DIR, else ~/.local/share/pgcert/ca)")
+	cmd.MarkFlagDirname("ca-dir")
+}
+
+// resolveCADir returns the CA directory: the flag's, else the default location.
+func (f *Factory) resolveCADir(flag string) (string, error) {
+	dir := flag
+	if dir == "" {
+		d, err := ca.DefaultDir(f.Getenv)
+		if err != nil {
+			return "", withHints(err, "give the CA directory with --ca-dir DIR")
+		}
+		dir = d
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	return abs, nil
+}
+
+// openCA opens the CA in dir, with its notes routed to warnings.
+func (f *Factory) openCA(dir string) (*ca.CA, error) {
+	c, err := ca.Open(dir)
+	if err != nil {
+		if errors.Is(err, ca.ErrNotCA) {
+			return nil, failf([]string{
+				fmt.Sprintf("create one with: pgcert ca init --ca-dir %s", dir),
+				"or name another with --ca-dir or $PGCERT_CA_DIR",
+			}, "%s holds no CA (no %s)", dir, ca.CertFile)
+		}
+		return nil, err
+	}
+	f.watchCA(c)
+	return c, nil
+}
+
+// watchCA routes a CA's notes to warnings and says when it waits for the lock.
+func (f *Factory) watchCA(c *ca.CA) {
+	for _, x := range c.CAs() {
+		x.Notify = func(msg string) { f.warnf("%s", msg) }
+		x.Waiting = func(dir string) { f.infof("waiting for another pgcert run to finish with %s", dir) }
+	}
+}
+
+// caUnlocker loads CA keys, asking for a passphrase at most once when the root and
+// the intermediate share it (as pgcert makes them).
+type caUnlocker struct {
+	f      *Factory
+	passIn string
+	last   []byte
+}
+
+// unlock loads c's key.
+func (u *caUnlocker) unlock(c *ca.CA) error {
+	if c.Unlocked() {
+		return nil
+	}
+	if u.last != nil {
+		if err := c.Unlock(func() ([]byte, error) { return u.last, nil }); err == nil {
+			return nil
+		} else if !errors.Is(err, keys.ErrIncorrectPassphrase) {
+			return u.keyErr(c, err)
+		}
+	}
+	ask := u.f.existingPassphrase("--passin", u.passIn, c.KeyPath())
+	err := c.Unlock(func() ([]byte, error) {
+		p, err := ask()
+		if err == nil {
+			u.last = p
+		}
+		return p, err
+	})
+	if err != nil {
+		return u.keyErr(c, err)
+	}
+	return nil
+}
+
+func (u *caUnlocker) keyErr(c *ca.CA, err error) error {
+	var cliErr *Error
+	if errors.As(err, &cliErr) {
+		return err
+	}
+	if errors.Is(err, keys.ErrIncorrectPassphrase) {
+		return &Error{Err: fmt.Errorf("%s: wrong passphrase", c.KeyPath()),
+			Hints: []string{"check the CA passphrase; from a --passin source only the first line is used"}}
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		return failf([]string{"the CA key may have been moved offline; put it back to sign"}, "%s: no such file", c.KeyPath())
+	}
+	return err
+}
+
+// caIssueError adds hints to errors of ca.Issue.
+func caIssueError(c *ca.CA, err error) error {
+	var ee *ca.ExpiredError
+	if errors.As(err, &ee) {
+		return withHints(err, fmt.Sprintf("the CA in %s can no longer sign; create a new one with pgcert ca init --ca-dir NEWDIR", c.Dir))
+	}
+	return err
+}
+
+// noteClamp warns when a certificate was cut to its CA's lifetime.
+func (f *Factory) noteClamp(is *ca.Issued) {
+	if is.Clamped {
+		f.warnf("the certificate's validity was cut to the CA's: it expires on %s, with %s", is.Cert.NotAfter.UTC().Format("2006-01-02"), is.Cert.Issuer.CommonName)
+	}
+}
+
+// refuseCAInDataDir refuses a CA directory inside a PostgreSQL data directory (or
+// inside dataDir, which may not be one yet), unless force.
+func refuseCAInDataDir(dir, dataDir string, force bool) error {
+	if force {
+		return nil
+	}
+	dd, _ := ca.EnclosingDataDir(dir)
+	if dd == "" && dataDir != "" && ca.Within(dir, dataDir) {
+		dd = dataDir
+	}
+	if dd == "" {
+		return nil
+	}
+	return failf([]string{
+		"pg_basebackup copies the data directory whole, so the CA key would land on every replica and in every backup",
+		"put the CA elsewhere with --ca-dir (the default is ~/.local/share/pgcert/ca), or add --force if you mean it",
+	}, "the CA directory %s is inside the PostgreSQL data directory %s", dir, dd)
+}
+
+// edDSAHints explain why an Ed25519 CA key is refused.
+var edDSAHints = []string{
+	"SCRAM password logins over SSL fail with \"could not find digest for NID UNDEF\" when the server certificate is signed with EdDSA, even with channel_binding=prefer",
+	"use --type ec (the default) or rsa for the CA; Ed25519 leaf keys signed by such a CA are fine; --force makes an Ed25519 CA anyway",
+}
+
+// statReport describes a file that pkg/ca wrote, for --json.
+func statReport(path string) fileReport {
+	w := &fsutil.Written{Path: path}
+	if fi, err := os.Stat(path); err == nil {
+		w.Mode = fi.Mode().Perm()
+		w.UID, w.GID = ownerOf(fi)
+	}
+	return reportFile(w)
+}
+
+// quoteConnValue quotes a libpq connection string value when it needs it.
+func quoteConnValue(v string) string {
+	if v != "" && !strings.ContainsAny(v, " \t\n'\\") {
+		return v
+	}
+	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(v) + "'"
+}
+
+// ownerOf returns the owner and group of a file.
+func ownerOf(fi os.FileInfo) (uid, gid int) {
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		return int(st.Uid), int(st.Gid)
+	}
+	return -1, -1
+}

@@ -1,0 +1,250 @@
+package cli
+
+import (
+	"crypto"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pgcert/pgcert/internal/fsutil"
+	"github.com/pgcert/pgcert/pkg/ca"
+	"github.com/pgcert/pgcert/pkg/keys"
+	"github.com/pgcert/pgcert/pkg/selfsign"
+)
+
+// newCaIssueCmd is `pgcert ca issue`, the parent of server and client.
+func newCaIssueCmd(f *Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "issue",
+		Short: "make a key and a certificate signed by the local CA",
+		Long: `Make a new key and a certificate for it, signed by the local CA and recorded in its
+index: a server certificate for the names clients connect to, or a client
+certificate whose Common Name is the role it logs in as.
+
+Exit codes: see the subcommands.`,
+		Example: `  pgcert ca issue server --host db.example.com
+  pgcert ca issue client --user alice`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
+	}
+	cmd.AddCommand(newCaIssueServerCmd(f, nil), newCaIssueClientCmd(f, nil))
+	return cmd
+}
+
+type caIssueServerOptions struct {
+	f      *Factory
+	CADir  string
+	Hosts  []string
+	Prefix string
+	Days   int
+	Type   string
+	Curve  string
+	Bits   int
+	PassIn string
+	NoRoot bool
+	Force  bool
+}
+
+func newCaIssueServerCmd(f *Factory, runF func(*caIssueServerOptions) error) *cobra.Command {
+	opts := &caIssueServerOptions{f: f}
+	cmd := &cobra.Command{
+		Use:   "server",
+		Short: "issue a server key and certificate for the given host names",
+		Long: `Make a server key (PREFIX.key, mode 0600) and a certificate signed by the local CA
+(PREFIX.crt): Common Name the first --host, every --host as a DNS or IP subject
+alternative name (libpq's verify-full matches the host it connects to against
+them), extended key usage serverAuth.
+
+PREFIX.crt holds the leaf first, then the intermediate CA when there is one, then the
+root: the manual asks for the root "in every case where server.crt contains more
+than one certificate" (--no-root leaves it out). Written into a data directory as
+root, the files take the directory's owner, as the server requires of its key.
+
+Exit codes: 0 written, 1 failure (nothing written), 2 bad usage.`,
+		Example: `  # instead of: openssl req -new -nodes -text -out server.csr -keyout server.key -subj "/CN=dbhost.yourdomain.com"
+  #             openssl x509 -req -in server.csr -text -days 365 -CA root.crt -CAkey root.key -CAcreateserial -out server.crt
+  pgcert ca issue server --host dbhost.yourdomain.com
+
+  # straight into a data directory
+  sudo pgcert ca issue server --host db.example.com --host 10.0.0.5 -o /var/lib/postgresql/15/main/server`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if runF != nil {
+				return runF(opts)
+			}
+			return caIssueServerRun(cmd, opts)
+		},
+	}
+	addCADirFlag(cmd, &opts.CADir)
+	fl := cmd.Flags()
+	fl.StringArrayVar(&opts.Hosts, "host", nil, "a host `NAME` or IP address clients connect to (repeatable; default: this host's name and localhost)")
+	fl.StringVarP(&opts.Prefix, "out", "o", "server", "write `PREFIX`.crt and PREFIX.key")
+	fl.IntVar(&opts.Days, "days", selfsign.DefaultServerDays, "validity in days (cut to the CA's)")
+	addKeyTypeFlags(cmd, &opts.Type, &opts.Curve, &opts.Bits)
+	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of the CA key: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
+	fl.BoolVar(&opts.NoRoot, "no-root", false, "leave the root CA out of PREFIX.crt")
+	fl.BoolVarP(&opts.Force, "force", "f", false, "replace existing files")
+	return cmd
+}
+
+// serverIssue is a server certificate made for a data directory or a prefix.
+type serverIssue struct {
+	Key    crypto.Signer
+	KeyPEM []byte
+	Issued *ca.Issued
+	Chain  []byte // server.crt
+}
+
+// issueServer makes a server key and certificate signed by c.
+func (f *Factory) issueServer(c *ca.CA, hosts []string, gen keys.GenerateOptions, days int, noRoot bool) (*serverIssue, error) {
+	sans, err := selfsign.HostSANs(hosts)
+	if err != nil {
+		return nil, &UsageError{Err: fmt.Errorf("--host: %w", err)}
+	}
+	key, err := f.generateKey(gen)
+	if err != nil {
+		return nil, err
+	}
+	is, err := c.Issue(ca.Request{
+		Profile:   selfsign.ServerLeaf,
+		Subject:   cnRDN(strings.Trim(hosts[0], "[]")),
+		SANs:      sans,
+		PublicKey: key.Public(),
+		Days:      days,
+		Now:       f.Now(),
+		Rand:      f.Rand,
+	})
+	if err != nil {
+		return nil, caIssueError(c, err)
+	}
+	f.noteClamp(is)
+	keyPEM, err := keys.MarshalPKCS8PEM(key)
+	if err != nil {
+		return nil, err
+	}
+	return &serverIssue{Key: key, KeyPEM: keyPEM, Issued: is, Chain: serverChain(c, is.Cert, noRoot)}, nil
+}
+
+// serverChain is server.crt: the leaf, the intermediates, and the root when the file
+// holds more than one certificate (the manual's advice) unless noRoot.
+func serverChain(c *ca.CA, leaf *x509.Certificate, noRoot bool) []byte {
+	certs := append([]*x509.Certificate{leaf}, c.Intermediates()...)
+	if r := c.Root(); r != nil && len(certs) > 1 && !noRoot {
+		certs = append(certs, r)
+	}
+	return ca.PEM(certs...)
+}
+
+func cnRDN(cn string) pkix.RDNSequence {
+	return pkix.RDNSequence{{{Type: asn1.ObjectIdentifier{2, 5, 4, 3}, Value: cn}}}
+}
+
+// issuedReport describes an issued certificate in --json output.
+type issuedReport struct {
+	Serial   string       `json:"serial"`
+	Subject  string       `json:"subject"`
+	SANs     string       `json:"sans"`
+	NotAfter string       `json:"not_after"`
+	Clamped  bool         `json:"clamped"`
+	CADir    string       `json:"ca_dir"`
+	Copy     string       `json:"copy"`
+	Files    []fileReport `json:"files"`
+}
+
+func reportIssued(c *ca.CA, is *ca.Issued, written []*fsutil.Written) issuedReport {
+	subject, _ := selfsign.FormatSubject(is.Cert.RawSubject)
+	r := issuedReport{
+		Serial:   ca.SerialHex(is.Cert.SerialNumber.Bytes()),
+		Subject:  subject,
+		SANs:     selfsign.SANs{DNS: is.Cert.DNSNames, IP: is.Cert.IPAddresses}.String(),
+		NotAfter: is.Cert.NotAfter.UTC().Format("2006-01-02T15:04:05Z"),
+		Clamped:  is.Clamped,
+		CADir:    c.Dir,
+		Copy:     is.File,
+		Files:    []fileReport{},
+	}
+	for _, w := range written {
+		r.Files = append(r.Files, reportFile(w))
+	}
+	return r
+}
+
+// openSigningCA opens and unlocks the CA for a command that signs.
+func (f *Factory) openSigningCA(dirFlag, passIn string) (*ca.CA, error) {
+	dir, err := f.resolveCADir(dirFlag)
+	if err != nil {
+		return nil, err
+	}
+	c, err := f.openCA(dir)
+	if err != nil {
+		return nil, err
+	}
+	u := &caUnlocker{f: f, passIn: passIn}
+	if err := u.unlock(c); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func caIssueServerRun(cmd *cobra.Command, opts *caIssueServerOptions) error {
+	f := opts.f
+	gen, err := generateOptions(cmd, opts.Type, opts.Curve, opts.Bits)
+	if err != nil {
+		return err
+	}
+	if opts.Days <= 0 {
+		return usageErrorf("--days %d: give a positive number of days", opts.Days)
+	}
+	hosts := opts.Hosts
+	if len(hosts) == 0 {
+		hosts = f.defaultHosts()
+	}
+	if _, err := selfsign.HostSANs(hosts); err != nil {
+		return &UsageError{Err: fmt.Errorf("--host: %w", err)}
+	}
+	certPath, keyPath := opts.Prefix+".crt", opts.Prefix+".key"
+	force, err := f.allowOverwrite(opts.Force, certPath, keyPath)
+	if err != nil {
+		return err
+	}
+	for _, p := range []string{certPath, keyPath} {
+		if !force && fileExists(p) {
+			return &fsutil.ExistsError{Path: p}
+		}
+	}
+	c, err := f.openSigningCA(opts.CADir, opts.PassIn)
+	if err != nil {
+		return err
+	}
+	si, err := f.issueServer(c, hosts, gen, opts.Days, opts.NoRoot)
+	if err != nil {
+		return err
+	}
+	dir := filepath.Dir(certPath)
+	var txn fsutil.Txn
+	txn.Add(keyPath, si.KeyPEM, dataDirOwner(dir, fsutil.KeyMode, force))
+	txn.Add(certPath, si.Chain, dataDirOwner(dir, fsutil.PublicMode, force))
+	written, err := txn.Commit()
+	if err != nil {
+		return err
+	}
+	for _, w := range written {
+		f.noteReplacedLink(w)
+	}
+	r := reportIssued(c, si.Issued, written)
+	if f.Global.JSON {
+		return writeJSON(f.IO.Out, r)
+	}
+	fmt.Fprintf(f.IO.Out, "issued server certificate %s for %s, until %s\n", r.Serial, r.SANs, r.NotAfter[:10])
+	for _, w := range written {
+		fmt.Fprintf(f.IO.Out, "  wrote %s (mode %04o)\n", w.Path, w.Mode)
+	}
+	root := c.CAs()[len(c.CAs())-1]
+	fmt.Fprintf(f.IO.Out, "clients verify it with sslmode=verify-full sslrootcert=%s\n", quoteConnValue(root.CertPath()))
+	return nil
+}

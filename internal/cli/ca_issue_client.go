@@ -1,0 +1,281 @@
+package cli
+
+import (
+	"crypto/x509"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pgcert/pgcert/internal/fsutil"
+	"github.com/pgcert/pgcert/pkg/ca"
+	"github.com/pgcert/pgcert/pkg/keys"
+	"github.com/pgcert/pgcert/pkg/selfsign"
+)
+
+type caIssueClientOptions struct {
+	f      *Factory
+	CADir  string
+	User   string
+	OutDir string
+	PK8    bool
+	Days   int
+	Type   string
+	Curve  string
+	Bits   int
+	Host   string
+	PassIn string
+	Force  bool
+}
+
+// The files of a client bundle: libpq's default names in ~/.postgresql, so that a
+// bundle copied there works without any ssl* setting.
+const (
+	clientCertName = "postgresql.crt"
+	clientKeyName  = "postgresql.key"
+	clientRootName = "root.crt"
+	clientPK8Name  = "postgresql.pk8"
+)
+
+// clientsSubdir is where client bundles go by default: DIR/clients/ROLE inside the CA
+// directory, which is private to its owner (0700), never inside a data directory, and
+// where the CA already keeps what it issued.
+const clientsSubdir = "clients"
+
+func newCaIssueClientCmd(f *Factory, runF func(*caIssueClientOptions) error) *cobra.Command {
+	opts := &caIssueClientOptions{f: f}
+	cmd := &cobra.Command{
+		Use:   "client",
+		Short: "issue a client key and certificate for a database role",
+		Long: `Make a client key and a certificate signed by the local CA whose Common Name is the
+role: the server's cert method (and clientcert=verify-full) logs the connection in
+as the certificate's CN. Extended key usage clientAuth: the server refuses a client
+certificate without it.
+
+The bundle is written in libpq's layout into the output directory (default
+CA_DIR/clients/ROLE): postgresql.crt (the leaf, then the intermediate CA, which the
+server needs to build the chain), postgresql.key (mode 0600: libpq refuses a key
+others may read), root.crt (the root CA, which signed the server certificate too:
+what verify-full checks the server against), and with --pk8 postgresql.pk8, the key as
+DER PKCS#8 for the JDBC driver. Copied into ~/.postgresql these are libpq's
+defaults. The matching connection string is printed.
+
+Exit codes: 0 written, 1 failure (nothing written), 2 bad usage.`,
+		Example: `  # instead of: openssl req -new -nodes -keyout postgresql.key -out client.csr -subj "/CN=alice"
+  #             openssl x509 -req -in client.csr -CA root.crt -CAkey root.key -CAcreateserial -days 825 -out postgresql.crt
+  pgcert ca issue client --user alice
+
+  # into ~/.postgresql, with a key for JDBC
+  pgcert ca issue client --user alice -o ~/.postgresql --pk8 --host db.example.com`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if runF != nil {
+				return runF(opts)
+			}
+			return caIssueClientRun(cmd, opts)
+		},
+	}
+	addCADirFlag(cmd, &opts.CADir)
+	fl := cmd.Flags()
+	fl.StringVar(&opts.User, "user", "", "the database `ROLE` the certificate logs in as (its Common Name)")
+	fl.StringVarP(&opts.OutDir, "out", "o", "", "write the bundle into `DIR` (default: CA_DIR/clients/ROLE)")
+	fl.BoolVar(&opts.PK8, "pk8", false, "also write postgresql.pk8, the key as DER PKCS#8 for the JDBC driver")
+	fl.IntVar(&opts.Days, "days", selfsign.DefaultClientDays, "validity in days (cut to the CA's)")
+	addKeyTypeFlags(cmd, &opts.Type, &opts.Curve, &opts.Bits)
+	fl.StringVar(&opts.Host, "host", "", "the server's host `NAME`, for the printed connection string")
+	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of the CA key: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
+	fl.BoolVarP(&opts.Force, "force", "f", false, "replace existing files")
+	cmd.MarkFlagRequired("user")
+	cmd.MarkFlagDirname("out")
+	return cmd
+}
+
+// clientBundle is a client certificate written in libpq's layout.
+type clientBundle struct {
+	Role       string       `json:"role"`
+	Dir        string       `json:"dir"`
+	Serial     string       `json:"serial"`
+	NotAfter   string       `json:"not_after"`
+	Clamped    bool         `json:"clamped"`
+	ConnString string       `json:"connection_string"`
+	Files      []fileReport `json:"files"`
+}
+
+// clientPaths are the files of a bundle in dir.
+func clientPaths(dir string, pk8 bool) []string {
+	p := []string{filepath.Join(dir, clientCertName), filepath.Join(dir, clientKeyName), filepath.Join(dir, clientRootName)}
+	if pk8 {
+		p = append(p, filepath.Join(dir, clientPK8Name))
+	}
+	return p
+}
+
+// checkRole refuses a role name that the server could never match to a certificate.
+func checkRole(role string) error {
+	switch {
+	case strings.TrimSpace(role) == "":
+		return usageErrorf("give the role the certificate logs in as, e.g. --user alice")
+	case len(role) > 64:
+		return usageErrorf("role %q: a Common Name holds at most 64 characters", role)
+	case strings.ContainsAny(role, "\x00\n\r\t"):
+		return usageErrorf("role %q holds control characters", role)
+	}
+	return nil
+}
+
+// pendingWrite is a file to add to an fsutil.Txn.
+type pendingWrite struct {
+	Path string
+	Data []byte
+	Opts fsutil.Options
+}
+
+// prepareClientBundle issues a client certificate for role signed by c and returns
+// the bundle with the files to write into dir; the caller commits them in one
+// fsutil.Txn (with finishBundle), so that a bundle is written whole or not at all.
+func (f *Factory) prepareClientBundle(c *ca.CA, role, dir string, gen keys.GenerateOptions, days int, pk8, force bool, host string) (*clientBundle, []pendingWrite, error) {
+	root := c.Root()
+	if root == nil {
+		return nil, nil, failf([]string{fmt.Sprintf("put the root CA certificate into %s", filepath.Join(c.Dir, ca.RootDir, ca.CertFile))},
+			"%s: the CA's root certificate is missing, and a client needs it as root.crt", c.Dir)
+	}
+	key, err := f.generateKey(gen)
+	if err != nil {
+		return nil, nil, err
+	}
+	is, err := c.Issue(ca.Request{
+		Profile:   selfsign.ClientLeaf,
+		Subject:   cnRDN(role),
+		PublicKey: key.Public(),
+		Days:      days,
+		Now:       f.Now(),
+		Rand:      f.Rand,
+	})
+	if err != nil {
+		return nil, nil, caIssueError(c, err)
+	}
+	f.noteClamp(is)
+	keyPEM, err := keys.MarshalPKCS8PEM(key)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := mkdirPrivate(dir); err != nil {
+		return nil, nil, err
+	}
+	paths := clientPaths(dir, pk8)
+	files := []pendingWrite{
+		{paths[0], ca.PEM(append([]*x509.Certificate{is.Cert}, c.Intermediates()...)...), fsutil.Options{Mode: fsutil.PublicMode, Force: force}},
+		{paths[1], keyPEM, fsutil.Options{Mode: fsutil.KeyMode, Force: force}},
+		{paths[2], ca.PEM(root), fsutil.Options{Mode: fsutil.PublicMode, Force: force}},
+	}
+	if pk8 {
+		der, err := keys.MarshalPKCS8DER(key)
+		if err != nil {
+			return nil, nil, err
+		}
+		files = append(files, pendingWrite{paths[3], der, fsutil.Options{Mode: fsutil.KeyMode, Force: force}})
+	}
+	b := &clientBundle{
+		Role:     role,
+		Dir:      dir,
+		Serial:   ca.SerialHex(is.Cert.SerialNumber.Bytes()),
+		NotAfter: is.Cert.NotAfter.UTC().Format("2006-01-02T15:04:05Z"),
+		Clamped:  is.Clamped,
+		Files:    []fileReport{},
+	}
+	var cs []string
+	if host != "" {
+		cs = append(cs, "host="+quoteConnValue(host))
+	}
+	cs = append(cs, "sslmode=verify-full",
+		"sslcert="+quoteConnValue(paths[0]), "sslkey="+quoteConnValue(paths[1]), "sslrootcert="+quoteConnValue(paths[2]),
+		"user="+quoteConnValue(role))
+	b.ConnString = strings.Join(cs, " ")
+	return b, files, nil
+}
+
+// finishBundle fills in the files of b from what a commit wrote.
+func (f *Factory) finishBundle(b *clientBundle, files []pendingWrite, written []*fsutil.Written) {
+	for _, w := range written {
+		for _, p := range files {
+			if p.Path == w.Path {
+				f.noteReplacedLink(w)
+				b.Files = append(b.Files, reportFile(w))
+			}
+		}
+	}
+}
+
+// mkdirPrivate makes a bundle directory (and its parents) readable by its owner only,
+// as ~/.postgresql should be.
+func mkdirPrivate(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return failf([]string{"choose another directory with -o"}, "creating %s: %v", dir, err)
+	}
+	return nil
+}
+
+func caIssueClientRun(cmd *cobra.Command, opts *caIssueClientOptions) error {
+	f := opts.f
+	if err := checkRole(opts.User); err != nil {
+		return err
+	}
+	gen, err := generateOptions(cmd, opts.Type, opts.Curve, opts.Bits)
+	if err != nil {
+		return err
+	}
+	if opts.Days <= 0 {
+		return usageErrorf("--days %d: give a positive number of days", opts.Days)
+	}
+	caDir, err := f.resolveCADir(opts.CADir)
+	if err != nil {
+		return err
+	}
+	out := opts.OutDir
+	if out == "" {
+		out = filepath.Join(caDir, clientsSubdir, opts.User)
+	}
+	if out, err = filepath.Abs(out); err != nil {
+		return err
+	}
+	force, err := f.allowOverwrite(opts.Force, clientPaths(out, opts.PK8)...)
+	if err != nil {
+		return err
+	}
+	for _, p := range clientPaths(out, opts.PK8) {
+		if !force && fileExists(p) {
+			return &fsutil.ExistsError{Path: p}
+		}
+	}
+	c, err := f.openSigningCA(caDir, opts.PassIn)
+	if err != nil {
+		return err
+	}
+	b, files, err := f.prepareClientBundle(c, opts.User, out, gen, opts.Days, opts.PK8, force, opts.Host)
+	if err != nil {
+		return err
+	}
+	var txn fsutil.Txn
+	for _, p := range files {
+		txn.Add(p.Path, p.Data, p.Opts)
+	}
+	written, err := txn.Commit()
+	if err != nil {
+		return err
+	}
+	f.finishBundle(b, files, written)
+	if f.Global.JSON {
+		return writeJSON(f.IO.Out, b)
+	}
+	fmt.Fprintf(f.IO.Out, "issued client certificate %s for role %q, until %s\n", b.Serial, b.Role, b.NotAfter[:10])
+	for _, fr := range b.Files {
+		fmt.Fprintf(f.IO.Out, "  wrote %s (mode %s)\n", fr.Path, fr.Mode)
+	}
+	fmt.Fprintf(f.IO.Out, "connect with:\n  psql \"%s\"\n", b.ConnString)
+	if opts.Host == "" {
+		fmt.Fprintln(f.IO.Out, "(add host=NAME, a name in the server certificate)")
+	}
+	return nil
+}

@@ -1,0 +1,169 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"math/big"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pgcert/pgcert/pkg/ca"
+	"github.com/pgcert/pgcert/pkg/chain"
+)
+
+type caRevokeOptions struct {
+	f      *Factory
+	Serial string
+	CADir  string
+	Cert   string
+	Reason string
+}
+
+func newCaRevokeCmd(f *Factory, runF func(*caRevokeOptions) error) *cobra.Command {
+	opts := &caRevokeOptions{f: f}
+	reasons := make([]string, len(ca.Reasons))
+	for i, r := range ca.Reasons {
+		reasons[i] = r.String()
+	}
+	cmd := &cobra.Command{
+		Use:   "revoke (SERIAL | --cert FILE)",
+		Short: "revoke a certificate the local CA issued",
+		Long: `Mark a certificate as revoked in the CA's index, by its serial number (hexadecimal,
+as pgcert ca list and openssl x509 -serial print it; colons allowed) or by the
+certificate file. The intermediate CA itself can be revoked too: the root's index
+records it.
+
+Revocation takes effect when a new CRL reaches the server: rerun
+pgcert init -D PGDATA --force (or make the CRL with pgcert crl gen when you have
+it), then reload the server. Until then the certificate still logs in. Like openssl
+ca -revoke, this needs no CA key.
+
+--reason is one of openssl's: ` + strings.Join(reasons, ", ") + `; without it the CRL
+entry carries no reason code, as RFC 5280 asks for an unspecified one.
+
+Exit codes: 0 revoked, 1 failure (unknown serial, already revoked), 2 bad usage.`,
+		Example: `  # instead of: openssl ca -revoke alice.crt -crl_reason keyCompromise
+  pgcert ca revoke --cert alice/postgresql.crt --reason keyCompromise
+
+  pgcert ca revoke 3A:1F:09:C2 --reason superseded`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			switch {
+			case len(args) > 1:
+				return &UsageError{Err: fmt.Errorf("give one serial number"), Command: cmd.CommandPath()}
+			case len(args) == 1 && opts.Cert != "":
+				return &UsageError{Err: fmt.Errorf("give a serial number or --cert, not both"), Command: cmd.CommandPath()}
+			case len(args) == 0 && opts.Cert == "":
+				return &UsageError{Err: fmt.Errorf("give the serial number or --cert FILE of the certificate to revoke"), Command: cmd.CommandPath()}
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.Serial = args[0]
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return caRevokeRun(opts)
+		},
+	}
+	addCADirFlag(cmd, &opts.CADir)
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Cert, "cert", "", "the certificate `FILE` to revoke (its first certificate)")
+	fl.StringVar(&opts.Reason, "reason", "", "the `REASON` recorded: keyCompromise, superseded, cessationOfOperation, ...")
+	cmd.MarkFlagFilename("cert", "crt", "pem")
+	cmd.RegisterFlagCompletionFunc("reason", fixedCompletion(reasons...))
+	return cmd
+}
+
+// parseSerial reads a serial number in hexadecimal, with optional colons, spaces or
+// a 0x prefix.
+func parseSerial(s string) (*big.Int, error) {
+	h := strings.NewReplacer(":", "", " ", "").Replace(strings.TrimSpace(s))
+	h = strings.TrimPrefix(strings.TrimPrefix(h, "0x"), "0X")
+	n, ok := new(big.Int).SetString(h, 16)
+	if !ok || h == "" || n.Sign() < 0 {
+		return nil, usageErrorf("%q is not a serial number in hexadecimal (as pgcert ca list prints it)", s)
+	}
+	return n, nil
+}
+
+// revokeReport is the --json output of ca revoke.
+type revokeReport struct {
+	Serial    string `json:"serial"`
+	Subject   string `json:"subject"`
+	RevokedAt string `json:"revoked_at"`
+	Reason    string `json:"reason"`
+	CADir     string `json:"ca_dir"`
+}
+
+func caRevokeRun(opts *caRevokeOptions) error {
+	f := opts.f
+	reason := ca.ReasonNone
+	if opts.Reason != "" {
+		r, err := ca.ParseReason(opts.Reason)
+		if err != nil {
+			return usageErrorf("--reason %s: want one of keyCompromise, CACompromise, affiliationChanged, superseded, cessationOfOperation, certificateHold, removeFromCRL, unspecified", opts.Reason)
+		}
+		reason = r
+	}
+	dir, err := f.resolveCADir(opts.CADir)
+	if err != nil {
+		return err
+	}
+	c, err := f.openCA(dir)
+	if err != nil {
+		return err
+	}
+	var serial *big.Int
+	if opts.Cert != "" {
+		data, err := f.readInput(opts.Cert)
+		if err != nil {
+			return err
+		}
+		certs, err := chain.ParseCertificates(data)
+		if err != nil {
+			return fmt.Errorf("%s: %w", opts.Cert, err)
+		}
+		leaf := certs[0]
+		issued := false
+		for _, x := range c.CAs() {
+			if leaf.CheckSignatureFrom(x.Cert) == nil {
+				issued = true
+			}
+		}
+		if !issued {
+			return failf([]string{"revoke it with the CA that issued it (--ca-dir)"}, "%s was not issued by the CA in %s", opts.Cert, c.Dir)
+		}
+		serial = leaf.SerialNumber
+	} else if serial, err = parseSerial(opts.Serial); err != nil {
+		return err
+	}
+	rv, err := c.Revoke(serial, reason, f.Now())
+	var nf *ca.NotFoundError
+	var ar *ca.AlreadyRevokedError
+	switch {
+	case errors.As(err, &nf):
+		return withHints(err, "pgcert ca list shows the serials the CA issued")
+	case errors.As(err, &ar):
+		return withHints(err, "nothing to do; refresh the CRL if the server does not refuse it yet")
+	case err != nil:
+		return err
+	}
+	e := rv.Entry
+	r := revokeReport{
+		Serial:    ca.SerialHex(e.Serial),
+		Subject:   string(e.Subject),
+		RevokedAt: e.Revoked.UTC().Format(time.RFC3339),
+		Reason:    e.Reason.String(),
+		CADir:     rv.CA.Dir,
+	}
+	if f.Global.JSON {
+		return writeJSON(f.IO.Out, r)
+	}
+	fmt.Fprintf(f.IO.Out, "revoked %s (%s), reason %s, in %s\n", r.Serial, r.Subject, r.Reason, r.CADir)
+	f.infof("the server refuses it once it has a new CRL: rerun pgcert init -D PGDATA --force --ca-dir %s, then reload the server", c.Dir)
+	return nil
+}
