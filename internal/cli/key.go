@@ -18,7 +18,9 @@ func newKeyCmd(f *Factory) *cobra.Command {
 The server reads an unencrypted PEM key without a prompt (an encrypted one needs
 ssl_passphrase_command); libpq reads PEM or DER, encrypted ones with sslpassword.
 pgcert writes keys as PKCS#8 PEM, mode 0600 from their first byte, and reads
-every format openssl has written over the years.`,
+every format openssl has written over the years.
+
+Exit codes: 0 success, 1 failure, 2 bad usage.`,
 		Example: `  pgcert key new                       # ECDSA P-256 into server.key
   pgcert key strip privkey.pem --remove-input
   pgcert key show server.key`,

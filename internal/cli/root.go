@@ -42,7 +42,15 @@ way the server and libpq will, before they refuse to start or to connect.
 
 It replaces the openssl commands of the PostgreSQL manual ("Secure TCP/IP
 Connections with SSL") and does what openssl leaves to you: chain order, a CRL for
-every CA, PostgreSQL's file mode and owner rules.`,
+every CA, PostgreSQL's file mode and owner rules.
+
+Exit codes: 0 success; 1 failure, or problems found by a check; 2 bad usage;
+130 interrupted (Ctrl-C at a prompt).`,
+		Example: `  # a data directory ready for ssl = on, client certificates and verify-full
+  pgcert init -D /var/lib/postgresql/15/main --client alice
+
+  # what will the server and libpq say about this data directory?
+  pgcert check -D /var/lib/postgresql/15/main`,
 		Version: version(),
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
@@ -87,6 +95,9 @@ every CA, PostgreSQL's file mode and owner rules.`,
 		newReqCmd(f, nil),
 		newSelfsignCmd(f, nil),
 		newShowCmd(f, nil),
+		newChainCmd(f, nil),
+		newRootBundleCmd(f, nil),
+		newVerifyCmd(f, nil),
 		newCheckCmd(f, nil),
 		newPermsCmd(f),
 		newProbeCmd(f, nil),
