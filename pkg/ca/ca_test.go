@@ -559,3 +559,45 @@ func TestWithin(t *testing.T) {
 		}
 	}
 }
+
+func TestConcurrentCRLNumbers(t *testing.T) {
+	c := newCA(t, CreateOptions{})
+	const runs = 8
+	numbers := make(chan int64, runs)
+	var wg sync.WaitGroup
+	for range runs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			o, err := Open(c.Dir)
+			if err == nil {
+				err = o.Unlock(nil)
+			}
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			res, err := o.GenerateCRL(CRLOptions{Now: testNow})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			numbers <- res.Signed.Number.Int64()
+		}()
+	}
+	wg.Wait()
+	close(numbers)
+	seen := map[int64]bool{}
+	for n := range numbers {
+		if seen[n] || n < 1 || n > runs {
+			t.Fatalf("CRL number %d twice or out of 1..%d", n, runs)
+		}
+		seen[n] = true
+	}
+	if len(seen) != runs {
+		t.Fatalf("%d CRLs made, want %d", len(seen), runs)
+	}
+	if n, _ := os.ReadFile(filepath.Join(c.Dir, CRLNumberFile)); string(n) != "09\n" {
+		t.Errorf("crlnumber = %q after %d CRLs", n, runs)
+	}
+}
