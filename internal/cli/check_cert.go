@@ -95,7 +95,17 @@ func (c *checker) certOrder(g *checkGroup, sf sslFile) *chain.Path {
 	default:
 		g.ok("order", "in order: the leaf %s%s", subject(path.Leaf()), issuersText(path))
 	}
+	broken := map[*x509.Certificate]bool{}
+	for _, e := range chainErrors(err) {
+		var sig *chain.SignatureError
+		if errors.As(e, &sig) {
+			broken[sig.Issuer.Cert] = true
+		}
+	}
 	for _, in := range path.Unrelated {
+		if broken[in.Cert] {
+			continue // the issuer whose signature fails: the chain finding names it
+		}
 		g.warn("order", "certificate %d, %s, is not in the leaf's chain: the server sends it to every client for nothing", indexOf(c.certs, in)+1, subject(in)).
 			fix("%s", fixCmd)
 	}
@@ -107,6 +117,7 @@ func (c *checker) certOrder(g *checkGroup, sf sslFile) *chain.Path {
 		if errors.As(e, &expired) {
 			continue
 		}
+		c.chainBroken = true
 		g.fail("chain", "%s", chainText(e)).
 			detail("%s: %s", refusedByClients, reasonOf(e)).
 			fix("get the right issuer certificates from the CA")
@@ -191,9 +202,9 @@ func (c *checker) leafNames(g *checkGroup, leaf chain.Input) {
 
 // verifyAsClient verifies the chain as libpq does, when a root for it is at hand: a
 // self-signed certificate in server.crt, or a CA of ssl_ca_file. Problems already
-// reported (validity, purpose) are not repeated.
+// reported (validity, purpose, a broken chain) are not repeated.
 func (c *checker) verifyAsClient(g *checkGroup, path *chain.Path) {
-	if path == nil {
+	if path == nil || c.chainBroken {
 		return
 	}
 	var roots []chain.Input

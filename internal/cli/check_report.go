@@ -112,9 +112,6 @@ const (
 	sourcePgcert = "pgcert"
 )
 
-// say marks the message as the server's or libpq's words.
-func (fd *checkFinding) say(source string) *checkFinding { fd.Source = source; return fd }
-
 func (fd *checkFinding) detail(format string, args ...any) *checkFinding {
 	fd.Detail = fmt.Sprintf(format, args...)
 	return fd

@@ -2,6 +2,8 @@ package cli
 
 import (
 	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
@@ -316,6 +318,14 @@ func TestCheckCertificates(t *testing.T) {
 			args: []string{"--host", "db.example.com"}, want: []string{"ssl_cert_file/san warning"}},
 		{name: "client certificate as server certificate", leaf: p.inter.Client(t, "db.example.com"),
 			code: ExitFailure, want: []string{"ssl_cert_file/purpose error", "ssl_cert_file/san warning"}},
+		{name: "broken signature", leaf: p.server.BrokenSignature(t),
+			code: ExitFailure, want: []string{"ssl_cert_file/chain error"},
+			check: func(t *testing.T, r *checkReport) {
+				fd := r.finding(t, "ssl_cert_file", "chain", levelError)
+				if !strings.Contains(fd.Message, "does not verify with the key of CN=check intermediate") || !strings.HasSuffix(fd.Detail, "certificate signature failure") {
+					t.Errorf("%+v", fd)
+				}
+			}},
 		{name: "wrong host", leaf: p.server, args: []string{"--host", "other.example.com", "--host", "10.0.0.5"},
 			code: ExitFailure, want: []string{"ssl_cert_file/host error"},
 			check: func(t *testing.T, r *checkReport) {
@@ -354,6 +364,22 @@ func TestCheckServerVerifiesAgainstCAFile(t *testing.T) {
 	writeIn(t, dir, "root.crt", testpki.Bundle(p.root, p.inter), 0o644)
 	rep, code = checkDoc(t, "-D", dir)
 	wantProblems(t, rep, code, ExitOK, "ssl_cert_file/chain warning")
+}
+
+func TestCheckVerifyFailure(t *testing.T) {
+	p := newCheckPKI(t)
+	critical := pkix.Extension{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 99999, 1}, Critical: true, Value: []byte{5, 0}}
+	leaf := testpki.Make(t, testpki.Template{CN: "db.example.com", DNS: []string{"db.example.com"}, ExtraExtensions: []pkix.Extension{critical}}, p.inter)
+	dir := dataDir(t, p, []string{"ssl_ca_file = 'root.crt'"})
+	writeIn(t, dir, "root.crt", p.root.PEM(), 0o644)
+	writeIn(t, dir, "server.crt", testpki.Bundle(leaf, p.inter), 0o644)
+	writeIn(t, dir, "server.key", leaf.KeyPEM(t), 0o600)
+	rep, code := checkDoc(t, "-D", dir)
+	wantProblems(t, rep, code, ExitFailure, "ssl_cert_file/verify error")
+	fd := rep.finding(t, "ssl_cert_file", "verify", levelError)
+	if fd.Message != "a client trusting CN=check root refuses the server: unhandled critical extension" || !strings.Contains(fd.Detail, "certificate verify failed") {
+		t.Errorf("%+v", fd)
+	}
 }
 
 func TestCheckCAFile(t *testing.T) {
@@ -490,6 +516,7 @@ func TestCheckSettings(t *testing.T) {
 	}{
 		{name: "ssl off", conf: []string{"ssl = off"}, code: ExitFailure, want: []string{"postgresql.conf/ssl error", "pg_hba.conf/hba warning"}},
 		{name: "TLSv1 allowed", conf: []string{"ssl_min_protocol_version = 'TLSv1'"}, want: []string{"postgresql.conf/protocol warning"}},
+		{name: "no minimum protocol", conf: []string{"ssl_min_protocol_version = ''"}, want: []string{"postgresql.conf/protocol warning"}},
 		{name: "NULL ciphers", conf: []string{"ssl_ciphers = 'HIGH:!aNULL:eNULL'"}, want: []string{"postgresql.conf/ciphers warning"}},
 		{name: "anonymous ciphers", conf: []string{"ssl_ciphers = 'HIGH:MEDIUM'"}, want: []string{"postgresql.conf/ciphers warning"}},
 		{name: "syntax error", conf: []string{"ssl_cert_file = server.crt"}, code: ExitFailure, want: []string{"postgresql.conf/config error"}},
@@ -522,6 +549,23 @@ func TestCheckSettings(t *testing.T) {
 	fd = rep.finding(t, "pg_hba.conf", "hba", levelError)
 	if fd.Message != `invalid value for clientcert: "1"` || fd.Line != 1 || !strings.Contains(fd.Fix, "clientcert=verify-ca") {
 		t.Errorf("clientcert=1: %+v", fd)
+	}
+}
+
+func TestCheckOldVersion(t *testing.T) {
+	p := newCheckPKI(t)
+	dir := dataDir(t, p, []string{"ssl_crl_dir = 'crls'"}, "hostssl all all 0.0.0.0/0 md5 clientcert=1")
+	writeIn(t, dir, "PG_VERSION", []byte("11\n"), 0o600)
+	rep, code := checkDoc(t, "-D", dir)
+	wantProblems(t, rep, code, ExitFailure, "postgresql.conf/config error", "postgresql.conf/protocol warning", "pg_hba.conf/hba error")
+	if fd := rep.finding(t, "pg_hba.conf", "hba", levelError); fd.Message != "client certificates can only be checked if a root certificate store is available" {
+		t.Errorf("clientcert=1 on 11 is valid, but needs ssl_ca_file: %+v", fd)
+	}
+	if fd := rep.finding(t, "postgresql.conf", "config", levelError); !strings.HasPrefix(fd.Message, `unrecognized configuration parameter "ssl_crl_dir"`) {
+		t.Errorf("%+v", fd)
+	}
+	if rep.Version != "11" {
+		t.Errorf("version %q", rep.Version)
 	}
 }
 
