@@ -143,8 +143,8 @@ type checker struct {
 	certs []chain.Input // ssl_cert_file, in file order
 	// chainBroken is set once a signature or CA problem of ssl_cert_file is reported.
 	chainBroken bool
-	cas   []chain.Input // ssl_ca_file
-	crls  []loadedCRL   // ssl_crl_file, then ssl_crl_dir
+	cas         []chain.Input // ssl_ca_file
+	crls        []loadedCRL   // ssl_crl_file, then ssl_crl_dir
 }
 
 // keyState is what could be learnt about the server key.
