@@ -1,0 +1,77 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/pgcert/pgcert/pkg/chain"
+)
+
+// readCertInputs reads every certificate of the files given on the command line, in
+// order, each tagged with its file name so that every later message can say where a
+// certificate came from. flag names the option the files came from ("" for
+// positional arguments), for the hint.
+func (f *Factory) readCertInputs(paths []string, flag string) ([]chain.Input, error) {
+	var out []chain.Input
+	for _, p := range paths {
+		data, err := f.readInput(p)
+		if err != nil {
+			return nil, err
+		}
+		ins, err := chain.ReadInputs(p, data)
+		if err != nil {
+			what := "certificate files"
+			if flag != "" {
+				what = flag + " files"
+			}
+			return nil, withHints(err, fmt.Sprintf("give %s in PEM (any number of CERTIFICATE blocks, text around them allowed) or DER", what))
+		}
+		out = append(out, ins...)
+	}
+	return out, nil
+}
+
+// certRef names a certificate in --json output without describing it in full: for
+// the certificates a command set aside.
+type certRef struct {
+	Subject string `json:"subject"`
+	File    string `json:"file"`
+	SHA256  string `json:"sha256"`
+}
+
+func certRefs(ins []chain.Input) []certRef {
+	out := make([]certRef, 0, len(ins))
+	for _, in := range ins {
+		out = append(out, certRef{Subject: chain.Subject(in.Cert), File: in.File, SHA256: chain.Fingerprint(in.Cert)})
+	}
+	return out
+}
+
+// inputList names certificates as messages do: "CN=a (a.pem); CN=b (b.pem)".
+func inputList(ins []chain.Input) string {
+	names := make([]string, len(ins))
+	for i, in := range ins {
+		names[i] = in.String()
+	}
+	return strings.Join(names, "; ")
+}
+
+// errorTexts are the messages of errors, without the "chain: " prefix of the library.
+func errorTexts(errs []error) []string {
+	out := make([]string, 0, len(errs))
+	for _, e := range errs {
+		out = append(out, chainText(e))
+	}
+	return out
+}
+
+// expiryText says when a certificate ends, in the words of a trust bundle's comment
+// lines: "expires 2027-06-01" or "expired 2026-01-01".
+func expiryText(in chain.Input, now time.Time) string {
+	verb := "expires"
+	if !now.Before(in.Cert.NotAfter) {
+		verb = "expired"
+	}
+	return verb + " " + in.Cert.NotAfter.UTC().Format(time.DateOnly)
+}

@@ -1,0 +1,374 @@
+package cli
+
+import (
+	"bytes"
+	"crypto"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pgcert/pgcert/internal/fsutil"
+	"github.com/pgcert/pgcert/pkg/chain"
+)
+
+type chainOptions struct {
+	f            *Factory
+	Inputs       []string
+	Output       string
+	Key          string
+	PassIn       string
+	Roots        []string
+	NoRoot       bool
+	AllowExpired bool
+	Force        bool
+}
+
+func newChainCmd(f *Factory, runF func(*chainOptions) error) *cobra.Command {
+	opts := &chainOptions{f: f}
+	cmd := &cobra.Command{
+		Use:   "chain CERTFILE...",
+		Short: "write server.crt: the server's certificate, then its issuers, in the order the server needs",
+		Long: `Build server.crt from whatever pile of certificates the CA sent: the leaf first,
+then the intermediate that signed it, then that one's issuer, up to the root — what
+the manual asks for ("append the certificate of the signing authority to server.crt,
+then its parent authority's certificate, and so on"). The server sends the first
+certificate as its own: with an intermediate first it refuses to start ("key values
+mismatch"), and with an issuer missing clients cannot verify it.
+
+The files may hold any number of certificates, PEM (text before and between blocks
+is fine, as openssl -text writes it) or DER, in any order, with duplicates and
+unrelated certificates; duplicates are dropped and unrelated certificates left out,
+each named in a warning. The leaf is the certificate of --key when given, else the
+only certificate that is not a CA. Issuers are found by signature, not only by name;
+when several could sign (a cross-signed intermediate), the longest valid path wins.
+
+The root is written last when server.crt holds more than one certificate, as the
+manual advises (--no-root leaves it out); a leaf signed by the root itself is written
+alone. --root names files of trusted roots the chain must reach (root.crt); without
+it, a chain that stops below a root is written with a warning naming the issuer
+clients must trust, unless a root among the inputs shows that an intermediate is
+missing.
+
+pgcert refuses to write a chain with an issuer missing, a broken signature, an
+intermediate that may not sign certificates (no CA:TRUE or keyCertSign), an expired
+certificate (a warning with --allow-expired) or a key that is not the leaf's; every
+message names the certificate by subject and file. The file is written 0644; as
+root inside a data directory it takes the directory's owner.
+
+Exit codes: 0 written, 1 refused or failed (nothing written), 2 bad usage.`,
+		Example: `  # instead of: cat server-only.crt intermediate.crt root.crt > server.crt
+  pgcert chain server-only.crt ca-bundle.pem
+
+  # pick the leaf by its key, write into the data directory
+  pgcert chain --key server.key -o "$PGDATA/server.crt" download/*.pem
+
+  # check that the chain reaches the root clients trust, and leave the root out
+  pgcert chain --root root.crt --no-root -o server.crt leaf.pem chain.pem
+
+  # fix the order of an existing server.crt in place
+  pgcert chain --key server.key -o server.crt --force server.crt`,
+		Args: minArgs(1, "at least one CERTFILE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Inputs = args
+			if runF != nil {
+				return runF(opts)
+			}
+			return chainRun(opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&opts.Output, "out", "o", "server.crt", "write the chain to `FILE` (- for standard output)")
+	fl.StringVar(&opts.Key, "key", "", "the private key `FILE` of the server: its certificate is the leaf")
+	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of an encrypted --key: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
+	fl.StringArrayVar(&opts.Roots, "root", nil, "trusted root certificates `FILE` the chain must reach (repeatable)")
+	fl.BoolVar(&opts.NoRoot, "no-root", false, "leave the root out of the file")
+	fl.BoolVar(&opts.AllowExpired, "allow-expired", false, "write a chain with expired or not yet valid certificates, with a warning")
+	fl.BoolVarP(&opts.Force, "force", "f", false, "replace an existing output file")
+	cmd.MarkFlagFilename("out", "crt", "pem")
+	cmd.MarkFlagFilename("key", "key", "pem")
+	cmd.MarkFlagFilename("root", "crt", "pem")
+	return cmd
+}
+
+func chainRun(opts *chainOptions) error {
+	f := opts.f
+	toStdout := opts.Output == "-"
+	if toStdout && f.Global.JSON {
+		return usageErrorf("-o - and --json both write to standard output: give an output file with -o")
+	}
+	force := false
+	if !toStdout {
+		var err error
+		if force, err = f.allowOverwrite(opts.Force, opts.Output); err != nil {
+			return err
+		}
+	}
+	inputs, err := f.readCertInputs(opts.Inputs, "")
+	if err != nil {
+		return err
+	}
+	roots, err := f.readCertInputs(opts.Roots, "--root")
+	if err != nil {
+		return err
+	}
+	var pub crypto.PublicKey
+	if opts.Key != "" {
+		k, err := f.loadKey(opts.Key, "--passin", opts.PassIn)
+		if err != nil {
+			return err
+		}
+		pub = k.Signer.Public()
+	}
+	now := f.Now()
+	path, err := chain.Build(inputs, chain.BuildOptions{
+		Now: now, Key: pub, Roots: roots, AllowExpired: opts.AllowExpired, RequireRoot: len(roots) > 0,
+	})
+	if path == nil {
+		return leafError(err, opts.Key)
+	}
+	problems := chainErrors(err)
+	if brokenIssuer(problems) {
+		// The issuer is there but did not sign: that, not a missing certificate, is
+		// what to fix.
+		problems = slices.DeleteFunc(problems, func(e error) bool {
+			var missing *chain.MissingIssuerError
+			return errors.As(e, &missing)
+		})
+	} else if path.Missing != nil && len(roots) == 0 {
+		if root, ok := unreachedRoot(path); ok {
+			problems = append(problems, &rootNotReached{missing: path.Missing, root: root})
+		}
+	}
+	if len(problems) > 0 {
+		f.infof("the path pgcert found, not written:")
+		f.printPath(f.IO.ErrOut, path, len(path.Certs), now)
+		return chainRefusal(problems, path)
+	}
+
+	for _, w := range path.Warnings {
+		f.warnf("%s; written all the same (--allow-expired)", chainText(w))
+	}
+	if len(path.Unrelated) > 0 {
+		f.warnf("left out %s not on the path of the leaf %s: %s", plural(len(path.Unrelated), "certificate", "certificates"), path.Leaf(), inputList(path.Unrelated))
+	}
+	if len(path.Duplicates) > 0 {
+		f.warnf("dropped %s: %s", plural(len(path.Duplicates), "duplicate", "duplicates"), inputList(path.Duplicates))
+	}
+	root, hasRoot := path.Root()
+	withRoot := hasRoot && !opts.NoRoot && len(path.Intermediates()) > 0
+	switch {
+	case path.Missing != nil:
+		top := path.Certs[len(path.Certs)-1]
+		f.warnf("no root among the inputs: the chain ends with %s, whose issuer %s clients must hold in their root.crt (give the root with --root to check that the chain reaches it)", top, path.Missing.Issuer)
+	case hasRoot && !withRoot && !opts.NoRoot:
+		f.infof("left out the root %s: the leaf is signed by the root itself, so server.crt holds the leaf alone and clients hold the root", root)
+	}
+
+	data := path.PEM(withRoot)
+	written := len(path.Chain(withRoot))
+	if toStdout {
+		if _, err := f.IO.Out.Write(data); err != nil {
+			return err
+		}
+		f.infof("wrote %s to standard output", plural(written, "certificate", "certificates"))
+		f.printPath(f.IO.ErrOut, path, written, now)
+		return nil
+	}
+	w, err := fsutil.WriteFile(opts.Output, data, dataDirOwner(filepath.Dir(opts.Output), fsutil.PublicMode, force))
+	if err != nil {
+		return err
+	}
+	f.noteReplacedLink(w)
+	if f.Global.JSON {
+		return writeJSON(f.IO.Out, chainReport(w, path, written, withRoot))
+	}
+	fmt.Fprintf(f.IO.Out, "wrote %s: %s, mode %04o\n", w.Path, plural(written, "certificate", "certificates"), w.Mode)
+	f.printPath(f.IO.Out, path, written, now)
+	return nil
+}
+
+// printPath lists the path, one certificate a line with its role; those from the
+// written-th on are marked as not written.
+func (f *Factory) printPath(out io.Writer, path *chain.Path, written int, now time.Time) {
+	if out == f.IO.ErrOut && f.Global.Quiet {
+		return
+	}
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	for i, e := range path.Elements() {
+		note := ""
+		if i >= written {
+			note = ", not written"
+		}
+		fmt.Fprintf(tw, "  %s\t%s, %s%s\n", e.Role, path.Certs[i], expiryText(path.Certs[i], now), note)
+	}
+	tw.Flush()
+}
+
+// unreachedRoot returns a root (a self-issued CA certificate) among the inputs the
+// path did not reach: the admin gave the root, so the chain's gap is a missing
+// intermediate, not a root left for the clients to hold.
+func unreachedRoot(path *chain.Path) (chain.Input, bool) {
+	for _, in := range path.Unrelated {
+		c := in.Cert
+		if c.IsCA && bytes.Equal(c.RawIssuer, c.RawSubject) {
+			return in, true
+		}
+	}
+	return chain.Input{}, false
+}
+
+// brokenIssuer reports whether problems say that a certificate carrying the issuer's
+// name is among the inputs but did not sign.
+func brokenIssuer(problems []error) bool {
+	for _, e := range problems {
+		var sig *chain.SignatureError
+		var keyID *chain.KeyIDMismatchError
+		if errors.As(e, &sig) || errors.As(e, &keyID) {
+			return true
+		}
+	}
+	return false
+}
+
+// rootNotReached is a missing issuer found by unreachedRoot.
+type rootNotReached struct {
+	missing *chain.MissingIssuerError
+	root    chain.Input
+}
+
+func (e *rootNotReached) Error() string { return e.missing.Error() }
+func (e *rootNotReached) Unwrap() error { return e.missing }
+
+// leafError explains why no leaf could be chosen.
+func leafError(err error, keyFile string) error {
+	var mismatch *chain.KeyMismatchError
+	var ambiguous *chain.AmbiguousLeafError
+	switch {
+	case errors.As(err, &mismatch):
+		hints := []string{"give the key the certificate was requested with, or the certificate issued for " + keyFile,
+			`the server would refuse to start with them: could not load private key file "` + keyFile + `": key values mismatch`}
+		if len(mismatch.Leaves) == 0 {
+			return failf(hints, "%s matches no certificate given", keyFile)
+		}
+		return failf(hints, "%s is not the key of %s, nor of any other certificate given", keyFile, inputList(mismatch.Leaves))
+	case errors.As(err, &ambiguous) && ambiguous.ByKey:
+		return failf([]string{"keep only the certificate to serve (a renewed certificate often keeps the old key)"},
+			"%d certificates carry the key of %s, so each could be the leaf: %s", len(ambiguous.Candidates), keyFile, inputList(ambiguous.Candidates))
+	case errors.As(err, &ambiguous):
+		return failf([]string{"give the server's private key with --key to pick its certificate", "or leave out the certificates that are not the server's"},
+			"cannot tell which certificate is the leaf: %d are not CAs and issue no other: %s", len(ambiguous.Candidates), inputList(ambiguous.Candidates))
+	case errors.Is(err, chain.ErrNoLeaf):
+		return failf([]string{"add the file with the server's own certificate"}, "every certificate given issues another one, so none is the server's")
+	}
+	return err
+}
+
+// chainRefusal turns the problems of a path into the error pgcert refuses to write
+// with: each problem's message, one hint per problem saying what to do.
+func chainRefusal(problems []error, path *chain.Path) error {
+	var msgs, hints []string
+	for _, p := range problems {
+		msg, hint := chainProblem(p, path)
+		msgs = append(msgs, msg)
+		if hint != "" {
+			hints = append(hints, hint)
+		}
+	}
+	hints = append(hints, "nothing was written")
+	if len(msgs) == 1 {
+		return failf(hints, "%s", msgs[0])
+	}
+	return failf(hints, "%d problems in the chain of %s: %s", len(msgs), path.Leaf(), strings.Join(msgs, "; "))
+}
+
+// chainProblem says what one problem of a path is and what to do about it.
+func chainProblem(err error, path *chain.Path) (msg, hint string) {
+	var unreached *rootNotReached
+	var missing *chain.MissingIssuerError
+	var sig *chain.SignatureError
+	var keyID *chain.KeyIDMismatchError
+	var notCA *chain.NotCAError
+	var pathLen *chain.PathLenError
+	var expired *chain.ExpiredError
+	switch {
+	case errors.As(err, &unreached):
+		m := unreached.missing
+		return fmt.Sprintf("the issuer %s of %s is missing: add its certificate", m.Issuer, m.Cert),
+			fmt.Sprintf("the chain does not reach the root %s given; the CA publishes the intermediate certificates between them", unreached.root)
+	case errors.As(err, &missing):
+		return fmt.Sprintf("the issuer %s of %s is missing: add its certificate", missing.Issuer, missing.Cert),
+			"the CA publishes its intermediate certificates (often as a chain or bundle file); add the file, or the root to --root"
+	case errors.As(err, &sig):
+		if sig.KeyIDMatches {
+			return chainText(sig), fmt.Sprintf("%s or %s is damaged: get both again from the CA", sig.Cert, sig.Issuer)
+		}
+		return chainText(sig), fmt.Sprintf("%s did not sign it: get the certificate of the CA key that did (the CA may have been re-keyed under the same name)", sig.Issuer)
+	case errors.As(err, &keyID):
+		return chainText(keyID), "get the issuer certificate its authority key identifier names (the CA's other copy, with the same key)"
+	case errors.As(err, &notCA):
+		child := "another certificate"
+		for i, in := range path.Certs {
+			if i > 0 && bytes.Equal(in.Cert.Raw, notCA.Cert.Cert.Raw) {
+				child = path.Certs[i-1].String()
+			}
+		}
+		what := "basicConstraints CA:TRUE"
+		if notCA.NoKeyCertSign {
+			what = "keyUsage keyCertSign"
+		}
+		return fmt.Sprintf("%s is not a CA certificate (%s), so it cannot issue %s", notCA.Cert, notCA.Reason, child),
+			fmt.Sprintf("an intermediate needs %s; OpenSSL refuses the chain (invalid CA certificate): get the right intermediate from the CA", what)
+	case errors.As(err, &pathLen):
+		return chainText(pathLen), "OpenSSL refuses the chain (path length constraint exceeded): get a chain the CA's constraints allow"
+	case errors.As(err, &expired):
+		fix := "renew it"
+		if !bytes.Equal(expired.Cert.Cert.Raw, path.Leaf().Cert.Raw) {
+			fix = "get the CA's current certificate"
+		}
+		return chainText(expired), fix + ", or add --allow-expired to write the chain all the same"
+	}
+	return chainText(err), ""
+}
+
+// chainJSON is the --json output of `pgcert chain` (README.md, "JSON: pgcert chain").
+type chainJSON struct {
+	File          fileReport     `json:"file"`
+	Complete      bool           `json:"complete"`
+	RootWritten   bool           `json:"root_written"`
+	Certificates  []chainElement `json:"certificates"`
+	MissingIssuer string         `json:"missing_issuer,omitempty"`
+	Unrelated     []certRef      `json:"unrelated"`
+	Duplicates    []certRef      `json:"duplicates"`
+	Warnings      []string       `json:"warnings"`
+}
+
+// chainElement is one certificate of the path and whether it was written.
+type chainElement struct {
+	chain.Element
+	Written bool `json:"written"`
+}
+
+func chainReport(w *fsutil.Written, path *chain.Path, written int, withRoot bool) chainJSON {
+	r := chainJSON{
+		File:        reportFile(w),
+		Complete:    path.Complete,
+		RootWritten: withRoot,
+		Unrelated:   certRefs(path.Unrelated),
+		Duplicates:  certRefs(path.Duplicates),
+		Warnings:    errorTexts(path.Warnings),
+	}
+	for i, e := range path.Elements() {
+		r.Certificates = append(r.Certificates, chainElement{Element: e, Written: i < written})
+	}
+	if path.Missing != nil {
+		r.MissingIssuer = path.Missing.Issuer
+	}
+	return r
+}
