@@ -120,7 +120,7 @@ func (e *IndexError) Unwrap() error { return e.Err }
 // dates); hold instructions other than the three standard ones by name or any OID
 // in dotted form. Lines starting with '#' are skipped as openssl skips them. An
 // empty line is an error, as in openssl. A last line without a newline is read,
-// although openssl silently ignores it; WriteEntry always ends lines.
+// although openssl silently ignores it; AppendEntry always ends lines.
 func ScanIndex(r io.Reader, fn func(*Entry) error) error {
 	br := bufio.NewReaderSize(r, 64<<10)
 	var (
