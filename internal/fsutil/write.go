@@ -37,6 +37,10 @@ type Options struct {
 	// under its final name (used as root to give files to the database user).
 	Chown    bool
 	UID, GID int
+	// NoSync skips syncing the file and its directory, for a file that is a record
+	// rather than state, or one of a batch that the caller makes durable with Sync
+	// before anything depends on it.
+	NoSync bool
 }
 
 // Written describes a file that was written.
@@ -94,7 +98,9 @@ func WriteFile(path string, data []byte, opts Options) (*Written, error) {
 		st.discard()
 		return nil, err
 	}
-	syncDir(filepath.Dir(path))
+	if !opts.NoSync {
+		syncDir(filepath.Dir(path))
+	}
 	return st.written, nil
 }
 
@@ -163,8 +169,10 @@ func stage(path string, data []byte, opts Options) (*staged, error) {
 	if _, err := f.Write(data); err != nil {
 		return fail("writing", err)
 	}
-	if err := f.Sync(); err != nil {
-		return fail("writing", err)
+	if !opts.NoSync {
+		if err := f.Sync(); err != nil {
+			return fail("writing", err)
+		}
 	}
 	fi, err := f.Stat()
 	if err != nil {
@@ -220,6 +228,29 @@ func createTemp(dir string, mode os.FileMode) (*os.File, string, error) {
 		return f, name, nil
 	}
 	return nil, "", errors.New("could not find a free temporary file name")
+}
+
+// Sync makes files written with NoSync durable: each file is synced, then each of
+// their directories once (a batch of N files in one directory costs N+1 syncs
+// instead of 2N).
+func Sync(paths ...string) error {
+	dirs := map[string]bool{}
+	for _, p := range paths {
+		f, err := os.Open(p)
+		if err != nil {
+			return &WriteError{Path: p, Op: "syncing", Err: err}
+		}
+		err = f.Sync()
+		f.Close()
+		if err != nil {
+			return &WriteError{Path: p, Op: "syncing", Err: err}
+		}
+		dirs[filepath.Dir(p)] = true
+	}
+	for d := range dirs {
+		syncDir(d)
+	}
+	return nil
 }
 
 // syncDir makes a rename durable. Errors are ignored: some filesystems cannot sync a

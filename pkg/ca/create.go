@@ -265,6 +265,7 @@ func writeLayout(dir string, cert *x509.Certificate, key crypto.Signer, o Create
 		return err
 	}
 	crlNumber, _ := FormatSerialFile(big.NewInt(1))
+	var written []string
 	for _, f := range []struct {
 		name string
 		data []byte
@@ -276,11 +277,20 @@ func writeLayout(dir string, cert *x509.Certificate, key crypto.Signer, o Create
 		{CRLNumberFile, crlNumber, indexMode},
 		{ConfigFile, opensslConfig(dir), indexMode},
 		{KeyFile, keyPEM, fsutil.KeyMode},
-		{CertFile, PEM(cert), fsutil.PublicMode},
 	} {
-		if _, err := fsutil.WriteFile(filepath.Join(dir, f.name), f.data, fsutil.Options{Mode: f.mode, Force: true}); err != nil {
+		p := filepath.Join(dir, f.name)
+		if _, err := fsutil.WriteFile(p, f.data, fsutil.Options{Mode: f.mode, Force: true, NoSync: true}); err != nil {
 			return fmt.Errorf("ca: %w", err)
 		}
+		written = append(written, p)
+	}
+	// The files above are made durable together, before ca.crt makes the directory
+	// a CA.
+	if err := fsutil.Sync(append(written, filepath.Join(dir, NewCertsDir))...); err != nil {
+		return fmt.Errorf("ca: %w", err)
+	}
+	if _, err := fsutil.WriteFile(filepath.Join(dir, CertFile), PEM(cert), fsutil.Options{Mode: fsutil.PublicMode, Force: true}); err != nil {
+		return fmt.Errorf("ca: %w", err)
 	}
 	return nil
 }

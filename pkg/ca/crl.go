@@ -102,7 +102,9 @@ func (c *CA) GenerateCRL(o CRLOptions) (*CRL, error) {
 		return nil, err
 	}
 	out := filepath.Join(c.Dir, CRLFile)
-	if _, err := fsutil.WriteFile(out, signed.PEM(), fsutil.Options{Mode: fsutil.PublicMode, Force: true}); err != nil {
+	// crl.pem is a record, not state: it is not synced, and a crash may leave the
+	// previous one.
+	if _, err := fsutil.WriteFile(out, signed.PEM(), fsutil.Options{Mode: fsutil.PublicMode, Force: true, NoSync: true}); err != nil {
 		return nil, fmt.Errorf("ca: %w", err)
 	}
 	return &CRL{Signed: signed, File: out}, nil
