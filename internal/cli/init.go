@@ -15,6 +15,7 @@ import (
 
 	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/pkg/ca"
+	"github.com/pgcert/pgcert/pkg/chain"
 	"github.com/pgcert/pgcert/pkg/crl"
 	"github.com/pgcert/pgcert/pkg/keys"
 	"github.com/pgcert/pgcert/pkg/pgdata"
@@ -56,7 +57,8 @@ func newInitCmd(f *Factory, runF func(*initOptions) error) *cobra.Command {
   - the CA: created in --ca-dir (default ~/.local/share/pgcert/ca) unless one is
     there, which is reused; --intermediate adds an intermediate CA that signs;
   - PGDATA/server.key (0600) and PGDATA/server.crt: the leaf for every --host
-    (default: this host's name and localhost), then the intermediate CA, then the
+    (default: the names of the server.crt this CA issued before, else this host's
+    name and localhost), then the intermediate CA, then the
     root when the file holds more than one certificate, as the manual advises
     (--no-root leaves it out);
   - PGDATA/root.crt: the root CA, which client certificates chain to (ssl_ca_file);
@@ -162,12 +164,10 @@ func initRun(cmd *cobra.Command, opts *initOptions) error {
 		}
 		seen[role] = true
 	}
-	hosts := opts.Hosts
-	if len(hosts) == 0 {
-		hosts = f.defaultHosts()
-	}
-	if _, err := selfsign.HostSANs(hosts); err != nil {
-		return &UsageError{Err: fmt.Errorf("--host: %w", err)}
+	if len(opts.Hosts) > 0 {
+		if _, err := selfsign.HostSANs(opts.Hosts); err != nil {
+			return &UsageError{Err: fmt.Errorf("--host: %w", err)}
+		}
 	}
 
 	dataDir, err := filepath.Abs(opts.DataDir)
@@ -243,6 +243,13 @@ func initRun(cmd *cobra.Command, opts *initOptions) error {
 			"%s: the CA's root certificate is missing; the server and clients need it as root.crt", c.Dir)
 	}
 
+	hosts := opts.Hosts
+	if len(hosts) == 0 {
+		hosts = previousHosts(filepath.Join(dd.Dir, "server.crt"), c)
+	}
+	if len(hosts) == 0 {
+		hosts = f.defaultHosts()
+	}
 	si, err := f.issueServer(c, hosts, gen, opts.Days, opts.NoRoot)
 	if err != nil {
 		return err
@@ -335,6 +342,25 @@ func more(n int) string {
 		return ""
 	}
 	return fmt.Sprintf(" (and %d other file(s))", n)
+}
+
+// previousHosts returns the host names of the server certificate a previous run
+// wrote, when this CA issued it, so that a rerun without --host (to refresh the CRL)
+// keeps the names clients connect with.
+func previousHosts(path string, c *ca.CA) []string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil
+	}
+	certs, err := chain.ParseCertificates(data)
+	if err != nil || certs[0].CheckSignatureFrom(c.Cert) != nil {
+		return nil
+	}
+	hosts := append([]string(nil), certs[0].DNSNames...)
+	for _, ip := range certs[0].IPAddresses {
+		hosts = append(hosts, ip.String())
+	}
+	return hosts
 }
 
 // ensureDataDir makes -D when it does not exist, with the mode initdb gives a data
