@@ -1,0 +1,230 @@
+package cli
+
+import (
+	"bytes"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/pgcert/pgcert/pkg/chain"
+	"github.com/pgcert/pgcert/pkg/crl"
+	"github.com/pgcert/pgcert/pkg/keyperm"
+)
+
+// crlFileGroup checks ssl_crl_file and returns the index of its group.
+func (c *checker) crlFileGroup(sf sslFile) int {
+	g := c.group(sf.Value, sf.Path, sf.Setting)
+	idx := len(c.rep.Files) - 1
+	if !c.access(g, keyperm.CRLFile, sf) {
+		return idx
+	}
+	data, ok := c.read(g, sf.Path)
+	if !ok {
+		return idx
+	}
+	crls, err := crl.ParseCRLs(data)
+	if err != nil || !bytes.Contains(data, []byte("-----BEGIN")) {
+		fd := g.add(levelError, "load", sourceServer, fmt.Sprintf(`could not load SSL certificate revocation list file "%s": no certificate or crl found`, sf.Value))
+		if err != nil && !errors.Is(err, crl.ErrNoCRL) {
+			fd.detail("%s", strings.TrimPrefix(err.Error(), "crl: "))
+		} else if err == nil {
+			fd.detail("the file is DER; the server reads only PEM")
+		}
+		fd.fix("write the CRLs of every CA there, in PEM: pgcert crl merge --ca %s -o %s CRL...", shellWord(pathOf(c, "ssl_ca_file")), shellWord(sf.Path))
+		return idx
+	}
+	for _, cl := range crls {
+		c.crlFindings(g, loadedCRL{crl: cl, file: sf.Value})
+	}
+	return idx
+}
+
+// crlDirGroup checks ssl_crl_dir, an OpenSSL hashed directory, and returns the index
+// of its group.
+func (c *checker) crlDirGroup(sf sslFile) int {
+	g := c.group(sf.Value, sf.Path, sf.Setting)
+	idx := len(c.rep.Files) - 1
+	if !c.access(g, keyperm.CRLDir, sf) {
+		return idx
+	}
+	rebuild := fmt.Sprintf("rebuild the directory: pgcert crl dir --out %s CRL...", shellWord(sf.Path))
+	present := map[string]bool{}
+	var hashed []string
+	for _, p := range crlDirEntries(sf.Path) {
+		base := filepath.Base(p)
+		present[base] = true
+		if crl.IsDirName(base) {
+			hashed = append(hashed, p)
+			continue
+		}
+		switch strings.ToLower(filepath.Ext(base)) {
+		case ".crl", ".pem", ".der", ".r0":
+			g.warn("crl-name", "%s is not named <issuer hash>.r<N>: OpenSSL never reads it", base).fix("%s", rebuild)
+		}
+	}
+	for _, p := range hashed {
+		base := filepath.Base(p)
+		name := filepath.Join(sf.Value, base)
+		r := keyperm.JudgePublicFile(keyperm.CRLDirEntry, keyperm.Stat(p).Named(name), c.db)
+		if !r.OK {
+			g.add(levelError, "access", r.Source, r.Message).fix("%s", r.Hint)
+			continue
+		}
+		hash, n := splitDirName(base)
+		if n > 0 && !present[fmt.Sprintf("%s.r%d", hash, n-1)] {
+			g.warn("crl-name", "%s is never read: OpenSSL reads %s.r0, .r1, ... and stops at the first that is missing", base, hash).fix("%s", rebuild)
+			continue
+		}
+		data, err := c.f.readInput(p)
+		if err != nil {
+			c.cannotRead(g, err)
+			continue
+		}
+		crls, err := crl.ParseCRLs(data)
+		if err != nil || !bytes.Contains(data, []byte("-----BEGIN")) {
+			fd := g.fail("load", "%s holds no CRL OpenSSL can read: the server finds no CRL there", name).fix("%s", rebuild)
+			if err != nil {
+				fd.detail("%s", strings.TrimPrefix(err.Error(), "crl: "))
+			} else {
+				fd.detail("the file is DER; OpenSSL reads only PEM in a hashed directory")
+			}
+			continue
+		}
+		for _, cl := range crls {
+			h, err := crl.NameHash(cl.RawIssuer)
+			if err != nil || fmt.Sprintf("%08x", h) != hash {
+				g.fail("crl-name", "%s holds the CRL of %s, whose issuer hash is %08x: OpenSSL looks for it under that name and never finds this one", name, cl.Issuer, h).
+					detail("the server rejects the client certificates that CA issued (%s)", chain.UnableToGetCRL).
+					fix("%s", rebuild)
+				continue
+			}
+			c.crlFindings(g, loadedCRL{crl: cl, file: name})
+		}
+	}
+	if len(hashed) == 0 {
+		g.warn("crl-name", "no file named <issuer hash>.r<N>: the directory holds no CRL OpenSSL reads").fix("%s", rebuild)
+	}
+	return idx
+}
+
+// splitDirName splits "0a1b2c3d.r2" into its hash and number.
+func splitDirName(base string) (string, int) {
+	hash, num, _ := strings.Cut(base, ".r")
+	n, _ := strconv.Atoi(num)
+	return hash, n
+}
+
+// crlFindings checks one CRL: its signature by the CA of its issuer's name in
+// ssl_ca_file, and its validity.
+func (c *checker) crlFindings(g *checkGroup, l loadedCRL) {
+	cl := l.crl
+	desc := checkCRL{Issuer: cl.Issuer.String(), ThisUpdate: cl.ThisUpdate.UTC(), Revoked: len(cl.RevokedCertificateEntries), File: l.file}
+	if cl.Number != nil {
+		desc.Number = cl.Number.String()
+	}
+	if !cl.NextUpdate.IsZero() {
+		desc.NextUpdate = cl.NextUpdate.UTC()
+		desc.DaysLeft = daysLeft(cl.NextUpdate, c.now)
+	}
+	g.CRLs = append(g.CRLs, desc)
+	issuer := cl.Issuer.String()
+	refused := fmt.Sprintf("the server refuses every client certificate %s issued, and every one below it", issuer)
+
+	_, err := crl.Merge([]*x509.RevocationList{cl}, caCertsOf(c.cas), c.now, true)
+	var unknown *crl.UnknownIssuerError
+	var sigErr *crl.SignatureError
+	switch {
+	case errors.As(err, &sigErr):
+		g.fail("crl-signature", "the CRL of %s is not signed by the CA of that name in %s", issuer, c.s.SSL.CAFile).
+			detail("%s: %s (%s)", refused, chain.CRLSignatureFailure, alertText(chain.CRLSignatureFailure)).
+			fix("get the CRL from the CA that issues the client certificates")
+		return
+	case errors.As(err, &unknown) && hasSubject(c.cas, cl.RawIssuer):
+		g.fail("crl-signature", "the CRL of %s was signed with another key than the CA of that name in %s", issuer, c.s.SSL.CAFile).
+			detail("%s: %s (%s)", refused, chain.UnableToGetCRL, alertText(chain.UnableToGetCRL)).
+			fix("get the CRL from the CA that issues the client certificates")
+		return
+	case errors.As(err, &unknown) && c.s.SSL.CAFile != "":
+		g.warn("crl-signature", "no CA in %s issued the CRL of %s, so pgcert cannot check its signature", c.s.SSL.CAFile, issuer).
+			detail("fine when clients send %s with their certificate (an intermediate CA); else the CRL is never used", issuer)
+	case err == nil:
+		g.ok("crl-signature", "the CRL of %s is signed by its CA", issuer)
+	}
+	switch {
+	case c.now.Before(cl.ThisUpdate):
+		g.fail("crl-validity", "the CRL of %s is not valid until %s (%s)", issuer, dateText(cl.ThisUpdate), whenText(cl.ThisUpdate, c.now)).
+			detail("%s: %s (%s)", refused, chain.CRLNotYetValid, alertText(chain.CRLNotYetValid)).
+			fix("check the clock of the machine that made it")
+	case cl.NextUpdate.IsZero():
+		g.ok("crl-validity", "the CRL of %s has no next update: OpenSSL takes it as current for ever", issuer)
+	case !c.now.Before(cl.NextUpdate):
+		g.fail("crl-validity", "the CRL of %s expired on %s (%s)", issuer, dateText(cl.NextUpdate), whenText(cl.NextUpdate, c.now)).
+			detail("%s: %s (%s)", refused, chain.CRLHasExpired, alertText(chain.CRLHasExpired)).
+			fix("issue a new CRL (pgcert crl gen) and reload the server")
+	case cl.NextUpdate.Sub(c.now) <= c.window:
+		g.warn("crl-validity", "the CRL of %s expires on %s (%s)", issuer, dateText(cl.NextUpdate), whenText(cl.NextUpdate, c.now)).
+			detail("when it does, %s", refused).
+			fix("issue a new CRL before then (pgcert crl gen) and reload the server")
+	default:
+		g.ok("crl-validity", "the CRL of %s is current until %s (%d days left)", issuer, dateText(cl.NextUpdate), daysLeft(cl.NextUpdate, c.now))
+	}
+	c.crls = append(c.crls, l)
+}
+
+// crlCoverage reports the CAs of ssl_ca_file that have no CRL: once a CRL is
+// configured, the server checks every CA of a client's chain (CRL_CHECK_ALL), and a
+// CA without a CRL makes every client certificate under it fail.
+func (c *checker) crlCoverage(g *checkGroup) {
+	if c.s.SSL.CAFile == "" {
+		g.warn("crl-unused", "ssl_ca_file is not set: the server asks for no client certificate, so it never uses the CRLs").
+			fix("set ssl_ca_file to the CAs that issue client certificates")
+		return
+	}
+	if len(c.cas) == 0 {
+		return
+	}
+	var list []*x509.RevocationList
+	for _, l := range c.crls {
+		list = append(list, l.crl)
+	}
+	var valid []*x509.RevocationList
+	for _, cl := range list {
+		if _, err := crl.Merge([]*x509.RevocationList{cl}, caCertsOf(c.cas), c.now, true); err == nil {
+			valid = append(valid, cl)
+		}
+	}
+	m, err := crl.Merge(valid, caCertsOf(c.cas), c.now, true)
+	if err != nil {
+		return
+	}
+	for _, ca := range m.Missing {
+		name := ca.Subject.String()
+		g.fail("crl-missing", "no CRL for %s", name).
+			detail("with a CRL configured the server checks every CA of a client's chain, the root included (OpenSSL's CRL_CHECK_ALL): every client certificate under %s is refused: %s (%s)", name, chain.UnableToGetCRL, alertText(chain.UnableToGetCRL)).
+			fix("add a current CRL from %s (an empty one will do): pgcert crl gen, then pgcert crl merge --ca %s", name, shellWord(pathOf(c, "ssl_ca_file")))
+	}
+	if len(m.Missing) == 0 {
+		g.ok("crl-missing", "every CA of %s has a CRL", c.s.SSL.CAFile)
+	}
+}
+
+// hasSubject reports whether one of ins has the subject name raw.
+func hasSubject(ins []chain.Input, raw []byte) bool {
+	for _, in := range ins {
+		if bytes.Equal(in.Cert.RawSubject, raw) {
+			return true
+		}
+	}
+	return false
+}
+
+func caCertsOf(ins []chain.Input) []*x509.Certificate {
+	out := make([]*x509.Certificate, len(ins))
+	for i, in := range ins {
+		out[i] = in.Cert
+	}
+	return out
+}
