@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"os/user"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -50,7 +49,7 @@ func (h *hierarchy) serverCert(t *testing.T, notBefore, notAfter time.Time) *tes
 	}, h.inter)
 }
 
-// crl is a PEM CRL of ca valid from an hour ago for the given time.
+// crl is a PEM CRL of ca, number 1, valid from thisUpdate to nextUpdate.
 func (h *hierarchy) crl(t *testing.T, ca *testpki.Cert, thisUpdate, nextUpdate time.Time) []byte {
 	t.Helper()
 	return ca.CRLPEM(t, 1, thisUpdate, nextUpdate)
@@ -184,5 +183,3 @@ func sameSet(a, b []string) bool {
 	}
 	return true
 }
-
-func joinLines(lines ...string) string { return strings.Join(lines, "\n") }
