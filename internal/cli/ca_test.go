@@ -1,0 +1,118 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// run runs pgcert with args on f and returns the exit code.
+func runCmd(f *Factory, args ...string) int {
+	root := NewRootCmd(f)
+	root.SetArgs(args)
+	_, err := root.ExecuteC()
+	if err != nil && isCobraUsageError(err) {
+		err = &UsageError{Err: err}
+	}
+	return f.report(err)
+}
+
+func TestParseSerial(t *testing.T) {
+	for in, want := range map[string]string{"0A1B": "a1b", "0a:1b": "a1b", "0x0A1B": "a1b", " 3a 1f ": "3a1f"} {
+		n, err := parseSerial(in)
+		if err != nil || n.Text(16) != want {
+			t.Errorf("parseSerial(%q) = %v, %v", in, n, err)
+		}
+	}
+	for _, in := range []string{"", "zz", "-01", "0x"} {
+		if _, err := parseSerial(in); exitCode(err) != ExitUsage {
+			t.Errorf("parseSerial(%q): %v", in, err)
+		}
+	}
+}
+
+// TestEncryptedCAAsksOnce: an existing CA with an encrypted root and intermediate
+// (one passphrase, as pgcert makes them) is unlocked with a single prompt.
+func TestEncryptedCAAsksOnce(t *testing.T) {
+	dir := t.TempDir()
+	caDir := filepath.Join(dir, "ca")
+	f, _, errOut, _ := testFactory(t)
+	f.Getenv = func(k string) (string, bool) {
+		if k == "CA_PASS" {
+			return "ca passphrase", true
+		}
+		return "", false
+	}
+	if code := runCmd(f, "ca", "init", "--ca-dir", caDir, "--intermediate", "--passout", "env:CA_PASS"); code != 0 {
+		t.Fatalf("ca init: exit %d\n%s", code, errOut)
+	}
+	f, out, errOut, fake := testFactory(t, "ca passphrase")
+	if code := runCmd(f, "init", "-D", filepath.Join(dir, "pgdata"), "--ca-dir", caDir, "--client", "alice", "--json"); code != 0 {
+		t.Fatalf("init: exit %d\n%s", code, errOut)
+	}
+	if len(fake.Asked) != 1 || !strings.Contains(fake.Asked[0], "ca.key") {
+		t.Fatalf("asked %q", fake.Asked)
+	}
+	var r initReport
+	if err := json.Unmarshal(out.Bytes(), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.CA.Created || !r.CA.KeyEncrypted || len(r.CRLs) != 2 || len(r.Clients) != 1 {
+		t.Fatalf("report: %+v", r)
+	}
+	// The fixed clock of the test factory is the issue time.
+	if r.Server.NotAfter != "2028-09-03T12:00:00Z" {
+		t.Errorf("server not_after %s", r.Server.NotAfter)
+	}
+}
+
+// TestInitRefusesBeforeIssuing: a refused init (existing files, no --force) issues
+// nothing, so the CA's index does not grow.
+func TestInitRefusesBeforeIssuing(t *testing.T) {
+	dir := t.TempDir()
+	pgdata, caDir := filepath.Join(dir, "pgdata"), filepath.Join(dir, "ca")
+	f, _, errOut, _ := testFactory(t)
+	if code := runCmd(f, "init", "-D", pgdata, "--ca-dir", caDir); code != 0 {
+		t.Fatalf("init: exit %d\n%s", code, errOut)
+	}
+	before, _ := os.ReadFile(filepath.Join(caDir, "index.txt"))
+	f, _, errOut, _ = testFactory(t)
+	if code := runCmd(f, "init", "-D", pgdata, "--ca-dir", caDir, "--client", "bob"); code != ExitFailure {
+		t.Fatalf("second init: exit %d", code)
+	}
+	if !strings.Contains(errOut.String(), "server.key already exists") || !strings.Contains(errOut.String(), "nothing was written") {
+		t.Errorf("stderr %q", errOut)
+	}
+	after, _ := os.ReadFile(filepath.Join(caDir, "index.txt"))
+	if string(before) != string(after) {
+		t.Error("a refused init issued certificates")
+	}
+	if _, err := os.Stat(filepath.Join(caDir, "clients", "bob")); err == nil {
+		t.Error("a refused init made a client directory")
+	}
+}
+
+func TestCaRevokeArgs(t *testing.T) {
+	for _, args := range [][]string{
+		{"ca", "revoke"},
+		{"ca", "revoke", "01", "02"},
+		{"ca", "revoke", "01", "--cert", "x.crt"},
+		{"ca", "sign", "req.csr", "--profile", "admin"},
+		{"ca", "issue", "client", "--user", ""},
+		{"init", "-D", "x", "--client", "a", "--client", "a"},
+		{"init", "-D", "x", "--host", "bad host"},
+	} {
+		f, _, errOut, _ := testFactory(t)
+		f.Getenv = func(k string) (string, bool) {
+			if k == "PGCERT_CA_DIR" {
+				return t.TempDir(), true
+			}
+			return "", false
+		}
+		if code := runCmd(f, args...); code != ExitUsage {
+			t.Errorf("%v: exit %d, want %d\n%s", args, code, ExitUsage, errOut)
+		}
+	}
+}
