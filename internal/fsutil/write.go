@@ -9,6 +9,7 @@ package fsutil
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -138,6 +139,14 @@ func checkTarget(path string, force bool) (w *Written, err error) {
 }
 
 func stage(path string, data []byte, opts Options) (*staged, error) {
+	return stageFunc(path, opts, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// stageFunc is stage with the content written by fill.
+func stageFunc(path string, opts Options, fill func(io.Writer) error) (*staged, error) {
 	w, err := checkTarget(path, opts.Force)
 	if err != nil {
 		return nil, err
@@ -166,8 +175,10 @@ func stage(path string, data []byte, opts Options) (*staged, error) {
 	if testHookBeforeWrite != nil {
 		testHookBeforeWrite(f)
 	}
-	if _, err := f.Write(data); err != nil {
-		return fail("writing", err)
+	if err := fillFile(f, fill); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return nil, wrapFillError(path, err)
 	}
 	if !opts.NoSync {
 		if err := f.Sync(); err != nil {
