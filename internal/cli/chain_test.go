@@ -113,6 +113,8 @@ func chainCases(t *testing.T) []chainCase {
 
 	notCA := testpki.Make(t, testpki.Template{CN: "Not A CA", IsCA: true, NoCAFlag: true, MaxPath: -1}, root)
 	underNotCA := notCA.Server(t, "under.example.com")
+	noCertSign := testpki.Make(t, testpki.Template{CN: "No keyCertSign", IsCA: true, NoCertSig: true, MaxPath: -1}, root)
+	underNoCertSign := noCertSign.Server(t, "nosign.example.com")
 
 	expiredInter := testpki.Make(t, testpki.Template{CN: "Expired Intermediate", IsCA: true, MaxPath: -1,
 		NotBefore: testpki.Now.Add(-48 * time.Hour), NotAfter: testpki.Now.Add(-24 * time.Hour)}, root)
@@ -137,6 +139,8 @@ func chainCases(t *testing.T) []chainCase {
 			code: 1, stderr: []string{"is not the key of CN=db.example.com (pile1.pem)", "key values mismatch"}},
 		{name: "non-CA intermediate", files: [][]*testpki.Cert{{underNotCA, notCA, root}}, leaf: underNotCA, roots: []*testpki.Cert{root},
 			code: 1, openssl: 79, stderr: []string{"CN=Not A CA (pile1.pem) is not a CA certificate (basicConstraints CA:FALSE), so it cannot issue CN=under.example.com (pile1.pem)"}},
+		{name: "intermediate without keyCertSign", files: [][]*testpki.Cert{{root, noCertSign}, {underNoCertSign}}, leaf: underNoCertSign, roots: []*testpki.Cert{root},
+			code: 1, openssl: 79, stderr: []string{"CN=No keyCertSign (pile1.pem) is not a CA certificate (keyUsage without keyCertSign), so it cannot issue CN=nosign.example.com (pile2.pem)", "an intermediate needs keyUsage keyCertSign"}},
 		{name: "broken signature", files: [][]*testpki.Cert{{leaf.BrokenSignature(t), inter, root}}, leaf: leaf.BrokenSignature(t), roots: []*testpki.Cert{root},
 			code: 1, openssl: 7, stderr: []string{"pgcert: error: the signature of CN=db.example.com (pile1.pem) does not verify with the key of CN=Intermediate (pile1.pem)\n"}},
 		{name: "expired intermediate", files: [][]*testpki.Cert{{underExpired, expiredInter, root}}, leaf: underExpired, roots: []*testpki.Cert{root},
