@@ -57,6 +57,19 @@ func inputList(ins []chain.Input) string {
 	return strings.Join(names, "; ")
 }
 
+// maxListed is how many certificates a warning names before it only counts the
+// rest: a pile that includes a system trust store would otherwise name a hundred
+// and more on one line.
+const maxListed = 10
+
+// shortInputList is inputList, shortened after maxListed certificates.
+func shortInputList(ins []chain.Input) string {
+	if len(ins) <= maxListed {
+		return inputList(ins)
+	}
+	return fmt.Sprintf("%s; and %d more (--json lists them all)", inputList(ins[:maxListed]), len(ins)-maxListed)
+}
+
 // errorTexts are the messages of errors, without the "chain: " prefix of the library.
 func errorTexts(errs []error) []string {
 	out := make([]string, 0, len(errs))

@@ -156,10 +156,10 @@ func chainRun(opts *chainOptions) error {
 		f.warnf("%s; written all the same (--allow-expired)", chainText(w))
 	}
 	if len(path.Unrelated) > 0 {
-		f.warnf("left out %s not on the path of the leaf %s: %s", plural(len(path.Unrelated), "certificate", "certificates"), path.Leaf(), inputList(path.Unrelated))
+		f.warnf("left out %s not on the path of the leaf %s: %s", plural(len(path.Unrelated), "certificate", "certificates"), path.Leaf(), shortInputList(path.Unrelated))
 	}
 	if len(path.Duplicates) > 0 {
-		f.warnf("dropped %s: %s", plural(len(path.Duplicates), "duplicate", "duplicates"), inputList(path.Duplicates))
+		f.warnf("dropped %s: %s", plural(len(path.Duplicates), "duplicate", "duplicates"), shortInputList(path.Duplicates))
 	}
 	root, hasRoot := path.Root()
 	withRoot := hasRoot && !opts.NoRoot && len(path.Intermediates()) > 0

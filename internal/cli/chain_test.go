@@ -448,3 +448,22 @@ func TestChainInputErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestChainShortensLongLists(t *testing.T) {
+	root := testpki.Root(t, "Root")
+	leaf := root.Server(t, "db.example.com")
+	strangers := []*testpki.Cert{leaf, root}
+	for i := range maxListed + 2 {
+		strangers = append(strangers, testpki.Root(t, "Stranger "+strconv.Itoa(i)))
+	}
+	dir := t.TempDir()
+	code, stdout, stderr := trustRun(t, "chain", "--json", "-o", filepath.Join(dir, "server.crt"), trustFile(t, dir, "store.pem", strangers...))
+	if code != 0 || !strings.Contains(stderr, "left out 12 certificates") || !strings.Contains(stderr, "CN=Stranger 9 ("+dir+"/store.pem); and 2 more (--json lists them all)\n") ||
+		strings.Contains(stderr, "Stranger 10") {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	var rep chainJSON
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil || len(rep.Unrelated) != maxListed+2 {
+		t.Errorf("--json lists %d unrelated certificates: %v", len(rep.Unrelated), err)
+	}
+}

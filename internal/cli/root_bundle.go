@@ -106,7 +106,7 @@ func rootBundleRun(opts *rootBundleOptions) error {
 		f.warnf("%s", rootBundleWarning(w))
 	}
 	if len(roots.Duplicates) > 0 {
-		f.infof("dropped %s: %s", plural(len(roots.Duplicates), "duplicate", "duplicates"), inputList(roots.Duplicates))
+		f.infof("dropped %s: %s", plural(len(roots.Duplicates), "duplicate", "duplicates"), shortInputList(roots.Duplicates))
 	}
 	w, err := fsutil.WriteFile(opts.Output, roots.PEM(), dataDirOwner(filepath.Dir(opts.Output), fsutil.PublicMode, force))
 	if err != nil {
