@@ -102,15 +102,28 @@ type serverIssue struct {
 
 // issueServer makes a server key and certificate signed by c.
 func (f *Factory) issueServer(c *ca.CA, hosts []string, gen keys.GenerateOptions, days int, noRoot bool) (*serverIssue, error) {
-	sans, err := selfsign.HostSANs(hosts)
-	if err != nil {
-		return nil, &UsageError{Err: fmt.Errorf("--host: %w", err)}
-	}
-	key, err := f.generateKey(gen)
+	key, r, err := f.serverRequest(hosts, gen, days)
 	if err != nil {
 		return nil, err
 	}
-	is, err := c.Issue(ca.Request{
+	is, err := c.Issue(r)
+	if err != nil {
+		return nil, caIssueError(c, err)
+	}
+	return f.finishServer(c, key, is, noRoot)
+}
+
+// serverRequest makes a server key and the request for its certificate.
+func (f *Factory) serverRequest(hosts []string, gen keys.GenerateOptions, days int) (crypto.Signer, ca.Request, error) {
+	sans, err := selfsign.HostSANs(hosts)
+	if err != nil {
+		return nil, ca.Request{}, &UsageError{Err: fmt.Errorf("--host: %w", err)}
+	}
+	key, err := f.generateKey(gen)
+	if err != nil {
+		return nil, ca.Request{}, err
+	}
+	return key, ca.Request{
 		Profile:   selfsign.ServerLeaf,
 		Subject:   cnRDN(strings.Trim(hosts[0], "[]")),
 		SANs:      sans,
@@ -118,10 +131,11 @@ func (f *Factory) issueServer(c *ca.CA, hosts []string, gen keys.GenerateOptions
 		Days:      days,
 		Now:       f.Now(),
 		Rand:      f.Rand,
-	})
-	if err != nil {
-		return nil, caIssueError(c, err)
-	}
+	}, nil
+}
+
+// finishServer encodes an issued server certificate's files.
+func (f *Factory) finishServer(c *ca.CA, key crypto.Signer, is *ca.Issued, noRoot bool) (*serverIssue, error) {
 	f.noteClamp(is)
 	keyPEM, err := keys.MarshalPKCS8PEM(key)
 	if err != nil {

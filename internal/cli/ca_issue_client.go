@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"crypto"
 	"crypto/x509"
 	"fmt"
 	"os"
@@ -136,26 +137,48 @@ type pendingWrite struct {
 // the bundle with the files to write into dir; the caller commits them in one
 // fsutil.Txn (with finishBundle), so that a bundle is written whole or not at all.
 func (f *Factory) prepareClientBundle(c *ca.CA, role, dir string, gen keys.GenerateOptions, days int, pk8, force bool, host string) (*clientBundle, []pendingWrite, error) {
-	root := c.Root()
-	if root == nil {
-		return nil, nil, failf([]string{fmt.Sprintf("put the root CA certificate into %s", filepath.Join(c.Dir, ca.RootDir, ca.CertFile))},
-			"%s: the CA's root certificate is missing, and a client needs it as root.crt", c.Dir)
+	if err := needRoot(c); err != nil {
+		return nil, nil, err
 	}
-	key, err := f.generateKey(gen)
+	key, r, err := f.clientRequest(role, gen, days)
 	if err != nil {
 		return nil, nil, err
 	}
-	is, err := c.Issue(ca.Request{
+	is, err := c.Issue(r)
+	if err != nil {
+		return nil, nil, caIssueError(c, err)
+	}
+	return f.bundleFiles(c, is, key, role, dir, pk8, force, host)
+}
+
+// needRoot refuses a CA directory without its root, which clients need as root.crt.
+func needRoot(c *ca.CA) error {
+	if c.Root() == nil {
+		return failf([]string{fmt.Sprintf("put the root CA certificate into %s", filepath.Join(c.Dir, ca.RootDir, ca.CertFile))},
+			"%s: the CA's root certificate is missing, and a client needs it as root.crt", c.Dir)
+	}
+	return nil
+}
+
+// clientRequest makes a client key and the request for its certificate.
+func (f *Factory) clientRequest(role string, gen keys.GenerateOptions, days int) (crypto.Signer, ca.Request, error) {
+	key, err := f.generateKey(gen)
+	if err != nil {
+		return nil, ca.Request{}, err
+	}
+	return key, ca.Request{
 		Profile:   selfsign.ClientLeaf,
 		Subject:   cnRDN(role),
 		PublicKey: key.Public(),
 		Days:      days,
 		Now:       f.Now(),
 		Rand:      f.Rand,
-	})
-	if err != nil {
-		return nil, nil, caIssueError(c, err)
-	}
+	}, nil
+}
+
+// bundleFiles returns the bundle of an issued client certificate and its files.
+func (f *Factory) bundleFiles(c *ca.CA, is *ca.Issued, key crypto.Signer, role, dir string, pk8, force bool, host string) (*clientBundle, []pendingWrite, error) {
+	root := c.Root()
 	f.noteClamp(is)
 	keyPEM, err := keys.MarshalPKCS8PEM(key)
 	if err != nil {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"crypto"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -250,11 +251,31 @@ func initRun(cmd *cobra.Command, opts *initOptions) error {
 	if len(hosts) == 0 {
 		hosts = f.defaultHosts()
 	}
-	si, err := f.issueServer(c, hosts, gen, opts.Days, opts.NoRoot)
+	// The server's and the clients' certificates are issued in one batch: one lock,
+	// one index write.
+	serverKey, serverReq, err := f.serverRequest(hosts, gen, opts.Days)
 	if err != nil {
 		return err
 	}
-	crlPEM, crls, err := f.chainCRLs(c)
+	reqs := []ca.Request{serverReq}
+	clientKeys := make([]crypto.Signer, len(opts.Clients))
+	for i, role := range opts.Clients {
+		key, r, err := f.clientRequest(role, gen, opts.Days)
+		if err != nil {
+			return err
+		}
+		clientKeys[i] = key
+		reqs = append(reqs, r)
+	}
+	issued, err := c.IssueAll(reqs)
+	if err != nil {
+		return caIssueError(c, err)
+	}
+	si, err := f.finishServer(c, serverKey, issued[0], opts.NoRoot)
+	if err != nil {
+		return err
+	}
+	crlPEM, crls, err := f.chainCRLs(c, 0)
 	if err != nil {
 		return err
 	}
@@ -268,8 +289,8 @@ func initRun(cmd *cobra.Command, opts *initOptions) error {
 
 	var bundles []*clientBundle
 	var bundleFiles [][]pendingWrite
-	for _, role := range opts.Clients {
-		b, files, err := f.prepareClientBundle(c, role, filepath.Join(clientsDir, role), gen, opts.Days, opts.PK8, force, hosts[0])
+	for i, role := range opts.Clients {
+		b, files, err := f.bundleFiles(c, issued[i+1], clientKeys[i], role, filepath.Join(clientsDir, role), opts.PK8, force, hosts[0])
 		if err != nil {
 			return err
 		}
@@ -408,14 +429,15 @@ func (f *Factory) initCA(opts *initOptions, dir, dataDir string, gen keys.Genera
 	return c, true, nil
 }
 
-// chainCRLs makes a new CRL for every CA of the chain and returns them as one file,
-// each CRL preceded by a comment naming its issuer.
-func (f *Factory) chainCRLs(c *ca.CA) ([]byte, []crlReport, error) {
+// chainCRLs makes a new CRL for every CA of the chain, valid for days (0:
+// crl.DefaultDays), and returns them as one file, each CRL preceded by a comment
+// naming its issuer. pgcert init and pgcert crl gen --ca-dir both make them here.
+func (f *Factory) chainCRLs(c *ca.CA, days int) ([]byte, []crlReport, error) {
 	var lists []*x509.RevocationList
 	var cas []*x509.Certificate
 	var reports []crlReport
 	for _, x := range c.CAs() {
-		res, err := x.GenerateCRL(ca.CRLOptions{Now: f.Now(), Rand: f.Rand})
+		res, err := x.GenerateCRL(ca.CRLOptions{Now: f.Now(), Days: days, Rand: f.Rand})
 		if err != nil {
 			return nil, nil, fmt.Errorf("making the CRL of %s: %w", x.Dir, err)
 		}

@@ -76,7 +76,7 @@ func TestOpenSSLWorksOnPgcertCA(t *testing.T) {
 	if err := c.Unlock(func() ([]byte, error) { return []byte("ca secret"), nil }); err != nil {
 		t.Fatal(err)
 	}
-	res, err := c.GenerateCRL(CRLOptions{Now: now})
+	res, err := c.GenerateCRL(CRLOptions{Now: time.Now()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,11 +108,11 @@ func TestOpenSSLWorksOnPgcertCA(t *testing.T) {
 	if err := c.Parent.Unlock(func() ([]byte, error) { return []byte("ca secret"), nil }); err != nil {
 		t.Fatal(err)
 	}
-	rootCRL, err := c.Parent.GenerateCRL(CRLOptions{Now: now})
+	rootCRL, err := c.Parent.GenerateCRL(CRLOptions{Now: time.Now()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	interCRL, err := c.GenerateCRL(CRLOptions{Now: now})
+	interCRL, err := c.GenerateCRL(CRLOptions{Now: time.Now()})
 	if err != nil {
 		t.Fatal(err)
 	}

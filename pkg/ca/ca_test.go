@@ -601,3 +601,61 @@ func TestConcurrentCRLNumbers(t *testing.T) {
 		t.Errorf("crlnumber = %q after %d CRLs", n, runs)
 	}
 }
+
+func TestEmptyBookkeepingRestored(t *testing.T) {
+	c := newCA(t, CreateOptions{})
+	var notes []string
+	c.Notify = func(m string) { notes = append(notes, m) }
+	for _, name := range []string{SerialFile, CRLNumberFile, AttrFile, ConfigFile} {
+		os.Truncate(filepath.Join(c.Dir, name), 0)
+	}
+	os.Remove(filepath.Join(c.Dir, ConfigFile))
+	res, err := c.GenerateCRL(CRLOptions{Now: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Signed.Number.Int64() != 1 || len(notes) != 3 {
+		t.Fatalf("CRL number %v, notes %q", res.Signed.Number, notes)
+	}
+	if serial, _ := os.ReadFile(filepath.Join(c.Dir, SerialFile)); len(serial) < 10 {
+		t.Errorf("serial = %q", serial)
+	}
+	if attr, _ := os.ReadFile(filepath.Join(c.Dir, AttrFile)); string(attr) != "unique_subject = no\n" {
+		t.Errorf("attr = %q", attr)
+	}
+	if _, err := os.Stat(filepath.Join(c.Dir, ConfigFile)); err == nil {
+		t.Error("a missing openssl.cnf was written: a foreign CA directory may do without it")
+	}
+}
+
+func TestIssueAll(t *testing.T) {
+	c := newCA(t, CreateOptions{Intermediate: true})
+	var rs []Request
+	for _, role := range []string{"a", "b", "c"} {
+		rs = append(rs, Request{Profile: selfsign.ClientLeaf, Subject: commonNameRDN(role), PublicKey: testpki.NewKey(t).Public(), Now: testNow})
+	}
+	out, err := c.IssueAll(rs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries := readIndexFile(t, c.Dir)
+	if len(out) != 3 || len(entries) != 3 {
+		t.Fatalf("%d issued, %d index lines", len(out), len(entries))
+	}
+	for i, is := range out {
+		if entries[i].SerialNumber().Cmp(is.Cert.SerialNumber) != 0 || string(entries[i].Subject) != "/CN="+rs[i].Subject[0][0].Value.(string) {
+			t.Errorf("line %d = %+v for %v", i, entries[i], is.Cert.Subject)
+		}
+		if _, err := os.Stat(is.File); err != nil {
+			t.Error(err)
+		}
+	}
+	// A bad request in the batch records nothing.
+	bad := append(rs[:1:1], Request{Profile: selfsign.ServerLeaf, Subject: commonNameRDN("not a host name"), PublicKey: testpki.NewKey(t).Public(), Now: testNow})
+	if _, err := c.IssueAll(bad); !errors.Is(err, selfsign.ErrNoHostName) {
+		t.Fatalf("batch with a bad request: %v", err)
+	}
+	if len(readIndexFile(t, c.Dir)) != 3 {
+		t.Fatal("a failed batch recorded entries")
+	}
+}

@@ -111,8 +111,15 @@ func Create(dir string, o CreateOptions) (*CA, error) {
 	if o.Intermediate && interCN == rootCN {
 		return nil, errors.New("ca: the intermediate CA needs a Common Name other than the root's")
 	}
+	_, statErr := os.Stat(abs)
 	if err := os.MkdirAll(abs, dirMode); err != nil {
 		return nil, fmt.Errorf("ca: %w", err)
+	}
+	if statErr != nil {
+		// A new directory's own name must last as long as what goes into it.
+		if err := fsutil.Sync(abs); err != nil {
+			return nil, fmt.Errorf("ca: %w", err)
+		}
 	}
 	unlock, err := lockDir(abs, nil)
 	if err != nil {
@@ -152,7 +159,7 @@ func Create(dir string, o CreateOptions) (*CA, error) {
 	if err != nil {
 		return nil, err
 	}
-	issued, err := root.issueLocked(st, Request{
+	issuedAll, err := root.issueLocked(st, []Request{{
 		Profile:   selfsign.IntermediateCA,
 		Subject:   commonNameRDN(interCN),
 		PublicKey: key.Public(),
@@ -160,10 +167,11 @@ func Create(dir string, o CreateOptions) (*CA, error) {
 		PathLen:   0,
 		Now:       o.Now,
 		Rand:      o.Rand,
-	})
+	}})
 	if err != nil {
 		return nil, err
 	}
+	issued := issuedAll[0]
 	if err := writeLayout(abs, issued.Cert, key, o); err != nil {
 		return nil, err
 	}
@@ -256,41 +264,56 @@ func writeLayout(dir string, cert *x509.Certificate, key crypto.Signer, o Create
 	if err != nil {
 		return err
 	}
-	first, err := selfsign.RandomSerial(o.Rand)
-	if err != nil {
+	if err := writeBookkeeping(dir, o.Rand); err != nil {
 		return err
 	}
-	serial, err := FormatSerialFile(first)
-	if err != nil {
-		return err
+	// Only the key and ca.crt are synced: ca.crt, written last, makes the directory
+	// a CA, and needs its key. The bookkeeping files are defaults that load restores
+	// when a crash left them empty.
+	keyPath := filepath.Join(dir, KeyFile)
+	if _, err := fsutil.WriteFile(keyPath, keyPEM, fsutil.Options{Mode: fsutil.KeyMode, Force: true, NoSync: true}); err != nil {
+		return fmt.Errorf("ca: %w", err)
 	}
-	crlNumber, _ := FormatSerialFile(big.NewInt(1))
-	var written []string
-	for _, f := range []struct {
-		name string
-		data []byte
-		mode os.FileMode
-	}{
-		{IndexFile, nil, indexMode},
-		{AttrFile, Attr{UniqueSubject: false}.Format(), indexMode},
-		{SerialFile, serial, indexMode},
-		{CRLNumberFile, crlNumber, indexMode},
-		{ConfigFile, opensslConfig(dir), indexMode},
-		{KeyFile, keyPEM, fsutil.KeyMode},
-	} {
-		p := filepath.Join(dir, f.name)
-		if _, err := fsutil.WriteFile(p, f.data, fsutil.Options{Mode: f.mode, Force: true, NoSync: true}); err != nil {
-			return fmt.Errorf("ca: %w", err)
-		}
-		written = append(written, p)
-	}
-	// The files above are made durable together, before ca.crt makes the directory
-	// a CA.
-	if err := fsutil.Sync(append(written, filepath.Join(dir, NewCertsDir))...); err != nil {
+	if err := fsutil.Sync(keyPath); err != nil {
 		return fmt.Errorf("ca: %w", err)
 	}
 	if _, err := fsutil.WriteFile(filepath.Join(dir, CertFile), PEM(cert), fsutil.Options{Mode: fsutil.PublicMode, Force: true}); err != nil {
 		return fmt.Errorf("ca: %w", err)
 	}
 	return nil
+}
+
+// writeBookkeeping writes the files of a new CA directory besides its key and
+// certificate, unsynced: the index (empty), index.txt.attr, serial (a random first
+// serial, as openssl ca -create_serial draws), crlnumber (01) and openssl.cnf.
+func writeBookkeeping(dir string, rnd io.Reader) error {
+	for _, name := range []string{IndexFile, AttrFile, SerialFile, CRLNumberFile, ConfigFile} {
+		data, err := defaultContent(dir, name, rnd)
+		if err != nil {
+			return err
+		}
+		if _, err := fsutil.WriteFile(filepath.Join(dir, name), data, fsutil.Options{Mode: indexMode, Force: true, NoSync: true}); err != nil {
+			return fmt.Errorf("ca: %w", err)
+		}
+	}
+	return nil
+}
+
+// defaultContent is what a new CA directory's bookkeeping file holds.
+func defaultContent(dir, name string, rnd io.Reader) ([]byte, error) {
+	switch name {
+	case AttrFile:
+		return Attr{UniqueSubject: false}.Format(), nil
+	case SerialFile:
+		first, err := selfsign.RandomSerial(rnd)
+		if err != nil {
+			return nil, err
+		}
+		return FormatSerialFile(first)
+	case CRLNumberFile:
+		return FormatSerialFile(big.NewInt(1))
+	case ConfigFile:
+		return opensslConfig(dir), nil
+	}
+	return nil, nil
 }

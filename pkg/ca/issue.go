@@ -73,6 +73,19 @@ func (e *ExpiredError) Error() string {
 // The validity runs from r.Now less selfsign.Backdate for r.Days days, cut to the
 // issuing CA's notAfter when it would outlive it (Issued.Clamped says so).
 func (c *CA) Issue(r Request) (*Issued, error) {
+	out, err := c.IssueAll([]Request{r})
+	if err != nil {
+		return nil, err
+	}
+	return out[0], nil
+}
+
+// IssueAll issues several certificates as Issue does, under one lock and with one
+// index write: the copies are written and synced together, then every line is
+// appended at once. pgcert init issues the server's and the clients' certificates
+// this way. On an error nothing is recorded (copies already written are removed by
+// the next run, as after a crash).
+func (c *CA) IssueAll(rs []Request) ([]*Issued, error) {
 	if c.key == nil {
 		return nil, ErrKeyLocked
 	}
@@ -85,10 +98,52 @@ func (c *CA) Issue(r Request) (*Issued, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c.issueLocked(st, r)
+	return c.issueLocked(st, rs)
 }
 
-func (c *CA) issueLocked(st *state, r Request) (*Issued, error) {
+func (c *CA) issueLocked(st *state, rs []Request) ([]*Issued, error) {
+	var (
+		out   []*Issued
+		lines []byte
+		files []string
+	)
+	for _, r := range rs {
+		is, err := c.sign(st, r)
+		if err != nil {
+			return nil, err
+		}
+		if lines, err = AppendEntry(lines, is.Entry); err != nil {
+			return nil, err
+		}
+		dir := certsDir(c.Dir)
+		if err := os.MkdirAll(dir, dirMode); err != nil {
+			return nil, fmt.Errorf("ca: %w", err)
+		}
+		if _, err := fsutil.WriteFile(is.File, PEM(is.Cert), fsutil.Options{Mode: fsutil.PublicMode, NoSync: true}); err != nil {
+			return nil, fmt.Errorf("ca: %w", err)
+		}
+		// Reserve the serial against the rest of the batch.
+		st.serials[SerialHex(is.Entry.Serial)] = true
+		files = append(files, is.File)
+		out = append(out, is)
+	}
+	if err := fsutil.Sync(files...); err != nil {
+		return nil, fmt.Errorf("ca: %w", err)
+	}
+	if testHookAfterCopy != nil {
+		if err := testHookAfterCopy(); err != nil {
+			return nil, err
+		}
+	}
+	if err := c.appendIndex(lines); err != nil {
+		return nil, err
+	}
+	st.count += len(out)
+	return out, nil
+}
+
+// sign makes the certificate for r and its index entry.
+func (c *CA) sign(st *state, r Request) (*Issued, error) {
 	if r.Now.IsZero() {
 		return nil, errors.New("ca: no issue time")
 	}
@@ -133,28 +188,7 @@ func (c *CA) issueLocked(st *state, r Request) (*Issued, error) {
 		File:    []byte("unknown"),
 		Subject: []byte(subject),
 	}
-	if _, err := AppendEntry(nil, e); err != nil {
-		return nil, err
-	}
-	dir := certsDir(c.Dir)
-	if err := os.MkdirAll(dir, dirMode); err != nil {
-		return nil, fmt.Errorf("ca: %w", err)
-	}
-	file := c.CertFilePath(cert.SerialNumber)
-	if _, err := fsutil.WriteFile(file, PEM(cert), fsutil.Options{Mode: fsutil.PublicMode}); err != nil {
-		return nil, fmt.Errorf("ca: %w", err)
-	}
-	if testHookAfterCopy != nil {
-		if err := testHookAfterCopy(); err != nil {
-			return nil, err
-		}
-	}
-	if err := c.appendIndex(e); err != nil {
-		return nil, err
-	}
-	st.serials[SerialHex(e.Serial)] = true
-	st.count++
-	return &Issued{Cert: cert, Entry: e, File: file, Clamped: clamped}, nil
+	return &Issued{Cert: cert, Entry: e, File: c.CertFilePath(cert.SerialNumber), Clamped: clamped}, nil
 }
 
 // validity returns the validity period of r, cut to the issuing CA's.

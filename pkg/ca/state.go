@@ -2,6 +2,7 @@ package ca
 
 import (
 	"bytes"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/pgcert/pgcert/internal/fsutil"
 )
 
 // Crash consistency. pgcert changes a CA directory in an order that keeps one rule
@@ -55,6 +58,9 @@ func (c *CA) CertFilePath(serial *big.Int) string {
 func (c *CA) load() (*state, error) {
 	path := filepath.Join(c.Dir, IndexFile)
 	if err := c.cutTornLine(path); err != nil {
+		return nil, err
+	}
+	if err := c.restoreEmpty(); err != nil {
 		return nil, err
 	}
 	f, err := os.Open(path)
@@ -112,6 +118,28 @@ func (c *CA) cutTornLine(path string) error {
 	return nil
 }
 
+// restoreEmpty rewrites the bookkeeping files a crash during Create left empty (they
+// are written unsynced; see writeBookkeeping). A missing file is left alone: an
+// openssl or easy-rsa directory may do without it.
+func (c *CA) restoreEmpty() error {
+	for _, name := range []string{AttrFile, SerialFile, CRLNumberFile, ConfigFile} {
+		p := filepath.Join(c.Dir, name)
+		fi, err := os.Stat(p)
+		if err != nil || fi.Size() != 0 || !fi.Mode().IsRegular() {
+			continue
+		}
+		data, err := defaultContent(c.Dir, name, rand.Reader)
+		if err != nil {
+			return err
+		}
+		if _, err := fsutil.WriteFile(p, data, fsutil.Options{Mode: indexMode, Force: true}); err != nil {
+			return fmt.Errorf("ca: %w", err)
+		}
+		c.notify("%s was empty, left by an interrupted run: restored its default", p)
+	}
+	return nil
+}
+
 // lastNewline returns the offset just after the last '\n' of f, 0 when there is none.
 func lastNewline(f *os.File, size int64) (int64, error) {
 	buf := make([]byte, 4096)
@@ -161,18 +189,14 @@ func (c *CA) removeOrphans(st *state) error {
 	return nil
 }
 
-// appendIndex appends one line to index.txt with a single write, and syncs it.
-func (c *CA) appendIndex(e *Entry) error {
-	line, err := AppendEntry(nil, e)
-	if err != nil {
-		return err
-	}
+// appendIndex appends lines to index.txt with a single write, and syncs it.
+func (c *CA) appendIndex(lines []byte) error {
 	path := filepath.Join(c.Dir, IndexFile)
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
 	if err != nil {
 		return fmt.Errorf("ca: %w", err)
 	}
-	if _, err := f.Write(line); err != nil {
+	if _, err := f.Write(lines); err != nil {
 		f.Close()
 		return fmt.Errorf("ca: appending to %s: %w", path, err)
 	}
