@@ -6,6 +6,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/pgcert/pgcert/internal/testpki"
+	"github.com/pgcert/pgcert/pkg/selfsign"
 )
 
 // run runs pgcert with args on f and returns the exit code.
@@ -63,7 +67,7 @@ func TestEncryptedCAAsksOnce(t *testing.T) {
 		t.Fatalf("report: %+v", r)
 	}
 	// The fixed clock of the test factory is the issue time.
-	if r.Server.NotAfter != "2028-09-03T12:00:00Z" {
+	if want := testpki.Now.AddDate(0, 0, selfsign.DefaultServerDays).Format(time.RFC3339); r.Server.NotAfter != want {
 		t.Errorf("server not_after %s", r.Server.NotAfter)
 	}
 }

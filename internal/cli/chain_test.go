@@ -144,10 +144,10 @@ func chainCases(t *testing.T) []chainCase {
 		{name: "broken signature", files: [][]*testpki.Cert{{leaf.BrokenSignature(t), inter, root}}, leaf: leaf.BrokenSignature(t), roots: []*testpki.Cert{root},
 			code: 1, openssl: 7, stderr: []string{"pgcert: error: the signature of CN=db.example.com (pile1.pem) does not verify with the key of CN=Intermediate (pile1.pem)\n"}},
 		{name: "expired intermediate", files: [][]*testpki.Cert{{underExpired, expiredInter, root}}, leaf: underExpired, roots: []*testpki.Cert{root},
-			code: 1, openssl: 10, stderr: []string{"CN=Expired Intermediate (pile1.pem) expired on 2026-05-31 (1 day ago)", "--allow-expired"}},
+			code: 1, openssl: 10, stderr: []string{"CN=Expired Intermediate (pile1.pem) expired on " + testpki.Date(-24*time.Hour) + " (1 day ago)", "--allow-expired"}},
 		{name: "expired intermediate allowed", files: [][]*testpki.Cert{{underExpired, expiredInter, root}}, leaf: underExpired, roots: []*testpki.Cert{root},
 			args: []string{"--allow-expired"}, openssl: 10, order: []*testpki.Cert{underExpired, expiredInter, root},
-			stderr: []string{"pgcert: warning: CN=Expired Intermediate (pile1.pem) expired on 2026-05-31 (1 day ago); written all the same (--allow-expired)"}},
+			stderr: []string{"pgcert: warning: CN=Expired Intermediate (pile1.pem) expired on " + testpki.Date(-24*time.Hour) + " (1 day ago); written all the same (--allow-expired)"}},
 	}
 }
 

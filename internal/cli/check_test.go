@@ -310,7 +310,7 @@ func TestCheckCertificates(t *testing.T) {
 			code: ExitFailure, want: []string{"ssl_cert_file/validity error"},
 			check: func(t *testing.T, r *checkReport) {
 				fd := r.finding(t, "ssl_cert_file", "validity", levelError)
-				if fd.Message != "the server certificate CN=db.example.com expired on 2026-05-31 (1 day ago)" || !strings.HasSuffix(fd.Detail, "certificate has expired") {
+				if fd.Message != "the server certificate CN=db.example.com expired on "+testpki.Date(-24*time.Hour)+" (1 day ago)" || !strings.HasSuffix(fd.Detail, "certificate has expired") {
 					t.Errorf("%+v", fd)
 				}
 			}},

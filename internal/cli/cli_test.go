@@ -12,6 +12,7 @@ import (
 	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/internal/iostreams"
 	"github.com/pgcert/pgcert/internal/prompt"
+	"github.com/pgcert/pgcert/internal/testpki"
 )
 
 // testFactory returns a Factory over buffers with a fixed clock and, when answers
@@ -20,7 +21,7 @@ func testFactory(t *testing.T, answers ...any) (*Factory, *bytes.Buffer, *bytes.
 	t.Helper()
 	ios, _, out, errOut := iostreams.Test()
 	f := NewFactory(ios)
-	f.Now = func() time.Time { return time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC) }
+	f.Now = func() time.Time { return testpki.Now }
 	f.Hostname = func() (string, error) { return "db.example.com", nil }
 	f.Getenv = func(string) (string, bool) { return "", false }
 	fake := &prompt.Fake{Answers: answers}

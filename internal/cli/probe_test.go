@@ -208,7 +208,7 @@ func TestProbeVerdicts(t *testing.T) {
 		"server     127.0.0.1:" + port + " (host db.example.com)\n",
 		"protocol   TLSv1.3, ",
 		"chain      2 certificates sent, in order\n",
-		"  0 CN=db.example.com\n    issuer   CN=probe intermediate\n    valid    2026-06-01 to 2027-06-01 (365 days left)\n    names    DNS:db.example.com\n",
+		"  0 CN=db.example.com\n    issuer   CN=probe intermediate\n    valid    " + testpki.Date(-time.Hour) + " to " + testpki.Date(365*24*time.Hour) + " (365 days left)\n    names    DNS:db.example.com\n",
 		"client     no client certificate requested (no ssl_ca_file)\n",
 		"verdict    ok: libpq with sslmode=verify-full, host db.example.com and " + rootFile + " accepts the server\n",
 	} {
@@ -238,7 +238,7 @@ func TestProbeExpiringChain(t *testing.T) {
 	args := []string{"db.example.com:" + port, "--hostaddr", "127.0.0.1", "--root", rootFile}
 
 	out, _, code := runProbe(t, args...)
-	if code != ExitFailure || !strings.Contains(out, "problem    certificate 0, CN=db.example.com, expires on 2026-06-11 (in 10 days, within --warn-days 30)\n") ||
+	if code != ExitFailure || !strings.Contains(out, "problem    certificate 0, CN=db.example.com, expires on "+testpki.Date(10*24*time.Hour)+" (in 10 days, within --warn-days 30)\n") ||
 		!strings.Contains(out, "verdict    ok") {
 		t.Errorf("exit %d:\n%s", code, out)
 	}

@@ -28,9 +28,9 @@ func TestRootBundle(t *testing.T) {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
 	want := "wrote " + out + ": 3 certificates, mode 0644\n" +
-		"  CN=Intermediate (" + a + "), expires 2027-06-01\n" +
-		"  CN=Root A (" + b + "), expires 2027-06-01\n" +
-		"  CN=Root B (" + a + "), expires 2027-06-01\n"
+		"  CN=Intermediate (" + a + "), expires " + testpki.Date(365*24*time.Hour) + "\n" +
+		"  CN=Root A (" + b + "), expires " + testpki.Date(365*24*time.Hour) + "\n" +
+		"  CN=Root B (" + a + "), expires " + testpki.Date(365*24*time.Hour) + "\n"
 	if stdout != want {
 		t.Errorf("stdout:\n%s\nwant:\n%s", stdout, want)
 	}
@@ -41,7 +41,7 @@ func TestRootBundle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(string(data), "# subject: CN=Intermediate, expires 2027-06-01 (in 365 days)\n-----BEGIN CERTIFICATE-----\n") {
+	if !strings.HasPrefix(string(data), "# subject: CN=Intermediate, expires "+testpki.Date(365*24*time.Hour)+" (in 365 days)\n-----BEGIN CERTIFICATE-----\n") {
 		t.Errorf("root.crt starts:\n%.200s", data)
 	}
 	if fi, err := os.Stat(out); err != nil || fi.Mode().Perm() != 0o644 {
@@ -125,8 +125,8 @@ func TestRootBundleWarnings(t *testing.T) {
 		notWant []string
 	}{
 		{"", []string{
-			"pgcert: warning: CN=Expired Root (" + files[0] + ") expired on 2026-05-30 (2 days ago): OpenSSL refuses every chain through it (certificate has expired)",
-			"pgcert: warning: CN=Soon Root (" + files[1] + ") expires on 2026-06-11 (in 10 days): put its successor into the bundle before then",
+			"pgcert: warning: CN=Expired Root (" + files[0] + ") expired on " + testpki.Date(-2*day) + " (2 days ago): OpenSSL refuses every chain through it (certificate has expired)",
+			"pgcert: warning: CN=Soon Root (" + files[1] + ") expires on " + testpki.Date(10*day) + " (in 10 days): put its successor into the bundle before then",
 			"pgcert: warning: CN=Orphan Intermediate (" + files[2] + ") is not a root and its issuer CN=Absent Root is not in the bundle",
 		}, nil},
 		{"5", []string{"CN=Expired Root"}, []string{"CN=Soon Root"}},
@@ -150,7 +150,7 @@ func TestRootBundleWarnings(t *testing.T) {
 				t.Errorf("--warn-days %q: stderr has %q:\n%s", tc.days, w, stderr)
 			}
 		}
-		if !strings.Contains(stdout, "CN=Expired Root ("+files[0]+"), expired 2026-05-30") {
+		if !strings.Contains(stdout, "CN=Expired Root ("+files[0]+"), expired "+testpki.Date(-2*day)) {
 			t.Errorf("stdout:\n%s", stdout)
 		}
 	}

@@ -20,9 +20,16 @@ import (
 	"time"
 )
 
-// Now is the reference time of every certificate testpki makes unless told otherwise.
-// It is fixed so that tests which compare validity are reproducible.
-var Now = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+// Now is the reference time of every certificate testpki makes unless told otherwise:
+// the start of the current UTC day. It is fixed for the whole test process, so that
+// tests comparing validity are reproducible, and it is today, so that certificates
+// handed to real peers (openssl, PostgreSQL, psql, which use the real clock) are
+// valid whenever the tests run — a fixed calendar date would make them expire one day.
+var Now = time.Now().UTC().Truncate(24 * time.Hour)
+
+// Date formats Now moved by d as a calendar date (2006-01-02), for tests that compare
+// the dates pgcert prints.
+func Date(d time.Duration) string { return Now.Add(d).Format(time.DateOnly) }
 
 var serial atomic.Int64
 
