@@ -40,9 +40,14 @@ var ansi = regexp.MustCompile(`\x1b(\[[0-9;?]*[a-zA-Z]|[78])`)
 // standard output and error go to the files pty.stdout and pty.stderr in $WORK, the
 // terminal's transcript (escape sequences removed) to pty.tty. CONVERSATION is a file
 // of lines `expect REGEXP` (wait until the terminal shows a match after the previous
-// one) and `send TEXT` (type TEXT; Go escapes such as \r and \x03 are decoded).
-// Cursor-position queries are answered as a terminal would. The command must exit
-// with status N (default 0).
+// one), `ready` (wait until the command reads the terminal with echo off, as survey's
+// questions and passphrase prompts do: text typed before then is echoed, and survey
+// would read it in line mode) and `send TEXT` (type TEXT; Go escapes such as \r and
+// \x03 are decoded). Cursor-position queries are answered as a terminal would, with
+// one care survey needs: it reads each answer with a buffer of its own and drops
+// whatever follows the answer in the same read, so a query that comes after the
+// text an `expect` matched is answered only by the next `send`, after its text. The
+// command must exit with status N (default 0).
 func cmdPty(ts *testscript.TestScript, neg bool, args []string) {
 	if neg {
 		ts.Fatalf("use pty -status=N instead of ! pty")
@@ -86,16 +91,23 @@ func cmdPty(ts *testscript.TestScript, neg bool, args []string) {
 	go t.read(ctrl)
 
 	for _, s := range steps {
-		if s.send != "" {
-			_, err := ctrl.Write([]byte(s.send))
-			ts.Check(err)
+		if s.ready {
+			if err := waitEchoOff(ctx, ctrl); err != nil {
+				cmd.Process.Kill()
+				ts.Fatalf("pty: waiting for the command to read the terminal: %v; it shows:\n%s", err, t.text())
+			}
 			continue
 		}
-		if !t.waitFor(ctx, s.expect) {
+		if s.send != "" {
+			ts.Check(t.send(ctrl, []byte(s.send)))
+			continue
+		}
+		if !t.waitFor(ctx, ctrl, s.expect) {
 			cmd.Process.Kill()
 			ts.Fatalf("pty: no %q on the terminal; it shows:\n%s", s.expect, t.text())
 		}
 	}
+	t.answerAll(ctrl)
 	err = cmd.Wait()
 	got := 0
 	var ee *exec.ExitError
@@ -117,6 +129,26 @@ func cmdPty(ts *testscript.TestScript, neg bool, args []string) {
 type step struct {
 	expect *regexp.Regexp
 	send   string
+	ready  bool
+}
+
+// echoPoll is how often `ready` looks at the terminal's mode: the kernel sends no
+// notice of a mode change. It only paces the wait; ptyDeadline bounds it.
+const echoPoll = 2 * time.Millisecond
+
+// waitEchoOff waits until the terminal behind ctrl has echo turned off.
+func waitEchoOff(ctx context.Context, ctrl *os.File) error {
+	for {
+		off, err := echoOff(ctrl)
+		if err != nil || off {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(echoPoll):
+		}
+	}
 }
 
 func parseConversation(ts *testscript.TestScript, text string) []step {
@@ -129,6 +161,8 @@ func parseConversation(ts *testscript.TestScript, text string) []step {
 		}
 		verb, arg, _ := strings.Cut(line, " ")
 		switch verb {
+		case "ready":
+			steps = append(steps, step{ready: true})
 		case "expect":
 			re, err := regexp.Compile(arg)
 			ts.Check(err)
@@ -157,13 +191,18 @@ func lookPath(ts *testscript.TestScript, name string) string {
 	return ""
 }
 
-// transcript collects what the terminal shows and answers cursor queries.
+// transcript collects what the terminal shows and answers its cursor queries.
 type transcript struct {
-	mu      sync.Mutex
-	raw     []byte
-	matched int // offset into the cleaned text after the last expect match
-	changed chan struct{}
+	mu       sync.Mutex
+	raw      []byte
+	matched  int  // offset into the cleaned text after the last expect match
+	answered int  // how many cursor queries have been answered
+	auto     bool // answer every query at once: the conversation is over
+	changed  chan struct{}
 }
+
+// answer is a terminal's reply to a cursor-position query: row 1, column 1.
+var answer = []byte("\x1b[1;1R")
 
 func (t *transcript) read(ctrl *os.File) {
 	buf := make([]byte, 4096)
@@ -171,13 +210,11 @@ func (t *transcript) read(ctrl *os.File) {
 		n, err := ctrl.Read(buf)
 		if n > 0 {
 			t.mu.Lock()
-			before := bytes.Count(t.raw, cursorQuery)
 			t.raw = append(t.raw, buf[:n]...)
-			after := bytes.Count(t.raw, cursorQuery)
-			t.mu.Unlock()
-			for range after - before {
-				ctrl.Write([]byte("\x1b[1;1R"))
+			if t.auto {
+				t.answerBefore(ctrl, len(t.raw))
 			}
+			t.mu.Unlock()
 			select {
 			case t.changed <- struct{}{}:
 			default:
@@ -189,24 +226,92 @@ func (t *transcript) read(ctrl *os.File) {
 	}
 }
 
+// answerBefore answers the queries that start before raw offset end. t.mu is held.
+func (t *transcript) answerBefore(ctrl *os.File, end int) {
+	for i, at := range queryOffsets(t.raw) {
+		if i >= t.answered && at < end {
+			ctrl.Write(answer)
+			t.answered++
+		}
+	}
+}
+
+// answerAll answers every query, now and until the command ends.
+func (t *transcript) answerAll(ctrl *os.File) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.auto = true
+	t.answerBefore(ctrl, len(t.raw))
+}
+
+// send types text, then answers the queries not answered yet, which came after the
+// last match: the command is waiting for the first of them, and keeps what comes
+// before an answer.
+func (t *transcript) send(ctrl *os.File, text []byte) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	pending := len(queryOffsets(t.raw)) - t.answered
+	for range pending {
+		text = append(text, answer...)
+	}
+	t.answered += pending
+	_, err := ctrl.Write(text)
+	return err
+}
+
+func queryOffsets(raw []byte) []int {
+	var out []int
+	for i := 0; ; {
+		j := bytes.Index(raw[i:], cursorQuery)
+		if j < 0 {
+			return out
+		}
+		out = append(out, i+j)
+		i += j + len(cursorQuery)
+	}
+}
+
+// rawOffset returns the offset in raw just after the clean-th byte of its cleaned
+// text, before any escape sequence that follows it.
+func rawOffset(raw []byte, clean int) int {
+	escapes := ansi.FindAllIndex(raw, -1)
+	c := 0
+	for i := 0; i < len(raw); {
+		if c == clean {
+			return i
+		}
+		if len(escapes) > 0 && escapes[0][0] == i {
+			i = escapes[0][1]
+			escapes = escapes[1:]
+			continue
+		}
+		c++
+		i++
+	}
+	return len(raw)
+}
+
 func (t *transcript) text() string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return ansi.ReplaceAllString(string(t.raw), "")
 }
 
-func (t *transcript) waitFor(ctx context.Context, re *regexp.Regexp) bool {
+// waitFor waits until the terminal shows a match of re after the previous match,
+// answering the queries that come before the match as they arrive.
+func (t *transcript) waitFor(ctx context.Context, ctrl *os.File, re *regexp.Regexp) bool {
 	for {
-		text := t.text()
 		t.mu.Lock()
+		text := ansi.ReplaceAllString(string(t.raw), "")
 		from := min(t.matched, len(text))
-		t.mu.Unlock()
 		if loc := re.FindStringIndex(text[from:]); loc != nil {
-			t.mu.Lock()
 			t.matched = from + loc[1]
+			t.answerBefore(ctrl, rawOffset(t.raw, t.matched))
 			t.mu.Unlock()
 			return true
 		}
+		t.answerBefore(ctrl, len(t.raw))
+		t.mu.Unlock()
 		select {
 		case <-t.changed:
 		case <-ctx.Done():

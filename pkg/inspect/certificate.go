@@ -23,8 +23,8 @@ type Certificate struct {
 	NotBefore time.Time `json:"not_before"`
 	NotAfter  time.Time `json:"not_after"`
 	// Validity is "valid", "expired" or "not_yet_valid" at the time given to
-	// Describe; DaysLeft is the number of whole days until NotAfter (negative once
-	// expired).
+	// Describe; DaysLeft is the number of days until NotAfter, a part of a day
+	// counted as one (1 on the last day; negative once expired: -1 the day after).
 	Validity string `json:"validity"`
 	DaysLeft int    `json:"days_left"`
 	SANs     SANs   `json:"sans"`
@@ -109,12 +109,17 @@ func validity(notBefore, notAfter, now time.Time) string {
 	return Valid
 }
 
-// daysUntil is the number of whole days from now until t, rounded down: 0 on the
-// last day, -1 the day after.
+// daysUntil is the number of days from now until t, counting a part of a day as a
+// day, away from zero: 825 right after an 825-day certificate is made, 1 on its last
+// day, -1 the day after it expired. The sign always agrees with the validity.
 func daysUntil(t, now time.Time) int {
+	const day = 24 * time.Hour
 	d := t.Sub(now)
-	days := int(d / (24 * time.Hour))
-	if d < 0 && d%(24*time.Hour) != 0 {
+	days := int(d / day)
+	switch {
+	case d > 0 && d%day != 0:
+		days++
+	case d < 0 && d%day != 0:
 		days--
 	}
 	return days

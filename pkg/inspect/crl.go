@@ -30,7 +30,8 @@ type CRL struct {
 	// (nextUpdate has passed: OpenSSL, and so the server and libpq, then reject
 	// every certificate of this issuer) or "not_yet_valid".
 	Status string `json:"status"`
-	// DaysLeft is the number of whole days until NextUpdate; nil without one.
+	// DaysLeft is the number of days until NextUpdate, counted as
+	// Certificate.DaysLeft is; nil without one.
 	DaysLeft           *int   `json:"days_left"`
 	SignatureAlgorithm string `json:"signature_algorithm"`
 	// AuthorityKeyID is the issuer's key identifier, as openssl prints it.

@@ -36,10 +36,11 @@ func TestValidityAndDaysLeft(t *testing.T) {
 		validity string
 		days     int
 	}{
-		{testpki.Now.Add(-time.Second), NotYetValid, 10},
+		{testpki.Now.Add(-time.Second), NotYetValid, 11},
 		{testpki.Now, Valid, 10},
-		{testpki.Now.Add(time.Hour), Valid, 9},
-		{testpki.Now.Add(9*24*time.Hour + time.Hour), Valid, 0},
+		{testpki.Now.Add(time.Hour), Valid, 10},
+		{testpki.Now.Add(24 * time.Hour), Valid, 9},
+		{testpki.Now.Add(9*24*time.Hour + time.Hour), Valid, 1},
 		{testpki.Now.Add(10 * 24 * time.Hour), Valid, 0},
 		{testpki.Now.Add(10*24*time.Hour + time.Second), Expired, -1},
 		{testpki.Now.Add(12 * 24 * time.Hour), Expired, -2},
@@ -159,13 +160,16 @@ func TestCRLEntriesAndStatus(t *testing.T) {
 		status string
 		days   int
 	}{
-		{testpki.Now.Add(-time.Minute), NotYetValid, 30},
+		{testpki.Now.Add(-time.Minute), NotYetValid, 31},
 		{testpki.Now, Valid, 30},
-		{testpki.Now.Add(31 * 24 * time.Hour), Expired, -1},
+		{testpki.Now.Add(30*24*time.Hour + time.Minute), Expired, -1},
 	} {
 		c := mustDescribe(t, der, tc.now)[0].CRL
-		if c.Status != tc.status || c.DaysLeft == nil || *c.DaysLeft != tc.days {
-			t.Errorf("at %v: status %s, days %v", tc.now, c.Status, c.DaysLeft)
+		if c.DaysLeft == nil {
+			t.Fatalf("at %v: no days left", tc.now)
+		}
+		if c.Status != tc.status || *c.DaysLeft != tc.days {
+			t.Errorf("at %v: status %s, %d days left; want %s, %d", tc.now, c.Status, *c.DaysLeft, tc.status, tc.days)
 		}
 	}
 	objs := mustDescribe(t, pem.EncodeToMemory(&pem.Block{Type: "X509 CRL", Bytes: der}), testpki.Now)
