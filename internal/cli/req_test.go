@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pgcert/pgcert/internal/testenv"
 	"github.com/pgcert/pgcert/pkg/keys"
 	"github.com/pgcert/pgcert/pkg/selfsign"
 )
@@ -349,5 +350,25 @@ func TestReqUsageErrors(t *testing.T) {
 			t.Errorf("%v: exit %d, %s", args, code, errOut)
 		}
 		assertNoFiles(t, dir)
+	}
+}
+
+// TestReqOpenSSLVerifies: openssl accepts the request of every key type req makes
+// but RSA (slow to generate; pkg/selfsign covers RSA requests).
+func TestReqOpenSSLVerifies(t *testing.T) {
+	testenv.RequireOpenSSL(t)
+	for _, args := range [][]string{{}, {"--curve", "P-384"}, {"--type", "ed25519"}} {
+		dir := t.TempDir()
+		req := filepath.Join(dir, "server.req")
+		f, _, errOut, _ := testFactory(t)
+		all := append([]string{"req", "--nopass", "--text", "--subject", "/C=US/ST=Ohio/O=Acme/CN=db.example.com/emailAddress=dba@example.com", "--san", "DNS:db.example.com,IP:10.0.0.5", "-o", req, "--new-key", filepath.Join(dir, "k")}, args...)
+		if code := runArgs(f, all...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errOut)
+		}
+		opensslVerifyRequest(t, req)
+		out := string(testenv.OpenSSL(t, "req", "-in", req, "-noout", "-subject"))
+		if strings.TrimSpace(out) != "subject=C = US, ST = Ohio, O = Acme, CN = db.example.com, emailAddress = dba@example.com" {
+			t.Errorf("%v: openssl reads the subject as %q", args, out)
+		}
 	}
 }
