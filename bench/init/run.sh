@@ -144,6 +144,7 @@ timed() {
 
 median() { sort -n "$1" | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else print int((a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
 
+echo "$(nproc) CPUs, load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 for type in $TYPES; do
 	rm -f "$work/openssl" "$work/init" "$work/full"
 	i=0
