@@ -126,6 +126,15 @@ func checkRole(role string) error {
 	return nil
 }
 
+// checkRoleDir refuses a role that cannot name its bundle directory (CLIENTS_DIR/ROLE):
+// a slash or a dot name would put the bundle somewhere else.
+func checkRoleDir(role, flag string) error {
+	if strings.Contains(role, "/") || role == "." || role == ".." {
+		return usageErrorf("role %q cannot name a bundle directory; give the directory with %s", role, flag)
+	}
+	return nil
+}
+
 // pendingWrite is a file to add to an fsutil.Txn.
 type pendingWrite struct {
 	Path string
@@ -258,6 +267,9 @@ func caIssueClientRun(cmd *cobra.Command, opts *caIssueClientOptions) error {
 	}
 	out := opts.OutDir
 	if out == "" {
+		if err := checkRoleDir(opts.User, "-o DIR"); err != nil {
+			return err
+		}
 		out = filepath.Join(caDir, clientsSubdir, opts.User)
 	}
 	if out, err = filepath.Abs(out); err != nil {

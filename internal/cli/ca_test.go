@@ -107,6 +107,8 @@ func TestCaRevokeArgs(t *testing.T) {
 		{"ca", "issue", "client", "--user", ""},
 		{"init", "-D", "x", "--client", "a", "--client", "a"},
 		{"init", "-D", "x", "--host", "bad host"},
+		{"init", "-D", "x", "--client", "../evil"},
+		{"ca", "issue", "client", "--user", ".."},
 	} {
 		f, _, errOut, _ := testFactory(t)
 		f.Getenv = func(k string) (string, bool) {

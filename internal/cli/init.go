@@ -160,6 +160,9 @@ func initRun(cmd *cobra.Command, opts *initOptions) error {
 		if err := checkRole(role); err != nil {
 			return err
 		}
+		if err := checkRoleDir(role, "pgcert ca issue client -o DIR"); err != nil {
+			return err
+		}
 		if seen[role] {
 			return usageErrorf("--client %s is given twice", role)
 		}
