@@ -62,12 +62,12 @@ PGDATA/server.crt. Both are written, or neither; existing files are kept unless
 server runs as. The directory need not be a data directory yet (initdb refuses a
 non-empty one, so this is for files to copy, or for a directory made for the
 purpose); the newest PostgreSQL's settings are then assumed. The postgresql.conf
-lines that turn SSL on are printed on standard output (append them with
-">> PGDATA/postgresql.conf"); the files written are reported on standard error.
+lines that turn SSL on are printed on standard output, ready to be appended to
+postgresql.conf; the files written are reported on standard error.
 
-The certificate is valid for %d days unless --days says otherwise (the most
-Apple's TLS stack accepts, so clients built on it keep working), from five minutes
-ago (clocks disagree a little), with a random 159-bit serial number, the key
+The certificate is valid for %d days unless --days says otherwise (the longest
+validity Apple's TLS stack accepts, so clients built on it keep working), from five
+minutes ago (clocks disagree a little), with a random 159-bit serial number, the key
 identifiers, serverAuth and CA:FALSE.
 
 Exit codes: 0 written; 1 failure (nothing written); 2 bad usage; 130 interrupted.`, selfsign.DefaultServerDays),
@@ -75,8 +75,9 @@ Exit codes: 0 written; 1 failure (nothing written); 2 bad usage; 130 interrupted
   pgcert selfsign --req server.req --key server.key --text
 
   # the manual's whole recipe (openssl req -new, openssl rsa, openssl req -x509,
-  # chmod og-rwx) in one step, then turn SSL on
-  sudo pgcert selfsign -D /var/lib/postgresql/15/main >> /etc/postgresql/15/main/postgresql.conf
+  # chmod og-rwx) in one step, and SSL turned on (as root, Debian's cluster 15/main)
+  pgcert selfsign -D /var/lib/postgresql/15/main | tee -a /etc/postgresql/15/main/postgresql.conf
+
   pgcert selfsign -D "$PGDATA" --host db.example.com --host 10.0.0.5 --days 365`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
