@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"syscall"
 )
 
 // Txn writes several files as one change: either every file is replaced, or none is.
@@ -14,7 +15,9 @@ import (
 // Every file is first written in full under a temporary name; only then are they
 // renamed into place, each earlier version kept under a backup name (a hard link)
 // until all renames succeeded. A crash during the renames (a window of a few system
-// calls) can leave backups named .pgcert-tmp-* beside the files.
+// calls) can leave some files replaced and others not, and backups named
+// .pgcert-tmp-* beside them, which the next run that writes there removes (see
+// stale.go); running the command again completes the change.
 type Txn struct {
 	files []pending
 }
@@ -69,7 +72,8 @@ func (t *Txn) Commit() ([]*Written, error) {
 
 	type done struct {
 		s      *staged
-		backup string // where the previous file went, "" if there was none
+		backup string   // where the previous file went, "" if there was none
+		hold   *os.File // the previous file, locked while its backup exists
 	}
 	var committed []done
 	rollback := func() {
@@ -80,11 +84,16 @@ func (t *Txn) Commit() ([]*Written, error) {
 			} else {
 				os.Remove(c.s.path)
 			}
+			release(c.hold)
 		}
 	}
 	for _, s := range ready {
 		backup := ""
+		var hold *os.File
 		if s.written.Replaced {
+			// The previous file is locked before its backup name exists, so that
+			// no other run takes the backup for a leftover (stale.go).
+			hold = holdFile(s.path)
 			// A hard link keeps the previous file without the target ever being
 			// absent; where links are impossible, moving it aside is the fallback.
 			b, err := reserveName(filepath.Dir(s.path))
@@ -94,6 +103,7 @@ func (t *Txn) Commit() ([]*Written, error) {
 				}
 			}
 			if err != nil {
+				release(hold)
 				rollback()
 				discardAll()
 				return nil, &WriteError{Path: s.path, Op: "keeping a backup of", Err: err}
@@ -104,11 +114,12 @@ func (t *Txn) Commit() ([]*Written, error) {
 			if backup != "" {
 				os.Rename(backup, s.path)
 			}
+			release(hold)
 			rollback()
 			discardAll()
 			return nil, err
 		}
-		committed = append(committed, done{s, backup})
+		committed = append(committed, done{s, backup, hold})
 	}
 	var out []*Written
 	dirs := map[string]bool{}
@@ -116,6 +127,7 @@ func (t *Txn) Commit() ([]*Written, error) {
 		if c.backup != "" {
 			os.Remove(c.backup)
 		}
+		release(c.hold)
 		out = append(out, c.s.written)
 		dirs[filepath.Dir(c.s.path)] = true
 	}
@@ -123,6 +135,28 @@ func (t *Txn) Commit() ([]*Written, error) {
 		syncDir(d)
 	}
 	return out, nil
+}
+
+// holdFile opens the regular file at path and holds its shared lock, or returns nil
+// when it cannot (a symbolic link, which a cleaner leaves alone anyway, or a file it
+// may not read).
+func holdFile(path string) *os.File {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		return nil
+	}
+	if holdShared(f) != nil {
+		f.Close()
+		return nil
+	}
+	return f
+}
+
+// release closes a file holdFile opened, dropping its lock.
+func release(f *os.File) {
+	if f != nil {
+		f.Close()
+	}
 }
 
 // reserveName returns an unused temporary name in dir (by creating and removing it,

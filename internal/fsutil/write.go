@@ -3,7 +3,9 @@
 // final mode (a key is never readable by others, not even for a moment), synced,
 // renamed over the target and the directory synced, so that a crash or a full disk
 // never leaves half a file and never damages the file being replaced. An existing
-// file is only replaced when the caller says so.
+// file is only replaced when the caller says so. A run killed while writing leaves
+// at most a temporary file, which the next run writing into that directory removes
+// (see stale.go).
 package fsutil
 
 import (
@@ -105,10 +107,12 @@ func WriteFile(path string, data []byte, opts Options) (*Written, error) {
 	return st.written, nil
 }
 
-// staged is a file written under a temporary name, waiting to be renamed.
+// staged is a file written under a temporary name, waiting to be renamed. file is
+// the temporary file, open and locked (see stale.go).
 type staged struct {
 	path    string
 	tmp     string
+	file    *os.File
 	written *Written
 }
 
@@ -152,13 +156,14 @@ func stageFunc(path string, opts Options, fill func(io.Writer) error) (*staged, 
 		return nil, err
 	}
 	dir := filepath.Dir(path)
+	cleanOnce(dir)
 	f, tmp, err := createTemp(dir, opts.Mode)
 	if err != nil {
 		return nil, &WriteError{Path: path, Op: "creating a file in", Err: err}
 	}
 	fail := func(op string, err error) (*staged, error) {
-		f.Close()
 		os.Remove(tmp)
+		f.Close()
 		return nil, &WriteError{Path: path, Op: op, Err: err}
 	}
 	// The mode given at creation was narrowed by the umask; set it exactly, before
@@ -176,8 +181,8 @@ func stageFunc(path string, opts Options, fill func(io.Writer) error) (*staged, 
 		testHookBeforeWrite(f)
 	}
 	if err := fillFile(f, fill); err != nil {
-		f.Close()
 		os.Remove(tmp)
+		f.Close()
 		return nil, wrapFillError(path, err)
 	}
 	if !opts.NoSync {
@@ -189,15 +194,13 @@ func stageFunc(path string, opts Options, fill func(io.Writer) error) (*staged, 
 	if err != nil {
 		return fail("writing", err)
 	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return nil, &WriteError{Path: path, Op: "writing", Err: err}
-	}
 	w.Mode = fi.Mode().Perm()
 	if sys, ok := fi.Sys().(*syscall.Stat_t); ok {
 		w.UID, w.GID = int(sys.Uid), int(sys.Gid)
 	}
-	return &staged{path: path, tmp: tmp, written: w}, nil
+	// The file stays open, and so locked, until it is renamed or removed: closed, a
+	// complete temporary file would look like a killed run's leftover (stale.go).
+	return &staged{path: path, tmp: tmp, file: f, written: w}, nil
 }
 
 // Test hooks: observe a temporary file before its first byte, and fail a rename.
@@ -212,6 +215,10 @@ func (s *staged) commit() error {
 		return &WriteError{Path: s.path, Op: "replacing", Err: err}
 	}
 	s.tmp = ""
+	// The content was written (and, unless NoSync, synced) before the rename; the
+	// close only drops the lock.
+	s.file.Close()
+	s.file = nil
 	return nil
 }
 
@@ -221,11 +228,15 @@ func (s *staged) discard() {
 		os.Remove(s.tmp)
 		s.tmp = ""
 	}
+	if s.file != nil {
+		s.file.Close()
+		s.file = nil
+	}
 }
 
 // createTemp creates a new file in dir with a random name and mode (narrowed by the
-// umask). O_EXCL and O_NOFOLLOW make sure it is a fresh file, not something an
-// attacker planted.
+// umask), and holds its shared lock, which marks it as in use (stale.go). O_EXCL and
+// O_NOFOLLOW make sure it is a fresh file, not something an attacker planted.
 func createTemp(dir string, mode os.FileMode) (*os.File, string, error) {
 	for range 100 {
 		name := filepath.Join(dir, tempPrefix+randomSuffix())
@@ -235,6 +246,17 @@ func createTemp(dir string, mode os.FileMode) (*os.File, string, error) {
 		}
 		if err != nil {
 			return nil, "", err
+		}
+		if err := holdShared(f); err != nil {
+			f.Close()
+			os.Remove(name)
+			return nil, "", err
+		}
+		if unlinked(f) {
+			// Another run took it for a leftover before it was locked; it
+			// removed nothing of this run's but an empty file.
+			f.Close()
+			continue
 		}
 		return f, name, nil
 	}
