@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
+
+	"github.com/pgcert/pgcert/pkg/crl"
 )
 
 // caList is `pgcert ca list --json`.
@@ -33,9 +36,10 @@ func listCA(t *testing.T, caDir string) caList {
 }
 
 // TestCAConcurrentRuns runs eight pgcert processes at once on one CA directory, four
-// issuing client certificates and four revoking earlier ones, several rounds: no
-// entry is lost, no serial is used twice, every revocation is recorded, and every
-// certificate of the index has its copy on disk.
+// issuing client certificates and four revoking earlier ones, several rounds (with two
+// pgcert crl gen runs beside them when this pgcert has the command): no entry is lost,
+// no serial is used twice, every revocation is recorded, every certificate of the
+// index has its copy on disk, and no CRL number is used twice.
 func TestCAConcurrentRuns(t *testing.T) {
 	caDir := filepath.Join(t.TempDir(), "ca")
 	if r := pgcert(t, "ca", "init", "--ca-dir", caDir, "--intermediate"); r.Code != 0 {
@@ -49,6 +53,10 @@ func TestCAConcurrentRuns(t *testing.T) {
 		}
 		issued++
 	}
+	// An unknown command with --help prints the root's help: look for crl gen's own.
+	help := pgcert(t, "crl", "gen", "--help")
+	hasCRLGen := help.Code == 0 && strings.Contains(help.Stdout, "pgcert crl gen")
+	var crlFiles []string
 	revoked := 0
 	for round := range rounds {
 		var valid []string
@@ -72,6 +80,19 @@ func TestCAConcurrentRuns(t *testing.T) {
 				defer wg.Done()
 				results[2*i+1] = pgcert(t, "ca", "revoke", "--ca-dir", caDir, valid[i], "--reason", "superseded")
 			}()
+		}
+		if hasCRLGen {
+			for i := range 2 {
+				out := filepath.Join(t.TempDir(), fmt.Sprintf("crl-%d-%d.pem", round, i))
+				crlFiles = append(crlFiles, out)
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					if r := pgcert(t, "crl", "gen", "--ca-dir", caDir, "-o", out); r.Code != 0 {
+						t.Errorf("crl gen: exit %d\n%s", r.Code, r.Stderr)
+					}
+				}()
+			}
 		}
 		wg.Wait()
 		for i, r := range results {
@@ -106,6 +127,23 @@ func TestCAConcurrentRuns(t *testing.T) {
 	}
 	if n != revoked {
 		t.Fatalf("%d certificates are revoked, %d revocations succeeded", n, revoked)
+	}
+	numbers := map[string]bool{}
+	for _, file := range crlFiles {
+		lists, err := crl.ParseCRLs(mustRead(t, file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range lists {
+			key := l.Issuer.String() + " " + l.Number.String()
+			if numbers[key] {
+				t.Fatalf("CRL number %s of %s made twice", l.Number, l.Issuer)
+			}
+			numbers[key] = true
+		}
+	}
+	if hasCRLGen && len(numbers) != 2*len(crlFiles) {
+		t.Fatalf("%d distinct CRLs in %d files, want two per file", len(numbers), len(crlFiles))
 	}
 	files, err := os.ReadDir(filepath.Join(caDir, "newcerts"))
 	if err != nil {

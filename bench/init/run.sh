@@ -125,7 +125,7 @@ pgcert_init() {
 
 # The CRL refresh after the revocation: pgcert crl gen when this pgcert has it, else a
 # rerun of pgcert init --force (which also renews the server certificate).
-if "$PGCERT" crl gen --help >/dev/null 2>&1; then
+if "$PGCERT" crl gen --help 2>/dev/null | grep -q 'pgcert crl gen'; then
 	refresh=crl
 else
 	refresh=init
