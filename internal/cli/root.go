@@ -95,6 +95,7 @@ Exit codes: 0 success; 1 failure, or problems found by a check; 2 bad usage;
 		newReqCmd(f, nil),
 		newSelfsignCmd(f, nil),
 		newShowCmd(f, nil),
+		newCrlCmd(f),
 		newChainCmd(f, nil),
 		newRootBundleCmd(f, nil),
 		newVerifyCmd(f, nil),

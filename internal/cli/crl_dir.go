@@ -1,0 +1,318 @@
+package cli
+
+import (
+	"bytes"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pgcert/pgcert/internal/fsutil"
+	"github.com/pgcert/pgcert/pkg/chain"
+	"github.com/pgcert/pgcert/pkg/crl"
+)
+
+type crlDirOptions struct {
+	f            *Factory
+	Files        []string
+	Out          string
+	CAs          []string
+	AllowExpired bool
+	Force        bool
+}
+
+func newCrlDirCmd(f *Factory, runF func(*crlDirOptions) error) *cobra.Command {
+	opts := &crlDirOptions{f: f}
+	cmd := &cobra.Command{
+		Use:   "dir --out DIR [--ca FILE...] CRLFILE...",
+		Short: "write an OpenSSL hashed CRL directory for ssl_crl_dir or sslcrldir",
+		Long: `Write the CRLs as OpenSSL's hashed directory, which ssl_crl_dir (server, PostgreSQL
+14 and later) and sslcrldir (libpq) name: each CRL in its own PEM file called
+<issuer hash>.r<N>, the hash being OpenSSL's X509_NAME_hash of the issuer (what
+openssl crl -hash prints) and N counting CRLs whose issuers share a hash. OpenSSL
+reads <hash>.r0, .r1, ... when it verifies a certificate and stops at the first
+missing number, so a file under any other name is never read.
+
+DIR is created (mode 0755) when missing. Files already there under the same name
+and content are left alone; replacing others, and removing <hash>.r<N> files that
+no longer correspond to an input (stale CRLs OpenSSL would still read), needs
+--force. Files with other names are never touched.
+
+With --ca (the CAs of the chain, or the root.crt bundle), the CRLs are checked as
+pgcert crl merge checks them: signatures, one newest CRL per CA, every CA has one.
+Without it, every CRL is filed as given, and only expired ones are refused.
+--allow-expired files expired or not yet valid CRLs too.
+
+Exit codes: 0 written (or already up to date); 1 a CRL is refused, a CA has no CRL,
+files would be replaced without --force, or a file is unreadable (nothing written);
+2 bad usage.`,
+		Example: `  # instead of: cp root.crl intermediate.crl crl.d/ && openssl rehash crl.d
+  #         (or c_rehash crl.d)
+  pgcert crl dir --out $PGDATA/crl.d --ca root.crt root.crl intermediate.crl
+
+  # then in postgresql.conf: ssl_crl_dir = 'crl.d'; for libpq: sslcrldir=~/.postgresql/crl.d
+  pgcert crl dir --out ~/.postgresql/crl.d --force ca.crl`,
+		Args: minArgs(1, "at least one CRLFILE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Files = args
+			if runF != nil {
+				return runF(opts)
+			}
+			return crlDirRun(opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&opts.Out, "out", "o", "", "the hashed `DIR` to write (created when missing)")
+	fl.StringArrayVar(&opts.CAs, "ca", nil, "a `FILE` of CA certificates to check the CRLs against; repeat for more")
+	fl.BoolVar(&opts.AllowExpired, "allow-expired", false, "file a CRL that is expired or not yet valid (the server then rejects its CA's certificates)")
+	fl.BoolVarP(&opts.Force, "force", "f", false, "replace differing <hash>.r<N> files and remove stale ones")
+	cmd.MarkFlagDirname("out")
+	cmd.MarkFlagFilename("ca", "crt", "pem")
+	return cmd
+}
+
+// crlDirFileReport is one file of the directory in --json output.
+type crlDirFileReport struct {
+	Name string `json:"name"`
+	fileReport
+	// Status is "written" (a new file), "replaced" or "unchanged".
+	Status string `json:"status"`
+	crlReport
+	Source string `json:"source"`
+}
+
+// crlDirReport is the --json output of crl dir.
+type crlDirReport struct {
+	Dir     string             `json:"dir"`
+	Created bool               `json:"created"`
+	Files   []crlDirFileReport `json:"files"`
+	// Removed lists the stale <hash>.r<N> files removed.
+	Removed []string `json:"removed"`
+}
+
+// plannedCRLFile is a file of the directory to be and what is there now.
+type plannedCRLFile struct {
+	entry  crl.DirEntry
+	crl    *x509.RevocationList
+	source string
+	path   string
+	status string
+}
+
+func crlDirRun(opts *crlDirOptions) error {
+	f := opts.f
+	if opts.Out == "" {
+		return usageErrorf("give the directory to write with --out DIR")
+	}
+	dir := opts.Out
+	inputs, err := f.readCRLInputs(opts.Files)
+	if err != nil {
+		return err
+	}
+	var lists []*x509.RevocationList
+	source := map[*x509.RevocationList]string{}
+	if len(opts.CAs) > 0 {
+		cas, err := f.readCertInputs(opts.CAs, "--ca")
+		if err != nil {
+			return err
+		}
+		checked, err := f.verifyCRLs(inputs, cas, "--ca", opts.AllowExpired)
+		if err != nil {
+			return err
+		}
+		lists, source = checked.merged.CRLs, checked.source
+	} else {
+		f.infof("without --ca, the CRLs' signatures are not checked, nor whether every CA has one")
+		if lists, err = f.currentCRLs(inputs, opts.AllowExpired); err != nil {
+			return err
+		}
+		for _, in := range inputs {
+			source[in.CRL] = in.File
+		}
+	}
+	entries, err := crl.DirEntries(lists)
+	if err != nil {
+		return err
+	}
+
+	created := false
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		created = true
+	case err != nil:
+		return inputError(dir, err)
+	case !fi.IsDir():
+		return failf([]string{"give a directory with --out; ssl_crl_dir names a directory"}, "%s is not a directory", dir)
+	}
+	var plan []*plannedCRLFile
+	names := map[string]bool{}
+	for i, e := range entries {
+		p := &plannedCRLFile{entry: e, crl: lists[i], source: source[lists[i]], path: filepath.Join(dir, e.Name), status: "written"}
+		names[e.Name] = true
+		if !created {
+			old, err := os.ReadFile(p.path)
+			switch {
+			case err == nil && bytes.Equal(old, e.PEM):
+				p.status = "unchanged"
+			case err == nil || !errors.Is(err, fs.ErrNotExist):
+				p.status = "replaced"
+			}
+		}
+		plan = append(plan, p)
+	}
+	var stale []string
+	if !created {
+		des, err := os.ReadDir(dir)
+		if err != nil {
+			return inputError(dir, err)
+		}
+		for _, de := range des {
+			if crl.IsDirName(de.Name()) && !names[de.Name()] {
+				stale = append(stale, filepath.Join(dir, de.Name()))
+			}
+		}
+	}
+	var replaced []string
+	for _, p := range plan {
+		if p.status == "replaced" {
+			replaced = append(replaced, p.path)
+		}
+	}
+	if len(replaced)+len(stale) > 0 {
+		ok, err := f.allowOverwrite(opts.Force, append(slices.Clone(replaced), stale...)...)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return crlDirRefusal(dir, replaced, stale)
+		}
+	}
+
+	if created {
+		if err := f.makeCRLDir(dir); err != nil {
+			return err
+		}
+	}
+	var txn fsutil.Txn
+	owner := dataDirOwner(dir, fsutil.PublicMode, true)
+	for _, p := range plan {
+		if p.status != "unchanged" {
+			txn.Add(p.path, p.entry.PEM, owner)
+		}
+	}
+	written, err := txn.Commit()
+	if err != nil {
+		return err
+	}
+	byPath := map[string]*fsutil.Written{}
+	for _, w := range written {
+		byPath[w.Path] = w
+		f.noteReplacedLink(w)
+	}
+	var removed []string
+	for _, s := range stale {
+		if err := fsutil.RemoveFile(s); err != nil {
+			return withHints(err, "the new CRLs were written; remove the stale file by hand, or OpenSSL still reads it")
+		}
+		removed = append(removed, s)
+	}
+
+	report := crlDirReport{Dir: dir, Created: created, Removed: removed}
+	if report.Removed == nil {
+		report.Removed = []string{}
+	}
+	for _, p := range plan {
+		fr := statReport(p.path)
+		if w := byPath[p.path]; w != nil {
+			fr = reportFile(w)
+		}
+		report.Files = append(report.Files, crlDirFileReport{
+			Name: p.entry.Name, fileReport: fr, Status: p.status, crlReport: describeCRLReport(p.crl), Source: p.source,
+		})
+	}
+	if f.Global.JSON {
+		return writeJSON(f.IO.Out, report)
+	}
+	fmt.Fprintf(f.IO.Out, "%s: %s\n", dir, showPlural(len(plan), "CRL"))
+	for _, r := range report.Files {
+		fmt.Fprintf(f.IO.Out, "  %s  %s (from %s)%s\n", r.Name, crlSummary(r.crlReport), r.Source, map[string]string{"replaced": ", replaced", "unchanged": ", unchanged"}[r.Status])
+	}
+	for _, s := range removed {
+		fmt.Fprintf(f.IO.Out, "removed the stale %s\n", s)
+	}
+	return nil
+}
+
+// currentCRLs returns the CRLs that are current at f.Now (all of them with
+// allowExpired): without the CA certificates that is all crl dir can check.
+func (f *Factory) currentCRLs(inputs []crlInput, allowExpired bool) ([]*x509.RevocationList, error) {
+	now := f.Now()
+	var lists []*x509.RevocationList
+	var problems []string
+	for _, in := range inputs {
+		c := in.CRL
+		issuer := crlIssuerName(c.RawIssuer, c.Issuer.String())
+		switch {
+		case allowExpired:
+		case !c.NextUpdate.IsZero() && now.After(c.NextUpdate):
+			problems = append(problems, fmt.Sprintf("%s: the CRL of %s expired on %s: the server and libpq would reject every certificate of that CA (%s)",
+				in.File, issuer, c.NextUpdate.UTC().Format(time.RFC3339), chain.CRLHasExpired.Alert()))
+			continue
+		case now.Before(c.ThisUpdate):
+			problems = append(problems, fmt.Sprintf("%s: the CRL of %s is not valid before %s: until then the server and libpq would reject every certificate of that CA (%s)",
+				in.File, issuer, c.ThisUpdate.UTC().Format(time.RFC3339), chain.CRLNotYetValid.Alert()))
+			continue
+		}
+		lists = append(lists, c)
+	}
+	if len(problems) > 0 {
+		return nil, crlProblems(problems, []string{"make a current CRL with pgcert crl gen, or add --allow-expired to file it all the same"})
+	}
+	return lists, nil
+}
+
+// crlDirRefusal says which files --force would replace and remove.
+func crlDirRefusal(dir string, replaced, stale []string) error {
+	var parts []string
+	if len(replaced) > 0 {
+		parts = append(parts, "replace "+joinAnd(baseNames(replaced)))
+	}
+	if len(stale) > 0 {
+		parts = append(parts, "remove "+joinAnd(baseNames(stale))+" (no longer an input; OpenSSL would still read it)")
+	}
+	return failf([]string{"add --force to update the directory; files with other names are never touched"},
+		"%s already holds other CRLs: writing it would %s; nothing was written", dir, joinAnd(parts))
+}
+
+func baseNames(paths []string) []string {
+	out := make([]string, len(paths))
+	for i, p := range paths {
+		out[i] = filepath.Base(p)
+	}
+	return out
+}
+
+// makeCRLDir creates dir with mode 0755 (the server and libpq only read it), owned,
+// when pgcert runs as root inside a data directory, by the data directory's owner.
+func (f *Factory) makeCRLDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return failf([]string{"create it yourself, or give another --out"}, "creating %s: %v", dir, err)
+	}
+	if err := os.Chmod(dir, 0o755); err != nil {
+		return fmt.Errorf("%s: %w", dir, err)
+	}
+	if o := dataDirOwner(filepath.Dir(filepath.Clean(dir)), 0o755, false); o.Chown {
+		if err := os.Chown(dir, o.UID, o.GID); err != nil {
+			return fmt.Errorf("%s: %w", dir, err)
+		}
+	}
+	f.infof("created %s (mode 0755)", dir)
+	return nil
+}

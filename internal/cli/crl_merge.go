@@ -1,0 +1,143 @@
+package cli
+
+import (
+	"crypto/x509"
+	"fmt"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pgcert/pgcert/internal/fsutil"
+)
+
+type crlMergeOptions struct {
+	f            *Factory
+	Files        []string
+	CAs          []string
+	Out          string
+	AllowExpired bool
+	Force        bool
+}
+
+func newCrlMergeCmd(f *Factory, runF func(*crlMergeOptions) error) *cobra.Command {
+	opts := &crlMergeOptions{f: f}
+	cmd := &cobra.Command{
+		Use:   "merge --ca FILE... [-o FILE] CRLFILE...",
+		Short: "put one current CRL per CA into one file for ssl_crl_file or sslcrl",
+		Long: `Merge CRLs into one file for ssl_crl_file (server) or sslcrl (libpq), with one CRL
+per CA: each CRL's signature is checked against its CA among the --ca
+certificates, only the newest CRL of each CA is kept (highest CRL number, then
+latest thisUpdate), and expired or not yet valid CRLs are refused unless
+--allow-expired.
+
+Once a CRL is configured, OpenSSL wants a current CRL for every CA of a chain,
+the root included; a CA without one makes PostgreSQL reject every client
+certificate under it ("tlsv1 alert unknown ca"). So every CA given with --ca (the
+CAs of the chain, or the root.crt bundle the server trusts) must have a CRL among
+the inputs, or nothing is written.
+
+Each CRL is preceded by a comment line naming its issuer, number and next update,
+which OpenSSL skips. The output is -o FILE (mode 0644, never replacing a file
+without --force), or standard output.
+
+Exit codes: 0 written; 1 a CRL is refused (bad signature, unknown issuer,
+expired), a CA has no CRL, or a file is unreadable (nothing written); 2 bad usage.`,
+		Example: `  # instead of: cat root.crl intermediate.crl > root.crl (and hoping every CA is there)
+  pgcert crl merge --ca root.crt --ca intermediate.crt -o root.crl root-ca.crl intermediate-ca.crl
+
+  # the CRLs of a pgcert CA directory with an intermediate
+  pgcert crl merge --ca ca/root/ca.crt --ca ca/ca.crt -o root.crl ca/root/crl.pem ca/crl.pem`,
+		Args: minArgs(1, "at least one CRLFILE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Files = args
+			if runF != nil {
+				return runF(opts)
+			}
+			return crlMergeRun(opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringArrayVar(&opts.CAs, "ca", nil, "a `FILE` of CA certificates (a root.crt bundle, or one CA); repeat for more")
+	fl.StringVarP(&opts.Out, "out", "o", "", "write the merged CRLs to `FILE` (default: standard output)")
+	fl.BoolVar(&opts.AllowExpired, "allow-expired", false, "keep a CRL that is expired or not yet valid (the server then rejects its CA's certificates)")
+	fl.BoolVarP(&opts.Force, "force", "f", false, "replace an existing output file")
+	cmd.MarkFlagFilename("ca", "crt", "pem")
+	cmd.MarkFlagFilename("out", "crl", "pem")
+	return cmd
+}
+
+// crlMergeReport is the --json output of crl merge.
+type crlMergeReport struct {
+	File       fileReport         `json:"file"`
+	CRLs       []crlSourcedReport `json:"crls"`
+	Superseded []crlSourcedReport `json:"superseded"`
+	OutOfDate  []crlSourcedReport `json:"out_of_date"`
+}
+
+func crlMergeRun(opts *crlMergeOptions) error {
+	f := opts.f
+	if len(opts.CAs) == 0 {
+		return usageErrorf("give the CA certificates with --ca FILE (the root.crt bundle, or each CA's certificate): every CRL's signature is checked against its CA, and every CA must have a CRL")
+	}
+	out, err := f.resolveCRLOutput(opts.Out, opts.Force)
+	if err != nil {
+		return err
+	}
+	cas, err := f.readCertInputs(opts.CAs, "--ca")
+	if err != nil {
+		return err
+	}
+	inputs, err := f.readCRLInputs(opts.Files)
+	if err != nil {
+		return err
+	}
+	checked, err := f.verifyCRLs(inputs, cas, "--ca", opts.AllowExpired)
+	if err != nil {
+		return err
+	}
+	m := checked.merged
+	data := m.PEM()
+	sourced := func(list []*x509.RevocationList) []crlSourcedReport {
+		out := make([]crlSourcedReport, 0, len(list))
+		for _, c := range list {
+			out = append(out, crlSourcedReport{crlReport: describeCRLReport(c), Source: checked.source[c]})
+		}
+		return out
+	}
+	for _, r := range sourced(m.OutOfDate) {
+		f.warnf("%s: kept the %s although it is out of date (--allow-expired): the server rejects every certificate of that CA", r.Source, crlSummary(r.crlReport))
+	}
+	if out.Path == "" {
+		if _, err := f.IO.Out.Write(data); err != nil {
+			return err
+		}
+		for _, r := range sourced(m.CRLs) {
+			f.infof("%s (from %s)", crlSummary(r.crlReport), r.Source)
+		}
+		for _, r := range sourced(m.Superseded) {
+			f.infof("left out the older %s (from %s)", crlSummary(r.crlReport), r.Source)
+		}
+		return nil
+	}
+	w, err := fsutil.WriteFile(out.Path, data, dataDirOwner(filepath.Dir(out.Path), fsutil.PublicMode, out.Force))
+	if err != nil {
+		return err
+	}
+	f.noteReplacedLink(w)
+	if f.Global.JSON {
+		return writeJSON(f.IO.Out, crlMergeReport{
+			File:       reportFile(w),
+			CRLs:       sourced(m.CRLs),
+			Superseded: sourced(m.Superseded),
+			OutOfDate:  sourced(m.OutOfDate),
+		})
+	}
+	fmt.Fprintf(f.IO.Out, "wrote %s with %s:\n", w.Path, showPlural(len(m.CRLs), "CRL"))
+	for _, r := range sourced(m.CRLs) {
+		fmt.Fprintf(f.IO.Out, "  %s (from %s)\n", crlSummary(r.crlReport), r.Source)
+	}
+	for _, r := range sourced(m.Superseded) {
+		f.infof("left out the older %s (from %s)", crlSummary(r.crlReport), r.Source)
+	}
+	return nil
+}

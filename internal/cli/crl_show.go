@@ -1,0 +1,89 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pgcert/pgcert/pkg/inspect"
+)
+
+type crlShowOptions struct {
+	f     *Factory
+	Files []string
+}
+
+func newCrlShowCmd(f *Factory, runF func(*crlShowOptions) error) *cobra.Command {
+	opts := &crlShowOptions{f: f}
+	cmd := &cobra.Command{
+		Use:   "show FILE...",
+		Short: "describe the CRLs in files",
+		Long: `Describe every CRL in each FILE (PEM with any number of CRLs, or DER), as pgcert
+show does: issuer, CRL number, this and next update with the days left, signature
+algorithm, authority key identifier, SHA-256 fingerprint, then every revoked
+serial with its revocation date, reason and invalidity date. Other objects in the
+files are left out; a file without a CRL is an error.
+
+An expired CRL makes the server and libpq reject every certificate of its issuer,
+so the days left are what to watch. Entries are read from the CRL as they are
+printed: a CRL of a million entries is shown in memory proportional to its file.
+
+With --json, the document of pgcert show --json (README.md, "JSON: pgcert show"),
+with the CRLs only. "-" reads standard input.
+
+Exit codes: 0 every file was described; 1 a file could not be read or holds no
+CRL; 2 bad usage.`,
+		Example: `  # instead of: openssl crl -in root.crl -noout -text
+  pgcert crl show root.crl
+
+  # every CRL of a merged file (openssl crl reads the first only)
+  pgcert crl show root.crl --json`,
+		Args: minArgs(1, "at least one FILE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Files = args
+			if runF != nil {
+				return runF(opts)
+			}
+			return crlShowRun(opts)
+		},
+	}
+	return cmd
+}
+
+func crlShowRun(opts *crlShowOptions) error {
+	f := opts.f
+	now := f.Now()
+	var files []shownFile
+	for _, path := range opts.Files {
+		data, err := f.readInput(path)
+		if err != nil {
+			return err
+		}
+		objs, err := inspect.Describe(data, now)
+		if err != nil {
+			return showError(path, err)
+		}
+		file := shownFile{Path: path}
+		for _, o := range objs {
+			if o.CRL != nil {
+				file.Objects = append(file.Objects, o)
+			}
+		}
+		if len(file.Objects) == 0 {
+			return failf([]string{"pgcert show describes certificates, requests and keys"}, "%s holds no CRL", path)
+		}
+		files = append(files, file)
+	}
+	if f.Global.JSON {
+		return writeShowJSON(f.IO.Out, files)
+	}
+	for i, file := range files {
+		if i > 0 {
+			fmt.Fprintln(f.IO.Out)
+		}
+		if err := f.printShown(file); err != nil {
+			return err
+		}
+	}
+	return nil
+}
