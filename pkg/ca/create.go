@@ -14,6 +14,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"github.com/pgcert/pgcert/internal/fsutil"
@@ -81,7 +82,7 @@ func (e *NotEmptyError) Error() string {
 //
 // The root has pathlen 0 when it signs leaves itself, pathlen 1 above an intermediate,
 // which gets pathlen 0: no CA can be slipped in below the one that signs.
-func Create(dir string, o CreateOptions) (*CA, error) {
+func Create(dir string, o CreateOptions) (_ *CA, err error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, fmt.Errorf("ca: %w", err)
@@ -126,9 +127,20 @@ func Create(dir string, o CreateOptions) (*CA, error) {
 		return nil, err
 	}
 	defer unlock()
+	// The temporary files of a killed Create are no reason to call the directory
+	// foreign.
+	fsutil.RemoveStale(abs)
 	if err := checkFresh(abs); err != nil {
 		return nil, err
 	}
+	// A Create that fails (a full disk, a directory it may not write) removes what
+	// it wrote, so that no half-made CA is left; after a crash, the next Create
+	// writes it all again.
+	defer func() {
+		if err != nil {
+			removeLayout(abs)
+		}
+	}()
 
 	if !o.Intermediate {
 		root, err := makeRoot(abs, rootCN, 0, o)
@@ -176,6 +188,30 @@ func Create(dir string, o CreateOptions) (*CA, error) {
 		return nil, err
 	}
 	return &CA{Dir: abs, Cert: issued.Cert, Parent: root, key: key}, nil
+}
+
+// removeLayout removes the files Create writes, in dir and in dir/root, and the
+// directories it makes once they are empty. Only the lock file stays: a run waiting
+// for it would otherwise go on holding a lock that the next run does not see.
+// checkFresh made sure that dir holds nothing else of value: no ca.crt, and no name
+// a CA directory does not have.
+func removeLayout(dir string) {
+	for _, d := range []string{filepath.Join(dir, RootDir), dir} {
+		for _, name := range []string{CertFile, KeyFile, IndexFile, AttrFile, SerialFile, CRLNumberFile, ConfigFile} {
+			os.Remove(filepath.Join(d, name))
+		}
+		certs := filepath.Join(d, NewCertsDir)
+		if entries, err := os.ReadDir(certs); err == nil {
+			for _, e := range entries {
+				if e.Type().IsRegular() {
+					os.Remove(filepath.Join(certs, e.Name()))
+				}
+			}
+		}
+		for _, sub := range []string{NewCertsDir, "private"} {
+			syscall.Rmdir(filepath.Join(d, sub))
+		}
+	}
 }
 
 // checkFresh refuses a directory that holds a CA, or anything a CA directory does

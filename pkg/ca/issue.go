@@ -83,8 +83,8 @@ func (c *CA) Issue(r Request) (*Issued, error) {
 // IssueAll issues several certificates as Issue does, under one lock and with one
 // index write: the copies are written and synced together, then every line is
 // appended at once. pgcert init issues the server's and the clients' certificates
-// this way. On an error nothing is recorded (copies already written are removed by
-// the next run, as after a crash).
+// this way. On an error nothing is recorded, and the copies already written are
+// removed (after a crash, the next run removes them).
 func (c *CA) IssueAll(rs []Request) ([]*Issued, error) {
 	if c.key == nil {
 		return nil, ErrKeyLocked
@@ -101,12 +101,21 @@ func (c *CA) IssueAll(rs []Request) ([]*Issued, error) {
 	return c.issueLocked(st, rs)
 }
 
-func (c *CA) issueLocked(st *state, rs []Request) ([]*Issued, error) {
+func (c *CA) issueLocked(st *state, rs []Request) (_ []*Issued, err error) {
 	var (
 		out   []*Issued
 		lines []byte
 		files []string
 	)
+	// A batch that fails records nothing, and removes the copies it wrote (after
+	// a crash, load removes them).
+	defer func() {
+		if err != nil {
+			for _, f := range files {
+				os.Remove(f)
+			}
+		}
+	}()
 	for _, r := range rs {
 		is, err := c.sign(st, r)
 		if err != nil {
@@ -132,6 +141,7 @@ func (c *CA) issueLocked(st *state, rs []Request) ([]*Issued, error) {
 	}
 	if testHookAfterCopy != nil {
 		if err := testHookAfterCopy(); err != nil {
+			files = nil // as a crash, which removes nothing
 			return nil, err
 		}
 	}

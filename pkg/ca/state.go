@@ -189,20 +189,31 @@ func (c *CA) removeOrphans(st *state) error {
 	return nil
 }
 
-// appendIndex appends lines to index.txt with a single write, and syncs it.
+// appendIndex appends lines to index.txt with a single write, and syncs it. A write
+// that fails part way (a full disk) is undone by cutting the file back to its
+// length before, so that a failed issue leaves the index as it was rather than with
+// a torn line for the next run to repair. The caller holds the lock, so the length
+// is stable. Errors are *fsutil.WriteError.
 func (c *CA) appendIndex(lines []byte) error {
 	path := filepath.Join(c.Dir, IndexFile)
+	fail := func(err error) error {
+		return fmt.Errorf("ca: %w", &fsutil.WriteError{Path: path, Op: "appending to", Err: err})
+	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
 	if err != nil {
-		return fmt.Errorf("ca: %w", err)
+		return fail(err)
 	}
-	if _, err := f.Write(lines); err != nil {
-		f.Close()
-		return fmt.Errorf("ca: appending to %s: %w", path, err)
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return fail(err)
 	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("ca: appending to %s: %w", path, err)
+	if _, err = f.Write(lines); err == nil {
+		err = f.Sync()
+	}
+	if err != nil {
+		f.Truncate(fi.Size())
+		return fail(err)
 	}
 	return f.Close()
 }
