@@ -35,10 +35,10 @@ as pgcert ca list and openssl x509 -serial print it; colons allowed) or by the
 certificate file. The intermediate CA itself can be revoked too: the root's index
 records it.
 
-Revocation takes effect when a new CRL reaches the server: rerun
-pgcert init -D PGDATA --force (or make the CRL with pgcert crl gen when you have
-it), then reload the server. Until then the certificate still logs in. Like openssl
-ca -revoke, this needs no CA key.
+Revocation takes effect when a new CRL reaches the server: make it with
+pgcert crl gen --ca-dir DIR -o PGDATA/root.crl --force (or rerun
+pgcert init -D PGDATA --force), then reload the server. Until then the certificate
+still logs in. Like openssl ca -revoke, this needs no CA key.
 
 --reason is one of openssl's: ` + strings.Join(reasons, ", ") + `; without it the CRL
 entry carries no reason code, as RFC 5280 asks for an unspecified one.
@@ -164,6 +164,6 @@ func caRevokeRun(opts *caRevokeOptions) error {
 		return writeJSON(f.IO.Out, r)
 	}
 	fmt.Fprintf(f.IO.Out, "revoked %s (%s), reason %s, in %s\n", r.Serial, r.Subject, r.Reason, r.CADir)
-	f.infof("the server refuses it once it has a new CRL: rerun pgcert init -D PGDATA --force --ca-dir %s, then reload the server", c.Dir)
+	f.infof("the server refuses it once it has a new CRL: pgcert crl gen --ca-dir %s -o PGDATA/root.crl --force (or pgcert init -D PGDATA --force), then reload the server", c.Dir)
 	return nil
 }
