@@ -136,7 +136,7 @@ func reqCheckFlags(cmd *cobra.Command, opts *reqOptions) error {
 
 // reqWritten is the --json output of `pgcert req`.
 type reqWritten struct {
-	// RequestFile is null when the request went to standard output.
+	// RequestFile is always set: --json with -o - is refused.
 	RequestFile *fileReport      `json:"request_file"`
 	Request     *inspect.Request `json:"request"`
 	// KeyFile and Key describe the new key; null with --key.
