@@ -281,6 +281,7 @@ func crlGenIndex(opts *crlGenOptions, out crlOutput) error {
 	}
 	var w *fsutil.Written
 	if out.Path == "" {
+		stop()
 		bw := bufio.NewWriterSize(f.IO.Out, 256<<10)
 		if _, err := signed.WritePEM(bw); err != nil {
 			return err

@@ -59,7 +59,9 @@ func crlShowRun(opts *crlShowOptions) error {
 		if err != nil {
 			return err
 		}
+		stop := f.IO.StartProgress("reading " + path)
 		objs, err := inspect.Describe(data, now)
+		stop()
 		if err != nil {
 			return showError(path, err)
 		}
