@@ -25,6 +25,10 @@ type serverSetup struct {
 	// DBUser is the user the server runs as: the data directory's owner, since the
 	// server refuses to start on a directory it does not own.
 	DBUser keyperm.Identity
+	// Staged, when set, gives by setting name a file to check instead of the one the
+	// setting names: pgcert renew checks a new set of files this way before it moves
+	// them into place. Findings still name the files as the settings spell them.
+	Staged map[string]string
 }
 
 // sslFile is one file the SSL settings name.
@@ -48,7 +52,11 @@ func (s *serverSetup) Files() []sslFile {
 	var out []sslFile
 	for _, name := range sslSettingsOrder {
 		if v := values[name]; v != "" {
-			out = append(out, sslFile{Setting: name, Value: v, Path: pgdata.Resolve(s.Dir.Dir, v)})
+			path := pgdata.Resolve(s.Dir.Dir, v)
+			if p, ok := s.Staged[name]; ok {
+				path = p
+			}
+			out = append(out, sslFile{Setting: name, Value: v, Path: path})
 		}
 	}
 	return out

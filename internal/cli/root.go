@@ -102,6 +102,7 @@ Exit codes: 0 success; 1 failure, or problems found by a check; 2 bad usage;
 		newCheckCmd(f, nil),
 		newPermsCmd(f),
 		newProbeCmd(f, nil),
+		newRenewCmd(f, nil),
 	} {
 		c.GroupID = "main"
 		root.AddCommand(c)

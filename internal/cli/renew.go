@@ -1,0 +1,194 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pgcert/pgcert/pkg/keyperm"
+)
+
+// renewOptions are the flags of `pgcert renew`.
+type renewOptions struct {
+	f        *Factory
+	DataDir  string
+	CADir    string
+	Days     int
+	Within   string
+	Force    bool
+	Rekey    bool
+	Reload   bool
+	Rollback bool
+	PassIn   string
+	Wait     time.Duration
+
+	// within is --within parsed; 0 when it was not given.
+	within time.Duration
+
+	lookup keyperm.Lookup
+	// signal sends SIGHUP to the postmaster; tests replace it.
+	signal func(pid int) error
+	// dial replaces the network of the reload's probes, for tests.
+	dial func(ctx context.Context, network, address string) (net.Conn, error)
+}
+
+// renewFraction is the part of a certificate's lifetime left when renew replaces it
+// by default: a third, as ACME clients do (certbot renews 90-day certificates with 30
+// days left), so a renewal that fails keeps being retried, and noticed, for a long
+// time before anything breaks: an 825-day certificate is renewed with 275 days left,
+// a 90-day one with 30.
+const renewFraction = 3
+
+// defaultReloadWait bounds how long --reload waits for the server to serve the new
+// certificate. A reload takes milliseconds; loading a CRL of a million entries takes
+// a few seconds, and a loaded machine more.
+const defaultReloadWait = 30 * time.Second
+
+// newRenewCmd is `pgcert renew`.
+func newRenewCmd(f *Factory, runF func(*renewOptions) error) *cobra.Command {
+	opts := &renewOptions{f: f, lookup: keyperm.SystemLookup{}}
+	cmd := &cobra.Command{
+		Use:   "renew -D PGDATA",
+		Short: "renew the server certificate and CRLs before they expire, swap them atomically, reload the server",
+		Long: `Renew what a data directory's SSL needs before it expires, for a nightly cron job:
+
+  - the server certificate (ssl_cert_file), when it expires within --within (by
+    default a third of its lifetime: an 825-day certificate is renewed with 275
+    days left), or always with --force: signed by the local CA (--ca-dir) with the
+    same subject and host names, the same key (--rekey makes a new one of the same
+    kind), the same lifetime (--days changes it); the file is rebuilt with the CA's
+    chain;
+  - ssl_crl_file (root.crl), when a CA of the chain has no CRL in it, when one
+    expires within 30 days, or when the CA revoked certificates since: a new CRL for
+    every CA (once any CRL is configured, the server refuses every client
+    certificate whose CAs lack a current one); CRLs of other CAs are kept.
+
+The new set is checked before it touches the data directory, with the checks of
+pgcert check (key and certificate match, chain order and signatures, CRL signatures
+and coverage, file modes and owners), on a staged copy; when any fails, nothing is
+changed. Then the files are swapped in one step and the previous ones kept as
+FILE.prev (server.crt.prev, server.key.prev with the key's mode, root.crl.prev): one
+generation, which --rollback puts back, again in one step (the files it replaces
+become the .prev ones, so a second --rollback undoes the first).
+
+--reload makes the running server (the PID in postmaster.pid) re-read its files with
+SIGHUP, as pg_ctl reload does: open sessions stay connected, and new ones get the
+new files. It then confirms over the PostgreSQL protocol, at the address in
+postmaster.pid, that the server serves the new certificate. A server that rejects
+new SSL files keeps its old ones and logs "SSL configuration was not reloaded"; renew
+then says so, quotes the server log, and exits 1. When nothing is due, --reload
+still reloads a server that serves another certificate than the one on disk.
+
+Exit codes: 0 when the files were renewed (and, with --reload, the server serves
+them) or nothing was due, which is said ("nothing to do: server.crt expires in N
+days, renewal at M days"; not said with --quiet, so cron mails only renewals and
+failures); 1 on any failure; 2 for a wrong command line.`,
+		Example: `  # nightly, from root's crontab: renew what is due and reload the server
+  pgcert renew -D /var/lib/postgresql/15/main --reload --quiet
+
+  # renew now, with a new key
+  pgcert renew -D "$PGDATA" --ca-dir /srv/pgca --force --rekey --reload
+
+  # undo the last renewal
+  pgcert renew -D "$PGDATA" --rollback --reload
+
+  # instead of: openssl x509 -checkend 2592000 -noout -in server.crt
+  #             openssl x509 -x509toreq -in server.crt -signkey server.key -out server.csr
+  #             openssl ca -config ca.cnf -in server.csr -out server.crt
+  #             openssl ca -config ca.cnf -gencrl -out root.crl
+  #             pg_ctl reload -D "$PGDATA"`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.DataDir == "" {
+				return usageErrorf("give the data directory with -D PGDATA")
+			}
+			if opts.Days < 0 {
+				return usageErrorf("--days %d: give a positive number of days", opts.Days)
+			}
+			if opts.Within != "" {
+				d, err := parseWithin(opts.Within)
+				if err != nil {
+					return err
+				}
+				opts.within = d
+			}
+			if opts.Wait <= 0 {
+				return usageErrorf("--wait must be positive, such as 30s")
+			}
+			if opts.Rollback {
+				for _, name := range []string{"ca-dir", "days", "within", "force", "rekey", "passin"} {
+					if cmd.Flags().Changed(name) {
+						return usageErrorf("--rollback puts the previous files back: --%s does not apply", name)
+					}
+				}
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return renewRun(opts)
+		},
+	}
+	addCADirFlag(cmd, &opts.CADir)
+	fl := cmd.Flags()
+	fl.StringVarP(&opts.DataDir, "pgdata", "D", "", "the data `DIR`ectory (or the directory holding postgresql.conf)")
+	fl.IntVar(&opts.Days, "days", 0, "validity of the new certificate in days (default: the lifetime of the current one; cut to the CA's)")
+	fl.StringVar(&opts.Within, "within", "", "renew when the certificate expires within this `TIME`: days (30, 30d) or a duration (720h) (default: a third of its lifetime)")
+	fl.BoolVarP(&opts.Force, "force", "f", false, "renew the certificate and the CRLs even when nothing is due")
+	fl.BoolVar(&opts.Rekey, "rekey", false, "make a new server key (of the same kind) instead of keeping the current one")
+	fl.BoolVar(&opts.Reload, "reload", false, "reload the running server and confirm that it serves the new certificate")
+	fl.BoolVar(&opts.Rollback, "rollback", false, "put back the files the last renewal replaced (FILE.prev)")
+	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of the CA keys: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
+	fl.DurationVar(&opts.Wait, "wait", defaultReloadWait, "with --reload, how long to wait for the server to serve the new certificate")
+	cmd.MarkFlagDirname("pgdata")
+	return cmd
+}
+
+// parseWithin reads --within: a number of days ("30", "30d") or a Go duration
+// ("720h").
+func parseWithin(s string) (time.Duration, error) {
+	days := strings.TrimSuffix(s, "d")
+	if n, err := strconv.Atoi(days); err == nil && n >= 0 {
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	if d, err := time.ParseDuration(s); err == nil && d >= 0 {
+		return d, nil
+	}
+	return 0, usageErrorf("--within %s: give days (30, 30d) or a duration (720h)", s)
+}
+
+// durationDays is d in whole days, rounded to the nearest, for messages.
+func durationDays(d time.Duration) int {
+	return int((d + 12*time.Hour) / (24 * time.Hour))
+}
+
+// renewRun renews, or rolls back, and reports.
+func renewRun(opts *renewOptions) error {
+	setup, err := readServerSetup(opts.DataDir, opts.lookup)
+	if err != nil {
+		return err
+	}
+	if opts.Rollback {
+		return rollbackRun(opts, setup)
+	}
+	r := &renewer{opts: opts, f: opts.f, setup: setup, now: opts.f.Now()}
+	rep, err := r.run()
+	if rep != nil {
+		if werr := r.print(rep); werr != nil && err == nil {
+			err = werr
+		}
+	}
+	return err
+}
+
+// describeDays says how far a time is, for the human output: "25 days", "2 hours".
+func describeDays(d time.Duration) string {
+	if d < 24*time.Hour && d > -24*time.Hour {
+		return fmt.Sprintf("%.0f hours", d.Hours())
+	}
+	return plural(int(d/(24*time.Hour)), "day", "days")
+}

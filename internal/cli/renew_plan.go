@@ -1,0 +1,386 @@
+package cli
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"time"
+
+	"github.com/pgcert/pgcert/pkg/ca"
+	"github.com/pgcert/pgcert/pkg/chain"
+	"github.com/pgcert/pgcert/pkg/crl"
+	"github.com/pgcert/pgcert/pkg/keys"
+	"github.com/pgcert/pgcert/pkg/selfsign"
+)
+
+// renewer is one run of `pgcert renew`: what the data directory holds, what is due,
+// and what replaces it.
+type renewer struct {
+	opts  *renewOptions
+	f     *Factory
+	setup *serverSetup
+	now   time.Time
+
+	certFile, keyFile, crlFile sslFile
+	hasCRLFile                 bool
+
+	// The current files.
+	certData, keyData, crlData []byte
+	crlExists                  bool
+	certs                      []*x509.Certificate // ssl_cert_file, in file order
+	leaf                       *x509.Certificate   // the first: what the server serves
+	pub                        crypto.PublicKey    // the key the new certificate certifies
+
+	c *ca.CA
+
+	certDue    bool
+	certReason string
+	renewAt    time.Duration
+	crlStates  []crlState
+	crlDue     bool
+	foreign    []*x509.RevocationList // CRLs in ssl_crl_file of CAs outside the chain
+}
+
+// crlState is the newest CRL ssl_crl_file holds for one CA of the chain, and why it
+// must be replaced.
+type crlState struct {
+	ca      *ca.CA
+	current *x509.RevocationList // nil when the file holds none
+	reason  string               // "" when it is current
+}
+
+// run renews what is due and returns the report; on failure the report is nil unless
+// the files were swapped (a failed reload).
+func (r *renewer) run() (*renewReport, error) {
+	if err := r.readCurrent(); err != nil {
+		return nil, err
+	}
+	if err := r.openCA(); err != nil {
+		return nil, err
+	}
+	r.planCert()
+	if err := r.planCRL(); err != nil {
+		return nil, err
+	}
+	rep := r.baseReport()
+	if !r.certDue && !r.crlDue {
+		rep.Action = actionNothing
+		if r.opts.Reload {
+			return r.reloadIfStale(rep)
+		}
+		return rep, nil
+	}
+	set, err := r.build()
+	if err != nil {
+		return nil, err
+	}
+	if err := r.validate(set); err != nil {
+		return nil, err
+	}
+	if err := r.commit(set, rep); err != nil {
+		return nil, err
+	}
+	rep.Action = actionRenewed
+	if r.opts.Reload {
+		return r.reloadAfter(rep, set.newLeaf(r), r.certDue)
+	}
+	return rep, nil
+}
+
+// readCurrent reads the server's certificate, key and CRL file as they are now.
+func (r *renewer) readCurrent() error {
+	files := map[string]sslFile{}
+	for _, sf := range r.setup.Files() {
+		files[sf.Setting] = sf
+	}
+	r.certFile, r.keyFile = files["ssl_cert_file"], files["ssl_key_file"]
+	r.crlFile, r.hasCRLFile = files["ssl_crl_file"]
+	if dir, ok := files["ssl_crl_dir"]; ok {
+		r.f.warnf("ssl_crl_dir = '%s' is not refreshed by pgcert renew: rebuild it with pgcert crl dir --out %s when its CRLs are due", dir.Value, shellWord(dir.Path))
+	}
+	var err error
+	if r.certData, err = r.f.readInput(r.certFile.Path); err != nil {
+		return withHints(err, "pgcert renew renews a certificate that exists: make one with pgcert init -D DIR")
+	}
+	if r.certs, err = chain.ParseCertificates(r.certData); err != nil {
+		return fmt.Errorf("%s: %w", r.certFile.Path, err)
+	}
+	r.leaf = r.certs[0]
+	if r.keyData, err = r.f.readInput(r.keyFile.Path); err != nil {
+		return err
+	}
+	r.pub = r.leaf.PublicKey
+	k, err := keys.Parse(r.keyData, nil)
+	switch {
+	case err == nil:
+		r.pub = k.Signer.Public()
+		if !keys.PublicKeysEqual(r.pub, r.leaf.PublicKey) {
+			return failf([]string{"pgcert check -D " + shellWord(r.setup.Dir.Dir) + " says which certificate the key belongs to"},
+				"%s does not belong to the first certificate of %s, which the server serves: renewal keeps the key, so fix this first", r.keyFile.Path, r.certFile.Path)
+		}
+	case errors.Is(err, keys.ErrPassphraseRequired):
+		// An encrypted key: the new certificate certifies the current one's key.
+	default:
+		return fmt.Errorf("%s: %w", r.keyFile.Path, err)
+	}
+	if r.hasCRLFile {
+		r.crlData, err = os.ReadFile(r.crlFile.Path)
+		switch {
+		case err == nil:
+			r.crlExists = true
+		case errors.Is(err, fs.ErrNotExist):
+		default:
+			return inputError(r.crlFile.Path, err)
+		}
+	}
+	return nil
+}
+
+// openCA opens the CA of --ca-dir and makes sure it issued the server certificate.
+func (r *renewer) openCA() error {
+	dir, err := r.f.resolveCADir(r.opts.CADir)
+	if err != nil {
+		return err
+	}
+	if r.c, err = r.f.openCA(dir); err != nil {
+		return err
+	}
+	if !bytes.Equal(r.leaf.RawIssuer, r.c.Cert.RawSubject) {
+		issuer, _ := selfsign.FormatSubject(r.leaf.RawIssuer)
+		hints := []string{"give the CA directory that issued it with --ca-dir (or $PGCERT_CA_DIR)"}
+		if bytes.Equal(r.leaf.RawIssuer, r.leaf.RawSubject) {
+			hints = append(hints, "a self-signed certificate is renewed with pgcert selfsign -D DIR --force")
+		}
+		return failf(hints, "%s was issued by %s, not by the CA in %s (%s)", r.certFile.Path, issuer, r.c.Dir, r.c.Cert.Subject)
+	}
+	if err := r.leaf.CheckSignatureFrom(r.c.Cert); err != nil {
+		// The same name, another key: a CA made again, whose certificates the
+		// clients' root.crt does not verify.
+		return failf([]string{"give the CA directory that issued it with --ca-dir (or $PGCERT_CA_DIR)"},
+			"%s was not signed by the CA in %s: that CA has the name of its issuer, %s, but another key", r.certFile.Path, r.c.Dir, r.c.Cert.Subject)
+	}
+	return nil
+}
+
+// planCert decides whether the server certificate is due.
+func (r *renewer) planCert() {
+	lifetime := r.leaf.NotAfter.Sub(r.leaf.NotBefore)
+	r.renewAt = lifetime / renewFraction
+	if r.opts.within > 0 || r.opts.Within != "" {
+		r.renewAt = r.opts.within
+	}
+	left := r.leaf.NotAfter.Sub(r.now)
+	switch {
+	case r.opts.Force:
+		r.certDue, r.certReason = true, "--force"
+	case left <= 0:
+		r.certDue, r.certReason = true, fmt.Sprintf("it expired on %s", dateText(r.leaf.NotAfter))
+	case left <= r.renewAt:
+		r.certDue, r.certReason = true, fmt.Sprintf("it expires in %s, within %s", describeDays(left), r.renewAtText())
+	default:
+		r.certReason = fmt.Sprintf("it expires in %s, renewal at %s", describeDays(left), r.renewAtText())
+	}
+}
+
+// renewAtText says when renewal is due and why.
+func (r *renewer) renewAtText() string {
+	if r.opts.Within != "" {
+		return describeDays(r.renewAt) + " (--within)"
+	}
+	return fmt.Sprintf("%s (a third of its %d-day lifetime)", describeDays(r.renewAt), durationDays(r.leaf.NotAfter.Sub(r.leaf.NotBefore)))
+}
+
+// planCRL decides whether ssl_crl_file is due: for each CA of the chain, its newest
+// CRL in the file must exist, not expire within crl.RenewBefore, and list every
+// certificate the CA's index marks revoked.
+func (r *renewer) planCRL() error {
+	if !r.hasCRLFile {
+		return nil
+	}
+	var lists []*x509.RevocationList
+	if r.crlExists {
+		var err error
+		lists, err = crl.ParseCRLs(r.crlData)
+		if err != nil && !errors.Is(err, crl.ErrNoCRL) {
+			return withHints(fmt.Errorf("%s: %w", r.crlFile.Path, err), "rerun with --force to replace it with a new CRL for every CA")
+		}
+	}
+	mine := map[*x509.RevocationList]bool{}
+	for _, x := range r.c.CAs() {
+		st := crlState{ca: x}
+		for _, l := range lists {
+			if bytes.Equal(l.RawIssuer, x.Cert.RawSubject) && l.CheckSignatureFrom(x.Cert) == nil {
+				mine[l] = true
+				if st.current == nil || newerCRL(l, st.current) {
+					st.current = l
+				}
+			}
+		}
+		name := x.Cert.Subject.String()
+		switch {
+		case r.opts.Force:
+			st.reason = "--force"
+		case st.current == nil:
+			st.reason = fmt.Sprintf("%s has no CRL in %s", name, r.crlFile.Value)
+		case !st.current.NextUpdate.IsZero() && st.current.NextUpdate.Sub(r.now) <= crl.RenewBefore:
+			st.reason = fmt.Sprintf("the CRL of %s expires in %s, within %d days", name, describeDays(st.current.NextUpdate.Sub(r.now)), durationDays(crl.RenewBefore))
+		default:
+			n, err := unlisted(x, st.current)
+			if err != nil {
+				return err
+			}
+			if n > 0 {
+				st.reason = fmt.Sprintf("%s revoked %s since its CRL was made", name, plural(n, "certificate", "certificates"))
+			}
+		}
+		if st.reason != "" {
+			r.crlDue = true
+		}
+		r.crlStates = append(r.crlStates, st)
+	}
+	for _, l := range lists {
+		if !mine[l] {
+			r.foreign = append(r.foreign, l)
+		}
+	}
+	return nil
+}
+
+// newerCRL reports whether a supersedes b: a higher CRL number, else a later
+// thisUpdate.
+func newerCRL(a, b *x509.RevocationList) bool {
+	if a.Number != nil && b.Number != nil && a.Number.Cmp(b.Number) != 0 {
+		return a.Number.Cmp(b.Number) > 0
+	}
+	return a.ThisUpdate.After(b.ThisUpdate)
+}
+
+// unlisted counts the certificates x's index marks revoked that cl does not list.
+func unlisted(x *ca.CA, cl *x509.RevocationList) (int, error) {
+	records, err := x.List()
+	if err != nil {
+		return 0, err
+	}
+	listed := map[string]bool{}
+	for _, e := range cl.RevokedCertificateEntries {
+		listed[ca.SerialHex(e.SerialNumber.Bytes())] = true
+	}
+	n := 0
+	for _, rec := range records {
+		if rec.Entry.Status == ca.StatusRevoked && !listed[ca.SerialHex(rec.Entry.Serial)] {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// newSet is what replaces the current files.
+type newSet struct {
+	cert   *ca.Issued
+	chain  []byte // the new ssl_cert_file
+	keyPEM []byte // the new ssl_key_file, with --rekey
+	crlPEM []byte // the new ssl_crl_file
+	crls   []crlReport
+}
+
+// newLeaf is the certificate the server will serve once the set is in place.
+func (s *newSet) newLeaf(r *renewer) *x509.Certificate {
+	if s.cert != nil {
+		return s.cert.Cert
+	}
+	return r.leaf
+}
+
+// build signs what is due: the server certificate, the CRLs.
+func (r *renewer) build() (*newSet, error) {
+	u := &caUnlocker{f: r.f, passIn: r.opts.PassIn}
+	set := &newSet{}
+	if r.certDue {
+		if err := u.unlock(r.c); err != nil {
+			return nil, err
+		}
+		req, err := ca.Renewal(r.leaf, r.pub)
+		if err != nil {
+			return nil, withHints(fmt.Errorf("%s: %w", r.certFile.Path, err), "the first certificate of ssl_cert_file must be the server's own")
+		}
+		var key crypto.Signer
+		if r.opts.Rekey {
+			if key, err = r.f.generateKey(likeKey(r.pub)); err != nil {
+				return nil, err
+			}
+			if set.keyPEM, err = keys.MarshalPKCS8PEM(key); err != nil {
+				return nil, err
+			}
+			req.PublicKey = key.Public()
+		}
+		req.Days = r.opts.Days
+		if req.Days == 0 {
+			req.Days = max(durationDays(r.leaf.NotAfter.Sub(r.leaf.NotBefore)), 1)
+		}
+		req.Now, req.Rand = r.now, r.f.Rand
+		if set.cert, err = r.c.Issue(req); err != nil {
+			return nil, caIssueError(r.c, err)
+		}
+		r.f.noteClamp(set.cert)
+		set.chain = serverChain(r.c, set.cert.Cert, r.leavesOutRoot())
+	}
+	if r.crlDue {
+		for _, x := range r.c.CAs() {
+			if err := u.unlock(x); err != nil {
+				return nil, err
+			}
+		}
+		pemData, reports, err := r.f.chainCRLs(r.c, 0)
+		if err != nil {
+			return nil, err
+		}
+		var b bytes.Buffer
+		b.Write(pemData)
+		for _, l := range r.foreign {
+			b.WriteString(crl.Comment(l))
+			b.WriteByte('\n')
+			pem.Encode(&b, &pem.Block{Type: "X509 CRL", Bytes: l.Raw})
+		}
+		set.crlPEM, set.crls = b.Bytes(), reports
+	}
+	return set, nil
+}
+
+// leavesOutRoot reports whether the current server.crt holds issuers but not the
+// self-signed root: the renewed file then leaves it out too.
+func (r *renewer) leavesOutRoot() bool {
+	if len(r.certs) < 2 {
+		return false
+	}
+	for _, c := range r.certs[1:] {
+		if bytes.Equal(c.RawIssuer, c.RawSubject) {
+			return false
+		}
+	}
+	return true
+}
+
+// likeKey returns the options that generate a key of pub's kind: the same algorithm,
+// curve or RSA size (an RSA size pgcert does not generate becomes the default one).
+func likeKey(pub crypto.PublicKey) keys.GenerateOptions {
+	alg, bits, curve := keys.DescribePublicKey(pub)
+	switch alg {
+	case "RSA":
+		if bits != 2048 && bits != 3072 && bits != 4096 {
+			bits = 0
+		}
+		return keys.GenerateOptions{Type: keys.TypeRSA, Bits: bits}
+	case "Ed25519":
+		return keys.GenerateOptions{Type: keys.TypeEd25519}
+	case "ECDSA":
+		if c, err := keys.ParseCurve(curve); err == nil {
+			return keys.GenerateOptions{Type: keys.TypeEC, Curve: c}
+		}
+	}
+	return keys.GenerateOptions{Type: keys.TypeEC}
+}
