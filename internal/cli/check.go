@@ -30,6 +30,7 @@ type checkOptions struct {
 	WarnDays int
 	Strict   bool
 	PassIn   string
+	Expiring bool
 
 	lookup keyperm.Lookup
 }
@@ -65,12 +66,17 @@ Findings are grouped per file as ok, warning or error, with the server's or libp
 own words where they have any, and a fix. The database user is the data directory's
 owner. pgcert must be able to read the files: run it as root or as that user.
 
+--expiring prints instead every certificate and CRL of those files with its days
+left, soonest first, for monitoring (--json for a machine); it exits 1 when one has
+expired, or with --strict when one expires within --warn-days.
+
 Exit codes: 0 when there is no error (warnings alone too, unless --strict), 1 when
 there is an error, or with --strict a warning, or the directory cannot be read;
 2 for a wrong command line.`,
 		Example: `  pgcert check -D /var/lib/postgresql/15/main
   pgcert check -D /etc/postgresql/15/main --host db.example.com --host 10.0.0.5
   pgcert check -D "$PGDATA" --json --warn-days 14 --strict
+  pgcert check -D "$PGDATA" --expiring --json
   # instead of: openssl x509 -in server.crt -noout -dates -ext subjectAltName
   #             openssl verify -CAfile root.crt -untrusted server.crt server.crt
   #             openssl crl -in root.crl -noout -nextupdate`,
@@ -98,6 +104,7 @@ there is an error, or with --strict a warning, or the directory cannot be read;
 	fl.StringArrayVar(&opts.Hosts, "host", nil, "a host name clients use, checked against the certificate with libpq's rules (repeatable)")
 	fl.IntVar(&opts.WarnDays, "warn-days", defaultWarnDays, "warn about certificates and CRLs that expire within this many days")
 	fl.BoolVar(&opts.Strict, "strict", false, "exit 1 on warnings too")
+	fl.BoolVar(&opts.Expiring, "expiring", false, "list every certificate and CRL with its days left, soonest first")
 	fl.StringVar(&opts.PassIn, "passin", "", "passphrase source for an encrypted server key, to match it with the certificate (pass:, env:, file:, fd:, stdin)")
 	cmd.MarkFlagDirname("pgdata")
 	return cmd
@@ -116,6 +123,9 @@ func checkRun(opts *checkOptions) error {
 		window: time.Duration(opts.WarnDays) * 24 * time.Hour,
 	}
 	rep := c.run()
+	if opts.Expiring {
+		return expiringRun(opts, rep, c.now)
+	}
 	if f.Global.JSON {
 		if err := writeJSON(f.IO.Out, rep); err != nil {
 			return err
