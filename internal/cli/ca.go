@@ -41,7 +41,7 @@ Exit codes: see the subcommands.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(newCaInitCmd(f, nil), newCaIssueCmd(f), newCaSignCmd(f, nil), newCaRevokeCmd(f, nil), newCaListCmd(f, nil))
+	cmd.AddCommand(newCaInitCmd(f, nil), newCaIssueCmd(f), newCaSignCmd(f, nil), newCaRevokeCmd(f, nil), newCaListCmd(f, nil), newCaRenewCmd(f))
 	return cmd
 }
 
