@@ -1,12 +1,7 @@
 package cli
 
 import (
-	"path/filepath"
-
 	"github.com/spf13/cobra"
-
-	"github.com/pgcert/pgcert/internal/fsutil"
-	"github.com/pgcert/pgcert/pkg/keys"
 )
 
 type keyEncryptOptions struct {
@@ -76,19 +71,9 @@ func keyEncryptRun(opts *keyEncryptOptions) error {
 	if err != nil {
 		return err
 	}
-	data, err := keys.MarshalEncryptedPKCS8PEM(k.Signer, pass, keys.EncryptOptions{Rand: f.Rand})
+	w, info, err := f.writeKey(opts.Output, k.Signer, pass, force)
 	if err != nil {
 		return err
 	}
-	w, err := fsutil.WriteFile(opts.Output, data, dataDirOwner(filepath.Dir(opts.Output), fsutil.KeyMode, force))
-	if err != nil {
-		return err
-	}
-	f.noteReplacedLink(w)
-	info, err := keys.Inspect(data)
-	if err != nil {
-		return err
-	}
-	info.Algorithm, info.Bits, info.Curve, info.Fingerprint = k.Info.Algorithm, k.Info.Bits, k.Info.Curve, k.Info.Fingerprint
 	return f.reportKeyWritten(w, info)
 }

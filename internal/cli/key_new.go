@@ -144,25 +144,34 @@ func keyNewRun(cmd *cobra.Command, opts *keyNewOptions) error {
 	if err != nil {
 		return err
 	}
-	data, err := f.marshalKey(k, pass)
+	w, info, err := f.writeKey(opts.Output, k, pass, force)
 	if err != nil {
 		return err
 	}
-	w, err := fsutil.WriteFile(opts.Output, data, dataDirOwner(filepath.Dir(opts.Output), fsutil.KeyMode, force))
+	return f.reportKeyWritten(w, info)
+}
+
+// writeKey writes k to path as PKCS#8 PEM, encrypted with pass unless pass is nil,
+// mode 0600 (owned by the directory's owner when root writes into a data directory),
+// and describes what was written.
+func (f *Factory) writeKey(path string, k crypto.Signer, pass []byte, force bool) (*fsutil.Written, *keys.Info, error) {
+	data, err := f.marshalKey(k, pass)
 	if err != nil {
-		return err
+		return nil, nil, err
+	}
+	w, err := fsutil.WriteFile(path, data, dataDirOwner(filepath.Dir(path), fsutil.KeyMode, force))
+	if err != nil {
+		return nil, nil, err
 	}
 	f.noteReplacedLink(w)
 	info, err := keys.Inspect(data)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	if !info.Encrypted || info.Algorithm == "" {
-		algo, bits, curve := keys.DescribePublicKey(k.Public())
-		info.Algorithm, info.Bits, info.Curve = algo, bits, curve
-		info.Fingerprint, _ = keys.PublicKeyFingerprint(k.Public())
-	}
-	return f.reportKeyWritten(w, info)
+	// An encrypted PKCS#8 file hides what it holds; the key itself is at hand.
+	info.Algorithm, info.Bits, info.Curve = keys.DescribePublicKey(k.Public())
+	info.Fingerprint, _ = keys.PublicKeyFingerprint(k.Public())
+	return w, info, nil
 }
 
 // keyWritten is the --json output of the commands that write a key.

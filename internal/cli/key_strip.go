@@ -5,9 +5,6 @@ import (
 	"path/filepath"
 
 	"github.com/spf13/cobra"
-
-	"github.com/pgcert/pgcert/internal/fsutil"
-	"github.com/pgcert/pgcert/pkg/keys"
 )
 
 type keyStripOptions struct {
@@ -92,22 +89,15 @@ func keyStripRun(opts *keyStripOptions) error {
 	if !k.Info.Encrypted {
 		f.warnf("%s is not encrypted; writing it as PKCS#8 PEM all the same", opts.Input)
 	}
-	data, err := keys.MarshalPKCS8PEM(k.Signer)
+	w, info, err := f.writeKey(opts.Output, k.Signer, nil, force)
 	if err != nil {
 		return err
 	}
-	w, err := fsutil.WriteFile(opts.Output, data, dataDirOwner(filepath.Dir(opts.Output), fsutil.KeyMode, force))
-	if err != nil {
-		return err
-	}
-	f.noteReplacedLink(w)
 	if opts.RemoveInput && !inPlace {
 		if err := os.Remove(opts.Input); err != nil {
 			return withHints(err, "the decrypted key was written; remove the encrypted one by hand")
 		}
 		f.infof("removed %s", opts.Input)
 	}
-	info := k.Info
-	info.Encrypted, info.Encryption, info.Container, info.Encoding = false, nil, keys.ContainerPKCS8, "PEM"
-	return f.reportKeyWritten(w, &info)
+	return f.reportKeyWritten(w, info)
 }
