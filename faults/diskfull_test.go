@@ -159,7 +159,7 @@ func checkNothingChanged(t *testing.T, wr writer, d string, before tree) {
 		added, changed = caRecordsOnly(added), caRecordsOnly(changed)
 		checkCA(t, filepath.Join(d, "ca"))
 	}
-	if wr.newCA != "" && after[wr.newCA+"/ca.crt"].Mode.IsRegular() {
+	if e, ok := after[wr.newCA+"/ca.crt"]; wr.newCA != "" && ok && e.Mode.IsRegular() {
 		checkCA(t, filepath.Join(d, wr.newCA))
 		if temps := checkTree(t, filepath.Join(d, wr.newCA)); len(temps) > 0 {
 			t.Fatalf("temporary files in the new CA: %q", temps)

@@ -126,6 +126,7 @@ func pgcertOpts(t testing.TB, o runOpts, args ...string) result {
 	default:
 		t.Fatalf("pgcert %v: %v\n%s", args, err, stderr.String())
 	}
+	t.Logf("%s", r)
 	noCrash(t, r)
 	return r
 }

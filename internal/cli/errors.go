@@ -3,8 +3,10 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
-	"strings"
+	"syscall"
 
 	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/internal/passphrase"
@@ -68,26 +70,39 @@ func hintsFor(err error) []string {
 	}
 	var exists *fsutil.ExistsError
 	if errors.As(err, &exists) {
-		if exists.LinkTarget != "" {
+		if fi, err := os.Lstat(exists.Path); err == nil && fi.IsDir() {
+			hints = append(hints, "it is a directory, which is never replaced: choose another output with -o")
+		} else if exists.LinkTarget != "" {
 			hints = append(hints, "add --force to replace the link itself; its target is never written through")
 		} else {
 			hints = append(hints, "add --force to replace it, or choose another output with -o")
 		}
 	}
 	var we *fsutil.WriteError
+	var pe *fs.PathError
 	if errors.As(err, &we) {
 		dir := filepath.Dir(we.Path)
 		if fsutil.IsNoSpace(err) {
 			hints = append(hints, fmt.Sprintf("free space on the filesystem that holds %s; no file was changed", dir))
-		} else if strings.Contains(err.Error(), "permission denied") {
+		} else if unwritable(err) {
 			hints = append(hints, fmt.Sprintf("check that you may write to %s; no file was changed", dir))
+		} else if errors.Is(err, fs.ErrNotExist) {
+			hints = append(hints, fmt.Sprintf("the directory %s does not exist: create it, or choose another output", dir))
 		}
+	} else if errors.As(err, &pe) && (pe.Op == "mkdir" && unwritable(err) || errors.Is(err, syscall.EROFS)) {
+		hints = append(hints, fmt.Sprintf("check that you may write to %s", filepath.Dir(pe.Path)))
 	}
 	var spec *passphrase.SpecError
 	if errors.As(err, &spec) {
 		hints = append(hints, "for example --passin env:PGCERT_PASS or --passin file:/path/to/passfile")
 	}
 	return hints
+}
+
+// unwritable reports whether err says that a directory may not be written: its
+// permissions, or a read-only filesystem.
+func unwritable(err error) bool {
+	return errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS)
 }
 
 // exitCode returns the process exit code for err.

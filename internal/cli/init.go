@@ -215,6 +215,11 @@ func initRun(cmd *cobra.Command, opts *initOptions) error {
 	for _, role := range opts.Clients {
 		targets = append(targets, clientPaths(filepath.Join(clientsDir, role), opts.PK8)...)
 	}
+	for _, p := range targets {
+		if fi, err := os.Lstat(p); err == nil && fi.IsDir() {
+			return failf([]string{"move it out of the way: pgcert never replaces a directory"}, "%s is a directory; nothing was written", p)
+		}
+	}
 	force, err := f.allowOverwrite(opts.Force, targets...)
 	if err != nil {
 		return err
