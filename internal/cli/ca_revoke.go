@@ -73,7 +73,7 @@ Exit codes: 0 revoked, 1 failure (unknown serial, already revoked), 2 bad usage.
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Cert, "cert", "", "the certificate `FILE` to revoke (its first certificate)")
 	fl.StringVar(&opts.Reason, "reason", "", "the `REASON` recorded: keyCompromise, superseded, cessationOfOperation, ...")
-	cmd.MarkFlagFilename("cert", "crt", "pem")
+	cmd.MarkFlagFilename("cert", "crt", "pem", "der")
 	cmd.RegisterFlagCompletionFunc("reason", fixedCompletion(reasons...))
 	return cmd
 }

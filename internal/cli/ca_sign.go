@@ -47,7 +47,8 @@ Exit codes: 0 signed, 1 failure (bad request, nothing recorded), 2 bad usage.`,
 
   # instead of: openssl ca -in alice.csr -out postgresql.crt
   pgcert ca sign alice.csr --profile client -o postgresql.crt`,
-		Args: exactArgs(1, "the request file REQ"),
+		Args:              exactArgs(1, "the request file REQ"),
+		ValidArgsFunction: reqFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Request = args[0]
 			if runF != nil {

@@ -74,7 +74,8 @@ Exit codes: 0 written, 1 refused or failed (nothing written), 2 bad usage.`,
 
   # fix the order of an existing server.crt in place
   pgcert chain --key server.key -o server.crt --force server.crt`,
-		Args: minArgs(1, "at least one CERTFILE"),
+		Args:              minArgs(1, "at least one CERTFILE"),
+		ValidArgsFunction: certFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Inputs = args
 			if runF != nil {
@@ -92,8 +93,8 @@ Exit codes: 0 written, 1 refused or failed (nothing written), 2 bad usage.`,
 	fl.BoolVar(&opts.AllowExpired, "allow-expired", false, "write a chain with expired or not yet valid certificates, with a warning")
 	fl.BoolVarP(&opts.Force, "force", "f", false, "replace an existing output file")
 	cmd.MarkFlagFilename("out", "crt", "pem")
-	cmd.MarkFlagFilename("key", "key", "pem")
-	cmd.MarkFlagFilename("root", "crt", "pem")
+	cmd.MarkFlagFilename("key", "key", "pem", "der")
+	cmd.MarkFlagFilename("root", "crt", "pem", "der")
 	return cmd
 }
 

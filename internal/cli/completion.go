@@ -3,8 +3,41 @@ package cli
 import "github.com/spf13/cobra"
 
 // fixedCompletion completes a flag from a fixed list of values.
-func fixedCompletion(values ...string) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+func fixedCompletion(values ...string) cobra.CompletionFunc {
 	return func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return values, cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// fileCompletion completes file names ending in one of exts (without the dot), and
+// directories on the way to them.
+func fileCompletion(exts ...string) cobra.CompletionFunc {
+	return func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return exts, cobra.ShellCompDirectiveFilterFileExt
+	}
+}
+
+// The extensions each kind of input goes by. PEM files are .pem as often as anything
+// else, and pgcert reads DER wherever openssl does, so both are offered everywhere.
+var (
+	certFiles = fileCompletion("crt", "pem", "der", "cer")
+	keyFiles  = fileCompletion("key", "pem", "der")
+	reqFiles  = fileCompletion("req", "csr", "pem", "der")
+	crlFiles  = fileCompletion("crl", "pem", "der")
+	// pkiFiles is for commands that take any of them, recognised by content.
+	pkiFiles = fileCompletion("crt", "key", "req", "csr", "crl", "pem", "der", "cer")
+)
+
+// completeNoFilesByDefault makes every command that completes no positional
+// argument of its own offer nothing, instead of the shell's default of every file in
+// the directory: pgcert init takes no file argument, and `pgcert ca revoke <TAB>`
+// wants a serial number. Commands with subcommands keep cobra's completion of their
+// subcommand names.
+func completeNoFilesByDefault(cmd *cobra.Command) {
+	if !cmd.HasSubCommands() && cmd.ValidArgsFunction == nil && len(cmd.ValidArgs) == 0 {
+		cmd.ValidArgsFunction = cobra.NoFileCompletions
+	}
+	for _, c := range cmd.Commands() {
+		completeNoFilesByDefault(c)
 	}
 }

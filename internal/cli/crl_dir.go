@@ -58,7 +58,8 @@ files would be replaced without --force, or a file is unreadable (nothing writte
 
   # then in postgresql.conf: ssl_crl_dir = 'crl.d'; for libpq: sslcrldir=~/.postgresql/crl.d
   pgcert crl dir --out ~/.postgresql/crl.d --force ca.crl`,
-		Args: minArgs(1, "at least one CRLFILE"),
+		Args:              minArgs(1, "at least one CRLFILE"),
+		ValidArgsFunction: crlFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Files = args
 			if runF != nil {
@@ -73,7 +74,7 @@ files would be replaced without --force, or a file is unreadable (nothing writte
 	fl.BoolVar(&opts.AllowExpired, "allow-expired", false, "file a CRL that is expired or not yet valid (the server then rejects its CA's certificates)")
 	fl.BoolVarP(&opts.Force, "force", "f", false, "replace differing <hash>.r<N> files and remove stale ones")
 	cmd.MarkFlagDirname("out")
-	cmd.MarkFlagFilename("ca", "crt", "pem")
+	cmd.MarkFlagFilename("ca", "crt", "pem", "der")
 	return cmd
 }
 

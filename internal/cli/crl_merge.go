@@ -47,7 +47,8 @@ expired), a CA has no CRL, or a file is unreadable (nothing written); 2 bad usag
 
   # the CRLs of a pgcert CA directory with an intermediate
   pgcert crl merge --ca ca/root/ca.crt --ca ca/ca.crt -o root.crl ca/root/crl.pem ca/crl.pem`,
-		Args: minArgs(1, "at least one CRLFILE"),
+		Args:              minArgs(1, "at least one CRLFILE"),
+		ValidArgsFunction: crlFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Files = args
 			if runF != nil {
@@ -61,7 +62,7 @@ expired), a CA has no CRL, or a file is unreadable (nothing written); 2 bad usag
 	fl.StringVarP(&opts.Out, "out", "o", "", "write the merged CRLs to `FILE` (default: standard output)")
 	fl.BoolVar(&opts.AllowExpired, "allow-expired", false, "keep a CRL that is expired or not yet valid (the server then rejects its CA's certificates)")
 	fl.BoolVarP(&opts.Force, "force", "f", false, "replace an existing output file")
-	cmd.MarkFlagFilename("ca", "crt", "pem")
+	cmd.MarkFlagFilename("ca", "crt", "pem", "der")
 	cmd.MarkFlagFilename("out", "crl", "pem")
 	return cmd
 }

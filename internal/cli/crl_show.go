@@ -38,7 +38,8 @@ CRL; 2 bad usage.`,
 
   # every CRL of a merged file (openssl crl reads the first only)
   pgcert crl show root.crl --json`,
-		Args: minArgs(1, "at least one FILE"),
+		Args:              minArgs(1, "at least one FILE"),
+		ValidArgsFunction: crlFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Files = args
 			if runF != nil {

@@ -31,7 +31,8 @@ Exit codes: 0 written, 1 failure (nothing written), 2 bad usage.`,
 
   # change the passphrase in place
   pgcert key encrypt client.key --passin env:OLD --passout env:NEW --force`,
-		Args: exactArgs(1, "the key file IN"),
+		Args:              exactArgs(1, "the key file IN"),
+		ValidArgsFunction: keyFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Input = args[0]
 			if runF != nil {

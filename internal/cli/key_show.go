@@ -33,7 +33,8 @@ Exit codes: 0 described, 1 unreadable key, 2 bad usage.`,
 		Example: `  # instead of: openssl pkey -in server.key -noout -text
   pgcert key show server.key
   pgcert key show privkey.pem --passin env:PGCERT_PASS --json`,
-		Args: exactArgs(1, "the key FILE"),
+		Args:              exactArgs(1, "the key FILE"),
+		ValidArgsFunction: keyFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.File = args[0]
 			if runF != nil {

@@ -39,7 +39,8 @@ written), 2 bad usage.`,
 
   # in a script
   pgcert key strip privkey.pem -o /var/lib/postgresql/15/main/server.key --passin file:/root/pass`,
-		Args: exactArgs(1, "the encrypted key file IN"),
+		Args:              exactArgs(1, "the encrypted key file IN"),
+		ValidArgsFunction: keyFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Input = args[0]
 			if runF != nil {

@@ -59,6 +59,7 @@ func addPermsFlags(cmd *cobra.Command, opts *permsOptions) {
 	fl.StringVar(&opts.Owner, "owner", "", "the database user (default with -D: the data directory's owner); with --client, the user running the client (default: you)")
 	fl.StringVar(&opts.Group, "group", "", "the group a key gets when it is given to --owner (default: the owner's primary group)")
 	cmd.MarkFlagDirname("pgdata")
+	cmd.ValidArgsFunction = pkiFiles
 }
 
 // permsArgs checks the combination of -D, files and --client.

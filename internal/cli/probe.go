@@ -108,9 +108,9 @@ time, or the connection is refused); 2 for a wrong command line.`,
 	fl.StringVar(&opts.PassIn, "passin", "", "passphrase source for an encrypted --key (pass:, env:, file:, fd:, stdin)")
 	fl.DurationVar(&opts.Timeout, "timeout", probe.DefaultTimeout, "give up after this long (connecting, SSLRequest and handshake together)")
 	fl.IntVar(&opts.WarnDays, "warn-days", defaultWarnDays, "fail when a certificate of the chain expires within this many days")
-	cmd.MarkFlagFilename("root", "crt", "pem")
-	cmd.MarkFlagFilename("cert", "crt", "pem")
-	cmd.MarkFlagFilename("key", "key", "pem")
+	cmd.MarkFlagFilename("root", "crt", "pem", "der")
+	cmd.MarkFlagFilename("cert", "crt", "pem", "der")
+	cmd.MarkFlagFilename("key", "key", "pem", "der")
 	cmd.RegisterFlagCompletionFunc("sslmode", fixedCompletion(probeSSLModes...))
 	return cmd
 }

@@ -100,7 +100,7 @@ Exit codes: 0 written; 1 failure (nothing written); 2 bad usage; 130 interrupted
 	fl.IntVar(&opts.Bits, "bits", keys.DefaultRSABits, "RSA size of the new key: 2048, 3072 or 4096")
 	fl.BoolVarP(&opts.Force, "force", "f", false, "replace existing files")
 	cmd.MarkFlagFilename("out", "req", "csr", "pem")
-	cmd.MarkFlagFilename("key", "key", "pem")
+	cmd.MarkFlagFilename("key", "key", "pem", "der")
 	cmd.MarkFlagFilename("new-key", "key", "pem")
 	cmd.RegisterFlagCompletionFunc("type", keyTypeCompletion)
 	cmd.RegisterFlagCompletionFunc("curve", curveCompletion)

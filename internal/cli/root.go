@@ -107,6 +107,7 @@ Exit codes: 0 success; 1 failure, or problems found by a check; 2 bad usage;
 		c.GroupID = "main"
 		root.AddCommand(c)
 	}
+	completeNoFilesByDefault(root)
 	return root
 }
 

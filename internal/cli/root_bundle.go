@@ -56,7 +56,8 @@ Exit codes: 0 written, 1 refused or failed (nothing written), 2 bad usage.`,
 
   # a client that trusts a server's self-signed certificate
   pgcert root --allow-leaf -o ~/.postgresql/root.crt server.crt`,
-		Args: minArgs(1, "at least one CAFILE"),
+		Args:              minArgs(1, "at least one CAFILE"),
+		ValidArgsFunction: certFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Inputs = args
 			if opts.WarnDays < 0 {
@@ -75,7 +76,7 @@ Exit codes: 0 written, 1 refused or failed (nothing written), 2 bad usage.`,
 	fl.IntVar(&opts.WarnDays, "warn-days", defaultWarnDays, "warn about certificates that expire within this many days (0: only expired ones)")
 	fl.BoolVarP(&opts.Force, "force", "f", false, "replace an existing output file")
 	cmd.MarkFlagFilename("out", "crt", "pem")
-	cmd.MarkFlagFilename("check-chain", "crt", "pem")
+	cmd.MarkFlagFilename("check-chain", "crt", "pem", "der")
 	return cmd
 }
 

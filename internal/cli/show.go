@@ -48,7 +48,8 @@ pgcert recognises; 2 bad usage.`,
   # instead of: openssl crl -in root.crl -noout -text
   pgcert show root.crl --json
   pgcert show $PGDATA/server.crt $PGDATA/server.key`,
-		Args: minArgs(1, "at least one FILE"),
+		Args:              minArgs(1, "at least one FILE"),
+		ValidArgsFunction: pkiFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Files = args
 			if runF != nil {

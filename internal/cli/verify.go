@@ -59,7 +59,8 @@ usage.`,
   pgcert verify postgresql.crt --purpose client --root ca.crt --crl root.crl --crl intermediate.crl
 
   pgcert verify server.crt --root root.crt --json`,
-		Args: exactArgs(1, "the certificate file CERT"),
+		Args:              exactArgs(1, "the certificate file CERT"),
+		ValidArgsFunction: certFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.File = args[0]
 			if runF != nil {
@@ -73,8 +74,8 @@ usage.`,
 	fl.StringArrayVar(&opts.Hosts, "host", nil, "check the certificate names `HOST` as libpq does for sslmode=verify-full (repeatable)")
 	fl.StringVar(&opts.Purpose, "purpose", "server", "who checks the certificate: server (libpq checks a server's) or client (the server checks a client's)")
 	fl.StringArrayVar(&opts.CRLs, "crl", nil, "CRL `FILE` (PEM, several CRLs allowed, or DER); every CA then needs one (repeatable)")
-	cmd.MarkFlagFilename("root", "crt", "pem")
-	cmd.MarkFlagFilename("crl", "crl", "pem")
+	cmd.MarkFlagFilename("root", "crt", "pem", "der")
+	cmd.MarkFlagFilename("crl", "crl", "pem", "der")
 	cmd.RegisterFlagCompletionFunc("purpose", fixedCompletion("server", "client"))
 	return cmd
 }
