@@ -1,0 +1,637 @@
+package cli
+
+import (
+	"bytes"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/big"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pgcert/pgcert/internal/testpki"
+	"github.com/pgcert/pgcert/pkg/ca"
+	"github.com/pgcert/pgcert/pkg/chain"
+	"github.com/pgcert/pgcert/pkg/crl"
+	"github.com/pgcert/pgcert/pkg/keyperm"
+	"github.com/pgcert/pgcert/pkg/keys"
+	"github.com/pgcert/pgcert/pkg/selfsign"
+)
+
+// renewFix is a data directory set up as pgcert init leaves it (ssl_ca_file
+// root.crt, ssl_crl_file root.crl, server.crt with the intermediate and root), with
+// a CA made 900 days before testpki.Now and a server certificate issued 800 days
+// before it for 825 days: due by renew's default rule (25 days left, renewal at 275).
+type renewFix struct {
+	dir, caDir string
+	ca         *ca.CA
+	old        *x509.Certificate
+	keyPEM     []byte
+}
+
+func newRenewFix(t *testing.T, conf ...string) *renewFix {
+	t.Helper()
+	caDir := filepath.Join(t.TempDir(), "ca")
+	c, err := ca.Create(caDir, ca.CreateOptions{Intermediate: true, Now: testpki.Now.AddDate(0, 0, -900)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	os.Chmod(dir, 0o700)
+	key := testpki.NewKey(t)
+	sans, _ := selfsign.HostSANs([]string{"db.example.com", "10.0.0.5"})
+	is, err := c.Issue(ca.Request{Profile: selfsign.ServerLeaf, Subject: cnRDN("db.example.com"), SANs: sans,
+		PublicKey: key.Public(), Days: 825, Now: testpki.Now.AddDate(0, 0, -800)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyPEM, _ := keys.MarshalPKCS8PEM(key)
+	var crls []byte
+	for _, x := range c.CAs() {
+		res, err := x.GenerateCRL(ca.CRLOptions{Now: testpki.Now.AddDate(0, 0, -10)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		crls = append(crls, res.Signed.PEM()...)
+	}
+	writeIn(t, dir, "PG_VERSION", []byte("15\n"), 0o600)
+	writeIn(t, dir, "global/pg_control", nil, 0o600)
+	writeIn(t, dir, "postgresql.conf", []byte("ssl = on\nssl_ca_file = 'root.crt'\nssl_crl_file = 'root.crl'\n"+strings.Join(conf, "\n")+"\n"), 0o600)
+	writeIn(t, dir, "pg_hba.conf", []byte("local all all trust\n"), 0o600)
+	writeIn(t, dir, "server.crt", ca.PEM(append([]*x509.Certificate{is.Cert}, c.Chain()...)...), 0o644)
+	writeIn(t, dir, "server.key", keyPEM, 0o600)
+	writeIn(t, dir, "root.crt", ca.PEM(c.Root()), 0o644)
+	writeIn(t, dir, "root.crl", crls, 0o644)
+	return &renewFix{dir: dir, caDir: caDir, ca: c, old: is.Cert, keyPEM: keyPEM}
+}
+
+func (fx *renewFix) path(name string) string { return filepath.Join(fx.dir, name) }
+
+func (fx *renewFix) read(t *testing.T, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(fx.path(name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+func (fx *renewFix) leaf(t *testing.T, name string) *x509.Certificate {
+	t.Helper()
+	certs, err := chain.ParseCertificates(fx.read(t, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return certs[0]
+}
+
+// runRenew runs `pgcert renew -D dir --ca-dir caDir args...`, with adjust applied to
+// the options first.
+func (fx *renewFix) run(t *testing.T, adjust func(*renewOptions), args ...string) (string, string, int) {
+	t.Helper()
+	f, out, errOut, _ := testFactory(t)
+	cmd := newRenewCmd(f, func(o *renewOptions) error {
+		if adjust != nil {
+			adjust(o)
+		}
+		return renewRun(o)
+	})
+	root := NewRootCmd(f)
+	for _, c := range root.Commands() {
+		if c.Name() == "renew" {
+			root.RemoveCommand(c)
+		}
+	}
+	root.AddCommand(cmd)
+	full := append([]string{"renew", "-D", fx.dir}, args...)
+	if !containsString(args, "--rollback") {
+		full = append(full, "--ca-dir", fx.caDir)
+	}
+	root.SetArgs(full)
+	_, err := root.ExecuteC()
+	if err != nil && isCobraUsageError(err) {
+		err = &UsageError{Err: err}
+	}
+	code := f.report(err)
+	return out.String(), errOut.String(), code
+}
+
+func (fx *renewFix) runJSON(t *testing.T, adjust func(*renewOptions), args ...string) (*renewReport, string, int) {
+	t.Helper()
+	out, errOut, code := fx.run(t, adjust, append(args, "--json")...)
+	var rep renewReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("no JSON (exit %d): %v\n%s\n%s", code, err, out, errOut)
+	}
+	return &rep, errOut, code
+}
+
+func TestRenewFlags(t *testing.T) {
+	fx := newRenewFix(t)
+	for _, args := range [][]string{
+		{"--within", "soon"}, {"--within", "-3"}, {"--days", "-1"}, {"--wait", "0s"},
+		{"--rollback", "--force"}, {"--rollback", "--rekey"}, {"--rollback", "--days", "9"},
+	} {
+		if _, errOut, code := fx.run(t, nil, args...); code != ExitUsage {
+			t.Errorf("%v: exit %d, want %d\n%s", args, code, ExitUsage, errOut)
+		}
+	}
+	f, _, errOut, _ := testFactory(t)
+	root := NewRootCmd(f)
+	root.SetArgs([]string{"renew"})
+	if _, err := root.ExecuteC(); exitCode(err) != ExitUsage {
+		t.Errorf("renew without -D: %v %s", err, errOut)
+	}
+	for in, want := range map[string]time.Duration{"30": 30 * 24 * time.Hour, "7d": 7 * 24 * time.Hour, "36h": 36 * time.Hour, "0": 0} {
+		if got, err := parseWithin(in); err != nil || got != want {
+			t.Errorf("parseWithin(%q) = %v, %v", in, got, err)
+		}
+	}
+}
+
+func TestRenewDueCertificate(t *testing.T) {
+	fx := newRenewFix(t)
+	oldCRT, oldKey, oldCRL := fx.read(t, "server.crt"), fx.read(t, "server.key"), fx.read(t, "root.crl")
+	rep, errOut, code := fx.runJSON(t, nil)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	cert := rep.Certificate
+	if rep.Action != actionRenewed || !cert.Renewed || cert.Rekeyed || cert.DaysLeft != 25 || cert.RenewAtDays != 275 || rep.CRL.Refreshed {
+		t.Fatalf("report %+v, certificate %+v, crl %+v", rep, cert, rep.CRL)
+	}
+	if !strings.Contains(cert.Reason, "expires in 25 days, within 275 days (a third of its 825-day lifetime)") {
+		t.Errorf("reason %q", cert.Reason)
+	}
+	certs, err := chain.ParseCertificates(fx.read(t, "server.crt"))
+	if err != nil || len(certs) != 3 {
+		t.Fatalf("server.crt: %d certificates, %v", len(certs), err)
+	}
+	n := certs[0]
+	if !bytes.Equal(n.RawSubject, fx.old.RawSubject) || !keys.PublicKeysEqual(n.PublicKey, fx.old.PublicKey) ||
+		fmt.Sprint(n.DNSNames, n.IPAddresses) != fmt.Sprint(fx.old.DNSNames, fx.old.IPAddresses) {
+		t.Errorf("renewed certificate %v %v %v, want the old one's names and key", n.Subject, n.DNSNames, n.IPAddresses)
+	}
+	if !n.NotAfter.Equal(testpki.Now.AddDate(0, 0, 825)) || !certs[1].Equal(fx.ca.Cert) || !certs[2].Equal(fx.ca.Root()) {
+		t.Errorf("notAfter %v; chain %v, %v", n.NotAfter, certs[1].Subject, certs[2].Subject)
+	}
+	if cert.New.Serial != ca.SerialHex(n.SerialNumber.Bytes()) {
+		t.Errorf("reported serial %s", cert.New.Serial)
+	}
+	if !bytes.Equal(fx.read(t, "server.key"), oldKey) || !bytes.Equal(fx.read(t, "root.crl"), oldCRL) {
+		t.Error("the key or the CRL changed, though neither was due")
+	}
+	for name, want := range map[string][]byte{"server.crt.prev": oldCRT, "server.key.prev": oldKey, "root.crl.prev": oldCRL} {
+		if !bytes.Equal(fx.read(t, name), want) {
+			t.Errorf("%s is not the previous file", name)
+		}
+	}
+	if fi, _ := os.Stat(fx.path("server.key.prev")); fi.Mode().Perm() != 0o600 {
+		t.Errorf("server.key.prev has mode %04o", fi.Mode().Perm())
+	}
+	if len(rep.Previous) != 3 || len(rep.Files) != 4 {
+		t.Errorf("previous %v, files %d", rep.Previous, len(rep.Files))
+	}
+	// The CA recorded it.
+	list, err := fx.ca.List()
+	if err != nil || len(list) != 2 || list[1].Entry.SerialNumber().Cmp(n.SerialNumber) != 0 {
+		t.Errorf("the CA's index: %d entries, %v", len(list), err)
+	}
+	entries, _ := os.ReadDir(fx.dir)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".pgcert") {
+			t.Errorf("%s left behind", e.Name())
+		}
+	}
+}
+
+func TestRenewNothingToDo(t *testing.T) {
+	fx := newRenewFix(t)
+	out, errOut, code := fx.run(t, nil, "--within", "20")
+	if code != 0 || out != "nothing to do: server.crt expires in 25 days, renewal at 20 days; root.crl is current (refreshed 30 days before its next update)\n" {
+		t.Fatalf("exit %d\nstdout %q\n%s", code, out, errOut)
+	}
+	if out, errOut, code := fx.run(t, nil, "--within", "20", "--quiet"); code != 0 || out != "" || errOut != "" {
+		t.Errorf("--quiet: exit %d, %q %q", code, out, errOut)
+	}
+	if fileExists(fx.path("server.crt.prev")) || !bytes.Equal(fx.leaf(t, "server.crt").Raw, fx.old.Raw) {
+		t.Fatal("nothing to do changed files")
+	}
+	// --within 30d makes it due; --force always.
+	if rep, _, code := fx.runJSON(t, nil, "--within", "30d"); code != 0 || !rep.Certificate.Renewed {
+		t.Fatalf("--within 30d: exit %d, %+v", code, rep.Certificate)
+	}
+	rep, _, code := fx.runJSON(t, nil, "--force", "--days", "90", "--rekey")
+	if code != 0 || !rep.Certificate.Renewed || !rep.Certificate.Rekeyed || !rep.CRL.Refreshed || rep.Certificate.Reason != "--force" {
+		t.Fatalf("--force: exit %d, %+v %+v", code, rep.Certificate, rep.CRL)
+	}
+	n := fx.leaf(t, "server.crt")
+	k, err := keys.Parse(fx.read(t, "server.key"), nil)
+	if err != nil || !keys.PublicKeysEqual(k.Signer.Public(), n.PublicKey) || keys.PublicKeysEqual(n.PublicKey, fx.old.PublicKey) {
+		t.Fatalf("--rekey: %v", err)
+	}
+	if alg, _, curve := keys.DescribePublicKey(n.PublicKey); alg != "ECDSA" || curve != "P-256" {
+		t.Errorf("--rekey made a %s %s key", alg, curve)
+	}
+	if !n.NotAfter.Equal(testpki.Now.AddDate(0, 0, 90)) {
+		t.Errorf("--days 90: notAfter %v", n.NotAfter)
+	}
+	if fi, _ := os.Stat(fx.path("server.key")); fi.Mode().Perm() != 0o600 {
+		t.Errorf("the new key has mode %04o", fi.Mode().Perm())
+	}
+}
+
+func TestRenewCRL(t *testing.T) {
+	fx := newRenewFix(t)
+	// Not due: the certificate renewed, the CRLs made 10 days ago for 180.
+	if _, errOut, code := fx.run(t, nil, "--force"); code != 0 {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	// A CRL of another CA, kept; the CAs' own CRLs, expiring in 20 days.
+	other := testpki.Root(t, "other client CA")
+	foreign := other.CRLPEM(t, 7, testpki.Now, testpki.Now.AddDate(0, 0, 60))
+	var crls []byte
+	for _, x := range fx.ca.CAs() {
+		res, err := x.GenerateCRL(ca.CRLOptions{Now: testpki.Now.AddDate(0, 0, -10), Days: 30})
+		if err != nil {
+			t.Fatal(err)
+		}
+		crls = append(crls, res.Signed.PEM()...)
+	}
+	writeIn(t, fx.dir, "root.crl", append(crls, foreign...), 0o644)
+	certBefore := fx.read(t, "server.crt")
+	rep, errOut, code := fx.runJSON(t, nil)
+	if code != 0 || rep.Certificate.Renewed || !rep.CRL.Refreshed || len(rep.CRL.CRLs) != 2 {
+		t.Fatalf("exit %d, %+v %+v\n%s", code, rep.Certificate, rep.CRL, errOut)
+	}
+	if got := strings.Join(rep.CRL.Reasons, "; "); !strings.Contains(got, "expires in 20 days, within 30 days") {
+		t.Errorf("reasons %q", got)
+	}
+	if !bytes.Equal(fx.read(t, "server.crt"), certBefore) {
+		t.Error("a CRL refresh changed server.crt")
+	}
+	lists, err := crl.ParseCRLs(fx.read(t, "root.crl"))
+	if err != nil || len(lists) != 3 || !bytes.Equal(lists[2].Raw, mustCRL(t, foreign).Raw) {
+		t.Fatalf("root.crl: %d CRLs, %v; want the two new ones and the foreign one", len(lists), err)
+	}
+	for _, l := range lists[:2] {
+		if !l.NextUpdate.Equal(testpki.Now.AddDate(0, 0, crl.DefaultDays)) {
+			t.Errorf("new CRL of %v: next update %v", l.Issuer, l.NextUpdate)
+		}
+	}
+	// Current now; a revocation in the CA's index makes it due again.
+	if rep, _, _ := fx.runJSON(t, nil); rep.CRL.Refreshed {
+		t.Fatal("refreshed a current CRL")
+	}
+	is, err := fx.ca.Issue(ca.Request{Profile: selfsign.ClientLeaf, Subject: cnRDN("bob"), PublicKey: testpki.NewKey(t).Public(), Now: testpki.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fx.ca.Revoke(is.Cert.SerialNumber, ca.ReasonKeyCompromise, testpki.Now); err != nil {
+		t.Fatal(err)
+	}
+	rep, _, code = fx.runJSON(t, nil)
+	if code != 0 || !rep.CRL.Refreshed || !strings.Contains(strings.Join(rep.CRL.Reasons, ";"), "revoked 1 certificate since its CRL was made") {
+		t.Fatalf("after a revocation: exit %d, %+v", code, rep.CRL)
+	}
+	if rep.CRL.CRLs[0].Entries != 1 {
+		t.Errorf("the new CRL of the intermediate lists %d entries", rep.CRL.CRLs[0].Entries)
+	}
+}
+
+func mustCRL(t *testing.T, data []byte) *x509.RevocationList {
+	t.Helper()
+	l, err := crl.ParseCRLs(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l[0]
+}
+
+// TestRenewRefusals: what renew refuses before issuing anything, and a new set that
+// fails the checks, which is never installed.
+func TestRenewRefusals(t *testing.T) {
+	t.Run("another CA of the same name", func(t *testing.T) {
+		fx := newRenewFix(t)
+		other, err := ca.Create(filepath.Join(t.TempDir(), "other"), ca.CreateOptions{Intermediate: true, Now: testpki.Now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fx.caDir = other.Dir
+		_, errOut, code := fx.run(t, nil, "--force")
+		if code != 1 || !strings.Contains(errOut, "but another key") || fileExists(fx.path("server.crt.prev")) {
+			t.Fatalf("exit %d\n%s", code, errOut)
+		}
+	})
+	t.Run("a key that does not match", func(t *testing.T) {
+		fx := newRenewFix(t)
+		other, _ := keys.MarshalPKCS8PEM(testpki.NewKey(t))
+		writeIn(t, fx.dir, "server.key", other, 0o600)
+		if _, errOut, code := fx.run(t, nil, "--force"); code != 1 || !strings.Contains(errOut, "does not belong to the first certificate") {
+			t.Fatalf("exit %d\n%s", code, errOut)
+		}
+	})
+	t.Run("no certificate", func(t *testing.T) {
+		fx := newRenewFix(t)
+		os.Remove(fx.path("server.crt"))
+		if _, errOut, code := fx.run(t, nil); code != 1 || !strings.Contains(errOut, "pgcert init") {
+			t.Fatalf("exit %d\n%s", code, errOut)
+		}
+	})
+	t.Run("an intermediate not valid yet", func(t *testing.T) {
+		fx := newRenewFix(t)
+		inter := fx.ca.Cert
+		root := fx.ca.Parent
+		rootKey, err := keys.Parse(mustReadFile(t, root.KeyPath()), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tmpl := &x509.Certificate{SerialNumber: big.NewInt(77), RawSubject: inter.RawSubject,
+			NotBefore: testpki.Now.Add(48 * time.Hour), NotAfter: inter.NotAfter, BasicConstraintsValid: true, IsCA: true,
+			MaxPathLenZero: true, KeyUsage: inter.KeyUsage, SubjectKeyId: inter.SubjectKeyId}
+		der, err := x509.CreateCertificate(rand.Reader, tmpl, root.Cert, inter.PublicKey, rootKey.Signer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		future, _ := x509.ParseCertificate(der)
+		writeIn(t, fx.caDir, "ca.crt", ca.PEM(future), 0o644)
+		before := map[string][]byte{}
+		for _, n := range []string{"server.crt", "server.key", "root.crl"} {
+			before[n] = fx.read(t, n)
+		}
+		_, errOut, code := fx.run(t, nil, "--force")
+		if code != 1 || !strings.Contains(errOut, "were not installed") || !strings.Contains(errOut, "is not valid until") || !strings.Contains(errOut, "never installed") {
+			t.Fatalf("exit %d\n%s", code, errOut)
+		}
+		for n, data := range before {
+			if !bytes.Equal(fx.read(t, n), data) {
+				t.Errorf("%s changed", n)
+			}
+		}
+		entries, _ := os.ReadDir(fx.dir)
+		for _, e := range entries {
+			if strings.HasPrefix(e.Name(), ".pgcert") || strings.HasSuffix(e.Name(), prevSuffix) {
+				t.Errorf("%s left behind", e.Name())
+			}
+		}
+	})
+	t.Run("a key the server would refuse", func(t *testing.T) {
+		fx := newRenewFix(t)
+		os.Chmod(fx.path("server.key"), 0o644)
+		_, errOut, code := fx.run(t, nil, "--force", "--rekey")
+		if code != 1 || !strings.Contains(errOut, "has group or world access") || fileExists(fx.path("server.key.prev")) {
+			t.Fatalf("exit %d\n%s", code, errOut)
+		}
+	})
+}
+
+func mustReadFile(t *testing.T, path string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+func TestRenewRollback(t *testing.T) {
+	fx := newRenewFix(t)
+	if _, errOut, code := fx.run(t, nil, "--rollback"); code != 1 || !strings.Contains(errOut, "nothing to roll back") {
+		t.Fatalf("rollback before any renewal: exit %d\n%s", code, errOut)
+	}
+	oldCRT, oldCRL := fx.read(t, "server.crt"), fx.read(t, "root.crl")
+	if _, errOut, code := fx.run(t, nil, "--force", "--rekey"); code != 0 {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	newCRT, newKey := fx.read(t, "server.crt"), fx.read(t, "server.key")
+	out, errOut, code := fx.run(t, nil, "--rollback")
+	if code != 0 || !strings.Contains(out, "restored server.crt, server.key, root.crl") {
+		t.Fatalf("rollback: exit %d\n%s%s", code, out, errOut)
+	}
+	if !bytes.Equal(fx.read(t, "server.crt"), oldCRT) || !bytes.Equal(fx.read(t, "server.key"), fx.keyPEM) || !bytes.Equal(fx.read(t, "root.crl"), oldCRL) {
+		t.Fatal("rollback did not restore the previous files")
+	}
+	if !bytes.Equal(fx.read(t, "server.crt.prev"), newCRT) || !bytes.Equal(fx.read(t, "server.key.prev"), newKey) {
+		t.Fatal("the replaced files are not the .prev ones")
+	}
+	for _, n := range []string{"server.key", "server.key.prev"} {
+		if fi, _ := os.Stat(fx.path(n)); fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s has mode %04o after the rollback", n, fi.Mode().Perm())
+		}
+	}
+	// A second rollback undoes the first.
+	if _, errOut, code := fx.run(t, nil, "--rollback"); code != 0 || !bytes.Equal(fx.read(t, "server.crt"), newCRT) {
+		t.Fatalf("second rollback: exit %d\n%s", code, errOut)
+	}
+	// A .prev set that is not one generation is refused.
+	writeIn(t, fx.dir, "server.key.prev", mustMarshal(t), 0o600)
+	if _, errOut, code := fx.run(t, nil, "--rollback"); code != 1 || !strings.Contains(errOut, "does not belong to the key") {
+		t.Fatalf("mismatched .prev: exit %d\n%s", code, errOut)
+	}
+	if !bytes.Equal(fx.read(t, "server.crt"), newCRT) {
+		t.Fatal("a refused rollback changed server.crt")
+	}
+}
+
+func mustMarshal(t *testing.T) []byte {
+	t.Helper()
+	data, err := keys.MarshalPKCS8PEM(testpki.NewKey(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// fakePostmaster is a TLS server on 127.0.0.1 that serves the data directory's
+// server.crt and server.key as they were at its start, and again after each reload
+// unless it rejects reloads: then it logs as PostgreSQL does and keeps the old
+// ones. It writes postmaster.pid, and its log where logging_collector's
+// current_logfiles says.
+type fakePostmaster struct {
+	t      *testing.T
+	dir    string
+	log    string
+	reject bool
+
+	mu      sync.Mutex
+	cert    *tls.Certificate
+	reloads int
+}
+
+func startFakePostmaster(t *testing.T, dir string, withLog bool) *fakePostmaster {
+	t.Helper()
+	fp := &fakePostmaster{t: t, dir: dir}
+	if err := fp.load(); err != nil {
+		t.Fatal(err)
+	}
+	port := fakePostgres(t, func(conn net.Conn) {
+		conn.Write([]byte("S"))
+		fp.mu.Lock()
+		cert := fp.cert
+		fp.mu.Unlock()
+		tc := tls.Server(conn, &tls.Config{Certificates: []tls.Certificate{*cert}})
+		if err := tc.Handshake(); err != nil {
+			return
+		}
+		io.Copy(io.Discard, tc)
+	})
+	writeIn(t, dir, "postmaster.pid", []byte(fmt.Sprintf("%d\n%s\n1717243200\n%d\n/tmp\n127.0.0.1\n  5432001 1\nready   \n", os.Getpid(), dir, port)), 0o600)
+	if withLog {
+		fp.log = filepath.Join(dir, "log", "postgresql.log")
+		writeIn(t, dir, "log/postgresql.log", []byte("LOG:  database system is ready to accept connections\n"), 0o600)
+		writeIn(t, dir, "current_logfiles", []byte("stderr log/postgresql.log\n"), 0o600)
+	}
+	return fp
+}
+
+// load reads server.crt and server.key.
+func (fp *fakePostmaster) load() error {
+	cert, err := tls.LoadX509KeyPair(filepath.Join(fp.dir, "server.crt"), filepath.Join(fp.dir, "server.key"))
+	if err != nil {
+		return err
+	}
+	fp.mu.Lock()
+	fp.cert = &cert
+	fp.mu.Unlock()
+	return nil
+}
+
+// sighup is what the postmaster does with SIGHUP.
+func (fp *fakePostmaster) sighup(int) error {
+	fp.mu.Lock()
+	fp.reloads++
+	fp.mu.Unlock()
+	fp.logf("LOG:  %s", reloadLogLine)
+	if fp.reject {
+		fp.logf("LOG:  private key file \"server.key\" cannot be reloaded because it requires a passphrase")
+		fp.logf("LOG:  %s", notReloadedLogLine)
+		return nil
+	}
+	return fp.load()
+}
+
+func (fp *fakePostmaster) logf(format string, args ...any) {
+	if fp.log == "" {
+		return
+	}
+	f, err := os.OpenFile(fp.log, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		fp.t.Error(err)
+		return
+	}
+	fmt.Fprintf(f, format+"\n", args...)
+	f.Close()
+}
+
+func (fp *fakePostmaster) serving() *x509.Certificate {
+	fp.mu.Lock()
+	defer fp.mu.Unlock()
+	c, _ := x509.ParseCertificate(fp.cert.Certificate[0])
+	return c
+}
+
+func TestRenewReload(t *testing.T) {
+	fx := newRenewFix(t, "logging_collector = on")
+	fp := startFakePostmaster(t, fx.dir, true)
+	signal := func(o *renewOptions) { o.signal = fp.sighup; o.Wait = 5 * time.Second }
+	rep, errOut, code := fx.runJSON(t, signal, "--reload")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	rel := rep.Reload
+	if rel == nil || !rel.Signalled || !rel.Confirmed || rel.ServedSerial != rep.Certificate.New.Serial || rel.LogFile != fp.log || rel.PID != os.Getpid() {
+		t.Fatalf("reload %+v", rel)
+	}
+	if !fp.serving().Equal(fx.leaf(t, "server.crt")) {
+		t.Fatal("the fake server does not serve the new certificate")
+	}
+
+	// Nothing due, the server current: no signal.
+	rep, _, code = fx.runJSON(t, signal, "--reload")
+	if code != 0 || rep.Action != actionNothing || rep.Reload.Signalled || !rep.Reload.Confirmed || fp.reloads != 1 {
+		t.Fatalf("nothing due: exit %d, %+v, %d reloads", code, rep.Reload, fp.reloads)
+	}
+
+	// A rejected reload: reported with the log lines, exit 1, the files swapped.
+	fp.reject = true
+	rep, errOut, code = fx.runJSON(t, signal, "--reload", "--force")
+	if code != 1 || rep.Reload.Confirmed || rep.Reload.ServedSerial == rep.Reload.ExpectedSerial || len(rep.Reload.LogLines) != 3 {
+		t.Fatalf("rejected: exit %d, %+v", code, rep.Reload)
+	}
+	for _, want := range []string{"rejected the new files: it still serves serial " + rep.Reload.ServedSerial, "cannot be reloaded because it requires a passphrase", fp.log, "--rollback"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr does not say %q:\n%s", want, errOut)
+		}
+	}
+	// Nothing due now, but the server is behind its files: renew reloads it again.
+	fp.reject = false
+	rep, errOut, code = fx.runJSON(t, signal, "--reload")
+	if code != 0 || rep.Action != actionReloaded || !rep.Reload.Confirmed || !fp.serving().Equal(fx.leaf(t, "server.crt")) {
+		t.Fatalf("stale server: exit %d, %+v\n%s", code, rep.Reload, errOut)
+	}
+	// Rollback with reload: the server serves the restored certificate.
+	out, errOut, code := fx.run(t, signal, "--rollback", "--reload")
+	if code != 0 || !fp.serving().Equal(fx.leaf(t, "server.crt")) || !strings.Contains(out, "reloaded the server") {
+		t.Fatalf("rollback --reload: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+func TestRenewReloadWithoutLog(t *testing.T) {
+	fx := newRenewFix(t)
+	fp := startFakePostmaster(t, fx.dir, false)
+	fp.reject = true
+	rep, errOut, code := fx.runJSON(t, func(o *renewOptions) { o.signal = fp.sighup; o.Wait = 300 * time.Millisecond }, "--reload")
+	if code != 1 || !strings.Contains(errOut, "did not take the new files: it still serves serial "+leafSerial(fx.old)) {
+		t.Fatalf("exit %d, %+v\n%s", code, rep.Reload, errOut)
+	}
+	// A CRL alone, and no log to read: signalled, but not confirmed, and said so.
+	is, err := fx.ca.Issue(ca.Request{Profile: selfsign.ClientLeaf, Subject: cnRDN("bob"), PublicKey: testpki.NewKey(t).Public(), Now: testpki.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fx.ca.Revoke(is.Cert.SerialNumber, ca.ReasonNone, testpki.Now); err != nil {
+		t.Fatal(err)
+	}
+	fp.reject = false
+	rep, errOut, code = fx.runJSON(t, func(o *renewOptions) { o.signal = fp.sighup }, "--reload")
+	if code != 0 || rep.Certificate.Renewed || !rep.CRL.Refreshed || !rep.Reload.Signalled || rep.Reload.Confirmed || !strings.Contains(errOut, "cannot read its log to confirm") {
+		t.Fatalf("CRL alone: exit %d, %+v\n%s", code, rep.Reload, errOut)
+	}
+}
+
+func TestRenewReloadNotRunning(t *testing.T) {
+	fx := newRenewFix(t)
+	signalled := false
+	rep, errOut, code := fx.runJSON(t, func(o *renewOptions) { o.signal = func(int) error { signalled = true; return nil } }, "--reload")
+	if code != 0 || signalled || rep.Reload.Running || !strings.Contains(rep.Reload.Message, "no server runs") {
+		t.Fatalf("exit %d, %+v\n%s", code, rep.Reload, errOut)
+	}
+	// A stale postmaster.pid naming a process that is not a server.
+	writeIn(t, fx.dir, "postmaster.pid", []byte(fmt.Sprintf("%d\n%s\n1\n5432\n\n127.0.0.1\n", os.Getpid(), fx.dir)), 0o600)
+	if _, errOut, code := fx.run(t, nil, "--reload", "--force"); code != 1 || !strings.Contains(errOut, "not a PostgreSQL server") {
+		t.Fatalf("stale pid: exit %d\n%s", code, errOut)
+	}
+}
+
+func TestFindServerLog(t *testing.T) {
+	fx := newRenewFix(t, "logging_collector = on", "log_directory = 'pg_log'")
+	setup, err := readServerSetup(fx.dir, keyperm.SystemLookup{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := findServerLog(setup, os.Getpid()); l.path != "" || l.where != "the newest file in "+fx.path("pg_log") {
+		t.Errorf("collector without current_logfiles: %+v", l)
+	}
+	writeIn(t, fx.dir, "current_logfiles", []byte("csvlog pg_log/a.csv\nstderr pg_log/a.log\n"), 0o600)
+	if l := findServerLog(setup, os.Getpid()); l.path != fx.path("pg_log/a.log") {
+		t.Errorf("current_logfiles: %+v", l)
+	}
+}
