@@ -92,6 +92,10 @@ for f in crl-openssl.pem crl-pgcert.pem; do
 done
 n_openssl=$(openssl crl -in crl-openssl.pem -noout -text | grep -c "Serial Number:")
 n_pgcert=$(openssl crl -in crl-pgcert.pem -noout -text | grep -c "Serial Number:")
+if [ "$n_openssl" -ne "$N" ] || [ "$n_pgcert" -ne "$N" ]; then
+	echo "run.sh: want $N entries; openssl's CRL has $n_openssl, pgcert's $n_pgcert" >&2
+	exit 1
+fi
 
 ow=$(median 1 openssl.txt); oc=$(median 2 openssl.txt); om=$(median 3 openssl.txt)
 pw=$(median 1 pgcert.txt); pc=$(median 2 pgcert.txt); pm=$(median 3 pgcert.txt)
