@@ -73,13 +73,18 @@ expired, or with --strict when one expires within --warn-days.
 Exit codes: 0 when there is no error (warnings alone too, unless --strict), 1 when
 there is an error, or with --strict a warning, or the directory cannot be read;
 2 for a wrong command line.`,
-		Example: `  pgcert check -D /var/lib/postgresql/15/main
-  pgcert check -D /etc/postgresql/15/main --host db.example.com --host 10.0.0.5
-  pgcert check -D "$PGDATA" --json --warn-days 14 --strict
-  pgcert check -D "$PGDATA" --expiring --json
-  # instead of: openssl x509 -in server.crt -noout -dates -ext subjectAltName
+		Example: `  # instead of: openssl x509 -in server.crt -noout -dates -ext subjectAltName
   #             openssl verify -CAfile root.crt -untrusted server.crt server.crt
-  #             openssl crl -in root.crl -noout -nextupdate`,
+  #             openssl crl -in root.crl -noout -nextupdate
+  #             ls -l server.key, and reading postgresql.conf and pg_hba.conf
+  pgcert check -D /var/lib/postgresql/15/main
+
+  # Debian keeps postgresql.conf apart from the data directory: either works
+  pgcert check -D /etc/postgresql/15/main --host db.example.com --host 10.0.0.5
+
+  # for monitoring
+  pgcert check -D "$PGDATA" --json --warn-days 14 --strict
+  pgcert check -D "$PGDATA" --expiring --json`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.DataDir == "" {

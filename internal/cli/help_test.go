@@ -3,6 +3,7 @@ package cli
 import (
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/spf13/cobra"
 
@@ -48,4 +49,56 @@ func TestEveryCommandHasHelp(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestHelpTextShape checks what every command's help says and how: a one-line
+// summary in lower case without a period, the exit codes in the description, and
+// examples that are real invocations — each pgcert line parses, with commands and
+// flags that exist — which show the openssl commands they replace.
+func TestHelpTextShape(t *testing.T) {
+	ios, _, _, _ := iostreams.Test()
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		if c.Hidden || c.Name() == "help" || c.Name() == "completion" {
+			return
+		}
+		name := c.CommandPath()
+		short := c.Short
+		switch {
+		case short == "" || strings.Contains(short, "\n"):
+			t.Errorf("%s: Short %q is not one line", name, short)
+		case strings.HasSuffix(short, "."):
+			t.Errorf("%s: Short %q ends with a period", name, short)
+		case unicode.IsUpper([]rune(short)[0]) && !unicode.IsUpper([]rune(short + " ")[1]):
+			t.Errorf("%s: Short %q does not start in lower case", name, short)
+		}
+		if !strings.Contains(c.Long, "Exit codes:") {
+			t.Errorf("%s: Long has no \"Exit codes:\" paragraph", name)
+		}
+		if c.Runnable() && !c.HasSubCommands() && c.HasParent() && !strings.Contains(c.Example, "instead of") {
+			t.Errorf("%s: Example shows no \"# instead of: ...\" line for the openssl (or shell) commands it replaces", name)
+		}
+		invocations := 0
+		for _, line := range strings.Split(c.Example, "\n") {
+			args, ok, err := pgcertArgs(line)
+			if err != nil {
+				t.Errorf("%s: example %q: %v", name, line, err)
+				continue
+			}
+			if !ok {
+				continue
+			}
+			invocations++
+			if err := parseCommandLine(args); err != nil {
+				t.Errorf("%s: example %q does not parse: %v", name, strings.TrimSpace(line), err)
+			}
+		}
+		if invocations == 0 {
+			t.Errorf("%s: Example has no pgcert invocation", name)
+		}
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(NewRootCmd(NewFactory(ios)))
 }
