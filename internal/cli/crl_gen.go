@@ -72,7 +72,7 @@ passphrase; nothing written), 2 bad usage.`,
   pgcert crl gen --index demoCA/index.txt --ca-cert demoCA/cacert.pem --ca-key demoCA/private/cakey.pem -o ca.crl
 
   # an easy-rsa PKI
-  pgcert crl gen --index pki/index.txt --ca-cert pki/ca.crt --ca-key pki/private/ca.key --passin env:EASYRSA_PASSIN -o crl.pem`,
+  pgcert crl gen --index pki/index.txt --ca-cert pki/ca.crt --ca-key pki/private/ca.key --passin env:CA_PASS -o crl.pem`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
