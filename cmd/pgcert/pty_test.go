@@ -34,11 +34,15 @@ var ansi = regexp.MustCompile(`\x1b(\[[0-9;?]*[a-zA-Z]|[78])`)
 // cmdPty runs a command on a pseudo-terminal and holds a conversation with it,
 // like expect(1). Usage:
 //
-//	pty [-status=N] CONVERSATION CMD [ARGS...]
+//	pty [-status=N] [-stdout-tty] [-stderr-tty] CONVERSATION CMD [ARGS...]
 //
 // The terminal is the command's controlling terminal and its standard input;
-// standard output and error go to the files pty.stdout and pty.stderr in $WORK, the
-// terminal's transcript (escape sequences removed) to pty.tty. CONVERSATION is a file
+// standard output and error go to the files pty.stdout and pty.stderr in $WORK, or
+// to the terminal too with -stdout-tty and -stderr-tty (the file is then empty), as
+// when a person runs the command without redirecting it. The terminal's transcript
+// goes to pty.tty with escape sequences removed, and to pty.raw as it was sent,
+// colours and all (a terminal turns each newline of output into \r\n in both).
+// CONVERSATION is a file
 // of lines `expect REGEXP` (wait until the terminal shows a match after the previous
 // one), `ready` (wait until the command reads the terminal with echo off, as survey's
 // questions and passphrase prompts do: text typed before then is echoed, and survey
@@ -53,13 +57,25 @@ func cmdPty(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("use pty -status=N instead of ! pty")
 	}
 	wantStatus := 0
-	if len(args) > 0 && strings.HasPrefix(args[0], "-status=") {
-		n, err := strconv.Atoi(strings.TrimPrefix(args[0], "-status="))
-		ts.Check(err)
-		wantStatus, args = n, args[1:]
+	var stdoutTTY, stderrTTY bool
+options:
+	for len(args) > 0 {
+		switch a := args[0]; {
+		case strings.HasPrefix(a, "-status="):
+			n, err := strconv.Atoi(strings.TrimPrefix(a, "-status="))
+			ts.Check(err)
+			wantStatus = n
+		case a == "-stdout-tty":
+			stdoutTTY = true
+		case a == "-stderr-tty":
+			stderrTTY = true
+		default:
+			break options
+		}
+		args = args[1:]
 	}
 	if len(args) < 2 {
-		ts.Fatalf("usage: pty [-status=N] CONVERSATION CMD [ARGS...]")
+		ts.Fatalf("usage: pty [-status=N] [-stdout-tty] [-stderr-tty] CONVERSATION CMD [ARGS...]")
 	}
 	steps := parseConversation(ts, ts.ReadFile(args[0]))
 	path := lookPath(ts, args[1])
@@ -83,11 +99,17 @@ func cmdPty(ts *testscript.TestScript, neg bool, args []string) {
 	defer ctrl.Close()
 	pty.Setsize(ctrl, &pty.Winsize{Rows: 40, Cols: 120})
 	cmd.Stdin = tty
+	if stdoutTTY {
+		cmd.Stdout = tty
+	}
+	if stderrTTY {
+		cmd.Stderr = tty
+	}
 	cmd.SysProcAttr = ttySysProcAttr()
 	ts.Check(cmd.Start())
 	tty.Close()
 
-	t := &transcript{changed: make(chan struct{}, 1)}
+	t := &transcript{changed: make(chan struct{}, 1), closed: make(chan struct{})}
 	go t.read(ctrl)
 
 	for _, s := range steps {
@@ -109,6 +131,12 @@ func cmdPty(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	t.answerAll(ctrl)
 	err = cmd.Wait()
+	// The terminal may still hold the command's last output: read it all, until the
+	// terminal reports that its other side is closed.
+	select {
+	case <-t.closed:
+	case <-ctx.Done():
+	}
 	got := 0
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
@@ -120,6 +148,7 @@ func cmdPty(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(os.WriteFile(filepath.Join(work, "pty.stdout"), stdout.Bytes(), 0o644))
 	ts.Check(os.WriteFile(filepath.Join(work, "pty.stderr"), stderr.Bytes(), 0o644))
 	ts.Check(os.WriteFile(filepath.Join(work, "pty.tty"), []byte(t.text()), 0o644))
+	ts.Check(os.WriteFile(filepath.Join(work, "pty.raw"), t.rawBytes(), 0o644))
 	ts.Logf("[pty]\n%s\n[stdout]\n%s[stderr]\n%s", t.text(), stdout.String(), stderr.String())
 	if got != wantStatus {
 		ts.Fatalf("%s exited with status %d, want %d", args[1], got, wantStatus)
@@ -199,12 +228,14 @@ type transcript struct {
 	answered int  // how many cursor queries have been answered
 	auto     bool // answer every query at once: the conversation is over
 	changed  chan struct{}
+	closed   chan struct{} // closed when the terminal has nothing more to read
 }
 
 // answer is a terminal's reply to a cursor-position query: row 1, column 1.
 var answer = []byte("\x1b[1;1R")
 
 func (t *transcript) read(ctrl *os.File) {
+	defer close(t.closed)
 	buf := make([]byte, 4096)
 	for {
 		n, err := ctrl.Read(buf)
@@ -289,6 +320,13 @@ func rawOffset(raw []byte, clean int) int {
 		i++
 	}
 	return len(raw)
+}
+
+// rawBytes returns what the terminal was sent, escape sequences included.
+func (t *transcript) rawBytes() []byte {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return append([]byte(nil), t.raw...)
 }
 
 func (t *transcript) text() string {

@@ -98,11 +98,17 @@ func generateOptions(cmd *cobra.Command, typ, curve string, bits int) (keys.Gene
 	return opts, nil
 }
 
-// generateKey makes a key, with a spinner on a terminal for the slow kinds.
+// generateKey makes a key, with a spinner on a terminal for the slow kinds: RSA,
+// and at once for RSA 4096, which always takes long (a second on average, several
+// at times).
 func (f *Factory) generateKey(opts keys.GenerateOptions) (crypto.Signer, error) {
 	opts.Rand = f.Rand
 	if opts.Type == keys.TypeRSA {
-		stop := f.IO.StartProgress(fmt.Sprintf("generating an RSA %d key", opts.Bits))
+		start := f.IO.StartProgress
+		if opts.Bits >= 4096 {
+			start = f.IO.StartSlowProgress
+		}
+		stop := start(fmt.Sprintf("generating an RSA %d key", opts.Bits))
 		defer stop()
 	}
 	k, err := keys.Generate(opts)

@@ -3,6 +3,7 @@ package iostreams
 import (
 	"errors"
 	"os"
+	"strings"
 	"testing"
 )
 
@@ -49,6 +50,26 @@ func TestProgressSilentWithoutTerminal(t *testing.T) {
 	stop := s.StartProgress("working")
 	stop()
 	stop()
+	if errOut.Len() != 0 {
+		t.Fatalf("progress wrote %q to a non-terminal", errOut.String())
+	}
+}
+
+func TestSlowProgressDrawsAtOnceOnATerminal(t *testing.T) {
+	s, _, _, errOut := Test()
+	s.SetStderrTTY(true)
+	stop := s.StartSlowProgress("generating an RSA 4096 key")
+	stop()
+	got := errOut.String()
+	if !strings.HasPrefix(got, "\r| generating an RSA 4096 key") {
+		t.Fatalf("no spinner drawn before the work: %q", got)
+	}
+	if clear := "\r" + strings.Repeat(" ", len("generating an RSA 4096 key")+2) + "\r"; !strings.HasSuffix(got, clear) {
+		t.Fatalf("the spinner's line was not cleared: %q", got)
+	}
+
+	s, _, _, errOut = Test()
+	s.StartSlowProgress("generating an RSA 4096 key")()
 	if errOut.Len() != 0 {
 		t.Fatalf("progress wrote %q to a non-terminal", errOut.String())
 	}
