@@ -83,9 +83,26 @@ the hostssl ... cert lines once, before the other host lines of pg_hba.conf (the
 first matching line wins). Each edited file is first copied to FILE.pgcert-bak.
 A PGDATA that does not exist is created with mode 0700.
 
-Exit codes: 0 written, 1 failure (the data directory unchanged), 2 bad usage.`,
-		Example: `  # instead of the manual's openssl req/x509 sequence, cp and chmod, and editing both files:
+At a terminal, without --host and --client, init asks for what they and the other
+flags would say: the host names (default: this machine's fully qualified name and
+localhost, or the names of the server.crt this CA issued before), the key type,
+whether a new CA gets an intermediate, the client roles (comma-separated, none by
+default) and whether to configure the server; a question whose flag was given is
+skipped. It then shows what it will write, and the command that does the same
+without questions, and asks to go on (Enter says yes). With --no-input,
+PGCERT_NO_INPUT=1, or without a terminal, nothing is asked: flags and defaults.
+
+Exit codes: 0 written; 1 failure, or no at the confirmation (the data directory
+unchanged); 2 bad usage; 130 interrupted (nothing written).`,
+		Example: `  # instead of: openssl req -new -x509 -days 3650 -nodes -text -out root.crt -keyout root.key -subj "/CN=root.yourdomain.com"
+  #             openssl req -new -nodes -text -out server.csr -keyout server.key -subj "/CN=db.example.com"
+  #             openssl x509 -req -in server.csr -text -days 365 -CA root.crt -CAkey root.key -CAcreateserial -out server.crt
+  #             the same for each client, openssl ca -gencrl -out root.crl, cp into $PGDATA,
+  #             chmod og-rwx server.key, chown postgres, and editing postgresql.conf and pg_hba.conf
   sudo pgcert init -D /var/lib/postgresql/15/main --host db.example.com --client alice --configure
+
+  # at a terminal: questions, a summary, then the files
+  sudo pgcert init -D /var/lib/postgresql/15/main
 
   # try it without a server
   pgcert init -D /tmp/pgdata --ca-dir /tmp/pgcert-ca --client alice
@@ -148,6 +165,9 @@ type crlReport struct {
 
 func initRun(cmd *cobra.Command, opts *initOptions) error {
 	f := opts.f
+	if err := f.askInit(cmd, opts); err != nil {
+		return err
+	}
 	gen, err := generateOptions(cmd, opts.Type, opts.Curve, opts.Bits)
 	if err != nil {
 		return err
