@@ -5,19 +5,19 @@ import (
 	"path/filepath"
 )
 
-// WriteFileFunc writes path atomically with opts, as WriteFile does, with the content
-// produced by fill: for output too large to hold in memory twice, such as a CRL of a
-// million entries that is encoded as it is written. The guarantees are WriteFile's: a
-// temporary file in the same directory, created with the final mode and owner before
-// fill writes its first byte, synced, renamed over path (never without opts.Force),
-// and the directory synced.
+// WriteFileFunc writes path atomically with opts, with the content produced by fill:
+// WriteFile for content in memory, this for output too large to hold in memory twice,
+// such as a CRL of a million entries that is encoded as it is written. The guarantees
+// are the package's: a temporary file in the same directory, created with the final
+// mode and owner before fill writes its first byte, synced, renamed over path (never
+// without opts.Force), and the directory synced.
 //
 // fill writes to the temporary file unbuffered; it should buffer small writes itself.
 // When fill fails, or a write fails, the temporary file is removed and path is left as
 // it was. A failed write is returned as a *WriteError; any other error of fill is
 // returned as it is.
 func WriteFileFunc(path string, opts Options, fill func(io.Writer) error) (*Written, error) {
-	st, err := stageFunc(path, opts, fill)
+	st, err := stage(path, opts, fill)
 	if err != nil {
 		return nil, err
 	}

@@ -62,7 +62,7 @@ func (t *Txn) Commit() ([]*Written, error) {
 		}
 	}
 	for _, p := range t.files {
-		s, err := stage(p.path, p.data, p.opts)
+		s, err := stage(p.path, p.opts, content(p.data))
 		if err != nil {
 			discardAll()
 			return nil, err

@@ -91,20 +91,18 @@ func IsNoSpace(err error) bool {
 	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT)
 }
 
-// WriteFile writes data to path atomically with opts.
+// WriteFile writes data to path atomically with opts: WriteFileFunc with data as
+// the content.
 func WriteFile(path string, data []byte, opts Options) (*Written, error) {
-	st, err := stage(path, data, opts)
-	if err != nil {
-		return nil, err
+	return WriteFileFunc(path, opts, content(data))
+}
+
+// content is the fill function that writes data.
+func content(data []byte) func(io.Writer) error {
+	return func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
 	}
-	if err := st.commit(); err != nil {
-		st.discard()
-		return nil, err
-	}
-	if !opts.NoSync {
-		syncDir(filepath.Dir(path))
-	}
-	return st.written, nil
 }
 
 // staged is a file written under a temporary name, waiting to be renamed. file is
@@ -142,15 +140,9 @@ func checkTarget(path string, force bool) (w *Written, err error) {
 	return w, nil
 }
 
-func stage(path string, data []byte, opts Options) (*staged, error) {
-	return stageFunc(path, opts, func(w io.Writer) error {
-		_, err := w.Write(data)
-		return err
-	})
-}
-
-// stageFunc is stage with the content written by fill.
-func stageFunc(path string, opts Options, fill func(io.Writer) error) (*staged, error) {
+// stage writes the content fill produces to a temporary file beside path, ready
+// to be renamed over it.
+func stage(path string, opts Options, fill func(io.Writer) error) (*staged, error) {
 	w, err := checkTarget(path, opts.Force)
 	if err != nil {
 		return nil, err
