@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"fmt"
-
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/pkg/inspect"
@@ -52,41 +50,23 @@ CRL; 2 bad usage.`,
 }
 
 func crlShowRun(opts *crlShowOptions) error {
-	f := opts.f
-	now := f.Now()
-	var files []shownFile
-	for _, path := range opts.Files {
-		data, err := f.readInput(path)
-		if err != nil {
-			return err
-		}
-		stop := f.IO.StartProgress("reading " + path)
-		objs, err := inspect.Describe(data, now)
-		stop()
-		if err != nil {
-			return showError(path, err)
-		}
-		file := shownFile{Path: path}
-		for _, o := range objs {
-			if o.CRL != nil {
-				file.Objects = append(file.Objects, o)
-			}
-		}
-		if len(file.Objects) == 0 {
-			return failf([]string{"pgcert show describes certificates, requests and keys"}, "%s holds no CRL", path)
-		}
-		files = append(files, file)
+	files, err := opts.f.describeFiles(opts.Files, onlyCRLs)
+	if err != nil {
+		return err
 	}
-	if f.Global.JSON {
-		return writeShowJSON(f.IO.Out, files)
-	}
-	for i, file := range files {
-		if i > 0 {
-			fmt.Fprintln(f.IO.Out)
-		}
-		if err := f.printShown(file); err != nil {
-			return err
+	return opts.f.printShownFiles(files)
+}
+
+// onlyCRLs keeps the CRLs among a file's objects, and refuses a file without one.
+func onlyCRLs(path string, objs []*inspect.Object) ([]*inspect.Object, error) {
+	var crls []*inspect.Object
+	for _, o := range objs {
+		if o.CRL != nil {
+			crls = append(crls, o)
 		}
 	}
-	return nil
+	if len(crls) == 0 {
+		return nil, failf([]string{"pgcert show describes certificates, requests and keys"}, "%s holds no CRL", path)
+	}
+	return crls, nil
 }

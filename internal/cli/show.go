@@ -68,22 +68,43 @@ type shownFile struct {
 }
 
 func showRun(opts *showOptions) error {
-	f := opts.f
+	files, err := opts.f.describeFiles(opts.Files, nil)
+	if err != nil {
+		return err
+	}
+	return opts.f.printShownFiles(files)
+}
+
+// describeFiles reads and describes every file before anything is printed, so that
+// a bad file fails the command without half an output. keep, when not nil, picks
+// what of a file's objects is shown, or refuses the file.
+func (f *Factory) describeFiles(paths []string, keep func(path string, objs []*inspect.Object) ([]*inspect.Object, error)) ([]shownFile, error) {
 	now := f.Now()
-	// Every file is read and checked before anything is printed, so that a bad
-	// file fails the command without half an output.
 	var files []shownFile
-	for _, path := range opts.Files {
+	for _, path := range paths {
 		data, err := f.readInput(path)
 		if err != nil {
-			return err
+			return nil, err
 		}
+		stop := f.IO.StartProgress("reading " + path)
 		objs, err := inspect.Describe(data, now)
+		stop()
 		if err != nil {
-			return showError(path, err)
+			return nil, showError(path, err)
+		}
+		if keep != nil {
+			if objs, err = keep(path, objs); err != nil {
+				return nil, err
+			}
 		}
 		files = append(files, shownFile{Path: path, Objects: objs})
 	}
+	return files, nil
+}
+
+// printShownFiles prints described files: one JSON document with --json, else
+// each file's objects, a blank line between files.
+func (f *Factory) printShownFiles(files []shownFile) error {
 	if f.Global.JSON {
 		return writeShowJSON(f.IO.Out, files)
 	}
