@@ -414,7 +414,7 @@ func TestRenewTwice(t *testing.T) {
 	if r.Code != 0 || rep.Action != "nothing_to_do" || rep.Certificate.Renewed || rep.CRL.Refreshed || len(rep.Files) != 0 || rep.Reload.Signalled || !rep.Reload.Confirmed {
 		t.Fatalf("second run --json: exit %d, %+v", r.Code, rep)
 	}
-	if q := pgcert(t, "renew", "-D", c.DataDir, "--ca-dir", rc.caDir, "--quiet"); q.Code != 0 || q.Stdout != "" || q.Stderr != "" {
+	if q := pgcert(t, "renew", "-D", c.DataDir, "--ca-dir", rc.caDir, "--reload", "--quiet"); q.Code != 0 || q.Stdout != "" || q.Stderr != "" {
 		t.Errorf("--quiet with nothing to do printed:\n%s%s", q.Stdout, q.Stderr)
 	}
 	sameFiles(t, "data directory", dataBefore, fileHashes(t, c.DataDir, false))

@@ -157,7 +157,9 @@ func (r *renewer) print(rep *renewReport) error {
 			fmt.Fprintf(&b, "  kept the previous files as %s (pgcert renew --rollback -D %s puts them back)\n", strings.Join(names, ", "), shellWord(rep.DataDir))
 		}
 	}
-	if rel := rep.Reload; rel != nil {
+	// With --quiet a run that changed nothing, the server included, prints nothing:
+	// cron mails only what happened.
+	if rel := rep.Reload; rel != nil && !(f.Global.Quiet && rep.Action == actionNothing) {
 		fmt.Fprintln(&b, rel.Message)
 	}
 	_, err := f.IO.Out.Write(b.Bytes())

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pgcert/pgcert/internal/iostreams"
 	"github.com/pgcert/pgcert/internal/testpki"
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/chain"
@@ -37,7 +38,7 @@ type renewFix struct {
 	keyPEM     []byte
 }
 
-func newRenewFix(t *testing.T, conf ...string) *renewFix {
+func newRenewFix(t testing.TB, conf ...string) *renewFix {
 	t.Helper()
 	caDir := filepath.Join(t.TempDir(), "ca")
 	c, err := ca.Create(caDir, ca.CreateOptions{Intermediate: true, Now: testpki.Now.AddDate(0, 0, -900)})
@@ -62,14 +63,14 @@ func newRenewFix(t *testing.T, conf ...string) *renewFix {
 		}
 		crls = append(crls, res.Signed.PEM()...)
 	}
-	writeIn(t, dir, "PG_VERSION", []byte("15\n"), 0o600)
-	writeIn(t, dir, "global/pg_control", nil, 0o600)
-	writeIn(t, dir, "postgresql.conf", []byte("ssl = on\nssl_ca_file = 'root.crt'\nssl_crl_file = 'root.crl'\n"+strings.Join(conf, "\n")+"\n"), 0o600)
-	writeIn(t, dir, "pg_hba.conf", []byte("local all all trust\n"), 0o600)
-	writeIn(t, dir, "server.crt", ca.PEM(append([]*x509.Certificate{is.Cert}, c.Chain()...)...), 0o644)
-	writeIn(t, dir, "server.key", keyPEM, 0o600)
-	writeIn(t, dir, "root.crt", ca.PEM(c.Root()), 0o644)
-	writeIn(t, dir, "root.crl", crls, 0o644)
+	putFile(t, dir, "PG_VERSION", []byte("15\n"), 0o600)
+	putFile(t, dir, "global/pg_control", nil, 0o600)
+	putFile(t, dir, "postgresql.conf", []byte("ssl = on\nssl_ca_file = 'root.crt'\nssl_crl_file = 'root.crl'\n"+strings.Join(conf, "\n")+"\n"), 0o600)
+	putFile(t, dir, "pg_hba.conf", []byte("local all all trust\n"), 0o600)
+	putFile(t, dir, "server.crt", ca.PEM(append([]*x509.Certificate{is.Cert}, c.Chain()...)...), 0o644)
+	putFile(t, dir, "server.key", keyPEM, 0o600)
+	putFile(t, dir, "root.crt", ca.PEM(c.Root()), 0o644)
+	putFile(t, dir, "root.crl", crls, 0o644)
 	return &renewFix{dir: dir, caDir: caDir, ca: c, old: is.Cert, keyPEM: keyPEM}
 }
 
@@ -93,11 +94,15 @@ func (fx *renewFix) leaf(t *testing.T, name string) *x509.Certificate {
 	return certs[0]
 }
 
-// runRenew runs `pgcert renew -D dir --ca-dir caDir args...`, with adjust applied to
-// the options first.
-func (fx *renewFix) run(t *testing.T, adjust func(*renewOptions), args ...string) (string, string, int) {
+// run runs `pgcert renew -D dir --ca-dir caDir args...` (no --ca-dir with
+// --rollback) on a factory with testpki.Now as its clock, with adjust applied to the
+// options first.
+func (fx *renewFix) run(t testing.TB, adjust func(*renewOptions), args ...string) (string, string, int) {
 	t.Helper()
-	f, out, errOut, _ := testFactory(t)
+	ios, _, out, errOut := iostreams.Test()
+	f := NewFactory(ios)
+	f.Now = func() time.Time { return testpki.Now }
+	f.Getenv = func(string) (string, bool) { return "", false }
 	cmd := newRenewCmd(f, func(o *renewOptions) error {
 		if adjust != nil {
 			adjust(o)
@@ -393,6 +398,21 @@ func TestRenewRefusals(t *testing.T) {
 	})
 }
 
+// putFile writes data to dir/name with mode, making parent directories.
+func putFile(t testing.TB, dir, name string, data []byte, mode os.FileMode) {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, mode); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, mode); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func mustReadFile(t *testing.T, path string) []byte {
 	t.Helper()
 	data, err := os.ReadFile(path)
@@ -456,7 +476,7 @@ func mustMarshal(t *testing.T) []byte {
 // ones. It writes postmaster.pid, and its log where logging_collector's
 // current_logfiles says.
 type fakePostmaster struct {
-	t      *testing.T
+	t      testing.TB
 	dir    string
 	log    string
 	reject bool
@@ -466,30 +486,53 @@ type fakePostmaster struct {
 	reloads int
 }
 
-func startFakePostmaster(t *testing.T, dir string, withLog bool) *fakePostmaster {
+func startFakePostmaster(t testing.TB, dir string, withLog bool) *fakePostmaster {
 	t.Helper()
 	fp := &fakePostmaster{t: t, dir: dir}
 	if err := fp.load(); err != nil {
 		t.Fatal(err)
 	}
-	port := fakePostgres(t, func(conn net.Conn) {
-		conn.Write([]byte("S"))
-		fp.mu.Lock()
-		cert := fp.cert
-		fp.mu.Unlock()
-		tc := tls.Server(conn, &tls.Config{Certificates: []tls.Certificate{*cert}})
-		if err := tc.Handshake(); err != nil {
-			return
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go fp.serve(conn)
 		}
-		io.Copy(io.Discard, tc)
-	})
-	writeIn(t, dir, "postmaster.pid", []byte(fmt.Sprintf("%d\n%s\n1717243200\n%d\n/tmp\n127.0.0.1\n  5432001 1\nready   \n", os.Getpid(), dir, port)), 0o600)
+	}()
+	port := ln.Addr().(*net.TCPAddr).Port
+	putFile(t, dir, "postmaster.pid", []byte(fmt.Sprintf("%d\n%s\n1717243200\n%d\n/tmp\n127.0.0.1\n  5432001 1\nready   \n", os.Getpid(), dir, port)), 0o600)
 	if withLog {
 		fp.log = filepath.Join(dir, "log", "postgresql.log")
-		writeIn(t, dir, "log/postgresql.log", []byte("LOG:  database system is ready to accept connections\n"), 0o600)
-		writeIn(t, dir, "current_logfiles", []byte("stderr log/postgresql.log\n"), 0o600)
+		putFile(t, dir, "log/postgresql.log", []byte("LOG:  database system is ready to accept connections\n"), 0o600)
+		putFile(t, dir, "current_logfiles", []byte("stderr log/postgresql.log\n"), 0o600)
 	}
 	return fp
+}
+
+// serve answers an SSLRequest with 'S' and the certificate loaded last, then waits
+// for the client to close, as a server waiting for a startup packet does.
+func (fp *fakePostmaster) serve(conn net.Conn) {
+	defer conn.Close()
+	var req [8]byte
+	if _, err := io.ReadFull(conn, req[:]); err != nil {
+		return
+	}
+	conn.Write([]byte("S"))
+	fp.mu.Lock()
+	cert := fp.cert
+	fp.mu.Unlock()
+	tc := tls.Server(conn, &tls.Config{Certificates: []tls.Certificate{*cert}})
+	if err := tc.Handshake(); err != nil {
+		return
+	}
+	io.Copy(io.Discard, tc)
 }
 
 // load reads server.crt and server.key.
