@@ -206,13 +206,6 @@ type colorScheme interface {
 	Bold(string) string
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}
-
 // daysLeft counts whole days from now to t, rounding toward zero, as chain does in its
 // messages.
 func daysLeft(t, now time.Time) int {

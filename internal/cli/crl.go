@@ -110,7 +110,7 @@ func crlSummary(r crlReport) string {
 	if next == "" {
 		next = "(none)"
 	}
-	return fmt.Sprintf("CRL of %s, number %s, %s, next update %s", r.Issuer, number, showPlural(r.Entries, "revoked certificate"), next)
+	return fmt.Sprintf("CRL of %s, number %s, %s, next update %s", r.Issuer, number, plural(r.Entries, "revoked certificate", "revoked certificates"), next)
 }
 
 // crlSourcedReport is a CRL in --json output with the file it came from.

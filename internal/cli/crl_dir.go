@@ -241,7 +241,7 @@ func crlDirRun(opts *crlDirOptions) error {
 	if f.Global.JSON {
 		return writeJSON(f.IO.Out, report)
 	}
-	fmt.Fprintf(f.IO.Out, "%s: %s\n", dir, showPlural(len(plan), "CRL"))
+	fmt.Fprintf(f.IO.Out, "%s: %s\n", dir, plural(len(plan), "CRL", "CRLs"))
 	for _, r := range report.Files {
 		fmt.Fprintf(f.IO.Out, "  %s  %s (from %s)%s\n", r.Name, crlSummary(r.crlReport), r.Source, map[string]string{"replaced": ", replaced", "unchanged": ", unchanged"}[r.Status])
 	}

@@ -133,7 +133,7 @@ func crlMergeRun(opts *crlMergeOptions) error {
 			OutOfDate:  sourced(m.OutOfDate),
 		})
 	}
-	fmt.Fprintf(f.IO.Out, "wrote %s with %s:\n", w.Path, showPlural(len(m.CRLs), "CRL"))
+	fmt.Fprintf(f.IO.Out, "wrote %s with %s:\n", w.Path, plural(len(m.CRLs), "CRL", "CRLs"))
 	for _, r := range sourced(m.CRLs) {
 		fmt.Fprintf(f.IO.Out, "  %s (from %s)\n", crlSummary(r.crlReport), r.Source)
 	}

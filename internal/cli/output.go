@@ -92,3 +92,11 @@ func lowerFirst(s string) string {
 	}
 	return strings.ToLower(string(r[:1])) + string(r[1:])
 }
+
+// plural counts n things in words: "1 day", "3 days".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}

@@ -182,7 +182,7 @@ func selfsignRun(opts *selfsignOptions) error {
 		return writeJSON(f.IO.Out, certWritten{File: reportFile(w), Certificate: cert})
 	}
 	_, err = fmt.Fprintf(f.IO.Out, "wrote %s: %s, names %s, valid until %s (%s)\n", w.Path,
-		cert.Subject, showList(cert.SANs.Strings()), cert.NotAfter.Format(showTime), showPlural(opts.Days, "day"))
+		cert.Subject, showList(cert.SANs.Strings()), cert.NotAfter.Format(showTime), plural(opts.Days, "day", "days"))
 	return err
 }
 
@@ -353,7 +353,7 @@ func selfsignDataDirRun(cmd *cobra.Command, opts *selfsignOptions) error {
 	for _, r := range result.Files {
 		f.infof("wrote %s: mode %s, owner %s:%s", r.Path, r.Mode, r.Owner, r.Group)
 	}
-	f.infof("certificate for %s, valid until %s (%s)", showList(cert.SANs.Strings()), cert.NotAfter.Format(showTime), showPlural(opts.Days, "day"))
+	f.infof("certificate for %s, valid until %s (%s)", showList(cert.SANs.Strings()), cert.NotAfter.Format(showTime), plural(opts.Days, "day", "days"))
 	conf := dd.ConfigFile
 	if conf == "" {
 		conf = filepath.Join(dd.Dir, pgdata.ConfFileName)

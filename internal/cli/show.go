@@ -220,20 +220,13 @@ const showTime = "2006-01-02 15:04:05 MST"
 func showDays(status string, days int, cs *iostreams.ColorScheme) string {
 	switch {
 	case status == inspect.Expired:
-		return cs.Red(fmt.Sprintf("(expired %s ago)", showPlural(-days, "day")))
+		return cs.Red(fmt.Sprintf("(expired %s ago)", plural(-days, "day", "days")))
 	case status == inspect.NotYetValid:
 		return cs.Yellow("(not valid yet)")
 	case days < showSoonDays:
-		return cs.Yellow(fmt.Sprintf("(%s left)", showPlural(days, "day")))
+		return cs.Yellow(fmt.Sprintf("(%s left)", plural(days, "day", "days")))
 	}
-	return cs.Green(fmt.Sprintf("(%s left)", showPlural(days, "day")))
-}
-
-func showPlural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
+	return cs.Green(fmt.Sprintf("(%s left)", plural(days, "day", "days")))
 }
 
 func showList(items []string) string {
@@ -340,7 +333,7 @@ func showCRL(w io.Writer, c *inspect.CRL, cs *iostreams.ColorScheme) error {
 		{"signature", c.SignatureAlgorithm},
 		{"authority key id", showOrNone(c.AuthorityKeyID)},
 		{"sha256 fingerprint", c.SHA256Fingerprint},
-		{"revoked", showPlural(c.EntryCount, "certificate")},
+		{"revoked", plural(c.EntryCount, "certificate", "certificates")},
 	}
 	writeShowFields(w, fields)
 	return c.ScanEntries(func(e inspect.CRLEntry) error {
