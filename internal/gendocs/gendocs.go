@@ -5,6 +5,7 @@ package gendocs
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -30,17 +31,32 @@ const (
 // current month; it is emptied so that regenerating never changes a page.
 var thDate = regexp.MustCompile(`(?m)^(\.TH "[^"]*" "[^"]*" )"[^"]*"`)
 
-// root builds the command tree as the binary has it, on streams that are not
-// terminals, so nothing in it depends on where it is generated.
-func root() *cobra.Command {
+// neutralFactory is the Factory the command tree is built with: streams that are
+// not terminals, no host name, an empty environment and a fixed clock, so that
+// nothing in the pages can come from the machine they are generated on.
+func neutralFactory() *cli.Factory {
 	ios, _, _, _ := iostreams.Test()
-	cmd := cli.NewRootCmd(cli.NewFactory(ios))
+	f := cli.NewFactory(ios)
+	f.Hostname = func() (string, error) { return "", errors.New("no host name while generating documentation") }
+	f.Getenv = func(string) (string, bool) { return "", false }
+	f.Now = func() time.Time { return time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC) }
+	return f
+}
+
+// root builds the command tree as the binary has it, on f.
+func root(f *cli.Factory) *cobra.Command {
+	cmd := cli.NewRootCmd(f)
 	cmd.DisableAutoGenTag = true
 	return cmd
 }
 
-// Generate writes completions into dir/completions and man pages into dir/man.
+// Generate writes completions into dir/completions and man pages into dir/man,
+// replacing what was there.
 func Generate(dir string) error {
+	return generate(dir, neutralFactory)
+}
+
+func generate(dir string, factory func() *cli.Factory) error {
 	comp := filepath.Join(dir, "completions")
 	man := filepath.Join(dir, "man")
 	for _, d := range []string{comp, man} {
@@ -51,10 +67,10 @@ func Generate(dir string) error {
 			return err
 		}
 	}
-	if err := completions(root(), comp); err != nil {
+	if err := completions(root(factory()), comp); err != nil {
 		return err
 	}
-	return manPages(root(), man)
+	return manPages(root(factory()), man)
 }
 
 func completions(cmd *cobra.Command, dir string) error {
