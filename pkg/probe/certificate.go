@@ -1,14 +1,14 @@
 package probe
 
 import (
-	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
 	"fmt"
 	"math"
-	"strings"
 	"time"
+
+	"github.com/pgcert/pgcert/pkg/chain"
 )
 
 // Certificate describes one certificate of the chain a server sent, with the fields an
@@ -58,11 +58,11 @@ func describe(c *x509.Certificate, now time.Time) Certificate {
 		Cert:       c,
 		Subject:    c.Subject.String(),
 		Issuer:     c.Issuer.String(),
-		Serial:     serialHex(c),
+		Serial:     chain.Serial(c),
 		NotBefore:  c.NotBefore,
 		NotAfter:   c.NotAfter,
 		DaysLeft:   int(math.Floor(c.NotAfter.Sub(now).Hours() / 24)),
-		SHA256:     fingerprint(c.Raw),
+		SHA256:     chain.Fingerprint(c),
 		IsCA:       c.BasicConstraintsValid && c.IsCA,
 		SelfSigned: signedBy(c, c),
 		DNSNames:   c.DNSNames,
@@ -81,31 +81,6 @@ func signedBy(child, parent *x509.Certificate) bool {
 		return false
 	}
 	return parent.CheckSignature(child.SignatureAlgorithm, child.RawTBSCertificate, child.Signature) == nil
-}
-
-func serialHex(c *x509.Certificate) string {
-	if c.SerialNumber == nil {
-		return ""
-	}
-	s := fmt.Sprintf("%X", c.SerialNumber)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	if len(s)%2 == 1 {
-		s = "0" + s
-	}
-	if neg {
-		s = "-" + s
-	}
-	return s
-}
-
-func fingerprint(der []byte) string {
-	sum := sha256.Sum256(der)
-	parts := make([]string, len(sum))
-	for i, b := range sum {
-		parts[i] = fmt.Sprintf("%02X", b)
-	}
-	return strings.Join(parts, ":")
 }
 
 // decodeNames turns the distinguished names of a CertificateRequest (DER Names, as the
