@@ -171,7 +171,7 @@ func (r *renewer) openCA() error {
 func (r *renewer) planCert() {
 	lifetime := r.leaf.NotAfter.Sub(r.leaf.NotBefore)
 	r.renewAt = lifetime / renewFraction
-	if r.opts.within > 0 || r.opts.Within != "" {
+	if r.opts.Within != "" {
 		r.renewAt = r.opts.within
 	}
 	left := r.leaf.NotAfter.Sub(r.now)
