@@ -68,16 +68,7 @@ func ParseCertificates(data []byte) ([]*x509.Certificate, error) {
 		if block.Type != "CERTIFICATE" && block.Type != "TRUSTED CERTIFICATE" {
 			continue
 		}
-		der := block.Bytes
-		if block.Type == "TRUSTED CERTIFICATE" {
-			// OpenSSL appends its trust settings after the certificate; keep only the
-			// certificate, whose DER length says where it ends.
-			var err error
-			if der, err = firstDERElement(der); err != nil {
-				return nil, &ParseError{Block: blocks, Type: block.Type, Err: err}
-			}
-		}
-		cert, err := x509.ParseCertificate(der)
+		cert, err := ParseCertificateBlock(block)
 		if err != nil {
 			return nil, &ParseError{Block: blocks, Type: block.Type, Err: err}
 		}
@@ -90,6 +81,22 @@ func ParseCertificates(data []byte) ([]*x509.Certificate, error) {
 		return nil, ErrNoCertificates
 	}
 	return certs, nil
+}
+
+// ParseCertificateBlock reads the certificate of one PEM block: its DER, or for a
+// TRUSTED CERTIFICATE block only the certificate, without the trust settings OpenSSL
+// appends after it. The label is not checked otherwise, so that a caller may accept
+// others ("X509 CERTIFICATE", which old tools wrote).
+func ParseCertificateBlock(block *pem.Block) (*x509.Certificate, error) {
+	der := block.Bytes
+	if block.Type == "TRUSTED CERTIFICATE" {
+		// The certificate's own DER length says where it ends.
+		var err error
+		if der, err = firstDERElement(der); err != nil {
+			return nil, err
+		}
+	}
+	return x509.ParseCertificate(der)
 }
 
 // parseDER reads input that holds no PEM block as one DER certificate.

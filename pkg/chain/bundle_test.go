@@ -91,6 +91,29 @@ func TestParseCertificatesErrors(t *testing.T) {
 	}
 }
 
+// TestParseCertificateBlock reads one block of each label a certificate comes under,
+// the trust settings OpenSSL appends to a TRUSTED CERTIFICATE left out.
+func TestParseCertificateBlock(t *testing.T) {
+	root := testpki.Root(t, "Root")
+	trustSettings := []byte{0x30, 0x0c, 0x30, 0x0a, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x02}
+	for _, block := range []*pem.Block{
+		{Type: "CERTIFICATE", Bytes: root.Cert.Raw},
+		{Type: "X509 CERTIFICATE", Bytes: root.Cert.Raw},
+		{Type: "TRUSTED CERTIFICATE", Bytes: append(append([]byte{}, root.Cert.Raw...), trustSettings...)},
+	} {
+		got, err := ParseCertificateBlock(block)
+		if err != nil || !bytes.Equal(got.Raw, root.Cert.Raw) {
+			t.Errorf("%s: %v, want the root", block.Type, err)
+		}
+	}
+	if _, err := ParseCertificateBlock(&pem.Block{Type: "TRUSTED CERTIFICATE", Bytes: []byte{0x30, 0x84, 0xff}}); err == nil {
+		t.Error("a truncated TRUSTED CERTIFICATE was read")
+	}
+	if _, err := ParseCertificateBlock(&pem.Block{Type: "CERTIFICATE", Bytes: append(append([]byte{}, root.Cert.Raw...), trustSettings...)}); err == nil {
+		t.Error("a CERTIFICATE block with trailing data was read")
+	}
+}
+
 // TestParseDERContainingPEMMarker reads a DER certificate whose subject holds the
 // text of a PEM boundary.
 func TestParseDERContainingPEMMarker(t *testing.T) {

@@ -141,16 +141,11 @@ func Describe(data []byte, now time.Time) ([]*Object, error) {
 func describeBlock(block *pem.Block, now time.Time) (*Object, error) {
 	switch block.Type {
 	case "CERTIFICATE", "TRUSTED CERTIFICATE", "X509 CERTIFICATE":
-		// chain reads TRUSTED CERTIFICATE blocks, dropping OpenSSL's trust settings.
-		certs, err := chain.ParseCertificates(pem.EncodeToMemory(&pem.Block{Type: trustedOrPlain(block.Type), Bytes: block.Bytes}))
+		cert, err := chain.ParseCertificateBlock(block)
 		if err != nil {
-			var pe *chain.ParseError
-			if errors.As(err, &pe) {
-				err = pe.Err
-			}
 			return nil, err
 		}
-		return &Object{Type: TypeCertificate, Certificate: describeCertificate(certs[0], now)}, nil
+		return &Object{Type: TypeCertificate, Certificate: describeCertificate(cert, now)}, nil
 	case "CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST":
 		csr, err := x509.ParseCertificateRequest(block.Bytes)
 		if err != nil {
@@ -184,14 +179,6 @@ func describeBlock(block *pem.Block, now time.Time) (*Object, error) {
 		return &Object{Type: TypePrivateKey, PrivateKey: info}, nil
 	}
 	return nil, nil
-}
-
-// trustedOrPlain maps the old "X509 CERTIFICATE" label to the one chain reads.
-func trustedOrPlain(label string) string {
-	if label == "TRUSTED CERTIFICATE" {
-		return label
-	}
-	return "CERTIFICATE"
 }
 
 // describeDER recognises one DER object by trying each parser, the strictest
