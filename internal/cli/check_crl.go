@@ -147,6 +147,9 @@ func (c *checker) crlFindings(g *checkGroup, l loadedCRL) {
 			detail("%s: %s (%s)", refused, chain.UnableToGetCRL, alertText(chain.UnableToGetCRL)).
 			fix("get the CRL from the CA that issues the client certificates")
 		return
+	case errors.As(err, &unknown) && c.intermediateIssued(cl) != nil:
+		g.ok("crl-signature", "the CRL of %s is signed by its CA, an intermediate of %s under a CA of %s", issuer, c.s.SSL.CertFile, c.s.SSL.CAFile).
+			detail("clients whose certificates it issued send it with them, as pgcert's client bundles do")
 	case errors.As(err, &unknown) && c.s.SSL.CAFile != "":
 		g.warn("crl-signature", "no CA in %s issued the CRL of %s, so pgcert cannot check its signature", c.s.SSL.CAFile, issuer).
 			detail("fine when clients send %s with their certificate (an intermediate CA); else the CRL is never used", issuer)
@@ -172,6 +175,25 @@ func (c *checker) crlFindings(g *checkGroup, l loadedCRL) {
 		g.ok("crl-validity", "the CRL of %s is current until %s (%d days left)", issuer, dateText(cl.NextUpdate), daysLeft(cl.NextUpdate, c.now))
 	}
 	c.crls = append(c.crls, l)
+}
+
+// intermediateIssued returns the intermediate CA of ssl_cert_file that signed cl,
+// when that intermediate is itself signed by a CA of ssl_ca_file: the usual set-up
+// with one intermediate issuing both the server's and the clients' certificates,
+// where root.crt holds only the root and clients send the intermediate.
+func (c *checker) intermediateIssued(cl *x509.RevocationList) *x509.Certificate {
+	for _, in := range c.certs {
+		inter := in.Cert
+		if !inter.IsCA || !bytes.Equal(inter.RawSubject, cl.RawIssuer) || cl.CheckSignatureFrom(inter) != nil {
+			continue
+		}
+		for _, ca := range c.cas {
+			if bytes.Equal(inter.RawIssuer, ca.Cert.RawSubject) && inter.CheckSignatureFrom(ca.Cert) == nil {
+				return inter
+			}
+		}
+	}
+	return nil
 }
 
 // crlCoverage reports the CAs of ssl_ca_file that have no CRL: once a CRL is

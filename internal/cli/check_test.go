@@ -427,21 +427,25 @@ func TestCheckCRLs(t *testing.T) {
 	good := func(ca *testpki.Cert) []byte { return ca.CRLPEM(t, 1, now.Add(-time.Hour), now.Add(90*24*time.Hour)) }
 	stranger := testpki.Root(t, "check root")
 	for _, tc := range []struct {
-		name string
-		crls []byte
-		ca   bool
-		code int
-		want []string
+		name     string
+		crls     []byte
+		ca       bool
+		code     int
+		want     []string
+		rootOnly bool
 	}{
-		{"every CA", append(good(p.root), good(p.inter)...), true, ExitOK, nil},
-		{"root missing", good(p.inter), true, ExitFailure, []string{"ssl_crl_file/crl-missing error"}},
-		{"expired", append(good(p.root), p.inter.CRLPEM(t, 1, now.Add(-48*time.Hour), now.Add(-time.Hour))...), true, ExitFailure, []string{"ssl_crl_file/crl-validity error"}},
-		{"expires soon", append(good(p.root), p.inter.CRLPEM(t, 1, now.Add(-time.Hour), now.Add(24*time.Hour))...), true, ExitOK, []string{"ssl_crl_file/crl-validity warning"}},
-		{"not yet valid", append(good(p.root), p.inter.CRLPEM(t, 1, now.Add(time.Hour), now.Add(48*time.Hour))...), true, ExitFailure, []string{"ssl_crl_file/crl-validity error"}},
+		{"every CA", append(good(p.root), good(p.inter)...), true, ExitOK, nil, false},
+		// pgcert init --intermediate: root.crt holds the root, the intermediate that
+		// signed the server's and the clients' certificates is in server.crt.
+		{"intermediate only in server.crt", append(good(p.root), good(p.inter)...), true, ExitOK, nil, true},
+		{"root missing", good(p.inter), true, ExitFailure, []string{"ssl_crl_file/crl-missing error"}, false},
+		{"expired", append(good(p.root), p.inter.CRLPEM(t, 1, now.Add(-48*time.Hour), now.Add(-time.Hour))...), true, ExitFailure, []string{"ssl_crl_file/crl-validity error"}, false},
+		{"expires soon", append(good(p.root), p.inter.CRLPEM(t, 1, now.Add(-time.Hour), now.Add(24*time.Hour))...), true, ExitOK, []string{"ssl_crl_file/crl-validity warning"}, false},
+		{"not yet valid", append(good(p.root), p.inter.CRLPEM(t, 1, now.Add(time.Hour), now.Add(48*time.Hour))...), true, ExitFailure, []string{"ssl_crl_file/crl-validity error"}, false},
 		{"signed by another key", append(good(p.inter), stranger.CRLPEM(t, 1, now.Add(-time.Hour), now.Add(90*24*time.Hour))...), true, ExitFailure,
-			[]string{"ssl_crl_file/crl-signature error", "ssl_crl_file/crl-missing error"}},
-		{"no ssl_ca_file", good(p.root), false, ExitOK, []string{"ssl_crl_file/crl-unused warning"}},
-		{"garbage", []byte("nothing"), true, ExitFailure, []string{"ssl_crl_file/load error", "ssl_crl_file/crl-missing error", "ssl_crl_file/crl-missing error"}},
+			[]string{"ssl_crl_file/crl-signature error", "ssl_crl_file/crl-missing error"}, false},
+		{"no ssl_ca_file", good(p.root), false, ExitOK, []string{"ssl_crl_file/crl-unused warning"}, false},
+		{"garbage", []byte("nothing"), true, ExitFailure, []string{"ssl_crl_file/load error", "ssl_crl_file/crl-missing error", "ssl_crl_file/crl-missing error"}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			conf := []string{"ssl_crl_file = 'root.crl'"}
@@ -449,7 +453,11 @@ func TestCheckCRLs(t *testing.T) {
 				conf = append(conf, "ssl_ca_file = 'root.crt'")
 			}
 			dir := dataDir(t, p, conf)
-			writeIn(t, dir, "root.crt", testpki.Bundle(p.root, p.inter), 0o644)
+			if tc.rootOnly {
+				writeIn(t, dir, "root.crt", testpki.Bundle(p.root), 0o644)
+			} else {
+				writeIn(t, dir, "root.crt", testpki.Bundle(p.root, p.inter), 0o644)
+			}
 			writeIn(t, dir, "root.crl", tc.crls, 0o644)
 			rep, code := checkDoc(t, "-D", dir)
 			wantProblems(t, rep, code, tc.code, tc.want...)
