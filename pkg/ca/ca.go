@@ -185,13 +185,24 @@ func (c *CA) notify(format string, args ...any) {
 	}
 }
 
-// lock takes the directory's lock (see lockDir).
-func (c *CA) lock() (func(), error) {
+// lock takes the directory's lock (see lockDir) and loads the index, which repairs
+// what an interrupted run left (see load): whatever runs under the lock starts from a
+// consistent directory.
+func (c *CA) lock() (*state, func(), error) {
 	var waiting func()
 	if c.Waiting != nil {
 		waiting = func() { c.Waiting(c.Dir) }
 	}
-	return lockDir(c.Dir, waiting)
+	unlock, err := lockDir(c.Dir, waiting)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := c.load()
+	if err != nil {
+		unlock()
+		return nil, nil, err
+	}
+	return st, unlock, nil
 }
 
 // PEM encodes certificates as consecutive CERTIFICATE blocks.

@@ -52,26 +52,17 @@ func (c *CA) GenerateCRL(o CRLOptions) (*CRL, error) {
 	if days < 0 {
 		return nil, fmt.Errorf("ca: %d days is negative", days)
 	}
-	unlock, err := c.lock()
+	_, unlock, err := c.lock()
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
-	if _, err := c.load(); err != nil {
-		return nil, err
-	}
 	number, err := c.nextCRLNumber()
 	if err != nil {
 		return nil, err
 	}
 	b := crl.NewBuilder()
-	path := filepath.Join(c.Dir, IndexFile)
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("ca: %w", err)
-	}
-	defer f.Close()
-	err = ScanIndex(f, func(e *Entry) error {
+	err = c.scanIndex(func(e *Entry) error {
 		if e.Status != StatusRevoked {
 			return nil
 		}
@@ -88,7 +79,7 @@ func (c *CA) GenerateCRL(o CRLOptions) (*CRL, error) {
 		})
 	})
 	if err != nil {
-		return nil, fmt.Errorf("ca: %s: %w", path, err)
+		return nil, err
 	}
 	signed, err := b.Sign(crl.Params{
 		Issuer:     c.Cert,

@@ -89,15 +89,11 @@ func (c *CA) IssueAll(rs []Request) ([]*Issued, error) {
 	if c.key == nil {
 		return nil, ErrKeyLocked
 	}
-	unlock, err := c.lock()
+	st, unlock, err := c.lock()
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
-	st, err := c.load()
-	if err != nil {
-		return nil, err
-	}
 	return c.issueLocked(st, rs)
 }
 

@@ -1,10 +1,6 @@
 package ca
 
-import (
-	"fmt"
-	"os"
-	"path/filepath"
-)
+import "os"
 
 // Record is one certificate of a CA's index, with its copy.
 type Record struct {
@@ -18,22 +14,13 @@ type Record struct {
 // certificate copy. It takes the lock, so it never sees an issue half done, and
 // repairs what an interrupted run left (see state.go).
 func (c *CA) List() ([]Record, error) {
-	unlock, err := c.lock()
+	_, unlock, err := c.lock()
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
-	if _, err := c.load(); err != nil {
-		return nil, err
-	}
-	path := filepath.Join(c.Dir, IndexFile)
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("ca: %w", err)
-	}
-	defer f.Close()
 	var out []Record
-	err = ScanIndex(f, func(e *Entry) error {
+	err = c.scanIndex(func(e *Entry) error {
 		r := Record{Entry: e.Clone(), File: c.CertFilePath(e.SerialNumber())}
 		if _, err := os.Stat(r.File); err != nil {
 			r.File = ""
@@ -42,7 +29,7 @@ func (c *CA) List() ([]Record, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("ca: %s: %w", path, err)
+		return nil, err
 	}
 	return out, nil
 }

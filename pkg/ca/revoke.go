@@ -65,14 +65,11 @@ func (c *CA) Revoke(serial *big.Int, reason Reason, now time.Time) (*Revocation,
 }
 
 func (c *CA) revoke(serial *big.Int, reason Reason, now time.Time) (*Entry, error) {
-	unlock, err := c.lock()
+	_, unlock, err := c.lock()
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
-	if _, err := c.load(); err != nil {
-		return nil, err
-	}
 	path := filepath.Join(c.Dir, IndexFile)
 	data, err := os.ReadFile(path)
 	if err != nil {

@@ -63,24 +63,33 @@ func (c *CA) load() (*state, error) {
 	if err := c.restoreEmpty(); err != nil {
 		return nil, err
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("ca: %w", err)
-	}
-	defer f.Close()
 	st := &state{serials: map[string]bool{}}
-	err = ScanIndex(f, func(e *Entry) error {
+	err := c.scanIndex(func(e *Entry) error {
 		st.serials[SerialHex(e.Serial)] = true
 		st.count++
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("ca: %s: %w", path, err)
+		return nil, err
 	}
 	if err := c.removeOrphans(st); err != nil {
 		return nil, err
 	}
 	return st, nil
+}
+
+// scanIndex calls fn for every entry of index.txt, in file order (see ScanIndex).
+func (c *CA) scanIndex(fn func(*Entry) error) error {
+	path := filepath.Join(c.Dir, IndexFile)
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("ca: %w", err)
+	}
+	defer f.Close()
+	if err := ScanIndex(f, fn); err != nil {
+		return fmt.Errorf("ca: %s: %w", path, err)
+	}
+	return nil
 }
 
 // cutTornLine truncates index.txt after its last newline, creating the file when it
