@@ -227,20 +227,10 @@ func crlGenIndex(opts *crlGenOptions, out crlOutput) error {
 		if e.Status != ca.StatusRevoked {
 			return nil
 		}
-		reason := int(e.Reason)
-		if e.Reason == ca.ReasonNone {
-			reason = 0
-		}
 		if e.Revoked.After(latest) {
 			latest = e.Revoked
 		}
-		return b.Add(crl.Entry{
-			Serial:          e.Serial,
-			RevocationTime:  e.Revoked,
-			Reason:          reason,
-			InvalidityDate:  e.InvalidityDate,
-			HoldInstruction: e.HoldInstruction,
-		})
+		return b.Add(e.CRLEntry())
 	})
 	if err != nil {
 		return indexError(opts.Index, err)

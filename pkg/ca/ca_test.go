@@ -3,6 +3,7 @@ package ca
 import (
 	"bytes"
 	"crypto/x509"
+	"encoding/asn1"
 	"errors"
 	"math/big"
 	"os"
@@ -363,6 +364,27 @@ func TestRevokeAndCRL(t *testing.T) {
 	}
 	if res.Signed.Entries != 1 {
 		t.Errorf("root CRL lists %d entries", res.Signed.Entries)
+	}
+}
+
+// TestCRLEntry checks what a CRL lists for an index line: a revocation with no
+// reason gets the unspecified one, which writes no reasonCode, as openssl ca -gencrl.
+func TestCRLEntry(t *testing.T) {
+	at, invalid := testNow, testNow.Add(-time.Hour)
+	for _, e := range []*Entry{
+		{Status: StatusRevoked, Serial: []byte{0x1f}, Revoked: at, Reason: ReasonNone},
+		{Status: StatusRevoked, Serial: []byte{0x20}, Revoked: at, Reason: ReasonKeyCompromise, InvalidityDate: invalid},
+		{Status: StatusRevoked, Serial: []byte{0x21}, Revoked: at, Reason: ReasonCertificateHold, HoldInstruction: asn1.ObjectIdentifier{1, 2, 840, 10040, 2, 3}},
+	} {
+		want := int(e.Reason)
+		if e.Reason == ReasonNone {
+			want = 0
+		}
+		got := e.CRLEntry()
+		if !bytes.Equal(got.Serial, e.Serial) || !got.RevocationTime.Equal(at) || got.Reason != want ||
+			!got.InvalidityDate.Equal(e.InvalidityDate) || !got.HoldInstruction.Equal(e.HoldInstruction) {
+			t.Errorf("%x: %+v", e.Serial, got)
+		}
 	}
 }
 

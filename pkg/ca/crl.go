@@ -66,17 +66,7 @@ func (c *CA) GenerateCRL(o CRLOptions) (*CRL, error) {
 		if e.Status != StatusRevoked {
 			return nil
 		}
-		reason := int(e.Reason)
-		if e.Reason == ReasonNone {
-			reason = int(ReasonUnspecified)
-		}
-		return b.Add(crl.Entry{
-			Serial:          e.Serial,
-			RevocationTime:  e.Revoked,
-			Reason:          reason,
-			InvalidityDate:  e.InvalidityDate,
-			HoldInstruction: e.HoldInstruction,
-		})
+		return b.Add(e.CRLEntry())
 	})
 	if err != nil {
 		return nil, err
@@ -99,6 +89,24 @@ func (c *CA) GenerateCRL(o CRLOptions) (*CRL, error) {
 		return nil, fmt.Errorf("ca: %w", err)
 	}
 	return &CRL{Signed: signed, File: out}, nil
+}
+
+// CRLEntry is the entry a CRL lists for e, a revoked certificate, as openssl ca
+// -gencrl writes it: serial, revocation time, reason (a revocation that records none,
+// ReasonNone, gets the unspecified reason, which a CRL entry carries by leaving the
+// reasonCode out), invalidity date and hold instruction.
+func (e *Entry) CRLEntry() crl.Entry {
+	reason := e.Reason
+	if reason == ReasonNone {
+		reason = ReasonUnspecified
+	}
+	return crl.Entry{
+		Serial:          e.Serial,
+		RevocationTime:  e.Revoked,
+		Reason:          int(reason),
+		InvalidityDate:  e.InvalidityDate,
+		HoldInstruction: e.HoldInstruction,
+	}
 }
 
 // nextCRLNumber reads crlnumber (1 when it is missing, as a new openssl CA starts)
