@@ -46,7 +46,8 @@ func (e *ParseError) Unwrap() error { return e.Err }
 // before them, as `openssl x509 -text` writes) or a single DER certificate.
 //
 // PEM blocks of other types (keys, requests, CRLs) are skipped, so a file that holds a
-// key and its certificate still reads; a file with PEM blocks but no certificate gives
+// key and its certificate still reads; a block that does not decode (a file cut short,
+// bad base64) is an error, never skipped; a file with PEM blocks but no certificate gives
 // ErrNoCertificates. Input without any PEM block is read as DER, even when it happens to
 // contain the bytes "-----BEGIN" (a DER certificate may, inside a name). Duplicates are
 // kept: ordering and deduplication are the callers' business, because each reports them
@@ -77,10 +78,29 @@ func ParseCertificates(data []byte) ([]*x509.Certificate, error) {
 	if blocks == 0 {
 		return parseDER(data)
 	}
+	// pem.Decode passes over a block it cannot decode as if it were text: a bundle
+	// cut short, or with a damaged block in the middle, would lose a certificate
+	// without a word.
+	if begins := pemBegins(data); begins > blocks {
+		return nil, &ParseError{Err: fmt.Errorf("%d of %d PEM blocks do not decode (cut short, or bad base64)", begins-blocks, begins)}
+	}
 	if len(certs) == 0 {
 		return nil, ErrNoCertificates
 	}
 	return certs, nil
+}
+
+// pemBegins counts the lines of data that start a PEM block.
+func pemBegins(data []byte) int {
+	n := 0
+	for len(data) > 0 {
+		line, rest, _ := bytes.Cut(data, []byte{'\n'})
+		if bytes.HasPrefix(line, []byte("-----BEGIN ")) {
+			n++
+		}
+		data = rest
+	}
+	return n
 }
 
 // ParseCertificateBlock reads the certificate of one PEM block: its DER, or for a
