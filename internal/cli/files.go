@@ -36,6 +36,10 @@ func (f *Factory) readInput(path string) ([]byte, error) {
 		if err == nil && fi.IsDir() {
 			return nil, failf([]string{"give the path of a file, not a directory"}, "%s is a directory", path)
 		}
+		if err == nil && fi.Mode().IsRegular() && fi.Size() > maxInputSize {
+			// Refused before reading 256 MiB to find out.
+			return nil, tooLarge(path)
+		}
 		r = file
 		if err == nil && fi.Mode().IsRegular() && fi.Size() <= maxInputSize {
 			size = int(fi.Size())
@@ -51,9 +55,13 @@ func (f *Factory) readInput(path string) ([]byte, error) {
 		return nil, inputError(path, err)
 	}
 	if len(data) > maxInputSize {
-		return nil, failf(nil, "%s is larger than %d MiB: not a file pgcert reads", path, maxInputSize>>20)
+		return nil, tooLarge(path)
 	}
 	return data, nil
+}
+
+func tooLarge(path string) error {
+	return failf(nil, "%s is larger than %d MiB: not a file pgcert reads", path, maxInputSize>>20)
 }
 
 func inputError(path string, err error) error {

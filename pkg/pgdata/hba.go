@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"net/netip"
-	"os"
 	"strconv"
 	"strings"
 )
@@ -86,7 +85,7 @@ var hbaMethods = map[string]int{
 
 // LoadHBA reads and parses the pg_hba.conf at path for a server of version v.
 func LoadHBA(path string, v Version) ([]HBALine, error) {
-	data, err := os.ReadFile(path)
+	data, err := readConfigFile(path)
 	if err != nil {
 		return nil, &ConfError{File: path, Err: err,
 			Message: fmt.Sprintf(`could not open configuration file "%s": %s`, path, strerror(err))}

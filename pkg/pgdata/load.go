@@ -135,9 +135,9 @@ func (l *loader) file(name string, strict bool, callingFile string, callingLine,
 		l.fail(callingFile, callingLine, ErrRecursion, `configuration file recursion in "%s"`, callingFile)
 		return
 	}
-	data, err := os.ReadFile(abs)
+	data, err := readConfigFile(abs)
 	if err != nil {
-		if !strict {
+		if !strict && !errors.Is(err, ErrTooLarge) {
 			l.cfg.Skipped = append(l.cfg.Skipped, abs)
 			return
 		}
