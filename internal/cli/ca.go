@@ -68,6 +68,15 @@ func (f *Factory) resolveCADir(flag string) (string, error) {
 	return abs, nil
 }
 
+// openCADir opens the CA of --ca-dir (flag), else of the default location.
+func (f *Factory) openCADir(flag string) (*ca.CA, error) {
+	dir, err := f.resolveCADir(flag)
+	if err != nil {
+		return nil, err
+	}
+	return f.openCA(dir)
+}
+
 // openCA opens the CA in dir, with its notes routed to warnings.
 func (f *Factory) openCA(dir string) (*ca.CA, error) {
 	c, err := ca.Open(dir)
@@ -98,6 +107,18 @@ type caUnlocker struct {
 	f      *Factory
 	passIn string
 	last   []byte
+}
+
+// unlockCAs loads the keys of cas, in order, asking for a passphrase they share
+// only once.
+func (f *Factory) unlockCAs(passIn string, cas ...*ca.CA) error {
+	u := &caUnlocker{f: f, passIn: passIn}
+	for _, c := range cas {
+		if err := u.unlock(c); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // unlock loads c's key.

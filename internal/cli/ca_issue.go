@@ -190,16 +190,11 @@ func reportIssued(c *ca.CA, is *ca.Issued, written []*fsutil.Written) issuedRepo
 
 // openSigningCA opens and unlocks the CA for a command that signs.
 func (f *Factory) openSigningCA(dirFlag, passIn string) (*ca.CA, error) {
-	dir, err := f.resolveCADir(dirFlag)
+	c, err := f.openCADir(dirFlag)
 	if err != nil {
 		return nil, err
 	}
-	c, err := f.openCA(dir)
-	if err != nil {
-		return nil, err
-	}
-	u := &caUnlocker{f: f, passIn: passIn}
-	if err := u.unlock(c); err != nil {
+	if err := f.unlockCAs(passIn, c); err != nil {
 		return nil, err
 	}
 	return c, nil

@@ -61,11 +61,7 @@ type listReport struct {
 
 func caListRun(opts *caListOptions) error {
 	f := opts.f
-	dir, err := f.resolveCADir(opts.CADir)
-	if err != nil {
-		return err
-	}
-	c, err := f.openCA(dir)
+	c, err := f.openCADir(opts.CADir)
 	if err != nil {
 		return err
 	}

@@ -109,11 +109,7 @@ func caRevokeRun(opts *caRevokeOptions) error {
 		}
 		reason = r
 	}
-	dir, err := f.resolveCADir(opts.CADir)
-	if err != nil {
-		return err
-	}
-	c, err := f.openCA(dir)
+	c, err := f.openCADir(opts.CADir)
 	if err != nil {
 		return err
 	}

@@ -156,19 +156,12 @@ func joinAnd(names []string) string {
 // crlGenCADir makes the CRLs of a pgcert CA directory: the code pgcert init uses.
 func crlGenCADir(opts *crlGenOptions, out crlOutput) error {
 	f := opts.f
-	dir, err := f.resolveCADir(opts.CADir)
+	c, err := f.openCADir(opts.CADir)
 	if err != nil {
 		return err
 	}
-	c, err := f.openCA(dir)
-	if err != nil {
+	if err := f.unlockCAs(opts.PassIn, c.CAs()...); err != nil {
 		return err
-	}
-	u := &caUnlocker{f: f, passIn: opts.PassIn}
-	for _, x := range c.CAs() {
-		if err := u.unlock(x); err != nil {
-			return err
-		}
 	}
 	if c.Root() == nil {
 		f.warnf("%s: the root CA is not in %s, so the output holds no CRL for it: PostgreSQL would then reject every client certificate (%s); add the root's CRL with pgcert crl merge",

@@ -261,11 +261,8 @@ func initRun(cmd *cobra.Command, opts *initOptions) error {
 	if err != nil {
 		return err
 	}
-	u := &caUnlocker{f: f, passIn: opts.PassIn}
-	for _, x := range c.CAs() {
-		if err := u.unlock(x); err != nil {
-			return err
-		}
+	if err := f.unlockCAs(opts.PassIn, c.CAs()...); err != nil {
+		return err
 	}
 	if c.Root() == nil {
 		return failf([]string{fmt.Sprintf("put the root CA certificate into %s", filepath.Join(c.Dir, ca.RootDir, ca.CertFile))},
