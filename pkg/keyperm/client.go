@@ -43,7 +43,7 @@ func judgeClientKey(fi FileInfo, user Identity) Result {
 		if errors.Is(fi.Err, fs.ErrNotExist) {
 			r.Message = fmt.Sprintf(`certificate present, but not private key file "%s"`, name)
 		} else {
-			r.Message = fmt.Sprintf(`could not stat private key file "%s": %s`, name, errnoText(fi.Err))
+			r.Message = fmt.Sprintf(`could not stat private key file "%s": %s`, name, Strerror(fi.Err))
 		}
 		r.Hint = "put the client key there (sslkey), or remove the certificate if no client certificate is wanted"
 		return r

@@ -76,8 +76,8 @@ func TestCheckMissingKey(t *testing.T) {
 	if !errors.Is(f.Err, ErrNoFix) || !errors.Is(Apply(f), ErrNoFix) {
 		t.Errorf("fix of a missing key: %v", f.Err)
 	}
-	if ld := Stat(filepath.Join(p, "x")); errnoText(ld.Err) != "No such file or directory" {
-		t.Errorf("errno text %q", errnoText(ld.Err))
+	if ld := Stat(filepath.Join(p, "x")); Strerror(ld.Err) != "No such file or directory" {
+		t.Errorf("errno text %q", Strerror(ld.Err))
 	}
 }
 

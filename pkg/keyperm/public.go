@@ -55,7 +55,7 @@ func judgePublicFile(kind Kind, fi FileInfo, db Identity) Result {
 	}
 	if fi.Err != nil {
 		r.Problem = NotFound
-		r.Message, r.Source = kind.loadMessage(name, errnoText(fi.Err))
+		r.Message, r.Source = kind.loadMessage(name, Strerror(fi.Err))
 		r.Hint = "write the file there, or point the setting at it"
 		return r
 	}

@@ -37,7 +37,7 @@ func judgeServerKey(fi FileInfo, db Identity) Result {
 	}
 	if fi.Err != nil {
 		r.Problem = NotFound
-		r.Message = fmt.Sprintf(`could not access private key file "%s": %s`, name, errnoText(fi.Err))
+		r.Message = fmt.Sprintf(`could not access private key file "%s": %s`, name, Strerror(fi.Err))
 		r.Hint = "write a key there (pgcert init or pgcert key), or point ssl_key_file at the key"
 		return r
 	}

@@ -139,9 +139,10 @@ func dirsOf(p string, have []DirInfo) []DirInfo {
 	return have
 }
 
-// errnoText is what the C library's %m prints for err: strerror(errno), which Go
-// spells with a lower-case first letter.
-func errnoText(err error) string {
+// Strerror is what the server and libpq print for err where their messages say %m:
+// the C library's strerror(errno), which Go spells with a lower-case first letter.
+// An error without an errno gives its own text.
+func Strerror(err error) string {
 	var errno syscall.Errno
 	if errors.As(err, &errno) {
 		s := errno.Error()

@@ -6,6 +6,8 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+
+	"github.com/pgcert/pgcert/pkg/keyperm"
 )
 
 // HBAToken is one token of a pg_hba.conf field. Quoted tokens are never keywords:
@@ -88,7 +90,7 @@ func LoadHBA(path string, v Version) ([]HBALine, error) {
 	data, err := readConfigFile(path)
 	if err != nil {
 		return nil, &ConfError{File: path, Err: err,
-			Message: fmt.Sprintf(`could not open configuration file "%s": %s`, path, strerror(err))}
+			Message: fmt.Sprintf(`could not open configuration file "%s": %s`, path, keyperm.Strerror(err))}
 	}
 	return ParseHBA(path, data, v)
 }

@@ -3,12 +3,12 @@ package pgdata
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
-	"syscall"
+
+	"github.com/pgcert/pgcert/pkg/keyperm"
 )
 
 // Names of the files the server reads from a data directory.
@@ -142,7 +142,7 @@ func (l *loader) file(name string, strict bool, callingFile string, callingLine,
 			return
 		}
 		l.errs = append(l.errs, &ConfError{File: callingFile, Line: callingLine, Err: err,
-			Message: fmt.Sprintf(`could not open configuration file "%s": %s`, abs, strerror(err))})
+			Message: fmt.Sprintf(`could not open configuration file "%s": %s`, abs, keyperm.Strerror(err))})
 		return
 	}
 	l.cfg.Files = append(l.cfg.Files, abs)
@@ -176,7 +176,7 @@ func (l *loader) dir(name, callingFile string, callingLine, depth int) {
 	entries, err := os.ReadDir(abs)
 	if err != nil {
 		l.errs = append(l.errs, &ConfError{File: callingFile, Line: callingLine, Err: err,
-			Message: fmt.Sprintf(`could not open configuration directory "%s": %s`, abs, strerror(err))})
+			Message: fmt.Sprintf(`could not open configuration directory "%s": %s`, abs, keyperm.Strerror(err))})
 		return
 	}
 	var files []string
@@ -189,7 +189,7 @@ func (l *loader) dir(name, callingFile string, callingLine, depth int) {
 		st, err := os.Stat(p)
 		if err != nil {
 			l.errs = append(l.errs, &ConfError{File: callingFile, Line: callingLine, Err: err,
-				Message: fmt.Sprintf(`could not stat file "%s": %s`, p, strerror(err))})
+				Message: fmt.Sprintf(`could not stat file "%s": %s`, p, keyperm.Strerror(err))})
 			return
 		}
 		if !st.IsDir() {
@@ -208,21 +208,4 @@ func unjoin(err error) []error {
 		return list.Errs
 	}
 	return []error{err}
-}
-
-// strerror is what the C library's %m prints: Go spells the same messages with a
-// lower-case first letter.
-func strerror(err error) string {
-	var errno syscall.Errno
-	if errors.As(err, &errno) {
-		s := errno.Error()
-		if s != "" && s[0] >= 'a' && s[0] <= 'z' {
-			s = string(s[0]-'a'+'A') + s[1:]
-		}
-		return s
-	}
-	if errors.Is(err, fs.ErrNotExist) {
-		return "No such file or directory"
-	}
-	return err.Error()
 }
