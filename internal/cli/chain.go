@@ -338,7 +338,7 @@ func chainProblem(err error, path *chain.Path) (msg, hint string) {
 	return chainText(err), ""
 }
 
-// chainJSON is the --json output of `pgcert chain` (README.md, "JSON: pgcert chain").
+// chainJSON is the --json output of `pgcert chain` (README.md, "JSON output", pgcert chain).
 type chainJSON struct {
 	File          fileReport     `json:"file"`
 	Complete      bool           `json:"complete"`

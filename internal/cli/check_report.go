@@ -18,8 +18,8 @@ const (
 type checkFinding struct {
 	// Level is ok, warning or error.
 	Level string `json:"level"`
-	// Check names what was checked, a stable identifier (see README, "JSON: pgcert
-	// check").
+	// Check names what was checked, a stable identifier (see README.md, "JSON output",
+	// pgcert check).
 	Check string `json:"check"`
 	// Message is the finding; when Source is server or libpq, it is that program's
 	// words.

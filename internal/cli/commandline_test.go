@@ -7,6 +7,7 @@ import (
 	"testing"
 	"unicode"
 
+	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/pgcert/pgcert/internal/iostreams"
@@ -94,13 +95,22 @@ func pgcertArgs(line string) (args []string, ok bool, err error) {
 	return nil, false, nil
 }
 
+// newParseRoot returns the command tree with what Execute adds before it runs
+// anything: the help and completion commands and the version flag.
+func newParseRoot() *cobra.Command {
+	ios, _, _, _ := iostreams.Test()
+	root := NewRootCmd(NewFactory(ios))
+	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd()
+	root.InitDefaultVersionFlag()
+	return root
+}
+
 // parseCommandLine checks that args name an existing pgcert command with flags it
 // has, positional arguments it accepts and its required flags, the way Execute
 // would, without running anything.
 func parseCommandLine(args []string) error {
-	ios, _, _, _ := iostreams.Test()
-	root := NewRootCmd(NewFactory(ios))
-	cmd, rest, err := root.Find(args)
+	cmd, rest, err := newParseRoot().Find(args)
 	if err != nil {
 		return err
 	}
@@ -117,6 +127,36 @@ func parseCommandLine(args []string) error {
 	}
 	if err := cmd.ValidateFlagGroups(); err != nil {
 		return fmt.Errorf("%s: %w", cmd.CommandPath(), err)
+	}
+	return nil
+}
+
+// checkNames checks the command and flag names of a command line that prose
+// mentions rather than shows whole ("pgcert init --configure", "pgcert crl gen
+// --index"): the command exists and has every flag named, whatever the arguments.
+func checkNames(args []string) error {
+	cmd, rest, err := newParseRoot().Find(args)
+	if err != nil {
+		return err
+	}
+	for _, a := range rest {
+		switch {
+		case a == "--" || a == "-":
+			continue
+		case strings.HasPrefix(a, "--"):
+			name, _, _ := strings.Cut(a[2:], "=")
+			if cmd.Flags().Lookup(name) == nil && cmd.InheritedFlags().Lookup(name) == nil {
+				return fmt.Errorf("%s: unknown flag --%s", cmd.CommandPath(), name)
+			}
+		case strings.HasPrefix(a, "-"):
+			for _, c := range a[1:2] {
+				if cmd.Flags().ShorthandLookup(string(c)) == nil && cmd.InheritedFlags().ShorthandLookup(string(c)) == nil {
+					return fmt.Errorf("%s: unknown shorthand flag -%c", cmd.CommandPath(), c)
+				}
+			}
+		case cmd.HasSubCommands():
+			return fmt.Errorf("%s: unknown command %q", cmd.CommandPath(), a)
+		}
 	}
 	return nil
 }

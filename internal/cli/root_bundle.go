@@ -204,7 +204,7 @@ func bundleRole(in chain.Input) chain.Role {
 	return chain.RoleRoot
 }
 
-// rootBundleJSON is the --json output of `pgcert root` (README.md, "JSON: pgcert root").
+// rootBundleJSON is the --json output of `pgcert root` (README.md, "JSON output", pgcert root).
 type rootBundleJSON struct {
 	File         fileReport      `json:"file"`
 	Certificates []chain.Element `json:"certificates"`

@@ -211,7 +211,7 @@ func (f *Factory) printVerification(w io.Writer, v *verification) {
 	}
 }
 
-// verifyJSON is the --json form of a verification (README.md, "JSON: pgcert verify").
+// verifyJSON is the --json form of a verification (README.md, "JSON output", pgcert verify).
 type verifyJSON struct {
 	File     string           `json:"file"`
 	Purpose  string           `json:"purpose"`

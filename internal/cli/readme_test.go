@@ -1,0 +1,135 @@
+package cli
+
+import (
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// readmeInvocation is a pgcert command line README.md shows, with its line number.
+// A line of a code block is a whole command line; a code span of the text may only
+// mention a command and some of its flags.
+type readmeInvocation struct {
+	line  int
+	text  string
+	whole bool
+}
+
+// inlineCode matches a `code span` of a Markdown line.
+var inlineCode = regexp.MustCompile("`([^`]+)`")
+
+// optionalFlag matches a flag written as optional, [--reload], in prose.
+var optionalFlag = regexp.MustCompile(`\[(--?[a-z][a-z-]*(?: [^\]]+)?)\]`)
+
+// readmeInvocations returns the pgcert command lines of README.md: the lines of code
+// blocks that run pgcert, and the code spans of the text that start with "pgcert ".
+func readmeInvocations(t *testing.T, text string) []readmeInvocation {
+	t.Helper()
+	var out []readmeInvocation
+	lines := strings.Split(text, "\n")
+	inBlock, prompted := false, false
+	for i, line := range lines {
+		trimmed := strings.TrimSpace(line)
+		if strings.HasPrefix(trimmed, "```") {
+			inBlock = !inBlock
+			prompted = inBlock && blockHasPrompt(lines[i+1:])
+			continue
+		}
+		if inBlock {
+			// In a block of a session, commands follow a "$ " prompt and the other
+			// lines are their output.
+			if prompted && !strings.HasPrefix(trimmed, "$ ") {
+				continue
+			}
+			if _, ok, _ := pgcertArgs(trimmed); ok {
+				out = append(out, readmeInvocation{i + 1, trimmed, true})
+			}
+			continue
+		}
+		for _, m := range inlineCode.FindAllStringSubmatch(line, -1) {
+			span := strings.ReplaceAll(m[1], `\|`, "|")
+			if strings.HasPrefix(span, "pgcert ") {
+				out = append(out, readmeInvocation{i + 1, optionalFlag.ReplaceAllString(span, "$1"), false})
+			}
+		}
+	}
+	return out
+}
+
+// blockHasPrompt reports whether the code block that starts at lines[0] shows a
+// shell session: a line starting with a "$ " prompt.
+func blockHasPrompt(lines []string) bool {
+	for _, l := range lines {
+		l = strings.TrimSpace(l)
+		if strings.HasPrefix(l, "```") {
+			return false
+		}
+		if strings.HasPrefix(l, "$ ") {
+			return true
+		}
+	}
+	return false
+}
+
+// TestReadmeInvocationsParse checks every pgcert command line README.md shows against
+// the command tree, without running it: the commands and flags it names exist, and
+// in code blocks the positional arguments and required flags are right too. A
+// renamed flag or command that the README still shows fails here.
+func TestReadmeInvocationsParse(t *testing.T) {
+	data, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	invocations := readmeInvocations(t, string(data))
+	if len(invocations) < 60 {
+		t.Fatalf("found only %d pgcert command lines in README.md", len(invocations))
+	}
+	commands := map[string]bool{}
+	for _, inv := range invocations {
+		args, _, err := pgcertArgs(inv.text)
+		switch {
+		case err != nil:
+		case inv.whole:
+			err = parseCommandLine(args)
+		default:
+			err = checkNames(args)
+		}
+		if err != nil {
+			t.Errorf("README.md:%d: %s: %v", inv.line, inv.text, err)
+			continue
+		}
+		if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+			commands[args[0]] = true
+		}
+	}
+	// The README shows every top-level command at least once.
+	for _, want := range []string{"init", "ca", "key", "req", "selfsign", "show", "crl", "chain", "root", "verify", "check", "perms", "probe", "renew"} {
+		if !commands[want] {
+			t.Errorf("README.md shows no pgcert %s invocation", want)
+		}
+	}
+}
+
+func TestReadmeInvocationsFound(t *testing.T) {
+	text := "Run `pgcert init -D $PGDATA [--configure]` or `pgcert ca sign r.csr --profile server\\|client`.\n" +
+		"```sh\npgcert key new\nsudo pgcert check -D /x\nls -l\n```\n" +
+		"```\n$ pgcert crl show root.crl\npgcert crl show: output, not a command\n```\n" +
+		"```json\n{\"pgcert \": 1}\n```\n"
+	got := readmeInvocations(t, text)
+	want := []readmeInvocation{
+		{1, "pgcert init -D $PGDATA --configure", false},
+		{1, "pgcert ca sign r.csr --profile server|client", false},
+		{3, "pgcert key new", true},
+		{4, "sudo pgcert check -D /x", true},
+		{8, "$ pgcert crl show root.crl", true},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %+v, want %+v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("got %+v, want %+v", got[i], want[i])
+		}
+	}
+}
