@@ -1,7 +1,6 @@
 package inspect
 
 import (
-	"crypto/sha256"
 	"encoding/asn1"
 	"math/big"
 	"time"
@@ -66,7 +65,6 @@ func describeCRL(der []byte, now time.Time) (*CRL, error) {
 	if err := info.ScanEntries(func(crl.Entry) error { return nil }); err != nil {
 		return nil, err
 	}
-	sum := sha256.Sum256(der)
 	out := &CRL{
 		Issuer:             subjectName(info.RawIssuer),
 		IssuerDN:           rfc2253Name(info.RawIssuer),
@@ -74,7 +72,7 @@ func describeCRL(der []byte, now time.Time) (*CRL, error) {
 		ThisUpdate:         info.ThisUpdate.UTC(),
 		SignatureAlgorithm: info.SignatureAlgorithm.String(),
 		AuthorityKeyID:     keyID(info.AuthorityKeyID),
-		SHA256Fingerprint:  hexColon(sum[:], true),
+		SHA256Fingerprint:  fingerprint(der),
 		EntryCount:         info.Entries,
 		info:               info,
 	}
