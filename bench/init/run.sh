@@ -31,46 +31,41 @@ fi
 
 now_ms() { date +%s%N | cut -c1-13; }
 
+# ca_section NAME DIR DAYS: the openssl ca section of one CA of openssl_side.
+ca_section() {
+	cat <<SECTION
+[ $1 ]
+dir = $2
+database = \$dir/index.txt
+new_certs_dir = \$dir/newcerts
+certificate = \$dir/ca.crt
+private_key = \$dir/ca.key
+serial = \$dir/serial
+crlnumber = \$dir/crlnumber
+default_md = sha256
+default_days = $3
+default_crl_days = 180
+policy = pol
+unique_subject = no
+crl_extensions = crl_ext
+SECTION
+}
+
 # openssl_side TYPE DIR: the manual's openssl route to the same files.
 openssl_side() {
 	if [ "$1" = ec ]; then newkey="-newkey ec -pkeyopt ec_paramgen_curve:P-256"; else newkey="-newkey rsa:2048"; fi
 	d=$2
-	mkdir -p "$d/root/newcerts" "$d/inter/newcerts" "$d/pgdata" "$d/alice" "$d/bob"
-	: >"$d/root/index.txt"
-	: >"$d/inter/index.txt"
-	echo 01 >"$d/root/crlnumber"
-	echo 01 >"$d/inter/crlnumber"
-	cat >"$d/ca.cnf" <<CNF
-[ ca ]
-default_ca = root_ca
-[ root_ca ]
-dir = $d/root
-database = \$dir/index.txt
-new_certs_dir = \$dir/newcerts
-certificate = \$dir/ca.crt
-private_key = \$dir/ca.key
-serial = \$dir/serial
-crlnumber = \$dir/crlnumber
-default_md = sha256
-default_days = 1825
-default_crl_days = 180
-policy = pol
-unique_subject = no
-crl_extensions = crl_ext
-[ inter_ca ]
-dir = $d/inter
-database = \$dir/index.txt
-new_certs_dir = \$dir/newcerts
-certificate = \$dir/ca.crt
-private_key = \$dir/ca.key
-serial = \$dir/serial
-crlnumber = \$dir/crlnumber
-default_md = sha256
-default_days = 825
-default_crl_days = 180
-policy = pol
-unique_subject = no
-crl_extensions = crl_ext
+	mkdir -p "$d/pgdata" "$d/alice" "$d/bob"
+	for ca in root inter; do
+		mkdir -p "$d/$ca/newcerts"
+		: >"$d/$ca/index.txt"
+		echo 01 >"$d/$ca/crlnumber"
+	done
+	{
+		printf '[ ca ]\ndefault_ca = root_ca\n'
+		ca_section root_ca "$d/root" 1825
+		ca_section inter_ca "$d/inter" 825
+		cat <<CNF
 [ pol ]
 commonName = supplied
 [ v3_inter ]
@@ -94,6 +89,7 @@ authorityKeyIdentifier = keyid
 [ crl_ext ]
 authorityKeyIdentifier = keyid:always
 CNF
+	} >"$d/ca.cnf"
 	openssl req -x509 $newkey -nodes -keyout "$d/root/ca.key" -out "$d/root/ca.crt" -subj "/CN=Bench Root CA" -days 3650 \
 		-addext "basicConstraints=critical,CA:TRUE,pathlen:1" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
 	openssl rand -hex 20 >"$d/root/serial"
