@@ -12,17 +12,6 @@ import (
 	"github.com/pgcert/pgcert/pkg/selfsign"
 )
 
-// run runs pgcert with args on f and returns the exit code.
-func runCmd(f *Factory, args ...string) int {
-	root := NewRootCmd(f)
-	root.SetArgs(args)
-	_, err := root.ExecuteC()
-	if err != nil && isCobraUsageError(err) {
-		err = &UsageError{Err: err}
-	}
-	return f.report(err)
-}
-
 func TestParseSerial(t *testing.T) {
 	for in, want := range map[string]string{"0A1B": "a1b", "0a:1b": "a1b", "0x0A1B": "a1b", " 3a 1f ": "3a1f"} {
 		n, err := parseSerial(in)

@@ -13,18 +13,6 @@ import (
 	"github.com/pgcert/pgcert/pkg/selfsign"
 )
 
-// runArgs runs pgcert with args on f as Main does, and returns the exit code;
-// errors and hints are on f's standard error.
-func runArgs(f *Factory, args ...string) int {
-	root := NewRootCmd(f)
-	root.SetArgs(args)
-	_, err := root.ExecuteC()
-	if err != nil && isCobraUsageError(err) {
-		err = &UsageError{Err: err}
-	}
-	return f.report(err)
-}
-
 // readRequestFile parses the request pgcert wrote.
 func readRequestFile(t *testing.T, path string) *x509.CertificateRequest {
 	t.Helper()
@@ -74,7 +62,7 @@ func TestReqWithoutTerminal(t *testing.T) {
 	dir := t.TempDir()
 	f, out, errOut, _ := testFactory(t)
 	req, key := filepath.Join(dir, "server.req"), filepath.Join(dir, "privkey.pem")
-	if code := runArgs(f, "req", "--nopass", "-o", req, "--new-key", key); code != 0 {
+	if code := runCmd(f, "req", "--nopass", "-o", req, "--new-key", key); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	csr := readRequestFile(t, req)
@@ -109,7 +97,7 @@ func TestReqWithoutTerminal(t *testing.T) {
 func TestReqWithoutTerminalNeedsPassphrase(t *testing.T) {
 	dir := t.TempDir()
 	f, _, errOut, _ := testFactory(t)
-	code := runArgs(f, "req", "--cn", "db", "-o", filepath.Join(dir, "server.req"), "--new-key", filepath.Join(dir, "privkey.pem"))
+	code := runCmd(f, "req", "--cn", "db", "-o", filepath.Join(dir, "server.req"), "--new-key", filepath.Join(dir, "privkey.pem"))
 	if code != ExitFailure || !strings.Contains(errOut.String(), "--passout env:VAR") || !strings.Contains(errOut.String(), "--nopass") {
 		t.Fatalf("exit %d, stderr %q", code, errOut)
 	}
@@ -122,7 +110,7 @@ func TestReqForm(t *testing.T) {
 	dir := t.TempDir()
 	f, _, errOut, fake := testFactory(t, "US", "", " ", "Acme", "", nil, "dba@example.com", "hunter22", "hunter22")
 	req, key := filepath.Join(dir, "server.req"), filepath.Join(dir, "privkey.pem")
-	if code := runArgs(f, "req", "-o", req, "--new-key", key); code != 0 {
+	if code := runCmd(f, "req", "-o", req, "--new-key", key); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	wantAsked := []string{"Country Name", "State or Province", "Locality", "Organization Name", "Organizational Unit", "Common Name", "Email Address", "Enter pass phrase for " + key, "Verifying"}
@@ -157,7 +145,7 @@ func TestReqFormAsksAgain(t *testing.T) {
 	dir := t.TempDir()
 	f, _, errOut, _ := testFactory(t, "USA", "US", "", "", "", "", "db.example.com", "")
 	req := filepath.Join(dir, "server.req")
-	if code := runArgs(f, "req", "--nopass", "-o", req, "--new-key", filepath.Join(dir, "k.pem")); code != 0 {
+	if code := runCmd(f, "req", "--nopass", "-o", req, "--new-key", filepath.Join(dir, "k.pem")); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	if !strings.Contains(errOut.String(), "exactly 2 characters") || !strings.Contains(errOut.String(), "try again") {
@@ -169,7 +157,7 @@ func TestReqFormAsksAgain(t *testing.T) {
 
 	dir = t.TempDir()
 	f, _, errOut, _ = testFactory(t, "USA", "usa", "U")
-	if code := runArgs(f, "req", "--nopass", "-o", filepath.Join(dir, "r"), "--new-key", filepath.Join(dir, "k")); code != ExitFailure {
+	if code := runCmd(f, "req", "--nopass", "-o", filepath.Join(dir, "r"), "--new-key", filepath.Join(dir, "k")); code != ExitFailure {
 		t.Fatalf("three bad countries: exit %d, %s", code, errOut)
 	}
 	assertNoFiles(t, dir)
@@ -180,7 +168,7 @@ func TestReqFormAsksAgain(t *testing.T) {
 func TestReqCommonNameNotHost(t *testing.T) {
 	dir := t.TempDir()
 	f, _, errOut, _ := testFactory(t)
-	code := runArgs(f, "req", "--nopass", "--cn", "My Server", "-o", filepath.Join(dir, "r"), "--new-key", filepath.Join(dir, "k"))
+	code := runCmd(f, "req", "--nopass", "--cn", "My Server", "-o", filepath.Join(dir, "r"), "--new-key", filepath.Join(dir, "k"))
 	if code != ExitFailure || !strings.Contains(errOut.String(), "--san") {
 		t.Fatalf("exit %d, stderr %q", code, errOut)
 	}
@@ -188,7 +176,7 @@ func TestReqCommonNameNotHost(t *testing.T) {
 
 	f, _, errOut, _ = testFactory(t)
 	req := filepath.Join(dir, "r")
-	if code := runArgs(f, "req", "--nopass", "--cn", "My Server", "--san", "DNS:db.example.com", "--san", "IP:10.0.0.5", "-o", req, "--new-key", filepath.Join(dir, "k")); code != 0 {
+	if code := runCmd(f, "req", "--nopass", "--cn", "My Server", "--san", "DNS:db.example.com", "--san", "IP:10.0.0.5", "-o", req, "--new-key", filepath.Join(dir, "k")); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	csr := readRequestFile(t, req)
@@ -201,7 +189,7 @@ func TestReqIPCommonName(t *testing.T) {
 	dir := t.TempDir()
 	f, _, errOut, _ := testFactory(t)
 	req := filepath.Join(dir, "r")
-	if code := runArgs(f, "req", "--nopass", "--cn", "10.0.0.5", "-o", req, "--new-key", filepath.Join(dir, "k")); code != 0 {
+	if code := runCmd(f, "req", "--nopass", "--cn", "10.0.0.5", "-o", req, "--new-key", filepath.Join(dir, "k")); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	csr := readRequestFile(t, req)
@@ -228,7 +216,7 @@ func TestReqExistingKey(t *testing.T) {
 
 	f, _, errOut, _ := testFactory(t)
 	req := filepath.Join(dir, "db.req")
-	code := runArgs(f, "req", "--key", keyFile, "--passin", "file:"+passFile, "--subject", "/O=Acme/CN=db.example.com", "-o", req, "--text")
+	code := runCmd(f, "req", "--key", keyFile, "--passin", "file:"+passFile, "--subject", "/O=Acme/CN=db.example.com", "-o", req, "--text")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -246,7 +234,7 @@ func TestReqExistingKey(t *testing.T) {
 	}
 
 	f, _, errOut, _ = testFactory(t)
-	code = runArgs(f, "req", "--key", keyFile, "--passin", "pass:wrong pass", "--cn", "db", "-o", filepath.Join(dir, "other.req"))
+	code = runCmd(f, "req", "--key", keyFile, "--passin", "pass:wrong pass", "--cn", "db", "-o", filepath.Join(dir, "other.req"))
 	if code != ExitFailure || !strings.Contains(errOut.String(), keyFile+": wrong passphrase") {
 		t.Fatalf("wrong passphrase: exit %d, %s", code, errOut)
 	}
@@ -262,7 +250,7 @@ func TestReqRefusesToReplace(t *testing.T) {
 	req, key := filepath.Join(dir, "server.req"), filepath.Join(dir, "privkey.pem")
 	os.WriteFile(req, []byte("old"), 0o644)
 	f, _, errOut, _ := testFactory(t)
-	if code := runArgs(f, "req", "--nopass", "--cn", "db", "-o", req, "--new-key", key); code != ExitFailure ||
+	if code := runCmd(f, "req", "--nopass", "--cn", "db", "-o", req, "--new-key", key); code != ExitFailure ||
 		!strings.Contains(errOut.String(), req+" already exists") || !strings.Contains(errOut.String(), "--force") {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -270,7 +258,7 @@ func TestReqRefusesToReplace(t *testing.T) {
 		t.Error("the key was written although the request could not be")
 	}
 	f, _, errOut, _ = testFactory(t)
-	if code := runArgs(f, "req", "--nopass", "--cn", "db", "-o", req, "--new-key", key, "--force"); code != 0 {
+	if code := runCmd(f, "req", "--nopass", "--cn", "db", "-o", req, "--new-key", key, "--force"); code != 0 {
 		t.Fatalf("--force: exit %d: %s", code, errOut)
 	}
 	readRequestFile(t, req)
@@ -280,7 +268,7 @@ func TestReqJSONAndStdout(t *testing.T) {
 	dir := t.TempDir()
 	f, out, errOut, _ := testFactory(t)
 	key := filepath.Join(dir, "k.pem")
-	if code := runArgs(f, "--json", "req", "--cn", "db.example.com", "--passout", "env:PGCERT_TEST_PASS", "-o", filepath.Join(dir, "r"), "--new-key", key); code != ExitFailure {
+	if code := runCmd(f, "--json", "req", "--cn", "db.example.com", "--passout", "env:PGCERT_TEST_PASS", "-o", filepath.Join(dir, "r"), "--new-key", key); code != ExitFailure {
 		t.Fatalf("an unset variable: exit %d, %s", code, errOut)
 	}
 	f, out, errOut, _ = testFactory(t)
@@ -290,7 +278,7 @@ func TestReqJSONAndStdout(t *testing.T) {
 		}
 		return "", false
 	}
-	if code := runArgs(f, "--json", "req", "--cn", "db.example.com", "--passout", "env:PGCERT_TEST_PASS", "-o", filepath.Join(dir, "r"), "--new-key", key); code != 0 {
+	if code := runCmd(f, "--json", "req", "--cn", "db.example.com", "--passout", "env:PGCERT_TEST_PASS", "-o", filepath.Join(dir, "r"), "--new-key", key); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	var doc struct {
@@ -318,7 +306,7 @@ func TestReqJSONAndStdout(t *testing.T) {
 	}
 
 	f, out, errOut, _ = testFactory(t)
-	if code := runArgs(f, "req", "--nopass", "--cn", "db", "-o", "-", "--new-key", filepath.Join(dir, "k2.pem")); code != 0 {
+	if code := runCmd(f, "req", "--nopass", "--cn", "db", "-o", "-", "--new-key", filepath.Join(dir, "k2.pem")); code != 0 {
 		t.Fatalf("-o -: exit %d: %s", code, errOut)
 	}
 	if _, err := selfsign.ParseRequest(out.Bytes()); err != nil || !strings.Contains(errOut.String(), "wrote "+filepath.Join(dir, "k2.pem")) {
@@ -346,7 +334,7 @@ func TestReqUsageErrors(t *testing.T) {
 		dir := t.TempDir()
 		t.Chdir(dir)
 		f, _, errOut, _ := testFactory(t)
-		if code := runArgs(f, append([]string{"req", "--nopass"}, args...)...); code != ExitUsage {
+		if code := runCmd(f, append([]string{"req", "--nopass"}, args...)...); code != ExitUsage {
 			t.Errorf("%v: exit %d, %s", args, code, errOut)
 		}
 		assertNoFiles(t, dir)
@@ -362,7 +350,7 @@ func TestReqOpenSSLVerifies(t *testing.T) {
 		req := filepath.Join(dir, "server.req")
 		f, _, errOut, _ := testFactory(t)
 		all := append([]string{"req", "--nopass", "--text", "--subject", "/C=US/ST=Ohio/O=Acme/CN=db.example.com/emailAddress=dba@example.com", "--san", "DNS:db.example.com,IP:10.0.0.5", "-o", req, "--new-key", filepath.Join(dir, "k")}, args...)
-		if code := runArgs(f, all...); code != 0 {
+		if code := runCmd(f, all...); code != 0 {
 			t.Fatalf("%v: exit %d: %s", args, code, errOut)
 		}
 		opensslVerifyRequest(t, req)

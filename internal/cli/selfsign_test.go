@@ -32,7 +32,7 @@ func makeRequest(t *testing.T, dir string, args ...string) (req, key string) {
 	t.Helper()
 	req, key = filepath.Join(dir, "server.req"), filepath.Join(dir, "server.key")
 	f, _, errOut, _ := testFactory(t)
-	if code := runArgs(f, append([]string{"req", "--nopass", "-o", req, "--new-key", key}, args...)...); code != 0 {
+	if code := runCmd(f, append([]string{"req", "--nopass", "-o", req, "--new-key", key}, args...)...); code != 0 {
 		t.Fatalf("req: exit %d: %s", code, errOut)
 	}
 	return req, key
@@ -66,7 +66,7 @@ func TestSelfsignFromRequest(t *testing.T) {
 	req, key := makeRequest(t, dir, "--subject", "/C=US/O=Acme/CN=db.example.com", "--san", "DNS:db.example.com,DNS:localhost,IP:127.0.0.1")
 	crt := filepath.Join(dir, "server.crt")
 	f, out, errOut, _ := testFactory(t)
-	if code := runArgs(f, "selfsign", "--req", req, "--key", key, "-o", crt, "--days", "30", "--text"); code != 0 {
+	if code := runCmd(f, "selfsign", "--req", req, "--key", key, "-o", crt, "--days", "30", "--text"); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	cert := readCertFile(t, crt)
@@ -115,7 +115,7 @@ func TestSelfsignJSON(t *testing.T) {
 	req, key := makeRequest(t, dir, "--cn", "db.example.com")
 	crt := filepath.Join(dir, "server.crt")
 	f, out, errOut, _ := testFactory(t)
-	if code := runArgs(f, "--json", "selfsign", "--req", req, "--key", key, "-o", crt); code != 0 {
+	if code := runCmd(f, "--json", "selfsign", "--req", req, "--key", key, "-o", crt); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	var doc struct {
@@ -200,7 +200,7 @@ func TestSelfsignBadInput(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "server.crt")
 			f, stdout, errOut, _ := testFactory(t)
-			code := runArgs(f, "selfsign", "--req", tc.req, "--key", tc.key, "-o", out)
+			code := runCmd(f, "selfsign", "--req", tc.req, "--key", tc.key, "-o", out)
 			if code != ExitFailure {
 				t.Errorf("exit %d", code)
 			}
@@ -230,18 +230,18 @@ func TestSelfsignEncryptedKey(t *testing.T) {
 	crt := filepath.Join(dir, "server.crt")
 
 	f, _, errOut, _ := testFactory(t)
-	if code := runArgs(f, "selfsign", "--req", req, "--key", key, "-o", crt); code != ExitFailure || !strings.Contains(errOut.String(), "--passin env:VAR") {
+	if code := runCmd(f, "selfsign", "--req", req, "--key", key, "-o", crt); code != ExitFailure || !strings.Contains(errOut.String(), "--passin env:VAR") {
 		t.Fatalf("no passphrase, no terminal: exit %d, %s", code, errOut)
 	}
 	f, _, errOut, _ = testFactory(t, "hunter22")
-	if code := runArgs(f, "selfsign", "--req", req, "--key", key, "-o", crt); code != 0 {
+	if code := runCmd(f, "selfsign", "--req", req, "--key", key, "-o", crt); code != 0 {
 		t.Fatalf("passphrase typed: exit %d, %s", code, errOut)
 	}
 	if !keys.PublicKeysEqual(readCertFile(t, crt).PublicKey, k.Signer.Public()) {
 		t.Error("certificate for another key")
 	}
 	f, _, errOut, _ = testFactory(t)
-	if code := runArgs(f, "selfsign", "--req", req, "--key", key, "-o", crt); code != ExitFailure || !strings.Contains(errOut.String(), "already exists") {
+	if code := runCmd(f, "selfsign", "--req", req, "--key", key, "-o", crt); code != ExitFailure || !strings.Contains(errOut.String(), "already exists") {
 		t.Fatalf("existing output: exit %d, %s", code, errOut)
 	}
 }
@@ -271,7 +271,7 @@ func dataDirFiles(t *testing.T, dir string) (*x509.Certificate, []byte) {
 func TestSelfsignDataDir(t *testing.T) {
 	dir := t.TempDir()
 	f, out, errOut, _ := testFactory(t)
-	if code := runArgs(f, "selfsign", "-D", dir); code != 0 {
+	if code := runCmd(f, "selfsign", "-D", dir); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	cert, keyData := dataDirFiles(t, dir)
@@ -291,7 +291,7 @@ func TestSelfsignDataDir(t *testing.T) {
 
 	// Never replaced without --force; with it, both are.
 	f, _, errOut, _ = testFactory(t)
-	if code := runArgs(f, "selfsign", "-D", dir); code != ExitFailure || !strings.Contains(errOut.String(), "--force") {
+	if code := runCmd(f, "selfsign", "-D", dir); code != ExitFailure || !strings.Contains(errOut.String(), "--force") {
 		t.Fatalf("second run: exit %d, %s", code, errOut)
 	}
 	again, keyAgain := dataDirFiles(t, dir)
@@ -299,7 +299,7 @@ func TestSelfsignDataDir(t *testing.T) {
 		t.Fatal("files changed without --force")
 	}
 	f, _, errOut, _ = testFactory(t)
-	if code := runArgs(f, "selfsign", "-D", dir, "--force", "--host", "db.example.com,10.0.0.5", "--host", "db"); code != 0 {
+	if code := runCmd(f, "selfsign", "-D", dir, "--force", "--host", "db.example.com,10.0.0.5", "--host", "db"); code != 0 {
 		t.Fatalf("--force: exit %d, %s", code, errOut)
 	}
 	replaced, keyReplaced := dataDirFiles(t, dir)
@@ -316,7 +316,7 @@ func TestSelfsignDataDirAllOrNothing(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "server.crt"), []byte("old"), 0o644)
 	f, _, errOut, _ := testFactory(t)
-	if code := runArgs(f, "selfsign", "-D", dir); code != ExitFailure || !strings.Contains(errOut.String(), "server.crt already exists") {
+	if code := runCmd(f, "selfsign", "-D", dir); code != ExitFailure || !strings.Contains(errOut.String(), "server.crt already exists") {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "server.key")); err == nil {
@@ -342,7 +342,7 @@ func fakeDataDir(t *testing.T, conf string) string {
 func TestSelfsignDataDirConfLines(t *testing.T) {
 	dir := fakeDataDir(t, "ssl_cert_file = '/etc/ssl/certs/ssl-cert-snakeoil.pem'\nssl_key_file = '/etc/ssl/private/ssl-cert-snakeoil.key'\n")
 	f, out, errOut, _ := testFactory(t)
-	if code := runArgs(f, "selfsign", "-D", dir); code != 0 {
+	if code := runCmd(f, "selfsign", "-D", dir); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	if want := "ssl = on\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\n"; out.String() != want {
@@ -354,7 +354,7 @@ func TestSelfsignDataDirConfLines(t *testing.T) {
 
 	dir = fakeDataDir(t, "ssl = on\nssl_cert_file = 'server.crt'\n")
 	f, out, errOut, _ = testFactory(t)
-	if code := runArgs(f, "--json", "selfsign", "-D", dir); code != 0 {
+	if code := runCmd(f, "--json", "selfsign", "-D", dir); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	var doc dataDirWritten
@@ -369,7 +369,7 @@ func TestSelfsignDataDirConfLines(t *testing.T) {
 
 	dir = fakeDataDir(t, "ssl = on\n")
 	f, out, errOut, _ = testFactory(t)
-	if code := runArgs(f, "selfsign", "-D", dir); code != 0 || out.String() != "ssl = on\n" || !strings.Contains(errOut.String(), "already on") {
+	if code := runCmd(f, "selfsign", "-D", dir); code != 0 || out.String() != "ssl = on\n" || !strings.Contains(errOut.String(), "already on") {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 }
@@ -386,7 +386,7 @@ func TestSelfsignDataDirOwner(t *testing.T) {
 		t.Fatal(err)
 	}
 	f, _, errOut, _ := testFactory(t)
-	if code := runArgs(f, "selfsign", "-D", dir); code != 0 {
+	if code := runCmd(f, "selfsign", "-D", dir); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	for _, name := range []string{"server.key", "server.crt"} {
@@ -404,25 +404,25 @@ func TestSelfsignDataDirOwner(t *testing.T) {
 func TestSelfsignDataDirRefusals(t *testing.T) {
 	f, _, errOut, _ := testFactory(t)
 	missing := filepath.Join(t.TempDir(), "nope")
-	if code := runArgs(f, "selfsign", "-D", missing); code != ExitFailure || !strings.Contains(errOut.String(), missing+": no such directory") {
+	if code := runCmd(f, "selfsign", "-D", missing); code != ExitFailure || !strings.Contains(errOut.String(), missing+": no such directory") {
 		t.Errorf("missing directory: exit %d, %s", code, errOut)
 	}
 	file := filepath.Join(t.TempDir(), "file")
 	os.WriteFile(file, nil, 0o644)
 	f, _, errOut, _ = testFactory(t)
-	if code := runArgs(f, "selfsign", "-D", file); code != ExitFailure || !strings.Contains(errOut.String(), "not a directory") {
+	if code := runCmd(f, "selfsign", "-D", file); code != ExitFailure || !strings.Contains(errOut.String(), "not a directory") {
 		t.Errorf("a file: exit %d, %s", code, errOut)
 	}
 	dir := t.TempDir()
 	f, _, errOut, _ = testFactory(t)
-	if code := runArgs(f, "selfsign", "-D", dir, "--host", "bad host"); code != ExitUsage {
+	if code := runCmd(f, "selfsign", "-D", dir, "--host", "bad host"); code != ExitUsage {
 		t.Errorf("bad host: exit %d, %s", code, errOut)
 	}
 	assertNoFiles(t, dir)
 
 	f, _, errOut, _ = testFactory(t)
 	f.Hostname = func() (string, error) { return "", os.ErrNotExist }
-	if code := runArgs(f, "selfsign", "-D", dir); code != 0 || !strings.Contains(errOut.String(), "localhost only") {
+	if code := runCmd(f, "selfsign", "-D", dir); code != 0 || !strings.Contains(errOut.String(), "localhost only") {
 		t.Errorf("no host name: exit %d, %s", code, errOut)
 	}
 	if cert, _ := dataDirFiles(t, dir); strings.Join(cert.DNSNames, ",") != "localhost" {
@@ -449,7 +449,7 @@ func TestSelfsignUsageErrors(t *testing.T) {
 		dir := t.TempDir()
 		t.Chdir(dir)
 		f, _, errOut, _ := testFactory(t)
-		if code := runArgs(f, append([]string{"selfsign"}, args...)...); code != ExitUsage {
+		if code := runCmd(f, append([]string{"selfsign"}, args...)...); code != ExitUsage {
 			t.Errorf("%v: exit %d, %s", args, code, errOut)
 		}
 		assertNoFiles(t, dir)

@@ -37,7 +37,7 @@ func TestShowHuman(t *testing.T) {
 	dir := t.TempDir()
 	bundle, crlFile, keyFile, h := showFixtures(t, dir)
 	f, out, errOut, _ := testFactory(t)
-	if code := runArgs(f, "show", bundle, crlFile, keyFile); code != 0 {
+	if code := runCmd(f, "show", bundle, crlFile, keyFile); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	text := out.String()
@@ -93,7 +93,7 @@ func TestShowExpiry(t *testing.T) {
 	file := filepath.Join(dir, "certs.pem")
 	os.WriteFile(file, testpki.Bundle(expired, soon, future), 0o644)
 	f, out, errOut, _ := testFactory(t)
-	if code := runArgs(f, "show", file); code != 0 {
+	if code := runCmd(f, "show", file); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	for _, want := range []string{"(expired 3 days ago)", "(6 days left)", "(not valid yet)"} {
@@ -113,7 +113,7 @@ func TestShowJSONStreamsWhatWriteJSONWould(t *testing.T) {
 	os.WriteFile(emptyCRL, root.CRLPEM(t, 1, testpki.Now, testpki.Now.Add(time.Hour)), 0o644)
 	files := []string{bundle, crlFile, keyFile, emptyCRL}
 	f, out, errOut, _ := testFactory(t)
-	if code := runArgs(f, append([]string{"show", "--json"}, files...)...); code != 0 {
+	if code := runCmd(f, append([]string{"show", "--json"}, files...)...); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 
@@ -195,7 +195,7 @@ func TestShowBigCRLJSON(t *testing.T) {
 	file := filepath.Join(dir, "big.crl")
 	os.WriteFile(file, ca.CRL(t, 3, testpki.Now, testpki.Now.Add(time.Hour), revoked...), 0o644)
 	f, out, errOut, _ := testFactory(t)
-	if code := runArgs(f, "--json", "show", file); code != 0 {
+	if code := runCmd(f, "--json", "show", file); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	var doc struct {
@@ -240,7 +240,7 @@ func TestShowRefusals(t *testing.T) {
 		{nil, ExitUsage, "want at least one FILE"},
 	} {
 		f, out, errOut, _ := testFactory(t)
-		code := runArgs(f, append([]string{"show"}, tc.args...)...)
+		code := runCmd(f, append([]string{"show"}, tc.args...)...)
 		if code != tc.code || !strings.Contains(errOut.String(), tc.want) || out.Len() != 0 {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q", tc.args, code, out, errOut)
 		}
@@ -250,7 +250,7 @@ func TestShowRefusals(t *testing.T) {
 func TestShowStdin(t *testing.T) {
 	f, out, errOut, _ := testFactory(t)
 	f.IO.In = bytes.NewReader(testpki.Root(t, "From Stdin").Cert.Raw)
-	if code := runArgs(f, "show", "-"); code != 0 {
+	if code := runCmd(f, "show", "-"); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	if !strings.Contains(out.String(), "-: certificate (DER)") || !strings.Contains(out.String(), "CN = From Stdin (self-signed)") {
