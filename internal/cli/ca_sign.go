@@ -2,6 +2,7 @@ package cli
 
 import (
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"path/filepath"
 
@@ -122,6 +123,12 @@ func caSignRun(opts *caSignOptions) error {
 		Rand:       f.Rand,
 	})
 	if err != nil {
+		var subj *selfsign.SubjectError
+		var spec *selfsign.SpecError
+		if errors.As(err, &subj) || errors.As(err, &spec) {
+			// What the request asks for is at fault: name it.
+			err = fmt.Errorf("%s: %w", opts.Request, err)
+		}
 		return withHints(caIssueError(c, err), "the request is refused; nothing was recorded")
 	}
 	f.noteClamp(is)

@@ -208,8 +208,18 @@ func Build(spec Spec, issuer *x509.Certificate, issuerKey crypto.Signer, pub cry
 	if err != nil {
 		return nil, fmt.Errorf("selfsign: signing the certificate: %w", err)
 	}
+	if len(der) > MaxCertificateSize {
+		return nil, &SpecError{Reason: fmt.Sprintf("the certificate would be %d bytes, more than the %d KiB a TLS handshake carries (its subject and names are too large)",
+			len(der), MaxCertificateSize>>10)}
+	}
 	return der, nil
 }
+
+// MaxCertificateSize bounds the certificates Build makes. OpenSSL refuses a peer's
+// certificate list over 100 KiB (SSL_MAX_CERT_LIST_DEFAULT), so a server or client
+// certificate that big could never be used; 64 KiB leaves room for intermediates.
+// Only a request with thousands of names, or names of many kilobytes, comes near.
+const MaxCertificateSize = 64 << 10
 
 // checkIssuer checks that issuerKey may sign a certificate of profile p for
 // pub under issuer (nil for self-signed).

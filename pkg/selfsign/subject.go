@@ -23,8 +23,16 @@ func (e *SubjectError) Error() string {
 	if e.Part == "" {
 		return "selfsign: invalid subject: " + e.Reason
 	}
-	return fmt.Sprintf("selfsign: invalid subject at %q: %s", e.Part, e.Reason)
+	part := e.Part
+	if len(part) > maxPartShown {
+		// A part of absurd size (a 100 KB name) is named, not printed.
+		part = fmt.Sprintf("%s... (%d bytes)", strings.ToValidUTF8(part[:maxPartShown], ""), len(part))
+	}
+	return fmt.Sprintf("selfsign: invalid subject at %q: %s", part, e.Reason)
 }
+
+// maxPartShown is how much of an offending part of a subject an error quotes.
+const maxPartShown = 80
 
 // ParseSubject reads a distinguished name in the syntax of openssl's -subj
 // option: "/type0=value0/type1=value1/...", where a backslash escapes the
