@@ -205,6 +205,11 @@ func initRun(cmd *cobra.Command, opts *initOptions) error {
 	if err != nil {
 		return err
 	}
+	if opts.Configure {
+		if err := checkConfigurable(dd); err != nil {
+			return err
+		}
+	}
 	if !dd.IsDataDir {
 		f.infof("%s is not a data directory yet (no %s): the settings below are for PostgreSQL %s; initdb refuses a directory that is not empty, so run initdb elsewhere and copy these files in",
 			dd.Dir, strings.Join(dd.Missing, ", "), dd.Version)
@@ -507,6 +512,31 @@ func initConfLines(dd *pgdata.DataDir) (conf, hba []string, err error) {
 		hba = append(hba, r.String())
 	}
 	return conf, hba, nil
+}
+
+// checkConfigurable refuses, before any work, to edit a postgresql.conf or
+// pg_hba.conf that the server cannot read: lines added to a file in error would not
+// make it right, and the backup would be of a file already broken.
+func checkConfigurable(dd *pgdata.DataDir) error {
+	if dd.ConfigFile == "" {
+		return nil
+	}
+	hints := []string{"correct it first (`pgcert check -D` says more), or leave out --configure"}
+	cfg, err := pgdata.LoadConfigFile(dd.ConfigFile, dd.Dir)
+	if errs := confErrors(err); len(errs) > 0 {
+		return failf(hints, "%s: %s; nothing was written", dd.ConfigFile, errs[0].Message)
+	}
+	hbaPath := filepath.Join(filepath.Dir(dd.ConfigFile), pgdata.HBAFileName)
+	if s, ok := cfg.Lookup("hba_file"); ok && s.Value != "" {
+		hbaPath = pgdata.Resolve(dd.Dir, s.Value)
+	}
+	if _, err := os.Stat(hbaPath); err != nil {
+		return nil
+	}
+	if _, err := pgdata.LoadHBA(hbaPath, dd.Version); err != nil {
+		return failf(hints, "%s: %s; nothing was written", hbaPath, confErrors(err)[0].Message)
+	}
+	return nil
 }
 
 // addConfiguration adds pgcert.conf, and the edited postgresql.conf and pg_hba.conf

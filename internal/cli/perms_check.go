@@ -54,6 +54,7 @@ line.`,
 func permsRun(opts *permsOptions) error {
 	f := opts.f
 	var setup *serverSetup
+	confBroken := false
 	if opts.DataDir != "" {
 		s, err := readServerSetup(opts.DataDir, opts.lookup)
 		if err != nil {
@@ -61,6 +62,14 @@ func permsRun(opts *permsOptions) error {
 		}
 		for _, e := range s.ConfErrs {
 			f.warnf("%s (the server will not start; `pgcert check -D` says more)", e.Message)
+		}
+		// Which files are the server's SSL files is the configuration's to say:
+		// one the server cannot read says nothing certain, and nothing is changed
+		// on its word.
+		confBroken = len(s.ConfErrs) > 0
+		if confBroken && opts.Fix {
+			return failf([]string{"correct it first (`pgcert check -D` says more)"},
+				"%s: the server cannot read its configuration; nothing was changed", s.Dir.ConfigFile)
 		}
 		setup = s
 	}
@@ -85,7 +94,7 @@ func permsRun(opts *permsOptions) error {
 	} else {
 		f.infof("checking with libpq's rule for user %s", rep.User)
 	}
-	rep.OK = true
+	rep.OK = !confBroken
 	for _, t := range targets {
 		fi := t.stat()
 		r := t.judge(fi, id)
