@@ -24,13 +24,7 @@ func trustRun(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	if !f.Now().Equal(testpki.Now) {
 		t.Fatalf("the test factory's clock %v is not testpki.Now %v", f.Now(), testpki.Now)
 	}
-	cmd := NewRootCmd(f)
-	cmd.SetArgs(args)
-	_, err := cmd.ExecuteC()
-	if err != nil && isCobraUsageError(err) {
-		err = &UsageError{Err: err}
-	}
-	code = f.report(err)
+	code = runCmd(f, args...)
 	return code, out.String(), errOut.String()
 }
 
@@ -39,16 +33,6 @@ func trustFile(t *testing.T, dir, name string, certs ...*testpki.Cert) string {
 	t.Helper()
 	path := filepath.Join(dir, name)
 	if err := os.WriteFile(path, testpki.Bundle(certs...), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
-// trustKeyFile writes the private key of c to dir/name and returns the path.
-func trustKeyFile(t *testing.T, dir, name string, c *testpki.Cert) string {
-	t.Helper()
-	path := filepath.Join(dir, name)
-	if err := os.WriteFile(path, c.KeyPEM(t), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	return path
@@ -161,7 +145,7 @@ func TestChainCases(t *testing.T) {
 			out := filepath.Join(dir, "server.crt")
 			args := append([]string{"chain", "-o", out}, tc.args...)
 			if tc.key != nil {
-				args = append(args, "--key", trustKeyFile(t, dir, "server.key", tc.key))
+				args = append(args, "--key", writeTestFile(t, dir, "server.key", tc.key.KeyPEM(t)))
 			}
 			var pile []*testpki.Cert
 			for i, certs := range tc.files {
@@ -332,14 +316,14 @@ func TestChainLeafChoice(t *testing.T) {
 		!strings.Contains(stderr, "pgcert: hint: give the server's private key with --key") {
 		t.Fatalf("two leaves without --key: exit %d\n%s", code, stderr)
 	}
-	code, _, stderr = trustRun(t, "chain", "-o", out, "--key", trustKeyFile(t, dir, "b.key", b), pile)
+	code, _, stderr = trustRun(t, "chain", "-o", out, "--key", writeTestFile(t, dir, "b.key", b.KeyPEM(t)), pile)
 	if code != 0 {
 		t.Fatalf("--key picks the leaf: exit %d\n%s", code, stderr)
 	}
 	if got := readCerts(t, out); len(got) != 1 || !got[0].Equal(b.Cert) {
 		t.Errorf("wrote %d certificates, the first %s", len(got), got[0].Subject)
 	}
-	code, _, stderr = trustRun(t, "chain", "-o", out, "--force", "--key", trustKeyFile(t, dir, "a.key", a), pile, trustFile(t, dir, "renewed.pem", renewed))
+	code, _, stderr = trustRun(t, "chain", "-o", out, "--force", "--key", writeTestFile(t, dir, "a.key", a.KeyPEM(t)), pile, trustFile(t, dir, "renewed.pem", renewed))
 	if code != 1 || !strings.Contains(stderr, "2 certificates carry the key of "+dir+"/a.key, so each could be the leaf") {
 		t.Fatalf("a renewed certificate with the same key: exit %d\n%s", code, stderr)
 	}
@@ -358,7 +342,7 @@ func TestChainEncryptedKey(t *testing.T) {
 	leaf := root.Server(t, "db.example.com")
 	dir := t.TempDir()
 	enc := filepath.Join(dir, "server.key")
-	plain := trustKeyFile(t, dir, "plain.key", leaf)
+	plain := writeTestFile(t, dir, "plain.key", leaf.KeyPEM(t))
 	t.Chdir(dir)
 	if code, _, stderr := trustRun(t, "key", "encrypt", plain, "-o", enc, "--passout", "pass:secret phrase"); code != 0 {
 		t.Fatalf("key encrypt: exit %d\n%s", code, stderr)
@@ -421,7 +405,7 @@ func TestChainOutputs(t *testing.T) {
 	if err := os.WriteFile(out, testpki.Bundle(inter, leaf), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if code, _, stderr := trustRun(t, "chain", "-o", out, "--force", "--key", trustKeyFile(t, dir, "server.key", leaf), out); code != 0 {
+	if code, _, stderr := trustRun(t, "chain", "-o", out, "--force", "--key", writeTestFile(t, dir, "server.key", leaf.KeyPEM(t)), out); code != 0 {
 		t.Fatalf("in place: exit %d\n%s", code, stderr)
 	}
 	if got := readCerts(t, out); len(got) != 2 || !got[0].Equal(leaf.Cert) || !got[1].Equal(inter.Cert) {

@@ -77,13 +77,7 @@ func writeIn(t *testing.T, dir, name string, data []byte, mode os.FileMode) {
 func runCheck(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
 	f, out, errOut, _ := testFactory(t)
-	root := NewRootCmd(f)
-	root.SetArgs(append([]string{"check"}, args...))
-	_, err := root.ExecuteC()
-	if err != nil && isCobraUsageError(err) {
-		err = &UsageError{Err: err}
-	}
-	code := f.report(err)
+	code := runCmd(f, append([]string{"check"}, args...)...)
 	return out.String(), errOut.String(), code
 }
 

@@ -33,18 +33,6 @@ func testFactory(t *testing.T, answers ...any) (*Factory, *bytes.Buffer, *bytes.
 	return f, out, errOut, fake
 }
 
-// runCmd runs pgcert with args on f as Main does, and returns the exit code;
-// errors and hints are on f's standard error.
-func runCmd(f *Factory, args ...string) int {
-	root := NewRootCmd(f)
-	root.SetArgs(args)
-	_, err := root.ExecuteC()
-	if err != nil && isCobraUsageError(err) {
-		err = &UsageError{Err: err}
-	}
-	return f.report(err)
-}
-
 func TestExitCodes(t *testing.T) {
 	for _, tc := range []struct {
 		err  error

@@ -77,13 +77,7 @@ func runProbe(t *testing.T, args ...string) (string, string, int) {
 		}
 		return "", false
 	}
-	root := NewRootCmd(f)
-	root.SetArgs(append([]string{"probe"}, args...))
-	_, err := root.ExecuteC()
-	if err != nil && isCobraUsageError(err) {
-		err = &UsageError{Err: err}
-	}
-	code := f.report(err)
+	code := runCmd(f, append([]string{"probe"}, args...)...)
 	return out.String(), errOut.String(), code
 }
 

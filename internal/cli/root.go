@@ -13,7 +13,12 @@ import (
 // Main runs pgcert with args on ios and returns the exit code.
 func Main(args []string, ios *iostreams.IOStreams) int {
 	defer ios.Close()
-	f := NewFactory(ios)
+	return runCmd(NewFactory(ios), args...)
+}
+
+// runCmd runs the command tree on f with args, reports an error on f's standard
+// error, and returns the exit code; a command line cobra refuses is a usage error.
+func runCmd(f *Factory, args ...string) int {
 	root := NewRootCmd(f)
 	root.SetArgs(args)
 	_, err := root.ExecuteC()
