@@ -2,7 +2,6 @@ package inspect
 
 import (
 	"crypto"
-	"crypto/sha256"
 	"crypto/x509"
 
 	"github.com/pgcert/pgcert/pkg/keys"
@@ -31,8 +30,7 @@ func describePublicKey(pub crypto.PublicKey, alg x509.PublicKeyAlgorithm, spki [
 	if out.Algorithm == "" {
 		out.Algorithm = alg.String()
 	}
-	sum := sha256.Sum256(spki)
-	out.Fingerprint = "SHA256:" + hexColon(sum[:], true)
+	out.Fingerprint = keys.SPKIFingerprint(spki)
 	return out
 }
 

@@ -26,7 +26,14 @@ func PublicKeyFingerprint(pub crypto.PublicKey) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("keys: %w", err)
 	}
-	sum := sha256.Sum256(der)
+	return SPKIFingerprint(der), nil
+}
+
+// SPKIFingerprint is PublicKeyFingerprint of a DER SubjectPublicKeyInfo as it
+// stands, for a key read from a certificate or request, including one of a type Go
+// cannot marshal again (DSA).
+func SPKIFingerprint(spki []byte) string {
+	sum := sha256.Sum256(spki)
 	var b strings.Builder
 	b.WriteString("SHA256:")
 	for i, c := range sum {
@@ -35,7 +42,7 @@ func PublicKeyFingerprint(pub crypto.PublicKey) (string, error) {
 		}
 		b.WriteString(strings.ToUpper(hex.EncodeToString([]byte{c})))
 	}
-	return b.String(), nil
+	return b.String()
 }
 
 // PublicKeysEqual reports whether a and b are the same public key, as when matching a

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"encoding/pem"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -38,6 +39,13 @@ func TestFingerprintMatchesOpenSSL(t *testing.T) {
 			}
 			if key.Info.Fingerprint != fp {
 				t.Errorf("Info.Fingerprint %s, want %s", key.Info.Fingerprint, fp)
+			}
+			spki, err := os.ReadFile(der)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := SPKIFingerprint(spki); got != fp {
+				t.Errorf("SPKIFingerprint of openssl's DER public key %s, want %s", got, fp)
 			}
 		})
 	}
