@@ -200,16 +200,22 @@ func removeLayout(dir string) {
 		for _, name := range []string{CertFile, KeyFile, IndexFile, AttrFile, SerialFile, CRLNumberFile, ConfigFile} {
 			os.Remove(filepath.Join(d, name))
 		}
-		certs := filepath.Join(d, NewCertsDir)
-		if entries, err := os.ReadDir(certs); err == nil {
-			for _, e := range entries {
-				if e.Type().IsRegular() {
-					os.Remove(filepath.Join(certs, e.Name()))
-				}
-			}
-		}
+		removeCopies(filepath.Join(d, NewCertsDir))
 		for _, sub := range []string{NewCertsDir, "private"} {
 			syscall.Rmdir(filepath.Join(d, sub))
+		}
+	}
+}
+
+// removeCopies removes the regular files of a new CA's newcerts/ directory.
+func removeCopies(dir string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if e.Type().IsRegular() {
+			os.Remove(filepath.Join(dir, e.Name()))
 		}
 	}
 }
@@ -290,6 +296,10 @@ func writeLayout(dir string, cert *x509.Certificate, key crypto.Signer, o Create
 			return fmt.Errorf("ca: %w", err)
 		}
 	}
+	// A new CA has issued nothing: a copy in newcerts/ is a leftover of an
+	// interrupted Create (an intermediate whose CA is now replaced), which the new,
+	// empty index would otherwise leave unexplained.
+	removeCopies(filepath.Join(dir, NewCertsDir))
 	var keyPEM []byte
 	var err error
 	if len(o.Passphrase) > 0 {

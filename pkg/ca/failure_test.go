@@ -1,10 +1,13 @@
 package ca
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/internal/testpki"
@@ -101,5 +104,55 @@ func TestCreateAfterKilledCreate(t *testing.T) {
 				t.Errorf("%s left in %s", e.Name(), d)
 			}
 		}
+	}
+}
+
+// TestDamagedIndexLosesNothing damages index.txt in the ways a disk or a hand can:
+// emptied, cut in the middle of a line, filled with NUL bytes, garbage at the end.
+// No repair may remove a certificate copy or cut the damage away: an index that does
+// not parse is an error and stays as it is; copies it no longer lists are kept.
+func TestDamagedIndexLosesNothing(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		damage  func(index []byte) []byte
+		wantErr bool
+	}{
+		{"emptied", func([]byte) []byte { return nil }, false},
+		{"cut mid-line", func(b []byte) []byte { return b[:len(b)/2] }, false},
+		{"NUL-filled", func(b []byte) []byte { return make([]byte, len(b)) }, true},
+		{"garbage after the last line", func(b []byte) []byte { return append(b, "\x00\x01garbage"...) }, true},
+		{"garbage line", func(b []byte) []byte { return append([]byte("not an index line\n"), b...) }, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newCA(t, CreateOptions{})
+			var notes []string
+			c.Notify = func(m string) { notes = append(notes, m) }
+			issueClient(t, c, "a")
+			issueClient(t, c, "b")
+			path := filepath.Join(c.Dir, IndexFile)
+			before, _ := os.ReadFile(path)
+			damaged := tc.damage(before)
+			os.WriteFile(path, damaged, 0o644)
+			// The copies were written before the damage, as on a real disk.
+			old := time.Now().Add(-time.Hour)
+			copies, _ := os.ReadDir(filepath.Join(c.Dir, NewCertsDir))
+			for _, e := range copies {
+				os.Chtimes(filepath.Join(c.Dir, NewCertsDir, e.Name()), old, old)
+			}
+			_, err := c.List()
+			if (err != nil) != tc.wantErr {
+				t.Fatalf("List: %v, notes %q", err, notes)
+			}
+			after, _ := os.ReadDir(filepath.Join(c.Dir, NewCertsDir))
+			if len(after) != 2 {
+				t.Fatalf("%d copies left of 2, notes %q", len(after), notes)
+			}
+			if data, _ := os.ReadFile(path); tc.wantErr && !bytes.Equal(data, damaged) {
+				t.Fatalf("a damaged index was changed: %q", data)
+			}
+			if !tc.wantErr && !strings.Contains(strings.Join(notes, "\n"), "kept") {
+				t.Fatalf("no report of the unlisted copies: %q", notes)
+			}
+		})
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/pgcert/pgcert/internal/fsutil"
 )
@@ -28,6 +29,15 @@ import (
 // torn last line off index.txt, and removes newcerts/ files whose serial has no index
 // line, reporting each through CA.Notify. Revoke rewrites index.txt whole (a new file,
 // synced, renamed over the old one), as openssl ca does, so it is either done or not.
+//
+// A repair never destroys a record. The index is read in full before anything is cut:
+// one that does not parse is an error, and only a tail that can be the start of one
+// line is cut. A copy without an index line is removed only when it is newer than the
+// index, as the copy of an interrupted issue is (or, when a torn line was cut, at most
+// tornAppendWindow older: the torn append came moments after its copies); an older
+// one means that the index lost lines (emptied, cut short, edited by hand), and the
+// copy, then the only record of a certificate that was handed out, is kept and
+// reported.
 
 // state is the index of a locked CA directory after repair.
 type state struct {
@@ -57,25 +67,60 @@ func (c *CA) CertFilePath(serial *big.Int) string {
 // reads the serials of its index. The caller holds the lock.
 func (c *CA) load() (*state, error) {
 	path := filepath.Join(c.Dir, IndexFile)
-	if err := c.cutTornLine(path); err != nil {
+	st, indexTime, torn, err := c.readIndexState(path)
+	if err != nil {
 		return nil, err
 	}
 	if err := c.restoreEmpty(); err != nil {
 		return nil, err
 	}
-	st := &state{serials: map[string]bool{}}
-	err := c.scanIndex(func(e *Entry) error {
+	if torn {
+		indexTime = indexTime.Add(-tornAppendWindow)
+	}
+	if err := c.removeOrphans(st, indexTime); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// tornAppendWindow is how much older than the index the copies of an issue whose
+// append was torn may be: the append follows the copies within milliseconds; ten
+// seconds allow for a slow disk.
+const tornAppendWindow = 10 * time.Second
+
+// readIndexState reads the serials of index.txt (created when missing) up to its last
+// newline and, when they all parse, cuts off a torn last line (torn reports it). It
+// returns the index's time of change from before the cut.
+func (c *CA) readIndexState(path string) (st *state, modTime time.Time, torn bool, err error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, indexMode)
+	if err != nil {
+		return nil, time.Time{}, false, fmt.Errorf("ca: %w", err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, time.Time{}, false, fmt.Errorf("ca: %w", err)
+	}
+	size := fi.Size()
+	end, err := lastNewline(f, size)
+	if err != nil {
+		return nil, time.Time{}, false, fmt.Errorf("ca: reading %s: %w", path, err)
+	}
+	st = &state{serials: map[string]bool{}}
+	err = ScanIndex(io.NewSectionReader(f, 0, end), func(e *Entry) error {
 		st.serials[SerialHex(e.Serial)] = true
 		st.count++
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, time.Time{}, false, fmt.Errorf("ca: %s: %w", path, err)
 	}
-	if err := c.removeOrphans(st); err != nil {
-		return nil, err
+	if end < size {
+		if err := c.cutTornLine(f, path, end, size); err != nil {
+			return nil, time.Time{}, false, err
+		}
 	}
-	return st, nil
+	return st, fi.ModTime(), end < size, nil
 }
 
 // scanIndex calls fn for every entry of index.txt, in file order (see ScanIndex).
@@ -92,31 +137,19 @@ func (c *CA) scanIndex(fn func(*Entry) error) error {
 	return nil
 }
 
-// cutTornLine truncates index.txt after its last newline, creating the file when it
-// is missing.
-func (c *CA) cutTornLine(path string) error {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, indexMode)
-	if err != nil {
-		return fmt.Errorf("ca: %w", err)
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return fmt.Errorf("ca: %w", err)
-	}
-	size := fi.Size()
-	if size == 0 {
-		return nil
-	}
-	end, err := lastNewline(f, size)
-	if err != nil {
+// cutTornLine truncates index.txt, open as f, to end (just after its last newline),
+// when what follows can be the start of a line an interrupted append left: shorter
+// than a line may be, a status letter first, no NUL byte. Anything else there is
+// damage this repair must not hide by cutting it away: an error.
+func (c *CA) cutTornLine(f *os.File, path string, end, size int64) error {
+	torn := make([]byte, min(size-end, 200))
+	if _, err := f.ReadAt(torn, end); err != nil && err != io.EOF {
 		return fmt.Errorf("ca: reading %s: %w", path, err)
 	}
-	if end == size {
-		return nil
+	if size-end > MaxIndexLine || !bytes.ContainsAny(torn[:1], "VRE") || bytes.IndexByte(torn, 0) >= 0 {
+		return fmt.Errorf("ca: %s ends with %d bytes that are not an index line (%q): the file is damaged; compare it with the certificates in %s",
+			path, size-end, torn[:min(len(torn), 40)], NewCertsDir)
 	}
-	torn := make([]byte, min(size-end, 200))
-	f.ReadAt(torn, end)
 	if err := f.Truncate(end); err != nil {
 		return fmt.Errorf("ca: repairing %s: %w", path, err)
 	}
@@ -166,8 +199,11 @@ func lastNewline(f *os.File, size int64) (int64, error) {
 	return 0, nil
 }
 
-// removeOrphans removes certificate copies whose serial the index does not list.
-func (c *CA) removeOrphans(st *state) error {
+// removeOrphans removes the certificate copies whose serial the index does not list
+// and that are not older than cutoff (the index's time of change): those of an
+// interrupted issue. Older ones are kept and reported (see the package comment on
+// crash consistency).
+func (c *CA) removeOrphans(st *state, cutoff time.Time) error {
 	dir := certsDir(c.Dir)
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -176,6 +212,7 @@ func (c *CA) removeOrphans(st *state) error {
 	if err != nil {
 		return fmt.Errorf("ca: %w", err)
 	}
+	var kept []string
 	for _, e := range entries {
 		name := e.Name()
 		hex, ok := strings.CutSuffix(name, ".pem")
@@ -190,10 +227,18 @@ func (c *CA) removeOrphans(st *state) error {
 			continue
 		}
 		p := filepath.Join(dir, name)
+		if fi, err := e.Info(); err != nil || fi.ModTime().Before(cutoff) {
+			kept = append(kept, p)
+			continue
+		}
 		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("ca: removing %s: %w", p, err)
 		}
 		c.notify("%s: removed a certificate that %s does not list, left by an interrupted issue (it was never handed out)", p, IndexFile)
+	}
+	if len(kept) > 0 {
+		c.notify("%s lists no line for %d certificate(s) older than it, such as %s: kept; the index may have lost lines, so check it against them",
+			filepath.Join(c.Dir, IndexFile), len(kept), kept[0])
 	}
 	return nil
 }
