@@ -16,6 +16,7 @@ import (
 
 	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/pkg/chain"
+	"github.com/pgcert/pgcert/pkg/keys"
 )
 
 type chainOptions struct {
@@ -135,6 +136,10 @@ func chainRun(opts *chainOptions) error {
 		return leafError(err, opts.Key)
 	}
 	problems := chainErrors(err)
+	if top, ok := path.Root(); ok && len(roots) > 0 && !amongRoots(top, roots) {
+		// A root among the inputs ends the path, but the clients trust --root.
+		problems = append(problems, &rootNotGiven{root: top})
+	}
 	if brokenIssuer(problems) {
 		// The issuer is there but did not sign: that, not a missing certificate, is
 		// what to fix.
@@ -238,6 +243,27 @@ func brokenIssuer(problems []error) bool {
 	return false
 }
 
+// amongRoots reports whether the root c is one of roots: the same name and key, as
+// a verifier that trusts roots finds it.
+func amongRoots(c chain.Input, roots []chain.Input) bool {
+	for _, r := range roots {
+		if bytes.Equal(r.Cert.RawSubject, c.Cert.RawSubject) && keys.PublicKeysEqual(r.Cert.PublicKey, c.Cert.PublicKey) {
+			return true
+		}
+	}
+	return false
+}
+
+// rootNotGiven is a path that ends at a self-signed root of the inputs that --root
+// does not hold.
+type rootNotGiven struct {
+	root chain.Input
+}
+
+func (e *rootNotGiven) Error() string {
+	return fmt.Sprintf("the chain ends at the root %s, which is not among the --root certificates", e.root)
+}
+
 // rootNotReached is a missing issuer found by unreachedRoot.
 type rootNotReached struct {
 	missing *chain.MissingIssuerError
@@ -292,6 +318,7 @@ func chainRefusal(problems []error, path *chain.Path) error {
 // chainProblem says what one problem of a path is and what to do about it.
 func chainProblem(err error, path *chain.Path) (msg, hint string) {
 	var unreached *rootNotReached
+	var notGiven *rootNotGiven
 	var missing *chain.MissingIssuerError
 	var sig *chain.SignatureError
 	var keyID *chain.KeyIDMismatchError
@@ -299,6 +326,9 @@ func chainProblem(err error, path *chain.Path) (msg, hint string) {
 	var pathLen *chain.PathLenError
 	var expired *chain.ExpiredError
 	switch {
+	case errors.As(err, &notGiven):
+		return notGiven.Error() + ": clients that trust only those would refuse it",
+			"give with --root the root the clients trust; the chain must reach it"
 	case errors.As(err, &unreached):
 		m := unreached.missing
 		return fmt.Sprintf("the issuer %s of %s is missing: add its certificate", m.Issuer, m.Cert),

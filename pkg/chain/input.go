@@ -39,11 +39,19 @@ func Inputs(file string, certs []*x509.Certificate) []Input {
 // parentheses, e.g. `CN=db.example.com (server.crt)`.
 func (in Input) String() string {
 	name := Subject(in.Cert)
+	if len(name) > maxNameShown {
+		// A subject of absurd size is named by its start and size, so that a
+		// message about it stays a message.
+		name = fmt.Sprintf("%s... (a subject of %d bytes)", strings.ToValidUTF8(name[:maxNameShown], ""), len(name))
+	}
 	if in.File == "" {
 		return name
 	}
 	return name + " (" + in.File + ")"
 }
+
+// maxNameShown is how much of a subject Input.String shows.
+const maxNameShown = 200
 
 // Subject renders the certificate's subject in RFC 2253 form (the order `openssl x509
 // -nameopt RFC2253` prints), or, for an empty subject, says so and gives the serial
