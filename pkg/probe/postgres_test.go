@@ -149,7 +149,11 @@ func TestProbePostgresClientCertRequest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !res.ClientCertSent || !strings.Contains(res.ClientCertError, "unknown certificate authority") {
+	// The alert names the reason; on a machine so loaded that the server judged the
+	// certificate only after the probe's wait, the reset that replaced the alert says
+	// the same refusal.
+	refused := strings.Contains(res.ClientCertError, "unknown certificate authority") || res.ClientCertError == probe.ErrResetAfterHandshake.Error()
+	if !res.ClientCertSent || !refused {
 		t.Errorf("untrusted client certificate: sent %v, error %q", res.ClientCertSent, res.ClientCertError)
 	}
 	if log := c.LogSince(mark); !strings.Contains(log, "could not accept SSL connection: certificate verify failed") {

@@ -191,7 +191,7 @@ func Probe(ctx context.Context, cfg Config) (*Result, error) {
 	res.TLSVersion = versionName(state.Version)
 	res.CipherSuite = tls.CipherSuiteName(state.CipherSuite)
 	res.Chain = describeChain(state.PeerCertificates, now())
-	if alert := closePolitely(tc, conn); alert != nil && res.ClientCertRequested {
+	if alert := closePolitely(tc, conn, res.ClientCertSent); alert != nil && res.ClientCertRequested {
 		res.ClientCertError = alert.Error()
 	}
 
@@ -231,25 +231,67 @@ func askForSSL(conn net.Conn) error {
 	return nil
 }
 
+// verdictWait is how long closePolitely listens, after presenting a client
+// certificate, for the server's judgement before it half-closes. A server that refuses
+// the certificate sends an alert and closes at once; one that accepts it waits for a
+// startup packet and sends nothing. Half-closing earlier would race the refusal: a
+// server that closes with pgcert's close_notify still unread resets the connection,
+// and the reset throws away its alert. So this is only how long the common case waits
+// for the detail; the verdict does not depend on it (see ErrResetAfterHandshake).
+const verdictWait = 500 * time.Millisecond
+
+// ErrResetAfterHandshake stands for a refusal whose alert was lost: the server reset
+// the connection right after the handshake instead of reading what followed, which a
+// PostgreSQL server only does when it aborts the handshake.
+var ErrResetAfterHandshake = errors.New("the server reset the connection right after the handshake: it refused the client certificate")
+
 // closePolitely ends the session the way that leaves a PostgreSQL server nothing to
 // complain about, and returns the TLS alert the server sent instead of closing, if any.
 // It half-closes with close_notify and reads until the server closes: a PostgreSQL
 // server takes a client gone before its startup packet for a monitoring check and
 // closes without a word. Reading also learns whether the server accepted a client
 // certificate: in TLS 1.3 the client's handshake ends before the server has judged the
-// certificate, and a refusal comes as an alert afterwards, before the server closes,
-// so no timing is involved. After an alert it reads on, below TLS, to the close. So
-// when Probe returns, the server is done with the connection and has logged whatever
-// it will.
-func closePolitely(tc *tls.Conn, raw net.Conn) error {
+// certificate, and a refusal comes as an alert afterwards, before the server closes.
+// When a certificate was sent it first listens for that alert (verdictWait), and a
+// reset in place of the alert is a refusal too. After an alert it reads on, below TLS,
+// to the close. So when Probe returns, the server is done with the connection and has
+// logged whatever it will.
+func closePolitely(tc *tls.Conn, raw net.Conn, certSent bool) error {
 	defer tc.Close()
+	if certSent {
+		raw.SetReadDeadline(time.Now().Add(verdictWait))
+		_, err := tc.Read(make([]byte, 1))
+		raw.SetReadDeadline(time.Time{})
+		if alert := remoteAlert(err); alert != nil {
+			io.Copy(io.Discard, raw)
+			return alert
+		}
+		var ne net.Error
+		if !errors.As(err, &ne) || !ne.Timeout() {
+			if isReset(err) {
+				return ErrResetAfterHandshake
+			}
+			return nil
+		}
+	}
 	if err := tc.CloseWrite(); err != nil {
 		return nil
 	}
 	_, err := io.Copy(io.Discard, tc)
+	if alert := remoteAlert(err); alert != nil {
+		io.Copy(io.Discard, raw)
+		return alert
+	}
+	if certSent && isReset(err) {
+		return ErrResetAfterHandshake
+	}
+	return nil
+}
+
+// remoteAlert returns err when it is a TLS alert from the server.
+func remoteAlert(err error) error {
 	var op *net.OpError
 	if errors.As(err, &op) && op.Op == "remote error" {
-		io.Copy(io.Discard, raw)
 		return err
 	}
 	return nil
