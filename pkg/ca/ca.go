@@ -55,7 +55,7 @@ func Open(dir string) (*CA, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ca: %w", err)
 	}
-	data, err := os.ReadFile(filepath.Join(abs, CertFile))
+	data, err := readBounded(filepath.Join(abs, CertFile), certFileLimit)
 	if errors.Is(err, fs.ErrNotExist) {
 		if _, serr := os.Stat(abs); serr != nil {
 			return nil, fmt.Errorf("%w: %s does not exist", ErrNotCA, abs)
@@ -149,7 +149,7 @@ func (c *CA) Unlock(pass keys.PassphraseFunc) error {
 	if c.key != nil {
 		return nil
 	}
-	data, err := os.ReadFile(c.KeyPath())
+	data, err := readBounded(c.KeyPath(), keyFileLimit)
 	if err != nil {
 		return fmt.Errorf("ca: reading the CA key: %w", err)
 	}
@@ -167,7 +167,7 @@ func (c *CA) Unlock(pass keys.PassphraseFunc) error {
 // KeyEncrypted reports whether the CA key file is encrypted, so that a caller knows
 // whether Unlock will want a passphrase.
 func (c *CA) KeyEncrypted() (bool, error) {
-	data, err := os.ReadFile(c.KeyPath())
+	data, err := readBounded(c.KeyPath(), keyFileLimit)
 	if err != nil {
 		return false, fmt.Errorf("ca: reading the CA key: %w", err)
 	}

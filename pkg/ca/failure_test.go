@@ -122,6 +122,7 @@ func TestDamagedIndexLosesNothing(t *testing.T) {
 		{"NUL-filled", func(b []byte) []byte { return make([]byte, len(b)) }, true},
 		{"garbage after the last line", func(b []byte) []byte { return append(b, "\x00\x01garbage"...) }, true},
 		{"garbage line", func(b []byte) []byte { return append([]byte("not an index line\n"), b...) }, true},
+		{"a tail longer than a line", func(b []byte) []byte { return append(b, bytes.Repeat([]byte("V"), MaxIndexLine+10)...) }, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := newCA(t, CreateOptions{})

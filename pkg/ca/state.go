@@ -183,9 +183,12 @@ func (c *CA) restoreEmpty() error {
 }
 
 // lastNewline returns the offset just after the last '\n' of f, 0 when there is none.
+// It looks back no further than a line may be long: a longer tail is damage (see
+// cutTornLine), and the offset returned for it, 0, leaves the whole file as a tail
+// that cutTornLine refuses.
 func lastNewline(f *os.File, size int64) (int64, error) {
 	buf := make([]byte, 4096)
-	for end := size; end > 0; {
+	for end := size; end > 0 && size-end <= MaxIndexLine; {
 		start := max(end-int64(len(buf)), 0)
 		b := buf[:end-start]
 		if _, err := f.ReadAt(b, start); err != nil && err != io.EOF {
