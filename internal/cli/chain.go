@@ -136,6 +136,9 @@ func chainRun(opts *chainOptions) error {
 		return leafError(err, opts.Key)
 	}
 	problems := chainErrors(err)
+	if size := chainSize(path); size > maxCertList {
+		problems = append(problems, &chainTooLarge{size: size})
+	}
 	if top, ok := path.Root(); ok && len(roots) > 0 && !amongRoots(top, roots) {
 		// A root among the inputs ends the path, but the clients trust --root.
 		problems = append(problems, &rootNotGiven{root: top})
@@ -254,6 +257,27 @@ func amongRoots(c chain.Input, roots []chain.Input) bool {
 	return false
 }
 
+// maxCertList is the largest certificate list OpenSSL accepts from a peer in a
+// handshake (SSL_MAX_CERT_LIST_DEFAULT, 100 KiB): libpq and the server both refuse a
+// longer one ("excessive message size"), so a server.crt over it cannot work.
+const maxCertList = 100 << 10
+
+// chainSize is the size of the certificates of path, as the handshake carries them.
+func chainSize(path *chain.Path) int {
+	n := 0
+	for _, c := range path.Certs {
+		n += len(c.Cert.Raw)
+	}
+	return n
+}
+
+// chainTooLarge is a path of more than maxCertList bytes.
+type chainTooLarge struct{ size int }
+
+func (e *chainTooLarge) Error() string {
+	return fmt.Sprintf("the chain is %d bytes: OpenSSL refuses a certificate list over %d KiB in a handshake (excessive message size)", e.size, maxCertList>>10)
+}
+
 // rootNotGiven is a path that ends at a self-signed root of the inputs that --root
 // does not hold.
 type rootNotGiven struct {
@@ -325,7 +349,10 @@ func chainProblem(err error, path *chain.Path) (msg, hint string) {
 	var notCA *chain.NotCAError
 	var pathLen *chain.PathLenError
 	var expired *chain.ExpiredError
+	var tooLarge *chainTooLarge
 	switch {
+	case errors.As(err, &tooLarge):
+		return tooLarge.Error(), "no client could connect with it: get the server a certificate with fewer or shorter names"
 	case errors.As(err, &notGiven):
 		return notGiven.Error() + ": clients that trust only those would refuse it",
 			"give with --root the root the clients trust; the chain must reach it"

@@ -214,7 +214,8 @@ func selfsignError(reqPath, keyPath string, err error) error {
 	}
 	var se *selfsign.SubjectError
 	var sane *selfsign.SANError
-	if errors.As(err, &se) || errors.As(err, &sane) || errors.Is(err, selfsign.ErrNoHostName) {
+	var spec *selfsign.SpecError
+	if errors.As(err, &se) || errors.As(err, &sane) || errors.As(err, &spec) || errors.Is(err, selfsign.ErrNoHostName) {
 		return failf([]string{"make the request again with pgcert req, naming the server's host with --cn or --san"},
 			"%s: %s", reqPath, strings.TrimPrefix(err.Error(), "selfsign: "))
 	}
