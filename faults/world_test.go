@@ -2,11 +2,13 @@ package faults
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // The world is a set of files every writing command can work on, made once by
@@ -92,7 +94,7 @@ func makeWorld(t testing.TB, dir string) {
 
 	files := map[string]string{
 		"pgdata/PG_VERSION":      "15\n",
-		"pgdata/postgresql.conf": "# a test data directory\nport = 5432\nssl = off\n",
+		"pgdata/postgresql.conf": "ssl = off\nssl_cert_file = 'server.crt'\nport = 5432\n",
 		"pgdata/pg_hba.conf":     "local all all trust\nhost all all 127.0.0.1/32 scram-sha-256\n",
 	}
 	for name, content := range files {
@@ -108,6 +110,18 @@ func makeWorld(t testing.TB, dir string) {
 		if err := os.WriteFile(p("pgdata/"+n), data, 0o644); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// Made an hour ago, as a CA in use is: a repair tells the copies of an
+	// interrupted issue (moments before) from older ones by their times.
+	hourAgo := time.Now().Add(-time.Hour)
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		return os.Chtimes(path, hourAgo, hourAgo)
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
 
