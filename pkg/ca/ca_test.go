@@ -19,7 +19,9 @@ import (
 	"github.com/pgcert/pgcert/pkg/selfsign"
 )
 
-var testNow = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+// testNow is testpki's reference time, today: certificates these tests make are also
+// checked by openssl at the real time, so they must be valid now.
+var testNow = testpki.Now
 
 func newCA(t *testing.T, o CreateOptions) *CA {
 	t.Helper()
