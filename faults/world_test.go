@@ -23,8 +23,11 @@ import (
 //	root.crl            the CRLs of both CAs
 //	plain.key           an unencrypted key; enc.key the same kind, encrypted (testPass)
 //	server.req, req.key a certificate request and its key
+//	eca/                a CA with an intermediate whose keys are encrypted (testPass)
+//	srv/server-enc.key  the server key, encrypted; enc.req a request for enc.key
 //	pgdata/             a data directory: PG_VERSION, postgresql.conf, pg_hba.conf,
 //	                    server.key (mode 0644, for perms fix to mend) and server.crt
+//	epgdata/            the same with the server key encrypted
 //	out/, clients/      empty directories for outputs
 var (
 	worldOnce sync.Once
@@ -91,6 +94,10 @@ func makeWorld(t testing.TB, dir string) {
 	mustPgcert(t, "key", "new", "-o", p("plain.key"))
 	mustPgcert(t, "key", "new", "--passout", "env:PGCERT_PASS", "-o", p("enc.key"))
 	mustPgcert(t, "req", "--cn", "db.example.com", "--nopass", "--new-key", p("req.key"), "-o", p("server.req"))
+	// Encrypted with testPass: a CA, a server key and a request for enc.key.
+	mustPgcert(t, "ca", "init", "--ca-dir", p("eca"), "--intermediate", "--cn", "Faults Encrypted Root", "--passout", "env:PGCERT_PASS")
+	mustPgcert(t, "key", "encrypt", p("srv/server.key"), "--passout", "env:PGCERT_PASS", "-o", p("srv/server-enc.key"))
+	mustPgcert(t, "req", "--key", p("enc.key"), "--passin", "env:PGCERT_PASS", "--cn", "db.example.com", "-o", p("enc.req"))
 
 	files := map[string]string{
 		"pgdata/PG_VERSION":      "15\n",
@@ -108,6 +115,19 @@ func makeWorld(t testing.TB, dir string) {
 			t.Fatal(err)
 		}
 		if err := os.WriteFile(p("pgdata/"+n), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Mkdir(p("epgdata"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for from, to := range map[string]string{"pgdata/PG_VERSION": "epgdata/PG_VERSION", "pgdata/postgresql.conf": "epgdata/postgresql.conf",
+		"srv/server.crt": "epgdata/server.crt", "srv/server-enc.key": "epgdata/server.key"} {
+		data, err := os.ReadFile(p(from))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p(to), data, 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}
