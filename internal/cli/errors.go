@@ -86,6 +86,8 @@ func hintsFor(err error) []string {
 			hints = append(hints, fmt.Sprintf("free space on the filesystem that holds %s; no file was changed", dir))
 		} else if unwritable(err) {
 			hints = append(hints, fmt.Sprintf("check that you may write to %s; no file was changed", dir))
+		} else if errors.Is(err, fsutil.ErrForeignLink) {
+			hints = append(hints, "give a path that does not pass through that link: another user may have put it there to redirect pgcert's files")
 		} else if errors.Is(err, fs.ErrNotExist) {
 			hints = append(hints, fmt.Sprintf("the directory %s does not exist: create it, or choose another output", dir))
 		}

@@ -9,8 +9,12 @@ import (
 // RemoveFile removes the regular file or symbolic link at path (a link itself, never
 // its target) and syncs the directory, so that a file pgcert retires, such as a stale
 // CRL in a hashed directory, does not come back after a crash. A directory or any
-// other kind of file is refused. Errors are *WriteError.
+// other kind of file is refused, and so is a directory reached through another user's
+// link (CheckDir). Errors are *WriteError.
 func RemoveFile(path string) error {
+	if err := CheckDir(filepath.Dir(path)); err != nil {
+		return err
+	}
 	fi, err := os.Lstat(path)
 	if err != nil {
 		return &WriteError{Path: path, Op: "removing", Err: err}

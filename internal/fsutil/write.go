@@ -148,6 +148,9 @@ func stage(path string, opts Options, fill func(io.Writer) error) (*staged, erro
 		return nil, err
 	}
 	dir := filepath.Dir(path)
+	if err := CheckDir(dir); err != nil {
+		return nil, err
+	}
 	cleanOnce(dir)
 	f, tmp, err := createTemp(dir, opts.Mode)
 	if err != nil {

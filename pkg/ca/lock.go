@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"syscall"
+
+	"github.com/pgcert/pgcert/internal/fsutil"
 )
 
 // lockDir takes the exclusive lock of a CA directory: flock on dir/pgcert.lock,
@@ -19,6 +21,11 @@ import (
 // waiting, when not nil, is called once if the lock is held by someone else, before
 // waiting for it.
 func lockDir(dir string, waiting func()) (unlock func(), err error) {
+	// Nothing, not even the lock file, goes into a directory reached through a link
+	// another user planted in /tmp or the like.
+	if err := fsutil.CheckDir(dir); err != nil {
+		return nil, fmt.Errorf("ca: %w", err)
+	}
 	f, err := os.OpenFile(filepath.Join(dir, LockFile), os.O_RDWR|os.O_CREATE|syscall.O_NOFOLLOW|syscall.O_CLOEXEC, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("ca: locking %s: %w", dir, err)
