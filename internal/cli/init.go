@@ -257,8 +257,12 @@ func initRun(cmd *cobra.Command, opts *initOptions) error {
 			}
 		}
 		if len(existing) > 0 {
+			what := existing[0]
+			if t := linkTarget(what); t != "" {
+				what += " (a symbolic link to " + t + ", which --force replaces, never writing through it)"
+			}
 			return failf([]string{"add --force to replace them (that is also how the CRL is refreshed after pgcert ca revoke)"},
-				"%s already exists%s; nothing was written", existing[0], more(len(existing)-1))
+				"%s already exists%s; nothing was written", what, more(len(existing)-1))
 		}
 	}
 

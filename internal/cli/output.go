@@ -2,10 +2,13 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"regexp"
 	"strings"
+
+	"github.com/pgcert/pgcert/internal/fsutil"
 )
 
 // errorf prints "pgcert: error: ..." on standard error.
@@ -50,6 +53,13 @@ func (f *Factory) report(err error) int {
 	case code == ExitInterrupted:
 		fmt.Fprintln(f.IO.ErrOut, "pgcert: interrupted")
 		return code
+	}
+	// A command that checks for an existing output itself makes the error without
+	// looking at what is there: a symbolic link is said to be one, and the hint
+	// then says that --force replaces the link, never its target.
+	var exists *fsutil.ExistsError
+	if errors.As(err, &exists) && exists.LinkTarget == "" {
+		exists.LinkTarget = linkTarget(exists.Path)
 	}
 	msg := pkgPrefix.ReplaceAllString(err.Error(), "$1")
 	f.errorf("%s", lowerFirst(msg))
