@@ -1,6 +1,7 @@
 package prompt
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -25,8 +26,36 @@ type Terminal struct {
 func NewTerminal(tty *os.File) *Terminal { return &Terminal{tty: tty} }
 
 func (t *Terminal) stdio() survey.AskOpt {
-	return survey.WithStdio(t.tty, t.tty, t.tty)
+	return survey.WithStdio(&eofReader{File: t.tty}, t.tty, t.tty)
 }
+
+// eofReader reads the terminal for survey, turning Ctrl-D into the end of input.
+// survey takes Ctrl-D for Enter, so a person giving up would answer the question
+// with its default and be asked the next one; pgcert's passphrase prompt, openssl's
+// prompts and a shell end on it, and so do pgcert's forms.
+type eofReader struct {
+	*os.File
+	eof bool
+}
+
+func (r *eofReader) Read(p []byte) (int, error) {
+	if r.eof {
+		return 0, io.EOF
+	}
+	n, err := r.File.Read(p)
+	if i := bytes.IndexByte(p[:n], ctrlD); i >= 0 {
+		// What was typed before it is read now, the end of input next.
+		r.eof = true
+		if i == 0 {
+			return 0, io.EOF
+		}
+		return i, nil
+	}
+	return n, err
+}
+
+// ctrlD is the byte a terminal in raw mode reads for Ctrl-D.
+const ctrlD = 0x04
 
 func surveyErr(err error) error {
 	switch {
