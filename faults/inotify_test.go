@@ -104,12 +104,7 @@ func (w *watcher) run() {
 			p := filepath.Join(dir, name)
 			switch {
 			case ev.Mask&syscall.IN_CREATE != 0 && ev.Mask&syscall.IN_ISDIR != 0:
-				w.add(p)
-				// Files made in it before the watch: looked at now.
-				entries, _ := os.ReadDir(p)
-				for _, e := range entries {
-					w.saw(filepath.Join(p, e.Name()))
-				}
+				w.addTree(p)
 			case ev.Mask&syscall.IN_CREATE != 0:
 				w.saw(p)
 			case ev.Mask&syscall.IN_MOVED_FROM != 0:
@@ -119,6 +114,21 @@ func (w *watcher) run() {
 				w.renamed[p] = cookies[ev.Cookie]
 				w.mu.Unlock()
 			}
+		}
+	}
+}
+
+// addTree watches a directory made during the run, and looks at once at what was
+// made in it before the watch: files, and directories, watched in turn.
+func (w *watcher) addTree(dir string) {
+	w.add(dir)
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		p := filepath.Join(dir, e.Name())
+		if e.IsDir() {
+			w.addTree(p)
+		} else {
+			w.saw(p)
 		}
 	}
 }

@@ -8,10 +8,12 @@ import (
 )
 
 // linkTargets returns the file outputs of wr where a link can be planted ahead of
-// it: not in a CA directory the command makes (0700, its own), not the input itself.
+// it: not in a CA directory the command makes (0700, its own), not the input itself
+// (key encrypt in place; renew and ca renew client, which renew the files they read).
 func linkTargets(wr writer) []string {
 	switch {
-	case wr.meta, wr.name == "ca revoke", wr.name == "key encrypt in place", wr.name == "crl dir", strings.HasPrefix(wr.name, "ca init"):
+	case wr.meta, wr.name == "ca revoke", wr.name == "key encrypt in place", wr.name == "crl dir", strings.HasPrefix(wr.name, "ca init"),
+		strings.Contains(wr.name, "renew"):
 		return nil
 	}
 	var out []string

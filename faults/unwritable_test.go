@@ -214,7 +214,9 @@ var makesItsDirectory = map[string]bool{
 func TestNoClobber(t *testing.T) {
 	w := world(t)
 	for _, wr := range writers() {
-		if wr.meta || hasArg(wr.args("/"), "--force") || wr.name == "ca revoke" {
+		// ca revoke changes the index; ca renew client replaces the bundle it
+		// renews: neither has an output that may not be replaced.
+		if wr.meta || hasArg(wr.args("/"), "--force") || wr.name == "ca revoke" || wr.name == "ca renew client" {
 			continue
 		}
 		t.Run(wr.name, func(t *testing.T) {

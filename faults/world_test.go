@@ -28,6 +28,7 @@ import (
 //	pgdata/             a data directory: PG_VERSION, postgresql.conf, pg_hba.conf,
 //	                    server.key (mode 0644, for perms fix to mend) and server.crt
 //	epgdata/            the same with the server key encrypted
+//	rpgdata/            a data directory pgcert init filled, from ca/
 //	out/, clients/      empty directories for outputs
 var (
 	worldOnce sync.Once
@@ -118,6 +119,13 @@ func makeWorld(t testing.TB, dir string) {
 			t.Fatal(err)
 		}
 	}
+	// A data directory as pgcert init leaves it, for renew.
+	if err := os.Mkdir(p("rpgdata"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(p("rpgdata/PG_VERSION"), []byte("15\n"), 0o600)
+	os.WriteFile(p("rpgdata/postgresql.conf"), []byte("ssl = on\n"), 0o600)
+	mustPgcert(t, "init", "-D", p("rpgdata"), "--ca-dir", ca, "--host", "db.example.com")
 	if err := os.Mkdir(p("epgdata"), 0o700); err != nil {
 		t.Fatal(err)
 	}
@@ -270,6 +278,15 @@ func writerList() []writer {
 		}, outputs: []string{"out/crl.d"}},
 		{name: "perms fix", args: func(d string) []string { return []string{"perms", "fix", "-D", j(d, "pgdata")} },
 			outputs: []string{"pgdata/server.key"}, meta: true},
+		{name: "renew", args: func(d string) []string {
+			return []string{"renew", "-D", j(d, "rpgdata"), "--ca-dir", j(d, "ca"), "--force"}
+		}, outputs: []string{"rpgdata/server.crt", "rpgdata/root.crl"}, ca: true, outDir: "rpgdata"},
+		{name: "renew --rekey", args: func(d string) []string {
+			return []string{"renew", "-D", j(d, "rpgdata"), "--ca-dir", j(d, "ca"), "--force", "--rekey"}
+		}, outputs: []string{"rpgdata/server.crt", "rpgdata/server.key"}, keys: []string{"rpgdata/server.key"}, ca: true, outDir: "rpgdata"},
+		{name: "ca renew client", args: func(d string) []string {
+			return []string{"ca", "renew", "client", "--ca-dir", j(d, "ca"), "--user", "alice", "-o", j(d, "alice"), "--rekey", "--revoke-old"}
+		}, outputs: []string{"alice/postgresql.crt", "alice/postgresql.key"}, keys: []string{"alice/postgresql.key"}, ca: true, outDir: "alice"},
 		{name: "init", args: func(d string) []string {
 			return []string{"init", "-D", j(d, "out/pgdata"), "--ca-dir", j(d, "out/ca"), "--client", "carol", "--host", "db.example.com"}
 		}, outputs: []string{"out/pgdata/server.key", "out/pgdata/server.crt", "out/pgdata/root.crt", "out/pgdata/root.crl",
