@@ -201,14 +201,14 @@ func badCSRs(t testing.TB, w string) []badInput {
 		t.Fatal(err)
 	}
 	key := parsed.(*ecdsa.PrivateKey)
-	make := func(tpl *x509.CertificateRequest) []byte {
+	sign := func(tpl *x509.CertificateRequest) []byte {
 		der, err := x509.CreateCertificateRequest(rand.Reader, tpl, key)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return der
 	}
-	good := make(&x509.CertificateRequest{Subject: pkix.Name{CommonName: "db.example.com"}, DNSNames: []string{"db.example.com"}})
+	good := sign(&x509.CertificateRequest{Subject: pkix.Name{CommonName: "db.example.com"}, DNSNames: []string{"db.example.com"}})
 	badSig := append([]byte(nil), good...)
 	badSig[len(badSig)-3] ^= 1
 	var dns []string
@@ -220,11 +220,11 @@ func badCSRs(t testing.TB, w string) []badInput {
 	}
 	return []badInput{
 		{name: "csr-bad-signature", data: enc(badSig), wellFormed: true},
-		{name: "csr-subject-100k", data: enc(make(&x509.CertificateRequest{Subject: pkix.Name{CommonName: strings.Repeat("s", 100<<10)}, DNSNames: []string{"db.example.com"}})), wellFormed: true},
-		{name: "csr-10000-sans", data: enc(make(&x509.CertificateRequest{Subject: pkix.Name{CommonName: "many"}, DNSNames: dns, IPAddresses: []net.IP{net.IPv4(10, 0, 0, 1)}})), wellFormed: true},
+		{name: "csr-subject-100k", data: enc(sign(&x509.CertificateRequest{Subject: pkix.Name{CommonName: strings.Repeat("s", 100<<10)}, DNSNames: []string{"db.example.com"}})), wellFormed: true},
+		{name: "csr-10000-sans", data: enc(sign(&x509.CertificateRequest{Subject: pkix.Name{CommonName: "many"}, DNSNames: dns, IPAddresses: []net.IP{net.IPv4(10, 0, 0, 1)}})), wellFormed: true},
 		// A 50 KB critical extension the request asks for: a CA copies none but
 		// the names, so signing it is right.
-		{name: "csr-odd-extension", data: enc(make(&x509.CertificateRequest{Subject: pkix.Name{CommonName: "db.example.com"}, DNSNames: []string{"db.example.com"},
+		{name: "csr-odd-extension", data: enc(sign(&x509.CertificateRequest{Subject: pkix.Name{CommonName: "db.example.com"}, DNSNames: []string{"db.example.com"},
 			ExtraExtensions: []pkix.Extension{{Id: asn1.ObjectIdentifier{1, 2, 3, 4}, Critical: true, Value: bytes.Repeat([]byte{0}, 50000)}}})), valid: true},
 	}
 }

@@ -73,8 +73,8 @@ func runKilled(t *testing.T, delay time.Duration, args ...string) bool {
 	return false
 }
 
-// TestKilledMidRun runs pgcert init, ca issue, ca revoke and crl gen on one CA and
-// data directory, killing each run with SIGKILL after a random delay (from a seeded
+// TestKilledMidRun runs pgcert init, ca issue, ca revoke, crl gen and renew on one CA
+// and data directory, killing each run with SIGKILL after a random delay (from a seeded
 // PRNG: this injects faults, it measures no time). After every kill: each file
 // present is complete and valid, a temporary file holding a key is readable by its
 // owner only, and the CA's index agrees with its certificates. At the end each
@@ -86,15 +86,23 @@ func TestKilledMidRun(t *testing.T) {
 	pgdata, caDir := filepath.Join(dir, "pgdata"), filepath.Join(dir, "ca")
 	clients, srv := filepath.Join(dir, "clients"), filepath.Join(dir, "srv")
 	os.Mkdir(srv, 0o755)
+	// A data directory renew can read: a version and a configuration.
+	os.Mkdir(pgdata, 0o700)
+	os.WriteFile(filepath.Join(pgdata, "PG_VERSION"), []byte("15\n"), 0o600)
+	os.WriteFile(filepath.Join(pgdata, "postgresql.conf"), []byte("ssl = on\n"), 0o600)
 	initArgs := []string{"init", "-D", pgdata, "--ca-dir", caDir, "--clients-dir", clients, "--client", "alice",
 		"--intermediate", "--host", "db.example.com", "--force"}
 	command := func(i int) []string {
 		if _, err := os.Stat(filepath.Join(caDir, ca.CertFile)); err != nil {
 			return initArgs
 		}
-		switch rng.IntN(5) {
+		switch rng.IntN(6) {
 		case 0:
 			return initArgs
+		case 4:
+			if _, err := os.Stat(filepath.Join(pgdata, "server.crt")); err == nil {
+				return []string{"renew", "-D", pgdata, "--ca-dir", caDir, "--force"}
+			}
 		case 1:
 			return []string{"ca", "issue", "client", "--ca-dir", caDir, "--user", fmt.Sprintf("u%d", i), "-o", filepath.Join(clients, fmt.Sprintf("u%d", i)), "--force"}
 		case 2:
@@ -141,6 +149,7 @@ func TestKilledMidRun(t *testing.T) {
 		mustPgcert(t, "ca", "revoke", "--ca-dir", caDir, s)
 	}
 	mustPgcert(t, "crl", "gen", "--ca-dir", caDir, "-o", filepath.Join(dir, "root.crl"), "--force")
+	mustPgcert(t, "renew", "-D", pgdata, "--ca-dir", caDir, "--force")
 	checkAfterKill(t, dir, caDir)
 	for _, d := range []string{pgdata, caDir, filepath.Join(caDir, "newcerts"), filepath.Join(caDir, "root"),
 		filepath.Join(caDir, "root", "newcerts"), filepath.Join(clients, "alice"), srv, dir} {
