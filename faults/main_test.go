@@ -52,6 +52,11 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	code := m.Run()
+	if testing.Verbose() {
+		// The figures of the README's reliability section.
+		fmt.Printf("faults: %d runs met a full disk, %d runs were killed mid-work, %d runs read a bad input\n",
+			diskFullRuns.Load(), kills.Load(), corpusRuns.Load())
+	}
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
