@@ -30,8 +30,8 @@ need to be readable by the database user), and the database user is the data
 directory's owner. With --client, libpq's rule for client keys applies: 0600 or
 less, or 0640 or less when owned by root; the owner is not compared.
 
-Exit codes: 0 when every file passes, 1 when any does not, 2 for a wrong command
-line.`,
+Exit codes: 0 when every file passes, 1 when any does not (or, with -D, when the
+server cannot read its configuration), 2 for a wrong command line.`,
 		Example: `  # instead of: ls -l server.key, and reading be-secure-common.c
   pgcert perms check -D /var/lib/postgresql/15/main
   pgcert perms check --owner postgres /etc/ssl/private/ssl-cert-snakeoil.key

@@ -31,8 +31,9 @@ Each change is printed; "nothing to change" when every file already passes. When
 change needs root and pgcert does not run as root, nothing is changed at all.
 
 Exit codes: 0 when every file passes afterwards, 1 when a file could not be fixed
-(missing, not a regular file, or a change that needs root), 2 for a wrong command
-line.`,
+(missing, not a regular file, or a change that needs root) or, with -D, when the
+server cannot read its configuration (then nothing is changed), 2 for a wrong
+command line.`,
 		Example: `  # instead of: chmod og-rwx server.key; chown postgres:postgres server.key
   pgcert perms fix -D /var/lib/postgresql/15/main
   pgcert perms fix --owner postgres --group ssl-cert /etc/ssl/private/db.key
