@@ -136,12 +136,17 @@ func (f *Factory) createCA(spec caSpec) (*ca.CA, error) {
 		Rand:         f.Rand,
 	})
 	var ne *ca.NotEmptyError
+	var ie *ca.IncompleteError
 	switch {
 	case errors.Is(err, ca.ErrExists):
 		return nil, failf([]string{"an existing CA is never replaced; choose another --ca-dir, or remove " + spec.Dir + " if you mean it"},
 			"%s already holds a CA", spec.Dir)
 	case errors.As(err, &ne):
 		return nil, failf([]string{"give a new or empty directory with --ca-dir"}, "%s is not empty (it holds %s) and holds no CA", ne.Dir, ne.Name)
+	case errors.As(err, &ie):
+		return nil, failf([]string{
+			"if " + filepath.Join(ie.Dir, ca.CertFile) + " was lost, restore it from a backup or from a server's root.crt; else move " + ie.Dir + " away and run again",
+		}, "%s holds %s of a CA but no %s: a new CA would overwrite its key, so nothing was written", ie.Dir, ie.Name, ca.CertFile)
 	case err != nil:
 		return nil, err
 	}

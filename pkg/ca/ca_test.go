@@ -217,9 +217,13 @@ func TestCreateRefusals(t *testing.T) {
 
 func TestCreateAfterInterruption(t *testing.T) {
 	c := newCA(t, CreateOptions{Intermediate: true})
-	// An interrupted Create writes ca.crt last: without it the directory is
-	// not a CA, and Create fills it again.
+	if _, err := os.Stat(filepath.Join(c.Dir, creatingFile)); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("a finished Create left its marker: %v", err)
+	}
+	// An interrupted Create writes ca.crt last and leaves its marker: without ca.crt
+	// the directory is not a CA, and Create fills it again.
 	os.Remove(c.CertPath())
+	os.WriteFile(filepath.Join(c.Dir, creatingFile), nil, 0o600)
 	if _, err := Open(c.Dir); !errors.Is(err, ErrNotCA) {
 		t.Fatalf("Open without ca.crt: %v", err)
 	}
@@ -237,6 +241,34 @@ func TestCreateAfterInterruption(t *testing.T) {
 	}
 	if files, _ := os.ReadDir(filepath.Join(d.Parent.Dir, NewCertsDir)); len(files) != 1 {
 		t.Fatalf("root newcerts/ holds %d files, notes %q", len(files), notes)
+	}
+}
+
+// TestCreateKeepsLostCA: a directory that holds CA keys but lost its ca.crt, and was
+// not left by an interrupted Create, is refused, and its keys stay as they were.
+func TestCreateKeepsLostCA(t *testing.T) {
+	for _, intermediate := range []bool{false, true} {
+		c := newCA(t, CreateOptions{Intermediate: intermediate})
+		os.Remove(c.CertPath())
+		keyBefore, _ := os.ReadFile(c.KeyPath())
+		rootKey := filepath.Join(c.Dir, RootDir, KeyFile)
+		rootBefore, _ := os.ReadFile(rootKey)
+		var ie *IncompleteError
+		if _, err := Create(c.Dir, CreateOptions{Now: testNow, Intermediate: intermediate}); !errors.As(err, &ie) || ie.Dir != c.Dir {
+			t.Fatalf("intermediate=%v: Create over a CA without ca.crt: %v", intermediate, err)
+		}
+		if after, _ := os.ReadFile(c.KeyPath()); !bytes.Equal(after, keyBefore) {
+			t.Errorf("intermediate=%v: the CA key was replaced", intermediate)
+		}
+		if after, _ := os.ReadFile(rootKey); !bytes.Equal(after, rootBefore) {
+			t.Errorf("intermediate=%v: the root key was replaced", intermediate)
+		}
+	}
+	// A directory holding only the lock file (what a failed Create leaves) is fresh.
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, LockFile), nil, 0o600)
+	if _, err := Create(dir, CreateOptions{Now: testNow}); err != nil {
+		t.Errorf("Create beside a lone lock file: %v", err)
 	}
 }
 

@@ -133,6 +133,15 @@ func Create(dir string, o CreateOptions) (_ *CA, err error) {
 	if err := checkFresh(abs); err != nil {
 		return nil, err
 	}
+	marker := filepath.Join(abs, creatingFile)
+	if _, err := fsutil.WriteFile(marker, nil, fsutil.Options{Mode: 0o600, Force: true}); err != nil {
+		return nil, fmt.Errorf("ca: %w", err)
+	}
+	defer func() {
+		if err == nil {
+			err = fsutil.RemoveFile(marker)
+		}
+	}()
 	// A Create that fails (a full disk, a directory it may not write) removes what
 	// it wrote, so that no half-made CA is left; after a crash, the next Create
 	// writes it all again.
@@ -194,16 +203,24 @@ func Create(dir string, o CreateOptions) (_ *CA, err error) {
 // directories it makes once they are empty. Only the lock file stays: a run waiting
 // for it would otherwise go on holding a lock that the next run does not see.
 // checkFresh made sure that dir holds nothing else of value: no ca.crt, and no name
-// a CA directory does not have.
+// a CA directory does not have. The marker of an unfinished Create goes last, and
+// only when nothing Create writes is left, so that what remains is never taken for a
+// lost CA by the next Create, nor a lost CA for leftovers.
 func removeLayout(dir string) {
+	left := false
 	for _, d := range []string{filepath.Join(dir, RootDir), dir} {
 		for _, name := range []string{CertFile, KeyFile, IndexFile, AttrFile, SerialFile, CRLNumberFile, ConfigFile} {
-			os.Remove(filepath.Join(d, name))
+			if err := os.Remove(filepath.Join(d, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				left = true
+			}
 		}
 		removeCopies(filepath.Join(d, NewCertsDir))
 		for _, sub := range []string{NewCertsDir, "private"} {
 			syscall.Rmdir(filepath.Join(d, sub))
 		}
+	}
+	if !left {
+		os.Remove(filepath.Join(dir, creatingFile))
 	}
 }
 
@@ -220,8 +237,8 @@ func removeCopies(dir string) {
 	}
 }
 
-// checkFresh refuses a directory that holds a CA, or anything a CA directory does
-// not hold.
+// checkFresh refuses a directory that holds a CA, anything a CA directory does not
+// hold, or parts of a CA that an interrupted Create did not leave (see creatingFile).
 func checkFresh(dir string) error {
 	if _, err := os.Lstat(filepath.Join(dir, CertFile)); err == nil {
 		return fmt.Errorf("%w: %s", ErrExists, dir)
@@ -230,12 +247,30 @@ func checkFresh(dir string) error {
 	if err != nil {
 		return fmt.Errorf("ca: %w", err)
 	}
+	_, markErr := os.Lstat(filepath.Join(dir, creatingFile))
+	interrupted := markErr == nil
 	for _, e := range entries {
-		if !layoutNames[e.Name()] {
+		switch {
+		case !layoutNames[e.Name()]:
 			return &NotEmptyError{Dir: dir, Name: e.Name()}
+		case e.Name() != LockFile && !interrupted:
+			return &IncompleteError{Dir: dir, Name: e.Name()}
 		}
 	}
 	return nil
+}
+
+// IncompleteError is returned by Create for a directory that holds parts of a CA
+// (Name, e.g. private/ or root/) but no ca.crt, and was not left by an interrupted
+// Create: it may hold a CA key whose certificate was lost, which a new CA would
+// overwrite.
+type IncompleteError struct {
+	Dir  string
+	Name string
+}
+
+func (e *IncompleteError) Error() string {
+	return fmt.Sprintf("ca: %s holds %s of a CA but no %s: it may hold a CA key, which a new CA would overwrite", e.Dir, e.Name, CertFile)
 }
 
 // makeRoot makes a self-signed root CA in dir.

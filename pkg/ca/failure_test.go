@@ -87,10 +87,11 @@ func TestFailedCreateLeavesNoCA(t *testing.T) {
 }
 
 // TestCreateAfterKilledCreate runs Create in a directory a killed Create left: its
-// temporary files and bookkeeping, without ca.crt.
+// marker, temporary files and bookkeeping, without ca.crt.
 func TestCreateAfterKilledCreate(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "ca")
 	os.MkdirAll(filepath.Join(dir, "private"), 0o700)
+	os.WriteFile(filepath.Join(dir, creatingFile), nil, 0o600)
 	os.WriteFile(filepath.Join(dir, IndexFile), nil, 0o644)
 	os.WriteFile(filepath.Join(dir, ".pgcert-tmp-0123456789abcdef"), []byte("-----BEGIN PRIV"), 0o600)
 	os.WriteFile(filepath.Join(dir, "private", ".pgcert-tmp-0123456789abcdef"), []byte("-----BEGIN PRIV"), 0o600)

@@ -46,12 +46,18 @@ const (
 	RootDir = "root"
 )
 
-// layoutNames are the entries Create makes. A directory holding only these (and no
-// ca.crt) is one that an interrupted Create left, which Create may fill again.
+// creatingFile marks a CA directory that Create is filling. Create writes it before
+// anything else and removes it once ca.crt is in place, so a directory that has it
+// is the leftover of an interrupted Create, which the next Create may fill again; a
+// directory with CA files but without it may hold a CA whose ca.crt was lost, and
+// its keys are never overwritten.
+const creatingFile = ".pgcert-creating"
+
+// layoutNames are the entries Create makes.
 var layoutNames = map[string]bool{
 	CertFile: true, "private": true, IndexFile: true, AttrFile: true, SerialFile: true,
 	CRLNumberFile: true, NewCertsDir: true, CRLFile: true, ConfigFile: true, LockFile: true,
-	RootDir: true, IndexFile + ".old": true,
+	RootDir: true, IndexFile + ".old": true, creatingFile: true,
 }
 
 // Modes of the directories Create makes. The CA directory and private/ are readable
