@@ -565,7 +565,7 @@ func (f *Factory) addConfiguration(txn *fsutil.Txn, dd *pgdata.DataDir) error {
 		return fmt.Errorf("reading %s: %w", dd.ConfigFile, err)
 	}
 	if out, changed := pgdata.EnsureInclude(conf, confDir); changed {
-		if err := addEdit(txn, dd.ConfigFile, conf, out); err != nil {
+		if err := f.addEdit(txn, dd.ConfigFile, conf, out); err != nil {
 			return err
 		}
 	}
@@ -599,14 +599,24 @@ func (f *Factory) addConfiguration(txn *fsutil.Txn, dd *pgdata.DataDir) error {
 		return err
 	}
 	if changed {
-		return addEdit(txn, hbaPath, hba, out)
+		return f.addEdit(txn, hbaPath, hba, out)
 	}
 	return nil
 }
 
 // addEdit adds a configuration file's new contents and the backup of its old ones to
-// txn, both with the file's mode and owner.
-func addEdit(txn *fsutil.Txn, path string, old, new []byte) error {
+// txn, both with the file's mode and owner. A configuration file that is a symbolic
+// link (kept elsewhere by configuration management, say) is edited at its target,
+// the backup beside it, and the link is left in place: the server reads through it.
+func (f *Factory) addEdit(txn *fsutil.Txn, path string, old, new []byte) error {
+	if li, err := os.Lstat(path); err == nil && li.Mode()&fs.ModeSymlink != 0 {
+		target, err := filepath.EvalSymlinks(path)
+		if err != nil {
+			return err
+		}
+		f.infof("%s is a symbolic link: editing its target %s", path, target)
+		path = target
+	}
 	fi, err := os.Stat(path)
 	if err != nil {
 		return err
