@@ -336,8 +336,11 @@ func (t *transcript) text() string {
 }
 
 // waitFor waits until the terminal shows a match of re after the previous match,
-// answering the queries that come before the match as they arrive.
+// answering the queries that come before the match as they arrive. Once the terminal
+// has closed (the command ended) it looks one last time and gives up: what was not
+// shown by then never will be.
 func (t *transcript) waitFor(ctx context.Context, ctrl *os.File, re *regexp.Regexp) bool {
+	closed := false
 	for {
 		t.mu.Lock()
 		text := ansi.ReplaceAllString(string(t.raw), "")
@@ -350,8 +353,13 @@ func (t *transcript) waitFor(ctx context.Context, ctrl *os.File, re *regexp.Rege
 		}
 		t.answerBefore(ctrl, len(t.raw))
 		t.mu.Unlock()
+		if closed {
+			return false
+		}
 		select {
 		case <-t.changed:
+		case <-t.closed:
+			closed = true
 		case <-ctx.Done():
 			return false
 		}
