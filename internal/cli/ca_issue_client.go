@@ -228,6 +228,21 @@ func (f *Factory) bundleFiles(c *ca.CA, is *ca.Issued, key crypto.Signer, role, 
 	return b, files, nil
 }
 
+// writeBundle writes the files of one client bundle in one transaction, so that a
+// bundle is written whole or not at all, and fills in b's files.
+func (f *Factory) writeBundle(b *clientBundle, files []pendingWrite) error {
+	var txn fsutil.Txn
+	for _, p := range files {
+		txn.Add(p.Path, p.Data, p.Opts)
+	}
+	written, err := txn.Commit()
+	if err != nil {
+		return err
+	}
+	f.finishBundle(b, files, written)
+	return nil
+}
+
 // finishBundle fills in the files of b from what a commit wrote.
 func (f *Factory) finishBundle(b *clientBundle, files []pendingWrite, written []*fsutil.Written) {
 	for _, w := range written {
@@ -292,15 +307,9 @@ func caIssueClientRun(cmd *cobra.Command, opts *caIssueClientOptions) error {
 	if err != nil {
 		return err
 	}
-	var txn fsutil.Txn
-	for _, p := range files {
-		txn.Add(p.Path, p.Data, p.Opts)
-	}
-	written, err := txn.Commit()
-	if err != nil {
+	if err := f.writeBundle(b, files); err != nil {
 		return err
 	}
-	f.finishBundle(b, files, written)
 	if f.Global.JSON {
 		return writeJSON(f.IO.Out, b)
 	}

@@ -12,7 +12,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/chain"
 	"github.com/pgcert/pgcert/pkg/keys"
@@ -168,15 +167,9 @@ func caRenewClientRun(opts *caRenewClientOptions) error {
 	if err != nil {
 		return err
 	}
-	var txn fsutil.Txn
-	for _, p := range files {
-		txn.Add(p.Path, p.Data, p.Opts)
-	}
-	written, err := txn.Commit()
-	if err != nil {
+	if err := f.writeBundle(b, files); err != nil {
 		return err
 	}
-	f.finishBundle(b, files, written)
 	r := clientRenewal{clientBundle: *b, OldSerial: ca.SerialHex(old.SerialNumber.Bytes()),
 		OldNotAfter: old.NotAfter.UTC().Format(time.RFC3339), Rekeyed: rekeyed}
 	if opts.RevokeOld {
