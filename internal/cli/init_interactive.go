@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -275,7 +274,7 @@ func describeGenerate(g keys.GenerateOptions) string {
 // question: the flags given, and the answers as flags.
 func initCommandLine(cmd *cobra.Command, dataDir string, opts *initOptions) string {
 	answered := map[string]bool{"pgdata": true, "host": true, "client": true, "type": true, "intermediate": true, "configure": true}
-	args := []string{"pgcert", "init", "-D", shellQuote(dataDir)}
+	args := []string{"pgcert", "init", "-D", shellWord(dataDir)}
 	cmd.Flags().Visit(func(fl *pflag.Flag) {
 		if answered[fl.Name] {
 			return
@@ -283,7 +282,7 @@ func initCommandLine(cmd *cobra.Command, dataDir string, opts *initOptions) stri
 		switch v := fl.Value.(type) {
 		case pflag.SliceValue:
 			for _, s := range v.GetSlice() {
-				args = append(args, "--"+fl.Name, shellQuote(s))
+				args = append(args, "--"+fl.Name, shellWord(s))
 			}
 		default:
 			if fl.Value.Type() == "bool" {
@@ -292,11 +291,11 @@ func initCommandLine(cmd *cobra.Command, dataDir string, opts *initOptions) stri
 				}
 				return
 			}
-			args = append(args, "--"+fl.Name, shellQuote(fl.Value.String()))
+			args = append(args, "--"+fl.Name, shellWord(fl.Value.String()))
 		}
 	})
 	for _, h := range opts.Hosts {
-		args = append(args, "--host", shellQuote(h))
+		args = append(args, "--host", shellWord(h))
 	}
 	if opts.Type != string(keys.TypeEC) {
 		args = append(args, "--type", opts.Type)
@@ -305,21 +304,10 @@ func initCommandLine(cmd *cobra.Command, dataDir string, opts *initOptions) stri
 		args = append(args, "--intermediate")
 	}
 	for _, c := range opts.Clients {
-		args = append(args, "--client", shellQuote(c))
+		args = append(args, "--client", shellWord(c))
 	}
 	if opts.Configure {
 		args = append(args, "--configure")
 	}
 	return strings.Join(args, " ")
-}
-
-// shellSafe matches words a POSIX shell reads as themselves.
-var shellSafe = regexp.MustCompile(`^[A-Za-z0-9_@%+=:,./-]+$`)
-
-// shellQuote quotes s for a POSIX shell when it needs it.
-func shellQuote(s string) string {
-	if shellSafe.MatchString(s) {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

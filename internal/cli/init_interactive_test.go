@@ -96,15 +96,15 @@ func TestInitQuestionsInterrupted(t *testing.T) {
 	}
 }
 
-func TestShellQuote(t *testing.T) {
+func TestShellWord(t *testing.T) {
 	for in, want := range map[string]string{
 		"/var/lib/postgresql/15/main": "/var/lib/postgresql/15/main",
 		"my dir":                      "'my dir'",
 		"it's":                        `'it'\''s'`,
 		"$HOME":                       "'$HOME'",
 	} {
-		if got := shellQuote(in); got != want {
-			t.Errorf("shellQuote(%q) = %q, want %q", in, got, want)
+		if got := shellWord(in); got != want {
+			t.Errorf("shellWord(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
