@@ -63,7 +63,7 @@ type plannedFix struct {
 // pgcert does not have it, makes the others, and reports every file afterwards.
 func permsFix(opts *permsOptions, id keyperm.Identity, targets []permsTarget, rep *permsReport) error {
 	f := opts.f
-	var todo, needRoot, noFix []plannedFix
+	var todo, needRoot []plannedFix
 	seen := map[string]bool{}
 	for _, t := range targets {
 		fi := t.stat()
@@ -72,7 +72,7 @@ func permsFix(opts *permsOptions, id keyperm.Identity, targets []permsTarget, re
 		switch {
 		case !fx.Needed:
 		case errors.Is(fx.Err, keyperm.ErrNoFix):
-			noFix = append(noFix, p)
+			// Nothing to do: the report below, made from every target, says why.
 		case errors.Is(fx.Err, keyperm.ErrNeedsRoot):
 			needRoot = append(needRoot, p)
 		case !seen[fx.Path]:

@@ -266,12 +266,12 @@ func TestReqRefusesToReplace(t *testing.T) {
 
 func TestReqJSONAndStdout(t *testing.T) {
 	dir := t.TempDir()
-	f, out, errOut, _ := testFactory(t)
+	f, _, errOut, _ := testFactory(t)
 	key := filepath.Join(dir, "k.pem")
 	if code := runCmd(f, "--json", "req", "--cn", "db.example.com", "--passout", "env:PGCERT_TEST_PASS", "-o", filepath.Join(dir, "r"), "--new-key", key); code != ExitFailure {
 		t.Fatalf("an unset variable: exit %d, %s", code, errOut)
 	}
-	f, out, errOut, _ = testFactory(t)
+	f, out, errOut, _ := testFactory(t)
 	f.Getenv = func(k string) (string, bool) {
 		if k == "PGCERT_TEST_PASS" {
 			return "hunter22", true

@@ -23,7 +23,6 @@ var (
 	oidNetscapeType   = asn1.ObjectIdentifier{2, 16, 840, 1, 113730, 1, 1}
 	oidIssuingDP      = asn1.ObjectIdentifier{2, 5, 29, 28}
 	oidDeltaCRL       = asn1.ObjectIdentifier{2, 5, 29, 27}
-	oidFreshestCRL    = asn1.ObjectIdentifier{2, 5, 29, 46}
 )
 
 func findExtension(exts []pkix.Extension, oid asn1.ObjectIdentifier) (pkix.Extension, bool) {

@@ -1,7 +1,7 @@
 package chain
 
 import (
-	"crypto/dsa"
+	"crypto/dsa" //lint:ignore SA1019 crypto/x509 still parses DSA keys in certificates, and their size decides OpenSSL's security level
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rsa"

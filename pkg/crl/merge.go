@@ -92,7 +92,6 @@ func Merge(crls []*x509.RevocationList, cas []*x509.Certificate, now time.Time, 
 	}
 	var errs []error
 	groups := map[string]*group{}
-	var order []string
 	for _, c := range crls {
 		ca, err := findIssuer(c, cas)
 		if err != nil {
@@ -104,7 +103,6 @@ func Merge(crls []*x509.RevocationList, cas []*x509.Certificate, now time.Time, 
 		if !ok {
 			g = &group{ca: ca}
 			groups[key] = g
-			order = append(order, key)
 		}
 		if g.best == nil || newer(c, g.best) {
 			if g.best != nil {

@@ -142,8 +142,12 @@ func opensshKeyType(blob []byte) string {
 	var pub, typ cryptobyte.String
 	var n uint32
 	// ciphername, kdfname, kdfoptions, number of keys, first public key.
-	if !skipSSHString(&in) || !skipSSHString(&in) || !skipSSHString(&in) ||
-		!in.ReadUint32(&n) || n < 1 ||
+	for range 3 {
+		if !skipSSHString(&in) {
+			return ""
+		}
+	}
+	if !in.ReadUint32(&n) || n < 1 ||
 		!readSSHString(&in, &pub) || !readSSHString(&pub, &typ) {
 		return ""
 	}
