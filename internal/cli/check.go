@@ -189,24 +189,23 @@ func (c *checker) run() *checkReport {
 		WarnDays: c.opts.WarnDays, Hosts: append([]string{}, c.opts.Hosts...), Strict: c.opts.Strict,
 		Files: []checkGroup{},
 	}
-	files := map[string]sslFile{}
-	for _, sf := range c.s.Files() {
-		files[sf.Setting] = sf
-	}
-	c.loadKey(files["ssl_key_file"])
-	c.loadCAs(files["ssl_ca_file"])
+	certFile, _ := c.s.File("ssl_cert_file")
+	keyFile, _ := c.s.File("ssl_key_file")
+	caFile, hasCAFile := c.s.File("ssl_ca_file")
+	c.loadKey(keyFile)
+	c.loadCAs(caFile)
 
 	c.configGroup()
-	c.certGroup(files["ssl_cert_file"])
-	c.keyGroup(files["ssl_key_file"])
-	if sf, ok := files["ssl_ca_file"]; ok {
-		c.caGroup(sf)
+	c.certGroup(certFile)
+	c.keyGroup(keyFile)
+	if hasCAFile {
+		c.caGroup(caFile)
 	}
 	var crlGroups []int
-	if sf, ok := files["ssl_crl_file"]; ok {
+	if sf, ok := c.s.File("ssl_crl_file"); ok {
 		crlGroups = append(crlGroups, c.crlFileGroup(sf))
 	}
-	if sf, ok := files["ssl_crl_dir"]; ok {
+	if sf, ok := c.s.File("ssl_crl_dir"); ok {
 		crlGroups = append(crlGroups, c.crlDirGroup(sf))
 	}
 	if len(crlGroups) > 0 {

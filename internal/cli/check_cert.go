@@ -355,12 +355,8 @@ func ownerText(fi keyperm.FileInfo) string {
 
 // pathOf is the resolved path of a setting's file.
 func pathOf(c *checker, setting string) string {
-	for _, sf := range c.s.Files() {
-		if sf.Setting == setting {
-			return sf.Path
-		}
-	}
-	return ""
+	sf, _ := c.s.File(setting)
+	return sf.Path
 }
 
 func indexOf(ins []chain.Input, in chain.Input) int {

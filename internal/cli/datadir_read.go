@@ -62,6 +62,16 @@ func (s *serverSetup) Files() []sslFile {
 	return out
 }
 
+// File returns the file a setting names, as Files does; false when it is unset.
+func (s *serverSetup) File(setting string) (sslFile, bool) {
+	for _, sf := range s.Files() {
+		if sf.Setting == setting {
+			return sf, true
+		}
+	}
+	return sslFile{}, false
+}
+
 // readServerSetup reads the data directory (or configuration directory) dir the way
 // the server's -D does. Problems the server would report about its configuration are
 // kept in ConfErrs for the caller to report; only what stops pgcert from reading the

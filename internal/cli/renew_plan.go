@@ -94,13 +94,10 @@ func (r *renewer) run() (*renewReport, error) {
 
 // readCurrent reads the server's certificate, key and CRL file as they are now.
 func (r *renewer) readCurrent() error {
-	files := map[string]sslFile{}
-	for _, sf := range r.setup.Files() {
-		files[sf.Setting] = sf
-	}
-	r.certFile, r.keyFile = files["ssl_cert_file"], files["ssl_key_file"]
-	r.crlFile, r.hasCRLFile = files["ssl_crl_file"]
-	if dir, ok := files["ssl_crl_dir"]; ok {
+	r.certFile, _ = r.setup.File("ssl_cert_file")
+	r.keyFile, _ = r.setup.File("ssl_key_file")
+	r.crlFile, r.hasCRLFile = r.setup.File("ssl_crl_file")
+	if dir, ok := r.setup.File("ssl_crl_dir"); ok {
 		r.f.warnf("ssl_crl_dir = '%s' is not refreshed by pgcert renew: rebuild it with pgcert crl dir --out %s when its CRLs are due", dir.Value, shellWord(dir.Path))
 	}
 	var err error

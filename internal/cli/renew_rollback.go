@@ -112,16 +112,11 @@ func rollbackRun(opts *renewOptions, setup *serverSetup) error {
 // rollbackKeyMatches refuses to restore a certificate that does not belong to the
 // key the server would load with it: the server would refuse both at the next start.
 func rollbackKeyMatches(setup *serverSetup, cert *x509.Certificate, keyData []byte) error {
-	keyPath := ""
-	for _, sf := range setup.Files() {
-		if sf.Setting == "ssl_key_file" {
-			keyPath = sf.Path
-		}
-	}
 	if keyData == nil {
-		data, err := os.ReadFile(keyPath)
+		keyFile, _ := setup.File("ssl_key_file")
+		data, err := os.ReadFile(keyFile.Path)
 		if err != nil {
-			return inputError(keyPath, err)
+			return inputError(keyFile.Path, err)
 		}
 		keyData = data
 	}
@@ -138,21 +133,19 @@ func rollbackKeyMatches(setup *serverSetup, cert *x509.Certificate, keyData []by
 
 // currentLeaf is the first certificate of ssl_cert_file.
 func currentLeaf(setup *serverSetup) (*x509.Certificate, error) {
-	for _, sf := range setup.Files() {
-		if sf.Setting != "ssl_cert_file" {
-			continue
-		}
-		data, err := os.ReadFile(sf.Path)
-		if err != nil {
-			return nil, inputError(sf.Path, err)
-		}
-		certs, err := chain.ParseCertificates(data)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", sf.Path, err)
-		}
-		return certs[0], nil
+	sf, ok := setup.File("ssl_cert_file")
+	if !ok {
+		return nil, errors.New("no ssl_cert_file")
 	}
-	return nil, errors.New("no ssl_cert_file")
+	data, err := os.ReadFile(sf.Path)
+	if err != nil {
+		return nil, inputError(sf.Path, err)
+	}
+	certs, err := chain.ParseCertificates(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", sf.Path, err)
+	}
+	return certs[0], nil
 }
 
 // printRollback writes the report of a rollback.
