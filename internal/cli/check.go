@@ -159,7 +159,10 @@ type checker struct {
 	// chainBroken is set once a signature or CA problem of ssl_cert_file is reported.
 	chainBroken bool
 	cas         []chain.Input // ssl_ca_file
-	crls        []loadedCRL   // ssl_crl_file, then ssl_crl_dir
+	// caData and caReadErr are what reading ssl_ca_file gave, for its own group.
+	caData    []byte
+	caReadErr error
+	crls      []loadedCRL // ssl_crl_file, then ssl_crl_dir
 }
 
 // keyState is what could be learnt about the server key.
@@ -175,6 +178,8 @@ type keyState struct {
 type loadedCRL struct {
 	crl  *x509.RevocationList
 	file string
+	// signed is set when a CA of ssl_ca_file verified its signature.
+	signed bool
 }
 
 // run checks everything and returns the report, groups in the order the server reads
@@ -274,17 +279,18 @@ func (c *checker) loadKey(sf sslFile) {
 	c.key.pub = k.Signer.Public()
 }
 
-// loadCAs reads ssl_ca_file; the certificate checks use it as the roots a client
-// would hold, and the CRL checks as the CAs whose CRLs are needed.
+// loadCAs reads ssl_ca_file once for every group: the certificate checks use it as
+// the roots a client would hold, the CRL checks as the CAs whose CRLs are needed, and
+// its own group says what is wrong with it.
 func (c *checker) loadCAs(sf sslFile) {
 	if sf.Path == "" {
 		return
 	}
-	data, err := c.f.readInput(sf.Path)
-	if err != nil {
+	c.caData, c.caReadErr = c.f.readInput(sf.Path)
+	if c.caReadErr != nil {
 		return
 	}
-	if ins, err := chain.ReadInputs(sf.Value, data); err == nil {
+	if ins, err := chain.ReadInputs(sf.Value, c.caData); err == nil {
 		c.cas = ins
 	}
 }

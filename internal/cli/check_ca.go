@@ -17,11 +17,11 @@ func (c *checker) caGroup(sf sslFile) {
 	if !c.access(g, keyperm.RootCert, sf) {
 		return
 	}
-	data, ok := c.read(g, sf.Path)
-	if !ok {
+	if c.caReadErr != nil {
+		c.cannotRead(g, c.caReadErr)
 		return
 	}
-	if len(c.cas) == 0 || !bytes.Contains(data, []byte("-----BEGIN")) {
+	if len(c.cas) == 0 || !bytes.Contains(c.caData, []byte("-----BEGIN")) {
 		fd := g.add(levelError, "load", sourceServer, fmt.Sprintf(`could not load root certificate file "%s": no certificate or crl found`, sf.Value))
 		if len(c.cas) > 0 {
 			fd.detail("the file is DER; the server reads only PEM")

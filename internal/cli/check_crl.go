@@ -154,6 +154,7 @@ func (c *checker) crlFindings(g *checkGroup, l loadedCRL) {
 		g.warn("crl-signature", "no CA in %s issued the CRL of %s, so pgcert cannot check its signature", c.s.SSL.CAFile, issuer).
 			detail("fine when clients send %s with their certificate (an intermediate CA); else the CRL is never used", issuer)
 	case err == nil:
+		l.signed = true
 		g.ok("crl-signature", "the CRL of %s is signed by its CA", issuer)
 	}
 	switch {
@@ -208,17 +209,13 @@ func (c *checker) crlCoverage(g *checkGroup) {
 	if len(c.cas) == 0 {
 		return
 	}
-	var list []*x509.RevocationList
+	var signed []*x509.RevocationList
 	for _, l := range c.crls {
-		list = append(list, l.crl)
-	}
-	var valid []*x509.RevocationList
-	for _, cl := range list {
-		if _, err := crl.Merge([]*x509.RevocationList{cl}, caCertsOf(c.cas), c.now, true); err == nil {
-			valid = append(valid, cl)
+		if l.signed {
+			signed = append(signed, l.crl)
 		}
 	}
-	m, err := crl.Merge(valid, caCertsOf(c.cas), c.now, true)
+	m, err := crl.Merge(signed, caCertsOf(c.cas), c.now, true)
 	if err != nil {
 		return
 	}
