@@ -205,8 +205,9 @@ func initRun(cmd *cobra.Command, opts *initOptions) error {
 	if err != nil {
 		return err
 	}
+	var cfg *pgdata.Config
 	if opts.Configure {
-		if err := checkConfigurable(dd); err != nil {
+		if cfg, err = checkConfigurable(dd); err != nil {
 			return err
 		}
 	}
@@ -340,7 +341,7 @@ func initRun(cmd *cobra.Command, opts *initOptions) error {
 		return err
 	}
 	if opts.Configure {
-		if err := f.addConfiguration(&txn, dd); err != nil {
+		if err := f.addConfiguration(&txn, dd, cfg); err != nil {
 			return err
 		}
 	}
@@ -520,32 +521,30 @@ func initConfLines(dd *pgdata.DataDir) (conf, hba []string, err error) {
 
 // checkConfigurable refuses, before any work, to edit a postgresql.conf or
 // pg_hba.conf that the server cannot read: lines added to a file in error would not
-// make it right, and the backup would be of a file already broken.
-func checkConfigurable(dd *pgdata.DataDir) error {
+// make it right, and the backup would be of a file already broken. It returns the
+// configuration it read (nil when dd has no postgresql.conf) for addConfiguration.
+func checkConfigurable(dd *pgdata.DataDir) (*pgdata.Config, error) {
 	if dd.ConfigFile == "" {
-		return nil
+		return nil, nil
 	}
 	hints := []string{"correct it first (`pgcert check -D` says more), or leave out --configure"}
 	cfg, err := pgdata.LoadConfigFile(dd.ConfigFile, dd.Dir)
 	if errs := confErrors(err); len(errs) > 0 {
-		return failf(hints, "%s: %s; nothing was written", dd.ConfigFile, errs[0].Message)
+		return nil, failf(hints, "%s: %s; nothing was written", dd.ConfigFile, errs[0].Message)
 	}
-	hbaPath := filepath.Join(filepath.Dir(dd.ConfigFile), pgdata.HBAFileName)
-	if s, ok := cfg.Lookup("hba_file"); ok && s.Value != "" {
-		hbaPath = pgdata.Resolve(dd.Dir, s.Value)
-	}
+	hbaPath := cfg.HBAFile(filepath.Dir(dd.ConfigFile))
 	if _, err := os.Stat(hbaPath); err != nil {
-		return nil
+		return cfg, nil
 	}
 	if _, err := pgdata.LoadHBA(hbaPath, dd.Version); err != nil {
-		return failf(hints, "%s: %s; nothing was written", hbaPath, confErrors(err)[0].Message)
+		return nil, failf(hints, "%s: %s; nothing was written", hbaPath, confErrors(err)[0].Message)
 	}
-	return nil
+	return cfg, nil
 }
 
 // addConfiguration adds pgcert.conf, and the edited postgresql.conf and pg_hba.conf
-// with their backups, to txn.
-func (f *Factory) addConfiguration(txn *fsutil.Txn, dd *pgdata.DataDir) error {
+// with their backups, to txn. cfg is the configuration checkConfigurable read.
+func (f *Factory) addConfiguration(txn *fsutil.Txn, dd *pgdata.DataDir, cfg *pgdata.Config) error {
 	confDir := dd.ConfigDir
 	if dd.ConfigFile != "" {
 		confDir = filepath.Dir(dd.ConfigFile)
@@ -569,19 +568,11 @@ func (f *Factory) addConfiguration(txn *fsutil.Txn, dd *pgdata.DataDir) error {
 			return err
 		}
 	}
-	cfg, _ := pgdata.LoadConfigFile(dd.ConfigFile, dd.Dir)
-	if cfg != nil {
-		auto := filepath.Join(dd.Dir, pgdata.AutoConfFileName)
-		for _, s := range cfg.SetIn(auto, pgdata.SSLParameters(dd.Version)...) {
-			f.warnf("%s sets %s (ALTER SYSTEM), which wins over %s: run ALTER SYSTEM RESET %s", auto, s.Name, pgdata.PgcertConfName, s.Name)
-		}
+	auto := filepath.Join(dd.Dir, pgdata.AutoConfFileName)
+	for _, s := range cfg.SetIn(auto, pgdata.SSLParameters(dd.Version)...) {
+		f.warnf("%s sets %s (ALTER SYSTEM), which wins over %s: run ALTER SYSTEM RESET %s", auto, s.Name, pgdata.PgcertConfName, s.Name)
 	}
-	hbaPath := filepath.Join(confDir, pgdata.HBAFileName)
-	if cfg != nil {
-		if s, ok := cfg.Lookup("hba_file"); ok && s.Value != "" {
-			hbaPath = pgdata.Resolve(dd.Dir, s.Value)
-		}
-	}
+	hbaPath := cfg.HBAFile(confDir)
 	hba, err := os.ReadFile(hbaPath)
 	if errors.Is(err, fs.ErrNotExist) {
 		f.warnf("%s does not exist: add the pg_hba.conf lines below yourself", hbaPath)
