@@ -213,7 +213,7 @@ func (r *renewer) planCRL() error {
 		for _, l := range lists {
 			if bytes.Equal(l.RawIssuer, x.Cert.RawSubject) && l.CheckSignatureFrom(x.Cert) == nil {
 				mine[l] = true
-				if st.current == nil || newerCRL(l, st.current) {
+				if st.current == nil || crl.Newer(l, st.current) {
 					st.current = l
 				}
 			}
@@ -246,15 +246,6 @@ func (r *renewer) planCRL() error {
 		}
 	}
 	return nil
-}
-
-// newerCRL reports whether a supersedes b: a higher CRL number, else a later
-// thisUpdate.
-func newerCRL(a, b *x509.RevocationList) bool {
-	if a.Number != nil && b.Number != nil && a.Number.Cmp(b.Number) != 0 {
-		return a.Number.Cmp(b.Number) > 0
-	}
-	return a.ThisUpdate.After(b.ThisUpdate)
 }
 
 // unlisted counts the certificates x's index marks revoked that cl does not list.

@@ -104,7 +104,7 @@ func Merge(crls []*x509.RevocationList, cas []*x509.Certificate, now time.Time, 
 			g = &group{ca: ca}
 			groups[key] = g
 		}
-		if g.best == nil || newer(c, g.best) {
+		if g.best == nil || Newer(c, g.best) {
 			if g.best != nil {
 				g.older = append(g.older, g.best)
 			}
@@ -181,8 +181,10 @@ func findIssuer(c *x509.RevocationList, cas []*x509.Certificate) (int, error) {
 	return 0, &UnknownIssuerError{Issuer: c.Issuer.String()}
 }
 
-// newer reports whether a is a later CRL than b.
-func newer(a, b *x509.RevocationList) bool {
+// Newer reports whether a supersedes b, two CRLs of one CA: a higher CRL number, else
+// a later thisUpdate. A CRL without a number counts as older than any with one, since
+// RFC 5280 requires the number and only very old tools leave it out.
+func Newer(a, b *x509.RevocationList) bool {
 	an, bn := a.Number, b.Number
 	switch {
 	case an != nil && bn == nil:
