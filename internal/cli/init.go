@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -468,11 +467,12 @@ func (f *Factory) initCA(opts *initOptions, dir, dataDir string, gen keys.Genera
 // crl.DefaultDays), and returns them as one file, each CRL preceded by a comment
 // naming its issuer. pgcert init and pgcert crl gen --ca-dir both make them here.
 func (f *Factory) chainCRLs(c *ca.CA, days int) ([]byte, []crlReport, error) {
+	now := f.Now()
 	var lists []*x509.RevocationList
 	var cas []*x509.Certificate
 	var reports []crlReport
 	for _, x := range c.CAs() {
-		res, err := x.GenerateCRL(ca.CRLOptions{Now: f.Now(), Days: days, Rand: f.Rand})
+		res, err := x.GenerateCRL(ca.CRLOptions{Now: now, Days: days, Rand: f.Rand})
 		if err != nil {
 			return nil, nil, fmt.Errorf("making the CRL of %s: %w", x.Dir, err)
 		}
@@ -482,15 +482,11 @@ func (f *Factory) chainCRLs(c *ca.CA, days int) ([]byte, []crlReport, error) {
 		}
 		lists = append(lists, parsed...)
 		cas = append(cas, x.Cert)
-		subject, _ := selfsign.FormatSubject(x.Cert.RawSubject)
-		reports = append(reports, crlReport{
-			Issuer:     subject,
-			Number:     res.Signed.Number.String(),
-			Entries:    res.Signed.Entries,
-			NextUpdate: res.Signed.NextUpdate.UTC().Format(time.RFC3339),
-		})
+		for _, l := range parsed {
+			reports = append(reports, describeCRLReport(l))
+		}
 	}
-	m, err := crl.Merge(lists, cas, f.Now(), false)
+	m, err := crl.Merge(lists, cas, now, false)
 	if err != nil {
 		return nil, nil, err
 	}
