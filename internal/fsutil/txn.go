@@ -33,15 +33,6 @@ func (t *Txn) Add(path string, data []byte, opts Options) {
 	t.files = append(t.files, pending{path, data, opts})
 }
 
-// Paths lists the files scheduled, in order.
-func (t *Txn) Paths() []string {
-	var out []string
-	for _, p := range t.files {
-		out = append(out, p.path)
-	}
-	return out
-}
-
 // Commit writes every scheduled file, or none. A path scheduled twice is an error.
 func (t *Txn) Commit() ([]*Written, error) {
 	seen := map[string]bool{}

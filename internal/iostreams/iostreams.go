@@ -19,9 +19,9 @@ type IOStreams struct {
 	Out    io.Writer
 	ErrOut io.Writer
 
-	inTTY, outTTY, errTTY bool
-	outColor, errColor    bool
-	neverPrompt           bool
+	inTTY, errTTY      bool
+	outColor, errColor bool
+	neverPrompt        bool
 
 	// openTTY opens the controlling terminal, where prompts are read and written.
 	openTTY func() (*os.File, error)
@@ -38,14 +38,13 @@ func System() *IOStreams {
 		Out:    os.Stdout,
 		ErrOut: os.Stderr,
 		inTTY:  term.IsTerminal(int(os.Stdin.Fd())),
-		outTTY: term.IsTerminal(int(os.Stdout.Fd())),
 		errTTY: term.IsTerminal(int(os.Stderr.Fd())),
 		openTTY: func() (*os.File, error) {
 			return os.OpenFile("/dev/tty", os.O_RDWR, 0)
 		},
 	}
 	noColor := os.Getenv("NO_COLOR") != ""
-	s.outColor = s.outTTY && !noColor
+	s.outColor = term.IsTerminal(int(os.Stdout.Fd())) && !noColor
 	s.errColor = s.errTTY && !noColor
 	if v := os.Getenv("PGCERT_NO_INPUT"); v != "" && v != "0" && v != "false" {
 		s.neverPrompt = true
@@ -60,20 +59,8 @@ func Test() (s *IOStreams, in, out, errOut *bytes.Buffer) {
 	return &IOStreams{In: in, Out: out, ErrOut: errOut}, in, out, errOut
 }
 
-// IsStdinTTY reports whether standard input is a terminal.
-func (s *IOStreams) IsStdinTTY() bool { return s.inTTY }
-
-// IsStdoutTTY reports whether standard output is a terminal.
-func (s *IOStreams) IsStdoutTTY() bool { return s.outTTY }
-
-// IsStderrTTY reports whether standard error is a terminal.
-func (s *IOStreams) IsStderrTTY() bool { return s.errTTY }
-
 // SetStdinTTY marks standard input as a terminal or not (for tests).
 func (s *IOStreams) SetStdinTTY(v bool) { s.inTTY = v }
-
-// SetStdoutTTY marks standard output as a terminal or not (for tests).
-func (s *IOStreams) SetStdoutTTY(v bool) { s.outTTY = v }
 
 // SetStderrTTY marks standard error as a terminal or not (for tests).
 func (s *IOStreams) SetStderrTTY(v bool) { s.errTTY = v }
