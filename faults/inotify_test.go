@@ -182,11 +182,7 @@ func TestKeysNeverReadableByOthers(t *testing.T) {
 			continue
 		}
 		t.Run(wr.name, func(t *testing.T) {
-			d := filepath.Join(t.TempDir(), "w")
-			if err := os.Mkdir(d, 0o755); err != nil {
-				t.Fatal(err)
-			}
-			copyTree(t, w, d)
+			d := freshWorld(t, w)
 			wt := watch(t, d)
 			umaskMu.Lock()
 			old := syscall.Umask(0)

@@ -101,11 +101,7 @@ func TestPassphrasesNeverShown(t *testing.T) {
 			}
 			for _, src := range sources {
 				for _, asJSON := range []bool{false, true} {
-					d := filepath.Join(t.TempDir(), "w")
-					if err := os.Mkdir(d, 0o755); err != nil {
-						t.Fatal(err)
-					}
-					copyTree(t, w, d)
+					d := freshWorld(t, w)
 					passFile, openFile := filepath.Join(d, "pass.txt"), filepath.Join(d, "open-pass.txt")
 					os.WriteFile(passFile, []byte(testPass+"\n"), 0o600)
 					os.WriteFile(openFile, []byte(testPass+"\n"), 0o644)
@@ -135,11 +131,7 @@ func TestPassphrasesNeverShown(t *testing.T) {
 			if !pu.in {
 				return
 			}
-			d := filepath.Join(t.TempDir(), "w")
-			if err := os.Mkdir(d, 0o755); err != nil {
-				t.Fatal(err)
-			}
-			copyTree(t, w, d)
+			d := freshWorld(t, w)
 			wrong := "Wrong-Pass-8kT2v-also-unlikely"
 			r := pgcertOpts(t, runOpts{Env: []string{"WRONG_PASS=" + wrong}}, pu.args(d, "env:WRONG_PASS")...)
 			if r.Code != 1 || strings.Contains(r.Stdout+r.Stderr, wrong) {

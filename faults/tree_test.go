@@ -120,6 +120,18 @@ func assertUnchanged(t testing.TB, root string, before tree, what string) {
 	}
 }
 
+// freshWorld copies the world w into a new directory of the test's and returns it,
+// so that a run can change (or wrongly damage) its copy alone.
+func freshWorld(t testing.TB, w string) string {
+	t.Helper()
+	d := filepath.Join(t.TempDir(), "w")
+	if err := os.Mkdir(d, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	copyTree(t, w, d)
+	return d
+}
+
 // copyTree copies the directory src into dst (which must exist), keeping modes and
 // the files' times (a CA's repairs go by them); regular files and directories only,
 // which is all the fixtures hold.

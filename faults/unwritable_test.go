@@ -137,11 +137,7 @@ func TestOutputIsADirectory(t *testing.T) {
 		}
 		t.Run(wr.name, func(t *testing.T) {
 			t.Parallel()
-			d := filepath.Join(t.TempDir(), "w")
-			if err := os.Mkdir(d, 0o755); err != nil {
-				t.Fatal(err)
-			}
-			copyTree(t, w, d)
+			d := freshWorld(t, w)
 			target := filepath.Join(d, wr.outputs[0])
 			if err := os.RemoveAll(target); err != nil {
 				t.Fatal(err)
@@ -177,11 +173,7 @@ func TestMissingOutputDirectory(t *testing.T) {
 		}
 		t.Run(wr.name, func(t *testing.T) {
 			t.Parallel()
-			d := filepath.Join(t.TempDir(), "w")
-			if err := os.Mkdir(d, 0o755); err != nil {
-				t.Fatal(err)
-			}
-			copyTree(t, w, d)
+			d := freshWorld(t, w)
 			var args []string
 			for _, a := range wr.args(d) {
 				args = append(args, strings.Replace(a, d+"/out/", d+"/missing/sub/", 1))
@@ -221,11 +213,7 @@ func TestNoClobber(t *testing.T) {
 		}
 		t.Run(wr.name, func(t *testing.T) {
 			t.Parallel()
-			d := filepath.Join(t.TempDir(), "w")
-			if err := os.Mkdir(d, 0o755); err != nil {
-				t.Fatal(err)
-			}
-			copyTree(t, w, d)
+			d := freshWorld(t, w)
 			mustPgcert(t, wr.args(d)...)
 			for _, o := range wr.outputs {
 				filepath.WalkDir(filepath.Join(d, o), func(p string, e fs.DirEntry, err error) error {

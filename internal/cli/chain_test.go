@@ -31,11 +31,7 @@ func trustRun(t *testing.T, args ...string) (code int, stdout, stderr string) {
 // trustFile writes the certificates to dir/name in PEM and returns the path.
 func trustFile(t *testing.T, dir, name string, certs ...*testpki.Cert) string {
 	t.Helper()
-	path := filepath.Join(dir, name)
-	if err := os.WriteFile(path, testpki.Bundle(certs...), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
+	return writeTestFile(t, dir, name, testpki.Bundle(certs...))
 }
 
 // readCerts reads the certificates of a file pgcert wrote.
