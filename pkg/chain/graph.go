@@ -43,14 +43,40 @@ func dedup(inputs, roots []Input) pooled {
 }
 
 // graph caches which certificate signed which: signature checks are the expensive part
-// of path building and each pair is asked about more than once.
+// of path building and each pair is asked about more than once. It indexes the nodes
+// by subject and by issuer name, so that only pairs whose names match are ever
+// compared: a pile of K unrelated certificates costs O(K), not O(K²).
 type graph struct {
-	nodes []node
-	sig   map[[2]int]bool
+	nodes     []node
+	sig       map[[2]int]bool
+	bySubject map[string][]int // name key -> nodes with that subject, in node order
+	byIssuer  map[string][]int // name key -> nodes naming it as issuer, in node order
+	subject   []string         // each node's subject key
+	issuer    []string         // each node's issuer key
 }
 
 func newGraph(nodes []node) *graph {
-	return &graph{nodes: nodes, sig: map[[2]int]bool{}}
+	g := &graph{
+		nodes: nodes, sig: map[[2]int]bool{}, bySubject: map[string][]int{}, byIssuer: map[string][]int{},
+		subject: make([]string, len(nodes)), issuer: make([]string, len(nodes)),
+	}
+	for i, n := range nodes {
+		g.subject[i] = nameKey(n.Cert.RawSubject)
+		g.bySubject[g.subject[i]] = append(g.bySubject[g.subject[i]], i)
+		g.issuer[i] = nameKey(n.Cert.RawIssuer)
+		g.byIssuer[g.issuer[i]] = append(g.byIssuer[g.issuer[i]], i)
+	}
+	return g
+}
+
+// nameKey maps a DER name to a string two names share exactly when sameName says
+// they are equal: the canonical form when the name has one, else the raw bytes
+// (which sameName then compares as they are).
+func nameKey(raw []byte) string {
+	if canon, ok := canonicalName(raw); ok {
+		return "c" + string(canon)
+	}
+	return "r" + string(raw)
 }
 
 // signs reports whether node p (the parent) issued node c: p's subject names c's
@@ -70,9 +96,21 @@ func (g *graph) signs(p, c int) bool {
 // nameMatches returns the nodes other than c whose subject names c's issuer.
 func (g *graph) nameMatches(c int) []int {
 	var out []int
-	for p := range g.nodes {
-		if p != c && issuedByName(g.nodes[c].Cert, g.nodes[p].Cert) {
+	for _, p := range g.bySubject[g.issuer[c]] {
+		if p != c {
 			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// issuedBy returns the nodes other than p that name p's subject as their issuer:
+// the only ones p can have signed.
+func (g *graph) issuedBy(p int) []int {
+	var out []int
+	for _, c := range g.byIssuer[g.subject[p]] {
+		if c != p {
+			out = append(out, c)
 		}
 	}
 	return out

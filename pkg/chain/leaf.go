@@ -65,8 +65,8 @@ func (g *graph) bottoms() (nonCA, all []int) {
 			continue
 		}
 		issues := false
-		for j := range g.nodes {
-			if j != i && g.signs(i, j) {
+		for _, j := range g.issuedBy(i) {
+			if g.signs(i, j) {
 				issues = true
 				break
 			}
