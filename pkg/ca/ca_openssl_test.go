@@ -17,12 +17,15 @@ import (
 	"github.com/pgcert/pgcert/pkg/selfsign"
 )
 
-// opensslOn runs openssl with the configuration pgcert wrote into the CA directory.
+// opensslOn runs openssl with the configuration pgcert wrote into the CA directory,
+// from the directory, as the configuration says to.
 func opensslOn(t *testing.T, c *CA, args ...string) string {
 	t.Helper()
 	testenv.RequireOpenSSL(t)
-	full := append([]string{args[0], "-config", filepath.Join(c.Dir, ConfigFile)}, args[1:]...)
-	out, err := exec.Command("openssl", full...).CombinedOutput()
+	full := append([]string{args[0], "-config", ConfigFile}, args[1:]...)
+	cmd := exec.Command("openssl", full...)
+	cmd.Dir = c.Dir
+	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("openssl %s: %v\n%s", strings.Join(full, " "), err, out)
 	}
@@ -167,16 +170,61 @@ func TestPgcertReadsOpenSSLCA(t *testing.T) {
 	}
 	// Is the pgcert line in an openssl-made index what openssl expects?
 	cnf := filepath.Join(dir, "easyrsa.cnf")
-	os.WriteFile(cnf, opensslConfig(dir), 0o644)
-	out, err := exec.Command("openssl", "ca", "-config", cnf, "-status", SerialHex(is.Cert.SerialNumber.Bytes())).CombinedOutput()
+	os.WriteFile(cnf, opensslConfig(), 0o644)
+	status := func() ([]byte, error) {
+		cmd := exec.Command("openssl", "ca", "-config", cnf, "-status", SerialHex(is.Cert.SerialNumber.Bytes()))
+		cmd.Env = append(os.Environ(), "PGCERT_CA_DIR="+dir)
+		return cmd.CombinedOutput()
+	}
+	out, err := status()
 	if !strings.Contains(string(out), "=Valid") {
 		t.Errorf("openssl ca -status: %v\n%s", err, out)
 	}
 	if _, err := c.Revoke(is.Cert.SerialNumber, ReasonNone, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	out, _ = exec.Command("openssl", "ca", "-config", cnf, "-status", SerialHex(is.Cert.SerialNumber.Bytes())).CombinedOutput()
+	out, _ = status()
 	if !strings.Contains(string(out), "=Revoked") {
 		t.Errorf("openssl ca -status after pgcert's revoke:\n%s", out)
+	}
+}
+
+// TestOpenSSLConfigFollowsACopy copies a CA directory and runs openssl ca -gencrl on the
+// copy, from inside it and from elsewhere with PGCERT_CA_DIR: each run advances the
+// copy's CRL number and leaves the original's alone, and a run from elsewhere without
+// PGCERT_CA_DIR fails instead of working on another directory.
+func TestOpenSSLConfigFollowsACopy(t *testing.T) {
+	testenv.RequireOpenSSL(t)
+	c := newCA(t, CreateOptions{Now: time.Now()})
+	moved := filepath.Join(t.TempDir(), "moved")
+	if out, err := exec.Command("cp", "-a", c.Dir, moved).CombinedOutput(); err != nil {
+		t.Fatalf("cp: %v\n%s", err, out)
+	}
+	original, _ := os.ReadFile(filepath.Join(c.Dir, CRLNumberFile))
+	run := func(dir string, env ...string) ([]byte, error) {
+		cmd := exec.Command("openssl", "ca", "-config", filepath.Join(moved, ConfigFile), "-gencrl", "-out", filepath.Join(t.TempDir(), "crl.pem"))
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), env...)
+		return cmd.CombinedOutput()
+	}
+	if out, err := run(moved); err != nil {
+		t.Fatalf("openssl ca -gencrl in the copy: %v\n%s", err, out)
+	}
+	if out, err := run(t.TempDir(), "PGCERT_CA_DIR="+moved); err != nil {
+		t.Fatalf("openssl ca -gencrl with PGCERT_CA_DIR: %v\n%s", err, out)
+	}
+	if out, err := run(c.Dir); err != nil {
+		t.Fatalf("openssl ca -gencrl in the original with the copy's configuration: %v\n%s", err, out)
+	}
+	if out, err := run(t.TempDir()); err == nil {
+		t.Errorf("openssl ca -gencrl from an unrelated directory without PGCERT_CA_DIR succeeded:\n%s", out)
+	}
+	got, _ := os.ReadFile(filepath.Join(moved, CRLNumberFile))
+	after, _ := os.ReadFile(filepath.Join(c.Dir, CRLNumberFile))
+	if string(got) != "03\n" {
+		t.Errorf("the copy's crlnumber is %q after two CRLs made in it, want 03", got)
+	}
+	if string(after) != "02\n" || string(original) != "01\n" {
+		t.Errorf("the original's crlnumber went from %q to %q: only the run made in it may advance it", original, after)
 	}
 }

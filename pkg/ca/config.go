@@ -8,28 +8,41 @@ import (
 	"github.com/pgcert/pgcert/pkg/selfsign"
 )
 
-// opensslConfig returns an openssl ca configuration for the CA directory dir, so that
-// openssl works on it as pgcert does:
+// opensslConfig returns an openssl ca configuration for a CA directory, so that
+// openssl works on it as pgcert does, run from the directory:
 //
-//	openssl ca -config DIR/openssl.cnf -gencrl -out crl.pem
-//	openssl ca -config DIR/openssl.cnf -revoke cert.pem -crl_reason keyCompromise
-//	openssl ca -config DIR/openssl.cnf -extensions pgcert_client -in req.csr -out cert.pem
+//	cd DIR && openssl ca -config openssl.cnf -gencrl -out crl.pem
+//	cd DIR && openssl ca -config openssl.cnf -revoke cert.pem -crl_reason keyCompromise
+//	cd DIR && openssl ca -config openssl.cnf -extensions pgcert_client -in req.csr -out cert.pem
+//
+// or from anywhere with PGCERT_CA_DIR=DIR in the environment. The directory is not
+// written into the file: a copied or moved CA directory must never work on the
+// original, which an absolute dir line made it do without a word. openssl reads
+// $ENV::PGCERT_CA_DIR from the environment and, when it is unset, from the file's
+// default section, which says "." (the working directory).
 //
 // The extension sections are pgcert's profiles: CA:FALSE, the key usage of an ECDSA
 // leaf (an RSA server adds keyEncipherment) and serverAuth or clientAuth. The
 // request's extensions are not copied (copy_extensions = none, openssl's default), as
 // pgcert never honours a requested CA:TRUE either; give SANs with -addext or a
 // section of your own.
-func opensslConfig(dir string) []byte {
+func opensslConfig() []byte {
 	var b strings.Builder
 	fmt.Fprintf(&b, `# openssl ca configuration for this pgcert CA directory. pgcert itself does not
-# read this file. Do not run openssl ca and pgcert on the directory at the same time:
-# openssl ca takes no lock.
+# read this file. Paths are relative to the CA directory, so that a copy works on
+# itself: run openssl from the directory,
+#   cd CA_DIR && openssl ca -config openssl.cnf -gencrl -out crl.pem
+# or name the directory in the environment:
+#   PGCERT_CA_DIR=CA_DIR openssl ca -config CA_DIR/openssl.cnf -gencrl -out crl.pem
+# Do not run openssl ca and pgcert on the directory at the same time: openssl ca
+# takes no lock.
+PGCERT_CA_DIR = .
+
 [ ca ]
 default_ca = pgcert_ca
 
 [ pgcert_ca ]
-dir = %s
+dir = $ENV::PGCERT_CA_DIR
 database = $dir/%s
 new_certs_dir = $dir/%s
 certificate = $dir/%s
@@ -66,22 +79,7 @@ authorityKeyIdentifier = keyid
 
 [ pgcert_crl ]
 authorityKeyIdentifier = keyid:always
-`, confQuote(dir), IndexFile, NewCertsDir, CertFile, KeyFile, SerialFile, CRLNumberFile, CRLFile,
+`, IndexFile, NewCertsDir, CertFile, KeyFile, SerialFile, CRLNumberFile, CRLFile,
 		selfsign.DefaultServerDays, crl.DefaultDays)
 	return []byte(b.String())
-}
-
-// confQuote escapes what openssl's configuration reader would otherwise interpret in
-// a value: a backslash escapes the next character, $ starts a variable, # a comment,
-// and quotes group.
-func confQuote(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch r {
-		case '\\', '$', '#', '"', '\'':
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }

@@ -394,7 +394,7 @@ func defaultContent(dir, name string, rnd io.Reader) ([]byte, error) {
 	case CRLNumberFile:
 		return FormatSerialFile(big.NewInt(1))
 	case ConfigFile:
-		return opensslConfig(dir), nil
+		return opensslConfig(), nil
 	}
 	return nil, nil
 }
