@@ -44,6 +44,11 @@ type Options struct {
 	// rather than state, or one of a batch that the caller makes durable with Sync
 	// before anything depends on it.
 	NoSync bool
+	// NoClean skips the removal of killed runs' temporary files from the directory
+	// before the first write into it (stale.go), for a directory whose writer finds
+	// its leftovers another way: a CA's newcerts/, which may hold a million copies
+	// and whose CA journals every issue.
+	NoClean bool
 }
 
 // Written describes a file that was written.
@@ -151,7 +156,9 @@ func stage(path string, opts Options, fill func(io.Writer) error) (*staged, erro
 	if err := CheckDir(dir); err != nil {
 		return nil, err
 	}
-	cleanOnce(dir)
+	if !opts.NoClean {
+		cleanOnce(dir)
+	}
 	f, tmp, err := createTemp(dir, opts.Mode)
 	if err != nil {
 		return nil, &WriteError{Path: path, Op: "creating a file in", Err: err}

@@ -99,19 +99,11 @@ func (c *CA) IssueAll(rs []Request) ([]*Issued, error) {
 
 func (c *CA) issueLocked(st *state, rs []Request) (_ []*Issued, err error) {
 	var (
-		out   []*Issued
-		lines []byte
-		files []string
+		out     []*Issued
+		lines   []byte
+		files   []string
+		serials []string
 	)
-	// A batch that fails records nothing, and removes the copies it wrote (after
-	// a crash, load removes them).
-	defer func() {
-		if err != nil {
-			for _, f := range files {
-				os.Remove(f)
-			}
-		}
-	}()
 	for _, r := range rs {
 		is, err := c.sign(st, r)
 		if err != nil {
@@ -120,31 +112,51 @@ func (c *CA) issueLocked(st *state, rs []Request) (_ []*Issued, err error) {
 		if lines, err = AppendEntry(lines, is.Entry); err != nil {
 			return nil, err
 		}
-		dir := certsDir(c.Dir)
-		if err := os.MkdirAll(dir, dirMode); err != nil {
-			return nil, fmt.Errorf("ca: %w", err)
-		}
-		if _, err := fsutil.WriteFile(is.File, PEM(is.Cert), fsutil.Options{Mode: fsutil.PublicMode, NoSync: true}); err != nil {
-			return nil, fmt.Errorf("ca: %w", err)
-		}
 		// Reserve the serial against the rest of the batch.
-		st.serials[SerialHex(is.Entry.Serial)] = true
-		files = append(files, is.File)
+		serials = append(serials, SerialHex(is.Entry.Serial))
+		st.serials[serials[len(serials)-1]] = true
 		out = append(out, is)
+	}
+	// The journal names the copies before they exist, so that a crash leaves nothing
+	// the next run has to look for (see state.go).
+	if err := c.writePending(serials); err != nil {
+		return nil, err
+	}
+	// A batch that fails records nothing, and removes the copies it wrote (after
+	// a crash, load removes them).
+	crashed := false
+	defer func() {
+		if err != nil && !crashed {
+			for _, f := range files {
+				os.Remove(f)
+			}
+		}
+		if !crashed {
+			c.clearPending()
+		}
+	}()
+	dir := certsDir(c.Dir)
+	if err := os.MkdirAll(dir, dirMode); err != nil {
+		return nil, fmt.Errorf("ca: %w", err)
+	}
+	for _, is := range out {
+		if _, err := fsutil.WriteFile(is.File, PEM(is.Cert), fsutil.Options{Mode: fsutil.PublicMode, NoSync: true, NoClean: true}); err != nil {
+			return nil, fmt.Errorf("ca: %w", err)
+		}
+		files = append(files, is.File)
 	}
 	if err := fsutil.Sync(files...); err != nil {
 		return nil, fmt.Errorf("ca: %w", err)
 	}
 	if testHookAfterCopy != nil {
 		if err := testHookAfterCopy(); err != nil {
-			files = nil // as a crash, which removes nothing
+			crashed = true // as a crash, which removes nothing
 			return nil, err
 		}
 	}
 	if err := c.appendIndex(lines); err != nil {
 		return nil, err
 	}
-	st.count += len(out)
 	return out, nil
 }
 
@@ -222,7 +234,8 @@ func (c *CA) validity(r Request) (notBefore, notAfter time.Time, clamped bool, e
 	return notBefore, notAfter, clamped, nil
 }
 
-// newSerial draws a random serial the index and newcerts/ do not hold.
+// newSerial draws a random serial that no copy in newcerts/ has (every index line has
+// its copy) and that this run has not drawn already.
 func (c *CA) newSerial(st *state, rnd io.Reader) (*big.Int, error) {
 	for range 16 {
 		n, err := selfsign.RandomSerial(rnd)

@@ -1,6 +1,13 @@
 package ca
 
-import "os"
+import (
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
 
 // Record is one certificate of a CA's index, with its copy.
 type Record struct {
@@ -12,19 +19,12 @@ type Record struct {
 
 // List returns the index of the issuing CA in file order, each entry with its
 // certificate copy. It takes the lock, so it never sees an issue half done, and
-// repairs what an interrupted run left (see state.go).
+// repairs what an interrupted run left (see state.go). For a large index, Scan
+// does the same in constant memory.
 func (c *CA) List() ([]Record, error) {
-	_, unlock, err := c.lock()
-	if err != nil {
-		return nil, err
-	}
-	defer unlock()
 	var out []Record
-	err = c.scanIndex(func(e *Entry) error {
-		r := Record{Entry: e.Clone(), File: c.CertFilePath(e.SerialNumber())}
-		if _, err := os.Stat(r.File); err != nil {
-			r.File = ""
-		}
+	err := c.Scan(func(r Record) error {
+		r.Entry = r.Entry.Clone()
 		out = append(out, r)
 		return nil
 	})
@@ -32,4 +32,67 @@ func (c *CA) List() ([]Record, error) {
 		return nil, err
 	}
 	return out, nil
+}
+
+// Scan calls fn for every certificate of the issuing CA's index in file order, as
+// List returns them, holding the lock. r.Entry is only valid during the call (Clone
+// keeps it). After the last line, it compares the number of lines with the number
+// of copies in newcerts/ and reports through Notify when there are more copies than
+// lines: the index may have lost lines, which a locked run no longer looks for
+// (state.go). An error from fn stops the scan and is returned.
+func (c *CA) Scan(fn func(r Record) error) error {
+	st, unlock, err := c.lock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	dir := certsDir(c.Dir)
+	lines := 0
+	err = c.scanIndex(func(e *Entry) error {
+		lines++
+		r := Record{Entry: e, File: filepath.Join(dir, SerialHex(e.Serial)+".pem")}
+		if _, err := os.Stat(r.File); err != nil {
+			r.File = ""
+		}
+		return fn(r)
+	})
+	if err != nil {
+		return err
+	}
+	if st.repaired {
+		return nil
+	}
+	if copies, err := countCopies(dir); err == nil && copies > lines {
+		c.notify("%s lists %d certificate(s) and %s holds %d: kept; the index may have lost lines, so check it against the copies",
+			filepath.Join(c.Dir, IndexFile), lines, dir, copies)
+	}
+	return nil
+}
+
+// countCopies counts the certificate copies of dir a chunk of names at a time, so
+// that a directory of a million copies costs no memory to count.
+func countCopies(dir string) (int, error) {
+	d, err := os.Open(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	defer d.Close()
+	n := 0
+	for {
+		names, err := d.Readdirnames(4096)
+		for _, name := range names {
+			if strings.HasSuffix(name, ".pem") {
+				n++
+			}
+		}
+		if err == io.EOF {
+			return n, nil
+		}
+		if err != nil {
+			return n, err
+		}
+	}
 }

@@ -1,12 +1,15 @@
 package ca
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"math/big"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/pgcert/pgcert/internal/fsutil"
@@ -71,53 +74,115 @@ func (c *CA) revoke(serial *big.Int, reason Reason, now time.Time) (*Entry, erro
 	}
 	defer unlock()
 	path := filepath.Join(c.Dir, IndexFile)
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("ca: %w", err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
 	if err != nil {
 		return nil, fmt.Errorf("ca: %w", err)
 	}
 	want := SerialHex(serial.Bytes())
-	var (
-		out   []byte
-		found *Entry
-	)
-	rest := data
-	for len(rest) > 0 {
-		line, after, _ := bytes.Cut(rest, []byte{'\n'})
-		rest = after
-		if found == nil && len(line) > 0 && line[0] != '#' && lineSerial(line) == want {
-			entries, err := ReadIndex(bytes.NewReader(append(bytes.Clone(line), '\n')))
-			if err != nil || len(entries) != 1 {
-				return nil, fmt.Errorf("ca: %s: the line of serial %s: %v", path, want, err)
-			}
-			e := entries[0]
-			if e.Status == StatusRevoked {
-				return nil, &AlreadyRevokedError{Entry: e}
-			}
-			e.Status = StatusRevoked
-			e.Revoked = now.UTC().Truncate(time.Second)
-			e.Reason = reason
-			nl, err := AppendEntry(nil, e)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, nl...)
-			found = e
-			continue
-		}
-		out = append(out, line...)
-		out = append(out, '\n')
+	start, end, line, err := findSerialLine(f, want)
+	if err != nil {
+		return nil, fmt.Errorf("ca: reading %s: %w", path, err)
 	}
-	if found == nil {
+	if line == nil {
 		return nil, &NotFoundError{Serial: serial}
 	}
-	mode := indexMode
-	if fi, err := os.Stat(path); err == nil {
-		mode = fi.Mode().Perm()
+	entries, err := ReadIndex(bytes.NewReader(append(line, '\n')))
+	if err != nil || len(entries) != 1 {
+		return nil, fmt.Errorf("ca: %s: the line of serial %s: %v", path, want, err)
 	}
-	if _, err := fsutil.WriteFile(path, out, fsutil.Options{Mode: mode, Force: true}); err != nil {
+	e := entries[0]
+	if e.Status == StatusRevoked {
+		return nil, &AlreadyRevokedError{Entry: e}
+	}
+	e.Status = StatusRevoked
+	e.Revoked = now.UTC().Truncate(time.Second)
+	e.Reason = reason
+	nl, err := AppendEntry(nil, e)
+	if err != nil {
+		return nil, err
+	}
+	// The new index is the old one with that line replaced, copied through without
+	// holding the file in memory. A last line without its newline gets one, as
+	// openssl writes every line.
+	size := fi.Size()
+	fill := func(w io.Writer) error {
+		if _, err := io.Copy(w, io.NewSectionReader(f, 0, start)); err != nil {
+			return err
+		}
+		if _, err := w.Write(nl); err != nil {
+			return err
+		}
+		if _, err := io.Copy(w, io.NewSectionReader(f, end, size-end)); err != nil {
+			return err
+		}
+		if size > end && !endsWithNewline(f, size) {
+			_, err := w.Write([]byte{'\n'})
+			return err
+		}
+		return nil
+	}
+	if _, err := fsutil.WriteFileFunc(path, fsutil.Options{Mode: fi.Mode().Perm(), Force: true}, fill); err != nil {
 		return nil, fmt.Errorf("ca: %w", err)
 	}
-	return found, nil
+	return e, nil
+}
+
+// findSerialLine returns the first index line of f whose serial is want (as SerialHex
+// writes it), without its newline, and the offsets of the line and of what follows
+// its newline; line is nil when no line has that serial. It reads f a buffer at a
+// time and parses only the lines whose serial field can match.
+func findSerialLine(f *os.File, want string) (start, end int64, line []byte, err error) {
+	r := bufio.NewReaderSize(io.NewSectionReader(f, 0, 1<<62), MaxIndexLine+2)
+	trimmed := strings.TrimLeft(want, "0")
+	var off int64
+	for {
+		raw, err := r.ReadSlice('\n')
+		if len(raw) > 0 {
+			l := bytes.TrimSuffix(raw, []byte{'\n'})
+			if len(l) > 0 && l[0] != '#' && serialFieldMay(l, trimmed) && lineSerial(l) == want {
+				return off, off + int64(len(raw)), bytes.Clone(l), nil
+			}
+			off += int64(len(raw))
+		}
+		if err == io.EOF {
+			return 0, 0, nil, nil
+		}
+		if err != nil {
+			return 0, 0, nil, err
+		}
+	}
+}
+
+// serialFieldMay reports whether the serial field of line (the fourth) can hold the
+// serial whose digits without leading zeros are trimmed: a cheap test that lets
+// findSerialLine parse one line instead of a million. It never rejects a line
+// lineSerial would match.
+func serialFieldMay(line []byte, trimmed string) bool {
+	field := line
+	for range 3 {
+		i := bytes.IndexByte(field, '\t')
+		if i < 0 {
+			return false
+		}
+		field = field[i+1:]
+	}
+	if i := bytes.IndexByte(field, '\t'); i >= 0 {
+		field = field[:i]
+	}
+	field = bytes.TrimLeft(bytes.TrimPrefix(field, []byte{'+'}), "0")
+	return bytes.EqualFold(field, []byte(trimmed))
+}
+
+// endsWithNewline reports whether the file of size bytes ends with a newline.
+func endsWithNewline(f *os.File, size int64) bool {
+	b := make([]byte, 1)
+	_, err := f.ReadAt(b, size-1)
+	return err == nil && b[0] == '\n'
 }
 
 // lineSerial returns the serial field of an index line, normalised as SerialHex

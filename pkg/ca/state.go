@@ -30,6 +30,14 @@ import (
 // line, reporting each through CA.Notify. Revoke rewrites index.txt whole (a new file,
 // synced, renamed over the old one), as openssl ca does, so it is either done or not.
 //
+// A locked run costs the same whatever the size of the directory: it reads the end of
+// index.txt to see whether its last line is whole, and holds no list of serials. The
+// full repair (reading every line, comparing newcerts/ with the index) runs only when
+// there is something to repair: a torn last line, an empty index, or the journal of an
+// issue that did not finish (PendingFile, written before the first copy and removed
+// after the index line). A serial is never drawn twice because its copy exists: the
+// rule above makes the copies the set of serials in use.
+//
 // A repair never destroys a record. The index is read in full before anything is cut:
 // one that does not parse is an error, and only a tail that can be the start of one
 // line is cut. A copy without an index line is removed only when it is newer than the
@@ -39,10 +47,13 @@ import (
 // copy, then the only record of a certificate that was handed out, is kept and
 // reported.
 
-// state is the index of a locked CA directory after repair.
+// state is what a locked run knows of its CA directory after repair.
 type state struct {
-	serials map[string]bool // serials in the index, as SerialHex writes them
-	count   int
+	// serials holds the serials of the index after a full repair (empty otherwise),
+	// then those this run issues, as SerialHex writes them.
+	serials map[string]bool
+	// repaired is set when load compared newcerts/ with the whole index.
+	repaired bool
 }
 
 // certsDir returns the directory holding the certificate copies: newcerts/, or
@@ -63,64 +74,101 @@ func (c *CA) CertFilePath(serial *big.Int) string {
 	return filepath.Join(certsDir(c.Dir), SerialHex(serial.Bytes())+".pem")
 }
 
-// load repairs the directory as the package comment on crash consistency says and
-// reads the serials of its index. The caller holds the lock.
+// load repairs the directory as the package comment on crash consistency says. The
+// caller holds the lock.
 func (c *CA) load() (*state, error) {
 	path := filepath.Join(c.Dir, IndexFile)
-	st, indexTime, torn, err := c.readIndexState(path)
+	pending, err := c.readPending()
+	if err != nil {
+		return nil, err
+	}
+	st, indexTime, repair, err := c.readIndexState(path, pending != nil)
 	if err != nil {
 		return nil, err
 	}
 	if err := c.restoreEmpty(); err != nil {
 		return nil, err
 	}
-	if torn {
+	if repair == repairNone {
+		return st, nil
+	}
+	if repair == repairTorn {
 		indexTime = indexTime.Add(-tornAppendWindow)
 	}
-	if err := c.removeOrphans(st, indexTime); err != nil {
+	if err := c.removeOrphans(st, indexTime, pending); err != nil {
 		return nil, err
+	}
+	st.repaired = true
+	// Temporary files of the killed run: writes into the copies' directory skip the
+	// sweep fsutil makes elsewhere, since it would list every copy on every issue.
+	fsutil.RemoveStale(certsDir(c.Dir))
+	if pending != nil {
+		if err := os.Remove(filepath.Join(c.Dir, PendingFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("ca: %w", err)
+		}
 	}
 	return st, nil
 }
+
+// repairKind says what load found to repair.
+type repairKind int
+
+const (
+	repairNone    repairKind = iota
+	repairTorn               // index.txt ended with a torn line, now cut
+	repairEmpty              // index.txt is empty: a new CA, or one that lost its index
+	repairPending            // an issue left its journal
+)
 
 // tornAppendWindow is how much older than the index the copies of an issue whose
 // append was torn may be: the append follows the copies within milliseconds; ten
 // seconds allow for a slow disk.
 const tornAppendWindow = 10 * time.Second
 
-// readIndexState reads the serials of index.txt (created when missing) up to its last
-// newline and, when they all parse, cuts off a torn last line (torn reports it). It
-// returns the index's time of change from before the cut.
-func (c *CA) readIndexState(path string) (st *state, modTime time.Time, torn bool, err error) {
+// readIndexState looks at the end of index.txt (created when missing) for a torn last
+// line. When it finds one, the index is empty, or pending says an issue did not
+// finish, it reads every serial up to the last newline and, when they all parse, cuts
+// off the torn line; otherwise it reads nothing more. It returns the index's time of
+// change from before any cut, and what there is to repair.
+func (c *CA) readIndexState(path string, pending bool) (st *state, modTime time.Time, repair repairKind, err error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, indexMode)
 	if err != nil {
-		return nil, time.Time{}, false, fmt.Errorf("ca: %w", err)
+		return nil, time.Time{}, 0, fmt.Errorf("ca: %w", err)
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return nil, time.Time{}, false, fmt.Errorf("ca: %w", err)
+		return nil, time.Time{}, 0, fmt.Errorf("ca: %w", err)
 	}
 	size := fi.Size()
 	end, err := lastNewline(f, size)
 	if err != nil {
-		return nil, time.Time{}, false, fmt.Errorf("ca: reading %s: %w", path, err)
+		return nil, time.Time{}, 0, fmt.Errorf("ca: reading %s: %w", path, err)
 	}
 	st = &state{serials: map[string]bool{}}
+	switch {
+	case end < size:
+		repair = repairTorn
+	case size == 0:
+		repair = repairEmpty
+	case pending:
+		repair = repairPending
+	default:
+		return st, fi.ModTime(), repairNone, nil
+	}
 	err = ScanIndex(io.NewSectionReader(f, 0, end), func(e *Entry) error {
 		st.serials[SerialHex(e.Serial)] = true
-		st.count++
 		return nil
 	})
 	if err != nil {
-		return nil, time.Time{}, false, fmt.Errorf("ca: %s: %w", path, err)
+		return nil, time.Time{}, 0, fmt.Errorf("ca: %s: %w", path, err)
 	}
 	if end < size {
 		if err := c.cutTornLine(f, path, end, size); err != nil {
-			return nil, time.Time{}, false, err
+			return nil, time.Time{}, 0, err
 		}
 	}
-	return st, fi.ModTime(), end < size, nil
+	return st, fi.ModTime(), repair, nil
 }
 
 // scanIndex calls fn for every entry of index.txt, in file order (see ScanIndex).
@@ -203,10 +251,10 @@ func lastNewline(f *os.File, size int64) (int64, error) {
 }
 
 // removeOrphans removes the certificate copies whose serial the index does not list
-// and that are not older than cutoff (the index's time of change): those of an
-// interrupted issue. Older ones are kept and reported (see the package comment on
-// crash consistency).
-func (c *CA) removeOrphans(st *state, cutoff time.Time) error {
+// and that the journal of an interrupted issue names (pending) or that are not older
+// than cutoff (the index's time of change): those of an interrupted issue. Other ones
+// are kept and reported (see the package comment on crash consistency).
+func (c *CA) removeOrphans(st *state, cutoff time.Time, pending map[string]bool) error {
 	dir := certsDir(c.Dir)
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -226,11 +274,12 @@ func (c *CA) removeOrphans(st *state, cutoff time.Time) error {
 		if !ok || n.Sign() < 0 {
 			continue
 		}
-		if st.serials[SerialHex(n.Bytes())] {
+		serial := SerialHex(n.Bytes())
+		if st.serials[serial] {
 			continue
 		}
 		p := filepath.Join(dir, name)
-		if fi, err := e.Info(); err != nil || fi.ModTime().Before(cutoff) {
+		if fi, err := e.Info(); !pending[serial] && (err != nil || fi.ModTime().Before(cutoff)) {
 			kept = append(kept, p)
 			continue
 		}
