@@ -92,7 +92,7 @@ func ParseCRLs(data []byte) ([]*x509.RevocationList, error) {
 	pemInput := bytes.Contains(data, []byte("-----BEGIN"))
 	crls := make([]*x509.RevocationList, 0, len(ders))
 	for i, der := range ders {
-		crl, err := x509.ParseRevocationList(der)
+		crl, err := ParseDER(der)
 		if err != nil {
 			block := i + 1
 			if !pemInput {
