@@ -1,6 +1,7 @@
 package inspect
 
 import (
+	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
@@ -293,6 +294,13 @@ func FuzzDescribe(f *testing.F) {
 	}
 	f.Add([]byte("-----BEGIN X509 CRL-----\nMAA=\n-----END X509 CRL-----\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		// The -text dumps of whatever parses: they must not panic.
+		if c, err := x509.ParseCertificate(data); err == nil {
+			_ = TextCertificate(c)
+		}
+		if r, err := x509.ParseCertificateRequest(data); err == nil {
+			_ = TextRequest(r)
+		}
 		objs, err := Describe(data, testpki.Now)
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "inspect: ") {
