@@ -177,6 +177,55 @@ func TestBadInput(t *testing.T) {
 	for _, k := range []kind{kindKey, kindCert, kindCSR, kindCRL, kindIndex, kindConf, kindHBA} {
 		corpora[k] = corpus(t, w, k)
 	}
+	var runs atomic.Int64
+	t.Run("slots", func(t *testing.T) { badInputSlots(t, w, corpora, &runs) })
+	if t.Failed() {
+		return
+	}
+	// The README's figures, as minimums: the corpus, the places it is fed to, the
+	// commands they belong to, and the runs, each of which happened.
+	files, want := 0, 0
+	for _, in := range corpora {
+		files += len(in)
+	}
+	commands := map[string]bool{}
+	for _, s := range slots() {
+		want += len(corpora[s.kind])
+		commands[commandOf(s.args("/w", "/w/bad"))] = true
+	}
+	if got := runs.Load(); got != int64(want) {
+		t.Errorf("%d runs, want one per slot and input: %d", got, want)
+	}
+	t.Logf("%d bad files of %d kinds fed to %d places of %d commands: %d runs", files, len(corpora), len(slots()), len(commands), want)
+	if files < minBadFiles || len(corpora) < minBadKinds || len(slots()) < minBadSlots || len(commands) < minBadCommands || want < minBadRuns {
+		t.Errorf("the README says at least %d files of %d kinds, %d places of %d commands, %d runs", minBadFiles, minBadKinds, minBadSlots, minBadCommands, minBadRuns)
+	}
+}
+
+// The README's bad-input figures, which TestBadInput holds as minimums.
+const (
+	minBadFiles    = 90
+	minBadKinds    = 7
+	minBadSlots    = 44
+	minBadCommands = 21
+	minBadRuns     = 552
+)
+
+// commandOf returns the command of a pgcert command line: its words before the
+// first flag or path.
+func commandOf(args []string) string {
+	var words []string
+	for _, a := range args {
+		if strings.HasPrefix(a, "-") || strings.HasPrefix(a, "/") {
+			break
+		}
+		words = append(words, a)
+	}
+	return strings.Join(words, " ")
+}
+
+// badInputSlots runs every slot over its corpus, counting the runs in runs.
+func badInputSlots(t *testing.T, w string, corpora map[kind][]badInput, runs *atomic.Int64) {
 	for _, s := range slots() {
 		t.Run(s.name, func(t *testing.T) {
 			t.Parallel()
@@ -207,6 +256,7 @@ func TestBadInput(t *testing.T) {
 				}
 				t.Logf("%s on %s: exit %d in %v", s.name, in.name, r.Code, time.Since(start).Round(time.Millisecond))
 				corpusRuns.Add(1)
+				runs.Add(1)
 				wellFormed := in.wellFormed || s.anyKind && (in.name == "wrong-pem-type" || in.name == "over-the-limit")
 				if lost := lostCopies(before, snapshot(t, d)); len(lost) > 0 {
 					t.Errorf("%s: a run removed or changed the CA's certificate copies %q: %s", in.name, lost, r)
