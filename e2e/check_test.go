@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/pgcert/pgcert/internal/pgtest"
+	"github.com/pgcert/pgcert/internal/testenv"
 	"github.com/pgcert/pgcert/internal/testpki"
 	"github.com/pgcert/pgcert/pkg/keys"
 )
@@ -196,7 +197,7 @@ func TestCheckPredictsServer(t *testing.T) {
 			}
 			c := sslSetup(t, h, hba)
 			if tc.needsRoot && !c.Install.AsRoot() {
-				t.Skip("only root can give a file to another user")
+				testenv.Missing(t, "only root can give a file to another user")
 			}
 			tc.plant(t, c, h)
 

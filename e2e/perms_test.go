@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/pgcert/pgcert/internal/pgtest"
+	"github.com/pgcert/pgcert/internal/testenv"
 )
 
 // permsCase is a fault of mode or owner that `pgcert perms fix` must turn into a data
@@ -128,7 +129,7 @@ func TestPermsFixMakesServerStart(t *testing.T) {
 			h := newHierarchy(t)
 			c := sslSetup(t, h, "trust")
 			if tc.needsRoot && !c.Install.AsRoot() {
-				t.Skip("only root can give a file to another user")
+				testenv.Missing(t, "only root can give a file to another user")
 			}
 			tc.plant(t, c, h)
 			expand := strings.NewReplacer("{data}", c.DataDir, "{base}", c.Base).Replace
@@ -193,7 +194,7 @@ func TestPermsFixRefusesWithoutRoot(t *testing.T) {
 	h := newHierarchy(t)
 	c := sslSetup(t, h, "trust")
 	if !c.Install.AsRoot() {
-		t.Skip("only root can give a file to another user")
+		testenv.Missing(t, "only root can give a file to another user")
 	}
 	uid, gid := osUser(t, "nobody")
 	c.WriteFileAs(t, "server.key", h.server.KeyPEM(t), 0o644, uid, gid)

@@ -2,6 +2,8 @@ package faults
 
 import (
 	"bytes"
+	"crypto/rand"
+	"encoding/base32"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,7 +20,7 @@ type slot struct {
 	name string
 	kind kind
 	// at is where the bad file goes, relative to the copy of the world; "" puts it
-	// at bad/input, given to the command as its argument.
+	// in bad/ under a unique random name, given to the command as its argument.
 	at   string
 	args func(d, bad string) []string
 	// describes marks a command that only describes or checks what it reads: it
@@ -175,19 +177,68 @@ func TestBadInput(t *testing.T) {
 	for _, k := range []kind{kindKey, kindCert, kindCSR, kindCRL, kindIndex, kindConf, kindHBA} {
 		corpora[k] = corpus(t, w, k)
 	}
+	var runs atomic.Int64
+	t.Run("slots", func(t *testing.T) { badInputSlots(t, w, corpora, &runs) })
+	if t.Failed() {
+		return
+	}
+	// The README's figures, as minimums: the corpus, the places it is fed to, the
+	// commands they belong to, and the runs, each of which happened.
+	files, want := 0, 0
+	for _, in := range corpora {
+		files += len(in)
+	}
+	commands := map[string]bool{}
+	for _, s := range slots() {
+		want += len(corpora[s.kind])
+		commands[commandOf(s.args("/w", "/w/bad"))] = true
+	}
+	if got := runs.Load(); got != int64(want) {
+		t.Errorf("%d runs, want one per slot and input: %d", got, want)
+	}
+	t.Logf("%d bad files of %d kinds fed to %d places of %d commands: %d runs", files, len(corpora), len(slots()), len(commands), want)
+	if files < minBadFiles || len(corpora) < minBadKinds || len(slots()) < minBadSlots || len(commands) < minBadCommands || want < minBadRuns {
+		t.Errorf("the README says at least %d files of %d kinds, %d places of %d commands, %d runs", minBadFiles, minBadKinds, minBadSlots, minBadCommands, minBadRuns)
+	}
+}
+
+// The README's bad-input figures, which TestBadInput holds as minimums.
+const (
+	minBadFiles    = 90
+	minBadKinds    = 7
+	minBadSlots    = 44
+	minBadCommands = 21
+	minBadRuns     = 552
+)
+
+// commandOf returns the command of a pgcert command line: its words before the
+// first flag or path.
+func commandOf(args []string) string {
+	var words []string
+	for _, a := range args {
+		if strings.HasPrefix(a, "-") || strings.HasPrefix(a, "/") {
+			break
+		}
+		words = append(words, a)
+	}
+	return strings.Join(words, " ")
+}
+
+// badInputSlots runs every slot over its corpus, counting the runs in runs.
+func badInputSlots(t *testing.T, w string, corpora map[kind][]badInput, runs *atomic.Int64) {
 	for _, s := range slots() {
 		t.Run(s.name, func(t *testing.T) {
 			t.Parallel()
-			d := filepath.Join(t.TempDir(), "w")
-			target := filepath.Join(d, "bad", "input")
-			if s.at != "" {
-				target = filepath.Join(d, s.at)
-			}
+			base := t.TempDir()
 			for _, in := range corpora[s.kind] {
-				// A fresh copy of the world for each input: a run that wrongly
-				// wrote must not change what the next one meets.
-				if err := os.RemoveAll(d); err != nil {
-					t.Fatal(err)
+				// A fresh copy of the world for each input, under a name no
+				// message holds by chance: a run that wrongly wrote must not
+				// change what the next one meets, and a message that names the
+				// bad file must name this one.
+				d := filepath.Join(base, uniqueName(t))
+				target := filepath.Join(d, "bad", uniqueName(t))
+				if s.at != "" {
+					target = filepath.Join(d, s.at)
 				}
 				if err := os.MkdirAll(filepath.Join(d, "bad"), 0o755); err != nil {
 					t.Fatal(err)
@@ -205,6 +256,7 @@ func TestBadInput(t *testing.T) {
 				}
 				t.Logf("%s on %s: exit %d in %v", s.name, in.name, r.Code, time.Since(start).Round(time.Millisecond))
 				corpusRuns.Add(1)
+				runs.Add(1)
 				wellFormed := in.wellFormed || s.anyKind && (in.name == "wrong-pem-type" || in.name == "over-the-limit")
 				if lost := lostCopies(before, snapshot(t, d)); len(lost) > 0 {
 					t.Errorf("%s: a run removed or changed the CA's certificate copies %q: %s", in.name, lost, r)
@@ -236,6 +288,9 @@ func TestBadInput(t *testing.T) {
 				if len(added)+len(removed)+len(changed) > 0 {
 					t.Errorf("%s: a run on bad input added %q, removed %q, changed %q: %s", in.name, added, removed, changed, r)
 				}
+				if err := os.RemoveAll(d); err != nil {
+					t.Fatal(err)
+				}
 			}
 		})
 	}
@@ -255,13 +310,14 @@ func lostCopies(before, after tree) []string {
 }
 
 // namesFile reports whether a failed run's output names the file at fault: the bad
-// file itself (its path, or its name for the files of a data directory) or, for a
+// file itself, by its path as the command was given it (or as it follows from the
+// directory given: every path holds a unique random name) or, for a
 // configuration file, the file of that directory the server would complain about.
 // A well-formed file from elsewhere (another CA's certificate or CRL) is at fault
 // only in relation to the others: naming any file given is enough.
 func namesFile(r result, target string, in badInput, args []string) bool {
 	out := r.Stdout + r.Stderr
-	if strings.Contains(out, target) || strings.Contains(out, filepath.Base(target)) {
+	if strings.Contains(out, target) {
 		return true
 	}
 	if strings.HasSuffix(target, ".conf") && strings.Contains(out, filepath.Dir(target)+"/") {
@@ -291,6 +347,17 @@ func tornLineCut(t *testing.T, in badInput, path string) bool {
 	}
 	i := bytes.LastIndexByte(in.data, '\n')
 	return bytes.Equal(data, in.data[:i+1]) && len(in.data)-(i+1) < 200
+}
+
+// uniqueName returns a name no message could hold by chance (as "input" or "bad"
+// can): 16 random letters and digits.
+func uniqueName(t *testing.T) string {
+	t.Helper()
+	b := make([]byte, 10)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return "qz" + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
 }
 
 // placeInput writes in at path: its data, or a sparse file of its size.

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/pgcert/pgcert/internal/testenv"
 )
@@ -59,39 +60,44 @@ func remount(t testing.TB, dir string, flags uintptr) {
 	}
 }
 
-// freePages returns the pages free on the filesystem holding dir.
-func freePages(t testing.TB, dir string) int {
-	t.Helper()
+// freePages returns the pages free on the filesystem holding dir, as the tmpfs
+// itself counts them.
+func freePages(dir string) (int, error) {
 	var st syscall.Statfs_t
 	if err := syscall.Statfs(dir, &st); err != nil {
-		t.Fatal(err)
+		return 0, err
 	}
-	return int(st.Bavail) * int(st.Bsize) / pageSize
+	return int(st.Bavail) * int(st.Bsize) / pageSize, nil
 }
 
 // fillTo writes a filler file into dir (named so that no command reads it) that
-// leaves exactly pages pages free on its filesystem. tmpfs sometimes settles its
-// count of the pages just freed a moment late, so the filler is adjusted until the
-// count is right.
-func fillTo(t testing.TB, dir string, pages int) {
-	t.Helper()
-	f, err := os.OpenFile(filepath.Join(dir, "filler"), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+// leaves exactly pages pages free on its filesystem, reading the count from the
+// tmpfs after each change rather than computing it. tmpfs settles its count of the
+// pages just freed a moment late, the later the busier the machine: when the count
+// is not yet right, fillTo waits a little longer each time before it looks again.
+// It returns an error when the count never settles, or when even with no filler
+// fewer pages are free than asked for: the caller sets the directory up again.
+func fillTo(dir string, pages int) error {
+	f, err := os.OpenFile(filepath.Join(dir, "filler"), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	defer f.Close()
 	chunk := make([]byte, 64*pageSize)
 	size := int64(0)
-	for range 100 {
-		free := freePages(t, dir)
+	free := 0
+	for try := range 60 {
+		if free, err = freePages(dir); err != nil {
+			return err
+		}
 		switch {
 		case free == pages:
-			return
+			return nil
 		case free > pages:
 			for n := (free - pages) * pageSize; n > 0; {
 				w := min(n, len(chunk))
 				if _, err := f.WriteAt(chunk[:w], size); err != nil {
-					t.Fatalf("filling %s: %v", dir, err)
+					return fmt.Errorf("filling %s: %w", dir, err)
 				}
 				size += int64(w)
 				n -= w
@@ -99,9 +105,12 @@ func fillTo(t testing.TB, dir string, pages int) {
 		default:
 			size -= int64(min(pages-free, int(size/pageSize)) * pageSize)
 			if err := f.Truncate(size); err != nil {
-				t.Fatal(err)
+				return err
 			}
 		}
+		if try >= 3 {
+			time.Sleep(time.Duration(try) * time.Millisecond)
+		}
 	}
-	t.Fatalf("cannot leave %d pages free on %s: %d are", pages, dir, freePages(t, dir))
+	return fmt.Errorf("cannot leave %d pages free on %s: %d are (filler %d pages)", pages, dir, free, size/pageSize)
 }

@@ -27,7 +27,8 @@ func TestMain(m *testing.M) {
 // under CI=true its absence fails the run instead of skipping). Commands: `mode FILE
 // 0600` asserts a file's permission bits; `status N CMD ARGS...` runs CMD like exec
 // and asserts its exit status is N; `pty` holds a conversation with a command on a
-// terminal (see cmdPty). Passphrase prompts are also tested with testscript's own
+// terminal (see cmdPty); `needroot WHY` fails under CI=true when not root, before a
+// script's `[!root] stop`. Passphrase prompts are also tested with testscript's own
 // `ttyin`, which types everything at once: fine for line-mode prompts, not for
 // survey's forms, which query the terminal first.
 func TestScripts(t *testing.T) {
@@ -90,6 +91,18 @@ func TestScripts(t *testing.T) {
 				}
 			},
 			"pty": cmdPty,
+			// needroot fails a script that goes on only as root when it runs in
+			// CI without root: CI runs as root, so a `[!root] stop` there would
+			// pass while testing nothing. Outside CI it does nothing, and the
+			// script's own `[!root] stop` ends it.
+			"needroot": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) != 1 {
+					ts.Fatalf("usage: needroot WHY")
+				}
+				if os.Geteuid() != 0 && testenv.InCI() {
+					ts.Fatalf("needs root: %s (CI=%s runs as root)", args[0], os.Getenv("CI"))
+				}
+			},
 		},
 	})
 }

@@ -429,9 +429,7 @@ func TestCrlGenErrors(t *testing.T) {
 // TestCrlGenIntoDataDir: run as root, the CRL written into a directory of another
 // user (a data directory) is that user's, mode 0644.
 func TestCrlGenIntoDataDir(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("only root gives files to another user")
-	}
+	testenv.RequireRoot(t, "only root gives files to another user")
 	dir := t.TempDir()
 	_, certFile, keyFile := indexCA(t, dir)
 	index := writeTestFile(t, dir, "index.txt", []byte("R\t271126193907Z\t250101000000Z\t01\tunknown\t/CN=a\n"))

@@ -238,7 +238,7 @@ func reqRun(cmd *cobra.Command, opts *reqOptions) error {
 	}
 	reqPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: der})
 	if opts.Text {
-		reqPEM = append([]byte(selfsign.TextRequest(csr)), reqPEM...)
+		reqPEM = append([]byte(inspect.TextRequest(csr)), reqPEM...)
 	}
 
 	var txn fsutil.Txn

@@ -232,7 +232,7 @@ func certificateFile(der []byte, text bool) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return append([]byte(selfsign.TextCertificate(cert)), out...), nil
+	return append([]byte(inspect.TextCertificate(cert)), out...), nil
 }
 
 // describeNewCertificate describes a certificate pgcert just made.

@@ -377,9 +377,7 @@ func TestSelfsignDataDirConfLines(t *testing.T) {
 // TestSelfsignDataDirOwner: run as root, the files belong to the data directory's
 // owner, the user the server runs as.
 func TestSelfsignDataDirOwner(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("needs root to give files to another user")
-	}
+	testenv.RequireRoot(t, "to give files to another user")
 	dir := t.TempDir()
 	const uid, gid = 4242, 4343
 	if err := os.Chown(dir, uid, gid); err != nil {

@@ -90,7 +90,7 @@ func TestFuzzTargets(t *testing.T) {
 	}
 	gobin, err := exec.LookPath("go")
 	if err != nil {
-		t.Skip("the go command is not in PATH")
+		testenv.Missing(t, "the go command is not in PATH: the fuzz targets cannot run")
 	}
 	root, err := filepath.Abs("../..")
 	if err != nil {

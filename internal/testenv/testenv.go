@@ -45,3 +45,13 @@ func OpenSSL(t testing.TB, args ...string) []byte {
 	}
 	return out
 }
+
+// RequireRoot skips a test that needs root (to give files to another user, mount a
+// file system or run as another user), or fails it in CI, which runs as root: there
+// a test that skips for want of root proves nothing while the run looks green.
+func RequireRoot(t testing.TB, why string) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		Missing(t, "needs root: "+why)
+	}
+}

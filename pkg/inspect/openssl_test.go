@@ -37,6 +37,23 @@ func opensslExtension(t *testing.T, file, inform, ext string) string {
 	return strings.TrimSpace(lines[1])
 }
 
+// opensslCRLSerials returns the serials openssl crl -text lists for the CRL der, in
+// Describe's form.
+func opensslCRLSerials(t *testing.T, der []byte) []string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "list.crl")
+	if err := os.WriteFile(path, der, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var serials []string
+	for _, line := range strings.Split(string(testenv.OpenSSL(t, "crl", "-in", path, "-inform", "DER", "-noout", "-text")), "\n") {
+		if s, ok := strings.CutPrefix(strings.TrimSpace(line), "Serial Number: "); ok {
+			serials = append(serials, toColonHex(s))
+		}
+	}
+	return serials
+}
+
 // toColonHex turns openssl's -serial output (upper-case hex, no separators) into
 // Describe's form.
 func toColonHex(s string) string {

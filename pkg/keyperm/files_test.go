@@ -169,9 +169,7 @@ func TestApplyRefusesReplacedFile(t *testing.T) {
 // TestAsRootForPostgres gives keys to the postgres account and checks each verdict on
 // readability against postgres really opening the file.
 func TestAsRootForPostgres(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("needs root to give files to the postgres user")
-	}
+	testenv.RequireRoot(t, "to give files to the postgres user")
 	db, err := SystemLookup{}.LookupUser("postgres")
 	if err != nil {
 		testenv.Missing(t, "no postgres user (apt-get install postgresql): "+err.Error())

@@ -9,6 +9,7 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/asn1"
 	"encoding/pem"
 	"errors"
 	"os"
@@ -33,6 +34,12 @@ const (
 )
 
 var allKinds = []keyKind{p256, p384, ed, rsa2048}
+
+// Extensions whose criticality the tests check.
+var (
+	oidExtKeyUsage         = asn1.ObjectIdentifier{2, 5, 29, 15}
+	oidExtBasicConstraints = asn1.ObjectIdentifier{2, 5, 29, 19}
+)
 
 // rsaKey is generated once: RSA key generation is slow, and the tests that
 // use RSA only need one key.

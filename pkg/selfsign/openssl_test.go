@@ -1,12 +1,7 @@
 package selfsign
 
 import (
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/asn1"
 	"math/big"
-	"net/url"
 	"os/exec"
 	"strings"
 	"testing"
@@ -149,80 +144,6 @@ func TestOpenSSLReadsProfiles(t *testing.T) {
 		for _, w := range tt.want {
 			if !strings.Contains(out, w) {
 				t.Errorf("%s: openssl shows\n%s\nwithout %q", tt.name, out, w)
-			}
-		}
-	}
-}
-
-// trimLines removes trailing spaces from every line, which openssl leaves
-// after extension names and pgcert does not.
-func trimLines(s string) string {
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimRight(l, " ")
-	}
-	return strings.Join(lines, "\n")
-}
-
-// TestTextMatchesOpenSSL compares TextCertificate and TextRequest with
-// `openssl x509 -text -noout` and `openssl req -text -noout`: the same text
-// but for trailing spaces.
-func TestTextMatchesOpenSSL(t *testing.T) {
-	t.Parallel()
-	testenv.RequireOpenSSL(t)
-	var certs []*x509.Certificate
-	for _, kind := range allKinds {
-		root := build(t, Spec{Profile: RootCA, Subject: mustSubject(t, "/C=US/O=Acme/CN=Root"), PathLen: NoPathLen}, kind, nil)
-		inter := build(t, Spec{Profile: IntermediateCA, Subject: mustSubject(t, "/CN=Inter"), PathLen: 0}, kind, root)
-		server := build(t, Spec{Profile: ServerLeaf, Subject: mustSubject(t, "/CN=db.example.com/O=Ünïcode, \"Inc\""),
-			SANs: mustSANs(t, "DNS:db.example.com,IP:10.0.0.5,IP:2001:db8::1,email:dba@example.com,URI:https://db.example.com/pg")}, kind, inter)
-		client := build(t, Spec{Profile: ClientLeaf, Subject: mustSubject(t, "/CN=alice"), Serial: big.NewInt(4096)}, kind, inter)
-		certs = append(certs, root.cert, inter.cert, server.cert, client.cert)
-	}
-	// Extensions pgcert does not make but may have to show.
-	key := newKey(t, p256)
-	tpl := &x509.Certificate{
-		SerialNumber:          new(big.Int).Lsh(big.NewInt(1), 63),
-		Subject:               pkix.Name{CommonName: "other"},
-		NotBefore:             testNow,
-		NotAfter:              testNow.AddDate(1, 0, 0),
-		CRLDistributionPoints: []string{"http://crl.example.com/root.crl", "ldap://ldap.example.com/cn=crl"},
-		OCSPServer:            []string{"http://ocsp.example.com"},
-		IssuingCertificateURL: []string{"http://ca.example.com/root.crt"},
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageCodeSigning, x509.ExtKeyUsageAny},
-		UnknownExtKeyUsage:    []asn1.ObjectIdentifier{{1, 2, 3, 4}},
-		KeyUsage:              x509.KeyUsageContentCommitment | x509.KeyUsageDataEncipherment | x509.KeyUsageKeyAgreement | x509.KeyUsageEncipherOnly | x509.KeyUsageDecipherOnly,
-		URIs:                  []*url.URL{{Scheme: "urn", Opaque: "x"}},
-		ExtraExtensions:       []pkix.Extension{{Id: asn1.ObjectIdentifier{1, 2, 3, 4, 5}, Value: []byte{0x04, 0x02, 0xab, 0xcd}}},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tpl, tpl, key.Public(), key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	certs = append(certs, mustParse(t, der))
-
-	for i, c := range certs {
-		path := writePEM(t, "c.pem", "CERTIFICATE", c.Raw)
-		want := trimLines(string(testenv.OpenSSL(t, "x509", "-text", "-noout", "-in", path)))
-		if got := TextCertificate(c); got != want {
-			t.Errorf("certificate %d (%s):\n--- pgcert\n%s\n--- openssl\n%s", i, c.Subject, got, want)
-		}
-	}
-
-	for _, kind := range allKinds {
-		for _, sans := range []SANs{{}, mustSANs(t, "DNS:db.example.com,IP:10.0.0.5")} {
-			der, err := NewRequest(newKey(t, kind), mustSubject(t, "/C=US/CN=Alice Smith"), sans, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			req, err := ParseRequest(der)
-			if err != nil {
-				t.Fatal(err)
-			}
-			path := writePEM(t, "r.pem", "CERTIFICATE REQUEST", der)
-			want := trimLines(string(testenv.OpenSSL(t, "req", "-text", "-noout", "-in", path)))
-			if got := TextRequest(req); got != want {
-				t.Errorf("%s request:\n--- pgcert\n%s\n--- openssl\n%s", kind, got, want)
 			}
 		}
 	}

@@ -1,4 +1,4 @@
-package selfsign
+package inspect
 
 import (
 	"bytes"
@@ -26,11 +26,11 @@ func TextCertificate(cert *x509.Certificate) string {
 	fmt.Fprintf(&b, "        Version: %d (0x%x)\n", cert.Version, cert.Version-1)
 	writeSerial(&b, cert.SerialNumber)
 	fmt.Fprintf(&b, "        Signature Algorithm: %s\n", sigAlgName(cert.SignatureAlgorithm))
-	fmt.Fprintf(&b, "        Issuer: %s\n", displayName(cert.RawIssuer))
+	fmt.Fprintf(&b, "        Issuer: %s\n", subjectName(cert.RawIssuer))
 	b.WriteString("        Validity\n")
-	fmt.Fprintf(&b, "            Not Before: %s\n", cert.NotBefore.UTC().Format(opensslTime))
-	fmt.Fprintf(&b, "            Not After : %s\n", cert.NotAfter.UTC().Format(opensslTime))
-	fmt.Fprintf(&b, "        Subject: %s\n", displayName(cert.RawSubject))
+	fmt.Fprintf(&b, "            Not Before: %s\n", cert.NotBefore.UTC().Format(textTime))
+	fmt.Fprintf(&b, "            Not After : %s\n", cert.NotAfter.UTC().Format(textTime))
+	fmt.Fprintf(&b, "        Subject: %s\n", subjectName(cert.RawSubject))
 	writePublicKey(&b, cert.PublicKey, cert.RawSubjectPublicKeyInfo, 8)
 	if len(cert.Extensions) > 0 {
 		b.WriteString("        X509v3 extensions:\n")
@@ -46,7 +46,7 @@ func TextRequest(csr *x509.CertificateRequest) string {
 	var b strings.Builder
 	b.WriteString("Certificate Request:\n    Data:\n")
 	fmt.Fprintf(&b, "        Version: %d (0x%x)\n", csr.Version+1, csr.Version)
-	fmt.Fprintf(&b, "        Subject: %s\n", displayName(csr.RawSubject))
+	fmt.Fprintf(&b, "        Subject: %s\n", subjectName(csr.RawSubject))
 	writePublicKey(&b, csr.PublicKey, csr.RawSubjectPublicKeyInfo, 8)
 	// openssl 3 prints the "Requested Extensions:" heading even when there
 	// are none; so does pgcert, to read the same.
@@ -60,16 +60,8 @@ func TextRequest(csr *x509.CertificateRequest) string {
 	return b.String()
 }
 
-// opensslTime is the layout of OpenSSL's ASN1_TIME_print.
-const opensslTime = "Jan _2 15:04:05 2006 GMT"
-
-func displayName(der []byte) string {
-	s, err := FormatSubject(der)
-	if err != nil {
-		return "(" + err.Error() + ")"
-	}
-	return s
-}
+// textTime is the layout of OpenSSL's ASN1_TIME_print.
+const textTime = "Jan _2 15:04:05 2006 GMT"
 
 // writeSerial prints a serial as openssl does: in decimal and hex on one line
 // when it fits in a long, else as colon-separated hex bytes on the next.
@@ -190,19 +182,6 @@ func writeSignature(b *strings.Builder, alg x509.SignatureAlgorithm, sig []byte)
 	writeHexBlock(b, sig, "        ", 18)
 }
 
-// hexColon writes bytes as colon-separated hex, upper- or lower-case.
-func hexColon(data []byte, upper bool) string {
-	format := "%02x"
-	if upper {
-		format = "%02X"
-	}
-	parts := make([]string, len(data))
-	for i, c := range data {
-		parts[i] = fmt.Sprintf(format, c)
-	}
-	return strings.Join(parts, ":")
-}
-
 // writeHexBlock prints data as lower-case colon-separated hex, perLine bytes
 // a line, each line but the last ending with a colon, as OpenSSL does.
 func writeHexBlock(b *strings.Builder, data []byte, indent string, perLine int) {
@@ -264,7 +243,7 @@ func describeExtension(e pkix.Extension) (string, []string) {
 			return dump("X509v3 Key Usage")
 		}
 		var names []string
-		for i, n := range keyUsageNames {
+		for i, n := range textKeyUsageNames {
 			if bits.At(i) == 1 {
 				names = append(names, n)
 			}
@@ -278,7 +257,7 @@ func describeExtension(e pkix.Extension) (string, []string) {
 		names := make([]string, len(oids))
 		for i, o := range oids {
 			names[i] = o.String()
-			for _, k := range extKeyUsageNames {
+			for _, k := range textExtKeyUsageNames {
 				if k.oid.Equal(o) {
 					names[i] = k.name
 				}
@@ -373,12 +352,12 @@ func describeExtension(e pkix.Extension) (string, []string) {
 	return dump(e.Id.String())
 }
 
-var keyUsageNames = []string{
+var textKeyUsageNames = []string{
 	"Digital Signature", "Non Repudiation", "Key Encipherment", "Data Encipherment",
 	"Key Agreement", "Certificate Sign", "CRL Sign", "Encipher Only", "Decipher Only",
 }
 
-var extKeyUsageNames = []struct {
+var textExtKeyUsageNames = []struct {
 	oid  asn1.ObjectIdentifier
 	name string
 }{
@@ -422,7 +401,7 @@ func generalNamesContent(data []byte) ([]string, error) {
 		case 6:
 			out = append(out, "URI:"+string(gn.Bytes))
 		case 4:
-			out = append(out, "DirName:"+displayName(gn.Bytes))
+			out = append(out, "DirName:"+subjectName(gn.Bytes))
 		case 7:
 			out = append(out, "IP Address:"+opensslIP(gn.Bytes))
 		case 8:
