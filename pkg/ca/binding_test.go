@@ -1,0 +1,84 @@
+package ca
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// TestDataDirBinding: a data directory bound to a CA finds it; a record naming a CA
+// that does not list the data directory (what the database user could write), a CA
+// whose certificate changed, a missing record, a FIFO or a link in its place are
+// refused, each with its reason.
+func TestDataDirBinding(t *testing.T) {
+	c := newCA(t, CreateOptions{})
+	other := newCA(t, CreateOptions{})
+	dataDir := t.TempDir()
+	write := func(data []byte) {
+		t.Helper()
+		os.Remove(filepath.Join(dataDir, DataDirFile))
+		if err := os.WriteFile(filepath.Join(dataDir, DataDirFile), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	var nb *NotBoundError
+	if _, err := ForDataDir(dataDir); !errors.As(err, &nb) {
+		t.Fatalf("no record: %v, want a NotBoundError", err)
+	}
+
+	if err := c.BindDataDir(dataDir); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.BindDataDir(dataDir); err != nil {
+		t.Fatal(err)
+	}
+	if dirs, _ := c.DataDirs(); len(dirs) != 1 || dirs[0] != dataDir {
+		t.Fatalf("DataDirs = %q, want the one data directory once", dirs)
+	}
+	write(c.Record().Marshal())
+	got, err := ForDataDir(dataDir)
+	if err != nil {
+		t.Fatalf("ForDataDir: %v", err)
+	}
+	if got.Dir != c.Dir {
+		t.Errorf("ForDataDir found %s, want %s", got.Dir, c.Dir)
+	}
+
+	// The database user names another CA: it does not list this data directory.
+	write(other.Record().Marshal())
+	var be *BindingError
+	if _, err := ForDataDir(dataDir); !errors.As(err, &be) || !strings.Contains(err.Error(), "does not list this data directory") {
+		t.Errorf("a record naming a CA that does not serve the data directory: %v", err)
+	}
+	// ... or the right CA with another fingerprint.
+	r := c.Record()
+	r.CASHA256 = strings.Repeat("0", 64)
+	write(r.Marshal())
+	if _, err := ForDataDir(dataDir); !errors.As(err, &be) || !strings.Contains(err.Error(), "not the one recorded") {
+		t.Errorf("a record with another certificate's fingerprint: %v", err)
+	}
+	write([]byte("ca_dir = relative\n"))
+	if _, err := ForDataDir(dataDir); err == nil || !strings.Contains(err.Error(), "not a record pgcert wrote") {
+		t.Errorf("a record that is not one: %v", err)
+	}
+
+	path := filepath.Join(dataDir, DataDirFile)
+	os.Remove(path)
+	if err := syscall.Mkfifo(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ForDataDir(dataDir); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Errorf("a FIFO as the record: %v", err)
+	}
+	os.Remove(path)
+	target := filepath.Join(t.TempDir(), "record")
+	os.WriteFile(target, c.Record().Marshal(), 0o644)
+	os.Symlink(target, path)
+	if _, err := ForDataDir(dataDir); err == nil || errors.As(err, &nb) {
+		t.Errorf("a link as the record was followed: %v", err)
+	}
+}
