@@ -26,8 +26,8 @@ func describeDER(kind derKind, der []byte) error {
 	case derSigned:
 		return describeSigned(der)
 	case derPKCS12:
-		return &FormatError{Found: "a PKCS#12 (PFX) file", Err: errors.New("pgcert does not read PKCS#12"),
-			Hint: "extract the key with: openssl pkcs12 -in FILE -nocerts -out key.pem"}
+		return &FormatError{Found: "a PKCS#12 (PFX) file", Err: errors.New("its contents are encrypted: they cannot be shown without the passphrase"),
+			Hint: "give its passphrase (--passin) to read the key it holds"}
 	case derContentInfo:
 		return &FormatError{Found: "a DER PKCS#7/CMS message", Err: errNotPrivateKey}
 	}

@@ -30,7 +30,6 @@ var refused = []refusal{
 	{file: "crl.pem", found: `a certificate revocation list (PEM block "X509 CRL")`},
 	{file: "ec-p256.pub.pem", found: `a public key (PEM block "PUBLIC KEY")`},
 	{file: "ec-p256.pub.der", found: "a DER public key"},
-	{file: "bundle.p12", found: "a PKCS#12 (PFX) file", hint: "openssl pkcs12 -in FILE -nocerts"},
 	{file: "id_ed25519", found: "an OpenSSH ssh-ed25519 private key", hint: "make a new key"},
 	{file: "id_ed25519.pub", found: "an OpenSSH public key"},
 	{file: "not-a-key.txt", found: "data that is neither PEM nor DER"},

@@ -60,6 +60,10 @@ type Encryption struct {
 //
 // Inspect returns the same errors as Parse for input that is not a key pgcert reads.
 func Inspect(data []byte) (*Info, error) {
+	if IsPKCS12(data) {
+		// Everything in it, the key's algorithm included, is encrypted.
+		return &Info{Container: ContainerPKCS12, Encoding: "DER", Encrypted: true}, nil
+	}
 	k, err := findKey(data)
 	if err != nil {
 		return nil, err

@@ -29,14 +29,15 @@ type Key struct {
 //     pbeWithSHAAnd2-KeyTripleDES-CBC (PKCS#12 KDF), pbeWithMD5AndDES-CBC and
 //     pbeWithSHA1AndDES-CBC (PBKDF1);
 //   - legacy OpenSSL PEM encryption ("Proc-Type: 4,ENCRYPTED") with DES-CBC,
-//     DES-EDE3-CBC or AES-128/192/256-CBC.
+//     DES-EDE3-CBC or AES-128/192/256-CBC;
+//   - the key of a PKCS#12 (PFX) file (see ParsePKCS12).
 //
 // pass is called only for an encrypted key, after its parameters have been checked;
 // its error is returned unchanged. A nil pass makes an encrypted key fail with
 // ErrPassphraseRequired. A wrong passphrase gives ErrIncorrectPassphrase.
 //
 // Input that is not such a key gives a *FormatError naming what it is (a
-// certificate, an OpenSSH or PuTTY key, PKCS#12, an unsupported cipher...); a key
+// certificate, an OpenSSH or PuTTY key, an unsupported cipher...); a key
 // of another algorithm gives an *UnsupportedAlgorithmError, an RSA key below 1024
 // bits (which crypto/rsa will not sign with) a *KeySizeError; input over MaxInputSize,
 // or encryption asking for more work than MaxIterations, MaxScryptMemory or
@@ -46,6 +47,13 @@ func Parse(data []byte, pass PassphraseFunc) (*Key, error) {
 }
 
 func parse(data []byte, pass PassphraseFunc, lim limits) (*Key, error) {
+	if IsPKCS12(data) {
+		p, err := parsePKCS12(data, pass, lim)
+		if err != nil {
+			return nil, err
+		}
+		return p.Key, nil
+	}
 	k, err := findKey(data)
 	if err != nil {
 		return nil, err
