@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/pgcert/pgcert/internal/fsutil"
 )
 
 // DataDir describes a directory pgcert was pointed at (`-D`): whether it is a data
@@ -112,10 +114,13 @@ func findConfigFile(d *DataDir) string {
 	return ""
 }
 
+// maxOptsFileSize bounds the read of postmaster.opts, one command line.
+const maxOptsFileSize = 64 << 10
+
 // configFromOpts reads the config_file the server was started with from
 // postmaster.opts, which holds its command line with each argument double-quoted.
 func configFromOpts(path string) string {
-	data, err := os.ReadFile(path)
+	data, err := fsutil.ReadRegular(path, maxOptsFileSize)
 	if err != nil {
 		return ""
 	}
