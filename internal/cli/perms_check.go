@@ -72,6 +72,9 @@ func permsRun(opts *permsOptions) error {
 			return failf([]string{"correct it first (`pgcert check -D` says more)"},
 				"%s: the server cannot read its configuration; nothing was changed", s.Dir.ConfigFile)
 		}
+		if err := refuseSpecialFiles(s); err != nil {
+			return err
+		}
 		setup = s
 	}
 	id, err := permsIdentity(opts, setup)
