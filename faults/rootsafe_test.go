@@ -307,3 +307,46 @@ func TestPermsFixOwnersFileOutside(t *testing.T) {
 		t.Fatalf("want the key fixed:\n%s", r)
 	}
 }
+
+// TestCAListReadOnly: ca list reads a CA directory it may not write, on a read-only
+// filesystem and as a user who does not own it, without creating pgcert.lock.
+func TestCAListReadOnly(t *testing.T) {
+	requireRoot(t)
+	mnt := mountTmpfs(t, 4<<20)
+	caDir := filepath.Join(mnt, "ca")
+	mustPgcert(t, "ca", "init", "--ca-dir", caDir)
+	out := filepath.Join(mnt, "alice")
+	mustPgcert(t, "ca", "issue", "client", "--user", "alice", "--ca-dir", caDir, "-o", out)
+	if err := os.Remove(filepath.Join(caDir, "pgcert.lock")); err != nil {
+		t.Fatal(err)
+	}
+	remount(t, mnt, syscall.MS_RDONLY)
+	t.Cleanup(func() { remount(t, mnt, 0) })
+	r := pgcert(t, "ca", "list", "--ca-dir", caDir)
+	if r.Code != 0 || !strings.Contains(r.Stdout, "CN=alice") {
+		t.Errorf("ca list on a read-only filesystem:\n%s", r)
+	}
+
+	// Another user's CA: the directory is root's, pgcert runs as nobody.
+	other, err := os.MkdirTemp(binDir, "ca-of-root-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(other) })
+	if err := os.Chmod(other, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	caDir = filepath.Join(other, "ca")
+	mustPgcert(t, "ca", "init", "--ca-dir", caDir)
+	mustPgcert(t, "ca", "issue", "client", "--user", "bob", "--ca-dir", caDir, "-o", filepath.Join(other, "bob"))
+	// pgcert makes a CA directory 0700; the admin opened it for reading.
+	if err := os.Chmod(caDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	before := snapshot(t, caDir)
+	r = pgcertOpts(t, runOpts{User: nobody}, "ca", "list", "--ca-dir", caDir)
+	if r.Code != 0 || !strings.Contains(r.Stdout, "CN=bob") {
+		t.Errorf("ca list as nobody on root's CA:\n%s", r)
+	}
+	assertUnchanged(t, caDir, before, "ca list as nobody")
+}
