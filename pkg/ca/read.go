@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/pgcert/pgcert/internal/fsutil"
-
 	"github.com/pgcert/pgcert/pkg/chain"
 	"github.com/pgcert/pgcert/pkg/keys"
 )
