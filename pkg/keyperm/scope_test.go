@@ -124,3 +124,31 @@ func TestScopeRefusesForeignHardLink(t *testing.T) {
 		t.Errorf("the root file is %o, want it untouched", got)
 	}
 }
+
+// The owner swaps the examined key for a link to a root file between the plan and
+// the change: the change finds the link and makes none.
+func TestScopeApplyAfterSwap(t *testing.T) {
+	data, rootDir, _, db := scopeWorld(t)
+	secret := filepath.Join(rootDir, "secret")
+	writeFile(t, secret, 0o644)
+	inside := filepath.Join(data, "server.key")
+	writeFile(t, inside, 0o644)
+	s := Scope{DataDir: data, Owner: db}
+	f := PlanServerKeyFix(Stat(inside), db, Process())
+	if err := s.Check(f); err != nil {
+		t.Fatalf("Check before the swap: %v", err)
+	}
+	if err := os.Remove(inside); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(secret, inside); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Apply(f); !errors.Is(err, ErrChanged) {
+		t.Errorf("Apply after the swap = %v, want ErrChanged", err)
+	}
+	var st syscall.Stat_t
+	if err := syscall.Stat(secret, &st); err != nil || st.Uid != 0 || st.Mode&0o777 != 0o644 {
+		t.Errorf("the root file was changed: uid %d mode %o (%v)", st.Uid, st.Mode&0o777, err)
+	}
+}
