@@ -350,3 +350,45 @@ func TestCAListReadOnly(t *testing.T) {
 	}
 	assertUnchanged(t, caDir, before, "ca list as nobody")
 }
+
+// TestPermsFixRace: while root runs perms fix -D again and again, the database user
+// swaps server.key as fast as it can between a key readable by all and a link to a
+// root file. Whatever the timing, the root file is never changed.
+func TestPermsFixRace(t *testing.T) {
+	o := requirePostgresUser(t)
+	_, data := rootsafeDataDir(t, o)
+	secret := filepath.Join(filepath.Dir(data), "rootonly", "secret")
+	if err := os.WriteFile(secret, []byte("root's secret\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := stateOf(t, secret)
+	asPostgres(t, "cd "+data+" && cp server.key key.copy")
+	swapper := exec.Command("setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "sh", "-c",
+		"cd "+data+" && while :; do ln -sf "+secret+" l.tmp && mv -T l.tmp server.key; "+
+			"cp key.copy k.tmp && chmod 0644 k.tmp && mv -T k.tmp server.key; done")
+	if err := swapper.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		swapper.Process.Kill()
+		swapper.Wait()
+	}()
+	outcomes := map[string]int{}
+	for range 40 {
+		r := runNoHang(t, "perms", "fix", "-D", data)
+		switch {
+		case r.Code == 0:
+			outcomes["fixed or nothing to change"]++
+		case r.Code == 1 && strings.Contains(r.Stderr, "--allow-outside"):
+			outcomes["refused: a root file"]++
+		case r.Code == 1 && strings.Contains(r.Stderr, "changed since it was examined"):
+			outcomes["refused: swapped between plan and change"]++
+		case r.Code == 1:
+			outcomes["failed otherwise"]++
+		default:
+			t.Fatalf("exit %d:\n%s", r.Code, r)
+		}
+	}
+	t.Logf("outcomes of the runs: %v", outcomes)
+	assertSameState(t, secret, before)
+}
