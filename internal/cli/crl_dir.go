@@ -158,7 +158,7 @@ func crlDirRun(opts *crlDirOptions) error {
 		p := &plannedCRLFile{entry: e, crl: lists[i], source: source[lists[i]], path: filepath.Join(dir, e.Name), status: "written"}
 		names[e.Name] = true
 		if !created {
-			old, err := os.ReadFile(p.path)
+			old, err := fsutil.ReadInput(p.path, maxInputSize)
 			switch {
 			case err == nil && bytes.Equal(old, e.PEM):
 				p.status = "unchanged"

@@ -8,7 +8,6 @@ import (
 	"io"
 	"io/fs"
 	"math/big"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -203,7 +202,7 @@ func crlGenIndex(opts *crlGenOptions, out crlOutput) error {
 	if err != nil {
 		return err
 	}
-	index, err := os.Open(opts.Index)
+	index, err := fsutil.OpenInput(opts.Index)
 	if err != nil {
 		return inputError(opts.Index, err)
 	}
@@ -321,7 +320,7 @@ func (f *Factory) loadCRLSigner(certFile, keyFile, passIn string) (*x509.Certifi
 // openssl CA starts, unless it was named explicitly: a mistyped --crlnumber must not
 // restart the numbering.
 func readCRLNumber(path string, explicit bool) (n *big.Int, created bool, err error) {
-	data, err := os.ReadFile(path)
+	data, err := fsutil.ReadInput(path, maxInputSize)
 	switch {
 	case errors.Is(err, fs.ErrNotExist) && !explicit:
 		return big.NewInt(1), true, nil

@@ -27,21 +27,20 @@ func (f *Factory) readInput(path string) ([]byte, error) {
 	if path == "-" {
 		r = f.IO.In
 	} else {
-		file, err := os.Open(path)
+		// A FIFO or a device (planted in a data directory, or named by mistake)
+		// would hold the read forever: refused before anything waits on it.
+		file, err := fsutil.OpenInput(path)
 		if err != nil {
 			return nil, inputError(path, err)
 		}
 		defer file.Close()
 		fi, err := file.Stat()
-		if err == nil && fi.IsDir() {
-			return nil, failf([]string{"give the path of a file, not a directory"}, "%s is a directory", path)
-		}
-		if err == nil && fi.Mode().IsRegular() && fi.Size() > maxInputSize {
+		if err == nil && fi.Size() > maxInputSize {
 			// Refused before reading 256 MiB to find out.
 			return nil, tooLarge(path)
 		}
 		r = file
-		if err == nil && fi.Mode().IsRegular() && fi.Size() <= maxInputSize {
+		if err == nil {
 			size = int(fi.Size())
 		}
 	}
@@ -65,6 +64,14 @@ func tooLarge(path string) error {
 }
 
 func inputError(path string, err error) error {
+	var nr *fsutil.NotRegularError
+	if errors.As(err, &nr) {
+		hints := []string{"see what it is: ls -l " + shellWord(path)}
+		if nr.Kind == "directory" {
+			hints = []string{"give the path of a file, not a directory"}
+		}
+		return failf(hints, "%s is a %s, not a regular file: pgcert reads only regular files", path, nr.Kind)
+	}
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		err = pe.Err

@@ -403,7 +403,7 @@ func more(n int) string {
 // wrote, when this CA issued it, so that a rerun without --host (to refresh the CRL)
 // keeps the names clients connect with.
 func previousHosts(path string, c *ca.CA) []string {
-	data, err := os.ReadFile(path)
+	data, err := fsutil.ReadInput(path, maxInputSize)
 	if err != nil {
 		return nil
 	}
@@ -555,7 +555,7 @@ func (f *Factory) addConfiguration(txn *fsutil.Txn, dd *pgdata.DataDir, cfg *pgd
 			dd.Dir, filepath.Join(confDir, pgdata.PgcertConfName), pgdata.PgcertConfName)
 		return nil
 	}
-	conf, err := os.ReadFile(dd.ConfigFile)
+	conf, err := fsutil.ReadInput(dd.ConfigFile, pgdata.MaxConfigFileSize)
 	if err != nil {
 		return fmt.Errorf("reading %s: %w", dd.ConfigFile, err)
 	}
@@ -569,7 +569,7 @@ func (f *Factory) addConfiguration(txn *fsutil.Txn, dd *pgdata.DataDir, cfg *pgd
 		f.warnf("%s sets %s (ALTER SYSTEM), which wins over %s: run ALTER SYSTEM RESET %s", auto, s.Name, pgdata.PgcertConfName, s.Name)
 	}
 	hbaPath := cfg.HBAFile(confDir)
-	hba, err := os.ReadFile(hbaPath)
+	hba, err := fsutil.ReadInput(hbaPath, pgdata.MaxConfigFileSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		f.warnf("%s does not exist: add the pg_hba.conf lines below yourself", hbaPath)
 		return nil

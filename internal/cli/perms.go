@@ -22,6 +22,9 @@ type permsOptions struct {
 	Client  bool
 	Owner   string
 	Group   string
+	// AllowOutside are files outside the data directory (or reached through a
+	// symbolic link) that perms fix -D may change whoever owns them.
+	AllowOutside []string
 
 	// lookup finds users and groups; actor is who makes the changes (the running
 	// process). Tests replace both.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/pkg/keyperm"
 )
 
@@ -71,6 +72,9 @@ func permsRun(opts *permsOptions) error {
 			return failf([]string{"correct it first (`pgcert check -D` says more)"},
 				"%s: the server cannot read its configuration; nothing was changed", s.Dir.ConfigFile)
 		}
+		if err := refuseSpecialFiles(s); err != nil {
+			return err
+		}
 		setup = s
 	}
 	id, err := permsIdentity(opts, setup)
@@ -87,7 +91,7 @@ func permsRun(opts *permsOptions) error {
 	}
 	targets := permsTargets(opts, setup)
 	if opts.Fix {
-		return permsFix(opts, id, targets, rep)
+		return permsFix(opts, id, targets, rep, permsScope(opts, setup))
 	}
 	if rule == "server" {
 		f.infof("checking with the server's rule for database user %s", rep.User)
@@ -112,6 +116,17 @@ func permsRun(opts *permsOptions) error {
 		return errProblemsFound
 	}
 	return nil
+}
+
+// permsScope is what perms fix -D may change: everything when pgcert runs as the
+// data directory's owner (or on files named on the command line), else only what
+// keyperm.Scope allows.
+func permsScope(opts *permsOptions, setup *serverSetup) keyperm.Scope {
+	if setup == nil || opts.actor.UID == setup.DBUser.UID {
+		return keyperm.Scope{}
+	}
+	allowed, _ := fsutil.Allow(opts.AllowOutside...)
+	return keyperm.Scope{DataDir: setup.Dir.Dir, Owner: setup.DBUser, Allowed: allowed}
 }
 
 // printPermsFiles prints one line per file, and under a failing one the server's

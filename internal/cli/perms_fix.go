@@ -30,6 +30,14 @@ A symbolic link is never changed: the file it leads to is, and the output says s
 Each change is printed; "nothing to change" when every file already passes. When a
 change needs root and pgcert does not run as root, nothing is changed at all.
 
+Run as root with -D on a data directory another user owns, pgcert gives that user
+no power they do not have: settings and links are theirs to write, so a file
+outside the data directory (or reached through a symbolic link) is changed only
+when it already belongs to them and sits in a directory they may write, or when
+--allow-outside names it; otherwise nothing is changed and the reason is said.
+Changes are made through a descriptor opened without following links, never
+through a path (docs/security.md).
+
 Exit codes: 0 when every file passes afterwards, 1 when a file could not be fixed
 (missing, not a regular file, or a change that needs root) or, with -D, when the
 server cannot read its configuration (then nothing is changed), 2 for a wrong
@@ -42,6 +50,9 @@ command line.`,
 			if err := permsArgs(opts, args); err != nil {
 				return err
 			}
+			if len(opts.AllowOutside) > 0 && opts.DataDir == "" {
+				return usageErrorf("--allow-outside is for files a data directory's settings name; files given on the command line are allowed already")
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -49,6 +60,7 @@ command line.`,
 		},
 	}
 	addPermsFlags(cmd, opts)
+	cmd.Flags().StringArrayVar(&opts.AllowOutside, "allow-outside", nil, "with -D, allow changing this file outside the data directory (or behind a symbolic link) whoever owns it (repeatable)")
 	return cmd
 }
 
@@ -61,9 +73,9 @@ type plannedFix struct {
 
 // permsFix plans a change for every target, refuses them all when one needs root and
 // pgcert does not have it, makes the others, and reports every file afterwards.
-func permsFix(opts *permsOptions, id keyperm.Identity, targets []permsTarget, rep *permsReport) error {
+func permsFix(opts *permsOptions, id keyperm.Identity, targets []permsTarget, rep *permsReport, scope keyperm.Scope) error {
 	f := opts.f
-	var todo, needRoot []plannedFix
+	var todo, needRoot, refused []plannedFix
 	seen := map[string]bool{}
 	for _, t := range targets {
 		fi := t.stat()
@@ -83,10 +95,19 @@ func permsFix(opts *permsOptions, id keyperm.Identity, targets []permsTarget, re
 	if len(needRoot) > 0 {
 		return needsRootError(opts, needRoot)
 	}
+	for _, p := range todo {
+		if err := scope.Check(p.fix); err != nil {
+			p.fix.Err = err
+			refused = append(refused, p)
+		}
+	}
+	if len(refused) > 0 {
+		return refusedError(opts, refused)
+	}
 
 	var lines []string
 	for _, p := range todo {
-		if err := keyperm.Apply(p.fix); err != nil {
+		if err := scope.Apply(p.fix); err != nil {
 			if len(lines) > 0 {
 				printFixLines(f, rep, lines)
 			}
@@ -174,6 +195,29 @@ func needsRootError(opts *permsOptions, needRoot []plannedFix) error {
 	return failf(hints, "%s: %s; no file was changed", what, strings.TrimPrefix(needRoot[0].fix.Err.Error(), "keyperm: "))
 }
 
+// refusedError refuses a fix of which some changes would give the data directory's
+// owner a power they do not have (keyperm.Scope): nothing is changed, each refusal
+// says why, and the hint names the flag that allows it, for an admin who checked the
+// file.
+func refusedError(opts *permsOptions, refused []plannedFix) error {
+	var hints []string
+	allow := *opts
+	for _, p := range refused {
+		var re *keyperm.RefusedError
+		if errors.As(p.fix.Err, &re) {
+			allow.AllowOutside = append(allow.AllowOutside, p.fix.Path)
+		}
+	}
+	if len(allow.AllowOutside) > len(opts.AllowOutside) {
+		hints = append(hints, "if you checked the file and mean it to change: "+permsCommandLine(&allow))
+	}
+	msgs := make([]string, 0, len(refused))
+	for _, p := range refused {
+		msgs = append(msgs, fmt.Sprintf("%s: %s", p.t.Name, strings.TrimPrefix(p.fix.Err.Error(), "keyperm: ")))
+	}
+	return failf(hints, "%s; no file was changed", strings.Join(msgs, "; "))
+}
+
 // permsCommandLine rebuilds the command the user typed, for a hint.
 func permsCommandLine(opts *permsOptions) string {
 	parts := []string{"pgcert perms fix"}
@@ -188,6 +232,9 @@ func permsCommandLine(opts *permsOptions) string {
 	}
 	if opts.Group != "" {
 		parts = append(parts, "--group", shellWord(opts.Group))
+	}
+	for _, p := range opts.AllowOutside {
+		parts = append(parts, "--allow-outside", shellWord(p))
 	}
 	for _, file := range opts.Files {
 		parts = append(parts, shellWord(file))

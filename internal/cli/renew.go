@@ -169,6 +169,9 @@ func durationDays(d time.Duration) int {
 // renewRun renews, or rolls back, and reports.
 func renewRun(opts *renewOptions) error {
 	setup, err := readServerSetup(opts.DataDir, opts.lookup)
+	if err == nil {
+		err = refuseSpecialFiles(setup)
+	}
 	if err != nil {
 		return err
 	}

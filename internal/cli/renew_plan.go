@@ -8,9 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"time"
 
+	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/chain"
 	"github.com/pgcert/pgcert/pkg/crl"
@@ -126,7 +126,7 @@ func (r *renewer) readCurrent() error {
 		return fmt.Errorf("%s: %w", r.keyFile.Path, err)
 	}
 	if r.hasCRLFile {
-		r.crlData, err = os.ReadFile(r.crlFile.Path)
+		r.crlData, err = fsutil.ReadInput(r.crlFile.Path, maxInputSize)
 		switch {
 		case err == nil:
 			r.crlExists = true

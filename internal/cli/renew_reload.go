@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/pkg/pgdata"
 	"github.com/pgcert/pgcert/pkg/probe"
 )
@@ -287,7 +288,7 @@ func findServerLog(s *serverSetup, pid int) serverLog {
 	cfg := s.Config
 	if set, ok := cfg.Lookup("logging_collector"); ok {
 		if on, _ := pgdata.ParseBool(set.Value); on {
-			if data, err := os.ReadFile(filepath.Join(s.Dir.Dir, "current_logfiles")); err == nil {
+			if data, err := fsutil.ReadRegular(filepath.Join(s.Dir.Dir, "current_logfiles"), maxLogRead); err == nil {
 				for _, line := range strings.Split(string(data), "\n") {
 					if dest, file, ok := strings.Cut(line, " "); ok && dest == "stderr" {
 						p := pgdata.Resolve(s.Dir.Dir, strings.TrimSpace(file))
@@ -339,7 +340,7 @@ func (l serverLog) since(mark int64) string {
 	if l.path == "" {
 		return ""
 	}
-	file, err := os.Open(l.path)
+	file, err := fsutil.OpenInput(l.path)
 	if err != nil {
 		return ""
 	}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -35,14 +34,14 @@ func rollbackRun(opts *renewOptions, setup *serverSetup) error {
 		}
 		key := sf.Setting == "ssl_key_file"
 		prev := sf.Path + prevSuffix
-		old, err := os.ReadFile(prev)
+		old, err := fsutil.ReadRegular(prev, maxInputSize)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
 		if err != nil {
 			return inputError(prev, err)
 		}
-		cur, err := os.ReadFile(sf.Path)
+		cur, err := fsutil.ReadInput(sf.Path, maxInputSize)
 		switch {
 		case err == nil:
 			txn.Add(prev, cur, replaceOptions(dir, sf.Path, key))
@@ -114,7 +113,7 @@ func rollbackRun(opts *renewOptions, setup *serverSetup) error {
 func rollbackKeyMatches(setup *serverSetup, cert *x509.Certificate, keyData []byte) error {
 	if keyData == nil {
 		keyFile, _ := setup.File("ssl_key_file")
-		data, err := os.ReadFile(keyFile.Path)
+		data, err := fsutil.ReadInput(keyFile.Path, maxInputSize)
 		if err != nil {
 			return inputError(keyFile.Path, err)
 		}
@@ -137,7 +136,7 @@ func currentLeaf(setup *serverSetup) (*x509.Certificate, error) {
 	if !ok {
 		return nil, errors.New("no ssl_cert_file")
 	}
-	data, err := os.ReadFile(sf.Path)
+	data, err := fsutil.ReadInput(sf.Path, maxInputSize)
 	if err != nil {
 		return nil, inputError(sf.Path, err)
 	}

@@ -20,7 +20,7 @@ func RemoveFile(path string) error {
 		return &WriteError{Path: path, Op: "removing", Err: err}
 	}
 	if !fi.Mode().IsRegular() && fi.Mode()&os.ModeSymlink == 0 {
-		return &WriteError{Path: path, Op: "removing", Err: errors.New("is not a regular file")}
+		return &WriteError{Path: path, Op: "removing", Err: errors.New("is a " + KindOf(fi.Mode()) + ", not a regular file")}
 	}
 	if err := os.Remove(path); err != nil {
 		return &WriteError{Path: path, Op: "removing", Err: err}

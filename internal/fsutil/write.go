@@ -135,7 +135,7 @@ func checkTarget(path string, force bool) (w *Written, err error) {
 	} else if fi.IsDir() {
 		return nil, &WriteError{Path: path, Op: "writing", Err: errors.New("is a directory")}
 	} else if !fi.Mode().IsRegular() {
-		return nil, &WriteError{Path: path, Op: "writing", Err: errors.New("is not a regular file")}
+		return nil, &WriteError{Path: path, Op: "writing", Err: errors.New("is a " + KindOf(fi.Mode()) + ", not a regular file")}
 	}
 	if !force {
 		return nil, &ExistsError{Path: path, LinkTarget: link}

@@ -28,8 +28,13 @@ type Kind string
 
 // The sources openssl knows.
 const (
-	KindPass  Kind = "pass"
-	KindEnv   Kind = "env"
+	KindPass Kind = "pass"
+	KindEnv  Kind = "env"
+	// KindFile reads the first line of a file. It is the one input pgcert opens
+	// that may be a FIFO, deliberately: `file:` names a path the admin typed, and a
+	// named pipe a secrets agent writes to (or bash's <(...)) is how a passphrase
+	// is handed over without ever being stored. The open waits for the writer, as
+	// openssl's does; every other file pgcert reads must be a regular file.
 	KindFile  Kind = "file"
 	KindFD    Kind = "fd"
 	KindStdin Kind = "stdin"
@@ -122,6 +127,8 @@ func (s Spec) Read(env Env) ([]byte, []Warning, error) {
 		}
 		pass = []byte(v)
 	case KindFile:
+		// A FIFO is allowed here (see KindFile): a plain open, which waits for
+		// its writer.
 		f, err := os.Open(s.Value)
 		if err != nil {
 			return nil, nil, fmt.Errorf("reading passphrase file: %w", err)

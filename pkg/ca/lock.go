@@ -56,3 +56,41 @@ func flock(fd, how int) error {
 		}
 	}
 }
+
+// lockDirForRead takes the lock for a run that only reads the directory. Where it
+// may, it takes the exclusive lock of lockDir (writable is then true, and the caller
+// repairs what an interrupted run left, as every locked run does). On a directory it
+// may not write (a read-only filesystem, a CA of another user), where lockDir cannot
+// create pgcert.lock, it takes a shared lock on an existing pgcert.lock when it can
+// open it, which waits for a writer to finish, and otherwise nothing: it then reads a
+// snapshot that no repair made consistent, and callers read only complete lines of
+// the index (see scanIndexSnapshot).
+func lockDirForRead(dir string, waiting func()) (unlock func(), writable bool, err error) {
+	unlock, err = lockDir(dir, waiting)
+	if err == nil {
+		return unlock, true, nil
+	}
+	if !errors.Is(err, syscall.EROFS) && !errors.Is(err, syscall.EACCES) && !errors.Is(err, syscall.EPERM) {
+		return nil, false, err
+	}
+	f, err := os.OpenFile(filepath.Join(dir, LockFile), os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		return func() {}, false, nil
+	}
+	fd := int(f.Fd())
+	err = flock(fd, syscall.LOCK_SH|syscall.LOCK_NB)
+	if errors.Is(err, syscall.EWOULDBLOCK) {
+		if waiting != nil {
+			waiting()
+		}
+		err = flock(fd, syscall.LOCK_SH)
+	}
+	if err != nil {
+		f.Close()
+		return func() {}, false, nil
+	}
+	return func() {
+		flock(fd, syscall.LOCK_UN)
+		f.Close()
+	}, false, nil
+}

@@ -2,39 +2,45 @@ package keyperm
 
 import (
 	"fmt"
-	"io/fs"
-	"os"
-	"syscall"
 )
 
-// Apply makes the change f plans: chmod, then chown, on f.Path itself (never through
-// a link: f.Path is already the link's target). It refuses a fix that carries an
-// error, and a file that is no longer the one examined (another file moved into its
-// place, or a link put there).
+// Apply makes the change f plans with the zero Scope, for files named on the command
+// line: Scope.Apply.
 func Apply(f Fix) error {
+	return Scope{}.Apply(f)
+}
+
+// Apply makes the change f plans, within s: chmod, then chown, through a descriptor
+// of the file it opened without following a link (f.Path is already a link's
+// target, resolved when it was examined), never through a path that could lead
+// elsewhere by then. It refuses a fix that carries an error, a file that is no longer
+// the one examined (another file moved into its place, or a link put on the way),
+// and a change s does not allow (*RefusedError).
+func (s Scope) Apply(f Fix) error {
 	if !f.Needed {
 		return nil
 	}
 	if f.Err != nil {
 		return f.Err
 	}
-	st, err := os.Lstat(f.Path)
+	t, err := s.open(f)
 	if err != nil {
-		return fmt.Errorf("keyperm: %w", err)
+		return err
 	}
-	if st.Mode()&fs.ModeSymlink != 0 {
-		return fmt.Errorf("%w: %s is now a symbolic link", ErrChanged, f.Path)
-	}
-	if sys, ok := st.Sys().(*syscall.Stat_t); ok && f.ino != 0 && (uint64(sys.Dev) != f.dev || sys.Ino != f.ino) {
+	defer t.Close()
+	if !sameFile(f, &t.Stat) {
 		return fmt.Errorf("%w: %s was replaced", ErrChanged, f.Path)
 	}
+	if err := s.judge(f, t); err != nil {
+		return err
+	}
 	if f.Chmod {
-		if err := os.Chmod(f.Path, f.Mode.Perm()); err != nil {
+		if err := t.Chmod(f.Mode.Perm()); err != nil {
 			return fmt.Errorf("keyperm: %w", err)
 		}
 	}
 	if f.Chown {
-		if err := os.Lchown(f.Path, int(f.UID), int(f.GID)); err != nil {
+		if err := t.Chown(int(f.UID), int(f.GID)); err != nil {
 			return fmt.Errorf("keyperm: %w", err)
 		}
 	}

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+
+	"github.com/pgcert/pgcert/internal/fsutil"
 )
 
 // ClientKeyMessage is libpq's complaint about a client key with too many mode bits
@@ -51,6 +53,7 @@ func judgeClientKey(fi FileInfo, user Identity) Result {
 	if !fi.Mode.IsRegular() {
 		r.Problem = NotRegular
 		r.Message = fmt.Sprintf(`private key file "%s" is not a regular file`, name)
+		r.Detail = "it is a " + fsutil.KindOf(fi.Mode)
 		r.Hint = "point sslkey at the key file itself"
 		return r
 	}

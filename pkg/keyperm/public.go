@@ -1,6 +1,10 @@
 package keyperm
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/pgcert/pgcert/internal/fsutil"
+)
 
 // Kind names the public SSL files the server reads besides its key. They need no
 // secrecy, only to be readable by the database user.
@@ -71,6 +75,7 @@ func judgePublicFile(kind Kind, fi FileInfo, db Identity) Result {
 	} else if !fi.Mode.IsRegular() {
 		r.Problem = NotRegular
 		r.Message, r.Source = fmt.Sprintf(`"%s" is not a regular file`, name), SourcePgcert
+		r.Detail = "it is a " + fsutil.KindOf(fi.Mode)
 		r.Hint = "point the setting at the file itself"
 		return r
 	}

@@ -1,6 +1,10 @@
 package keyperm
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/pgcert/pgcert/internal/fsutil"
+)
 
 // ServerKeyDetail is the DETAIL line the server prints under a "has group or world
 // access" error (be-secure-common.c, PostgreSQL 11 and later).
@@ -44,6 +48,7 @@ func judgeServerKey(fi FileInfo, db Identity) Result {
 	if !fi.Mode.IsRegular() {
 		r.Problem = NotRegular
 		r.Message = fmt.Sprintf(`private key file "%s" is not a regular file`, name)
+		r.Detail = "it is a " + fsutil.KindOf(fi.Mode)
 		r.Hint = "point ssl_key_file at the key file itself"
 		return r
 	}

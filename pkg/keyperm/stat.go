@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"syscall"
+
+	"github.com/pgcert/pgcert/internal/fsutil"
 )
 
 // FileInfo is what stat(2) says about a file, following symbolic links as the server
@@ -143,6 +145,12 @@ func dirsOf(p string, have []DirInfo) []DirInfo {
 // the C library's strerror(errno), which Go spells with a lower-case first letter.
 // An error without an errno gives its own text.
 func Strerror(err error) string {
+	var nr *fsutil.NotRegularError
+	if errors.As(err, &nr) {
+		// No errno: pgcert refused the file before the server would have
+		// waited on it. Said in the same style.
+		return "Not a regular file: a " + nr.Kind
+	}
 	var errno syscall.Errno
 	if errors.As(err, &errno) {
 		s := errno.Error()

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/pgcert/pgcert/internal/fsutil"
 )
 
 // DataDir describes a directory pgcert was pointed at (`-D`): whether it is a data
@@ -40,7 +42,8 @@ type DataDir struct {
 // When dir has a postgresql.conf but no PG_VERSION and the file sets data_directory,
 // dir is a configuration directory and the data directory is the one it names.
 // A directory that is not (yet) a data directory is not an error: it is reported so,
-// with the newest version's rules assumed.
+// with the newest version's rules assumed. A PG_VERSION that is there but is not a
+// regular file is an error wrapping fsutil.ErrNotRegular.
 func Inspect(dir string) (*DataDir, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
@@ -63,14 +66,19 @@ func Inspect(dir string) (*DataDir, error) {
 			}
 		}
 	}
-	d.examine()
+	if err := d.examine(); err != nil {
+		return nil, err
+	}
 	if d.ConfigFile == "" {
 		d.ConfigFile = findConfigFile(d)
 	}
 	return d, nil
 }
 
-func (d *DataDir) examine() {
+// examine finds out whether d is a data directory and of which version. A
+// PG_VERSION that is not a regular file (a FIFO would hold the server's start, and
+// pgcert, forever) is an error rather than a version assumed.
+func (d *DataDir) examine() error {
 	for _, m := range []string{"PG_VERSION", filepath.Join("global", "pg_control")} {
 		if !exists(filepath.Join(d.Dir, m)) {
 			d.Missing = append(d.Missing, m)
@@ -78,10 +86,14 @@ func (d *DataDir) examine() {
 	}
 	d.IsDataDir = len(d.Missing) == 0
 	v, err := ReadVersion(d.Dir)
+	if errors.Is(err, fsutil.ErrNotRegular) {
+		return err
+	}
 	if err != nil {
 		v, d.VersionAssumed = Newest, true
 	}
 	d.Version = v
+	return nil
 }
 
 // dataDirectorySetting returns the data_directory that conf sets, if it is absolute.
@@ -112,10 +124,13 @@ func findConfigFile(d *DataDir) string {
 	return ""
 }
 
+// maxOptsFileSize bounds the read of postmaster.opts, one command line.
+const maxOptsFileSize = 64 << 10
+
 // configFromOpts reads the config_file the server was started with from
 // postmaster.opts, which holds its command line with each argument double-quoted.
 func configFromOpts(path string) string {
-	data, err := os.ReadFile(path)
+	data, err := fsutil.ReadRegular(path, maxOptsFileSize)
 	if err != nil {
 		return ""
 	}

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/pkg/keyperm"
 )
 
@@ -137,7 +138,7 @@ func (l *loader) file(name string, strict bool, callingFile string, callingLine,
 	}
 	data, err := readConfigFile(abs)
 	if err != nil {
-		if !strict && !errors.Is(err, ErrTooLarge) {
+		if !strict && !errors.Is(err, ErrTooLarge) && !errors.Is(err, fsutil.ErrNotRegular) {
 			l.cfg.Skipped = append(l.cfg.Skipped, abs)
 			return
 		}

@@ -3,12 +3,12 @@ package pgdata
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/pgcert/pgcert/internal/fsutil"
 )
 
 // PIDFileName is the lock file a running server keeps in its data directory.
@@ -101,17 +101,17 @@ func ParsePIDFile(data []byte) (*PIDFile, error) {
 // ReadPIDFile reads dataDir/postmaster.pid. A missing file is ErrNotRunning.
 func ReadPIDFile(dataDir string) (*PIDFile, error) {
 	path := filepath.Join(dataDir, PIDFileName)
-	f, err := os.Open(path)
+	// The server writes the file itself: a link or a FIFO there is planted, and
+	// refused (fsutil.ErrNotRegular).
+	data, err := fsutil.ReadRegular(path, maxPIDFileSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, ErrNotRunning
 	}
+	if errors.Is(err, fsutil.ErrTooLarge) {
+		return nil, &PIDFileError{Line: 1, Reason: fmt.Sprintf("larger than %d bytes: not a postmaster.pid", maxPIDFileSize)}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("pgdata: %w", err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxPIDFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("pgdata: reading %s: %w", path, err)
 	}
 	return ParsePIDFile(data)
 }

@@ -3,8 +3,8 @@ package pgdata
 import (
 	"errors"
 	"fmt"
-	"io"
-	"os"
+
+	"github.com/pgcert/pgcert/internal/fsutil"
 )
 
 // MaxConfigFileSize is the largest configuration file (postgresql.conf, an included
@@ -19,23 +19,13 @@ var ErrTooLarge = errors.New("file too large")
 
 // readConfigFile reads the configuration file at path, refusing one larger than
 // MaxConfigFileSize before reading it when its size is known, or as soon as it runs
-// past the limit.
+// past the limit. Links are followed, as the server follows them; anything but a
+// regular file (a FIFO would hold pgcert, as it would hold the server, until someone
+// writes to it) is refused at once with an error wrapping fsutil.ErrNotRegular.
 func readConfigFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
+	data, err := fsutil.ReadInput(path, MaxConfigFileSize)
+	if errors.Is(err, fsutil.ErrTooLarge) {
+		return nil, fmt.Errorf("%w: more than %d MiB, not a configuration file", ErrTooLarge, MaxConfigFileSize>>20)
 	}
-	defer f.Close()
-	tooLarge := fmt.Errorf("%w: more than %d MiB, not a configuration file", ErrTooLarge, MaxConfigFileSize>>20)
-	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() > MaxConfigFileSize {
-		return nil, tooLarge
-	}
-	data, err := io.ReadAll(io.LimitReader(f, MaxConfigFileSize+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > MaxConfigFileSize {
-		return nil, tooLarge
-	}
-	return data, nil
+	return data, err
 }

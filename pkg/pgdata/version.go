@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
+
+	"github.com/pgcert/pgcert/internal/fsutil"
 )
 
 // Version is a PostgreSQL major version as PG_VERSION states it. Since PostgreSQL 10
@@ -63,9 +64,14 @@ func ParseVersion(data []byte) (Version, error) {
 	return v, nil
 }
 
-// ReadVersion reads dir/PG_VERSION.
+// maxVersionFileSize bounds the read of PG_VERSION, which holds one short line.
+const maxVersionFileSize = 4 << 10
+
+// ReadVersion reads dir/PG_VERSION. A link there is refused rather than followed
+// (initdb writes a plain file, and an error quotes the file's first line), and so is
+// anything but a regular file (fsutil.ErrNotRegular).
 func ReadVersion(dir string) (Version, error) {
-	data, err := os.ReadFile(filepath.Join(dir, "PG_VERSION"))
+	data, err := fsutil.ReadRegular(filepath.Join(dir, "PG_VERSION"), maxVersionFileSize)
 	if err != nil {
 		return Version{}, fmt.Errorf("pgdata: %w", err)
 	}
