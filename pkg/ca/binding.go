@@ -8,11 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 
 	"github.com/pgcert/pgcert/internal/fsutil"
 )
@@ -83,7 +81,7 @@ func (r DataDirRecord) Marshal() []byte {
 // an error when it is not a regular file (a link, a FIFO) or not a record.
 func ReadDataDirRecord(dataDir string) (*DataDirRecord, error) {
 	path := filepath.Join(dataDir, DataDirFile)
-	data, err := readRegular(path)
+	data, err := fsutil.ReadRegular(path, recordLimit)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, &NotBoundError{DataDir: dataDir}
 	}
@@ -147,7 +145,7 @@ func ForDataDir(dataDir string) (*CA, error) {
 
 // DataDirs returns the data directories c serves, as BindDataDir recorded them.
 func (c *CA) DataDirs() ([]string, error) {
-	data, err := readRegular(filepath.Join(c.Dir, DataDirsFile))
+	data, err := fsutil.ReadRegular(filepath.Join(c.Dir, DataDirsFile), recordLimit)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
@@ -192,30 +190,4 @@ func (c *CA) BindDataDir(dataDir string) error {
 		return fmt.Errorf("ca: %w", err)
 	}
 	return nil
-}
-
-// readRegular reads a small file that must be a regular file, without following a
-// link at its name and without blocking on a FIFO planted there.
-func readRegular(path string) ([]byte, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("ca: %s is not a regular file (%s)", path, fi.Mode().Type())
-	}
-	if fi.Size() > recordLimit {
-		return nil, fmt.Errorf("ca: %s is larger than %d KiB: not a record pgcert writes", path, recordLimit>>10)
-	}
-	buf := make([]byte, fi.Size())
-	n, err := f.ReadAt(buf, 0)
-	if err != nil && n != len(buf) {
-		return nil, err
-	}
-	return buf, nil
 }
