@@ -92,3 +92,27 @@ func (t *Target) Chown(uid, gid int) error {
 
 // Close closes the target's descriptor.
 func (t *Target) Close() error { return t.f.Close() }
+
+// SetBeneath gives the entry name of the directory dir the mode, and, when chown is
+// set, the owner uid:gid, through a descriptor opened beneath dir without following
+// links (Dir.OpenTarget): for the directories pgcert has just made, which another user
+// who can write their parent could otherwise swap for a link before the change.
+func SetBeneath(dir, name string, mode fs.FileMode, chown bool, uid, gid int) error {
+	d, err := OpenDir(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	t, err := d.OpenTarget(name)
+	if err != nil {
+		return err
+	}
+	defer t.Close()
+	if err := t.Chmod(mode); err != nil {
+		return err
+	}
+	if chown {
+		return t.Chown(uid, gid)
+	}
+	return nil
+}

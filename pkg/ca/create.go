@@ -327,7 +327,7 @@ func writeLayout(dir string, cert *x509.Certificate, key crypto.Signer, o Create
 		if err := os.Mkdir(p, d.mode); err != nil && !errors.Is(err, fs.ErrExist) {
 			return fmt.Errorf("ca: %w", err)
 		}
-		if err := os.Chmod(p, d.mode); err != nil {
+		if err := fsutil.SetBeneath(dir, d.name, d.mode, false, 0, 0); err != nil {
 			return fmt.Errorf("ca: %w", err)
 		}
 	}
