@@ -188,8 +188,12 @@ func initRun(cmd *cobra.Command, opts *initOptions) error {
 		seen[role] = true
 	}
 	if len(opts.Hosts) > 0 {
-		if _, err := selfsign.HostSANs(opts.Hosts); err != nil {
+		sans, err := selfsign.HostSANs(opts.Hosts)
+		if err != nil {
 			return &UsageError{Err: fmt.Errorf("--host: %w", err)}
+		}
+		if err := checkWildcards(sans, opts.Force); err != nil {
+			return err
 		}
 	}
 

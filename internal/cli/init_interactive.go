@@ -58,7 +58,7 @@ func (f *Factory) askInit(cmd *cobra.Command, opts *initOptions) error {
 	existing, _ := ca.Open(caDir)
 	newCA := existing == nil
 
-	hosts, err := askHosts(f, p, initDefaultHosts(f, dataDir, existing))
+	hosts, err := askHosts(f, p, initDefaultHosts(f, dataDir, existing), opts.Force)
 	if err != nil {
 		return err
 	}
@@ -154,7 +154,7 @@ func askAgain[T any](f *Factory, ask func() (T, error), check func(T) error) (T,
 	}
 }
 
-func askHosts(f *Factory, p prompt.Prompter, defaults []string) ([]string, error) {
+func askHosts(f *Factory, p prompt.Prompter, defaults []string, force bool) ([]string, error) {
 	answer, err := askAgain(f, func() (string, error) {
 		return p.Input("Host names and IP addresses clients connect to (comma-separated):", strings.Join(defaults, ", "))
 	}, func(a string) error {
@@ -162,10 +162,11 @@ func askHosts(f *Factory, p prompt.Prompter, defaults []string) ([]string, error
 		if len(hosts) == 0 {
 			return usageErrorf("give at least one host name: libpq's verify-full compares it with the certificate")
 		}
-		if _, err := selfsign.HostSANs(hosts); err != nil {
+		sans, err := selfsign.HostSANs(hosts)
+		if err != nil {
 			return usageErrorf("%v", err)
 		}
-		return nil
+		return checkWildcards(sans, force)
 	})
 	return splitList(answer), err
 }

@@ -186,13 +186,20 @@ func reqRun(cmd *cobra.Command, opts *reqOptions) error {
 		return err
 	}
 	if err := refuseExisting(force, outputs...); err != nil {
-		return err
+		return reqExistsError(err, newKey, opts.NewKey)
 	}
 
 	if !subjectGiven {
 		if subject, err = f.askSubject(); err != nil {
 			return err
 		}
+	}
+	cnSANs := sans
+	if sans.Empty() {
+		cnSANs, _ = selfsign.HostSANs([]string{commonNameOf(subject)})
+	}
+	if err := checkWildcards(cnSANs, opts.Force); err != nil {
+		return err
 	}
 	if sans.Empty() && !namesHost(subject) {
 		return failf([]string{
@@ -291,6 +298,17 @@ func reqRun(cmd *cobra.Command, opts *reqOptions) error {
 	return err
 }
 
+// reqExistsError gives the hint for an existing new-key file: -o names the
+// request, so the key's other name is --new-key, or the key is used with --key.
+func reqExistsError(err error, newKey bool, keyPath string) error {
+	var exists *fsutil.ExistsError
+	if !newKey || !errors.As(err, &exists) || exists.Path != keyPath || exists.LinkTarget != "" {
+		return err
+	}
+	return failf([]string{fmt.Sprintf("add --force to replace it, name the new key with --new-key FILE, or make the request for it with --key %s", shellWord(keyPath))},
+		"%s", exists)
+}
+
 func encryptedWord(encrypted bool) string {
 	if encrypted {
 		return "encrypted"
@@ -317,20 +335,22 @@ func escapeSubjectValue(v string) string {
 // namesHost reports whether the subject's Common Name can serve as the request's
 // subjectAltName: an IP address or a DNS name.
 func namesHost(subject pkix.RDNSequence) bool {
+	_, err := selfsign.HostSANs([]string{commonNameOf(subject)})
+	return err == nil
+}
+
+// commonNameOf returns the subject's first Common Name, "" when it has none that
+// is a string.
+func commonNameOf(subject pkix.RDNSequence) string {
 	for _, rdn := range subject {
 		for _, atv := range rdn {
-			if !atv.Type.Equal(reqOIDCommonName) {
-				continue
+			if atv.Type.Equal(reqOIDCommonName) {
+				cn, _ := atv.Value.(string)
+				return cn
 			}
-			cn, ok := atv.Value.(string)
-			if !ok {
-				return false
-			}
-			_, err := selfsign.HostSANs([]string{cn})
-			return err == nil
 		}
 	}
-	return false
+	return ""
 }
 
 var reqOIDCommonName = asn1.ObjectIdentifier{2, 5, 4, 3}

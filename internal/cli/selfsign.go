@@ -194,6 +194,9 @@ func readRequestError(path string, data []byte, err error) error {
 	if !bytes.Contains(data, []byte("-----BEGIN")) {
 		msg = "neither PEM nor a DER certificate request"
 	}
+	if e := requestKeyError(path, err); e != nil {
+		return e
+	}
 	switch {
 	case errors.Is(err, selfsign.ErrBadRequestSignature):
 		return failf([]string{"the request was altered, or signed by another key than the one it carries; make it again with pgcert req"},
@@ -204,6 +207,28 @@ func readRequestError(path string, data []byte, err error) error {
 	}
 	return failf([]string{"give the file pgcert req or openssl req -new wrote (-----BEGIN CERTIFICATE REQUEST-----)"},
 		"%s: not a certificate request: %s", path, msg)
+}
+
+// requestKeyError explains a request refused for its key (an RSA key too small to
+// certify), or returns nil for other errors.
+func requestKeyError(path string, err error) error {
+	var ke *selfsign.KeyError
+	if !errors.As(err, &ke) {
+		return nil
+	}
+	return failf([]string{"make a new key and request with pgcert req --nopass --new-key server.key -o server.req (ECDSA P-256; --type rsa for RSA 2048)"},
+		"%s: the request's key is too small: %s", path, ke.Reason)
+}
+
+// checkWildcards refuses, unless force, host names with a wildcard over a whole
+// top-level domain (*.com): libpq would take the certificate for any host there.
+func checkWildcards(sans selfsign.SANs, force bool) error {
+	err := selfsign.CheckWildcards(sans)
+	if err == nil || force {
+		return nil
+	}
+	return failf([]string{"name the hosts, or a wildcard under your own domain (*.example.com); add --force if you mean it"},
+		"%s", strings.TrimPrefix(err.Error(), "selfsign: "))
 }
 
 // selfsignError explains why a request and key could not make a certificate.
@@ -273,6 +298,9 @@ func selfsignDataDirRun(cmd *cobra.Command, opts *selfsignOptions) error {
 	if err != nil {
 		return usageErrorf("--host: %s", strings.TrimPrefix(err.Error(), "selfsign: "))
 	}
+	if err := checkWildcards(sans, opts.Force); err != nil {
+		return err
+	}
 	dd, err := inspectDataDir(opts.DataDir)
 	if err != nil {
 		return err
@@ -305,7 +333,7 @@ func selfsignDataDirRun(cmd *cobra.Command, opts *selfsignOptions) error {
 	}
 	subject, err := selfsign.ParseSubject("/CN=" + escapeSubjectValue(hosts[0]))
 	if err != nil {
-		return usageErrorf("--host %s: %s", hosts[0], strings.TrimPrefix(err.Error(), "selfsign: "))
+		return usageErrorf("--host %s: %s", selfsign.Shorten(hosts[0]), strings.TrimPrefix(err.Error(), "selfsign: "))
 	}
 	der, err := selfsign.Build(selfsign.Spec{
 		Profile: selfsign.ServerLeaf,

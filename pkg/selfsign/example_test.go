@@ -1,0 +1,22 @@
+package selfsign_test
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pgcert/pgcert/pkg/selfsign"
+)
+
+func ExampleCheckWildcards() {
+	sans, _ := selfsign.HostSANs([]string{"db.example.com", "*.com"})
+	fmt.Println(selfsign.CheckWildcards(sans))
+	// Output: selfsign: *.com covers every host name under "com", a top-level domain: libpq would accept it for any of them
+}
+
+func ExampleShorten() {
+	fmt.Println(selfsign.Shorten("db.example.com"))
+	fmt.Println(selfsign.Shorten(strings.Repeat("x", 1000)))
+	// Output:
+	// db.example.com
+	// xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…(1000 bytes)
+}
