@@ -33,8 +33,7 @@ func TestInitQuestionsAskAgain(t *testing.T) {
 		"ed25519", "ec",
 		false,
 		"alice, ../x", "alice,bob, alice", " alice , bob ",
-		false,
-		true)
+		true) // no question about configuring: there is no data directory yet
 	if code != ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
