@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/fsutil"
+	"github.com/pgcert/pgcert/pkg/bootstrap"
 	"github.com/pgcert/pgcert/pkg/inspect"
 	"github.com/pgcert/pgcert/pkg/keys"
 	"github.com/pgcert/pgcert/pkg/pgdata"
@@ -270,19 +271,7 @@ func describeNewCertificate(der []byte, f *Factory) (*inspect.Certificate, error
 }
 
 // dataDirWritten is the --json output of `pgcert selfsign -D`.
-type dataDirWritten struct {
-	DataDirectory   string `json:"data_directory"`
-	IsDataDirectory bool   `json:"is_data_directory"`
-	// Version is the PostgreSQL version whose settings apply, VersionAssumed true
-	// when there is no PG_VERSION to say it.
-	Version        string               `json:"version"`
-	VersionAssumed bool                 `json:"version_assumed"`
-	ConfigFile     string               `json:"config_file"`
-	Files          []fileReport         `json:"files"`
-	Certificate    *inspect.Certificate `json:"certificate"`
-	// ConfLines are the postgresql.conf lines that turn SSL on with these files.
-	ConfLines []string `json:"conf_lines"`
-}
+type dataDirWritten = bootstrap.SelfSignedResult
 
 func selfsignDataDirRun(cmd *cobra.Command, opts *selfsignOptions) error {
 	f := opts.f
@@ -323,62 +312,27 @@ func selfsignDataDirRun(cmd *cobra.Command, opts *selfsignOptions) error {
 		return err
 	}
 
-	key, err := f.generateKey(gen)
-	if err != nil {
-		return err
-	}
-	keyPEM, err := keys.MarshalPKCS8PEM(key)
-	if err != nil {
-		return err
-	}
-	subject, err := selfsign.ParseSubject("/CN=" + escapeSubjectValue(hosts[0]))
-	if err != nil {
+	result, err := bootstrap.WriteSelfSigned(bootstrap.SelfSignedOptions{
+		DataDir: dd, Hosts: hosts, Key: gen, Days: opts.Days, Force: force,
+		Now: f.Now, Rand: f.Rand, GenerateKey: f.generateKey,
+		CertFile: func(der []byte) ([]byte, error) { return certificateFile(der, opts.Text) },
+	})
+	var subjErr *selfsign.SubjectError
+	switch {
+	case errors.As(err, &subjErr):
 		return usageErrorf("--host %s: %s", selfsign.Shorten(hosts[0]), strings.TrimPrefix(err.Error(), "selfsign: "))
-	}
-	der, err := selfsign.Build(selfsign.Spec{
-		Profile: selfsign.ServerLeaf,
-		Subject: subject,
-		SANs:    sans,
-		Now:     f.Now(),
-		Days:    opts.Days,
-		Rand:    f.Rand,
-	}, nil, key, key.Public())
-	if err != nil {
+	case err != nil && strings.HasPrefix(err.Error(), "selfsign: "):
 		return requestError(err)
-	}
-	certPEM, err := certificateFile(der, opts.Text)
-	if err != nil {
+	case err != nil:
 		return err
 	}
-
-	var txn fsutil.Txn
-	txn.Add(keyPath, keyPEM, dataDirOwner(dd.Dir, fsutil.KeyMode, force))
-	txn.Add(certPath, certPEM, dataDirOwner(dd.Dir, fsutil.PublicMode, force))
-	written, err := txn.Commit()
-	if err != nil {
-		return err
-	}
-	cert, err := describeNewCertificate(der, f)
-	if err != nil {
-		return err
-	}
-	result := dataDirWritten{
-		DataDirectory:   dd.Dir,
-		IsDataDirectory: dd.IsDataDir,
-		Version:         dd.Version.String(),
-		VersionAssumed:  dd.VersionAssumed,
-		ConfigFile:      dd.ConfigFile,
-		Certificate:     cert,
-	}
-	for _, w := range written {
+	for _, w := range result.Written {
 		f.noteReplacedLink(w)
-		result.Files = append(result.Files, reportFile(w))
 	}
-	lines, alreadyOn := sslConfLines(dd, keyPath, certPath)
-	result.ConfLines = lines
 	if f.Global.JSON {
 		return writeJSON(f.IO.Out, result)
 	}
+	cert := result.Certificate
 	for _, r := range result.Files {
 		f.infof("wrote %s: mode %s, owner %s:%s", r.Path, r.Mode, r.Owner, r.Group)
 	}
@@ -387,12 +341,12 @@ func selfsignDataDirRun(cmd *cobra.Command, opts *selfsignOptions) error {
 	if conf == "" {
 		conf = filepath.Join(dd.Dir, pgdata.ConfFileName)
 	}
-	if alreadyOn {
+	if result.AlreadyOn {
 		f.infof("ssl is already on with these files: reload the server (pg_ctl reload, or SELECT pg_reload_conf()) to use them")
 	} else {
 		f.infof("add to %s, then restart the server:", conf)
 	}
-	for _, l := range lines {
+	for _, l := range result.ConfLines {
 		fmt.Fprintln(f.IO.Out, l)
 	}
 	return nil
@@ -448,29 +402,4 @@ func inspectDataDir(dir string) (*pgdata.DataDir, error) {
 		return nil, failf([]string{"give the data directory, the one that holds PG_VERSION"}, "%s is not a directory", dir)
 	}
 	return nil, fmt.Errorf("%s: %w", dir, err)
-}
-
-// sslConfLines returns the postgresql.conf lines that make the server use the key
-// and certificate just written: ssl = on, and ssl_cert_file and ssl_key_file when
-// the configuration names other files (Debian's, for one, names its snakeoil
-// certificate). alreadyOn reports that nothing needs to change but a reload.
-func sslConfLines(dd *pgdata.DataDir, keyPath, certPath string) (lines []string, alreadyOn bool) {
-	current := pgdata.SSL{CertFile: pgdata.DefaultSSLFiles.Cert, KeyFile: pgdata.DefaultSSLFiles.Key}
-	if dd.ConfigFile != "" {
-		if cfg, err := pgdata.LoadConfigFile(dd.ConfigFile, dd.Dir); err == nil {
-			if ssl, err := cfg.SSL(dd.Version); err == nil {
-				current = ssl
-			}
-		}
-	}
-	lines = []string{"ssl = on"}
-	certSame := filepath.Clean(pgdata.Resolve(dd.Dir, current.CertFile)) == certPath
-	keySame := filepath.Clean(pgdata.Resolve(dd.Dir, current.KeyFile)) == keyPath
-	if !certSame {
-		lines = append(lines, "ssl_cert_file = "+pgdata.QuoteConfValue(pgdata.DefaultSSLFiles.Cert))
-	}
-	if !keySame {
-		lines = append(lines, "ssl_key_file = "+pgdata.QuoteConfValue(pgdata.DefaultSSLFiles.Key))
-	}
-	return lines, current.Enabled && certSame && keySame
 }

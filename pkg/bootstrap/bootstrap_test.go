@@ -3,6 +3,7 @@ package bootstrap_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"github.com/pgcert/pgcert/pkg/bootstrap"
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/pgdata"
+	"github.com/pgcert/pgcert/pkg/selfsign"
 )
 
 // recorder is a Reporter that keeps what it hears.
@@ -288,5 +290,38 @@ func TestCheckTargets(t *testing.T) {
 	err = bootstrap.CheckTargets([]string{a, d}, true)
 	if te, ok := err.(*bootstrap.TargetError); !ok || !te.Dir || te.Path != d {
 		t.Fatalf("%#v", err)
+	}
+}
+
+// TestWriteSelfSigned: both files or neither; a Common Name that cannot be one is a
+// *selfsign.SubjectError, and nothing is written.
+func TestWriteSelfSigned(t *testing.T) {
+	_, dd, _ := setup(t, false)
+	o := bootstrap.SelfSignedOptions{DataDir: dd, Hosts: []string{"db.example.com"}, Days: 30, Now: func() time.Time { return now }}
+	if err := os.Mkdir(filepath.Join(dd.Dir, "server.crt"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bootstrap.WriteSelfSigned(o); err == nil {
+		t.Fatal("wrote over a directory")
+	}
+	if _, err := os.Stat(filepath.Join(dd.Dir, "server.key")); err == nil {
+		t.Error("server.key written without server.crt")
+	}
+	os.Remove(filepath.Join(dd.Dir, "server.crt"))
+	o.Hosts = []string{strings.Repeat("a", 63) + "." + strings.Repeat("b", 10)}
+	_, err := bootstrap.WriteSelfSigned(o)
+	var se *selfsign.SubjectError
+	if !errors.As(err, &se) {
+		t.Fatalf("a 74-byte Common Name: %v", err)
+	}
+	o.Hosts = []string{"db.example.com"}
+	var text []byte
+	o.CertFile = func(der []byte) ([]byte, error) { text = []byte("text\n"); return append(text, der...), nil }
+	r, err := bootstrap.WriteSelfSigned(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if data, _ := os.ReadFile(filepath.Join(dd.Dir, "server.crt")); !bytes.HasPrefix(data, text) || len(r.Written) != 2 {
+		t.Error("CertFile was not used")
 	}
 }

@@ -228,3 +228,46 @@ func ExampleConnValue() {
 	// /home/alice/.postgresql/root.crt
 	// '/mnt/my certs/root.crt'
 }
+
+func ExampleWriteSelfSigned() {
+	dir, dd, _, err := fixture(false)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer os.RemoveAll(dir)
+	r, err := bootstrap.WriteSelfSigned(bootstrap.SelfSignedOptions{
+		DataDir: dd, Hosts: []string{"db.example.com", "localhost"}, Days: 825, Now: func() time.Time { return now },
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, f := range r.Files {
+		fmt.Println(filepath.Base(f.Path), f.Mode)
+	}
+	fmt.Println(r.Certificate.SANs.Strings(), r.ConfLines, r.AlreadyOn)
+	// Output:
+	// server.key 0600
+	// server.crt 0644
+	// [DNS:db.example.com DNS:localhost] [ssl = on] false
+}
+
+func ExampleSSLConfLines() {
+	dir, dd, _, err := fixture(false)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer os.RemoveAll(dir)
+	// Debian names its snakeoil certificate: pgcert's files need their own lines.
+	os.WriteFile(dd.ConfigFile, []byte("ssl = on\nssl_cert_file = '/etc/ssl/certs/ssl-cert-snakeoil.pem'\n"), 0o600)
+	lines, on := bootstrap.SSLConfLines(dd, filepath.Join(dd.Dir, "server.key"), filepath.Join(dd.Dir, "server.crt"))
+	fmt.Println(lines, on)
+	os.WriteFile(dd.ConfigFile, []byte("ssl = on\n"), 0o600)
+	lines, on = bootstrap.SSLConfLines(dd, filepath.Join(dd.Dir, "server.key"), filepath.Join(dd.Dir, "server.crt"))
+	fmt.Println(lines, on)
+	// Output:
+	// [ssl = on ssl_cert_file = 'server.crt'] false
+	// [ssl = on] true
+}

@@ -251,11 +251,15 @@ func (p *Plan) add(path string, data []byte, opts fsutil.Options, client int) {
 	p.files = append(p.files, pendingFile{path: path, data: data, opts: opts, client: client})
 }
 
-// ownedBy returns the write options of a file in dir: mode, and dir's owner
-// as the Owner function says.
+// ownedBy returns the write options of a file in dir: mode, and the owner
+// owner gives.
 func (p *Plan) ownedBy(dir string, mode os.FileMode, force bool) fsutil.Options {
+	return ownedBy(p.opts.Owner, dir, mode, force)
+}
+
+func ownedBy(owner OwnerFunc, dir string, mode os.FileMode, force bool) fsutil.Options {
 	opts := fsutil.Options{Mode: mode, Force: force}
-	if uid, gid, ok := p.opts.Owner(dir); ok {
+	if uid, gid, ok := owner(dir); ok {
 		opts.Chown, opts.UID, opts.GID = true, uid, gid
 	}
 	return opts
