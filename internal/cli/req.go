@@ -7,14 +7,13 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/internal/prompt"
-	"github.com/pgcert/pgcert/pkg/inspect"
+	"github.com/pgcert/pgcert/pkg/bootstrap"
 	"github.com/pgcert/pgcert/pkg/keys"
 	"github.com/pgcert/pgcert/pkg/selfsign"
 )
@@ -134,16 +133,6 @@ func reqCheckFlags(cmd *cobra.Command, opts *reqOptions) error {
 	return nil
 }
 
-// reqWritten is the --json output of `pgcert req`.
-type reqWritten struct {
-	// RequestFile is always set: --json with -o - is refused.
-	RequestFile *fileReport      `json:"request_file"`
-	Request     *inspect.Request `json:"request"`
-	// KeyFile and Key describe the new key; null with --key.
-	KeyFile *fileReport `json:"key_file"`
-	Key     *keys.Info  `json:"key"`
-}
-
 func reqRun(cmd *cobra.Command, opts *reqOptions) error {
 	f := opts.f
 	var sans selfsign.SANs
@@ -248,36 +237,19 @@ func reqRun(cmd *cobra.Command, opts *reqOptions) error {
 		reqPEM = append([]byte(selfsign.TextRequest(csr)), reqPEM...)
 	}
 
-	var txn fsutil.Txn
+	rf := bootstrap.RequestFiles{Request: der, RequestPEM: reqPEM, Key: signer, Force: force, Now: f.Now}
 	if newKey {
-		txn.Add(opts.NewKey, keyPEM, dataDirOwner(filepath.Dir(opts.NewKey), fsutil.KeyMode, force))
+		rf.KeyPEM, rf.KeyPath = keyPEM, opts.NewKey
 	}
 	if opts.Output != "-" {
-		txn.Add(opts.Output, reqPEM, dataDirOwner(filepath.Dir(opts.Output), fsutil.PublicMode, force))
+		rf.RequestPath = opts.Output
 	}
-	written, err := txn.Commit()
+	result, err := bootstrap.WriteRequest(rf)
 	if err != nil {
 		return err
 	}
-	result := reqWritten{}
-	objs, err := inspect.Describe(der, f.Now())
-	if err != nil {
-		return err
-	}
-	result.Request = objs[0].Request
-	for _, w := range written {
+	for _, w := range result.Written {
 		f.noteReplacedLink(w)
-		r := reportFile(w)
-		if newKey && w.Path == opts.NewKey {
-			result.KeyFile = &r
-			if result.Key, err = keys.Inspect(keyPEM); err != nil {
-				return err
-			}
-			result.Key.Algorithm, result.Key.Bits, result.Key.Curve = keys.DescribePublicKey(signer.Public())
-			result.Key.Fingerprint, _ = keys.PublicKeyFingerprint(signer.Public())
-		} else {
-			result.RequestFile = &r
-		}
 	}
 
 	switch {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/pgcert/pgcert/pkg/bootstrap"
 	"github.com/pgcert/pgcert/pkg/ca"
+	"github.com/pgcert/pgcert/pkg/keys"
 	"github.com/pgcert/pgcert/pkg/pgdata"
 	"github.com/pgcert/pgcert/pkg/selfsign"
 )
@@ -323,5 +324,38 @@ func TestWriteSelfSigned(t *testing.T) {
 	}
 	if data, _ := os.ReadFile(filepath.Join(dd.Dir, "server.crt")); !bytes.HasPrefix(data, text) || len(r.Written) != 2 {
 		t.Error("CertFile was not used")
+	}
+}
+
+// TestWriteRequestBothOrNeither: a request that cannot be written leaves no new key
+// behind; an existing key (no KeyPEM) is not written at all.
+func TestWriteRequestBothOrNeither(t *testing.T) {
+	dir := t.TempDir()
+	key, err := keys.Generate(keys.GenerateOptions{Type: keys.TypeEC, Curve: keys.CurveP256})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyPEM, _ := keys.MarshalPKCS8PEM(key)
+	subject, _ := selfsign.ParseSubject("/CN=db.example.com")
+	der, err := selfsign.NewRequest(key, subject, selfsign.SANs{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reqPath, keyPath := filepath.Join(dir, "server.req"), filepath.Join(dir, "privkey.pem")
+	os.WriteFile(reqPath, []byte("old"), 0o644)
+	rf := bootstrap.RequestFiles{Request: der, RequestPEM: []byte("new"), RequestPath: reqPath, Key: key, KeyPEM: keyPEM, KeyPath: keyPath}
+	if _, err := bootstrap.WriteRequest(rf); err == nil {
+		t.Fatal("replaced a request without Force")
+	}
+	if _, err := os.Stat(keyPath); err == nil {
+		t.Error("the key was written without its request")
+	}
+	rf.Force, rf.KeyPEM = true, nil
+	r, err := bootstrap.WriteRequest(rf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.KeyFile != nil || r.Key != nil || r.RequestFile == nil || len(r.Written) != 1 {
+		t.Errorf("result: %+v", r)
 	}
 }

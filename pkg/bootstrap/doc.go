@@ -2,7 +2,10 @@
 // one transaction: a server key and certificate for the host names clients
 // connect to, the root clients chain to, a current CRL for every CA, client
 // bundles in libpq's layout and, when asked, the postgresql.conf and
-// pg_hba.conf edits that turn it all on.
+// pg_hba.conf edits that turn it all on. It also holds the smaller recipes of
+// the single-certificate commands: a self-signed key and certificate for a data
+// directory (WriteSelfSigned, SSLConfLines), a request with its new key
+// (WriteRequest) and a key file (WriteKey), each written all or nothing.
 //
 // A caller opens or creates the CA (asking for passphrases is its business),
 // then NewPlan issues the certificates and lays out every file with its mode

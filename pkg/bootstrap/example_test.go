@@ -1,6 +1,7 @@
 package bootstrap_test
 
 import (
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"os"
@@ -9,7 +10,9 @@ import (
 	"time"
 
 	"github.com/pgcert/pgcert/pkg/bootstrap"
+	"github.com/pgcert/pgcert/pkg/keys"
 	"github.com/pgcert/pgcert/pkg/pgdata"
+	"github.com/pgcert/pgcert/pkg/selfsign"
 )
 
 // ExampleNewPlan is init's whole job: plan the files for a data directory and a CA, then write
@@ -270,4 +273,41 @@ func ExampleSSLConfLines() {
 	// Output:
 	// [ssl = on ssl_cert_file = 'server.crt'] false
 	// [ssl = on] true
+}
+
+func ExampleWriteKey() {
+	dir, _ := os.MkdirTemp("", "key")
+	defer os.RemoveAll(dir)
+	key, _ := keys.Generate(keys.GenerateOptions{Type: keys.TypeEC, Curve: keys.CurveP256})
+	data, _ := keys.MarshalPKCS8PEM(key)
+	r, err := bootstrap.WriteKey(filepath.Join(dir, "server.key"), key, data, false, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(filepath.Base(r.File.Path), r.File.Mode, r.Key.Algorithm, r.Key.Encrypted)
+	// Output: server.key 0600 ECDSA false
+}
+
+func ExampleWriteRequest() {
+	dir, _ := os.MkdirTemp("", "req")
+	defer os.RemoveAll(dir)
+	key, _ := keys.Generate(keys.GenerateOptions{Type: keys.TypeEC, Curve: keys.CurveP256})
+	keyPEM, _ := keys.MarshalPKCS8PEM(key)
+	subject, _ := selfsign.ParseSubject("/CN=db.example.com")
+	der, _ := selfsign.NewRequest(key, subject, selfsign.SANs{}, nil)
+	r, err := bootstrap.WriteRequest(bootstrap.RequestFiles{
+		Request: der, RequestPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: der}),
+		RequestPath: filepath.Join(dir, "server.req"),
+		Key:         key, KeyPEM: keyPEM, KeyPath: filepath.Join(dir, "privkey.pem"),
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(filepath.Base(r.KeyFile.Path), r.KeyFile.Mode, filepath.Base(r.RequestFile.Path), r.RequestFile.Mode)
+	fmt.Println(r.Request.SANs.Strings())
+	// Output:
+	// privkey.pem 0600 server.req 0644
+	// [DNS:db.example.com]
 }
