@@ -159,3 +159,22 @@ func TestInitConfigureWithoutServerConfig(t *testing.T) {
 		t.Errorf("stderr:\n%s", errOut)
 	}
 }
+
+// TestInitQuestionsRefuseBroadWildcard: *.com is refused at the host question and
+// asked again, unless --force.
+func TestInitQuestionsRefuseBroadWildcard(t *testing.T) {
+	dir := t.TempDir()
+	args := []string{"-D", filepath.Join(dir, "pgdata"), "--ca-dir", filepath.Join(dir, "ca"), "--type", "ec", "--intermediate=false"}
+	tty, stderr, _, code := runInitAsked(t, args, "db.example.com, *.com", "db.example.com", nil, true)
+	if code != ExitOK || !strings.Contains(stderr, `warning: *.com covers every host name under "com", a top-level domain: libpq would accept it for any of them; try again`) {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	}
+	if !strings.Contains(tty, "  server.crt      for db.example.com, ECDSA P-256 key\n") {
+		t.Errorf("summary:\n%s", tty)
+	}
+	dir = t.TempDir()
+	args = []string{"-D", filepath.Join(dir, "pgdata"), "--ca-dir", filepath.Join(dir, "ca"), "--type", "ec", "--intermediate=false", "--force"}
+	if _, stderr, _, code := runInitAsked(t, args, "*.com", nil, true); code != ExitOK || strings.Contains(stderr, "try again") {
+		t.Fatalf("--force: exit %d, stderr:\n%s", code, stderr)
+	}
+}
