@@ -114,3 +114,16 @@ func TestReqIPAsDNSSAN(t *testing.T) {
 		t.Fatalf("exit %d, stderr:\n%s\nwant:\n%s", code, errOut, want)
 	}
 }
+
+// TestReqNewKeyIsADirectory: a directory at --new-key gets the directory hint, not
+// --force, which could not replace it.
+func TestReqNewKeyIsADirectory(t *testing.T) {
+	dir := t.TempDir()
+	key := filepath.Join(dir, "privkey.pem")
+	os.Mkdir(key, 0o700)
+	f, _, errOut, _ := testFactory(t)
+	code := runCmd(f, "req", "--nopass", "--cn", "db", "-o", filepath.Join(dir, "server.req"), "--new-key", key)
+	if code != ExitFailure || strings.Contains(errOut.String(), "--force") || !strings.Contains(errOut.String(), "it is a directory, which is never replaced") {
+		t.Fatalf("exit %d, stderr:\n%s", code, errOut)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -275,6 +276,10 @@ func reqRun(cmd *cobra.Command, opts *reqOptions) error {
 func reqExistsError(err error, newKey bool, keyPath string) error {
 	var exists *fsutil.ExistsError
 	if !newKey || !errors.As(err, &exists) || exists.Path != keyPath || exists.LinkTarget != "" {
+		return err
+	}
+	if fi, statErr := os.Lstat(keyPath); statErr == nil && fi.IsDir() {
+		// A directory is never replaced: the general hint says so.
 		return err
 	}
 	return failf([]string{fmt.Sprintf("add --force to replace it, name the new key with --new-key FILE, or make the request for it with --key %s", shellWord(keyPath))},
