@@ -15,7 +15,6 @@ import (
 
 	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/pkg/bootstrap"
-	"github.com/pgcert/pgcert/pkg/inspect"
 	"github.com/pgcert/pgcert/pkg/keys"
 	"github.com/pgcert/pgcert/pkg/pgdata"
 	"github.com/pgcert/pgcert/pkg/selfsign"
@@ -135,12 +134,6 @@ func selfsignCheckFlags(cmd *cobra.Command, opts *selfsignOptions) error {
 	return nil
 }
 
-// certWritten is the --json output of `pgcert selfsign --req`.
-type certWritten struct {
-	File        fileReport           `json:"file"`
-	Certificate *inspect.Certificate `json:"certificate"`
-}
-
 func selfsignRun(opts *selfsignOptions) error {
 	f := opts.f
 	data, err := f.readInput(opts.Req)
@@ -170,19 +163,16 @@ func selfsignRun(opts *selfsignOptions) error {
 	if err != nil {
 		return err
 	}
-	w, err := fsutil.WriteFile(opts.Output, certPEM, dataDirOwner(filepath.Dir(opts.Output), fsutil.PublicMode, force))
+	r, err := bootstrap.WriteCertificate(opts.Output, der, certPEM, force, nil, f.Now())
 	if err != nil {
 		return err
 	}
-	f.noteReplacedLink(w)
-	cert, err := describeNewCertificate(der, f)
-	if err != nil {
-		return err
-	}
+	f.noteReplacedLink(r.Written)
 	if f.Global.JSON {
-		return writeJSON(f.IO.Out, certWritten{File: reportFile(w), Certificate: cert})
+		return writeJSON(f.IO.Out, r)
 	}
-	_, err = fmt.Fprintf(f.IO.Out, "wrote %s: %s, names %s, valid until %s (%s)\n", w.Path,
+	cert := r.Certificate
+	_, err = fmt.Fprintf(f.IO.Out, "wrote %s: %s, names %s, valid until %s (%s)\n", r.File.Path,
 		cert.Subject, showList(cert.SANs.Strings()), cert.NotAfter.Format(showTime), plural(opts.Days, "day", "days"))
 	return err
 }
@@ -259,15 +249,6 @@ func certificateFile(der []byte, text bool) ([]byte, error) {
 		return nil, err
 	}
 	return append([]byte(selfsign.TextCertificate(cert)), out...), nil
-}
-
-// describeNewCertificate describes a certificate pgcert just made.
-func describeNewCertificate(der []byte, f *Factory) (*inspect.Certificate, error) {
-	objs, err := inspect.Describe(der, f.Now())
-	if err != nil {
-		return nil, err
-	}
-	return objs[0].Certificate, nil
 }
 
 // dataDirWritten is the --json output of `pgcert selfsign -D`.

@@ -311,3 +311,25 @@ func ExampleWriteRequest() {
 	// privkey.pem 0600 server.req 0644
 	// [DNS:db.example.com]
 }
+
+func ExampleWriteCertificate() {
+	dir, _ := os.MkdirTemp("", "cert")
+	defer os.RemoveAll(dir)
+	key, _ := keys.Generate(keys.GenerateOptions{Type: keys.TypeEC, Curve: keys.CurveP256})
+	subject, _ := selfsign.ParseSubject("/CN=db.example.com")
+	der, _ := selfsign.NewRequest(key, subject, selfsign.SANs{}, nil)
+	req, _ := selfsign.ParseRequest(der)
+	certDER, err := selfsign.SelfSign(req, key, 30, now, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	data := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: certDER})
+	r, err := bootstrap.WriteCertificate(filepath.Join(dir, "server.crt"), certDER, data, false, nil, now)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(filepath.Base(r.File.Path), r.File.Mode, r.Certificate.SANs.Strings())
+	// Output: server.crt 0644 [DNS:db.example.com]
+}
