@@ -3,7 +3,6 @@ package cli
 import (
 	"crypto"
 	"crypto/x509/pkix"
-	"encoding/asn1"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -184,14 +183,15 @@ func reqRun(cmd *cobra.Command, opts *reqOptions) error {
 			return err
 		}
 	}
-	cnSANs := sans
+	named := sans
+	cnIsHost := true
 	if sans.Empty() {
-		cnSANs, _ = selfsign.HostSANs([]string{commonNameOf(subject)})
+		named, cnIsHost = selfsign.CommonNameSANs(subject)
 	}
-	if err := checkWildcards(cnSANs, opts.Force); err != nil {
+	if err := checkWildcards(named, opts.Force); err != nil {
 		return err
 	}
-	if sans.Empty() && !namesHost(subject) {
+	if !cnIsHost {
 		return failf([]string{
 			"give the server's host names with --san DNS:db.example.com,IP:10.0.0.5",
 			"or a host name as Common Name (--cn)",
@@ -308,29 +308,6 @@ func requestError(err error) error {
 func escapeSubjectValue(v string) string {
 	return strings.NewReplacer(`\`, `\\`, `/`, `\/`, `+`, `\+`).Replace(v)
 }
-
-// namesHost reports whether the subject's Common Name can serve as the request's
-// subjectAltName: an IP address or a DNS name.
-func namesHost(subject pkix.RDNSequence) bool {
-	_, err := selfsign.HostSANs([]string{commonNameOf(subject)})
-	return err == nil
-}
-
-// commonNameOf returns the subject's first Common Name, "" when it has none that
-// is a string.
-func commonNameOf(subject pkix.RDNSequence) string {
-	for _, rdn := range subject {
-		for _, atv := range rdn {
-			if atv.Type.Equal(reqOIDCommonName) {
-				cn, _ := atv.Value.(string)
-				return cn
-			}
-		}
-	}
-	return ""
-}
-
-var reqOIDCommonName = asn1.ObjectIdentifier{2, 5, 4, 3}
 
 // subjectQuestions are the fields the subject form asks for, in openssl req's
 // order, with openssl's attribute names.

@@ -20,3 +20,14 @@ func ExampleShorten() {
 	// db.example.com
 	// xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…(1000 bytes)
 }
+
+func ExampleCommonNameSANs() {
+	host, _ := selfsign.ParseSubject("/O=Acme/CN=db.example.com")
+	fmt.Println(selfsign.CommonNameSANs(host))
+	role, _ := selfsign.ParseSubject("/CN=alice smith")
+	_, ok := selfsign.CommonNameSANs(role)
+	fmt.Println(ok)
+	// Output:
+	// DNS:db.example.com true
+	// false
+}
