@@ -94,7 +94,10 @@ func caSignRun(opts *caSignOptions) error {
 	}
 	csr, err := selfsign.ParseRequest(data)
 	if err != nil {
-		return withHints(fmt.Errorf("%s: %w", opts.Request, err), "give a PKCS#10 request, as openssl req -new or pgcert write")
+		if e := requestKeyError(opts.Request, err); e != nil {
+			return e
+		}
+		return withHints(fmt.Errorf("%s: %w", opts.Request, err), "give a PKCS#10 request, as openssl req -new or pgcert req makes")
 	}
 	if profile == selfsign.ClientLeaf && csr.Subject.CommonName == "" {
 		return failf([]string{"the server's cert method logs in as the certificate's Common Name: make the request with -subj /CN=ROLE"},

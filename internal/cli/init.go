@@ -2,20 +2,17 @@ package cli
 
 import (
 	"bytes"
-	"crypto"
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/pgcert/pgcert/internal/fsutil"
+	"github.com/pgcert/pgcert/pkg/bootstrap"
 	"github.com/pgcert/pgcert/pkg/ca"
-	"github.com/pgcert/pgcert/pkg/chain"
 	"github.com/pgcert/pgcert/pkg/crl"
 	"github.com/pgcert/pgcert/pkg/keys"
 	"github.com/pgcert/pgcert/pkg/pgdata"
@@ -42,10 +39,6 @@ type initOptions struct {
 	PassIn       string
 	Force        bool
 }
-
-// backupSuffix names the copy pgcert keeps of a configuration file before it edits
-// it: postgresql.conf.pgcert-bak, pg_hba.conf.pgcert-bak.
-const backupSuffix = ".pgcert-bak"
 
 func newInitCmd(f *Factory, runF func(*initOptions) error) *cobra.Command {
 	opts := &initOptions{f: f}
@@ -139,20 +132,7 @@ unchanged); 2 bad usage; 130 interrupted (nothing written).`,
 }
 
 // initReport is the --json output of init.
-type initReport struct {
-	DataDir        string         `json:"data_directory"`
-	IsDataDir      bool           `json:"is_data_directory"`
-	Version        string         `json:"version"`
-	VersionAssumed bool           `json:"version_assumed"`
-	CA             caReport       `json:"ca"`
-	Server         issuedReport   `json:"server"`
-	CRLs           []crlReport    `json:"crls"`
-	Clients        []clientBundle `json:"clients"`
-	Files          []fileReport   `json:"files"`
-	PostgresqlConf []string       `json:"postgresql_conf"`
-	PgHBAConf      []string       `json:"pg_hba_conf"`
-	Configured     bool           `json:"configured"`
-}
+type initReport = bootstrap.Result
 
 // crlReport describes one CRL of root.crl.
 type crlReport struct {
@@ -174,22 +154,16 @@ func initRun(cmd *cobra.Command, opts *initOptions) error {
 	if opts.Days <= 0 {
 		return usageErrorf("--days %d: give a positive number of days", opts.Days)
 	}
-	seen := map[string]bool{}
-	for _, role := range opts.Clients {
-		if err := checkRole(role); err != nil {
-			return err
-		}
-		if err := checkRoleDir(role, "pgcert ca issue client -o DIR"); err != nil {
-			return err
-		}
-		if seen[role] {
-			return usageErrorf("--client %s is given twice", role)
-		}
-		seen[role] = true
+	if err := checkRoles(opts.Clients, "pgcert ca issue client -o DIR", "--client %s is given twice"); err != nil {
+		return err
 	}
 	if len(opts.Hosts) > 0 {
-		if _, err := selfsign.HostSANs(opts.Hosts); err != nil {
+		sans, err := selfsign.HostSANs(opts.Hosts)
+		if err != nil {
 			return &UsageError{Err: fmt.Errorf("--host: %w", err)}
+		}
+		if err := checkWildcards(sans, opts.Force); err != nil {
+			return err
 		}
 	}
 
@@ -197,8 +171,15 @@ func initRun(cmd *cobra.Command, opts *initOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := ensureDataDir(f, dataDir); err != nil {
-		return err
+	created, err := bootstrap.EnsureDataDir(dataDir)
+	var notDir *bootstrap.NotDirError
+	switch {
+	case errors.As(err, &notDir):
+		return failf([]string{"give the data directory with -D"}, "%s is not a directory", dataDir)
+	case err != nil:
+		return failf([]string{"create it yourself, or give another -D"}, "%s", strings.TrimPrefix(err.Error(), "bootstrap: "))
+	case created:
+		f.infof("created %s (mode 0700)", dataDir)
 	}
 	dd, err := inspectDataDir(dataDir)
 	if err != nil {
@@ -206,7 +187,11 @@ func initRun(cmd *cobra.Command, opts *initOptions) error {
 	}
 	var cfg *pgdata.Config
 	if opts.Configure {
-		if cfg, err = checkConfigurable(dd); err != nil {
+		if cfg, err = bootstrap.CheckConfigurable(dd); err != nil {
+			var ce *bootstrap.ConfigError
+			if errors.As(err, &ce) {
+				return failf([]string{"correct it first (`pgcert check -D` says more), or leave out --configure"}, "%s: %s; nothing was written", ce.File, ce.Message)
+			}
 			return err
 		}
 	}
@@ -232,41 +217,19 @@ func initRun(cmd *cobra.Command, opts *initOptions) error {
 	}
 
 	// What will be written, so that a refusal comes before any work.
-	sslNames := []string{"server.key", "server.crt", "root.crt", "root.crl"}
-	var targets []string
-	for _, n := range sslNames {
-		targets = append(targets, filepath.Join(dd.Dir, n))
-	}
-	for _, role := range opts.Clients {
-		targets = append(targets, clientPaths(filepath.Join(clientsDir, role), opts.PK8)...)
-	}
-	for _, p := range targets {
-		if fi, err := os.Lstat(p); err == nil && fi.IsDir() {
-			return failf([]string{"move it out of the way: pgcert never replaces a directory"}, "%s is a directory; nothing was written", p)
-		}
+	targets := bootstrap.Targets(dd.Dir, clientsDir, opts.Clients, opts.PK8)
+	if err := targetError(bootstrap.CheckTargets(targets, true)); err != nil {
+		return err
 	}
 	force, err := f.allowOverwrite(opts.Force, targets...)
 	if err != nil {
 		return err
 	}
-	if !force {
-		var existing []string
-		for _, p := range targets {
-			if fileExists(p) {
-				existing = append(existing, p)
-			}
-		}
-		if len(existing) > 0 {
-			what := existing[0]
-			if t := linkTarget(what); t != "" {
-				what += " (a symbolic link to " + t + ", which --force replaces, never writing through it)"
-			}
-			return failf([]string{"add --force to replace them (that is also how the CRL is refreshed after pgcert ca revoke)"},
-				"%s already exists%s; nothing was written", what, more(len(existing)-1))
-		}
+	if err := targetError(bootstrap.CheckTargets(targets, force)); err != nil {
+		return err
 	}
 
-	c, created, err := f.initCA(opts, caDir, dd.Dir, gen)
+	c, createdCA, err := f.initCA(opts, caDir, dd.Dir, gen)
 	if err != nil {
 		return err
 	}
@@ -277,119 +240,83 @@ func initRun(cmd *cobra.Command, opts *initOptions) error {
 		return failf([]string{fmt.Sprintf("put the root CA certificate into %s", filepath.Join(c.Dir, ca.RootDir, ca.CertFile))},
 			"%s: the CA's root certificate is missing; the server and clients need it as root.crt", c.Dir)
 	}
-
 	hosts := opts.Hosts
 	if len(hosts) == 0 {
-		hosts = previousHosts(filepath.Join(dd.Dir, "server.crt"), c)
+		hosts = bootstrap.PreviousHosts(filepath.Join(dd.Dir, bootstrap.ServerCrtName), c)
 	}
 	if len(hosts) == 0 {
 		hosts = f.defaultHosts()
 	}
-	// The server's and the clients' certificates are issued in one batch: one lock,
-	// one index write.
-	serverKey, serverReq, err := f.serverRequest(hosts, gen, opts.Days)
-	if err != nil {
-		return err
-	}
-	reqs := []ca.Request{serverReq}
-	clientKeys := make([]crypto.Signer, len(opts.Clients))
-	for i, role := range opts.Clients {
-		key, r, err := f.clientRequest(role, gen, opts.Days)
-		if err != nil {
-			return err
-		}
-		clientKeys[i] = key
-		reqs = append(reqs, r)
-	}
-	issued, err := c.IssueAll(reqs)
+
+	plan, err := bootstrap.NewPlan(bootstrap.Options{
+		DataDir: dd, CA: c, CACreated: createdCA, Hosts: hosts,
+		Clients: opts.Clients, ClientsDir: clientsDir, Key: gen, Days: opts.Days,
+		NoRoot: opts.NoRoot, PK8: opts.PK8, Configure: opts.Configure, Config: cfg, Force: force,
+		Now: f.Now, Rand: f.Rand, GenerateKey: f.generateKey, Reporter: reporter{f},
+		CRLs: func(c *ca.CA) ([]byte, []bootstrap.CRL, error) {
+			data, reports, err := f.chainCRLs(c, 0)
+			crls := make([]bootstrap.CRL, len(reports))
+			for i, r := range reports {
+				crls[i] = bootstrap.CRL(r)
+			}
+			return data, crls, err
+		},
+	})
 	if err != nil {
 		return caIssueError(c, err)
 	}
-	si, err := f.finishServer(c, serverKey, issued[0], opts.NoRoot)
-	if err != nil {
-		return err
-	}
-	crlPEM, crls, err := f.chainCRLs(c, 0)
-	if err != nil {
-		return err
-	}
-
-	var txn fsutil.Txn
-	owner := func(mode os.FileMode) fsutil.Options { return dataDirOwner(dd.Dir, mode, force) }
-	txn.Add(filepath.Join(dd.Dir, "server.key"), si.KeyPEM, owner(fsutil.KeyMode))
-	txn.Add(filepath.Join(dd.Dir, "server.crt"), si.Chain, owner(fsutil.PublicMode))
-	txn.Add(filepath.Join(dd.Dir, "root.crt"), ca.PEM(c.Root()), owner(fsutil.PublicMode))
-	txn.Add(filepath.Join(dd.Dir, "root.crl"), crlPEM, owner(fsutil.PublicMode))
-
-	var bundles []*clientBundle
-	var bundleFiles [][]pendingWrite
-	for i, role := range opts.Clients {
-		b, files, err := f.bundleFiles(c, issued[i+1], clientKeys[i], role, filepath.Join(clientsDir, role), opts.PK8, force, hosts[0])
-		if err != nil {
-			return err
-		}
-		for _, p := range files {
-			txn.Add(p.Path, p.Data, p.Opts)
-		}
-		bundles = append(bundles, b)
-		bundleFiles = append(bundleFiles, files)
-	}
-
-	confLines, hbaLines, err := initConfLines(dd)
-	if err != nil {
-		return err
-	}
-	if opts.Configure {
-		if err := f.addConfiguration(&txn, dd, cfg); err != nil {
-			return err
-		}
-	}
-
-	written, err := txn.Commit()
+	r, err := plan.Apply()
 	if err != nil {
 		return withHints(err, "the data directory was left as it was")
-	}
-	for i, b := range bundles {
-		f.finishBundle(b, bundleFiles[i], written)
-	}
-
-	r := initReport{
-		DataDir:        dd.Dir,
-		IsDataDir:      dd.IsDataDir,
-		Version:        dd.Version.String(),
-		VersionAssumed: dd.VersionAssumed,
-		CA:             reportCA(c, created),
-		Server:         reportIssued(c, si.Issued, nil),
-		CRLs:           crls,
-		Clients:        []clientBundle{},
-		Files:          []fileReport{},
-		PostgresqlConf: confLines,
-		PgHBAConf:      hbaLines,
-		Configured:     opts.Configure,
-	}
-	if created {
-		for _, x := range c.CAs() {
-			for _, name := range []string{ca.CertFile, ca.KeyFile, ca.IndexFile, ca.AttrFile, ca.SerialFile, ca.CRLNumberFile, ca.ConfigFile} {
-				r.CA.Files = append(r.CA.Files, statReport(filepath.Join(x.Dir, name)))
-			}
-		}
-	}
-	for _, w := range written {
-		f.noteReplacedLink(w)
-		fr := reportFile(w)
-		r.Files = append(r.Files, fr)
-		if base := filepath.Base(w.Path); filepath.Dir(w.Path) == dd.Dir && (base == "server.key" || base == "server.crt") {
-			r.Server.Files = append(r.Server.Files, fr)
-		}
-	}
-	for _, b := range bundles {
-		r.Clients = append(r.Clients, *b)
 	}
 	if f.Global.JSON {
 		return writeJSON(f.IO.Out, r)
 	}
-	return f.printInit(r, c, opts.Configure)
+	return f.printInit(r)
 }
+
+// checkRoles refuses client roles the server could never match to a certificate,
+// roles that cannot name a bundle directory (dirFlag gives one) and roles given
+// twice (twice formats the message).
+func checkRoles(roles []string, dirFlag, twice string) error {
+	seen := map[string]bool{}
+	for _, role := range roles {
+		if err := checkRole(role); err != nil {
+			return err
+		}
+		if err := checkRoleDir(role, dirFlag); err != nil {
+			return err
+		}
+		if seen[role] {
+			return usageErrorf(twice, role)
+		}
+		seen[role] = true
+	}
+	return nil
+}
+
+// targetError says what to do about an output init will not write over.
+func targetError(err error) error {
+	var te *bootstrap.TargetError
+	switch {
+	case !errors.As(err, &te):
+		return err
+	case te.Dir:
+		return failf([]string{"move it out of the way: pgcert never replaces a directory"}, "%s is a directory; nothing was written", te.Path)
+	}
+	what := te.Path
+	if te.LinkTarget != "" {
+		what += " (a symbolic link to " + te.LinkTarget + ", which --force replaces, never writing through it)"
+	}
+	return failf([]string{"add --force to replace them (that is also how the CRL is refreshed after pgcert ca revoke)"},
+		"%s already exists%s; nothing was written", what, more(te.Others))
+}
+
+// reporter passes what pkg/bootstrap reports to stderr.
+type reporter struct{ f *Factory }
+
+func (r reporter) Infof(format string, args ...any) { r.f.infof(format, args...) }
+func (r reporter) Warnf(format string, args ...any) { r.f.warnf(format, args...) }
 
 // more says how many other files there are, for messages.
 func more(n int) string {
@@ -397,44 +324,6 @@ func more(n int) string {
 		return ""
 	}
 	return fmt.Sprintf(" (and %d other file(s))", n)
-}
-
-// previousHosts returns the host names of the server certificate a previous run
-// wrote, when this CA issued it, so that a rerun without --host (to refresh the CRL)
-// keeps the names clients connect with.
-func previousHosts(path string, c *ca.CA) []string {
-	data, err := fsutil.ReadInput(path, maxInputSize)
-	if err != nil {
-		return nil
-	}
-	certs, err := chain.ParseCertificates(data)
-	if err != nil || certs[0].CheckSignatureFrom(c.Cert) != nil {
-		return nil
-	}
-	hosts := append([]string(nil), certs[0].DNSNames...)
-	for _, ip := range certs[0].IPAddresses {
-		hosts = append(hosts, ip.String())
-	}
-	return hosts
-}
-
-// ensureDataDir makes -D when it does not exist, with the mode initdb gives a data
-// directory, so that the first command on a fresh machine works.
-func ensureDataDir(f *Factory, dir string) error {
-	fi, err := os.Stat(dir)
-	switch {
-	case err == nil && !fi.IsDir():
-		return failf([]string{"give the data directory with -D"}, "%s is not a directory", dir)
-	case err == nil:
-		return nil
-	case !errors.Is(err, fs.ErrNotExist):
-		return fmt.Errorf("%s: %w", dir, err)
-	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return failf([]string{"create it yourself, or give another -D"}, "creating %s: %v", dir, err)
-	}
-	f.infof("created %s (mode 0700)", dir)
-	return nil
 }
 
 // initCA opens the CA in dir, or creates it.
@@ -493,132 +382,7 @@ func (f *Factory) chainCRLs(c *ca.CA, days int) ([]byte, []crlReport, error) {
 	return m.PEM(), reports, nil
 }
 
-// initConfLines returns the postgresql.conf settings and pg_hba.conf lines for dd's
-// version.
-func initConfLines(dd *pgdata.DataDir) (conf, hba []string, err error) {
-	data, err := pgdata.PgcertConf(pgdata.DefaultSSLFiles, dd.Version)
-	if err != nil {
-		return nil, nil, err
-	}
-	for _, l := range strings.Split(strings.TrimSpace(string(data)), "\n") {
-		if !strings.HasPrefix(l, "#") {
-			conf = append(conf, l)
-		}
-	}
-	rules, err := pgdata.CertRules(pgdata.CertRulesOptions{}, dd.Version)
-	if err != nil {
-		return nil, nil, err
-	}
-	for _, r := range rules {
-		hba = append(hba, r.String())
-	}
-	return conf, hba, nil
-}
-
-// checkConfigurable refuses, before any work, to edit a postgresql.conf or
-// pg_hba.conf that the server cannot read: lines added to a file in error would not
-// make it right, and the backup would be of a file already broken. It returns the
-// configuration it read (nil when dd has no postgresql.conf) for addConfiguration.
-func checkConfigurable(dd *pgdata.DataDir) (*pgdata.Config, error) {
-	if dd.ConfigFile == "" {
-		return nil, nil
-	}
-	hints := []string{"correct it first (`pgcert check -D` says more), or leave out --configure"}
-	cfg, err := pgdata.LoadConfigFile(dd.ConfigFile, dd.Dir)
-	if errs := confErrors(err); len(errs) > 0 {
-		return nil, failf(hints, "%s: %s; nothing was written", dd.ConfigFile, errs[0].Message)
-	}
-	hbaPath := cfg.HBAFile(filepath.Dir(dd.ConfigFile))
-	if _, err := os.Stat(hbaPath); err != nil {
-		return cfg, nil
-	}
-	if _, err := pgdata.LoadHBA(hbaPath, dd.Version); err != nil {
-		return nil, failf(hints, "%s: %s; nothing was written", hbaPath, confErrors(err)[0].Message)
-	}
-	return cfg, nil
-}
-
-// addConfiguration adds pgcert.conf, and the edited postgresql.conf and pg_hba.conf
-// with their backups, to txn. cfg is the configuration checkConfigurable read.
-func (f *Factory) addConfiguration(txn *fsutil.Txn, dd *pgdata.DataDir, cfg *pgdata.Config) error {
-	confDir := dd.ConfigDir
-	if dd.ConfigFile != "" {
-		confDir = filepath.Dir(dd.ConfigFile)
-	}
-	pc, err := pgdata.PgcertConf(pgdata.DefaultSSLFiles, dd.Version)
-	if err != nil {
-		return err
-	}
-	txn.Add(filepath.Join(confDir, pgdata.PgcertConfName), pc, dataDirOwner(confDir, 0o600, true))
-	if dd.ConfigFile == "" {
-		f.warnf("%s has no postgresql.conf: wrote %s only; add the line include_if_exists '%s' to postgresql.conf once it exists",
-			dd.Dir, filepath.Join(confDir, pgdata.PgcertConfName), pgdata.PgcertConfName)
-		return nil
-	}
-	conf, err := fsutil.ReadInput(dd.ConfigFile, pgdata.MaxConfigFileSize)
-	if err != nil {
-		return fmt.Errorf("reading %s: %w", dd.ConfigFile, err)
-	}
-	if out, changed := pgdata.EnsureInclude(conf, confDir); changed {
-		if err := f.addEdit(txn, dd.ConfigFile, conf, out); err != nil {
-			return err
-		}
-	}
-	auto := filepath.Join(dd.Dir, pgdata.AutoConfFileName)
-	for _, s := range cfg.SetIn(auto, pgdata.SSLParameters(dd.Version)...) {
-		f.warnf("%s sets %s (ALTER SYSTEM), which wins over %s: run ALTER SYSTEM RESET %s", auto, s.Name, pgdata.PgcertConfName, s.Name)
-	}
-	hbaPath := cfg.HBAFile(confDir)
-	hba, err := fsutil.ReadInput(hbaPath, pgdata.MaxConfigFileSize)
-	if errors.Is(err, fs.ErrNotExist) {
-		f.warnf("%s does not exist: add the pg_hba.conf lines below yourself", hbaPath)
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("reading %s: %w", hbaPath, err)
-	}
-	rules, err := pgdata.CertRules(pgdata.CertRulesOptions{}, dd.Version)
-	if err != nil {
-		return err
-	}
-	out, changed, err := pgdata.EnsureHBA(hba, rules, dd.Version)
-	if err != nil {
-		return err
-	}
-	if changed {
-		return f.addEdit(txn, hbaPath, hba, out)
-	}
-	return nil
-}
-
-// addEdit adds a configuration file's new contents and the backup of its old ones to
-// txn, both with the file's mode and owner. A configuration file that is a symbolic
-// link (kept elsewhere by configuration management, say) is edited at its target,
-// the backup beside it, and the link is left in place: the server reads through it.
-func (f *Factory) addEdit(txn *fsutil.Txn, path string, old, new []byte) error {
-	if li, err := os.Lstat(path); err == nil && li.Mode()&fs.ModeSymlink != 0 {
-		target, err := filepath.EvalSymlinks(path)
-		if err != nil {
-			return err
-		}
-		f.infof("%s is a symbolic link: editing its target %s", path, target)
-		path = target
-	}
-	fi, err := os.Stat(path)
-	if err != nil {
-		return err
-	}
-	opts := fsutil.Options{Mode: fi.Mode().Perm(), Force: true}
-	if os.Geteuid() == 0 {
-		opts.Chown = true
-		opts.UID, opts.GID = ownerOf(fi)
-	}
-	txn.Add(path+backupSuffix, old, opts)
-	txn.Add(path, new, opts)
-	return nil
-}
-
-func (f *Factory) printInit(r initReport, c *ca.CA, configured bool) error {
+func (f *Factory) printInit(r *bootstrap.Result) error {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "%s is ready for ssl = on with a CA in %s\n", r.DataDir, r.CA.Dir)
 	for _, fr := range r.Files {
@@ -632,9 +396,13 @@ func (f *Factory) printInit(r initReport, c *ca.CA, configured bool) error {
 	if r.VersionAssumed {
 		version += " (assumed: no PG_VERSION)"
 	}
-	if configured {
+	switch {
+	case r.Configured && r.Configuration.ServerConfig:
 		fmt.Fprintf(&b, "\nconfigured for %s; reload the server (pg_ctl reload, or SELECT pg_reload_conf()):\n", version)
-	} else {
+	case r.Configured:
+		fmt.Fprintf(&b, "\nwrote %s for %s; no postgresql.conf includes it yet (add include_if_exists '%s'):\n",
+			r.Configuration.PgcertConf, version, filepath.Base(r.Configuration.PgcertConf))
+	default:
 		fmt.Fprintf(&b, "\npostgresql.conf (%s; or rerun with --configure):\n", version)
 	}
 	for _, l := range r.PostgresqlConf {

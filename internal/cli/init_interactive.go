@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/pgcert/pgcert/internal/prompt"
+	"github.com/pgcert/pgcert/pkg/bootstrap"
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/keys"
 	"github.com/pgcert/pgcert/pkg/pgdata"
@@ -58,7 +59,7 @@ func (f *Factory) askInit(cmd *cobra.Command, opts *initOptions) error {
 	existing, _ := ca.Open(caDir)
 	newCA := existing == nil
 
-	hosts, err := askHosts(f, p, initDefaultHosts(f, dataDir, existing))
+	hosts, err := askHosts(f, p, initDefaultHosts(f, dataDir, existing), opts.Force)
 	if err != nil {
 		return err
 	}
@@ -86,7 +87,10 @@ func (f *Factory) askInit(cmd *cobra.Command, opts *initOptions) error {
 		return err
 	}
 
-	if !fl.Changed("configure") {
+	// Configuring needs a postgresql.conf to include pgcert.conf from: a directory
+	// that does not exist or is not a data directory yet has none to offer.
+	dd, _ := pgdata.Inspect(dataDir)
+	if !fl.Changed("configure") && bootstrap.Configurable(dd) {
 		if opts.Configure, err = p.Confirm("Configure the server: write pgcert.conf, include it from postgresql.conf and add the hostssl lines to pg_hba.conf (copies kept as FILE.pgcert-bak)?", opts.Configure); err != nil {
 			return err
 		}
@@ -96,11 +100,15 @@ func (f *Factory) askInit(cmd *cobra.Command, opts *initOptions) error {
 	if err != nil {
 		return err
 	}
-	writeInitSummary(tty, initSummary{
+	s := initSummary{
 		DataDir: dataDir, CADir: caDir, CA: existing, Intermediate: opts.Intermediate,
 		Hosts: opts.Hosts, Key: gen, Clients: opts.Clients, ClientsDir: opts.ClientsDir,
-		Configure: opts.Configure, Command: initCommandLine(cmd, dataDir, opts),
-	})
+		Command: initCommandLine(cmd, dataDir, opts),
+	}
+	if opts.Configure {
+		s.Configure = configureEffect(dataDir, dd)
+	}
+	writeInitSummary(tty, s)
 	ok, err := p.Confirm("Write these files?", true)
 	if err != nil {
 		return err
@@ -117,7 +125,7 @@ func (f *Factory) askInit(cmd *cobra.Command, opts *initOptions) error {
 // machine's fully qualified name and localhost.
 func initDefaultHosts(f *Factory, dataDir string, c *ca.CA) []string {
 	if c != nil {
-		if hosts := previousHosts(filepath.Join(dataDir, "server.crt"), c); len(hosts) > 0 {
+		if hosts := bootstrap.PreviousHosts(filepath.Join(dataDir, bootstrap.ServerCrtName), c); len(hosts) > 0 {
 			return hosts
 		}
 	}
@@ -154,7 +162,7 @@ func askAgain[T any](f *Factory, ask func() (T, error), check func(T) error) (T,
 	}
 }
 
-func askHosts(f *Factory, p prompt.Prompter, defaults []string) ([]string, error) {
+func askHosts(f *Factory, p prompt.Prompter, defaults []string, force bool) ([]string, error) {
 	answer, err := askAgain(f, func() (string, error) {
 		return p.Input("Host names and IP addresses clients connect to (comma-separated):", strings.Join(defaults, ", "))
 	}, func(a string) error {
@@ -162,10 +170,11 @@ func askHosts(f *Factory, p prompt.Prompter, defaults []string) ([]string, error
 		if len(hosts) == 0 {
 			return usageErrorf("give at least one host name: libpq's verify-full compares it with the certificate")
 		}
-		if _, err := selfsign.HostSANs(hosts); err != nil {
+		sans, err := selfsign.HostSANs(hosts)
+		if err != nil {
 			return usageErrorf("%v", err)
 		}
-		return nil
+		return checkWildcards(sans, force)
 	})
 	return splitList(answer), err
 }
@@ -185,20 +194,7 @@ func askClients(f *Factory, p prompt.Prompter) ([]string, error) {
 	answer, err := askAgain(f, func() (string, error) {
 		return p.Input("Database roles to issue client certificates for (comma-separated, empty for none):", "")
 	}, func(a string) error {
-		seen := map[string]bool{}
-		for _, role := range splitList(a) {
-			if err := checkRole(role); err != nil {
-				return err
-			}
-			if err := checkRoleDir(role, "--clients-dir"); err != nil {
-				return err
-			}
-			if seen[role] {
-				return usageErrorf("role %s is given twice", role)
-			}
-			seen[role] = true
-		}
-		return nil
+		return checkRoles(splitList(a), "--clients-dir", "role %s is given twice")
 	})
 	return splitList(answer), err
 }
@@ -213,8 +209,23 @@ type initSummary struct {
 	Key          keys.GenerateOptions
 	Clients      []string
 	ClientsDir   string
-	Configure    bool
-	Command      string
+	// Configure is what --configure will write, nil without it.
+	Configure *bootstrap.ConfigureEffect
+	Command   string
+}
+
+// configureEffect is what --configure will write into dataDir (dd nil: it does
+// not exist yet). What it cannot read yet it takes as it would be.
+func configureEffect(dataDir string, dd *pgdata.DataDir) *bootstrap.ConfigureEffect {
+	if dd == nil {
+		return &bootstrap.ConfigureEffect{PgcertConf: filepath.Join(dataDir, pgdata.PgcertConfName)}
+	}
+	cfg, _ := bootstrap.CheckConfigurable(dd)
+	e, err := bootstrap.WhatConfigureWrites(dd, cfg)
+	if err != nil {
+		e.ConfigFile, e.HBAFile = dd.ConfigFile, ""
+	}
+	return &e
 }
 
 func writeInitSummary(w io.Writer, s initSummary) {
@@ -250,13 +261,29 @@ func writeInitSummary(w io.Writer, s initSummary) {
 		}
 		row("clients", "%s: bundles in %s", strings.Join(s.Clients, ", "), filepath.Join(dir, "ROLE"))
 	}
-	if s.Configure {
-		row("configuration", "pgcert.conf written, postgresql.conf and pg_hba.conf edited")
-	} else {
-		row("configuration", "printed, not written")
-	}
+	row("configuration", "%s", describeConfigure(s.Configure))
 	b.WriteString("the same without questions:\n  " + s.Command + "\n\n")
 	io.WriteString(w, b.String())
+}
+
+// describeConfigure says which configuration files init writes or edits.
+func describeConfigure(e *bootstrap.ConfigureEffect) string {
+	switch {
+	case e == nil:
+		return "printed, not written"
+	case !e.ServerConfig:
+		return "pgcert.conf written (no postgresql.conf to include it from yet), the rest printed"
+	}
+	var edited []string
+	for _, p := range []string{e.ConfigFile, e.HBAFile} {
+		if p != "" {
+			edited = append(edited, filepath.Base(p))
+		}
+	}
+	if len(edited) == 0 {
+		return "pgcert.conf written; postgresql.conf and pg_hba.conf already use it"
+	}
+	return "pgcert.conf written, " + strings.Join(edited, " and ") + " edited"
 }
 
 // describeGenerate names the keys GenerateOptions make: "ECDSA P-256", "RSA 3072".

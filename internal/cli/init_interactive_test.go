@@ -33,8 +33,7 @@ func TestInitQuestionsAskAgain(t *testing.T) {
 		"ed25519", "ec",
 		false,
 		"alice, ../x", "alice,bob, alice", " alice , bob ",
-		false,
-		true)
+		true) // no question about configuring: there is no data directory yet
 	if code != ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -106,5 +105,76 @@ func TestShellWord(t *testing.T) {
 		if got := shellWord(in); got != want {
 			t.Errorf("shellWord(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestInitSummaryConfiguration: configuring is offered only where a postgresql.conf
+// exists, and the summary names exactly the files --configure writes.
+func TestInitSummaryConfiguration(t *testing.T) {
+	dir := t.TempDir()
+	pgdata := filepath.Join(dir, "pgdata")
+	os.MkdirAll(filepath.Join(pgdata, "global"), 0o700)
+	os.WriteFile(filepath.Join(pgdata, "PG_VERSION"), []byte("15\n"), 0o600)
+	os.WriteFile(filepath.Join(pgdata, "global", "pg_control"), nil, 0o600)
+	os.WriteFile(filepath.Join(pgdata, "postgresql.conf"), []byte("include_if_exists 'pgcert.conf'\n"), 0o600)
+
+	// postgresql.conf includes pgcert.conf already and there is no pg_hba.conf: only
+	// pgcert.conf is written, and the summary says so.
+	tty, stderr, fake, code := runInitAsked(t, []string{"-D", pgdata, "--ca-dir", filepath.Join(dir, "ca"), "--type", "ec", "--intermediate=false"},
+		nil, nil, true, true)
+	if code != ExitOK || len(fake.Asked) != 4 || !strings.HasPrefix(fake.Asked[2], "Configure the server") {
+		t.Fatalf("exit %d, asked %q: %s", code, fake.Asked, stderr)
+	}
+	if want := "  configuration   pgcert.conf written; postgresql.conf and pg_hba.conf already use it\n"; !strings.Contains(tty, want) {
+		t.Errorf("summary:\n%s\nwant %q", tty, want)
+	}
+
+	// --configure given for a directory that does not exist yet: no question, and the
+	// summary does not claim an edit.
+	tty, stderr, fake, code = runInitAsked(t, []string{"-D", filepath.Join(dir, "new"), "--ca-dir", filepath.Join(dir, "ca"), "--type", "ec", "--configure"},
+		nil, nil, true)
+	if code != ExitOK || len(fake.Asked) != 3 {
+		t.Fatalf("exit %d, asked %q: %s", code, fake.Asked, stderr)
+	}
+	if want := "  configuration   pgcert.conf written (no postgresql.conf to include it from yet), the rest printed\n"; !strings.Contains(tty, want) {
+		t.Errorf("summary:\n%s\nwant %q", tty, want)
+	}
+}
+
+// TestInitConfigureWithoutServerConfig: --configure on a directory without
+// postgresql.conf writes pgcert.conf only and says so; it does not say to reload a
+// server whose configuration does not include it.
+func TestInitConfigureWithoutServerConfig(t *testing.T) {
+	dir := t.TempDir()
+	pgdata := filepath.Join(dir, "pgdata")
+	f, out, errOut, _ := testFactory(t)
+	if code := runCmd(f, "init", "-D", pgdata, "--ca-dir", filepath.Join(dir, "ca"), "--configure"); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	want := "\nwrote " + filepath.Join(pgdata, "pgcert.conf") + " for PostgreSQL 18 (assumed: no PG_VERSION); no postgresql.conf includes it yet (add include_if_exists 'pgcert.conf'):\n"
+	if strings.Contains(out.String(), "reload") || !strings.Contains(out.String(), want) {
+		t.Errorf("stdout:\n%s\nwant %q", out, want)
+	}
+	if !strings.Contains(errOut.String(), "has no postgresql.conf: wrote "+filepath.Join(pgdata, "pgcert.conf")+" only") {
+		t.Errorf("stderr:\n%s", errOut)
+	}
+}
+
+// TestInitQuestionsRefuseBroadWildcard: *.com is refused at the host question and
+// asked again, unless --force.
+func TestInitQuestionsRefuseBroadWildcard(t *testing.T) {
+	dir := t.TempDir()
+	args := []string{"-D", filepath.Join(dir, "pgdata"), "--ca-dir", filepath.Join(dir, "ca"), "--type", "ec", "--intermediate=false"}
+	tty, stderr, _, code := runInitAsked(t, args, "db.example.com, *.com", "db.example.com", nil, true)
+	if code != ExitOK || !strings.Contains(stderr, `warning: *.com covers every host name under "com", a top-level domain: libpq would accept it for any of them; try again`) {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	}
+	if !strings.Contains(tty, "  server.crt      for db.example.com, ECDSA P-256 key\n") {
+		t.Errorf("summary:\n%s", tty)
+	}
+	dir = t.TempDir()
+	args = []string{"-D", filepath.Join(dir, "pgdata"), "--ca-dir", filepath.Join(dir, "ca"), "--type", "ec", "--intermediate=false", "--force"}
+	if _, stderr, _, code := runInitAsked(t, args, "*.com", nil, true); code != ExitOK || strings.Contains(stderr, "try again") {
+		t.Fatalf("--force: exit %d, stderr:\n%s", code, stderr)
 	}
 }

@@ -72,9 +72,9 @@ func keyEncryptRun(opts *keyEncryptOptions) error {
 	if err != nil {
 		return err
 	}
-	w, info, err := f.writeKey(opts.Output, k.Signer, pass, force)
+	r, err := f.writeKey(opts.Output, k.Signer, pass, force)
 	if err != nil {
 		return err
 	}
-	return f.reportKeyWritten(w, info)
+	return f.reportKeyWritten(r)
 }

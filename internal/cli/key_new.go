@@ -4,11 +4,10 @@ import (
 	"crypto"
 	"errors"
 	"fmt"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
-	"github.com/pgcert/pgcert/internal/fsutil"
+	"github.com/pgcert/pgcert/pkg/bootstrap"
 	"github.com/pgcert/pgcert/pkg/keys"
 )
 
@@ -150,50 +149,36 @@ func keyNewRun(cmd *cobra.Command, opts *keyNewOptions) error {
 	if err != nil {
 		return err
 	}
-	w, info, err := f.writeKey(opts.Output, k, pass, force)
+	r, err := f.writeKey(opts.Output, k, pass, force)
 	if err != nil {
 		return err
 	}
-	return f.reportKeyWritten(w, info)
+	return f.reportKeyWritten(r)
 }
 
 // writeKey writes k to path as PKCS#8 PEM, encrypted with pass unless pass is nil,
-// mode 0600 (owned by the directory's owner when root writes into a data directory),
 // and describes what was written.
-func (f *Factory) writeKey(path string, k crypto.Signer, pass []byte, force bool) (*fsutil.Written, *keys.Info, error) {
+func (f *Factory) writeKey(path string, k crypto.Signer, pass []byte, force bool) (*bootstrap.KeyResult, error) {
 	data, err := f.marshalKey(k, pass)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	w, err := fsutil.WriteFile(path, data, dataDirOwner(filepath.Dir(path), fsutil.KeyMode, force))
+	r, err := bootstrap.WriteKey(path, k, data, force, nil)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	f.noteReplacedLink(w)
-	info, err := keys.Inspect(data)
-	if err != nil {
-		return nil, nil, err
-	}
-	// An encrypted PKCS#8 file hides what it holds; the key itself is at hand.
-	info.Algorithm, info.Bits, info.Curve = keys.DescribePublicKey(k.Public())
-	info.Fingerprint, _ = keys.PublicKeyFingerprint(k.Public())
-	return w, info, nil
+	f.noteReplacedLink(r.Written)
+	return r, nil
 }
 
-// keyWritten is the --json output of the commands that write a key.
-type keyWritten struct {
-	File fileReport `json:"file"`
-	Key  *keys.Info `json:"key"`
-}
-
-func (f *Factory) reportKeyWritten(w *fsutil.Written, info *keys.Info) error {
+func (f *Factory) reportKeyWritten(r *bootstrap.KeyResult) error {
 	if f.Global.JSON {
-		return writeJSON(f.IO.Out, keyWritten{File: reportFile(w), Key: info})
+		return writeJSON(f.IO.Out, r)
 	}
 	enc := "not encrypted"
-	if info.Encrypted {
+	if r.Key.Encrypted {
 		enc = "encrypted"
 	}
-	_, err := fmt.Fprintf(f.IO.Out, "wrote %s: %s key, %s, mode %04o\n", w.Path, describeKey(*info), enc, w.Mode)
+	_, err := fmt.Fprintf(f.IO.Out, "wrote %s: %s key, %s, mode %s\n", r.File.Path, describeKey(*r.Key), enc, r.File.Mode)
 	return err
 }

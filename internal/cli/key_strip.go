@@ -90,7 +90,7 @@ func keyStripRun(opts *keyStripOptions) error {
 	if !k.Info.Encrypted {
 		f.warnf("%s is not encrypted; writing it as PKCS#8 PEM all the same", opts.Input)
 	}
-	w, info, err := f.writeKey(opts.Output, k.Signer, nil, force)
+	r, err := f.writeKey(opts.Output, k.Signer, nil, force)
 	if err != nil {
 		return err
 	}
@@ -100,5 +100,5 @@ func keyStripRun(opts *keyStripOptions) error {
 		}
 		f.infof("removed %s", opts.Input)
 	}
-	return f.reportKeyWritten(w, info)
+	return f.reportKeyWritten(r)
 }

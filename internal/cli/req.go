@@ -3,17 +3,17 @@ package cli
 import (
 	"crypto"
 	"crypto/x509/pkix"
-	"encoding/asn1"
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"path/filepath"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/internal/prompt"
+	"github.com/pgcert/pgcert/pkg/bootstrap"
 	"github.com/pgcert/pgcert/pkg/inspect"
 	"github.com/pgcert/pgcert/pkg/keys"
 	"github.com/pgcert/pgcert/pkg/selfsign"
@@ -134,16 +134,6 @@ func reqCheckFlags(cmd *cobra.Command, opts *reqOptions) error {
 	return nil
 }
 
-// reqWritten is the --json output of `pgcert req`.
-type reqWritten struct {
-	// RequestFile is always set: --json with -o - is refused.
-	RequestFile *fileReport      `json:"request_file"`
-	Request     *inspect.Request `json:"request"`
-	// KeyFile and Key describe the new key; null with --key.
-	KeyFile *fileReport `json:"key_file"`
-	Key     *keys.Info  `json:"key"`
-}
-
 func reqRun(cmd *cobra.Command, opts *reqOptions) error {
 	f := opts.f
 	var sans selfsign.SANs
@@ -186,7 +176,7 @@ func reqRun(cmd *cobra.Command, opts *reqOptions) error {
 		return err
 	}
 	if err := refuseExisting(force, outputs...); err != nil {
-		return err
+		return reqExistsError(err, newKey, opts.NewKey)
 	}
 
 	if !subjectGiven {
@@ -194,7 +184,15 @@ func reqRun(cmd *cobra.Command, opts *reqOptions) error {
 			return err
 		}
 	}
-	if sans.Empty() && !namesHost(subject) {
+	named := sans
+	cnIsHost := true
+	if sans.Empty() {
+		named, cnIsHost = selfsign.CommonNameSANs(subject)
+	}
+	if err := checkWildcards(named, opts.Force); err != nil {
+		return err
+	}
+	if !cnIsHost {
 		return failf([]string{
 			"give the server's host names with --san DNS:db.example.com,IP:10.0.0.5",
 			"or a host name as Common Name (--cn)",
@@ -241,36 +239,19 @@ func reqRun(cmd *cobra.Command, opts *reqOptions) error {
 		reqPEM = append([]byte(inspect.TextRequest(csr)), reqPEM...)
 	}
 
-	var txn fsutil.Txn
+	rf := bootstrap.RequestFiles{Request: der, RequestPEM: reqPEM, Key: signer, Force: force, Now: f.Now}
 	if newKey {
-		txn.Add(opts.NewKey, keyPEM, dataDirOwner(filepath.Dir(opts.NewKey), fsutil.KeyMode, force))
+		rf.KeyPEM, rf.KeyPath = keyPEM, opts.NewKey
 	}
 	if opts.Output != "-" {
-		txn.Add(opts.Output, reqPEM, dataDirOwner(filepath.Dir(opts.Output), fsutil.PublicMode, force))
+		rf.RequestPath = opts.Output
 	}
-	written, err := txn.Commit()
+	result, err := bootstrap.WriteRequest(rf)
 	if err != nil {
 		return err
 	}
-	result := reqWritten{}
-	objs, err := inspect.Describe(der, f.Now())
-	if err != nil {
-		return err
-	}
-	result.Request = objs[0].Request
-	for _, w := range written {
+	for _, w := range result.Written {
 		f.noteReplacedLink(w)
-		r := reportFile(w)
-		if newKey && w.Path == opts.NewKey {
-			result.KeyFile = &r
-			if result.Key, err = keys.Inspect(keyPEM); err != nil {
-				return err
-			}
-			result.Key.Algorithm, result.Key.Bits, result.Key.Curve = keys.DescribePublicKey(signer.Public())
-			result.Key.Fingerprint, _ = keys.PublicKeyFingerprint(signer.Public())
-		} else {
-			result.RequestFile = &r
-		}
 	}
 
 	switch {
@@ -289,6 +270,21 @@ func reqRun(cmd *cobra.Command, opts *reqOptions) error {
 	_, err = fmt.Fprintf(f.IO.Out, "wrote %s: subject %s, names %s\n", result.RequestFile.Path,
 		showOrNone(result.Request.Subject), showList(result.Request.SANs.Strings()))
 	return err
+}
+
+// reqExistsError gives the hint for an existing new-key file: -o names the
+// request, so the key's other name is --new-key, or the key is used with --key.
+func reqExistsError(err error, newKey bool, keyPath string) error {
+	var exists *fsutil.ExistsError
+	if !newKey || !errors.As(err, &exists) || exists.Path != keyPath || exists.LinkTarget != "" {
+		return err
+	}
+	if fi, statErr := os.Lstat(keyPath); statErr == nil && fi.IsDir() {
+		// A directory is never replaced: the general hint says so.
+		return err
+	}
+	return failf([]string{fmt.Sprintf("add --force to replace it, name the new key with --new-key FILE, or make the request for it with --key %s", shellWord(keyPath))},
+		"%s", exists)
 }
 
 func encryptedWord(encrypted bool) string {
@@ -313,27 +309,6 @@ func requestError(err error) error {
 func escapeSubjectValue(v string) string {
 	return strings.NewReplacer(`\`, `\\`, `/`, `\/`, `+`, `\+`).Replace(v)
 }
-
-// namesHost reports whether the subject's Common Name can serve as the request's
-// subjectAltName: an IP address or a DNS name.
-func namesHost(subject pkix.RDNSequence) bool {
-	for _, rdn := range subject {
-		for _, atv := range rdn {
-			if !atv.Type.Equal(reqOIDCommonName) {
-				continue
-			}
-			cn, ok := atv.Value.(string)
-			if !ok {
-				return false
-			}
-			_, err := selfsign.HostSANs([]string{cn})
-			return err == nil
-		}
-	}
-	return false
-}
-
-var reqOIDCommonName = asn1.ObjectIdentifier{2, 5, 4, 3}
 
 // subjectQuestions are the fields the subject form asks for, in openssl req's
 // order, with openssl's attribute names.

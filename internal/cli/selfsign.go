@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/fsutil"
+	"github.com/pgcert/pgcert/pkg/bootstrap"
 	"github.com/pgcert/pgcert/pkg/inspect"
 	"github.com/pgcert/pgcert/pkg/keys"
 	"github.com/pgcert/pgcert/pkg/pgdata"
@@ -134,12 +135,6 @@ func selfsignCheckFlags(cmd *cobra.Command, opts *selfsignOptions) error {
 	return nil
 }
 
-// certWritten is the --json output of `pgcert selfsign --req`.
-type certWritten struct {
-	File        fileReport           `json:"file"`
-	Certificate *inspect.Certificate `json:"certificate"`
-}
-
 func selfsignRun(opts *selfsignOptions) error {
 	f := opts.f
 	data, err := f.readInput(opts.Req)
@@ -169,19 +164,16 @@ func selfsignRun(opts *selfsignOptions) error {
 	if err != nil {
 		return err
 	}
-	w, err := fsutil.WriteFile(opts.Output, certPEM, dataDirOwner(filepath.Dir(opts.Output), fsutil.PublicMode, force))
+	r, err := bootstrap.WriteCertificate(opts.Output, der, certPEM, force, nil, f.Now())
 	if err != nil {
 		return err
 	}
-	f.noteReplacedLink(w)
-	cert, err := describeNewCertificate(der, f)
-	if err != nil {
-		return err
-	}
+	f.noteReplacedLink(r.Written)
 	if f.Global.JSON {
-		return writeJSON(f.IO.Out, certWritten{File: reportFile(w), Certificate: cert})
+		return writeJSON(f.IO.Out, r)
 	}
-	_, err = fmt.Fprintf(f.IO.Out, "wrote %s: %s, names %s, valid until %s (%s)\n", w.Path,
+	cert := r.Certificate
+	_, err = fmt.Fprintf(f.IO.Out, "wrote %s: %s, names %s, valid until %s (%s)\n", r.File.Path,
 		cert.Subject, showList(cert.SANs.Strings()), cert.NotAfter.Format(showTime), plural(opts.Days, "day", "days"))
 	return err
 }
@@ -194,6 +186,9 @@ func readRequestError(path string, data []byte, err error) error {
 	if !bytes.Contains(data, []byte("-----BEGIN")) {
 		msg = "neither PEM nor a DER certificate request"
 	}
+	if e := requestKeyError(path, err); e != nil {
+		return e
+	}
 	switch {
 	case errors.Is(err, selfsign.ErrBadRequestSignature):
 		return failf([]string{"the request was altered, or signed by another key than the one it carries; make it again with pgcert req"},
@@ -204,6 +199,28 @@ func readRequestError(path string, data []byte, err error) error {
 	}
 	return failf([]string{"give the file pgcert req or openssl req -new wrote (-----BEGIN CERTIFICATE REQUEST-----)"},
 		"%s: not a certificate request: %s", path, msg)
+}
+
+// requestKeyError explains a request refused for its key (an RSA key too small to
+// certify), or returns nil for other errors.
+func requestKeyError(path string, err error) error {
+	var ke *selfsign.KeyError
+	if !errors.As(err, &ke) {
+		return nil
+	}
+	return failf([]string{"make a new key and request with pgcert req --nopass --new-key server.key -o server.req (ECDSA P-256; --type rsa for RSA 2048)"},
+		"%s: the request's key is too small: %s", path, ke.Reason)
+}
+
+// checkWildcards refuses, unless force, host names with a wildcard over a whole
+// top-level domain (*.com): libpq would take the certificate for any host there.
+func checkWildcards(sans selfsign.SANs, force bool) error {
+	err := selfsign.CheckWildcards(sans)
+	if err == nil || force {
+		return nil
+	}
+	return failf([]string{"name the hosts, or a wildcard under your own domain (*.example.com); add --force if you mean it"},
+		"%s", strings.TrimPrefix(err.Error(), "selfsign: "))
 }
 
 // selfsignError explains why a request and key could not make a certificate.
@@ -235,29 +252,8 @@ func certificateFile(der []byte, text bool) ([]byte, error) {
 	return append([]byte(inspect.TextCertificate(cert)), out...), nil
 }
 
-// describeNewCertificate describes a certificate pgcert just made.
-func describeNewCertificate(der []byte, f *Factory) (*inspect.Certificate, error) {
-	objs, err := inspect.Describe(der, f.Now())
-	if err != nil {
-		return nil, err
-	}
-	return objs[0].Certificate, nil
-}
-
 // dataDirWritten is the --json output of `pgcert selfsign -D`.
-type dataDirWritten struct {
-	DataDirectory   string `json:"data_directory"`
-	IsDataDirectory bool   `json:"is_data_directory"`
-	// Version is the PostgreSQL version whose settings apply, VersionAssumed true
-	// when there is no PG_VERSION to say it.
-	Version        string               `json:"version"`
-	VersionAssumed bool                 `json:"version_assumed"`
-	ConfigFile     string               `json:"config_file"`
-	Files          []fileReport         `json:"files"`
-	Certificate    *inspect.Certificate `json:"certificate"`
-	// ConfLines are the postgresql.conf lines that turn SSL on with these files.
-	ConfLines []string `json:"conf_lines"`
-}
+type dataDirWritten = bootstrap.SelfSignedResult
 
 func selfsignDataDirRun(cmd *cobra.Command, opts *selfsignOptions) error {
 	f := opts.f
@@ -272,6 +268,9 @@ func selfsignDataDirRun(cmd *cobra.Command, opts *selfsignOptions) error {
 	sans, err := selfsign.HostSANs(hosts)
 	if err != nil {
 		return usageErrorf("--host: %s", strings.TrimPrefix(err.Error(), "selfsign: "))
+	}
+	if err := checkWildcards(sans, opts.Force); err != nil {
+		return err
 	}
 	dd, err := inspectDataDir(opts.DataDir)
 	if err != nil {
@@ -295,62 +294,27 @@ func selfsignDataDirRun(cmd *cobra.Command, opts *selfsignOptions) error {
 		return err
 	}
 
-	key, err := f.generateKey(gen)
-	if err != nil {
-		return err
-	}
-	keyPEM, err := keys.MarshalPKCS8PEM(key)
-	if err != nil {
-		return err
-	}
-	subject, err := selfsign.ParseSubject("/CN=" + escapeSubjectValue(hosts[0]))
-	if err != nil {
-		return usageErrorf("--host %s: %s", hosts[0], strings.TrimPrefix(err.Error(), "selfsign: "))
-	}
-	der, err := selfsign.Build(selfsign.Spec{
-		Profile: selfsign.ServerLeaf,
-		Subject: subject,
-		SANs:    sans,
-		Now:     f.Now(),
-		Days:    opts.Days,
-		Rand:    f.Rand,
-	}, nil, key, key.Public())
-	if err != nil {
+	result, err := bootstrap.WriteSelfSigned(bootstrap.SelfSignedOptions{
+		DataDir: dd, Hosts: hosts, Key: gen, Days: opts.Days, Force: force,
+		Now: f.Now, Rand: f.Rand, GenerateKey: f.generateKey,
+		CertFile: func(der []byte) ([]byte, error) { return certificateFile(der, opts.Text) },
+	})
+	var subjErr *selfsign.SubjectError
+	switch {
+	case errors.As(err, &subjErr):
+		return usageErrorf("--host %s: %s", selfsign.Shorten(hosts[0]), strings.TrimPrefix(err.Error(), "selfsign: "))
+	case err != nil && strings.HasPrefix(err.Error(), "selfsign: "):
 		return requestError(err)
-	}
-	certPEM, err := certificateFile(der, opts.Text)
-	if err != nil {
+	case err != nil:
 		return err
 	}
-
-	var txn fsutil.Txn
-	txn.Add(keyPath, keyPEM, dataDirOwner(dd.Dir, fsutil.KeyMode, force))
-	txn.Add(certPath, certPEM, dataDirOwner(dd.Dir, fsutil.PublicMode, force))
-	written, err := txn.Commit()
-	if err != nil {
-		return err
-	}
-	cert, err := describeNewCertificate(der, f)
-	if err != nil {
-		return err
-	}
-	result := dataDirWritten{
-		DataDirectory:   dd.Dir,
-		IsDataDirectory: dd.IsDataDir,
-		Version:         dd.Version.String(),
-		VersionAssumed:  dd.VersionAssumed,
-		ConfigFile:      dd.ConfigFile,
-		Certificate:     cert,
-	}
-	for _, w := range written {
+	for _, w := range result.Written {
 		f.noteReplacedLink(w)
-		result.Files = append(result.Files, reportFile(w))
 	}
-	lines, alreadyOn := sslConfLines(dd, keyPath, certPath)
-	result.ConfLines = lines
 	if f.Global.JSON {
 		return writeJSON(f.IO.Out, result)
 	}
+	cert := result.Certificate
 	for _, r := range result.Files {
 		f.infof("wrote %s: mode %s, owner %s:%s", r.Path, r.Mode, r.Owner, r.Group)
 	}
@@ -359,12 +323,12 @@ func selfsignDataDirRun(cmd *cobra.Command, opts *selfsignOptions) error {
 	if conf == "" {
 		conf = filepath.Join(dd.Dir, pgdata.ConfFileName)
 	}
-	if alreadyOn {
+	if result.AlreadyOn {
 		f.infof("ssl is already on with these files: reload the server (pg_ctl reload, or SELECT pg_reload_conf()) to use them")
 	} else {
 		f.infof("add to %s, then restart the server:", conf)
 	}
-	for _, l := range lines {
+	for _, l := range result.ConfLines {
 		fmt.Fprintln(f.IO.Out, l)
 	}
 	return nil
@@ -420,29 +384,4 @@ func inspectDataDir(dir string) (*pgdata.DataDir, error) {
 		return nil, failf([]string{"give the data directory, the one that holds PG_VERSION"}, "%s is not a directory", dir)
 	}
 	return nil, fmt.Errorf("%s: %w", dir, err)
-}
-
-// sslConfLines returns the postgresql.conf lines that make the server use the key
-// and certificate just written: ssl = on, and ssl_cert_file and ssl_key_file when
-// the configuration names other files (Debian's, for one, names its snakeoil
-// certificate). alreadyOn reports that nothing needs to change but a reload.
-func sslConfLines(dd *pgdata.DataDir, keyPath, certPath string) (lines []string, alreadyOn bool) {
-	current := pgdata.SSL{CertFile: pgdata.DefaultSSLFiles.Cert, KeyFile: pgdata.DefaultSSLFiles.Key}
-	if dd.ConfigFile != "" {
-		if cfg, err := pgdata.LoadConfigFile(dd.ConfigFile, dd.Dir); err == nil {
-			if ssl, err := cfg.SSL(dd.Version); err == nil {
-				current = ssl
-			}
-		}
-	}
-	lines = []string{"ssl = on"}
-	certSame := filepath.Clean(pgdata.Resolve(dd.Dir, current.CertFile)) == certPath
-	keySame := filepath.Clean(pgdata.Resolve(dd.Dir, current.KeyFile)) == keyPath
-	if !certSame {
-		lines = append(lines, "ssl_cert_file = "+pgdata.QuoteConfValue(pgdata.DefaultSSLFiles.Cert))
-	}
-	if !keySame {
-		lines = append(lines, "ssl_key_file = "+pgdata.QuoteConfValue(pgdata.DefaultSSLFiles.Key))
-	}
-	return lines, current.Enabled && certSame && keySame
 }

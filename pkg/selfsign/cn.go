@@ -49,3 +49,25 @@ func withCommonName(sans SANs, cn string) (out SANs, ok bool) {
 	}
 	return out, true
 }
+
+// CommonNameSANs returns the SANs a request for subject carries when it is
+// given none: its first Common Name as a DNS or IP SAN, as NewRequest adds it.
+// ok is false when the Common Name is missing or not a host name (a client
+// certificate's role name): such a request would name no host for libpq to
+// match.
+func CommonNameSANs(subject pkix.RDNSequence) (sans SANs, ok bool) {
+	for _, rdn := range subject {
+		for _, atv := range rdn {
+			if !atv.Type.Equal(oidCommonName) {
+				continue
+			}
+			cn, isString := atv.Value.(string)
+			if !isString {
+				return SANs{}, false
+			}
+			sans, err := HostSANs([]string{cn})
+			return sans, err == nil
+		}
+	}
+	return SANs{}, false
+}

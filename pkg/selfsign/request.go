@@ -3,6 +3,7 @@ package selfsign
 import (
 	"bytes"
 	"crypto"
+	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
@@ -75,8 +76,10 @@ func NewRequest(signer crypto.Signer, subject pkix.RDNSequence, sans SANs, rand 
 // REQUEST", or "NEW CERTIFICATE REQUEST" as openssl req -newhdr and old
 // Netscape tools write it; text before the block, as openssl req -text
 // writes, is skipped; the first request block is used) or DER, and checks
-// its signature. Errors: ErrNoRequest, ErrBadRequestSignature (wrapped), or
-// a malformed-request error.
+// its signature. Errors: ErrNoRequest, ErrBadRequestSignature (wrapped), a
+// *KeyError for an RSA key under MinRSABits (pgcert would not certify it, and
+// Go cannot even check the signature of one under 1024 bits), or a
+// malformed-request error.
 func ParseRequest(data []byte) (*x509.CertificateRequest, error) {
 	if len(data) > MaxRequestSize {
 		return nil, fmt.Errorf("selfsign: input is %d bytes, more than the %d a certificate request may take", len(data), MaxRequestSize)
@@ -109,6 +112,11 @@ func ParseRequest(data []byte) (*x509.CertificateRequest, error) {
 	switch csr.SignatureAlgorithm {
 	case x509.MD2WithRSA, x509.MD5WithRSA, x509.SHA1WithRSA, x509.DSAWithSHA1, x509.ECDSAWithSHA1:
 		return nil, fmt.Errorf("%w: signed with %v, a broken hash", ErrBadRequestSignature, csr.SignatureAlgorithm)
+	}
+	// Go refuses to verify with RSA keys under 1024 bits, which would make a
+	// small key look like a forged request: the key's size is the reason.
+	if k, ok := csr.PublicKey.(*rsa.PublicKey); ok && k.N.BitLen() < MinRSABits {
+		return nil, &KeyError{Reason: fmt.Sprintf("RSA key of %d bits; at least %d are needed", k.N.BitLen(), MinRSABits)}
 	}
 	if err := csr.CheckSignature(); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBadRequestSignature, err)

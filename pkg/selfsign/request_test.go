@@ -129,6 +129,20 @@ func TestParseRequestErrors(t *testing.T) {
 	}
 }
 
+// TestParseRequestSmallRSAKey reads openssl's request for a 512-bit RSA key:
+// the error says the key is too small, not that the signature is bad (Go does
+// not verify signatures of RSA keys under 1024 bits).
+func TestParseRequestSmallRSAKey(t *testing.T) {
+	_, err := ParseRequest(readFixture(t, "rsa512.csr"))
+	var ke *KeyError
+	if !errors.As(err, &ke) || errors.Is(err, ErrBadRequestSignature) {
+		t.Fatalf("512-bit request: %v, want a *KeyError", err)
+	}
+	if want := "RSA key of 512 bits; at least 2048 are needed"; ke.Reason != want {
+		t.Errorf("reason %q, want %q", ke.Reason, want)
+	}
+}
+
 // TestParseRequestSkipsOtherBlocks reads a request that follows a key and a
 // text dump in the same file.
 func TestParseRequestSkipsOtherBlocks(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 )
 
 // SANs are the subject alternative names of a request or certificate.
@@ -47,9 +48,56 @@ type SANError struct {
 	Reason string
 }
 
-// Error names the entry and why it is refused.
+// Error names the entry, shortened by Shorten, and why it is refused.
 func (e *SANError) Error() string {
-	return fmt.Sprintf("selfsign: invalid subject alternative name %q: %s", e.Value, e.Reason)
+	return fmt.Sprintf("selfsign: invalid subject alternative name %q: %s", Shorten(e.Value), e.Reason)
+}
+
+// WildcardError reports a wildcard that covers every name under a single
+// label, such as *.com: libpq would accept the certificate for any host of
+// that top-level domain, which no server should claim.
+type WildcardError struct {
+	Name string
+}
+
+// Error names the wildcard and why it is refused.
+func (e *WildcardError) Error() string {
+	return fmt.Sprintf("selfsign: %s covers every host name under %q, a top-level domain: libpq would accept it for any of them",
+		Shorten(e.Name), strings.TrimPrefix(e.Name, "*."))
+}
+
+// CheckWildcards returns a *WildcardError for the first DNS name of s that is
+// a wildcard over a single label (*.com, *.org, *.internal). Without a list
+// of public suffixes a single label is the one case pgcert can tell for sure;
+// ParseSANs and HostSANs accept such a name (a caller may mean it, for a
+// private top-level domain), so callers run this check and let a person
+// override it.
+func CheckWildcards(s SANs) error {
+	for _, d := range s.DNS {
+		if rest, ok := strings.CutPrefix(d, "*."); ok && !strings.Contains(rest, ".") {
+			return &WildcardError{Name: d}
+		}
+	}
+	return nil
+}
+
+// maxEcho is how many bytes of a value Shorten keeps: enough to recognise a
+// host name or a SAN entry, short enough that a value pasted by mistake (a
+// whole file given as --host) does not fill the terminal.
+const maxEcho = 64
+
+// Shorten returns s as messages echo it: whole when it has at most 64 bytes,
+// else its first 64 bytes (not cutting a UTF-8 sequence) followed by
+// "…(N bytes)" with its full length.
+func Shorten(s string) string {
+	if len(s) <= maxEcho {
+		return s
+	}
+	cut := maxEcho
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s…(%d bytes)", s[:cut], len(s))
 }
 
 // ParseSANs reads openssl's subjectAltName syntax: comma-separated entries
@@ -74,6 +122,9 @@ func ParseSANs(s string) (SANs, error) {
 		var err error
 		switch strings.ToLower(strings.TrimSpace(typ)) {
 		case "dns":
+			if parseIP(val) != nil {
+				return SANs{}, &SANError{Value: entry, Reason: fmt.Sprintf("%s is an IP address, which belongs in IP:%s", val, val)}
+			}
 			err = out.addDNS(val)
 		case "ip":
 			err = out.addIP(val)
@@ -82,7 +133,7 @@ func ParseSANs(s string) (SANs, error) {
 		case "uri":
 			err = out.addURI(val)
 		default:
-			return SANs{}, &SANError{Value: entry, Reason: fmt.Sprintf("unsupported type %q (use DNS, IP, email or URI)", typ)}
+			return SANs{}, &SANError{Value: entry, Reason: fmt.Sprintf("unsupported type %q (use DNS, IP, email or URI)", Shorten(typ))}
 		}
 		if err != nil {
 			return SANs{}, &SANError{Value: entry, Reason: err.Error()}
@@ -143,9 +194,9 @@ func (s *SANs) addIP(text string) error {
 	ip := parseIP(text)
 	if ip == nil {
 		if strings.Contains(text, "%") {
-			return fmt.Errorf("%q has a zone, which a certificate cannot hold", text)
+			return fmt.Errorf("%q has a zone, which a certificate cannot hold", Shorten(text))
 		}
-		return fmt.Errorf("%q is not an IPv4 or IPv6 address", text)
+		return fmt.Errorf("%q is not an IPv4 or IPv6 address", Shorten(text))
 	}
 	for _, have := range s.IP {
 		if have.Equal(ip) {
@@ -159,16 +210,16 @@ func (s *SANs) addIP(text string) error {
 func (s *SANs) addEmail(addr string) error {
 	local, domain, ok := strings.Cut(addr, "@")
 	if !ok || local == "" || strings.Contains(domain, "@") {
-		return fmt.Errorf("%q is not an email address (local@domain)", addr)
+		return fmt.Errorf("%q is not an email address (local@domain)", Shorten(addr))
 	}
 	for _, r := range local {
 		if r <= ' ' || r >= 0x7f {
-			return fmt.Errorf("%q: the local part must be printable ASCII without spaces", addr)
+			return fmt.Errorf("%q: the local part must be printable ASCII without spaces", Shorten(addr))
 		}
 	}
 	d, err := normalizeDNSName(domain)
 	if err != nil || strings.HasPrefix(d, "*.") {
-		return fmt.Errorf("%q: the domain is not a host name", addr)
+		return fmt.Errorf("%q: the domain is not a host name", Shorten(addr))
 	}
 	e := local + "@" + d
 	for _, have := range s.Email {
@@ -183,18 +234,22 @@ func (s *SANs) addEmail(addr string) error {
 func (s *SANs) addURI(text string) error {
 	for _, r := range text {
 		if r <= ' ' || r >= 0x7f {
-			return fmt.Errorf("%q: a URI is printable ASCII without spaces", text)
+			return fmt.Errorf("%q: a URI is printable ASCII without spaces", Shorten(text))
 		}
 	}
 	u, err := url.Parse(text)
+	if ue, ok := err.(*url.Error); ok {
+		// url.Error repeats the whole input, which is already named once.
+		err = ue.Err
+	}
 	if err != nil {
-		return fmt.Errorf("%q is not a URI: %v", text, err)
+		return fmt.Errorf("%q is not a URI: %v", Shorten(text), err)
 	}
 	if u.Scheme == "" {
-		return fmt.Errorf("%q is not an absolute URI (it needs a scheme, like https:)", text)
+		return fmt.Errorf("%q is not an absolute URI (it needs a scheme, like https:)", Shorten(text))
 	}
 	if u.Host == "" && u.Opaque == "" && u.Path == "" {
-		return fmt.Errorf("%q names nothing after the scheme", text)
+		return fmt.Errorf("%q names nothing after the scheme", Shorten(text))
 	}
 	for _, have := range s.URI {
 		if have.String() == u.String() {

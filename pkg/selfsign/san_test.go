@@ -186,3 +186,80 @@ func TestCommonNameBecomesSAN(t *testing.T) {
 		}
 	}
 }
+
+// TestDNSSANGivenAnAddress: an IP address given as DNS: is named as one, with the
+// entry that would work.
+func TestDNSSANGivenAnAddress(t *testing.T) {
+	for _, in := range []string{"DNS:192.0.2.1", "DNS:::1"} {
+		_, err := ParseSANs(in)
+		var se *SANError
+		if !errors.As(err, &se) {
+			t.Fatalf("%s: %v, want a *SANError", in, err)
+		}
+		val := strings.TrimPrefix(in, "DNS:")
+		if want := val + " is an IP address, which belongs in IP:" + val; se.Reason != want {
+			t.Errorf("%s: reason %q, want %q", in, se.Reason, want)
+		}
+	}
+}
+
+func TestCheckWildcards(t *testing.T) {
+	for _, tt := range []struct {
+		hosts []string
+		bad   string
+	}{
+		{[]string{"*.com"}, "*.com"},
+		{[]string{"db.example.com", "*.ORG"}, "*.org"},
+		{[]string{"*.internal"}, "*.internal"},
+		{[]string{"*.example.com", "localhost", "10.0.0.1"}, ""},
+		{[]string{"*.co.uk"}, ""}, // two labels: pgcert has no list of public suffixes
+	} {
+		sans, err := HostSANs(tt.hosts)
+		if err != nil {
+			t.Fatalf("HostSANs(%q): %v", tt.hosts, err)
+		}
+		err = CheckWildcards(sans)
+		var we *WildcardError
+		switch {
+		case tt.bad == "" && err != nil:
+			t.Errorf("%q: %v, want nil", tt.hosts, err)
+		case tt.bad != "" && (!errors.As(err, &we) || we.Name != tt.bad):
+			t.Errorf("%q: %v, want a *WildcardError for %s", tt.hosts, err, tt.bad)
+		}
+	}
+	msg := (&WildcardError{Name: "*.com"}).Error()
+	if want := `selfsign: *.com covers every host name under "com", a top-level domain: libpq would accept it for any of them`; msg != want {
+		t.Errorf("message %q, want %q", msg, want)
+	}
+}
+
+// TestLongValuesShortened: a 100 KB host name or SAN is quoted by its first 64 bytes
+// and its length, never whole.
+func TestLongValuesShortened(t *testing.T) {
+	long := strings.Repeat("h", 100<<10)
+	for _, tt := range []struct {
+		name string
+		err  error
+	}{
+		{"host", func() error { _, err := HostSANs([]string{long}); return err }()},
+		{"address", func() error { _, err := HostSANs([]string{long + ":1"}); return err }()},
+		{"URI", func() error { _, err := ParseSANs("URI:" + long + " x"); return err }()},
+		{"email", func() error { _, err := ParseSANs("email:" + long); return err }()},
+	} {
+		if tt.err == nil {
+			t.Fatalf("%s: no error", tt.name)
+		}
+		msg := tt.err.Error()
+		if len(msg) > 300 || !strings.Contains(msg, "…(") || !strings.Contains(msg, " bytes)") {
+			t.Errorf("%s: message of %d bytes: %.400s", tt.name, len(msg), msg)
+		}
+	}
+	if got := Shorten("db.example.com"); got != "db.example.com" {
+		t.Errorf("Shorten of a short name: %q", got)
+	}
+	// A cut never splits a UTF-8 sequence.
+	got := Shorten(strings.Repeat("a", 63) + strings.Repeat("é", 10))
+	if want := strings.Repeat("a", 63) + "…(83 bytes)"; got != want {
+		t.Errorf("Shorten: %q, want %q", got, want)
+	}
+}

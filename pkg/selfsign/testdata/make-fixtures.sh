@@ -30,5 +30,10 @@ openssl req -new -config req.cnf -key ec.key -subj "/CN=wannabe-ca" \
 	-addext "extendedKeyUsage=codeSigning" -out ec-ca.csr
 # An RSA request signed with SHA-1, which pgcert refuses.
 openssl req -new -config req.cnf -key rsa.key -sha1 -out rsa-sha1.csr
+# A request for a 512-bit RSA key, far under what pgcert certifies (and under
+# the 1024 bits Go verifies a signature with).
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:512 -out rsa512.key
+openssl req -new -config req.cnf -key rsa512.key -out rsa512.csr
+rm rsa512.key
 
 rm req.cnf

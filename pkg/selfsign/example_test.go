@@ -1,0 +1,33 @@
+package selfsign_test
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pgcert/pgcert/pkg/selfsign"
+)
+
+func ExampleCheckWildcards() {
+	sans, _ := selfsign.HostSANs([]string{"db.example.com", "*.com"})
+	fmt.Println(selfsign.CheckWildcards(sans))
+	// Output: selfsign: *.com covers every host name under "com", a top-level domain: libpq would accept it for any of them
+}
+
+func ExampleShorten() {
+	fmt.Println(selfsign.Shorten("db.example.com"))
+	fmt.Println(selfsign.Shorten(strings.Repeat("x", 1000)))
+	// Output:
+	// db.example.com
+	// xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…(1000 bytes)
+}
+
+func ExampleCommonNameSANs() {
+	host, _ := selfsign.ParseSubject("/O=Acme/CN=db.example.com")
+	fmt.Println(selfsign.CommonNameSANs(host))
+	role, _ := selfsign.ParseSubject("/CN=alice smith")
+	_, ok := selfsign.CommonNameSANs(role)
+	fmt.Println(ok)
+	// Output:
+	// DNS:db.example.com true
+	// false
+}
