@@ -51,9 +51,8 @@ func readHints(dir string) []string {
 
 // The helpers below are pgdata's, under the names the commands use.
 var (
-	confErrors     = pgdata.ConfErrors
-	directoryOwner = pgdata.DirectoryOwner
-	crlDirEntries  = pgdata.CRLDirEntries
+	confErrors    = pgdata.ConfErrors
+	crlDirEntries = pgdata.CRLDirEntries
 )
 
 // userLabel names a user in output: its login, or its number.
