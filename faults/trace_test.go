@@ -191,11 +191,12 @@ func (tr *trace) origins(path string) map[string]bool {
 // the umask. A build that creates a key 0644 and narrows it after fails here.
 func TestKeysNeverReadableByOthers(t *testing.T) {
 	w := world(t)
-	keys := 0
+	keys, commands := 0, 0
 	for _, wr := range writers() {
 		if len(wr.keys) == 0 {
 			continue
 		}
+		commands++
 		t.Run(wr.name, func(t *testing.T) {
 			d := freshWorld(t, w)
 			r, tr := tracedPgcert(t, wr.args(d)...)
@@ -241,8 +242,15 @@ func TestKeysNeverReadableByOthers(t *testing.T) {
 			}
 		})
 	}
-	t.Logf("the creation of %d keys traced", keys)
+	t.Logf("the creation of %d keys traced, written by %d commands", keys, commands)
+	if commands < minKeyCommands {
+		t.Errorf("%d commands that write keys traced; the README says %d", commands, minKeyCommands)
+	}
 }
+
+// minKeyCommands is the README's count of the commands that write private keys,
+// every one of which TestKeysNeverReadableByOthers traces.
+const minKeyCommands = 15
 
 // TestTraceParse reads lines as strace -y prints them: creations with their modes
 // (descriptor-relative ones too), renames, links and mode changes, and refuses a
