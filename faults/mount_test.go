@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -113,4 +114,33 @@ func fillTo(dir string, pages int) error {
 		}
 	}
 	return fmt.Errorf("cannot leave %d pages free on %s: %d are (filler %d pages)", pages, dir, free, size/pageSize)
+}
+
+// TestFillTo checks the harness TestDiskFull stands on: fillTo leaves exactly the
+// pages asked for, and says so, rather than stopping the test, when something else
+// holds more of the tmpfs than that leaves (its caller then sets up again).
+func TestFillTo(t *testing.T) {
+	mnt := mountTmpfs(t, 1<<20)
+	for _, pages := range []int{0, 1, 7} {
+		if err := fillTo(mnt, pages); err != nil {
+			t.Fatal(err)
+		}
+		if free, err := freePages(mnt); err != nil || free != pages {
+			t.Fatalf("fillTo(%d): %d pages free, %v", pages, free, err)
+		}
+	}
+	// Another file takes all but 3 pages: 5 cannot be left free.
+	if err := os.Remove(filepath.Join(mnt, "filler")); err != nil {
+		t.Fatal(err)
+	}
+	if err := fillTo(mnt, 3); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(filepath.Join(mnt, "filler"), filepath.Join(mnt, "other")); err != nil {
+		t.Fatal(err)
+	}
+	err := fillTo(mnt, 5)
+	if err == nil || !strings.Contains(err.Error(), "cannot leave 5 pages free") {
+		t.Fatalf("fillTo(5) with 3 pages free to start with: %v", err)
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -91,7 +92,7 @@ func tracedPgcert(t *testing.T, args ...string) (result, *trace) {
 var (
 	// A descriptor as -y shows it: AT_FDCWD</dir> or 3</dir>.
 	fdArg   = `(?:AT_FDCWD|-?\d+)(?:<([^>]*)>)?`
-	openRe  = regexp.MustCompile(`^(?:open|openat|openat2|creat)\((?:` + fdArg + `, )?"([^"]*)"(?:, ([A-Z0-9_|]+))?(?:, (0[0-7]*))?.*\) = \d+(?:<([^>]*)>)?$`)
+	openRe  = regexp.MustCompile(`^(?:open|openat|openat2|creat)\((?:` + fdArg + `, )?"([^"]*)"(?:, (O_[A-Z0-9_|]+))?(?:, (0[0-7]*))?.*\) = \d+(?:<([^>]*)>)?$`)
 	moveRe  = regexp.MustCompile(`^(?:rename|renameat|renameat2|link|linkat)\((?:` + fdArg + `, )?"([^"]*)", (?:` + fdArg + `, )?"([^"]*)".*\) = 0$`)
 	fchmodR = regexp.MustCompile(`^fchmod\(\d+<([^>]*)>, (0[0-7]*)\) = 0$`)
 	chmodRe = regexp.MustCompile(`^(?:chmod|fchmodat|fchmodat2)\((?:` + fdArg + `, )?"([^"]*)", (0[0-7]*).*\) = 0$`)
@@ -124,6 +125,11 @@ func (tr *trace) add(line string) error {
 		}
 		flags, modeArg := m[3], m[4]
 		if !strings.Contains(flags, "O_CREAT") && !strings.HasPrefix(line, "creat(") {
+			if strings.Contains(line, "O_CREAT") {
+				// openat2's flags are in a structure: a creation this parser
+				// would miss.
+				return errors.New("an open with O_CREAT not understood: " + line)
+			}
 			return nil
 		}
 		mode, err := octal(modeArg)
@@ -185,11 +191,12 @@ func (tr *trace) origins(path string) map[string]bool {
 // the umask. A build that creates a key 0644 and narrows it after fails here.
 func TestKeysNeverReadableByOthers(t *testing.T) {
 	w := world(t)
-	keys := 0
+	keys, commands := 0, 0
 	for _, wr := range writers() {
 		if len(wr.keys) == 0 {
 			continue
 		}
+		commands++
 		t.Run(wr.name, func(t *testing.T) {
 			d := freshWorld(t, w)
 			r, tr := tracedPgcert(t, wr.args(d)...)
@@ -235,5 +242,58 @@ func TestKeysNeverReadableByOthers(t *testing.T) {
 			}
 		})
 	}
-	t.Logf("the creation of %d keys traced", keys)
+	t.Logf("the creation of %d keys traced, written by %d commands", keys, commands)
+	if commands < minKeyCommands {
+		t.Errorf("%d commands that write keys traced; the README says %d", commands, minKeyCommands)
+	}
+}
+
+// minKeyCommands is the README's count of the commands that write private keys,
+// every one of which TestKeysNeverReadableByOthers traces.
+const minKeyCommands = 15
+
+// TestTraceParse reads lines as strace -y prints them: creations with their modes
+// (descriptor-relative ones too), renames, links and mode changes, and refuses a
+// creation it cannot read rather than miss it.
+func TestTraceParse(t *testing.T) {
+	tr := &trace{moves: map[string][]string{}}
+	for _, line := range []string{
+		`openat(AT_FDCWD</>, "/d/.pgcert-tmp-1", O_WRONLY|O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC, 0600) = 3</d/.pgcert-tmp-1>`,
+		`openat(5</d/sub>, ".pgcert-tmp-2", O_WRONLY|O_CREAT|O_EXCL|O_CLOEXEC, 0644) = 6`,
+		`creat("/d/old", 0640) = 7</d/old>`,
+		`openat(AT_FDCWD</>, "/d/x.crt", O_RDONLY|O_CLOEXEC) = 3</d/x.crt>`,
+		`openat(AT_FDCWD</>, "/d/gone", O_WRONLY|O_CREAT, 0666) = -1 EACCES (Permission denied)`,
+		`renameat(AT_FDCWD</>, "/d/.pgcert-tmp-1", AT_FDCWD</>, "/d/server.key") = 0`,
+		`renameat2(5</d/sub>, ".pgcert-tmp-2", 5</d/sub>, "k.key", RENAME_NOREPLACE) = 0`,
+		`linkat(AT_FDCWD</>, "/d/server.key", AT_FDCWD</>, "/d/server.key.prev", 0) = 0`,
+		`fchmod(3</d/.pgcert-tmp-1>, 0640) = 0`,
+		`fchmodat(AT_FDCWD</>, "/d/sub/k.key", 0600) = 0`,
+		`+++ exited with 0 +++`,
+	} {
+		if err := tr.add(line); err != nil {
+			t.Fatalf("%s: %v", line, err)
+		}
+	}
+	want := []fileCreate{
+		{"/d/.pgcert-tmp-1", "O_WRONLY|O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC", 0o600},
+		{"/d/sub/.pgcert-tmp-2", "O_WRONLY|O_CREAT|O_EXCL|O_CLOEXEC", 0o644},
+		{"/d/old", "", 0o640},
+	}
+	if !slices.Equal(tr.creates, want) {
+		t.Errorf("creates %+v, want %+v", tr.creates, want)
+	}
+	if o := tr.origins("/d/server.key.prev"); !o["/d/server.key"] || !o["/d/.pgcert-tmp-1"] || len(o) != 3 {
+		t.Errorf("origins of server.key.prev: %v", o)
+	}
+	if o := tr.origins("/d/sub/k.key"); !o["/d/sub/.pgcert-tmp-2"] || len(o) != 2 {
+		t.Errorf("origins of k.key: %v", o)
+	}
+	wantChmods := []fileChmod{{"/d/.pgcert-tmp-1", 0o640}, {"/d/sub/k.key", 0o600}}
+	if !slices.Equal(tr.chmods, wantChmods) {
+		t.Errorf("chmods %+v, want %+v", tr.chmods, wantChmods)
+	}
+	bad := `openat2(AT_FDCWD</>, "/d/k", {flags=O_WRONLY|O_CREAT|O_EXCL, mode=0644, resolve=RESOLVE_BENEATH}, 24) = 3</d/k>`
+	if err := tr.add(bad); err == nil {
+		t.Errorf("an openat2 creation was passed over: %s", bad)
+	}
 }
