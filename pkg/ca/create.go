@@ -253,11 +253,30 @@ func checkFresh(dir string) error {
 		switch {
 		case !layoutNames[e.Name()]:
 			return &NotEmptyError{Dir: dir, Name: e.Name()}
-		case e.Name() != LockFile && !interrupted:
+		case e.Name() != LockFile && !interrupted && !onlyLock(dir, e):
 			return &IncompleteError{Dir: dir, Name: e.Name()}
 		}
 	}
 	return nil
+}
+
+// onlyLock reports whether e is a root/ directory holding nothing but its lock file:
+// what a failed Create leaves of the root (removeLayout keeps lock files), which
+// holds no key to protect. Without it every retry would be refused.
+func onlyLock(dir string, e fs.DirEntry) bool {
+	if e.Name() != RootDir || !e.IsDir() {
+		return false
+	}
+	entries, err := os.ReadDir(filepath.Join(dir, RootDir))
+	if err != nil {
+		return false
+	}
+	for _, x := range entries {
+		if x.Name() != LockFile {
+			return false
+		}
+	}
+	return true
 }
 
 // IncompleteError is returned by Create for a directory that holds parts of a CA
