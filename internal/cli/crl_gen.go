@@ -102,7 +102,7 @@ passphrase; nothing written), 2 bad usage.`,
 // crlGenReport is the --json output of crl gen.
 type crlGenReport struct {
 	File *fileReport `json:"file"`
-	CRLs []crlReport `json:"crls"`
+	CRLs []crl.Summary `json:"crls"`
 	// CRLNumberFile is the crlnumber file advanced (--index), "" with --ca-dir,
 	// whose crlnumber files are the CA directories'.
 	CRLNumberFile string `json:"crlnumber_file,omitempty"`
@@ -168,7 +168,7 @@ func crlGenCADir(opts *crlGenOptions, out crlOutput) error {
 			c.Dir, filepath.Join(c.Dir, ca.RootDir), chain.UnableToGetCRL.Alert())
 	}
 	stop := f.IO.StartProgress("making the CRLs of " + c.Dir)
-	data, reports, err := f.chainCRLs(c, opts.Days)
+	data, reports, err := c.ChainCRLs(ca.CRLOptions{Now: f.Now(), Days: opts.Days, Rand: f.Rand})
 	stop()
 	if err != nil {
 		return err
@@ -214,47 +214,22 @@ func crlGenIndex(opts *crlGenOptions, out crlOutput) error {
 
 	stop := f.IO.StartProgress("making the CRL from " + opts.Index)
 	defer stop()
-	b := crl.NewBuilder()
-	var latest time.Time
-	err = ca.ScanIndex(index, func(e *ca.Entry) error {
-		if e.Status != ca.StatusRevoked {
-			return nil
-		}
-		if e.Revoked.After(latest) {
-			latest = e.Revoked
-		}
-		return b.Add(e.CRLEntry())
-	})
-	if err != nil {
-		return indexError(opts.Index, err)
-	}
 	now := f.Now()
-	thisUpdate := now
-	if latest.Truncate(time.Second).After(now.Truncate(time.Second)) {
-		thisUpdate = latest
-		stop()
-		f.warnf("%s records a revocation at %s, later than this machine's clock (%s): the CRL's thisUpdate is that time, and until then the server and libpq reject every certificate of this CA (%s); check the clock",
-			opts.Index, latest.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339), chain.CRLNotYetValid.Alert())
-	}
-	signed, err := b.Sign(crl.Params{
-		Issuer:     cert,
-		Signer:     key.Signer,
-		Number:     number,
-		ThisUpdate: thisUpdate,
-		NextUpdate: thisUpdate.AddDate(0, 0, opts.Days),
-		Rand:       f.Rand,
-	})
-	if err != nil {
+	res, err := ca.SignIndexCRL(index, ca.IndexCRLOptions{Issuer: cert, Signer: key.Signer, Number: number, Now: now, Days: opts.Days, Rand: f.Rand})
+	var scanErr *ca.IndexScanError
+	switch {
+	case errors.As(err, &scanErr):
+		return indexError(opts.Index, scanErr.Err)
+	case err != nil:
 		return crlSignError(opts, err)
 	}
-	// The number is advanced before the CRL is written: an interrupted run then
-	// skips a number rather than issuing two CRLs under one, which would leave
-	// verifiers unable to tell which is newer.
-	next, err := ca.FormatSerialFile(new(big.Int).Add(number, big.NewInt(1)))
-	if err != nil {
-		return fmt.Errorf("%s: %w", numberFile, err)
+	signed := res.Signed
+	if res.ClockBehind {
+		stop()
+		f.warnf("%s records a revocation at %s, later than this machine's clock (%s): the CRL's thisUpdate is that time, and until then the server and libpq reject every certificate of this CA (%s); check the clock",
+			opts.Index, res.Latest.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339), chain.CRLNotYetValid.Alert())
 	}
-	if _, err := fsutil.WriteFile(numberFile, next, fsutil.Options{Mode: fsutil.PublicMode, Force: true}); err != nil {
+	if err := ca.AdvanceCRLNumber(numberFile, number); err != nil {
 		return err
 	}
 	if created {
@@ -282,14 +257,14 @@ func crlGenIndex(opts *crlGenOptions, out crlOutput) error {
 		}
 	}
 	stop()
-	report := crlReport{
-		Issuer:     crlIssuerName(cert.RawSubject, cert.Subject.String()),
+	report := crl.Summary{
+		Issuer:     crl.IssuerName(cert.RawSubject, cert.Subject.String()),
 		Number:     signed.Number.String(),
 		Entries:    signed.Entries,
 		NextUpdate: signed.NextUpdate.UTC().Format(time.RFC3339),
 	}
 	abs, _ := filepath.Abs(numberFile)
-	return f.reportCRLGen(w, []crlReport{report}, abs)
+	return f.reportCRLGen(w, []crl.Summary{report}, abs)
 }
 
 // loadCRLSigner reads the CA certificate (the first of certFile whose key is the
@@ -317,24 +292,20 @@ func (f *Factory) loadCRLSigner(certFile, keyFile, passIn string) (*x509.Certifi
 		"%s does not belong to the certificate in %s", keyFile, certFile)
 }
 
-// readCRLNumber reads the next CRL number from path. A missing file means 1, as a new
-// openssl CA starts, unless it was named explicitly: a mistyped --crlnumber must not
-// restart the numbering.
-func readCRLNumber(path string, explicit bool) (n *big.Int, created bool, err error) {
-	data, err := os.ReadFile(path)
+// readCRLNumber reads the next CRL number from path with ca.ReadCRLNumber, with
+// hints.
+func readCRLNumber(path string, explicit bool) (*big.Int, bool, error) {
+	n, created, err := ca.ReadCRLNumber(path, explicit)
+	var sfe *ca.SerialFileError
 	switch {
-	case errors.Is(err, fs.ErrNotExist) && !explicit:
-		return big.NewInt(1), true, nil
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, false, failf([]string{fmt.Sprintf("check the path; to start numbering at 1: echo 01 > %s", path)}, "%s: no such file", path)
+	case errors.As(err, &sfe):
+		return nil, false, withHints(fmt.Errorf("%s: %w", path, sfe.Err), "a crlnumber file holds one number in hexadecimal, such as 01, as openssl ca writes it")
 	case err != nil:
 		return nil, false, inputError(path, err)
 	}
-	n, err = ca.ParseSerialFile(data)
-	if err != nil {
-		return nil, false, withHints(fmt.Errorf("%s: %w", path, err), "a crlnumber file holds one number in hexadecimal, such as 01, as openssl ca writes it")
-	}
-	return n, false, nil
+	return n, created, nil
 }
 
 // indexError names the index in an error reading it, and says what to do.
@@ -366,7 +337,7 @@ func crlSignError(opts *crlGenOptions, err error) error {
 
 // reportCRLGen prints what crl gen made: the JSON report, or a line per CRL (on
 // standard error when the CRL itself went to standard output).
-func (f *Factory) reportCRLGen(w *fsutil.Written, reports []crlReport, numberFile string) error {
+func (f *Factory) reportCRLGen(w *fsutil.Written, reports []crl.Summary, numberFile string) error {
 	if f.Global.JSON {
 		r := crlGenReport{CRLs: reports, CRLNumberFile: numberFile}
 		if w != nil {
@@ -377,14 +348,14 @@ func (f *Factory) reportCRLGen(w *fsutil.Written, reports []crlReport, numberFil
 	}
 	if w == nil {
 		for _, r := range reports {
-			f.infof("%s", crlSummary(r))
+			f.infof("%s", r)
 		}
 		return nil
 	}
 	f.noteReplacedLink(w)
 	fmt.Fprintf(f.IO.Out, "wrote %s:\n", w.Path)
 	for _, r := range reports {
-		fmt.Fprintf(f.IO.Out, "  %s\n", crlSummary(r))
+		fmt.Fprintf(f.IO.Out, "  %s\n", r)
 	}
 	return nil
 }
