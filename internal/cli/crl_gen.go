@@ -101,7 +101,7 @@ passphrase; nothing written), 2 bad usage.`,
 
 // crlGenReport is the --json output of crl gen.
 type crlGenReport struct {
-	File *fileReport `json:"file"`
+	File *fileReport   `json:"file"`
 	CRLs []crl.Summary `json:"crls"`
 	// CRLNumberFile is the crlnumber file advanced (--index), "" with --ca-dir,
 	// whose crlnumber files are the CA directories'.
