@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -211,14 +210,6 @@ func statReport(path string) fileReport {
 		w.UID, w.GID = ownerOf(fi)
 	}
 	return reportFile(w)
-}
-
-// quoteConnValue quotes a libpq connection string value when it needs it.
-func quoteConnValue(v string) string {
-	if v != "" && !strings.ContainsAny(v, " \t\n'\\") {
-		return v
-	}
-	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(v) + "'"
 }
 
 // ownerOf returns the owner and group of a file.

@@ -144,14 +144,9 @@ func (f *Factory) finishServer(c *ca.CA, key crypto.Signer, is *ca.Issued, noRoo
 	return &serverIssue{Key: key, KeyPEM: keyPEM, Issued: is, Chain: serverChain(c, is.Cert, noRoot)}, nil
 }
 
-// serverChain is server.crt: the leaf, the intermediates, and the root when the file
-// holds more than one certificate (the manual's advice) unless noRoot.
+// serverChain is server.crt: see ca.CA.ServerChain.
 func serverChain(c *ca.CA, leaf *x509.Certificate, noRoot bool) []byte {
-	certs := append([]*x509.Certificate{leaf}, c.Intermediates()...)
-	if r := c.Root(); r != nil && len(certs) > 1 && !noRoot {
-		certs = append(certs, r)
-	}
-	return ca.PEM(certs...)
+	return c.ServerChain(leaf, noRoot)
 }
 
 func cnRDN(cn string) pkix.RDNSequence {
@@ -254,6 +249,6 @@ func caIssueServerRun(cmd *cobra.Command, opts *caIssueServerOptions) error {
 		fmt.Fprintf(f.IO.Out, "  wrote %s (mode %04o)\n", w.Path, w.Mode)
 	}
 	root := c.CAs()[len(c.CAs())-1]
-	fmt.Fprintf(f.IO.Out, "clients verify it with sslmode=verify-full sslrootcert=%s\n", quoteConnValue(root.CertPath()))
+	fmt.Fprintf(f.IO.Out, "clients verify it with sslmode=verify-full sslrootcert=%s\n", ca.ConnValue(root.CertPath()))
 	return nil
 }

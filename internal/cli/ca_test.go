@@ -111,3 +111,37 @@ func TestCaRevokeArgs(t *testing.T) {
 		}
 	}
 }
+
+// TestCaIssueClientRefusesDataDir: a client bundle written inside a data directory
+// (directly, below it, or through a link) would put the client's key on every replica
+// and in every backup, so ca issue client -o refuses it before issuing anything, as
+// init --clients-dir does.
+func TestCaIssueClientRefusesDataDir(t *testing.T) {
+	dir := t.TempDir()
+	pgdata, caDir := filepath.Join(dir, "pgdata"), filepath.Join(dir, "ca")
+	os.MkdirAll(pgdata, 0o700)
+	os.WriteFile(filepath.Join(pgdata, "PG_VERSION"), []byte("15\n"), 0o600)
+	os.Symlink(pgdata, filepath.Join(dir, "link"))
+	f, _, errOut, _ := testFactory(t)
+	if code := runCmd(f, "ca", "init", "--ca-dir", caDir); code != 0 {
+		t.Fatalf("ca init: exit %d\n%s", code, errOut)
+	}
+	for _, out := range []string{pgdata, filepath.Join(pgdata, "clients", "alice"), filepath.Join(dir, "link", "alice")} {
+		f, _, errOut, _ := testFactory(t)
+		code := runCmd(f, "ca", "issue", "client", "--ca-dir", caDir, "--user", "alice", "-o", out)
+		want := "the client bundle directory " + out + " is inside the data directory "
+		if code != ExitFailure || !strings.Contains(errOut.String(), want) || !strings.Contains(errOut.String(), "outside the data directory with -o") {
+			t.Errorf("-o %s: exit %d\n%s", out, code, errOut)
+		}
+	}
+	if index, _ := os.ReadFile(filepath.Join(caDir, "index.txt")); len(index) != 0 {
+		t.Errorf("a refused issue recorded a certificate:\n%s", index)
+	}
+	if _, err := os.Stat(filepath.Join(pgdata, "clients")); err == nil {
+		t.Error("a refused issue made a directory in the data directory")
+	}
+	f, _, errOut, _ = testFactory(t)
+	if code := runCmd(f, "ca", "issue", "client", "--ca-dir", caDir, "--user", "alice", "-o", filepath.Join(dir, "alice")); code != 0 {
+		t.Errorf("-o outside the data directory: exit %d\n%s", code, errOut)
+	}
+}
