@@ -1,8 +1,8 @@
 package cli
 
 import (
-	"errors"
 	"crypto"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
