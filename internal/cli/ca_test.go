@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/hex"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -143,5 +144,49 @@ func TestCaIssueClientRefusesDataDir(t *testing.T) {
 	f, _, errOut, _ = testFactory(t)
 	if code := runCmd(f, "ca", "issue", "client", "--ca-dir", caDir, "--user", "alice", "-o", filepath.Join(dir, "alice")); code != 0 {
 		t.Errorf("-o outside the data directory: exit %d\n%s", code, errOut)
+	}
+}
+
+// TestCASerialsReadAlike: every serial the CA commands print, in text and JSON, is
+// written one way, openssl's -serial form (upper-case hex, no colons), which names
+// the copy in newcerts/ and which ca revoke takes back.
+func TestCASerialsReadAlike(t *testing.T) {
+	caDir := filepath.Join(t.TempDir(), "ca")
+	run := func(args ...string) string {
+		t.Helper()
+		f, out, errOut, _ := testFactory(t)
+		if code := runCmd(f, args...); code != 0 {
+			t.Fatalf("%v: exit %d\n%s", args, code, errOut)
+		}
+		return out.String()
+	}
+	var initRep struct{ Root struct{ Serial, File string } }
+	json.Unmarshal([]byte(run("ca", "init", "--ca-dir", caDir, "--json")), &initRep)
+	var issued struct{ Serial, Dir string }
+	json.Unmarshal([]byte(run("ca", "issue", "client", "--ca-dir", caDir, "--user", "alice", "--json")), &issued)
+	cert := firstCert(t, filepath.Join(issued.Dir, "postgresql.crt"))
+	root := firstCert(t, initRep.Root.File)
+	for _, c := range []struct {
+		got  string
+		want []byte
+	}{{issued.Serial, cert.SerialNumber.Bytes()}, {initRep.Root.Serial, root.SerialNumber.Bytes()}} {
+		if c.got != strings.ToUpper(hex.EncodeToString(c.want)) {
+			t.Errorf("serial %q, want %X", c.got, c.want)
+		}
+	}
+	list := run("ca", "list", "--ca-dir", caDir)
+	if !strings.Contains(list, " "+issued.Serial+" ") {
+		t.Errorf("ca list does not show %s:\n%s", issued.Serial, list)
+	}
+	var listed struct{ Certificates []struct{ Serial, File string } }
+	json.Unmarshal([]byte(run("ca", "list", "--ca-dir", caDir, "--json")), &listed)
+	if len(listed.Certificates) != 1 || listed.Certificates[0].Serial != issued.Serial ||
+		filepath.Base(listed.Certificates[0].File) != issued.Serial+".pem" {
+		t.Errorf("ca list --json: %+v, want serial %s", listed, issued.Serial)
+	}
+	var revoked struct{ Serial string }
+	json.Unmarshal([]byte(run("ca", "revoke", "--ca-dir", caDir, issued.Serial, "--json")), &revoked)
+	if revoked.Serial != issued.Serial {
+		t.Errorf("ca revoke reports %q, want %s", revoked.Serial, issued.Serial)
 	}
 }
