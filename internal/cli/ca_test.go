@@ -178,7 +178,9 @@ func TestCASerialsReadAlike(t *testing.T) {
 	if !strings.Contains(list, " "+issued.Serial+" ") {
 		t.Errorf("ca list does not show %s:\n%s", issued.Serial, list)
 	}
-	var listed struct{ Certificates []struct{ Serial, File string } }
+	var listed struct {
+		Certificates []struct{ Serial, File string }
+	}
 	json.Unmarshal([]byte(run("ca", "list", "--ca-dir", caDir, "--json")), &listed)
 	if len(listed.Certificates) != 1 || listed.Certificates[0].Serial != issued.Serial ||
 		filepath.Base(listed.Certificates[0].File) != issued.Serial+".pem" {
