@@ -7,7 +7,6 @@ import (
 	"encoding/asn1"
 	"fmt"
 	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -115,23 +114,16 @@ func (f *Factory) issueServer(c *ca.CA, hosts []string, gen keys.GenerateOptions
 
 // serverRequest makes a server key and the request for its certificate.
 func (f *Factory) serverRequest(hosts []string, gen keys.GenerateOptions, days int) (crypto.Signer, ca.Request, error) {
-	sans, err := selfsign.HostSANs(hosts)
-	if err != nil {
+	if _, err := selfsign.HostSANs(hosts); err != nil {
 		return nil, ca.Request{}, &UsageError{Err: fmt.Errorf("--host: %w", err)}
 	}
 	key, err := f.generateKey(gen)
 	if err != nil {
 		return nil, ca.Request{}, err
 	}
-	return key, ca.Request{
-		Profile:   selfsign.ServerLeaf,
-		Subject:   cnRDN(strings.Trim(hosts[0], "[]")),
-		SANs:      sans,
-		PublicKey: key.Public(),
-		Days:      days,
-		Now:       f.Now(),
-		Rand:      f.Rand,
-	}, nil
+	r, err := ca.ServerRequest(hosts, key.Public())
+	r.Days, r.Now, r.Rand = days, f.Now(), f.Rand
+	return key, r, err
 }
 
 // finishServer encodes an issued server certificate's files.

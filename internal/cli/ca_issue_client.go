@@ -144,7 +144,9 @@ func (f *Factory) clientRequest(role string, gen keys.GenerateOptions, days int)
 	if err != nil {
 		return nil, ca.Request{}, err
 	}
-	return key, ca.Request{Profile: selfsign.ClientLeaf, Subject: cnRDN(role), PublicKey: key.Public(), Days: days, Now: f.Now(), Rand: f.Rand}, nil
+	r := ca.ClientRequest(role, key.Public())
+	r.Days, r.Now, r.Rand = days, f.Now(), f.Rand
+	return key, r, nil
 }
 
 // bundleFiles returns the bundle of an issued client certificate (ca.ClientBundle)

@@ -278,18 +278,20 @@ func (f *Factory) loadCRLSigner(certFile, keyFile, passIn string) (*x509.Certifi
 	if err != nil {
 		return nil, nil, err
 	}
-	for _, in := range ins {
-		if !keys.PublicKeysEqual(in.Cert.PublicKey, key.Signer.Public()) {
-			continue
-		}
-		if !in.Cert.BasicConstraintsValid || !in.Cert.IsCA {
-			return nil, nil, failf([]string{"give the certificate of the CA that issued the revoked certificates"},
-				"%s is not a CA certificate (basicConstraints CA:TRUE is missing): OpenSSL refuses the CRLs it signs", certFile)
-		}
-		return in.Cert, key, nil
+	certs := make([]*x509.Certificate, len(ins))
+	for i, in := range ins {
+		certs[i] = in.Cert
 	}
-	return nil, nil, failf([]string{"give the CA certificate and the private key of the same CA"},
-		"%s does not belong to the certificate in %s", keyFile, certFile)
+	cert, err := ca.CRLSigner(certs, key.Signer.Public())
+	switch {
+	case errors.Is(err, ca.ErrNotSignerCA):
+		return nil, nil, failf([]string{"give the certificate of the CA that issued the revoked certificates"},
+			"%s is not a CA certificate (basicConstraints CA:TRUE is missing): OpenSSL refuses the CRLs it signs", certFile)
+	case err != nil:
+		return nil, nil, failf([]string{"give the CA certificate and the private key of the same CA"},
+			"%s does not belong to the certificate in %s", keyFile, certFile)
+	}
+	return cert, key, nil
 }
 
 // readCRLNumber reads the next CRL number from path with ca.ReadCRLNumber, with

@@ -2,6 +2,8 @@ package ca_test
 
 import (
 	"crypto"
+	"crypto/rand"
+	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
 	"fmt"
@@ -269,4 +271,72 @@ func ExampleParseSerial() {
 	// 7276449 true
 	// 7276449 true
 	// <nil> false
+}
+
+func ExampleCRLSigner() {
+	c, cleanup := exampleCA(true)
+	defer cleanup()
+	key, err := keys.Generate(keys.GenerateOptions{})
+	if err != nil {
+		panic(err)
+	}
+	// A chain file: the intermediate first, then the root. The root's key picks the
+	// root.
+	signer, err := ca.CRLSigner(c.Chain(), c.Parent.Cert.PublicKey)
+	fmt.Println(signer.Subject.CommonName, err)
+	_, err = ca.CRLSigner(c.Chain(), key.Public())
+	fmt.Println(err)
+	// Output:
+	// Example CA <nil>
+	// ca: no certificate carries the key
+}
+
+func ExampleCheckCADir() {
+	dir, _ := os.MkdirTemp("", "pgcert-example")
+	defer os.RemoveAll(dir)
+	pgdata := filepath.Join(dir, "pgdata")
+	// pgdata is not a data directory yet, but pgcert init is about to make it one.
+	err := ca.CheckCADir(filepath.Join(pgdata, "ca"), pgdata)
+	fmt.Println(strings.ReplaceAll(err.Error(), dir, "DIR"))
+	fmt.Println(ca.CheckCADir(filepath.Join(dir, "ca"), pgdata))
+	// Output:
+	// ca: DIR/pgdata/ca is inside the PostgreSQL data directory DIR/pgdata
+	// <nil>
+}
+
+func ExampleServerRequest() {
+	key, _ := keys.Generate(keys.GenerateOptions{})
+	r, err := ca.ServerRequest([]string{"db.example.com", "10.0.0.5", "[::1]"}, key.Public())
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(r.Subject, r.SANs)
+	_, err = ca.ServerRequest([]string{"bad host"}, key.Public())
+	fmt.Println(err != nil)
+	// Output:
+	// CN=db.example.com DNS:db.example.com,IP:10.0.0.5,IP:::1
+	// true
+}
+
+func ExampleClientRequest() {
+	key, _ := keys.Generate(keys.GenerateOptions{})
+	r := ca.ClientRequest("alice", key.Public())
+	fmt.Println(r.Subject, r.Profile == selfsign.ClientLeaf)
+	// Output: CN=alice true
+}
+
+func ExampleCSRRequest() {
+	key, _ := keys.Generate(keys.GenerateOptions{})
+	der, err := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{}, key)
+	if err != nil {
+		panic(err)
+	}
+	csr, _ := x509.ParseCertificateRequest(der)
+	_, err = ca.CSRRequest(csr, selfsign.ClientLeaf)
+	fmt.Println(err)
+	r, err := ca.CSRRequest(csr, selfsign.ServerLeaf)
+	fmt.Println(r.Profile == selfsign.ServerLeaf, err)
+	// Output:
+	// ca: the request has no Common Name, so the certificate would name no role
+	// true <nil>
 }

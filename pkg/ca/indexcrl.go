@@ -13,6 +13,7 @@ import (
 
 	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/pkg/crl"
+	"github.com/pgcert/pgcert/pkg/keys"
 )
 
 // IndexCRLOptions says how SignIndexCRL signs the CRL of an openssl database.
@@ -131,4 +132,26 @@ func AdvanceCRLNumber(path string, used *big.Int) error {
 	}
 	_, err = fsutil.WriteFile(path, next, fsutil.Options{Mode: fsutil.PublicMode, Force: true})
 	return err
+}
+
+// ErrNotSignerCA is returned by CRLSigner for a certificate that carries the key but
+// is not a CA (basicConstraints CA:TRUE missing): OpenSSL refuses the CRLs it signs.
+var ErrNotSignerCA = errors.New("ca: not a CA certificate (basicConstraints CA:TRUE is missing)")
+
+// ErrNoSignerCert is returned by CRLSigner when no certificate carries the key.
+var ErrNoSignerCert = errors.New("ca: no certificate carries the key")
+
+// CRLSigner picks the CA certificate of a CRL signing key among certs: the first that
+// carries pub, so that a chain file works as well as the CA's own certificate.
+func CRLSigner(certs []*x509.Certificate, pub crypto.PublicKey) (*x509.Certificate, error) {
+	for _, c := range certs {
+		if !keys.PublicKeysEqual(c.PublicKey, pub) {
+			continue
+		}
+		if !c.BasicConstraintsValid || !c.IsCA {
+			return nil, ErrNotSignerCA
+		}
+		return c, nil
+	}
+	return nil, ErrNoSignerCert
 }

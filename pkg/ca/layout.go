@@ -101,6 +101,20 @@ func (e *DataDirError) Error() string {
 	return fmt.Sprintf("ca: %s is inside the PostgreSQL data directory %s", e.Dir, e.DataDir)
 }
 
+// CheckCADir refuses (*DataDirError) a CA directory inside a PostgreSQL data
+// directory, or inside dataDir when given: the directory pgcert init is asked to set
+// up, which may not be a data directory yet (no PG_VERSION before initdb).
+func CheckCADir(dir, dataDir string) error {
+	dd, _ := EnclosingDataDir(dir)
+	if dd == "" && dataDir != "" && Within(dir, dataDir) {
+		dd = dataDir
+	}
+	if dd == "" {
+		return nil
+	}
+	return &DataDirError{Dir: dir, DataDir: dd}
+}
+
 // EnclosingDataDir returns the closest directory at or above dir (which need not
 // exist) that holds a PG_VERSION file, or "" when there is none.
 func EnclosingDataDir(dir string) (string, error) {
