@@ -147,28 +147,12 @@ func cnRDN(cn string) pkix.RDNSequence {
 
 // issuedReport describes an issued certificate in --json output.
 type issuedReport struct {
-	Serial   string       `json:"serial"`
-	Subject  string       `json:"subject"`
-	SANs     string       `json:"sans"`
-	NotAfter string       `json:"not_after"`
-	Clamped  bool         `json:"clamped"`
-	CADir    string       `json:"ca_dir"`
-	Copy     string       `json:"copy"`
-	Files    []fileReport `json:"files"`
+	ca.IssuedReport
+	Files []fileReport `json:"files"`
 }
 
 func reportIssued(c *ca.CA, is *ca.Issued, written []*fsutil.Written) issuedReport {
-	subject, _ := selfsign.FormatSubject(is.Cert.RawSubject)
-	r := issuedReport{
-		Serial:   ca.SerialHex(is.Cert.SerialNumber.Bytes()),
-		Subject:  subject,
-		SANs:     selfsign.SANs{DNS: is.Cert.DNSNames, IP: is.Cert.IPAddresses}.String(),
-		NotAfter: is.Cert.NotAfter.UTC().Format("2006-01-02T15:04:05Z"),
-		Clamped:  is.Clamped,
-		CADir:    c.Dir,
-		Copy:     is.File,
-		Files:    []fileReport{},
-	}
+	r := issuedReport{IssuedReport: c.IssuedReport(is), Files: []fileReport{}}
 	for _, w := range written {
 		r.Files = append(r.Files, reportFile(w))
 	}

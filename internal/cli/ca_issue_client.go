@@ -86,15 +86,10 @@ Exit codes: 0 written, 1 failure (nothing written), 2 bad usage.`,
 	return cmd
 }
 
-// clientBundle is a client certificate written in libpq's layout, in --json output.
+// clientBundle is a client bundle in --json output, with the files as written.
 type clientBundle struct {
-	Role       string       `json:"role"`
-	Dir        string       `json:"dir"`
-	Serial     string       `json:"serial"`
-	NotAfter   string       `json:"not_after"`
-	Clamped    bool         `json:"clamped"`
-	ConnString string       `json:"connection_string"`
-	Files      []fileReport `json:"files"`
+	ca.ClientBundle
+	Files []fileReport `json:"files"`
 }
 
 // clientPaths are the files of a bundle in dir.
@@ -168,7 +163,9 @@ func (f *Factory) bundleFiles(c *ca.CA, is *ca.Issued, key crypto.Signer, role, 
 	for _, bf := range cb.Files {
 		files = append(files, pendingWrite{bf.Path, bf.Data, fsutil.Options{Mode: bf.Mode, Force: force}})
 	}
-	return &clientBundle{Role: role, Dir: dir, Serial: cb.Serial, NotAfter: cb.NotAfter, Clamped: cb.Clamped, ConnString: cb.ConnString, Files: []fileReport{}}, files, nil
+	// The report keeps no copy of the key.
+	cb.Files = nil
+	return &clientBundle{ClientBundle: *cb, Files: []fileReport{}}, files, nil
 }
 
 // writeBundle writes the files of one client bundle in one transaction, so that a

@@ -69,19 +69,20 @@ type BundleFile struct {
 }
 
 // ClientBundle is a client certificate in libpq's layout, to be written whole or not
-// at all (one fsutil.Txn).
+// at all (one fsutil.Txn). The JSON field names are those of pgcert's reports, which
+// list the files as written instead.
 type ClientBundle struct {
-	Role string
-	Dir  string
+	Role string `json:"role"`
+	Dir  string `json:"dir"`
 	// Serial is the certificate's serial as SerialHex writes it, NotAfter its expiry
 	// in RFC 3339.
-	Serial   string
-	NotAfter string
-	Clamped  bool
+	Serial   string `json:"serial"`
+	NotAfter string `json:"not_after"`
+	Clamped  bool   `json:"clamped"`
 	// ConnString is the libpq connection string that uses the bundle with
 	// sslmode=verify-full, with host=Host first when a host was given.
-	ConnString string
-	Files      []BundleFile
+	ConnString string       `json:"connection_string"`
+	Files      []BundleFile `json:"-"`
 }
 
 // ClientBundle lays out a client certificate c issued for role, with its key, in dir:

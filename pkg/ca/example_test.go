@@ -340,3 +340,12 @@ func ExampleCSRRequest() {
 	// ca: the request has no Common Name, so the certificate would name no role
 	// true <nil>
 }
+
+func ExampleCA_IssuedReport() {
+	c, cleanup := exampleCA(false)
+	defer cleanup()
+	is, _ := issue(c, selfsign.ServerLeaf, "db.example.com", selfsign.SANs{DNS: []string{"db.example.com"}})
+	r := c.IssuedReport(is)
+	fmt.Println(r.Subject, r.SANs, r.NotAfter, filepath.Base(r.Copy) == r.Serial+".pem")
+	// Output: CN = db.example.com DNS:db.example.com 2028-04-05T00:00:00Z true
+}

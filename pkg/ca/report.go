@@ -56,6 +56,32 @@ func summarizeCert(cert *x509.Certificate, file string) CertSummary {
 	}
 }
 
+// IssuedReport describes a certificate the CA issued, in reports.
+type IssuedReport struct {
+	Serial   string `json:"serial"`
+	Subject  string `json:"subject"`
+	SANs     string `json:"sans"`
+	NotAfter string `json:"not_after"`
+	Clamped  bool   `json:"clamped"`
+	CADir    string `json:"ca_dir"`
+	// Copy is the certificate's copy in newcerts/.
+	Copy string `json:"copy"`
+}
+
+// IssuedReport returns the IssuedReport of a certificate c issued.
+func (c *CA) IssuedReport(is *Issued) IssuedReport {
+	subject, _ := selfsign.FormatSubject(is.Cert.RawSubject)
+	return IssuedReport{
+		Serial:   SerialHex(is.Cert.SerialNumber.Bytes()),
+		Subject:  subject,
+		SANs:     selfsign.SANs{DNS: is.Cert.DNSNames, IP: is.Cert.IPAddresses}.String(),
+		NotAfter: is.Cert.NotAfter.UTC().Format(time.RFC3339),
+		Clamped:  is.Clamped,
+		CADir:    c.Dir,
+		Copy:     is.File,
+	}
+}
+
 // ListedCert is one certificate of a CA's index in a Listing. RevokedAt and Reason
 // are nil unless revoked, File nil when the copy in newcerts/ is missing.
 type ListedCert struct {
