@@ -1,10 +1,13 @@
 package cli
 
 import (
+	"bufio"
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -173,6 +176,28 @@ func (f *Factory) resolveCRLOutput(path string, force bool) (crlOutput, error) {
 		return crlOutput{}, &fsutil.ExistsError{Path: path, LinkTarget: linkTarget(path)}
 	}
 	return crlOutput{Path: path, Force: ok}, nil
+}
+
+// writeCRLOutput writes a CRL through write to out: standard output, or the file
+// (mode 0644; as root inside a data directory, owned by its owner). The Written is
+// nil for standard output.
+func (f *Factory) writeCRLOutput(out crlOutput, write func(io.Writer) error) (*fsutil.Written, error) {
+	if out.Path == "" {
+		bw := bufio.NewWriterSize(f.IO.Out, 256<<10)
+		if err := write(bw); err != nil {
+			return nil, err
+		}
+		return nil, bw.Flush()
+	}
+	return fsutil.WriteFileFunc(out.Path, dataDirOwner(filepath.Dir(out.Path), fsutil.PublicMode, out.Force), write)
+}
+
+// crlBytes is the write function of writeCRLOutput for a CRL file held in memory.
+func crlBytes(data []byte) func(io.Writer) error {
+	return func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	}
 }
 
 // linkTarget returns the target of a symbolic link, "" for anything else.

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -173,16 +172,9 @@ func crlGenCADir(opts *crlGenOptions, out crlOutput) error {
 	if err != nil {
 		return err
 	}
-	var w *fsutil.Written
-	if out.Path == "" {
-		if _, err := f.IO.Out.Write(data); err != nil {
-			return err
-		}
-	} else {
-		w, err = fsutil.WriteFile(out.Path, data, dataDirOwner(filepath.Dir(out.Path), fsutil.PublicMode, out.Force))
-		if err != nil {
-			return err
-		}
+	w, err := f.writeCRLOutput(out, crlBytes(data))
+	if err != nil {
+		return err
 	}
 	return f.reportCRLGen(w, reports, "")
 }
@@ -237,24 +229,15 @@ func crlGenIndex(opts *crlGenOptions, out crlOutput) error {
 		f.warnf("there was no %s: this CRL is number %s and the file now holds the next; if earlier CRLs of this CA had numbers, give their crlnumber file with --crlnumber, since verifiers keep the CRL with the highest number",
 			numberFile, number)
 	}
-	var w *fsutil.Written
 	if out.Path == "" {
 		stop()
-		bw := bufio.NewWriterSize(f.IO.Out, 256<<10)
-		if _, err := signed.WritePEM(bw); err != nil {
-			return err
-		}
-		if err := bw.Flush(); err != nil {
-			return err
-		}
-	} else {
-		w, err = fsutil.WriteFileFunc(out.Path, dataDirOwner(filepath.Dir(out.Path), fsutil.PublicMode, out.Force), func(wr io.Writer) error {
-			_, err := signed.WritePEM(wr)
-			return err
-		})
-		if err != nil {
-			return err
-		}
+	}
+	w, err := f.writeCRLOutput(out, func(wr io.Writer) error {
+		_, err := signed.WritePEM(wr)
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	stop()
 	report := crl.Summary{

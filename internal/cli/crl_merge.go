@@ -3,11 +3,9 @@ package cli
 import (
 	"crypto/x509"
 	"fmt"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
-	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/pkg/crl"
 )
 
@@ -109,10 +107,11 @@ func crlMergeRun(opts *crlMergeOptions) error {
 	for _, r := range sourced(m.OutOfDate) {
 		f.warnf("%s: kept the %s although it is out of date (--allow-expired): the server rejects every certificate of that CA", r.Source, r.Summary)
 	}
-	if out.Path == "" {
-		if _, err := f.IO.Out.Write(data); err != nil {
-			return err
-		}
+	w, err := f.writeCRLOutput(out, crlBytes(data))
+	if err != nil {
+		return err
+	}
+	if w == nil {
 		for _, r := range sourced(m.CRLs) {
 			f.infof("%s (from %s)", r.Summary, r.Source)
 		}
@@ -120,10 +119,6 @@ func crlMergeRun(opts *crlMergeOptions) error {
 			f.infof("left out the older %s (from %s)", r.Summary, r.Source)
 		}
 		return nil
-	}
-	w, err := fsutil.WriteFile(out.Path, data, dataDirOwner(filepath.Dir(out.Path), fsutil.PublicMode, out.Force))
-	if err != nil {
-		return err
 	}
 	f.noteReplacedLink(w)
 	if f.Global.JSON {
