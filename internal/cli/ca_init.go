@@ -183,10 +183,8 @@ func caInitRun(cmd *cobra.Command, opts *caInitOptions) error {
 		return err
 	}
 	r := reportCA(c, true)
-	for _, x := range c.CAs() {
-		for _, name := range []string{ca.CertFile, ca.KeyFile, ca.IndexFile, ca.AttrFile, ca.SerialFile, ca.CRLNumberFile, ca.ConfigFile} {
-			r.Files = append(r.Files, statReport(filepath.Join(x.Dir, name)))
-		}
+	for _, p := range c.Files() {
+		r.Files = append(r.Files, statReport(p))
 	}
 	if f.Global.JSON {
 		return writeJSON(f.IO.Out, r)

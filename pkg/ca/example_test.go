@@ -349,3 +349,27 @@ func ExampleCA_IssuedReport() {
 	fmt.Println(r.Subject, r.SANs, r.NotAfter, filepath.Base(r.Copy) == r.Serial+".pem")
 	// Output: CN = db.example.com DNS:db.example.com 2028-04-05T00:00:00Z true
 }
+
+func ExampleCA_Files() {
+	c, cleanup := exampleCA(true)
+	defer cleanup()
+	for _, p := range c.Files() {
+		rel, _ := filepath.Rel(c.Dir, p)
+		fmt.Println(rel)
+	}
+	// Output:
+	// ca.crt
+	// private/ca.key
+	// index.txt
+	// index.txt.attr
+	// serial
+	// crlnumber
+	// openssl.cnf
+	// root/ca.crt
+	// root/private/ca.key
+	// root/index.txt
+	// root/index.txt.attr
+	// root/serial
+	// root/crlnumber
+	// root/openssl.cnf
+}
