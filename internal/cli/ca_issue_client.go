@@ -222,7 +222,7 @@ func caIssueClientRun(cmd *cobra.Command, opts *caIssueClientOptions) error {
 		return err
 	}
 	var cde *ca.ClientDirError
-	if err := ca.CheckClientDir(out); errors.As(err, &cde) {
+	if err := ca.CheckClientDir(out, ""); errors.As(err, &cde) {
 		return failf([]string{"client keys belong to the clients: choose a directory outside the data directory with -o"},
 			"the client bundle directory %s is inside the data directory %s", out, cde.DataDir)
 	}

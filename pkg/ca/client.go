@@ -51,12 +51,17 @@ func (e *ClientDirError) Error() string {
 }
 
 // CheckClientDir refuses (*ClientDirError) a client bundle directory at or below a
-// data directory (a directory holding PG_VERSION), also through symbolic links.
-func CheckClientDir(dir string) error {
+// data directory (a directory holding PG_VERSION), also through symbolic links, or
+// below dataDir when given: the directory pgcert init sets up, which may not be a
+// data directory yet.
+func CheckClientDir(dir, dataDir string) error {
 	for _, d := range []string{dir, resolve(dir)} {
 		if dd, err := EnclosingDataDir(d); err == nil && dd != "" {
 			return &ClientDirError{Dir: dir, DataDir: dd}
 		}
+	}
+	if dataDir != "" && Within(dir, dataDir) {
+		return &ClientDirError{Dir: dir, DataDir: dataDir}
 	}
 	return nil
 }

@@ -141,12 +141,16 @@ func ExampleCheckClientDir() {
 	defer os.RemoveAll(dir)
 	os.WriteFile(filepath.Join(dir, "PG_VERSION"), []byte("15\n"), 0o600)
 
-	err := ca.CheckClientDir(filepath.Join(dir, "clients", "alice"))
+	err := ca.CheckClientDir(filepath.Join(dir, "clients", "alice"), "")
 	fmt.Println(strings.ReplaceAll(err.Error(), dir, "PGDATA"))
-	fmt.Println(ca.CheckClientDir("/home/alice/.postgresql"))
+	fmt.Println(ca.CheckClientDir("/home/alice/.postgresql", ""))
+	// A directory pgcert init is about to make a data directory.
+	err = ca.CheckClientDir("/srv/new/clients", "/srv/new")
+	fmt.Println(err)
 	// Output:
 	// ca: the client bundle directory PGDATA/clients/alice is inside the data directory PGDATA
 	// <nil>
+	// ca: the client bundle directory /srv/new/clients is inside the data directory /srv/new
 }
 
 func ExampleCA_ClientBundle() {
