@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -59,7 +60,32 @@ type CheckError struct {
 }
 
 func (e *CheckError) Error() string {
-	return fmt.Sprintf("crl: %d problems with the CRLs, the first: %s", len(e.Problems), e.Problems[0].Issuer)
+	msg := "crl: " + e.Problems[0].String()
+	switch n := len(e.Problems) - 1; {
+	case n == 1:
+		msg += " (and 1 more problem)"
+	case n > 1:
+		msg += fmt.Sprintf(" (and %d more problems)", n)
+	}
+	return msg
+}
+
+// String says what the problem is, naming the files at fault.
+func (p Problem) String() string {
+	files := strings.Join(p.Files, ", ")
+	switch p.Kind {
+	case BadSignature:
+		return fmt.Sprintf("%s: the CRL of %s is not signed by the CA of that name (%v)", files, p.Issuer, p.Err)
+	case UnknownIssuer:
+		return fmt.Sprintf("%s: the CRL of %s was not issued by any CA given", files, p.Issuer)
+	case Expired:
+		return fmt.Sprintf("%s: the CRL of %s expired on %s", files, p.Issuer, p.Time.UTC().Format(time.RFC3339))
+	case NotYetValid:
+		return fmt.Sprintf("%s: the CRL of %s is not valid before %s", files, p.Issuer, p.Time.UTC().Format(time.RFC3339))
+	case NoCRL:
+		return fmt.Sprintf("no CRL for the CA %s", p.Issuer)
+	}
+	return strings.TrimPrefix(p.Err.Error(), "crl: ")
 }
 
 // Checked is a CRL set Check accepted: the merge, and the file of each CRL.

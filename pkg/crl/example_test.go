@@ -160,3 +160,12 @@ func ExampleDirPlan_Replaced() {
 	}
 	// Output: .r0
 }
+
+func ExampleProblem_String() {
+	p := crl.Problem{Kind: crl.Expired, Files: []string{"root.crl"}, Issuer: "CN = Example CA", Time: exampleNow}
+	fmt.Println(p)
+	fmt.Println(&crl.CheckError{Problems: []crl.Problem{p, {Kind: crl.NoCRL, Issuer: "CN = Other CA"}}})
+	// Output:
+	// root.crl: the CRL of CN = Example CA expired on 2026-01-01T00:00:00Z
+	// crl: root.crl: the CRL of CN = Example CA expired on 2026-01-01T00:00:00Z (and 1 more problem)
+}
