@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -181,20 +180,14 @@ func (f *Factory) noteClamp(is *ca.Issued) {
 // refuseCAInDataDir refuses a CA directory inside a PostgreSQL data directory (or
 // inside dataDir, which may not be one yet), unless force.
 func refuseCAInDataDir(dir, dataDir string, force bool) error {
-	if force {
-		return nil
-	}
-	dd, _ := ca.EnclosingDataDir(dir)
-	if dd == "" && dataDir != "" && ca.Within(dir, dataDir) {
-		dd = dataDir
-	}
-	if dd == "" {
+	var de *ca.DataDirError
+	if force || !errors.As(ca.CheckCADir(dir, dataDir), &de) {
 		return nil
 	}
 	return failf([]string{
 		"pg_basebackup copies the data directory whole, so the CA key would land on every replica and in every backup",
 		"put the CA elsewhere with --ca-dir (the default is ~/.local/share/pgcert/ca), or add --force if you mean it",
-	}, "the CA directory %s is inside the PostgreSQL data directory %s", dir, dd)
+	}, "the CA directory %s is inside the PostgreSQL data directory %s", dir, de.DataDir)
 }
 
 // edDSAHints explain why an Ed25519 CA key is refused.
@@ -211,14 +204,6 @@ func statReport(path string) fileReport {
 		w.UID, w.GID = ownerOf(fi)
 	}
 	return reportFile(w)
-}
-
-// quoteConnValue quotes a libpq connection string value when it needs it.
-func quoteConnValue(v string) string {
-	if v != "" && !strings.ContainsAny(v, " \t\n'\\") {
-		return v
-	}
-	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(v) + "'"
 }
 
 // ownerOf returns the owner and group of a file.

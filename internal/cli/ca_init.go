@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -156,46 +155,13 @@ func (f *Factory) createCA(spec caSpec) (*ca.CA, error) {
 
 // caReport describes a CA in --json output.
 type caReport struct {
-	Dir          string       `json:"ca_dir"`
-	Root         certReport   `json:"root"`
-	Intermediate *certReport  `json:"intermediate"`
-	KeyEncrypted bool         `json:"key_encrypted"`
-	Created      bool         `json:"created"`
-	Files        []fileReport `json:"files,omitempty"`
-}
-
-// certReport describes a certificate in --json output.
-type certReport struct {
-	Subject  string `json:"subject"`
-	Serial   string `json:"serial"`
-	NotAfter string `json:"not_after"`
-	File     string `json:"file,omitempty"`
-}
-
-func describeCert(c *ca.CA, file string, isRoot bool) certReport {
-	cert := c.Cert
-	if isRoot {
-		cert = c.Root()
-	}
-	subject, _ := selfsign.FormatSubject(cert.RawSubject)
-	return certReport{
-		Subject:  subject,
-		Serial:   ca.SerialHex(cert.SerialNumber.Bytes()),
-		NotAfter: cert.NotAfter.UTC().Format(time.RFC3339),
-		File:     file,
-	}
+	ca.Summary
+	Created bool         `json:"created"`
+	Files   []fileReport `json:"files,omitempty"`
 }
 
 func reportCA(c *ca.CA, created bool) caReport {
-	r := caReport{Dir: c.Dir, Created: created}
-	top := c.CAs()[len(c.CAs())-1]
-	r.Root = describeCert(top, top.CertPath(), false)
-	if c.Parent != nil {
-		ir := describeCert(c, c.CertPath(), false)
-		r.Intermediate = &ir
-	}
-	r.KeyEncrypted, _ = c.KeyEncrypted()
-	return r
+	return caReport{Summary: c.Summary(), Created: created}
 }
 
 func caInitRun(cmd *cobra.Command, opts *caInitOptions) error {
@@ -217,10 +183,8 @@ func caInitRun(cmd *cobra.Command, opts *caInitOptions) error {
 		return err
 	}
 	r := reportCA(c, true)
-	for _, x := range c.CAs() {
-		for _, name := range []string{ca.CertFile, ca.KeyFile, ca.IndexFile, ca.AttrFile, ca.SerialFile, ca.CRLNumberFile, ca.ConfigFile} {
-			r.Files = append(r.Files, statReport(filepath.Join(x.Dir, name)))
-		}
+	for _, p := range c.Files() {
+		r.Files = append(r.Files, statReport(p))
 	}
 	if f.Global.JSON {
 		return writeJSON(f.IO.Out, r)

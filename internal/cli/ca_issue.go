@@ -7,7 +7,6 @@ import (
 	"encoding/asn1"
 	"fmt"
 	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -115,23 +114,16 @@ func (f *Factory) issueServer(c *ca.CA, hosts []string, gen keys.GenerateOptions
 
 // serverRequest makes a server key and the request for its certificate.
 func (f *Factory) serverRequest(hosts []string, gen keys.GenerateOptions, days int) (crypto.Signer, ca.Request, error) {
-	sans, err := selfsign.HostSANs(hosts)
-	if err != nil {
+	if _, err := selfsign.HostSANs(hosts); err != nil {
 		return nil, ca.Request{}, &UsageError{Err: fmt.Errorf("--host: %w", err)}
 	}
 	key, err := f.generateKey(gen)
 	if err != nil {
 		return nil, ca.Request{}, err
 	}
-	return key, ca.Request{
-		Profile:   selfsign.ServerLeaf,
-		Subject:   cnRDN(strings.Trim(hosts[0], "[]")),
-		SANs:      sans,
-		PublicKey: key.Public(),
-		Days:      days,
-		Now:       f.Now(),
-		Rand:      f.Rand,
-	}, nil
+	r, err := ca.ServerRequest(hosts, key.Public())
+	r.Days, r.Now, r.Rand = days, f.Now(), f.Rand
+	return key, r, err
 }
 
 // finishServer encodes an issued server certificate's files.
@@ -144,14 +136,9 @@ func (f *Factory) finishServer(c *ca.CA, key crypto.Signer, is *ca.Issued, noRoo
 	return &serverIssue{Key: key, KeyPEM: keyPEM, Issued: is, Chain: serverChain(c, is.Cert, noRoot)}, nil
 }
 
-// serverChain is server.crt: the leaf, the intermediates, and the root when the file
-// holds more than one certificate (the manual's advice) unless noRoot.
+// serverChain is server.crt: see ca.CA.ServerChain.
 func serverChain(c *ca.CA, leaf *x509.Certificate, noRoot bool) []byte {
-	certs := append([]*x509.Certificate{leaf}, c.Intermediates()...)
-	if r := c.Root(); r != nil && len(certs) > 1 && !noRoot {
-		certs = append(certs, r)
-	}
-	return ca.PEM(certs...)
+	return c.ServerChain(leaf, noRoot)
 }
 
 func cnRDN(cn string) pkix.RDNSequence {
@@ -160,28 +147,12 @@ func cnRDN(cn string) pkix.RDNSequence {
 
 // issuedReport describes an issued certificate in --json output.
 type issuedReport struct {
-	Serial   string       `json:"serial"`
-	Subject  string       `json:"subject"`
-	SANs     string       `json:"sans"`
-	NotAfter string       `json:"not_after"`
-	Clamped  bool         `json:"clamped"`
-	CADir    string       `json:"ca_dir"`
-	Copy     string       `json:"copy"`
-	Files    []fileReport `json:"files"`
+	ca.IssuedReport
+	Files []fileReport `json:"files"`
 }
 
 func reportIssued(c *ca.CA, is *ca.Issued, written []*fsutil.Written) issuedReport {
-	subject, _ := selfsign.FormatSubject(is.Cert.RawSubject)
-	r := issuedReport{
-		Serial:   ca.SerialHex(is.Cert.SerialNumber.Bytes()),
-		Subject:  subject,
-		SANs:     selfsign.SANs{DNS: is.Cert.DNSNames, IP: is.Cert.IPAddresses}.String(),
-		NotAfter: is.Cert.NotAfter.UTC().Format("2006-01-02T15:04:05Z"),
-		Clamped:  is.Clamped,
-		CADir:    c.Dir,
-		Copy:     is.File,
-		Files:    []fileReport{},
-	}
+	r := issuedReport{IssuedReport: c.IssuedReport(is), Files: []fileReport{}}
 	for _, w := range written {
 		r.Files = append(r.Files, reportFile(w))
 	}
@@ -254,6 +225,6 @@ func caIssueServerRun(cmd *cobra.Command, opts *caIssueServerOptions) error {
 		fmt.Fprintf(f.IO.Out, "  wrote %s (mode %04o)\n", w.Path, w.Mode)
 	}
 	root := c.CAs()[len(c.CAs())-1]
-	fmt.Fprintf(f.IO.Out, "clients verify it with sslmode=verify-full sslrootcert=%s\n", quoteConnValue(root.CertPath()))
+	fmt.Fprintf(f.IO.Out, "clients verify it with sslmode=verify-full sslrootcert=%s\n", ca.ConnValue(root.CertPath()))
 	return nil
 }

@@ -2,7 +2,7 @@ package cli
 
 import (
 	"crypto"
-	"crypto/x509"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -31,19 +31,12 @@ type caIssueClientOptions struct {
 	Force  bool
 }
 
-// The files of a client bundle: libpq's default names in ~/.postgresql, so that a
-// bundle copied there works without any ssl* setting.
+// The names of pkg/ca's client bundle layout, as the other commands call them.
 const (
-	clientCertName = "postgresql.crt"
-	clientKeyName  = "postgresql.key"
-	clientRootName = "root.crt"
-	clientPK8Name  = "postgresql.pk8"
+	clientsSubdir  = ca.ClientsDir
+	clientCertName = ca.ClientCertFile
+	clientKeyName  = ca.ClientKeyFile
 )
-
-// clientsSubdir is where client bundles go by default: DIR/clients/ROLE inside the CA
-// directory, which is private to its owner (0700), never inside a data directory, and
-// where the CA already keeps what it issued.
-const clientsSubdir = "clients"
 
 func newCaIssueClientCmd(f *Factory, runF func(*caIssueClientOptions) error) *cobra.Command {
 	opts := &caIssueClientOptions{f: f}
@@ -93,25 +86,14 @@ Exit codes: 0 written, 1 failure (nothing written), 2 bad usage.`,
 	return cmd
 }
 
-// clientBundle is a client certificate written in libpq's layout.
+// clientBundle is a client bundle in --json output, with the files as written.
 type clientBundle struct {
-	Role       string       `json:"role"`
-	Dir        string       `json:"dir"`
-	Serial     string       `json:"serial"`
-	NotAfter   string       `json:"not_after"`
-	Clamped    bool         `json:"clamped"`
-	ConnString string       `json:"connection_string"`
-	Files      []fileReport `json:"files"`
+	ca.ClientBundle
+	Files []fileReport `json:"files"`
 }
 
 // clientPaths are the files of a bundle in dir.
-func clientPaths(dir string, pk8 bool) []string {
-	p := []string{filepath.Join(dir, clientCertName), filepath.Join(dir, clientKeyName), filepath.Join(dir, clientRootName)}
-	if pk8 {
-		p = append(p, filepath.Join(dir, clientPK8Name))
-	}
-	return p
-}
+func clientPaths(dir string, pk8 bool) []string { return ca.ClientPaths(dir, pk8) }
 
 // checkRole refuses a role name that the server could never match to a certificate.
 func checkRole(role string) error {
@@ -142,24 +124,6 @@ type pendingWrite struct {
 	Opts fsutil.Options
 }
 
-// prepareClientBundle issues a client certificate for role signed by c and returns
-// the bundle with the files to write into dir; the caller commits them in one
-// fsutil.Txn (with finishBundle), so that a bundle is written whole or not at all.
-func (f *Factory) prepareClientBundle(c *ca.CA, role, dir string, gen keys.GenerateOptions, days int, pk8, force bool, host string) (*clientBundle, []pendingWrite, error) {
-	if err := needRoot(c); err != nil {
-		return nil, nil, err
-	}
-	key, r, err := f.clientRequest(role, gen, days)
-	if err != nil {
-		return nil, nil, err
-	}
-	is, err := c.Issue(r)
-	if err != nil {
-		return nil, nil, caIssueError(c, err)
-	}
-	return f.bundleFiles(c, is, key, role, dir, pk8, force, host)
-}
-
 // needRoot refuses a CA directory without its root, which clients need as root.crt.
 func needRoot(c *ca.CA) error {
 	if c.Root() == nil {
@@ -175,57 +139,33 @@ func (f *Factory) clientRequest(role string, gen keys.GenerateOptions, days int)
 	if err != nil {
 		return nil, ca.Request{}, err
 	}
-	return key, ca.Request{
-		Profile:   selfsign.ClientLeaf,
-		Subject:   cnRDN(role),
-		PublicKey: key.Public(),
-		Days:      days,
-		Now:       f.Now(),
-		Rand:      f.Rand,
-	}, nil
+	r := ca.ClientRequest(role, key.Public())
+	r.Days, r.Now, r.Rand = days, f.Now(), f.Rand
+	return key, r, nil
 }
 
-// bundleFiles returns the bundle of an issued client certificate and its files.
+// bundleFiles returns the bundle of an issued client certificate (ca.ClientBundle)
+// and its files, for the caller to commit in one fsutil.Txn with finishBundle, so
+// that a bundle is written whole or not at all.
 func (f *Factory) bundleFiles(c *ca.CA, is *ca.Issued, key crypto.Signer, role, dir string, pk8, force bool, host string) (*clientBundle, []pendingWrite, error) {
-	root := c.Root()
+	if err := needRoot(c); err != nil {
+		return nil, nil, err
+	}
 	f.noteClamp(is)
-	keyPEM, err := keys.MarshalPKCS8PEM(key)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, nil, failf([]string{"choose another directory with -o"}, "creating %s: %v", dir, err)
+	}
+	cb, err := c.ClientBundle(is, key, role, dir, host, pk8)
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := mkdirPrivate(dir); err != nil {
-		return nil, nil, err
+	var files []pendingWrite
+	for _, bf := range cb.Files {
+		files = append(files, pendingWrite{bf.Path, bf.Data, fsutil.Options{Mode: bf.Mode, Force: force}})
 	}
-	paths := clientPaths(dir, pk8)
-	files := []pendingWrite{
-		{paths[0], ca.PEM(append([]*x509.Certificate{is.Cert}, c.Intermediates()...)...), fsutil.Options{Mode: fsutil.PublicMode, Force: force}},
-		{paths[1], keyPEM, fsutil.Options{Mode: fsutil.KeyMode, Force: force}},
-		{paths[2], ca.PEM(root), fsutil.Options{Mode: fsutil.PublicMode, Force: force}},
-	}
-	if pk8 {
-		der, err := keys.MarshalPKCS8DER(key)
-		if err != nil {
-			return nil, nil, err
-		}
-		files = append(files, pendingWrite{paths[3], der, fsutil.Options{Mode: fsutil.KeyMode, Force: force}})
-	}
-	b := &clientBundle{
-		Role:     role,
-		Dir:      dir,
-		Serial:   ca.SerialHex(is.Cert.SerialNumber.Bytes()),
-		NotAfter: is.Cert.NotAfter.UTC().Format("2006-01-02T15:04:05Z"),
-		Clamped:  is.Clamped,
-		Files:    []fileReport{},
-	}
-	var cs []string
-	if host != "" {
-		cs = append(cs, "host="+quoteConnValue(host))
-	}
-	cs = append(cs, "sslmode=verify-full",
-		"sslcert="+quoteConnValue(paths[0]), "sslkey="+quoteConnValue(paths[1]), "sslrootcert="+quoteConnValue(paths[2]),
-		"user="+quoteConnValue(role))
-	b.ConnString = strings.Join(cs, " ")
-	return b, files, nil
+	// The report keeps no copy of the key.
+	cb.Files = nil
+	return &clientBundle{ClientBundle: *cb, Files: []fileReport{}}, files, nil
 }
 
 // writeBundle writes the files of one client bundle in one transaction, so that a
@@ -255,15 +195,6 @@ func (f *Factory) finishBundle(b *clientBundle, files []pendingWrite, written []
 	}
 }
 
-// mkdirPrivate makes a bundle directory (and its parents) readable by its owner only,
-// as ~/.postgresql should be.
-func mkdirPrivate(dir string) error {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return failf([]string{"choose another directory with -o"}, "creating %s: %v", dir, err)
-	}
-	return nil
-}
-
 func caIssueClientRun(cmd *cobra.Command, opts *caIssueClientOptions) error {
 	f := opts.f
 	if err := checkRole(opts.User); err != nil {
@@ -290,6 +221,11 @@ func caIssueClientRun(cmd *cobra.Command, opts *caIssueClientOptions) error {
 	if out, err = filepath.Abs(out); err != nil {
 		return err
 	}
+	var cde *ca.ClientDirError
+	if err := ca.CheckClientDir(out, ""); errors.As(err, &cde) {
+		return failf([]string{"client keys belong to the clients: choose a directory outside the data directory with -o"},
+			"the client bundle directory %s is inside the data directory %s", out, cde.DataDir)
+	}
 	force, err := f.allowOverwrite(opts.Force, clientPaths(out, opts.PK8)...)
 	if err != nil {
 		return err
@@ -303,7 +239,18 @@ func caIssueClientRun(cmd *cobra.Command, opts *caIssueClientOptions) error {
 	if err != nil {
 		return err
 	}
-	b, files, err := f.prepareClientBundle(c, opts.User, out, gen, opts.Days, opts.PK8, force, opts.Host)
+	if err := needRoot(c); err != nil {
+		return err
+	}
+	key, r, err := f.clientRequest(opts.User, gen, opts.Days)
+	if err != nil {
+		return err
+	}
+	is, err := c.Issue(r)
+	if err != nil {
+		return caIssueError(c, err)
+	}
+	b, files, err := f.bundleFiles(c, is, key, opts.User, out, opts.PK8, force, opts.Host)
 	if err != nil {
 		return err
 	}

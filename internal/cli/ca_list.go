@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"text/tabwriter"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -42,55 +41,15 @@ Exit codes: 0 listed, 1 failure (no CA, unreadable index), 2 bad usage.`,
 	return cmd
 }
 
-// listedCert is one certificate in ca list --json.
-type listedCert struct {
-	Status    string  `json:"status"`
-	Serial    string  `json:"serial"`
-	Subject   string  `json:"subject"`
-	Expires   string  `json:"expires"`
-	RevokedAt *string `json:"revoked_at"`
-	Reason    *string `json:"reason"`
-	File      *string `json:"file"`
-}
-
-// listReport is the --json output of ca list.
-type listReport struct {
-	CADir        string       `json:"ca_dir"`
-	Certificates []listedCert `json:"certificates"`
-}
-
 func caListRun(opts *caListOptions) error {
 	f := opts.f
 	c, err := f.openCADir(opts.CADir)
 	if err != nil {
 		return err
 	}
-	records, err := c.List()
+	r, err := c.Listing(f.Now())
 	if err != nil {
 		return err
-	}
-	now := f.Now()
-	r := listReport{CADir: c.Dir, Certificates: []listedCert{}}
-	for _, rec := range records {
-		e := rec.Entry
-		lc := listedCert{
-			Status:  e.Status.String(),
-			Serial:  ca.SerialHex(e.Serial),
-			Subject: string(e.Subject),
-			Expires: e.Expires.UTC().Format(time.RFC3339),
-		}
-		if e.Status == ca.StatusValid && !now.Before(e.Expires) {
-			lc.Status = ca.StatusExpired.String()
-		}
-		if e.Status == ca.StatusRevoked {
-			at, reason := e.Revoked.UTC().Format(time.RFC3339), e.Reason.String()
-			lc.RevokedAt, lc.Reason = &at, &reason
-		}
-		if rec.File != "" {
-			file := rec.File
-			lc.File = &file
-		}
-		r.Certificates = append(r.Certificates, lc)
 	}
 	if f.Global.JSON {
 		return writeJSON(f.IO.Out, r)

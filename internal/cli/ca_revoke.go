@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math/big"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -78,25 +77,13 @@ Exit codes: 0 revoked, 1 failure (unknown serial, already revoked), 2 bad usage.
 	return cmd
 }
 
-// parseSerial reads a serial number in hexadecimal, with optional colons, spaces or
-// a 0x prefix.
+// parseSerial reads a serial number with ca.ParseSerial.
 func parseSerial(s string) (*big.Int, error) {
-	h := strings.NewReplacer(":", "", " ", "").Replace(strings.TrimSpace(s))
-	h = strings.TrimPrefix(strings.TrimPrefix(h, "0x"), "0X")
-	n, ok := new(big.Int).SetString(h, 16)
-	if !ok || h == "" || n.Sign() < 0 {
+	n, ok := ca.ParseSerial(s)
+	if !ok {
 		return nil, usageErrorf("%q is not a serial number in hexadecimal (as pgcert ca list prints it)", s)
 	}
 	return n, nil
-}
-
-// revokeReport is the --json output of ca revoke.
-type revokeReport struct {
-	Serial    string `json:"serial"`
-	Subject   string `json:"subject"`
-	RevokedAt string `json:"revoked_at"`
-	Reason    string `json:"reason"`
-	CADir     string `json:"ca_dir"`
 }
 
 func caRevokeRun(opts *caRevokeOptions) error {
@@ -113,7 +100,7 @@ func caRevokeRun(opts *caRevokeOptions) error {
 	if err != nil {
 		return err
 	}
-	var serial *big.Int
+	var rv *ca.Revocation
 	if opts.Cert != "" {
 		data, err := f.readInput(opts.Cert)
 		if err != nil {
@@ -123,21 +110,33 @@ func caRevokeRun(opts *caRevokeOptions) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", opts.Cert, err)
 		}
-		leaf := certs[0]
-		issued := false
-		for _, x := range c.CAs() {
-			if leaf.CheckSignatureFrom(x.Cert) == nil {
-				issued = true
-			}
-		}
-		if !issued {
+		rv, err = c.RevokeCert(certs[0], reason, f.Now())
+		if errors.Is(err, ca.ErrNotIssued) {
 			return failf([]string{"revoke it with the CA that issued it (--ca-dir)"}, "%s was not issued by the CA in %s", opts.Cert, c.Dir)
 		}
-		serial = leaf.SerialNumber
-	} else if serial, err = parseSerial(opts.Serial); err != nil {
-		return err
+		if err != nil {
+			return revokeError(err)
+		}
+	} else {
+		serial, err := parseSerial(opts.Serial)
+		if err != nil {
+			return err
+		}
+		if rv, err = c.Revoke(serial, reason, f.Now()); err != nil {
+			return revokeError(err)
+		}
 	}
-	rv, err := c.Revoke(serial, reason, f.Now())
+	r := rv.Report()
+	if f.Global.JSON {
+		return writeJSON(f.IO.Out, r)
+	}
+	fmt.Fprintf(f.IO.Out, "revoked %s (%s), reason %s, in %s\n", r.Serial, r.Subject, r.Reason, r.CADir)
+	f.infof("the server refuses it once it has a new CRL: pgcert crl gen --ca-dir %s -o PGDATA/root.crl --force (or pgcert init -D PGDATA --force), then reload the server", c.Dir)
+	return nil
+}
+
+// revokeError adds hints to the errors of ca.Revoke.
+func revokeError(err error) error {
 	var nf *ca.NotFoundError
 	var ar *ca.AlreadyRevokedError
 	switch {
@@ -145,21 +144,6 @@ func caRevokeRun(opts *caRevokeOptions) error {
 		return withHints(err, "pgcert ca list shows the serials the CA issued")
 	case errors.As(err, &ar):
 		return withHints(err, "nothing to do; refresh the CRL if the server does not refuse it yet")
-	case err != nil:
-		return err
 	}
-	e := rv.Entry
-	r := revokeReport{
-		Serial:    ca.SerialHex(e.Serial),
-		Subject:   string(e.Subject),
-		RevokedAt: e.Revoked.UTC().Format(time.RFC3339),
-		Reason:    e.Reason.String(),
-		CADir:     rv.CA.Dir,
-	}
-	if f.Global.JSON {
-		return writeJSON(f.IO.Out, r)
-	}
-	fmt.Fprintf(f.IO.Out, "revoked %s (%s), reason %s, in %s\n", r.Serial, r.Subject, r.Reason, r.CADir)
-	f.infof("the server refuses it once it has a new CRL: pgcert crl gen --ca-dir %s -o PGDATA/root.crl --force (or pgcert init -D PGDATA --force), then reload the server", c.Dir)
-	return nil
+	return err
 }

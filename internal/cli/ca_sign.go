@@ -99,7 +99,8 @@ func caSignRun(opts *caSignOptions) error {
 		}
 		return withHints(fmt.Errorf("%s: %w", opts.Request, err), "give a PKCS#10 request, as openssl req -new or pgcert req makes")
 	}
-	if profile == selfsign.ClientLeaf && csr.Subject.CommonName == "" {
+	req, err := ca.CSRRequest(csr, profile)
+	if errors.Is(err, ca.ErrNoRole) {
 		return failf([]string{"the server's cert method logs in as the certificate's Common Name: make the request with -subj /CN=ROLE"},
 			"%s: the request has no Common Name, so the certificate would name no role", opts.Request)
 	}
@@ -116,15 +117,8 @@ func caSignRun(opts *caSignOptions) error {
 	if err != nil {
 		return err
 	}
-	is, err := c.Issue(ca.Request{
-		Profile:    profile,
-		RawSubject: csr.RawSubject,
-		SANs:       selfsign.RequestSANs(csr),
-		PublicKey:  csr.PublicKey,
-		Days:       opts.Days,
-		Now:        f.Now(),
-		Rand:       f.Rand,
-	})
+	req.Days, req.Now, req.Rand = opts.Days, f.Now(), f.Rand
+	is, err := c.Issue(req)
 	if err != nil {
 		var subj *selfsign.SubjectError
 		var spec *selfsign.SpecError

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/hex"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -109,5 +110,85 @@ func TestCaRevokeArgs(t *testing.T) {
 		if code := runCmd(f, args...); code != ExitUsage {
 			t.Errorf("%v: exit %d, want %d\n%s", args, code, ExitUsage, errOut)
 		}
+	}
+}
+
+// TestCaIssueClientRefusesDataDir: a client bundle written inside a data directory
+// (directly, below it, or through a link) would put the client's key on every replica
+// and in every backup, so ca issue client -o refuses it before issuing anything, as
+// init --clients-dir does.
+func TestCaIssueClientRefusesDataDir(t *testing.T) {
+	dir := t.TempDir()
+	pgdata, caDir := filepath.Join(dir, "pgdata"), filepath.Join(dir, "ca")
+	os.MkdirAll(pgdata, 0o700)
+	os.WriteFile(filepath.Join(pgdata, "PG_VERSION"), []byte("15\n"), 0o600)
+	os.Symlink(pgdata, filepath.Join(dir, "link"))
+	f, _, errOut, _ := testFactory(t)
+	if code := runCmd(f, "ca", "init", "--ca-dir", caDir); code != 0 {
+		t.Fatalf("ca init: exit %d\n%s", code, errOut)
+	}
+	for _, out := range []string{pgdata, filepath.Join(pgdata, "clients", "alice"), filepath.Join(dir, "link", "alice")} {
+		f, _, errOut, _ := testFactory(t)
+		code := runCmd(f, "ca", "issue", "client", "--ca-dir", caDir, "--user", "alice", "-o", out)
+		want := "the client bundle directory " + out + " is inside the data directory "
+		if code != ExitFailure || !strings.Contains(errOut.String(), want) || !strings.Contains(errOut.String(), "outside the data directory with -o") {
+			t.Errorf("-o %s: exit %d\n%s", out, code, errOut)
+		}
+	}
+	if index, _ := os.ReadFile(filepath.Join(caDir, "index.txt")); len(index) != 0 {
+		t.Errorf("a refused issue recorded a certificate:\n%s", index)
+	}
+	if _, err := os.Stat(filepath.Join(pgdata, "clients")); err == nil {
+		t.Error("a refused issue made a directory in the data directory")
+	}
+	f, _, errOut, _ = testFactory(t)
+	if code := runCmd(f, "ca", "issue", "client", "--ca-dir", caDir, "--user", "alice", "-o", filepath.Join(dir, "alice")); code != 0 {
+		t.Errorf("-o outside the data directory: exit %d\n%s", code, errOut)
+	}
+}
+
+// TestCASerialsReadAlike: every serial the CA commands print, in text and JSON, is
+// written one way, openssl's -serial form (upper-case hex, no colons), which names
+// the copy in newcerts/ and which ca revoke takes back.
+func TestCASerialsReadAlike(t *testing.T) {
+	caDir := filepath.Join(t.TempDir(), "ca")
+	run := func(args ...string) string {
+		t.Helper()
+		f, out, errOut, _ := testFactory(t)
+		if code := runCmd(f, args...); code != 0 {
+			t.Fatalf("%v: exit %d\n%s", args, code, errOut)
+		}
+		return out.String()
+	}
+	var initRep struct{ Root struct{ Serial, File string } }
+	json.Unmarshal([]byte(run("ca", "init", "--ca-dir", caDir, "--json")), &initRep)
+	var issued struct{ Serial, Dir string }
+	json.Unmarshal([]byte(run("ca", "issue", "client", "--ca-dir", caDir, "--user", "alice", "--json")), &issued)
+	cert := firstCert(t, filepath.Join(issued.Dir, "postgresql.crt"))
+	root := firstCert(t, initRep.Root.File)
+	for _, c := range []struct {
+		got  string
+		want []byte
+	}{{issued.Serial, cert.SerialNumber.Bytes()}, {initRep.Root.Serial, root.SerialNumber.Bytes()}} {
+		if c.got != strings.ToUpper(hex.EncodeToString(c.want)) {
+			t.Errorf("serial %q, want %X", c.got, c.want)
+		}
+	}
+	list := run("ca", "list", "--ca-dir", caDir)
+	if !strings.Contains(list, " "+issued.Serial+" ") {
+		t.Errorf("ca list does not show %s:\n%s", issued.Serial, list)
+	}
+	var listed struct {
+		Certificates []struct{ Serial, File string }
+	}
+	json.Unmarshal([]byte(run("ca", "list", "--ca-dir", caDir, "--json")), &listed)
+	if len(listed.Certificates) != 1 || listed.Certificates[0].Serial != issued.Serial ||
+		filepath.Base(listed.Certificates[0].File) != issued.Serial+".pem" {
+		t.Errorf("ca list --json: %+v, want serial %s", listed, issued.Serial)
+	}
+	var revoked struct{ Serial string }
+	json.Unmarshal([]byte(run("ca", "revoke", "--ca-dir", caDir, issued.Serial, "--json")), &revoked)
+	if revoked.Serial != issued.Serial {
+		t.Errorf("ca revoke reports %q, want %s", revoked.Serial, issued.Serial)
 	}
 }

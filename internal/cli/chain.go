@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -16,7 +16,6 @@ import (
 
 	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/pkg/chain"
-	"github.com/pgcert/pgcert/pkg/keys"
 )
 
 type chainOptions struct {
@@ -129,36 +128,15 @@ func chainRun(opts *chainOptions) error {
 		pub = k.Signer.Public()
 	}
 	now := f.Now()
-	path, err := chain.Build(inputs, chain.BuildOptions{
-		Now: now, Key: pub, Roots: roots, AllowExpired: opts.AllowExpired, RequireRoot: len(roots) > 0,
-	})
-	if path == nil {
+	plan, err := chain.PlanServerChain(inputs, chain.ServerOptions{Now: now, Key: pub, Roots: roots, AllowExpired: opts.AllowExpired, NoRoot: opts.NoRoot})
+	if err != nil {
 		return leafError(err, opts.Key)
 	}
-	problems := chainErrors(err)
-	if size := chainSize(path); size > maxCertList {
-		problems = append(problems, &chainTooLarge{size: size})
-	}
-	if top, ok := path.Root(); ok && len(roots) > 0 && !amongRoots(top, roots) {
-		// A root among the inputs ends the path, but the clients trust --root.
-		problems = append(problems, &rootNotGiven{root: top})
-	}
-	if brokenIssuer(problems) {
-		// The issuer is there but did not sign: that, not a missing certificate, is
-		// what to fix.
-		problems = slices.DeleteFunc(problems, func(e error) bool {
-			var missing *chain.MissingIssuerError
-			return errors.As(e, &missing)
-		})
-	} else if path.Missing != nil && len(roots) == 0 {
-		if root, ok := unreachedRoot(path); ok {
-			problems = append(problems, &rootNotReached{missing: path.Missing, root: root})
-		}
-	}
-	if len(problems) > 0 {
+	path := plan.Path
+	if len(plan.Problems) > 0 {
 		f.infof("the path pgcert found, not written:")
 		f.printPath(f.IO.ErrOut, path, len(path.Certs), now)
-		return chainRefusal(problems, path)
+		return chainRefusal(plan.Problems, path)
 	}
 
 	for _, w := range path.Warnings {
@@ -168,20 +146,19 @@ func chainRun(opts *chainOptions) error {
 		f.warnf("left out %s not on the path of the leaf %s: %s", plural(len(path.Unrelated), "certificate", "certificates"), path.Leaf(), shortInputList(path.Unrelated))
 	}
 	if len(path.Duplicates) > 0 {
-		f.warnf("dropped %s: %s", plural(len(path.Duplicates), "duplicate", "duplicates"), shortInputList(path.Duplicates))
+		f.warnf("%s", droppedDuplicates(path.Duplicates))
 	}
-	root, hasRoot := path.Root()
-	withRoot := hasRoot && !opts.NoRoot && len(path.Intermediates()) > 0
 	switch {
 	case path.Missing != nil:
 		top := path.Certs[len(path.Certs)-1]
 		f.warnf("no root among the inputs: the chain ends with %s, whose issuer %s clients must hold in their root.crt (give the root with --root to check that the chain reaches it)", top, path.Missing.Issuer)
-	case hasRoot && !withRoot && !opts.NoRoot:
+	case plan.RootLeftOut:
+		root, _ := path.Root()
 		f.infof("left out the root %s: the leaf is signed by the root itself, so server.crt holds the leaf alone and clients hold the root", root)
 	}
 
-	data := path.PEM(withRoot)
-	written := len(path.Chain(withRoot))
+	data := plan.PEM()
+	written := plan.Written()
 	if toStdout {
 		if _, err := f.IO.Out.Write(data); err != nil {
 			return err
@@ -196,7 +173,7 @@ func chainRun(opts *chainOptions) error {
 	}
 	f.noteReplacedLink(w)
 	if f.Global.JSON {
-		return writeJSON(f.IO.Out, chainReport(w, path, written, withRoot))
+		return writeJSON(f.IO.Out, chainReport(w, path, written, plan.WithRoot))
 	}
 	fmt.Fprintf(f.IO.Out, "wrote %s: %s, mode %04o\n", w.Path, plural(written, "certificate", "certificates"), w.Mode)
 	f.printPath(f.IO.Out, path, written, now)
@@ -220,82 +197,37 @@ func (f *Factory) printPath(out io.Writer, path *chain.Path, written int, now ti
 	tw.Flush()
 }
 
-// unreachedRoot returns a root (a self-issued CA certificate) among the inputs the
-// path did not reach: the admin gave the root, so the chain's gap is a missing
-// intermediate, not a root left for the clients to hold.
-func unreachedRoot(path *chain.Path) (chain.Input, bool) {
-	for _, in := range path.Unrelated {
-		c := in.Cert
-		if c.IsCA && bytes.Equal(c.RawIssuer, c.RawSubject) {
-			return in, true
+// maxDuplicatesNamed is how many certificates a summary of many duplicates names: a
+// pile of thousands of copies (a trust store pasted in a loop) is one line that
+// says how many, and which.
+const maxDuplicatesNamed = 3
+
+// droppedDuplicates says which duplicates chain and root dropped: every one while
+// they are few, else their number and the first few distinct certificates.
+func droppedDuplicates(dups []chain.Input) string {
+	if len(dups) <= maxListed {
+		return fmt.Sprintf("dropped %s: %s", plural(len(dups), "duplicate", "duplicates"), inputList(dups))
+	}
+	var first []chain.Input
+	seen := map[string]bool{}
+	for _, in := range dups {
+		key := in.String()
+		if !seen[key] && len(first) < maxDuplicatesNamed {
+			seen[key] = true
+			first = append(first, in)
 		}
 	}
-	return chain.Input{}, false
+	return fmt.Sprintf("dropped %s duplicate certificates (first: %s; --json lists them all)", thousands(len(dups)), inputList(first))
 }
 
-// brokenIssuer reports whether problems say that a certificate carrying the issuer's
-// name is among the inputs but did not sign.
-func brokenIssuer(problems []error) bool {
-	for _, e := range problems {
-		var sig *chain.SignatureError
-		var keyID *chain.KeyIDMismatchError
-		if errors.As(e, &sig) || errors.As(e, &keyID) {
-			return true
-		}
+// thousands writes n with a comma between groups of three digits: 16,383.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
 	}
-	return false
+	return s
 }
-
-// amongRoots reports whether the root c is one of roots: the same name and key, as
-// a verifier that trusts roots finds it.
-func amongRoots(c chain.Input, roots []chain.Input) bool {
-	for _, r := range roots {
-		if bytes.Equal(r.Cert.RawSubject, c.Cert.RawSubject) && keys.PublicKeysEqual(r.Cert.PublicKey, c.Cert.PublicKey) {
-			return true
-		}
-	}
-	return false
-}
-
-// maxCertList is the largest certificate list OpenSSL accepts from a peer in a
-// handshake (SSL_MAX_CERT_LIST_DEFAULT, 100 KiB): libpq and the server both refuse a
-// longer one ("excessive message size"), so a server.crt over it cannot work.
-const maxCertList = 100 << 10
-
-// chainSize is the size of the certificates of path, as the handshake carries them.
-func chainSize(path *chain.Path) int {
-	n := 0
-	for _, c := range path.Certs {
-		n += len(c.Cert.Raw)
-	}
-	return n
-}
-
-// chainTooLarge is a path of more than maxCertList bytes.
-type chainTooLarge struct{ size int }
-
-func (e *chainTooLarge) Error() string {
-	return fmt.Sprintf("the chain is %d bytes: OpenSSL refuses a certificate list over %d KiB in a handshake (excessive message size)", e.size, maxCertList>>10)
-}
-
-// rootNotGiven is a path that ends at a self-signed root of the inputs that --root
-// does not hold.
-type rootNotGiven struct {
-	root chain.Input
-}
-
-func (e *rootNotGiven) Error() string {
-	return fmt.Sprintf("the chain ends at the root %s, which is not among the --root certificates", e.root)
-}
-
-// rootNotReached is a missing issuer found by unreachedRoot.
-type rootNotReached struct {
-	missing *chain.MissingIssuerError
-	root    chain.Input
-}
-
-func (e *rootNotReached) Error() string { return e.missing.Error() }
-func (e *rootNotReached) Unwrap() error { return e.missing }
 
 // leafError explains why no leaf could be chosen.
 func leafError(err error, keyFile string) error {
@@ -341,25 +273,25 @@ func chainRefusal(problems []error, path *chain.Path) error {
 
 // chainProblem says what one problem of a path is and what to do about it.
 func chainProblem(err error, path *chain.Path) (msg, hint string) {
-	var unreached *rootNotReached
-	var notGiven *rootNotGiven
+	var unreached *chain.UnreachedRootError
+	var notGiven *chain.UntrustedRootError
 	var missing *chain.MissingIssuerError
 	var sig *chain.SignatureError
 	var keyID *chain.KeyIDMismatchError
 	var notCA *chain.NotCAError
 	var pathLen *chain.PathLenError
 	var expired *chain.ExpiredError
-	var tooLarge *chainTooLarge
+	var tooLarge *chain.TooLargeError
 	switch {
 	case errors.As(err, &tooLarge):
-		return tooLarge.Error(), "no client could connect with it: get the server a certificate with fewer or shorter names"
+		return chainText(tooLarge), "no client could connect with it: get the server a certificate with fewer or shorter names"
 	case errors.As(err, &notGiven):
-		return notGiven.Error() + ": clients that trust only those would refuse it",
+		return fmt.Sprintf("the chain ends at the root %s, which is not among the --root certificates: clients that trust only those would refuse it", notGiven.Root),
 			"give with --root the root the clients trust; the chain must reach it"
 	case errors.As(err, &unreached):
-		m := unreached.missing
+		m := unreached.Missing
 		return fmt.Sprintf("the issuer %s of %s is missing: add its certificate", m.Issuer, m.Cert),
-			fmt.Sprintf("the chain does not reach the root %s given; the CA publishes the intermediate certificates between them", unreached.root)
+			fmt.Sprintf("the chain does not reach the root %s given; the CA publishes the intermediate certificates between them", unreached.Root)
 	case errors.As(err, &missing):
 		return fmt.Sprintf("the issuer %s of %s is missing: add its certificate", missing.Issuer, missing.Cert),
 			"the CA publishes its intermediate certificates (often as a chain or bundle file); add the file, or the root to --root"

@@ -447,3 +447,41 @@ func TestChainShortensLongLists(t *testing.T) {
 		t.Errorf("--json lists %d unrelated certificates: %v", len(rep.Unrelated), err)
 	}
 }
+
+// TestManyDuplicatesSummarised gives chain and root a pile with a thousand and more
+// copies of the same certificates: the message counts them and names the first few
+// distinct ones on one short line, and --json still lists every copy.
+func TestManyDuplicatesSummarised(t *testing.T) {
+	root := testpki.Root(t, "Root")
+	inter := root.Intermediate(t, "Intermediate")
+	leaf := inter.Server(t, "db.example.com")
+	pile := []*testpki.Cert{leaf, inter, root}
+	for range 1200 {
+		pile = append(pile, root, inter)
+	}
+	dir := t.TempDir()
+	file := trustFile(t, dir, "pile.pem", pile...)
+	want := "dropped 2,400 duplicate certificates (first: CN=Root (" + file + "); CN=Intermediate (" + file + "); --json lists them all)\n"
+
+	code, stdout, stderr := trustRun(t, "chain", "--json", "-o", filepath.Join(dir, "server.crt"), file)
+	if code != 0 || !strings.HasSuffix(stderr, want) || strings.Count(stderr, "CN=Root") != 1 {
+		t.Fatalf("chain: exit %d\n%s", code, stderr)
+	}
+	var rep chainJSON
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil || len(rep.Duplicates) != 2400 {
+		t.Errorf("chain --json lists %d duplicates: %v", len(rep.Duplicates), err)
+	}
+
+	code, _, stderr = trustRun(t, "root", "-o", filepath.Join(dir, "root.crt"), trustFile(t, dir, "roots.pem", pile[1:]...))
+	if code != 0 || !strings.Contains(stderr, "dropped 2,400 duplicate certificates (first: CN=Root (") || len(stderr) > 500 {
+		t.Fatalf("root: exit %d\n%s", code, stderr)
+	}
+}
+
+func TestThousands(t *testing.T) {
+	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 16383: "16,383", 1234567: "1,234,567"} {
+		if got := thousands(n); got != want {
+			t.Errorf("thousands(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

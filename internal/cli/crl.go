@@ -1,11 +1,13 @@
 package cli
 
 import (
+	"bufio"
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"os"
-	"slices"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -14,7 +16,6 @@ import (
 	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/pkg/chain"
 	"github.com/pgcert/pgcert/pkg/crl"
-	"github.com/pgcert/pgcert/pkg/selfsign"
 )
 
 // newCrlCmd is `pgcert crl`, the parent of the revocation list commands.
@@ -45,19 +46,13 @@ Exit codes: see the subcommands.`,
 	return cmd
 }
 
-// crlInput is a CRL read from a file given on the command line.
-type crlInput struct {
-	CRL  *x509.RevocationList
-	File string
-}
-
 // crlFileHint says what a CRL file looks like.
 const crlFileHint = "a CRL file is PEM (-----BEGIN X509 CRL-----, any number of them) or one DER CRL, as openssl crl writes it"
 
 // readCRLInputs reads every CRL of the files given, in order. A file without a CRL,
 // or with a damaged one, is an error naming it.
-func (f *Factory) readCRLInputs(paths []string) ([]crlInput, error) {
-	var out []crlInput
+func (f *Factory) readCRLInputs(paths []string) ([]crl.Input, error) {
+	var out []crl.Input
 	for _, p := range paths {
 		data, err := f.readInput(p)
 		if err != nil {
@@ -73,161 +68,78 @@ func (f *Factory) readCRLInputs(paths []string) ([]crlInput, error) {
 			return nil, withHints(fmt.Errorf("%s: %w", p, err), crlFileHint)
 		}
 		for _, l := range lists {
-			out = append(out, crlInput{CRL: l, File: p})
+			out = append(out, crl.Input{CRL: l, File: p})
 		}
 	}
 	return out, nil
 }
 
-// crlIssuerName is a CRL's or CA's name as pgcert's JSON and messages print it,
-// openssl's one-line form ("CN = Example CA").
-func crlIssuerName(raw []byte, fallback string) string {
-	if s, err := selfsign.FormatSubject(raw); err == nil {
-		return s
-	}
-	return fallback
-}
-
 // describeCRLReport is the crlReport of a parsed CRL.
 func describeCRLReport(c *x509.RevocationList) crlReport {
-	r := crlReport{Issuer: crlIssuerName(c.RawIssuer, c.Issuer.String()), Entries: len(c.RevokedCertificateEntries)}
-	if c.Number != nil {
-		r.Number = c.Number.String()
-	}
-	if !c.NextUpdate.IsZero() {
-		r.NextUpdate = c.NextUpdate.UTC().Format(time.RFC3339)
-	}
-	return r
-}
-
-// crlSummary is one line about a CRL for human output.
-func crlSummary(r crlReport) string {
-	number := r.Number
-	if number == "" {
-		number = "(none)"
-	}
-	next := r.NextUpdate
-	if next == "" {
-		next = "(none)"
-	}
-	return fmt.Sprintf("CRL of %s, number %s, %s, next update %s", r.Issuer, number, plural(r.Entries, "revoked certificate", "revoked certificates"), next)
+	return crlReport(crl.Summarize(c))
 }
 
 // crlSourcedReport is a CRL in --json output with the file it came from.
 type crlSourcedReport struct {
-	crlReport
+	crl.Summary
 	Source string `json:"source"`
 }
 
-// checkedCRLs is what verifyCRLs found: the CRLs of every CA, one each.
-type checkedCRLs struct {
-	merged *crl.Merged
-	source map[*x509.RevocationList]string
-}
-
-// verifyCRLs checks every CRL's signature against the CA certificates, keeps the
-// newest of each CA, and refuses expired (or not yet valid) ones unless allowExpired,
-// and CAs without a CRL: with any CRL configured, OpenSSL checks every CA of a chain.
-// Each refusal names the file at fault; all are reported at once.
-func (f *Factory) verifyCRLs(inputs []crlInput, cas []chain.Input, caFlag string, allowExpired bool) (*checkedCRLs, error) {
+// verifyCRLs checks the CRLs against the CA certificates with crl.Check, and turns
+// its refusal into pgcert's message: every problem, naming the file at fault and
+// what the server and libpq would do.
+func (f *Factory) verifyCRLs(inputs []crl.Input, cas []chain.Input, caFlag string, allowExpired bool) (*crl.Checked, error) {
 	certs := make([]*x509.Certificate, len(cas))
 	for i, in := range cas {
 		certs[i] = in.Cert
 	}
-	now := f.Now()
-	var problems []string
-	source := map[*x509.RevocationList]string{}
-	var lists []*x509.RevocationList
-	for _, in := range inputs {
-		source[in.CRL] = in.File
-		issuer := crlIssuerName(in.CRL.RawIssuer, in.CRL.Issuer.String())
-		_, err := crl.Merge([]*x509.RevocationList{in.CRL}, certs, now, true)
-		var unknown *crl.UnknownIssuerError
-		var sigErr *crl.SignatureError
-		switch {
-		case errors.As(err, &sigErr):
-			problems = append(problems, fmt.Sprintf("%s: the CRL of %s is not signed by the CA of that name in %s (%v)", in.File, issuer, caFlag, sigErr.Err))
-			continue
-		case errors.As(err, &unknown):
-			problems = append(problems, fmt.Sprintf("%s: the CRL of %s was not issued by any CA in %s", in.File, issuer, caFlag))
-			continue
-		case err != nil:
-			return nil, fmt.Errorf("%s: %w", in.File, err)
-		}
-		lists = append(lists, in.CRL)
+	checked, err := crl.Check(inputs, certs, f.Now(), allowExpired)
+	var ce *crl.CheckError
+	if errors.As(err, &ce) {
+		return nil, crlCheckError(ce, cas, caFlag, "make a current CRL with pgcert crl gen, or add --allow-expired to use it all the same")
 	}
-	if len(problems) > 0 {
-		return nil, crlProblems(problems, []string{
-			fmt.Sprintf("a CRL is checked against the certificate of the CA that signed it: give that certificate with %s, or leave the CRL out", caFlag),
-		})
-	}
-	m, err := crl.Merge(lists, certs, now, allowExpired)
-	if err != nil {
-		for _, e := range unjoin(err) {
-			var expired *crl.ExpiredError
-			var early *crl.NotYetValidError
-			switch {
-			case errors.As(e, &expired):
-				files, issuer := crlFileOf(inputs, expired.Issuer, func(c *x509.RevocationList) bool { return c.NextUpdate.Equal(expired.NextUpdate) })
-				problems = append(problems, fmt.Sprintf("%s: the CRL of %s expired on %s: the server and libpq would reject every certificate of that CA (%s)",
-					files, issuer, expired.NextUpdate.UTC().Format(time.RFC3339), chain.CRLHasExpired.Alert()))
-			case errors.As(e, &early):
-				files, issuer := crlFileOf(inputs, early.Issuer, func(c *x509.RevocationList) bool { return c.ThisUpdate.Equal(early.ThisUpdate) })
-				problems = append(problems, fmt.Sprintf("%s: the CRL of %s is not valid before %s: until then the server and libpq would reject every certificate of that CA (%s)",
-					files, issuer, early.ThisUpdate.UTC().Format(time.RFC3339), chain.CRLNotYetValid.Alert()))
-			default:
-				problems = append(problems, strings.TrimPrefix(e.Error(), "crl: "))
-			}
-		}
-		return nil, crlProblems(problems, []string{
-			"make a current CRL with pgcert crl gen, or add --allow-expired to use it all the same",
-		})
-	}
-	if len(m.Missing) > 0 {
-		for _, c := range m.Missing {
-			problems = append(problems, fmt.Sprintf("no CRL for the CA %s (%s): PostgreSQL would then reject every client certificate: %s",
-				crlIssuerName(c.RawSubject, c.Subject.String()), caFileOf(cas, c), chain.UnableToGetCRL.Alert()))
-		}
-		return nil, crlProblems(problems, []string{
-			"with any CRL configured, OpenSSL checks every CA of a chain, the root included: add the CRL of each CA (pgcert crl gen --ca-dir makes them all for a pgcert CA)",
-		})
-	}
-	return &checkedCRLs{merged: m, source: source}, nil
+	return checked, err
 }
 
-// crlProblems makes one error of several refusals: the first is the message, the
-// others follow on their own lines.
-func crlProblems(problems, hints []string) error {
+// crlCheckError is pgcert's message for a refused CRL set: the problems, and the hint
+// of their stage (outOfDate for expired ones).
+func crlCheckError(ce *crl.CheckError, cas []chain.Input, caFlag, outOfDate string) error {
+	var problems []string
+	var hint string
+	for _, p := range ce.Problems {
+		files := strings.Join(p.Files, ", ")
+		if files == "" {
+			files = "a CRL file"
+		}
+		switch p.Kind {
+		case crl.BadSignature:
+			problems = append(problems, fmt.Sprintf("%s: the CRL of %s is not signed by the CA of that name in %s (%v)", files, p.Issuer, caFlag, p.Err))
+			hint = fmt.Sprintf("a CRL is checked against the certificate of the CA that signed it: give that certificate with %s, or leave the CRL out", caFlag)
+		case crl.UnknownIssuer:
+			problems = append(problems, fmt.Sprintf("%s: the CRL of %s was not issued by any CA in %s", files, p.Issuer, caFlag))
+			hint = fmt.Sprintf("a CRL is checked against the certificate of the CA that signed it: give that certificate with %s, or leave the CRL out", caFlag)
+		case crl.Expired:
+			problems = append(problems, fmt.Sprintf("%s: the CRL of %s expired on %s: the server and libpq would reject every certificate of that CA (%s)",
+				files, p.Issuer, p.Time.UTC().Format(time.RFC3339), chain.CRLHasExpired.Alert()))
+			hint = outOfDate
+		case crl.NotYetValid:
+			problems = append(problems, fmt.Sprintf("%s: the CRL of %s is not valid before %s: until then the server and libpq would reject every certificate of that CA (%s)",
+				files, p.Issuer, p.Time.UTC().Format(time.RFC3339), chain.CRLNotYetValid.Alert()))
+			hint = outOfDate
+		case crl.NoCRL:
+			problems = append(problems, fmt.Sprintf("no CRL for the CA %s (%s): PostgreSQL would then reject every client certificate: %s",
+				p.Issuer, caFileOf(cas, p.CA), chain.UnableToGetCRL.Alert()))
+			hint = "with any CRL configured, OpenSSL checks every CA of a chain, the root included: add the CRL of each CA (pgcert crl gen --ca-dir makes them all for a pgcert CA)"
+		default:
+			problems = append(problems, strings.TrimPrefix(p.Err.Error(), "crl: "))
+			hint = outOfDate
+		}
+	}
 	msg := problems[0]
 	if len(problems) > 1 {
 		msg = fmt.Sprintf("%d problems:\n  %s", len(problems), strings.Join(problems, "\n  "))
 	}
-	return &Error{Err: errors.New(msg), Hints: hints}
-}
-
-// unjoin splits an errors.Join error into its parts.
-func unjoin(err error) []error {
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		return j.Unwrap()
-	}
-	return []error{err}
-}
-
-// crlFileOf names the files of the CRLs of issuer (as crypto/x509 prints it, which
-// Merge's errors carry) that match, and the issuer as pgcert prints it.
-func crlFileOf(inputs []crlInput, issuer string, match func(*x509.RevocationList) bool) (files, name string) {
-	var list []string
-	name = issuer
-	for _, in := range inputs {
-		if in.CRL.Issuer.String() == issuer && match(in.CRL) && !slices.Contains(list, in.File) {
-			list = append(list, in.File)
-			name = crlIssuerName(in.CRL.RawIssuer, issuer)
-		}
-	}
-	if len(list) == 0 {
-		return "a CRL file", name
-	}
-	return strings.Join(list, ", "), name
+	return &Error{Err: errors.New(msg), Hints: []string{hint}}
 }
 
 // caFileOf names the file a CA certificate came from.
@@ -264,6 +176,28 @@ func (f *Factory) resolveCRLOutput(path string, force bool) (crlOutput, error) {
 		return crlOutput{}, &fsutil.ExistsError{Path: path, LinkTarget: linkTarget(path)}
 	}
 	return crlOutput{Path: path, Force: ok}, nil
+}
+
+// writeCRLOutput writes a CRL through write to out: standard output, or the file
+// (mode 0644; as root inside a data directory, owned by its owner). The Written is
+// nil for standard output.
+func (f *Factory) writeCRLOutput(out crlOutput, write func(io.Writer) error) (*fsutil.Written, error) {
+	if out.Path == "" {
+		bw := bufio.NewWriterSize(f.IO.Out, 256<<10)
+		if err := write(bw); err != nil {
+			return nil, err
+		}
+		return nil, bw.Flush()
+	}
+	return fsutil.WriteFileFunc(out.Path, dataDirOwner(filepath.Dir(out.Path), fsutil.PublicMode, out.Force), write)
+}
+
+// crlBytes is the write function of writeCRLOutput for a CRL file held in memory.
+func crlBytes(data []byte) func(io.Writer) error {
+	return func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	}
 }
 
 // linkTarget returns the target of a symbolic link, "" for anything else.

@@ -1,20 +1,16 @@
 package cli
 
 import (
-	"bytes"
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/fsutil"
-	"github.com/pgcert/pgcert/pkg/chain"
 	"github.com/pgcert/pgcert/pkg/crl"
 )
 
@@ -84,7 +80,7 @@ type crlDirFileReport struct {
 	fileReport
 	// Status is "written" (a new file), "replaced" or "unchanged".
 	Status string `json:"status"`
-	crlReport
+	crl.Summary
 	Source string `json:"source"`
 }
 
@@ -95,15 +91,6 @@ type crlDirReport struct {
 	Files   []crlDirFileReport `json:"files"`
 	// Removed lists the stale <hash>.r<N> files removed.
 	Removed []string `json:"removed"`
-}
-
-// plannedCRLFile is a file of the directory to be and what is there now.
-type plannedCRLFile struct {
-	entry  crl.DirEntry
-	crl    *x509.RevocationList
-	source string
-	path   string
-	status string
 }
 
 func crlDirRun(opts *crlDirOptions) error {
@@ -127,85 +114,48 @@ func crlDirRun(opts *crlDirOptions) error {
 		if err != nil {
 			return err
 		}
-		lists, source = checked.merged.CRLs, checked.source
+		lists, source = checked.Merged.CRLs, checked.Source
 	} else {
 		f.infof("without --ca, the CRLs' signatures are not checked, nor whether every CA has one")
-		if lists, err = f.currentCRLs(inputs, opts.AllowExpired); err != nil {
+		lists, err = crl.Current(inputs, f.Now(), opts.AllowExpired)
+		var ce *crl.CheckError
+		if errors.As(err, &ce) {
+			return crlCheckError(ce, nil, "", "make a current CRL with pgcert crl gen, or add --allow-expired to file it all the same")
+		} else if err != nil {
 			return err
 		}
 		for _, in := range inputs {
 			source[in.CRL] = in.File
 		}
 	}
-	entries, err := crl.DirEntries(lists)
-	if err != nil {
-		return err
-	}
-
-	created := false
-	fi, err := os.Stat(dir)
+	plan, err := crl.PlanDir(dir, lists)
 	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		created = true
+	case errors.Is(err, crl.ErrNotDir):
+		return failf([]string{"give a directory with --out; ssl_crl_dir names a directory"}, "%s is not a directory", dir)
 	case err != nil:
 		return inputError(dir, err)
-	case !fi.IsDir():
-		return failf([]string{"give a directory with --out; ssl_crl_dir names a directory"}, "%s is not a directory", dir)
 	}
-	var plan []*plannedCRLFile
-	names := map[string]bool{}
-	for i, e := range entries {
-		p := &plannedCRLFile{entry: e, crl: lists[i], source: source[lists[i]], path: filepath.Join(dir, e.Name), status: "written"}
-		names[e.Name] = true
-		if !created {
-			old, err := fsutil.ReadInput(p.path, maxInputSize)
-			switch {
-			case err == nil && bytes.Equal(old, e.PEM):
-				p.status = "unchanged"
-			case err == nil || !errors.Is(err, fs.ErrNotExist):
-				p.status = "replaced"
-			}
-		}
-		plan = append(plan, p)
-	}
-	var stale []string
-	if !created {
-		des, err := os.ReadDir(dir)
-		if err != nil {
-			return inputError(dir, err)
-		}
-		for _, de := range des {
-			if crl.IsDirName(de.Name()) && !names[de.Name()] {
-				stale = append(stale, filepath.Join(dir, de.Name()))
-			}
-		}
-	}
-	var replaced []string
-	for _, p := range plan {
-		if p.status == "replaced" {
-			replaced = append(replaced, p.path)
-		}
-	}
-	if len(replaced)+len(stale) > 0 {
-		ok, err := f.allowOverwrite(opts.Force, append(slices.Clone(replaced), stale...)...)
+	replaced := plan.Replaced()
+	if len(replaced)+len(plan.Stale) > 0 {
+		ok, err := f.allowOverwrite(opts.Force, append(slices.Clone(replaced), plan.Stale...)...)
 		if err != nil {
 			return err
 		}
 		if !ok {
-			return crlDirRefusal(dir, replaced, stale)
+			return crlDirRefusal(dir, replaced, plan.Stale)
 		}
 	}
 
-	if created {
+	if plan.Create {
 		if err := f.makeCRLDir(dir); err != nil {
 			return err
 		}
 	}
 	var txn fsutil.Txn
 	owner := dataDirOwner(dir, fsutil.PublicMode, true)
-	for _, p := range plan {
-		if p.status != "unchanged" {
-			txn.Add(p.path, p.entry.PEM, owner)
+	for _, p := range plan.Files {
+		if p.Status != crl.DirUnchanged {
+			txn.Add(p.Path, p.Entry.PEM, owner)
 		}
 	}
 	written, err := txn.Commit()
@@ -217,66 +167,33 @@ func crlDirRun(opts *crlDirOptions) error {
 		byPath[w.Path] = w
 		f.noteReplacedLink(w)
 	}
-	var removed []string
-	for _, s := range stale {
+	report := crlDirReport{Dir: dir, Created: plan.Create, Removed: []string{}}
+	for _, s := range plan.Stale {
 		if err := fsutil.RemoveFile(s); err != nil {
 			return withHints(err, "the new CRLs were written; remove the stale file by hand, or OpenSSL still reads it")
 		}
-		removed = append(removed, s)
+		report.Removed = append(report.Removed, s)
 	}
-
-	report := crlDirReport{Dir: dir, Created: created, Removed: removed}
-	if report.Removed == nil {
-		report.Removed = []string{}
-	}
-	for _, p := range plan {
-		fr := statReport(p.path)
-		if w := byPath[p.path]; w != nil {
+	for _, p := range plan.Files {
+		fr := statReport(p.Path)
+		if w := byPath[p.Path]; w != nil {
 			fr = reportFile(w)
 		}
 		report.Files = append(report.Files, crlDirFileReport{
-			Name: p.entry.Name, fileReport: fr, Status: p.status, crlReport: describeCRLReport(p.crl), Source: p.source,
+			Name: p.Entry.Name, fileReport: fr, Status: p.Status, Summary: crl.Summarize(p.CRL), Source: source[p.CRL],
 		})
 	}
 	if f.Global.JSON {
 		return writeJSON(f.IO.Out, report)
 	}
-	fmt.Fprintf(f.IO.Out, "%s: %s\n", dir, plural(len(plan), "CRL", "CRLs"))
+	fmt.Fprintf(f.IO.Out, "%s: %s\n", dir, plural(len(plan.Files), "CRL", "CRLs"))
 	for _, r := range report.Files {
-		fmt.Fprintf(f.IO.Out, "  %s  %s (from %s)%s\n", r.Name, crlSummary(r.crlReport), r.Source, map[string]string{"replaced": ", replaced", "unchanged": ", unchanged"}[r.Status])
+		fmt.Fprintf(f.IO.Out, "  %s  %s (from %s)%s\n", r.Name, r.Summary, r.Source, map[string]string{"replaced": ", replaced", "unchanged": ", unchanged"}[r.Status])
 	}
-	for _, s := range removed {
+	for _, s := range report.Removed {
 		fmt.Fprintf(f.IO.Out, "removed the stale %s\n", s)
 	}
 	return nil
-}
-
-// currentCRLs returns the CRLs that are current at f.Now (all of them with
-// allowExpired): without the CA certificates that is all crl dir can check.
-func (f *Factory) currentCRLs(inputs []crlInput, allowExpired bool) ([]*x509.RevocationList, error) {
-	now := f.Now()
-	var lists []*x509.RevocationList
-	var problems []string
-	for _, in := range inputs {
-		c := in.CRL
-		issuer := crlIssuerName(c.RawIssuer, c.Issuer.String())
-		switch {
-		case allowExpired:
-		case !c.NextUpdate.IsZero() && now.After(c.NextUpdate):
-			problems = append(problems, fmt.Sprintf("%s: the CRL of %s expired on %s: the server and libpq would reject every certificate of that CA (%s)",
-				in.File, issuer, c.NextUpdate.UTC().Format(time.RFC3339), chain.CRLHasExpired.Alert()))
-			continue
-		case now.Before(c.ThisUpdate):
-			problems = append(problems, fmt.Sprintf("%s: the CRL of %s is not valid before %s: until then the server and libpq would reject every certificate of that CA (%s)",
-				in.File, issuer, c.ThisUpdate.UTC().Format(time.RFC3339), chain.CRLNotYetValid.Alert()))
-			continue
-		}
-		lists = append(lists, c)
-	}
-	if len(problems) > 0 {
-		return nil, crlProblems(problems, []string{"make a current CRL with pgcert crl gen, or add --allow-expired to file it all the same"})
-	}
-	return lists, nil
 }
 
 // crlDirRefusal says which files --force would replace and remove.
@@ -306,13 +223,12 @@ func (f *Factory) makeCRLDir(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return failf([]string{"create it yourself, or give another --out"}, "creating %s: %v", dir, err)
 	}
-	if err := os.Chmod(dir, 0o755); err != nil {
+	// The mode and owner are set through a descriptor opened beneath the parent:
+	// in a data directory, its owner could swap the new directory for a link.
+	parent := filepath.Dir(filepath.Clean(dir))
+	o := dataDirOwner(parent, 0o755, false)
+	if err := fsutil.SetBeneath(parent, filepath.Base(filepath.Clean(dir)), 0o755, o.Chown, o.UID, o.GID); err != nil {
 		return fmt.Errorf("%s: %w", dir, err)
-	}
-	if o := dataDirOwner(filepath.Dir(filepath.Clean(dir)), 0o755, false); o.Chown {
-		if err := os.Chown(dir, o.UID, o.GID); err != nil {
-			return fmt.Errorf("%s: %w", dir, err)
-		}
 	}
 	f.infof("created %s (mode 0755)", dir)
 	return nil

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -100,8 +99,8 @@ passphrase; nothing written), 2 bad usage.`,
 
 // crlGenReport is the --json output of crl gen.
 type crlGenReport struct {
-	File *fileReport `json:"file"`
-	CRLs []crlReport `json:"crls"`
+	File *fileReport   `json:"file"`
+	CRLs []crl.Summary `json:"crls"`
 	// CRLNumberFile is the crlnumber file advanced (--index), "" with --ca-dir,
 	// whose crlnumber files are the CA directories'.
 	CRLNumberFile string `json:"crlnumber_file,omitempty"`
@@ -167,21 +166,14 @@ func crlGenCADir(opts *crlGenOptions, out crlOutput) error {
 			c.Dir, filepath.Join(c.Dir, ca.RootDir), chain.UnableToGetCRL.Alert())
 	}
 	stop := f.IO.StartProgress("making the CRLs of " + c.Dir)
-	data, reports, err := f.chainCRLs(c, opts.Days)
+	data, reports, err := c.ChainCRLs(ca.CRLOptions{Now: f.Now(), Days: opts.Days, Rand: f.Rand})
 	stop()
 	if err != nil {
 		return err
 	}
-	var w *fsutil.Written
-	if out.Path == "" {
-		if _, err := f.IO.Out.Write(data); err != nil {
-			return err
-		}
-	} else {
-		w, err = fsutil.WriteFile(out.Path, data, dataDirOwner(filepath.Dir(out.Path), fsutil.PublicMode, out.Force))
-		if err != nil {
-			return err
-		}
+	w, err := f.writeCRLOutput(out, crlBytes(data))
+	if err != nil {
+		return err
 	}
 	return f.reportCRLGen(w, reports, "")
 }
@@ -213,47 +205,22 @@ func crlGenIndex(opts *crlGenOptions, out crlOutput) error {
 
 	stop := f.IO.StartProgress("making the CRL from " + opts.Index)
 	defer stop()
-	b := crl.NewBuilder()
-	var latest time.Time
-	err = ca.ScanIndex(index, func(e *ca.Entry) error {
-		if e.Status != ca.StatusRevoked {
-			return nil
-		}
-		if e.Revoked.After(latest) {
-			latest = e.Revoked
-		}
-		return b.Add(e.CRLEntry())
-	})
-	if err != nil {
-		return indexError(opts.Index, err)
-	}
 	now := f.Now()
-	thisUpdate := now
-	if latest.Truncate(time.Second).After(now.Truncate(time.Second)) {
-		thisUpdate = latest
-		stop()
-		f.warnf("%s records a revocation at %s, later than this machine's clock (%s): the CRL's thisUpdate is that time, and until then the server and libpq reject every certificate of this CA (%s); check the clock",
-			opts.Index, latest.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339), chain.CRLNotYetValid.Alert())
-	}
-	signed, err := b.Sign(crl.Params{
-		Issuer:     cert,
-		Signer:     key.Signer,
-		Number:     number,
-		ThisUpdate: thisUpdate,
-		NextUpdate: thisUpdate.AddDate(0, 0, opts.Days),
-		Rand:       f.Rand,
-	})
-	if err != nil {
+	res, err := ca.SignIndexCRL(index, ca.IndexCRLOptions{Issuer: cert, Signer: key.Signer, Number: number, Now: now, Days: opts.Days, Rand: f.Rand})
+	var scanErr *ca.IndexScanError
+	switch {
+	case errors.As(err, &scanErr):
+		return indexError(opts.Index, scanErr.Err)
+	case err != nil:
 		return crlSignError(opts, err)
 	}
-	// The number is advanced before the CRL is written: an interrupted run then
-	// skips a number rather than issuing two CRLs under one, which would leave
-	// verifiers unable to tell which is newer.
-	next, err := ca.FormatSerialFile(new(big.Int).Add(number, big.NewInt(1)))
-	if err != nil {
-		return fmt.Errorf("%s: %w", numberFile, err)
+	signed := res.Signed
+	if res.ClockBehind {
+		stop()
+		f.warnf("%s records a revocation at %s, later than this machine's clock (%s): the CRL's thisUpdate is that time, and until then the server and libpq reject every certificate of this CA (%s); check the clock",
+			opts.Index, res.Latest.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339), chain.CRLNotYetValid.Alert())
 	}
-	if _, err := fsutil.WriteFile(numberFile, next, fsutil.Options{Mode: fsutil.PublicMode, Force: true}); err != nil {
+	if err := ca.AdvanceCRLNumber(numberFile, number); err != nil {
 		return err
 	}
 	if created {
@@ -261,34 +228,25 @@ func crlGenIndex(opts *crlGenOptions, out crlOutput) error {
 		f.warnf("there was no %s: this CRL is number %s and the file now holds the next; if earlier CRLs of this CA had numbers, give their crlnumber file with --crlnumber, since verifiers keep the CRL with the highest number",
 			numberFile, number)
 	}
-	var w *fsutil.Written
 	if out.Path == "" {
 		stop()
-		bw := bufio.NewWriterSize(f.IO.Out, 256<<10)
-		if _, err := signed.WritePEM(bw); err != nil {
-			return err
-		}
-		if err := bw.Flush(); err != nil {
-			return err
-		}
-	} else {
-		w, err = fsutil.WriteFileFunc(out.Path, dataDirOwner(filepath.Dir(out.Path), fsutil.PublicMode, out.Force), func(wr io.Writer) error {
-			_, err := signed.WritePEM(wr)
-			return err
-		})
-		if err != nil {
-			return err
-		}
+	}
+	w, err := f.writeCRLOutput(out, func(wr io.Writer) error {
+		_, err := signed.WritePEM(wr)
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	stop()
-	report := crlReport{
-		Issuer:     crlIssuerName(cert.RawSubject, cert.Subject.String()),
+	report := crl.Summary{
+		Issuer:     crl.IssuerName(cert.RawSubject, cert.Subject.String()),
 		Number:     signed.Number.String(),
 		Entries:    signed.Entries,
 		NextUpdate: signed.NextUpdate.UTC().Format(time.RFC3339),
 	}
 	abs, _ := filepath.Abs(numberFile)
-	return f.reportCRLGen(w, []crlReport{report}, abs)
+	return f.reportCRLGen(w, []crl.Summary{report}, abs)
 }
 
 // loadCRLSigner reads the CA certificate (the first of certFile whose key is the
@@ -302,38 +260,36 @@ func (f *Factory) loadCRLSigner(certFile, keyFile, passIn string) (*x509.Certifi
 	if err != nil {
 		return nil, nil, err
 	}
-	for _, in := range ins {
-		if !keys.PublicKeysEqual(in.Cert.PublicKey, key.Signer.Public()) {
-			continue
-		}
-		if !in.Cert.BasicConstraintsValid || !in.Cert.IsCA {
-			return nil, nil, failf([]string{"give the certificate of the CA that issued the revoked certificates"},
-				"%s is not a CA certificate (basicConstraints CA:TRUE is missing): OpenSSL refuses the CRLs it signs", certFile)
-		}
-		return in.Cert, key, nil
+	certs := make([]*x509.Certificate, len(ins))
+	for i, in := range ins {
+		certs[i] = in.Cert
 	}
-	return nil, nil, failf([]string{"give the CA certificate and the private key of the same CA"},
-		"%s does not belong to the certificate in %s", keyFile, certFile)
+	cert, err := ca.CRLSigner(certs, key.Signer.Public())
+	switch {
+	case errors.Is(err, ca.ErrNotSignerCA):
+		return nil, nil, failf([]string{"give the certificate of the CA that issued the revoked certificates"},
+			"%s is not a CA certificate (basicConstraints CA:TRUE is missing): OpenSSL refuses the CRLs it signs", certFile)
+	case err != nil:
+		return nil, nil, failf([]string{"give the CA certificate and the private key of the same CA"},
+			"%s does not belong to the certificate in %s", keyFile, certFile)
+	}
+	return cert, key, nil
 }
 
-// readCRLNumber reads the next CRL number from path. A missing file means 1, as a new
-// openssl CA starts, unless it was named explicitly: a mistyped --crlnumber must not
-// restart the numbering.
-func readCRLNumber(path string, explicit bool) (n *big.Int, created bool, err error) {
-	data, err := fsutil.ReadInput(path, maxInputSize)
+// readCRLNumber reads the next CRL number from path with ca.ReadCRLNumber, with
+// hints.
+func readCRLNumber(path string, explicit bool) (*big.Int, bool, error) {
+	n, created, err := ca.ReadCRLNumber(path, explicit)
+	var sfe *ca.SerialFileError
 	switch {
-	case errors.Is(err, fs.ErrNotExist) && !explicit:
-		return big.NewInt(1), true, nil
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, false, failf([]string{fmt.Sprintf("check the path; to start numbering at 1: echo 01 > %s", path)}, "%s: no such file", path)
+	case errors.As(err, &sfe):
+		return nil, false, withHints(fmt.Errorf("%s: %w", path, sfe.Err), "a crlnumber file holds one number in hexadecimal, such as 01, as openssl ca writes it")
 	case err != nil:
 		return nil, false, inputError(path, err)
 	}
-	n, err = ca.ParseSerialFile(data)
-	if err != nil {
-		return nil, false, withHints(fmt.Errorf("%s: %w", path, err), "a crlnumber file holds one number in hexadecimal, such as 01, as openssl ca writes it")
-	}
-	return n, false, nil
+	return n, created, nil
 }
 
 // indexError names the index in an error reading it, and says what to do.
@@ -365,7 +321,7 @@ func crlSignError(opts *crlGenOptions, err error) error {
 
 // reportCRLGen prints what crl gen made: the JSON report, or a line per CRL (on
 // standard error when the CRL itself went to standard output).
-func (f *Factory) reportCRLGen(w *fsutil.Written, reports []crlReport, numberFile string) error {
+func (f *Factory) reportCRLGen(w *fsutil.Written, reports []crl.Summary, numberFile string) error {
 	if f.Global.JSON {
 		r := crlGenReport{CRLs: reports, CRLNumberFile: numberFile}
 		if w != nil {
@@ -376,14 +332,14 @@ func (f *Factory) reportCRLGen(w *fsutil.Written, reports []crlReport, numberFil
 	}
 	if w == nil {
 		for _, r := range reports {
-			f.infof("%s", crlSummary(r))
+			f.infof("%s", r)
 		}
 		return nil
 	}
 	f.noteReplacedLink(w)
 	fmt.Fprintf(f.IO.Out, "wrote %s:\n", w.Path)
 	for _, r := range reports {
-		fmt.Fprintf(f.IO.Out, "  %s\n", crlSummary(r))
+		fmt.Fprintf(f.IO.Out, "  %s\n", r)
 	}
 	return nil
 }

@@ -3,11 +3,10 @@ package cli
 import (
 	"crypto/x509"
 	"fmt"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
-	"github.com/pgcert/pgcert/internal/fsutil"
+	"github.com/pgcert/pgcert/pkg/crl"
 )
 
 type crlMergeOptions struct {
@@ -96,33 +95,30 @@ func crlMergeRun(opts *crlMergeOptions) error {
 	if err != nil {
 		return err
 	}
-	m := checked.merged
+	m := checked.Merged
 	data := m.PEM()
 	sourced := func(list []*x509.RevocationList) []crlSourcedReport {
 		out := make([]crlSourcedReport, 0, len(list))
 		for _, c := range list {
-			out = append(out, crlSourcedReport{crlReport: describeCRLReport(c), Source: checked.source[c]})
+			out = append(out, crlSourcedReport{Summary: crl.Summarize(c), Source: checked.Source[c]})
 		}
 		return out
 	}
 	for _, r := range sourced(m.OutOfDate) {
-		f.warnf("%s: kept the %s although it is out of date (--allow-expired): the server rejects every certificate of that CA", r.Source, crlSummary(r.crlReport))
+		f.warnf("%s: kept the %s although it is out of date (--allow-expired): the server rejects every certificate of that CA", r.Source, r.Summary)
 	}
-	if out.Path == "" {
-		if _, err := f.IO.Out.Write(data); err != nil {
-			return err
-		}
-		for _, r := range sourced(m.CRLs) {
-			f.infof("%s (from %s)", crlSummary(r.crlReport), r.Source)
-		}
-		for _, r := range sourced(m.Superseded) {
-			f.infof("left out the older %s (from %s)", crlSummary(r.crlReport), r.Source)
-		}
-		return nil
-	}
-	w, err := fsutil.WriteFile(out.Path, data, dataDirOwner(filepath.Dir(out.Path), fsutil.PublicMode, out.Force))
+	w, err := f.writeCRLOutput(out, crlBytes(data))
 	if err != nil {
 		return err
+	}
+	if w == nil {
+		for _, r := range sourced(m.CRLs) {
+			f.infof("%s (from %s)", r.Summary, r.Source)
+		}
+		for _, r := range sourced(m.Superseded) {
+			f.infof("left out the older %s (from %s)", r.Summary, r.Source)
+		}
+		return nil
 	}
 	f.noteReplacedLink(w)
 	if f.Global.JSON {
@@ -135,10 +131,10 @@ func crlMergeRun(opts *crlMergeOptions) error {
 	}
 	fmt.Fprintf(f.IO.Out, "wrote %s with %s:\n", w.Path, plural(len(m.CRLs), "CRL", "CRLs"))
 	for _, r := range sourced(m.CRLs) {
-		fmt.Fprintf(f.IO.Out, "  %s (from %s)\n", crlSummary(r.crlReport), r.Source)
+		fmt.Fprintf(f.IO.Out, "  %s (from %s)\n", r.Summary, r.Source)
 	}
 	for _, r := range sourced(m.Superseded) {
-		f.infof("left out the older %s (from %s)", crlSummary(r.crlReport), r.Source)
+		f.infof("left out the older %s (from %s)", r.Summary, r.Source)
 	}
 	return nil
 }

@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"bytes"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -107,7 +105,7 @@ func rootBundleRun(opts *rootBundleOptions) error {
 		f.warnf("%s", rootBundleWarning(w))
 	}
 	if len(roots.Duplicates) > 0 {
-		f.infof("dropped %s: %s", plural(len(roots.Duplicates), "duplicate", "duplicates"), shortInputList(roots.Duplicates))
+		f.infof("%s", droppedDuplicates(roots.Duplicates))
 	}
 	w, err := fsutil.WriteFile(opts.Output, roots.PEM(), dataDirOwner(filepath.Dir(opts.Output), fsutil.PublicMode, force))
 	if err != nil {
@@ -117,7 +115,7 @@ func rootBundleRun(opts *rootBundleOptions) error {
 	if f.Global.JSON {
 		r := rootBundleJSON{File: reportFile(w), Duplicates: certRefs(roots.Duplicates), Warnings: []string{}}
 		for _, in := range roots.Certs {
-			r.Certificates = append(r.Certificates, chain.Describe(in, bundleRole(in)))
+			r.Certificates = append(r.Certificates, chain.Describe(in, chain.BundleRole(in)))
 		}
 		for _, e := range roots.Warnings {
 			r.Warnings = append(r.Warnings, rootBundleWarning(e))
@@ -188,20 +186,6 @@ func rootBundleWarning(err error) string {
 		return fmt.Sprintf("%s is not a root and its issuer %s is not in the bundle: OpenSSL trusts a chain only up to a self-signed root, so it anchors nothing alone (unable to get issuer certificate); add the root", missing.Cert, missing.Issuer)
 	}
 	return chainText(err)
-}
-
-// bundleRole is a bundle certificate's place in a hierarchy: a self-signed CA is a
-// root, another CA an intermediate, a self-signed server certificate (--allow-leaf) a
-// leaf.
-func bundleRole(in chain.Input) chain.Role {
-	c := in.Cert
-	switch {
-	case !bytes.Equal(c.RawIssuer, c.RawSubject):
-		return chain.RoleIntermediate
-	case c.BasicConstraintsValid && !c.IsCA, c.KeyUsage != 0 && c.KeyUsage&x509.KeyUsageCertSign == 0:
-		return chain.RoleLeaf
-	}
-	return chain.RoleRoot
 }
 
 // rootBundleJSON is the --json output of `pgcert root` (README.md, "JSON output", pgcert root).

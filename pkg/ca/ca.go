@@ -213,3 +213,16 @@ func PEM(certs ...*x509.Certificate) []byte {
 	}
 	return b.Bytes()
 }
+
+// Files returns the files a CA directory is made of, for each CA of the chain (the
+// issuing CA first): ca.crt, the key, index.txt and its .attr, serial, crlnumber and
+// openssl.cnf, as Create writes them. Reports list them after a Create.
+func (c *CA) Files() []string {
+	var out []string
+	for _, x := range c.CAs() {
+		for _, name := range []string{CertFile, KeyFile, IndexFile, AttrFile, SerialFile, CRLNumberFile, ConfigFile} {
+			out = append(out, filepath.Join(x.Dir, name))
+		}
+	}
+	return out
+}

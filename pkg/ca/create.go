@@ -209,7 +209,7 @@ func Create(dir string, o CreateOptions) (_ *CA, err error) {
 func removeLayout(dir string) {
 	left := false
 	for _, d := range []string{filepath.Join(dir, RootDir), dir} {
-		for _, name := range []string{CertFile, KeyFile, IndexFile, AttrFile, SerialFile, CRLNumberFile, ConfigFile} {
+		for _, name := range []string{CertFile, KeyFile, IndexFile, AttrFile, SerialFile, CRLNumberFile, ConfigFile, PendingFile} {
 			if err := os.Remove(filepath.Join(d, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				left = true
 			}
@@ -253,11 +253,30 @@ func checkFresh(dir string) error {
 		switch {
 		case !layoutNames[e.Name()]:
 			return &NotEmptyError{Dir: dir, Name: e.Name()}
-		case e.Name() != LockFile && !interrupted:
+		case e.Name() != LockFile && !interrupted && !onlyLock(dir, e):
 			return &IncompleteError{Dir: dir, Name: e.Name()}
 		}
 	}
 	return nil
+}
+
+// onlyLock reports whether e is a root/ directory holding nothing but its lock file:
+// what a failed Create leaves of the root (removeLayout keeps lock files), which
+// holds no key to protect. Without it every retry would be refused.
+func onlyLock(dir string, e fs.DirEntry) bool {
+	if e.Name() != RootDir || !e.IsDir() {
+		return false
+	}
+	entries, err := os.ReadDir(filepath.Join(dir, RootDir))
+	if err != nil {
+		return false
+	}
+	for _, x := range entries {
+		if x.Name() != LockFile {
+			return false
+		}
+	}
+	return true
 }
 
 // IncompleteError is returned by Create for a directory that holds parts of a CA

@@ -158,3 +158,39 @@ func TestDamagedIndexLosesNothing(t *testing.T) {
 		})
 	}
 }
+
+// TestRetryAfterFailedCreate makes Create with an intermediate fail after the root
+// was made (the root's issue of the intermediate fails): what is left behind, the
+// lock files and an empty root/, must not make the next Create take the directory
+// for a CA that lost its certificate.
+func TestRetryAfterFailedCreate(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "ca")
+	testHookAfterCopy = func() error { return errors.New("disk gone") }
+	_, err := Create(dir, CreateOptions{Intermediate: true, Now: testNow})
+	testHookAfterCopy = nil
+	if err == nil {
+		t.Fatal("Create succeeded though the intermediate's issue failed")
+	}
+	if _, err := os.Stat(filepath.Join(dir, RootDir, LockFile)); err != nil {
+		t.Fatalf("the failure did not happen after root/ was made: %v", err)
+	}
+	c, err := Create(dir, CreateOptions{Intermediate: true, Now: testNow})
+	if err != nil {
+		t.Fatalf("retry after a failed Create: %v", err)
+	}
+	if c.Parent == nil || c.Root() == nil {
+		t.Fatal("the retry made no intermediate")
+	}
+}
+
+// TestCreateKeepsAForeignRoot still refuses a root/ that holds anything but the lock
+// file: it may hold the key of a root whose certificate was lost.
+func TestCreateKeepsAForeignRoot(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "ca")
+	os.MkdirAll(filepath.Join(dir, RootDir, "private"), 0o700)
+	os.WriteFile(filepath.Join(dir, RootDir, "private", KeyFile), []byte("key"), 0o600)
+	var ie *IncompleteError
+	if _, err := Create(dir, CreateOptions{Intermediate: true, Now: testNow}); !errors.As(err, &ie) || ie.Name != RootDir {
+		t.Fatalf("Create over a root/ with a key: %v", err)
+	}
+}

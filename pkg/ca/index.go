@@ -1,5 +1,13 @@
 // Package ca keeps a local certificate authority in the directory layout openssl ca and
 // easy-rsa use, so that either tool and pgcert can take turns on the same CA.
+//
+// Besides the directory itself (Create, Open, Issue, Revoke, List, GenerateCRL) it
+// holds the flows pgcert's commands run on it: the requests for server, client and
+// outside certificates (ServerRequest, ClientRequest, CSRRequest), the files a server
+// and a client need (CA.ServerChain, CA.ClientBundle in libpq's layout), the CRLs of
+// a whole chain (CA.ChainCRLs) or of any openssl database (SignIndexCRL), and the
+// reports of each (CA.Summary, CA.IssuedReport, CA.Listing, Revocation.Report),
+// whose JSON field names are those of pgcert's --json documents.
 package ca
 
 import (

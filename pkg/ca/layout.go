@@ -57,7 +57,7 @@ const creatingFile = ".pgcert-creating"
 var layoutNames = map[string]bool{
 	CertFile: true, "private": true, IndexFile: true, AttrFile: true, SerialFile: true,
 	CRLNumberFile: true, NewCertsDir: true, CRLFile: true, ConfigFile: true, LockFile: true,
-	RootDir: true, IndexFile + ".old": true, creatingFile: true,
+	RootDir: true, IndexFile + ".old": true, creatingFile: true, PendingFile: true,
 }
 
 // Modes of the directories Create makes. The CA directory and private/ are readable
@@ -99,6 +99,20 @@ type DataDirError struct {
 
 func (e *DataDirError) Error() string {
 	return fmt.Sprintf("ca: %s is inside the PostgreSQL data directory %s", e.Dir, e.DataDir)
+}
+
+// CheckCADir refuses (*DataDirError) a CA directory inside a PostgreSQL data
+// directory, or inside dataDir when given: the directory pgcert init is asked to set
+// up, which may not be a data directory yet (no PG_VERSION before initdb).
+func CheckCADir(dir, dataDir string) error {
+	dd, _ := EnclosingDataDir(dir)
+	if dd == "" && dataDir != "" && Within(dir, dataDir) {
+		dd = dataDir
+	}
+	if dd == "" {
+		return nil
+	}
+	return &DataDirError{Dir: dir, DataDir: dd}
 }
 
 // EnclosingDataDir returns the closest directory at or above dir (which need not

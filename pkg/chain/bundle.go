@@ -1,6 +1,7 @@
 // Package chain reads certificate bundles, orders certificates into the chain a
-// PostgreSQL server sends (leaf first, then each issuer), builds trusted-CA bundles,
-// and verifies certificates with the rules libpq and the server apply.
+// PostgreSQL server sends (leaf first, then each issuer) and decides what the server
+// and its clients would refuse in a server.crt (PlanServerChain), builds trusted-CA
+// bundles, and verifies certificates with the rules libpq and the server apply.
 package chain
 
 import (

@@ -10,9 +10,11 @@
 //   - reads CRL files (ParseCRLs, SplitCRLs) and shows huge ones without decoding
 //     every entry (Describe, ScanEntries);
 //   - merges CRLs into one file with one current CRL per CA and names the CAs left
-//     without one (Merge);
+//     without one (Merge), and checks a set of CRL files for one configuration,
+//     naming the file behind every problem (Check, Current);
 //   - names the files of a hashed CRL directory as OpenSSL looks them up (NameHash,
-//     DirEntries).
+//     DirEntries) and plans rewriting one (PlanDir);
+//   - describes CRLs for reports (Summarize).
 //
 // Writing files is left to the caller.
 package crl
