@@ -15,6 +15,7 @@ import (
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/chain"
 	"github.com/pgcert/pgcert/pkg/keys"
+	"github.com/pgcert/pgcert/pkg/rotate"
 )
 
 // newCaRenewCmd is `pgcert ca renew`, the parent of client.
@@ -146,7 +147,7 @@ func caRenewClientRun(opts *caRenewClientOptions) error {
 	}
 	rekeyed := key == nil
 	if rekeyed {
-		if key, err = f.generateKey(likeKey(old.PublicKey)); err != nil {
+		if key, err = f.generateKey(rotate.LikeKey(old.PublicKey)); err != nil {
 			return err
 		}
 	}

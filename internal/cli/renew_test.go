@@ -22,8 +22,8 @@ import (
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/chain"
 	"github.com/pgcert/pgcert/pkg/crl"
-	"github.com/pgcert/pgcert/pkg/keyperm"
 	"github.com/pgcert/pgcert/pkg/keys"
+	"github.com/pgcert/pgcert/pkg/rotate"
 	"github.com/pgcert/pgcert/pkg/selfsign"
 )
 
@@ -170,7 +170,7 @@ func TestRenewDueCertificate(t *testing.T) {
 		t.Fatalf("exit %d\n%s", code, errOut)
 	}
 	cert := rep.Certificate
-	if rep.Action != actionRenewed || !cert.Renewed || cert.Rekeyed || cert.DaysLeft != 25 || cert.RenewAtDays != 275 || rep.CRL.Refreshed {
+	if rep.Action != rotate.ActionRenewed || !cert.Renewed || cert.Rekeyed || cert.DaysLeft != 25 || cert.RenewAtDays != 275 || rep.CRL.Refreshed {
 		t.Fatalf("report %+v, certificate %+v, crl %+v", rep, cert, rep.CRL)
 	}
 	if !strings.Contains(cert.Reason, "expires in 25 days, within 275 days (a third of its 825-day lifetime)") {
@@ -383,7 +383,7 @@ func TestRenewRefusals(t *testing.T) {
 		}
 		entries, _ := os.ReadDir(fx.dir)
 		for _, e := range entries {
-			if strings.HasPrefix(e.Name(), ".pgcert") || strings.HasSuffix(e.Name(), prevSuffix) {
+			if strings.HasPrefix(e.Name(), ".pgcert") || strings.HasSuffix(e.Name(), rotate.PrevSuffix) {
 				t.Errorf("%s left behind", e.Name())
 			}
 		}
@@ -552,10 +552,10 @@ func (fp *fakePostmaster) sighup(int) error {
 	fp.mu.Lock()
 	fp.reloads++
 	fp.mu.Unlock()
-	fp.logf("LOG:  %s", reloadLogLine)
+	fp.logf("LOG:  %s", rotate.ReloadLogLine)
 	if fp.reject {
 		fp.logf("LOG:  private key file \"server.key\" cannot be reloaded because it requires a passphrase")
-		fp.logf("LOG:  %s", notReloadedLogLine)
+		fp.logf("LOG:  %s", rotate.NotReloadedLogLine)
 		return nil
 	}
 	return fp.load()
@@ -599,7 +599,7 @@ func TestRenewReload(t *testing.T) {
 
 	// Nothing due, the server current: no signal.
 	rep, _, code = fx.runJSON(t, signal, "--reload")
-	if code != 0 || rep.Action != actionNothing || rep.Reload.Signalled || !rep.Reload.Confirmed || fp.reloads != 1 {
+	if code != 0 || rep.Action != rotate.ActionNothing || rep.Reload.Signalled || !rep.Reload.Confirmed || fp.reloads != 1 {
 		t.Fatalf("nothing due: exit %d, %+v, %d reloads", code, rep.Reload, fp.reloads)
 	}
 
@@ -617,7 +617,7 @@ func TestRenewReload(t *testing.T) {
 	// Nothing due now, but the server is behind its files: renew reloads it again.
 	fp.reject = false
 	rep, errOut, code = fx.runJSON(t, signal, "--reload")
-	if code != 0 || rep.Action != actionReloaded || !rep.Reload.Confirmed || !fp.serving().Equal(fx.leaf(t, "server.crt")) {
+	if code != 0 || rep.Action != rotate.ActionReloaded || !rep.Reload.Confirmed || !fp.serving().Equal(fx.leaf(t, "server.crt")) {
 		t.Fatalf("stale server: exit %d, %+v\n%s", code, rep.Reload, errOut)
 	}
 	// Rollback with reload: the server serves the restored certificate.
@@ -632,7 +632,7 @@ func TestRenewReloadWithoutLog(t *testing.T) {
 	fp := startFakePostmaster(t, fx.dir, false)
 	fp.reject = true
 	rep, errOut, code := fx.runJSON(t, func(o *renewOptions) { o.signal = fp.sighup; o.Wait = 300 * time.Millisecond }, "--reload")
-	if code != 1 || !strings.Contains(errOut, "did not take the new files: it still serves serial "+leafSerial(fx.old)) {
+	if code != 1 || !strings.Contains(errOut, "did not take the new files: it still serves serial "+ca.SerialHex(fx.old.SerialNumber.Bytes())) {
 		t.Fatalf("exit %d, %+v\n%s", code, rep.Reload, errOut)
 	}
 	// A CRL alone, and no log to read: signalled, but not confirmed, and said so.
@@ -661,20 +661,5 @@ func TestRenewReloadNotRunning(t *testing.T) {
 	writeIn(t, fx.dir, "postmaster.pid", []byte(fmt.Sprintf("%d\n%s\n1\n5432\n\n127.0.0.1\n", os.Getpid(), fx.dir)), 0o600)
 	if _, errOut, code := fx.run(t, nil, "--reload", "--force"); code != 1 || !strings.Contains(errOut, "not a PostgreSQL server") {
 		t.Fatalf("stale pid: exit %d\n%s", code, errOut)
-	}
-}
-
-func TestFindServerLog(t *testing.T) {
-	fx := newRenewFix(t, "logging_collector = on", "log_directory = 'pg_log'")
-	setup, err := readServerSetup(fx.dir, keyperm.SystemLookup{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if l := findServerLog(setup, os.Getpid()); l.path != "" || l.where != "the newest file in "+fx.path("pg_log") {
-		t.Errorf("collector without current_logfiles: %+v", l)
-	}
-	writeIn(t, fx.dir, "current_logfiles", []byte("csvlog pg_log/a.csv\nstderr pg_log/a.log\n"), 0o600)
-	if l := findServerLog(setup, os.Getpid()); l.path != fx.path("pg_log/a.log") {
-		t.Errorf("current_logfiles: %+v", l)
 	}
 }

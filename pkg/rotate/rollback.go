@@ -1,4 +1,4 @@
-package cli
+package rotate
 
 import (
 	"bytes"
@@ -8,19 +8,24 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/pkg/chain"
 	"github.com/pgcert/pgcert/pkg/keys"
+	"github.com/pgcert/pgcert/pkg/pgdata"
 )
 
-// rollbackRun puts back the files the last renewal replaced: each of ssl_cert_file,
+// Rollback puts back the files the last renewal replaced: each of ssl_cert_file,
 // ssl_key_file and ssl_crl_file that has a FILE.prev gets its contents, mode and
-// owner back, in one fsutil.Txn; the files replaced become the .prev ones, so that a
-// second rollback undoes the first.
-func rollbackRun(opts *renewOptions, setup *serverSetup) error {
-	f := opts.f
+// owner back, in one transaction; the files replaced become the .prev ones, so that
+// a second Rollback undoes the first. With opts.Reload the running server is then
+// reloaded and watched as Renew does. Only Setup, Reload, Wait, Signal, Dial and
+// Warn of opts are used.
+//
+// On failure the report is nil, unless the files were swapped and the reload failed:
+// then both are returned.
+func Rollback(opts Options) (*Report, error) {
+	setup := opts.Setup
 	dir := setup.Dir.Dir
 	var (
 		txn      fsutil.Txn
@@ -34,20 +39,20 @@ func rollbackRun(opts *renewOptions, setup *serverSetup) error {
 			continue
 		}
 		key := sf.Setting == "ssl_key_file"
-		prev := sf.Path + prevSuffix
+		prev := sf.Path + PrevSuffix
 		old, err := os.ReadFile(prev)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
 		if err != nil {
-			return inputError(prev, err)
+			return nil, inputError(prev, err)
 		}
 		cur, err := os.ReadFile(sf.Path)
 		switch {
 		case err == nil:
 			txn.Add(prev, cur, replaceOptions(dir, sf.Path, key))
 		case !errors.Is(err, fs.ErrNotExist):
-			return inputError(sf.Path, err)
+			return nil, inputError(sf.Path, err)
 		}
 		txn.Add(sf.Path, old, replaceOptions(dir, prev, key))
 		restored = append(restored, sf.Path)
@@ -57,61 +62,51 @@ func rollbackRun(opts *renewOptions, setup *serverSetup) error {
 		}
 	}
 	if len(restored) == 0 {
-		return failf([]string{"pgcert renew keeps FILE.prev when it replaces files; none is there, so nothing was renewed here (or the .prev files were removed)"},
+		return nil, failf([]string{"pgcert renew keeps FILE.prev when it replaces files; none is there, so nothing was renewed here (or the .prev files were removed)"},
 			"nothing to roll back: %s holds no .prev file of server.crt, server.key or root.crl", dir)
 	}
 	if data, ok := contents["ssl_cert_file"]; ok {
 		certs, err := chain.ParseCertificates(data)
 		if err != nil {
-			return fmt.Errorf("%s%s: %w", filepath.Base(setup.SSL.CertFile), prevSuffix, err)
+			return nil, fmt.Errorf("%s%s: %w", filepath.Base(setup.SSL.CertFile), PrevSuffix, err)
 		}
 		cert = certs[0]
 		if err := rollbackKeyMatches(setup, cert, contents["ssl_key_file"]); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	written, err := txn.Commit()
 	if err != nil {
-		return withHints(err, fmt.Sprintf("nothing in %s was changed", dir))
+		return nil, withHints(err, fmt.Sprintf("nothing in %s was changed", dir))
 	}
-	rep := &renewReport{DataDir: dir, Action: actionRolledBack, Files: []fileReport{}, Previous: []string{}, Restored: restored}
-	for _, w := range written {
-		f.noteReplacedLink(w)
-		rep.Files = append(rep.Files, reportFile(w))
-		if strings.HasSuffix(w.Path, prevSuffix) {
-			rep.Previous = append(rep.Previous, w.Path)
+	rep := &Report{DataDir: dir, Action: ActionRolledBack, Files: []FileReport{}, Previous: []string{}, Restored: restored}
+	recordWritten(&opts, rep, written)
+	if !opts.Reload {
+		return rep, nil
+	}
+	rl := &reloader{opts: &opts, setup: setup}
+	pf, err := rl.running()
+	switch {
+	case err != nil:
+		return rep, err
+	case pf == nil:
+		rep.Reload = rl.notRunning()
+		return rep, nil
+	}
+	want := cert
+	changed := cert != nil && !bytes.Equal(certNow, contents["ssl_cert_file"])
+	if want == nil {
+		if want, err = currentLeaf(setup); err != nil {
+			return nil, err
 		}
 	}
-	var rerr error
-	if opts.Reload {
-		rl := &reloader{f: f, opts: opts, setup: setup}
-		pf, err := rl.running()
-		switch {
-		case err != nil:
-			rerr = err
-		case pf == nil:
-			rep.Reload = rl.notRunning()
-		default:
-			want := cert
-			changed := cert != nil && !bytes.Equal(certNow, contents["ssl_cert_file"])
-			if want == nil {
-				want, err = currentLeaf(setup)
-				if err != nil {
-					return err
-				}
-			}
-			rep.Reload, rerr = rl.reload(pf, want, changed)
-		}
-	}
-	if err := printRollback(f, rep); err != nil && rerr == nil {
-		rerr = err
-	}
-	return rerr
+	rep.Reload, err = rl.reload(pf, want, changed)
+	return rep, err
 }
 
 // rollbackKeyMatches refuses to restore a certificate that does not belong to the
 // key the server would load with it: the server would refuse both at the next start.
-func rollbackKeyMatches(setup *serverSetup, cert *x509.Certificate, keyData []byte) error {
+func rollbackKeyMatches(setup *pgdata.Setup, cert *x509.Certificate, keyData []byte) error {
 	if keyData == nil {
 		keyFile, _ := setup.File("ssl_key_file")
 		data, err := os.ReadFile(keyFile.Path)
@@ -126,13 +121,13 @@ func rollbackKeyMatches(setup *serverSetup, cert *x509.Certificate, keyData []by
 	}
 	if !keys.PublicKeysEqual(k.Signer.Public(), cert.PublicKey) {
 		return failf([]string{"the .prev files are not one generation; restore them by hand"},
-			"%s%s does not belong to the key the server would load with it; nothing was changed", setup.SSL.CertFile, prevSuffix)
+			"%s%s does not belong to the key the server would load with it; nothing was changed", setup.SSL.CertFile, PrevSuffix)
 	}
 	return nil
 }
 
 // currentLeaf is the first certificate of ssl_cert_file.
-func currentLeaf(setup *serverSetup) (*x509.Certificate, error) {
+func currentLeaf(setup *pgdata.Setup) (*x509.Certificate, error) {
 	sf, ok := setup.File("ssl_cert_file")
 	if !ok {
 		return nil, errors.New("no ssl_cert_file")
@@ -146,21 +141,4 @@ func currentLeaf(setup *serverSetup) (*x509.Certificate, error) {
 		return nil, fmt.Errorf("%s: %w", sf.Path, err)
 	}
 	return certs[0], nil
-}
-
-// printRollback writes the report of a rollback.
-func printRollback(f *Factory, rep *renewReport) error {
-	if f.Global.JSON {
-		return writeJSON(f.IO.Out, rep)
-	}
-	var names []string
-	for _, p := range rep.Restored {
-		names = append(names, filepath.Base(p))
-	}
-	fmt.Fprintf(f.IO.Out, "rolled back: restored %s from their .prev files in %s\n", strings.Join(names, ", "), rep.DataDir)
-	fmt.Fprintln(f.IO.Out, "  the files replaced are now the .prev ones: a second --rollback undoes this")
-	if rep.Reload != nil {
-		fmt.Fprintln(f.IO.Out, rep.Reload.Message)
-	}
-	return nil
 }
