@@ -88,7 +88,7 @@ func (r *renewer) build() (*newSet, error) {
 
 func (r *renewer) unlock(c *ca.CA) error {
 	if r.opts.Unlock == nil {
-		return nil
+		return c.Unlock(nil)
 	}
 	return r.opts.Unlock(c)
 }

@@ -61,7 +61,7 @@ type Options struct {
 	// OpenCA opens the CA that issued the server certificate (Renew only).
 	OpenCA func() (*ca.CA, error)
 	// Unlock loads a CA's private key before it signs, asking for its passphrase
-	// if need be; nil means the keys are loaded already or are plain.
+	// if need be; nil loads it without a passphrase (ca.CA.Unlock(nil)).
 	Unlock func(*ca.CA) error
 	// GenerateKey makes the new key of --rekey; nil means keys.Generate with Rand.
 	GenerateKey func(keys.GenerateOptions) (crypto.Signer, error)
