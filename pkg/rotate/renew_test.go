@@ -284,7 +284,7 @@ func TestRenewOneClockReading(t *testing.T) {
 	if readings != 1 {
 		t.Errorf("read the clock %d times", readings)
 	}
-	if n := fx.leaf(t, "server.crt"); !n.NotAfter.Equal(testpki.Now.Add(1500 * time.Millisecond).AddDate(0, 0, 825).Truncate(time.Second)) {
+	if n := fx.leaf(t, "server.crt"); !n.NotAfter.Equal(testpki.Now.Add(1500*time.Millisecond).AddDate(0, 0, 825).Truncate(time.Second)) {
 		t.Errorf("notAfter %v", n.NotAfter)
 	}
 }
