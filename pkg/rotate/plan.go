@@ -63,9 +63,31 @@ type crlState struct {
 //
 // On failure the report is nil, unless the files were swapped and the reload failed:
 // then both are returned.
+//
+// A run holds an exclusive lock on the data directory from start to end, and reads
+// the clock once it has the lock; it first removes the staging directories that
+// killed runs left.
 func Renew(opts Options) (*Report, error) {
+	release, err := begin(&opts)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	r := &renewer{opts: &opts, setup: opts.Setup, now: opts.now()}
 	return r.run()
+}
+
+// begin locks the data directory for a run and removes what killed runs left.
+func begin(opts *Options) (release func(), err error) {
+	dir := opts.Setup.Dir.Dir
+	if release, err = lockDataDir(dir, opts.info); err != nil {
+		return nil, err
+	}
+	if err := removeStaleStages(dir); err != nil {
+		release()
+		return nil, fmt.Errorf("removing what an interrupted renewal left in %s: %w", dir, err)
+	}
+	return release, nil
 }
 
 // run renews what is due and returns the report.

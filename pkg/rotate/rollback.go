@@ -19,12 +19,18 @@ import (
 // ssl_key_file and ssl_crl_file that has a FILE.prev gets its contents, mode and
 // owner back, in one transaction; the files replaced become the .prev ones, so that
 // a second Rollback undoes the first. With opts.Reload the running server is then
-// reloaded and watched as Renew does. Only Setup, Reload, Wait, Signal, Dial and
-// Warn of opts are used.
+// reloaded and watched as Renew does, and the run holds the data directory's lock as
+// Renew's does. Only Setup, Reload, Wait, Signal, Dial, Warn and Info of opts are
+// used.
 //
 // On failure the report is nil, unless the files were swapped and the reload failed:
 // then both are returned.
 func Rollback(opts Options) (*Report, error) {
+	release, err := begin(&opts)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	setup := opts.Setup
 	dir := setup.Dir.Dir
 	var (
