@@ -6,9 +6,11 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/pgcert/pgcert/pkg/chain"
 	"github.com/pgcert/pgcert/pkg/keys"
+	"github.com/pgcert/pgcert/pkg/pgdata"
 )
 
 // TestRenewConcurrent: eight renewals at once, half of them with a new key, leave a
@@ -109,5 +111,37 @@ func TestRenewRemovesStaleStages(t *testing.T) {
 	}
 	if data, err := os.ReadFile(filepath.Join(victim, "keep")); err != nil || string(data) != "keep" {
 		t.Errorf("the link's target was touched: %v", err)
+	}
+}
+
+// TestStageSwapped: the data directory's owner renames the stage away and puts a
+// link to another directory in its place while the set is checked. Nothing is
+// written or removed through the link, and the staged files are gone from the
+// directory pgcert made, wherever it went.
+func TestStageSwapped(t *testing.T) {
+	fx := newFixture(t)
+	victim := t.TempDir()
+	put(t, victim, "keep", []byte("keep"), 0o600)
+	moved := filepath.Join(fx.dir, "moved")
+	o := fx.options(t)
+	o.Force, o.Rekey = true, true
+	o.Validate = func(s *pgdata.Setup, _ time.Time) ([]string, []string) {
+		stage := filepath.Dir(s.Staged["ssl_key_file"])
+		if err := os.Rename(stage, moved); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(victim, stage); err != nil {
+			t.Fatal(err)
+		}
+		return nil, nil
+	}
+	if _, err := Renew(o); err != nil {
+		t.Fatal(err)
+	}
+	if entries, err := os.ReadDir(moved); err != nil || len(entries) != 0 {
+		t.Errorf("the moved stage holds %v (%v)", entries, err)
+	}
+	if entries, _ := os.ReadDir(victim); len(entries) != 1 {
+		t.Errorf("the link's target holds %v", entries)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/pkg/ca"
@@ -51,18 +52,16 @@ func (r *renewer) validate(set *newSet) error {
 	if r.opts.Validate == nil {
 		return nil
 	}
-	dir, err := r.stageDir()
+	st, err := r.newStage()
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
+	defer st.remove()
 	s := *r.setup
 	s.Staged = map[string]string{}
 	for _, ch := range r.changes(set) {
-		p := filepath.Join(dir, filepath.Base(ch.file.Path))
-		o := replaceOptions(r.setup.Dir.Dir, ch.file.Path, ch.setting == "ssl_key_file")
-		o.NoSync = true
-		if _, err := fsutil.WriteFile(p, ch.data, o); err != nil {
+		p, err := st.write(filepath.Base(ch.file.Path), ch.data, replaceOptions(r.setup.Dir.Dir, ch.file.Path, ch.setting == "ssl_key_file"))
+		if err != nil {
 			return err
 		}
 		s.Staged[ch.setting] = p
@@ -81,21 +80,86 @@ func (r *renewer) validate(set *newSet) error {
 	return failf(hints, "the renewed files fail pgcert check (%s); they were not installed", plural(len(problems), "error", "errors"))
 }
 
-// stageDir makes the private directory validate checks a set in: inside the data
-// directory, mode 0700, owned by the data directory's owner, so that the checks of
-// modes, owners and access judge the files as they will be.
-func (r *renewer) stageDir() (string, error) {
-	dir, err := os.MkdirTemp(r.setup.Dir.Dir, StagePrefix)
+// stage is the private directory validate checks a set in, inside the data
+// directory so that the checks of modes, owners and access judge the files as they
+// will be. pgcert makes it and keeps it: the data directory's owner, who may rename
+// anything in the data directory, could swap it for a link between two steps taken
+// by path, so every step after its creation goes through the descriptor opened on
+// it, and each file is given to that owner only once written.
+type stage struct {
+	path  string
+	dir   *os.File
+	st    syscall.Stat_t
+	names []string
+}
+
+// newStage makes the stage: mode 0700 while pgcert checks that the directory it
+// opened is the one it made, then, when the files go to another user, 0711 so that
+// user may reach them (but not list or change the directory).
+func (r *renewer) newStage() (*stage, error) {
+	parent := r.setup.Dir.Dir
+	path, err := os.MkdirTemp(parent, StagePrefix)
 	if err != nil {
-		return "", failf([]string{"run pgcert as root or as the database user"}, "cannot stage the new files in %s: %v", r.setup.Dir.Dir, err)
+		return nil, failf([]string{"run pgcert as root or as the database user"}, "cannot stage the new files in %s: %v", parent, err)
 	}
-	if o := ownerOptions(r.setup.Dir.Dir, 0o700); o.Chown {
-		if err := os.Chown(dir, o.UID, o.GID); err != nil {
-			os.RemoveAll(dir)
-			return "", err
+	dir, err := os.OpenFile(path, os.O_RDONLY|syscall.O_DIRECTORY|syscall.O_NOFOLLOW|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, fmt.Errorf("opening the directory it made, %s: %w", path, err)
+	}
+	st := &stage{path: path, dir: dir}
+	if err := syscall.Fstat(int(dir.Fd()), &st.st); err != nil {
+		dir.Close()
+		return nil, err
+	}
+	if st.st.Uid != uint32(os.Geteuid()) || st.st.Mode&0o077 != 0 {
+		dir.Close()
+		return nil, failf([]string{"another user swapped the directory pgcert made; nothing was changed"}, "%s is not the directory pgcert made", path)
+	}
+	if ownerOptions(parent, 0o700).Chown {
+		if err := dir.Chmod(0o711); err != nil {
+			st.remove()
+			return nil, err
 		}
 	}
-	return dir, nil
+	return st, nil
+}
+
+// write creates name in the stage, fills it, then sets its mode and owner, all by
+// descriptor; it returns the file's path for the validator.
+func (st *stage) write(name string, data []byte, o fsutil.Options) (string, error) {
+	p := filepath.Join(st.path, name)
+	fd, err := syscall.Openat(int(st.dir.Fd()), name, syscall.O_WRONLY|syscall.O_CREAT|syscall.O_EXCL|syscall.O_NOFOLLOW|syscall.O_CLOEXEC, 0o600)
+	if err != nil {
+		return "", &fsutil.WriteError{Path: p, Op: "creating", Err: err}
+	}
+	st.names = append(st.names, name)
+	f := os.NewFile(uintptr(fd), p)
+	defer f.Close()
+	if _, err := f.Write(data); err != nil {
+		return "", &fsutil.WriteError{Path: p, Op: "writing", Err: err}
+	}
+	if err := f.Chmod(o.Mode); err != nil {
+		return "", &fsutil.WriteError{Path: p, Op: "setting the mode of", Err: err}
+	}
+	if o.Chown {
+		if err := f.Chown(o.UID, o.GID); err != nil {
+			return "", &fsutil.WriteError{Path: p, Op: "setting the owner of", Err: err}
+		}
+	}
+	return p, nil
+}
+
+// remove deletes the staged files through the stage's descriptor, wherever the
+// directory is now, then the directory itself if its name still leads to it.
+func (st *stage) remove() {
+	for _, name := range st.names {
+		syscall.Unlinkat(int(st.dir.Fd()), name)
+	}
+	st.dir.Close()
+	var named syscall.Stat_t
+	if syscall.Lstat(st.path, &named) == nil && named.Dev == st.st.Dev && named.Ino == st.st.Ino {
+		syscall.Rmdir(st.path)
+	}
 }
 
 // commit swaps the new set in, in one fsutil.Txn with the previous generation of
