@@ -2,8 +2,10 @@ package rotate
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/user"
 	"strconv"
@@ -119,4 +121,44 @@ func reportFile(w *fsutil.Written) FileReport {
 		r.Group = g.Name
 	}
 	return r
+}
+
+// readPrev reads a FILE.prev for Rollback without following a link at its name and
+// only if it is a regular file: the data directory's owner could make server.crt.prev
+// a link to a file only root may read, or a FIFO that never answers, and a rollback
+// run as root would copy the one into the data directory and hang on the other.
+// A missing file is an error wrapping fs.ErrNotExist.
+func readPrev(path string) ([]byte, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
+	if errors.Is(err, syscall.ELOOP) {
+		return nil, failf([]string{"pgcert renew writes .prev files itself, as regular files: remove the link, or put the file back by hand"},
+			"%s is a symbolic link; nothing was changed", path)
+	}
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+		return nil, inputError(path, err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, inputError(path, err)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, failf([]string{"pgcert renew writes .prev files itself, as regular files: remove it, or put the file back by hand"},
+			"%s is not a regular file (%v); nothing was changed", path, fi.Mode().Type())
+	}
+	if fi.Size() > maxInputSize {
+		return nil, tooLarge(path)
+	}
+	data := make([]byte, 0, fi.Size()+bytes.MinRead)
+	buf := bytes.NewBuffer(data)
+	if _, err := buf.ReadFrom(io.LimitReader(f, maxInputSize+1)); err != nil {
+		return nil, inputError(path, err)
+	}
+	if buf.Len() > maxInputSize {
+		return nil, tooLarge(path)
+	}
+	return buf.Bytes(), nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/pkg/chain"
+	"github.com/pgcert/pgcert/pkg/crl"
 	"github.com/pgcert/pgcert/pkg/keys"
 	"github.com/pgcert/pgcert/pkg/pgdata"
 )
@@ -46,12 +47,15 @@ func Rollback(opts Options) (*Report, error) {
 		}
 		key := sf.Setting == "ssl_key_file"
 		prev := sf.Path + PrevSuffix
-		old, err := os.ReadFile(prev)
+		old, err := readPrev(prev)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
 		if err != nil {
-			return nil, inputError(prev, err)
+			return nil, err
+		}
+		if err := checkKind(sf.Setting, prev, old); err != nil {
+			return nil, err
 		}
 		cur, err := os.ReadFile(sf.Path)
 		switch {
@@ -108,6 +112,34 @@ func Rollback(opts Options) (*Report, error) {
 	}
 	rep.Reload, err = rl.reload(pf, want, changed)
 	return rep, err
+}
+
+// checkKind refuses a .prev file that is not what its setting names: a rollback
+// puts back only what a renewal kept, a certificate file, a key, a CRL file, never
+// whatever other bytes were put at the name.
+func checkKind(setting, path string, data []byte) error {
+	var err error
+	what := ""
+	switch setting {
+	case "ssl_cert_file":
+		what = "a certificate file"
+		_, err = chain.ParseCertificates(data)
+	case "ssl_key_file":
+		what = "a private key"
+		if _, err = keys.Parse(data, nil); errors.Is(err, keys.ErrPassphraseRequired) {
+			err = nil
+		}
+	case "ssl_crl_file":
+		what = "a CRL file"
+		if _, err = crl.ParseCRLs(data); errors.Is(err, crl.ErrNoCRL) && len(bytes.TrimSpace(data)) == 0 {
+			err = nil
+		}
+	}
+	if err != nil {
+		return failf([]string{"pgcert renew keeps the files it replaces as .prev; this one was changed since: remove it, or put the file back by hand"},
+			"%s is not %s (%v); nothing was changed", path, what, err)
+	}
+	return nil
 }
 
 // rollbackKeyMatches refuses to restore a certificate that does not belong to the

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"os"
+	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/pgcert/pgcert/internal/testpki"
@@ -51,5 +53,60 @@ func TestRollback(t *testing.T) {
 	}
 	if !bytes.Equal(fx.read(t, "server.crt"), newCRT) {
 		t.Fatal("a refused rollback changed server.crt")
+	}
+}
+
+// TestRollbackRefusesPlantedPrev: a .prev file that is a link (to a secret), a FIFO,
+// or not of its setting's kind is never put back, and the data directory stays as
+// it was.
+func TestRollbackRefusesPlantedPrev(t *testing.T) {
+	secret := filepath.Join(t.TempDir(), "secret")
+	put(t, filepath.Dir(secret), "secret", []byte("root's secret\n"), 0o600)
+	for _, tc := range []struct {
+		name  string
+		plant func(t *testing.T, fx *fixture)
+		want  string
+	}{
+		{"a link to a secret", func(t *testing.T, fx *fixture) {
+			os.Remove(fx.path("root.crl.prev"))
+			if err := os.Symlink(secret, fx.path("root.crl.prev")); err != nil {
+				t.Fatal(err)
+			}
+		}, "root.crl.prev is a symbolic link"},
+		{"a FIFO", func(t *testing.T, fx *fixture) {
+			os.Remove(fx.path("server.key.prev"))
+			if err := syscall.Mkfifo(fx.path("server.key.prev"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}, "server.key.prev is not a regular file"},
+		{"a key as the CRL", func(t *testing.T, fx *fixture) {
+			put(t, fx.dir, "root.crl.prev", fx.keyPEM, 0o644)
+		}, "root.crl.prev is not a CRL file"},
+		{"a certificate as the key", func(t *testing.T, fx *fixture) {
+			put(t, fx.dir, "server.key.prev", fx.read(t, "server.crt"), 0o600)
+		}, "server.key.prev is not a private key"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fx := newFixture(t)
+			o := fx.options(t)
+			o.Force = true
+			if _, err := Renew(o); err != nil {
+				t.Fatal(err)
+			}
+			tc.plant(t, fx)
+			before := map[string][]byte{}
+			for _, n := range []string{"server.crt", "server.key", "root.crl"} {
+				before[n] = fx.read(t, n)
+			}
+			rep, err := Rollback(fx.options(t))
+			if rep != nil || err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("%v, %v", rep, err)
+			}
+			for n, data := range before {
+				if !bytes.Equal(fx.read(t, n), data) {
+					t.Errorf("%s changed", n)
+				}
+			}
+		})
 	}
 }
