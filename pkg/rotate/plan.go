@@ -65,8 +65,8 @@ type crlState struct {
 // then both are returned.
 //
 // A run holds an exclusive lock on the data directory from start to end, and reads
-// the clock once it has the lock; it first removes the staging directories that
-// killed runs left.
+// the clock once it has the lock. It first completes the change a killed run left
+// halfway (JournalName), and removes the staging directories killed runs left.
 func Renew(opts Options) (*Report, error) {
 	release, err := begin(&opts)
 	if err != nil {
@@ -77,11 +77,20 @@ func Renew(opts Options) (*Report, error) {
 	return r.run()
 }
 
-// begin locks the data directory for a run and removes what killed runs left.
+// begin locks the data directory for a run, completes a killed run's change, and
+// removes what killed runs left.
 func begin(opts *Options) (release func(), err error) {
 	dir := opts.Setup.Dir.Dir
 	if release, err = lockDataDir(dir, opts.info); err != nil {
 		return nil, err
+	}
+	recovered, err := recoverJournal(opts.Setup)
+	if err != nil {
+		release()
+		return nil, err
+	}
+	if recovered {
+		opts.warn(fmt.Sprintf("completed the change a killed pgcert renew left halfway in %s", dir))
 	}
 	if err := removeStaleStages(dir); err != nil {
 		release()

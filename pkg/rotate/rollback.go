@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/pkg/chain"
 	"github.com/pgcert/pgcert/pkg/crl"
 	"github.com/pgcert/pgcert/pkg/keys"
@@ -34,8 +33,8 @@ func Rollback(opts Options) (*Report, error) {
 	defer release()
 	setup := opts.Setup
 	dir := setup.Dir.Dir
+	j := &journal{dir: dir}
 	var (
-		txn      fsutil.Txn
 		restored []string
 		cert     *x509.Certificate
 		certNow  []byte
@@ -60,11 +59,11 @@ func Rollback(opts Options) (*Report, error) {
 		cur, err := os.ReadFile(sf.Path)
 		switch {
 		case err == nil:
-			txn.Add(prev, cur, replaceOptions(dir, sf.Path, key))
+			j.add(prev, cur, replaceOptions(dir, sf.Path, key))
 		case !errors.Is(err, fs.ErrNotExist):
 			return nil, inputError(sf.Path, err)
 		}
-		txn.Add(sf.Path, old, replaceOptions(dir, prev, key))
+		j.add(sf.Path, old, replaceOptions(dir, prev, key))
 		restored = append(restored, sf.Path)
 		contents[sf.Setting] = old
 		if sf.Setting == "ssl_cert_file" {
@@ -85,7 +84,7 @@ func Rollback(opts Options) (*Report, error) {
 			return nil, err
 		}
 	}
-	written, err := txn.Commit()
+	written, err := j.commit()
 	if err != nil {
 		return nil, withHints(err, fmt.Sprintf("nothing in %s was changed", dir))
 	}

@@ -1,9 +1,7 @@
 package rotate
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -162,12 +160,12 @@ func (st *stage) remove() {
 	}
 }
 
-// commit swaps the new set in, in one fsutil.Txn with the previous generation of
-// every file a renewal manages: FILE.prev gets the current contents of
+// commit swaps the new set in, as one journalled change with the previous generation
+// of every file a renewal manages: FILE.prev gets the current contents of
 // ssl_cert_file, ssl_key_file and ssl_crl_file, changed or not, so that the .prev
 // files are always one consistent set for Rollback.
 func (r *renewer) commit(set *newSet, rep *Report) error {
-	var txn fsutil.Txn
+	j := &journal{dir: r.setup.Dir.Dir}
 	type managed struct {
 		setting string
 		file    pgdata.SSLFile
@@ -183,17 +181,15 @@ func (r *renewer) commit(set *newSet, rep *Report) error {
 		if !m.exists {
 			// A file that did not exist has no previous generation: a .prev left
 			// from an older one would be restored with the wrong set.
-			if err := fsutil.RemoveFile(prev); err != nil && !errors.Is(err, fs.ErrNotExist) {
-				return err
-			}
+			j.remove(prev)
 			continue
 		}
-		txn.Add(prev, m.data, replaceOptions(r.setup.Dir.Dir, m.file.Path, m.setting == "ssl_key_file"))
+		j.add(prev, m.data, replaceOptions(r.setup.Dir.Dir, m.file.Path, m.setting == "ssl_key_file"))
 	}
 	for _, ch := range r.changes(set) {
-		txn.Add(ch.file.Path, ch.data, replaceOptions(r.setup.Dir.Dir, ch.file.Path, ch.setting == "ssl_key_file"))
+		j.add(ch.file.Path, ch.data, replaceOptions(r.setup.Dir.Dir, ch.file.Path, ch.setting == "ssl_key_file"))
 	}
-	written, err := txn.Commit()
+	written, err := j.commit()
 	if err != nil {
 		return withHints(err, fmt.Sprintf("nothing in %s was changed", r.setup.Dir.Dir))
 	}
