@@ -13,7 +13,10 @@ type Error struct {
 	Hints []string
 }
 
+// Error returns the message, without the hints.
 func (e *Error) Error() string { return e.Err.Error() }
+
+// Unwrap returns the failure the hints are about.
 func (e *Error) Unwrap() error { return e.Err }
 
 // failf makes an Error from hints and a message.
