@@ -1,10 +1,6 @@
 package cli
 
 import (
-	"bytes"
-	"crypto"
-	"crypto/x509"
-	"encoding/asn1"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -13,8 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/pkg/ca"
-	"github.com/pgcert/pgcert/pkg/chain"
-	"github.com/pgcert/pgcert/pkg/keys"
+	"github.com/pgcert/pgcert/pkg/rotate"
 )
 
 // newCaRenewCmd is `pgcert ca renew`, the parent of client.
@@ -136,17 +131,17 @@ func caRenewClientRun(opts *caRenewClientOptions) error {
 	if err := needRoot(c); err != nil {
 		return err
 	}
-	old, err := f.currentClientCert(c, opts.User, out)
+	old, err := rotate.CurrentClient(c, opts.User, out, f.Now())
 	if err != nil {
-		return err
+		return rotateError(err)
 	}
-	key, err := f.clientKeyToKeep(opts, out, old)
+	key, err := rotate.ClientKey(out, old, opts.Rekey)
 	if err != nil {
-		return err
+		return rotateError(err)
 	}
 	rekeyed := key == nil
 	if rekeyed {
-		if key, err = f.generateKey(likeKey(old.PublicKey)); err != nil {
+		if key, err = f.generateKey(rotate.LikeKey(old.PublicKey)); err != nil {
 			return err
 		}
 	}
@@ -200,76 +195,4 @@ func caRenewClientRun(opts *caRenewClientOptions) error {
 	}
 	fmt.Fprintf(f.IO.Out, "connect with:\n  psql \"%s\"\n", r.ConnString)
 	return nil
-}
-
-// currentClientCert finds the certificate a client renewal replaces: the bundle's
-// postgresql.crt, or the newest valid one the index lists for role.
-func (f *Factory) currentClientCert(c *ca.CA, role, dir string) (*x509.Certificate, error) {
-	path := filepath.Join(dir, clientCertName)
-	if fileExists(path) {
-		data, err := f.readInput(path)
-		if err != nil {
-			return nil, err
-		}
-		certs, err := chain.ParseCertificates(data)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		leaf := certs[0]
-		if leaf.Subject.CommonName != role {
-			return nil, failf([]string{"give the role it belongs to with --user, or another bundle directory with -o"},
-				"%s is the certificate of %q, not of %q", path, leaf.Subject.CommonName, role)
-		}
-		if !issuedBy(leaf, c) {
-			return nil, failf([]string{"renew it with the CA that issued it (--ca-dir)"}, "%s was not issued by the CA in %s", path, c.Dir)
-		}
-		return leaf, nil
-	}
-	raw, err := asn1.Marshal(cnRDN(role))
-	if err != nil {
-		return nil, err
-	}
-	cert, err := c.Latest(raw, f.Now())
-	if err != nil {
-		return nil, err
-	}
-	if cert == nil {
-		return nil, failf([]string{fmt.Sprintf("issue one with: pgcert ca issue client --user %s", shellWord(role))},
-			"no certificate to renew for role %q: %s does not exist, and the CA's index lists no valid certificate for /CN=%s", role, path, role)
-	}
-	return cert, nil
-}
-
-// clientKeyToKeep returns the bundle's key when the renewal keeps it, nil when a new
-// one is to be made (--rekey, or no key in the bundle).
-func (f *Factory) clientKeyToKeep(opts *caRenewClientOptions, dir string, old *x509.Certificate) (crypto.Signer, error) {
-	path := filepath.Join(dir, clientKeyName)
-	if opts.Rekey || !fileExists(path) {
-		return nil, nil
-	}
-	data, err := f.readInput(path)
-	if err != nil {
-		return nil, err
-	}
-	k, err := keys.Parse(data, nil)
-	if errors.Is(err, keys.ErrPassphraseRequired) {
-		return nil, failf([]string{"add --rekey for a new key"}, "%s is encrypted: pgcert ca renew client keeps only a plain key", path)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if !keys.PublicKeysEqual(k.Signer.Public(), old.PublicKey) {
-		return nil, failf([]string{"add --rekey for a new key"}, "%s does not belong to the certificate being renewed", path)
-	}
-	return k.Signer, nil
-}
-
-// issuedBy reports whether cert was signed by a CA of c's chain.
-func issuedBy(cert *x509.Certificate, c *ca.CA) bool {
-	for _, x := range c.CAs() {
-		if bytes.Equal(cert.RawIssuer, x.Cert.RawSubject) && cert.CheckSignatureFrom(x.Cert) == nil {
-			return true
-		}
-	}
-	return false
 }

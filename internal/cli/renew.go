@@ -2,7 +2,7 @@ package cli
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"net"
 	"strconv"
 	"strings"
@@ -10,7 +10,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/keyperm"
+	"github.com/pgcert/pgcert/pkg/rotate"
 )
 
 // renewOptions are the flags of `pgcert renew`.
@@ -36,18 +38,6 @@ type renewOptions struct {
 	// dial replaces the network of the reload's probes, for tests.
 	dial func(ctx context.Context, network, address string) (net.Conn, error)
 }
-
-// renewFraction is the part of a certificate's lifetime left when renew replaces it
-// by default: a third, as ACME clients do (certbot renews 90-day certificates with 30
-// days left), so a renewal that fails keeps being retried, and noticed, for a long
-// time before anything breaks: an 825-day certificate is renewed with 275 days left,
-// a 90-day one with 30.
-const renewFraction = 3
-
-// defaultReloadWait bounds how long --reload waits for the server to serve the new
-// certificate. A reload takes milliseconds; loading a CRL of a million entries takes
-// a few seconds, and a loaded machine more.
-const defaultReloadWait = 30 * time.Second
 
 // newRenewCmd is `pgcert renew`.
 func newRenewCmd(f *Factory, runF func(*renewOptions) error) *cobra.Command {
@@ -143,7 +133,7 @@ failures); 1 on any failure; 2 for a wrong command line.`,
 	fl.BoolVar(&opts.Reload, "reload", false, "reload the running server and confirm that it serves the new certificate")
 	fl.BoolVar(&opts.Rollback, "rollback", false, "put back the files the last renewal replaced (FILE.prev)")
 	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of the CA keys: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
-	fl.DurationVar(&opts.Wait, "wait", defaultReloadWait, "with --reload, how long to wait for the server to serve the new certificate")
+	fl.DurationVar(&opts.Wait, "wait", rotate.DefaultReloadWait, "with --reload, how long to wait for the server to serve the new certificate")
 	cmd.MarkFlagDirname("pgdata")
 	return cmd
 }
@@ -175,23 +165,60 @@ func renewRun(opts *renewOptions) error {
 	if err != nil {
 		return err
 	}
+	ro := opts.rotateOptions(setup)
 	if opts.Rollback {
-		return rollbackRun(opts, setup)
+		rep, err := rotate.Rollback(ro)
+		if rep != nil {
+			if perr := printRollback(opts.f, rep); perr != nil && err == nil {
+				err = perr
+			}
+		}
+		return rotateError(err)
 	}
-	r := &renewer{opts: opts, f: opts.f, setup: setup, now: opts.f.Now()}
-	rep, err := r.run()
+	rep, err := rotate.Renew(ro)
 	if rep != nil {
-		if werr := r.print(rep); werr != nil && err == nil {
-			err = werr
+		if perr := printRenew(opts.f, rep); perr != nil && err == nil {
+			err = perr
 		}
 	}
-	return err
+	return rotateError(err)
 }
 
-// describeDays says how far a time is, for the human output: "25 days", "2 hours".
-func describeDays(d time.Duration) string {
-	if d < 24*time.Hour && d > -24*time.Hour {
-		return fmt.Sprintf("%.0f hours", d.Hours())
+// rotateOptions gives pkg/rotate the flags and the factory's world: its clock and
+// randomness, the CA (opened with its notes routed to warnings, unlocked with
+// --passin or a prompt), key generation with a spinner, the checks of pgcert check
+// as the validation, and warnings and progress on standard error.
+func (opts *renewOptions) rotateOptions(setup *serverSetup) rotate.Options {
+	f := opts.f
+	u := &caUnlocker{f: f, passIn: opts.PassIn}
+	return rotate.Options{
+		Setup:       setup,
+		Force:       opts.Force,
+		Rekey:       opts.Rekey,
+		Days:        opts.Days,
+		Within:      opts.within,
+		WithinSet:   opts.Within != "",
+		Reload:      opts.Reload,
+		Wait:        opts.Wait,
+		Now:         f.Now,
+		Rand:        f.Rand,
+		OpenCA:      func() (*ca.CA, error) { return f.openCADir(opts.CADir) },
+		Unlock:      u.unlock,
+		GenerateKey: f.generateKey,
+		Validate:    f.validateRenewal,
+		Signal:      opts.signal,
+		Dial:        opts.dial,
+		Warn:        func(msg string) { f.warnf("%s", msg) },
+		Info:        func(msg string) { f.infof("%s", msg) },
 	}
-	return plural(int(d/(24*time.Hour)), "day", "days")
+}
+
+// rotateError gives a failure of pkg/rotate its hints, as every command's errors
+// carry them.
+func rotateError(err error) error {
+	var re *rotate.Error
+	if errors.As(err, &re) {
+		return &Error{Err: err, Hints: re.Hints}
+	}
+	return err
 }

@@ -3,6 +3,8 @@ package cli
 import (
 	"testing"
 	"time"
+
+	"github.com/pgcert/pgcert/internal/fakepg"
 )
 
 // BenchmarkRenewNothingToDo is the nightly cron run on a data directory with nothing
@@ -31,8 +33,8 @@ func BenchmarkRenewForce(b *testing.B) {
 // protocol that it serves the new certificate.
 func BenchmarkRenewReload(b *testing.B) {
 	fx := newRenewFix(b, "logging_collector = on")
-	fp := startFakePostmaster(b, fx.dir, true)
-	adjust := func(o *renewOptions) { o.signal = fp.sighup; o.Wait = 10 * time.Second }
+	fp := fakepg.Start(b, fx.dir, true)
+	adjust := func(o *renewOptions) { o.signal = fp.Sighup; o.Wait = 10 * time.Second }
 	for b.Loop() {
 		if _, _, code := fx.run(b, adjust, "--force", "--reload"); code != 0 {
 			b.Fatalf("exit %d", code)

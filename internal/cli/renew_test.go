@@ -3,27 +3,24 @@ package cli
 import (
 	"bytes"
 	"crypto/rand"
-	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math/big"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/pgcert/pgcert/internal/fakepg"
 	"github.com/pgcert/pgcert/internal/iostreams"
 	"github.com/pgcert/pgcert/internal/testpki"
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/chain"
 	"github.com/pgcert/pgcert/pkg/crl"
-	"github.com/pgcert/pgcert/pkg/keyperm"
 	"github.com/pgcert/pgcert/pkg/keys"
+	"github.com/pgcert/pgcert/pkg/rotate"
 	"github.com/pgcert/pgcert/pkg/selfsign"
 )
 
@@ -170,7 +167,7 @@ func TestRenewDueCertificate(t *testing.T) {
 		t.Fatalf("exit %d\n%s", code, errOut)
 	}
 	cert := rep.Certificate
-	if rep.Action != actionRenewed || !cert.Renewed || cert.Rekeyed || cert.DaysLeft != 25 || cert.RenewAtDays != 275 || rep.CRL.Refreshed {
+	if rep.Action != rotate.ActionRenewed || !cert.Renewed || cert.Rekeyed || cert.DaysLeft != 25 || cert.RenewAtDays != 275 || rep.CRL.Refreshed {
 		t.Fatalf("report %+v, certificate %+v, crl %+v", rep, cert, rep.CRL)
 	}
 	if !strings.Contains(cert.Reason, "expires in 25 days, within 275 days (a third of its 825-day lifetime)") {
@@ -383,7 +380,7 @@ func TestRenewRefusals(t *testing.T) {
 		}
 		entries, _ := os.ReadDir(fx.dir)
 		for _, e := range entries {
-			if strings.HasPrefix(e.Name(), ".pgcert") || strings.HasSuffix(e.Name(), prevSuffix) {
+			if strings.HasPrefix(e.Name(), ".pgcert") || strings.HasSuffix(e.Name(), rotate.PrevSuffix) {
 				t.Errorf("%s left behind", e.Name())
 			}
 		}
@@ -470,169 +467,58 @@ func mustMarshal(t *testing.T) []byte {
 	return data
 }
 
-// fakePostmaster is a TLS server on 127.0.0.1 that serves the data directory's
-// server.crt and server.key as they were at its start, and again after each reload
-// unless it rejects reloads: then it logs as PostgreSQL does and keeps the old
-// ones. It writes postmaster.pid, and its log where logging_collector's
-// current_logfiles says.
-type fakePostmaster struct {
-	t      testing.TB
-	dir    string
-	log    string
-	reject bool
-
-	mu      sync.Mutex
-	cert    *tls.Certificate
-	reloads int
-}
-
-func startFakePostmaster(t testing.TB, dir string, withLog bool) *fakePostmaster {
-	t.Helper()
-	fp := &fakePostmaster{t: t, dir: dir}
-	if err := fp.load(); err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go fp.serve(conn)
-		}
-	}()
-	port := ln.Addr().(*net.TCPAddr).Port
-	putFile(t, dir, "postmaster.pid", []byte(fmt.Sprintf("%d\n%s\n1717243200\n%d\n/tmp\n127.0.0.1\n  5432001 1\nready   \n", os.Getpid(), dir, port)), 0o600)
-	if withLog {
-		fp.log = filepath.Join(dir, "log", "postgresql.log")
-		putFile(t, dir, "log/postgresql.log", []byte("LOG:  database system is ready to accept connections\n"), 0o600)
-		putFile(t, dir, "current_logfiles", []byte("stderr log/postgresql.log\n"), 0o600)
-	}
-	return fp
-}
-
-// serve answers an SSLRequest with 'S' and the certificate loaded last, then waits
-// for the client to close, as a server waiting for a startup packet does.
-func (fp *fakePostmaster) serve(conn net.Conn) {
-	defer conn.Close()
-	var req [8]byte
-	if _, err := io.ReadFull(conn, req[:]); err != nil {
-		return
-	}
-	conn.Write([]byte("S"))
-	fp.mu.Lock()
-	cert := fp.cert
-	fp.mu.Unlock()
-	tc := tls.Server(conn, &tls.Config{Certificates: []tls.Certificate{*cert}})
-	if err := tc.Handshake(); err != nil {
-		return
-	}
-	io.Copy(io.Discard, tc)
-}
-
-// load reads server.crt and server.key.
-func (fp *fakePostmaster) load() error {
-	cert, err := tls.LoadX509KeyPair(filepath.Join(fp.dir, "server.crt"), filepath.Join(fp.dir, "server.key"))
-	if err != nil {
-		return err
-	}
-	fp.mu.Lock()
-	fp.cert = &cert
-	fp.mu.Unlock()
-	return nil
-}
-
-// sighup is what the postmaster does with SIGHUP.
-func (fp *fakePostmaster) sighup(int) error {
-	fp.mu.Lock()
-	fp.reloads++
-	fp.mu.Unlock()
-	fp.logf("LOG:  %s", reloadLogLine)
-	if fp.reject {
-		fp.logf("LOG:  private key file \"server.key\" cannot be reloaded because it requires a passphrase")
-		fp.logf("LOG:  %s", notReloadedLogLine)
-		return nil
-	}
-	return fp.load()
-}
-
-func (fp *fakePostmaster) logf(format string, args ...any) {
-	if fp.log == "" {
-		return
-	}
-	f, err := os.OpenFile(fp.log, os.O_APPEND|os.O_WRONLY, 0)
-	if err != nil {
-		fp.t.Error(err)
-		return
-	}
-	fmt.Fprintf(f, format+"\n", args...)
-	f.Close()
-}
-
-func (fp *fakePostmaster) serving() *x509.Certificate {
-	fp.mu.Lock()
-	defer fp.mu.Unlock()
-	c, _ := x509.ParseCertificate(fp.cert.Certificate[0])
-	return c
-}
-
 func TestRenewReload(t *testing.T) {
 	fx := newRenewFix(t, "logging_collector = on")
-	fp := startFakePostmaster(t, fx.dir, true)
-	signal := func(o *renewOptions) { o.signal = fp.sighup; o.Wait = 5 * time.Second }
+	fp := fakepg.Start(t, fx.dir, true)
+	signal := func(o *renewOptions) { o.signal = fp.Sighup; o.Wait = 5 * time.Second }
 	rep, errOut, code := fx.runJSON(t, signal, "--reload")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, errOut)
 	}
 	rel := rep.Reload
-	if rel == nil || !rel.Signalled || !rel.Confirmed || rel.ServedSerial != rep.Certificate.New.Serial || rel.LogFile != fp.log || rel.PID != os.Getpid() {
+	if rel == nil || !rel.Signalled || !rel.Confirmed || rel.ServedSerial != rep.Certificate.New.Serial || rel.LogFile != fp.Log || rel.PID != os.Getpid() {
 		t.Fatalf("reload %+v", rel)
 	}
-	if !fp.serving().Equal(fx.leaf(t, "server.crt")) {
+	if !fp.Serving().Equal(fx.leaf(t, "server.crt")) {
 		t.Fatal("the fake server does not serve the new certificate")
 	}
 
 	// Nothing due, the server current: no signal.
 	rep, _, code = fx.runJSON(t, signal, "--reload")
-	if code != 0 || rep.Action != actionNothing || rep.Reload.Signalled || !rep.Reload.Confirmed || fp.reloads != 1 {
-		t.Fatalf("nothing due: exit %d, %+v, %d reloads", code, rep.Reload, fp.reloads)
+	if code != 0 || rep.Action != rotate.ActionNothing || rep.Reload.Signalled || !rep.Reload.Confirmed || fp.Reloads() != 1 {
+		t.Fatalf("nothing due: exit %d, %+v, %d reloads", code, rep.Reload, fp.Reloads())
 	}
 
 	// A rejected reload: reported with the log lines, exit 1, the files swapped.
-	fp.reject = true
+	fp.Reject = true
 	rep, errOut, code = fx.runJSON(t, signal, "--reload", "--force")
 	if code != 1 || rep.Reload.Confirmed || rep.Reload.ServedSerial == rep.Reload.ExpectedSerial || len(rep.Reload.LogLines) != 3 {
 		t.Fatalf("rejected: exit %d, %+v", code, rep.Reload)
 	}
-	for _, want := range []string{"rejected the new files: it still serves serial " + rep.Reload.ServedSerial, "cannot be reloaded because it requires a passphrase", fp.log, "--rollback"} {
+	for _, want := range []string{"rejected the new files: it still serves serial " + rep.Reload.ServedSerial, "cannot be reloaded because it requires a passphrase", fp.Log, "--rollback"} {
 		if !strings.Contains(errOut, want) {
 			t.Errorf("stderr does not say %q:\n%s", want, errOut)
 		}
 	}
 	// Nothing due now, but the server is behind its files: renew reloads it again.
-	fp.reject = false
+	fp.Reject = false
 	rep, errOut, code = fx.runJSON(t, signal, "--reload")
-	if code != 0 || rep.Action != actionReloaded || !rep.Reload.Confirmed || !fp.serving().Equal(fx.leaf(t, "server.crt")) {
+	if code != 0 || rep.Action != rotate.ActionReloaded || !rep.Reload.Confirmed || !fp.Serving().Equal(fx.leaf(t, "server.crt")) {
 		t.Fatalf("stale server: exit %d, %+v\n%s", code, rep.Reload, errOut)
 	}
 	// Rollback with reload: the server serves the restored certificate.
 	out, errOut, code := fx.run(t, signal, "--rollback", "--reload")
-	if code != 0 || !fp.serving().Equal(fx.leaf(t, "server.crt")) || !strings.Contains(out, "reloaded the server") {
+	if code != 0 || !fp.Serving().Equal(fx.leaf(t, "server.crt")) || !strings.Contains(out, "reloaded the server") {
 		t.Fatalf("rollback --reload: exit %d\n%s%s", code, out, errOut)
 	}
 }
 
 func TestRenewReloadWithoutLog(t *testing.T) {
 	fx := newRenewFix(t)
-	fp := startFakePostmaster(t, fx.dir, false)
-	fp.reject = true
-	rep, errOut, code := fx.runJSON(t, func(o *renewOptions) { o.signal = fp.sighup; o.Wait = 300 * time.Millisecond }, "--reload")
-	if code != 1 || !strings.Contains(errOut, "did not take the new files: it still serves serial "+leafSerial(fx.old)) {
+	fp := fakepg.Start(t, fx.dir, false)
+	fp.Reject = true
+	rep, errOut, code := fx.runJSON(t, func(o *renewOptions) { o.signal = fp.Sighup; o.Wait = 300 * time.Millisecond }, "--reload")
+	if code != 1 || !strings.Contains(errOut, "did not take the new files: it still serves serial "+ca.SerialHex(fx.old.SerialNumber.Bytes())) {
 		t.Fatalf("exit %d, %+v\n%s", code, rep.Reload, errOut)
 	}
 	// A CRL alone, and no log to read: signalled, but not confirmed, and said so.
@@ -643,8 +529,8 @@ func TestRenewReloadWithoutLog(t *testing.T) {
 	if _, err := fx.ca.Revoke(is.Cert.SerialNumber, ca.ReasonNone, testpki.Now); err != nil {
 		t.Fatal(err)
 	}
-	fp.reject = false
-	rep, errOut, code = fx.runJSON(t, func(o *renewOptions) { o.signal = fp.sighup }, "--reload")
+	fp.Reject = false
+	rep, errOut, code = fx.runJSON(t, func(o *renewOptions) { o.signal = fp.Sighup }, "--reload")
 	if code != 0 || rep.Certificate.Renewed || !rep.CRL.Refreshed || !rep.Reload.Signalled || rep.Reload.Confirmed || !strings.Contains(errOut, "cannot read its log to confirm") {
 		t.Fatalf("CRL alone: exit %d, %+v\n%s", code, rep.Reload, errOut)
 	}
@@ -664,17 +550,24 @@ func TestRenewReloadNotRunning(t *testing.T) {
 	}
 }
 
-func TestFindServerLog(t *testing.T) {
-	fx := newRenewFix(t, "logging_collector = on", "log_directory = 'pg_log'")
-	setup, err := readServerSetup(fx.dir, keyperm.SystemLookup{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if l := findServerLog(setup, os.Getpid()); l.path != "" || l.where != "the newest file in "+fx.path("pg_log") {
-		t.Errorf("collector without current_logfiles: %+v", l)
-	}
-	writeIn(t, fx.dir, "current_logfiles", []byte("csvlog pg_log/a.csv\nstderr pg_log/a.log\n"), 0o600)
-	if l := findServerLog(setup, os.Getpid()); l.path != fx.path("pg_log/a.log") {
-		t.Errorf("current_logfiles: %+v", l)
+// TestRenewOneClockReading: a renewal reads the clock once, so a clock that crosses
+// a second boundary at every reading cannot make the CRLs it signs "not yet valid"
+// at the time the staged set is checked with.
+func TestRenewOneClockReading(t *testing.T) {
+	fx := newRenewFix(t)
+	for i := range 3 {
+		readings := 0
+		tick := func(o *renewOptions) {
+			o.f.Now = func() time.Time {
+				readings++
+				return testpki.Now.Add(time.Duration(i*10+readings) * 1500 * time.Millisecond)
+			}
+		}
+		if _, errOut, code := fx.run(t, tick, "--force", "--rekey"); code != 0 {
+			t.Fatalf("run %d: exit %d\n%s", i, code, errOut)
+		}
+		if readings != 1 {
+			t.Errorf("run %d read the clock %d times", i, readings)
+		}
 	}
 }

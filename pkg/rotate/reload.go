@@ -1,4 +1,4 @@
-package cli
+package rotate
 
 import (
 	"context"
@@ -22,10 +22,10 @@ import (
 
 // What the postmaster logs, at LOG level, when it takes SIGHUP, and when it keeps
 // its old SSL setup because the new files failed to load (be-secure-openssl.c,
-// postmaster.c).
+// postmaster.c): a reload is confirmed or refused by these lines.
 const (
-	reloadLogLine      = "received SIGHUP, reloading configuration files"
-	notReloadedLogLine = "SSL configuration was not reloaded"
+	ReloadLogLine      = "received SIGHUP, reloading configuration files"
+	NotReloadedLogLine = "SSL configuration was not reloaded"
 )
 
 // reloadPoll is how often --reload looks at the server while it waits. The wait is
@@ -39,8 +39,8 @@ const probeTimeout = 5 * time.Second
 // maxLogLines is how many lines of the server log a failed reload quotes.
 const maxLogLines = 20
 
-// reloadReport is what --reload did and saw.
-type reloadReport struct {
+// ReloadReport is what a reload did and saw.
+type ReloadReport struct {
 	// Running is false when no server runs on the data directory (no
 	// postmaster.pid): it will read the new files when it starts.
 	Running bool `json:"running"`
@@ -64,9 +64,8 @@ type reloadReport struct {
 // reloader reloads the server running on a data directory and watches it take the
 // new files.
 type reloader struct {
-	f     *Factory
-	opts  *renewOptions
-	setup *serverSetup
+	opts  *Options
+	setup *pgdata.Setup
 }
 
 // running reads postmaster.pid; nil when no server runs.
@@ -84,8 +83,8 @@ func (rl *reloader) running() (*pgdata.PIDFile, error) {
 }
 
 // notRunning is the report for a data directory no server runs on.
-func (rl *reloader) notRunning() *reloadReport {
-	return &reloadReport{LogLines: []string{}, Message: fmt.Sprintf("no server runs on %s (no postmaster.pid): it reads the new files when it starts", rl.setup.Dir.Dir)}
+func (rl *reloader) notRunning() *ReloadReport {
+	return &ReloadReport{LogLines: []string{}, Message: fmt.Sprintf("no server runs on %s (no postmaster.pid): it reads the new files when it starts", rl.setup.Dir.Dir)}
 }
 
 // target is where to probe the server: its first listen address (an address of the
@@ -111,7 +110,7 @@ func target(pf *pgdata.PIDFile) (host string, port int, ok bool) {
 func (rl *reloader) served(ctx context.Context, host string, port int) (*x509.Certificate, error) {
 	ctx, cancel := context.WithTimeout(ctx, probeTimeout)
 	defer cancel()
-	res, err := probe.Probe(ctx, probe.Config{Host: host, Port: port, Timeout: probeTimeout, Dial: rl.opts.dial})
+	res, err := probe.Probe(ctx, probe.Config{Host: host, Port: port, Timeout: probeTimeout, Dial: rl.opts.Dial})
 	if err != nil {
 		return nil, err
 	}
@@ -125,8 +124,8 @@ func (rl *reloader) served(ctx context.Context, host string, port int) (*x509.Ce
 // change of CRLs alone, until its log shows the reload done without a rejection.
 // A rejected reload is an error that quotes the server log; the report is returned
 // with it.
-func (rl *reloader) reload(pf *pgdata.PIDFile, want *x509.Certificate, certChanged bool) (*reloadReport, error) {
-	rep := &reloadReport{Running: true, PID: pf.PID, ExpectedSerial: leafSerial(want), LogLines: []string{}}
+func (rl *reloader) reload(pf *pgdata.PIDFile, want *x509.Certificate, certChanged bool) (*ReloadReport, error) {
+	rep := &ReloadReport{Running: true, PID: pf.PID, ExpectedSerial: serialOf(want), LogLines: []string{}}
 	log := findServerLog(rl.setup, pf.PID)
 	rep.LogFile, rep.LogWhere = log.path, log.where
 	mark := log.size()
@@ -134,7 +133,7 @@ func (rl *reloader) reload(pf *pgdata.PIDFile, want *x509.Certificate, certChang
 	if tcp {
 		rep.Address = net.JoinHostPort(host, strconv.Itoa(port))
 	}
-	signal := rl.opts.signal
+	signal := rl.opts.Signal
 	if signal == nil {
 		signal = sighupPostmaster
 	}
@@ -147,25 +146,25 @@ func (rl *reloader) reload(pf *pgdata.PIDFile, want *x509.Certificate, certChang
 		rep.Message = fmt.Sprintf("reloaded the server (pid %d); it listens on no TCP address, so it uses no SSL and there is nothing to confirm", pf.PID)
 		return rep, nil
 	case !certChanged && log.path == "":
-		rep.Message = fmt.Sprintf("reloaded the server (pid %d); its certificate is unchanged and pgcert cannot read its log to confirm it took the new CRLs: look in %s for %q", pf.PID, log.where, notReloadedLogLine)
-		rl.f.warnf("%s", rep.Message)
+		rep.Message = fmt.Sprintf("reloaded the server (pid %d); its certificate is unchanged and pgcert cannot read its log to confirm it took the new CRLs: look in %s for %q", pf.PID, log.where, NotReloadedLogLine)
+		rl.opts.warn(rep.Message)
 		return rep, nil
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), rl.opts.Wait)
+	ctx, cancel := context.WithTimeout(context.Background(), rl.opts.wait())
 	defer cancel()
 	var probeErr error
 	for {
 		// The postmaster logs the reload line first and finishes the reload before it
 		// accepts another connection: a probe begun after the line is visible sees
 		// the outcome.
-		reloaded := strings.Contains(log.since(mark), reloadLogLine)
+		reloaded := strings.Contains(log.since(mark), ReloadLogLine)
 		cert, err := rl.served(ctx, host, port)
 		probeErr = err
 		if cert != nil {
-			rep.ServedSerial = leafSerial(cert)
+			rep.ServedSerial = serialOf(cert)
 		}
 		after := log.since(mark)
-		refused := strings.Contains(after, notReloadedLogLine)
+		refused := strings.Contains(after, NotReloadedLogLine)
 		switch {
 		case cert != nil && certChanged && cert.Equal(want):
 			rep.Confirmed = true
@@ -174,7 +173,7 @@ func (rl *reloader) reload(pf *pgdata.PIDFile, want *x509.Certificate, certChang
 			if refused {
 				// It serves the files on disk already (a rollback to what it runs
 				// with), though it could not load them again.
-				rl.f.warnf("the server logged %q, but serves the certificate on disk", notReloadedLogLine)
+				rl.opts.warn(fmt.Sprintf("the server logged %q, but serves the certificate on disk", NotReloadedLogLine))
 			}
 			return rep, nil
 		case refused:
@@ -193,11 +192,11 @@ func (rl *reloader) reload(pf *pgdata.PIDFile, want *x509.Certificate, certChang
 		case <-ctx.Done():
 			if !certChanged {
 				return rep, failf([]string{"look at the server log: " + log.where},
-					"reloaded the server (pid %d), but could not confirm it: it did not log %q within %v", pf.PID, reloadLogLine, rl.opts.Wait)
+					"reloaded the server (pid %d), but could not confirm it: it did not log %q within %v", pf.PID, ReloadLogLine, rl.opts.wait())
 			}
 			if probeErr != nil && rep.ServedSerial == "" {
 				return rep, failf([]string{"look at the server log: " + log.where},
-					"reloaded the server (pid %d), but could not probe it at %s within %v: %v", pf.PID, rep.Address, rl.opts.Wait, probeErr)
+					"reloaded the server (pid %d), but could not probe it at %s within %v: %v", pf.PID, rep.Address, rl.opts.wait(), probeErr)
 			}
 			return rep, rl.rejected(rep, log.since(mark), log)
 		case <-time.After(reloadPoll):
@@ -207,10 +206,10 @@ func (rl *reloader) reload(pf *pgdata.PIDFile, want *x509.Certificate, certChang
 
 // rejected is the error of a reload after which the server still serves another
 // certificate than the new one, or logged that it kept its old SSL setup.
-func (rl *reloader) rejected(rep *reloadReport, logged string, log serverLog) error {
+func (rl *reloader) rejected(rep *ReloadReport, logged string, log serverLog) error {
 	rep.LogLines = logLines(logged)
 	what := "did not take the new files"
-	if strings.Contains(logged, notReloadedLogLine) {
+	if strings.Contains(logged, NotReloadedLogLine) {
 		what = "rejected the new files"
 	}
 	if rep.ServedSerial != "" && rep.ServedSerial != rep.ExpectedSerial {
@@ -224,7 +223,7 @@ func (rl *reloader) rejected(rep *reloadReport, logged string, log serverLog) er
 			hints = append(hints, "  "+l)
 		}
 	} else {
-		hints = append(hints, fmt.Sprintf("look in the server log (%s) for %q and the line before it", log.where, notReloadedLogLine))
+		hints = append(hints, fmt.Sprintf("look in the server log (%s) for %q and the line before it", log.where, NotReloadedLogLine))
 	}
 	hints = append(hints,
 		fmt.Sprintf("the new files stay in place (a restart would load them); fix what the log says and rerun with --reload, or put the previous files back: pgcert renew --rollback --reload -D %s", shellWord(rl.setup.Dir.Dir)))
@@ -284,7 +283,7 @@ type serverLog struct {
 // findServerLog finds the running server's log: with logging_collector, the file
 // current_logfiles names in the data directory; otherwise the file the server's
 // standard error is open on (pg_ctl -l FILE), which /proc shows.
-func findServerLog(s *serverSetup, pid int) serverLog {
+func findServerLog(s *pgdata.Setup, pid int) serverLog {
 	cfg := s.Config
 	if set, ok := cfg.Lookup("logging_collector"); ok {
 		if on, _ := pgdata.ParseBool(set.Value); on {
@@ -356,8 +355,8 @@ func (l serverLog) since(mark int64) string {
 }
 
 // reloadAfter reloads the server after a renewal, so that it serves want.
-func (r *renewer) reloadAfter(rep *renewReport, want *x509.Certificate, certChanged bool) (*renewReport, error) {
-	rl := &reloader{f: r.f, opts: r.opts, setup: r.setup}
+func (r *renewer) reloadAfter(rep *Report, want *x509.Certificate, certChanged bool) (*Report, error) {
+	rl := &reloader{opts: r.opts, setup: r.setup}
 	pf, err := rl.running()
 	if err != nil {
 		return rep, err
@@ -373,8 +372,8 @@ func (r *renewer) reloadAfter(rep *renewReport, want *x509.Certificate, certChan
 // reloadIfStale reloads a server that serves another certificate than the one on
 // disk (a renewal without --reload, a reload the server rejected before): nothing
 // is due, but the server is behind its files.
-func (r *renewer) reloadIfStale(rep *renewReport) (*renewReport, error) {
-	rl := &reloader{f: r.f, opts: r.opts, setup: r.setup}
+func (r *renewer) reloadIfStale(rep *Report) (*Report, error) {
+	rl := &reloader{opts: r.opts, setup: r.setup}
 	pf, err := rl.running()
 	if err != nil || pf == nil {
 		if pf == nil && err == nil {
@@ -384,7 +383,7 @@ func (r *renewer) reloadIfStale(rep *renewReport) (*renewReport, error) {
 	}
 	host, port, tcp := target(pf)
 	if !tcp {
-		rep.Reload = &reloadReport{Running: true, PID: pf.PID, LogLines: []string{},
+		rep.Reload = &ReloadReport{Running: true, PID: pf.PID, LogLines: []string{},
 			Message: fmt.Sprintf("the server (pid %d) listens on no TCP address: no reload needed", pf.PID)}
 		return rep, nil
 	}
@@ -396,13 +395,13 @@ func (r *renewer) reloadIfStale(rep *renewReport) (*renewReport, error) {
 			"the files are current; pgcert probe "+net.JoinHostPort(host, strconv.Itoa(port))+" says more about the server")
 	}
 	if served.Equal(r.leaf) {
-		rep.Reload = &reloadReport{Running: true, PID: pf.PID, Address: net.JoinHostPort(host, strconv.Itoa(port)), Confirmed: true,
-			ExpectedSerial: leafSerial(r.leaf), ServedSerial: leafSerial(served), LogLines: []string{},
-			Message: fmt.Sprintf("the server (pid %d) serves serial %s, the certificate in %s: no reload needed", pf.PID, leafSerial(served), r.certFile.Value)}
+		rep.Reload = &ReloadReport{Running: true, PID: pf.PID, Address: net.JoinHostPort(host, strconv.Itoa(port)), Confirmed: true,
+			ExpectedSerial: serialOf(r.leaf), ServedSerial: serialOf(served), LogLines: []string{},
+			Message: fmt.Sprintf("the server (pid %d) serves serial %s, the certificate in %s: no reload needed", pf.PID, serialOf(served), r.certFile.Value)}
 		return rep, nil
 	}
-	r.f.infof("the server (pid %d) serves serial %s, but %s holds %s: reloading it", pf.PID, leafSerial(served), r.certFile.Value, leafSerial(r.leaf))
-	rep.Action = actionReloaded
+	r.opts.info(fmt.Sprintf("the server (pid %d) serves serial %s, but %s holds %s: reloading it", pf.PID, serialOf(served), r.certFile.Value, serialOf(r.leaf)))
+	rep.Action = ActionReloaded
 	rep.Reload, err = rl.reload(pf, r.leaf, true)
 	return rep, err
 }

@@ -1,10 +1,9 @@
-package cli
+package rotate
 
 import (
 	"bytes"
 	"crypto"
 	"crypto/x509"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -15,18 +14,18 @@ import (
 	"github.com/pgcert/pgcert/pkg/chain"
 	"github.com/pgcert/pgcert/pkg/crl"
 	"github.com/pgcert/pgcert/pkg/keys"
+	"github.com/pgcert/pgcert/pkg/pgdata"
 	"github.com/pgcert/pgcert/pkg/selfsign"
 )
 
-// renewer is one run of `pgcert renew`: what the data directory holds, what is due,
-// and what replaces it.
+// renewer is one run of Renew: what the data directory holds, what is due, and
+// what replaces it.
 type renewer struct {
-	opts  *renewOptions
-	f     *Factory
-	setup *serverSetup
+	opts  *Options
+	setup *pgdata.Setup
 	now   time.Time
 
-	certFile, keyFile, crlFile sslFile
+	certFile, keyFile, crlFile pgdata.SSLFile
 	hasCRLFile                 bool
 
 	// The current files.
@@ -54,9 +53,54 @@ type crlState struct {
 	reason  string               // "" when it is current
 }
 
-// run renews what is due and returns the report; on failure the report is nil unless
-// the files were swapped (a failed reload).
-func (r *renewer) run() (*renewReport, error) {
+// Renew renews what is due in the data directory of opts.Setup: the server
+// certificate (ssl_cert_file) when it expires within opts.Within (by default a third
+// of its lifetime), and ssl_crl_file when a CA of the chain has no CRL in it, when
+// one expires within crl.RenewBefore, or when the CA revoked certificates since. The
+// new set is validated on a staged copy, then swapped in as one transaction with
+// the current files kept as FILE.prev; with opts.Reload the running server is
+// reloaded and watched until it serves the new files.
+//
+// On failure the report is nil, unless the files were swapped and the reload failed:
+// then both are returned.
+//
+// A run holds an exclusive lock on the data directory from start to end, and reads
+// the clock once it has the lock. It first completes the change a killed run left
+// halfway (JournalName), and removes the staging directories killed runs left.
+func Renew(opts Options) (*Report, error) {
+	release, err := begin(&opts)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	r := &renewer{opts: &opts, setup: opts.Setup, now: opts.now()}
+	return r.run()
+}
+
+// begin locks the data directory for a run, completes a killed run's change, and
+// removes what killed runs left.
+func begin(opts *Options) (release func(), err error) {
+	dir := opts.Setup.Dir.Dir
+	if release, err = lockDataDir(dir, opts.info); err != nil {
+		return nil, err
+	}
+	recovered, err := recoverJournal(opts.Setup)
+	if err != nil {
+		release()
+		return nil, err
+	}
+	if recovered {
+		opts.warn(fmt.Sprintf("completed the change a killed pgcert renew left halfway in %s", dir))
+	}
+	if err := removeStaleStages(dir); err != nil {
+		release()
+		return nil, fmt.Errorf("removing what an interrupted renewal left in %s: %w", dir, err)
+	}
+	return release, nil
+}
+
+// run renews what is due and returns the report.
+func (r *renewer) run() (*Report, error) {
 	if err := r.readCurrent(); err != nil {
 		return nil, err
 	}
@@ -69,7 +113,7 @@ func (r *renewer) run() (*renewReport, error) {
 	}
 	rep := r.baseReport()
 	if !r.certDue && !r.crlDue {
-		rep.Action = actionNothing
+		rep.Action = ActionNothing
 		if r.opts.Reload {
 			return r.reloadIfStale(rep)
 		}
@@ -85,7 +129,7 @@ func (r *renewer) run() (*renewReport, error) {
 	if err := r.commit(set, rep); err != nil {
 		return nil, err
 	}
-	rep.Action = actionRenewed
+	rep.Action = ActionRenewed
 	if r.opts.Reload {
 		return r.reloadAfter(rep, set.newLeaf(r), r.certDue)
 	}
@@ -98,17 +142,17 @@ func (r *renewer) readCurrent() error {
 	r.keyFile, _ = r.setup.File("ssl_key_file")
 	r.crlFile, r.hasCRLFile = r.setup.File("ssl_crl_file")
 	if dir, ok := r.setup.File("ssl_crl_dir"); ok {
-		r.f.warnf("ssl_crl_dir = '%s' is not refreshed by pgcert renew: rebuild it with pgcert crl dir --out %s when its CRLs are due", dir.Value, shellWord(dir.Path))
+		r.opts.warn(fmt.Sprintf("ssl_crl_dir = '%s' is not refreshed by pgcert renew: rebuild it with pgcert crl dir --out %s when its CRLs are due", dir.Value, shellWord(dir.Path)))
 	}
 	var err error
-	if r.certData, err = r.f.readInput(r.certFile.Path); err != nil {
+	if r.certData, err = readFile(r.certFile.Path); err != nil {
 		return withHints(err, "pgcert renew renews a certificate that exists: make one with pgcert init -D DIR")
 	}
 	if r.certs, err = chain.ParseCertificates(r.certData); err != nil {
 		return fmt.Errorf("%s: %w", r.certFile.Path, err)
 	}
 	r.leaf = r.certs[0]
-	if r.keyData, err = r.f.readInput(r.keyFile.Path); err != nil {
+	if r.keyData, err = readFile(r.keyFile.Path); err != nil {
 		return err
 	}
 	r.pub = r.leaf.PublicKey
@@ -138,13 +182,13 @@ func (r *renewer) readCurrent() error {
 	return nil
 }
 
-// openCA opens the CA of --ca-dir and makes sure it issued the server certificate.
+// openCA opens the CA and makes sure it issued the server certificate.
 func (r *renewer) openCA() error {
-	dir, err := r.f.resolveCADir(r.opts.CADir)
-	if err != nil {
-		return err
+	if r.opts.OpenCA == nil {
+		return errors.New("rotate: Options.OpenCA is not set")
 	}
-	if r.c, err = r.f.openCA(dir); err != nil {
+	var err error
+	if r.c, err = r.opts.OpenCA(); err != nil {
 		return err
 	}
 	if !bytes.Equal(r.leaf.RawIssuer, r.c.Cert.RawSubject) {
@@ -167,9 +211,9 @@ func (r *renewer) openCA() error {
 // planCert decides whether the server certificate is due.
 func (r *renewer) planCert() {
 	lifetime := r.leaf.NotAfter.Sub(r.leaf.NotBefore)
-	r.renewAt = lifetime / renewFraction
-	if r.opts.Within != "" {
-		r.renewAt = r.opts.within
+	r.renewAt = lifetime / RenewFraction
+	if r.opts.WithinSet {
+		r.renewAt = r.opts.Within
 	}
 	left := r.leaf.NotAfter.Sub(r.now)
 	switch {
@@ -186,7 +230,7 @@ func (r *renewer) planCert() {
 
 // renewAtText says when renewal is due and why.
 func (r *renewer) renewAtText() string {
-	if r.opts.Within != "" {
+	if r.opts.WithinSet {
 		return describeDays(r.renewAt) + " (--within)"
 	}
 	return fmt.Sprintf("%s (a third of its %d-day lifetime)", describeDays(r.renewAt), durationDays(r.leaf.NotAfter.Sub(r.leaf.NotBefore)))
@@ -265,110 +309,4 @@ func unlisted(x *ca.CA, cl *x509.RevocationList) (int, error) {
 		}
 	}
 	return n, nil
-}
-
-// newSet is what replaces the current files.
-type newSet struct {
-	cert   *ca.Issued
-	chain  []byte // the new ssl_cert_file
-	keyPEM []byte // the new ssl_key_file, with --rekey
-	crlPEM []byte // the new ssl_crl_file
-	crls   []crlReport
-}
-
-// newLeaf is the certificate the server will serve once the set is in place.
-func (s *newSet) newLeaf(r *renewer) *x509.Certificate {
-	if s.cert != nil {
-		return s.cert.Cert
-	}
-	return r.leaf
-}
-
-// build signs what is due: the server certificate, the CRLs.
-func (r *renewer) build() (*newSet, error) {
-	u := &caUnlocker{f: r.f, passIn: r.opts.PassIn}
-	set := &newSet{}
-	if r.certDue {
-		if err := u.unlock(r.c); err != nil {
-			return nil, err
-		}
-		req, err := ca.Renewal(r.leaf, r.pub)
-		if err != nil {
-			return nil, withHints(fmt.Errorf("%s: %w", r.certFile.Path, err), "the first certificate of ssl_cert_file must be the server's own")
-		}
-		var key crypto.Signer
-		if r.opts.Rekey {
-			if key, err = r.f.generateKey(likeKey(r.pub)); err != nil {
-				return nil, err
-			}
-			if set.keyPEM, err = keys.MarshalPKCS8PEM(key); err != nil {
-				return nil, err
-			}
-			req.PublicKey = key.Public()
-		}
-		req.Days = r.opts.Days
-		if req.Days == 0 {
-			req.Days = max(durationDays(r.leaf.NotAfter.Sub(r.leaf.NotBefore)), 1)
-		}
-		req.Now, req.Rand = r.now, r.f.Rand
-		if set.cert, err = r.c.Issue(req); err != nil {
-			return nil, caIssueError(r.c, err)
-		}
-		r.f.noteClamp(set.cert)
-		set.chain = serverChain(r.c, set.cert.Cert, r.leavesOutRoot())
-	}
-	if r.crlDue {
-		for _, x := range r.c.CAs() {
-			if err := u.unlock(x); err != nil {
-				return nil, err
-			}
-		}
-		pemData, reports, err := r.f.chainCRLs(r.c, 0)
-		if err != nil {
-			return nil, err
-		}
-		var b bytes.Buffer
-		b.Write(pemData)
-		for _, l := range r.foreign {
-			b.WriteString(crl.Comment(l))
-			b.WriteByte('\n')
-			pem.Encode(&b, &pem.Block{Type: "X509 CRL", Bytes: l.Raw})
-		}
-		set.crlPEM, set.crls = b.Bytes(), reports
-	}
-	return set, nil
-}
-
-// leavesOutRoot reports whether the current server.crt holds issuers but not the
-// self-signed root: the renewed file then leaves it out too.
-func (r *renewer) leavesOutRoot() bool {
-	if len(r.certs) < 2 {
-		return false
-	}
-	for _, c := range r.certs[1:] {
-		if bytes.Equal(c.RawIssuer, c.RawSubject) {
-			return false
-		}
-	}
-	return true
-}
-
-// likeKey returns the options that generate a key of pub's kind: the same algorithm,
-// curve or RSA size (an RSA size pgcert does not generate becomes the default one).
-func likeKey(pub crypto.PublicKey) keys.GenerateOptions {
-	alg, bits, curve := keys.DescribePublicKey(pub)
-	switch alg {
-	case "RSA":
-		if bits != 2048 && bits != 3072 && bits != 4096 {
-			bits = 0
-		}
-		return keys.GenerateOptions{Type: keys.TypeRSA, Bits: bits}
-	case "Ed25519":
-		return keys.GenerateOptions{Type: keys.TypeEd25519}
-	case "ECDSA":
-		if c, err := keys.ParseCurve(curve); err == nil {
-			return keys.GenerateOptions{Type: keys.TypeEC, Curve: c}
-		}
-	}
-	return keys.GenerateOptions{Type: keys.TypeEC}
 }

@@ -1,0 +1,93 @@
+package rotate
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// lockWait bounds how long a run waits for another to finish with the data
+// directory. A renewal takes well under a second, and one that reloads waits at most
+// --wait (30 seconds by default) for the server; a lock held longer is held by
+// something stuck, and a timer's run had better fail and say so than hang.
+const lockWait = 2 * time.Minute
+
+// lockPoll is how often a waiting run tries the lock again.
+const lockPoll = 20 * time.Millisecond
+
+// lockDataDir takes an exclusive flock on the data directory itself, for the whole of
+// a renewal or a rollback: two runs at once (a timer's beside an admin's --rekey)
+// would otherwise each plan on the files as they were and install a certificate and
+// a key that do not belong together. The lock is on the directory's descriptor, not
+// on a file in it: there is nothing to create, so nothing left behind, nothing the
+// directory's owner could plant a link at, and the kernel drops it when the run
+// dies. release ends it.
+func lockDataDir(dir string, info func(string)) (release func(), err error) {
+	f, err := os.OpenFile(dir, os.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, fmt.Errorf("locking %s: %w", dir, err)
+	}
+	fd := int(f.Fd())
+	err = flock(fd, syscall.LOCK_EX|syscall.LOCK_NB)
+	if errors.Is(err, syscall.EWOULDBLOCK) {
+		info(fmt.Sprintf("waiting for another pgcert run to finish with %s", dir))
+		deadline := time.NewTimer(lockWait)
+		defer deadline.Stop()
+		tick := time.NewTicker(lockPoll)
+		defer tick.Stop()
+		for errors.Is(err, syscall.EWOULDBLOCK) {
+			select {
+			case <-deadline.C:
+				f.Close()
+				return nil, failf([]string{"rerun when the other run is done; a run holds the lock only while it works, and loses it when it ends"},
+					"another pgcert run has held %s for over %v", dir, lockWait)
+			case <-tick.C:
+				err = flock(fd, syscall.LOCK_EX|syscall.LOCK_NB)
+			}
+		}
+	}
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("locking %s: %w", dir, err)
+	}
+	return func() { f.Close() }, nil
+}
+
+func flock(fd, how int) error {
+	for {
+		err := syscall.Flock(fd, how)
+		if !errors.Is(err, syscall.EINTR) {
+			return err
+		}
+	}
+}
+
+// removeStaleStages removes the staging directories (StagePrefix) that killed runs
+// left in the data directory. Only a renewal holding the directory's lock stages, so
+// under the lock every one found is stale; each may hold a private key, which must
+// not stay where pg_basebackup copies it to every replica and backup.
+func removeStaleStages(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	names, err := d.Readdirnames(-1)
+	d.Close()
+	if err != nil {
+		return err
+	}
+	for _, name := range names {
+		if strings.HasPrefix(name, StagePrefix) {
+			// RemoveAll unlinks links without following them, working from
+			// descriptors of the directories it empties.
+			if err := os.RemoveAll(filepath.Join(dir, name)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
