@@ -216,13 +216,19 @@ const showSoonDays = 30
 // showTime is the layout of times in human output: UTC, to the second.
 const showTime = "2006-01-02 15:04:05 MST"
 
-// daysText says how long until an expiry, coloured by urgency.
+// showDays says how long until an expiry, coloured by urgency. days are whole days
+// rounded toward zero (inspect.DaysLeft), so the last day, and the first after an
+// expiry, are 0.
 func showDays(status string, days int, cs *iostreams.ColorScheme) string {
 	switch {
+	case status == inspect.Expired && days == 0:
+		return cs.Red("(expired less than a day ago)")
 	case status == inspect.Expired:
 		return cs.Red(fmt.Sprintf("(expired %s ago)", plural(-days, "day", "days")))
 	case status == inspect.NotYetValid:
 		return cs.Yellow("(not valid yet)")
+	case days == 0:
+		return cs.Yellow("(less than a day left)")
 	case days < showSoonDays:
 		return cs.Yellow(fmt.Sprintf("(%s left)", plural(days, "day", "days")))
 	}
