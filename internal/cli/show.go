@@ -63,7 +63,9 @@ pgcert recognises; 2 bad usage.`,
 
 // shownFile is one file and what it holds.
 type shownFile struct {
-	Path    string            `json:"path"`
+	Path string `json:"path"`
+	// PathB64 carries a path that is not valid UTF-8 losslessly (see pathB64).
+	PathB64 string            `json:"path_b64,omitempty"`
 	Objects []*inspect.Object `json:"objects"`
 }
 
@@ -97,7 +99,7 @@ func (f *Factory) describeFiles(paths []string, keep func(path string, objs []*i
 				return nil, err
 			}
 		}
-		files = append(files, shownFile{Path: path, Objects: objs})
+		files = append(files, shownFile{Path: path, PathB64: pathB64(path), Objects: objs})
 	}
 	return files, nil
 }
