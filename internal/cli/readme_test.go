@@ -161,3 +161,36 @@ func TestReadmeInvocationsFound(t *testing.T) {
 		}
 	}
 }
+
+// TestReadmeTestCommandIsCI checks that the command README.md gives for running the
+// tests is one CI runs, word for word, so that a newcomer runs what CI does.
+func TestReadmeTestCommandIsCI(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ci, err := os.ReadFile("../../.ci/run")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, after, ok := strings.Cut(string(readme), "## Test it\n")
+	if !ok {
+		t.Fatal(`README.md has no "## Test it" section`)
+	}
+	var command string
+	for _, line := range strings.Split(after, "\n") {
+		if strings.HasPrefix(line, "go test ") {
+			command = line
+			break
+		}
+	}
+	if command == "" {
+		t.Fatal(`README.md's "Test it" shows no go test command`)
+	}
+	for _, line := range strings.Split(string(ci), "\n") {
+		if strings.TrimSpace(line) == command {
+			return
+		}
+	}
+	t.Errorf("README.md says to run %q; .ci/run runs no such line", command)
+}

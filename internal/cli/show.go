@@ -36,8 +36,8 @@ The days left are what the server and libpq care about: an expired server
 certificate fails every verify-ca and verify-full connection, and an expired CRL
 rejects every client certificate of its issuer.
 
-With --json, one document describes everything (see README.md, "JSON output",
-pgcert show). "-" reads standard input.
+With --json, one document describes everything (see docs/json.md, "pgcert
+show"). "-" reads standard input.
 
 Exit codes: 0 every file was described; 1 a file could not be read or holds nothing
 pgcert recognises; 2 bad usage.`,
