@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -40,9 +41,9 @@ func unknownCommand(root *cobra.Command, args []string, newRoot func() *cobra.Co
 		return nil
 	}
 	word := args[at]
-	msg := fmt.Errorf("unknown command %q for %q", word, cmd.CommandPath())
+	msg := fmt.Errorf("unknown command %q for %q", shortWord(word), cmd.CommandPath())
 	if !cmd.HasParent() {
-		msg = fmt.Errorf("unknown command %q", word)
+		msg = fmt.Errorf("unknown command %q", shortWord(word))
 	}
 	usage := &UsageError{Err: msg, Command: cmd.CommandPath()}
 	for _, s := range suggestCommands(cmd, word) {
@@ -50,6 +51,18 @@ func unknownCommand(root *cobra.Command, args []string, newRoot func() *cobra.Co
 		usage.Hints = append(usage.Hints, fmt.Sprintf("did you mean %s? run: %s", strings.Join(rel, " "), correctedLine(args, at, rel, s, newRoot)))
 	}
 	return usage
+}
+
+// maxEchoedWord bounds how much of an unknown word the error repeats: a file's
+// contents pasted by mistake are not worth echoing back.
+const maxEchoedWord = 40
+
+// shortWord is word, or its first maxEchoedWord runes and "…" when it is longer.
+func shortWord(word string) string {
+	if r := []rune(word); len(r) > maxEchoedWord {
+		return string(r[:maxEchoedWord]) + "…"
+	}
+	return word
 }
 
 // subcommand returns the sub-command of cmd called name, or nil.
@@ -158,7 +171,15 @@ func anyName(names []string, match func(string) bool) bool {
 // added, or the start of name: the suggestions cobra makes (with n = 2), over the
 // whole tree.
 func mistyped(name, word string, n int) bool {
-	return editDistance(strings.ToLower(name), strings.ToLower(word)) <= n || len(word) > 1 && strings.HasPrefix(name, word)
+	if len(word) > 1 && strings.HasPrefix(name, word) {
+		return true
+	}
+	// The distance is at least the difference in length: a long word is not
+	// compared letter by letter with every name.
+	if lw, ln := utf8.RuneCountInString(word), utf8.RuneCountInString(name); lw > ln+n || ln > lw+n {
+		return false
+	}
+	return editDistance(strings.ToLower(name), strings.ToLower(word)) <= n
 }
 
 // editDistance is the Levenshtein distance between a and b.

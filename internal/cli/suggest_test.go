@@ -59,6 +59,10 @@ pgcert: hint: run 'pgcert --help' for usage
 		{[]string{"xyzzy"}, `pgcert: error: unknown command "xyzzy"
 pgcert: hint: run 'pgcert --help' for usage
 `},
+		// A long word is cut, not echoed whole.
+		{[]string{strings.Repeat("x", 100000)}, `pgcert: error: unknown command "` + strings.Repeat("x", 40) + `…"
+pgcert: hint: run 'pgcert --help' for usage
+`},
 	} {
 		ios, _, out, errOut := iostreams.Test()
 		code := Main(tc.args, ios)
