@@ -26,10 +26,14 @@ func unknownCommand(root *cobra.Command, args []string, newRoot func() *cobra.Co
 	cmd, at := root, -1
 	for i := 0; i < len(args); i++ {
 		j := firstPositional(cmd, args[i:])
-		if j < 0 || args[i+j] == "help" && !cmd.HasParent() {
+		if j < 0 {
 			return nil
 		}
 		i += j
+		// `pgcert help chek` names its topic as `pgcert chek` would.
+		if args[i] == "help" && cmd == root {
+			continue
+		}
 		sub := subcommand(cmd, args[i])
 		if sub == nil {
 			at = i

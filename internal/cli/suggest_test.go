@@ -42,6 +42,10 @@ pgcert: hint: run 'pgcert --help' for usage
 pgcert: hint: did you mean revoke? run: pgcert ca revoke --cert alice.crt
 pgcert: hint: run 'pgcert ca --help' for usage
 `},
+		{[]string{"help", "ca", "revok"}, `pgcert: error: unknown command "revok" for "pgcert ca"
+pgcert: hint: did you mean revoke? run: pgcert help ca revoke
+pgcert: hint: run 'pgcert ca --help' for usage
+`},
 		{[]string{"lst"}, `pgcert: error: unknown command "lst"
 pgcert: hint: did you mean ca list? run: pgcert ca list
 pgcert: hint: run 'pgcert --help' for usage
@@ -92,7 +96,8 @@ func TestKnownCommandsAreNotSuggested(t *testing.T) {
 		{"check", "-D", "x"},
 		{"ca", "issue", "server", "--host", "db"},
 		{"--quiet", "ca", "list"},
-		{"help", "chek"},
+		{"help", "check"},
+		{"help"},
 		{"ca"},
 		{"--version"},
 		{"verify", "--host", "revoke", "server.crt"},
