@@ -187,8 +187,9 @@ func TestReadmeTestCommandIsCI(t *testing.T) {
 	if command == "" {
 		t.Fatal(`README.md's "Test it" shows no go test command`)
 	}
+	// CI may wrap the command (in time, say), not change it.
 	for _, line := range strings.Split(string(ci), "\n") {
-		if strings.TrimSpace(line) == command {
+		if line = strings.TrimSpace(line); !strings.HasPrefix(line, "#") && (line == command || strings.Contains(line, " "+command)) {
 			return
 		}
 	}
