@@ -26,8 +26,8 @@ An expired CRL makes the server and libpq reject every certificate of its issuer
 so the days left are what to watch. Entries are read from the CRL as they are
 printed: a CRL of a million entries is shown in memory proportional to its file.
 
-With --json, the document of pgcert show --json (README.md, "JSON output", pgcert
-show), with the CRLs only. "-" reads standard input.
+With --json, the document of pgcert show --json (docs/json.md, "pgcert show"),
+with the CRLs only. "-" reads standard input.
 
 Exit codes: 0 every file was described; 1 a file could not be read or holds no
 CRL; 2 bad usage.`,

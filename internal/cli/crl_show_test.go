@@ -74,3 +74,38 @@ func TestCrlShow(t *testing.T) {
 		}
 	}
 }
+
+// TestCrlShowDaysAgreeWithCheck: for a CRL 179 days and 23 hours from its next
+// update, crl show (text and --json) gives the number of days check gives.
+func TestCrlShowDaysAgreeWithCheck(t *testing.T) {
+	ca := testpki.Root(t, "Days Root")
+	next := testpki.Now.Add(179*24*time.Hour + 23*time.Hour)
+	file := writeTestFile(t, t.TempDir(), "root.crl", ca.CRLPEM(t, 1, testpki.Now.Add(-time.Hour), next))
+	want := daysLeft(next, testpki.Now)
+	if want != 179 {
+		t.Fatalf("check counts %d days", want)
+	}
+	f, out, errOut, _ := testFactory(t)
+	if code := runCmd(f, "crl", "show", file); code != 0 {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	if !strings.Contains(out.String(), "(179 days left)") {
+		t.Errorf("crl show:\n%s", out)
+	}
+	out.Reset()
+	if code := runCmd(f, "crl", "show", "--json", file); code != 0 {
+		t.Fatalf("--json: exit %d\n%s", code, errOut)
+	}
+	var doc struct {
+		Files []struct {
+			Objects []struct {
+				CRL struct {
+					DaysLeft int `json:"days_left"`
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal(out.Bytes(), &doc); err != nil || len(doc.Files) != 1 || len(doc.Files[0].Objects) != 1 || doc.Files[0].Objects[0].CRL.DaysLeft != want {
+		t.Errorf("--json: %v\n%s", err, out)
+	}
+}

@@ -48,6 +48,7 @@ func withHints(err error, hints ...string) error {
 type UsageError struct {
 	Err     error
 	Command string
+	Hints   []string // printed before the hint to run the command's --help
 }
 
 func (e *UsageError) Error() string { return e.Err.Error() }
@@ -67,6 +68,10 @@ func hintsFor(err error) []string {
 	var e *Error
 	if errors.As(err, &e) {
 		hints = append(hints, e.Hints...)
+	}
+	var usage *UsageError
+	if errors.As(err, &usage) {
+		hints = append(hints, usage.Hints...)
 	}
 	var exists *fsutil.ExistsError
 	if errors.As(err, &exists) {
@@ -123,3 +128,7 @@ func exitCode(err error) int {
 	}
 	return ExitFailure
 }
+
+// errNoDataDir is the usage error of a command that needs a data directory run with
+// neither -D nor $PGDATA.
+var errNoDataDir = errors.New("give the data directory with -D PGDATA, or set the PGDATA environment variable")

@@ -135,7 +135,10 @@ func (f *Factory) allowOverwrite(force bool, paths ...string) (bool, error) {
 
 // fileReport describes a written file in --json output.
 type fileReport struct {
-	Path     string `json:"path"`
+	Path string `json:"path"`
+	// PathB64 is the path's bytes in base64 when they are not valid UTF-8, which a
+	// JSON string cannot carry: Path then has U+FFFD in their place.
+	PathB64  string `json:"path_b64,omitempty"`
 	Mode     string `json:"mode"`
 	Owner    string `json:"owner"`
 	Group    string `json:"group"`
@@ -145,6 +148,7 @@ type fileReport struct {
 func reportFile(w *fsutil.Written) fileReport {
 	r := fileReport{
 		Path:     w.Path,
+		PathB64:  pathB64(w.Path),
 		Mode:     fmt.Sprintf("%04o", w.Mode),
 		Owner:    strconv.Itoa(w.UID),
 		Group:    strconv.Itoa(w.GID),

@@ -18,7 +18,7 @@ func TestEveryCommandHasHelp(t *testing.T) {
 	var walk func(c *cobra.Command)
 	var paths [][]string
 	walk = func(c *cobra.Command) {
-		if c.Hidden || c.Name() == "help" || c.Name() == "completion" || c.HasParent() && c.Parent().Name() == "completion" {
+		if c.Hidden || c.Name() == "help" {
 			return
 		}
 		paths = append(paths, strings.Fields(c.CommandPath())[1:])
@@ -59,7 +59,7 @@ func TestHelpTextShape(t *testing.T) {
 	ios, _, _, _ := iostreams.Test()
 	var walk func(c *cobra.Command)
 	walk = func(c *cobra.Command) {
-		if c.Hidden || c.Name() == "help" || c.Name() == "completion" {
+		if c.Hidden {
 			return
 		}
 		name := c.CommandPath()
@@ -75,7 +75,9 @@ func TestHelpTextShape(t *testing.T) {
 		if !strings.Contains(c.Long, "Exit codes:") {
 			t.Errorf("%s: Long has no \"Exit codes:\" paragraph", name)
 		}
-		if c.Runnable() && !c.HasSubCommands() && c.HasParent() && !strings.Contains(c.Example, "instead of") {
+		// The help and completion commands replace no openssl command.
+		builtin := c.Name() == "help" || c.Name() == "completion" || c.HasParent() && c.Parent().Name() == "completion"
+		if c.Runnable() && !c.HasSubCommands() && c.HasParent() && !builtin && !strings.Contains(c.Example, "instead of") {
 			t.Errorf("%s: Example shows no \"# instead of: ...\" line for the openssl (or shell) commands it replaces", name)
 		}
 		invocations := 0
@@ -101,4 +103,18 @@ func TestHelpTextShape(t *testing.T) {
 		}
 	}
 	walk(NewRootCmd(NewFactory(ios)))
+}
+
+// TestSubcommandsListedUnderCommands checks that every command with sub-commands
+// lists them under the heading the top level uses.
+func TestSubcommandsListedUnderCommands(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"ca", "--help"}, {"key", "--help"}, {"crl", "--help"}, {"perms", "--help"}, {"completion", "--help"}} {
+		ios, _, out, _ := iostreams.Test()
+		if code := Main(args, ios); code != ExitOK {
+			t.Fatalf("%v: exit %d", args, code)
+		}
+		if !strings.Contains(out.String(), "\nCommands:\n") || strings.Contains(out.String(), "Available Commands") {
+			t.Errorf("pgcert %s:\n%s", strings.Join(args, " "), out)
+		}
+	}
 }

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -20,20 +19,17 @@ func Main(args []string, ios *iostreams.IOStreams) int {
 // error, and returns the exit code; a command line cobra refuses is a usage error.
 func runCmd(f *Factory, args ...string) int {
 	root := NewRootCmd(f)
+	root.InitDefaultHelpFlag()
+	root.InitDefaultVersionFlag()
+	if err := unknownCommand(root, args, func() *cobra.Command { return NewRootCmd(NewFactory(f.IO)) }); err != nil {
+		return f.report(err)
+	}
 	root.SetArgs(args)
 	_, err := root.ExecuteC()
 	if err != nil && isCobraUsageError(err) {
 		err = &UsageError{Err: err}
 	}
 	return f.report(err)
-}
-
-// version is the module version, "(devel)" for a build from a checkout.
-func version() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		return bi.Main.Version
-	}
-	return "(devel)"
 }
 
 // NewRootCmd builds the command tree.
@@ -68,16 +64,20 @@ Exit codes: 0 success; 1 failure, or problems found by a check; 2 bad usage;
 		},
 		SilenceErrors: true,
 		SilenceUsage:  true,
-		PersistentPreRun: func(cmd *cobra.Command, args []string) {
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
 			if f.Global.NoColor {
 				f.IO.SetColorEnabled(false)
 			}
 			if f.Global.NoInput {
 				f.IO.SetNeverPrompt(true)
 			}
+			return f.applyPGDATA(cmd, args)
 		},
 	}
 	root.SetVersionTemplate("pgcert {{.Version}}\n")
+	// Sub-commands are listed under the same heading at every level; cobra's
+	// default says "Available Commands:" where a command has no groups.
+	root.SetUsageTemplate(strings.Replace(root.UsageTemplate(), "Available Commands:", "Commands:", 1))
 	root.SetIn(f.IO.In)
 	root.SetOut(f.IO.Out)
 	root.SetErr(f.IO.ErrOut)
@@ -112,6 +112,10 @@ Exit codes: 0 success; 1 failure, or problems found by a check; 2 bad usage;
 		c.GroupID = "main"
 		root.AddCommand(c)
 	}
+	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd()
+	describeBuiltins(root)
+	notePGDATAInHelp(root)
 	completeNoFilesByDefault(root)
 	return root
 }

@@ -36,8 +36,8 @@ The days left are what the server and libpq care about: an expired server
 certificate fails every verify-ca and verify-full connection, and an expired CRL
 rejects every client certificate of its issuer.
 
-With --json, one document describes everything (see README.md, "JSON output",
-pgcert show). "-" reads standard input.
+With --json, one document describes everything (see docs/json.md, "pgcert
+show"). "-" reads standard input.
 
 Exit codes: 0 every file was described; 1 a file could not be read or holds nothing
 pgcert recognises; 2 bad usage.`,
@@ -63,7 +63,9 @@ pgcert recognises; 2 bad usage.`,
 
 // shownFile is one file and what it holds.
 type shownFile struct {
-	Path    string            `json:"path"`
+	Path string `json:"path"`
+	// PathB64 carries a path that is not valid UTF-8 losslessly (see pathB64).
+	PathB64 string            `json:"path_b64,omitempty"`
 	Objects []*inspect.Object `json:"objects"`
 }
 
@@ -97,7 +99,7 @@ func (f *Factory) describeFiles(paths []string, keep func(path string, objs []*i
 				return nil, err
 			}
 		}
-		files = append(files, shownFile{Path: path, Objects: objs})
+		files = append(files, shownFile{Path: path, PathB64: pathB64(path), Objects: objs})
 	}
 	return files, nil
 }
@@ -216,13 +218,19 @@ const showSoonDays = 30
 // showTime is the layout of times in human output: UTC, to the second.
 const showTime = "2006-01-02 15:04:05 MST"
 
-// daysText says how long until an expiry, coloured by urgency.
+// showDays says how long until an expiry, coloured by urgency. days are whole days
+// rounded toward zero (inspect.DaysLeft), so the last day, and the first after an
+// expiry, are 0.
 func showDays(status string, days int, cs *iostreams.ColorScheme) string {
 	switch {
+	case status == inspect.Expired && days == 0:
+		return cs.Red("(expired less than a day ago)")
 	case status == inspect.Expired:
 		return cs.Red(fmt.Sprintf("(expired %s ago)", plural(-days, "day", "days")))
 	case status == inspect.NotYetValid:
 		return cs.Yellow("(not valid yet)")
+	case days == 0:
+		return cs.Yellow("(less than a day left)")
 	case days < showSoonDays:
 		return cs.Yellow(fmt.Sprintf("(%s left)", plural(days, "day", "days")))
 	}

@@ -43,7 +43,11 @@ func writeShowJSON(out io.Writer, files []shownFile) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(w, "\n    {\n      \"path\": %s,\n      \"objects\": [", path)
+		fmt.Fprintf(w, "\n    {\n      \"path\": %s,", path)
+		if file.PathB64 != "" {
+			fmt.Fprintf(w, "\n      \"path_b64\": %q,", file.PathB64)
+		}
+		w.WriteString("\n      \"objects\": [")
 		for j, o := range file.Objects {
 			if j > 0 {
 				w.WriteString(",")

@@ -134,8 +134,10 @@ func (s Spec) Read(env Env) ([]byte, []Warning, error) {
 			return nil, nil, fmt.Errorf("reading passphrase file: %w", err)
 		}
 		defer f.Close()
-		if fi, err := f.Stat(); err == nil && fi.Mode().Perm()&0o004 != 0 {
-			warnings = append(warnings, Warning(fmt.Sprintf("passphrase file %s is readable by other users (mode %04o); chmod 0600 %s", s.Value, fi.Mode().Perm(), s.Value)))
+		// Its group counts as other users: a group such as "staff" or "users" often
+		// holds everyone on the machine.
+		if fi, err := f.Stat(); err == nil && fi.Mode().Perm()&0o044 != 0 {
+			warnings = append(warnings, Warning(fmt.Sprintf("passphrase file %s is readable by other users (mode %04o); chmod 0600 %s", s.Value, fi.Mode().Perm(), shellQuote(s.Value))))
 		}
 		if pass, err = firstLine(f); err != nil {
 			return nil, nil, fmt.Errorf("reading passphrase file %s: %w", s.Value, err)
@@ -217,4 +219,16 @@ func CheckNew(pass []byte) error {
 		return fmt.Errorf("the passphrase must be at least %d characters long", MinLength)
 	}
 	return nil
+}
+
+// shellQuote quotes path for a POSIX shell when it holds anything but letters,
+// digits and the punctuation of ordinary paths, so that the chmod a warning suggests
+// works when pasted.
+func shellQuote(path string) string {
+	for _, r := range path {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("_@%+=:,./-", r)) {
+			return "'" + strings.ReplaceAll(path, "'", `'\''`) + "'"
+		}
+	}
+	return path
 }

@@ -60,6 +60,8 @@ func TestReadSources(t *testing.T) {
 	os.WriteFile(private, []byte("from file\r\nsecond line\n"), 0o600)
 	public := filepath.Join(dir, "public")
 	os.WriteFile(public, []byte("open"), 0o644)
+	group := filepath.Join(dir, "group's")
+	os.WriteFile(group, []byte("shared"), 0o640)
 	env := Env{
 		Getenv: func(k string) (string, bool) {
 			if k == "SET" {
@@ -80,6 +82,7 @@ func TestReadSources(t *testing.T) {
 		{"env:SET", "from env", ""},
 		{"file:" + private, "from file", ""},
 		{"file:" + public, "open", "readable by other users"},
+		{"file:" + group, "shared", "readable by other users (mode 0640); chmod 0600 '" + strings.ReplaceAll(group, "'", `'\''`) + "'"},
 		{"fd:3", "from fd", ""},
 		{"stdin", "from stdin", ""},
 	} {

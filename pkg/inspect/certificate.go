@@ -23,8 +23,8 @@ type Certificate struct {
 	NotBefore time.Time `json:"not_before"`
 	NotAfter  time.Time `json:"not_after"`
 	// Validity is "valid", "expired" or "not_yet_valid" at the time given to
-	// Describe; DaysLeft is the number of days until NotAfter, a part of a day
-	// counted as one (1 on the last day; negative once expired: -1 the day after).
+	// Describe; DaysLeft is the number of whole days until NotAfter, as the
+	// function DaysLeft counts them (0 on the last day; -1 a full day after).
 	Validity string `json:"validity"`
 	DaysLeft int    `json:"days_left"`
 	SANs     SANs   `json:"sans"`
@@ -70,7 +70,7 @@ func describeCertificate(c *x509.Certificate, now time.Time) *Certificate {
 		NotBefore:          c.NotBefore.UTC(),
 		NotAfter:           c.NotAfter.UTC(),
 		Validity:           validity(c.NotBefore, c.NotAfter, now),
-		DaysLeft:           daysUntil(c.NotAfter, now),
+		DaysLeft:           DaysLeft(c.NotAfter, now),
 		SANs:               makeSANs(c.DNSNames, c.IPAddresses, c.EmailAddresses, c.URIs),
 		PublicKey:          describePublicKey(c.PublicKey, c.PublicKeyAlgorithm, c.RawSubjectPublicKeyInfo),
 		SignatureAlgorithm: c.SignatureAlgorithm.String(),
@@ -107,20 +107,4 @@ func validity(notBefore, notAfter, now time.Time) string {
 		return Expired
 	}
 	return Valid
-}
-
-// daysUntil is the number of days from now until t, counting a part of a day as a
-// day, away from zero: 825 right after an 825-day certificate is made, 1 on its last
-// day, -1 the day after it expired. The sign always agrees with the validity.
-func daysUntil(t, now time.Time) int {
-	const day = 24 * time.Hour
-	d := t.Sub(now)
-	days := int(d / day)
-	switch {
-	case d > 0 && d%day != 0:
-		days++
-	case d < 0 && d%day != 0:
-		days--
-	}
-	return days
 }

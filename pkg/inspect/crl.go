@@ -89,7 +89,7 @@ func describeCRL(der []byte, now time.Time) (*CRL, error) {
 	if !info.NextUpdate.IsZero() {
 		next := info.NextUpdate.UTC()
 		out.NextUpdate = &next
-		days := daysUntil(next, now)
+		days := DaysLeft(next, now)
 		out.DaysLeft = &days
 		if now.After(next) {
 			out.Status = Expired

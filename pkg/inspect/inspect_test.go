@@ -37,15 +37,17 @@ func TestValidityAndDaysLeft(t *testing.T) {
 		validity string
 		days     int
 	}{
-		{testpki.Now.Add(-time.Second), NotYetValid, 11},
+		// Whole days, rounded toward zero, as check counts them.
+		{testpki.Now.Add(-time.Second), NotYetValid, 10},
 		{testpki.Now, Valid, 10},
-		{testpki.Now.Add(time.Hour), Valid, 10},
+		{testpki.Now.Add(time.Hour), Valid, 9},
 		{testpki.Now.Add(24 * time.Hour), Valid, 9},
-		{testpki.Now.Add(9*24*time.Hour + time.Hour), Valid, 1},
+		{testpki.Now.Add(9*24*time.Hour + time.Hour), Valid, 0},
 		{testpki.Now.Add(10 * 24 * time.Hour), Valid, 0},
-		{testpki.Now.Add(10*24*time.Hour + time.Second), Expired, -1},
+		{testpki.Now.Add(10*24*time.Hour + time.Second), Expired, 0},
+		{testpki.Now.Add(11 * 24 * time.Hour), Expired, -1},
 		{testpki.Now.Add(12 * 24 * time.Hour), Expired, -2},
-		{testpki.Now.Add(12*24*time.Hour + time.Second), Expired, -3},
+		{testpki.Now.Add(12*24*time.Hour + time.Second), Expired, -2},
 	} {
 		got := mustDescribe(t, c.PEM(), tc.now)[0].Certificate
 		if got.Validity != tc.validity || got.DaysLeft != tc.days {
@@ -161,9 +163,11 @@ func TestCRLEntriesAndStatus(t *testing.T) {
 		status string
 		days   int
 	}{
-		{testpki.Now.Add(-time.Minute), NotYetValid, 31},
+		{testpki.Now.Add(-time.Minute), NotYetValid, 30},
 		{testpki.Now, Valid, 30},
-		{testpki.Now.Add(30*24*time.Hour + time.Minute), Expired, -1},
+		{testpki.Now.Add(time.Minute), Valid, 29},
+		{testpki.Now.Add(30*24*time.Hour + time.Minute), Expired, 0},
+		{testpki.Now.Add(31*24*time.Hour + time.Minute), Expired, -1},
 	} {
 		c := mustDescribe(t, der, tc.now)[0].CRL
 		if c.DaysLeft == nil {

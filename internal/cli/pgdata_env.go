@@ -1,0 +1,84 @@
+package cli
+
+import (
+	"github.com/spf13/cobra"
+)
+
+// pgdataUse says how a command treats its -D (--pgdata) flag when it is not given.
+type pgdataUse int
+
+const (
+	// pgdataNeeded: the command works on a data directory and has no other input;
+	// -D defaults to $PGDATA, and without either the command stops at once.
+	pgdataNeeded pgdataUse = iota + 1
+	// pgdataOrFiles: the command works on a data directory or on files given as
+	// arguments; -D defaults to $PGDATA only when no file (and no --client) is given.
+	pgdataOrFiles
+	// pgdataOutput: -D is one destination among others (selfsign writes into the
+	// data directory, or to -o files): a $PGDATA left in the environment must not
+	// redirect the output, so it is never read.
+	pgdataOutput
+)
+
+// pgdataUses lists every command that has a -D flag, by its path under pgcert. A
+// test fails when a command with the flag is missing here.
+var pgdataUses = map[string]pgdataUse{
+	"init":        pgdataNeeded,
+	"check":       pgdataNeeded,
+	"renew":       pgdataNeeded,
+	"perms check": pgdataOrFiles,
+	"perms fix":   pgdataOrFiles,
+	"selfsign":    pgdataOutput,
+}
+
+// pgdataEnvNote ends the help of a -D flag that takes $PGDATA.
+const pgdataEnvNote = " (default: $PGDATA)"
+
+// commandKey is cmd's path without the leading "pgcert ".
+func commandKey(cmd *cobra.Command) string {
+	path := cmd.CommandPath()
+	if cmd.Root() != nil && path != cmd.Root().Name() {
+		return path[len(cmd.Root().Name())+1:]
+	}
+	return ""
+}
+
+// notePGDATAInHelp adds pgdataEnvNote to the -D help of every command that reads
+// $PGDATA, so that --help, the man pages and completion descriptions say so.
+func notePGDATAInHelp(cmd *cobra.Command) {
+	if fl := cmd.LocalFlags().Lookup("pgdata"); fl != nil {
+		if use := pgdataUses[commandKey(cmd)]; use == pgdataNeeded || use == pgdataOrFiles {
+			fl.Usage += pgdataEnvNote
+		}
+	}
+	for _, c := range cmd.Commands() {
+		notePGDATAInHelp(c)
+	}
+}
+
+// applyPGDATA gives -D the value of $PGDATA when the command reads it and -D was not
+// given, as pg_ctl and initdb do; a command that needs a data directory and has
+// neither stops with a usage error that names both ways to give one.
+func (f *Factory) applyPGDATA(cmd *cobra.Command, args []string) error {
+	fl := cmd.Flags().Lookup("pgdata")
+	if fl == nil || fl.Changed {
+		return nil
+	}
+	use := pgdataUses[commandKey(cmd)]
+	switch use {
+	case pgdataOrFiles:
+		if client := cmd.Flags().Lookup("client"); len(args) > 0 || client != nil && client.Changed {
+			return nil
+		}
+	case pgdataNeeded:
+	default:
+		return nil
+	}
+	if dir, ok := f.Getenv("PGDATA"); ok && dir != "" {
+		return cmd.Flags().Set("pgdata", dir)
+	}
+	if use == pgdataNeeded {
+		return &UsageError{Err: errNoDataDir, Command: cmd.CommandPath()}
+	}
+	return nil
+}
