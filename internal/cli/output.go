@@ -88,7 +88,7 @@ func asUsage(err error, target **UsageError) bool {
 // pkgPrefix matches the package names pgcert's libraries start their messages with,
 // as crypto/x509 does ("x509: ..."): useful to a Go caller, noise to a person reading
 // "pgcert: error: server.key: keys: incorrect passphrase".
-var pkgPrefix = regexp.MustCompile(`(^|: )(keys|selfsign|chain|crl|ca|pgdata|keyperm|probe|inspect|passphrase|fsutil): `)
+var pkgPrefix = regexp.MustCompile(`(^|: )(keys|selfsign|chain|crl|ca|pgdata|keyperm|probe|inspect|passphrase|fsutil|world): `)
 
 // lowerFirst lower-cases the first letter of a message, as pgcert's messages are;
 // messages from the standard library mostly are already.

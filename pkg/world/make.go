@@ -409,6 +409,7 @@ func serialOf(der []byte) []byte {
 	return serial.Bytes()
 }
 
-// errNotWorld is returned for an output directory holding files Make did not
-// write.
-var errNotWorld = errors.New("world: the output directory holds files but no " + StateFile)
+// ErrNotWorld is returned for an output directory holding files but no
+// StateFile: Make replaces the whole directory, so it will not take one it did
+// not make unless Options.Force says so.
+var ErrNotWorld = errors.New("world: the output directory holds files but no " + StateFile)

@@ -70,7 +70,7 @@ func loadState(dir string, force bool) (*state, error) {
 			return nil, err
 		}
 		if len(names) > 0 && !force {
-			return nil, fmt.Errorf("%w (%s): it would be replaced as a whole", errNotWorld, dir)
+			return nil, fmt.Errorf("%w (%s): it would be replaced as a whole", ErrNotWorld, dir)
 		}
 		return newState(), nil
 	}
@@ -80,7 +80,7 @@ func loadState(dir string, force bool) (*state, error) {
 	s := newState()
 	if err := json.Unmarshal(data, s); err != nil || s.Version != stateVersion {
 		if !force {
-			return nil, fmt.Errorf("%w (%s has an unreadable %s)", errNotWorld, dir, StateFile)
+			return nil, fmt.Errorf("%w (%s has an unreadable %s)", ErrNotWorld, dir, StateFile)
 		}
 		return newState(), nil
 	}
