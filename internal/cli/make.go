@@ -75,7 +75,7 @@ usage.`,
 type makeReport struct {
 	Dir string `json:"dir"`
 	// Changed is false when DIR already held this world and was not touched.
-	Changed bool                `json:"changed"`
+	Changed bool               `json:"changed"`
 	Files   []world.FileResult `json:"files"`
 }
 
