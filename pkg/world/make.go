@@ -81,11 +81,9 @@ func (r *Result) CRL(name string) *x509.RevocationList { return r.crls[name] }
 // built is a world in memory: every key, certificate, CRL and file, with the
 // hashes of the inputs each was made from.
 type built struct {
-	spec  *Spec
-	state *state
-	now   time.Time
-	// made counts keys, certificates and CRLs not taken from the previous state.
-	made   int
+	spec   *Spec
+	state  *state
+	now    time.Time
 	certs  map[string]*x509.Certificate
 	keys   map[string]crypto.Signer
 	crls   map[string]*x509.RevocationList
@@ -222,7 +220,6 @@ func (b *built) makeKeys(prev *state, parallel int) error {
 		}
 		b.keys[j.c.Name] = j.key
 		b.state.Keys[j.c.Name] = entry{Hash: b.keyHash(j.c), DER: der}
-		b.made++
 	}
 	return nil
 }
@@ -319,7 +316,6 @@ func (b *built) makeCert(c *CertSpec, prev *state) error {
 	}
 	b.certs[c.Name] = cert
 	b.state.Certs[c.Name] = entry{Hash: h, DER: der}
-	b.made++
 	return nil
 }
 
@@ -392,7 +388,6 @@ func (b *built) makeCRL(c *CRLSpec, prev *state) error {
 	}
 	b.crls[c.Name] = l
 	b.state.CRLs[c.Name] = entry{Hash: h, DER: der}
-	b.made++
 	return nil
 }
 

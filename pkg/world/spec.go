@@ -48,18 +48,6 @@ type KeySpec struct {
 	Curve string
 }
 
-// String writes k as the spec does: "ec:P-256", "rsa:2048", "rsa-pss:2048",
-// "ed25519".
-func (k KeySpec) String() string {
-	switch k.Type {
-	case "ec":
-		return "ec:" + k.Curve
-	case "rsa", "rsa-pss":
-		return k.Type + ":" + strconv.Itoa(k.Bits)
-	}
-	return k.Type
-}
-
 // CertSpec is one certificate and its key.
 type CertSpec struct {
 	// Name is the certificate's key in the spec's certs map.
@@ -508,6 +496,9 @@ func (p *parser) cert(name string, n *yaml.Node, d Defaults) (*CertSpec, error) 
 	}
 	if c.Version == 1 {
 		c.NoExtensions = true
+	}
+	if c.CA && c.Key.Type == "rsa-pss" {
+		return nil, p.errf(n, field+".key", "an RSA-PSS key cannot sign the CRLs and certificates a CA makes here; use rsa or ec")
 	}
 	if c.CA && c.NoExtensions {
 		return nil, p.errf(n, field+".ca", "a CA certificate needs its basicConstraints extension")

@@ -341,6 +341,7 @@ func TestParseErrors(t *testing.T) {
 		{base + "files:\n  a: {concat: [cert:ca, crl:none]}\n", "files.a.concat: no CRL \"none\""},
 		{base + "crls:\n  c: {issuer: ca, revoked: [{serial: 1, reason: bored}]}\nfiles:\n  a: {crl: c}\n", "pki.yaml:4: crls.c.revoked[0].reason: unknown reason \"bored\""},
 		{base + "files:\n  .pgcert-make.json: {cert: ca}\n", "where the state of the world is kept"},
+		{"certs:\n  ca: {subject: /CN=ca, ca: true, key: rsa-pss}\nfiles:\n  a: {cert: ca}\n", "pki.yaml:2: certs.ca.key: an RSA-PSS key cannot sign"},
 	}
 	for _, c := range cases {
 		_, err := Parse("pki.yaml", []byte(c.spec))
