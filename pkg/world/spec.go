@@ -17,11 +17,13 @@ import (
 // CRLs and the files to write, each in the order the spec lists them.
 type Spec struct {
 	// Name is the spec's file name, used in error messages.
-	Name     string
+	Name string
+	// Defaults apply to every certificate and CRL that does not say otherwise.
 	Defaults Defaults
-	Certs    []*CertSpec
-	CRLs     []*CRLSpec
-	Files    []*FileSpec
+	// Certs, CRLs and Files are the entries of the spec's sections.
+	Certs []*CertSpec
+	CRLs  []*CRLSpec
+	Files []*FileSpec
 }
 
 // Defaults are the values a certificate or CRL takes when it does not give its own.
@@ -64,7 +66,9 @@ type CertSpec struct {
 	// PathLen, when set, limits the CAs below it.
 	CA      bool
 	PathLen *int
-	Key     KeySpec
+	// Key is the certificate's key type; the key is generated once and kept
+	// while the type is unchanged.
+	Key KeySpec
 	// Serial is the serial number; nil means 128 random bits.
 	Serial *big.Int
 	// NotBefore and NotAfter bound the validity; zero values come from Days and
@@ -90,6 +94,7 @@ type CertSpec struct {
 
 // CRLSpec is one CRL.
 type CRLSpec struct {
+	// Name is the CRL's key in the spec's crls map.
 	Name string
 	// Issuer names the CA certificate that signs it.
 	Issuer string
@@ -99,7 +104,8 @@ type CRLSpec struct {
 	// (zero: ThisUpdate plus Days, or the default).
 	ThisUpdate, NextUpdate time.Time
 	Days                   int
-	Revoked                []RevokedSpec
+	// Revoked are the CRL's entries, in this order.
+	Revoked []RevokedSpec
 
 	line int
 }
@@ -127,7 +133,8 @@ type FileSpec struct {
 	Parts []string
 	// Format is "pem" or "der" for certificates and CRLs; for keys one of
 	// KeyFormats.
-	Format     string
+	Format string
+	// Passphrase encrypts a key in the encrypted and legacy formats.
 	Passphrase string
 	// Mode is the file's permission bits: 0600 for keys, 0644 for the rest
 	// (0755 for directories) unless the spec says otherwise.
@@ -144,10 +151,13 @@ var KeyFormats = []string{"pkcs8", "pkcs8-der", "encrypted", "encrypted-der", "t
 
 // SpecError is a mistake in a spec, at a line and field.
 type SpecError struct {
-	File  string
-	Line  int
+	// File is the spec's name, Line its line (0 when the mistake has none).
+	File string
+	Line int
+	// Field is the path of the field: "certs.server.san".
 	Field string
-	Msg   string
+	// Msg says what is wrong.
+	Msg string
 }
 
 // Error reads "pki.yaml:12: certs.server.san: ...".
