@@ -57,6 +57,7 @@ type FileResult struct {
 	Path string `json:"path"`
 	// Kind is cert, key, crl, concat or crldir.
 	Kind string `json:"kind"`
+	// Mode is the permission bits in octal, "0600".
 	Mode string `json:"mode"`
 	// SHA256 is the hex digest of the content; for a directory, of its file
 	// names and contents.

@@ -112,6 +112,8 @@ type CRLSpec struct {
 
 // RevokedSpec is one entry of a CRL: a certificate of the spec or a bare serial.
 type RevokedSpec struct {
+	// Cert names a certificate of the spec, whose serial is listed; Serial is
+	// a serial of a certificate the spec does not make. Exactly one is set.
 	Cert   string
 	Serial *big.Int
 	// Date is the revocation time; zero means the CRL's ThisUpdate.
