@@ -280,9 +280,15 @@ func (b *built) write(dir string, prev *state) (bool, error) {
 	if prev.loaded && b.upToDate(dir, stateData) {
 		return false, nil
 	}
-	parent, base := filepath.Split(filepath.Clean(dir))
-	if parent == "" {
-		parent = "."
+	// The new world is made beside dir, in dir's parent: "." and "a/.." are
+	// resolved first, so that it is never made inside dir itself.
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return false, fmt.Errorf("world: %w", err)
+	}
+	parent, base := filepath.Dir(abs), filepath.Base(abs)
+	if parent == abs {
+		return false, fmt.Errorf("world: %s cannot be replaced as a whole", dir)
 	}
 	tmp, err := os.MkdirTemp(parent, "."+base+".pgcert-make-")
 	if err != nil {
@@ -324,7 +330,7 @@ func (b *built) write(dir string, prev *state) (bool, error) {
 	if err := syncDir(tmp, 0o755); err != nil {
 		return false, err
 	}
-	if err := swap(tmp, dir); err != nil {
+	if err := swap(tmp, abs); err != nil {
 		return false, err
 	}
 	ok = true

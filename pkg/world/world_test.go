@@ -484,3 +484,23 @@ files:
 	}
 	testenv.OpenSSL(t, "pkey", "-noout", "-in", filepath.Join(dir, "pss.key"))
 }
+
+// TestMakeInCurrentDirectory: "." is replaced from its parent, never from inside.
+func TestMakeInCurrentDirectory(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "pki")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	mustMake(t, testSpec, ".")
+	if r := mustMake(t, testSpec, dir); r.Changed {
+		t.Error("the same world through another path was remade")
+	}
+	entries, err := os.ReadDir(filepath.Dir(dir))
+	if err != nil || len(entries) != 1 {
+		t.Errorf("beside the world: %v %v", entries, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "certs", "server.crt")); err != nil {
+		t.Error(err)
+	}
+}
