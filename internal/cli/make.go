@@ -77,6 +77,7 @@ type makeReport struct {
 	// Changed is false when DIR already held this world and was not touched.
 	Changed bool               `json:"changed"`
 	Files   []world.FileResult `json:"files"`
+	Certs   []world.CertResult `json:"certs"`
 }
 
 func makeRun(opts *makeOptions) error {
@@ -106,7 +107,7 @@ func makeRun(opts *makeOptions) error {
 		return err
 	}
 	if f.Global.JSON {
-		return writeJSON(f.IO.Out, makeReport{Dir: res.Dir, Changed: res.Changed, Files: res.Files})
+		return writeJSON(f.IO.Out, makeReport{Dir: res.Dir, Changed: res.Changed, Files: res.Files, Certs: res.Certs})
 	}
 	if !res.Changed {
 		fmt.Fprintf(f.IO.Out, "%s is up to date (%d files)\n", res.Dir, len(res.Files))

@@ -5,6 +5,8 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -12,11 +14,9 @@ import (
 	"math/big"
 	"os"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
-
-	"golang.org/x/crypto/cryptobyte"
-	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 
 	"github.com/pgcert/pgcert/pkg/crl"
 	"github.com/pgcert/pgcert/pkg/keys"
@@ -45,6 +45,8 @@ type Result struct {
 	Changed bool
 	// Files are the files and directories of the spec, in its order.
 	Files []FileResult
+	// Certs are the certificates of the spec, in its order.
+	Certs []CertResult
 
 	certs map[string]*x509.Certificate
 	keys  map[string]crypto.Signer
@@ -68,9 +70,25 @@ type FileResult struct {
 	Entries []string `json:"entries,omitempty"`
 }
 
-// Cert returns the certificate called name in the spec, or nil. A certificate
-// Go cannot parse (an RSA-PSS key, say) is still returned when Go reads it at
-// all.
+// CertResult describes one certificate of the world.
+type CertResult struct {
+	// Name is the certificate's name in the spec, Issuer its issuer's (empty
+	// when self-signed).
+	Name   string `json:"name"`
+	Issuer string `json:"issuer,omitempty"`
+	// Subject is in RFC 4514 form, Serial in hexadecimal as openssl prints it.
+	Subject   string    `json:"subject"`
+	Serial    string    `json:"serial"`
+	NotBefore time.Time `json:"not_before"`
+	NotAfter  time.Time `json:"not_after"`
+	// Testing is set for certificates the spec marks testing: true.
+	Testing bool `json:"testing,omitempty"`
+	// Status is "made" or "unchanged" (taken from the previous run).
+	Status string `json:"status"`
+}
+
+// Cert returns the certificate called name in the spec, or nil. For an RSA-PSS
+// key, crypto/x509 leaves PublicKey nil: use Key(name).Public() instead.
 func (r *Result) Cert(name string) *x509.Certificate { return r.certs[name] }
 
 // Key returns the private key of the certificate called name, or nil.
@@ -90,6 +108,8 @@ type built struct {
 	crls   map[string]*x509.RevocationList
 	files  map[string]*rendered
 	hashes map[string]string
+	// madeCerts are the certificates not taken from the previous run.
+	madeCerts map[string]bool
 }
 
 // hashOf hashes v's JSON with the hashes of what it depends on, so that a change
@@ -124,7 +144,7 @@ func Make(spec *Spec, dir string, opts Options) (*Result, error) {
 	b := &built{
 		spec: spec, state: newState(), now: now().UTC().Truncate(time.Second),
 		certs: map[string]*x509.Certificate{}, keys: map[string]crypto.Signer{},
-		crls: map[string]*x509.RevocationList{}, files: map[string]*rendered{}, hashes: map[string]string{},
+		crls: map[string]*x509.RevocationList{}, files: map[string]*rendered{}, hashes: map[string]string{}, madeCerts: map[string]bool{},
 	}
 	if err := b.makeKeys(prev, opts.Parallel); err != nil {
 		return nil, err
@@ -158,7 +178,26 @@ func Make(spec *Spec, dir string, opts Options) (*Result, error) {
 		}
 		res.Files = append(res.Files, FileResult{Path: f.Path, Kind: f.Kind, Mode: fmt.Sprintf("%04o", f.Mode), SHA256: r.digest(), Status: status, Entries: r.entryNames()})
 	}
+	for _, c := range spec.Certs {
+		res.Certs = append(res.Certs, b.describeCert(c))
+	}
 	return res, nil
+}
+
+// describeCert says what a certificate is.
+func (b *built) describeCert(c *CertSpec) CertResult {
+	r := CertResult{Name: c.Name, Issuer: c.Issuer, Testing: c.Testing, Status: "unchanged"}
+	if b.madeCerts[c.Name] {
+		r.Status = "made"
+	}
+	cert := b.certs[c.Name]
+	r.Serial = strings.ToUpper(cert.SerialNumber.Text(16))
+	var rdns pkix.RDNSequence
+	if _, err := asn1.Unmarshal(cert.RawSubject, &rdns); err == nil {
+		r.Subject = rdns.String()
+	}
+	r.NotBefore, r.NotAfter = cert.NotBefore, cert.NotAfter
+	return r
 }
 
 // MakeFile reads the spec at path and makes its world in dir.
@@ -266,7 +305,7 @@ func (b *built) makeCert(c *CertSpec, prev *state) error {
 	}{c, defaults}, b.state.Keys[c.Name].Hash, issuerHash)
 	b.hashes["cert:"+c.Name] = h
 	if old, ok := prev.Certs[c.Name]; ok && old.Hash == h {
-		if cert, err := x509.ParseCertificate(old.DER); err == nil || c.Key.Type == "rsa-pss" {
+		if cert, err := x509.ParseCertificate(old.DER); err == nil {
 			b.certs[c.Name] = cert
 			b.state.Certs[c.Name] = old
 			return nil
@@ -303,19 +342,17 @@ func (b *built) makeCert(c *CertSpec, prev *state) error {
 	}
 	if issuer != nil {
 		in.issuer, in.issuerKey = b.certs[issuer.Name], b.keys[issuer.Name]
-		if in.issuer == nil {
-			return &SpecError{File: b.spec.Name, Line: c.line, Field: "certs." + c.Name + ".issuer", Msg: "the issuer's certificate cannot be read back"}
-		}
 	}
 	der, err := buildCertificate(in, b.keys[c.Name])
 	if err != nil {
 		return fmt.Errorf("world: certificate %s: %w", c.Name, err)
 	}
 	cert, err := x509.ParseCertificate(der)
-	if err != nil && c.Key.Type != "rsa-pss" {
+	if err != nil {
 		return fmt.Errorf("world: certificate %s: %w", c.Name, err)
 	}
 	b.certs[c.Name] = cert
+	b.madeCerts[c.Name] = true
 	b.state.Certs[c.Name] = entry{Hash: h, DER: der}
 	return nil
 }
@@ -364,7 +401,7 @@ func (b *built) makeCRL(c *CRLSpec, prev *state) error {
 	for _, r := range c.Revoked {
 		serial := r.Serial
 		if r.Cert != "" {
-			serial = new(big.Int).SetBytes(serialOf(b.state.Certs[r.Cert].DER))
+			serial = b.certs[r.Cert].SerialNumber
 		}
 		date := r.Date
 		if date.IsZero() {
@@ -390,19 +427,6 @@ func (b *built) makeCRL(c *CRLSpec, prev *state) error {
 	b.crls[c.Name] = l
 	b.state.CRLs[c.Name] = entry{Hash: h, DER: der}
 	return nil
-}
-
-// serialOf reads the serial number of a certificate without parsing the rest,
-// which works for certificates Go cannot read.
-func serialOf(der []byte) []byte {
-	input := cryptobyte.String(der)
-	var cert, tbs cryptobyte.String
-	serial := new(big.Int)
-	if !input.ReadASN1(&cert, cbasn1.SEQUENCE) || !cert.ReadASN1(&tbs, cbasn1.SEQUENCE) ||
-		!tbs.SkipOptionalASN1(cbasn1.Tag(0).Constructed().ContextSpecific()) || !tbs.ReadASN1Integer(serial) {
-		return nil
-	}
-	return serial.Bytes()
 }
 
 // ErrNotWorld is returned for an output directory holding files but no

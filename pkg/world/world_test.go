@@ -127,6 +127,10 @@ func TestMakeWorld(t *testing.T) {
 	if c := r.Cert("client"); len(c.DNSNames) != 1 || c.DNSNames[0] != "alice" {
 		t.Errorf("client SAN %v, want the CN copied", c.DNSNames)
 	}
+	if len(r.Certs) != 5 || r.Certs[4].Name != "revoked" || r.Certs[4].Serial != "1092" || r.Certs[4].Status != "made" ||
+		r.Certs[2].Subject != "O=Example,CN=db.example.com" || r.Certs[2].Issuer != "inter" {
+		t.Errorf("Certs: %+v", r.Certs)
+	}
 	if got := r.Cert("revoked").SerialNumber.Int64(); got != 4242 {
 		t.Errorf("serial %d", got)
 	}
@@ -236,6 +240,13 @@ func TestMakeRemakesOnlyDependents(t *testing.T) {
 	}
 	if !keys.PublicKeysEqual(second.Key("server").Public(), first.Key("server").Public()) {
 		t.Error("the server key was regenerated")
+	}
+	certStatus := map[string]string{}
+	for _, c := range second.Certs {
+		certStatus[c.Name] = c.Status
+	}
+	if certStatus["root"] != "unchanged" || certStatus["inter"] != "made" || certStatus["client"] != "made" {
+		t.Errorf("certificate status %v", certStatus)
 	}
 	status := map[string]string{}
 	for _, f := range second.Files {
