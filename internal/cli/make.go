@@ -52,7 +52,8 @@ usage.`,
 		Example: `  # instead of: make -f sslfiles.mk sslfiles (about 60 openssl runs)
   pgcert make -f examples/postgres-ssl.yaml -o src/test/ssl
 
-  # what was made, with each file's mode and SHA-256
+  # what was made: each file's mode and SHA-256, each certificate's subject,
+  # serial and validity
   pgcert make -f pki.yaml -o testdata/pki --json`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
