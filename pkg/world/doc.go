@@ -20,11 +20,13 @@
 //	    san: [DNS:db.example.com, IP:192.0.2.1] # absent: the CN is copied, as pgcert does
 //	    key: ec:P-384
 //	    serial: 0x1000               # default: 127 random bits
-//	    not_after: 2020-01-01        # or days:, for expired or not yet valid certificates
+//	    not_before: 2019-01-01       # expired; or days: instead of not_after
+//	    not_after: 2020-01-01
 //	    key_usage: [digitalSignature]
 //	    ext_key_usage: [serverAuth]
 //	  odd: {issuer: inter, subject: /CN=x, version: 1, testing: true}
 //	crls:
+//	  root: {issuer: root}
 //	  inter:
 //	    issuer: inter
 //	    number: 2
@@ -33,6 +35,7 @@
 //	  server.crt: {cert: server}                # format: pem (default) or der
 //	  server.key: {key: server, format: encrypted, passphrase: secret, mode: 0640}
 //	  chain.crt:  {concat: [cert:server, cert:inter]}
+//	  root.crl:   {crl: root}
 //	  root+inter.crl: {concat: [crl:inter, file:root.crl]}
 //	  crl.d:      {crldir: [inter]}             # <hash>.r<N> files, as openssl rehash names them
 //
