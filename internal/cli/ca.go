@@ -203,7 +203,7 @@ func statReport(path string) fileReport {
 		w.Mode = fi.Mode().Perm()
 		w.UID, w.GID = ownerOf(fi)
 	}
-	return reportFile(w)
+	return fsutil.Report(w)
 }
 
 // ownerOf returns the owner and group of a file.

@@ -154,7 +154,7 @@ type issuedReport struct {
 func reportIssued(c *ca.CA, is *ca.Issued, written []*fsutil.Written) issuedReport {
 	r := issuedReport{IssuedReport: c.IssuedReport(is), Files: []fileReport{}}
 	for _, w := range written {
-		r.Files = append(r.Files, reportFile(w))
+		r.Files = append(r.Files, fsutil.Report(w))
 	}
 	return r
 }

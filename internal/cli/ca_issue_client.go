@@ -189,7 +189,7 @@ func (f *Factory) finishBundle(b *clientBundle, files []pendingWrite, written []
 		for _, p := range files {
 			if p.Path == w.Path {
 				f.noteReplacedLink(w)
-				b.Files = append(b.Files, reportFile(w))
+				b.Files = append(b.Files, fsutil.Report(w))
 			}
 		}
 	}

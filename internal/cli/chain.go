@@ -347,7 +347,7 @@ type chainElement struct {
 
 func chainReport(w *fsutil.Written, path *chain.Path, written int, withRoot bool) chainJSON {
 	r := chainJSON{
-		File:        reportFile(w),
+		File:        fsutil.Report(w),
 		Complete:    path.Complete,
 		RootWritten: withRoot,
 		Unrelated:   certRefs(path.Unrelated),

@@ -177,7 +177,7 @@ func crlDirRun(opts *crlDirOptions) error {
 	for _, p := range plan.Files {
 		fr := statReport(p.Path)
 		if w := byPath[p.Path]; w != nil {
-			fr = reportFile(w)
+			fr = fsutil.Report(w)
 		}
 		report.Files = append(report.Files, crlDirFileReport{
 			Name: p.Entry.Name, fileReport: fr, Status: p.Status, Summary: crl.Summarize(p.CRL), Source: source[p.CRL],

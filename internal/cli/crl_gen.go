@@ -325,7 +325,7 @@ func (f *Factory) reportCRLGen(w *fsutil.Written, reports []crl.Summary, numberF
 	if f.Global.JSON {
 		r := crlGenReport{CRLs: reports, CRLNumberFile: numberFile}
 		if w != nil {
-			fr := reportFile(w)
+			fr := fsutil.Report(w)
 			r.File = &fr
 		}
 		return writeJSON(f.IO.Out, r)

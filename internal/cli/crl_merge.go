@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/pkg/crl"
 )
 
@@ -123,7 +124,7 @@ func crlMergeRun(opts *crlMergeOptions) error {
 	f.noteReplacedLink(w)
 	if f.Global.JSON {
 		return writeJSON(f.IO.Out, crlMergeReport{
-			File:       reportFile(w),
+			File:       fsutil.Report(w),
 			CRLs:       sourced(m.CRLs),
 			Superseded: sourced(m.Superseded),
 			OutOfDate:  sourced(m.OutOfDate),

@@ -7,8 +7,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"os/user"
-	"strconv"
 	"syscall"
 
 	"github.com/pgcert/pgcert/internal/fsutil"
@@ -133,35 +131,8 @@ func (f *Factory) allowOverwrite(force bool, paths ...string) (bool, error) {
 	return p.Confirm(msg, false)
 }
 
-// fileReport describes a written file in --json output.
-type fileReport struct {
-	Path string `json:"path"`
-	// PathB64 is the path's bytes in base64 when they are not valid UTF-8, which a
-	// JSON string cannot carry: Path then has U+FFFD in their place.
-	PathB64  string `json:"path_b64,omitempty"`
-	Mode     string `json:"mode"`
-	Owner    string `json:"owner"`
-	Group    string `json:"group"`
-	Replaced bool   `json:"replaced"`
-}
-
-func reportFile(w *fsutil.Written) fileReport {
-	r := fileReport{
-		Path:     w.Path,
-		PathB64:  pathB64(w.Path),
-		Mode:     fmt.Sprintf("%04o", w.Mode),
-		Owner:    strconv.Itoa(w.UID),
-		Group:    strconv.Itoa(w.GID),
-		Replaced: w.Replaced,
-	}
-	if u, err := user.LookupId(r.Owner); err == nil {
-		r.Owner = u.Username
-	}
-	if g, err := user.LookupGroupId(r.Group); err == nil {
-		r.Group = g.Name
-	}
-	return r
-}
+// fileReport is a file in --json output.
+type fileReport = fsutil.FileReport
 
 // noteReplacedLink tells the user that a symbolic link at an output path was replaced
 // by a regular file, and that its target was left alone.

@@ -1,14 +1,12 @@
 package cli
 
 import (
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"regexp"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/pgcert/pgcert/internal/fsutil"
 )
@@ -44,17 +42,6 @@ func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
-}
-
-// pathB64 is the standard base64 of a file name's bytes when they are not valid
-// UTF-8, and "" when they are. A JSON string holds only UTF-8, so encoding/json puts
-// U+FFFD in place of other bytes, and the name could no longer be opened; --json
-// documents carry this beside such a name, as "path_b64", for programs to decode.
-func pathB64(path string) string {
-	if utf8.ValidString(path) {
-		return ""
-	}
-	return base64.StdEncoding.EncodeToString([]byte(path))
 }
 
 // report prints err with its hints and returns the exit code.
@@ -101,7 +88,7 @@ func asUsage(err error, target **UsageError) bool {
 // pkgPrefix matches the package names pgcert's libraries start their messages with,
 // as crypto/x509 does ("x509: ..."): useful to a Go caller, noise to a person reading
 // "pgcert: error: server.key: keys: incorrect passphrase".
-var pkgPrefix = regexp.MustCompile(`(^|: )(keys|selfsign|chain|crl|ca|pgdata|keyperm|probe|inspect|passphrase|fsutil): `)
+var pkgPrefix = regexp.MustCompile(`(^|: )(keys|selfsign|chain|crl|ca|pgdata|keyperm|probe|inspect|passphrase|fsutil|world): `)
 
 // lowerFirst lower-cases the first letter of a message, as pgcert's messages are;
 // messages from the standard library mostly are already.

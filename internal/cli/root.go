@@ -108,6 +108,7 @@ Exit codes: 0 success; 1 failure, or problems found by a check; 2 bad usage;
 		newPermsCmd(f),
 		newProbeCmd(f, nil),
 		newRenewCmd(f, nil),
+		newMakeCmd(f, nil),
 	} {
 		c.GroupID = "main"
 		root.AddCommand(c)

@@ -113,7 +113,7 @@ func rootBundleRun(opts *rootBundleOptions) error {
 	}
 	f.noteReplacedLink(w)
 	if f.Global.JSON {
-		r := rootBundleJSON{File: reportFile(w), Duplicates: certRefs(roots.Duplicates), Warnings: []string{}}
+		r := rootBundleJSON{File: fsutil.Report(w), Duplicates: certRefs(roots.Duplicates), Warnings: []string{}}
 		for _, in := range roots.Certs {
 			r.Certificates = append(r.Certificates, chain.Describe(in, chain.BundleRole(in)))
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/internal/iostreams"
 	"github.com/pgcert/pgcert/pkg/inspect"
 	"github.com/pgcert/pgcert/pkg/keys"
@@ -99,7 +100,7 @@ func (f *Factory) describeFiles(paths []string, keep func(path string, objs []*i
 				return nil, err
 			}
 		}
-		files = append(files, shownFile{Path: path, PathB64: pathB64(path), Objects: objs})
+		files = append(files, shownFile{Path: path, PathB64: fsutil.PathB64(path), Objects: objs})
 	}
 	return files, nil
 }

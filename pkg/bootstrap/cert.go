@@ -32,5 +32,5 @@ func WriteCertificate(path string, der, data []byte, force bool, owner OwnerFunc
 	if err != nil {
 		return nil, err
 	}
-	return &CertResult{File: fileOf(w), Certificate: objs[0].Certificate, Written: w}, nil
+	return &CertResult{File: fsutil.Report(w), Certificate: objs[0].Certificate, Written: w}, nil
 }

@@ -33,7 +33,7 @@ func WriteKey(path string, key crypto.Signer, data []byte, force bool, owner Own
 	if err != nil {
 		return nil, err
 	}
-	return &KeyResult{File: fileOf(w), Key: info, Written: w}, nil
+	return &KeyResult{File: fsutil.Report(w), Key: info, Written: w}, nil
 }
 
 // describeKey describes a key file's contents, with what the key itself says:

@@ -358,7 +358,7 @@ func (p *Plan) Apply() (*Result, error) {
 		if w.ReplacedLink != "" {
 			p.rep.Warnf("%s was a symbolic link to %s; replaced the link with a new file, the target is unchanged", w.Path, w.ReplacedLink)
 		}
-		fr := fileOf(w)
+		fr := fsutil.Report(w)
 		r.Files = append(r.Files, fr)
 		if base := filepath.Base(w.Path); filepath.Dir(w.Path) == dd.Dir && (base == ServerKeyName || base == ServerCrtName) {
 			r.Server.Files = append(r.Server.Files, fr)

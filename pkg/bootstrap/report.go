@@ -2,11 +2,8 @@ package bootstrap
 
 import (
 	"crypto/x509"
-	"fmt"
 	"os"
-	"os/user"
 	"path/filepath"
-	"strconv"
 	"syscall"
 	"time"
 
@@ -90,53 +87,12 @@ type Client struct {
 	Files      []File `json:"files"`
 }
 
-// File is a written file with its mode and owner (names when known, else
-// numbers).
-type File struct {
-	Path     string `json:"path"`
-	Mode     string `json:"mode"`
-	Owner    string `json:"owner"`
-	Group    string `json:"group"`
-	Replaced bool   `json:"replaced"`
-}
+// File is a file in the reports: fsutil's description, shared by every command.
+type File = fsutil.FileReport
 
 // timeFormat is how the reports write times: RFC 3339 in UTC, as the other
 // --json documents do.
 const timeFormat = "2006-01-02T15:04:05Z"
-
-func fileOf(w *fsutil.Written) File {
-	r := File{
-		Path:     w.Path,
-		Mode:     fmt.Sprintf("%04o", w.Mode),
-		Owner:    strconv.Itoa(w.UID),
-		Group:    strconv.Itoa(w.GID),
-		Replaced: w.Replaced,
-	}
-	if u, err := user.LookupId(r.Owner); err == nil {
-		r.Owner = u.Username
-	}
-	if g, err := user.LookupGroupId(r.Group); err == nil {
-		r.Group = g.Name
-	}
-	return r
-}
-
-// statFile describes a file written by someone else (pkg/ca).
-func statFile(path string) File {
-	w := &fsutil.Written{Path: path}
-	if fi, err := os.Stat(path); err == nil {
-		w.Mode = fi.Mode().Perm()
-		w.UID, w.GID = ownerOf(fi)
-	}
-	return fileOf(w)
-}
-
-func ownerOf(fi os.FileInfo) (uid, gid int) {
-	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-		return int(st.Uid), int(st.Gid)
-	}
-	return -1, -1
-}
 
 func describeCert(cert *x509.Certificate, file string) Cert {
 	subject, _ := selfsign.FormatSubject(cert.RawSubject)
@@ -161,7 +117,7 @@ func describeCA(c *ca.CA, created bool) CA {
 	if created {
 		for _, x := range c.CAs() {
 			for _, name := range []string{ca.CertFile, ca.KeyFile, ca.IndexFile, ca.AttrFile, ca.SerialFile, ca.CRLNumberFile, ca.ConfigFile} {
-				r.Files = append(r.Files, statFile(filepath.Join(x.Dir, name)))
+				r.Files = append(r.Files, fsutil.ReportPath(filepath.Join(x.Dir, name)))
 			}
 		}
 	}
@@ -180,4 +136,11 @@ func describeIssued(c *ca.CA, is *ca.Issued) Issued {
 		Copy:     is.File,
 		Files:    []File{},
 	}
+}
+
+func ownerOf(fi os.FileInfo) (uid, gid int) {
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		return int(st.Uid), int(st.Gid)
+	}
+	return -1, -1
 }

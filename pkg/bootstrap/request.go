@@ -76,7 +76,7 @@ func WriteRequest(rf RequestFiles) (*RequestResult, error) {
 	}
 	r := &RequestResult{Request: objs[0].Request, Written: written}
 	for _, w := range written {
-		f := fileOf(w)
+		f := fsutil.Report(w)
 		if rf.KeyPEM == nil || w.Path != rf.KeyPath {
 			r.RequestFile = &f
 			continue

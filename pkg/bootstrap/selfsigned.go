@@ -140,7 +140,7 @@ func WriteSelfSigned(o SelfSignedOptions) (*SelfSignedResult, error) {
 		Written:         written,
 	}
 	for _, w := range written {
-		r.Files = append(r.Files, fileOf(w))
+		r.Files = append(r.Files, fsutil.Report(w))
 	}
 	r.ConfLines, r.AlreadyOn = SSLConfLines(dd, keyPath, certPath)
 	return r, nil

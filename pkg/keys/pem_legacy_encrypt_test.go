@@ -11,19 +11,19 @@ import (
 	"github.com/pgcert/pgcert/internal/testenv"
 )
 
-// TestLegacyEncryptedPEM: openssl reads the traditional encrypted PEM keys pgcert
+// TestLegacyEncryptedPEMReaders: openssl reads the traditional encrypted PEM keys pgcert
 // writes for RSA and ECDSA and finds the same public key, refuses a wrong passphrase,
 // and so do pkg/keys and crypto/x509's DecryptPEMBlock (which pgx uses); Ed25519,
 // which has no traditional form, is refused.
-func TestLegacyEncryptedPEM(t *testing.T) {
+func TestLegacyEncryptedPEMReaders(t *testing.T) {
 	testenv.RequireOpenSSL(t)
 	const pass = "correct horse"
 	want := map[string]string{"ec-p256": ContainerSEC1, "ec-p384": ContainerSEC1, "rsa-2048": ContainerPKCS1}
 	for name, key := range writtenKeys(t) {
 		t.Run(name, func(t *testing.T) {
-			data, err := MarshalLegacyEncryptedPEM(key, []byte(pass), nil)
+			data, err := MarshalLegacyEncryptedPEM(key, []byte(pass), 256, nil)
 			if name == "ed25519" {
-				if err == nil || !strings.Contains(err.Error(), "no traditional") {
+				if err == nil || !strings.Contains(err.Error(), "no traditional form") {
 					t.Fatalf("an Ed25519 key: %v, want a refusal", err)
 				}
 				return

@@ -3,12 +3,9 @@ package rotate
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"os"
-	"os/user"
-	"strconv"
 	"syscall"
 
 	"github.com/pgcert/pgcert/internal/fsutil"
@@ -96,32 +93,7 @@ func replaceOptions(dataDir, path string, key bool) fsutil.Options {
 }
 
 // FileReport describes a file a renewal or a rollback wrote.
-type FileReport struct {
-	Path     string `json:"path"`
-	Mode     string `json:"mode"`
-	Owner    string `json:"owner"`
-	Group    string `json:"group"`
-	Replaced bool   `json:"replaced"`
-}
-
-// reportFile describes w, with the owner and group by name when the system knows
-// them.
-func reportFile(w *fsutil.Written) FileReport {
-	r := FileReport{
-		Path:     w.Path,
-		Mode:     fmt.Sprintf("%04o", w.Mode),
-		Owner:    strconv.Itoa(w.UID),
-		Group:    strconv.Itoa(w.GID),
-		Replaced: w.Replaced,
-	}
-	if u, err := user.LookupId(r.Owner); err == nil {
-		r.Owner = u.Username
-	}
-	if g, err := user.LookupGroupId(r.Group); err == nil {
-		r.Group = g.Name
-	}
-	return r
-}
+type FileReport = fsutil.FileReport
 
 // readPrev reads a FILE.prev for Rollback without following a link at its name and
 // only if it is a regular file: the data directory's owner could make server.crt.prev

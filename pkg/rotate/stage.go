@@ -203,7 +203,7 @@ func (r *renewer) commit(set *newSet, rep *Report) error {
 func recordWritten(o *Options, rep *Report, written []*fsutil.Written) {
 	for _, w := range written {
 		noteReplacedLink(o, w)
-		rep.Files = append(rep.Files, reportFile(w))
+		rep.Files = append(rep.Files, fsutil.Report(w))
 		if strings.HasSuffix(w.Path, PrevSuffix) {
 			rep.Previous = append(rep.Previous, w.Path)
 		}

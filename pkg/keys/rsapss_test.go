@@ -1,0 +1,150 @@
+package keys
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/rsa"
+	"crypto/sha256"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/pgcert/pgcert/internal/testenv"
+)
+
+func TestRSAPSSRoundTrip(t *testing.T) {
+	k, err := GenerateRSAPSS(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k.Key.N.BitLen() != DefaultRSABits {
+		t.Errorf("%d bits", k.Key.N.BitLen())
+	}
+	for _, data := range [][]byte{MarshalRSAPSSPKCS8DER(k), MarshalRSAPSSPKCS8PEM(k)} {
+		back, err := ParseRSAPSS(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !back.Key.Equal(k.Key) {
+			t.Error("another key read back")
+		}
+	}
+	// Parse keeps refusing RSA-PSS keys for the ordinary commands.
+	if _, err := Parse(MarshalRSAPSSPKCS8PEM(k), nil); err == nil {
+		t.Error("Parse accepted an RSA-PSS key")
+	}
+	digest := sha256.Sum256([]byte("message"))
+	sig, err := k.Sign(nil, digest[:], crypto.SHA256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rsa.VerifyPSS(&k.Key.PublicKey, crypto.SHA256, digest[:], sig, &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash}); err != nil {
+		t.Errorf("not a PSS signature with a hash-length salt: %v", err)
+	}
+	if _, err := GenerateRSAPSS(1024); err == nil {
+		t.Error("a 1024-bit key was made")
+	}
+}
+
+func TestParseRSAPSSRefusesOtherKeys(t *testing.T) {
+	for _, name := range []string{"rsa-pss.pkcs8.pem"} {
+		data, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ParseRSAPSS(data); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	ec, err := Generate(GenerateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pemData, err := MarshalPKCS8PEM(ec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ParseRSAPSS(pemData); err == nil {
+		t.Error("an ECDSA key was read as RSA-PSS")
+	}
+}
+
+// TestRSAPSSOpenSSL checks both ways against openssl: it reads the key and the
+// public key pgcert writes, and pgcert reads what `openssl genpkey -algorithm
+// RSA-PSS` makes.
+func TestRSAPSSOpenSSL(t *testing.T) {
+	openssl := testenv.RequireOpenSSL(t)
+	dir := t.TempDir()
+	k, err := GenerateRSAPSS(2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyFile := filepath.Join(dir, "pss.key")
+	if err := os.WriteFile(keyFile, MarshalRSAPSSPKCS8PEM(k), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(openssl, "pkey", "-in", keyFile, "-pubout", "-outform", "DER").Output()
+	if err != nil {
+		t.Fatalf("openssl pkey: %v", err)
+	}
+	if !bytes.Equal(out, MarshalRSAPSSPublicKey(&k.Key.PublicKey)) {
+		t.Error("openssl derives another SubjectPublicKeyInfo")
+	}
+	genFile := filepath.Join(dir, "gen.key")
+	if out, err := exec.Command(openssl, "genpkey", "-algorithm", "RSA-PSS", "-out", genFile).CombinedOutput(); err != nil {
+		t.Fatalf("openssl genpkey: %v\n%s", err, out)
+	}
+	data, err := os.ReadFile(genFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ParseRSAPSS(data); err != nil {
+		t.Errorf("openssl's key: %v", err)
+	}
+}
+
+func TestLegacyEncryptedPEM(t *testing.T) {
+	ec, err := Generate(GenerateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bits := range []int{128, 192, 256} {
+		data, err := MarshalLegacyEncryptedPEM(ec, []byte("secret"), bits, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(data, []byte("Proc-Type: 4,ENCRYPTED")) {
+			t.Errorf("%d: no Proc-Type header", bits)
+		}
+		k, err := Parse(data, func() ([]byte, error) { return []byte("secret"), nil })
+		if err != nil {
+			t.Fatalf("%d: %v", bits, err)
+		}
+		if !PublicKeysEqual(k.Signer.Public(), ec.Public()) || k.Info.Encryption == nil {
+			t.Errorf("%d: read back another or an unencrypted key", bits)
+		}
+		if _, err := Parse(data, func() ([]byte, error) { return []byte("wrong"), nil }); err == nil {
+			t.Errorf("%d: a wrong passphrase was accepted", bits)
+		}
+	}
+	if _, err := MarshalLegacyEncryptedPEM(ec, []byte("secret"), 64, nil); err == nil {
+		t.Error("AES-64 accepted")
+	}
+	if _, err := MarshalLegacyEncryptedPEM(ec, nil, 128, nil); err != ErrEmptyPassphrase {
+		t.Errorf("empty passphrase: %v", err)
+	}
+	if openssl, err := exec.LookPath("openssl"); err == nil {
+		data, err := MarshalLegacyEncryptedPEM(ec, []byte("secret"), 128, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := filepath.Join(t.TempDir(), "k.pem")
+		if err := os.WriteFile(f, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if out, err := exec.Command(openssl, "pkey", "-noout", "-in", f, "-passin", "pass:secret").CombinedOutput(); err != nil {
+			t.Errorf("openssl pkey: %v\n%s", err, out)
+		}
+	}
+}
