@@ -76,7 +76,7 @@ func (f *Factory) readCRLInputs(paths []string) ([]crl.Input, error) {
 
 // describeCRLReport is the crlReport of a parsed CRL.
 func describeCRLReport(c *x509.RevocationList) crlReport {
-	return crlReport(crl.Summarize(c))
+	return crl.Summarize(c)
 }
 
 // crlSourcedReport is a CRL in --json output with the file it came from.

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"os"
@@ -135,12 +134,7 @@ unchanged); 2 bad usage; 130 interrupted (nothing written).`,
 type initReport = bootstrap.Result
 
 // crlReport describes one CRL of root.crl.
-type crlReport struct {
-	Issuer     string `json:"issuer"`
-	Number     string `json:"number"`
-	Entries    int    `json:"entries"`
-	NextUpdate string `json:"next_update"`
-}
+type crlReport = crl.Summary
 
 func initRun(cmd *cobra.Command, opts *initOptions) error {
 	f := opts.f
@@ -254,12 +248,7 @@ func initRun(cmd *cobra.Command, opts *initOptions) error {
 		NoRoot: opts.NoRoot, PK8: opts.PK8, Configure: opts.Configure, Config: cfg, Force: force,
 		Now: f.Now, Rand: f.Rand, GenerateKey: f.generateKey, Reporter: reporter{f},
 		CRLs: func(c *ca.CA) ([]byte, []bootstrap.CRL, error) {
-			data, reports, err := f.chainCRLs(c, 0)
-			crls := make([]bootstrap.CRL, len(reports))
-			for i, r := range reports {
-				crls[i] = bootstrap.CRL(r)
-			}
-			return data, crls, err
+			return c.ChainCRLs(ca.CRLOptions{Now: f.Now(), Rand: f.Rand})
 		},
 	})
 	if err != nil {
@@ -350,36 +339,6 @@ func (f *Factory) initCA(opts *initOptions, dir, dataDir string, gen keys.Genera
 	}
 	f.infof("created a CA in %s", dir)
 	return c, true, nil
-}
-
-// chainCRLs makes a new CRL for every CA of the chain, valid for days (0:
-// crl.DefaultDays), and returns them as one file, each CRL preceded by a comment
-// naming its issuer. pgcert init and pgcert crl gen --ca-dir both make them here.
-func (f *Factory) chainCRLs(c *ca.CA, days int) ([]byte, []crlReport, error) {
-	now := f.Now()
-	var lists []*x509.RevocationList
-	var cas []*x509.Certificate
-	var reports []crlReport
-	for _, x := range c.CAs() {
-		res, err := x.GenerateCRL(ca.CRLOptions{Now: now, Days: days, Rand: f.Rand})
-		if err != nil {
-			return nil, nil, fmt.Errorf("making the CRL of %s: %w", x.Dir, err)
-		}
-		parsed, err := crl.ParseCRLs(res.Signed.DER())
-		if err != nil {
-			return nil, nil, err
-		}
-		lists = append(lists, parsed...)
-		cas = append(cas, x.Cert)
-		for _, l := range parsed {
-			reports = append(reports, describeCRLReport(l))
-		}
-	}
-	m, err := crl.Merge(lists, cas, now, false)
-	if err != nil {
-		return nil, nil, err
-	}
-	return m.PEM(), reports, nil
 }
 
 func (f *Factory) printInit(r *bootstrap.Result) error {

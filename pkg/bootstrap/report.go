@@ -9,6 +9,7 @@ import (
 
 	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/pkg/ca"
+	"github.com/pgcert/pgcert/pkg/crl"
 	"github.com/pgcert/pgcert/pkg/selfsign"
 )
 
@@ -67,13 +68,8 @@ type Issued struct {
 	Files []File `json:"files"`
 }
 
-// CRL describes one CRL of root.crl.
-type CRL struct {
-	Issuer     string `json:"issuer"`
-	Number     string `json:"number"`
-	Entries    int    `json:"entries"`
-	NextUpdate string `json:"next_update"`
-}
+// CRL describes a CRL of root.crl.
+type CRL = crl.Summary
 
 // Client is a client bundle in libpq's layout.
 type Client struct {

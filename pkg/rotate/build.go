@@ -70,7 +70,7 @@ func (r *renewer) build() (*newSet, error) {
 				return nil, err
 			}
 		}
-		pemData, infos, err := r.chainCRLs()
+		pemData, infos, err := r.c.ChainCRLs(ca.CRLOptions{Now: r.now, Rand: r.opts.Rand})
 		if err != nil {
 			return nil, err
 		}
@@ -118,35 +118,6 @@ func serverChain(c *ca.CA, leaf *x509.Certificate, noRoot bool) []byte {
 		certs = append(certs, root)
 	}
 	return ca.PEM(certs...)
-}
-
-// chainCRLs makes a new CRL for every CA of the chain, valid for crl.DefaultDays,
-// at the run's one clock reading, and returns them as one file, each CRL preceded by
-// a comment naming its issuer.
-func (r *renewer) chainCRLs() ([]byte, []CRLInfo, error) {
-	var lists []*x509.RevocationList
-	var cas []*x509.Certificate
-	var infos []CRLInfo
-	for _, x := range r.c.CAs() {
-		res, err := x.GenerateCRL(ca.CRLOptions{Now: r.now, Rand: r.opts.Rand})
-		if err != nil {
-			return nil, nil, fmt.Errorf("making the CRL of %s: %w", x.Dir, err)
-		}
-		parsed, err := crl.ParseCRLs(res.Signed.DER())
-		if err != nil {
-			return nil, nil, err
-		}
-		lists = append(lists, parsed...)
-		cas = append(cas, x.Cert)
-		for _, l := range parsed {
-			infos = append(infos, describeCRL(l))
-		}
-	}
-	m, err := crl.Merge(lists, cas, r.now, false)
-	if err != nil {
-		return nil, nil, err
-	}
-	return m.PEM(), infos, nil
 }
 
 // leavesOutRoot reports whether the current server.crt holds issuers but not the

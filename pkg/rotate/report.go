@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/pgcert/pgcert/pkg/ca"
+	"github.com/pgcert/pgcert/pkg/crl"
 	"github.com/pgcert/pgcert/pkg/selfsign"
 )
 
@@ -61,30 +62,8 @@ type CRLReport struct {
 	CRLs      []CRLInfo `json:"crls"`
 }
 
-// CRLInfo describes one CRL of ssl_crl_file.
-type CRLInfo struct {
-	Issuer     string `json:"issuer"`
-	Number     string `json:"number"`
-	Entries    int    `json:"entries"`
-	NextUpdate string `json:"next_update"`
-}
-
-// describeCRL is the CRLInfo of a parsed CRL, its issuer in openssl's one-line
-// form ("CN = Example CA").
-func describeCRL(c *x509.RevocationList) CRLInfo {
-	issuer, err := selfsign.FormatSubject(c.RawIssuer)
-	if err != nil {
-		issuer = c.Issuer.String()
-	}
-	r := CRLInfo{Issuer: issuer, Entries: len(c.RevokedCertificateEntries)}
-	if c.Number != nil {
-		r.Number = c.Number.String()
-	}
-	if !c.NextUpdate.IsZero() {
-		r.NextUpdate = c.NextUpdate.UTC().Format(time.RFC3339)
-	}
-	return r
-}
+// CRLInfo describes a CRL a renewal wrote.
+type CRLInfo = crl.Summary
 
 // baseReport describes the current files and what is due.
 func (r *renewer) baseReport() *Report {
@@ -104,7 +83,7 @@ func (r *renewer) baseReport() *Report {
 				c.Reasons = append(c.Reasons, st.reason)
 			}
 			if st.current != nil {
-				c.CRLs = append(c.CRLs, describeCRL(st.current))
+				c.CRLs = append(c.CRLs, crl.Summarize(st.current))
 			}
 		}
 		rep.CRL = c
