@@ -15,6 +15,7 @@ import (
 
 	"github.com/pgcert/pgcert/internal/testpki"
 	"github.com/pgcert/pgcert/pkg/crl"
+	"github.com/pgcert/pgcert/pkg/doctor"
 	"github.com/pgcert/pgcert/pkg/keys"
 )
 
@@ -93,7 +94,7 @@ func checkDoc(t *testing.T, args ...string) (*checkReport, int) {
 }
 
 // problems lists the report's warnings and errors as "group/check level".
-func (r *checkReport) problems() []string {
+func problems(r *checkReport) []string {
 	var out []string
 	for _, g := range r.Files {
 		key := g.Setting
@@ -102,7 +103,7 @@ func (r *checkReport) problems() []string {
 		}
 		for _, fd := range g.Findings {
 			if fd.Level != levelOK {
-				out = append(out, key+"/"+fd.Check+" "+fd.Level)
+				out = append(out, key+"/"+fd.Check+" "+string(fd.Level))
 			}
 		}
 	}
@@ -110,9 +111,9 @@ func (r *checkReport) problems() []string {
 }
 
 // finding returns the only finding of group and check at level, failing otherwise.
-func (r *checkReport) finding(t *testing.T, group, check, level string) checkFinding {
+func finding(t *testing.T, r *checkReport, group, check string, level doctor.Level) doctor.Finding {
 	t.Helper()
-	var found []checkFinding
+	var found []doctor.Finding
 	for _, g := range r.Files {
 		if g.Setting != group && g.Name != group {
 			continue
@@ -124,14 +125,14 @@ func (r *checkReport) finding(t *testing.T, group, check, level string) checkFin
 		}
 	}
 	if len(found) != 1 {
-		t.Fatalf("want one %s %s/%s, got %d; problems %v", level, group, check, len(found), r.problems())
+		t.Fatalf("want one %s %s/%s, got %d; problems %v", level, group, check, len(found), problems(r))
 	}
 	return found[0]
 }
 
 // findings returns every finding of group and check.
-func findings(r *checkReport, group, check string) []checkFinding {
-	var out []checkFinding
+func findings(r *checkReport, group, check string) []doctor.Finding {
+	var out []doctor.Finding
 	for _, g := range r.Files {
 		if g.Setting != group && g.Name != group {
 			continue
@@ -147,7 +148,7 @@ func findings(r *checkReport, group, check string) []checkFinding {
 
 func wantProblems(t *testing.T, r *checkReport, code, wantCode int, want ...string) {
 	t.Helper()
-	got := r.problems()
+	got := problems(r)
 	if code != wantCode || strings.Join(got, ", ") != strings.Join(want, ", ") {
 		t.Fatalf("exit %d, problems %v; want exit %d, %v", code, got, wantCode, want)
 	}
@@ -205,8 +206,8 @@ func TestCheckOrderAndKey(t *testing.T) {
 	writeIn(t, dir, "server.crt", testpki.Bundle(p.inter, p.server), 0o644)
 	rep, code := checkDoc(t, "-D", dir)
 	wantProblems(t, rep, code, ExitFailure, "ssl_cert_file/order error", "ssl_key_file/match error")
-	match := rep.finding(t, "ssl_key_file", "match", levelError)
-	if match.Message != `could not load private key file "server.key": key values mismatch` || match.Source != sourceServer ||
+	match := finding(t, rep, "ssl_key_file", "match", levelError)
+	if match.Message != `could not load private key file "server.key": key values mismatch` || match.Source != doctor.SourceServer ||
 		!strings.Contains(match.Detail, "certificate 2 of server.crt") || !strings.Contains(match.Fix, "pgcert chain --key") {
 		t.Errorf("match finding %+v", match)
 	}
@@ -216,7 +217,7 @@ func TestCheckOrderAndKey(t *testing.T) {
 	writeIn(t, dir, "server.key", other.KeyPEM(t), 0o600)
 	rep, code = checkDoc(t, "-D", dir)
 	wantProblems(t, rep, code, ExitFailure, "ssl_key_file/match error")
-	if fd := rep.finding(t, "ssl_key_file", "match", levelError); !strings.Contains(fd.Detail, "none of the certificates") {
+	if fd := finding(t, rep, "ssl_key_file", "match", levelError); !strings.Contains(fd.Detail, "none of the certificates") {
 		t.Errorf("match finding %+v", fd)
 	}
 
@@ -239,7 +240,7 @@ func TestCheckKeyFormats(t *testing.T) {
 	writeIn(t, dir, "server.key", der, 0o600)
 	rep, code := checkDoc(t, "-D", dir)
 	wantProblems(t, rep, code, ExitFailure, "ssl_key_file/load error")
-	if fd := rep.finding(t, "ssl_key_file", "load", levelError); fd.Message != `could not load private key file "server.key": unsupported` || !strings.Contains(fd.Fix, "pgcert key strip") {
+	if fd := finding(t, rep, "ssl_key_file", "load", levelError); fd.Message != `could not load private key file "server.key": unsupported` || !strings.Contains(fd.Fix, "pgcert key strip") {
 		t.Errorf("DER key: %+v", fd)
 	}
 
@@ -254,7 +255,7 @@ func TestCheckKeyFormats(t *testing.T) {
 	writeIn(t, dir, "server.key", enc, 0o600)
 	rep, code = checkDoc(t, "-D", dir)
 	wantProblems(t, rep, code, ExitFailure, "ssl_key_file/passphrase error")
-	if fd := rep.finding(t, "ssl_key_file", "passphrase", levelError); fd.Message != `could not load private key file "server.key": processing error` {
+	if fd := finding(t, rep, "ssl_key_file", "passphrase", levelError); fd.Message != `could not load private key file "server.key": processing error` {
 		t.Errorf("encrypted key: %+v", fd)
 	}
 
@@ -263,12 +264,12 @@ func TestCheckKeyFormats(t *testing.T) {
 	writeIn(t, dir, "postgresql.conf", append(data, "ssl_passphrase_command = 'echo sesame'\n"...), 0o600)
 	rep, code = checkDoc(t, "-D", dir)
 	wantProblems(t, rep, code, ExitOK, "ssl_key_file/passphrase warning")
-	if fd := rep.finding(t, "ssl_key_file", "match", levelOK); !strings.Contains(fd.Message, "--passin") {
+	if fd := finding(t, rep, "ssl_key_file", "match", levelOK); !strings.Contains(fd.Message, "--passin") {
 		t.Errorf("unmatched encrypted key: %+v", fd)
 	}
 	rep, code = checkDoc(t, "-D", dir, "--passin", "pass:sesame")
 	wantProblems(t, rep, code, ExitOK, "ssl_key_file/passphrase warning")
-	rep.finding(t, "ssl_key_file", "match", levelOK)
+	finding(t, rep, "ssl_key_file", "match", levelOK)
 	rep, code = checkDoc(t, "-D", dir, "--passin", "pass:wrong")
 	wantProblems(t, rep, code, ExitFailure, "ssl_key_file/passphrase warning", "ssl_key_file/passphrase error")
 	rep, code = checkDoc(t, "-D", dir, "--strict")
@@ -280,7 +281,7 @@ func TestCheckKeyFormats(t *testing.T) {
 	writeIn(t, dir, "server.key", p.server.KeyPEM(t), 0o644)
 	rep, code = checkDoc(t, "-D", dir)
 	wantProblems(t, rep, code, ExitFailure, "ssl_key_file/permissions error")
-	fd := rep.finding(t, "ssl_key_file", "permissions", levelError)
+	fd := finding(t, rep, "ssl_key_file", "permissions", levelError)
 	if fd.Message != `private key file "server.key" has group or world access` || !strings.HasPrefix(fd.Detail, "File must have permissions") || fd.Fix != "chmod 0600 "+filepath.Join(dir, "server.key") {
 		t.Errorf("key 0644: %+v", fd)
 	}
@@ -303,7 +304,7 @@ func TestCheckCertificates(t *testing.T) {
 		{name: "expired", leaf: testpki.Make(t, testpki.Template{CN: "db.example.com", DNS: []string{"db.example.com"}, NotBefore: testpki.Now.Add(-48 * time.Hour), NotAfter: testpki.Now.Add(-24 * time.Hour)}, p.inter),
 			code: ExitFailure, want: []string{"ssl_cert_file/validity error"},
 			check: func(t *testing.T, r *checkReport) {
-				fd := r.finding(t, "ssl_cert_file", "validity", levelError)
+				fd := finding(t, r, "ssl_cert_file", "validity", levelError)
 				if fd.Message != "the server certificate CN=db.example.com expired on "+testpki.Date(-24*time.Hour)+" (1 day ago)" || !strings.HasSuffix(fd.Detail, "certificate has expired") {
 					t.Errorf("%+v", fd)
 				}
@@ -315,7 +316,7 @@ func TestCheckCertificates(t *testing.T) {
 		{name: "broken signature", leaf: p.server.BrokenSignature(t),
 			code: ExitFailure, want: []string{"ssl_cert_file/chain error"},
 			check: func(t *testing.T, r *checkReport) {
-				fd := r.finding(t, "ssl_cert_file", "chain", levelError)
+				fd := finding(t, r, "ssl_cert_file", "chain", levelError)
 				if !strings.Contains(fd.Message, "does not verify with the key of CN=check intermediate") || !strings.HasSuffix(fd.Detail, "certificate signature failure") {
 					t.Errorf("%+v", fd)
 				}
@@ -323,8 +324,8 @@ func TestCheckCertificates(t *testing.T) {
 		{name: "wrong host", leaf: p.server, args: []string{"--host", "other.example.com", "--host", "10.0.0.5"},
 			code: ExitFailure, want: []string{"ssl_cert_file/host error"},
 			check: func(t *testing.T, r *checkReport) {
-				fd := r.finding(t, "ssl_cert_file", "host", levelError)
-				if fd.Source != sourceLibpq || fd.Message != `server certificate for "db.example.com" (and 1 other name) does not match host name "other.example.com"` {
+				fd := finding(t, r, "ssl_cert_file", "host", levelError)
+				if fd.Source != doctor.SourceLibpq || fd.Message != `server certificate for "db.example.com" (and 1 other name) does not match host name "other.example.com"` {
 					t.Errorf("%+v", fd)
 				}
 			}},
@@ -348,10 +349,10 @@ func TestCheckServerVerifiesAgainstCAFile(t *testing.T) {
 	writeIn(t, dir, "root.crt", p.root.PEM(), 0o644)
 	rep, code := checkDoc(t, "-D", dir)
 	wantProblems(t, rep, code, ExitOK)
-	if fd := rep.finding(t, "ssl_cert_file", "verify", levelOK); !strings.Contains(fd.Message, "CN=check root (from root.crt)") {
+	if fd := finding(t, rep, "ssl_cert_file", "verify", levelOK); !strings.Contains(fd.Message, "CN=check root (from root.crt)") {
 		t.Errorf("%+v", fd)
 	}
-	rep.finding(t, "ssl_ca_file", "client-certificates", levelOK)
+	finding(t, rep, "ssl_ca_file", "client-certificates", levelOK)
 
 	// A server.crt without its intermediate, which only ssl_ca_file holds.
 	writeIn(t, dir, "server.crt", p.server.PEM(), 0o644)
@@ -370,7 +371,7 @@ func TestCheckVerifyFailure(t *testing.T) {
 	writeIn(t, dir, "server.key", leaf.KeyPEM(t), 0o600)
 	rep, code := checkDoc(t, "-D", dir)
 	wantProblems(t, rep, code, ExitFailure, "ssl_cert_file/verify error")
-	fd := rep.finding(t, "ssl_cert_file", "verify", levelError)
+	fd := finding(t, rep, "ssl_cert_file", "verify", levelError)
 	if fd.Message != "a client trusting CN=check root refuses the server: unhandled critical extension" || !strings.Contains(fd.Detail, "certificate verify failed") {
 		t.Errorf("%+v", fd)
 	}
@@ -397,20 +398,20 @@ func TestCheckCAFile(t *testing.T) {
 			rep, code := checkDoc(t, "-D", dir)
 			// server.crt verifies against a CA file only when it holds the root.
 			var got []string
-			for _, pr := range rep.problems() {
+			for _, pr := range problems(rep) {
 				if !strings.HasPrefix(pr, "ssl_cert_file/") {
 					got = append(got, pr)
 				}
 			}
 			if code != tc.code || strings.Join(got, ", ") != strings.Join(tc.want, ", ") {
-				t.Fatalf("exit %d, problems %v; want %d, %v", code, rep.problems(), tc.code, tc.want)
+				t.Fatalf("exit %d, problems %v; want %d, %v", code, problems(rep), tc.code, tc.want)
 			}
 		})
 	}
 	dir := dataDir(t, p, []string{"ssl_ca_file = 'nothere.crt'"})
 	rep, code := checkDoc(t, "-D", dir)
 	wantProblems(t, rep, code, ExitFailure, "ssl_ca_file/access error")
-	if fd := rep.finding(t, "ssl_ca_file", "access", levelError); fd.Message != `could not load root certificate file "nothere.crt": No such file or directory` {
+	if fd := finding(t, rep, "ssl_ca_file", "access", levelError); fd.Message != `could not load root certificate file "nothere.crt": No such file or directory` {
 		t.Errorf("%+v", fd)
 	}
 }
@@ -536,9 +537,9 @@ func TestCheckSettings(t *testing.T) {
 
 	dir := dataDir(t, p, []string{"ssl_cert_file = server.crt"})
 	rep, _ := checkDoc(t, "-D", dir)
-	fd := rep.finding(t, "postgresql.conf", "config", levelError)
+	fd := finding(t, rep, "postgresql.conf", "config", levelError)
 	conf := filepath.Join(dir, "postgresql.conf")
-	if fd.Message != fmt.Sprintf(`syntax error in file "%s" line 2, near token "server.crt"`, conf) || fd.File != conf || fd.Line != 2 || fd.Source != sourceServer {
+	if fd.Message != fmt.Sprintf(`syntax error in file "%s" line 2, near token "server.crt"`, conf) || fd.File != conf || fd.Line != 2 || fd.Source != doctor.SourceServer {
 		t.Errorf("syntax error: %+v", fd)
 	}
 	out, _, _ := runCheck(t, "-D", dir)
@@ -548,7 +549,7 @@ func TestCheckSettings(t *testing.T) {
 
 	dir = dataDir(t, p, nil, "hostssl all all 0.0.0.0/0 md5 clientcert=1")
 	rep, _ = checkDoc(t, "-D", dir)
-	fd = rep.finding(t, "pg_hba.conf", "hba", levelError)
+	fd = finding(t, rep, "pg_hba.conf", "hba", levelError)
 	if fd.Message != `invalid value for clientcert: "1"` || fd.Line != 1 || !strings.Contains(fd.Fix, "clientcert=verify-ca") {
 		t.Errorf("clientcert=1: %+v", fd)
 	}
@@ -560,10 +561,10 @@ func TestCheckOldVersion(t *testing.T) {
 	writeIn(t, dir, "PG_VERSION", []byte("11\n"), 0o600)
 	rep, code := checkDoc(t, "-D", dir)
 	wantProblems(t, rep, code, ExitFailure, "postgresql.conf/config error", "postgresql.conf/protocol warning", "pg_hba.conf/hba error")
-	if fd := rep.finding(t, "pg_hba.conf", "hba", levelError); fd.Message != "client certificates can only be checked if a root certificate store is available" {
+	if fd := finding(t, rep, "pg_hba.conf", "hba", levelError); fd.Message != "client certificates can only be checked if a root certificate store is available" {
 		t.Errorf("clientcert=1 on 11 is valid, but needs ssl_ca_file: %+v", fd)
 	}
-	if fd := rep.finding(t, "postgresql.conf", "config", levelError); !strings.HasPrefix(fd.Message, `unrecognized configuration parameter "ssl_crl_dir"`) {
+	if fd := finding(t, rep, "postgresql.conf", "config", levelError); !strings.HasPrefix(fd.Message, `unrecognized configuration parameter "ssl_crl_dir"`) {
 		t.Errorf("%+v", fd)
 	}
 	if rep.Version != "11" {
@@ -600,7 +601,7 @@ func TestCheckDirectoryErrors(t *testing.T) {
 	}
 	rep, code := checkDoc(t, "-D", dir)
 	wantProblems(t, rep, code, ExitFailure, "postgresql.conf/data-directory warning", "ssl_cert_file/access error")
-	if fd := rep.finding(t, "ssl_cert_file", "access", levelError); fd.Message != `could not load server certificate file "server.crt": No such file or directory` || fd.Source != sourceServer {
+	if fd := finding(t, rep, "ssl_cert_file", "access", levelError); fd.Message != `could not load server certificate file "server.crt": No such file or directory` || fd.Source != doctor.SourceServer {
 		t.Errorf("missing server.crt: %+v", fd)
 	}
 	if !rep.VersionAssumed || rep.Version != "18" {

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/pkg/ca"
@@ -67,11 +66,7 @@ func (r *renewer) validate(set *newSet) error {
 		}
 		s.Staged[ch.setting] = p
 	}
-	c := &checker{
-		f: r.f, opts: &checkOptions{f: r.f, WarnDays: defaultWarnDays}, s: &s, db: s.DBUser,
-		now: r.now, window: defaultWarnDays * 24 * time.Hour,
-	}
-	rep := c.run()
+	rep := checkSetup(&s, r.now)
 	var problems, warnings []string
 	for _, g := range rep.Files {
 		if !sslSettings[g.Setting] {

@@ -1,4 +1,4 @@
-package cli
+package doctor
 
 import (
 	"path/filepath"
@@ -17,7 +17,7 @@ func (c *checker) configGroup() {
 			detail("the rules of PostgreSQL %s are assumed", dd.Version)
 	}
 	for _, e := range c.s.ConfErrs {
-		fd := g.add(levelError, "config", sourceServer, e.Message).
+		fd := g.add(LevelError, "config", SourceServer, e.Message).
 			detail("the server stops at start with: configuration file \"%s\" contains errors (on a reload it keeps its old settings)", cfg.File)
 		if e.File != "" {
 			fd.at(e.File, e.Line).fix("correct line %d of %s", e.Line, e.File)
@@ -50,7 +50,7 @@ func (c *checker) configGroup() {
 // deprecates and PostgreSQL 13 stopped allowing by default.
 var weakProtocols = map[string]bool{"tlsv1": true, "tlsv1.1": true}
 
-func (c *checker) protocolFinding(g *checkGroup) {
+func (c *checker) protocolFinding(g *Group) {
 	ssl := c.s.SSL
 	v := ssl.MinProtocolVersion
 	switch {
@@ -76,11 +76,11 @@ func (c *checker) protocolFinding(g *checkGroup) {
 	}
 }
 
-func (c *checker) cipherFinding(g *checkGroup) {
+func (c *checker) cipherFinding(g *Group) {
 	ssl := c.s.SSL
 	risk := pgdata.AnalyzeCiphers(ssl.Ciphers)
 	set, isSet := ssl.Set["ssl_ciphers"]
-	at := func(fd *checkFinding) {
+	at := func(fd *Finding) {
 		if isSet {
 			fd.at(set.File, set.Line)
 		}
@@ -118,9 +118,9 @@ func (c *checker) hbaGroup() {
 	v := c.s.Dir.Version
 	lines, err := pgdata.LoadHBA(path, v)
 	problems := 0
-	for _, e := range confErrors(err) {
+	for _, e := range pgdata.ConfErrors(err) {
 		problems++
-		fd := g.add(levelError, "hba", sourceServer, e.Message)
+		fd := g.add(LevelError, "hba", SourceServer, e.Message)
 		if e.Line == 0 {
 			fd.fix("write %s, or point hba_file at it", path)
 			continue
@@ -134,13 +134,13 @@ func (c *checker) hbaGroup() {
 	}
 	for _, h := range pgdata.CheckHBA(lines, c.s.SSL) {
 		problems++
-		level := levelWarning
+		level := LevelWarning
 		if h.Fatal {
-			level = levelError
+			level = LevelError
 		}
-		source := sourcePgcert
+		source := SourcePgcert
 		if h.Server {
-			source = sourceServer
+			source = SourceServer
 		}
 		g.add(level, "hba", source, h.Message).at(path, h.Line).fix("%s", h.Hint)
 	}
