@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/pgcert/pgcert/pkg/doctor"
 )
@@ -82,11 +81,3 @@ type colorScheme interface {
 	Red(string) string
 	Bold(string) string
 }
-
-// daysLeft counts whole days from now to t, rounding toward zero, as chain does in its
-// messages.
-func daysLeft(t, now time.Time) int {
-	return int(t.Sub(now) / (24 * time.Hour))
-}
-
-func dateText(t time.Time) string { return t.UTC().Format(time.DateOnly) }

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"fmt"
 	"strings"
 	"time"
 )
@@ -20,20 +19,10 @@ func chainErrors(err error) []error {
 	return []error{err}
 }
 
-// whenText says how far t is from now: "in 12 days", "3 days ago", "today".
-func whenText(t, now time.Time) string {
-	d := daysLeft(t, now)
-	switch {
-	case d == 0 && t.After(now):
-		return "within a day"
-	case d == 0:
-		return "today"
-	case d == 1:
-		return "in 1 day"
-	case d > 1:
-		return fmt.Sprintf("in %d days", d)
-	case d == -1:
-		return "1 day ago"
-	}
-	return fmt.Sprintf("%d days ago", -d)
+// daysLeft counts whole days from now to t, rounding toward zero, as chain does in its
+// messages.
+func daysLeft(t, now time.Time) int {
+	return int(t.Sub(now) / (24 * time.Hour))
 }
+
+func dateText(t time.Time) string { return t.UTC().Format(time.DateOnly) }
