@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -149,7 +148,7 @@ func probeRun(opts *probeOptions) error {
 		return err
 	}
 	cfg.Roots = roots
-	cfg.Verify = probe.LibpqVerify(rootFile, opts.defaultRootFile())
+	cfg.Verify = probe.LibpqVerify(rootFile, libpqRootFile(opts.f))
 	if opts.Cert != "" {
 		cert, err := clientCertificate(opts)
 		if err != nil {
@@ -179,21 +178,11 @@ func probeRun(opts *probeOptions) error {
 	return nil
 }
 
-// defaultRootFile is the root file libpq would look for: PGSSLROOTCERT, else
-// ~/.postgresql/root.crt.
-func (opts *probeOptions) defaultRootFile() string {
-	if v, ok := opts.f.Getenv("PGSSLROOTCERT"); ok && v != "" {
-		return v
-	}
-	home, _ := opts.f.Getenv("HOME")
-	return filepath.Join(home, ".postgresql", "root.crt")
-}
-
 // probeRoots reads the trusted roots: --root, else libpq's default when it exists.
 func probeRoots(opts *probeOptions) (string, []*x509.Certificate, error) {
 	file := opts.Root
 	if file == "" {
-		file = opts.defaultRootFile()
+		file = libpqRootFile(opts.f)
 		if _, err := os.Stat(file); err != nil {
 			return "", nil, nil
 		}
