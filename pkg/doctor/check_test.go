@@ -537,3 +537,79 @@ func TestOldVersion(t *testing.T) {
 		t.Errorf("version %q", rep.Version)
 	}
 }
+
+// TestRefusedSettings covers the settings that stop PostgreSQL 15 at start although
+// the configuration parses (e2e/check_settings_test.go starts the real server with
+// each), and their harmless neighbours.
+func TestRefusedSettings(t *testing.T) {
+	p := newCheckPKI(t)
+	for _, tc := range []struct {
+		name    string
+		conf    []string
+		want    []string
+		message string // the message of the first problem, when set
+	}{
+		{name: "unknown protocol version", conf: []string{"ssl_min_protocol_version = 'TLSv1.9'"},
+			want: []string{"postgresql.conf/config error"}, message: `invalid value for parameter "ssl_min_protocol_version": "TLSv1.9"`},
+		{name: "unknown maximum", conf: []string{"ssl_max_protocol_version = 'TLSv2'"},
+			want: []string{"postgresql.conf/config error"}, message: `invalid value for parameter "ssl_max_protocol_version": "TLSv2"`},
+		{name: "protocol names ignore case", conf: []string{"ssl_min_protocol_version = 'tlsv1.3'"}},
+		{name: "minimum above maximum", conf: []string{"ssl_min_protocol_version = 'TLSv1.3'", "ssl_max_protocol_version = 'TLSv1.2'"},
+			want: []string{"postgresql.conf/protocol error"}, message: "could not set SSL protocol version range"},
+		{name: "maximum at the minimum", conf: []string{"ssl_min_protocol_version = 'TLSv1.2'", "ssl_max_protocol_version = 'TLSv1.2'"}},
+		{name: "no cipher", conf: []string{"ssl_ciphers = 'NOTACIPHER'"},
+			want: []string{"postgresql.conf/ciphers error"}, message: "could not set the cipher list (no valid ciphers available)"},
+		{name: "one unknown cipher among known ones", conf: []string{"ssl_ciphers = 'HIGH:!aNULL:NOTACIPHER'"}},
+		{name: "a suite by name", conf: []string{"ssl_ciphers = 'ECDHE-ECDSA-AES256-GCM-SHA384'"}},
+		{name: "unknown curve", conf: []string{"ssl_ecdh_curve = 'nocurve'"},
+			want: []string{"postgresql.conf/ecdh-curve error"}, message: "ECDH: unrecognized curve name: nocurve"},
+		{name: "NIST name of a curve", conf: []string{"ssl_ecdh_curve = 'P-256'"},
+			want: []string{"postgresql.conf/ecdh-curve error"}, message: "ECDH: unrecognized curve name: P-256"},
+		{name: "X25519 is no EC curve", conf: []string{"ssl_ecdh_curve = 'X25519'"},
+			want: []string{"postgresql.conf/ecdh-curve error"}, message: "ECDH: could not create key"},
+		{name: "another curve", conf: []string{"ssl_ecdh_curve = 'secp384r1'"}},
+		{name: "missing DH parameters", conf: []string{"ssl_dh_params_file = 'nothere.pem'"},
+			want: []string{"postgresql.conf/dh-params error"}, message: `could not open DH parameters file "nothere.pem": No such file or directory`},
+		{name: "unknown parameter", conf: []string{"no_such_parameter = 1"},
+			want: []string{"postgresql.conf/config error"}, message: `unrecognized configuration parameter "no_such_parameter" in file "%s" line 2`},
+		{name: "an extension's parameter", conf: []string{"myext.setting = 1"}},
+		{name: "ssl off: the SSL settings are not used", conf: []string{"ssl = off", "ssl_ciphers = 'NOTACIPHER'", "ssl_ecdh_curve = 'nocurve'"},
+			want: []string{"postgresql.conf/ssl error", "pg_hba.conf/hba warning"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := dataDir(t, p, tc.conf)
+			rep := check(t, dir)
+			wantProblems(t, rep, len(tc.want) > 0 && strings.HasSuffix(tc.want[0], " error"), tc.want...)
+			if tc.message == "" {
+				return
+			}
+			group, chk, _ := strings.Cut(strings.Fields(tc.want[0])[0], "/")
+			fd := finding(t, rep, group, chk, LevelError)
+			want := tc.message
+			if strings.Contains(want, "%s") {
+				want = fmt.Sprintf(want, filepath.Join(dir, "postgresql.conf"))
+			}
+			if fd.Message != want || fd.Source != SourceServer || fd.Line == 0 || fd.Fix == "" {
+				t.Errorf("finding %+v; want the message %q with its line and a fix", fd, want)
+			}
+			if strings.Contains(want, "ssl_min_protocol_version") && findings(rep, "postgresql.conf", "protocol") != 0 {
+				t.Errorf("a refused value also has a protocol finding: %v", problems(rep))
+			}
+		})
+	}
+}
+
+// findings counts the findings of group and check.
+func findings(r *Report, group, check string) int {
+	n := 0
+	for _, g := range r.Files {
+		if g.Setting == group || g.Name == group {
+			for _, fd := range g.Findings {
+				if fd.Check == check {
+					n++
+				}
+			}
+		}
+	}
+	return n
+}

@@ -1,6 +1,7 @@
 package doctor
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 
@@ -23,7 +24,16 @@ func (c *checker) configGroup() {
 			fd.at(e.File, e.Line).fix("correct line %d of %s", e.Line, e.File)
 		}
 	}
-	if len(c.s.ConfErrs) == 0 {
+	extra := c.settingErrors()
+	for _, e := range extra {
+		detail := fmt.Sprintf("the server stops at start with: configuration file \"%s\" contains errors (on a reload it keeps its old settings)", cfg.File)
+		if e.hint != "" {
+			detail = e.hint + " " + detail
+		}
+		g.add(LevelError, "config", SourceServer, e.message).detail("%s", detail).
+			at(e.set.File, e.set.Line).fix("correct line %d of %s", e.set.Line, e.set.File)
+	}
+	if len(c.s.ConfErrs) == 0 && len(extra) == 0 {
 		var names []string
 		for _, f := range cfg.Files {
 			names = append(names, c.relName(f))
@@ -44,6 +54,10 @@ func (c *checker) configGroup() {
 	}
 	c.protocolFinding(g)
 	c.cipherFinding(g)
+	if ssl.Enabled {
+		c.curveFinding(g)
+		c.dhParamsFinding(g)
+	}
 }
 
 // weakProtocols are the ssl_min_protocol_version values below TLSv1.2, which RFC 8996
@@ -71,6 +85,9 @@ func (c *checker) protocolFinding(g *Group) {
 		if set, ok := ssl.Set["ssl_min_protocol_version"]; ok {
 			fd.at(set.File, set.Line)
 		}
+	case protocolRank(v) == -2:
+		// The value is a configuration error, reported as one.
+	case ssl.Enabled && c.protocolRange(g):
 	default:
 		g.ok("protocol", "ssl_min_protocol_version = '%s'", v)
 	}
@@ -84,6 +101,13 @@ func (c *checker) cipherFinding(g *Group) {
 		if isSet {
 			fd.at(set.File, set.Line)
 		}
+	}
+	if ssl.Enabled && selectsNoCipher(ssl.Ciphers) {
+		fd := g.add(LevelError, "ciphers", SourceServer, "could not set the cipher list (no valid ciphers available)").
+			detail("ssl_ciphers = '%s' names no cipher suite OpenSSL knows; with ssl = on the server does not start", ssl.Ciphers).
+			fix("set ssl_ciphers = 'HIGH:MEDIUM:+3DES:!aNULL', the default")
+		at(fd)
+		return
 	}
 	level := "OpenSSL refuses them at its default security level 1; '@SECLEVEL=0' in the list or a system openssl.cnf that lowers the level lets them through"
 	if risk.SecLevel0 {
