@@ -59,6 +59,7 @@ func (c *checker) certGroup(sf pgdata.SSLFile) {
 		}
 	}
 	c.leafPurpose(g, leaf)
+	c.signatureFinding(g, leaf)
 	c.leafNames(g, leaf)
 	c.verifyAsClient(g, path)
 }

@@ -1,6 +1,8 @@
 package doctor
 
 import (
+	"crypto/ed25519"
+	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
@@ -612,4 +614,52 @@ func findings(r *Report, group, check string) int {
 		}
 	}
 	return n
+}
+
+// TestRevokedIntermediate checks an intermediate CA revoked in its root's CRL: the
+// server refuses every client certificate under it (e2e's "revoked intermediate"
+// case confirms it with a real server and psql).
+func TestRevokedIntermediate(t *testing.T) {
+	p := newCheckPKI(t)
+	now := testpki.Now
+	dir := dataDir(t, p, []string{"ssl_ca_file = 'root.crt'", "ssl_crl_file = 'root.crl'"})
+	writeIn(t, dir, "root.crt", p.root.PEM(), 0o644)
+	crls := append(p.root.CRLPEM(t, 2, now.Add(-time.Hour), now.Add(90*24*time.Hour), testpki.Revoked{Cert: p.inter.Cert, At: now.Add(-time.Hour)}),
+		p.inter.CRLPEM(t, 1, now.Add(-time.Hour), now.Add(90*24*time.Hour))...)
+	writeIn(t, dir, "root.crl", crls, 0o644)
+	rep := check(t, dir)
+	wantProblems(t, rep, true, "ssl_crl_file/crl-revoked error")
+	fd := finding(t, rep, "ssl_crl_file", "crl-revoked", LevelError)
+	if !strings.Contains(fd.Message, "revokes the intermediate CA CN=check intermediate") || !strings.Contains(fd.Detail, `the client sees "SSL error: sslv3 alert certificate revoked"`) {
+		t.Errorf("%+v", fd)
+	}
+
+	// The same CRLs without the revocation: nothing to say.
+	writeIn(t, dir, "root.crl", append(p.root.CRLPEM(t, 1, now.Add(-time.Hour), now.Add(90*24*time.Hour)),
+		p.inter.CRLPEM(t, 1, now.Add(-time.Hour), now.Add(90*24*time.Hour))...), 0o644)
+	wantProblems(t, check(t, dir), false)
+}
+
+// TestEd25519SignedServerCertificate checks that a server certificate signed with
+// Ed25519 is reported: libpq cannot hash it for SCRAM channel binding.
+func TestEd25519SignedServerCertificate(t *testing.T) {
+	_, edKey, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := testpki.Make(t, testpki.Template{CN: "ed root", IsCA: true, MaxPath: -1, Key: edKey}, nil)
+	server := root.Server(t, "db.example.com")
+	p := checkPKI{root: root, inter: root, server: server}
+	dir := dataDir(t, p, nil)
+	writeIn(t, dir, "server.crt", server.PEM(), 0o644)
+	rep := check(t, dir)
+	wantProblems(t, rep, true, "ssl_cert_file/signature error")
+	fd := finding(t, rep, "ssl_cert_file", "signature", LevelError)
+	if fd.Message != "could not find digest for NID UNDEF" || fd.Source != SourceLibpq || !strings.Contains(fd.Detail, "scram-sha-256") {
+		t.Errorf("%+v", fd)
+	}
+
+	dir = dataDir(t, p, nil, "local all all peer", "hostssl all all 0.0.0.0/0 trust")
+	writeIn(t, dir, "server.crt", server.PEM(), 0o644)
+	wantProblems(t, check(t, dir), false, "ssl_cert_file/signature warning")
 }

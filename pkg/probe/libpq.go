@@ -1,6 +1,7 @@
 package probe
 
 import (
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"time"
@@ -89,7 +90,8 @@ func (r *Result) InOrder() bool {
 
 // Problems lists what should fail a monitoring check of the probed server: libpq's
 // refusal, a certificate of the chain expired or expiring within warnDays of now, a
-// client certificate the server refused. None means all is well.
+// server certificate signed with Ed25519 (SCRAM channel binding fails), a client
+// certificate the server refused. None means all is well.
 func (r *Result) Problems(now time.Time, warnDays int) []string {
 	out := []string{}
 	if v := r.Verdict; v != nil && !v.OK {
@@ -102,6 +104,11 @@ func (r *Result) Problems(now time.Time, warnDays int) []string {
 		case ExpiresSoon:
 			out = append(out, fmt.Sprintf("certificate %d, %s, expires on %s (%s, within --warn-days %d)", i, c.Subject, dateText(c.NotAfter), whenText(c.NotAfter, now), warnDays))
 		}
+	}
+	if len(r.Chain) > 0 && r.Chain[0].Cert != nil && r.Chain[0].Cert.SignatureAlgorithm == x509.PureEd25519 {
+		// libpq hashes the server certificate for SCRAM channel binding with the
+		// digest of its signature algorithm (RFC 5929), and Ed25519 has none.
+		out = append(out, fmt.Sprintf("certificate 0, %s, is signed with Ed25519: SCRAM logins with channel binding fail (libpq: could not find digest for NID UNDEF)", r.Chain[0].Subject))
 	}
 	if r.ClientCertError != "" {
 		out = append(out, "the server refused the client certificate: "+r.ClientCertError)

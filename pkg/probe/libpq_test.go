@@ -1,6 +1,8 @@
 package probe_test
 
 import (
+	"crypto/ed25519"
+	"crypto/rand"
 	"crypto/x509"
 	"strings"
 	"testing"
@@ -90,5 +92,19 @@ func TestResultProblems(t *testing.T) {
 	}
 	if r.Chain[0].Expiry(now, 30) != probe.Expired {
 		t.Error("an expired certificate is not Expired")
+	}
+}
+
+func TestResultProblemsEd25519(t *testing.T) {
+	_, edKey, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := testpki.Make(t, testpki.Template{CN: "ed root", IsCA: true, MaxPath: -1, Key: edKey}, nil)
+	leaf := root.Server(t, "db.example.com")
+	r := &probe.Result{Chain: []probe.Certificate{{Cert: leaf.Cert, Subject: "CN=db.example.com", NotAfter: testpki.Now.Add(300 * 24 * time.Hour), DaysLeft: 300}}}
+	got := r.Problems(testpki.Now, 30)
+	if len(got) != 1 || !strings.Contains(got[0], "signed with Ed25519") {
+		t.Errorf("problems %q", got)
 	}
 }
