@@ -130,3 +130,23 @@ func TestCheckEd25519SignedServer(t *testing.T) {
 		t.Errorf("probe: exit %d, problems %q", pr.Code, prep.Problems)
 	}
 }
+
+// TestCheckHBAIncludeLoop plants a pg_hba.conf whose @file includes itself: check must
+// report it, and the real server then does not start.
+func TestCheckHBAIncludeLoop(t *testing.T) {
+	h := newHierarchy(t)
+	c := sslSetup(t, h, "trust")
+	c.SetHBA(t, "hostssl @users.txt all 127.0.0.1/32 trust")
+	c.WriteFile(t, "users.txt", []byte("@users.txt\n"), 0o600)
+
+	r := pgcert(t, "check", "-D", c.DataDir, "--json")
+	rep := parseCheck(t, r)
+	if r.Code != 1 || !sameSet(rep.problems(), []string{"pg_hba.conf/hba-include error"}) {
+		t.Fatalf("check: exit %d, problems %v", r.Code, rep.problems())
+	}
+	err := c.Start()
+	var se *pgtest.StartError
+	if !errors.As(err, &se) || !strings.Contains(se.Log, "exceeded maxAllocatedDescs") || !strings.Contains(se.Log, c.Path("users.txt")) {
+		t.Fatalf("check predicted a failed start; the server: %v", err)
+	}
+}

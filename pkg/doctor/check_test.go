@@ -663,3 +663,41 @@ func TestEd25519SignedServerCertificate(t *testing.T) {
 	writeIn(t, dir, "server.crt", server.PEM(), 0o644)
 	wantProblems(t, check(t, dir), false, "ssl_cert_file/signature warning")
 }
+
+// TestHBAIncludeLoop checks @file inclusions in pg_hba.conf that come back to a file
+// being read: the server then never starts (e2e confirms it).
+func TestHBAIncludeLoop(t *testing.T) {
+	p := newCheckPKI(t)
+	for _, tc := range []struct {
+		name  string
+		hba   string
+		files map[string]string
+		loop  string // the finding's message, empty when there is none
+	}{
+		{"a file that includes itself", "hostssl @users.txt all 0.0.0.0/0 scram-sha-256", map[string]string{"users.txt": "@users.txt\n"},
+			"@file inclusions loop: pg_hba.conf -> users.txt -> users.txt"},
+		{"two files that include each other", "hostssl all @a.txt 0.0.0.0/0 scram-sha-256", map[string]string{"a.txt": "alice, @sub/b.txt\n", "sub/b.txt": "bob @../a.txt\n"},
+			"@file inclusions loop: pg_hba.conf -> a.txt -> sub/b.txt -> a.txt"},
+		{"pg_hba.conf itself", "hostssl @pg_hba.conf all 0.0.0.0/0 scram-sha-256", nil,
+			"@file inclusions loop: pg_hba.conf -> pg_hba.conf"},
+		{"a list without a loop", "hostssl all @users.txt 0.0.0.0/0 scram-sha-256", map[string]string{"users.txt": "alice # @users.txt in a comment\n@more.txt\n", "more.txt": "bob\n"}, ""},
+		{"a quoted name", `hostssl all "@users.txt" 0.0.0.0/0 scram-sha-256`, map[string]string{"users.txt": "@users.txt\n"}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := dataDir(t, p, nil, "local all all peer", tc.hba)
+			for name, data := range tc.files {
+				writeIn(t, dir, name, []byte(data), 0o600)
+			}
+			rep := check(t, dir)
+			if tc.loop == "" {
+				wantProblems(t, rep, false)
+				return
+			}
+			wantProblems(t, rep, true, "pg_hba.conf/hba-include error")
+			fd := finding(t, rep, "pg_hba.conf", "hba-include", LevelError)
+			if fd.Message != tc.loop || fd.Line != 2 || !strings.Contains(fd.Detail, "exceeded maxAllocatedDescs") {
+				t.Errorf("%+v", fd)
+			}
+		})
+	}
+}

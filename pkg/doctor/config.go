@@ -156,6 +156,20 @@ func (c *checker) hbaGroup() {
 			fd.fix("correct line %d of %s", e.Line, path)
 		}
 	}
+	for _, l := range lines {
+		loop := includeLoop(path, l)
+		if loop == nil {
+			continue
+		}
+		problems++
+		names := make([]string, len(loop))
+		for i, p := range loop {
+			names[i] = c.relName(p)
+		}
+		g.fail("hba-include", "@file inclusions loop: %s", strings.Join(names, " -> ")).at(path, l.Line).
+			detail(`the server opens %s again and again and does not start: FATAL: exceeded maxAllocatedDescs (N) while trying to open file "%s"`, loop[len(loop)-1], loop[len(loop)-1]).
+			fix("remove the @ line that includes %s from %s", filepath.Base(loop[len(loop)-1]), loop[len(loop)-2])
+	}
 	for _, h := range pgdata.CheckHBA(lines, c.s.SSL) {
 		problems++
 		level := LevelWarning
