@@ -50,9 +50,14 @@ or a client refuses to connect:
   - ssl_crl_file and ssl_crl_dir: each CRL parses and is signed by its CA, every CA of
     ssl_ca_file has a current one (once any CRL is configured the server checks every
     CA of a client's chain and refuses the client when one has none), days left;
-  - settings that weaken SSL: ssl_min_protocol_version below TLSv1.2, NULL ciphers;
-  - pg_hba.conf: lines the server refuses (clientcert=1 since PostgreSQL 14), and
-    client-certificate lines while ssl_ca_file is empty.
+  - settings the server refuses at start (an unknown parameter or protocol version,
+    a minimum protocol above the maximum, an ssl_ciphers list of no known suite, an
+    ssl_ecdh_curve that is no EC curve, a missing ssl_dh_params_file), and settings
+    that weaken SSL: ssl_min_protocol_version below TLSv1.2, NULL ciphers;
+  - an intermediate CA revoked by its root's CRL, and a server certificate signed
+    with Ed25519 (libpq's SCRAM channel binding cannot hash it);
+  - pg_hba.conf: lines the server refuses (clientcert=1 since PostgreSQL 14), @file
+    inclusions that loop, and client-certificate lines while ssl_ca_file is empty.
 
 Findings are grouped per file as ok, warning or error, with the server's or libpq's
 own words where they have any, and a fix. The database user is the data directory's

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/pgcert/pgcert/pkg/pgdata"
 )
 
 // Level is how bad a finding is.
@@ -111,10 +113,6 @@ type Report struct {
 	Files []Group `json:"files"`
 }
 
-// sslFileSettings are the settings that name the SSL files a renewal replaces and
-// --expiring lists, as opposed to the configuration files.
-var sslFileSettings = []string{"ssl_cert_file", "ssl_key_file", "ssl_ca_file", "ssl_crl_file", "ssl_crl_dir"}
-
 // ForSettings returns the groups of the files the given settings name, in report
 // order: a renewal judges only the files it replaces.
 func (r *Report) ForSettings(settings ...string) []Group {
@@ -129,7 +127,7 @@ func (r *Report) ForSettings(settings ...string) []Group {
 
 // SSLFiles returns the groups of ssl_cert_file, ssl_key_file, ssl_ca_file,
 // ssl_crl_file and ssl_crl_dir: the files that hold certificates, keys and CRLs.
-func (r *Report) SSLFiles() []Group { return r.ForSettings(sslFileSettings...) }
+func (r *Report) SSLFiles() []Group { return r.ForSettings(pgdata.SSLFileSettings...) }
 
 // At returns the group's findings at level, in order.
 func (g Group) At(level Level) []Finding {
