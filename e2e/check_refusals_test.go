@@ -26,6 +26,7 @@ func TestCheckRefusedSettings(t *testing.T) {
 		problem string
 	}{
 		{"unknown protocol version", []string{"ssl_min_protocol_version = 'TLSv1.9'"}, "postgresql.conf/config"},
+		{"empty minimum protocol version", []string{"ssl_min_protocol_version = ''"}, "postgresql.conf/config"},
 		{"minimum above maximum", []string{"ssl_min_protocol_version = 'TLSv1.3'", "ssl_max_protocol_version = 'TLSv1.2'"}, "postgresql.conf/protocol"},
 		{"no cipher", []string{"ssl_ciphers = 'NOTACIPHER'"}, "postgresql.conf/ciphers"},
 		{"one unknown cipher among known ones", []string{"ssl_ciphers = 'HIGH:!aNULL:NOTACIPHER'"}, ""},

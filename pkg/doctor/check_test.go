@@ -491,7 +491,9 @@ func TestSettings(t *testing.T) {
 	}{
 		{name: "ssl off", conf: []string{"ssl = off"}, fails: true, want: []string{"postgresql.conf/ssl error", "pg_hba.conf/hba warning"}},
 		{name: "TLSv1 allowed", conf: []string{"ssl_min_protocol_version = 'TLSv1'"}, want: []string{"postgresql.conf/protocol warning"}},
-		{name: "no minimum protocol", conf: []string{"ssl_min_protocol_version = ''"}, want: []string{"postgresql.conf/protocol warning"}},
+		// PostgreSQL 13 and later refuse an empty minimum (e2e's TestCheckRefusedSettings
+		// starts the server with it); 12 accepts it, any version then allowed.
+		{name: "no minimum protocol", conf: []string{"ssl_min_protocol_version = ''"}, fails: true, want: []string{"postgresql.conf/config error"}},
 		{name: "NULL ciphers", conf: []string{"ssl_ciphers = 'HIGH:!aNULL:eNULL'"}, want: []string{"postgresql.conf/ciphers warning"}},
 		{name: "anonymous ciphers", conf: []string{"ssl_ciphers = 'HIGH:MEDIUM'"}, want: []string{"postgresql.conf/ciphers warning"}},
 		{name: "syntax error", conf: []string{"ssl_cert_file = server.crt"}, fails: true, want: []string{"postgresql.conf/config error"}},
@@ -700,4 +702,13 @@ func TestHBAIncludeLoop(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestEmptyMinimumOn12 checks that PostgreSQL 12, which still offers the empty
+// minimum protocol, gets a warning for it rather than an error.
+func TestEmptyMinimumOn12(t *testing.T) {
+	p := newCheckPKI(t)
+	dir := dataDir(t, p, []string{"ssl_min_protocol_version = ''"})
+	writeIn(t, dir, "PG_VERSION", []byte("12\n"), 0o600)
+	wantProblems(t, check(t, dir), false, "postgresql.conf/protocol warning")
 }

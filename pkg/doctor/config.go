@@ -69,9 +69,13 @@ func (c *checker) protocolFinding(g *Group) {
 	v := ssl.MinProtocolVersion
 	switch {
 	case v == "":
-		if c.s.Dir.Version.Major < 12 {
+		switch {
+		case c.s.Dir.Version.Major < 12:
 			g.warn("protocol", "PostgreSQL %s accepts TLSv1 and TLSv1.1 and cannot be told otherwise (ssl_min_protocol_version came in 12)", c.s.Dir.Version)
-		} else {
+		case c.s.Dir.Version.Major >= 13:
+			// Since 13 the server refuses an empty minimum: a configuration error,
+			// reported as one.
+		default:
 			fd := g.warn("protocol", "ssl_min_protocol_version is empty: any TLS version OpenSSL allows is accepted, TLSv1 and TLSv1.1 included").
 				fix("set ssl_min_protocol_version = 'TLSv1.2'")
 			if set, ok := ssl.Set["ssl_min_protocol_version"]; ok {

@@ -57,7 +57,10 @@ func (c *checker) settingErrors() []settingError {
 	if c.s.Dir.Version.Major >= 12 {
 		for _, name := range []string{"ssl_min_protocol_version", "ssl_max_protocol_version"} {
 			set, ok := c.s.Config.Lookup(name)
-			if ok && protocolRank(set.Value) == -2 {
+			// PostgreSQL 13 stopped offering the empty value ("any") for the
+			// minimum; the maximum keeps it, meaning no limit.
+			noMinimum := name == "ssl_min_protocol_version" && set.Value == "" && c.s.Dir.Version.Major >= 13
+			if ok && (protocolRank(set.Value) == -2 || noMinimum) {
 				out = append(out, settingError{
 					message: fmt.Sprintf(`invalid value for parameter "%s": "%s"`, name, set.Value),
 					hint:    "Available values: TLSv1, TLSv1.1, TLSv1.2, TLSv1.3.",
