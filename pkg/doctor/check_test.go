@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -711,4 +712,27 @@ func TestEmptyMinimumOn12(t *testing.T) {
 	dir := dataDir(t, p, []string{"ssl_min_protocol_version = ''"})
 	writeIn(t, dir, "PG_VERSION", []byte("12\n"), 0o600)
 	wantProblems(t, check(t, dir), false, "postgresql.conf/protocol warning")
+}
+
+// TestFIFOsAreNotRead plants FIFOs where the check reads files the database user
+// controls: a check run as root must not wait on them for ever (a hang fails the
+// test by its timeout).
+func TestFIFOsAreNotRead(t *testing.T) {
+	p := newCheckPKI(t)
+	dir := dataDir(t, p, nil, "local all all peer", "hostssl all @users.txt 0.0.0.0/0 scram-sha-256")
+	for _, name := range []string{"server.key", "users.txt"} {
+		path := filepath.Join(dir, name)
+		os.Remove(path)
+		if err := syscall.Mkfifo(path, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep := check(t, dir)
+	wantProblems(t, rep, true, "ssl_key_file/permissions error")
+	if fd := finding(t, rep, "ssl_key_file", "permissions", LevelError); !strings.Contains(fd.Message, "server.key") {
+		t.Errorf("%+v", fd)
+	}
+	if _, err := readFile(filepath.Join(dir, "users.txt")); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Errorf("reading a FIFO: %v", err)
+	}
 }

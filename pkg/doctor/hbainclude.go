@@ -1,7 +1,6 @@
 package doctor
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"unicode"
@@ -47,7 +46,7 @@ func followInclude(from, name string, stack []string) []string {
 	if len(stack) > maxIncludeDepth {
 		return nil
 	}
-	data, err := os.ReadFile(path)
+	data, err := readFile(path)
 	if err != nil || len(data) > pgdata.MaxConfigFileSize {
 		// The server logs a file it cannot open and reads it as empty.
 		return nil

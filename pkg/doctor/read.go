@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"syscall"
 )
 
 // maxFileSize bounds a certificate, key or CRL file the check reads whole: pgcert's
@@ -15,24 +16,28 @@ import (
 const maxFileSize = 256 << 20
 
 // readFile reads a file a setting names. Its errors name the file in the words
-// pgcert uses for any input it cannot read.
+// pgcert uses for any input it cannot read. The file is opened without blocking and
+// read only when it is a regular file: the settings and pg_hba.conf belong to the
+// database user, who could otherwise point a check run as root at a FIFO that never
+// answers or a device that never ends.
 func readFile(path string) ([]byte, error) {
-	file, err := os.Open(path)
+	file, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, readError(path, err)
 	}
 	defer file.Close()
-	size := 0
 	fi, err := file.Stat()
 	switch {
 	case err != nil:
+		return nil, readError(path, err)
 	case fi.IsDir():
 		return nil, fmt.Errorf("%s is a directory", path)
-	case fi.Mode().IsRegular() && fi.Size() > maxFileSize:
+	case !fi.Mode().IsRegular():
+		return nil, fmt.Errorf("%s is not a regular file", path)
+	case fi.Size() > maxFileSize:
 		return nil, tooLarge(path)
-	case fi.Mode().IsRegular():
-		size = int(fi.Size())
 	}
+	size := int(fi.Size())
 	buf := bytes.NewBuffer(make([]byte, 0, size+bytes.MinRead))
 	if _, err := buf.ReadFrom(io.LimitReader(file, maxFileSize+1)); err != nil {
 		return nil, readError(path, err)
