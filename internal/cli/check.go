@@ -1,26 +1,17 @@
 package cli
 
 import (
-	"crypto"
-	"crypto/x509"
-	"errors"
-	"fmt"
-	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/pgcert/pgcert/pkg/chain"
+	"github.com/pgcert/pgcert/pkg/doctor"
 	"github.com/pgcert/pgcert/pkg/keyperm"
-	"github.com/pgcert/pgcert/pkg/keys"
 )
 
-// defaultWarnDays is how close to its end a certificate or CRL draws a warning: 30
-// days, the window pgcert's chain and CRL code use too (chain.DefaultExpiryWarning,
-// crl.RenewBefore). A month leaves time to renew a certificate and roll it out, and a
-// CRL renewed on pgcert's schedule never enters it.
-const defaultWarnDays = 30
+// defaultWarnDays is how close to its end a certificate or CRL draws a warning
+// (doctor.DefaultWarnDays says why).
+const defaultWarnDays = doctor.DefaultWarnDays
 
 // checkOptions are the flags of `pgcert check`.
 type checkOptions struct {
@@ -58,9 +49,14 @@ or a client refuses to connect:
   - ssl_crl_file and ssl_crl_dir: each CRL parses and is signed by its CA, every CA of
     ssl_ca_file has a current one (once any CRL is configured the server checks every
     CA of a client's chain and refuses the client when one has none), days left;
-  - settings that weaken SSL: ssl_min_protocol_version below TLSv1.2, NULL ciphers;
-  - pg_hba.conf: lines the server refuses (clientcert=1 since PostgreSQL 14), and
-    client-certificate lines while ssl_ca_file is empty.
+  - settings the server refuses at start (an unknown parameter or protocol version,
+    a minimum protocol above the maximum, an ssl_ciphers list of no known suite, an
+    ssl_ecdh_curve that is no EC curve, a missing ssl_dh_params_file), and settings
+    that weaken SSL: ssl_min_protocol_version below TLSv1.2, NULL ciphers;
+  - an intermediate CA revoked by its root's CRL, and a server certificate signed
+    with Ed25519 (libpq's SCRAM channel binding cannot hash it);
+  - pg_hba.conf: lines the server refuses (clientcert=1 since PostgreSQL 14), @file
+    inclusions that loop, and client-certificate lines while ssl_ca_file is empty.
 
 Findings are grouped per file as ok, warning or error, with the server's or libpq's
 own words where they have any, and a fix. The database user is the data directory's
@@ -122,14 +118,13 @@ func checkRun(opts *checkOptions) error {
 	if err != nil {
 		return err
 	}
-	c := &checker{
-		f: f, opts: opts, s: setup, db: setup.DBUser,
-		now:    f.Now(),
-		window: time.Duration(opts.WarnDays) * 24 * time.Hour,
+	dopts := doctor.Options{Now: f.Now(), WarnDays: opts.WarnDays, Hosts: opts.Hosts, Strict: opts.Strict, Lookup: opts.lookup}
+	if opts.PassIn != "" {
+		dopts.Passphrase = func() ([]byte, error) { return f.readPassphraseSpec("--passin", opts.PassIn) }
 	}
-	rep := c.run()
+	rep := doctor.Check(setup, dopts)
 	if opts.Expiring {
-		return expiringRun(opts, rep, c.now)
+		return expiringRun(f, rep.Expiring())
 	}
 	if f.Global.JSON {
 		if err := writeJSON(f.IO.Out, rep); err != nil {
@@ -142,206 +137,4 @@ func checkRun(opts *checkOptions) error {
 		return errProblemsFound
 	}
 	return nil
-}
-
-// checker holds what one run of `pgcert check` has learnt so far.
-type checker struct {
-	f      *Factory
-	opts   *checkOptions
-	s      *serverSetup
-	db     keyperm.Identity
-	now    time.Time
-	window time.Duration
-	rep    *checkReport
-
-	key   keyState
-	certs []chain.Input // ssl_cert_file, in file order
-	// chainBroken is set once a signature or CA problem of ssl_cert_file is reported.
-	chainBroken bool
-	cas         []chain.Input // ssl_ca_file
-	// caData and caReadErr are what reading ssl_ca_file gave, for its own group.
-	caData    []byte
-	caReadErr error
-	crls      []loadedCRL // ssl_crl_file, then ssl_crl_dir
-}
-
-// keyState is what could be learnt about the server key.
-type keyState struct {
-	readErr  error
-	info     *keys.Info
-	infoErr  error
-	pub      crypto.PublicKey
-	parseErr error
-}
-
-// loadedCRL is a CRL and the file it came from.
-type loadedCRL struct {
-	crl  *x509.RevocationList
-	file string
-	// signed is set when a CA of ssl_ca_file verified its signature.
-	signed bool
-}
-
-// run checks everything and returns the report, groups in the order the server reads
-// the files: its configuration, the certificate, the key, the CAs, the CRLs, then
-// pg_hba.conf when a client connects.
-func (c *checker) run() *checkReport {
-	dd := c.s.Dir
-	c.rep = &checkReport{
-		DataDirectory: dd.Dir, ConfigFile: c.s.Config.File,
-		Version: dd.Version.String(), VersionAssumed: dd.VersionAssumed,
-		DatabaseUser: userLabel(c.db), CheckedAt: c.now.UTC(),
-		WarnDays: c.opts.WarnDays, Hosts: append([]string{}, c.opts.Hosts...), Strict: c.opts.Strict,
-		Files: []checkGroup{},
-	}
-	certFile, _ := c.s.File("ssl_cert_file")
-	keyFile, _ := c.s.File("ssl_key_file")
-	caFile, hasCAFile := c.s.File("ssl_ca_file")
-	c.loadKey(keyFile)
-	c.loadCAs(caFile)
-
-	c.configGroup()
-	c.certGroup(certFile)
-	c.keyGroup(keyFile)
-	if hasCAFile {
-		c.caGroup(caFile)
-	}
-	var crlGroups []int
-	if sf, ok := c.s.File("ssl_crl_file"); ok {
-		crlGroups = append(crlGroups, c.crlFileGroup(sf))
-	}
-	if sf, ok := c.s.File("ssl_crl_dir"); ok {
-		crlGroups = append(crlGroups, c.crlDirGroup(sf))
-	}
-	if len(crlGroups) > 0 {
-		c.crlCoverage(&c.rep.Files[crlGroups[0]])
-	}
-	c.hbaGroup()
-	c.rep.tally()
-	return c.rep
-}
-
-// group starts the findings of one file.
-func (c *checker) group(name, path, setting string) *checkGroup {
-	c.rep.Files = append(c.rep.Files, checkGroup{Name: name, Path: path, Setting: setting, Findings: []checkFinding{}})
-	return &c.rep.Files[len(c.rep.Files)-1]
-}
-
-// read reads a file named by a setting; when pgcert cannot, the group says so.
-func (c *checker) read(g *checkGroup, path string) ([]byte, bool) {
-	data, err := c.f.readInput(path)
-	if err != nil {
-		c.cannotRead(g, err)
-		return nil, false
-	}
-	return data, true
-}
-
-func (c *checker) cannotRead(g *checkGroup, err error) {
-	g.fail("read", "pgcert cannot read it: %s", lowerFirst(err.Error())).
-		fix("run pgcert as root or as the database user %s", userLabel(c.db))
-}
-
-// access reports whether the database user can read a certificate or CRL file.
-func (c *checker) access(g *checkGroup, kind keyperm.Kind, sf sslFile) bool {
-	r := keyperm.JudgePublicFile(kind, keyperm.Stat(sf.Path).Named(sf.Value), c.db)
-	if r.OK {
-		g.ok("access", "%s can read it", userLabel(c.db))
-		return true
-	}
-	g.add(levelError, "access", r.Source, r.Message).detail("%s", r.Detail).fix("%s", r.Hint)
-	return r.Problem != keyperm.NotFound && r.Problem != keyperm.NotRegular
-}
-
-// loadKey reads and, when it can, decrypts the server key: its public half is what
-// picks the leaf of server.crt.
-func (c *checker) loadKey(sf sslFile) {
-	data, err := c.f.readInput(sf.Path)
-	if err != nil {
-		c.key.readErr = err
-		return
-	}
-	c.key.info, c.key.infoErr = keys.Inspect(data)
-	if c.key.infoErr != nil {
-		return
-	}
-	var pass keys.PassphraseFunc
-	if c.opts.PassIn != "" {
-		pass = func() ([]byte, error) { return c.f.readPassphraseSpec("--passin", c.opts.PassIn) }
-	}
-	k, err := keys.Parse(data, pass)
-	if err != nil {
-		if !errors.Is(err, keys.ErrPassphraseRequired) {
-			c.key.parseErr = err
-		}
-		return
-	}
-	c.key.pub = k.Signer.Public()
-}
-
-// loadCAs reads ssl_ca_file once for every group: the certificate checks use it as
-// the roots a client would hold, the CRL checks as the CAs whose CRLs are needed, and
-// its own group says what is wrong with it.
-func (c *checker) loadCAs(sf sslFile) {
-	if sf.Path == "" {
-		return
-	}
-	c.caData, c.caReadErr = c.f.readInput(sf.Path)
-	if c.caReadErr != nil {
-		return
-	}
-	if ins, err := chain.ReadInputs(sf.Value, c.caData); err == nil {
-		c.cas = ins
-	}
-}
-
-// describeCert is a certificate's entry in --json output.
-func (c *checker) describeCert(in chain.Input) checkCert {
-	e := chain.Describe(in, chain.RoleLeaf)
-	return checkCert{
-		Subject: e.Subject, Issuer: e.Issuer, Serial: e.Serial,
-		NotBefore: e.NotBefore, NotAfter: e.NotAfter, DaysLeft: daysLeft(e.NotAfter, c.now),
-		SHA256: e.SHA256, IsCA: in.Cert.BasicConstraintsValid && in.Cert.IsCA,
-	}
-}
-
-// subject names a certificate in findings.
-func subject(in chain.Input) string { return chain.Subject(in.Cert) }
-
-// chainText is a chain error without its package prefix.
-func chainText(err error) string { return strings.TrimPrefix(err.Error(), "chain: ") }
-
-// relName names path relative to the data directory when it lies inside it.
-func (c *checker) relName(path string) string {
-	if rel, err := filepath.Rel(c.s.Dir.Dir, path); err == nil && !strings.HasPrefix(rel, "..") {
-		return rel
-	}
-	return path
-}
-
-// validity reports a certificate's validity period: an error when it is not valid
-// now (what follows is said by consequence), a warning within --warn-days.
-func (c *checker) validity(g *checkGroup, in chain.Input, what, consequence string) {
-	cert := in.Cert
-	switch {
-	case c.now.Before(cert.NotBefore):
-		g.fail("validity", "%s %s is not valid until %s (%s)", what, subject(in), dateText(cert.NotBefore), whenText(cert.NotBefore, c.now)).
-			detail("%s: certificate is not yet valid", consequence).
-			fix("check the clock of the machine that issued it, or issue it again")
-	case !c.now.Before(cert.NotAfter):
-		g.fail("validity", "%s %s expired on %s (%s)", what, subject(in), dateText(cert.NotAfter), whenText(cert.NotAfter, c.now)).
-			detail("%s: certificate has expired", consequence).
-			fix("issue a new certificate and reload the server (pg_ctl reload)")
-	case cert.NotAfter.Sub(c.now) <= c.window:
-		g.warn("expiry", "%s %s expires on %s (%s)", what, subject(in), dateText(cert.NotAfter), whenText(cert.NotAfter, c.now)).
-			fix("renew it before then (within --warn-days %d)", c.opts.WarnDays)
-	default:
-		g.ok("validity", "%s %s is valid until %s (%d days left)", what, subject(in), dateText(cert.NotAfter), daysLeft(cert.NotAfter, c.now))
-	}
-}
-
-// alertText is what the other side of a TLS handshake prints when OpenSSL refuses a
-// certificate for reason r.
-func alertText(r chain.Reason) string {
-	return fmt.Sprintf("the client sees %q", "SSL error: "+r.Alert())
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/pgcert/pgcert/internal/testpki"
 	"github.com/pgcert/pgcert/pkg/crl"
+	"github.com/pgcert/pgcert/pkg/doctor"
 )
 
 const day = 24 * time.Hour
@@ -34,7 +35,7 @@ func expiringDir(t *testing.T, interCRLDays, rootCRLDays int) (dir, rootCRLName 
 func TestCheckExpiring(t *testing.T) {
 	dir, rootCRL := expiringDir(t, 10, -1)
 	out, errOut, code := runCheck(t, "-D", dir, "--expiring", "--json")
-	var rep expiringReport
+	var rep doctor.ExpiringReport
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatalf("no JSON: %v\n%s%s", err, out, errOut)
 	}
@@ -74,7 +75,7 @@ func TestCheckExpiring(t *testing.T) {
 		t.Errorf("expiring only, --strict: exit %d", code)
 	}
 	out, _, _ = runCheck(t, "-D", dir, "--expiring", "--json", "--warn-days", "400")
-	rep = expiringReport{}
+	rep = doctor.ExpiringReport{}
 	json.Unmarshal([]byte(out), &rep)
 	if rep.Expiring != 6 || rep.Expired != 0 {
 		t.Errorf("--warn-days 400: %d expiring, %d expired", rep.Expiring, rep.Expired)
@@ -93,7 +94,7 @@ func TestCheckExpiringEmpty(t *testing.T) {
 	dir := dataDir(t, newCheckPKI(t), nil)
 	writeIn(t, dir, "server.crt", []byte("not a certificate"), 0o644)
 	out, _, code := runCheck(t, "-D", dir, "--expiring", "--json")
-	var rep expiringReport
+	var rep doctor.ExpiringReport
 	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != 0 || len(rep.Items) != 0 || rep.MinDaysLeft != nil {
 		t.Fatalf("exit %d, %v, %s", code, err, out)
 	}

@@ -1,12 +1,7 @@
 package cli
 
 import (
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/asn1"
 	"encoding/json"
-	"encoding/pem"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,7 +9,7 @@ import (
 	"time"
 
 	"github.com/pgcert/pgcert/internal/testpki"
-	"github.com/pgcert/pgcert/pkg/crl"
+	"github.com/pgcert/pgcert/pkg/doctor"
 	"github.com/pgcert/pgcert/pkg/keys"
 )
 
@@ -93,7 +88,7 @@ func checkDoc(t *testing.T, args ...string) (*checkReport, int) {
 }
 
 // problems lists the report's warnings and errors as "group/check level".
-func (r *checkReport) problems() []string {
+func problems(r *checkReport) []string {
 	var out []string
 	for _, g := range r.Files {
 		key := g.Setting
@@ -102,7 +97,7 @@ func (r *checkReport) problems() []string {
 		}
 		for _, fd := range g.Findings {
 			if fd.Level != levelOK {
-				out = append(out, key+"/"+fd.Check+" "+fd.Level)
+				out = append(out, key+"/"+fd.Check+" "+string(fd.Level))
 			}
 		}
 	}
@@ -110,9 +105,9 @@ func (r *checkReport) problems() []string {
 }
 
 // finding returns the only finding of group and check at level, failing otherwise.
-func (r *checkReport) finding(t *testing.T, group, check, level string) checkFinding {
+func finding(t *testing.T, r *checkReport, group, check string, level doctor.Level) doctor.Finding {
 	t.Helper()
-	var found []checkFinding
+	var found []doctor.Finding
 	for _, g := range r.Files {
 		if g.Setting != group && g.Name != group {
 			continue
@@ -124,14 +119,14 @@ func (r *checkReport) finding(t *testing.T, group, check, level string) checkFin
 		}
 	}
 	if len(found) != 1 {
-		t.Fatalf("want one %s %s/%s, got %d; problems %v", level, group, check, len(found), r.problems())
+		t.Fatalf("want one %s %s/%s, got %d; problems %v", level, group, check, len(found), problems(r))
 	}
 	return found[0]
 }
 
 // findings returns every finding of group and check.
-func findings(r *checkReport, group, check string) []checkFinding {
-	var out []checkFinding
+func findings(r *checkReport, group, check string) []doctor.Finding {
+	var out []doctor.Finding
 	for _, g := range r.Files {
 		if g.Setting != group && g.Name != group {
 			continue
@@ -147,7 +142,7 @@ func findings(r *checkReport, group, check string) []checkFinding {
 
 func wantProblems(t *testing.T, r *checkReport, code, wantCode int, want ...string) {
 	t.Helper()
-	got := r.problems()
+	got := problems(r)
 	if code != wantCode || strings.Join(got, ", ") != strings.Join(want, ", ") {
 		t.Fatalf("exit %d, problems %v; want exit %d, %v", code, got, wantCode, want)
 	}
@@ -199,76 +194,22 @@ func TestCheckColorOnlyWhenAsked(t *testing.T) {
 	}
 }
 
-func TestCheckOrderAndKey(t *testing.T) {
+// TestCheckFlags runs the flags that become doctor.Options through the command: the
+// passphrase source, --strict and --warn-days decide the exit code, and the human
+// output locates a configuration error.
+func TestCheckFlags(t *testing.T) {
 	p := newCheckPKI(t)
-	dir := dataDir(t, p, nil)
-	writeIn(t, dir, "server.crt", testpki.Bundle(p.inter, p.server), 0o644)
-	rep, code := checkDoc(t, "-D", dir)
-	wantProblems(t, rep, code, ExitFailure, "ssl_cert_file/order error", "ssl_key_file/match error")
-	match := rep.finding(t, "ssl_key_file", "match", levelError)
-	if match.Message != `could not load private key file "server.key": key values mismatch` || match.Source != sourceServer ||
-		!strings.Contains(match.Detail, "certificate 2 of server.crt") || !strings.Contains(match.Fix, "pgcert chain --key") {
-		t.Errorf("match finding %+v", match)
-	}
-
-	other := testpki.Root(t, "other")
-	writeIn(t, dir, "server.crt", testpki.Bundle(p.server, p.inter), 0o644)
-	writeIn(t, dir, "server.key", other.KeyPEM(t), 0o600)
-	rep, code = checkDoc(t, "-D", dir)
-	wantProblems(t, rep, code, ExitFailure, "ssl_key_file/match error")
-	if fd := rep.finding(t, "ssl_key_file", "match", levelError); !strings.Contains(fd.Detail, "none of the certificates") {
-		t.Errorf("match finding %+v", fd)
-	}
-
-	// Intermediates out of order after the leaf, an unrelated certificate, a duplicate.
-	second := p.inter.Intermediate(t, "check second intermediate")
-	leaf := second.Server(t, "db.example.com")
-	writeIn(t, dir, "server.crt", testpki.Bundle(leaf, p.inter, second, other, p.inter), 0o644)
-	writeIn(t, dir, "server.key", leaf.KeyPEM(t), 0o600)
-	rep, code = checkDoc(t, "-D", dir)
-	wantProblems(t, rep, code, ExitOK, "ssl_cert_file/order warning", "ssl_cert_file/order warning", "ssl_cert_file/order warning")
-}
-
-func TestCheckKeyFormats(t *testing.T) {
-	p := newCheckPKI(t)
-	dir := dataDir(t, p, nil)
-	der, err := keys.MarshalPKCS8DER(p.server.Key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	writeIn(t, dir, "server.key", der, 0o600)
-	rep, code := checkDoc(t, "-D", dir)
-	wantProblems(t, rep, code, ExitFailure, "ssl_key_file/load error")
-	if fd := rep.finding(t, "ssl_key_file", "load", levelError); fd.Message != `could not load private key file "server.key": unsupported` || !strings.Contains(fd.Fix, "pgcert key strip") {
-		t.Errorf("DER key: %+v", fd)
-	}
-
-	writeIn(t, dir, "server.key", []byte("not a key\n"), 0o600)
-	rep, code = checkDoc(t, "-D", dir)
-	wantProblems(t, rep, code, ExitFailure, "ssl_key_file/load error")
-
+	dir := dataDir(t, p, []string{"ssl_passphrase_command = 'echo sesame'"})
 	enc, err := keys.MarshalEncryptedPKCS8PEM(p.server.Key, []byte("sesame"), keys.EncryptOptions{Iterations: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}
 	writeIn(t, dir, "server.key", enc, 0o600)
-	rep, code = checkDoc(t, "-D", dir)
-	wantProblems(t, rep, code, ExitFailure, "ssl_key_file/passphrase error")
-	if fd := rep.finding(t, "ssl_key_file", "passphrase", levelError); fd.Message != `could not load private key file "server.key": processing error` {
-		t.Errorf("encrypted key: %+v", fd)
-	}
-
-	conf := filepath.Join(dir, "postgresql.conf")
-	data, _ := os.ReadFile(conf)
-	writeIn(t, dir, "postgresql.conf", append(data, "ssl_passphrase_command = 'echo sesame'\n"...), 0o600)
-	rep, code = checkDoc(t, "-D", dir)
+	rep, code := checkDoc(t, "-D", dir, "--passin", "pass:sesame")
 	wantProblems(t, rep, code, ExitOK, "ssl_key_file/passphrase warning")
-	if fd := rep.finding(t, "ssl_key_file", "match", levelOK); !strings.Contains(fd.Message, "--passin") {
-		t.Errorf("unmatched encrypted key: %+v", fd)
+	if fd := finding(t, rep, "ssl_key_file", "match", levelOK); !strings.HasPrefix(fd.Message, "belongs to the first certificate") {
+		t.Errorf("--passin did not decrypt the key: %+v", fd)
 	}
-	rep, code = checkDoc(t, "-D", dir, "--passin", "pass:sesame")
-	wantProblems(t, rep, code, ExitOK, "ssl_key_file/passphrase warning")
-	rep.finding(t, "ssl_key_file", "match", levelOK)
 	rep, code = checkDoc(t, "-D", dir, "--passin", "pass:wrong")
 	wantProblems(t, rep, code, ExitFailure, "ssl_key_file/passphrase warning", "ssl_key_file/passphrase error")
 	rep, code = checkDoc(t, "-D", dir, "--strict")
@@ -277,297 +218,23 @@ func TestCheckKeyFormats(t *testing.T) {
 		t.Errorf("--strict with a warning: ok %v", rep.OK)
 	}
 
-	writeIn(t, dir, "server.key", p.server.KeyPEM(t), 0o644)
+	soon := testpki.Make(t, testpki.Template{CN: "db.example.com", DNS: []string{"db.example.com"}, NotAfter: testpki.Now.Add(10 * 24 * time.Hour)}, p.inter)
+	dir = dataDir(t, p, nil)
+	writeIn(t, dir, "server.crt", testpki.Bundle(soon, p.inter), 0o644)
+	writeIn(t, dir, "server.key", soon.KeyPEM(t), 0o600)
 	rep, code = checkDoc(t, "-D", dir)
-	wantProblems(t, rep, code, ExitFailure, "ssl_key_file/permissions error")
-	fd := rep.finding(t, "ssl_key_file", "permissions", levelError)
-	if fd.Message != `private key file "server.key" has group or world access` || !strings.HasPrefix(fd.Detail, "File must have permissions") || fd.Fix != "chmod 0600 "+filepath.Join(dir, "server.key") {
-		t.Errorf("key 0644: %+v", fd)
-	}
-}
-
-func TestCheckCertificates(t *testing.T) {
-	p := newCheckPKI(t)
-	for _, tc := range []struct {
-		name  string
-		leaf  *testpki.Cert
-		args  []string
-		code  int
-		want  []string
-		check func(t *testing.T, r *checkReport)
-	}{
-		{name: "expires within the warning", leaf: testpki.Make(t, testpki.Template{CN: "db.example.com", DNS: []string{"db.example.com"}, NotAfter: testpki.Now.Add(10 * 24 * time.Hour)}, p.inter),
-			want: []string{"ssl_cert_file/expiry warning"}},
-		{name: "expires after --warn-days", leaf: testpki.Make(t, testpki.Template{CN: "db.example.com", DNS: []string{"db.example.com"}, NotAfter: testpki.Now.Add(10 * 24 * time.Hour)}, p.inter),
-			args: []string{"--warn-days", "5"}},
-		{name: "expired", leaf: testpki.Make(t, testpki.Template{CN: "db.example.com", DNS: []string{"db.example.com"}, NotBefore: testpki.Now.Add(-48 * time.Hour), NotAfter: testpki.Now.Add(-24 * time.Hour)}, p.inter),
-			code: ExitFailure, want: []string{"ssl_cert_file/validity error"},
-			check: func(t *testing.T, r *checkReport) {
-				fd := r.finding(t, "ssl_cert_file", "validity", levelError)
-				if fd.Message != "the server certificate CN=db.example.com expired on "+testpki.Date(-24*time.Hour)+" (1 day ago)" || !strings.HasSuffix(fd.Detail, "certificate has expired") {
-					t.Errorf("%+v", fd)
-				}
-			}},
-		{name: "no SAN", leaf: testpki.Make(t, testpki.Template{CN: "db.example.com"}, p.inter),
-			args: []string{"--host", "db.example.com"}, want: []string{"ssl_cert_file/san warning"}},
-		{name: "client certificate as server certificate", leaf: p.inter.Client(t, "db.example.com"),
-			code: ExitFailure, want: []string{"ssl_cert_file/purpose error", "ssl_cert_file/san warning"}},
-		{name: "broken signature", leaf: p.server.BrokenSignature(t),
-			code: ExitFailure, want: []string{"ssl_cert_file/chain error"},
-			check: func(t *testing.T, r *checkReport) {
-				fd := r.finding(t, "ssl_cert_file", "chain", levelError)
-				if !strings.Contains(fd.Message, "does not verify with the key of CN=check intermediate") || !strings.HasSuffix(fd.Detail, "certificate signature failure") {
-					t.Errorf("%+v", fd)
-				}
-			}},
-		{name: "wrong host", leaf: p.server, args: []string{"--host", "other.example.com", "--host", "10.0.0.5"},
-			code: ExitFailure, want: []string{"ssl_cert_file/host error"},
-			check: func(t *testing.T, r *checkReport) {
-				fd := r.finding(t, "ssl_cert_file", "host", levelError)
-				if fd.Source != sourceLibpq || fd.Message != `server certificate for "db.example.com" (and 1 other name) does not match host name "other.example.com"` {
-					t.Errorf("%+v", fd)
-				}
-			}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			dir := dataDir(t, p, nil)
-			writeIn(t, dir, "server.crt", testpki.Bundle(tc.leaf, p.inter), 0o644)
-			writeIn(t, dir, "server.key", tc.leaf.KeyPEM(t), 0o600)
-			rep, code := checkDoc(t, append([]string{"-D", dir}, tc.args...)...)
-			wantProblems(t, rep, code, tc.code, tc.want...)
-			if tc.check != nil {
-				tc.check(t, rep)
-			}
-		})
-	}
-}
-
-func TestCheckServerVerifiesAgainstCAFile(t *testing.T) {
-	p := newCheckPKI(t)
-	dir := dataDir(t, p, []string{"ssl_ca_file = 'root.crt'"})
-	writeIn(t, dir, "root.crt", p.root.PEM(), 0o644)
-	rep, code := checkDoc(t, "-D", dir)
+	wantProblems(t, rep, code, ExitOK, "ssl_cert_file/expiry warning")
+	rep, code = checkDoc(t, "-D", dir, "--warn-days", "5")
 	wantProblems(t, rep, code, ExitOK)
-	if fd := rep.finding(t, "ssl_cert_file", "verify", levelOK); !strings.Contains(fd.Message, "CN=check root (from root.crt)") {
-		t.Errorf("%+v", fd)
-	}
-	rep.finding(t, "ssl_ca_file", "client-certificates", levelOK)
-
-	// A server.crt without its intermediate, which only ssl_ca_file holds.
-	writeIn(t, dir, "server.crt", p.server.PEM(), 0o644)
-	writeIn(t, dir, "root.crt", testpki.Bundle(p.root, p.inter), 0o644)
-	rep, code = checkDoc(t, "-D", dir)
-	wantProblems(t, rep, code, ExitOK, "ssl_cert_file/chain warning")
-}
-
-func TestCheckVerifyFailure(t *testing.T) {
-	p := newCheckPKI(t)
-	critical := pkix.Extension{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 99999, 1}, Critical: true, Value: []byte{5, 0}}
-	leaf := testpki.Make(t, testpki.Template{CN: "db.example.com", DNS: []string{"db.example.com"}, ExtraExtensions: []pkix.Extension{critical}}, p.inter)
-	dir := dataDir(t, p, []string{"ssl_ca_file = 'root.crt'"})
-	writeIn(t, dir, "root.crt", p.root.PEM(), 0o644)
-	writeIn(t, dir, "server.crt", testpki.Bundle(leaf, p.inter), 0o644)
-	writeIn(t, dir, "server.key", leaf.KeyPEM(t), 0o600)
-	rep, code := checkDoc(t, "-D", dir)
-	wantProblems(t, rep, code, ExitFailure, "ssl_cert_file/verify error")
-	fd := rep.finding(t, "ssl_cert_file", "verify", levelError)
-	if fd.Message != "a client trusting CN=check root refuses the server: unhandled critical extension" || !strings.Contains(fd.Detail, "certificate verify failed") {
-		t.Errorf("%+v", fd)
-	}
-}
-
-func TestCheckCAFile(t *testing.T) {
-	p := newCheckPKI(t)
-	for _, tc := range []struct {
-		name string
-		data []byte
-		code int
-		want []string
-	}{
-		{"leaf in ssl_ca_file", testpki.Bundle(p.root, p.server), ExitFailure, []string{"ssl_ca_file/ca-only error"}},
-		{"intermediate without its root", p.inter.PEM(), ExitFailure, []string{"ssl_ca_file/root error"}},
-		{"garbage", []byte("nothing\n"), ExitFailure, []string{"ssl_ca_file/load error"}},
-		{"expired root", testpki.Make(t, testpki.Template{CN: "old root", IsCA: true, MaxPath: -1, NotBefore: testpki.Now.Add(-48 * time.Hour), NotAfter: testpki.Now.Add(-time.Hour)}, nil).PEM(),
-			ExitFailure, []string{"ssl_ca_file/validity error"}},
-		{"duplicate", testpki.Bundle(p.root, p.root), ExitOK, []string{"ssl_ca_file/duplicate warning"}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			dir := dataDir(t, p, []string{"ssl_ca_file = 'root.crt'"})
-			writeIn(t, dir, "root.crt", tc.data, 0o644)
-			rep, code := checkDoc(t, "-D", dir)
-			// server.crt verifies against a CA file only when it holds the root.
-			var got []string
-			for _, pr := range rep.problems() {
-				if !strings.HasPrefix(pr, "ssl_cert_file/") {
-					got = append(got, pr)
-				}
-			}
-			if code != tc.code || strings.Join(got, ", ") != strings.Join(tc.want, ", ") {
-				t.Fatalf("exit %d, problems %v; want %d, %v", code, rep.problems(), tc.code, tc.want)
-			}
-		})
-	}
-	dir := dataDir(t, p, []string{"ssl_ca_file = 'nothere.crt'"})
-	rep, code := checkDoc(t, "-D", dir)
-	wantProblems(t, rep, code, ExitFailure, "ssl_ca_file/access error")
-	if fd := rep.finding(t, "ssl_ca_file", "access", levelError); fd.Message != `could not load root certificate file "nothere.crt": No such file or directory` {
-		t.Errorf("%+v", fd)
-	}
-}
-
-func TestCheckCRLs(t *testing.T) {
-	p := newCheckPKI(t)
-	now := testpki.Now
-	good := func(ca *testpki.Cert) []byte { return ca.CRLPEM(t, 1, now.Add(-time.Hour), now.Add(90*24*time.Hour)) }
-	stranger := testpki.Root(t, "check root")
-	for _, tc := range []struct {
-		name     string
-		crls     []byte
-		ca       bool
-		code     int
-		want     []string
-		rootOnly bool
-	}{
-		{"every CA", append(good(p.root), good(p.inter)...), true, ExitOK, nil, false},
-		// pgcert init --intermediate: root.crt holds the root, the intermediate that
-		// signed the server's and the clients' certificates is in server.crt.
-		{"intermediate only in server.crt", append(good(p.root), good(p.inter)...), true, ExitOK, nil, true},
-		{"root missing", good(p.inter), true, ExitFailure, []string{"ssl_crl_file/crl-missing error"}, false},
-		{"expired", append(good(p.root), p.inter.CRLPEM(t, 1, now.Add(-48*time.Hour), now.Add(-time.Hour))...), true, ExitFailure, []string{"ssl_crl_file/crl-validity error"}, false},
-		{"expires soon", append(good(p.root), p.inter.CRLPEM(t, 1, now.Add(-time.Hour), now.Add(24*time.Hour))...), true, ExitOK, []string{"ssl_crl_file/crl-validity warning"}, false},
-		{"not yet valid", append(good(p.root), p.inter.CRLPEM(t, 1, now.Add(time.Hour), now.Add(48*time.Hour))...), true, ExitFailure, []string{"ssl_crl_file/crl-validity error"}, false},
-		{"signed by another key", append(good(p.inter), stranger.CRLPEM(t, 1, now.Add(-time.Hour), now.Add(90*24*time.Hour))...), true, ExitFailure,
-			[]string{"ssl_crl_file/crl-signature error", "ssl_crl_file/crl-missing error"}, false},
-		{"no ssl_ca_file", good(p.root), false, ExitOK, []string{"ssl_crl_file/crl-unused warning"}, false},
-		{"garbage", []byte("nothing"), true, ExitFailure, []string{"ssl_crl_file/load error", "ssl_crl_file/crl-missing error", "ssl_crl_file/crl-missing error"}, false},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			conf := []string{"ssl_crl_file = 'root.crl'"}
-			if tc.ca {
-				conf = append(conf, "ssl_ca_file = 'root.crt'")
-			}
-			dir := dataDir(t, p, conf)
-			if tc.rootOnly {
-				writeIn(t, dir, "root.crt", testpki.Bundle(p.root), 0o644)
-			} else {
-				writeIn(t, dir, "root.crt", testpki.Bundle(p.root, p.inter), 0o644)
-			}
-			writeIn(t, dir, "root.crl", tc.crls, 0o644)
-			rep, code := checkDoc(t, "-D", dir)
-			wantProblems(t, rep, code, tc.code, tc.want...)
-		})
-	}
-}
-
-func TestCheckCRLDir(t *testing.T) {
-	p := newCheckPKI(t)
-	now := testpki.Now
-	rootCRL := p.root.CRL(t, 1, now.Add(-time.Hour), now.Add(90*24*time.Hour))
-	interCRL := p.inter.CRL(t, 1, now.Add(-time.Hour), now.Add(90*24*time.Hour))
-	name := func(der []byte, n int) string {
-		c, err := x509.ParseRevocationList(der)
-		if err != nil {
-			t.Fatal(err)
-		}
-		h, err := crl.NameHash(c.RawIssuer)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return fmt.Sprintf("%08x.r%d", h, n)
-	}
-	pemOf := func(der []byte) []byte { return pem.EncodeToMemory(&pem.Block{Type: "X509 CRL", Bytes: der}) }
-	for _, tc := range []struct {
-		name  string
-		files map[string][]byte
-		code  int
-		want  []string
-	}{
-		{"hashed", map[string][]byte{name(rootCRL, 0): pemOf(rootCRL), name(interCRL, 0): pemOf(interCRL)}, ExitOK, nil},
-		{"one missing, one not hashed", map[string][]byte{name(rootCRL, 0): pemOf(rootCRL), "inter.crl": pemOf(interCRL)}, ExitFailure,
-			[]string{"ssl_crl_dir/crl-name warning", "ssl_crl_dir/crl-missing error"}},
-		{"gap", map[string][]byte{name(rootCRL, 0): pemOf(rootCRL), name(interCRL, 1): pemOf(interCRL)}, ExitFailure,
-			[]string{"ssl_crl_dir/crl-name warning", "ssl_crl_dir/crl-missing error"}},
-		{"misnamed", map[string][]byte{name(rootCRL, 0): pemOf(interCRL), name(interCRL, 0): pemOf(rootCRL)}, ExitFailure,
-			[]string{"ssl_crl_dir/crl-name error", "ssl_crl_dir/crl-name error", "ssl_crl_dir/crl-missing error", "ssl_crl_dir/crl-missing error"}},
-		{"DER", map[string][]byte{name(rootCRL, 0): rootCRL, name(interCRL, 0): pemOf(interCRL)}, ExitFailure,
-			[]string{"ssl_crl_dir/load error", "ssl_crl_dir/crl-missing error"}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			dir := dataDir(t, p, []string{"ssl_ca_file = 'root.crt'", "ssl_crl_dir = 'crls'"})
-			writeIn(t, dir, "root.crt", testpki.Bundle(p.root, p.inter), 0o644)
-			if err := os.Mkdir(filepath.Join(dir, "crls"), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			for n, data := range tc.files {
-				writeIn(t, dir, filepath.Join("crls", n), data, 0o644)
-			}
-			rep, code := checkDoc(t, "-D", dir)
-			wantProblems(t, rep, code, tc.code, tc.want...)
-		})
-	}
-}
-
-func TestCheckSettings(t *testing.T) {
-	p := newCheckPKI(t)
-	for _, tc := range []struct {
-		name string
-		conf []string
-		hba  []string
-		code int
-		want []string
-	}{
-		{name: "ssl off", conf: []string{"ssl = off"}, code: ExitFailure, want: []string{"postgresql.conf/ssl error", "pg_hba.conf/hba warning"}},
-		{name: "TLSv1 allowed", conf: []string{"ssl_min_protocol_version = 'TLSv1'"}, want: []string{"postgresql.conf/protocol warning"}},
-		{name: "no minimum protocol", conf: []string{"ssl_min_protocol_version = ''"}, want: []string{"postgresql.conf/protocol warning"}},
-		{name: "NULL ciphers", conf: []string{"ssl_ciphers = 'HIGH:!aNULL:eNULL'"}, want: []string{"postgresql.conf/ciphers warning"}},
-		{name: "anonymous ciphers", conf: []string{"ssl_ciphers = 'HIGH:MEDIUM'"}, want: []string{"postgresql.conf/ciphers warning"}},
-		{name: "syntax error", conf: []string{"ssl_cert_file = server.crt"}, code: ExitFailure, want: []string{"postgresql.conf/config error"}},
-		{name: "missing include", conf: []string{"include 'nothere.conf'"}, code: ExitFailure, want: []string{"postgresql.conf/config error"}},
-		{name: "bad boolean", conf: []string{"ssl_passphrase_command_supports_reload = maybe"}, code: ExitFailure, want: []string{"postgresql.conf/config error"}},
-		{name: "clientcert=1 on 15", hba: []string{"hostssl all all 0.0.0.0/0 md5 clientcert=1"}, code: ExitFailure, want: []string{"pg_hba.conf/hba error"}},
-		{name: "cert without ssl_ca_file", hba: []string{"hostssl all all 0.0.0.0/0 cert"}, code: ExitFailure, want: []string{"pg_hba.conf/hba error"}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			dir := dataDir(t, p, tc.conf, tc.hba...)
-			rep, code := checkDoc(t, "-D", dir)
-			wantProblems(t, rep, code, tc.code, tc.want...)
-		})
+	if rep.WarnDays != 5 {
+		t.Errorf("warn_days %d", rep.WarnDays)
 	}
 
-	dir := dataDir(t, p, []string{"ssl_cert_file = server.crt"})
-	rep, _ := checkDoc(t, "-D", dir)
-	fd := rep.finding(t, "postgresql.conf", "config", levelError)
+	dir = dataDir(t, p, []string{"ssl_cert_file = server.crt"})
+	out, _, code := runCheck(t, "-D", dir)
 	conf := filepath.Join(dir, "postgresql.conf")
-	if fd.Message != fmt.Sprintf(`syntax error in file "%s" line 2, near token "server.crt"`, conf) || fd.File != conf || fd.Line != 2 || fd.Source != sourceServer {
-		t.Errorf("syntax error: %+v", fd)
-	}
-	out, _, _ := runCheck(t, "-D", dir)
-	if !strings.Contains(out, "at "+conf+":2\n") {
-		t.Errorf("the human output does not locate it:\n%s", out)
-	}
-
-	dir = dataDir(t, p, nil, "hostssl all all 0.0.0.0/0 md5 clientcert=1")
-	rep, _ = checkDoc(t, "-D", dir)
-	fd = rep.finding(t, "pg_hba.conf", "hba", levelError)
-	if fd.Message != `invalid value for clientcert: "1"` || fd.Line != 1 || !strings.Contains(fd.Fix, "clientcert=verify-ca") {
-		t.Errorf("clientcert=1: %+v", fd)
-	}
-}
-
-func TestCheckOldVersion(t *testing.T) {
-	p := newCheckPKI(t)
-	dir := dataDir(t, p, []string{"ssl_crl_dir = 'crls'"}, "hostssl all all 0.0.0.0/0 md5 clientcert=1")
-	writeIn(t, dir, "PG_VERSION", []byte("11\n"), 0o600)
-	rep, code := checkDoc(t, "-D", dir)
-	wantProblems(t, rep, code, ExitFailure, "postgresql.conf/config error", "postgresql.conf/protocol warning", "pg_hba.conf/hba error")
-	if fd := rep.finding(t, "pg_hba.conf", "hba", levelError); fd.Message != "client certificates can only be checked if a root certificate store is available" {
-		t.Errorf("clientcert=1 on 11 is valid, but needs ssl_ca_file: %+v", fd)
-	}
-	if fd := rep.finding(t, "postgresql.conf", "config", levelError); !strings.HasPrefix(fd.Message, `unrecognized configuration parameter "ssl_crl_dir"`) {
-		t.Errorf("%+v", fd)
-	}
-	if rep.Version != "11" {
-		t.Errorf("version %q", rep.Version)
+	if code != ExitFailure || !strings.Contains(out, "server: syntax error in file") || !strings.Contains(out, "at "+conf+":2\n") {
+		t.Errorf("the human output does not locate the error (exit %d):\n%s", code, out)
 	}
 }
 
@@ -600,7 +267,7 @@ func TestCheckDirectoryErrors(t *testing.T) {
 	}
 	rep, code := checkDoc(t, "-D", dir)
 	wantProblems(t, rep, code, ExitFailure, "postgresql.conf/data-directory warning", "ssl_cert_file/access error")
-	if fd := rep.finding(t, "ssl_cert_file", "access", levelError); fd.Message != `could not load server certificate file "server.crt": No such file or directory` || fd.Source != sourceServer {
+	if fd := finding(t, rep, "ssl_cert_file", "access", levelError); fd.Message != `could not load server certificate file "server.crt": No such file or directory` || fd.Source != doctor.SourceServer {
 		t.Errorf("missing server.crt: %+v", fd)
 	}
 	if !rep.VersionAssumed || rep.Version != "18" {

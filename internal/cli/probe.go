@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -149,7 +148,7 @@ func probeRun(opts *probeOptions) error {
 		return err
 	}
 	cfg.Roots = roots
-	cfg.Verify = libpqVerify(rootFile, opts.defaultRootFile())
+	cfg.Verify = probe.LibpqVerify(rootFile, libpqRootFile(opts.f))
 	if opts.Cert != "" {
 		cert, err := clientCertificate(opts)
 		if err != nil {
@@ -161,20 +160,9 @@ func probeRun(opts *probeOptions) error {
 	if err != nil {
 		return probeError(opts, err)
 	}
-	rep := &probeReport{Host: opts.Host, HostAddr: opts.HostAddr, Port: opts.Port, RootFile: rootFile, Result: res, WarnDays: opts.WarnDays, Problems: []string{}}
-	if v := res.Verdict; v != nil && !v.OK {
-		rep.Problems = append(rep.Problems, fmt.Sprintf("libpq with sslmode=%s refuses the server: %s", v.Mode, v.Error))
-	}
-	for i, c := range res.Chain {
-		switch {
-		case c.DaysLeft < 0 || !f.Now().Before(c.NotAfter):
-			rep.Problems = append(rep.Problems, fmt.Sprintf("certificate %d, %s, expired on %s", i, c.Subject, dateText(c.NotAfter)))
-		case c.NotAfter.Sub(f.Now()) <= time.Duration(opts.WarnDays)*24*time.Hour:
-			rep.Problems = append(rep.Problems, fmt.Sprintf("certificate %d, %s, expires on %s (%s, within --warn-days %d)", i, c.Subject, dateText(c.NotAfter), whenText(c.NotAfter, f.Now()), opts.WarnDays))
-		}
-	}
-	if res.ClientCertError != "" {
-		rep.Problems = append(rep.Problems, "the server refused the client certificate: "+res.ClientCertError)
+	rep := &probeReport{
+		Host: opts.Host, HostAddr: opts.HostAddr, Port: opts.Port, RootFile: rootFile, Result: res, WarnDays: opts.WarnDays,
+		Problems: res.Problems(f.Now(), opts.WarnDays),
 	}
 	rep.OK = len(rep.Problems) == 0
 	if f.Global.JSON {
@@ -190,21 +178,11 @@ func probeRun(opts *probeOptions) error {
 	return nil
 }
 
-// defaultRootFile is the root file libpq would look for: PGSSLROOTCERT, else
-// ~/.postgresql/root.crt.
-func (opts *probeOptions) defaultRootFile() string {
-	if v, ok := opts.f.Getenv("PGSSLROOTCERT"); ok && v != "" {
-		return v
-	}
-	home, _ := opts.f.Getenv("HOME")
-	return filepath.Join(home, ".postgresql", "root.crt")
-}
-
 // probeRoots reads the trusted roots: --root, else libpq's default when it exists.
 func probeRoots(opts *probeOptions) (string, []*x509.Certificate, error) {
 	file := opts.Root
 	if file == "" {
-		file = opts.defaultRootFile()
+		file = libpqRootFile(opts.f)
 		if _, err := os.Stat(file); err != nil {
 			return "", nil, nil
 		}
@@ -248,49 +226,6 @@ func clientCertificate(opts *probeOptions) (*tls.Certificate, error) {
 	return tc, nil
 }
 
-// libpqVerify is the verdict libpq gives a server chain: the chain verified against
-// the roots as OpenSSL does (any sslmode, once a root file exists), then for
-// verify-full the host name with libpq's rules. Without a root file, require accepts
-// anything and the verify modes fail, as libpq does.
-func libpqVerify(rootFile, defaultRoot string) probe.VerifyFunc {
-	return func(in probe.VerifyInput) error {
-		if len(in.Chain) == 0 {
-			return errors.New("the server sent no certificate")
-		}
-		if rootFile == "" {
-			if in.Mode == "require" {
-				return nil
-			}
-			return fmt.Errorf(`root certificate file "%s" does not exist`, defaultRoot)
-		}
-		leaf := chain.Input{Cert: in.Chain[0], File: "served"}
-		_, err := chain.Verify(leaf, chain.VerifyOptions{
-			Now:           in.Now,
-			Roots:         chain.Inputs(rootFile, in.Roots),
-			Intermediates: chain.Inputs("served", in.Chain[1:]),
-			Purpose:       chain.PurposeServer,
-		})
-		var ve *chain.VerifyError
-		if errors.As(err, &ve) {
-			return fmt.Errorf("certificate verify failed: %s (%s, depth %d)", ve.Reason, chain.Subject(ve.Cert.Cert), ve.Depth)
-		}
-		if err != nil {
-			return err
-		}
-		if in.Mode != "verify-full" {
-			return nil
-		}
-		if err := chain.MatchHost(in.Chain[0], in.Host); err != nil {
-			var he *chain.HostError
-			if errors.As(err, &he) {
-				return errors.New(he.Message)
-			}
-			return err
-		}
-		return nil
-	}
-}
-
 // probeError turns a probe failure into one line, by kind.
 func probeError(opts *probeOptions, err error) error {
 	var pe *probe.Error
@@ -314,7 +249,7 @@ func probeError(opts *probeOptions, err error) error {
 
 // printProbeReport prints the probe's findings for a person.
 func printProbeReport(f *Factory, r *probeReport) {
-	w, cs := f.IO.Out, f.IO.OutColors()
+	w, cs, now := f.IO.Out, f.IO.OutColors(), f.Now()
 	target := r.Addr
 	if r.ServerName != "" || r.HostAddr != "" {
 		target += " (host " + r.Host + ")"
@@ -322,20 +257,18 @@ func printProbeReport(f *Factory, r *probeReport) {
 	fmt.Fprintf(w, "%-10s %s\n", "server", target)
 	fmt.Fprintf(w, "%-10s %s, %s\n", "protocol", r.TLSVersion, r.CipherSuite)
 	order := "in order"
-	for i, c := range r.Chain {
-		if i+1 < len(r.Chain) && !c.IssuedByNext {
-			order = "NOT in order: each certificate should be followed by its issuer"
-		}
+	if !r.InOrder() {
+		order = "NOT in order: each certificate should be followed by its issuer"
 	}
 	fmt.Fprintf(w, "%-10s %s sent, %s\n", "chain", plural(len(r.Chain), "certificate", "certificates"), order)
 	for i, c := range r.Chain {
 		fmt.Fprintf(w, "  %d %s\n", i, cs.Bold(c.Subject))
 		fmt.Fprintf(w, "    %-8s %s\n", "issuer", c.Issuer)
 		days := fmt.Sprintf("%d days left", c.DaysLeft)
-		switch {
-		case c.DaysLeft < 0 || !f.Now().Before(c.NotAfter):
+		switch c.Expiry(now, r.WarnDays) {
+		case probe.Expired:
 			days = cs.Red("expired")
-		case c.NotAfter.Sub(f.Now()) <= time.Duration(r.WarnDays)*24*time.Hour:
+		case probe.ExpiresSoon:
 			days = cs.Yellow(days)
 		}
 		fmt.Fprintf(w, "    %-8s %s to %s (%s)\n", "valid", dateText(c.NotBefore), dateText(c.NotAfter), days)

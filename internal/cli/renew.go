@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/pkg/ca"
+	"github.com/pgcert/pgcert/pkg/doctor"
 	"github.com/pgcert/pgcert/pkg/keyperm"
 	"github.com/pgcert/pgcert/pkg/rotate"
 )
@@ -205,7 +206,7 @@ func (opts *renewOptions) rotateOptions(setup *serverSetup) rotate.Options {
 		OpenCA:      func() (*ca.CA, error) { return f.openCADir(opts.CADir) },
 		Unlock:      u.unlock,
 		GenerateKey: f.generateKey,
-		Validate:    f.validateRenewal,
+		Validate:    doctor.Validate,
 		Signal:      opts.signal,
 		Dial:        opts.dial,
 		Warn:        func(msg string) { f.warnf("%s", msg) },

@@ -12,7 +12,6 @@ import (
 
 	"github.com/pgcert/pgcert/internal/testenv"
 	"github.com/pgcert/pgcert/internal/testpki"
-	"github.com/pgcert/pgcert/pkg/chain"
 )
 
 // verifyCase is a certificate file, roots and CRLs given to `pgcert verify`, and
@@ -269,25 +268,5 @@ func TestVerifyRoots(t *testing.T) {
 	code, _, stderr := trustRun(t, "verify", cert, "--root", rootFile, "--crl", bad)
 	if code != 1 || !strings.HasPrefix(stderr, "pgcert: error: "+bad+": ") {
 		t.Errorf("a bad CRL file: exit %d\n%s", code, stderr)
-	}
-}
-
-// TestVerifyFixes checks that every reason Verify can give has its own fix, naming
-// the certificate or the CA whose CRL is at fault.
-func TestVerifyFixes(t *testing.T) {
-	in := chain.Input{Cert: testpki.Root(t, "Some CA").Cert, File: "ca.pem"}
-	seen := map[string]chain.Reason{}
-	for r := chain.Reason(0); r < 100; r++ {
-		if r.String() == chain.Reason(-1).String() {
-			continue
-		}
-		fix := verifyFix(&chain.VerifyError{Reason: r, Cert: in, CRLIssuer: "CN=Some CA"}, chain.PurposeServer)
-		if !strings.Contains(fix, "CN=Some CA") {
-			t.Errorf("%s: the fix names neither the certificate nor the CRL issuer: %s", r, fix)
-		}
-		if prev, ok := seen[fix]; ok {
-			t.Errorf("%s and %s share a fix: %s", prev, r, fix)
-		}
-		seen[fix] = r
 	}
 }

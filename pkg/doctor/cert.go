@@ -1,4 +1,4 @@
-package cli
+package doctor
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 	"github.com/pgcert/pgcert/pkg/chain"
 	"github.com/pgcert/pgcert/pkg/keyperm"
 	"github.com/pgcert/pgcert/pkg/keys"
+	"github.com/pgcert/pgcert/pkg/pgdata"
 )
 
 // refusedByClients is what follows from a server certificate problem: the server
@@ -20,7 +21,7 @@ const refusedByClients = `the server starts and serves it, and libpq with sslmod
 // certGroup checks ssl_cert_file: that the server can load it, its order, the
 // validity and purpose of its certificates, their names, and what a client holding
 // the root would say.
-func (c *checker) certGroup(sf sslFile) {
+func (c *checker) certGroup(sf pgdata.SSLFile) {
 	g := c.group(sf.Value, sf.Path, sf.Setting)
 	if !c.access(g, keyperm.ServerCert, sf) {
 		return
@@ -31,7 +32,7 @@ func (c *checker) certGroup(sf sslFile) {
 	}
 	ins, err := chain.ReadInputs(sf.Value, data)
 	if err != nil || !bytes.Contains(data, []byte("-----BEGIN")) {
-		fd := g.add(levelError, "load", sourceServer, fmt.Sprintf(`could not load server certificate file "%s": no start line`, sf.Value))
+		fd := g.add(LevelError, "load", SourceServer, fmt.Sprintf(`could not load server certificate file "%s": no start line`, sf.Value))
 		if err != nil {
 			fd.detail("%s", err)
 		} else {
@@ -58,6 +59,7 @@ func (c *checker) certGroup(sf sslFile) {
 		}
 	}
 	c.leafPurpose(g, leaf)
+	c.signatureFinding(g, leaf)
 	c.leafNames(g, leaf)
 	c.verifyAsClient(g, path)
 }
@@ -65,7 +67,7 @@ func (c *checker) certGroup(sf sslFile) {
 // certOrder checks that the leaf comes first and each next certificate is the issuer
 // of the one before, using the key (when known) to tell which certificate is the
 // leaf. It returns the chain as it should be, or nil when none can be built.
-func (c *checker) certOrder(g *checkGroup, sf sslFile) *chain.Path {
+func (c *checker) certOrder(g *Group, sf pgdata.SSLFile) *chain.Path {
 	opts := chain.BuildOptions{Now: c.now, Key: c.key.pub, AllowExpired: true}
 	path, err := chain.Build(c.certs, opts)
 	var mismatch *chain.KeyMismatchError
@@ -130,7 +132,7 @@ func (c *checker) certOrder(g *checkGroup, sf sslFile) *chain.Path {
 
 // missingIssuer says what a client needs beyond server.crt: the issuer of its last
 // certificate, in root.crt.
-func (c *checker) missingIssuer(g *checkGroup, path *chain.Path) {
+func (c *checker) missingIssuer(g *Group, path *chain.Path) {
 	top := path.Certs[len(path.Certs)-1]
 	issuer := path.Missing.Issuer
 	for _, ca := range c.cas {
@@ -151,7 +153,7 @@ func (c *checker) missingIssuer(g *checkGroup, path *chain.Path) {
 
 // leafPurpose checks the leaf's extendedKeyUsage, which libpq's OpenSSL requires to
 // include serverAuth when present.
-func (c *checker) leafPurpose(g *checkGroup, leaf chain.Input) {
+func (c *checker) leafPurpose(g *Group, leaf chain.Input) {
 	eku := leaf.Cert.ExtKeyUsage
 	switch {
 	case len(eku) == 0 && len(leaf.Cert.UnknownExtKeyUsage) == 0:
@@ -167,7 +169,7 @@ func (c *checker) leafPurpose(g *checkGroup, leaf chain.Input) {
 
 // leafNames lists the leaf's subjectAltNames and matches every --host with libpq's
 // rules.
-func (c *checker) leafNames(g *checkGroup, leaf chain.Input) {
+func (c *checker) leafNames(g *Group, leaf chain.Input) {
 	cert := leaf.Cert
 	var names []string
 	for _, n := range cert.DNSNames {
@@ -194,7 +196,7 @@ func (c *checker) leafNames(g *checkGroup, leaf chain.Input) {
 		if errors.As(err, &he) {
 			msg = he.Message
 		}
-		g.add(levelError, "host", sourceLibpq, msg).
+		g.add(LevelError, "host", SourceLibpq, msg).
 			detail("psql with host=%s and sslmode=verify-full refuses the server", h).
 			fix("connect with a name the certificate holds, or issue one that names %s", h)
 	}
@@ -203,7 +205,7 @@ func (c *checker) leafNames(g *checkGroup, leaf chain.Input) {
 // verifyAsClient verifies the chain as libpq does, when a root for it is at hand: a
 // self-signed certificate in server.crt, or a CA of ssl_ca_file. Problems already
 // reported (validity, purpose, a broken chain) are not repeated.
-func (c *checker) verifyAsClient(g *checkGroup, path *chain.Path) {
+func (c *checker) verifyAsClient(g *Group, path *chain.Path) {
 	if path == nil || c.chainBroken {
 		return
 	}
@@ -235,14 +237,14 @@ func (c *checker) verifyAsClient(g *checkGroup, path *chain.Path) {
 
 // keyGroup checks ssl_key_file: the server's mode and owner rule, the format, the
 // passphrase, and that it belongs to the first certificate of ssl_cert_file.
-func (c *checker) keyGroup(sf sslFile) {
+func (c *checker) keyGroup(sf pgdata.SSLFile) {
 	g := c.group(sf.Value, sf.Path, sf.Setting)
 	fi := keyperm.Stat(sf.Path).Named(sf.Value)
 	r := keyperm.JudgeServerKey(fi, c.db)
 	if r.OK {
-		g.ok("permissions", "mode %04o, owned by %s: the server accepts it, and %s can read it", uint32(fi.Mode.Perm()), ownerText(fi), userLabel(c.db))
+		g.ok("permissions", "mode %04o, owned by %s: the server accepts it, and %s can read it", uint32(fi.Mode.Perm()), ownerText(c.opts.Lookup, fi), userLabel(c.db))
 	} else {
-		g.add(levelError, "permissions", r.Source, r.Message).detail("%s", r.Detail).fix("%s", r.Hint)
+		g.add(LevelError, "permissions", Source(r.Source), r.Message).detail("%s", r.Detail).fix("%s", r.Hint)
 		if r.Problem == keyperm.NotFound || r.Problem == keyperm.NotRegular {
 			return
 		}
@@ -256,12 +258,12 @@ func (c *checker) keyGroup(sf sslFile) {
 	info := c.key.info
 	switch {
 	case c.key.infoErr != nil:
-		g.add(levelError, "load", sourceServer, loadErr+"unsupported").
+		g.add(LevelError, "load", SourceServer, loadErr+"unsupported").
 			detail("%s", strings.TrimPrefix(c.key.infoErr.Error(), "keys: ")).
 			fix("point ssl_key_file at the server's private key, in PEM")
 		return
 	case info.Encoding == "DER":
-		g.add(levelError, "load", sourceServer, loadErr+"unsupported").
+		g.add(LevelError, "load", SourceServer, loadErr+"unsupported").
 			detail("the key is DER; the server reads only PEM").
 			fix("write it as PEM: %s", stripCmd)
 		return
@@ -277,11 +279,11 @@ func (c *checker) keyGroup(sf sslFile) {
 }
 
 // passphrase checks what the server needs to decrypt an encrypted key.
-func (c *checker) passphrase(g *checkGroup, sf sslFile, loadErr, stripCmd string) {
+func (c *checker) passphrase(g *Group, sf pgdata.SSLFile, loadErr, stripCmd string) {
 	ssl := c.s.SSL
 	switch {
 	case ssl.PassphraseCommand == "":
-		g.add(levelError, "passphrase", sourceServer, loadErr+"processing error").
+		g.add(LevelError, "passphrase", SourceServer, loadErr+"processing error").
 			detail("the key is encrypted and ssl_passphrase_command is not set: the server asks for the passphrase on a terminal, which it has none of under pg_ctl or systemd").
 			fix("remove the passphrase (%s), or set ssl_passphrase_command to a command that prints it", stripCmd)
 	case !ssl.PassphraseCommandSupportsReload:
@@ -300,7 +302,7 @@ func (c *checker) passphrase(g *checkGroup, sf sslFile, loadErr, stripCmd string
 
 // keyMatch checks that the key belongs to the first certificate of ssl_cert_file,
 // which the server takes as its own.
-func (c *checker) keyMatch(g *checkGroup, sf sslFile, loadErr string) {
+func (c *checker) keyMatch(g *Group, sf pgdata.SSLFile, loadErr string) {
 	if len(c.certs) == 0 {
 		return
 	}
@@ -315,7 +317,7 @@ func (c *checker) keyMatch(g *checkGroup, sf sslFile, loadErr string) {
 		g.ok("match", "belongs to the first certificate of %s, %s", c.s.SSL.CertFile, subject(first))
 		return
 	}
-	fd := g.add(levelError, "match", sourceServer, loadErr+"key values mismatch")
+	fd := g.add(LevelError, "match", SourceServer, loadErr+"key values mismatch")
 	for i, in := range c.certs {
 		if keys.PublicKeysEqual(c.key.pub, in.Cert.PublicKey) {
 			fd.detail("the key belongs to certificate %d of %s, %s, but the server takes the first, %s, as its own", i+1, c.s.SSL.CertFile, subject(in), subject(first)).
@@ -345,12 +347,6 @@ func keyText(info *keys.Info) string {
 		fmt.Fprintf(&b, ", encrypted (%s, %s)", info.Encryption.Scheme, info.Encryption.Cipher)
 	}
 	return b.String()
-}
-
-// ownerText spells a file's owner and group.
-func ownerText(fi keyperm.FileInfo) string {
-	o, g := ownerNames(keyperm.SystemLookup{}, fi.UID, fi.GID)
-	return o + ":" + g
 }
 
 // pathOf is the resolved path of a setting's file.

@@ -1,4 +1,4 @@
-package cli
+package doctor
 
 import (
 	"bytes"
@@ -8,11 +8,12 @@ import (
 
 	"github.com/pgcert/pgcert/pkg/chain"
 	"github.com/pgcert/pgcert/pkg/keyperm"
+	"github.com/pgcert/pgcert/pkg/pgdata"
 )
 
 // caGroup checks ssl_ca_file: the server loads it, it holds CA certificates only, each
 // reaches a self-signed root, and none has expired.
-func (c *checker) caGroup(sf sslFile) {
+func (c *checker) caGroup(sf pgdata.SSLFile) {
 	g := c.group(sf.Value, sf.Path, sf.Setting)
 	if !c.access(g, keyperm.RootCert, sf) {
 		return
@@ -22,7 +23,7 @@ func (c *checker) caGroup(sf sslFile) {
 		return
 	}
 	if len(c.cas) == 0 || !bytes.Contains(c.caData, []byte("-----BEGIN")) {
-		fd := g.add(levelError, "load", sourceServer, fmt.Sprintf(`could not load root certificate file "%s": no certificate or crl found`, sf.Value))
+		fd := g.add(LevelError, "load", SourceServer, fmt.Sprintf(`could not load root certificate file "%s": no certificate or crl found`, sf.Value))
 		if len(c.cas) > 0 {
 			fd.detail("the file is DER; the server reads only PEM")
 		}

@@ -1,6 +1,7 @@
-package cli
+package doctor
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 
@@ -17,13 +18,22 @@ func (c *checker) configGroup() {
 			detail("the rules of PostgreSQL %s are assumed", dd.Version)
 	}
 	for _, e := range c.s.ConfErrs {
-		fd := g.add(levelError, "config", sourceServer, e.Message).
+		fd := g.add(LevelError, "config", SourceServer, e.Message).
 			detail("the server stops at start with: configuration file \"%s\" contains errors (on a reload it keeps its old settings)", cfg.File)
 		if e.File != "" {
 			fd.at(e.File, e.Line).fix("correct line %d of %s", e.Line, e.File)
 		}
 	}
-	if len(c.s.ConfErrs) == 0 {
+	extra := c.settingErrors()
+	for _, e := range extra {
+		detail := fmt.Sprintf("the server stops at start with: configuration file \"%s\" contains errors (on a reload it keeps its old settings)", cfg.File)
+		if e.hint != "" {
+			detail = e.hint + " " + detail
+		}
+		g.add(LevelError, "config", SourceServer, e.message).detail("%s", detail).
+			at(e.set.File, e.set.Line).fix("correct line %d of %s", e.set.Line, e.set.File)
+	}
+	if len(c.s.ConfErrs) == 0 && len(extra) == 0 {
 		var names []string
 		for _, f := range cfg.Files {
 			names = append(names, c.relName(f))
@@ -44,20 +54,28 @@ func (c *checker) configGroup() {
 	}
 	c.protocolFinding(g)
 	c.cipherFinding(g)
+	if ssl.Enabled {
+		c.curveFinding(g)
+		c.dhParamsFinding(g)
+	}
 }
 
 // weakProtocols are the ssl_min_protocol_version values below TLSv1.2, which RFC 8996
 // deprecates and PostgreSQL 13 stopped allowing by default.
 var weakProtocols = map[string]bool{"tlsv1": true, "tlsv1.1": true}
 
-func (c *checker) protocolFinding(g *checkGroup) {
+func (c *checker) protocolFinding(g *Group) {
 	ssl := c.s.SSL
 	v := ssl.MinProtocolVersion
 	switch {
 	case v == "":
-		if c.s.Dir.Version.Major < 12 {
+		switch {
+		case c.s.Dir.Version.Major < 12:
 			g.warn("protocol", "PostgreSQL %s accepts TLSv1 and TLSv1.1 and cannot be told otherwise (ssl_min_protocol_version came in 12)", c.s.Dir.Version)
-		} else {
+		case c.s.Dir.Version.Major >= 13:
+			// Since 13 the server refuses an empty minimum: a configuration error,
+			// reported as one.
+		default:
 			fd := g.warn("protocol", "ssl_min_protocol_version is empty: any TLS version OpenSSL allows is accepted, TLSv1 and TLSv1.1 included").
 				fix("set ssl_min_protocol_version = 'TLSv1.2'")
 			if set, ok := ssl.Set["ssl_min_protocol_version"]; ok {
@@ -71,19 +89,29 @@ func (c *checker) protocolFinding(g *checkGroup) {
 		if set, ok := ssl.Set["ssl_min_protocol_version"]; ok {
 			fd.at(set.File, set.Line)
 		}
+	case protocolRank(v) == -2:
+		// The value is a configuration error, reported as one.
+	case ssl.Enabled && c.protocolRange(g):
 	default:
 		g.ok("protocol", "ssl_min_protocol_version = '%s'", v)
 	}
 }
 
-func (c *checker) cipherFinding(g *checkGroup) {
+func (c *checker) cipherFinding(g *Group) {
 	ssl := c.s.SSL
 	risk := pgdata.AnalyzeCiphers(ssl.Ciphers)
 	set, isSet := ssl.Set["ssl_ciphers"]
-	at := func(fd *checkFinding) {
+	at := func(fd *Finding) {
 		if isSet {
 			fd.at(set.File, set.Line)
 		}
+	}
+	if ssl.Enabled && selectsNoCipher(ssl.Ciphers) {
+		fd := g.add(LevelError, "ciphers", SourceServer, "could not set the cipher list (no valid ciphers available)").
+			detail("ssl_ciphers = '%s' names no cipher suite OpenSSL knows; with ssl = on the server does not start", ssl.Ciphers).
+			fix("set ssl_ciphers = 'HIGH:MEDIUM:+3DES:!aNULL', the default")
+		at(fd)
+		return
 	}
 	level := "OpenSSL refuses them at its default security level 1; '@SECLEVEL=0' in the list or a system openssl.cnf that lowers the level lets them through"
 	if risk.SecLevel0 {
@@ -118,9 +146,9 @@ func (c *checker) hbaGroup() {
 	v := c.s.Dir.Version
 	lines, err := pgdata.LoadHBA(path, v)
 	problems := 0
-	for _, e := range confErrors(err) {
+	for _, e := range pgdata.ConfErrors(err) {
 		problems++
-		fd := g.add(levelError, "hba", sourceServer, e.Message)
+		fd := g.add(LevelError, "hba", SourceServer, e.Message)
 		if e.Line == 0 {
 			fd.fix("write %s, or point hba_file at it", path)
 			continue
@@ -132,15 +160,29 @@ func (c *checker) hbaGroup() {
 			fd.fix("correct line %d of %s", e.Line, path)
 		}
 	}
+	for _, l := range lines {
+		loop := includeLoop(path, l)
+		if loop == nil {
+			continue
+		}
+		problems++
+		names := make([]string, len(loop))
+		for i, p := range loop {
+			names[i] = c.relName(p)
+		}
+		g.fail("hba-include", "@file inclusions loop: %s", strings.Join(names, " -> ")).at(path, l.Line).
+			detail(`the server opens %s again and again and does not start: FATAL: exceeded maxAllocatedDescs (N) while trying to open file "%s"`, loop[len(loop)-1], loop[len(loop)-1]).
+			fix("remove the @ line that includes %s from %s", filepath.Base(loop[len(loop)-1]), loop[len(loop)-2])
+	}
 	for _, h := range pgdata.CheckHBA(lines, c.s.SSL) {
 		problems++
-		level := levelWarning
+		level := LevelWarning
 		if h.Fatal {
-			level = levelError
+			level = LevelError
 		}
-		source := sourcePgcert
+		source := SourcePgcert
 		if h.Server {
-			source = sourceServer
+			source = SourceServer
 		}
 		g.add(level, "hba", source, h.Message).at(path, h.Line).fix("%s", h.Hint)
 	}

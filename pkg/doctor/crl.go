@@ -1,4 +1,4 @@
-package cli
+package doctor
 
 import (
 	"bytes"
@@ -12,10 +12,11 @@ import (
 	"github.com/pgcert/pgcert/pkg/chain"
 	"github.com/pgcert/pgcert/pkg/crl"
 	"github.com/pgcert/pgcert/pkg/keyperm"
+	"github.com/pgcert/pgcert/pkg/pgdata"
 )
 
 // crlFileGroup checks ssl_crl_file and returns the index of its group.
-func (c *checker) crlFileGroup(sf sslFile) int {
+func (c *checker) crlFileGroup(sf pgdata.SSLFile) int {
 	g := c.group(sf.Value, sf.Path, sf.Setting)
 	idx := len(c.rep.Files) - 1
 	if !c.access(g, keyperm.CRLFile, sf) {
@@ -27,7 +28,7 @@ func (c *checker) crlFileGroup(sf sslFile) int {
 	}
 	crls, err := crl.ParseCRLs(data)
 	if err != nil || !bytes.Contains(data, []byte("-----BEGIN")) {
-		fd := g.add(levelError, "load", sourceServer, fmt.Sprintf(`could not load SSL certificate revocation list file "%s": no certificate or crl found`, sf.Value))
+		fd := g.add(LevelError, "load", SourceServer, fmt.Sprintf(`could not load SSL certificate revocation list file "%s": no certificate or crl found`, sf.Value))
 		if err != nil && !errors.Is(err, crl.ErrNoCRL) {
 			fd.detail("%s", strings.TrimPrefix(err.Error(), "crl: "))
 		} else if err == nil {
@@ -44,7 +45,7 @@ func (c *checker) crlFileGroup(sf sslFile) int {
 
 // crlDirGroup checks ssl_crl_dir, an OpenSSL hashed directory, and returns the index
 // of its group.
-func (c *checker) crlDirGroup(sf sslFile) int {
+func (c *checker) crlDirGroup(sf pgdata.SSLFile) int {
 	g := c.group(sf.Value, sf.Path, sf.Setting)
 	idx := len(c.rep.Files) - 1
 	if !c.access(g, keyperm.CRLDir, sf) {
@@ -53,7 +54,7 @@ func (c *checker) crlDirGroup(sf sslFile) int {
 	rebuild := fmt.Sprintf("rebuild the directory: pgcert crl dir --out %s CRL...", shellWord(sf.Path))
 	present := map[string]bool{}
 	var hashed []string
-	for _, p := range crlDirEntries(sf.Path) {
+	for _, p := range pgdata.CRLDirEntries(sf.Path) {
 		base := filepath.Base(p)
 		present[base] = true
 		if crl.IsDirName(base) {
@@ -70,7 +71,7 @@ func (c *checker) crlDirGroup(sf sslFile) int {
 		name := filepath.Join(sf.Value, base)
 		r := keyperm.JudgePublicFile(keyperm.CRLDirEntry, keyperm.Stat(p).Named(name), c.db)
 		if !r.OK {
-			g.add(levelError, "access", r.Source, r.Message).fix("%s", r.Hint)
+			g.add(LevelError, "access", Source(r.Source), r.Message).fix("%s", r.Hint)
 			continue
 		}
 		hash, n := splitDirName(base)
@@ -78,7 +79,7 @@ func (c *checker) crlDirGroup(sf sslFile) int {
 			g.warn("crl-name", "%s is never read: OpenSSL reads %s.r0, .r1, ... and stops at the first that is missing", base, hash).fix("%s", rebuild)
 			continue
 		}
-		data, err := c.f.readInput(p)
+		data, err := readFile(p)
 		if err != nil {
 			c.cannotRead(g, err)
 			continue
@@ -119,9 +120,9 @@ func splitDirName(base string) (string, int) {
 
 // crlFindings checks one CRL: its signature by the CA of its issuer's name in
 // ssl_ca_file, and its validity.
-func (c *checker) crlFindings(g *checkGroup, l loadedCRL) {
+func (c *checker) crlFindings(g *Group, l loadedCRL) {
 	cl := l.crl
-	desc := checkCRL{Issuer: cl.Issuer.String(), ThisUpdate: cl.ThisUpdate.UTC(), Revoked: len(cl.RevokedCertificateEntries), File: l.file}
+	desc := CRL{Issuer: cl.Issuer.String(), ThisUpdate: cl.ThisUpdate.UTC(), Revoked: len(cl.RevokedCertificateEntries), File: l.file}
 	if cl.Number != nil {
 		desc.Number = cl.Number.String()
 	}
@@ -175,6 +176,9 @@ func (c *checker) crlFindings(g *checkGroup, l loadedCRL) {
 	default:
 		g.ok("crl-validity", "the CRL of %s is current until %s (%d days left)", issuer, dateText(cl.NextUpdate), daysLeft(cl.NextUpdate, c.now))
 	}
+	if l.signed || c.intermediateIssued(cl) != nil {
+		c.revokedCAs(g, cl)
+	}
 	c.crls = append(c.crls, l)
 }
 
@@ -200,7 +204,7 @@ func (c *checker) intermediateIssued(cl *x509.RevocationList) *x509.Certificate 
 // crlCoverage reports the CAs of ssl_ca_file that have no CRL: once a CRL is
 // configured, the server checks every CA of a client's chain (CRL_CHECK_ALL), and a
 // CA without a CRL makes every client certificate under it fail.
-func (c *checker) crlCoverage(g *checkGroup) {
+func (c *checker) crlCoverage(g *Group) {
 	if c.s.SSL.CAFile == "" {
 		g.warn("crl-unused", "ssl_ca_file is not set: the server asks for no client certificate, so it never uses the CRLs").
 			fix("set ssl_ca_file to the CAs that issue client certificates")
