@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/url"
 
+	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/selfsign"
 )
 
@@ -31,20 +32,16 @@ func hexColon(data []byte, upper bool) string {
 	return string(b)
 }
 
-// formatSerial writes a serial number as `openssl x509 -text` writes long ones:
-// lower-case hex bytes of its magnitude, separated by colons, with "(Negative)"
-// before a negative one (which RFC 5280 forbids, but old CAs wrote). Short serials,
-// which openssl prints in decimal, are written the same way so that every serial
-// reads alike and compares with index.txt and CRLs.
+// formatSerial writes a serial number as index.txt, newcerts/ file names, `openssl x509
+// -serial`, `pgcert ca list` and `pgcert ca revoke` write it (ca.SerialHex): upper-case
+// hex of its magnitude, an even number of digits, no separators; with "(Negative)"
+// before a negative one (which RFC 5280 forbids, but old CAs wrote). Every serial
+// pgcert shows then reads alike and can be pasted into `pgcert ca revoke`.
 func formatSerial(n *big.Int) string {
 	if n == nil {
 		return ""
 	}
-	mag := new(big.Int).Abs(n).Bytes()
-	if len(mag) == 0 {
-		mag = []byte{0}
-	}
-	s := hexColon(mag, false)
+	s := ca.SerialHex(new(big.Int).Abs(n).Bytes())
 	if n.Sign() < 0 {
 		return "(Negative)" + s
 	}
