@@ -268,6 +268,8 @@ func (r *renewer) planCRL() error {
 			st.reason = "--force"
 		case st.current == nil:
 			st.reason = fmt.Sprintf("%s has no CRL in %s", name, r.crlFile.Value)
+		case !st.current.NextUpdate.IsZero() && !st.current.NextUpdate.After(r.now):
+			st.reason = fmt.Sprintf("the CRL of %s expired on %s", name, dateText(st.current.NextUpdate))
 		case !st.current.NextUpdate.IsZero() && st.current.NextUpdate.Sub(r.now) <= crl.RenewBefore:
 			st.reason = fmt.Sprintf("the CRL of %s expires in %s, within %d days", name, describeDays(st.current.NextUpdate.Sub(r.now)), durationDays(crl.RenewBefore))
 		default:

@@ -311,3 +311,29 @@ func TestLikeKey(t *testing.T) {
 		}
 	}
 }
+
+// TestRenewExpiredCRL: a CRL already past its nextUpdate is refreshed, and the reason
+// says it expired and when, not that it "expires in" a negative number of days.
+func TestRenewExpiredCRL(t *testing.T) {
+	fx := newFixture(t)
+	var crls []byte
+	for _, x := range fx.ca.CAs() {
+		res, err := x.GenerateCRL(ca.CRLOptions{Now: testpki.Now.AddDate(0, 0, -40), Days: 30})
+		if err != nil {
+			t.Fatal(err)
+		}
+		crls = append(crls, res.Signed.PEM()...)
+	}
+	put(t, fx.dir, "root.crl", crls, 0o644)
+	o := fx.options(t)
+	o.Within, o.WithinSet = time.Hour, true
+	rep, err := Renew(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reasons := strings.Join(rep.CRL.Reasons, "; ")
+	want := "expired on " + testpki.Now.AddDate(0, 0, -10).UTC().Format(time.DateOnly)
+	if !rep.CRL.Refreshed || !strings.Contains(reasons, want) || strings.Contains(reasons, "expires in -") {
+		t.Errorf("reasons %q, want %q", reasons, want)
+	}
+}
