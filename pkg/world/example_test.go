@@ -1,6 +1,7 @@
 package world_test
 
 import (
+	"crypto"
 	"fmt"
 	"log"
 	"os"
@@ -95,4 +96,29 @@ func ExampleMakeFile() {
 	fmt.Println(len(res.Files), res.Changed)
 	// Output:
 	// 4 true
+}
+
+// ExampleResult shows the accessors a Go test uses after Make: a certificate, its key
+// and a CRL, by the names the spec gives them.
+func ExampleResult() {
+	dir, err := os.MkdirTemp("", "world-example-")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	spec, err := world.Parse("pki.yaml", []byte(exampleSpec))
+	if err != nil {
+		log.Fatal(err)
+	}
+	res, err := world.Make(spec, filepath.Join(dir, "pki"), world.Options{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	server := res.Cert("server")
+	key := res.Key("server")
+	fmt.Println(server.Subject.CommonName, key.Public().(interface{ Equal(crypto.PublicKey) bool }).Equal(server.PublicKey))
+	fmt.Println(len(res.CRL("root").RevokedCertificateEntries), res.Cert("nothing") == nil)
+	// Output:
+	// db.example.com true
+	// 1 true
 }
