@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/pgcert/pgcert/internal/fsutil"
+	"github.com/pgcert/pgcert/internal/words"
 )
 
 // errorf prints "pgcert: error: ..." on standard error.
@@ -103,22 +104,8 @@ func lowerFirst(s string) string {
 	return strings.ToLower(string(r[:1])) + string(r[1:])
 }
 
-// plural counts n things in words: "1 day", "3 days".
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}
-
-// shellSafe matches words a POSIX shell reads as themselves.
-var shellSafe = regexp.MustCompile(`^[A-Za-z0-9_@%+=:,./-]+$`)
-
-// shellWord quotes s for a POSIX shell when it needs it, for the commands pgcert
-// prints for people to run.
-func shellWord(s string) string {
-	if shellSafe.MatchString(s) {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
+// The shared words (internal/words) under the names this package uses.
+var (
+	plural    = words.Plural
+	shellWord = words.ShellWord
+)

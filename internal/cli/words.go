@@ -2,7 +2,8 @@ package cli
 
 import (
 	"strings"
-	"time"
+
+	"github.com/pgcert/pgcert/internal/words"
 )
 
 // chainText is a chain error without its package prefix.
@@ -19,10 +20,8 @@ func chainErrors(err error) []error {
 	return []error{err}
 }
 
-// daysLeft counts whole days from now to t, rounding toward zero, as chain does in its
-// messages.
-func daysLeft(t, now time.Time) int {
-	return int(t.Sub(now) / (24 * time.Hour))
-}
-
-func dateText(t time.Time) string { return t.UTC().Format(time.DateOnly) }
+// The shared words (internal/words) under the names this package uses.
+var (
+	daysLeft = words.DaysLeft
+	dateText = words.Date
+)

@@ -2,9 +2,9 @@ package chain
 
 import (
 	"fmt"
-	"regexp"
-	"strings"
 	"time"
+
+	"github.com/pgcert/pgcert/internal/words"
 )
 
 // Fix says what to do about a verification failure of a certificate of purpose p:
@@ -79,13 +79,7 @@ func (h HostCheck) Fix() string {
 	return fmt.Sprintf("connect with a name the certificate holds, or issue one that names %s (pgcert ca issue server --host %s)", h.Host, shellWord(h.Host))
 }
 
-// shellSafe matches words a POSIX shell reads as themselves.
-var shellSafe = regexp.MustCompile(`^[A-Za-z0-9_@%+=:,./-]+$`)
-
-// shellWord quotes s for a POSIX shell when it needs it.
-func shellWord(s string) string {
-	if shellSafe.MatchString(s) {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
+// The shared words (internal/words) under the names this package uses.
+var (
+	shellWord = words.ShellWord
+)

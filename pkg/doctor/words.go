@@ -2,60 +2,13 @@ package doctor
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
-	"time"
 
+	"github.com/pgcert/pgcert/internal/words"
 	"github.com/pgcert/pgcert/pkg/chain"
 	"github.com/pgcert/pgcert/pkg/keyperm"
 )
-
-// daysLeft counts whole days from now to t, rounding toward zero, as chain does in its
-// messages.
-func daysLeft(t, now time.Time) int {
-	return int(t.Sub(now) / (24 * time.Hour))
-}
-
-// whenText says how far t is from now: "in 12 days", "3 days ago", "today".
-func whenText(t, now time.Time) string {
-	d := daysLeft(t, now)
-	switch {
-	case d == 0 && t.After(now):
-		return "within a day"
-	case d == 0:
-		return "today"
-	case d == 1:
-		return "in 1 day"
-	case d > 1:
-		return fmt.Sprintf("in %d days", d)
-	case d == -1:
-		return "1 day ago"
-	}
-	return fmt.Sprintf("%d days ago", -d)
-}
-
-func dateText(t time.Time) string { return t.UTC().Format(time.DateOnly) }
-
-// plural counts n things in words: "1 day", "3 days".
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}
-
-// shellSafe matches words a POSIX shell reads as themselves.
-var shellSafe = regexp.MustCompile(`^[A-Za-z0-9_@%+=:,./-]+$`)
-
-// shellWord quotes s for a POSIX shell when it needs it: a fix is a command that must
-// work when pasted.
-func shellWord(s string) string {
-	if shellSafe.MatchString(s) {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
 
 // lowerFirst lowers the first letter of an error message that goes after a colon,
 // leaving acronyms (PEM, DER, "OpenSSL"-like words with a second capital) alone.
@@ -96,3 +49,12 @@ func subject(in chain.Input) string { return chain.Subject(in.Cert) }
 
 // chainText is a chain error without its package prefix.
 func chainText(err error) string { return strings.TrimPrefix(err.Error(), "chain: ") }
+
+// The shared words (internal/words) under the names this package uses.
+var (
+	daysLeft  = words.DaysLeft
+	whenText  = words.When
+	dateText  = words.Date
+	plural    = words.Plural
+	shellWord = words.ShellWord
+)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/pgcert/pgcert/internal/words"
 	"github.com/pgcert/pgcert/pkg/chain"
 )
 
@@ -116,22 +117,8 @@ func (r *Result) Problems(now time.Time, warnDays int) []string {
 	return out
 }
 
-func dateText(t time.Time) string { return t.UTC().Format(time.DateOnly) }
-
-// whenText says how far t is from now: "in 12 days", "within a day".
-func whenText(t, now time.Time) string {
-	d := int(t.Sub(now) / (24 * time.Hour))
-	switch {
-	case d == 0 && t.After(now):
-		return "within a day"
-	case d == 0:
-		return "today"
-	case d == 1:
-		return "in 1 day"
-	case d > 1:
-		return fmt.Sprintf("in %d days", d)
-	case d == -1:
-		return "1 day ago"
-	}
-	return fmt.Sprintf("%d days ago", -d)
-}
+// The shared words (internal/words) under the names this package uses.
+var (
+	dateText = words.Date
+	whenText = words.When
+)

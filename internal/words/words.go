@@ -1,0 +1,57 @@
+// Package words holds the few ways pgcert puts things into words that every package
+// shares: counts, dates, distances in days, and words quoted for a shell. One home,
+// so that check, renew, probe and the commands never say the same thing two ways.
+package words
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// Plural counts n things: "1 day", "3 days".
+func Plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// Date is t's date in UTC, as pgcert prints dates: 2026-12-06.
+func Date(t time.Time) string { return t.UTC().Format(time.DateOnly) }
+
+// DaysLeft is the number of whole days from now until t, rounded toward zero (see
+// inspect.DaysLeft, which every command uses).
+func DaysLeft(t, now time.Time) int { return int(t.Sub(now) / (24 * time.Hour)) }
+
+// When says how far t is from now: "in 12 days", "within a day", "today",
+// "3 days ago".
+func When(t, now time.Time) string {
+	d := DaysLeft(t, now)
+	switch {
+	case d == 0 && t.After(now):
+		return "within a day"
+	case d == 0:
+		return "today"
+	case d == 1:
+		return "in 1 day"
+	case d > 1:
+		return fmt.Sprintf("in %d days", d)
+	case d == -1:
+		return "1 day ago"
+	}
+	return fmt.Sprintf("%d days ago", -d)
+}
+
+// shellSafe matches words a POSIX shell reads as themselves.
+var shellSafe = regexp.MustCompile(`^[A-Za-z0-9_@%+=:,./-]+$`)
+
+// ShellWord quotes s for a POSIX shell when it needs it: every command pgcert prints
+// for people to run must work when pasted.
+func ShellWord(s string) string {
+	if shellSafe.MatchString(s) {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

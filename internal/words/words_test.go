@@ -1,0 +1,35 @@
+package words
+
+import (
+	"os/exec"
+	"testing"
+	"time"
+)
+
+func TestWhen(t *testing.T) {
+	now := time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		d    time.Duration
+		want string
+	}{
+		{36 * time.Hour, "in 1 day"}, {12 * 24 * time.Hour, "in 12 days"}, {time.Hour, "within a day"},
+		{0, "today"}, {-time.Hour, "today"}, {-25 * time.Hour, "1 day ago"}, {-72 * time.Hour, "3 days ago"},
+	} {
+		if got := When(now.Add(c.d), now); got != c.want {
+			t.Errorf("When(now%+v) = %q, want %q", c.d, got, c.want)
+		}
+	}
+	if Plural(1, "day", "days") != "1 day" || Plural(0, "day", "days") != "0 days" || Date(now) != "2026-12-06" {
+		t.Error("Plural or Date")
+	}
+}
+
+// TestShellWordRoundTrip gives each quoted word to a real shell and reads it back.
+func TestShellWordRoundTrip(t *testing.T) {
+	for _, s := range []string{"plain", "/tmp/a b", "it's", `$HOME`, "a;b", "-dash", "x\ny", ""} {
+		out, err := exec.Command("sh", "-c", "printf %s "+ShellWord(s)).Output()
+		if err != nil || string(out) != s {
+			t.Errorf("ShellWord(%q) = %s: the shell read %q (%v)", s, ShellWord(s), out, err)
+		}
+	}
+}
