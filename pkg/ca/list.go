@@ -6,8 +6,12 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
+	"time"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/pgcert/pgcert/internal/fsutil"
 )
@@ -66,12 +70,15 @@ func (c *CA) Scan(fn func(r Record) error) error {
 		scan, repaired = c.scanIndex, st.repaired
 	}
 	dir := certsDir(c.Dir)
+	copies := openCopies(dir)
+	defer copies.close()
 	lines := 0
 	err = scan(func(e *Entry) error {
 		lines++
-		r := Record{Entry: e, File: filepath.Join(dir, SerialHex(e.Serial)+".pem")}
-		if _, err := os.Stat(r.File); err != nil {
-			r.File = ""
+		name := SerialHex(e.Serial) + ".pem"
+		r := Record{Entry: e}
+		if copies.has(name) {
+			r.File = filepath.Join(dir, name)
 		}
 		return fn(r)
 	})
@@ -138,4 +145,116 @@ func countCopies(dir string) (int, error) {
 			return n, err
 		}
 	}
+}
+
+// copiesDir answers whether newcerts/ holds a copy, with one fstatat on the open
+// directory per name: no path is resolved again for each of a million entries, and
+// no set of names is held in memory.
+type copiesDir struct {
+	d *os.File // nil when newcerts/ cannot be opened: then no copy is there
+}
+
+func openCopies(dir string) copiesDir {
+	d, err := os.Open(dir)
+	if err != nil {
+		return copiesDir{}
+	}
+	return copiesDir{d: d}
+}
+
+func (c copiesDir) has(name string) bool {
+	if c.d == nil {
+		return false
+	}
+	var st unix.Stat_t
+	return unix.Fstatat(int(c.d.Fd()), name, &st, 0) == nil
+}
+
+func (c copiesDir) close() {
+	if c.d != nil {
+		c.d.Close()
+	}
+}
+
+// ListFilter selects the certificates ScanListing passes on. The zero ListFilter
+// selects every certificate; the fields that are set must all match.
+type ListFilter struct {
+	// Revoked selects revoked certificates.
+	Revoked bool
+	// ExpiringBy, when set, selects the certificates still valid at now that expire
+	// before it: the ones to renew (revoked and already expired ones need no renewal).
+	ExpiringBy time.Time
+	// CN is a shell pattern (path.Match syntax) a commonName of the subject must
+	// match; "" selects any subject.
+	CN string
+}
+
+// Check returns path.ErrBadPattern when CN is not a valid pattern, so that a caller
+// can refuse it before scanning the index.
+func (f ListFilter) Check() error {
+	if f.CN == "" {
+		return nil
+	}
+	_, err := path.Match(f.CN, "")
+	return err
+}
+
+func (f ListFilter) match(e *Entry, now time.Time) bool {
+	if f.Revoked && e.Status != StatusRevoked {
+		return false
+	}
+	if !f.ExpiringBy.IsZero() && (e.Status != StatusValid || !now.Before(e.Expires) || !e.Expires.Before(f.ExpiringBy)) {
+		return false
+	}
+	return f.CN == "" || subjectCNMatches(e.Subject, f.CN)
+}
+
+// subjectCNMatches reports whether a commonName of subject, in the one-line form of
+// the index ("/O=Example/CN=alice"), matches pattern.
+func subjectCNMatches(subject []byte, pattern string) bool {
+	for _, rdn := range strings.Split(string(subject), "/") {
+		if cn, ok := strings.CutPrefix(rdn, "CN="); ok {
+			if m, _ := path.Match(pattern, cn); m {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// ScanListing calls fn with the listing of every certificate of the issuing CA's
+// index that filter selects, in file order, as Scan reads them: constant memory
+// however long the index. lc is only valid during the call. A certificate the index
+// calls valid whose expiry has passed at now is listed as expired, as openssl ca
+// -updatedb would record it; the index itself is left alone.
+func (c *CA) ScanListing(now time.Time, filter ListFilter, fn func(lc *ListedCert) error) error {
+	if err := filter.Check(); err != nil {
+		return fmt.Errorf("ca: %q: %w", filter.CN, err)
+	}
+	var lc ListedCert
+	var at, reason, file string
+	return c.Scan(func(rec Record) error {
+		e := rec.Entry
+		if !filter.match(e, now) {
+			return nil
+		}
+		lc = ListedCert{
+			Status:  e.Status.String(),
+			Serial:  SerialHex(e.Serial),
+			Subject: string(e.Subject),
+			Expires: e.Expires.UTC().Format(time.RFC3339),
+		}
+		if e.Status == StatusValid && !now.Before(e.Expires) {
+			lc.Status = StatusExpired.String()
+		}
+		if e.Status == StatusRevoked {
+			at, reason = e.Revoked.UTC().Format(time.RFC3339), e.Reason.String()
+			lc.RevokedAt, lc.Reason = &at, &reason
+		}
+		if rec.File != "" {
+			file = rec.File
+			lc.File = &file
+		}
+		return fn(&lc)
+	})
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"math/big"
 	"strings"
 	"time"
 )
@@ -220,18 +221,22 @@ func (m *Merged) PEM() []byte {
 // Comment returns the comment line Merged.PEM writes before c, without its newline.
 // Control characters of the issuer name are escaped so that the line stays one line.
 func Comment(c *x509.RevocationList) string {
+	return comment(c.Issuer.String(), c.Number, c.NextUpdate)
+}
+
+func comment(issuer string, number *big.Int, next time.Time) string {
 	var b strings.Builder
 	b.WriteString("# issuer: ")
-	b.WriteString(escapeControl(c.Issuer.String()))
-	if c.Number != nil {
+	b.WriteString(escapeControl(issuer))
+	if number != nil {
 		b.WriteString("; number: ")
-		b.WriteString(c.Number.String())
+		b.WriteString(number.String())
 	}
 	b.WriteString("; next update: ")
-	if c.NextUpdate.IsZero() {
+	if next.IsZero() {
 		b.WriteString("none")
 	} else {
-		b.WriteString(c.NextUpdate.UTC().Format(time.RFC3339))
+		b.WriteString(next.UTC().Format(time.RFC3339))
 	}
 	return b.String()
 }
