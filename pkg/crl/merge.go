@@ -93,8 +93,12 @@ func Merge(crls []*x509.RevocationList, cas []*x509.Certificate, now time.Time, 
 	}
 	var errs []error
 	groups := map[string]*group{}
+	bySubject := map[string][]int{}
+	for i, ca := range cas {
+		bySubject[string(ca.RawSubject)] = append(bySubject[string(ca.RawSubject)], i)
+	}
 	for _, c := range crls {
-		ca, err := findIssuer(c, cas)
+		ca, err := findIssuer(c, cas, bySubject[string(c.RawIssuer)])
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -160,13 +164,13 @@ func caIdentity(c *x509.Certificate) string {
 	return string(c.RawSubject) + "\x00" + string(c.RawSubjectPublicKeyInfo)
 }
 
-// findIssuer returns the index in cas of the certificate that signed c.
-func findIssuer(c *x509.RevocationList, cas []*x509.Certificate) (int, error) {
+// findIssuer returns the index in cas of the certificate that signed c, among
+// candidates, the indexes of the CAs whose subject is c's issuer: looking them up by
+// name keeps merging N CRLs of N CAs linear.
+func findIssuer(c *x509.RevocationList, cas []*x509.Certificate, candidates []int) (int, error) {
 	var sigErr error
-	for i, ca := range cas {
-		if !bytes.Equal(ca.RawSubject, c.RawIssuer) {
-			continue
-		}
+	for _, i := range candidates {
+		ca := cas[i]
 		if len(c.AuthorityKeyId) > 0 && len(ca.SubjectKeyId) > 0 && !bytes.Equal(c.AuthorityKeyId, ca.SubjectKeyId) {
 			continue
 		}
