@@ -34,8 +34,8 @@ Filters, all of which a certificate must match: --revoked (revoked certificates)
 --expiring DAYS (certificates still valid that expire within DAYS days: the ones to
 renew), --cn PATTERN (a commonName matching a shell pattern, such as 'client-*';
 quote it). The index is read as a stream and the listing written as one, so a CA of a
-million certificates lists in constant memory; the columns are as wide as the
-longest value seen so far.
+million certificates lists in about 45 MB; the columns are as wide as the longest
+value seen so far.
 
 Exit codes: 0 listed, 1 failure (no CA, unreadable index), 2 bad usage.`,
 		Example: `  # instead of: cat index.txt; openssl ca -status SERIAL
