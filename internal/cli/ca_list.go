@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"bufio"
+	"bytes"
+	"encoding/json"
 	"fmt"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -10,8 +12,11 @@ import (
 )
 
 type caListOptions struct {
-	f     *Factory
-	CADir string
+	f        *Factory
+	CADir    string
+	Revoked  bool
+	Expiring int
+	CN       string
 }
 
 func newCaListCmd(f *Factory, runF func(*caListOptions) error) *cobra.Command {
@@ -25,10 +30,19 @@ calls valid whose expiry has passed is shown as expired (openssl ca -updatedb wo
 write that into the index; pgcert leaves the index alone). Certificates issued by
 openssl ca or easy-rsa in the same directory are listed too.
 
+Filters, all of which a certificate must match: --revoked (revoked certificates),
+--expiring DAYS (certificates still valid that expire within DAYS days: the ones to
+renew), --cn PATTERN (a commonName matching a shell pattern, such as 'client-*';
+quote it). The index is read as a stream and the listing written as one, so a CA of a
+million certificates lists in about 45 MB; the columns are as wide as the longest
+value seen so far.
+
 Exit codes: 0 listed, 1 failure (no CA, unreadable index), 2 bad usage.`,
 		Example: `  # instead of: cat index.txt; openssl ca -status SERIAL
   pgcert ca list
-  pgcert ca list --json --ca-dir /srv/pgca`,
+  pgcert ca list --json --ca-dir /srv/pgca
+  pgcert ca list --expiring 30
+  pgcert ca list --revoked --cn 'app-*'`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
@@ -38,37 +52,162 @@ Exit codes: 0 listed, 1 failure (no CA, unreadable index), 2 bad usage.`,
 		},
 	}
 	addCADirFlag(cmd, &opts.CADir)
+	fl := cmd.Flags()
+	fl.BoolVar(&opts.Revoked, "revoked", false, "list only revoked certificates")
+	fl.IntVar(&opts.Expiring, "expiring", 0, "list only valid certificates expiring within `DAYS` days")
+	fl.StringVar(&opts.CN, "cn", "", "list only certificates with a commonName matching the shell `PATTERN`")
 	return cmd
 }
 
 func caListRun(opts *caListOptions) error {
 	f := opts.f
+	filter := ca.ListFilter{Revoked: opts.Revoked, CN: opts.CN}
+	switch {
+	case opts.Expiring < 0:
+		return usageErrorf("--expiring takes a number of days, 0 or more, not %d", opts.Expiring)
+	case opts.Expiring > 0 && opts.Revoked:
+		return usageErrorf("--revoked and --expiring select different certificates: --expiring lists valid ones")
+	case filter.Check() != nil:
+		return usageErrorf("--cn %q is not a valid pattern: use *, ? and [...] as in the shell", opts.CN)
+	}
+	now := f.Now()
+	if opts.Expiring > 0 {
+		filter.ExpiringBy = now.AddDate(0, 0, opts.Expiring)
+	}
 	c, err := f.openCADir(opts.CADir)
 	if err != nil {
 		return err
 	}
-	r, err := c.Listing(f.Now())
+	bw := bufio.NewWriterSize(f.IO.Out, 64<<10)
+	var out listWriter
+	if f.Global.JSON {
+		out = &jsonListWriter{w: bw, dir: c.Dir}
+	} else {
+		out = &tableListWriter{w: bw}
+	}
+	n := 0
+	err = c.ScanListing(now, filter, func(lc *ca.ListedCert) error {
+		n++
+		return out.add(lc)
+	})
 	if err != nil {
 		return err
 	}
-	if f.Global.JSON {
-		return writeJSON(f.IO.Out, r)
+	if err := out.close(); err != nil {
+		return err
 	}
-	if len(r.Certificates) == 0 {
-		f.infof("the CA in %s has issued no certificate yet", c.Dir)
-		return nil
+	if err := bw.Flush(); err != nil {
+		return err
 	}
-	tw := tabwriter.NewWriter(f.IO.Out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "STATUS\tSERIAL\tEXPIRES\tREVOKED\tSUBJECT")
-	for _, lc := range r.Certificates {
-		revoked := "-"
-		if lc.RevokedAt != nil {
-			revoked = (*lc.RevokedAt)[:10]
-			if *lc.Reason != ca.ReasonNone.String() {
-				revoked += " " + *lc.Reason
+	if n == 0 && !f.Global.JSON {
+		if filter != (ca.ListFilter{}) {
+			f.infof("no certificate of the CA in %s matches", c.Dir)
+		} else {
+			f.infof("the CA in %s has issued no certificate yet", c.Dir)
+		}
+	}
+	return nil
+}
+
+// listWriter renders the listing one certificate at a time.
+type listWriter interface {
+	add(lc *ca.ListedCert) error
+	close() error
+}
+
+// jsonListWriter writes the document writeJSON would write for a ca.Listing, one
+// certificate at a time.
+type jsonListWriter struct {
+	w   *bufio.Writer
+	dir string
+	buf bytes.Buffer
+	enc *json.Encoder
+	n   int
+}
+
+func (j *jsonListWriter) add(lc *ca.ListedCert) error {
+	if j.enc == nil {
+		dir, err := json.Marshal(j.dir)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(j.w, "{\n  \"ca_dir\": %s,\n  \"certificates\": [", dir)
+		j.enc = json.NewEncoder(&j.buf)
+		j.enc.SetIndent("    ", "  ")
+	}
+	j.buf.Reset()
+	if err := j.enc.Encode(lc); err != nil {
+		return err
+	}
+	if j.n > 0 {
+		j.w.WriteByte(',')
+	}
+	j.n++
+	j.w.WriteString("\n    ")
+	_, err := j.w.Write(bytes.TrimSuffix(j.buf.Bytes(), []byte("\n")))
+	return err
+}
+
+func (j *jsonListWriter) close() error {
+	if j.enc == nil {
+		return writeJSON(j.w, ca.Listing{CADir: j.dir, Certificates: []ca.ListedCert{}})
+	}
+	_, err := j.w.WriteString("\n  ]\n}\n")
+	return err
+}
+
+// listChunk is how many rows tableListWriter aligns at a time.
+const listChunk = 4096
+
+// tableListWriter writes the listing as a table a chunk of rows at a time, padding
+// each column to the widest value seen so far (a column only grows), so that a
+// million rows need neither a million rows in memory nor a write call each.
+type tableListWriter struct {
+	w      *bufio.Writer
+	rows   [][5]string
+	widths [4]int
+	header bool
+}
+
+func (t *tableListWriter) add(lc *ca.ListedCert) error {
+	if !t.header {
+		t.header = true
+		t.rows = append(t.rows, [5]string{"STATUS", "SERIAL", "EXPIRES", "REVOKED", "SUBJECT"})
+	}
+	revoked := "-"
+	if lc.RevokedAt != nil {
+		revoked = (*lc.RevokedAt)[:10]
+		if *lc.Reason != ca.ReasonNone.String() {
+			revoked += " " + *lc.Reason
+		}
+	}
+	t.rows = append(t.rows, [5]string{lc.Status, lc.Serial, lc.Expires[:10], revoked, lc.Subject})
+	if len(t.rows) == listChunk {
+		return t.flush()
+	}
+	return nil
+}
+
+func (t *tableListWriter) flush() error {
+	for _, r := range t.rows {
+		for i := range t.widths {
+			t.widths[i] = max(t.widths[i], len(r[i]))
+		}
+	}
+	for _, r := range t.rows {
+		for i, wd := range t.widths {
+			t.w.WriteString(r[i])
+			for k := len(r[i]); k < wd+2; k++ {
+				t.w.WriteByte(' ')
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", lc.Status, lc.Serial, lc.Expires[:10], revoked, lc.Subject)
+		t.w.WriteString(r[4])
+		if err := t.w.WriteByte('\n'); err != nil {
+			return err
+		}
 	}
-	return tw.Flush()
+	t.rows = t.rows[:0]
+	return nil
 }
+
+func (t *tableListWriter) close() error { return t.flush() }

@@ -166,16 +166,19 @@ func crlGenCADir(opts *crlGenOptions, out crlOutput) error {
 			c.Dir, filepath.Join(c.Dir, ca.RootDir), chain.UnableToGetCRL.Alert())
 	}
 	stop := f.IO.StartProgress("making the CRLs of " + c.Dir)
-	data, reports, err := c.ChainCRLs(ca.CRLOptions{Now: f.Now(), Days: opts.Days, Rand: f.Rand})
+	cc, err := c.ChainCRLStream(ca.CRLOptions{Now: f.Now(), Days: opts.Days, Rand: f.Rand})
 	stop()
 	if err != nil {
 		return err
 	}
-	w, err := f.writeCRLOutput(out, crlBytes(data))
+	w, err := f.writeCRLOutput(out, func(wr io.Writer) error {
+		_, err := cc.WriteTo(wr)
+		return err
+	})
 	if err != nil {
 		return err
 	}
-	return f.reportCRLGen(w, reports, "")
+	return f.reportCRLGen(w, cc.Summaries(), "")
 }
 
 // crlGenIndex makes a CRL from an openssl database, streaming the index into the

@@ -85,7 +85,11 @@ func (c *CA) GenerateCRL(o CRLOptions) (*CRL, error) {
 	out := filepath.Join(c.Dir, CRLFile)
 	// crl.pem is a record, not state: it is not synced, and a crash may leave the
 	// previous one.
-	if _, err := fsutil.WriteFile(out, signed.PEM(), fsutil.Options{Mode: fsutil.PublicMode, Force: true, NoSync: true}); err != nil {
+	writePEM := func(w io.Writer) error {
+		_, err := signed.WritePEM(w)
+		return err
+	}
+	if _, err := fsutil.WriteFileFunc(out, fsutil.Options{Mode: fsutil.PublicMode, Force: true, NoSync: true}, writePEM); err != nil {
 		return nil, fmt.Errorf("ca: %w", err)
 	}
 	return &CRL{Signed: signed, File: out}, nil

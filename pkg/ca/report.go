@@ -100,37 +100,28 @@ type Listing struct {
 	Certificates []ListedCert `json:"certificates"`
 }
 
-// Listing lists the issuing CA's index in file order (see List). A certificate the
-// index calls valid whose expiry has passed at now is listed as expired, as openssl
-// ca -updatedb would record it; the index itself is left alone.
+// Listing lists the issuing CA's index in file order (see ScanListing, which does the
+// same without holding the listing in memory).
 func (c *CA) Listing(now time.Time) (*Listing, error) {
-	records, err := c.List()
+	l := &Listing{CADir: c.Dir, Certificates: []ListedCert{}}
+	err := c.ScanListing(now, ListFilter{}, func(lc *ListedCert) error {
+		cp := *lc
+		cp.RevokedAt, cp.Reason, cp.File = copyString(lc.RevokedAt), copyString(lc.Reason), copyString(lc.File)
+		l.Certificates = append(l.Certificates, cp)
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	l := &Listing{CADir: c.Dir, Certificates: []ListedCert{}}
-	for _, rec := range records {
-		e := rec.Entry
-		lc := ListedCert{
-			Status:  e.Status.String(),
-			Serial:  SerialHex(e.Serial),
-			Subject: string(e.Subject),
-			Expires: e.Expires.UTC().Format(time.RFC3339),
-		}
-		if e.Status == StatusValid && !now.Before(e.Expires) {
-			lc.Status = StatusExpired.String()
-		}
-		if e.Status == StatusRevoked {
-			at, reason := e.Revoked.UTC().Format(time.RFC3339), e.Reason.String()
-			lc.RevokedAt, lc.Reason = &at, &reason
-		}
-		if rec.File != "" {
-			file := rec.File
-			lc.File = &file
-		}
-		l.Certificates = append(l.Certificates, lc)
-	}
 	return l, nil
+}
+
+func copyString(s *string) *string {
+	if s == nil {
+		return nil
+	}
+	c := *s
+	return &c
 }
 
 // RevokeReport describes a revocation in reports.

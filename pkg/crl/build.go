@@ -404,6 +404,8 @@ type Signed struct {
 	Number *big.Int
 	// Entries is the number of entries listed.
 	Entries int
+
+	issuer *x509.Certificate
 }
 
 // Sign sorts the entries by serial number (as openssl ca -gencrl does; the order means
@@ -509,6 +511,7 @@ func (b *Builder) Sign(p Params) (*Signed, error) {
 		NextUpdate: next,
 		Number:     new(big.Int).Set(p.Number),
 		Entries:    len(b.items),
+		issuer:     p.Issuer,
 	}, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"math/big"
 	"strings"
 	"time"
 )
@@ -92,8 +93,12 @@ func Merge(crls []*x509.RevocationList, cas []*x509.Certificate, now time.Time, 
 	}
 	var errs []error
 	groups := map[string]*group{}
+	bySubject := map[string][]int{}
+	for i, ca := range cas {
+		bySubject[string(ca.RawSubject)] = append(bySubject[string(ca.RawSubject)], i)
+	}
 	for _, c := range crls {
-		ca, err := findIssuer(c, cas)
+		ca, err := findIssuer(c, cas, bySubject[string(c.RawIssuer)])
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -159,13 +164,13 @@ func caIdentity(c *x509.Certificate) string {
 	return string(c.RawSubject) + "\x00" + string(c.RawSubjectPublicKeyInfo)
 }
 
-// findIssuer returns the index in cas of the certificate that signed c.
-func findIssuer(c *x509.RevocationList, cas []*x509.Certificate) (int, error) {
+// findIssuer returns the index in cas of the certificate that signed c, among
+// candidates, the indexes of the CAs whose subject is c's issuer: looking them up by
+// name keeps merging N CRLs of N CAs linear.
+func findIssuer(c *x509.RevocationList, cas []*x509.Certificate, candidates []int) (int, error) {
 	var sigErr error
-	for i, ca := range cas {
-		if !bytes.Equal(ca.RawSubject, c.RawIssuer) {
-			continue
-		}
+	for _, i := range candidates {
+		ca := cas[i]
 		if len(c.AuthorityKeyId) > 0 && len(ca.SubjectKeyId) > 0 && !bytes.Equal(c.AuthorityKeyId, ca.SubjectKeyId) {
 			continue
 		}
@@ -220,18 +225,22 @@ func (m *Merged) PEM() []byte {
 // Comment returns the comment line Merged.PEM writes before c, without its newline.
 // Control characters of the issuer name are escaped so that the line stays one line.
 func Comment(c *x509.RevocationList) string {
+	return comment(c.Issuer.String(), c.Number, c.NextUpdate)
+}
+
+func comment(issuer string, number *big.Int, next time.Time) string {
 	var b strings.Builder
 	b.WriteString("# issuer: ")
-	b.WriteString(escapeControl(c.Issuer.String()))
-	if c.Number != nil {
+	b.WriteString(escapeControl(issuer))
+	if number != nil {
 		b.WriteString("; number: ")
-		b.WriteString(c.Number.String())
+		b.WriteString(number.String())
 	}
 	b.WriteString("; next update: ")
-	if c.NextUpdate.IsZero() {
+	if next.IsZero() {
 		b.WriteString("none")
 	} else {
-		b.WriteString(c.NextUpdate.UTC().Format(time.RFC3339))
+		b.WriteString(next.UTC().Format(time.RFC3339))
 	}
 	return b.String()
 }
