@@ -84,6 +84,9 @@ func Rollback(opts Options) (*Report, error) {
 			return nil, err
 		}
 	}
+	if err := checkOutside(&opts, journalPaths(j)); err != nil {
+		return nil, err
+	}
 	written, err := j.commit()
 	if err != nil {
 		return nil, withHints(err, fmt.Sprintf("nothing in %s was changed", dir))
