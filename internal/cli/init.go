@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -127,7 +128,7 @@ unchanged); 2 bad usage; 130 interrupted (nothing written).`,
 	fl.StringVar(&opts.PassOut, "passout", "", "passphrase `SOURCE` for a new CA's keys (implies --encrypt)")
 	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of an existing, encrypted CA")
 	fl.BoolVarP(&opts.Force, "force", "f", false, "replace existing SSL files and client bundles (and allow a CA inside a data directory or with an Ed25519 key)")
-	fl.StringArrayVar(&opts.AllowOutside, "allow-outside", nil, "with --configure, allow editing this `FILE` outside the data directory (hba_file, or a postgresql.conf that is a symbolic link) whoever owns it (repeatable)")
+	fl.StringArrayVar(&opts.AllowOutside, "allow-outside", nil, "with --configure, allow editing this `FILE` outside the data directory (hba_file, or a postgresql.conf that is a symbolic link) whoever owns it, and its backup (repeatable)")
 	cmd.MarkFlagRequired("pgdata")
 	cmd.MarkFlagDirname("pgdata")
 	cmd.MarkFlagDirname("clients-dir")
@@ -280,7 +281,10 @@ func configureOutsideError(cmd *cobra.Command, err error) error {
 	}
 	var extra []string
 	for _, p := range oe.Paths {
-		extra = append(extra, "--allow-outside", shellWord(p))
+		// Allowing a file allows its backup: name each file once.
+		if base, ok := strings.CutSuffix(p, bootstrap.BackupSuffix); !ok || !slices.Contains(oe.Paths, base) {
+			extra = append(extra, "--allow-outside", shellWord(p))
+		}
 	}
 	return &Error{Err: errors.New(strings.TrimPrefix(err.Error(), "bootstrap: ")), Hints: []string{
 		"a setting or a link naming a file outside the data directory is the database owner's word, not yours; see docs/security.md",

@@ -138,7 +138,7 @@ failures); 1 on any failure; 2 for a wrong command line.`,
 	fl.BoolVar(&opts.Rollback, "rollback", false, "put back the files the last renewal replaced (FILE.prev)")
 	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of the CA keys: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
 	fl.DurationVar(&opts.Wait, "wait", rotate.DefaultReloadWait, "with --reload, how long to wait for the server to serve the new certificate")
-	fl.StringArrayVar(&opts.AllowOutside, "allow-outside", nil, "allow writing this `FILE` outside the data directory (or behind a symbolic link) that a setting names, whoever owns it (repeatable)")
+	fl.StringArrayVar(&opts.AllowOutside, "allow-outside", nil, "allow writing this `FILE` outside the data directory (or behind a symbolic link) that a setting names, whoever owns it, and its .prev (repeatable)")
 	cmd.MarkFlagDirname("pgdata")
 	return cmd
 }
@@ -197,7 +197,13 @@ func renewError(opts *renewOptions, err error) error {
 		return rotateError(err)
 	}
 	allow := *opts
-	allow.AllowOutside = append(slices.Clone(opts.AllowOutside), oe.Paths...)
+	allow.AllowOutside = slices.Clone(opts.AllowOutside)
+	for _, p := range oe.Paths {
+		// Allowing a file allows its .prev: name each file once.
+		if base, ok := strings.CutSuffix(p, rotate.PrevSuffix); !ok || !slices.Contains(oe.Paths, base) {
+			allow.AllowOutside = append(allow.AllowOutside, p)
+		}
+	}
 	return &Error{Err: err, Hints: []string{
 		"a setting naming a file outside the data directory is the database owner's word (ALTER SYSTEM), not yours; see docs/security.md",
 		"if you checked the file and mean renew to write it: " + renewCommandLine(&allow),

@@ -299,6 +299,10 @@ func CheckConfigureOutside(dd *pgdata.DataDir, cfg *pgdata.Config, allow []strin
 	if err != nil {
 		return err
 	}
+	// A file the admin allowed comes with its backup, which is kept beside it.
+	for _, a := range allowed {
+		allowed = append(allowed, a+BackupSuffix)
+	}
 	dirs := []string{dd.Dir}
 	if dd.ConfigDir != "" && dd.ConfigDir != dd.Dir {
 		dirs = append(dirs, dd.ConfigDir)

@@ -45,6 +45,11 @@ func guard(setup *pgdata.Setup, allow []string) (fsutil.Guard, error) {
 	if err != nil {
 		return fsutil.Guard{}, err
 	}
+	// A file the admin allowed comes with its previous generation, which a
+	// renewal keeps beside it.
+	for _, a := range allowed {
+		allowed = append(allowed, a+PrevSuffix)
+	}
 	dirs := []string{setup.Dir.Dir}
 	if setup.Dir.ConfigDir != "" && setup.Dir.ConfigDir != setup.Dir.Dir {
 		dirs = append(dirs, setup.Dir.ConfigDir)
@@ -90,6 +95,20 @@ func managedPaths(setup *pgdata.Setup) []string {
 	for _, sf := range setup.Files() {
 		if sf.Setting == "ssl_cert_file" || sf.Setting == "ssl_key_file" || sf.Setting == "ssl_crl_file" {
 			out = append(out, sf.Path, sf.Path+PrevSuffix)
+		}
+	}
+	return out
+}
+
+// rollbackPaths are the files a rollback may write: each managed file that has a
+// .prev, and that .prev. They are judged before any .prev is read, so that a
+// setting pointing at a root file gets no word about it either.
+func rollbackPaths(setup *pgdata.Setup) []string {
+	var out []string
+	all := managedPaths(setup)
+	for i := 0; i < len(all); i += 2 {
+		if _, err := os.Lstat(all[i+1]); err == nil {
+			out = append(out, all[i], all[i+1])
 		}
 	}
 	return out

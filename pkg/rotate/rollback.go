@@ -33,6 +33,9 @@ func Rollback(opts Options) (*Report, error) {
 	defer release()
 	setup := opts.Setup
 	dir := setup.Dir.Dir
+	if err := checkOutside(&opts, rollbackPaths(setup)); err != nil {
+		return nil, err
+	}
 	j := &journal{dir: dir}
 	var (
 		restored []string
