@@ -128,7 +128,7 @@ unchanged); 2 bad usage; 130 interrupted (nothing written).`,
 	fl.StringVar(&opts.PassOut, "passout", "", "passphrase `SOURCE` for a new CA's keys (implies --encrypt)")
 	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of an existing, encrypted CA")
 	fl.BoolVarP(&opts.Force, "force", "f", false, "replace existing SSL files and client bundles (and allow a CA inside a data directory or with an Ed25519 key)")
-	fl.StringArrayVar(&opts.AllowOutside, "allow-outside", nil, "with --configure, allow editing this `FILE` outside the data directory (hba_file, or a postgresql.conf that is a symbolic link) whoever owns it, and its backup (repeatable)")
+	fl.StringArrayVar(&opts.AllowOutside, "allow-outside", nil, "with --configure, allow editing this file outside the data directory (hba_file, or a postgresql.conf that is a symbolic link) whoever owns it, and its backup (repeatable)")
 	cmd.MarkFlagRequired("pgdata")
 	cmd.MarkFlagDirname("pgdata")
 	cmd.MarkFlagDirname("clients-dir")

@@ -138,7 +138,7 @@ failures); 1 on any failure; 2 for a wrong command line.`,
 	fl.BoolVar(&opts.Rollback, "rollback", false, "put back the files the last renewal replaced (FILE.prev)")
 	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of the CA keys: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
 	fl.DurationVar(&opts.Wait, "wait", rotate.DefaultReloadWait, "with --reload, how long to wait for the server to serve the new certificate")
-	fl.StringArrayVar(&opts.AllowOutside, "allow-outside", nil, "allow writing this `FILE` outside the data directory (or behind a symbolic link) that a setting names, whoever owns it, and its .prev (repeatable)")
+	fl.StringArrayVar(&opts.AllowOutside, "allow-outside", nil, "allow writing this file outside the data directory (or behind a symbolic link) that a setting names, whoever owns it, and its .prev (repeatable)")
 	cmd.MarkFlagDirname("pgdata")
 	return cmd
 }
