@@ -19,6 +19,9 @@ type (
 // what stops it into an error with the advice that fits.
 func readServerSetup(dir string, lookup keyperm.Lookup) (*serverSetup, error) {
 	s, err := pgdata.ReadSetup(dir, lookup)
+	if s != nil && s.Dir != nil {
+		removeRenewLeftovers(s.Dir.Dir)
+	}
 	var se *pgdata.SetupError
 	if err == nil || !errors.As(err, &se) {
 		return s, err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -37,6 +38,9 @@ type initOptions struct {
 	PassOut      string
 	PassIn       string
 	Force        bool
+	// AllowOutside are --allow-outside: configuration files outside the data
+	// directory that the admin allows --configure to edit.
+	AllowOutside []string
 }
 
 func newInitCmd(f *Factory, runF func(*initOptions) error) *cobra.Command {
@@ -124,6 +128,7 @@ unchanged); 2 bad usage; 130 interrupted (nothing written).`,
 	fl.StringVar(&opts.PassOut, "passout", "", "passphrase `SOURCE` for a new CA's keys (implies --encrypt)")
 	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of an existing, encrypted CA")
 	fl.BoolVarP(&opts.Force, "force", "f", false, "replace existing SSL files and client bundles (and allow a CA inside a data directory or with an Ed25519 key)")
+	fl.StringArrayVar(&opts.AllowOutside, "allow-outside", nil, "with --configure, allow editing this file outside the data directory (hba_file, or a postgresql.conf that is a symbolic link) whoever owns it, and its backup (repeatable)")
 	cmd.MarkFlagRequired("pgdata")
 	cmd.MarkFlagDirname("pgdata")
 	cmd.MarkFlagDirname("clients-dir")
@@ -188,6 +193,9 @@ func initRun(cmd *cobra.Command, opts *initOptions) error {
 			}
 			return err
 		}
+		if err := bootstrap.CheckConfigureOutside(dd, cfg, opts.AllowOutside, nil); err != nil {
+			return configureOutsideError(cmd, err)
+		}
 	}
 	if !dd.IsDataDir {
 		f.infof("%s is not a data directory yet (no %s): the settings below are for PostgreSQL %s; initdb refuses a directory that is not empty, so run initdb elsewhere and copy these files in",
@@ -245,7 +253,7 @@ func initRun(cmd *cobra.Command, opts *initOptions) error {
 	plan, err := bootstrap.NewPlan(bootstrap.Options{
 		DataDir: dd, CA: c, CACreated: createdCA, Hosts: hosts,
 		Clients: opts.Clients, ClientsDir: clientsDir, Key: gen, Days: opts.Days,
-		NoRoot: opts.NoRoot, PK8: opts.PK8, Configure: opts.Configure, Config: cfg, Force: force,
+		NoRoot: opts.NoRoot, PK8: opts.PK8, Configure: opts.Configure, Config: cfg, AllowOutside: opts.AllowOutside, Force: force,
 		Now: f.Now, Rand: f.Rand, GenerateKey: f.generateKey, Reporter: reporter{f},
 		CRLs: func(c *ca.CA) ([]byte, []bootstrap.CRL, error) {
 			return c.ChainCRLs(ca.CRLOptions{Now: f.Now(), Rand: f.Rand})
@@ -262,6 +270,26 @@ func initRun(cmd *cobra.Command, opts *initOptions) error {
 		return writeJSON(f.IO.Out, r)
 	}
 	return f.printInit(r)
+}
+
+// configureOutsideError gives a refusal of bootstrap.CheckConfigureOutside the
+// command that allows the refused files, for an admin who checked them.
+func configureOutsideError(cmd *cobra.Command, err error) error {
+	var oe *bootstrap.OutsideError
+	if !errors.As(err, &oe) {
+		return err
+	}
+	var extra []string
+	for _, p := range oe.Paths {
+		// Allowing a file allows its backup: name each file once.
+		if base, ok := strings.CutSuffix(p, bootstrap.BackupSuffix); !ok || !slices.Contains(oe.Paths, base) {
+			extra = append(extra, "--allow-outside", shellWord(p))
+		}
+	}
+	return &Error{Err: errors.New(strings.TrimPrefix(err.Error(), "bootstrap: ")), Hints: []string{
+		"a setting or a link naming a file outside the data directory is the database owner's word, not yours; see docs/security.md",
+		"if you checked the file and mean init to edit it: " + retypedCommand(cmd, nil, extra...),
+	}}
 }
 
 // checkRoles refuses client roles the server could never match to a certificate,

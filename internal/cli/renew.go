@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -29,6 +30,9 @@ type renewOptions struct {
 	Rollback bool
 	PassIn   string
 	Wait     time.Duration
+	// AllowOutside are --allow-outside: files outside the data directory a
+	// setting names that the admin allows renew to change.
+	AllowOutside []string
 
 	// within is --within parsed; 0 when it was not given.
 	within time.Duration
@@ -135,6 +139,7 @@ failures); 1 on any failure; 2 for a wrong command line.`,
 	fl.BoolVar(&opts.Rollback, "rollback", false, "put back the files the last renewal replaced (FILE.prev)")
 	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of the CA keys: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
 	fl.DurationVar(&opts.Wait, "wait", rotate.DefaultReloadWait, "with --reload, how long to wait for the server to serve the new certificate")
+	fl.StringArrayVar(&opts.AllowOutside, "allow-outside", nil, "allow writing this file outside the data directory (or behind a symbolic link) that a setting names, whoever owns it, and its .prev (repeatable)")
 	cmd.MarkFlagDirname("pgdata")
 	return cmd
 }
@@ -174,7 +179,7 @@ func renewRun(opts *renewOptions) error {
 				err = perr
 			}
 		}
-		return rotateError(err)
+		return renewError(opts, err)
 	}
 	rep, err := rotate.Renew(ro)
 	if rep != nil {
@@ -182,7 +187,66 @@ func renewRun(opts *renewOptions) error {
 			err = perr
 		}
 	}
-	return rotateError(err)
+	return renewError(opts, err)
+}
+
+// renewError is rotateError, with the command that allows the refused files for an
+// admin who checked them (rotate.OutsideError).
+func renewError(opts *renewOptions, err error) error {
+	var oe *rotate.OutsideError
+	if !errors.As(err, &oe) {
+		return rotateError(err)
+	}
+	allow := *opts
+	allow.AllowOutside = slices.Clone(opts.AllowOutside)
+	for _, p := range oe.Paths {
+		// Allowing a file allows its .prev: name each file once.
+		if base, ok := strings.CutSuffix(p, rotate.PrevSuffix); !ok || !slices.Contains(oe.Paths, base) {
+			allow.AllowOutside = append(allow.AllowOutside, p)
+		}
+	}
+	return &Error{Err: err, Hints: []string{
+		"a setting naming a file outside the data directory is the database owner's word (ALTER SYSTEM), not yours; see docs/security.md",
+		"if you checked the file and mean renew to write it: " + renewCommandLine(&allow),
+	}}
+}
+
+// renewCommandLine rebuilds the command the user typed, for a hint. A pass:
+// passphrase is left out, not echoed: the command asks for it instead.
+func renewCommandLine(opts *renewOptions) string {
+	parts := []string{"pgcert renew", "-D", shellWord(opts.DataDir)}
+	if opts.Rollback {
+		parts = append(parts, "--rollback")
+	} else {
+		if opts.CADir != "" {
+			parts = append(parts, "--ca-dir", shellWord(opts.CADir))
+		}
+		if opts.Days > 0 {
+			parts = append(parts, "--days", strconv.Itoa(opts.Days))
+		}
+		if opts.Within != "" {
+			parts = append(parts, "--within", shellWord(opts.Within))
+		}
+		if opts.Force {
+			parts = append(parts, "--force")
+		}
+		if opts.Rekey {
+			parts = append(parts, "--rekey")
+		}
+		if opts.PassIn != "" && !strings.HasPrefix(opts.PassIn, "pass:") {
+			parts = append(parts, "--passin", shellWord(opts.PassIn))
+		}
+	}
+	if opts.Reload {
+		parts = append(parts, "--reload")
+	}
+	if opts.Wait != rotate.DefaultReloadWait {
+		parts = append(parts, "--wait", opts.Wait.String())
+	}
+	for _, p := range opts.AllowOutside {
+		parts = append(parts, "--allow-outside", shellWord(p))
+	}
+	return strings.Join(parts, " ")
 }
 
 // rotateOptions gives pkg/rotate the flags and the factory's world: its clock and
@@ -193,24 +257,25 @@ func (opts *renewOptions) rotateOptions(setup *serverSetup) rotate.Options {
 	f := opts.f
 	u := &caUnlocker{f: f, passIn: opts.PassIn}
 	return rotate.Options{
-		Setup:       setup,
-		Force:       opts.Force,
-		Rekey:       opts.Rekey,
-		Days:        opts.Days,
-		Within:      opts.within,
-		WithinSet:   opts.Within != "",
-		Reload:      opts.Reload,
-		Wait:        opts.Wait,
-		Now:         f.Now,
-		Rand:        f.Rand,
-		OpenCA:      func() (*ca.CA, error) { return f.openCADir(opts.CADir) },
-		Unlock:      u.unlock,
-		GenerateKey: f.generateKey,
-		Validate:    doctor.Validate,
-		Signal:      opts.signal,
-		Dial:        opts.dial,
-		Warn:        func(msg string) { f.warnf("%s", msg) },
-		Info:        func(msg string) { f.infof("%s", msg) },
+		Setup:        setup,
+		Force:        opts.Force,
+		Rekey:        opts.Rekey,
+		Days:         opts.Days,
+		Within:       opts.within,
+		WithinSet:    opts.Within != "",
+		Reload:       opts.Reload,
+		Wait:         opts.Wait,
+		AllowOutside: opts.AllowOutside,
+		Now:          f.Now,
+		Rand:         f.Rand,
+		OpenCA:       func() (*ca.CA, error) { return f.openCADir(opts.CADir) },
+		Unlock:       u.unlock,
+		GenerateKey:  f.generateKey,
+		Validate:     doctor.Validate,
+		Signal:       opts.signal,
+		Dial:         opts.dial,
+		Warn:         func(msg string) { f.warnf("%s", msg) },
+		Info:         func(msg string) { f.infof("%s", msg) },
 	}
 }
 

@@ -372,6 +372,9 @@ func (f *Factory) defaultHosts() []string {
 func inspectDataDir(dir string) (*pgdata.DataDir, error) {
 	dd, err := pgdata.Inspect(dir)
 	if err == nil {
+		if dd.IsDataDir {
+			removeRenewLeftovers(dd.Dir)
+		}
 		return dd, nil
 	}
 	switch {

@@ -6,9 +6,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/pgcert/pgcert/internal/fsutil"
+	"github.com/pgcert/pgcert/pkg/keyperm"
 	"github.com/pgcert/pgcert/pkg/pgdata"
 )
 
@@ -217,14 +219,12 @@ func (p *Plan) addConfiguration(txn *fsutil.Txn) error {
 // its target, the backup beside it, and the link is left in place: the server
 // reads through it.
 func (p *Plan) addEdit(txn *fsutil.Txn, e edit) error {
-	path := e.path
-	if li, err := os.Lstat(path); err == nil && li.Mode()&fs.ModeSymlink != 0 {
-		target, err := filepath.EvalSymlinks(path)
-		if err != nil {
-			return err
-		}
-		p.rep.Infof("%s is a symbolic link: editing its target %s", path, target)
-		path = target
+	path, err := editTarget(e.path)
+	if err != nil {
+		return err
+	}
+	if path != e.path {
+		p.rep.Infof("%s is a symbolic link: editing its target %s", e.path, path)
 	}
 	fi, err := os.Stat(path)
 	if err != nil {
@@ -238,5 +238,102 @@ func (p *Plan) addEdit(txn *fsutil.Txn, e edit) error {
 	}
 	txn.Add(path+BackupSuffix, e.old, opts)
 	txn.Add(path, e.new, opts)
+	return nil
+}
+
+// editTarget is the file an edit of path changes: path, or the target of the
+// symbolic link at path.
+func editTarget(path string) (string, error) {
+	li, err := os.Lstat(path)
+	if err != nil || li.Mode()&fs.ModeSymlink == 0 {
+		return path, nil
+	}
+	return filepath.EvalSymlinks(path)
+}
+
+// OutsideError refuses to configure a data directory because a file it would write
+// or edit (pgcert.conf, postgresql.conf at the end of a symbolic link, the file
+// hba_file names, or their backups) is outside the data directory and the data
+// directory's owner could not have changed it: the link and the setting are that
+// owner's word (ALTER SYSTEM), not the admin's; see docs/security.md. Nothing was
+// changed.
+type OutsideError struct {
+	// Paths are the refused files; each may be given to Options.AllowOutside.
+	Paths []string
+	// Reasons say, for each of Paths, why it was refused.
+	Reasons []string
+}
+
+// Error lists the refused files with their reasons.
+func (e *OutsideError) Error() string {
+	var parts []string
+	for i, p := range e.Paths {
+		parts = append(parts, p+" "+e.Reasons[i])
+	}
+	return "bootstrap: refusing to edit a configuration file outside the data directory: " + strings.Join(parts, "; ") + "; nothing was changed"
+}
+
+// Is makes errors.Is(err, fsutil.ErrOutside) true.
+func (e *OutsideError) Is(target error) bool { return target == fsutil.ErrOutside }
+
+// CheckConfigureOutside applies the outside rule to every file configuring dd
+// would write or edit, before anything is done: when pgcert runs as someone else
+// than the data directory's owner, a file outside the data directory (and outside
+// the configuration directory -D named), or reached through a symbolic link, is
+// changed only if that owner could have changed it (fsutil.Outside) or allow names
+// it (--allow-outside). It returns nil or an *OutsideError. cfg is what
+// CheckConfigurable read; lookup finds the owner's groups (nil: the system's).
+func CheckConfigureOutside(dd *pgdata.DataDir, cfg *pgdata.Config, allow []string, lookup keyperm.Lookup) error {
+	if lookup == nil {
+		lookup = keyperm.SystemLookup{}
+	}
+	owner := pgdata.DirectoryOwner(dd.Dir, lookup)
+	if uint32(os.Geteuid()) == owner.UID {
+		return nil
+	}
+	effect, edits, err := planConfiguration(dd, cfg, nil)
+	if err != nil {
+		return err
+	}
+	allowed, err := fsutil.Allow(allow...)
+	if err != nil {
+		return err
+	}
+	// A file the admin allowed comes with its backup, which is kept beside it.
+	for _, a := range allowed {
+		allowed = append(allowed, a+BackupSuffix)
+	}
+	dirs := []string{dd.Dir}
+	if dd.ConfigDir != "" && dd.ConfigDir != dd.Dir {
+		dirs = append(dirs, dd.ConfigDir)
+	}
+	g := fsutil.Guard{Dirs: dirs, Outside: fsutil.Outside{UID: owner.UID, GIDs: append([]uint32{owner.GID}, owner.Groups...), Allowed: allowed}}
+	paths := []string{effect.PgcertConf}
+	for _, e := range edits {
+		target, err := editTarget(e.path)
+		if err != nil {
+			return err
+		}
+		if target != e.path && slices.Contains(allowed, filepath.Clean(e.path)) {
+			// The admin named the link: its target is theirs to have edited.
+			continue
+		}
+		paths = append(paths, target, target+BackupSuffix)
+	}
+	refused := &OutsideError{}
+	for _, p := range paths {
+		err := g.Check(p)
+		var oe *fsutil.OutsideError
+		switch {
+		case errors.As(err, &oe):
+			refused.Paths = append(refused.Paths, p)
+			refused.Reasons = append(refused.Reasons, strings.TrimPrefix(oe.Error(), oe.Path+" "))
+		case err != nil:
+			return err
+		}
+	}
+	if len(refused.Paths) > 0 {
+		return refused
+	}
 	return nil
 }

@@ -95,6 +95,10 @@ type Options struct {
 	// Config is what CheckConfigurable read.
 	Configure bool
 	Config    *pgdata.Config
+	// AllowOutside are configuration files outside the data directory (or behind
+	// a symbolic link) that the admin allows Configure to edit whoever owns them
+	// (--allow-outside); see CheckConfigureOutside.
+	AllowOutside []string
 	// Force replaces existing files.
 	Force bool
 	// Now is the clock (nil: time.Now); Rand the randomness (nil: crypto/rand).
@@ -164,6 +168,13 @@ func NewPlan(o Options) (*Plan, error) {
 		o.GenerateKey = func(g keys.GenerateOptions) (crypto.Signer, error) {
 			g.Rand = o.Rand
 			return keys.Generate(g)
+		}
+	}
+	if o.Configure {
+		// Before the CA issues anything: a refused run leaves no certificate in
+		// its index that was never installed.
+		if err := CheckConfigureOutside(o.DataDir, o.Config, o.AllowOutside, nil); err != nil {
+			return nil, err
 		}
 	}
 	p := &Plan{opts: o, rep: o.Reporter, Hosts: o.Hosts}

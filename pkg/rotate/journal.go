@@ -13,7 +13,6 @@ import (
 	"syscall"
 
 	"github.com/pgcert/pgcert/internal/fsutil"
-	"github.com/pgcert/pgcert/pkg/pgdata"
 )
 
 // JournalName is the file in the data directory that holds, while a renewal swaps
@@ -152,7 +151,11 @@ func syncDir(dir string) {
 // settings' certificate, key and CRL files and their .prev). Anything else at the
 // name is refused: the data directory's owner may put files there, and replaying
 // one of theirs would write what they chose, where they chose, as root.
-func recoverJournal(setup *pgdata.Setup) (bool, error) {
+//
+// The files it names are judged by the outside rule again (checkOutside): the
+// settings may have been changed since the run that wrote it.
+func recoverJournal(opts *Options) (bool, error) {
+	setup := opts.Setup
 	j := &journal{dir: setup.Dir.Dir}
 	p := j.path()
 	f, err := os.OpenFile(p, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
@@ -205,6 +208,9 @@ func recoverJournal(setup *pgdata.Setup) (bool, error) {
 		if !allowed[e.Path] {
 			return refuse(fmt.Sprintf("names %s, not a file renew writes", e.Path))
 		}
+	}
+	if err := checkOutside(opts, journalPaths(j)); err != nil {
+		return false, err
 	}
 	if _, err := j.apply(); err != nil {
 		return false, withHints(err, fmt.Sprintf("a killed renewal left %s; the next run completes it", p))

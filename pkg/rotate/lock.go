@@ -67,27 +67,58 @@ func flock(fd, how int) error {
 }
 
 // removeStaleStages removes the staging directories (StagePrefix) that killed runs
-// left in the data directory. Only a renewal holding the directory's lock stages, so
-// under the lock every one found is stale; each may hold a private key, which must
-// not stay where pg_basebackup copies it to every replica and backup.
-func removeStaleStages(dir string) error {
+// left in the data directory, and returns their paths. Only a renewal holding the
+// directory's lock stages, so under the lock every one found is stale; each may hold
+// a private key, which must not stay where pg_basebackup copies it to every replica
+// and backup. Only directories of the running user's are removed: the data
+// directory's owner may name anything so, and pgcert removes only what it made.
+func removeStaleStages(dir string) ([]string, error) {
 	d, err := os.Open(dir)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	names, err := d.Readdirnames(-1)
 	d.Close()
 	if err != nil {
-		return err
+		return nil, err
 	}
+	var removed []string
 	for _, name := range names {
-		if strings.HasPrefix(name, StagePrefix) {
-			// RemoveAll unlinks links without following them, working from
-			// descriptors of the directories it empties.
-			if err := os.RemoveAll(filepath.Join(dir, name)); err != nil {
-				return err
-			}
+		if !strings.HasPrefix(name, StagePrefix) {
+			continue
 		}
+		p := filepath.Join(dir, name)
+		var st syscall.Stat_t
+		if syscall.Lstat(p, &st) != nil || st.Mode&syscall.S_IFMT != syscall.S_IFDIR || st.Uid != uint32(os.Geteuid()) {
+			continue
+		}
+		// RemoveAll unlinks links without following them, working from
+		// descriptors of the directories it empties.
+		if err := os.RemoveAll(p); err != nil {
+			return removed, err
+		}
+		removed = append(removed, p)
 	}
-	return nil
+	return removed, nil
+}
+
+// RemoveStaleStages removes what killed renewals left in the data directory dir:
+// their staging directories, each of which may hold a new private key. Every pgcert
+// command that works on a data directory calls it, so that such a key never outlives
+// the next run (pg_basebackup would copy it to every replica and backup). It takes
+// the data directory's lock without waiting: when a renewal holds it, the stages
+// are that run's, and it removes them itself. It returns the paths removed.
+func RemoveStaleStages(dir string) ([]string, error) {
+	f, err := os.OpenFile(dir, os.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if err := flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	return removeStaleStages(dir)
 }

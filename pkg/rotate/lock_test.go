@@ -145,3 +145,41 @@ func TestStageSwapped(t *testing.T) {
 		t.Errorf("the link's target holds %v", entries)
 	}
 }
+
+// TestRemoveStaleStages: what another command calls removes a killed run's stage
+// with its key, but not while a renewal holds the data directory (the stage is that
+// run's), nor a directory of the name that pgcert did not make.
+func TestRemoveStaleStages(t *testing.T) {
+	fx := newFixture(t)
+	stale := fx.path(StagePrefix + "123456")
+	put(t, stale, "server.key", fx.keyPEM, 0o600)
+	release, err := lockDataDir(fx.dir, func(string) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	removed, err := RemoveStaleStages(fx.dir)
+	release()
+	if err != nil || len(removed) != 0 {
+		t.Fatalf("while a run holds the lock: removed %v, %v", removed, err)
+	}
+	if _, err := os.Stat(filepath.Join(stale, "server.key")); err != nil {
+		t.Fatalf("a live run's stage was touched: %v", err)
+	}
+	removed, err = RemoveStaleStages(fx.dir)
+	if err != nil || len(removed) != 1 || removed[0] != stale {
+		t.Fatalf("removed %v, %v; want %s", removed, err, stale)
+	}
+	if left := fx.leftovers(t, StagePrefix); len(left) > 0 {
+		t.Errorf("left behind: %v", left)
+	}
+	if os.Geteuid() == 0 {
+		other := fx.path(StagePrefix + "654321")
+		put(t, other, "theirs", []byte("theirs"), 0o600)
+		if err := os.Chown(other, 4242, 4242); err != nil {
+			t.Fatal(err)
+		}
+		if removed, err := RemoveStaleStages(fx.dir); err != nil || len(removed) != 0 {
+			t.Errorf("another user's directory: removed %v, %v", removed, err)
+		}
+	}
+}

@@ -50,6 +50,12 @@ type Options struct {
 	Reload bool
 	// Wait bounds the wait for that confirmation; 0 means DefaultReloadWait.
 	Wait time.Duration
+	// AllowOutside are files outside the data directory (or reached through a
+	// symbolic link) that the admin allows a run to create, replace or remove
+	// whoever owns them (--allow-outside). Without it only files the data
+	// directory's owner could have changed themselves are, since the settings
+	// naming them are that owner's to write (OutsideError).
+	AllowOutside []string
 
 	// Now is the clock, read once per run: the plan, the new certificate, the new
 	// CRLs and their validation all use that one reading, so a CRL made a second

@@ -84,7 +84,7 @@ func begin(opts *Options) (release func(), err error) {
 	if release, err = lockDataDir(dir, opts.info); err != nil {
 		return nil, err
 	}
-	recovered, err := recoverJournal(opts.Setup)
+	recovered, err := recoverJournal(opts)
 	if err != nil {
 		release()
 		return nil, err
@@ -92,7 +92,7 @@ func begin(opts *Options) (release func(), err error) {
 	if recovered {
 		opts.warn(fmt.Sprintf("completed the change a killed pgcert renew left halfway in %s", dir))
 	}
-	if err := removeStaleStages(dir); err != nil {
+	if _, err := removeStaleStages(dir); err != nil {
 		release()
 		return nil, fmt.Errorf("removing what an interrupted renewal left in %s: %w", dir, err)
 	}
@@ -118,6 +118,9 @@ func (r *renewer) run() (*Report, error) {
 			return r.reloadIfStale(rep)
 		}
 		return rep, nil
+	}
+	if err := checkOutside(r.opts, managedPaths(r.setup)); err != nil {
+		return nil, err
 	}
 	set, err := r.build()
 	if err != nil {

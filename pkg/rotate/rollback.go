@@ -33,6 +33,9 @@ func Rollback(opts Options) (*Report, error) {
 	defer release()
 	setup := opts.Setup
 	dir := setup.Dir.Dir
+	if err := checkOutside(&opts, rollbackPaths(setup)); err != nil {
+		return nil, err
+	}
 	j := &journal{dir: dir}
 	var (
 		restored []string
@@ -83,6 +86,9 @@ func Rollback(opts Options) (*Report, error) {
 		if err := rollbackKeyMatches(setup, cert, contents["ssl_key_file"]); err != nil {
 			return nil, err
 		}
+	}
+	if err := checkOutside(&opts, journalPaths(j)); err != nil {
+		return nil, err
 	}
 	written, err := j.commit()
 	if err != nil {

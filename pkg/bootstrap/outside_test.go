@@ -1,0 +1,58 @@
+package bootstrap_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/pgcert/pgcert/internal/fsutil"
+	"github.com/pgcert/pgcert/pkg/bootstrap"
+	"github.com/pgcert/pgcert/pkg/pgdata"
+)
+
+// TestCheckConfigureOutside: run as root on a data directory of another user,
+// whose postgresql.auto.conf points hba_file at a file of root's elsewhere,
+// configuring is refused for that file and its backup, and NewPlan refuses before
+// the CA issues anything; allowed by the admin, it is not.
+func TestCheckConfigureOutside(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root, to give the data directory to another user")
+	}
+	dir, dd, c, err := fixture(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	hba := filepath.Join(dir, "elsewhere", "a.conf")
+	if err := os.Mkdir(filepath.Dir(hba), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(hba, []byte("local all all peer\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dd.Dir, pgdata.AutoConfFileName), []byte("hba_file = '"+hba+"'\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chown(dd.Dir, 4242, 4242); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := bootstrap.CheckConfigurable(dd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = bootstrap.CheckConfigureOutside(dd, cfg, nil, nil)
+	var oe *bootstrap.OutsideError
+	if !errors.As(err, &oe) || !errors.Is(err, fsutil.ErrOutside) || !slices.Equal(oe.Paths, []string{hba, hba + bootstrap.BackupSuffix}) {
+		t.Fatalf("want an OutsideError naming %s and its backup, got %v", hba, err)
+	}
+	o := options(dir, dd, c)
+	o.Configure, o.Config = true, cfg
+	if _, err := bootstrap.NewPlan(o); !errors.As(err, &oe) {
+		t.Errorf("NewPlan: want an OutsideError, got %v", err)
+	}
+	if err := bootstrap.CheckConfigureOutside(dd, cfg, []string{hba}, nil); err != nil {
+		t.Errorf("allowed: %v", err)
+	}
+}

@@ -1,0 +1,71 @@
+package rotate
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/pgcert/pgcert/internal/fsutil"
+)
+
+// TestRenewOutsideRefused: ssl_crl_file names a file outside the data directory,
+// in a directory the data directory's owner may not write (here: an owner with an
+// ID nobody has). Renew refuses before the CA signs anything and changes nothing;
+// with the file in AllowOutside, it writes it and its .prev.
+func TestRenewOutsideRefused(t *testing.T) {
+	elsewhere := t.TempDir()
+	crlPath := filepath.Join(elsewhere, "root.crl")
+	fx := newFixture(t, "ssl_crl_file = '"+crlPath+"'")
+	put(t, elsewhere, "root.crl.prev", []byte("older\n"), 0o644)
+	o := fx.options(t)
+	o.Force = true
+	o.Setup.DBUser.UID, o.Setup.DBUser.GID, o.Setup.DBUser.Groups = 4242, 4242, nil
+	before := caFiles(t, fx.caDir)
+	_, err := Renew(o)
+	var oe *OutsideError
+	if !errors.As(err, &oe) || !errors.Is(err, fsutil.ErrOutside) || !slices.Contains(oe.Paths, crlPath) {
+		t.Fatalf("want an OutsideError naming %s, got %v", crlPath, err)
+	}
+	if !strings.Contains(err.Error(), "not writable by the data directory's owner") {
+		t.Errorf("the reason is missing: %v", err)
+	}
+	if _, err := os.Stat(crlPath); !os.IsNotExist(err) {
+		t.Errorf("%s was written: %v", crlPath, err)
+	}
+	if data, _ := os.ReadFile(filepath.Join(elsewhere, "root.crl.prev")); string(data) != "older\n" {
+		t.Errorf("root.crl.prev was changed: %q", data)
+	}
+	if caFiles(t, fx.caDir) != before {
+		t.Errorf("the CA issued a certificate for a refused renewal")
+	}
+
+	o.AllowOutside = []string{crlPath}
+	if _, err := Renew(o); err != nil {
+		t.Fatalf("with AllowOutside: %v", err)
+	}
+	if data, err := os.ReadFile(crlPath); err != nil || !strings.Contains(string(data), "X509 CRL") {
+		t.Errorf("with AllowOutside, %s holds %q (%v)", crlPath, data, err)
+	}
+}
+
+// caFiles is the contents of every regular file of a CA directory, but its lock
+// file: a certificate issued shows in the index and the serial.
+func caFiles(t *testing.T, dir string) string {
+	t.Helper()
+	var b strings.Builder
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || d.Name() == "pgcert.lock" {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		b.WriteString(p + "\n" + string(data))
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
