@@ -247,8 +247,9 @@ func TestConfigureOutsideRootFiles(t *testing.T) {
 }
 
 // TestKilledRenewStageRemoved is attack 6: a renew killed during its check step
-// leaves its staging directory, with the new key, in the data directory. The next
-// pgcert run that touches the data directory, whichever command, removes it.
+// leaves its staging directory, with the new key, in the data directory, and a write
+// killed before its rename a temporary file with a key's bytes. The next pgcert run
+// that touches the data directory, whichever command, removes both.
 func TestKilledRenewStageRemoved(t *testing.T) {
 	o := requirePostgresUser(t)
 	for _, c := range []struct {
@@ -267,10 +268,23 @@ func TestKilledRenewStageRemoved(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			base, data := rootsafeDataDir(t, o)
 			stage := killedRenewStage(t, base, data, o)
+			// And the temporary file a write killed before its rename leaves, with a
+			// key's bytes: no run holds its lock any more.
+			tmp := filepath.Join(data, ".pgcert-tmp-killed")
+			key, err := os.ReadFile(filepath.Join(data, "server.key"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(tmp, key, 0o600); err != nil {
+				t.Fatal(err)
+			}
 			runNoHang(t, c.args(base, data)...)
 			if _, err := os.Lstat(stage); !os.IsNotExist(err) {
 				entries, _ := os.ReadDir(stage)
 				t.Errorf("%s still holds %v after pgcert %s", stage, entries, c.name)
+			}
+			if _, err := os.Lstat(tmp); !os.IsNotExist(err) {
+				t.Errorf("%s, a killed write's key, is still there after pgcert %s", tmp, c.name)
 			}
 		})
 	}
