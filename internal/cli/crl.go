@@ -74,11 +74,6 @@ func (f *Factory) readCRLInputs(paths []string) ([]crl.Input, error) {
 	return out, nil
 }
 
-// describeCRLReport is the crlReport of a parsed CRL.
-func describeCRLReport(c *x509.RevocationList) crlReport {
-	return crl.Summarize(c)
-}
-
 // crlSourcedReport is a CRL in --json output with the file it came from.
 type crlSourcedReport struct {
 	crl.Summary

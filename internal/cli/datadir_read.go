@@ -8,12 +8,9 @@ import (
 	"github.com/pgcert/pgcert/pkg/pgdata"
 )
 
-// serverSetup and sslFile are pgdata's: the commands share one reading of a data
-// directory with the library.
-type (
-	serverSetup = pgdata.Setup
-	sslFile     = pgdata.SSLFile
-)
+// serverSetup is pgdata's: the commands share one reading of a data directory with
+// the library.
+type serverSetup = pgdata.Setup
 
 // readServerSetup reads the data directory dir as pgdata.ReadSetup does and turns
 // what stops it into an error with the advice that fits.
@@ -54,7 +51,6 @@ func readHints(dir string) []string {
 
 // The helpers below are pgdata's, under the names the commands use.
 var (
-	confErrors    = pgdata.ConfErrors
 	crlDirEntries = pgdata.CRLDirEntries
 )
 

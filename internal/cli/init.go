@@ -13,7 +13,6 @@ import (
 
 	"github.com/pgcert/pgcert/pkg/bootstrap"
 	"github.com/pgcert/pgcert/pkg/ca"
-	"github.com/pgcert/pgcert/pkg/crl"
 	"github.com/pgcert/pgcert/pkg/keys"
 	"github.com/pgcert/pgcert/pkg/pgdata"
 	"github.com/pgcert/pgcert/pkg/selfsign"
@@ -137,9 +136,6 @@ unchanged); 2 bad usage; 130 interrupted (nothing written).`,
 
 // initReport is the --json output of init.
 type initReport = bootstrap.Result
-
-// crlReport describes one CRL of root.crl.
-type crlReport = crl.Summary
 
 func initRun(cmd *cobra.Command, opts *initOptions) error {
 	f := opts.f

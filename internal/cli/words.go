@@ -9,17 +9,6 @@ import (
 // chainText is a chain error without its package prefix.
 func chainText(err error) string { return strings.TrimPrefix(err.Error(), "chain: ") }
 
-// chainErrors splits the errors chain.Build joins.
-func chainErrors(err error) []error {
-	if err == nil {
-		return nil
-	}
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		return j.Unwrap()
-	}
-	return []error{err}
-}
-
 // The shared words (internal/words) under the names this package uses.
 var (
 	daysLeft = words.DaysLeft

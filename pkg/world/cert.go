@@ -107,7 +107,6 @@ type certInput struct {
 	serial    *big.Int
 	notBefore time.Time
 	notAfter  time.Time
-	pub       crypto.PublicKey
 	// issuer is nil for a self-signed certificate.
 	issuer    *x509.Certificate
 	issuerKey crypto.Signer
