@@ -4,7 +4,6 @@ import (
 	"crypto"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -29,6 +28,14 @@ type caIssueClientOptions struct {
 	Host   string
 	PassIn string
 	Force  bool
+
+	DBName    string
+	Owner     string
+	Encrypt   bool
+	PassOut   string
+	Format    keyFormatFlags
+	P12       bool
+	P12Legacy bool
 }
 
 // The names of pkg/ca's client bundle layout, as the other commands call them.
@@ -54,7 +61,23 @@ server needs to build the chain), postgresql.key (mode 0600: libpq refuses a key
 others may read), root.crt (the root CA, which signed the server certificate too:
 what verify-full checks the server against), and with --pk8 postgresql.pk8, the key as
 DER PKCS#8 for the JDBC driver. Copied into ~/.postgresql these are libpq's
-defaults. The matching connection string is printed.
+defaults. The matching connection string is printed, with dbname=postgres (or
+--dbname): libpq's default database is the role's name, which rarely exists.
+
+With --encrypt (or --passout SOURCE) the keys are written encrypted: postgresql.key
+as PKCS#8 PBES2, which libpq opens with sslpassword or asks for at a terminal, or
+with --traditional in the legacy traditional PEM form, the only encrypted key Go's
+pgx reads (its key derivation is one MD5: use it only for pgx). --der writes
+postgresql.pk8, the DER PKCS#8 copy (encrypted too), as --pk8 does: libpq reads
+only PEM, so postgresql.key stays PEM. --p12 writes postgresql.p12 (key, certificate,
+intermediates and root) for JDBC (sslkey=postgresql.p12) and .NET, encrypted with
+AES-256 and PBKDF2 unless --p12-legacy (3DES, for Java before 12 or Windows before
+Server 2019); it implies --encrypt, since those clients open it with sslpassword.
+
+Run as root into a directory another user owns (sudo ... -o ~postgres/.postgresql),
+the files and the directories made take that directory's owner (or its nearest
+existing parent's), so that the user can read the key; --owner USER[:GROUP] gives
+them to someone else. Each "wrote" line names the owner.
 
 Exit codes: 0 written, 1 failure (nothing written), 2 bad usage.`,
 		Example: `  # instead of: openssl req -new -nodes -keyout postgresql.key -out client.csr -subj "/CN=alice"
@@ -62,7 +85,13 @@ Exit codes: 0 written, 1 failure (nothing written), 2 bad usage.`,
   pgcert ca issue client --user alice
 
   # into ~/.postgresql, with a key for JDBC
-  pgcert ca issue client --user alice -o ~/.postgresql --pk8 --host db.example.com`,
+  pgcert ca issue client --user alice -o ~/.postgresql --pk8 --host db.example.com
+
+  # as root, a bundle for the postgres OS user's replication connections
+  sudo pgcert ca issue client --user replicator -o ~postgres/.postgresql
+
+  # an encrypted key for Go's pgx, and a PKCS#12 file for JDBC
+  pgcert ca issue client --user app --passout env:PGCERT_PASS --traditional --p12`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
@@ -81,6 +110,14 @@ Exit codes: 0 written, 1 failure (nothing written), 2 bad usage.`,
 	fl.StringVar(&opts.Host, "host", "", "the server's host `NAME`, for the printed connection string")
 	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of the CA key: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
 	fl.BoolVarP(&opts.Force, "force", "f", false, "replace existing files")
+	fl.StringVar(&opts.DBName, "dbname", ca.DefaultDBName, "the database `NAME` of the printed connection string")
+	fl.StringVar(&opts.Owner, "owner", "", "give the files to `USER[:GROUP]` (default: as root, the owner of the output directory)")
+	fl.BoolVar(&opts.Encrypt, "encrypt", false, "encrypt the keys with a passphrase")
+	fl.StringVar(&opts.PassOut, "passout", "", "passphrase `SOURCE` for the keys: pass:TEXT, env:VAR, file:PATH, fd:N or stdin (implies --encrypt)")
+	addKeyFormatFlags(cmd, &opts.Format, "postgresql.key")
+	fl.Lookup("der").Usage = "also write postgresql.pk8, the key as DER PKCS#8 (as --pk8; libpq reads postgresql.key only as PEM)"
+	fl.BoolVar(&opts.P12, "p12", false, "also write postgresql.p12 (PKCS#12: key, certificate, CAs) for JDBC and .NET; implies --encrypt")
+	fl.BoolVar(&opts.P12Legacy, "p12-legacy", false, "write postgresql.p12 with 3DES and a SHA-1 MAC, for Java before 12 and Windows before Server 2019 (implies --p12)")
 	cmd.MarkFlagRequired("user")
 	cmd.MarkFlagDirname("out")
 	return cmd
@@ -148,20 +185,27 @@ func (f *Factory) clientRequest(role string, gen keys.GenerateOptions, days int)
 // and its files, for the caller to commit in one fsutil.Txn with finishBundle, so
 // that a bundle is written whole or not at all.
 func (f *Factory) bundleFiles(c *ca.CA, is *ca.Issued, key crypto.Signer, role, dir string, pk8, force bool, host string) (*clientBundle, []pendingWrite, error) {
+	return f.bundleFilesWith(c, is, key, ca.ClientBundleOptions{Role: role, Dir: dir, Host: host, PK8: pk8}, inheritedOwner(dir), force)
+}
+
+// bundleFilesWith is bundleFiles with every choice of ca.ClientBundleOptions, the
+// files and the directories made given to owner.
+func (f *Factory) bundleFilesWith(c *ca.CA, is *ca.Issued, key crypto.Signer, o ca.ClientBundleOptions, owner fileOwner, force bool) (*clientBundle, []pendingWrite, error) {
 	if err := needRoot(c); err != nil {
 		return nil, nil, err
 	}
 	f.noteClamp(is)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, nil, failf([]string{"choose another directory with -o"}, "creating %s: %v", dir, err)
-	}
-	cb, err := c.ClientBundle(is, key, role, dir, host, pk8)
+	o.Rand = f.Rand
+	cb, err := c.ClientBundleWith(is, key, o)
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := mkdirOwned(o.Dir, owner); err != nil {
+		return nil, nil, failf([]string{"choose another directory with -o"}, "creating %s: %v", o.Dir, err)
+	}
 	var files []pendingWrite
 	for _, bf := range cb.Files {
-		files = append(files, pendingWrite{bf.Path, bf.Data, fsutil.Options{Mode: bf.Mode, Force: force}})
+		files = append(files, pendingWrite{bf.Path, bf.Data, owner.options(bf.Mode, force)})
 	}
 	// The report keeps no copy of the key.
 	cb.Files = nil
@@ -226,11 +270,23 @@ func caIssueClientRun(cmd *cobra.Command, opts *caIssueClientOptions) error {
 		return failf([]string{"client keys belong to the clients: choose a directory outside the data directory with -o"},
 			"the client bundle directory %s is inside the data directory %s", out, cde.DataDir)
 	}
-	force, err := f.allowOverwrite(opts.Force, clientPaths(out, opts.PK8)...)
+	bo := ca.ClientBundleOptions{Role: opts.User, Dir: out, Host: opts.Host, DBName: opts.DBName,
+		PK8: opts.PK8 || opts.Format.DER, P12: opts.P12 || opts.P12Legacy, P12Legacy: opts.P12Legacy}
+	encrypt := opts.Encrypt || opts.PassOut != "" || bo.P12
+	if bo.KeyFormat, err = (keyFormatFlags{Traditional: opts.Format.Traditional}).format(encrypt); err != nil {
+		return err
+	}
+	owner := inheritedOwner(out)
+	if opts.Owner != "" {
+		if owner, err = parseOwner(opts.Owner); err != nil {
+			return err
+		}
+	}
+	force, err := f.allowOverwrite(opts.Force, bo.Paths()...)
 	if err != nil {
 		return err
 	}
-	for _, p := range clientPaths(out, opts.PK8) {
+	for _, p := range bo.Paths() {
 		if !force && fileExists(p) {
 			return &fsutil.ExistsError{Path: p}
 		}
@@ -242,6 +298,11 @@ func caIssueClientRun(cmd *cobra.Command, opts *caIssueClientOptions) error {
 	if err := needRoot(c); err != nil {
 		return err
 	}
+	if encrypt {
+		if bo.Passphrase, err = f.newPassphrase("--passout", opts.PassOut, filepath.Join(out, ca.ClientKeyFile)); err != nil {
+			return err
+		}
+	}
 	key, r, err := f.clientRequest(opts.User, gen, opts.Days)
 	if err != nil {
 		return err
@@ -250,7 +311,7 @@ func caIssueClientRun(cmd *cobra.Command, opts *caIssueClientOptions) error {
 	if err != nil {
 		return caIssueError(c, err)
 	}
-	b, files, err := f.bundleFiles(c, is, key, opts.User, out, opts.PK8, force, opts.Host)
+	b, files, err := f.bundleFilesWith(c, is, key, bo, owner, force)
 	if err != nil {
 		return err
 	}
@@ -262,7 +323,7 @@ func caIssueClientRun(cmd *cobra.Command, opts *caIssueClientOptions) error {
 	}
 	fmt.Fprintf(f.IO.Out, "issued client certificate %s for role %q, until %s\n", b.Serial, b.Role, b.NotAfter[:10])
 	for _, fr := range b.Files {
-		fmt.Fprintf(f.IO.Out, "  wrote %s (mode %s)\n", fr.Path, fr.Mode)
+		fmt.Fprintf(f.IO.Out, "  wrote %s (mode %s, owner %s:%s)\n", fr.Path, fr.Mode, fr.Owner, fr.Group)
 	}
 	fmt.Fprintf(f.IO.Out, "connect with:\n  psql \"%s\"\n", b.ConnString)
 	if opts.Host == "" {

@@ -39,6 +39,13 @@ pgcert crl gen --ca-dir DIR -o PGDATA/root.crl --force (or rerun
 pgcert init -D PGDATA --force), then reload the server. Until then the certificate
 still logs in. Like openssl ca -revoke, this needs no CA key.
 
+pgbouncer (1.18) and pgBackRest (2.45) have no CRL setting: a certificate they
+check (pgbouncer's client_tls_ca_file with auth_type=cert, pgBackRest's
+tls-server-ca-file) is still accepted by them after it is revoked here. Stop it
+there too: ALTER ROLE ... NOLOGIN on the server for a pgbouncer client, its Common
+Name out of pgBackRest's tls-server-auth; docs/other-tools.md says which
+certificates each tool needs and how to issue them.
+
 --reason is one of openssl's: ` + strings.Join(reasons, ", ") + `; without it the CRL
 entry carries no reason code, as RFC 5280 asks for an unspecified one.
 

@@ -49,6 +49,12 @@ each named in a warning. The leaf is the certificate of --key when given, else t
 only certificate that is not a CA. Issuers are found by signature, not only by name;
 when several could sign (a cross-signed intermediate), the longest valid path wins.
 
+A PKCS#12 file (.p12, .pfx: what a CA's download or a Windows or Java export
+gives) may be among the inputs: its certificates are read with the others and, when
+it is the only one and --key is not given, its key picks the leaf. --key may be a
+PKCS#12 file too. Its password comes from --passin, or is asked for at a terminal;
+an empty password is tried first.
+
 The root is written last when server.crt holds more than one certificate, as the
 manual advises (--no-root leaves it out); a leaf signed by the root itself is written
 alone. --root names files of trusted roots the chain must reach (root.crt); without
@@ -87,7 +93,7 @@ Exit codes: 0 written, 1 refused or failed (nothing written), 2 bad usage.`,
 	fl := cmd.Flags()
 	fl.StringVarP(&opts.Output, "out", "o", "server.crt", "write the chain to `FILE` (- for standard output)")
 	fl.StringVar(&opts.Key, "key", "", "the private key `FILE` of the server: its certificate is the leaf")
-	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of an encrypted --key: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
+	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of an encrypted --key or of PKCS#12 inputs: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
 	fl.StringArrayVar(&opts.Roots, "root", nil, "trusted root certificates `FILE` the chain must reach (repeatable)")
 	fl.BoolVar(&opts.NoRoot, "no-root", false, "leave the root out of the file")
 	fl.BoolVar(&opts.AllowExpired, "allow-expired", false, "write a chain with expired or not yet valid certificates, with a warning")
@@ -111,7 +117,7 @@ func chainRun(opts *chainOptions) error {
 			return err
 		}
 	}
-	inputs, err := f.readCertInputs(opts.Inputs, "")
+	inputs, p12Keys, err := f.readPKIInputs(opts.Inputs, "", "--passin", opts.PassIn)
 	if err != nil {
 		return err
 	}
@@ -126,6 +132,9 @@ func chainRun(opts *chainOptions) error {
 			return err
 		}
 		pub = k.Signer.Public()
+	} else if len(p12Keys) == 1 {
+		// A PKCS#12 file holds the leaf's key: it picks the leaf, as --key would.
+		pub = p12Keys[0].Signer.Public()
 	}
 	now := f.Now()
 	plan, err := chain.PlanServerChain(inputs, chain.ServerOptions{Now: now, Key: pub, Roots: roots, AllowExpired: opts.AllowExpired, NoRoot: opts.NoRoot})

@@ -11,6 +11,7 @@ type keyEncryptOptions struct {
 	PassIn  string
 	PassOut string
 	Force   bool
+	Format  keyFormatFlags
 }
 
 func newKeyEncryptCmd(f *Factory, runF func(*keyEncryptOptions) error) *cobra.Command {
@@ -22,6 +23,16 @@ func newKeyEncryptCmd(f *Factory, runF func(*keyEncryptOptions) error) *cobra.Co
 passphrase. The key is written as PKCS#8 PBES2 (PBKDF2-HMAC-SHA256, AES-256-CBC),
 which openssl 3, libpq (sslpassword) and the server (ssl_passphrase_command) read.
 
+--traditional writes OpenSSL's legacy traditional encrypted PEM instead (PKCS#1 or
+SEC1 with Proc-Type: 4,ENCRYPTED and DEK-Info: AES-256-CBC), what
+openssl pkey -traditional -aes256 writes. It is legacy and exists for one reason: Go's
+pgx driver reads no other encrypted key, and fails on PKCS#8 with "tls: failed to
+parse private key". Its key derivation is a single MD5 of the passphrase and salt,
+so a stolen file is far cheaper to attack: use it only for such a client. libpq and
+openssl read it too. --der writes encrypted DER PKCS#8 (openssl pkcs8 -topk8
+-outform DER), which the JDBC driver reads as a .pk8 file; libpq and the server
+read only PEM keys.
+
 OUT defaults to IN: the key is replaced in place, atomically, which needs --force
 (or a yes at the terminal's question).
 
@@ -30,7 +41,10 @@ Exit codes: 0 written, 1 failure (nothing written), 2 bad usage.`,
   pgcert key encrypt server.key -o server.key.enc
 
   # change the passphrase in place
-  pgcert key encrypt client.key --passin env:OLD --passout env:NEW --force`,
+  pgcert key encrypt client.key --passin env:OLD --passout env:NEW --force
+
+  # for Go's pgx (sslkey + sslpassword), which reads only the legacy form
+  pgcert key encrypt postgresql.key --traditional -o pgx.key`,
 		Args:              exactArgs(1, "the key file IN"),
 		ValidArgsFunction: keyFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -46,7 +60,8 @@ Exit codes: 0 written, 1 failure (nothing written), 2 bad usage.`,
 	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of IN when it is encrypted")
 	fl.StringVar(&opts.PassOut, "passout", "", "new passphrase `SOURCE`: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
 	fl.BoolVarP(&opts.Force, "force", "f", false, "replace an existing output file (IN itself by default)")
-	cmd.MarkFlagFilename("out", "key", "pem")
+	addKeyFormatFlags(cmd, &opts.Format, "the key")
+	cmd.MarkFlagFilename("out", "key", "pem", "der")
 	return cmd
 }
 
@@ -64,6 +79,10 @@ func keyEncryptRun(opts *keyEncryptOptions) error {
 			return failf([]string{"add --force to re-encrypt it in place, or choose another output with -o"}, "%s is both the input and the output", opts.Input)
 		}
 	}
+	format, err := opts.Format.format(true)
+	if err != nil {
+		return err
+	}
 	k, err := f.loadKey(opts.Input, "--passin", opts.PassIn)
 	if err != nil {
 		return err
@@ -72,7 +91,7 @@ func keyEncryptRun(opts *keyEncryptOptions) error {
 	if err != nil {
 		return err
 	}
-	r, err := f.writeKey(opts.Output, k.Signer, pass, force)
+	r, err := f.writeKeyAs(opts.Output, k.Signer, pass, format, force)
 	if err != nil {
 		return err
 	}

@@ -20,6 +20,7 @@ type keyNewOptions struct {
 	Encrypt bool
 	PassOut string
 	Force   bool
+	Format  keyFormatFlags
 }
 
 func newKeyNewCmd(f *Factory, runF func(*keyNewOptions) error) *cobra.Command {
@@ -35,6 +36,13 @@ RSA keys are 2048, 3072 or 4096 bits; smaller ones are refused (OpenSSL 3's defa
 security level refuses them too). With --encrypt the key is written as PKCS#8 PBES2
 (PBKDF2-HMAC-SHA256, AES-256-CBC), which openssl, libpq and the server all read; the
 server then needs ssl_passphrase_command to start.
+
+--traditional writes the encrypted key in OpenSSL's legacy traditional PEM form
+(Proc-Type: 4,ENCRYPTED), as openssl pkey -traditional -aes256 does. It exists for
+one reason: Go's pgx driver reads no other encrypted key. Its key derivation is a
+single MD5, far cheaper to attack than PBKDF2, so use it only for such a client.
+--der writes DER PKCS#8 (encrypted or not), the form of the JDBC driver's .pk8
+file; the server and libpq read only PEM.
 
 Exit codes: 0 written, 1 failure (nothing written), 2 bad usage.`,
 		Example: `  # instead of: openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out server.key
@@ -61,7 +69,8 @@ Exit codes: 0 written, 1 failure (nothing written), 2 bad usage.`,
 	fl.BoolVar(&opts.Encrypt, "encrypt", false, "encrypt the key with a passphrase")
 	fl.StringVar(&opts.PassOut, "passout", "", "passphrase `SOURCE` for --encrypt: pass:TEXT, env:VAR, file:PATH, fd:N or stdin (implies --encrypt)")
 	fl.BoolVarP(&opts.Force, "force", "f", false, "replace an existing file")
-	cmd.MarkFlagFilename("out", "key", "pem")
+	addKeyFormatFlags(cmd, &opts.Format, "the key")
+	cmd.MarkFlagFilename("out", "key", "pem", "der")
 	cmd.RegisterFlagCompletionFunc("type", keyTypeCompletion)
 	cmd.RegisterFlagCompletionFunc("curve", curveCompletion)
 	cmd.RegisterFlagCompletionFunc("bits", fixedCompletion("2048", "3072", "4096"))
@@ -139,8 +148,13 @@ func keyNewRun(cmd *cobra.Command, opts *keyNewOptions) error {
 	if err != nil {
 		return err
 	}
+	encrypt := opts.Encrypt || opts.PassOut != ""
+	format, err := opts.Format.format(encrypt)
+	if err != nil {
+		return err
+	}
 	var pass []byte
-	if opts.Encrypt || opts.PassOut != "" {
+	if encrypt {
 		if pass, err = f.newPassphrase("--passout", opts.PassOut, opts.Output); err != nil {
 			return err
 		}
@@ -149,7 +163,7 @@ func keyNewRun(cmd *cobra.Command, opts *keyNewOptions) error {
 	if err != nil {
 		return err
 	}
-	r, err := f.writeKey(opts.Output, k, pass, force)
+	r, err := f.writeKeyAs(opts.Output, k, pass, format, force)
 	if err != nil {
 		return err
 	}
@@ -159,16 +173,7 @@ func keyNewRun(cmd *cobra.Command, opts *keyNewOptions) error {
 // writeKey writes k to path as PKCS#8 PEM, encrypted with pass unless pass is nil,
 // and describes what was written.
 func (f *Factory) writeKey(path string, k crypto.Signer, pass []byte, force bool) (*bootstrap.KeyResult, error) {
-	data, err := f.marshalKey(k, pass)
-	if err != nil {
-		return nil, err
-	}
-	r, err := bootstrap.WriteKey(path, k, data, force, nil)
-	if err != nil {
-		return nil, err
-	}
-	f.noteReplacedLink(r.Written)
-	return r, nil
+	return f.writeKeyAs(path, k, pass, keys.FormatPKCS8PEM, force)
 }
 
 func (f *Factory) reportKeyWritten(r *bootstrap.KeyResult) error {

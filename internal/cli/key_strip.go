@@ -27,7 +27,8 @@ from its first byte — the manual's "openssl rsa -in privkey.pem -out server.ke
 The server cannot ask for a passphrase when pg_ctl starts it, so an encrypted
 server.key needs ssl_passphrase_command; a stripped key does not. Any key format
 openssl writes is read (PKCS#8, PKCS#1, SEC1, legacy "Proc-Type: 4,ENCRYPTED",
-PEM or DER); the output is always PEM, which the server requires.
+PEM or DER, and the key of a PKCS#12 file, .p12 or .pfx, modern or legacy); the
+output is always PEM, which the server requires.
 
 OUT defaults to server.key beside IN. Writing over IN itself needs --force and is
 still atomic: a crash leaves either the encrypted or the decrypted key.

@@ -96,7 +96,7 @@ Exit codes: 0 written; 1 failure (nothing written); 2 bad usage; 130 interrupted
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Req, "req", "", "the certificate request `FILE` to sign")
-	fl.StringVar(&opts.Key, "key", "", "the request's private key `FILE`")
+	fl.StringVar(&opts.Key, "key", "", "the request's private key `FILE` (PEM, DER or PKCS#12)")
 	fl.StringVarP(&opts.Output, "out", "o", "server.crt", "write the certificate to `FILE` (with --req)")
 	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of --key: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
 	fl.StringVarP(&opts.DataDir, "pgdata", "D", "", "write server.key and server.crt into the data directory `PGDATA`")

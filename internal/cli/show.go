@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
@@ -16,8 +18,9 @@ import (
 
 // showOptions are the arguments of `pgcert show`.
 type showOptions struct {
-	f     *Factory
-	Files []string
+	f      *Factory
+	PassIn string
+	Files  []string
 }
 
 func newShowCmd(f *Factory, runF func(*showOptions) error) *cobra.Command {
@@ -31,7 +34,10 @@ issuer, serial number, validity and the days left, subject alternative names, ke
 type and size, key usage, extended key usage, basic constraints, key identifiers
 and SHA-256 fingerprint; for a request whether its signature holds; for a CRL its
 number, this and next update and every revoked serial. Of a private key only the
-public side is shown, and an encrypted key is never decrypted.
+public side is shown, and an encrypted key is never decrypted. A PKCS#12 file
+(.p12, .pfx) is opened, since nothing in it can be shown otherwise: with an empty
+password first, then the one from --passin or asked for at a terminal; its
+certificates and its key's public side are shown.
 
 The days left are what the server and libpq care about: an expired server
 certificate fails every verify-ca and verify-full connection, and an expired CRL
@@ -59,6 +65,7 @@ pgcert recognises; 2 bad usage.`,
 			return showRun(opts)
 		},
 	}
+	cmd.Flags().StringVar(&opts.PassIn, "passin", "", "password `SOURCE` of PKCS#12 files: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
 	return cmd
 }
 
@@ -71,7 +78,7 @@ type shownFile struct {
 }
 
 func showRun(opts *showOptions) error {
-	files, err := opts.f.describeFiles(opts.Files, nil)
+	files, err := opts.f.describeFilesPass(opts.Files, nil, opts.PassIn)
 	if err != nil {
 		return err
 	}
@@ -82,6 +89,12 @@ func showRun(opts *showOptions) error {
 // a bad file fails the command without half an output. keep, when not nil, picks
 // what of a file's objects is shown, or refuses the file.
 func (f *Factory) describeFiles(paths []string, keep func(path string, objs []*inspect.Object) ([]*inspect.Object, error)) ([]shownFile, error) {
+	return f.describeFilesPass(paths, keep, "")
+}
+
+// describeFilesPass is describeFiles that opens PKCS#12 files with the --passin
+// source passSpec.
+func (f *Factory) describeFilesPass(paths []string, keep func(path string, objs []*inspect.Object) ([]*inspect.Object, error), passSpec string) ([]shownFile, error) {
 	now := f.Now()
 	var files []shownFile
 	for _, path := range paths {
@@ -89,11 +102,19 @@ func (f *Factory) describeFiles(paths []string, keep func(path string, objs []*i
 		if err != nil {
 			return nil, err
 		}
-		stop := f.IO.StartProgress("reading " + path)
-		objs, err := inspect.Describe(data, now)
-		stop()
+		var objs []*inspect.Object
+		if keys.IsPKCS12(data) {
+			objs, err = f.describePKCS12(path, data, passSpec)
+		} else {
+			stop := f.IO.StartProgress("reading " + path)
+			objs, err = inspect.Describe(data, now)
+			stop()
+			if err != nil {
+				err = showError(path, err)
+			}
+		}
 		if err != nil {
-			return nil, showError(path, err)
+			return nil, err
 		}
 		if keep != nil {
 			if objs, err = keep(path, objs); err != nil {
@@ -103,6 +124,27 @@ func (f *Factory) describeFiles(paths []string, keep func(path string, objs []*i
 		files = append(files, shownFile{Path: path, PathB64: fsutil.PathB64(path), Objects: objs})
 	}
 	return files, nil
+}
+
+// describePKCS12 describes the certificates of a PKCS#12 file, then its key.
+func (f *Factory) describePKCS12(path string, data []byte, passSpec string) ([]*inspect.Object, error) {
+	p12, err := keys.ParsePKCS12(data, f.existingPassphrase("--passin", passSpec, path))
+	if err != nil {
+		return nil, keyError(path, "--passin", err)
+	}
+	var certs []byte
+	for _, c := range append([]*x509.Certificate{p12.Cert}, p12.CACerts...) {
+		certs = append(certs, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})...)
+	}
+	objs, err := inspect.Describe(certs, f.Now())
+	if err != nil {
+		return nil, showError(path, err)
+	}
+	for _, o := range objs {
+		o.Encoding, o.PEMType = inspect.EncodingDER, ""
+	}
+	info := p12.Key.Info
+	return append(objs, &inspect.Object{Type: inspect.TypePrivateKey, Encoding: inspect.EncodingDER, PrivateKey: &info}), nil
 }
 
 // printShownFiles prints described files: one JSON document with --json, else

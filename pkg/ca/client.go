@@ -4,6 +4,7 @@ import (
 	"crypto"
 	"crypto/x509"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,7 +22,14 @@ const (
 	ClientRootFile = "root.crt"
 	// ClientPK8File is the key as DER PKCS#8, which the JDBC driver reads.
 	ClientPK8File = "postgresql.pk8"
+	// ClientP12File is the key, the certificate and its CAs as PKCS#12, which the
+	// JDBC driver (sslkey=...p12) and .NET read.
+	ClientP12File = "postgresql.p12"
 )
+
+// DefaultDBName is the database of the printed connection string: libpq defaults it
+// to the role's name, which rarely exists, while every cluster has postgres.
+const DefaultDBName = "postgres"
 
 // ClientsDir is where client bundles go by default: CA_DIR/clients/ROLE inside the
 // CA directory, which is private to its owner (0700), never inside a data directory,
@@ -96,18 +104,62 @@ type ClientBundle struct {
 // root, which verify-full checks the server against) and with pk8 postgresql.pk8.
 // c must hold its root (ErrNoRoot).
 func (c *CA) ClientBundle(is *Issued, key crypto.Signer, role, dir, host string, pk8 bool) (*ClientBundle, error) {
+	return c.ClientBundleWith(is, key, ClientBundleOptions{Role: role, Dir: dir, Host: host, PK8: pk8})
+}
+
+// ClientBundleOptions say what ClientBundleWith lays out.
+type ClientBundleOptions struct {
+	// Role is the role the certificate logs in as, Dir the bundle's directory.
+	Role, Dir string
+	// Host, when set, comes first in the connection string.
+	Host string
+	// DBName is the connection string's database; "" means DefaultDBName.
+	DBName string
+	// PK8 adds postgresql.pk8, the key as DER PKCS#8 (encrypted with Passphrase).
+	PK8 bool
+	// P12 adds postgresql.p12: the key, the certificate and the CA certificates as
+	// PKCS#12 protected by Passphrase ("" when nil), modern (AES, PBKDF2) unless
+	// P12Legacy (3DES, for readers older than Java 12 or Windows Server 2019).
+	P12, P12Legacy bool
+	// Passphrase, when not nil, encrypts every key file of the bundle.
+	Passphrase []byte
+	// KeyFormat is the form of postgresql.key: keys.FormatPKCS8PEM (the default) or,
+	// encrypted, keys.FormatTraditional for pgx. libpq reads only PEM key files,
+	// so DER is refused here: postgresql.pk8 is the DER copy.
+	KeyFormat keys.Format
+	// Rand gives the salts and IVs of encrypted keys; nil means crypto/rand.
+	Rand io.Reader
+}
+
+// Paths are the files of the bundle the options describe: ClientPaths, then
+// postgresql.p12 with P12.
+func (o ClientBundleOptions) Paths() []string {
+	p := ClientPaths(o.Dir, o.PK8)
+	if o.P12 {
+		p = append(p, filepath.Join(o.Dir, ClientP12File))
+	}
+	return p
+}
+
+// ClientBundleWith is ClientBundle with every choice: the database of the
+// connection string, encrypted keys in the form a client reads, postgresql.pk8 and
+// postgresql.p12.
+func (c *CA) ClientBundleWith(is *Issued, key crypto.Signer, o ClientBundleOptions) (*ClientBundle, error) {
 	root := c.Root()
 	if root == nil {
 		return nil, ErrNoRoot
 	}
-	keyPEM, err := keys.MarshalPKCS8PEM(key)
+	if o.KeyFormat == keys.FormatPKCS8DER {
+		return nil, &keys.OptionError{Option: "postgresql.key format", Value: string(o.KeyFormat), Reason: "libpq reads only PEM key files; PK8 writes the DER copy"}
+	}
+	keyPEM, err := keys.Marshal(key, o.Passphrase, o.KeyFormat, o.Rand)
 	if err != nil {
 		return nil, err
 	}
-	paths := ClientPaths(dir, pk8)
+	paths := o.Paths()
 	b := &ClientBundle{
-		Role:     role,
-		Dir:      dir,
+		Role:     o.Role,
+		Dir:      o.Dir,
 		Serial:   SerialHex(is.Cert.SerialNumber.Bytes()),
 		NotAfter: is.Cert.NotAfter.UTC().Format(time.RFC3339),
 		Clamped:  is.Clamped,
@@ -117,20 +169,32 @@ func (c *CA) ClientBundle(is *Issued, key crypto.Signer, role, dir, host string,
 			{paths[2], PEM(root), fsutil.PublicMode},
 		},
 	}
-	if pk8 {
-		der, err := keys.MarshalPKCS8DER(key)
+	if o.PK8 {
+		der, err := keys.Marshal(key, o.Passphrase, keys.FormatPKCS8DER, o.Rand)
 		if err != nil {
 			return nil, err
 		}
-		b.Files = append(b.Files, BundleFile{paths[3], der, fsutil.KeyMode})
+		b.Files = append(b.Files, BundleFile{filepath.Join(o.Dir, ClientPK8File), der, fsutil.KeyMode})
+	}
+	if o.P12 {
+		cas := append(append([]*x509.Certificate{}, c.Intermediates()...), root)
+		p12, err := keys.MarshalPKCS12(key, is.Cert, cas, string(o.Passphrase), o.P12Legacy, o.Rand)
+		if err != nil {
+			return nil, err
+		}
+		b.Files = append(b.Files, BundleFile{filepath.Join(o.Dir, ClientP12File), p12, fsutil.KeyMode})
+	}
+	dbname := o.DBName
+	if dbname == "" {
+		dbname = DefaultDBName
 	}
 	var cs []string
-	if host != "" {
-		cs = append(cs, "host="+ConnValue(host))
+	if o.Host != "" {
+		cs = append(cs, "host="+ConnValue(o.Host))
 	}
 	cs = append(cs, "sslmode=verify-full",
 		"sslcert="+ConnValue(paths[0]), "sslkey="+ConnValue(paths[1]), "sslrootcert="+ConnValue(paths[2]),
-		"user="+ConnValue(role))
+		"user="+ConnValue(o.Role), "dbname="+ConnValue(dbname))
 	b.ConnString = strings.Join(cs, " ")
 	return b, nil
 }

@@ -169,7 +169,7 @@ func ExampleCA_ClientBundle() {
 	// postgresql.crt 0644
 	// postgresql.key 0600
 	// root.crt 0644
-	// host=db.example.com sslmode=verify-full sslcert=/home/alice/.postgresql/postgresql.crt sslkey=/home/alice/.postgresql/postgresql.key sslrootcert=/home/alice/.postgresql/root.crt user=alice
+	// host=db.example.com sslmode=verify-full sslcert=/home/alice/.postgresql/postgresql.crt sslkey=/home/alice/.postgresql/postgresql.key sslrootcert=/home/alice/.postgresql/root.crt user=alice dbname=postgres
 }
 
 func ExampleConnValue() {

@@ -102,10 +102,8 @@ func maxIterationsIn(der []byte, depth int) uint64 {
 			}
 			switch {
 			case tag == cbasn1.INTEGER && afterSalt:
-				var n uint64
-				if !elem.ReadASN1Integer(&n) && len(elem) > 0 {
-					n = ^uint64(0) // does not fit: surely too many
-				}
+				// elem holds the INTEGER's contents, without its tag and length.
+				n := integerContents(elem)
 				if n > max {
 					max = n
 				}
@@ -119,6 +117,26 @@ func maxIterationsIn(der []byte, depth int) uint64 {
 	}
 	walk(cryptobyte.String(der), depth)
 	return max
+}
+
+// integerContents reads the contents of a DER INTEGER as an unsigned number; one
+// that is negative or does not fit in 64 bits reads as the largest: surely too many
+// iterations.
+func integerContents(c []byte) uint64 {
+	if len(c) > 0 && c[0]&0x80 != 0 {
+		return ^uint64(0)
+	}
+	for len(c) > 1 && c[0] == 0 {
+		c = c[1:]
+	}
+	if len(c) > 8 {
+		return ^uint64(0)
+	}
+	var n uint64
+	for _, b := range c {
+		n = n<<8 | uint64(b)
+	}
+	return n
 }
 
 // MarshalPKCS12 returns key, its certificate and CA certificates as a PKCS#12 file
