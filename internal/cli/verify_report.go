@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/pgcert/pgcert/pkg/chain"
+	"github.com/pgcert/pgcert/pkg/pgdata"
 )
 
 // verification is the outcome of verifying one certificate file, as `pgcert verify`
@@ -20,6 +21,16 @@ type verification struct {
 	Err      *chain.VerifyError
 	Hosts    []hostCheck
 	CRLCheck bool
+	// Auth is verify --user's prediction of the cert method; nil without it.
+	Auth *certAuthCheck
+}
+
+// certAuthCheck is the server's cert authentication of the certificate as Role.
+type certAuthCheck struct {
+	Role       string `json:"role"`
+	ClientName string `json:"clientname"`
+	Map        string `json:"map,omitempty"`
+	pgdata.CertAuth
 }
 
 // hostCheck is one --host matched with libpq's rules.
@@ -30,7 +41,7 @@ type hostCheck struct {
 
 // OK reports whether the chain and every host passed.
 func (v *verification) OK() bool {
-	if v.Err != nil {
+	if v.Err != nil || (v.Auth != nil && !v.Auth.OK) {
 		return false
 	}
 	for _, h := range v.Hosts {
@@ -209,6 +220,22 @@ func (f *Factory) printVerification(w io.Writer, v *verification) {
 		fmt.Fprintf(w, "host %s: %s: %s\n", h.Host, cs.Red("failed"), h.Err.Message)
 		fmt.Fprintf(w, "  fix:     %s\n", hostFix(h))
 	}
+	if a := v.Auth; a != nil {
+		by := "its Common Name"
+		if a.ClientName == "DN" {
+			by = "its subject (clientname=DN)"
+		}
+		if a.Map != "" {
+			by += " through map " + a.Map
+		}
+		if a.OK {
+			fmt.Fprintf(w, "cert login as %s: %s, %s %q\n", a.Role, cs.Green("ok"), by, a.Name)
+			return
+		}
+		fmt.Fprintf(w, "cert login as %s: %s, %s %q\n", a.Role, cs.Red("refused"), by, a.Name)
+		fmt.Fprintf(w, "  psql:    %s\n", a.Client)
+		fmt.Fprintf(w, "  server:  LOG:  %s\n", a.Log)
+	}
 }
 
 // verifyJSON is the --json form of a verification (README.md, "JSON output", pgcert verify).
@@ -220,6 +247,7 @@ type verifyJSON struct {
 	Error    *verifyErrorJSON `json:"error"`
 	CRLCheck bool             `json:"crl_check"`
 	Hosts    []hostJSON       `json:"hosts"`
+	CertAuth *certAuthCheck   `json:"cert_auth,omitempty"`
 }
 
 type verifyErrorJSON struct {
@@ -254,7 +282,7 @@ func anchored(r chain.Reason) bool {
 }
 
 func (v *verification) json() verifyJSON {
-	r := verifyJSON{File: v.File, Purpose: purposeName(v.Purpose), OK: v.OK(), CRLCheck: v.CRLCheck, Chain: []chain.Element{}, Hosts: []hostJSON{}}
+	r := verifyJSON{File: v.File, Purpose: purposeName(v.Purpose), OK: v.OK(), CRLCheck: v.CRLCheck, Chain: []chain.Element{}, Hosts: []hostJSON{}, CertAuth: v.Auth}
 	toRoot := v.Err == nil || anchored(v.Err.Reason)
 	for i, in := range v.Chain {
 		role := chain.RoleIntermediate
