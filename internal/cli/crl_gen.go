@@ -102,6 +102,7 @@ passphrase; nothing written), 2 bad usage.`,
 	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of the CA key: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
 	fl.BoolVarP(&opts.Force, "force", "f", false, "replace an existing output file")
 	cmd.MarkFlagFilename("index", "txt")
+	cmd.MarkFlagFilename("serials", "txt")
 	cmd.MarkFlagFilename("ca-cert", "crt", "pem", "der")
 	cmd.MarkFlagFilename("ca-key", "key", "pem", "der")
 	cmd.MarkFlagFilename("crlnumber")
