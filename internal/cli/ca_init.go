@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -17,6 +18,8 @@ type caInitOptions struct {
 	CADir        string
 	CN           string
 	Intermediate bool
+	InterCN      string
+	InterDays    int
 	Type         string
 	Curve        string
 	Bits         int
@@ -62,6 +65,8 @@ replaced), 2 bad usage.`,
 	fl := cmd.Flags()
 	fl.StringVar(&opts.CN, "cn", "", "the root CA's Common `NAME` (default: \"pgcert CA\" and the host name)")
 	fl.BoolVar(&opts.Intermediate, "intermediate", false, "add an intermediate CA that does the signing")
+	fl.StringVar(&opts.InterCN, "intermediate-cn", "", "the intermediate CA's Common `NAME` (implies --intermediate; default: the root's followed by \" Intermediate\")")
+	fl.IntVar(&opts.InterDays, "intermediate-days", selfsign.DefaultIntermediateCADays, "the intermediate CA's validity in days, cut to the root's (implies --intermediate)")
 	addKeyTypeFlags(cmd, &opts.Type, &opts.Curve, &opts.Bits)
 	fl.IntVar(&opts.Days, "days", selfsign.DefaultRootCADays, "the root CA's validity in days")
 	fl.BoolVar(&opts.Encrypt, "encrypt", false, "encrypt the CA keys with a passphrase")
@@ -86,6 +91,8 @@ type caSpec struct {
 	Dir          string
 	CN           string
 	Intermediate bool
+	InterCN      string
+	InterDays    int
 	Key          keys.GenerateOptions
 	Days         int
 	Encrypt      bool
@@ -109,6 +116,9 @@ func (f *Factory) createCA(spec caSpec) (*ca.CA, error) {
 			cn += " " + h
 		}
 	}
+	if def := cn + " Intermediate"; spec.Intermediate && spec.InterCN == "" && utf8.RuneCountInString(def) > 64 {
+		return nil, usageErrorf("the intermediate CA's default name %q is longer than the 64 characters a Common Name may have: give one with --intermediate-cn NAME", def)
+	}
 	var pass []byte
 	if spec.Encrypt || spec.PassOut != "" {
 		p, err := f.newPassphrase("--passout", spec.PassOut, filepath.Join(spec.Dir, ca.KeyFile))
@@ -123,16 +133,18 @@ func (f *Factory) createCA(spec caSpec) (*ca.CA, error) {
 		defer stop()
 	}
 	c, err := ca.Create(spec.Dir, ca.CreateOptions{
-		CommonName:   cn,
-		Intermediate: spec.Intermediate,
-		Key:          spec.Key,
-		Days:         spec.Days,
-		Passphrase:   pass,
-		Encrypt:      keys.EncryptOptions{Rand: f.Rand},
-		AllowEdDSA:   spec.Force,
-		AllowDataDir: spec.Force,
-		Now:          f.Now(),
-		Rand:         f.Rand,
+		CommonName:             cn,
+		Intermediate:           spec.Intermediate,
+		Key:                    spec.Key,
+		IntermediateCommonName: spec.InterCN,
+		IntermediateDays:       spec.InterDays,
+		Days:                   spec.Days,
+		Passphrase:             pass,
+		Encrypt:                keys.EncryptOptions{Rand: f.Rand},
+		AllowEdDSA:             spec.Force,
+		AllowDataDir:           spec.Force,
+		Now:                    f.Now(),
+		Rand:                   f.Rand,
 	})
 	var ne *ca.NotEmptyError
 	var ie *ca.IncompleteError
@@ -173,11 +185,17 @@ func caInitRun(cmd *cobra.Command, opts *caInitOptions) error {
 	if opts.Days <= 0 {
 		return usageErrorf("--days %d: give a positive number of days", opts.Days)
 	}
+	if cmd.Flags().Changed("intermediate-cn") || cmd.Flags().Changed("intermediate-days") {
+		opts.Intermediate = true
+	}
+	if opts.InterDays <= 0 {
+		return usageErrorf("--intermediate-days %d: give a positive number of days", opts.InterDays)
+	}
 	dir, err := f.resolveCADir(opts.CADir)
 	if err != nil {
 		return err
 	}
-	c, err := f.createCA(caSpec{Dir: dir, CN: opts.CN, Intermediate: opts.Intermediate, Key: gen, Days: opts.Days,
+	c, err := f.createCA(caSpec{Dir: dir, CN: opts.CN, Intermediate: opts.Intermediate, InterCN: opts.InterCN, InterDays: opts.InterDays, Key: gen, Days: opts.Days,
 		Encrypt: opts.Encrypt, PassOut: opts.PassOut, Force: opts.Force})
 	if err != nil {
 		return err

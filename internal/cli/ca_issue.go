@@ -31,7 +31,7 @@ Exit codes: see the subcommands.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(newCaIssueServerCmd(f, nil), newCaIssueClientCmd(f, nil))
+	cmd.AddCommand(newCaIssueServerCmd(f, nil), newCaIssueClientCmd(f, nil), newCaIssueIntermediateCmd(f, nil))
 	return cmd
 }
 

@@ -23,6 +23,7 @@ type crlGenOptions struct {
 	f         *Factory
 	CADir     string
 	Index     string
+	Serials   string
 	CACert    string
 	CAKey     string
 	CRLNumber string
@@ -35,7 +36,7 @@ type crlGenOptions struct {
 func newCrlGenCmd(f *Factory, runF func(*crlGenOptions) error) *cobra.Command {
 	opts := &crlGenOptions{f: f}
 	cmd := &cobra.Command{
-		Use:   "gen (--ca-dir DIR | --index FILE --ca-cert FILE --ca-key FILE)",
+		Use:   "gen (--ca-dir DIR | --index FILE --ca-cert FILE --ca-key FILE | --serials FILE --ca-cert FILE --ca-key FILE)",
 		Short: "make the CRL of a CA from its database",
 		Long: `Make a CRL from a CA's database (openssl's index.txt): every revoked certificate,
 with its revocation date and reason code (and invalidity date or hold instruction
@@ -54,6 +55,13 @@ that an existing CA needs no migration. The CRL number comes from --crlnumber
 The index is read as a stream and the CRL written as one: a million revocations
 take a few seconds and a fraction of the memory openssl ca -gencrl needs.
 
+With --serials instead of --index, a plain list for CAs whose own tools keep no
+index (step-ca, cfssl): one revoked certificate a line, its serial in hexadecimal
+as openssl x509 -serial prints it (0x and colons allowed), then optionally its
+revocation time (RFC 3339, or YYYY-MM-DD) and reason (keyCompromise, superseded,
+...). A line without a time counts as revoked now; # starts a comment. The CRL
+number comes from --crlnumber as with --index (default: crlnumber beside the list).
+
 --days defaults to ` + fmt.Sprint(crl.DefaultDays) + `: an expired CRL makes the server reject every client
 certificate of its CA, so a CRL should outlive a forgotten renewal or two.
 
@@ -70,7 +78,10 @@ passphrase; nothing written), 2 bad usage.`,
   pgcert crl gen --index demoCA/index.txt --ca-cert demoCA/cacert.pem --ca-key demoCA/private/cakey.pem -o ca.crl
 
   # an easy-rsa PKI
-  pgcert crl gen --index pki/index.txt --ca-cert pki/ca.crt --ca-key pki/private/ca.key --passin env:CA_PASS -o crl.pem`,
+  pgcert crl gen --index pki/index.txt --ca-cert pki/ca.crt --ca-key pki/private/ca.key --passin env:CA_PASS -o crl.pem
+
+  # step-ca or cfssl: the serials revoked, one a line ("4f2a...  2026-05-01T10:00:00Z  keyCompromise")
+  pgcert crl gen --serials revoked.txt --ca-cert intermediate_ca.crt --ca-key intermediate_ca_key -o intermediate.crl`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
@@ -82,6 +93,7 @@ passphrase; nothing written), 2 bad usage.`,
 	addCADirFlag(cmd, &opts.CADir)
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Index, "index", "", "the openssl ca or easy-rsa database `FILE` (index.txt)")
+	fl.StringVar(&opts.Serials, "serials", "", "a plain list `FILE` of revoked serials, with optional times and reasons (instead of --index)")
 	fl.StringVar(&opts.CACert, "ca-cert", "", "the CA certificate `FILE` that signs the CRL (with --index)")
 	fl.StringVar(&opts.CAKey, "ca-key", "", "the CA's private key `FILE` (with --index)")
 	fl.StringVar(&opts.CRLNumber, "crlnumber", "", "the crlnumber `FILE`, read and advanced (with --index; default: crlnumber beside the index)")
@@ -90,6 +102,7 @@ passphrase; nothing written), 2 bad usage.`,
 	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of the CA key: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
 	fl.BoolVarP(&opts.Force, "force", "f", false, "replace an existing output file")
 	cmd.MarkFlagFilename("index", "txt")
+	cmd.MarkFlagFilename("serials", "txt")
 	cmd.MarkFlagFilename("ca-cert", "crt", "pem", "der")
 	cmd.MarkFlagFilename("ca-key", "key", "pem", "der")
 	cmd.MarkFlagFilename("crlnumber")
@@ -108,19 +121,26 @@ type crlGenReport struct {
 
 func crlGenRun(opts *crlGenOptions) error {
 	f := opts.f
-	indexForm := opts.Index != "" || opts.CACert != "" || opts.CAKey != "" || opts.CRLNumber != ""
+	indexForm := opts.Index != "" || opts.Serials != "" || opts.CACert != "" || opts.CAKey != "" || opts.CRLNumber != ""
 	if indexForm && opts.CADir != "" {
 		return usageErrorf("give --ca-dir, or --index with --ca-cert and --ca-key, not both")
 	}
+	if opts.Index != "" && opts.Serials != "" {
+		return usageErrorf("give --index or --serials, not both")
+	}
 	if indexForm {
 		var missing []string
-		for _, fl := range []struct{ name, value string }{{"--index", opts.Index}, {"--ca-cert", opts.CACert}, {"--ca-key", opts.CAKey}} {
+		list := struct{ name, value string }{"--index", opts.Index}
+		if opts.Serials != "" {
+			list = struct{ name, value string }{"--serials", opts.Serials}
+		}
+		for _, fl := range []struct{ name, value string }{list, {"--ca-cert", opts.CACert}, {"--ca-key", opts.CAKey}} {
 			if fl.value == "" {
 				missing = append(missing, fl.name)
 			}
 		}
 		if len(missing) > 0 {
-			return usageErrorf("--index, --ca-cert and --ca-key go together: %s missing", joinAnd(missing))
+			return usageErrorf("--index (or --serials), --ca-cert and --ca-key go together: %s missing", joinAnd(missing))
 		}
 	}
 	if opts.Days <= 0 {
@@ -189,29 +209,35 @@ func crlGenIndex(opts *crlGenOptions, out crlOutput) error {
 	if err != nil {
 		return err
 	}
+	listFile, sign := opts.Index, ca.SignIndexCRL
+	if opts.Serials != "" {
+		listFile, sign = opts.Serials, ca.SignSerialsCRL
+	}
 	numberFile := opts.CRLNumber
 	if numberFile == "" {
-		numberFile = filepath.Join(filepath.Dir(opts.Index), ca.CRLNumberFile)
+		numberFile = filepath.Join(filepath.Dir(listFile), ca.CRLNumberFile)
 	}
 	number, created, err := readCRLNumber(numberFile, opts.CRLNumber != "")
 	if err != nil {
 		return err
 	}
-	index, err := fsutil.OpenInput(opts.Index)
+	index, err := fsutil.OpenInput(listFile)
 	if err != nil {
-		return inputError(opts.Index, err)
+		return inputError(listFile, err)
 	}
 	defer index.Close()
 	if fi, err := index.Stat(); err == nil && fi.IsDir() {
-		return failf([]string{"give the index file itself, such as demoCA/index.txt"}, "%s is a directory", opts.Index)
+		return failf([]string{"give the file itself, such as demoCA/index.txt"}, "%s is a directory", listFile)
 	}
 
-	stop := f.IO.StartProgress("making the CRL from " + opts.Index)
+	stop := f.IO.StartProgress("making the CRL from " + listFile)
 	defer stop()
 	now := f.Now()
-	res, err := ca.SignIndexCRL(index, ca.IndexCRLOptions{Issuer: cert, Signer: key.Signer, Number: number, Now: now, Days: opts.Days, Rand: f.Rand})
+	res, err := sign(index, ca.IndexCRLOptions{Issuer: cert, Signer: key.Signer, Number: number, Now: now, Days: opts.Days, Rand: f.Rand})
 	var scanErr *ca.IndexScanError
 	switch {
+	case errors.As(err, &scanErr) && opts.Serials != "":
+		return failf([]string{"one revoked certificate a line: SERIAL (hexadecimal) [TIME] [REASON]"}, "%s: %v; nothing was written", opts.Serials, scanErr.Err)
 	case errors.As(err, &scanErr):
 		return indexError(opts.Index, scanErr.Err)
 	case err != nil:
@@ -221,7 +247,7 @@ func crlGenIndex(opts *crlGenOptions, out crlOutput) error {
 	if res.ClockBehind {
 		stop()
 		f.warnf("%s records a revocation at %s, later than this machine's clock (%s): the CRL's thisUpdate is that time, and until then the server and libpq reject every certificate of this CA (%s); check the clock",
-			opts.Index, res.Latest.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339), chain.CRLNotYetValid.Alert())
+			listFile, res.Latest.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339), chain.CRLNotYetValid.Alert())
 	}
 	if err := ca.AdvanceCRLNumber(numberFile, number); err != nil {
 		return err

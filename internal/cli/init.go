@@ -24,6 +24,7 @@ type initOptions struct {
 	CADir        string
 	Hosts        []string
 	Clients      []string
+	Replication  []string
 	ClientsDir   string
 	Intermediate bool
 	Type         string
@@ -62,7 +63,10 @@ func newInitCmd(f *Factory, runF func(*initOptions) error) *cobra.Command {
     all have one;
   - a client bundle for each --client ROLE in CLIENTS_DIR/ROLE (default
     CA_DIR/clients/ROLE, never inside the data directory): postgresql.crt,
-    postgresql.key (0600), root.crt, and the connection string that uses them.
+    postgresql.key (0600), root.crt, and the connection string that uses them;
+  - a bundle for each --replication ROLE too, with the hostssl replication ROLE
+    ... cert line (records for "all" databases do not match replication
+    connections) and the primary_conninfo a standby uses to stream with it.
 
 All files are written together or not at all: on any failure the data directory is
 left as it was. Run as root, the files take the data directory's owner, as the
@@ -116,6 +120,7 @@ unchanged); 2 bad usage; 130 interrupted (nothing written).`,
 	fl.StringVarP(&opts.DataDir, "pgdata", "D", "", "the data `DIR`ectory (created with mode 0700 when missing)")
 	fl.StringArrayVar(&opts.Hosts, "host", nil, "a host `NAME` or IP address clients connect to (repeatable; default: this host's name and localhost)")
 	fl.StringArrayVar(&opts.Clients, "client", nil, "issue a client certificate for database `ROLE` (repeatable)")
+	fl.StringArrayVar(&opts.Replication, "replication", nil, "issue a client certificate for replication `ROLE` (pg_basebackup, standbys), with its pg_hba.conf line (repeatable)")
 	fl.StringVar(&opts.ClientsDir, "clients-dir", "", "write client bundles into `DIR`/ROLE (default: CA_DIR/clients)")
 	fl.BoolVar(&opts.Intermediate, "intermediate", false, "when creating the CA, add an intermediate CA that signs")
 	addKeyTypeFlags(cmd, &opts.Type, &opts.Curve, &opts.Bits)
@@ -149,7 +154,8 @@ func initRun(cmd *cobra.Command, opts *initOptions) error {
 	if opts.Days <= 0 {
 		return usageErrorf("--days %d: give a positive number of days", opts.Days)
 	}
-	if err := checkRoles(opts.Clients, "pgcert ca issue client -o DIR", "--client %s is given twice"); err != nil {
+	roles := append(append([]string{}, opts.Clients...), opts.Replication...)
+	if err := checkRoles(roles, "pgcert ca issue client -o DIR", "--client/--replication %s is given twice"); err != nil {
 		return err
 	}
 	if len(opts.Hosts) > 0 {
@@ -209,13 +215,13 @@ func initRun(cmd *cobra.Command, opts *initOptions) error {
 	if clientsDir, err = filepath.Abs(clientsDir); err != nil {
 		return err
 	}
-	if len(opts.Clients) > 0 && (ca.Within(clientsDir, dd.Dir) || ca.Within(clientsDir, dataDir)) {
+	if len(roles) > 0 && (ca.Within(clientsDir, dd.Dir) || ca.Within(clientsDir, dataDir)) {
 		return failf([]string{"client keys belong to the clients: choose a directory outside the data directory with --clients-dir"},
 			"the client bundle directory %s is inside the data directory %s", clientsDir, dd.Dir)
 	}
 
 	// What will be written, so that a refusal comes before any work.
-	targets := bootstrap.Targets(dd.Dir, clientsDir, opts.Clients, opts.PK8)
+	targets := bootstrap.Targets(dd.Dir, clientsDir, roles, opts.PK8)
 	if err := targetError(bootstrap.CheckTargets(targets, true)); err != nil {
 		return err
 	}
@@ -248,7 +254,7 @@ func initRun(cmd *cobra.Command, opts *initOptions) error {
 
 	plan, err := bootstrap.NewPlan(bootstrap.Options{
 		DataDir: dd, CA: c, CACreated: createdCA, Hosts: hosts,
-		Clients: opts.Clients, ClientsDir: clientsDir, Key: gen, Days: opts.Days,
+		Clients: opts.Clients, Replication: opts.Replication, ClientsDir: clientsDir, Key: gen, Days: opts.Days,
 		NoRoot: opts.NoRoot, PK8: opts.PK8, Configure: opts.Configure, Config: cfg, AllowOutside: opts.AllowOutside, Force: force,
 		Now: f.Now, Rand: f.Rand, GenerateKey: f.generateKey, Reporter: reporter{f},
 		CRLs: func(c *ca.CA) ([]byte, []bootstrap.CRL, error) {
@@ -398,6 +404,10 @@ func (f *Factory) printInit(r *bootstrap.Result) error {
 	if len(r.Clients) > 0 {
 		fmt.Fprintf(&b, "\nclients (create the roles first: CREATE ROLE name LOGIN):\n")
 		for _, cb := range r.Clients {
+			if cb.Replication {
+				fmt.Fprintf(&b, "  %s (replication; CREATE ROLE %s LOGIN REPLICATION): %s\n    primary_conninfo = '%s'\n", cb.Role, cb.Role, cb.Dir, strings.ReplaceAll(cb.PrimaryConninfo, "'", "''"))
+				continue
+			}
 			fmt.Fprintf(&b, "  %s: %s\n    psql \"%s\"\n", cb.Role, cb.Dir, cb.ConnString)
 		}
 	}

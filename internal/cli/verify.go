@@ -2,14 +2,17 @@ package cli
 
 import (
 	"bytes"
+	"crypto/x509"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/pkg/chain"
 	"github.com/pgcert/pgcert/pkg/crl"
+	"github.com/pgcert/pgcert/pkg/pgdata"
 )
 
 type verifyOptions struct {
@@ -19,6 +22,11 @@ type verifyOptions struct {
 	Hosts   []string
 	Purpose string
 	CRLs    []string
+	// User and the rest predict the cert method for a role.
+	User       string
+	ClientName string
+	Map        string
+	Ident      string
 }
 
 func newVerifyCmd(f *Factory, runF func(*verifyOptions) error) *cobra.Command {
@@ -27,8 +35,9 @@ func newVerifyCmd(f *Factory, runF func(*verifyOptions) error) *cobra.Command {
 		Use:   "verify CERT",
 		Short: "verify a certificate or chain as libpq or the server will",
 		Long: `Verify a certificate file the way the other side of the connection will: libpq
-checking the server's certificate (--purpose server, the default), or the server
-checking a client's certificate (--purpose client). The first certificate of CERT
+checking the server's certificate (--purpose server), or the server checking a
+client's certificate (--purpose client). Without --purpose, the certificate's
+extendedKeyUsage says which: clientAuth alone makes it a client certificate. The first certificate of CERT
 is the one verified, as the peer presents it; the others in the file are sent
 along, untrusted, to reach a root of --root.
 
@@ -45,6 +54,14 @@ are not those of browsers or Go: dNSName SANs hide the Common Name from a DNS ho
 and iPAddress SANs from an IP host, the Common Name counts otherwise, IP SANs
 compare as bytes, and only a leading "*." wildcard of one label matches.
 
+--user ROLE predicts what the server's cert authentication (or
+clientcert=verify-full) says when the certificate logs in as ROLE: its Common
+Name (with --clientname DN, its subject in RFC 2253 form, as "CN=alice,O=Acme")
+must equal ROLE, or --map NAME must let it through the pg_ident.conf given with
+--ident. A certificate without a Common Name (mkcert makes those) names no user
+and is refused. The server tells psql only "certificate authentication failed";
+pgcert shows the reason the server logs.
+
 The verdict says ok, or OpenSSL's reason with its number and depth (the words
 "openssl verify" prints and the server logs), what psql and the server each print,
 and a fix. Without --root, libpq's default is used for --purpose server:
@@ -57,6 +74,12 @@ usage.`,
 
   # a client certificate, as the server with ssl_ca_file and ssl_crl_file checks it
   pgcert verify postgresql.crt --purpose client --root ca.crt --crl root.crl --crl intermediate.crl
+
+  # will the server's cert method let this certificate log in as alice?
+  pgcert verify postgresql.crt --root root.crt --user alice
+
+  # through a pg_ident.conf map, comparing the whole subject (clientname=DN)
+  pgcert verify postgresql.crt --root root.crt --user alice --clientname DN --map certs --ident "$PGDATA/pg_ident.conf"
 
   pgcert verify server.crt --root root.crt --json`,
 		Args:              exactArgs(1, "the certificate file CERT"),
@@ -72,7 +95,13 @@ usage.`,
 	fl := cmd.Flags()
 	fl.StringArrayVar(&opts.Roots, "root", nil, "trusted CA certificates `FILE`: root.crt, or the server's ssl_ca_file (repeatable)")
 	fl.StringArrayVar(&opts.Hosts, "host", nil, "check the certificate names `HOST` as libpq does for sslmode=verify-full (repeatable)")
-	fl.StringVar(&opts.Purpose, "purpose", "server", "who checks the certificate: server (libpq checks a server's) or client (the server checks a client's)")
+	fl.StringVar(&opts.Purpose, "purpose", "", "who checks the certificate: server (libpq checks a server's) or client (the server checks a client's); default: from its extendedKeyUsage")
+	fl.StringVar(&opts.User, "user", "", "predict the server's cert authentication of the certificate as database `ROLE`")
+	fl.StringVar(&opts.ClientName, "clientname", "CN", "with --user, what names the client, as pg_hba.conf's clientname: CN or DN")
+	fl.StringVar(&opts.Map, "map", "", "with --user, the pg_hba.conf map= `NAME` to look the certificate's name up in (needs --ident)")
+	fl.StringVar(&opts.Ident, "ident", "", "the server's pg_ident.conf `FILE`, for --map")
+	cmd.MarkFlagFilename("ident", "conf")
+	cmd.RegisterFlagCompletionFunc("clientname", fixedCompletion("CN", "DN"))
 	fl.StringArrayVar(&opts.CRLs, "crl", nil, "CRL `FILE` (PEM, several CRLs allowed, or DER); every CA then needs one (repeatable)")
 	cmd.MarkFlagFilename("root", "crt", "pem", "der")
 	cmd.MarkFlagFilename("crl", "crl", "pem", "der")
@@ -88,8 +117,27 @@ func verifyRun(opts *verifyOptions) error {
 		purpose = chain.PurposeServer
 	case "client":
 		purpose = chain.PurposeClient
+	case "":
 	default:
 		return usageErrorf("--purpose %s: want server or client", opts.Purpose)
+	}
+	if err := checkCertAuthFlags(opts, purpose); err != nil {
+		return err
+	}
+	ins, err := f.readCertInputs([]string{opts.File}, "")
+	if err != nil {
+		return err
+	}
+	if opts.Purpose == "" {
+		// --host and --user each say who checks; else the certificate does.
+		switch {
+		case opts.User != "":
+			purpose = chain.PurposeClient
+		case len(opts.Hosts) > 0:
+			purpose = chain.PurposeServer
+		default:
+			purpose = purposeOf(ins[0].Cert)
+		}
 	}
 	if purpose == chain.PurposeClient && len(opts.Hosts) > 0 {
 		return usageErrorf("--host applies to --purpose server: libpq checks the server's name, the server checks no client's host name")
@@ -105,10 +153,6 @@ func verifyRun(opts *verifyOptions) error {
 				"no --root given, and libpq's default %s does not exist", def)
 		}
 		rootFiles = []string{def}
-	}
-	ins, err := f.readCertInputs([]string{opts.File}, "")
-	if err != nil {
-		return err
 	}
 	roots, err := f.readCertInputs(rootFiles, "--root")
 	if err != nil {
@@ -135,6 +179,11 @@ func verifyRun(opts *verifyOptions) error {
 	if err != nil {
 		return err
 	}
+	if opts.User != "" {
+		if v.Auth, err = f.predictCertAuth(opts, ins[0].Cert); err != nil {
+			return err
+		}
+	}
 	if f.Global.JSON {
 		if err := writeJSON(f.IO.Out, v.json()); err != nil {
 			return err
@@ -156,4 +205,50 @@ func libpqRootFile(f *Factory) string {
 	}
 	home, _ := f.Getenv("HOME")
 	return filepath.Join(home, ".postgresql", "root.crt")
+}
+
+// checkCertAuthFlags refuses --user's companions without it, and a --user on a
+// certificate said to be a server's.
+func checkCertAuthFlags(opts *verifyOptions, purpose chain.Purpose) error {
+	if opts.User == "" {
+		if opts.Map != "" || opts.Ident != "" || opts.ClientName != "CN" {
+			return usageErrorf("--clientname, --map and --ident go with --user ROLE")
+		}
+		return nil
+	}
+	if purpose == chain.PurposeServer && opts.Purpose != "" {
+		return usageErrorf("--user predicts how the server checks a client certificate: drop --purpose server")
+	}
+	if opts.ClientName != "CN" && opts.ClientName != "DN" {
+		return usageErrorf("--clientname %s: want CN or DN", opts.ClientName)
+	}
+	if (opts.Map == "") != (opts.Ident == "") {
+		return usageErrorf("--map NAME and --ident FILE go together: the map's lines are in the server's pg_ident.conf")
+	}
+	return nil
+}
+
+// predictCertAuth reads --ident and asks pkg/pgdata what the server's cert
+// method says of cert for --user.
+func (f *Factory) predictCertAuth(opts *verifyOptions, cert *x509.Certificate) (*certAuthCheck, error) {
+	o := pgdata.CertAuthOptions{Role: opts.User, ClientName: opts.ClientName, Map: opts.Map}
+	if opts.Ident != "" {
+		data, err := f.readInput(opts.Ident)
+		if err != nil {
+			return nil, err
+		}
+		lines, err := pgdata.ParseIdent(opts.Ident, data)
+		if err != nil {
+			return nil, withHints(err, "the server refuses a pg_ident.conf it cannot parse; correct the line")
+		}
+		o.Ident = lines
+		if !slices.ContainsFunc(lines, func(l pgdata.IdentLine) bool { return l.Map == opts.Map }) {
+			f.warnf("%s has no line of the map %s: the server lets no certificate through it", opts.Ident, opts.Map)
+		}
+	}
+	a, err := pgdata.CheckCertAuth(cert, o)
+	if err != nil {
+		return nil, err
+	}
+	return &certAuthCheck{Role: opts.User, ClientName: opts.ClientName, Map: opts.Map, CertAuth: a}, nil
 }

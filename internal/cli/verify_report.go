@@ -6,15 +6,39 @@ import (
 	"io"
 
 	"github.com/pgcert/pgcert/pkg/chain"
+	"github.com/pgcert/pgcert/pkg/pgdata"
 )
 
-// verification is a chain.Verdict as the commands render it.
-type verification struct{ *chain.Verdict }
+// verification is a chain.Verdict as the commands render it, with verify --user's
+// prediction of the server's cert authentication.
+type verification struct {
+	*chain.Verdict
+	// Auth is verify --user's prediction of the cert method; nil without it.
+	Auth *certAuthCheck
+}
+
+// certAuthCheck is the server's cert authentication of the certificate as Role.
+type certAuthCheck struct {
+	Role       string `json:"role"`
+	ClientName string `json:"clientname"`
+	Map        string `json:"map,omitempty"`
+	pgdata.CertAuth
+}
+
+// OK reports whether the chain, every host and the cert login (with --user) pass.
+func (v *verification) OK() bool { return v.Verdict.OK() && (v.Auth == nil || v.Auth.OK) }
 
 // verifyJSON is the --json form of a verification (docs: pgcert verify).
-type verifyJSON = chain.VerdictReport
+type verifyJSON struct {
+	chain.VerdictReport
+	CertAuth *certAuthCheck `json:"cert_auth,omitempty"`
+}
 
-func (v *verification) json() verifyJSON { return v.Report() }
+func (v *verification) json() verifyJSON {
+	r := v.Report()
+	r.OK = v.OK()
+	return verifyJSON{VerdictReport: r, CertAuth: v.Auth}
+}
 
 // verifyFile verifies a certificate file as chain.VerifyFile does.
 func verifyFile(file string, ins []chain.Input, opts chain.VerifyOptions, hosts []string) (*verification, error) {
@@ -22,7 +46,7 @@ func verifyFile(file string, ins []chain.Input, opts chain.VerifyOptions, hosts 
 	if err != nil {
 		return nil, err
 	}
-	return &verification{v}, nil
+	return &verification{Verdict: v}, nil
 }
 
 // The verdict's words under the names root --check-chain uses.
@@ -64,5 +88,21 @@ func (f *Factory) printVerification(w io.Writer, v *verification) {
 		}
 		fmt.Fprintf(w, "host %s: %s: %s\n", h.Host, cs.Red("failed"), h.Err.Message)
 		fmt.Fprintf(w, "  fix:     %s\n", h.Fix())
+	}
+	if a := v.Auth; a != nil {
+		by := "its Common Name"
+		if a.ClientName == "DN" {
+			by = "its subject (clientname=DN)"
+		}
+		if a.Map != "" {
+			by += " through map " + a.Map
+		}
+		if a.OK {
+			fmt.Fprintf(w, "cert login as %s: %s, %s %q\n", a.Role, cs.Green("ok"), by, a.Name)
+			return
+		}
+		fmt.Fprintf(w, "cert login as %s: %s, %s %q\n", a.Role, cs.Red("refused"), by, a.Name)
+		fmt.Fprintf(w, "  psql:    %s\n", a.Client)
+		fmt.Fprintf(w, "  server:  LOG:  %s\n", a.Log)
 	}
 }

@@ -51,7 +51,7 @@ func verifyCases(t *testing.T) []verifyCase {
 		{name: "self-signed server certificate", cert: []*testpki.Cert{self}, roots: []*testpki.Cert{root}, code: 18},
 		{name: "trusted self-signed server certificate", cert: []*testpki.Cert{self}, roots: []*testpki.Cert{self}},
 		{name: "expired", cert: []*testpki.Cert{expired, inter}, roots: []*testpki.Cert{root}, code: 10},
-		{name: "client certificate served by a server", cert: []*testpki.Cert{client, inter}, roots: []*testpki.Cert{root}, code: 26},
+		{name: "client certificate served by a server", cert: []*testpki.Cert{client, inter}, roots: []*testpki.Cert{root}, purpose: "server", code: 26},
 		{name: "server certificate presented by a client", cert: []*testpki.Cert{leaf, inter}, roots: []*testpki.Cert{root}, purpose: "client", code: 26},
 		{name: "client certificate", cert: []*testpki.Cert{client, inter}, roots: []*testpki.Cert{root}, purpose: "client"},
 		{name: "non-CA intermediate", cert: []*testpki.Cert{underNotCA, notCA}, roots: []*testpki.Cert{root}, code: 79, depth: 1},

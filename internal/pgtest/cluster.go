@@ -59,6 +59,34 @@ type Cluster struct {
 // SocketDir, small shared memory and no fsync.
 func NewCluster(t testing.TB, opts Options) *Cluster {
 	t.Helper()
+	c := newBase(t)
+	args := []string{"-D", c.DataDir, "-U", Superuser, "--auth=trust", "--no-sync", "--locale=C", "--encoding=UTF8"}
+	args = append(args, opts.InitdbArgs...)
+	ctx, cancel := context.WithTimeout(context.Background(), CommandTimeout)
+	defer cancel()
+	if _, _, err := run(c.serverCommand(ctx, "initdb", args...)); err != nil {
+		t.Fatalf("pgtest: initdb: %v", err)
+	}
+	c.AppendConf(t, append(c.ownConf(), opts.Conf...)...)
+	return c
+}
+
+// ownConf is pgtest's settings for c, which make its server private to the test.
+func (c *Cluster) ownConf() []string {
+	return []string{
+		"",
+		"# pgtest",
+		"listen_addresses = '127.0.0.1'",
+		"unix_socket_directories = '" + c.SocketDir + "'",
+		"fsync = off",
+		"shared_buffers = 16MB",
+		"max_connections = 20",
+	}
+}
+
+// newBase makes the directory tree of a cluster with an empty data directory.
+func newBase(t testing.TB) *Cluster {
+	t.Helper()
 	in := Require(t)
 	base, err := os.MkdirTemp(tempParent(in), "pgcert-e2e-")
 	if err != nil {
@@ -102,25 +130,27 @@ func NewCluster(t testing.TB, opts Options) *Cluster {
 		}
 	}
 	t.Cleanup(func() { c.cleanup(t) })
+	return c
+}
 
-	args := []string{"-D", c.DataDir, "-U", Superuser, "--auth=trust", "--no-sync", "--locale=C", "--encoding=UTF8"}
-	args = append(args, opts.InitdbArgs...)
+// BaseBackup runs pg_basebackup as the server user, connecting with conninfo
+// (which carries the SSL parameters under test), into the data directory of a new
+// cluster, and returns that cluster stopped with pgtest's own settings appended
+// (they win over the primary's copied ones). The backup streams the WAL it needs
+// (-X stream), so the copy starts on its own; a test that wants a standby writes
+// standby.signal and primary_conninfo before Start. The error is pg_basebackup's,
+// holding what it printed, so that tests can match the server's refusals.
+func BaseBackup(t testing.TB, conninfo string, args ...string) (*Cluster, error) {
+	t.Helper()
+	c := newBase(t)
 	ctx, cancel := context.WithTimeout(context.Background(), CommandTimeout)
 	defer cancel()
-	if _, _, err := run(c.serverCommand(ctx, "initdb", args...)); err != nil {
-		t.Fatalf("pgtest: initdb: %v", err)
+	args = append([]string{"-D", c.DataDir, "-d", conninfo, "-X", "stream", "--no-sync"}, args...)
+	if _, _, err := run(c.serverCommand(ctx, "pg_basebackup", args...)); err != nil {
+		return nil, err
 	}
-	conf := []string{
-		"",
-		"# pgtest",
-		"listen_addresses = '127.0.0.1'",
-		"unix_socket_directories = '" + c.SocketDir + "'",
-		"fsync = off",
-		"shared_buffers = 16MB",
-		"max_connections = 20",
-	}
-	c.AppendConf(t, append(conf, opts.Conf...)...)
-	return c
+	c.AppendConf(t, c.ownConf()...)
+	return c, nil
 }
 
 // tempParent is the directory to make cluster directories in: the usual temporary

@@ -136,8 +136,9 @@ type edit struct {
 }
 
 // planConfiguration works out pgcert.conf and the edits of postgresql.conf and
-// pg_hba.conf for dd; rep (nil: silent) hears what the admin must still do.
-func planConfiguration(dd *pgdata.DataDir, cfg *pgdata.Config, rep Reporter) (ConfigureEffect, []edit, error) {
+// pg_hba.conf for dd, with extra records (replication) after the cert ones;
+// rep (nil: silent) hears what the admin must still do.
+func planConfiguration(dd *pgdata.DataDir, cfg *pgdata.Config, rep Reporter, extra ...pgdata.HBARule) (ConfigureEffect, []edit, error) {
 	warnf := func(format string, args ...any) {
 		if rep != nil {
 			rep.Warnf(format, args...)
@@ -185,6 +186,7 @@ func planConfiguration(dd *pgdata.DataDir, cfg *pgdata.Config, rep Reporter) (Co
 	if err != nil {
 		return e, nil, err
 	}
+	rules = append(rules, extra...)
 	out, changed, err := pgdata.EnsureHBA(hba, rules, dd.Version)
 	if err != nil {
 		return e, nil, err

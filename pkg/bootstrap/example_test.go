@@ -333,3 +333,22 @@ func ExampleWriteCertificate() {
 	fmt.Println(filepath.Base(r.File.Path), r.File.Mode, r.Certificate.SANs.Strings())
 	// Output: server.crt 0644 [DNS:db.example.com]
 }
+
+func ExampleReplicationRules() {
+	rules, err := bootstrap.ReplicationRules([]string{"replicator"}, pgdata.Version{Major: 15})
+	if err != nil {
+		panic(err)
+	}
+	for _, r := range rules {
+		fmt.Println(strings.Join(strings.Fields(r.String()), " "))
+	}
+	// Output:
+	// hostssl replication replicator 0.0.0.0/0 cert
+	// hostssl replication replicator ::/0 cert
+}
+
+func ExamplePrimaryConninfo() {
+	fmt.Println(bootstrap.PrimaryConninfo("db.example.com", "replicator", bootstrap.ClientPaths("/var/lib/postgresql/.postgresql", false)))
+	// Output:
+	// host=db.example.com user=replicator sslmode=verify-full sslcert=/var/lib/postgresql/.postgresql/postgresql.crt sslkey=/var/lib/postgresql/.postgresql/postgresql.key sslrootcert=/var/lib/postgresql/.postgresql/root.crt
+}

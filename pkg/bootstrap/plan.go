@@ -83,6 +83,10 @@ type Options struct {
 	// Clients are the roles to make bundles for, in ClientsDir/ROLE.
 	Clients    []string
 	ClientsDir string
+	// Replication are roles that stream to standbys (pg_basebackup, a
+	// standby's primary_conninfo): each gets a bundle in ClientsDir/ROLE like
+	// Clients, and a pg_hba.conf record for the replication database.
+	Replication []string
 	// Key is the kind of the server and client keys.
 	Key keys.GenerateOptions
 	// Days is the validity of the server and client certificates, cut to the CA's.
@@ -199,8 +203,9 @@ func NewPlan(o Options) (*Plan, error) {
 		Profile: selfsign.ServerLeaf, Subject: cnRDN(strings.Trim(o.Hosts[0], "[]")), SANs: sans,
 		PublicKey: serverKey.Public(), Days: o.Days, Now: now, Rand: o.Rand,
 	}}
-	clientKeys := make([]crypto.Signer, len(o.Clients))
-	for i, role := range o.Clients {
+	roles := append(append([]string{}, o.Clients...), o.Replication...)
+	clientKeys := make([]crypto.Signer, len(roles))
+	for i, role := range roles {
 		if clientKeys[i], err = o.GenerateKey(o.Key); err != nil {
 			return nil, err
 		}
@@ -230,17 +235,29 @@ func NewPlan(o Options) (*Plan, error) {
 	p.add(filepath.Join(dir, ServerCrtName), ServerChain(c, p.Server.Cert, o.NoRoot), p.ownedBy(dir, fsutil.PublicMode, o.Force), -1)
 	p.add(filepath.Join(dir, RootCrtName), ca.PEM(root), p.ownedBy(dir, fsutil.PublicMode, o.Force), -1)
 	p.add(filepath.Join(dir, RootCRLName), crlPEM, p.ownedBy(dir, fsutil.PublicMode, o.Force), -1)
-	for i, role := range o.Clients {
+	for i, role := range roles {
 		if err := p.addClient(role, issued[i+1], clientKeys[i]); err != nil {
 			return nil, err
+		}
+		if i >= len(o.Clients) {
+			c := p.clients[len(p.clients)-1]
+			c.Replication = true
+			c.PrimaryConninfo = PrimaryConninfo(p.Hosts[0], role, ClientPaths(c.Dir, false))
 		}
 	}
 
 	if p.ConfLines, p.HBALines, err = ConfLines(o.DataDir); err != nil {
 		return nil, err
 	}
+	repl, err := ReplicationRules(o.Replication, o.DataDir.Version)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range repl {
+		p.HBALines = append(p.HBALines, r.String())
+	}
 	if o.Configure {
-		if p.Configuration, p.edits, err = planConfiguration(o.DataDir, o.Config, p.rep); err != nil {
+		if p.Configuration, p.edits, err = planConfiguration(o.DataDir, o.Config, p.rep, repl...); err != nil {
 			return nil, err
 		}
 	}

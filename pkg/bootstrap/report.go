@@ -80,7 +80,11 @@ type Client struct {
 	Clamped  bool   `json:"clamped"`
 	// ConnString is the libpq connection string that uses the bundle.
 	ConnString string `json:"connection_string"`
-	Files      []File `json:"files"`
+	// Replication reports a bundle for a replication role (Options.Replication);
+	// PrimaryConninfo is then the standby's primary_conninfo that uses it.
+	Replication     bool   `json:"replication,omitempty"`
+	PrimaryConninfo string `json:"primary_conninfo,omitempty"`
+	Files           []File `json:"files"`
 }
 
 // File is a file in the reports: fsutil's description, shared by every command.

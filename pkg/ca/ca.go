@@ -75,6 +75,14 @@ func Open(dir string) (*CA, error) {
 	}
 	if !selfSigned(c.Cert) {
 		rootDir := filepath.Join(abs, RootDir)
+		if fi, err := os.Lstat(rootDir); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+			// A root shared by several intermediates (CreateIntermediate): the
+			// root is worked on where it lives, so its lock and database are
+			// the ones every intermediate's CA directory shares.
+			if real, err := filepath.EvalSymlinks(rootDir); err == nil {
+				rootDir = real
+			}
+		}
 		if _, err := os.Stat(filepath.Join(rootDir, CertFile)); err == nil {
 			p, err := Open(rootDir)
 			if err != nil {

@@ -36,6 +36,9 @@ type CreateOptions struct {
 	// CommonName followed by " Intermediate". It must differ from the root's, or
 	// verifiers could not tell the two apart.
 	IntermediateCommonName string
+	// IntermediateDays is the intermediate's validity; 0 means
+	// selfsign.DefaultIntermediateCADays. It is cut to the root's.
+	IntermediateDays int
 	// Key is the kind of key made for each CA (ECDSA P-256 by default).
 	Key keys.GenerateOptions
 	// Days is the root's validity; 0 means selfsign.DefaultRootCADays. The
@@ -184,7 +187,7 @@ func Create(dir string, o CreateOptions) (_ *CA, err error) {
 		Profile:   selfsign.IntermediateCA,
 		Subject:   commonNameRDN(interCN),
 		PublicKey: key.Public(),
-		Days:      selfsign.DefaultIntermediateCADays,
+		Days:      intermediateDays(o.IntermediateDays),
 		PathLen:   0,
 		Now:       o.Now,
 		Rand:      o.Rand,
@@ -251,6 +254,10 @@ func checkFresh(dir string) error {
 	interrupted := markErr == nil
 	for _, e := range entries {
 		switch {
+		case e.Name() == RootDir && e.Type()&fs.ModeSymlink != 0:
+			// The link CreateIntermediate makes to a shared root: writing a new
+			// root through it would overwrite that root's key.
+			return &IncompleteError{Dir: dir, Name: e.Name()}
 		case !layoutNames[e.Name()]:
 			return &NotEmptyError{Dir: dir, Name: e.Name()}
 		case e.Name() != LockFile && !interrupted && !onlyLock(dir, e):

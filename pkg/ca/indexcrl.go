@@ -55,16 +55,25 @@ func (e *IndexScanError) Unwrap() error { return e.Err }
 // so a million revocations need no per-line allocation. The caller advances the
 // crlnumber file (AdvanceCRLNumber) before it writes the CRL.
 func SignIndexCRL(index io.Reader, o IndexCRLOptions) (*IndexCRL, error) {
+	return signScanned(o, func(add func(crl.Entry) error) error {
+		return ScanIndex(index, func(e *Entry) error {
+			if e.Status != StatusRevoked {
+				return nil
+			}
+			return add(e.CRLEntry())
+		})
+	})
+}
+
+// signScanned signs the CRL of the entries scan passes to add.
+func signScanned(o IndexCRLOptions, scan func(add func(crl.Entry) error) error) (*IndexCRL, error) {
 	b := crl.NewBuilder()
 	var latest time.Time
-	err := ScanIndex(index, func(e *Entry) error {
-		if e.Status != StatusRevoked {
-			return nil
+	err := scan(func(e crl.Entry) error {
+		if e.RevocationTime.After(latest) {
+			latest = e.RevocationTime
 		}
-		if e.Revoked.After(latest) {
-			latest = e.Revoked
-		}
-		return b.Add(e.CRLEntry())
+		return b.Add(e)
 	})
 	if err != nil {
 		return nil, &IndexScanError{Err: err}

@@ -43,7 +43,7 @@ func (e *FormatError) Error() string {
 func (e *FormatError) Unwrap() error { return e.Err }
 
 // UnsupportedAlgorithmError is returned for a well-formed private key of an algorithm or
-// curve pgcert does not use, such as Ed448, X25519, DSA, RSA-PSS or secp256k1.
+// curve pgcert does not use, such as Ed448, X25519, DSA or secp256k1.
 type UnsupportedAlgorithmError struct {
 	// Algorithm names the key type, e.g. "Ed448" or "ECDSA secp256k1".
 	Algorithm string

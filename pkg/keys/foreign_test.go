@@ -42,7 +42,6 @@ var refused = []refusal{
 	{file: "ed448.pkcs8.pem", algorithm: "Ed448"},
 	{file: "ed448.pbes2-aes256.pem", algorithm: "Ed448", asksPass: true},
 	{file: "x25519.pkcs8.pem", algorithm: "X25519"},
-	{file: "rsa-pss.pkcs8.pem", algorithm: "RSA-PSS"},
 	{file: "dsa.pkcs8.pem", algorithm: "DSA"},
 	{file: "dsa.traditional.pem", algorithm: "DSA"},
 	{file: "ec-secp256k1.pkcs8.pem", algorithm: "ECDSA secp256k1"},

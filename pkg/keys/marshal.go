@@ -11,6 +11,11 @@ import (
 // PostgreSQL JDBC driver wants for sslkey. key is an *rsa.PrivateKey,
 // *ecdsa.PrivateKey or ed25519.PrivateKey.
 func MarshalPKCS8DER(key crypto.Signer) ([]byte, error) {
+	if k, ok := key.(*RSAPSSKey); ok {
+		// Kept an RSA-PSS key, so that rewriting it (strip, encrypt) does not
+		// lift its restriction to PSS signatures.
+		return MarshalRSAPSSPKCS8DER(k), nil
+	}
 	der, err := x509.MarshalPKCS8PrivateKey(key)
 	if err != nil {
 		return nil, fmt.Errorf("keys: %w", err)

@@ -255,10 +255,11 @@ func TestParseNilPassphraseFunc(t *testing.T) {
 }
 
 // TestFixturesAllListed makes sure that every key file make-fixtures.sh writes is
-// either read in the table above or refused in TestParseRefused (bundle.p12 has a
-// test of its own, TestParsePKCS12Fixture).
+// either read in the table above or refused in TestParseRefused (bundle.p12 and
+// rsa-pss.pkcs8.pem have tests of their own, TestParsePKCS12Fixture and
+// TestParseRSAPSSFixture).
 func TestFixturesAllListed(t *testing.T) {
-	listed := map[string]bool{"bundle.p12": true}
+	listed := map[string]bool{"bundle.p12": true, "rsa-pss.pkcs8.pem": true}
 	for _, f := range fixtures {
 		listed[f.file] = true
 	}

@@ -24,7 +24,6 @@ var unsupportedKeyAlgorithms = map[string]string{
 	"1.3.101.110":             "X25519",
 	"1.3.101.111":             "X448",
 	"1.3.101.113":             "Ed448",
-	"1.2.840.113549.1.1.10":   "RSA-PSS",
 	"1.2.840.10040.4.1":       "DSA",
 	"1.2.840.113549.1.3.1":    "DH",
 	"1.2.840.10046.2.1":       "X9.42 DH",
@@ -46,6 +45,9 @@ func parsePKCS8(der []byte) (crypto.Signer, error) {
 		return nil, err
 	}
 	switch {
+	case algo.Equal(oidRSAPSS):
+		// openssl genpkey -algorithm RSA-PSS; the server accepts these keys.
+		return ParseRSAPSS(der)
 	case algo.Equal(oidRSA), algo.Equal(oidEd25519):
 	case algo.Equal(oidECPublic):
 		if err := checkCurveParams(params); err != nil {

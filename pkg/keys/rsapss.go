@@ -96,8 +96,7 @@ func MarshalRSAPSSPublicKey(pub *rsa.PublicKey) []byte {
 var errNotRSAPSS = errors.New("keys: not an unencrypted PKCS#8 RSA-PSS key")
 
 // ParseRSAPSS reads an unencrypted PKCS#8 RSA-PSS key, PEM or DER, as
-// `openssl genpkey -algorithm RSA-PSS` writes it. Parse refuses these keys (pgcert's
-// ordinary commands do not use them); this is for the test PKIs that need one.
+// `openssl genpkey -algorithm RSA-PSS` writes it; Parse reads them through it.
 // Parameters restricting the hash are accepted and not enforced.
 func ParseRSAPSS(data []byte) (*RSAPSSKey, error) {
 	der := data

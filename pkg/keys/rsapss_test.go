@@ -30,9 +30,11 @@ func TestRSAPSSRoundTrip(t *testing.T) {
 			t.Error("another key read back")
 		}
 	}
-	// Parse keeps refusing RSA-PSS keys for the ordinary commands.
-	if _, err := Parse(MarshalRSAPSSPKCS8PEM(k), nil); err == nil {
-		t.Error("Parse accepted an RSA-PSS key")
+	// Parse reads RSA-PSS keys for the ordinary commands, as the RSA-PSS key.
+	if p, err := Parse(MarshalRSAPSSPKCS8PEM(k), nil); err != nil || p.Info.Algorithm != "RSA-PSS" {
+		t.Errorf("Parse of an RSA-PSS key: %v", err)
+	} else if pk, ok := p.Signer.(*RSAPSSKey); !ok || !pk.Key.Equal(k.Key) {
+		t.Errorf("Parse gave %T, not the RSA-PSS key", p.Signer)
 	}
 	digest := sha256.Sum256([]byte("message"))
 	sig, err := k.Sign(nil, digest[:], crypto.SHA256)
@@ -146,5 +148,41 @@ func TestLegacyEncryptedPEM(t *testing.T) {
 		if out, err := exec.Command(openssl, "pkey", "-noout", "-in", f, "-passin", "pass:secret").CombinedOutput(); err != nil {
 			t.Errorf("openssl pkey: %v\n%s", err, out)
 		}
+	}
+}
+
+// TestParseRSAPSSFixture: Parse reads the key `openssl genpkey -algorithm
+// RSA-PSS` made as an RSA-PSS key, and writing it again (strip, encrypt) keeps
+// it one: openssl reads the output as RSA-PSS.
+func TestParseRSAPSSFixture(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "rsa-pss.pkcs8.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := Parse(data, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := k.Signer.(*RSAPSSKey); !ok || k.Info.Algorithm != "RSA-PSS" || k.Info.Bits != 2048 || k.Info.Container != "PKCS#8" {
+		t.Fatalf("%T %+v", k.Signer, k.Info)
+	}
+	out, err := MarshalPKCS8PEM(k.Signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(out, data) {
+		back, err := ParseRSAPSS(out)
+		if err != nil || !back.Key.Equal(k.Signer.(*RSAPSSKey).Key) {
+			t.Errorf("written again: %v", err)
+		}
+	}
+	testenv.RequireOpenSSL(t)
+	file := filepath.Join(t.TempDir(), "k.pem")
+	if err := os.WriteFile(file, out, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	text := testenv.OpenSSL(t, "pkey", "-in", file, "-noout", "-text")
+	if !bytes.Contains(text, []byte("PSS parameter")) {
+		t.Errorf("openssl does not read the key written again as RSA-PSS:\n%s", text)
 	}
 }

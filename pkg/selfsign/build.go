@@ -204,6 +204,9 @@ func Build(spec Spec, issuer *x509.Certificate, issuerKey crypto.Signer, pub cry
 	if selfSigned {
 		parent = tpl
 	}
+	if err := checkSigner(issuerKey); err != nil {
+		return nil, err
+	}
 	der, err := x509.CreateCertificate(rnd, tpl, parent, pub, issuerKey)
 	if err != nil {
 		return nil, fmt.Errorf("selfsign: signing the certificate: %w", err)

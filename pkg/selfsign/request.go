@@ -65,6 +65,9 @@ func NewRequest(signer crypto.Signer, subject pkix.RDNSequence, sans SANs, rand 
 		EmailAddresses:     sans.Email,
 		URIs:               sans.URI,
 	}
+	if err := checkSigner(signer); err != nil {
+		return nil, err
+	}
 	out, err := x509.CreateCertificateRequest(randOrDefault(rand), tpl, signer)
 	if err != nil {
 		return nil, fmt.Errorf("selfsign: signing the request: %w", err)

@@ -1,0 +1,153 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pgcert/pgcert/pkg/ca"
+	"github.com/pgcert/pgcert/pkg/keys"
+	"github.com/pgcert/pgcert/pkg/selfsign"
+)
+
+type caIssueIntermediateOptions struct {
+	f       *Factory
+	CADir   string
+	Out     string
+	CN      string
+	Days    int
+	Type    string
+	Curve   string
+	Bits    int
+	PassIn  string
+	Encrypt bool
+	PassOut string
+	Force   bool
+}
+
+func newCaIssueIntermediateCmd(f *Factory, runF func(*caIssueIntermediateOptions) error) *cobra.Command {
+	opts := &caIssueIntermediateOptions{f: f}
+	cmd := &cobra.Command{
+		Use:   "intermediate -o NEWDIR --cn NAME",
+		Short: "add another intermediate CA under the root of an existing CA, as a CA directory of its own",
+		Long: `Make a new intermediate CA signed by the root of the CA in --ca-dir, in NEWDIR (new
+or empty): NEWDIR/ca.crt, NEWDIR/private/ca.key (0600) and its own database, and
+NEWDIR/root, a symbolic link to the root's directory, so that every intermediate
+under the root shares its one database, and every pgcert ca command, crl gen and
+init work on NEWDIR as on the CA ca init --intermediate makes.
+
+This is how one root gets one CA for server certificates and another for client
+certificates, as PostgreSQL's own test set has: the server trusts the root
+(ssl_ca_file) and needs a CRL for every CA of a client's chain.
+
+The root must allow a CA below it: a root made by ca init --intermediate does
+(pathlen 1); a root made without one has pathlen 0 and signs leaves only.
+
+Exit codes: 0 created, 1 failure (nothing usable written), 2 bad usage.`,
+		Example: `  # instead of: openssl req -new -nodes -keyout client-ca.key -out client-ca.csr -subj "/CN=Example client CA"
+  #             openssl ca -config root.cnf -extensions v3_intermediate_ca -in client-ca.csr -out client-ca.crt
+  #             and a directory, index.txt, serial and crlnumber for the new CA
+  pgcert ca init --ca-dir /srv/pgca --intermediate --intermediate-cn "Example server CA"
+  pgcert ca issue intermediate --ca-dir /srv/pgca -o /srv/pgca-clients --cn "Example client CA"
+  pgcert ca issue client --ca-dir /srv/pgca-clients --user alice`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if runF != nil {
+				return runF(opts)
+			}
+			return caIssueIntermediateRun(cmd, opts)
+		},
+	}
+	addCADirFlag(cmd, &opts.CADir)
+	fl := cmd.Flags()
+	fl.StringVarP(&opts.Out, "out", "o", "", "the new CA `DIR`ectory (new or empty)")
+	fl.StringVar(&opts.CN, "cn", "", "the new intermediate's Common `NAME` (default: the root's followed by the directory's name)")
+	fl.IntVar(&opts.Days, "days", selfsign.DefaultIntermediateCADays, "validity in days (cut to the root's)")
+	addKeyTypeFlags(cmd, &opts.Type, &opts.Curve, &opts.Bits)
+	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of the root's key, when encrypted")
+	fl.BoolVar(&opts.Encrypt, "encrypt", false, "encrypt the new CA key with a passphrase")
+	fl.StringVar(&opts.PassOut, "passout", "", "passphrase `SOURCE` for the new key (implies --encrypt)")
+	fl.BoolVarP(&opts.Force, "force", "f", false, "allow a CA inside a data directory, or an Ed25519 CA key")
+	cmd.MarkFlagRequired("out")
+	cmd.MarkFlagDirname("out")
+	return cmd
+}
+
+func caIssueIntermediateRun(cmd *cobra.Command, opts *caIssueIntermediateOptions) error {
+	f := opts.f
+	gen, err := generateOptions(cmd, opts.Type, opts.Curve, opts.Bits)
+	if err != nil {
+		return err
+	}
+	if opts.Days <= 0 {
+		return usageErrorf("--days %d: give a positive number of days", opts.Days)
+	}
+	out, err := filepath.Abs(opts.Out)
+	if err != nil {
+		return err
+	}
+	if err := refuseCAInDataDir(out, "", opts.Force); err != nil {
+		return err
+	}
+	if gen.Type == keys.TypeEd25519 && !opts.Force {
+		return withHints(errors.New("refusing an Ed25519 CA key"), edDSAHints...)
+	}
+	c, err := f.openCADir(opts.CADir)
+	if err != nil {
+		return err
+	}
+	root := ca.IntermediateRoot(c)
+	cn := opts.CN
+	if cn == "" {
+		cn = root.Cert.Subject.CommonName + " " + filepath.Base(out)
+	}
+	if err := f.unlockCAs(opts.PassIn, root); err != nil {
+		return err
+	}
+	var pass []byte
+	if opts.Encrypt || opts.PassOut != "" {
+		if pass, err = f.newPassphrase("--passout", opts.PassOut, filepath.Join(out, ca.KeyFile)); err != nil {
+			return err
+		}
+	}
+	gen.Rand = f.Rand
+	n, err := ca.CreateIntermediate(root, out, ca.IntermediateOptions{
+		CommonName: cn, Days: opts.Days, Key: gen, Passphrase: pass, Encrypt: keys.EncryptOptions{Rand: f.Rand},
+		AllowEdDSA: opts.Force, AllowDataDir: opts.Force, Now: f.Now(), Rand: f.Rand,
+	})
+	var ne *ca.NotEmptyError
+	var ie *ca.IncompleteError
+	switch {
+	case errors.Is(err, ca.ErrExists):
+		return failf([]string{"an existing CA is never replaced; give another -o"}, "%s already holds a CA", out)
+	case errors.As(err, &ne):
+		return failf([]string{"give a new or empty directory with -o"}, "%s is not empty (it holds %s) and holds no CA", ne.Dir, ne.Name)
+	case errors.As(err, &ie):
+		return failf([]string{"move " + ie.Dir + " away and run again"}, "%s holds %s of a CA but no %s, so nothing was written", ie.Dir, ie.Name, ca.CertFile)
+	case errors.Is(err, ca.ErrRootPathLen):
+		return failf([]string{"make a root that allows intermediates: pgcert ca init --ca-dir NEWDIR --intermediate"},
+			"the root CA %s has pathlen 0: it signs leaves only, and OpenSSL would reject every certificate under a CA it signed", root.Cert.Subject.CommonName)
+	case err != nil:
+		return caIssueError(root, err)
+	}
+	f.watchCA(n)
+	r := reportCA(n, true)
+	for _, p := range n.Files() {
+		if !ca.Within(p, n.Dir) {
+			continue // the root's own files, which this run did not make
+		}
+		r.Files = append(r.Files, statReport(p))
+	}
+	if f.Global.JSON {
+		return writeJSON(f.IO.Out, r)
+	}
+	w := f.IO.Out
+	fmt.Fprintf(w, "created an intermediate CA in %s\n", n.Dir)
+	fmt.Fprintf(w, "  intermediate CA: %s (until %s)\n    %s\n", r.Intermediate.Subject, r.Intermediate.NotAfter[:10], r.Intermediate.File)
+	fmt.Fprintf(w, "  signed by:       %s, in %s (linked as %s)\n", r.Root.Subject, root.Dir, filepath.Join(n.Dir, ca.RootDir))
+	fmt.Fprintf(w, "  CA key:          %s, mode 0600\n", n.KeyPath())
+	fmt.Fprintf(w, "issue with: pgcert ca issue server --ca-dir %s ...   or   pgcert ca issue client --ca-dir %s ...\n", n.Dir, n.Dir)
+	return nil
+}
