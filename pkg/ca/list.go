@@ -165,6 +165,9 @@ func readCopies(dir string) (*copySet, error) {
 }
 
 func (s *copySet) has(name string) bool {
+	if len(s.hashes) == 0 {
+		return false
+	}
 	_, ok := slices.BinarySearch(s.hashes, maphash.String(s.seed, name))
 	return ok
 }
