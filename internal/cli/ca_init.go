@@ -170,8 +170,8 @@ func caInitRun(cmd *cobra.Command, opts *caInitOptions) error {
 	if err != nil {
 		return err
 	}
-	if opts.Days <= 0 {
-		return usageErrorf("--days %d: give a positive number of days", opts.Days)
+	if err := checkDays(opts.Days, f.Now(), false); err != nil {
+		return err
 	}
 	dir, err := f.resolveCADir(opts.CADir)
 	if err != nil {

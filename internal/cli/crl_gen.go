@@ -123,8 +123,8 @@ func crlGenRun(opts *crlGenOptions) error {
 			return usageErrorf("--index, --ca-cert and --ca-key go together: %s missing", joinAnd(missing))
 		}
 	}
-	if opts.Days <= 0 {
-		return usageErrorf("--days %d: want a number of days above 0", opts.Days)
+	if err := checkDays(opts.Days, f.Now(), false); err != nil {
+		return err
 	}
 	out, err := f.resolveCRLOutput(opts.Out, opts.Force)
 	if err != nil {

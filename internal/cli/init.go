@@ -145,8 +145,8 @@ func initRun(cmd *cobra.Command, opts *initOptions) error {
 	if err != nil {
 		return err
 	}
-	if opts.Days <= 0 {
-		return usageErrorf("--days %d: give a positive number of days", opts.Days)
+	if err := checkDays(opts.Days, f.Now(), false); err != nil {
+		return err
 	}
 	if err := checkRoles(opts.Clients, "pgcert ca issue client -o DIR", "--client %s is given twice"); err != nil {
 		return err

@@ -97,8 +97,8 @@ failures); 1 on any failure; 2 for a wrong command line.`,
 			if opts.DataDir == "" {
 				return usageErrorf("give the data directory with -D PGDATA")
 			}
-			if opts.Days < 0 {
-				return usageErrorf("--days %d: give a positive number of days", opts.Days)
+			if err := checkDays(opts.Days, f.Now(), true); err != nil {
+				return err
 			}
 			if opts.Within != "" {
 				d, err := parseWithin(opts.Within)

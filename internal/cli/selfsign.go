@@ -85,6 +85,9 @@ Exit codes: 0 written; 1 failure (nothing written); 2 bad usage; 130 interrupted
 			if err := selfsignCheckFlags(cmd, opts); err != nil {
 				return err
 			}
+			if err := checkDays(opts.Days, f.Now(), false); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -121,8 +124,6 @@ Exit codes: 0 written; 1 failure (nothing written); 2 bad usage; 130 interrupted
 func selfsignCheckFlags(cmd *cobra.Command, opts *selfsignOptions) error {
 	changed := cmd.Flags().Changed
 	switch {
-	case opts.Days <= 0:
-		return usageErrorf("--days must be at least 1")
 	case opts.DataDir != "" && (opts.Req != "" || opts.Key != "" || changed("out") || opts.PassIn != ""):
 		return usageErrorf("-D makes its own key and writes PGDATA/server.crt; --req, --key, --out and --passin are for the other form")
 	case opts.DataDir == "" && (opts.Req == "" || opts.Key == ""):
