@@ -66,6 +66,10 @@ purpose); the newest PostgreSQL's settings are then assumed. The postgresql.conf
 lines that turn SSL on are printed on standard output, ready to be appended to
 postgresql.conf; the files written are reported on standard error.
 
+--type ed25519 is refused unless --force: a self-signed certificate is signed by
+its own key, and with an EdDSA signature on the server certificate SCRAM password
+logins over SSL fail ("could not find digest for NID UNDEF").
+
 The certificate is valid for %d days unless --days says otherwise (the longest
 validity Apple's TLS stack accepts, so clients built on it keep working), from five
 minutes ago (clocks disagree a little), with a random 159-bit serial number, the key
@@ -109,7 +113,7 @@ Exit codes: 0 written; 1 failure (nothing written); 2 bad usage; 130 interrupted
 	fl.IntVar(&opts.Bits, "bits", keys.DefaultRSABits, "RSA key size with -D: 2048, 3072 or 4096")
 	fl.IntVar(&opts.Days, "days", selfsign.DefaultServerDays, "days the certificate is valid")
 	fl.BoolVar(&opts.Text, "text", false, "write the certificate in text before its PEM block, as openssl -text does")
-	fl.BoolVarP(&opts.Force, "force", "f", false, "replace existing files")
+	fl.BoolVarP(&opts.Force, "force", "f", false, "replace existing files (and allow --type ed25519 with -D)")
 	cmd.MarkFlagFilename("req", "req", "csr", "pem", "der")
 	cmd.MarkFlagFilename("key", "key", "pem", "der")
 	cmd.MarkFlagFilename("out", "crt", "pem")
@@ -253,6 +257,12 @@ func certificateFile(der []byte, text bool) ([]byte, error) {
 	return append([]byte(inspect.TextCertificate(cert)), out...), nil
 }
 
+// selfsignEdDSAHints explain why selfsign -D refuses an Ed25519 key.
+var selfsignEdDSAHints = []string{
+	edDSAHints[0],
+	"use --type ec (the default) or rsa; an Ed25519 server key signed by an ec or rsa CA is fine when an ec or rsa CA signs it (pgcert ca issue server --type ed25519); --force writes it anyway",
+}
+
 // dataDirWritten is the --json output of `pgcert selfsign -D`.
 type dataDirWritten = bootstrap.SelfSignedResult
 
@@ -261,6 +271,14 @@ func selfsignDataDirRun(cmd *cobra.Command, opts *selfsignOptions) error {
 	gen, err := generateOptions(cmd, opts.Type, opts.Curve, opts.Bits)
 	if err != nil {
 		return err
+	}
+	if gen.Type == keys.TypeEd25519 {
+		// A self-signed certificate is signed with its own key: an Ed25519 key
+		// makes the EdDSA signature that breaks SCRAM channel binding.
+		if !opts.Force {
+			return withHints(errors.New("refusing an Ed25519 self-signed server certificate: its signature would be EdDSA"), selfsignEdDSAHints...)
+		}
+		f.warnf("the server certificate is signed with EdDSA: SCRAM password logins over SSL will fail with \"could not find digest for NID UNDEF\"")
 	}
 	hosts := opts.Hosts
 	if len(hosts) == 0 {
