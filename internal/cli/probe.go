@@ -173,6 +173,9 @@ func probeRun(opts *probeOptions) error {
 			rep.Problems = append(rep.Problems, fmt.Sprintf("certificate %d, %s, expires on %s (%s, within --warn-days %d)", i, c.Subject, dateText(c.NotAfter), whenText(c.NotAfter, f.Now()), opts.WarnDays))
 		}
 	}
+	if res.SCRAMError != "" {
+		rep.Problems = append(rep.Problems, fmt.Sprintf("the server certificate is signed with EdDSA: SCRAM password logins over SSL fail with %q (sign it with an ec or rsa key)", res.SCRAMError))
+	}
 	if res.ClientCertError != "" {
 		rep.Problems = append(rep.Problems, "the server refused the client certificate: "+res.ClientCertError)
 	}
