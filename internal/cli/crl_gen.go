@@ -190,6 +190,18 @@ func crlGenIndex(opts *crlGenOptions, out crlOutput) error {
 	if numberFile == "" {
 		numberFile = filepath.Join(filepath.Dir(opts.Index), ca.CRLNumberFile)
 	}
+	// Held until the CRL is written: the number is used once, and the CRL written
+	// last is the one with the highest number.
+	unlock, err := ca.LockCRLNumber(numberFile, func() {
+		f.infof("waiting for another pgcert run to finish with %s", numberFile)
+	})
+	if errors.Is(err, fs.ErrNotExist) {
+		_, _, err = readCRLNumber(numberFile, true)
+	}
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	number, created, err := readCRLNumber(numberFile, opts.CRLNumber != "")
 	if err != nil {
 		return err
