@@ -315,30 +315,33 @@ func more(n int) string {
 	return fmt.Sprintf(" (and %d other file(s))", n)
 }
 
-// initCA opens the CA in dir, or creates it.
+// initCA opens the CA in dir, or creates it. A run that loses the race to create
+// it (several inits on a new CA directory at once) uses the CA the winner made.
 func (f *Factory) initCA(opts *initOptions, dir, dataDir string, gen keys.GenerateOptions) (*ca.CA, bool, error) {
-	if _, err := os.Stat(filepath.Join(dir, ca.CertFile)); err == nil {
-		c, err := f.openCA(dir)
-		if err != nil {
+	if _, err := os.Stat(filepath.Join(dir, ca.CertFile)); err != nil {
+		c, err := f.createCA(caSpec{Dir: dir, Intermediate: opts.Intermediate, Key: gen, Days: selfsign.DefaultRootCADays,
+			Encrypt: opts.Encrypt, PassOut: opts.PassOut, Force: opts.Force, DataDir: dataDir})
+		if err == nil {
+			f.infof("created a CA in %s", dir)
+			return c, true, nil
+		}
+		if !errors.Is(err, ca.ErrExists) {
 			return nil, false, err
 		}
-		if opts.Intermediate && c.Parent == nil {
-			return nil, false, failf([]string{"drop --intermediate to use this CA, or give a new --ca-dir for a CA with an intermediate"},
-				"the CA in %s has no intermediate CA", dir)
-		}
-		if opts.Encrypt || opts.PassOut != "" {
-			f.warnf("the CA in %s exists: --encrypt and --passout apply only when a CA is created", dir)
-		}
-		f.infof("using the CA in %s", dir)
-		return c, false, nil
 	}
-	c, err := f.createCA(caSpec{Dir: dir, Intermediate: opts.Intermediate, Key: gen, Days: selfsign.DefaultRootCADays,
-		Encrypt: opts.Encrypt, PassOut: opts.PassOut, Force: opts.Force, DataDir: dataDir})
+	c, err := f.openCA(dir)
 	if err != nil {
 		return nil, false, err
 	}
-	f.infof("created a CA in %s", dir)
-	return c, true, nil
+	if opts.Intermediate && c.Parent == nil {
+		return nil, false, failf([]string{"drop --intermediate to use this CA, or give a new --ca-dir for a CA with an intermediate"},
+			"the CA in %s has no intermediate CA", dir)
+	}
+	if opts.Encrypt || opts.PassOut != "" {
+		f.warnf("the CA in %s exists: --encrypt and --passout apply only when a CA is created", dir)
+	}
+	f.infof("using the CA in %s", dir)
+	return c, false, nil
 }
 
 func (f *Factory) printInit(r *bootstrap.Result) error {
