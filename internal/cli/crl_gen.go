@@ -130,6 +130,12 @@ func crlGenRun(opts *crlGenOptions) error {
 	if err != nil {
 		return err
 	}
+	// Before the CA's and crlnumber's locks, in the order renew and init take them.
+	release, err := f.lockOutputDataDir(out.Path)
+	if err != nil {
+		return err
+	}
+	defer release()
 	if indexForm {
 		return crlGenIndex(opts, out)
 	}

@@ -175,6 +175,11 @@ func initRun(cmd *cobra.Command, opts *initOptions) error {
 	case created:
 		f.infof("created %s (mode 0700)", dataDir)
 	}
+	release, err := f.lockDataDir(dataDir)
+	if err != nil {
+		return err
+	}
+	defer release()
 	dd, err := inspectDataDir(dataDir)
 	if err != nil {
 		return err

@@ -295,6 +295,11 @@ func selfsignDataDirRun(cmd *cobra.Command, opts *selfsignOptions) error {
 	if err != nil {
 		return err
 	}
+	release, err := f.lockDataDir(dd.Dir)
+	if err != nil {
+		return err
+	}
+	defer release()
 	if !dd.IsDataDir {
 		f.infof("%s is not a PostgreSQL data directory yet (no %s): writing the files for PostgreSQL %s's settings",
 			dd.Dir, strings.Join(dd.Missing, ", "), dd.Version)
