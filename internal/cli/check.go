@@ -31,6 +31,8 @@ type checkOptions struct {
 	Strict   bool
 	PassIn   string
 	Expiring bool
+	// MetricsFile is --metrics-file, with --expiring.
+	MetricsFile string
 
 	lookup keyperm.Lookup
 }
@@ -93,6 +95,9 @@ there is an error, or with --strict a warning, or the directory cannot be read;
 			if opts.WarnDays < 0 {
 				return usageErrorf("--warn-days must be 0 or more, not %d", opts.WarnDays)
 			}
+			if opts.MetricsFile != "" && !opts.Expiring {
+				return usageErrorf("--metrics-file goes with --expiring")
+			}
 			for _, h := range opts.Hosts {
 				if strings.TrimSpace(h) == "" {
 					return usageErrorf("--host needs a host name")
@@ -110,6 +115,7 @@ there is an error, or with --strict a warning, or the directory cannot be read;
 	fl.IntVar(&opts.WarnDays, "warn-days", defaultWarnDays, "warn about certificates and CRLs that expire within this many days")
 	fl.BoolVar(&opts.Strict, "strict", false, "exit 1 on warnings too")
 	fl.BoolVar(&opts.Expiring, "expiring", false, "list every certificate and CRL with its days left, soonest first")
+	fl.StringVar(&opts.MetricsFile, "metrics-file", "", metricsFlagUsage+", with --expiring")
 	fl.StringVar(&opts.PassIn, "passin", "", "passphrase source for an encrypted server key, to match it with the certificate (pass:, env:, file:, fd:, stdin)")
 	cmd.MarkFlagDirname("pgdata")
 	return cmd

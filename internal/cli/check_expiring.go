@@ -114,6 +114,11 @@ func expiringReportOf(rep *checkReport, now time.Time, window time.Duration) *ex
 func expiringRun(opts *checkOptions, rep *checkReport, now time.Time) error {
 	f := opts.f
 	out := expiringReportOf(rep, now, time.Duration(opts.WarnDays)*24*time.Hour)
+	if opts.MetricsFile != "" {
+		if err := writeMetricsFile(opts.MetricsFile, out.metrics()); err != nil {
+			return err
+		}
+	}
 	if f.Global.JSON {
 		if err := writeJSON(f.IO.Out, out); err != nil {
 			return err

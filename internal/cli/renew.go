@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -28,6 +29,9 @@ type renewOptions struct {
 	Rollback bool
 	PassIn   string
 	Wait     time.Duration
+	// MetricsFile is --metrics-file: where the run's state goes as Prometheus
+	// metrics; empty for none.
+	MetricsFile string
 
 	// within is --within parsed; 0 when it was not given.
 	within time.Duration
@@ -134,6 +138,7 @@ failures); 1 on any failure; 2 for a wrong command line.`,
 	fl.BoolVar(&opts.Rollback, "rollback", false, "put back the files the last renewal replaced (FILE.prev)")
 	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of the CA keys: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
 	fl.DurationVar(&opts.Wait, "wait", rotate.DefaultReloadWait, "with --reload, how long to wait for the server to serve the new certificate")
+	fl.StringVar(&opts.MetricsFile, "metrics-file", "", metricsFlagUsage)
 	cmd.MarkFlagDirname("pgdata")
 	return cmd
 }
@@ -158,6 +163,24 @@ func durationDays(d time.Duration) int {
 
 // renewRun renews, or rolls back, and reports.
 func renewRun(opts *renewOptions) error {
+	if opts.MetricsFile != "" && !opts.Rollback {
+		var rep *rotate.Report
+		err := renewRunReport(opts, &rep)
+		dir, aerr := filepath.Abs(opts.DataDir)
+		if aerr != nil {
+			dir = opts.DataDir
+		}
+		fams := rotate.Metrics(dir, rep, err, opts.f.Now(), readMetricsFile(opts.MetricsFile))
+		if werr := writeMetricsFile(opts.MetricsFile, fams); werr != nil && err == nil {
+			err = werr
+		}
+		return err
+	}
+	return renewRunReport(opts, nil)
+}
+
+// renewRunReport is renewRun, setting *report (when not nil) to a renewal's report.
+func renewRunReport(opts *renewOptions, report **rotate.Report) error {
 	setup, err := readServerSetup(opts.DataDir, opts.lookup)
 	if err == nil {
 		err = refuseSpecialFiles(setup)
@@ -176,6 +199,9 @@ func renewRun(opts *renewOptions) error {
 		return rotateError(err)
 	}
 	rep, err := rotate.Renew(ro)
+	if report != nil {
+		*report = rep
+	}
 	if rep != nil {
 		if perr := printRenew(opts.f, rep); perr != nil && err == nil {
 			err = perr
