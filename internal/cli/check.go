@@ -116,6 +116,7 @@ there is an error, or with --strict a warning, or the directory cannot be read;
 	fl.BoolVar(&opts.Strict, "strict", false, "exit 1 on warnings too")
 	fl.BoolVar(&opts.Expiring, "expiring", false, "list every certificate and CRL with its days left, soonest first")
 	fl.StringVar(&opts.MetricsFile, "metrics-file", "", metricsFlagUsage+", with --expiring")
+	cmd.MarkFlagFilename("metrics-file", "prom")
 	fl.StringVar(&opts.PassIn, "passin", "", "passphrase source for an encrypted server key, to match it with the certificate (pass:, env:, file:, fd:, stdin)")
 	cmd.MarkFlagDirname("pgdata")
 	return cmd

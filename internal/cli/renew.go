@@ -139,6 +139,7 @@ failures); 1 on any failure; 2 for a wrong command line.`,
 	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of the CA keys: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
 	fl.DurationVar(&opts.Wait, "wait", rotate.DefaultReloadWait, "with --reload, how long to wait for the server to serve the new certificate")
 	fl.StringVar(&opts.MetricsFile, "metrics-file", "", metricsFlagUsage)
+	cmd.MarkFlagFilename("metrics-file", "prom")
 	cmd.MarkFlagDirname("pgdata")
 	return cmd
 }
