@@ -34,7 +34,7 @@ func TestUnitsVerify(t *testing.T) {
 				strings.Contains(cmdline, "--ca-dir") {
 				t.Errorf("ExecStart=%s: want renew -D of the instance's data directory with --reload, and no --ca-dir", cmdline)
 			}
-			data = []byte(strings.Replace(string(data), "ExecStart=/usr/local/bin/pgcert", "ExecStart=/bin/true", 1))
+			data = []byte(strings.ReplaceAll(string(data), "ExecStart=/usr/local/bin/pgcert", "ExecStart=/bin/true"))
 		}
 		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
 			t.Fatal(err)

@@ -150,8 +150,8 @@ func (f *Factory) createCA(spec caSpec) (*ca.CA, error) {
 	var ie *ca.IncompleteError
 	switch {
 	case errors.Is(err, ca.ErrExists):
-		return nil, failf([]string{"an existing CA is never replaced; choose another --ca-dir, or remove " + spec.Dir + " if you mean it"},
-			"%s already holds a CA", spec.Dir)
+		return nil, &Error{Err: &caExistsError{spec.Dir},
+			Hints: []string{"an existing CA is never replaced; choose another --ca-dir, or remove " + spec.Dir + " if you mean it"}}
 	case errors.As(err, &ne):
 		return nil, failf([]string{"give a new or empty directory with --ca-dir"}, "%s is not empty (it holds %s) and holds no CA", ne.Dir, ne.Name)
 	case errors.As(err, &ie):
@@ -164,6 +164,13 @@ func (f *Factory) createCA(spec caSpec) (*ca.CA, error) {
 	f.watchCA(c)
 	return c, nil
 }
+
+// caExistsError is createCA's refusal of a directory that already holds a CA; it
+// matches ca.ErrExists, so that init can use the CA a concurrent run just made.
+type caExistsError struct{ dir string }
+
+func (e *caExistsError) Error() string { return e.dir + " already holds a CA" }
+func (e *caExistsError) Unwrap() error { return ca.ErrExists }
 
 // caReport describes a CA in --json output.
 type caReport struct {
@@ -182,8 +189,8 @@ func caInitRun(cmd *cobra.Command, opts *caInitOptions) error {
 	if err != nil {
 		return err
 	}
-	if opts.Days <= 0 {
-		return usageErrorf("--days %d: give a positive number of days", opts.Days)
+	if err := checkDays(opts.Days, f.Now(), false); err != nil {
+		return err
 	}
 	if cmd.Flags().Changed("intermediate-cn") || cmd.Flags().Changed("intermediate-days") {
 		opts.Intermediate = true

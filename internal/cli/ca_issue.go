@@ -177,8 +177,8 @@ func caIssueServerRun(cmd *cobra.Command, opts *caIssueServerOptions) error {
 	if err != nil {
 		return err
 	}
-	if opts.Days <= 0 {
-		return usageErrorf("--days %d: give a positive number of days", opts.Days)
+	if err := checkDays(opts.Days, f.Now(), false); err != nil {
+		return err
 	}
 	hosts := opts.Hosts
 	if len(hosts) == 0 {

@@ -248,8 +248,8 @@ func caIssueClientRun(cmd *cobra.Command, opts *caIssueClientOptions) error {
 	if err != nil {
 		return err
 	}
-	if opts.Days <= 0 {
-		return usageErrorf("--days %d: give a positive number of days", opts.Days)
+	if err := checkDays(opts.Days, f.Now(), false); err != nil {
+		return err
 	}
 	caDir, err := f.resolveCADir(opts.CADir)
 	if err != nil {

@@ -77,8 +77,8 @@ Exit codes: 0 written, 1 failure (nothing written, nothing revoked), 2 bad usage
 			if err := checkRole(opts.User); err != nil {
 				return err
 			}
-			if opts.Days < 0 {
-				return usageErrorf("--days %d: give a positive number of days", opts.Days)
+			if err := checkDays(opts.Days, f.Now(), true); err != nil {
+				return err
 			}
 			if runF != nil {
 				return runF(opts)

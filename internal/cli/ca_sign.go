@@ -82,8 +82,8 @@ func caSignRun(opts *caSignOptions) error {
 	default:
 		return usageErrorf("--profile %q: want server or client", opts.Profile)
 	}
-	if opts.Days < 0 {
-		return usageErrorf("--days %d: give a positive number of days", opts.Days)
+	if err := checkDays(opts.Days, f.Now(), true); err != nil {
+		return err
 	}
 	if f.Global.JSON && opts.Output == "-" {
 		return usageErrorf("--json reports on standard output: write the certificate to a file with -o FILE")

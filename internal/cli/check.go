@@ -22,6 +22,8 @@ type checkOptions struct {
 	Strict   bool
 	PassIn   string
 	Expiring bool
+	// MetricsFile is --metrics-file, with --expiring.
+	MetricsFile string
 
 	lookup keyperm.Lookup
 }
@@ -89,6 +91,9 @@ there is an error, or with --strict a warning, or the directory cannot be read;
 			if opts.WarnDays < 0 {
 				return usageErrorf("--warn-days must be 0 or more, not %d", opts.WarnDays)
 			}
+			if opts.MetricsFile != "" && !opts.Expiring {
+				return usageErrorf("--metrics-file goes with --expiring")
+			}
 			for _, h := range opts.Hosts {
 				if strings.TrimSpace(h) == "" {
 					return usageErrorf("--host needs a host name")
@@ -106,6 +111,8 @@ there is an error, or with --strict a warning, or the directory cannot be read;
 	fl.IntVar(&opts.WarnDays, "warn-days", defaultWarnDays, "warn about certificates and CRLs that expire within this many days")
 	fl.BoolVar(&opts.Strict, "strict", false, "exit 1 on warnings too")
 	fl.BoolVar(&opts.Expiring, "expiring", false, "list every certificate and CRL with its days left, soonest first")
+	fl.StringVar(&opts.MetricsFile, "metrics-file", "", metricsFlagUsage+", with --expiring")
+	cmd.MarkFlagFilename("metrics-file", "prom")
 	fl.StringVar(&opts.PassIn, "passin", "", "passphrase source for an encrypted server key, to match it with the certificate (pass:, env:, file:, fd:, stdin)")
 	cmd.MarkFlagDirname("pgdata")
 	return cmd
@@ -124,7 +131,7 @@ func checkRun(opts *checkOptions) error {
 	}
 	rep := doctor.Check(setup, dopts)
 	if opts.Expiring {
-		return expiringRun(f, rep.Expiring())
+		return expiringRun(f, rep.Expiring(), opts.MetricsFile)
 	}
 	if f.Global.JSON {
 		if err := writeJSON(f.IO.Out, rep); err != nil {

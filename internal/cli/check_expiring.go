@@ -7,9 +7,15 @@ import (
 	"github.com/pgcert/pgcert/pkg/doctor"
 )
 
-// expiringRun prints the --expiring list of a check report; it fails (exit 1) when
+// expiringRun prints the --expiring list of a check report, and writes it to
+// metricsFile as Prometheus metrics when one is given; it fails (exit 1) when
 // something has expired, or with --strict is expiring.
-func expiringRun(f *Factory, out *doctor.ExpiringReport) error {
+func expiringRun(f *Factory, out *doctor.ExpiringReport, metricsFile string) error {
+	if metricsFile != "" {
+		if err := writeMetricsFile(metricsFile, out.Metrics()); err != nil {
+			return err
+		}
+	}
 	if f.Global.JSON {
 		if err := writeJSON(f.IO.Out, out); err != nil {
 			return err

@@ -99,6 +99,11 @@ func crlDirRun(opts *crlDirOptions) error {
 		return usageErrorf("give the directory to write with --out DIR")
 	}
 	dir := opts.Out
+	release, err := f.lockOutputDataDir(dir)
+	if err != nil {
+		return err
+	}
+	defer release()
 	inputs, err := f.readCRLInputs(opts.Files)
 	if err != nil {
 		return err

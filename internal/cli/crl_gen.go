@@ -143,13 +143,19 @@ func crlGenRun(opts *crlGenOptions) error {
 			return usageErrorf("--index (or --serials), --ca-cert and --ca-key go together: %s missing", joinAnd(missing))
 		}
 	}
-	if opts.Days <= 0 {
-		return usageErrorf("--days %d: want a number of days above 0", opts.Days)
+	if err := checkDays(opts.Days, f.Now(), false); err != nil {
+		return err
 	}
 	out, err := f.resolveCRLOutput(opts.Out, opts.Force)
 	if err != nil {
 		return err
 	}
+	// Before the CA's and crlnumber's locks, in the order renew and init take them.
+	release, err := f.lockOutputDataDir(out.Path)
+	if err != nil {
+		return err
+	}
+	defer release()
 	if indexForm {
 		return crlGenIndex(opts, out)
 	}
@@ -217,6 +223,18 @@ func crlGenIndex(opts *crlGenOptions, out crlOutput) error {
 	if numberFile == "" {
 		numberFile = filepath.Join(filepath.Dir(listFile), ca.CRLNumberFile)
 	}
+	// Held until the CRL is written: the number is used once, and the CRL written
+	// last is the one with the highest number.
+	unlock, err := ca.LockCRLNumber(numberFile, func() {
+		f.infof("waiting for another pgcert run to finish with %s", numberFile)
+	})
+	if errors.Is(err, fs.ErrNotExist) {
+		_, _, err = readCRLNumber(numberFile, true)
+	}
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	number, created, err := readCRLNumber(numberFile, opts.CRLNumber != "")
 	if err != nil {
 		return err

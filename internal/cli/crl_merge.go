@@ -84,6 +84,11 @@ func crlMergeRun(opts *crlMergeOptions) error {
 	if err != nil {
 		return err
 	}
+	release, err := f.lockOutputDataDir(out.Path)
+	if err != nil {
+		return err
+	}
+	defer release()
 	cas, err := f.readCertInputs(opts.CAs, "--ca")
 	if err != nil {
 		return err

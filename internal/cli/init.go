@@ -151,8 +151,8 @@ func initRun(cmd *cobra.Command, opts *initOptions) error {
 	if err != nil {
 		return err
 	}
-	if opts.Days <= 0 {
-		return usageErrorf("--days %d: give a positive number of days", opts.Days)
+	if err := checkDays(opts.Days, f.Now(), false); err != nil {
+		return err
 	}
 	roles := append(append([]string{}, opts.Clients...), opts.Replication...)
 	if err := checkRoles(roles, "pgcert ca issue client -o DIR", "--client/--replication %s is given twice"); err != nil {
@@ -182,6 +182,11 @@ func initRun(cmd *cobra.Command, opts *initOptions) error {
 	case created:
 		f.infof("created %s (mode 0700)", dataDir)
 	}
+	release, err := f.lockDataDir(dataDir)
+	if err != nil {
+		return err
+	}
+	defer release()
 	dd, err := inspectDataDir(dataDir)
 	if err != nil {
 		return err
@@ -345,30 +350,33 @@ func more(n int) string {
 	return fmt.Sprintf(" (and %d other file(s))", n)
 }
 
-// initCA opens the CA in dir, or creates it.
+// initCA opens the CA in dir, or creates it. A run that loses the race to create
+// it (several inits on a new CA directory at once) uses the CA the winner made.
 func (f *Factory) initCA(opts *initOptions, dir, dataDir string, gen keys.GenerateOptions) (*ca.CA, bool, error) {
-	if _, err := os.Stat(filepath.Join(dir, ca.CertFile)); err == nil {
-		c, err := f.openCA(dir)
-		if err != nil {
+	if _, err := os.Stat(filepath.Join(dir, ca.CertFile)); err != nil {
+		c, err := f.createCA(caSpec{Dir: dir, Intermediate: opts.Intermediate, Key: gen, Days: selfsign.DefaultRootCADays,
+			Encrypt: opts.Encrypt, PassOut: opts.PassOut, Force: opts.Force, DataDir: dataDir})
+		if err == nil {
+			f.infof("created a CA in %s", dir)
+			return c, true, nil
+		}
+		if !errors.Is(err, ca.ErrExists) {
 			return nil, false, err
 		}
-		if opts.Intermediate && c.Parent == nil {
-			return nil, false, failf([]string{"drop --intermediate to use this CA, or give a new --ca-dir for a CA with an intermediate"},
-				"the CA in %s has no intermediate CA", dir)
-		}
-		if opts.Encrypt || opts.PassOut != "" {
-			f.warnf("the CA in %s exists: --encrypt and --passout apply only when a CA is created", dir)
-		}
-		f.infof("using the CA in %s", dir)
-		return c, false, nil
 	}
-	c, err := f.createCA(caSpec{Dir: dir, Intermediate: opts.Intermediate, Key: gen, Days: selfsign.DefaultRootCADays,
-		Encrypt: opts.Encrypt, PassOut: opts.PassOut, Force: opts.Force, DataDir: dataDir})
+	c, err := f.openCA(dir)
 	if err != nil {
 		return nil, false, err
 	}
-	f.infof("created a CA in %s", dir)
-	return c, true, nil
+	if opts.Intermediate && c.Parent == nil {
+		return nil, false, failf([]string{"drop --intermediate to use this CA, or give a new --ca-dir for a CA with an intermediate"},
+			"the CA in %s has no intermediate CA", dir)
+	}
+	if opts.Encrypt || opts.PassOut != "" {
+		f.warnf("the CA in %s exists: --encrypt and --passout apply only when a CA is created", dir)
+	}
+	f.infof("using the CA in %s", dir)
+	return c, false, nil
 }
 
 func (f *Factory) printInit(r *bootstrap.Result) error {

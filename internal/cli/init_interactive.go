@@ -45,8 +45,8 @@ func (f *Factory) askInit(cmd *cobra.Command, opts *initOptions) error {
 	if _, err := generateOptions(cmd, opts.Type, opts.Curve, opts.Bits); err != nil {
 		return err
 	}
-	if opts.Days <= 0 {
-		return usageErrorf("--days %d: give a positive number of days", opts.Days)
+	if err := checkDays(opts.Days, f.Now(), false); err != nil {
+		return err
 	}
 	dataDir, err := filepath.Abs(opts.DataDir)
 	if err != nil {

@@ -56,6 +56,13 @@ func permsRun(opts *permsOptions) error {
 	f := opts.f
 	var setup *serverSetup
 	confBroken := false
+	if opts.DataDir != "" && opts.Fix {
+		release, err := f.lockDataDir(opts.DataDir)
+		if err != nil {
+			return err
+		}
+		defer release()
+	}
 	if opts.DataDir != "" {
 		s, err := readServerSetup(opts.DataDir, opts.lookup)
 		if err != nil {

@@ -1,7 +1,11 @@
 package cli
 
 import (
+	"crypto"
+	"crypto/ed25519"
+	"crypto/rand"
 	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"io"
 	"net"
@@ -260,5 +264,43 @@ func TestProbeClientCertificate(t *testing.T) {
 	_, errOut, code := runProbe(t, "127.0.0.1:"+port, "--sslmode", "require", "--cert", certFile, "--key", keyFile)
 	if code != ExitFailure || !strings.Contains(errOut, "does not belong to the first certificate of "+certFile) {
 		t.Errorf("mismatched key: exit %d, %q", code, errOut)
+	}
+}
+
+// TestProbeEdDSASignedServer: a server certificate with an EdDSA signature fails
+// every SCRAM login over SSL; probe says so and exits 1, though libpq's verdict on
+// the chain is ok. An Ed25519 leaf key under an ECDSA CA is no problem.
+func TestProbeEdDSASignedServer(t *testing.T) {
+	_, edKey, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edRoot := testpki.Make(t, testpki.Template{CN: "ed root", IsCA: true, MaxPath: -1, Key: edKey}, nil)
+	ecRoot := testpki.Root(t, "ec root")
+	for _, tc := range []struct {
+		name string
+		root *testpki.Cert
+		key  crypto.Signer
+		want bool
+	}{
+		{"EdDSA signature", edRoot, nil, true},
+		{"Ed25519 key, ECDSA signature", ecRoot, edKey, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			leaf := testpki.Make(t, testpki.Template{CN: "db.example.com", DNS: []string{"db.example.com"}, Key: tc.key, EKU: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}, tc.root)
+			port := strconv.Itoa(tlsPostgres(t, []*testpki.Cert{leaf}, false))
+			out, _, code := runProbe(t, "db.example.com:"+port, "--hostaddr", "127.0.0.1", "--root", writeRoot(t, tc.root))
+			has := strings.Contains(out, `signed with EdDSA: SCRAM password logins over SSL fail with "could not find digest for NID UNDEF"`)
+			if has != tc.want || (code == ExitFailure) != tc.want || !strings.Contains(out, "verdict    ok") {
+				t.Errorf("exit %d:\n%s", code, out)
+			}
+			out, _, _ = runProbe(t, "db.example.com:"+port, "--hostaddr", "127.0.0.1", "--root", writeRoot(t, tc.root), "--json")
+			var rep struct {
+				SCRAMError string `json:"scram_error"`
+			}
+			if err := json.Unmarshal([]byte(out), &rep); err != nil || (rep.SCRAMError != "") != tc.want {
+				t.Errorf("--json scram_error %q (%v):\n%s", rep.SCRAMError, err, out)
+			}
+		})
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -33,6 +34,9 @@ type renewOptions struct {
 	// AllowOutside are --allow-outside: files outside the data directory a
 	// setting names that the admin allows renew to change.
 	AllowOutside []string
+	// MetricsFile is --metrics-file: where the run's state goes as Prometheus
+	// metrics; empty for none.
+	MetricsFile string
 
 	// within is --within parsed; 0 when it was not given.
 	within time.Duration
@@ -102,8 +106,8 @@ failures); 1 on any failure; 2 for a wrong command line.`,
 			if opts.DataDir == "" {
 				return usageErrorf("give the data directory with -D PGDATA")
 			}
-			if opts.Days < 0 {
-				return usageErrorf("--days %d: give a positive number of days", opts.Days)
+			if err := checkDays(opts.Days, f.Now(), true); err != nil {
+				return err
 			}
 			if opts.Within != "" {
 				d, err := parseWithin(opts.Within)
@@ -140,6 +144,8 @@ failures); 1 on any failure; 2 for a wrong command line.`,
 	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of the CA keys: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
 	fl.DurationVar(&opts.Wait, "wait", rotate.DefaultReloadWait, "with --reload, how long to wait for the server to serve the new certificate")
 	fl.StringArrayVar(&opts.AllowOutside, "allow-outside", nil, "allow writing this file outside the data directory (or behind a symbolic link) that a setting names, whoever owns it, and its .prev (repeatable)")
+	fl.StringVar(&opts.MetricsFile, "metrics-file", "", metricsFlagUsage)
+	cmd.MarkFlagFilename("metrics-file", "prom")
 	cmd.MarkFlagDirname("pgdata")
 	return cmd
 }
@@ -164,6 +170,24 @@ func durationDays(d time.Duration) int {
 
 // renewRun renews, or rolls back, and reports.
 func renewRun(opts *renewOptions) error {
+	if opts.MetricsFile != "" && !opts.Rollback {
+		var rep *rotate.Report
+		err := renewRunReport(opts, &rep)
+		dir, aerr := filepath.Abs(opts.DataDir)
+		if aerr != nil {
+			dir = opts.DataDir
+		}
+		fams := rotate.Metrics(dir, rep, err, opts.f.Now(), readMetricsFile(opts.MetricsFile))
+		if werr := writeMetricsFile(opts.MetricsFile, fams); werr != nil && err == nil {
+			err = werr
+		}
+		return err
+	}
+	return renewRunReport(opts, nil)
+}
+
+// renewRunReport is renewRun, setting *report (when not nil) to a renewal's report.
+func renewRunReport(opts *renewOptions, report **rotate.Report) error {
 	setup, err := readServerSetup(opts.DataDir, opts.lookup)
 	if err == nil {
 		err = refuseSpecialFiles(setup)
@@ -182,6 +206,9 @@ func renewRun(opts *renewOptions) error {
 		return renewError(opts, err)
 	}
 	rep, err := rotate.Renew(ro)
+	if report != nil {
+		*report = rep
+	}
 	if rep != nil {
 		if perr := printRenew(opts.f, rep); perr != nil && err == nil {
 			err = perr

@@ -66,6 +66,10 @@ purpose); the newest PostgreSQL's settings are then assumed. The postgresql.conf
 lines that turn SSL on are printed on standard output, ready to be appended to
 postgresql.conf; the files written are reported on standard error.
 
+--type ed25519 is refused unless --force: a self-signed certificate is signed by
+its own key, and with an EdDSA signature on the server certificate SCRAM password
+logins over SSL fail ("could not find digest for NID UNDEF").
+
 The certificate is valid for %d days unless --days says otherwise (the longest
 validity Apple's TLS stack accepts, so clients built on it keep working), from five
 minutes ago (clocks disagree a little), with a random 159-bit serial number, the key
@@ -83,6 +87,9 @@ Exit codes: 0 written; 1 failure (nothing written); 2 bad usage; 130 interrupted
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := selfsignCheckFlags(cmd, opts); err != nil {
+				return err
+			}
+			if err := checkDays(opts.Days, f.Now(), false); err != nil {
 				return err
 			}
 			if runF != nil {
@@ -106,7 +113,7 @@ Exit codes: 0 written; 1 failure (nothing written); 2 bad usage; 130 interrupted
 	fl.IntVar(&opts.Bits, "bits", keys.DefaultRSABits, "RSA key size with -D: 2048, 3072 or 4096")
 	fl.IntVar(&opts.Days, "days", selfsign.DefaultServerDays, "days the certificate is valid")
 	fl.BoolVar(&opts.Text, "text", false, "write the certificate in text before its PEM block, as openssl -text does")
-	fl.BoolVarP(&opts.Force, "force", "f", false, "replace existing files")
+	fl.BoolVarP(&opts.Force, "force", "f", false, "replace existing files (and allow --type ed25519 with -D)")
 	cmd.MarkFlagFilename("req", "req", "csr", "pem", "der")
 	cmd.MarkFlagFilename("key", "key", "pem", "der")
 	cmd.MarkFlagFilename("out", "crt", "pem")
@@ -121,8 +128,6 @@ Exit codes: 0 written; 1 failure (nothing written); 2 bad usage; 130 interrupted
 func selfsignCheckFlags(cmd *cobra.Command, opts *selfsignOptions) error {
 	changed := cmd.Flags().Changed
 	switch {
-	case opts.Days <= 0:
-		return usageErrorf("--days must be at least 1")
 	case opts.DataDir != "" && (opts.Req != "" || opts.Key != "" || changed("out") || opts.PassIn != ""):
 		return usageErrorf("-D makes its own key and writes PGDATA/server.crt; --req, --key, --out and --passin are for the other form")
 	case opts.DataDir == "" && (opts.Req == "" || opts.Key == ""):
@@ -252,6 +257,12 @@ func certificateFile(der []byte, text bool) ([]byte, error) {
 	return append([]byte(inspect.TextCertificate(cert)), out...), nil
 }
 
+// selfsignEdDSAHints explain why selfsign -D refuses an Ed25519 key.
+var selfsignEdDSAHints = []string{
+	edDSAHints[0],
+	"use --type ec (the default) or rsa; an Ed25519 server key signed by an ec or rsa CA is fine when an ec or rsa CA signs it (pgcert ca issue server --type ed25519); --force writes it anyway",
+}
+
 // dataDirWritten is the --json output of `pgcert selfsign -D`.
 type dataDirWritten = bootstrap.SelfSignedResult
 
@@ -260,6 +271,14 @@ func selfsignDataDirRun(cmd *cobra.Command, opts *selfsignOptions) error {
 	gen, err := generateOptions(cmd, opts.Type, opts.Curve, opts.Bits)
 	if err != nil {
 		return err
+	}
+	if gen.Type == keys.TypeEd25519 {
+		// A self-signed certificate is signed with its own key: an Ed25519 key
+		// makes the EdDSA signature that breaks SCRAM channel binding.
+		if !opts.Force {
+			return withHints(errors.New("refusing an Ed25519 self-signed server certificate: its signature would be EdDSA"), selfsignEdDSAHints...)
+		}
+		f.warnf("the server certificate is signed with EdDSA: SCRAM password logins over SSL will fail with \"could not find digest for NID UNDEF\"")
 	}
 	hosts := opts.Hosts
 	if len(hosts) == 0 {
@@ -276,6 +295,11 @@ func selfsignDataDirRun(cmd *cobra.Command, opts *selfsignOptions) error {
 	if err != nil {
 		return err
 	}
+	release, err := f.lockDataDir(dd.Dir)
+	if err != nil {
+		return err
+	}
+	defer release()
 	if !dd.IsDataDir {
 		f.infof("%s is not a PostgreSQL data directory yet (no %s): writing the files for PostgreSQL %s's settings",
 			dd.Dir, strings.Join(dd.Missing, ", "), dd.Version)

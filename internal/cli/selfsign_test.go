@@ -453,3 +453,30 @@ func TestSelfsignUsageErrors(t *testing.T) {
 		assertNoFiles(t, dir)
 	}
 }
+
+// TestSelfsignDataDirEd25519: an Ed25519 key would sign its own certificate with
+// EdDSA, which breaks SCRAM over SSL: refused with the reason, nothing written;
+// with --force written, with a warning.
+func TestSelfsignDataDirEd25519(t *testing.T) {
+	dir := t.TempDir()
+	f, out, errOut, _ := testFactory(t)
+	if code := runCmd(f, "selfsign", "-D", dir, "--type", "ed25519"); code != ExitFailure {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"refusing an Ed25519 self-signed server certificate", "could not find digest for NID UNDEF", "--type ec"} {
+		if !strings.Contains(errOut.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 || out.Len() != 0 {
+		t.Fatalf("wrote %v, stdout %q", entries, out)
+	}
+	f, _, errOut, _ = testFactory(t)
+	if code := runCmd(f, "selfsign", "-D", dir, "--type", "ed25519", "--force"); code != 0 {
+		t.Fatalf("--force: exit %d: %s", code, errOut)
+	}
+	cert, _ := dataDirFiles(t, dir)
+	if cert.SignatureAlgorithm != x509.PureEd25519 || !strings.Contains(errOut.String(), "warning") || !strings.Contains(errOut.String(), "NID UNDEF") {
+		t.Errorf("signature %v; stderr:\n%s", cert.SignatureAlgorithm, errOut)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"math/big"
+	"path/filepath"
 	"time"
 
 	"github.com/pgcert/pgcert/internal/fsutil"
@@ -104,10 +105,25 @@ func signScanned(o IndexCRLOptions, scan func(add func(crl.Entry) error) error) 
 // crlNumberLimit bounds a crlnumber file: one hexadecimal number.
 const crlNumberLimit = 64 << 10
 
+// LockCRLNumber takes the exclusive lock that guards the crlnumber file path, waiting
+// for another run holding it: a flock on pgcert.lock (LockFile) beside it, created
+// without following a link. A run holds it from reading the number until the CRL
+// with that number is written, so concurrent runs never sign two CRLs under one
+// number, crlnumber only grows, and the CRL written last is the newest. It is the
+// lock of a pgcert CA directory when the file is that directory's crlnumber, so
+// `crl gen --index` beside `crl gen --ca-dir` on one CA takes turns too.
+//
+// waiting, when not nil, is called once if another run holds the lock, before
+// waiting for it.
+func LockCRLNumber(path string, waiting func()) (unlock func(), err error) {
+	return lockDir(filepath.Dir(path), waiting)
+}
+
 // ReadCRLNumber reads the next CRL number from a crlnumber file. A missing file means
 // 1, as a new openssl CA starts (created is then set), unless explicit: a mistyped
 // path given on purpose must not restart the numbering, so it is an error wrapping
-// fs.ErrNotExist. A file that does not parse is a *SerialFileError.
+// fs.ErrNotExist. A file that does not parse is a *SerialFileError. Read it under
+// LockCRLNumber.
 func ReadCRLNumber(path string, explicit bool) (n *big.Int, created bool, err error) {
 	data, err := fsutil.ReadInput(path, crlNumberLimit)
 	switch {
@@ -135,7 +151,7 @@ func (e *SerialFileError) Unwrap() error { return e.Err }
 // AdvanceCRLNumber writes the number after used into the crlnumber file path. It is
 // to be called before the CRL numbered used is written: an interrupted run then
 // skips a number rather than issuing two CRLs under one, which would leave verifiers
-// unable to tell which is newer.
+// unable to tell which is newer. Call it under the LockCRLNumber taken to read used.
 func AdvanceCRLNumber(path string, used *big.Int) error {
 	next, err := FormatSerialFile(new(big.Int).Add(used, big.NewInt(1)))
 	if err != nil {

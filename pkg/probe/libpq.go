@@ -1,7 +1,6 @@
 package probe
 
 import (
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"time"
@@ -91,7 +90,7 @@ func (r *Result) InOrder() bool {
 
 // Problems lists what should fail a monitoring check of the probed server: libpq's
 // refusal, a certificate of the chain expired or expiring within warnDays of now, a
-// server certificate signed with Ed25519 (SCRAM channel binding fails), a client
+// server certificate signed with EdDSA (SCRAM channel binding fails), a client
 // certificate the server refused. None means all is well.
 func (r *Result) Problems(now time.Time, warnDays int) []string {
 	out := []string{}
@@ -106,10 +105,10 @@ func (r *Result) Problems(now time.Time, warnDays int) []string {
 			out = append(out, fmt.Sprintf("certificate %d, %s, expires on %s (%s, within --warn-days %d)", i, c.Subject, dateText(c.NotAfter), whenText(c.NotAfter, now), warnDays))
 		}
 	}
-	if len(r.Chain) > 0 && r.Chain[0].Cert != nil && r.Chain[0].Cert.SignatureAlgorithm == x509.PureEd25519 {
+	if r.SCRAMError != "" || len(r.Chain) > 0 && r.Chain[0].Cert != nil && EdDSASigned(r.Chain[0].Cert) {
 		// libpq hashes the server certificate for SCRAM channel binding with the
-		// digest of its signature algorithm (RFC 5929), and Ed25519 has none.
-		out = append(out, fmt.Sprintf("certificate 0, %s, is signed with Ed25519: SCRAM logins with channel binding fail (libpq: could not find digest for NID UNDEF)", r.Chain[0].Subject))
+		// digest of its signature algorithm (RFC 5929), and EdDSA has none.
+		out = append(out, fmt.Sprintf("the server certificate is signed with EdDSA: SCRAM password logins over SSL fail with %q (sign it with an ec or rsa key)", SCRAMError))
 	}
 	if r.ClientCertError != "" {
 		out = append(out, "the server refused the client certificate: "+r.ClientCertError)

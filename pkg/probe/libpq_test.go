@@ -104,7 +104,7 @@ func TestResultProblemsEd25519(t *testing.T) {
 	leaf := root.Server(t, "db.example.com")
 	r := &probe.Result{Chain: []probe.Certificate{{Cert: leaf.Cert, Subject: "CN=db.example.com", NotAfter: testpki.Now.Add(300 * 24 * time.Hour), DaysLeft: 300}}}
 	got := r.Problems(testpki.Now, 30)
-	if len(got) != 1 || !strings.Contains(got[0], "signed with Ed25519") {
+	if len(got) != 1 || !strings.Contains(got[0], "signed with EdDSA") {
 		t.Errorf("problems %q", got)
 	}
 }

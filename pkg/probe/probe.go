@@ -97,6 +97,10 @@ type Result struct {
 	ClientCertError string `json:"client_certificate_error,omitempty"`
 	// Verdict is Config.Verify's judgment; nil without Verify.
 	Verdict *Verdict `json:"verdict,omitempty"`
+	// SCRAMError is what libpq says to a SCRAM password login over SSL to this
+	// server, when it fails whatever the password: the server certificate's
+	// signature is EdDSA (EdDSASigned). Empty when SCRAM works.
+	SCRAMError string `json:"scram_error,omitempty"`
 }
 
 // Probe connects to the server cfg names, asks it for SSL and records its TLS
@@ -191,6 +195,9 @@ func Probe(ctx context.Context, cfg Config) (*Result, error) {
 	res.TLSVersion = versionName(state.Version)
 	res.CipherSuite = tls.CipherSuiteName(state.CipherSuite)
 	res.Chain = describeChain(state.PeerCertificates, now())
+	if len(state.PeerCertificates) > 0 && EdDSASigned(state.PeerCertificates[0]) {
+		res.SCRAMError = SCRAMError
+	}
 	if alert := closePolitely(tc, conn, res.ClientCertSent); alert != nil && res.ClientCertRequested {
 		res.ClientCertError = alert.Error()
 	}

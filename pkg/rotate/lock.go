@@ -2,68 +2,23 @@ package rotate
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
-	"time"
+
+	"github.com/pgcert/pgcert/pkg/pgdata"
 )
 
-// lockWait bounds how long a run waits for another to finish with the data
-// directory. A renewal takes well under a second, and one that reloads waits at most
-// --wait (30 seconds by default) for the server; a lock held longer is held by
-// something stuck, and a timer's run had better fail and say so than hang.
-const lockWait = 2 * time.Minute
-
-// lockPoll is how often a waiting run tries the lock again.
-const lockPoll = 20 * time.Millisecond
-
-// lockDataDir takes an exclusive flock on the data directory itself, for the whole of
-// a renewal or a rollback: two runs at once (a timer's beside an admin's --rekey)
-// would otherwise each plan on the files as they were and install a certificate and
-// a key that do not belong together. The lock is on the directory's descriptor, not
-// on a file in it: there is nothing to create, so nothing left behind, nothing the
-// directory's owner could plant a link at, and the kernel drops it when the run
-// dies. release ends it.
+// lockDataDir takes pgdata.LockDataDir for the whole of a renewal or a rollback,
+// with hints when another run holds it too long.
 func lockDataDir(dir string, info func(string)) (release func(), err error) {
-	f, err := os.OpenFile(dir, os.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC, 0)
-	if err != nil {
-		return nil, fmt.Errorf("locking %s: %w", dir, err)
+	release, err = pgdata.LockDataDir(dir, info)
+	var te *pgdata.LockTimeoutError
+	if errors.As(err, &te) {
+		return nil, withHints(err, "rerun when the other run is done; a run holds the lock only while it works, and loses it when it ends")
 	}
-	fd := int(f.Fd())
-	err = flock(fd, syscall.LOCK_EX|syscall.LOCK_NB)
-	if errors.Is(err, syscall.EWOULDBLOCK) {
-		info(fmt.Sprintf("waiting for another pgcert run to finish with %s", dir))
-		deadline := time.NewTimer(lockWait)
-		defer deadline.Stop()
-		tick := time.NewTicker(lockPoll)
-		defer tick.Stop()
-		for errors.Is(err, syscall.EWOULDBLOCK) {
-			select {
-			case <-deadline.C:
-				f.Close()
-				return nil, failf([]string{"rerun when the other run is done; a run holds the lock only while it works, and loses it when it ends"},
-					"another pgcert run has held %s for over %v", dir, lockWait)
-			case <-tick.C:
-				err = flock(fd, syscall.LOCK_EX|syscall.LOCK_NB)
-			}
-		}
-	}
-	if err != nil {
-		f.Close()
-		return nil, fmt.Errorf("locking %s: %w", dir, err)
-	}
-	return func() { f.Close() }, nil
-}
-
-func flock(fd, how int) error {
-	for {
-		err := syscall.Flock(fd, how)
-		if !errors.Is(err, syscall.EINTR) {
-			return err
-		}
-	}
+	return release, err
 }
 
 // removeStaleStages removes the staging directories (StagePrefix) that killed runs
@@ -114,7 +69,7 @@ func RemoveStaleStages(dir string) ([]string, error) {
 		return nil, err
 	}
 	defer f.Close()
-	if err := flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		if errors.Is(err, syscall.EWOULDBLOCK) {
 			return nil, nil
 		}

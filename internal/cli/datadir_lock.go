@@ -1,0 +1,35 @@
+package cli
+
+import (
+	"errors"
+
+	"github.com/pgcert/pgcert/pkg/pgdata"
+)
+
+// lockHint is what to do when another run holds a data directory too long.
+const lockHint = "rerun when the other run is done; a run holds the lock only while it works, and loses it when it ends"
+
+// lockDataDir takes the data directory's lock (pgdata.LockDataDir) for a command
+// that writes in dir, saying on stderr when it waits for another run.
+func (f *Factory) lockDataDir(dir string) (release func(), err error) {
+	release, err = pgdata.LockDataDir(dir, func(msg string) { f.infof("%s", msg) })
+	return release, lockError(err)
+}
+
+// lockOutputDataDir takes the lock of the data directory that path, a file or
+// directory about to be written, lies in; outside a data directory it takes none.
+func (f *Factory) lockOutputDataDir(path string) (release func(), err error) {
+	if path == "" || path == "-" {
+		return func() {}, nil
+	}
+	release, _, err = pgdata.LockEnclosingDataDir(path, func(msg string) { f.infof("%s", msg) })
+	return release, lockError(err)
+}
+
+func lockError(err error) error {
+	var te *pgdata.LockTimeoutError
+	if errors.As(err, &te) {
+		return withHints(err, lockHint)
+	}
+	return err
+}
