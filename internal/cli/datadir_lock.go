@@ -2,18 +2,41 @@ package cli
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 
+	"github.com/pgcert/pgcert/pkg/keyperm"
 	"github.com/pgcert/pgcert/pkg/pgdata"
+	"github.com/pgcert/pgcert/pkg/rotate"
 )
 
 // lockHint is what to do when another run holds a data directory too long.
 const lockHint = "rerun when the other run is done; a run holds the lock only while it works, and loses it when it ends"
 
 // lockDataDir takes the data directory's lock (pgdata.LockDataDir) for a command
-// that writes in dir, saying on stderr when it waits for another run.
+// that writes in dir, saying on stderr when it waits for another run, and then
+// completes a change a killed renew left halfway (rotate.Recover): whatever the
+// command writes next must not be overwritten by a later renew replaying it.
 func (f *Factory) lockDataDir(dir string) (release func(), err error) {
 	release, err = pgdata.LockDataDir(dir, func(msg string) { f.infof("%s", msg) })
-	return release, lockError(err)
+	if err != nil {
+		return nil, lockError(err)
+	}
+	if _, err := os.Lstat(filepath.Join(dir, rotate.JournalName)); err != nil {
+		return release, nil
+	}
+	setup, err := readServerSetup(dir, keyperm.SystemLookup{})
+	if err == nil {
+		var recovered bool
+		if recovered, err = rotate.Recover(setup, nil); recovered {
+			f.warnf("completed the change a killed pgcert renew left halfway in %s", dir)
+		}
+	}
+	if err != nil {
+		release()
+		return nil, rotateError(err)
+	}
+	return release, nil
 }
 
 // lockOutputDataDir takes the lock of the data directory that path, a file or

@@ -13,6 +13,7 @@ import (
 	"syscall"
 
 	"github.com/pgcert/pgcert/internal/fsutil"
+	"github.com/pgcert/pgcert/pkg/pgdata"
 )
 
 // JournalName is the file in the data directory that holds, while a renewal swaps
@@ -216,4 +217,14 @@ func recoverJournal(opts *Options) (bool, error) {
 		return false, withHints(err, fmt.Sprintf("a killed renewal left %s; the next run completes it", p))
 	}
 	return true, j.discard()
+}
+
+// Recover completes the change a killed renewal left in setup's data directory (its
+// journal), as the next renew would, and reports whether there was one. Every
+// command that writes the data directory's SSL files calls it, holding the data
+// directory's lock, before it writes: a journal left for a later renew would put the
+// killed run's files back over the ones the command wrote, and the key would no
+// longer match the certificate. allowOutside is --allow-outside, as for Renew.
+func Recover(setup *pgdata.Setup, allowOutside []string) (bool, error) {
+	return recoverJournal(&Options{Setup: setup, AllowOutside: allowOutside})
 }

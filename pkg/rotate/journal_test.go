@@ -139,3 +139,35 @@ func TestJournalRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestRecoverBeforeAnotherWriter: a renewal killed halfway leaves its journal; a
+// command that then writes the SSL files (init, selfsign -D) calls Recover first, so
+// that no later renew replays the killed run's files over its own. After Recover the
+// journal is gone and the key belongs to the certificate; a second Recover finds
+// nothing to do.
+func TestRecoverBeforeAnotherWriter(t *testing.T) {
+	fx := newFixture(t)
+	j := killAfterJournal(t, fx)
+	// The first rename was made before the kill: the key is new, the certificate old.
+	if err := os.WriteFile(j.entries[0].Path, j.entries[0].Data, j.entries[0].Mode); err != nil {
+		t.Fatal(err)
+	}
+	recovered, err := Recover(fx.options(t).Setup, nil)
+	if err != nil || !recovered {
+		t.Fatalf("Recover: %v, %v", recovered, err)
+	}
+	key, err := keys.Parse(fx.read(t, "server.key"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	certs, err := chain.ParseCertificates(fx.read(t, "server.crt"))
+	if err != nil || !keys.PublicKeysEqual(key.Signer.Public(), certs[0].PublicKey) {
+		t.Errorf("the key does not belong to the certificate after Recover (%v)", err)
+	}
+	if left := fx.leftovers(t, JournalName); len(left) > 0 {
+		t.Errorf("left %v", left)
+	}
+	if again, err := Recover(fx.options(t).Setup, nil); again || err != nil {
+		t.Errorf("a second Recover: %v, %v", again, err)
+	}
+}
