@@ -219,6 +219,9 @@ func NewPlan(o Options) (*Plan, error) {
 	p.add(filepath.Join(dir, ServerCrtName), ServerChain(c, p.Server.Cert, o.NoRoot), p.ownedBy(dir, fsutil.PublicMode, o.Force), -1)
 	p.add(filepath.Join(dir, RootCrtName), ca.PEM(root), p.ownedBy(dir, fsutil.PublicMode, o.Force), -1)
 	p.add(filepath.Join(dir, RootCRLName), crlPEM, p.ownedBy(dir, fsutil.PublicMode, o.Force), -1)
+	// The record of the CA goes in with the files it describes, in the same
+	// transaction, and is always rewritten: it must name the CA they now come from.
+	p.add(filepath.Join(dir, ca.DataDirFile), c.Record().Marshal(), p.ownedBy(dir, fsutil.PublicMode, true), -1)
 	for i, role := range o.Clients {
 		if err := p.addClient(role, issued[i+1], clientKeys[i]); err != nil {
 			return nil, err
@@ -329,6 +332,12 @@ func (p *Plan) Apply() (*Result, error) {
 		if err := p.addConfiguration(&txn); err != nil {
 			return nil, err
 		}
+	}
+	// The CA's side first: a CA that lists a data directory whose files failed to
+	// go in serves nothing it should not, while a record the CA does not list
+	// would not be followed.
+	if err := o.CA.BindDataDir(o.DataDir.Dir); err != nil {
+		return nil, err
 	}
 	written, err := txn.Commit()
 	if err != nil {
