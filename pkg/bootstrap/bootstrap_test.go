@@ -68,7 +68,7 @@ func TestApplyWritesEverything(t *testing.T) {
 	r := apply(t, o)
 	want := map[string]string{
 		"pgdata/server.key": "0600", "pgdata/server.crt": "0644", "pgdata/root.crt": "0644", "pgdata/root.crl": "0644",
-		"pgdata/pgcert-ca.conf": "0644",
+		"pgdata/pgcert-ca.conf":        "0644",
 		"clients/alice/postgresql.key": "0600", "clients/alice/postgresql.pk8": "0600", "clients/alice/postgresql.crt": "0644",
 		"clients/bob o'hara/root.crt": "0644",
 	}
