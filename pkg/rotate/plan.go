@@ -114,6 +114,9 @@ func (r *renewer) run() (*Report, error) {
 	rep := r.baseReport()
 	if !r.certDue && !r.crlDue {
 		rep.Action = ActionNothing
+		if err := r.bindAlone(); err != nil {
+			return nil, err
+		}
 		if r.opts.Reload {
 			return r.reloadIfStale(rep)
 		}
