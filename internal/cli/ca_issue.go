@@ -36,17 +36,18 @@ Exit codes: see the subcommands.`,
 }
 
 type caIssueServerOptions struct {
-	f      *Factory
-	CADir  string
-	Hosts  []string
-	Prefix string
-	Days   int
-	Type   string
-	Curve  string
-	Bits   int
-	PassIn string
-	NoRoot bool
-	Force  bool
+	f       *Factory
+	CADir   string
+	DataDir string
+	Hosts   []string
+	Prefix  string
+	Days    int
+	Type    string
+	Curve   string
+	Bits    int
+	PassIn  string
+	NoRoot  bool
+	Force   bool
 }
 
 func newCaIssueServerCmd(f *Factory, runF func(*caIssueServerOptions) error) *cobra.Command {
@@ -80,6 +81,7 @@ Exit codes: 0 written, 1 failure (nothing written), 2 bad usage.`,
 		},
 	}
 	addCADirFlag(cmd, &opts.CADir)
+	addDataDirCAFlag(cmd, &opts.DataDir)
 	fl := cmd.Flags()
 	fl.StringArrayVar(&opts.Hosts, "host", nil, "a host `NAME` or IP address clients connect to (repeatable; default: this host's name and localhost)")
 	fl.StringVarP(&opts.Prefix, "out", "o", "server", "write `PREFIX`.crt and PREFIX.key")
@@ -197,7 +199,11 @@ func caIssueServerRun(cmd *cobra.Command, opts *caIssueServerOptions) error {
 			return &fsutil.ExistsError{Path: p}
 		}
 	}
-	c, err := f.openSigningCA(opts.CADir, opts.PassIn)
+	caDir, err := f.caDirFor(opts.CADir, opts.DataDir, false)
+	if err != nil {
+		return err
+	}
+	c, err := f.openSigningCA(caDir, opts.PassIn)
 	if err != nil {
 		return err
 	}

@@ -17,18 +17,19 @@ import (
 )
 
 type caIssueClientOptions struct {
-	f      *Factory
-	CADir  string
-	User   string
-	OutDir string
-	PK8    bool
-	Days   int
-	Type   string
-	Curve  string
-	Bits   int
-	Host   string
-	PassIn string
-	Force  bool
+	f       *Factory
+	CADir   string
+	DataDir string
+	User    string
+	OutDir  string
+	PK8     bool
+	Days    int
+	Type    string
+	Curve   string
+	Bits    int
+	Host    string
+	PassIn  string
+	Force   bool
 }
 
 // The names of pkg/ca's client bundle layout, as the other commands call them.
@@ -72,6 +73,7 @@ Exit codes: 0 written, 1 failure (nothing written), 2 bad usage.`,
 		},
 	}
 	addCADirFlag(cmd, &opts.CADir)
+	addDataDirCAFlag(cmd, &opts.DataDir)
 	fl := cmd.Flags()
 	fl.StringVar(&opts.User, "user", "", "the database `ROLE` the certificate logs in as (its Common Name)")
 	fl.StringVarP(&opts.OutDir, "out", "o", "", "write the bundle into `DIR` (default: CA_DIR/clients/ROLE)")
@@ -207,7 +209,7 @@ func caIssueClientRun(cmd *cobra.Command, opts *caIssueClientOptions) error {
 	if opts.Days <= 0 {
 		return usageErrorf("--days %d: give a positive number of days", opts.Days)
 	}
-	caDir, err := f.resolveCADir(opts.CADir)
+	caDir, err := f.caDirFor(opts.CADir, opts.DataDir, false)
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"github.com/spf13/cobra"
+
 	"github.com/pgcert/pgcert/pkg/ca"
 )
 
@@ -54,6 +56,15 @@ func (f *Factory) openCAFor(flag, dataDir string) (*ca.CA, error) {
 		return nil, err
 	}
 	return f.openCA(dir)
+}
+
+// addDataDirCAFlag registers -D for a command that only looks up the CA with it:
+// the data directory's record names the CA, so a timer or an admin needs no
+// --ca-dir. $PGDATA is never read for it (pgdataCA): a variable left in the
+// environment must not choose the CA.
+func addDataDirCAFlag(cmd *cobra.Command, dir *string) {
+	cmd.Flags().StringVarP(dir, "pgdata", "D", "", "use the CA the data `DIR`ectory records (its "+ca.DataDirFile+"), when --ca-dir is not given")
+	cmd.MarkFlagDirname("pgdata")
 }
 
 // sameDir says whether a and b are the same directory: the same path once cleaned,

@@ -22,6 +22,7 @@ import (
 type crlGenOptions struct {
 	f         *Factory
 	CADir     string
+	DataDir   string
 	Index     string
 	CACert    string
 	CAKey     string
@@ -80,6 +81,7 @@ passphrase; nothing written), 2 bad usage.`,
 		},
 	}
 	addCADirFlag(cmd, &opts.CADir)
+	addDataDirCAFlag(cmd, &opts.DataDir)
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Index, "index", "", "the openssl ca or easy-rsa database `FILE` (index.txt)")
 	fl.StringVar(&opts.CACert, "ca-cert", "", "the CA certificate `FILE` that signs the CRL (with --index)")
@@ -109,8 +111,8 @@ type crlGenReport struct {
 func crlGenRun(opts *crlGenOptions) error {
 	f := opts.f
 	indexForm := opts.Index != "" || opts.CACert != "" || opts.CAKey != "" || opts.CRLNumber != ""
-	if indexForm && opts.CADir != "" {
-		return usageErrorf("give --ca-dir, or --index with --ca-cert and --ca-key, not both")
+	if indexForm && (opts.CADir != "" || opts.DataDir != "") {
+		return usageErrorf("give --ca-dir (or -D), or --index with --ca-cert and --ca-key, not both")
 	}
 	if indexForm {
 		var missing []string
@@ -154,7 +156,7 @@ func joinAnd(names []string) string {
 // crlGenCADir makes the CRLs of a pgcert CA directory: the code pgcert init uses.
 func crlGenCADir(opts *crlGenOptions, out crlOutput) error {
 	f := opts.f
-	c, err := f.openCADir(opts.CADir)
+	c, err := f.openCAFor(opts.CADir, opts.DataDir)
 	if err != nil {
 		return err
 	}
