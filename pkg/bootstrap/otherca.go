@@ -9,6 +9,7 @@ import (
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/chain"
 	"github.com/pgcert/pgcert/pkg/crl"
+	"github.com/pgcert/pgcert/pkg/selfsign"
 )
 
 // caFileLimit bounds what OtherCA reads of each file: a CRL of a million entries
@@ -43,7 +44,7 @@ func (e *OtherCAError) Error() string {
 	}
 	next := "a new CA in " + e.CADir
 	if e.CA != nil {
-		next = fmt.Sprintf("%s (%s)", e.CA.Cert.Subject, e.CADir)
+		next = fmt.Sprintf("%s (%s)", subject(e.CA.Cert.RawSubject), e.CADir)
 	}
 	return fmt.Sprintf("%s comes from the CA %s, not from %s", e.Path, old, next)
 }
@@ -98,7 +99,7 @@ func otherCert(name string, data []byte, cas []*ca.CA) string {
 				return ""
 			}
 		}
-		return leaf.Issuer.String()
+		return subject(leaf.RawIssuer)
 	}
 	for _, cert := range certs {
 		for _, x := range cas {
@@ -107,7 +108,7 @@ func otherCert(name string, data []byte, cas []*ca.CA) string {
 			}
 		}
 	}
-	return certs[0].Subject.String()
+	return subject(certs[0].RawSubject)
 }
 
 // otherCRL returns the issuer of root.crl's first CRL when none of its CRLs is
@@ -124,5 +125,14 @@ func otherCRL(data []byte, cas []*ca.CA) string {
 			}
 		}
 	}
-	return lists[0].Issuer.String()
+	return subject(lists[0].RawIssuer)
+}
+
+// subject is a name as pgcert's messages write them (openssl's "CN = ..." form).
+func subject(raw []byte) string {
+	s, err := selfsign.FormatSubject(raw)
+	if err != nil {
+		return fmt.Sprintf("%x", raw)
+	}
+	return s
 }
