@@ -136,3 +136,15 @@ func subject(raw []byte) string {
 	}
 	return s
 }
+
+// IssuedByCA returns the subject of the CA that issued the server certificate in
+// path, "" when it is self-signed, missing, or not a certificate: what a
+// self-signed certificate written there would replace, with every client that
+// trusts that CA.
+func IssuedByCA(path string) string {
+	data, err := fsutil.ReadRegular(path, caFileLimit)
+	if err != nil {
+		return ""
+	}
+	return otherCert(ServerCrtName, data, nil)
+}
