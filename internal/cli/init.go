@@ -228,14 +228,14 @@ func initRun(cmd *cobra.Command, opts *initOptions) error {
 
 	// What will be written, so that a refusal comes before any work.
 	targets := bootstrap.Targets(dd.Dir, clientsDir, opts.Clients, opts.PK8)
-	if err := targetError(bootstrap.CheckTargets(targets, true)); err != nil {
+	if err := targetError(bootstrap.CheckTargets(targets, true), dd.Dir); err != nil {
 		return err
 	}
 	force, err := f.allowOverwrite(opts.Force, targets...)
 	if err != nil {
 		return err
 	}
-	if err := targetError(bootstrap.CheckTargets(targets, force)); err != nil {
+	if err := targetError(bootstrap.CheckTargets(targets, force), dd.Dir); err != nil {
 		return err
 	}
 
@@ -305,8 +305,9 @@ func checkRoles(roles []string, dirFlag, twice string) error {
 	return nil
 }
 
-// targetError says what to do about an output init will not write over.
-func targetError(err error) error {
+// targetError says what to do about an output init will not write over in the
+// data directory dataDir.
+func targetError(err error, dataDir string) error {
 	var te *bootstrap.TargetError
 	switch {
 	case !errors.As(err, &te):
@@ -318,7 +319,7 @@ func targetError(err error) error {
 	if te.LinkTarget != "" {
 		what += " (a symbolic link to " + te.LinkTarget + ", which --force replaces, never writing through it)"
 	}
-	return failf([]string{"add --force to replace them; after pgcert ca revoke, pgcert renew -D PGDATA refreshes the CRL alone"},
+	return failf([]string{"add --force to replace them; after pgcert ca revoke, the CRL alone is refreshed with: pgcert renew -D " + shellWord(dataDir) + " --reload"},
 		"%s already exists%s; nothing was written", what, more(te.Others))
 }
 

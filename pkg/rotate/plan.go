@@ -149,7 +149,7 @@ func (r *renewer) readCurrent() error {
 	}
 	var err error
 	if r.certData, err = readFile(r.certFile.Path); err != nil {
-		return withHints(err, "pgcert renew renews a certificate that exists: make one with pgcert init -D DIR")
+		return withHints(err, "pgcert renew renews a certificate that exists: make one with pgcert init -D "+shellWord(r.setup.Dir.Dir))
 	}
 	if r.certs, err = chain.ParseCertificates(r.certData); err != nil {
 		return fmt.Errorf("%s: %w", r.certFile.Path, err)
