@@ -38,7 +38,7 @@ func (f *Factory) caDirFor(flag, dataDir string, newCA bool) (string, error) {
 		}
 		return "", failf([]string{
 			fmt.Sprintf("leave out --ca-dir to use the data directory's CA: the command finds %s from -D alone", rec.CADir),
-			"pgcert init --new-ca replaces the data directory's files with those of another CA, on purpose",
+			"only init's --new-ca flag replaces the data directory's files with another CA's: every client of the old CA then stops working",
 		}, "--ca-dir %s is not the CA directory %s records (%s)", dir, filepath.Join(dataDir, ca.DataDirFile), rec.CADir)
 	}
 	c, err := ca.ForDataDir(dataDir)

@@ -251,7 +251,11 @@ func (r *renewer) planCRL() error {
 		var err error
 		lists, err = crl.ParseCRLs(r.crlData)
 		if err != nil && !errors.Is(err, crl.ErrNoCRL) {
-			return withHints(fmt.Errorf("%s: %w", r.crlFile.Path, err), "rerun with --force to replace it with a new CRL for every CA")
+			if !r.opts.Force {
+				return withHints(fmt.Errorf("%s: %w", r.crlFile.Path, err), "rerun with --force to replace it with a new CRL for every CA")
+			}
+			// What the file holds cannot be kept: --force replaces it whole.
+			lists = nil
 		}
 	}
 	mine := map[*x509.RevocationList]bool{}
