@@ -36,18 +36,20 @@ Exit codes: see the subcommands.`,
 }
 
 type caIssueServerOptions struct {
-	f       *Factory
-	CADir   string
+	f      *Factory
+	CADir  string
+	Hosts  []string
+	Prefix string
+	Days   int
+	Type   string
+	Curve  string
+	Bits   int
+	PassIn string
+	NoRoot bool
+	Force  bool
+
+	// DataDir is -D: the data directory whose recorded CA signs.
 	DataDir string
-	Hosts   []string
-	Prefix  string
-	Days    int
-	Type    string
-	Curve   string
-	Bits    int
-	PassIn  string
-	NoRoot  bool
-	Force   bool
 }
 
 func newCaIssueServerCmd(f *Factory, runF func(*caIssueServerOptions) error) *cobra.Command {

@@ -17,19 +17,21 @@ import (
 )
 
 type caIssueClientOptions struct {
-	f       *Factory
-	CADir   string
+	f      *Factory
+	CADir  string
+	User   string
+	OutDir string
+	PK8    bool
+	Days   int
+	Type   string
+	Curve  string
+	Bits   int
+	Host   string
+	PassIn string
+	Force  bool
+
+	// DataDir is -D: the data directory whose recorded CA signs.
 	DataDir string
-	User    string
-	OutDir  string
-	PK8     bool
-	Days    int
-	Type    string
-	Curve   string
-	Bits    int
-	Host    string
-	PassIn  string
-	Force   bool
 }
 
 // The names of pkg/ca's client bundle layout, as the other commands call them.

@@ -13,12 +13,14 @@ import (
 )
 
 type caRevokeOptions struct {
-	f       *Factory
-	Serial  string
-	CADir   string
+	f      *Factory
+	Serial string
+	CADir  string
+	Cert   string
+	Reason string
+
+	// DataDir is -D: the data directory whose recorded CA revokes.
 	DataDir string
-	Cert    string
-	Reason  string
 }
 
 func newCaRevokeCmd(f *Factory, runF func(*caRevokeOptions) error) *cobra.Command {
