@@ -333,15 +333,15 @@ func (p *Plan) Apply() (*Result, error) {
 			return nil, err
 		}
 	}
-	// The CA's side first: a CA that lists a data directory whose files failed to
-	// go in serves nothing it should not, while a record the CA does not list
-	// would not be followed.
-	if err := o.CA.BindDataDir(o.DataDir.Dir); err != nil {
-		return nil, err
-	}
 	written, err := txn.Commit()
 	if err != nil {
 		return nil, err
+	}
+	// The CA's side once the files are in, so that a failed run changes nothing
+	// in the CA directory either: a record the CA does not list yet is not
+	// followed, and the next init or renew lists it.
+	if err := o.CA.BindDataDir(o.DataDir.Dir); err != nil {
+		return nil, fmt.Errorf("the files were written, but %s does not list the data directory yet (the next pgcert renew -D lists it): %w", o.CA.Dir, err)
 	}
 	dd := o.DataDir
 	r := &Result{

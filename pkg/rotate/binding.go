@@ -8,40 +8,47 @@ import (
 	"github.com/pgcert/pgcert/pkg/ca"
 )
 
-// bind records that the data directory's files come from the CA that renews them,
-// so that the next run (from a timer, with -D alone) finds it: the CA lists the data
-// directory (ca.CA.BindDataDir, first: a CA that lists a data directory whose change
-// failed serves nothing it should not), and the data directory's record
-// (ca.DataDirFile, 0644, owned like the other files) joins the change j, so it goes
-// in with the files it describes. Nothing is scheduled when the record is already
-// this CA's.
-func (r *renewer) bind(j *journal) (bool, error) {
+// bind schedules the data directory's record of the CA that renews its files
+// (ca.DataDirFile, 0644, owned like the other files) in the change j, so it goes in
+// with the files it describes; once j is committed, listed must record the CA's
+// side. Nothing is scheduled when both sides are already this CA's.
+func (r *renewer) bind(j *journal) bool {
 	dir := r.setup.Dir.Dir
 	want := r.c.Record()
 	if rec, err := ca.ReadDataDirRecord(dir); err == nil && *rec == want {
 		if served, err := r.c.DataDirs(); err == nil && containsDir(served, dir) {
-			return false, nil
+			return false
 		}
 	}
-	if err := r.c.BindDataDir(dir); err != nil {
-		return false, err
-	}
 	j.add(filepath.Join(dir, ca.DataDirFile), want.Marshal(), ownerOptions(dir, fsutil.PublicMode))
-	return true, nil
+	return true
 }
 
 // bindAlone records the CA when nothing else is due: a data directory set up before
 // pgcert kept the record gets it on its first run, as one journalled change.
 func (r *renewer) bindAlone() error {
 	j := &journal{dir: r.setup.Dir.Dir}
-	scheduled, err := r.bind(j)
-	if err != nil || !scheduled {
-		return err
+	if !r.bind(j) {
+		return nil
 	}
 	if _, err := j.commit(); err != nil {
 		return err
 	}
+	if err := r.listed(); err != nil {
+		return err
+	}
 	r.opts.info(fmt.Sprintf("recorded the CA directory %s in %s", r.c.Dir, filepath.Join(r.setup.Dir.Dir, ca.DataDirFile)))
+	return nil
+}
+
+// listed records the CA's side once the data directory's record is in: the CA
+// lists the data directory (ca.CA.BindDataDir). After the change, so that a failed
+// run changes nothing in the CA directory; a record the CA does not list yet is not
+// followed, and the next run lists it.
+func (r *renewer) listed() error {
+	if err := r.c.BindDataDir(r.setup.Dir.Dir); err != nil {
+		return fmt.Errorf("the files were written, but %s does not list %s yet (the next pgcert renew lists it): %w", r.c.Dir, r.setup.Dir.Dir, err)
+	}
 	return nil
 }
 
