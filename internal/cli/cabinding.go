@@ -13,9 +13,10 @@ import (
 // caDirFor returns the CA directory of a command given --ca-dir (flag) and -D
 // (dataDir): the flag when given, else the CA the data directory records
 // (ca.ForDataDir: followed only to a CA that lists it), else the default location.
-// A flag that names another CA directory than the data directory's record is
-// refused, naming both, unless newCA (init --new-ca): the data directory's files
-// would otherwise be judged, renewed or revoked against the wrong CA.
+// A flag that names another CA than the data directory's record (another directory
+// holding another certificate) is refused, naming both, unless newCA (init
+// --new-ca): the data directory's files would otherwise be judged, renewed or
+// revoked against the wrong CA.
 func (f *Factory) caDirFor(flag, dataDir string, newCA bool) (string, error) {
 	if dataDir == "" {
 		return f.resolveCADir(flag)
@@ -34,6 +35,12 @@ func (f *Factory) caDirFor(flag, dataDir string, newCA bool) (string, error) {
 			return "", err
 		}
 		if rec == nil || newCA || sameDir(dir, rec.CADir) {
+			return dir, nil
+		}
+		// The same CA in another place (a copied or moved CA directory): its
+		// certificate is the recorded one, and the next init or renew records
+		// the new place.
+		if c, err := ca.Open(dir); err == nil && c.Record().CASHA256 == rec.CASHA256 {
 			return dir, nil
 		}
 		return "", failf([]string{

@@ -338,10 +338,11 @@ func (p *Plan) Apply() (*Result, error) {
 		return nil, err
 	}
 	// The CA's side once the files are in, so that a failed run changes nothing
-	// in the CA directory either: a record the CA does not list yet is not
-	// followed, and the next init or renew lists it.
+	// in the CA directory either. Failing here is only a warning: the files are
+	// in, a record the CA does not list yet is not followed, and the next init or
+	// renew lists it.
 	if err := o.CA.BindDataDir(o.DataDir.Dir); err != nil {
-		return nil, fmt.Errorf("the files were written, but %s does not list the data directory yet (the next pgcert renew -D lists it): %w", o.CA.Dir, err)
+		p.rep.Warnf("%s does not list %s yet, so -D alone does not find the CA (the next pgcert renew with --ca-dir lists it): %v", o.CA.Dir, o.DataDir.Dir, err)
 	}
 	dd := o.DataDir
 	r := &Result{

@@ -43,11 +43,12 @@ func (r *renewer) bindAlone() error {
 
 // listed records the CA's side once the data directory's record is in: the CA
 // lists the data directory (ca.CA.BindDataDir). After the change, so that a failed
-// run changes nothing in the CA directory; a record the CA does not list yet is not
-// followed, and the next run lists it.
+// run changes nothing in the CA directory; failing here is only a warning, since
+// the files are in: a record the CA does not list yet is not followed, and the next
+// run lists it.
 func (r *renewer) listed() error {
 	if err := r.c.BindDataDir(r.setup.Dir.Dir); err != nil {
-		return fmt.Errorf("the files were written, but %s does not list %s yet (the next pgcert renew lists it): %w", r.c.Dir, r.setup.Dir.Dir, err)
+		r.opts.warn(fmt.Sprintf("%s does not list %s yet, so -D alone does not find the CA (the next pgcert renew with --ca-dir lists it): %v", r.c.Dir, r.setup.Dir.Dir, err))
 	}
 	return nil
 }
