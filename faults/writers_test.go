@@ -73,7 +73,7 @@ func writerList() []writer {
 			return []string{"selfsign", "--req", j(d, "server.req"), "--key", j(d, "req.key"), "-o", j(d, "out/server.crt")}
 		}, outputs: []string{"out/server.crt"}},
 		{name: "selfsign -D", args: func(d string) []string {
-			return []string{"selfsign", "-D", j(d, "pgdata"), "--host", "db.example.com", "--force"}
+			return []string{"selfsign", "-D", j(d, "pgdata"), "--host", "db.example.com", "--force", "--new-ca"}
 		}, outputs: []string{"pgdata/server.key", "pgdata/server.crt"}, keys: []string{"pgdata/server.key"}, outDir: "pgdata"},
 		{name: "ca init", args: func(d string) []string { return []string{"ca", "init", "--ca-dir", j(d, "out/ca")} },
 			outputs: []string{"out/ca/ca.crt", "out/ca/private/ca.key"}, keys: []string{"out/ca/private/ca.key"}},

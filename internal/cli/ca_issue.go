@@ -47,6 +47,9 @@ type caIssueServerOptions struct {
 	PassIn string
 	NoRoot bool
 	Force  bool
+
+	// DataDir is -D: the data directory whose recorded CA signs.
+	DataDir string
 }
 
 func newCaIssueServerCmd(f *Factory, runF func(*caIssueServerOptions) error) *cobra.Command {
@@ -80,6 +83,7 @@ Exit codes: 0 written, 1 failure (nothing written), 2 bad usage.`,
 		},
 	}
 	addCADirFlag(cmd, &opts.CADir)
+	addDataDirCAFlag(cmd, &opts.DataDir)
 	fl := cmd.Flags()
 	fl.StringArrayVar(&opts.Hosts, "host", nil, "a host `NAME` or IP address clients connect to (repeatable; default: this host's name and localhost)")
 	fl.StringVarP(&opts.Prefix, "out", "o", "server", "write `PREFIX`.crt and PREFIX.key")
@@ -197,7 +201,11 @@ func caIssueServerRun(cmd *cobra.Command, opts *caIssueServerOptions) error {
 			return &fsutil.ExistsError{Path: p}
 		}
 	}
-	c, err := f.openSigningCA(opts.CADir, opts.PassIn)
+	caDir, err := f.caDirFor(opts.CADir, opts.DataDir, false)
+	if err != nil {
+		return err
+	}
+	c, err := f.openSigningCA(caDir, opts.PassIn)
 	if err != nil {
 		return err
 	}

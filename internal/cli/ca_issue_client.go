@@ -36,6 +36,8 @@ type caIssueClientOptions struct {
 	Format    keyFormatFlags
 	P12       bool
 	P12Legacy bool
+	// DataDir is -D: the data directory whose recorded CA signs.
+	DataDir string
 }
 
 // The names of pkg/ca's client bundle layout, as the other commands call them.
@@ -101,6 +103,7 @@ Exit codes: 0 written, 1 failure (nothing written), 2 bad usage.`,
 		},
 	}
 	addCADirFlag(cmd, &opts.CADir)
+	addDataDirCAFlag(cmd, &opts.DataDir)
 	fl := cmd.Flags()
 	fl.StringVar(&opts.User, "user", "", "the database `ROLE` the certificate logs in as (its Common Name)")
 	fl.StringVarP(&opts.OutDir, "out", "o", "", "write the bundle into `DIR` (default: CA_DIR/clients/ROLE)")
@@ -251,7 +254,7 @@ func caIssueClientRun(cmd *cobra.Command, opts *caIssueClientOptions) error {
 	if err := checkDays(opts.Days, f.Now(), false); err != nil {
 		return err
 	}
-	caDir, err := f.resolveCADir(opts.CADir)
+	caDir, err := f.caDirFor(opts.CADir, opts.DataDir, false)
 	if err != nil {
 		return err
 	}

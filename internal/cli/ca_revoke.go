@@ -18,6 +18,9 @@ type caRevokeOptions struct {
 	CADir  string
 	Cert   string
 	Reason string
+
+	// DataDir is -D: the data directory whose recorded CA revokes.
+	DataDir string
 }
 
 func newCaRevokeCmd(f *Factory, runF func(*caRevokeOptions) error) *cobra.Command {
@@ -34,10 +37,11 @@ as pgcert ca list and openssl x509 -serial print it; colons allowed) or by the
 certificate file. The intermediate CA itself can be revoked too: the root's index
 records it.
 
-Revocation takes effect when a new CRL reaches the server: make it with
-pgcert crl gen --ca-dir DIR -o PGDATA/root.crl --force (or rerun
-pgcert init -D PGDATA --force), then reload the server. Until then the certificate
-still logs in. Like openssl ca -revoke, this needs no CA key.
+Revocation takes effect when a new CRL reaches the server: pgcert renew -D PGDATA
+--reload makes it from the data directory's CA and reloads the server (it says
+which data directories the CA serves). Until then the certificate still logs in.
+Like openssl ca -revoke, this needs no CA key. -D PGDATA finds the CA the data
+directory records, without --ca-dir.
 
 pgbouncer (1.18) and pgBackRest (2.45) have no CRL setting: a certificate they
 check (pgbouncer's client_tls_ca_file with auth_type=cert, pgBackRest's
@@ -76,6 +80,7 @@ Exit codes: 0 revoked, 1 failure (unknown serial, already revoked), 2 bad usage.
 		},
 	}
 	addCADirFlag(cmd, &opts.CADir)
+	addDataDirCAFlag(cmd, &opts.DataDir)
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Cert, "cert", "", "the certificate `FILE` to revoke (its first certificate)")
 	fl.StringVar(&opts.Reason, "reason", "", "the `REASON` recorded: keyCompromise, superseded, cessationOfOperation, ...")
@@ -103,7 +108,7 @@ func caRevokeRun(opts *caRevokeOptions) error {
 		}
 		reason = r
 	}
-	c, err := f.openCADir(opts.CADir)
+	c, err := f.openCAFor(opts.CADir, opts.DataDir)
 	if err != nil {
 		return err
 	}
@@ -138,8 +143,22 @@ func caRevokeRun(opts *caRevokeOptions) error {
 		return writeJSON(f.IO.Out, r)
 	}
 	fmt.Fprintf(f.IO.Out, "revoked %s (%s), reason %s, in %s\n", r.Serial, r.Subject, r.Reason, r.CADir)
-	f.infof("the server refuses it once it has a new CRL: pgcert crl gen --ca-dir %s -o PGDATA/root.crl --force (or pgcert init -D PGDATA --force), then reload the server", c.Dir)
+	f.revokedNext(c)
 	return nil
+}
+
+// revokedNext says how the revocation reaches the servers: pgcert renew for each
+// data directory the CA serves (renew sees the revocation and makes the CRLs), else
+// crl gen into a file.
+func (f *Factory) revokedNext(c *ca.CA) {
+	dirs, err := c.DataDirs()
+	if err != nil || len(dirs) == 0 {
+		f.infof("the server refuses it once it has a new CRL: pgcert crl gen --ca-dir %s -o PGDATA/root.crl --force, then reload the server", shellWord(c.Dir))
+		return
+	}
+	for _, d := range dirs {
+		f.infof("the server refuses it once it has a new CRL: pgcert renew -D %s --reload", shellWord(d))
+	}
 }
 
 // revokeError adds hints to the errors of ca.Revoke.

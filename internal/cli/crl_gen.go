@@ -22,6 +22,7 @@ import (
 type crlGenOptions struct {
 	f         *Factory
 	CADir     string
+	DataDir   string
 	Index     string
 	Serials   string
 	CACert    string
@@ -91,6 +92,7 @@ passphrase; nothing written), 2 bad usage.`,
 		},
 	}
 	addCADirFlag(cmd, &opts.CADir)
+	addDataDirCAFlag(cmd, &opts.DataDir)
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Index, "index", "", "the openssl ca or easy-rsa database `FILE` (index.txt)")
 	fl.StringVar(&opts.Serials, "serials", "", "a plain list `FILE` of revoked serials, with optional times and reasons (instead of --index)")
@@ -122,8 +124,8 @@ type crlGenReport struct {
 func crlGenRun(opts *crlGenOptions) error {
 	f := opts.f
 	indexForm := opts.Index != "" || opts.Serials != "" || opts.CACert != "" || opts.CAKey != "" || opts.CRLNumber != ""
-	if indexForm && opts.CADir != "" {
-		return usageErrorf("give --ca-dir, or --index with --ca-cert and --ca-key, not both")
+	if indexForm && (opts.CADir != "" || opts.DataDir != "") {
+		return usageErrorf("give --ca-dir (or -D), or --index (or --serials) with --ca-cert and --ca-key, not both")
 	}
 	if opts.Index != "" && opts.Serials != "" {
 		return usageErrorf("give --index or --serials, not both")
@@ -180,7 +182,7 @@ func joinAnd(names []string) string {
 // crlGenCADir makes the CRLs of a pgcert CA directory: the code pgcert init uses.
 func crlGenCADir(opts *crlGenOptions, out crlOutput) error {
 	f := opts.f
-	c, err := f.openCADir(opts.CADir)
+	c, err := f.openCAFor(opts.CADir, opts.DataDir)
 	if err != nil {
 		return err
 	}

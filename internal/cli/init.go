@@ -41,6 +41,7 @@ type initOptions struct {
 	// AllowOutside are --allow-outside: configuration files outside the data
 	// directory that the admin allows --configure to edit.
 	AllowOutside []string
+	NewCA        bool
 }
 
 func newInitCmd(f *Factory, runF func(*initOptions) error) *cobra.Command {
@@ -50,8 +51,9 @@ func newInitCmd(f *Factory, runF func(*initOptions) error) *cobra.Command {
 		Short: "make a data directory ready for verify-full and certificate logins, in one command",
 		Long: `Set up SSL for a PostgreSQL data directory with a local CA, in one step:
 
-  - the CA: created in --ca-dir (default ~/.local/share/pgcert/ca) unless one is
-    there, which is reused; --intermediate adds an intermediate CA that signs;
+  - the CA: created in --ca-dir (default: the CA directory PGDATA/pgcert-ca.conf
+    records, else ~/.local/share/pgcert/ca) unless one is there, which is reused;
+    --intermediate adds an intermediate CA that signs;
   - PGDATA/server.key (0600) and PGDATA/server.crt: the leaf for every --host
     (default: the names of the server.crt this CA issued before, else this host's
     name and localhost), then the intermediate CA, then the
@@ -70,8 +72,16 @@ func newInitCmd(f *Factory, runF func(*initOptions) error) *cobra.Command {
 
 All files are written together or not at all: on any failure the data directory is
 left as it was. Run as root, the files take the data directory's owner, as the
-server requires of its key. Existing files are only replaced with --force; a rerun
-with --force is how the CRL is refreshed after pgcert ca revoke.
+server requires of its key. Existing files are only replaced with --force (after
+pgcert ca revoke, pgcert renew -D PGDATA refreshes the CRL alone).
+
+The data directory records its CA in PGDATA/pgcert-ca.conf, and the CA lists the
+data directory in CA_DIR/pgcert-datadirs: later runs of init, renew, ca issue,
+ca revoke and crl gen find the CA from -D alone. init never replaces server.crt,
+root.crt or root.crl that come from another CA (a --ca-dir that is not the
+recorded one, or a new CA where the files came from another) unless --new-ca says
+so: every client that trusts the old CA, and every client certificate it issued,
+would stop working.
 
 The postgresql.conf and pg_hba.conf lines are printed in the syntax of the
 version in PGDATA/PG_VERSION (the newest when PGDATA is not a data directory yet,
@@ -105,7 +115,7 @@ unchanged); 2 bad usage; 130 interrupted (nothing written).`,
   # try it without a server
   pgcert init -D /tmp/pgdata --ca-dir /tmp/pgcert-ca --client alice
 
-  # after pgcert ca revoke: a new root.crl (and server certificate), then reload
+  # a new server certificate and root.crl from the data directory's own CA
   sudo pgcert init -D /var/lib/postgresql/15/main --force`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -133,6 +143,7 @@ unchanged); 2 bad usage; 130 interrupted (nothing written).`,
 	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of an existing, encrypted CA")
 	fl.BoolVarP(&opts.Force, "force", "f", false, "replace existing SSL files and client bundles (and allow a CA inside a data directory or with an Ed25519 key)")
 	fl.StringArrayVar(&opts.AllowOutside, "allow-outside", nil, "with --configure, allow editing this file outside the data directory (hba_file, or a postgresql.conf that is a symbolic link) whoever owns it, and its backup (repeatable)")
+	fl.BoolVar(&opts.NewCA, "new-ca", false, "replace server.crt, root.crt and root.crl that come from another CA than --ca-dir's (every client of the old CA stops working)")
 	cmd.MarkFlagRequired("pgdata")
 	cmd.MarkFlagDirname("pgdata")
 	cmd.MarkFlagDirname("clients-dir")
@@ -209,9 +220,14 @@ func initRun(cmd *cobra.Command, opts *initOptions) error {
 			dd.Dir, strings.Join(dd.Missing, ", "), dd.Version)
 	}
 
-	caDir, err := f.resolveCADir(opts.CADir)
+	caDir, err := f.caDirFor(opts.CADir, dd.Dir, opts.NewCA)
 	if err != nil {
 		return err
+	}
+	if !opts.NewCA && !fileExists(filepath.Join(caDir, ca.CertFile)) {
+		if err := otherCAError(bootstrap.OtherCA(dd.Dir, nil, caDir), dd.Dir); err != nil {
+			return err
+		}
 	}
 	clientsDir := opts.ClientsDir
 	if clientsDir == "" {
@@ -227,20 +243,25 @@ func initRun(cmd *cobra.Command, opts *initOptions) error {
 
 	// What will be written, so that a refusal comes before any work.
 	targets := bootstrap.Targets(dd.Dir, clientsDir, roles, opts.PK8)
-	if err := targetError(bootstrap.CheckTargets(targets, true)); err != nil {
+	if err := targetError(bootstrap.CheckTargets(targets, true), dd.Dir); err != nil {
 		return err
 	}
 	force, err := f.allowOverwrite(opts.Force, targets...)
 	if err != nil {
 		return err
 	}
-	if err := targetError(bootstrap.CheckTargets(targets, force)); err != nil {
+	if err := targetError(bootstrap.CheckTargets(targets, force), dd.Dir); err != nil {
 		return err
 	}
 
 	c, createdCA, err := f.initCA(opts, caDir, dd.Dir, gen)
 	if err != nil {
 		return err
+	}
+	if !opts.NewCA && !createdCA {
+		if err := otherCAError(bootstrap.OtherCA(dd.Dir, c, c.Dir), dd.Dir); err != nil {
+			return err
+		}
 	}
 	if err := f.unlockCAs(opts.PassIn, c.CAs()...); err != nil {
 		return err
@@ -319,8 +340,9 @@ func checkRoles(roles []string, dirFlag, twice string) error {
 	return nil
 }
 
-// targetError says what to do about an output init will not write over.
-func targetError(err error) error {
+// targetError says what to do about an output init will not write over in the
+// data directory dataDir.
+func targetError(err error, dataDir string) error {
 	var te *bootstrap.TargetError
 	switch {
 	case !errors.As(err, &te):
@@ -332,8 +354,25 @@ func targetError(err error) error {
 	if te.LinkTarget != "" {
 		what += " (a symbolic link to " + te.LinkTarget + ", which --force replaces, never writing through it)"
 	}
-	return failf([]string{"add --force to replace them (that is also how the CRL is refreshed after pgcert ca revoke)"},
+	return failf([]string{"add --force to replace them; after pgcert ca revoke, the CRL alone is refreshed with: pgcert renew -D " + shellWord(dataDir) + " --reload"},
 		"%s already exists%s; nothing was written", what, more(te.Others))
+}
+
+// otherCAError refuses to replace a data directory's files of another CA, naming
+// both, with the commands that keep the old CA or replace it on purpose.
+func otherCAError(err error, dataDir string) error {
+	var oe *bootstrap.OtherCAError
+	if !errors.As(err, &oe) {
+		return err
+	}
+	var hints []string
+	if oe.RecordedDir != "" {
+		hints = append(hints, "keep the data directory's CA: pgcert init -D "+shellWord(dataDir)+" --ca-dir "+shellWord(oe.RecordedDir)+" --force")
+	} else {
+		hints = append(hints, "keep that CA: give its directory with --ca-dir")
+	}
+	hints = append(hints, "add --new-ca to replace them with files of "+oe.CADir+": clients that trust the old CA, and every client certificate it issued, stop working")
+	return failf(hints, "%s; nothing was written", err)
 }
 
 // reporter passes what pkg/bootstrap reports to stderr.

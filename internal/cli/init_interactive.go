@@ -52,7 +52,7 @@ func (f *Factory) askInit(cmd *cobra.Command, opts *initOptions) error {
 	if err != nil {
 		return err
 	}
-	caDir, err := f.resolveCADir(opts.CADir)
+	caDir, err := f.caDirFor(opts.CADir, dataDir, opts.NewCA)
 	if err != nil {
 		return err
 	}

@@ -18,6 +18,10 @@ const (
 	// data directory, or to -o files): a $PGDATA left in the environment must not
 	// redirect the output, so it is never read.
 	pgdataOutput
+	// pgdataCA: -D only finds the CA the data directory records (ca revoke, crl
+	// gen, ca issue); $PGDATA is never read, so that the environment never chooses
+	// which CA signs or revokes.
+	pgdataCA
 )
 
 // pgdataUses lists every command that has a -D flag, by its path under pgcert. A
@@ -29,6 +33,11 @@ var pgdataUses = map[string]pgdataUse{
 	"perms check": pgdataOrFiles,
 	"perms fix":   pgdataOrFiles,
 	"selfsign":    pgdataOutput,
+
+	"ca revoke":       pgdataCA,
+	"crl gen":         pgdataCA,
+	"ca issue server": pgdataCA,
+	"ca issue client": pgdataCA,
 }
 
 // pgdataEnvNote ends the help of a -D flag that takes $PGDATA.

@@ -81,7 +81,7 @@ func TestPGDATAUsesComplete(t *testing.T) {
 			if !ok {
 				t.Errorf("pgcert %s has -D but is not in pgdataUses", key)
 			}
-			if says := strings.HasSuffix(fl.Usage, pgdataEnvNote); says != (use != pgdataOutput) {
+			if says := strings.HasSuffix(fl.Usage, pgdataEnvNote); says != (use == pgdataNeeded || use == pgdataOrFiles) {
 				t.Errorf("pgcert %s: -D help %q", key, fl.Usage)
 			}
 		}

@@ -58,7 +58,8 @@ func newRenewCmd(f *Factory, runF func(*renewOptions) error) *cobra.Command {
 
   - the server certificate (ssl_cert_file), when it expires within --within (by
     default a third of its lifetime: an 825-day certificate is renewed with 275
-    days left), or always with --force: signed by the local CA (--ca-dir) with the
+    days left), or always with --force: signed by the local CA (--ca-dir, else the
+    one the data directory records in pgcert-ca.conf, which renew writes) with the
     same subject and host names, the same key (--rekey makes a new one of the same
     kind), the same lifetime (--days changes it); the file is rebuilt with the CA's
     chain;
@@ -295,7 +296,7 @@ func (opts *renewOptions) rotateOptions(setup *serverSetup) rotate.Options {
 		AllowOutside: opts.AllowOutside,
 		Now:          f.Now,
 		Rand:         f.Rand,
-		OpenCA:       func() (*ca.CA, error) { return f.openCADir(opts.CADir) },
+		OpenCA:       func() (*ca.CA, error) { return f.openCAFor(opts.CADir, setup.Dir.Dir) },
 		Unlock:       u.unlock,
 		GenerateKey:  f.generateKey,
 		Validate:     doctor.Validate,

@@ -68,6 +68,12 @@ func newRenewFix(t testing.TB, conf ...string) *renewFix {
 	putFile(t, dir, "server.key", keyPEM, 0o600)
 	putFile(t, dir, "root.crt", ca.PEM(c.Root()), 0o644)
 	putFile(t, dir, "root.crl", crls, 0o644)
+	// Bound, as pgcert init leaves a data directory (cabinding_test.go starts
+	// from an unbound one).
+	putFile(t, dir, ca.DataDirFile, c.Record().Marshal(), 0o644)
+	if err := c.BindDataDir(dir); err != nil {
+		t.Fatal(err)
+	}
 	return &renewFix{dir: dir, caDir: caDir, ca: c, old: is.Cert, keyPEM: keyPEM}
 }
 
@@ -328,6 +334,11 @@ func TestRenewRefusals(t *testing.T) {
 			t.Fatal(err)
 		}
 		fx.caDir = other.Dir
+		// Without a record of its CA (cabinding_test.go refuses the --ca-dir of
+		// a bound data directory earlier), the signature tells.
+		if err := os.Remove(fx.path(ca.DataDirFile)); err != nil {
+			t.Fatal(err)
+		}
 		_, errOut, code := fx.run(t, nil, "--force")
 		if code != 1 || !strings.Contains(errOut, "but another key") || fileExists(fx.path("server.crt.prev")) {
 			t.Fatalf("exit %d\n%s", code, errOut)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/pkg/bootstrap"
+	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/inspect"
 	"github.com/pgcert/pgcert/pkg/keys"
 	"github.com/pgcert/pgcert/pkg/pgdata"
@@ -39,6 +40,7 @@ type selfsignOptions struct {
 	Days  int
 	Text  bool
 	Force bool
+	NewCA bool
 }
 
 func newSelfsignCmd(f *Factory, runF func(*selfsignOptions) error) *cobra.Command {
@@ -114,6 +116,7 @@ Exit codes: 0 written; 1 failure (nothing written); 2 bad usage; 130 interrupted
 	fl.IntVar(&opts.Days, "days", selfsign.DefaultServerDays, "days the certificate is valid")
 	fl.BoolVar(&opts.Text, "text", false, "write the certificate in text before its PEM block, as openssl -text does")
 	fl.BoolVarP(&opts.Force, "force", "f", false, "replace existing files (and allow --type ed25519 with -D)")
+	fl.BoolVar(&opts.NewCA, "new-ca", false, "with -D, replace a server.crt a CA issued (clients that trust that CA stop verifying the server)")
 	cmd.MarkFlagFilename("req", "req", "csr", "pem", "der")
 	cmd.MarkFlagFilename("key", "key", "pem", "der")
 	cmd.MarkFlagFilename("out", "crt", "pem")
@@ -309,6 +312,16 @@ func selfsignDataDirRun(cmd *cobra.Command, opts *selfsignOptions) error {
 	force, err := f.allowOverwrite(opts.Force, keyPath, certPath)
 	if err != nil {
 		return err
+	}
+	if issuer := bootstrap.IssuedByCA(certPath); issuer != "" && !opts.NewCA {
+		where := "its CA directory is not recorded"
+		if rec, err := ca.ReadDataDirRecord(dd.Dir); err == nil {
+			where = "CA directory " + rec.CADir
+		}
+		return failf([]string{
+			"renew it from its CA instead: pgcert renew -D " + shellWord(dd.Dir) + " --force",
+			"add --new-ca to replace it with a self-signed certificate: clients that trust " + issuer + " stop verifying the server",
+		}, "%s was issued by the CA %s (%s), not self-signed; nothing was written", certPath, issuer, where)
 	}
 	if err := refuseExisting(force, keyPath, certPath); err != nil {
 		var exists *fsutil.ExistsError

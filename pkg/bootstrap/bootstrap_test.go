@@ -68,6 +68,7 @@ func TestApplyWritesEverything(t *testing.T) {
 	r := apply(t, o)
 	want := map[string]string{
 		"pgdata/server.key": "0600", "pgdata/server.crt": "0644", "pgdata/root.crt": "0644", "pgdata/root.crl": "0644",
+		"pgdata/pgcert-ca.conf":        "0644",
 		"clients/alice/postgresql.key": "0600", "clients/alice/postgresql.pk8": "0600", "clients/alice/postgresql.crt": "0644",
 		"clients/bob o'hara/root.crt": "0644",
 	}
@@ -81,7 +82,7 @@ func TestApplyWritesEverything(t *testing.T) {
 			t.Errorf("%s: mode %q, want %s", p, got[p], mode)
 		}
 	}
-	if len(r.Files) != 4+2*4 || len(r.Server.Files) != 2 || len(r.Clients) != 2 || len(r.Clients[1].Files) != 4 {
+	if len(r.Files) != 5+2*4 || len(r.Server.Files) != 2 || len(r.Clients) != 2 || len(r.Clients[1].Files) != 4 {
 		t.Fatalf("files %d, server files %d, clients %d", len(r.Files), len(r.Server.Files), len(r.Clients))
 	}
 	bob := filepath.Join(dir, "clients", "bob o'hara")
@@ -181,8 +182,8 @@ func TestConfigure(t *testing.T) {
 		t.Errorf("after configuring: %+v %v", e, err)
 	}
 	r = apply(t, o)
-	if len(r.Files) != 5 {
-		t.Errorf("rerun wrote %d files, want the 4 SSL files and pgcert.conf", len(r.Files))
+	if len(r.Files) != 6 {
+		t.Errorf("rerun wrote %d files, want the 4 SSL files, the CA record and pgcert.conf", len(r.Files))
 	}
 	if again, _ := os.ReadFile(dd.ConfigFile); !bytes.Equal(again, conf) {
 		t.Error("the rerun edited postgresql.conf again")
@@ -255,8 +256,8 @@ func TestOwner(t *testing.T) {
 	uid, gid := os.Getuid(), os.Getgid()
 	o.Owner = func(d string) (int, int, bool) { asked = append(asked, d); return uid, gid, true }
 	apply(t, o)
-	if len(asked) != 4 || asked[0] != dd.Dir {
-		t.Errorf("owner asked for %q, want the data directory for its 4 files", asked)
+	if len(asked) != 5 || asked[0] != dd.Dir {
+		t.Errorf("owner asked for %q, want the data directory for its 5 files (with the CA record)", asked)
 	}
 }
 

@@ -50,6 +50,7 @@ func ExampleNewPlan() {
 	// pgdata/server.crt 0644
 	// pgdata/root.crt 0644
 	// pgdata/root.crl 0644
+	// pgdata/pgcert-ca.conf 0644
 	// clients/alice/postgresql.crt 0644
 	// clients/alice/postgresql.key 0600
 	// clients/alice/root.crt 0644

@@ -235,6 +235,9 @@ func NewPlan(o Options) (*Plan, error) {
 	p.add(filepath.Join(dir, ServerCrtName), ServerChain(c, p.Server.Cert, o.NoRoot), p.ownedBy(dir, fsutil.PublicMode, o.Force), -1)
 	p.add(filepath.Join(dir, RootCrtName), ca.PEM(root), p.ownedBy(dir, fsutil.PublicMode, o.Force), -1)
 	p.add(filepath.Join(dir, RootCRLName), crlPEM, p.ownedBy(dir, fsutil.PublicMode, o.Force), -1)
+	// The record of the CA goes in with the files it describes, in the same
+	// transaction, and is always rewritten: it must name the CA they now come from.
+	p.add(filepath.Join(dir, ca.DataDirFile), c.Record().Marshal(), p.ownedBy(dir, fsutil.PublicMode, true), -1)
 	for i, role := range roles {
 		if err := p.addClient(role, issued[i+1], clientKeys[i]); err != nil {
 			return nil, err
@@ -361,6 +364,13 @@ func (p *Plan) Apply() (*Result, error) {
 	written, err := txn.Commit()
 	if err != nil {
 		return nil, err
+	}
+	// The CA's side once the files are in, so that a failed run changes nothing
+	// in the CA directory either. Failing here is only a warning: the files are
+	// in, a record the CA does not list yet is not followed, and the next init or
+	// renew lists it.
+	if err := o.CA.BindDataDir(o.DataDir.Dir); err != nil {
+		p.rep.Warnf("%s does not list %s yet, so -D alone does not find the CA (the next pgcert renew with --ca-dir lists it): %v", o.CA.Dir, o.DataDir.Dir, err)
 	}
 	dd := o.DataDir
 	r := &Result{

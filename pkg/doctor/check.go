@@ -164,7 +164,13 @@ func (c *checker) access(g *Group, kind keyperm.Kind, sf pgdata.SSLFile) bool {
 		g.ok("access", "%s can read it", userLabel(c.db))
 		return true
 	}
-	g.add(LevelError, "access", Source(r.Source), r.Message).detail("%s", r.Detail).fix("%s", r.Hint)
+	hint := r.Hint
+	if kind == keyperm.CRLFile && r.Problem == keyperm.NotFound {
+		if fix := c.renewFix(" --reload"); fix != "" {
+			hint = fix
+		}
+	}
+	g.add(LevelError, "access", Source(r.Source), r.Message).detail("%s", r.Detail).fix("%s", hint)
 	return r.Problem != keyperm.NotFound && r.Problem != keyperm.NotRegular
 }
 

@@ -34,7 +34,11 @@ func (c *checker) crlFileGroup(sf pgdata.SSLFile) int {
 		} else if err == nil {
 			fd.detail("the file is DER; the server reads only PEM")
 		}
-		fd.fix("write the CRLs of every CA there, in PEM: pgcert crl merge --ca %s -o %s CRL...", shellWord(pathOf(c, "ssl_ca_file")), shellWord(sf.Path))
+		if fix := c.renewFix(" --force --reload"); fix != "" {
+			fd.fix("%s", fix)
+		} else {
+			fd.fix("write the CRLs of every CA there, in PEM: pgcert crl merge --ca %s -o %s CRL...", shellWord(pathOf(c, "ssl_ca_file")), shellWord(sf.Path))
+		}
 		return idx
 	}
 	for _, cl := range crls {
@@ -166,13 +170,21 @@ func (c *checker) crlFindings(g *Group, l loadedCRL) {
 	case cl.NextUpdate.IsZero():
 		g.ok("crl-validity", "the CRL of %s has no next update: OpenSSL takes it as current for ever", issuer)
 	case !c.now.Before(cl.NextUpdate):
-		g.fail("crl-validity", "the CRL of %s expired on %s (%s)", issuer, dateText(cl.NextUpdate), whenText(cl.NextUpdate, c.now)).
-			detail("%s: %s (%s)", refused, chain.CRLHasExpired, alertText(chain.CRLHasExpired)).
-			fix("issue a new CRL (pgcert crl gen) and reload the server")
+		fd := g.fail("crl-validity", "the CRL of %s expired on %s (%s)", issuer, dateText(cl.NextUpdate), whenText(cl.NextUpdate, c.now)).
+			detail("%s: %s (%s)", refused, chain.CRLHasExpired, alertText(chain.CRLHasExpired))
+		if fix := c.renewFix(" --reload"); fix != "" {
+			fd.fix("%s", fix)
+		} else {
+			fd.fix("issue a new CRL (pgcert crl gen) and reload the server")
+		}
 	case cl.NextUpdate.Sub(c.now) <= c.window:
-		g.warn("crl-validity", "the CRL of %s expires on %s (%s)", issuer, dateText(cl.NextUpdate), whenText(cl.NextUpdate, c.now)).
-			detail("when it does, %s", refused).
-			fix("issue a new CRL before then (pgcert crl gen) and reload the server")
+		fd := g.warn("crl-validity", "the CRL of %s expires on %s (%s)", issuer, dateText(cl.NextUpdate), whenText(cl.NextUpdate, c.now)).
+			detail("when it does, %s", refused)
+		if fix := c.renewFix(" --reload"); fix != "" {
+			fd.fix("%s", fix)
+		} else {
+			fd.fix("issue a new CRL before then (pgcert crl gen) and reload the server")
+		}
 	default:
 		g.ok("crl-validity", "the CRL of %s is current until %s (%d days left)", issuer, dateText(cl.NextUpdate), daysLeft(cl.NextUpdate, c.now))
 	}
@@ -225,9 +237,13 @@ func (c *checker) crlCoverage(g *Group) {
 	}
 	for _, ca := range m.Missing {
 		name := ca.Subject.String()
-		g.fail("crl-missing", "no CRL for %s", name).
-			detail("with a CRL configured the server checks every CA of a client's chain, the root included (OpenSSL's CRL_CHECK_ALL): every client certificate under %s is refused: %s (%s)", name, chain.UnableToGetCRL, alertText(chain.UnableToGetCRL)).
-			fix("add a current CRL from %s (an empty one will do): pgcert crl gen, then pgcert crl merge --ca %s", name, shellWord(pathOf(c, "ssl_ca_file")))
+		fd := g.fail("crl-missing", "no CRL for %s", name).
+			detail("with a CRL configured the server checks every CA of a client's chain, the root included (OpenSSL's CRL_CHECK_ALL): every client certificate under %s is refused: %s (%s)", name, chain.UnableToGetCRL, alertText(chain.UnableToGetCRL))
+		if fix := c.renewFix(" --reload"); fix != "" {
+			fd.fix("%s", fix)
+		} else {
+			fd.fix("add a current CRL from %s (an empty one will do): pgcert crl gen, then pgcert crl merge --ca %s", name, shellWord(pathOf(c, "ssl_ca_file")))
+		}
 	}
 	if len(m.Missing) == 0 {
 		g.ok("crl-missing", "every CA of %s has a CRL", c.s.SSL.CAFile)

@@ -61,6 +61,12 @@ func newFixture(t testing.TB, conf ...string) *fixture {
 	put(t, dir, "server.key", keyPEM, 0o600)
 	put(t, dir, "root.crt", ca.PEM(c.Root()), 0o644)
 	put(t, dir, "root.crl", crls, 0o644)
+	// Bound, as pgcert init leaves a data directory: renewals then change only
+	// the SSL files (binding_test.go starts from an unbound one).
+	put(t, dir, ca.DataDirFile, c.Record().Marshal(), 0o644)
+	if err := c.BindDataDir(dir); err != nil {
+		t.Fatal(err)
+	}
 	return &fixture{dir: dir, caDir: caDir, ca: c, old: is.Cert, keyPEM: keyPEM}
 }
 

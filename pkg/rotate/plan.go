@@ -114,6 +114,9 @@ func (r *renewer) run() (*Report, error) {
 	rep := r.baseReport()
 	if !r.certDue && !r.crlDue {
 		rep.Action = ActionNothing
+		if err := r.bindAlone(); err != nil {
+			return nil, err
+		}
 		if r.opts.Reload {
 			return r.reloadIfStale(rep)
 		}
@@ -149,7 +152,7 @@ func (r *renewer) readCurrent() error {
 	}
 	var err error
 	if r.certData, err = readFile(r.certFile.Path); err != nil {
-		return withHints(err, "pgcert renew renews a certificate that exists: make one with pgcert init -D DIR")
+		return withHints(err, "pgcert renew renews a certificate that exists: make one with pgcert init -D "+shellWord(r.setup.Dir.Dir))
 	}
 	if r.certs, err = chain.ParseCertificates(r.certData); err != nil {
 		return fmt.Errorf("%s: %w", r.certFile.Path, err)
@@ -251,7 +254,11 @@ func (r *renewer) planCRL() error {
 		var err error
 		lists, err = crl.ParseCRLs(r.crlData)
 		if err != nil && !errors.Is(err, crl.ErrNoCRL) {
-			return withHints(fmt.Errorf("%s: %w", r.crlFile.Path, err), "rerun with --force to replace it with a new CRL for every CA")
+			if !r.opts.Force {
+				return withHints(fmt.Errorf("%s: %w", r.crlFile.Path, err), "rerun with --force to replace it with a new CRL for every CA")
+			}
+			// What the file holds cannot be kept: --force replaces it whole.
+			lists = nil
 		}
 	}
 	mine := map[*x509.RevocationList]bool{}

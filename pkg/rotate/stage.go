@@ -189,9 +189,15 @@ func (r *renewer) commit(set *newSet, rep *Report) error {
 	for _, ch := range r.changes(set) {
 		j.add(ch.file.Path, ch.data, replaceOptions(r.setup.Dir.Dir, ch.file.Path, ch.setting == "ssl_key_file"))
 	}
+	bound := r.bind(j)
 	written, err := j.commit()
 	if err != nil {
 		return withHints(err, fmt.Sprintf("nothing in %s was changed", r.setup.Dir.Dir))
+	}
+	if bound {
+		if err := r.listed(); err != nil {
+			return err
+		}
 	}
 	recordWritten(r.opts, rep, written)
 	r.fillRenewed(rep, set)
