@@ -132,9 +132,6 @@ type clientBundle struct {
 	Files []fileReport `json:"files"`
 }
 
-// clientPaths are the files of a bundle in dir.
-func clientPaths(dir string, pk8 bool) []string { return ca.ClientPaths(dir, pk8) }
-
 // checkRole refuses a role name that the server could never match to a certificate.
 func checkRole(role string) error {
 	switch {

@@ -84,8 +84,3 @@ func sameDir(a, b string) bool {
 	rb, errB := filepath.EvalSymlinks(b)
 	return errA == nil && errB == nil && ra == rb
 }
-
-// describeCADir names a CA for a refusal: its subject and its directory.
-func describeCADir(c *ca.CA) string {
-	return fmt.Sprintf("%s (%s)", c.Cert.Subject, c.Dir)
-}
