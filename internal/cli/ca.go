@@ -167,6 +167,15 @@ func caIssueError(c *ca.CA, err error) error {
 	if errors.As(err, &ee) {
 		return withHints(err, fmt.Sprintf("the CA in %s can no longer sign; create a new one with pgcert ca init --ca-dir NEWDIR", c.Dir))
 	}
+	var re *ca.RevokedCAError
+	if errors.As(err, &re) {
+		hint := "issue from a CA that is not revoked: a new intermediate under the root (pgcert ca issue intermediate), or a new CA (pgcert ca init)"
+		if c != nil && c.Parent != nil {
+			hint = fmt.Sprintf("issue from a CA that is not revoked: a new intermediate under the root, e.g. pgcert ca issue intermediate --ca-dir %s -o %s",
+				shellWord(c.Parent.Dir), shellWord(c.Dir+"-new"))
+		}
+		return withHints(err, hint)
+	}
 	return err
 }
 

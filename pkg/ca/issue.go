@@ -84,10 +84,14 @@ func (c *CA) Issue(r Request) (*Issued, error) {
 // index write: the copies are written and synced together, then every line is
 // appended at once. pgcert init issues the server's and the clients' certificates
 // this way. On an error nothing is recorded, and the copies already written are
-// removed (after a crash, the next run removes them).
+// removed (after a crash, the next run removes them). A CA revoked by its parent
+// issues nothing (*RevokedCAError).
 func (c *CA) IssueAll(rs []Request) ([]*Issued, error) {
 	if c.key == nil {
 		return nil, ErrKeyLocked
+	}
+	if err := c.checkNotRevoked(); err != nil {
+		return nil, err
 	}
 	st, unlock, err := c.lock()
 	if err != nil {
