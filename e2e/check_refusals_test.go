@@ -127,7 +127,7 @@ func TestCheckEd25519SignedServer(t *testing.T) {
 
 	pr := pgcert(t, "probe", serverName+":"+strconv.Itoa(c.Port()), "--hostaddr", "127.0.0.1", "--sslmode", "require", "--json")
 	prep := parseProbe(t, pr)
-	if pr.Code != 1 || prep.OK || len(prep.Problems) != 1 || !strings.Contains(prep.Problems[0], "signed with Ed25519") {
+	if pr.Code != 1 || prep.OK || len(prep.Problems) != 1 || !strings.Contains(prep.Problems[0], "signed with EdDSA") {
 		t.Errorf("probe: exit %d, problems %q", pr.Code, prep.Problems)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/pkg/keyperm"
 	"github.com/pgcert/pgcert/pkg/pgdata"
 	"github.com/pgcert/pgcert/pkg/rotate"
@@ -22,6 +23,10 @@ func (f *Factory) lockDataDir(dir string) (release func(), err error) {
 	if err != nil {
 		return nil, lockError(err)
 	}
+	// Under the lock, whatever killed runs left is stale: remove it here, as
+	// removeRenewLeftovers cannot while this process holds the lock.
+	rotate.RemoveStaleStagesHeld(dir)
+	fsutil.RemoveStale(dir)
 	if _, err := os.Lstat(filepath.Join(dir, rotate.JournalName)); err != nil {
 		return release, nil
 	}

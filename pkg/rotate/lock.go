@@ -77,3 +77,10 @@ func RemoveStaleStages(dir string) ([]string, error) {
 	}
 	return removeStaleStages(dir)
 }
+
+// RemoveStaleStagesHeld is RemoveStaleStages for a caller that holds the data
+// directory's lock (pgdata.LockDataDir) itself: a second lock on the directory from
+// the same process would not be granted, and the stages would be left.
+func RemoveStaleStagesHeld(dir string) ([]string, error) {
+	return removeStaleStages(dir)
+}
