@@ -62,9 +62,16 @@ func (c *CA) GenerateCRL(o CRLOptions) (*CRL, error) {
 		return nil, err
 	}
 	b := crl.NewBuilder()
+	// A revocation another run recorded while this one waited for the lock may be
+	// later than the caller's clock reading: thisUpdate is raised to it, since a CRL
+	// cannot list a revocation from after its own time.
+	thisUpdate := o.Now
 	err = c.scanIndex(func(e *Entry) error {
 		if e.Status != StatusRevoked {
 			return nil
+		}
+		if e.Revoked.After(thisUpdate) {
+			thisUpdate = e.Revoked
 		}
 		return b.Add(e.CRLEntry())
 	})
@@ -75,8 +82,8 @@ func (c *CA) GenerateCRL(o CRLOptions) (*CRL, error) {
 		Issuer:     c.Cert,
 		Signer:     c.key,
 		Number:     number,
-		ThisUpdate: o.Now,
-		NextUpdate: o.Now.AddDate(0, 0, days),
+		ThisUpdate: thisUpdate,
+		NextUpdate: thisUpdate.AddDate(0, 0, days),
 		Rand:       o.Rand,
 	})
 	if err != nil {

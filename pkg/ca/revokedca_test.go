@@ -1,8 +1,10 @@
 package ca
 
 import (
+	"crypto/x509"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/pgcert/pgcert/internal/testpki"
 	"github.com/pgcert/pgcert/pkg/selfsign"
@@ -32,4 +34,27 @@ func TestRevokedIntermediateIssuesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	issueClient(t, d, "y")
+}
+
+// TestCRLAfterALaterRevocation: a CRL made with a clock read before another run
+// revoked a certificate (the run waited for the lock meanwhile) still signs, with
+// thisUpdate raised to that revocation, instead of failing.
+func TestCRLAfterALaterRevocation(t *testing.T) {
+	c := newCA(t, CreateOptions{})
+	is := issueClient(t, c, "late")
+	later := testNow.Add(10 * time.Second)
+	if _, err := c.Revoke(is.Cert.SerialNumber, ReasonSuperseded, later); err != nil {
+		t.Fatal(err)
+	}
+	res, err := c.GenerateCRL(CRLOptions{Now: testNow})
+	if err != nil {
+		t.Fatalf("GenerateCRL with a clock before the revocation: %v", err)
+	}
+	rl, err := x509.ParseRevocationList(res.Signed.DER())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rl.ThisUpdate.Equal(later.UTC().Truncate(time.Second)) || len(rl.RevokedCertificateEntries) != 1 {
+		t.Errorf("thisUpdate %v, want %v; %d entries", rl.ThisUpdate, later, len(rl.RevokedCertificateEntries))
+	}
 }
