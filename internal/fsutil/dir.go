@@ -190,3 +190,23 @@ func (d *Dir) linkAt(name string, err error) bool {
 	var st unix.Stat_t
 	return unix.Fstatat(int(d.f.Fd()), name, &st, unix.AT_SYMLINK_NOFOLLOW) == nil && st.Mode&unix.S_IFMT == unix.S_IFLNK
 }
+
+// Symlink makes name (one path component) in d a symbolic link to target, through
+// d's descriptor (symlinkat): the directory it lands in is the one opened, even if
+// its path was swapped since.
+func (d *Dir) Symlink(target, name string) error {
+	if err := unix.Symlinkat(target, int(d.f.Fd()), name); err != nil {
+		return &fs.PathError{Op: "symlink", Path: filepath.Join(d.path, name), Err: err}
+	}
+	return nil
+}
+
+// Link makes name (one path component) in d a hard link to the regular file src
+// names beneath from, through both directories' descriptors (linkat, following no
+// link at src).
+func (d *Dir) Link(from *Dir, src, name string) error {
+	if err := unix.Linkat(int(from.f.Fd()), src, int(d.f.Fd()), name, 0); err != nil {
+		return &fs.PathError{Op: "link", Path: filepath.Join(d.path, name), Err: err}
+	}
+	return nil
+}

@@ -146,7 +146,13 @@ func CreateIntermediate(root *CA, dir string, o IntermediateOptions) (_ *CA, err
 	if err != nil {
 		return nil, err
 	}
-	if err := os.Symlink(root.Dir, link); err != nil {
+	d, err := fsutil.OpenDir(abs)
+	if err != nil {
+		return nil, fmt.Errorf("ca: %w", err)
+	}
+	err = d.Symlink(root.Dir, filepath.Base(link))
+	d.Close()
+	if err != nil {
 		return nil, fmt.Errorf("ca: %w", err)
 	}
 	if err := writeLayout(abs, issued.Cert, key, co); err != nil {

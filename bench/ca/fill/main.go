@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/pkg/ca"
 )
 
@@ -34,6 +35,16 @@ func run(dir string, n int, seed uint64) error {
 		return err
 	}
 	var copyOf string
+	newcerts, err := fsutil.OpenDir(filepath.Join(dir, ca.NewCertsDir))
+	if err != nil {
+		return err
+	}
+	defer newcerts.Close()
+	tmp, err := fsutil.OpenDir(os.TempDir())
+	if err != nil {
+		return err
+	}
+	defer tmp.Close()
 	f, err := os.OpenFile(filepath.Join(dir, ca.IndexFile), os.O_WRONLY|os.O_APPEND, 0)
 	if err != nil {
 		return err
@@ -69,7 +80,7 @@ func run(dir string, n int, seed uint64) error {
 			}
 			defer os.Remove(copyOf)
 		}
-		if err := os.Link(copyOf, filepath.Join(dir, ca.NewCertsDir, ca.SerialHex(serial)+".pem")); err != nil {
+		if err := newcerts.Link(tmp, filepath.Base(copyOf), ca.SerialHex(serial)+".pem"); err != nil {
 			return err
 		}
 	}
