@@ -53,20 +53,9 @@ func newCaInitCmd(f *Factory, runF func(*caInitOptions) error) *cobra.Command {
 	addKeyTypeFlags(cmd, &opts.Type, &opts.Curve, &opts.Bits)
 	fl.IntVar(&opts.Days, "days", selfsign.DefaultRootCADays, "the root CA's validity in days")
 	fl.BoolVar(&opts.Encrypt, "encrypt", false, "encrypt the CA keys with a passphrase")
-	fl.StringVar(&opts.PassOut, "passout", "", "passphrase `SOURCE` for --encrypt: pass:TEXT, env:VAR, file:PATH, fd:N or stdin (implies --encrypt)")
-	fl.BoolVarP(&opts.Force, "force", "f", false, "allow a CA inside a data directory, or an Ed25519 CA key")
+	addEncryptPassOutFlag(cmd, &opts.PassOut)
+	addForceCAFlag(cmd, &opts.Force)
 	return cmd
-}
-
-// addKeyTypeFlags registers --type, --curve and --bits.
-func addKeyTypeFlags(cmd *cobra.Command, typ, curve *string, bits *int) {
-	fl := cmd.Flags()
-	fl.StringVar(typ, "type", "ec", "key type: ec, rsa or ed25519")
-	fl.StringVar(curve, "curve", "P-256", "ECDSA curve: P-256 or P-384")
-	fl.IntVar(bits, "bits", keys.DefaultRSABits, "RSA key size: 2048, 3072 or 4096")
-	cmd.RegisterFlagCompletionFunc("type", keyTypeCompletion)
-	cmd.RegisterFlagCompletionFunc("curve", curveCompletion)
-	cmd.RegisterFlagCompletionFunc("bits", fixedCompletion("2048", "3072", "4096"))
 }
 
 // caSpec is what createCA makes.

@@ -64,13 +64,13 @@ func newCaIssueServerCmd(f *Factory, runF func(*caIssueServerOptions) error) *co
 	addCADirFlag(cmd, &opts.CADir)
 	addDataDirCAFlag(cmd, &opts.DataDir)
 	fl := cmd.Flags()
-	fl.StringArrayVar(&opts.Hosts, "host", nil, "a host `NAME` or IP address clients connect to (repeatable; default: this host's name and localhost)")
+	addServerHostsFlag(cmd, &opts.Hosts)
 	fl.StringVarP(&opts.Prefix, "out", "o", "server", "write `PREFIX`.crt and PREFIX.key")
 	fl.IntVar(&opts.Days, "days", selfsign.DefaultServerDays, "validity in days (cut to the CA's)")
 	addKeyTypeFlags(cmd, &opts.Type, &opts.Curve, &opts.Bits)
-	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of the CA key: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
+	addCAPassInFlag(cmd, &opts.PassIn)
 	fl.BoolVar(&opts.NoRoot, "no-root", false, "leave the root CA out of PREFIX.crt")
-	fl.BoolVarP(&opts.Force, "force", "f", false, "replace existing files")
+	addForceFilesFlag(cmd, &opts.Force)
 	return cmd
 }
 

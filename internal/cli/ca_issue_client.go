@@ -66,13 +66,13 @@ func newCaIssueClientCmd(f *Factory, runF func(*caIssueClientOptions) error) *co
 	addDataDirCAFlag(cmd, &opts.DataDir)
 	fl := cmd.Flags()
 	fl.StringVar(&opts.User, "user", "", "the database `ROLE` the certificate logs in as (its Common Name)")
-	fl.StringVarP(&opts.OutDir, "out", "o", "", "write the bundle into `DIR` (default: CA_DIR/clients/ROLE)")
-	fl.BoolVar(&opts.PK8, "pk8", false, "also write postgresql.pk8, the key as DER PKCS#8 for the JDBC driver")
+	addOutDirFlag(cmd, &opts.OutDir, "write the bundle into `DIR` (default: CA_DIR/clients/ROLE)")
+	addPK8Flag(cmd, &opts.PK8)
 	fl.IntVar(&opts.Days, "days", selfsign.DefaultClientDays, "validity in days (cut to the CA's)")
 	addKeyTypeFlags(cmd, &opts.Type, &opts.Curve, &opts.Bits)
-	fl.StringVar(&opts.Host, "host", "", "the server's host `NAME`, for the printed connection string")
-	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of the CA key: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
-	fl.BoolVarP(&opts.Force, "force", "f", false, "replace existing files")
+	addConnHostFlag(cmd, &opts.Host)
+	addCAPassInFlag(cmd, &opts.PassIn)
+	addForceFilesFlag(cmd, &opts.Force)
 	fl.StringVar(&opts.DBName, "dbname", ca.DefaultDBName, "the database `NAME` of the printed connection string")
 	fl.StringVar(&opts.Owner, "owner", "", "give the files to `USER[:GROUP]` (default: as root, the owner of the output directory)")
 	fl.BoolVar(&opts.Encrypt, "encrypt", false, "encrypt the keys with a passphrase")
@@ -82,7 +82,6 @@ func newCaIssueClientCmd(f *Factory, runF func(*caIssueClientOptions) error) *co
 	fl.BoolVar(&opts.P12, "p12", false, "also write postgresql.p12 (PKCS#12: key, certificate, CAs) for JDBC and .NET; implies --encrypt")
 	fl.BoolVar(&opts.P12Legacy, "p12-legacy", false, "write postgresql.p12 with 3DES and a SHA-1 MAC, for Java before 12 and Windows before Server 2019 (implies --p12)")
 	cmd.MarkFlagRequired("user")
-	cmd.MarkFlagDirname("out")
 	return cmd
 }
 

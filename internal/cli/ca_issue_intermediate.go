@@ -44,16 +44,15 @@ func newCaIssueIntermediateCmd(f *Factory, runF func(*caIssueIntermediateOptions
 	}
 	addCADirFlag(cmd, &opts.CADir)
 	fl := cmd.Flags()
-	fl.StringVarP(&opts.Out, "out", "o", "", "the new CA `DIR`ectory (new or empty)")
+	addOutDirFlag(cmd, &opts.Out, "the new CA `DIR`ectory (new or empty)")
 	fl.StringVar(&opts.CN, "cn", "", "the new intermediate's Common `NAME` (default: the root's followed by the directory's name)")
 	fl.IntVar(&opts.Days, "days", selfsign.DefaultIntermediateCADays, "validity in days (cut to the root's)")
 	addKeyTypeFlags(cmd, &opts.Type, &opts.Curve, &opts.Bits)
 	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of the root's key, when encrypted")
 	fl.BoolVar(&opts.Encrypt, "encrypt", false, "encrypt the new CA key with a passphrase")
 	fl.StringVar(&opts.PassOut, "passout", "", "passphrase `SOURCE` for the new key (implies --encrypt)")
-	fl.BoolVarP(&opts.Force, "force", "f", false, "allow a CA inside a data directory, or an Ed25519 CA key")
+	addForceCAFlag(cmd, &opts.Force)
 	cmd.MarkFlagRequired("out")
-	cmd.MarkFlagDirname("out")
 	return cmd
 }
 

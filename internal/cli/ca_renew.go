@@ -62,15 +62,14 @@ func newCaRenewClientCmd(f *Factory, runF func(*caRenewClientOptions) error) *co
 	addCADirFlag(cmd, &opts.CADir)
 	fl := cmd.Flags()
 	fl.StringVar(&opts.User, "user", "", "the database `ROLE` whose certificate is renewed")
-	fl.StringVarP(&opts.OutDir, "out", "o", "", "the bundle `DIR`ectory (default: CA_DIR/clients/ROLE)")
+	addOutDirFlag(cmd, &opts.OutDir, "the bundle `DIR`ectory (default: CA_DIR/clients/ROLE)")
 	fl.IntVar(&opts.Days, "days", 0, "validity in days (default: that of the current certificate; cut to the CA's)")
 	fl.BoolVar(&opts.Rekey, "rekey", false, "make a new key instead of keeping postgresql.key")
 	fl.BoolVar(&opts.RevokeOld, "revoke-old", false, "revoke the replaced certificate (reason superseded)")
-	fl.BoolVar(&opts.PK8, "pk8", false, "also write postgresql.pk8, the key as DER PKCS#8 for the JDBC driver")
-	fl.StringVar(&opts.Host, "host", "", "the server's host `NAME`, for the printed connection string")
-	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of the CA key: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
+	addPK8Flag(cmd, &opts.PK8)
+	addConnHostFlag(cmd, &opts.Host)
+	addCAPassInFlag(cmd, &opts.PassIn)
 	cmd.MarkFlagRequired("user")
-	cmd.MarkFlagDirname("out")
 	return cmd
 }
 

@@ -44,13 +44,12 @@ func newCaSignCmd(f *Factory, runF func(*caSignOptions) error) *cobra.Command {
 	addCADirFlag(cmd, &opts.CADir)
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Profile, "profile", "", "what the certificate is for: server or client")
-	fl.StringVarP(&opts.Output, "out", "o", "-", "write the certificate to `FILE` (- for standard output)")
+	addOutFlag(cmd, &opts.Output, "-", "write the certificate to `FILE` (- for standard output)", "crt", "pem")
 	fl.IntVar(&opts.Days, "days", 0, "validity in days (default: 825; cut to the CA's)")
-	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of the CA key: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
-	fl.BoolVarP(&opts.Force, "force", "f", false, "replace an existing output file")
+	addCAPassInFlag(cmd, &opts.PassIn)
+	addForceFlag(cmd, &opts.Force)
 	cmd.MarkFlagRequired("profile")
 	cmd.RegisterFlagCompletionFunc("profile", fixedCompletion("server", "client"))
-	cmd.MarkFlagFilename("out", "crt", "pem")
 	return cmd
 }
 

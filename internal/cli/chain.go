@@ -48,14 +48,13 @@ func newChainCmd(f *Factory, runF func(*chainOptions) error) *cobra.Command {
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&opts.Output, "out", "o", "server.crt", "write the chain to `FILE` (- for standard output)")
+	addOutFlag(cmd, &opts.Output, "server.crt", "write the chain to `FILE` (- for standard output)", "crt", "pem")
 	fl.StringVar(&opts.Key, "key", "", "the private key `FILE` of the server: its certificate is the leaf")
 	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of an encrypted --key or of PKCS#12 inputs: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
 	fl.StringArrayVar(&opts.Roots, "root", nil, "trusted root certificates `FILE` the chain must reach (repeatable)")
 	fl.BoolVar(&opts.NoRoot, "no-root", false, "leave the root out of the file")
 	fl.BoolVar(&opts.AllowExpired, "allow-expired", false, "write a chain with expired or not yet valid certificates, with a warning")
-	fl.BoolVarP(&opts.Force, "force", "f", false, "replace an existing output file")
-	cmd.MarkFlagFilename("out", "crt", "pem")
+	addForceFlag(cmd, &opts.Force)
 	cmd.MarkFlagFilename("key", "key", "pem", "der")
 	cmd.MarkFlagFilename("root", "crt", "pem", "der")
 	return cmd

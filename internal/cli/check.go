@@ -59,15 +59,13 @@ func newCheckCmd(f *Factory, runF func(*checkOptions) error) *cobra.Command {
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&opts.DataDir, "pgdata", "D", "", "the data directory (or the directory holding postgresql.conf)")
+	addPgdataFlag(cmd, &opts.DataDir, "the data directory (or the directory holding postgresql.conf)")
 	fl.StringArrayVar(&opts.Hosts, "host", nil, "a host name clients use, checked against the certificate with libpq's rules (repeatable)")
 	fl.IntVar(&opts.WarnDays, "warn-days", defaultWarnDays, "warn about certificates and CRLs that expire within this many days")
 	fl.BoolVar(&opts.Strict, "strict", false, "exit 1 on warnings too")
 	fl.BoolVar(&opts.Expiring, "expiring", false, "list every certificate and CRL with its days left, soonest first")
-	fl.StringVar(&opts.MetricsFile, "metrics-file", "", metricsFlagUsage+", with --expiring")
-	cmd.MarkFlagFilename("metrics-file", "prom")
+	addMetricsFileFlag(cmd, &opts.MetricsFile, ", with --expiring")
 	fl.StringVar(&opts.PassIn, "passin", "", "passphrase source for an encrypted server key, to match it with the certificate (pass:, env:, file:, fd:, stdin)")
-	cmd.MarkFlagDirname("pgdata")
 	return cmd
 }
 

@@ -58,15 +58,14 @@ func newCrlGenCmd(f *Factory, runF func(*crlGenOptions) error) *cobra.Command {
 	fl.StringVar(&opts.CAKey, "ca-key", "", "the CA's private key `FILE` (with --index)")
 	fl.StringVar(&opts.CRLNumber, "crlnumber", "", "the crlnumber `FILE`, read and advanced (with --index; default: crlnumber beside the index)")
 	fl.IntVar(&opts.Days, "days", crl.DefaultDays, "days until nextUpdate, when the CRL expires")
-	fl.StringVarP(&opts.Out, "out", "o", "", "write the CRL to `FILE` (default: standard output)")
-	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of the CA key: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
-	fl.BoolVarP(&opts.Force, "force", "f", false, "replace an existing output file")
+	addOutFlag(cmd, &opts.Out, "", "write the CRL to `FILE` (default: standard output)", "crl", "pem")
+	addCAPassInFlag(cmd, &opts.PassIn)
+	addForceFlag(cmd, &opts.Force)
 	cmd.MarkFlagFilename("index", "txt")
 	cmd.MarkFlagFilename("serials", "txt")
 	cmd.MarkFlagFilename("ca-cert", "crt", "pem", "der")
 	cmd.MarkFlagFilename("ca-key", "key", "pem", "der")
 	cmd.MarkFlagFilename("crlnumber")
-	cmd.MarkFlagFilename("out", "crl", "pem")
 	return cmd
 }
 

@@ -61,8 +61,8 @@ func newInitCmd(f *Factory, runF func(*initOptions) error) *cobra.Command {
 	}
 	addCADirFlag(cmd, &opts.CADir)
 	fl := cmd.Flags()
-	fl.StringVarP(&opts.DataDir, "pgdata", "D", "", "the data `DIR`ectory (created with mode 0700 when missing)")
-	fl.StringArrayVar(&opts.Hosts, "host", nil, "a host `NAME` or IP address clients connect to (repeatable; default: this host's name and localhost)")
+	addPgdataFlag(cmd, &opts.DataDir, "the data `DIR`ectory (created with mode 0700 when missing)")
+	addServerHostsFlag(cmd, &opts.Hosts)
 	fl.StringArrayVar(&opts.Clients, "client", nil, "issue a client certificate for database `ROLE` (repeatable)")
 	fl.StringArrayVar(&opts.Replication, "replication", nil, "issue a client certificate for replication `ROLE` (pg_basebackup, standbys), with its pg_hba.conf line (repeatable)")
 	fl.StringVar(&opts.ClientsDir, "clients-dir", "", "write client bundles into `DIR`/ROLE (default: CA_DIR/clients)")
@@ -79,7 +79,6 @@ func newInitCmd(f *Factory, runF func(*initOptions) error) *cobra.Command {
 	fl.StringArrayVar(&opts.AllowOutside, "allow-outside", nil, "with --configure, allow editing this file outside the data directory (hba_file, or a postgresql.conf that is a symbolic link) whoever owns it, and its backup (repeatable)")
 	fl.BoolVar(&opts.NewCA, "new-ca", false, "replace server.crt, root.crt and root.crl that come from another CA than --ca-dir's (every client of the old CA stops working)")
 	cmd.MarkFlagRequired("pgdata")
-	cmd.MarkFlagDirname("pgdata")
 	cmd.MarkFlagDirname("clients-dir")
 	return cmd
 }

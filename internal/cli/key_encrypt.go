@@ -33,12 +33,11 @@ func newKeyEncryptCmd(f *Factory, runF func(*keyEncryptOptions) error) *cobra.Co
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&opts.Output, "out", "o", "", "write the key to `FILE` (default: IN)")
+	addOutFlag(cmd, &opts.Output, "", "write the key to `FILE` (default: IN)", "key", "pem", "der")
 	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of IN when it is encrypted")
 	fl.StringVar(&opts.PassOut, "passout", "", "new passphrase `SOURCE`: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
 	fl.BoolVarP(&opts.Force, "force", "f", false, "replace an existing output file (IN itself by default)")
 	addKeyFormatFlags(cmd, &opts.Format, "the key")
-	cmd.MarkFlagFilename("out", "key", "pem", "der")
 	return cmd
 }
 

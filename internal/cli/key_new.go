@@ -39,18 +39,12 @@ func newKeyNewCmd(f *Factory, runF func(*keyNewOptions) error) *cobra.Command {
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&opts.Output, "out", "o", "server.key", "write the key to `FILE`")
-	fl.StringVar(&opts.Type, "type", "ec", "key type: ec, rsa or ed25519")
-	fl.StringVar(&opts.Curve, "curve", "P-256", "ECDSA curve: P-256 or P-384")
-	fl.IntVar(&opts.Bits, "bits", keys.DefaultRSABits, "RSA key size: 2048, 3072 or 4096")
+	addOutFlag(cmd, &opts.Output, "server.key", "write the key to `FILE`", "key", "pem", "der")
+	addKeyTypeFlags(cmd, &opts.Type, &opts.Curve, &opts.Bits)
 	fl.BoolVar(&opts.Encrypt, "encrypt", false, "encrypt the key with a passphrase")
-	fl.StringVar(&opts.PassOut, "passout", "", "passphrase `SOURCE` for --encrypt: pass:TEXT, env:VAR, file:PATH, fd:N or stdin (implies --encrypt)")
+	addEncryptPassOutFlag(cmd, &opts.PassOut)
 	fl.BoolVarP(&opts.Force, "force", "f", false, "replace an existing file")
 	addKeyFormatFlags(cmd, &opts.Format, "the key")
-	cmd.MarkFlagFilename("out", "key", "pem", "der")
-	cmd.RegisterFlagCompletionFunc("type", keyTypeCompletion)
-	cmd.RegisterFlagCompletionFunc("curve", curveCompletion)
-	cmd.RegisterFlagCompletionFunc("bits", fixedCompletion("2048", "3072", "4096"))
 	return cmd
 }
 

@@ -35,11 +35,10 @@ func newKeyStripCmd(f *Factory, runF func(*keyStripOptions) error) *cobra.Comman
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&opts.Output, "out", "o", "", "write the key to `FILE` (default: server.key beside IN)")
+	addOutFlag(cmd, &opts.Output, "", "write the key to `FILE` (default: server.key beside IN)", "key", "pem")
 	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of IN: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
 	fl.BoolVar(&opts.RemoveInput, "remove-input", false, "remove IN once the key is written")
-	fl.BoolVarP(&opts.Force, "force", "f", false, "replace an existing output file")
-	cmd.MarkFlagFilename("out", "key", "pem")
+	addForceFlag(cmd, &opts.Force)
 	return cmd
 }
 

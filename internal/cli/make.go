@@ -34,10 +34,9 @@ func newMakeCmd(f *Factory, runF func(*makeOptions) error) *cobra.Command {
 	}
 	fl := cmd.Flags()
 	fl.StringVarP(&opts.Spec, "file", "f", "", "the YAML spec `FILE` of the world to build")
-	fl.StringVarP(&opts.Out, "out", "o", "", "the output `DIR`, replaced as a whole (created when missing)")
+	addOutDirFlag(cmd, &opts.Out, "the output `DIR`, replaced as a whole (created when missing)")
 	fl.BoolVar(&opts.Force, "force", false, "replace a DIR that holds files but was not made by pgcert make")
 	cmd.MarkFlagFilename("file", "yaml", "yml")
-	cmd.MarkFlagDirname("out")
 	return cmd
 }
 

@@ -48,11 +48,10 @@ func newPermsCmd(f *Factory) *cobra.Command {
 // addPermsFlags registers the flags check and fix share.
 func addPermsFlags(cmd *cobra.Command, opts *permsOptions) {
 	fl := cmd.Flags()
-	fl.StringVarP(&opts.DataDir, "pgdata", "D", "", "the data directory: every file its ssl_* settings name")
+	addPgdataFlag(cmd, &opts.DataDir, "the data directory: every file its ssl_* settings name")
 	fl.BoolVar(&opts.Client, "client", false, "apply libpq's rule for client keys instead of the server's")
 	fl.StringVar(&opts.Owner, "owner", "", "the database user (default with -D: the data directory's owner); with --client, the user running the client (default: you)")
 	fl.StringVar(&opts.Group, "group", "", "the group a key gets when it is given to --owner (default: the owner's primary group)")
-	cmd.MarkFlagDirname("pgdata")
 	cmd.ValidArgsFunction = pkiFiles
 }
 

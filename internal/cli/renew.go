@@ -89,7 +89,7 @@ func newRenewCmd(f *Factory, runF func(*renewOptions) error) *cobra.Command {
 	}
 	addCADirFlag(cmd, &opts.CADir)
 	fl := cmd.Flags()
-	fl.StringVarP(&opts.DataDir, "pgdata", "D", "", "the data `DIR`ectory (or the directory holding postgresql.conf)")
+	addPgdataFlag(cmd, &opts.DataDir, "the data `DIR`ectory (or the directory holding postgresql.conf)")
 	fl.IntVar(&opts.Days, "days", 0, "validity of the new certificate in days (default: the lifetime of the current one; cut to the CA's)")
 	fl.StringVar(&opts.Within, "within", "", "renew when the certificate expires within this `TIME`: days (30, 30d) or a duration (720h) (default: a third of its lifetime)")
 	fl.BoolVarP(&opts.Force, "force", "f", false, "renew the certificate and the CRLs even when nothing is due")
@@ -99,9 +99,7 @@ func newRenewCmd(f *Factory, runF func(*renewOptions) error) *cobra.Command {
 	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of the CA keys: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
 	fl.DurationVar(&opts.Wait, "wait", rotate.DefaultReloadWait, "with --reload, how long to wait for the server to serve the new certificate")
 	fl.StringArrayVar(&opts.AllowOutside, "allow-outside", nil, "allow writing this file outside the data directory (or behind a symbolic link) that a setting names, whoever owns it, and its .prev (repeatable)")
-	fl.StringVar(&opts.MetricsFile, "metrics-file", "", metricsFlagUsage)
-	cmd.MarkFlagFilename("metrics-file", "prom")
-	cmd.MarkFlagDirname("pgdata")
+	addMetricsFileFlag(cmd, &opts.MetricsFile, "")
 	return cmd
 }
 

@@ -57,10 +57,10 @@ func newReqCmd(f *Factory, runF func(*reqOptions) error) *cobra.Command {
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&opts.Output, "out", "o", "server.req", "write the request to `FILE` (- for standard output)")
+	addOutFlag(cmd, &opts.Output, "server.req", "write the request to `FILE` (- for standard output)", "req", "csr", "pem")
 	fl.StringVar(&opts.Key, "key", "", "make the request for the private key in `FILE` instead of a new key")
 	fl.StringVar(&opts.NewKey, "new-key", "privkey.pem", "write the new key to `FILE`")
-	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of --key: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
+	addKeyPassInFlag(cmd, &opts.PassIn)
 	fl.StringVar(&opts.PassOut, "passout", "", "passphrase `SOURCE` for the new key: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
 	fl.BoolVar(&opts.NoPass, "nopass", false, "write the new key unencrypted")
 	fl.StringVar(&opts.CN, "cn", "", "the Common Name: the server's host name")
@@ -70,8 +70,7 @@ func newReqCmd(f *Factory, runF func(*reqOptions) error) *cobra.Command {
 	fl.StringVar(&opts.Type, "type", "ec", "new key type: ec, rsa or ed25519")
 	fl.StringVar(&opts.Curve, "curve", "P-256", "ECDSA curve of the new key: P-256 or P-384")
 	fl.IntVar(&opts.Bits, "bits", keys.DefaultRSABits, "RSA size of the new key: 2048, 3072 or 4096")
-	fl.BoolVarP(&opts.Force, "force", "f", false, "replace existing files")
-	cmd.MarkFlagFilename("out", "req", "csr", "pem")
+	addForceFilesFlag(cmd, &opts.Force)
 	cmd.MarkFlagFilename("key", "key", "pem", "der")
 	cmd.MarkFlagFilename("new-key", "key", "pem")
 	cmd.RegisterFlagCompletionFunc("type", keyTypeCompletion)

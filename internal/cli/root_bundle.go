@@ -43,12 +43,11 @@ func newRootBundleCmd(f *Factory, runF func(*rootBundleOptions) error) *cobra.Co
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&opts.Output, "out", "o", "root.crt", "write the bundle to `FILE`")
+	addOutFlag(cmd, &opts.Output, "root.crt", "write the bundle to `FILE`", "crt", "pem")
 	fl.BoolVar(&opts.AllowLeaf, "allow-leaf", false, "accept a self-signed certificate that is not a CA")
 	fl.StringVar(&opts.CheckChain, "check-chain", "", "first verify that the certificate `FILE` chains to the bundle")
 	fl.IntVar(&opts.WarnDays, "warn-days", defaultWarnDays, "warn about certificates that expire within this many days (0: only expired ones)")
-	fl.BoolVarP(&opts.Force, "force", "f", false, "replace an existing output file")
-	cmd.MarkFlagFilename("out", "crt", "pem")
+	addForceFlag(cmd, &opts.Force)
 	cmd.MarkFlagFilename("check-chain", "crt", "pem", "der")
 	return cmd
 }
