@@ -58,9 +58,8 @@ func newCaRevokeCmd(f *Factory, runF func(*caRevokeOptions) error) *cobra.Comman
 	addCADirFlag(cmd, &opts.CADir)
 	addDataDirCAFlag(cmd, &opts.DataDir)
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Cert, "cert", "", "the certificate `FILE` to revoke (its first certificate)")
+	addFileFlag(cmd, &opts.Cert, "cert", "the certificate `FILE` to revoke (its first certificate)", certExts...)
 	fl.StringVar(&opts.Reason, "reason", "", "the `REASON` recorded: keyCompromise, superseded, cessationOfOperation, ...")
-	cmd.MarkFlagFilename("cert", "crt", "pem", "der")
 	cmd.RegisterFlagCompletionFunc("reason", fixedCompletion(reasons...))
 	return cmd
 }

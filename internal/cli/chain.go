@@ -49,14 +49,12 @@ func newChainCmd(f *Factory, runF func(*chainOptions) error) *cobra.Command {
 	}
 	fl := cmd.Flags()
 	addOutFlag(cmd, &opts.Output, "server.crt", "write the chain to `FILE` (- for standard output)", "crt", "pem")
-	fl.StringVar(&opts.Key, "key", "", "the private key `FILE` of the server: its certificate is the leaf")
+	addFileFlag(cmd, &opts.Key, "key", "the private key `FILE` of the server: its certificate is the leaf", keyExts...)
 	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of an encrypted --key or of PKCS#12 inputs: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
-	fl.StringArrayVar(&opts.Roots, "root", nil, "trusted root certificates `FILE` the chain must reach (repeatable)")
+	addFileListFlag(cmd, &opts.Roots, "root", "trusted root certificates `FILE` the chain must reach (repeatable)", certExts...)
 	fl.BoolVar(&opts.NoRoot, "no-root", false, "leave the root out of the file")
 	fl.BoolVar(&opts.AllowExpired, "allow-expired", false, "write a chain with expired or not yet valid certificates, with a warning")
 	addForceFlag(cmd, &opts.Force)
-	cmd.MarkFlagFilename("key", "key", "pem", "der")
-	cmd.MarkFlagFilename("root", "crt", "pem", "der")
 	return cmd
 }
 

@@ -42,10 +42,9 @@ func newCrlDirCmd(f *Factory, runF func(*crlDirOptions) error) *cobra.Command {
 	}
 	fl := cmd.Flags()
 	addOutDirFlag(cmd, &opts.Out, "the hashed `DIR` to write (created when missing)")
-	fl.StringArrayVar(&opts.CAs, "ca", nil, "a `FILE` of CA certificates to check the CRLs against; repeat for more")
+	addFileListFlag(cmd, &opts.CAs, "ca", "a `FILE` of CA certificates to check the CRLs against; repeat for more", certExts...)
 	fl.BoolVar(&opts.AllowExpired, "allow-expired", false, "file a CRL that is expired or not yet valid (the server then rejects its CA's certificates)")
 	fl.BoolVarP(&opts.Force, "force", "f", false, "replace differing <hash>.r<N> files and remove stale ones")
-	cmd.MarkFlagFilename("ca", "crt", "pem", "der")
 	return cmd
 }
 

@@ -37,11 +37,10 @@ func newCrlMergeCmd(f *Factory, runF func(*crlMergeOptions) error) *cobra.Comman
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringArrayVar(&opts.CAs, "ca", nil, "a `FILE` of CA certificates (a root.crt bundle, or one CA); repeat for more")
+	addFileListFlag(cmd, &opts.CAs, "ca", "a `FILE` of CA certificates (a root.crt bundle, or one CA); repeat for more", certExts...)
 	addOutFlag(cmd, &opts.Out, "", "write the merged CRLs to `FILE` (default: standard output)", "crl", "pem")
 	fl.BoolVar(&opts.AllowExpired, "allow-expired", false, "keep a CRL that is expired or not yet valid (the server then rejects its CA's certificates)")
 	addForceFlag(cmd, &opts.Force)
-	cmd.MarkFlagFilename("ca", "crt", "pem", "der")
 	return cmd
 }
 

@@ -111,3 +111,24 @@ func addMetricsFileFlag(cmd *cobra.Command, file *string, more string) {
 	cmd.Flags().StringVar(file, "metrics-file", "", metricsFlagUsage+more)
 	cmd.MarkFlagFilename("metrics-file", "prom")
 }
+
+// The extensions a flag naming a certificate or a key file completes with: PEM files
+// go by .pem as often as anything else, and pgcert reads DER wherever openssl does.
+var (
+	certExts = []string{"crt", "pem", "der"}
+	keyExts  = []string{"key", "pem", "der"}
+)
+
+// addFileFlag registers --name naming an input file, completed with files ending in
+// exts (any file without exts).
+func addFileFlag(cmd *cobra.Command, file *string, name, usage string, exts ...string) {
+	cmd.Flags().StringVar(file, name, "", usage)
+	cmd.MarkFlagFilename(name, exts...)
+}
+
+// addFileListFlag registers a repeatable --name naming input files, completed as
+// addFileFlag's.
+func addFileListFlag(cmd *cobra.Command, files *[]string, name, usage string, exts ...string) {
+	cmd.Flags().StringArrayVar(files, name, nil, usage)
+	cmd.MarkFlagFilename(name, exts...)
+}

@@ -58,7 +58,7 @@ func newReqCmd(f *Factory, runF func(*reqOptions) error) *cobra.Command {
 	}
 	fl := cmd.Flags()
 	addOutFlag(cmd, &opts.Output, "server.req", "write the request to `FILE` (- for standard output)", "req", "csr", "pem")
-	fl.StringVar(&opts.Key, "key", "", "make the request for the private key in `FILE` instead of a new key")
+	addFileFlag(cmd, &opts.Key, "key", "make the request for the private key in `FILE` instead of a new key", keyExts...)
 	fl.StringVar(&opts.NewKey, "new-key", "privkey.pem", "write the new key to `FILE`")
 	addKeyPassInFlag(cmd, &opts.PassIn)
 	fl.StringVar(&opts.PassOut, "passout", "", "passphrase `SOURCE` for the new key: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
@@ -71,7 +71,6 @@ func newReqCmd(f *Factory, runF func(*reqOptions) error) *cobra.Command {
 	fl.StringVar(&opts.Curve, "curve", "P-256", "ECDSA curve of the new key: P-256 or P-384")
 	fl.IntVar(&opts.Bits, "bits", keys.DefaultRSABits, "RSA size of the new key: 2048, 3072 or 4096")
 	addForceFilesFlag(cmd, &opts.Force)
-	cmd.MarkFlagFilename("key", "key", "pem", "der")
 	cmd.MarkFlagFilename("new-key", "key", "pem")
 	cmd.RegisterFlagCompletionFunc("type", keyTypeCompletion)
 	cmd.RegisterFlagCompletionFunc("curve", curveCompletion)

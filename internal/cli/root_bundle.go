@@ -45,10 +45,9 @@ func newRootBundleCmd(f *Factory, runF func(*rootBundleOptions) error) *cobra.Co
 	fl := cmd.Flags()
 	addOutFlag(cmd, &opts.Output, "root.crt", "write the bundle to `FILE`", "crt", "pem")
 	fl.BoolVar(&opts.AllowLeaf, "allow-leaf", false, "accept a self-signed certificate that is not a CA")
-	fl.StringVar(&opts.CheckChain, "check-chain", "", "first verify that the certificate `FILE` chains to the bundle")
+	addFileFlag(cmd, &opts.CheckChain, "check-chain", "first verify that the certificate `FILE` chains to the bundle", certExts...)
 	fl.IntVar(&opts.WarnDays, "warn-days", defaultWarnDays, "warn about certificates that expire within this many days (0: only expired ones)")
 	addForceFlag(cmd, &opts.Force)
-	cmd.MarkFlagFilename("check-chain", "crt", "pem", "der")
 	return cmd
 }
 

@@ -68,8 +68,8 @@ func newSelfsignCmd(f *Factory, runF func(*selfsignOptions) error) *cobra.Comman
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Req, "req", "", "the certificate request `FILE` to sign")
-	fl.StringVar(&opts.Key, "key", "", "the request's private key `FILE` (PEM, DER or PKCS#12)")
+	addFileFlag(cmd, &opts.Req, "req", "the certificate request `FILE` to sign", "req", "csr", "pem", "der")
+	addFileFlag(cmd, &opts.Key, "key", "the request's private key `FILE` (PEM, DER or PKCS#12)", keyExts...)
 	addOutFlag(cmd, &opts.Output, "server.crt", "write the certificate to `FILE` (with --req)", "crt", "pem")
 	addKeyPassInFlag(cmd, &opts.PassIn)
 	addPgdataFlag(cmd, &opts.DataDir, "write server.key and server.crt into the data directory `PGDATA`")
@@ -79,8 +79,6 @@ func newSelfsignCmd(f *Factory, runF func(*selfsignOptions) error) *cobra.Comman
 	fl.BoolVar(&opts.Text, "text", false, "write the certificate in text before its PEM block, as openssl -text does")
 	fl.BoolVarP(&opts.Force, "force", "f", false, "replace existing files (and allow --type ed25519 with -D)")
 	fl.BoolVar(&opts.NewCA, "new-ca", false, "with -D, replace a server.crt a CA issued (clients that trust that CA stop verifying the server)")
-	cmd.MarkFlagFilename("req", "req", "csr", "pem", "der")
-	cmd.MarkFlagFilename("key", "key", "pem", "der")
 	return cmd
 }
 

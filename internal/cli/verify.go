@@ -47,18 +47,15 @@ func newVerifyCmd(f *Factory, runF func(*verifyOptions) error) *cobra.Command {
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringArrayVar(&opts.Roots, "root", nil, "trusted CA certificates `FILE`: root.crt, or the server's ssl_ca_file (repeatable)")
+	addFileListFlag(cmd, &opts.Roots, "root", "trusted CA certificates `FILE`: root.crt, or the server's ssl_ca_file (repeatable)", certExts...)
 	fl.StringArrayVar(&opts.Hosts, "host", nil, "check the certificate names `HOST` as libpq does for sslmode=verify-full (repeatable)")
 	fl.StringVar(&opts.Purpose, "purpose", "", "who checks the certificate: server (libpq checks a server's) or client (the server checks a client's); default: from its extendedKeyUsage")
 	fl.StringVar(&opts.User, "user", "", "predict the server's cert authentication of the certificate as database `ROLE`")
 	fl.StringVar(&opts.ClientName, "clientname", "CN", "with --user, what names the client, as pg_hba.conf's clientname: CN or DN")
 	fl.StringVar(&opts.Map, "map", "", "with --user, the pg_hba.conf map= `NAME` to look the certificate's name up in (needs --ident)")
-	fl.StringVar(&opts.Ident, "ident", "", "the server's pg_ident.conf `FILE`, for --map")
-	cmd.MarkFlagFilename("ident", "conf")
+	addFileFlag(cmd, &opts.Ident, "ident", "the server's pg_ident.conf `FILE`, for --map", "conf")
 	cmd.RegisterFlagCompletionFunc("clientname", fixedCompletion("CN", "DN"))
-	fl.StringArrayVar(&opts.CRLs, "crl", nil, "CRL `FILE` (PEM, several CRLs allowed, or DER); every CA then needs one (repeatable)")
-	cmd.MarkFlagFilename("root", "crt", "pem", "der")
-	cmd.MarkFlagFilename("crl", "crl", "pem", "der")
+	addFileListFlag(cmd, &opts.CRLs, "crl", "CRL `FILE` (PEM, several CRLs allowed, or DER); every CA then needs one (repeatable)", "crl", "pem", "der")
 	cmd.RegisterFlagCompletionFunc("purpose", fixedCompletion("server", "client"))
 	return cmd
 }
