@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pgcert/pgcert/internal/cli/help"
 	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/keys"
@@ -20,23 +21,7 @@ func newCaCmd(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "ca",
 		Short: "run a local certificate authority for servers and client certificates",
-		Long: `A local certificate authority, as the PostgreSQL manual recommends when every client
-belongs to the organization: a root CA (and, with --intermediate, an intermediate that
-does the everyday signing), server certificates, and client certificates whose Common
-Name is the role the server's cert method logs in as.
-
-The CA lives in a directory in openssl ca's format (index.txt, serial, crlnumber, a
-copy of every certificate in newcerts/), so openssl ca and easy-rsa can work on it
-and pgcert on theirs. It is --ca-dir, else $PGCERT_CA_DIR, else
-$XDG_DATA_HOME/pgcert/ca (~/.local/share/pgcert/ca). Concurrent runs take turns on a
-lock file; a run interrupted half way leaves the index consistent.
-
-Exit codes: see the subcommands.`,
-		Example: `  pgcert ca init --intermediate
-  pgcert ca issue server --host db.example.com --host 10.0.0.5
-  pgcert ca issue client --user alice
-  pgcert ca revoke --cert ~/.local/share/pgcert/ca/clients/alice/postgresql.crt --reason keyCompromise
-  pgcert ca list`,
+		Long:  help.Long("ca"), Example: help.Example("ca"),
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}

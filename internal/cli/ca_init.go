@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pgcert/pgcert/internal/cli/help"
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/keys"
 	"github.com/pgcert/pgcert/pkg/selfsign"
@@ -34,25 +35,7 @@ func newCaInitCmd(f *Factory, runF func(*caInitOptions) error) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "init",
 		Short: "create a local CA: a root, and optionally an intermediate that signs",
-		Long: `Create a certificate authority in a new (or empty) directory: a self-signed root CA
-(basicConstraints critical CA:TRUE, keyCertSign and cRLSign, ten years by default)
-and, with --intermediate, an intermediate CA signed by it (pathlen 0, five years) that
-signs every server and client certificate. The root then lives in DIR/root with its
-own database, so that its key can be moved offline.
-
-The CA key is never put inside a PostgreSQL data directory unless --force:
-pg_basebackup would copy it to every replica. Ed25519 CA keys are refused unless
---force: a server certificate with an EdDSA signature breaks SCRAM channel binding
-in libpq ("could not find digest for NID UNDEF"). With --encrypt the CA keys are
-encrypted (PKCS#8, PBES2, AES-256-CBC) and every signing asks for the passphrase.
-
-Exit codes: 0 created, 1 failure (nothing usable written; an existing CA is never
-replaced), 2 bad usage.`,
-		Example: `  # instead of: openssl req -new -x509 -days 3650 -nodes -text -out root.crt -keyout root.key -subj "/CN=root.yourdomain.com"
-  pgcert ca init --cn root.yourdomain.com
-
-  # a root kept apart and an intermediate that signs, keys encrypted
-  PGCERT_PASS=... pgcert ca init --ca-dir /srv/pgca --intermediate --encrypt --passout env:PGCERT_PASS`,
+		Long:  help.Long("ca init"), Example: help.Example("ca init"),
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
@@ -70,20 +53,9 @@ replaced), 2 bad usage.`,
 	addKeyTypeFlags(cmd, &opts.Type, &opts.Curve, &opts.Bits)
 	fl.IntVar(&opts.Days, "days", selfsign.DefaultRootCADays, "the root CA's validity in days")
 	fl.BoolVar(&opts.Encrypt, "encrypt", false, "encrypt the CA keys with a passphrase")
-	fl.StringVar(&opts.PassOut, "passout", "", "passphrase `SOURCE` for --encrypt: pass:TEXT, env:VAR, file:PATH, fd:N or stdin (implies --encrypt)")
-	fl.BoolVarP(&opts.Force, "force", "f", false, "allow a CA inside a data directory, or an Ed25519 CA key")
+	addEncryptPassOutFlag(cmd, &opts.PassOut)
+	addForceCAFlag(cmd, &opts.Force)
 	return cmd
-}
-
-// addKeyTypeFlags registers --type, --curve and --bits.
-func addKeyTypeFlags(cmd *cobra.Command, typ, curve *string, bits *int) {
-	fl := cmd.Flags()
-	fl.StringVar(typ, "type", "ec", "key type: ec, rsa or ed25519")
-	fl.StringVar(curve, "curve", "P-256", "ECDSA curve: P-256 or P-384")
-	fl.IntVar(bits, "bits", keys.DefaultRSABits, "RSA key size: 2048, 3072 or 4096")
-	cmd.RegisterFlagCompletionFunc("type", keyTypeCompletion)
-	cmd.RegisterFlagCompletionFunc("curve", curveCompletion)
-	cmd.RegisterFlagCompletionFunc("bits", fixedCompletion("2048", "3072", "4096"))
 }
 
 // caSpec is what createCA makes.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pgcert/pgcert/internal/cli/help"
 	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/keys"
@@ -21,13 +22,7 @@ func newCaIssueCmd(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "issue",
 		Short: "make a key and a certificate signed by the local CA",
-		Long: `Make a new key and a certificate for it, signed by the local CA and recorded in its
-index: a server certificate for the names clients connect to, or a client
-certificate whose Common Name is the role it logs in as.
-
-Exit codes: see the subcommands.`,
-		Example: `  pgcert ca issue server --host db.example.com
-  pgcert ca issue client --user alice`,
+		Long:  help.Long("ca issue"), Example: help.Example("ca issue"),
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
@@ -57,23 +52,7 @@ func newCaIssueServerCmd(f *Factory, runF func(*caIssueServerOptions) error) *co
 	cmd := &cobra.Command{
 		Use:   "server",
 		Short: "issue a server key and certificate for the given host names",
-		Long: `Make a server key (PREFIX.key, mode 0600) and a certificate signed by the local CA
-(PREFIX.crt): Common Name the first --host, every --host as a DNS or IP subject
-alternative name (libpq's verify-full matches the host it connects to against
-them), extended key usage serverAuth.
-
-PREFIX.crt holds the leaf first, then the intermediate CA when there is one, then the
-root: the manual asks for the root "in every case where server.crt contains more
-than one certificate" (--no-root leaves it out). Written into a data directory as
-root, the files take the directory's owner, as the server requires of its key.
-
-Exit codes: 0 written, 1 failure (nothing written), 2 bad usage.`,
-		Example: `  # instead of: openssl req -new -nodes -text -out server.csr -keyout server.key -subj "/CN=dbhost.yourdomain.com"
-  #             openssl x509 -req -in server.csr -text -days 365 -CA root.crt -CAkey root.key -CAcreateserial -out server.crt
-  pgcert ca issue server --host dbhost.yourdomain.com
-
-  # straight into a data directory
-  sudo pgcert ca issue server --host db.example.com --host 10.0.0.5 -o /var/lib/postgresql/15/main/server`,
+		Long:  help.Long("ca issue server"), Example: help.Example("ca issue server"),
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
@@ -85,13 +64,13 @@ Exit codes: 0 written, 1 failure (nothing written), 2 bad usage.`,
 	addCADirFlag(cmd, &opts.CADir)
 	addDataDirCAFlag(cmd, &opts.DataDir)
 	fl := cmd.Flags()
-	fl.StringArrayVar(&opts.Hosts, "host", nil, "a host `NAME` or IP address clients connect to (repeatable; default: this host's name and localhost)")
+	addServerHostsFlag(cmd, &opts.Hosts)
 	fl.StringVarP(&opts.Prefix, "out", "o", "server", "write `PREFIX`.crt and PREFIX.key")
 	fl.IntVar(&opts.Days, "days", selfsign.DefaultServerDays, "validity in days (cut to the CA's)")
 	addKeyTypeFlags(cmd, &opts.Type, &opts.Curve, &opts.Bits)
-	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of the CA key: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
+	addCAPassInFlag(cmd, &opts.PassIn)
 	fl.BoolVar(&opts.NoRoot, "no-root", false, "leave the root CA out of PREFIX.crt")
-	fl.BoolVarP(&opts.Force, "force", "f", false, "replace existing files")
+	addForceFilesFlag(cmd, &opts.Force)
 	return cmd
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pgcert/pgcert/internal/cli/help"
 	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/keys"
@@ -52,48 +53,7 @@ func newCaIssueClientCmd(f *Factory, runF func(*caIssueClientOptions) error) *co
 	cmd := &cobra.Command{
 		Use:   "client",
 		Short: "issue a client key and certificate for a database role",
-		Long: `Make a client key and a certificate signed by the local CA whose Common Name is the
-role: the server's cert method (and clientcert=verify-full) logs the connection in
-as the certificate's CN. Extended key usage clientAuth: the server refuses a client
-certificate without it.
-
-The bundle is written in libpq's layout into the output directory (default
-CA_DIR/clients/ROLE): postgresql.crt (the leaf, then the intermediate CA, which the
-server needs to build the chain), postgresql.key (mode 0600: libpq refuses a key
-others may read), root.crt (the root CA, which signed the server certificate too:
-what verify-full checks the server against), and with --pk8 postgresql.pk8, the key as
-DER PKCS#8 for the JDBC driver. Copied into ~/.postgresql these are libpq's
-defaults. The matching connection string is printed, with dbname=postgres (or
---dbname): libpq's default database is the role's name, which rarely exists.
-
-With --encrypt (or --passout SOURCE) the keys are written encrypted: postgresql.key
-as PKCS#8 PBES2, which libpq opens with sslpassword or asks for at a terminal, or
-with --traditional in the legacy traditional PEM form, the only encrypted key Go's
-pgx reads (its key derivation is one MD5: use it only for pgx). --der writes
-postgresql.pk8, the DER PKCS#8 copy (encrypted too), as --pk8 does: libpq reads
-only PEM, so postgresql.key stays PEM. --p12 writes postgresql.p12 (key, certificate,
-intermediates and root) for JDBC (sslkey=postgresql.p12) and .NET, encrypted with
-AES-256 and PBKDF2 unless --p12-legacy (3DES, for Java before 12 or Windows before
-Server 2019); it implies --encrypt, since those clients open it with sslpassword.
-
-Run as root into a directory another user owns (sudo ... -o ~postgres/.postgresql),
-the files and the directories made take that directory's owner (or its nearest
-existing parent's), so that the user can read the key; --owner USER[:GROUP] gives
-them to someone else. Each "wrote" line names the owner.
-
-Exit codes: 0 written, 1 failure (nothing written), 2 bad usage.`,
-		Example: `  # instead of: openssl req -new -nodes -keyout postgresql.key -out client.csr -subj "/CN=alice"
-  #             openssl x509 -req -in client.csr -CA root.crt -CAkey root.key -CAcreateserial -days 825 -out postgresql.crt
-  pgcert ca issue client --user alice
-
-  # into ~/.postgresql, with a key for JDBC
-  pgcert ca issue client --user alice -o ~/.postgresql --pk8 --host db.example.com
-
-  # as root, a bundle for the postgres OS user's replication connections
-  sudo pgcert ca issue client --user replicator -o ~postgres/.postgresql
-
-  # an encrypted key for Go's pgx, and a PKCS#12 file for JDBC
-  pgcert ca issue client --user app --passout env:PGCERT_PASS --traditional --p12`,
+		Long:  help.Long("ca issue client"), Example: help.Example("ca issue client"),
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
@@ -106,13 +66,13 @@ Exit codes: 0 written, 1 failure (nothing written), 2 bad usage.`,
 	addDataDirCAFlag(cmd, &opts.DataDir)
 	fl := cmd.Flags()
 	fl.StringVar(&opts.User, "user", "", "the database `ROLE` the certificate logs in as (its Common Name)")
-	fl.StringVarP(&opts.OutDir, "out", "o", "", "write the bundle into `DIR` (default: CA_DIR/clients/ROLE)")
-	fl.BoolVar(&opts.PK8, "pk8", false, "also write postgresql.pk8, the key as DER PKCS#8 for the JDBC driver")
+	addOutDirFlag(cmd, &opts.OutDir, "write the bundle into `DIR` (default: CA_DIR/clients/ROLE)")
+	addPK8Flag(cmd, &opts.PK8)
 	fl.IntVar(&opts.Days, "days", selfsign.DefaultClientDays, "validity in days (cut to the CA's)")
 	addKeyTypeFlags(cmd, &opts.Type, &opts.Curve, &opts.Bits)
-	fl.StringVar(&opts.Host, "host", "", "the server's host `NAME`, for the printed connection string")
-	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of the CA key: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
-	fl.BoolVarP(&opts.Force, "force", "f", false, "replace existing files")
+	addConnHostFlag(cmd, &opts.Host)
+	addCAPassInFlag(cmd, &opts.PassIn)
+	addForceFilesFlag(cmd, &opts.Force)
 	fl.StringVar(&opts.DBName, "dbname", ca.DefaultDBName, "the database `NAME` of the printed connection string")
 	fl.StringVar(&opts.Owner, "owner", "", "give the files to `USER[:GROUP]` (default: as root, the owner of the output directory)")
 	fl.BoolVar(&opts.Encrypt, "encrypt", false, "encrypt the keys with a passphrase")
@@ -122,7 +82,6 @@ Exit codes: 0 written, 1 failure (nothing written), 2 bad usage.`,
 	fl.BoolVar(&opts.P12, "p12", false, "also write postgresql.p12 (PKCS#12: key, certificate, CAs) for JDBC and .NET; implies --encrypt")
 	fl.BoolVar(&opts.P12Legacy, "p12-legacy", false, "write postgresql.p12 with 3DES and a SHA-1 MAC, for Java before 12 and Windows before Server 2019 (implies --p12)")
 	cmd.MarkFlagRequired("user")
-	cmd.MarkFlagDirname("out")
 	return cmd
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pgcert/pgcert/internal/cli/help"
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/keys"
 	"github.com/pgcert/pgcert/pkg/selfsign"
@@ -32,26 +33,7 @@ func newCaIssueIntermediateCmd(f *Factory, runF func(*caIssueIntermediateOptions
 	cmd := &cobra.Command{
 		Use:   "intermediate -o NEWDIR --cn NAME",
 		Short: "add another intermediate CA under the root of an existing CA, as a CA directory of its own",
-		Long: `Make a new intermediate CA signed by the root of the CA in --ca-dir, in NEWDIR (new
-or empty): NEWDIR/ca.crt, NEWDIR/private/ca.key (0600) and its own database, and
-NEWDIR/root, a symbolic link to the root's directory, so that every intermediate
-under the root shares its one database, and every pgcert ca command, crl gen and
-init work on NEWDIR as on the CA ca init --intermediate makes.
-
-This is how one root gets one CA for server certificates and another for client
-certificates, as PostgreSQL's own test set has: the server trusts the root
-(ssl_ca_file) and needs a CRL for every CA of a client's chain.
-
-The root must allow a CA below it: a root made by ca init --intermediate does
-(pathlen 1); a root made without one has pathlen 0 and signs leaves only.
-
-Exit codes: 0 created, 1 failure (nothing usable written), 2 bad usage.`,
-		Example: `  # instead of: openssl req -new -nodes -keyout client-ca.key -out client-ca.csr -subj "/CN=Example client CA"
-  #             openssl ca -config root.cnf -extensions v3_intermediate_ca -in client-ca.csr -out client-ca.crt
-  #             and a directory, index.txt, serial and crlnumber for the new CA
-  pgcert ca init --ca-dir /srv/pgca --intermediate --intermediate-cn "Example server CA"
-  pgcert ca issue intermediate --ca-dir /srv/pgca -o /srv/pgca-clients --cn "Example client CA"
-  pgcert ca issue client --ca-dir /srv/pgca-clients --user alice`,
+		Long:  help.Long("ca issue intermediate"), Example: help.Example("ca issue intermediate"),
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
@@ -62,16 +44,15 @@ Exit codes: 0 created, 1 failure (nothing usable written), 2 bad usage.`,
 	}
 	addCADirFlag(cmd, &opts.CADir)
 	fl := cmd.Flags()
-	fl.StringVarP(&opts.Out, "out", "o", "", "the new CA `DIR`ectory (new or empty)")
+	addOutDirFlag(cmd, &opts.Out, "the new CA `DIR`ectory (new or empty)")
 	fl.StringVar(&opts.CN, "cn", "", "the new intermediate's Common `NAME` (default: the root's followed by the directory's name)")
 	fl.IntVar(&opts.Days, "days", selfsign.DefaultIntermediateCADays, "validity in days (cut to the root's)")
 	addKeyTypeFlags(cmd, &opts.Type, &opts.Curve, &opts.Bits)
 	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of the root's key, when encrypted")
 	fl.BoolVar(&opts.Encrypt, "encrypt", false, "encrypt the new CA key with a passphrase")
 	fl.StringVar(&opts.PassOut, "passout", "", "passphrase `SOURCE` for the new key (implies --encrypt)")
-	fl.BoolVarP(&opts.Force, "force", "f", false, "allow a CA inside a data directory, or an Ed25519 CA key")
+	addForceCAFlag(cmd, &opts.Force)
 	cmd.MarkFlagRequired("out")
-	cmd.MarkFlagDirname("out")
 	return cmd
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pgcert/pgcert/internal/cli/help"
 	"github.com/pgcert/pgcert/pkg/ca"
 )
 
@@ -24,25 +25,7 @@ func newCaListCmd(f *Factory, runF func(*caListOptions) error) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "list the certificates the local CA issued, with their status",
-		Long: `List the CA's index (index.txt) in the order the certificates were issued: status,
-serial number, expiry, revocation time and reason, subject. A certificate the index
-calls valid whose expiry has passed is shown as expired (openssl ca -updatedb would
-write that into the index; pgcert leaves the index alone). Certificates issued by
-openssl ca or easy-rsa in the same directory are listed too.
-
-Filters, all of which a certificate must match: --revoked (revoked certificates),
---expiring DAYS (certificates still valid that expire within DAYS days: the ones to
-renew), --cn PATTERN (a commonName matching a shell pattern, such as 'client-*';
-quote it). The index is read as a stream and the listing written as one, so a CA of a
-million certificates lists in about 45 MB; the columns are as wide as the longest
-value seen so far.
-
-Exit codes: 0 listed, 1 failure (no CA, unreadable index), 2 bad usage.`,
-		Example: `  # instead of: cat index.txt; openssl ca -status SERIAL
-  pgcert ca list
-  pgcert ca list --json --ca-dir /srv/pgca
-  pgcert ca list --expiring 30
-  pgcert ca list --revoked --cn 'app-*'`,
+		Long:  help.Long("ca list"), Example: help.Example("ca list"),
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {

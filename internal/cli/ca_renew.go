@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pgcert/pgcert/internal/cli/help"
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/rotate"
 )
@@ -17,13 +18,7 @@ func newCaRenewCmd(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "renew",
 		Short: "replace a certificate the local CA issued with a new one for the same name",
-		Long: `Replace a certificate before it expires: a new one with the same subject, signed by
-the local CA and recorded in its index. pgcert renew -D renews a data directory's
-server certificate and CRLs.
-
-Exit codes: see the subcommands.`,
-		Example: `  pgcert ca renew client --user alice --revoke-old
-  pgcert renew -D /var/lib/postgresql/15/main --reload`,
+		Long:  help.Long("ca renew"), Example: help.Example("ca renew"),
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
@@ -49,29 +44,7 @@ func newCaRenewClientCmd(f *Factory, runF func(*caRenewClientOptions) error) *co
 	cmd := &cobra.Command{
 		Use:   "client --user ROLE",
 		Short: "issue a new client certificate for a role, to replace its current one",
-		Long: `Make a new client certificate for a database role, with the subject of its current
-one (the server's cert method still logs it in as the same role), and write the
-bundle into the output directory (default CA_DIR/clients/ROLE): postgresql.crt,
-postgresql.key, root.crt.
-
-The current certificate is the bundle's postgresql.crt when the directory holds
-one, else the newest valid certificate the CA's index lists for the role. Its key,
-postgresql.key, is kept when it is there and matches (--rekey makes a new one);
-without it a new key is made. The new certificate lasts as long as the old one did
-(--days changes it).
-
---revoke-old revokes the old certificate (reason superseded) once the new bundle is
-written. The server refuses it from the next CRL it loads: pgcert renew -D PGDATA
---reload refreshes root.crl when the CA revoked certificates since it was made.
-
-Exit codes: 0 written, 1 failure (nothing written, nothing revoked), 2 bad usage.`,
-		Example: `  # instead of: openssl x509 -x509toreq -in postgresql.crt -signkey postgresql.key -out alice.csr
-  #             openssl ca -config ca.cnf -in alice.csr -out postgresql.crt
-  #             openssl ca -config ca.cnf -revoke old.crt -crl_reason superseded
-  pgcert ca renew client --user alice --revoke-old
-
-  # a bundle kept in ~/.postgresql, with a new key
-  pgcert ca renew client --user alice -o ~/.postgresql --rekey`,
+		Long:  help.Long("ca renew client"), Example: help.Example("ca renew client"),
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkRole(opts.User); err != nil {
@@ -89,15 +62,14 @@ Exit codes: 0 written, 1 failure (nothing written, nothing revoked), 2 bad usage
 	addCADirFlag(cmd, &opts.CADir)
 	fl := cmd.Flags()
 	fl.StringVar(&opts.User, "user", "", "the database `ROLE` whose certificate is renewed")
-	fl.StringVarP(&opts.OutDir, "out", "o", "", "the bundle `DIR`ectory (default: CA_DIR/clients/ROLE)")
+	addOutDirFlag(cmd, &opts.OutDir, "the bundle `DIR`ectory (default: CA_DIR/clients/ROLE)")
 	fl.IntVar(&opts.Days, "days", 0, "validity in days (default: that of the current certificate; cut to the CA's)")
 	fl.BoolVar(&opts.Rekey, "rekey", false, "make a new key instead of keeping postgresql.key")
 	fl.BoolVar(&opts.RevokeOld, "revoke-old", false, "revoke the replaced certificate (reason superseded)")
-	fl.BoolVar(&opts.PK8, "pk8", false, "also write postgresql.pk8, the key as DER PKCS#8 for the JDBC driver")
-	fl.StringVar(&opts.Host, "host", "", "the server's host `NAME`, for the printed connection string")
-	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of the CA key: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
+	addPK8Flag(cmd, &opts.PK8)
+	addConnHostFlag(cmd, &opts.Host)
+	addCAPassInFlag(cmd, &opts.PassIn)
 	cmd.MarkFlagRequired("user")
-	cmd.MarkFlagDirname("out")
 	return cmd
 }
 

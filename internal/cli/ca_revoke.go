@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pgcert/pgcert/internal/cli/help"
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/chain"
 )
@@ -32,32 +33,7 @@ func newCaRevokeCmd(f *Factory, runF func(*caRevokeOptions) error) *cobra.Comman
 	cmd := &cobra.Command{
 		Use:   "revoke (SERIAL | --cert FILE)",
 		Short: "revoke a certificate the local CA issued",
-		Long: `Mark a certificate as revoked in the CA's index, by its serial number (hexadecimal,
-as pgcert ca list and openssl x509 -serial print it; colons allowed) or by the
-certificate file. The intermediate CA itself can be revoked too: the root's index
-records it.
-
-Revocation takes effect when a new CRL reaches the server: pgcert renew -D PGDATA
---reload makes it from the data directory's CA and reloads the server (it says
-which data directories the CA serves). Until then the certificate still logs in.
-Like openssl ca -revoke, this needs no CA key. -D PGDATA finds the CA the data
-directory records, without --ca-dir.
-
-pgbouncer (1.18) and pgBackRest (2.45) have no CRL setting: a certificate they
-check (pgbouncer's client_tls_ca_file with auth_type=cert, pgBackRest's
-tls-server-ca-file) is still accepted by them after it is revoked here. Stop it
-there too: ALTER ROLE ... NOLOGIN on the server for a pgbouncer client, its Common
-Name out of pgBackRest's tls-server-auth; docs/other-tools.md says which
-certificates each tool needs and how to issue them.
-
---reason is one of openssl's: ` + strings.Join(reasons, ", ") + `; without it the CRL
-entry carries no reason code, as RFC 5280 asks for an unspecified one.
-
-Exit codes: 0 revoked, 1 failure (unknown serial, already revoked), 2 bad usage.`,
-		Example: `  # instead of: openssl ca -revoke alice.crt -crl_reason keyCompromise
-  pgcert ca revoke --cert alice/postgresql.crt --reason keyCompromise
-
-  pgcert ca revoke 3A:1F:09:C2 --reason superseded`,
+		Long:  help.Long("ca revoke", "reasons", strings.Join(reasons, ", ")), Example: help.Example("ca revoke"),
 		Args: func(cmd *cobra.Command, args []string) error {
 			switch {
 			case len(args) > 1:
@@ -82,9 +58,8 @@ Exit codes: 0 revoked, 1 failure (unknown serial, already revoked), 2 bad usage.
 	addCADirFlag(cmd, &opts.CADir)
 	addDataDirCAFlag(cmd, &opts.DataDir)
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Cert, "cert", "", "the certificate `FILE` to revoke (its first certificate)")
+	addFileFlag(cmd, &opts.Cert, "cert", "the certificate `FILE` to revoke (its first certificate)", certExts...)
 	fl.StringVar(&opts.Reason, "reason", "", "the `REASON` recorded: keyCompromise, superseded, cessationOfOperation, ...")
-	cmd.MarkFlagFilename("cert", "crt", "pem", "der")
 	cmd.RegisterFlagCompletionFunc("reason", fixedCompletion(reasons...))
 	return cmd
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pgcert/pgcert/internal/cli/help"
 	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/selfsign"
@@ -29,25 +30,7 @@ func newCaSignCmd(f *Factory, runF func(*caSignOptions) error) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "sign REQ",
 		Short: "sign an outside certificate request as a server or client certificate",
-		Long: `Sign a certificate signing request (PEM or DER, made by openssl req, pgcert or any
-other tool) with the local CA and record it in the CA's index. The request's
-signature is checked; its subject and subject alternative names are copied.
-
---profile alone decides what the certificate may do: server (extended key usage
-serverAuth) or client (clientAuth; the Common Name is the role the cert method logs
-in as). Whatever else the request asks for is never honoured — a requested CA:TRUE
-least of all.
-
-The output is the certificate followed by the intermediate CA, if any: what
-server.crt (before the root) and postgresql.crt need. Without -o it goes to
-standard output.
-
-Exit codes: 0 signed, 1 failure (bad request, nothing recorded), 2 bad usage.`,
-		Example: `  # instead of: openssl x509 -req -in server.csr -text -days 365 -CA root.crt -CAkey root.key -CAcreateserial -out server.crt
-  pgcert ca sign server.csr --profile server -o server.crt
-
-  # instead of: openssl ca -in alice.csr -out postgresql.crt
-  pgcert ca sign alice.csr --profile client -o postgresql.crt`,
+		Long:  help.Long("ca sign"), Example: help.Example("ca sign"),
 		Args:              exactArgs(1, "the request file REQ"),
 		ValidArgsFunction: reqFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -61,13 +44,12 @@ Exit codes: 0 signed, 1 failure (bad request, nothing recorded), 2 bad usage.`,
 	addCADirFlag(cmd, &opts.CADir)
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Profile, "profile", "", "what the certificate is for: server or client")
-	fl.StringVarP(&opts.Output, "out", "o", "-", "write the certificate to `FILE` (- for standard output)")
+	addOutFlag(cmd, &opts.Output, "-", "write the certificate to `FILE` (- for standard output)", "crt", "pem")
 	fl.IntVar(&opts.Days, "days", 0, "validity in days (default: 825; cut to the CA's)")
-	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of the CA key: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
-	fl.BoolVarP(&opts.Force, "force", "f", false, "replace an existing output file")
+	addCAPassInFlag(cmd, &opts.PassIn)
+	addForceFlag(cmd, &opts.Force)
 	cmd.MarkFlagRequired("profile")
 	cmd.RegisterFlagCompletionFunc("profile", fixedCompletion("server", "client"))
-	cmd.MarkFlagFilename("out", "crt", "pem")
 	return cmd
 }
 

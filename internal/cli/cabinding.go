@@ -70,8 +70,7 @@ func (f *Factory) openCAFor(flag, dataDir string) (*ca.CA, error) {
 // --ca-dir. $PGDATA is never read for it (pgdataCA): a variable left in the
 // environment must not choose the CA.
 func addDataDirCAFlag(cmd *cobra.Command, dir *string) {
-	cmd.Flags().StringVarP(dir, "pgdata", "D", "", "use the CA the data `DIR`ectory records (its "+ca.DataDirFile+"), when --ca-dir is not given")
-	cmd.MarkFlagDirname("pgdata")
+	addPgdataFlag(cmd, dir, "use the CA the data `DIR`ectory records (its "+ca.DataDirFile+"), when --ca-dir is not given")
 }
 
 // sameDir says whether a and b are the same directory: the same path once cleaned,

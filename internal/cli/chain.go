@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pgcert/pgcert/internal/cli/help"
 	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/pkg/chain"
 )
@@ -35,51 +36,7 @@ func newChainCmd(f *Factory, runF func(*chainOptions) error) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "chain CERTFILE...",
 		Short: "write server.crt: the server's certificate, then its issuers, in the order the server needs",
-		Long: `Build server.crt from whatever pile of certificates the CA sent: the leaf first,
-then the intermediate that signed it, then that one's issuer, up to the root — what
-the manual asks for ("append the certificate of the signing authority to server.crt,
-then its parent authority's certificate, and so on"). The server sends the first
-certificate as its own: with an intermediate first it refuses to start ("key values
-mismatch"), and with an issuer missing clients cannot verify it.
-
-The files may hold any number of certificates, PEM (text before and between blocks
-is fine, as openssl -text writes it) or DER, in any order, with duplicates and
-unrelated certificates; duplicates are dropped and unrelated certificates left out,
-each named in a warning. The leaf is the certificate of --key when given, else the
-only certificate that is not a CA. Issuers are found by signature, not only by name;
-when several could sign (a cross-signed intermediate), the longest valid path wins.
-
-A PKCS#12 file (.p12, .pfx: what a CA's download or a Windows or Java export
-gives) may be among the inputs: its certificates are read with the others and, when
-it is the only one and --key is not given, its key picks the leaf. --key may be a
-PKCS#12 file too. Its password comes from --passin, or is asked for at a terminal;
-an empty password is tried first.
-
-The root is written last when server.crt holds more than one certificate, as the
-manual advises (--no-root leaves it out); a leaf signed by the root itself is written
-alone. --root names files of trusted roots the chain must reach (root.crt); without
-it, a chain that stops below a root is written with a warning naming the issuer
-clients must trust, unless a root among the inputs shows that an intermediate is
-missing.
-
-pgcert refuses to write a chain with an issuer missing, a broken signature, an
-intermediate that may not sign certificates (no CA:TRUE or keyCertSign), an expired
-certificate (a warning with --allow-expired) or a key that is not the leaf's; every
-message names the certificate by subject and file. The file is written 0644; as
-root inside a data directory it takes the directory's owner.
-
-Exit codes: 0 written, 1 refused or failed (nothing written), 2 bad usage.`,
-		Example: `  # instead of: cat server-only.crt intermediate.crt root.crt > server.crt
-  pgcert chain server-only.crt ca-bundle.pem
-
-  # pick the leaf by its key, write into the data directory
-  pgcert chain --key server.key -o "$PGDATA/server.crt" download/*.pem
-
-  # check that the chain reaches the root clients trust, and leave the root out
-  pgcert chain --root root.crt --no-root -o server.crt leaf.pem chain.pem
-
-  # fix the order of an existing server.crt in place
-  pgcert chain --key server.key -o server.crt --force server.crt`,
+		Long:  help.Long("chain"), Example: help.Example("chain"),
 		Args:              minArgs(1, "at least one CERTFILE"),
 		ValidArgsFunction: certFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -91,16 +48,13 @@ Exit codes: 0 written, 1 refused or failed (nothing written), 2 bad usage.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&opts.Output, "out", "o", "server.crt", "write the chain to `FILE` (- for standard output)")
-	fl.StringVar(&opts.Key, "key", "", "the private key `FILE` of the server: its certificate is the leaf")
+	addOutFlag(cmd, &opts.Output, "server.crt", "write the chain to `FILE` (- for standard output)", "crt", "pem")
+	addFileFlag(cmd, &opts.Key, "key", "the private key `FILE` of the server: its certificate is the leaf", keyExts...)
 	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of an encrypted --key or of PKCS#12 inputs: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
-	fl.StringArrayVar(&opts.Roots, "root", nil, "trusted root certificates `FILE` the chain must reach (repeatable)")
+	addFileListFlag(cmd, &opts.Roots, "root", "trusted root certificates `FILE` the chain must reach (repeatable)", certExts...)
 	fl.BoolVar(&opts.NoRoot, "no-root", false, "leave the root out of the file")
 	fl.BoolVar(&opts.AllowExpired, "allow-expired", false, "write a chain with expired or not yet valid certificates, with a warning")
-	fl.BoolVarP(&opts.Force, "force", "f", false, "replace an existing output file")
-	cmd.MarkFlagFilename("out", "crt", "pem")
-	cmd.MarkFlagFilename("key", "key", "pem", "der")
-	cmd.MarkFlagFilename("root", "crt", "pem", "der")
+	addForceFlag(cmd, &opts.Force)
 	return cmd
 }
 

@@ -1,6 +1,10 @@
 package cli
 
-import "github.com/spf13/cobra"
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/pgcert/pgcert/internal/cli/help"
+)
 
 // fixedCompletion completes a flag from a fixed list of values.
 func fixedCompletion(values ...string) cobra.CompletionFunc {
@@ -50,28 +54,10 @@ func describeBuiltins(root *cobra.Command) {
 		switch c.Name() {
 		case "help":
 			c.Short = "show the help of any command"
-			c.Long = `Show the help of a command: what it does, its flags and examples. The same as the
-command's --help.
-
-Exit codes: 0 success; 2 bad usage.`
-			c.Example = `  pgcert help init
-  pgcert help ca issue`
+			c.Long, c.Example = help.Long("help"), help.Example("help")
 		case "completion":
 			c.Short = "print the shell completion script for bash, zsh, fish or powershell"
-			c.Long = `Print a script that teaches a shell to complete pgcert's commands, flags, key
-types, curves and sizes, profiles, revocation reasons, sslmodes, directories for -D and
---ca-dir, and files by extension (.crt, .key, .req, .csr, .crl, .pem, .der). The same
-scripts are in completions/ of the source tree.
-
-Exit codes: 0 success; 2 bad usage.`
-			c.Example = `  # bash, for every new shell (needs the bash-completion package)
-  pgcert completion bash > /etc/bash_completion.d/pgcert
-
-  # zsh, into the first directory of $fpath
-  pgcert completion zsh > "${fpath[1]}/_pgcert"
-
-  # fish
-  pgcert completion fish > ~/.config/fish/completions/pgcert.fish`
+			c.Long, c.Example = help.Long("completion"), help.Example("completion")
 			for _, sh := range c.Commands() {
 				describeCompletion(sh)
 			}
@@ -79,38 +65,9 @@ Exit codes: 0 success; 2 bad usage.`
 	}
 }
 
-// completionHelp is the help of each shell's completion command: where its script goes.
-var completionHelp = map[string]struct{ long, example string }{
-	"bash": {`The script needs the bash-completion package (apt install bash-completion, dnf
-install bash-completion). Load it into the current shell with
-source <(pgcert completion bash), or install it for every new shell as below.`,
-		`  # every new shell
-  pgcert completion bash > /etc/bash_completion.d/pgcert
-
-  # without descriptions
-  pgcert completion bash --no-descriptions > /etc/bash_completion.d/pgcert`},
-	"zsh": {`zsh loads completion functions named _pgcert from the directories of $fpath when
-compinit runs; put "autoload -U compinit; compinit" in ~/.zshrc if it is not there.`,
-		`  pgcert completion zsh > "${fpath[1]}/_pgcert"
-
-  # macOS with Homebrew
-  pgcert completion zsh > "$(brew --prefix)/share/zsh/site-functions/_pgcert"`},
-	"fish": {`fish loads completions from ~/.config/fish/completions when a command is first
-completed.`,
-		`  pgcert completion fish > ~/.config/fish/completions/pgcert.fish`},
-	"powershell": {`Load the script in the current session by piping it to Out-String | Invoke-Expression,
-or add that line to your PowerShell profile for every session.`,
-		`  pgcert completion powershell | Out-String | Invoke-Expression
-  pgcert completion powershell > pgcert.ps1`},
-}
-
 // describeCompletion rewrites the help of one shell's completion command.
 func describeCompletion(c *cobra.Command) {
-	h, ok := completionHelp[c.Name()]
-	if !ok {
-		return
-	}
+	name := "completion " + c.Name()
 	c.Short = "print the " + c.Name() + " completion script"
-	c.Long = h.long + "\n\nExit codes: 0 success; 2 bad usage."
-	c.Example = h.example
+	c.Long, c.Example = help.Long(name), help.Example(name)
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pgcert/pgcert/internal/cli/help"
 	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/pkg/chain"
 	"github.com/pgcert/pgcert/pkg/crl"
@@ -23,22 +24,7 @@ func newCrlCmd(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "crl",
 		Short: "make, merge, file and show certificate revocation lists",
-		Long: `Certificate revocation lists for ssl_crl_file and ssl_crl_dir (server side) and
-sslcrl and sslcrldir (libpq).
-
-Once any CRL is configured, OpenSSL checks every CA of every chain against a CRL
-of that CA, the root included: a CA without a current CRL, or with an expired one,
-makes the server reject every client certificate under it ("tlsv1 alert unknown
-ca", "certificate expired") with no better reason. These commands make a CRL for
-every CA (gen), put one current CRL per CA into one file and say which CA has none
-(merge), file them as OpenSSL's hashed directory (dir), and show them (show).
-
-Exit codes: see the subcommands.`,
-		Example: `  pgcert crl gen --ca-dir /srv/pgca -o root.crl
-  pgcert crl gen --index demoCA/index.txt --ca-cert demoCA/cacert.pem --ca-key demoCA/private/cakey.pem -o ca.crl
-  pgcert crl merge --ca root.crt -o root.crl inter.crl ca.crl
-  pgcert crl dir --out $PGDATA/crl --ca root.crt inter.crl ca.crl
-  pgcert crl show root.crl`,
+		Long:  help.Long("crl"), Example: help.Example("crl"),
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pgcert/pgcert/internal/cli/help"
 	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/pkg/crl"
 )
@@ -28,32 +29,7 @@ func newCrlDirCmd(f *Factory, runF func(*crlDirOptions) error) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "dir --out DIR [--ca FILE...] CRLFILE...",
 		Short: "write an OpenSSL hashed CRL directory for ssl_crl_dir or sslcrldir",
-		Long: `Write the CRLs as OpenSSL's hashed directory, which ssl_crl_dir (server, PostgreSQL
-14 and later) and sslcrldir (libpq) name: each CRL in its own PEM file called
-<issuer hash>.r<N>, the hash being OpenSSL's X509_NAME_hash of the issuer (what
-openssl crl -hash prints) and N counting CRLs whose issuers share a hash. OpenSSL
-reads <hash>.r0, .r1, ... when it verifies a certificate and stops at the first
-missing number, so a file under any other name is never read.
-
-DIR is created (mode 0755) when missing. Files already there under the same name
-and content are left alone; replacing others, and removing <hash>.r<N> files that
-no longer correspond to an input (stale CRLs OpenSSL would still read), needs
---force. Files with other names are never touched.
-
-With --ca (the CAs of the chain, or the root.crt bundle), the CRLs are checked as
-pgcert crl merge checks them: signatures, one newest CRL per CA, every CA has one.
-Without it, every CRL is filed as given, and only expired ones are refused.
---allow-expired files expired or not yet valid CRLs too.
-
-Exit codes: 0 written (or already up to date); 1 a CRL is refused, a CA has no CRL,
-files would be replaced without --force, or a file is unreadable (nothing written);
-2 bad usage.`,
-		Example: `  # instead of: cp root.crl intermediate.crl crl.d/ && openssl rehash crl.d
-  #         (or c_rehash crl.d)
-  pgcert crl dir --out $PGDATA/crl.d --ca root.crt root.crl intermediate.crl
-
-  # then in postgresql.conf: ssl_crl_dir = 'crl.d'; for libpq: sslcrldir=~/.postgresql/crl.d
-  pgcert crl dir --out ~/.postgresql/crl.d --force ca.crl`,
+		Long:  help.Long("crl dir"), Example: help.Example("crl dir"),
 		Args:              minArgs(1, "at least one CRLFILE"),
 		ValidArgsFunction: crlFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -65,12 +41,10 @@ files would be replaced without --force, or a file is unreadable (nothing writte
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&opts.Out, "out", "o", "", "the hashed `DIR` to write (created when missing)")
-	fl.StringArrayVar(&opts.CAs, "ca", nil, "a `FILE` of CA certificates to check the CRLs against; repeat for more")
+	addOutDirFlag(cmd, &opts.Out, "the hashed `DIR` to write (created when missing)")
+	addFileListFlag(cmd, &opts.CAs, "ca", "a `FILE` of CA certificates to check the CRLs against; repeat for more", certExts...)
 	fl.BoolVar(&opts.AllowExpired, "allow-expired", false, "file a CRL that is expired or not yet valid (the server then rejects its CA's certificates)")
 	fl.BoolVarP(&opts.Force, "force", "f", false, "replace differing <hash>.r<N> files and remove stale ones")
-	cmd.MarkFlagDirname("out")
-	cmd.MarkFlagFilename("ca", "crt", "pem", "der")
 	return cmd
 }
 

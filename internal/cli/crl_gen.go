@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pgcert/pgcert/internal/cli/help"
 	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/chain"
@@ -39,50 +40,7 @@ func newCrlGenCmd(f *Factory, runF func(*crlGenOptions) error) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "gen (--ca-dir DIR | --index FILE --ca-cert FILE --ca-key FILE | --serials FILE --ca-cert FILE --ca-key FILE)",
 		Short: "make the CRL of a CA from its database",
-		Long: `Make a CRL from a CA's database (openssl's index.txt): every revoked certificate,
-with its revocation date and reason code (and invalidity date or hold instruction
-when recorded), signed by the CA, numbered from its crlnumber file, which is
-advanced. thisUpdate is now and nextUpdate now + --days.
-
-With --ca-dir (default: $PGCERT_CA_DIR, else ~/.local/share/pgcert/ca), the CA
-directory of pgcert ca init: a CRL for the issuing CA and, when it is an
-intermediate, one for the root as well, in the same output, since PostgreSQL needs
-a CRL for every CA of a chain once any CRL is configured. Each is also kept as the
-CA's crl.pem.
-
-With --index, --ca-cert and --ca-key, any openssl ca or easy-rsa database, so
-that an existing CA needs no migration. The CRL number comes from --crlnumber
-(default: the crlnumber file beside the index, started at 1 when there is none).
-The index is read as a stream and the CRL written as one: a million revocations
-take a few seconds and a fraction of the memory openssl ca -gencrl needs.
-
-With --serials instead of --index, a plain list for CAs whose own tools keep no
-index (step-ca, cfssl): one revoked certificate a line, its serial in hexadecimal
-as openssl x509 -serial prints it (0x and colons allowed), then optionally its
-revocation time (RFC 3339, or YYYY-MM-DD) and reason (keyCompromise, superseded,
-...). A line without a time counts as revoked now; # starts a comment. The CRL
-number comes from --crlnumber as with --index (default: crlnumber beside the list).
-
---days defaults to ` + fmt.Sprint(crl.DefaultDays) + `: an expired CRL makes the server reject every client
-certificate of its CA, so a CRL should outlive a forgotten renewal or two.
-
-The CRL goes to -o FILE (mode 0644, never replacing a file without --force), or to
-standard output.
-
-Exit codes: 0 written, 1 failure (unreadable or malformed index, wrong key or
-passphrase; nothing written), 2 bad usage.`,
-		Example: `  # instead of: openssl ca -config openssl.cnf -gencrl -out root.crl
-  #             (and once per CA of the chain, then cat them together)
-  pgcert crl gen --ca-dir /srv/pgca -o root.crl
-
-  # instead of: openssl ca -gencrl -keyfile ca.key -cert ca.crt -out ca.crl (with an openssl.cnf)
-  pgcert crl gen --index demoCA/index.txt --ca-cert demoCA/cacert.pem --ca-key demoCA/private/cakey.pem -o ca.crl
-
-  # an easy-rsa PKI
-  pgcert crl gen --index pki/index.txt --ca-cert pki/ca.crt --ca-key pki/private/ca.key --passin env:CA_PASS -o crl.pem
-
-  # step-ca or cfssl: the serials revoked, one a line ("4f2a...  2026-05-01T10:00:00Z  keyCompromise")
-  pgcert crl gen --serials revoked.txt --ca-cert intermediate_ca.crt --ca-key intermediate_ca_key -o intermediate.crl`,
+		Long:  help.Long("crl gen", "days", fmt.Sprint(crl.DefaultDays)), Example: help.Example("crl gen"),
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
@@ -94,21 +52,15 @@ passphrase; nothing written), 2 bad usage.`,
 	addCADirFlag(cmd, &opts.CADir)
 	addDataDirCAFlag(cmd, &opts.DataDir)
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Index, "index", "", "the openssl ca or easy-rsa database `FILE` (index.txt)")
-	fl.StringVar(&opts.Serials, "serials", "", "a plain list `FILE` of revoked serials, with optional times and reasons (instead of --index)")
-	fl.StringVar(&opts.CACert, "ca-cert", "", "the CA certificate `FILE` that signs the CRL (with --index)")
-	fl.StringVar(&opts.CAKey, "ca-key", "", "the CA's private key `FILE` (with --index)")
-	fl.StringVar(&opts.CRLNumber, "crlnumber", "", "the crlnumber `FILE`, read and advanced (with --index; default: crlnumber beside the index)")
+	addFileFlag(cmd, &opts.Index, "index", "the openssl ca or easy-rsa database `FILE` (index.txt)", "txt")
+	addFileFlag(cmd, &opts.Serials, "serials", "a plain list `FILE` of revoked serials, with optional times and reasons (instead of --index)", "txt")
+	addFileFlag(cmd, &opts.CACert, "ca-cert", "the CA certificate `FILE` that signs the CRL (with --index)", certExts...)
+	addFileFlag(cmd, &opts.CAKey, "ca-key", "the CA's private key `FILE` (with --index)", keyExts...)
+	addFileFlag(cmd, &opts.CRLNumber, "crlnumber", "the crlnumber `FILE`, read and advanced (with --index; default: crlnumber beside the index)")
 	fl.IntVar(&opts.Days, "days", crl.DefaultDays, "days until nextUpdate, when the CRL expires")
-	fl.StringVarP(&opts.Out, "out", "o", "", "write the CRL to `FILE` (default: standard output)")
-	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of the CA key: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
-	fl.BoolVarP(&opts.Force, "force", "f", false, "replace an existing output file")
-	cmd.MarkFlagFilename("index", "txt")
-	cmd.MarkFlagFilename("serials", "txt")
-	cmd.MarkFlagFilename("ca-cert", "crt", "pem", "der")
-	cmd.MarkFlagFilename("ca-key", "key", "pem", "der")
-	cmd.MarkFlagFilename("crlnumber")
-	cmd.MarkFlagFilename("out", "crl", "pem")
+	addOutFlag(cmd, &opts.Out, "", "write the CRL to `FILE` (default: standard output)", "crl", "pem")
+	addCAPassInFlag(cmd, &opts.PassIn)
+	addForceFlag(cmd, &opts.Force)
 	return cmd
 }
 

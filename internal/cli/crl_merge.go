@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pgcert/pgcert/internal/cli/help"
 	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/pkg/crl"
 )
@@ -24,29 +25,7 @@ func newCrlMergeCmd(f *Factory, runF func(*crlMergeOptions) error) *cobra.Comman
 	cmd := &cobra.Command{
 		Use:   "merge --ca FILE... [-o FILE] CRLFILE...",
 		Short: "put one current CRL per CA into one file for ssl_crl_file or sslcrl",
-		Long: `Merge CRLs into one file for ssl_crl_file (server) or sslcrl (libpq), with one CRL
-per CA: each CRL's signature is checked against its CA among the --ca
-certificates, only the newest CRL of each CA is kept (highest CRL number, then
-latest thisUpdate), and expired or not yet valid CRLs are refused unless
---allow-expired.
-
-Once a CRL is configured, OpenSSL wants a current CRL for every CA of a chain,
-the root included; a CA without one makes PostgreSQL reject every client
-certificate under it ("tlsv1 alert unknown ca"). So every CA given with --ca (the
-CAs of the chain, or the root.crt bundle the server trusts) must have a CRL among
-the inputs, or nothing is written.
-
-Each CRL is preceded by a comment line naming its issuer, number and next update,
-which OpenSSL skips. The output is -o FILE (mode 0644, never replacing a file
-without --force), or standard output.
-
-Exit codes: 0 written; 1 a CRL is refused (bad signature, unknown issuer,
-expired), a CA has no CRL, or a file is unreadable (nothing written); 2 bad usage.`,
-		Example: `  # instead of: cat root.crl intermediate.crl > root.crl (and hoping every CA is there)
-  pgcert crl merge --ca root.crt --ca intermediate.crt -o root.crl root-ca.crl intermediate-ca.crl
-
-  # the CRLs of a pgcert CA directory with an intermediate
-  pgcert crl merge --ca ca/root/ca.crt --ca ca/ca.crt -o root.crl ca/root/crl.pem ca/crl.pem`,
+		Long:  help.Long("crl merge"), Example: help.Example("crl merge"),
 		Args:              minArgs(1, "at least one CRLFILE"),
 		ValidArgsFunction: crlFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -58,12 +37,10 @@ expired), a CA has no CRL, or a file is unreadable (nothing written); 2 bad usag
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringArrayVar(&opts.CAs, "ca", nil, "a `FILE` of CA certificates (a root.crt bundle, or one CA); repeat for more")
-	fl.StringVarP(&opts.Out, "out", "o", "", "write the merged CRLs to `FILE` (default: standard output)")
+	addFileListFlag(cmd, &opts.CAs, "ca", "a `FILE` of CA certificates (a root.crt bundle, or one CA); repeat for more", certExts...)
+	addOutFlag(cmd, &opts.Out, "", "write the merged CRLs to `FILE` (default: standard output)", "crl", "pem")
 	fl.BoolVar(&opts.AllowExpired, "allow-expired", false, "keep a CRL that is expired or not yet valid (the server then rejects its CA's certificates)")
-	fl.BoolVarP(&opts.Force, "force", "f", false, "replace an existing output file")
-	cmd.MarkFlagFilename("ca", "crt", "pem", "der")
-	cmd.MarkFlagFilename("out", "crl", "pem")
+	addForceFlag(cmd, &opts.Force)
 	return cmd
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pgcert/pgcert/internal/cli/help"
 	"github.com/pgcert/pgcert/pkg/bootstrap"
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/keys"
@@ -49,74 +50,7 @@ func newInitCmd(f *Factory, runF func(*initOptions) error) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "init -D PGDATA",
 		Short: "make a data directory ready for verify-full and certificate logins, in one command",
-		Long: `Set up SSL for a PostgreSQL data directory with a local CA, in one step:
-
-  - the CA: created in --ca-dir (default: the CA directory PGDATA/pgcert-ca.conf
-    records, else ~/.local/share/pgcert/ca) unless one is there, which is reused;
-    --intermediate adds an intermediate CA that signs;
-  - PGDATA/server.key (0600) and PGDATA/server.crt: the leaf for every --host
-    (default: the names of the server.crt this CA issued before, else this host's
-    name and localhost), then the intermediate CA, then the
-    root when the file holds more than one certificate, as the manual advises
-    (--no-root leaves it out);
-  - PGDATA/root.crt: the root CA, which client certificates chain to (ssl_ca_file);
-  - PGDATA/root.crl: a current CRL for every CA of the chain, root included: once a
-    CRL is configured, the server rejects every client certificate whose CAs do not
-    all have one;
-  - a client bundle for each --client ROLE in CLIENTS_DIR/ROLE (default
-    CA_DIR/clients/ROLE, never inside the data directory): postgresql.crt,
-    postgresql.key (0600), root.crt, and the connection string that uses them;
-  - a bundle for each --replication ROLE too, with the hostssl replication ROLE
-    ... cert line (records for "all" databases do not match replication
-    connections) and the primary_conninfo a standby uses to stream with it.
-
-All files are written together or not at all: on any failure the data directory is
-left as it was. Run as root, the files take the data directory's owner, as the
-server requires of its key. Existing files are only replaced with --force (after
-pgcert ca revoke, pgcert renew -D PGDATA refreshes the CRL alone).
-
-The data directory records its CA in PGDATA/pgcert-ca.conf, and the CA lists the
-data directory in CA_DIR/pgcert-datadirs: later runs of init, renew, ca issue,
-ca revoke and crl gen find the CA from -D alone. init never replaces server.crt,
-root.crt or root.crl that come from another CA (a --ca-dir that is not the
-recorded one, or a new CA where the files came from another) unless --new-ca says
-so: every client that trusts the old CA, and every client certificate it issued,
-would stop working.
-
-The postgresql.conf and pg_hba.conf lines are printed in the syntax of the
-version in PGDATA/PG_VERSION (the newest when PGDATA is not a data directory yet,
-which is said). --configure writes them: the settings into pgcert.conf beside
-postgresql.conf, which gets one include_if_exists line, so a rerun adds nothing;
-the hostssl ... cert lines once, before the other host lines of pg_hba.conf (the
-first matching line wins). Each edited file is first copied to FILE.pgcert-bak.
-A PGDATA that does not exist is created with mode 0700.
-
-At a terminal, without --host and --client, init asks for what they and the other
-flags would say: the host names (default: this machine's fully qualified name and
-localhost, or the names of the server.crt this CA issued before), the key type,
-whether a new CA gets an intermediate, the client roles (comma-separated, none by
-default) and whether to configure the server; a question whose flag was given is
-skipped. It then shows what it will write, and the command that does the same
-without questions, and asks to go on (Enter says yes). With --no-input,
-PGCERT_NO_INPUT=1, or without a terminal, nothing is asked: flags and defaults.
-
-Exit codes: 0 written; 1 failure, or no at the confirmation (the data directory
-unchanged); 2 bad usage; 130 interrupted (nothing written).`,
-		Example: `  # instead of: openssl req -new -x509 -days 3650 -nodes -text -out root.crt -keyout root.key -subj "/CN=root.yourdomain.com"
-  #             openssl req -new -nodes -text -out server.csr -keyout server.key -subj "/CN=db.example.com"
-  #             openssl x509 -req -in server.csr -text -days 365 -CA root.crt -CAkey root.key -CAcreateserial -out server.crt
-  #             the same for each client, openssl ca -gencrl -out root.crl, cp into $PGDATA,
-  #             chmod og-rwx server.key, chown postgres, and editing postgresql.conf and pg_hba.conf
-  sudo pgcert init -D /var/lib/postgresql/15/main --host db.example.com --client alice --configure
-
-  # at a terminal: questions, a summary, then the files
-  sudo pgcert init -D /var/lib/postgresql/15/main
-
-  # try it without a server
-  pgcert init -D /tmp/pgdata --ca-dir /tmp/pgcert-ca --client alice
-
-  # a new server certificate and root.crl from the data directory's own CA
-  sudo pgcert init -D /var/lib/postgresql/15/main --force`,
+		Long:  help.Long("init"), Example: help.Example("init"),
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
@@ -127,8 +61,8 @@ unchanged); 2 bad usage; 130 interrupted (nothing written).`,
 	}
 	addCADirFlag(cmd, &opts.CADir)
 	fl := cmd.Flags()
-	fl.StringVarP(&opts.DataDir, "pgdata", "D", "", "the data `DIR`ectory (created with mode 0700 when missing)")
-	fl.StringArrayVar(&opts.Hosts, "host", nil, "a host `NAME` or IP address clients connect to (repeatable; default: this host's name and localhost)")
+	addPgdataFlag(cmd, &opts.DataDir, "the data `DIR`ectory (created with mode 0700 when missing)")
+	addServerHostsFlag(cmd, &opts.Hosts)
 	fl.StringArrayVar(&opts.Clients, "client", nil, "issue a client certificate for database `ROLE` (repeatable)")
 	fl.StringArrayVar(&opts.Replication, "replication", nil, "issue a client certificate for replication `ROLE` (pg_basebackup, standbys), with its pg_hba.conf line (repeatable)")
 	fl.StringVar(&opts.ClientsDir, "clients-dir", "", "write client bundles into `DIR`/ROLE (default: CA_DIR/clients)")
@@ -145,7 +79,6 @@ unchanged); 2 bad usage; 130 interrupted (nothing written).`,
 	fl.StringArrayVar(&opts.AllowOutside, "allow-outside", nil, "with --configure, allow editing this file outside the data directory (hba_file, or a postgresql.conf that is a symbolic link) whoever owns it, and its backup (repeatable)")
 	fl.BoolVar(&opts.NewCA, "new-ca", false, "replace server.crt, root.crt and root.crl that come from another CA than --ca-dir's (every client of the old CA stops working)")
 	cmd.MarkFlagRequired("pgdata")
-	cmd.MarkFlagDirname("pgdata")
 	cmd.MarkFlagDirname("clients-dir")
 	return cmd
 }

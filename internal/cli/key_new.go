@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pgcert/pgcert/internal/cli/help"
 	"github.com/pgcert/pgcert/pkg/bootstrap"
 	"github.com/pgcert/pgcert/pkg/keys"
 )
@@ -28,31 +29,7 @@ func newKeyNewCmd(f *Factory, runF func(*keyNewOptions) error) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "new",
 		Short: "generate a private key",
-		Long: `Generate a private key and write it as PKCS#8 PEM, mode 0600 from its first byte.
-
-The default is ECDSA P-256: every PostgreSQL since 9.x and every libpq built with
-OpenSSL 1.0.1 or later accept it, and it is generated and used much faster than RSA.
-RSA keys are 2048, 3072 or 4096 bits; smaller ones are refused (OpenSSL 3's default
-security level refuses them too). With --encrypt the key is written as PKCS#8 PBES2
-(PBKDF2-HMAC-SHA256, AES-256-CBC), which openssl, libpq and the server all read; the
-server then needs ssl_passphrase_command to start.
-
---traditional writes the encrypted key in OpenSSL's legacy traditional PEM form
-(Proc-Type: 4,ENCRYPTED), as openssl pkey -traditional -aes256 does. It exists for
-one reason: Go's pgx driver reads no other encrypted key. Its key derivation is a
-single MD5, far cheaper to attack than PBKDF2, so use it only for such a client.
---der writes DER PKCS#8 (encrypted or not), the form of the JDBC driver's .pk8
-file; the server and libpq read only PEM.
-
-Exit codes: 0 written, 1 failure (nothing written), 2 bad usage.`,
-		Example: `  # instead of: openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out server.key
-  pgcert key new
-
-  # instead of: openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:3072 -aes256 -out privkey.pem
-  pgcert key new --type rsa --bits 3072 --encrypt -o privkey.pem
-
-  # a passphrase for scripts, never on the command line
-  PGCERT_PASS=... pgcert key new --encrypt --passout env:PGCERT_PASS -o client.key`,
+		Long:  help.Long("key new"), Example: help.Example("key new"),
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
@@ -62,18 +39,12 @@ Exit codes: 0 written, 1 failure (nothing written), 2 bad usage.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&opts.Output, "out", "o", "server.key", "write the key to `FILE`")
-	fl.StringVar(&opts.Type, "type", "ec", "key type: ec, rsa or ed25519")
-	fl.StringVar(&opts.Curve, "curve", "P-256", "ECDSA curve: P-256 or P-384")
-	fl.IntVar(&opts.Bits, "bits", keys.DefaultRSABits, "RSA key size: 2048, 3072 or 4096")
+	addOutFlag(cmd, &opts.Output, "server.key", "write the key to `FILE`", "key", "pem", "der")
+	addKeyTypeFlags(cmd, &opts.Type, &opts.Curve, &opts.Bits)
 	fl.BoolVar(&opts.Encrypt, "encrypt", false, "encrypt the key with a passphrase")
-	fl.StringVar(&opts.PassOut, "passout", "", "passphrase `SOURCE` for --encrypt: pass:TEXT, env:VAR, file:PATH, fd:N or stdin (implies --encrypt)")
+	addEncryptPassOutFlag(cmd, &opts.PassOut)
 	fl.BoolVarP(&opts.Force, "force", "f", false, "replace an existing file")
 	addKeyFormatFlags(cmd, &opts.Format, "the key")
-	cmd.MarkFlagFilename("out", "key", "pem", "der")
-	cmd.RegisterFlagCompletionFunc("type", keyTypeCompletion)
-	cmd.RegisterFlagCompletionFunc("curve", curveCompletion)
-	cmd.RegisterFlagCompletionFunc("bits", fixedCompletion("2048", "3072", "4096"))
 	return cmd
 }
 

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pgcert/pgcert/internal/cli/help"
 	"github.com/pgcert/pgcert/pkg/keys"
 )
 
@@ -20,19 +21,7 @@ func newKeyShowCmd(f *Factory, runF func(*keyShowOptions) error) *cobra.Command 
 	cmd := &cobra.Command{
 		Use:   "show FILE",
 		Short: "describe a private key without revealing it",
-		Long: `Describe a private key: its type and size or curve, how it is stored (PKCS#8,
-PKCS#1 or SEC1; PEM or DER), whether and how it is encrypted (scheme, key
-derivation, iterations, cipher) and the SHA-256 fingerprint of its public key, which
-is the same as the fingerprint "pgcert show" prints for its certificate's key.
-No secret material is ever printed.
-
-An encrypted PKCS#8 key hides its type; it is decrypted only to complete the
-description when --passin is given or a terminal can ask for the passphrase.
-
-Exit codes: 0 described, 1 unreadable key, 2 bad usage.`,
-		Example: `  # instead of: openssl pkey -in server.key -noout -text
-  pgcert key show server.key
-  pgcert key show privkey.pem --passin env:PGCERT_PASS --json`,
+		Long:  help.Long("key show"), Example: help.Example("key show"),
 		Args:              exactArgs(1, "the key FILE"),
 		ValidArgsFunction: keyFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {

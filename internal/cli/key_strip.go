@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 
 	"github.com/spf13/cobra"
+
+	"github.com/pgcert/pgcert/internal/cli/help"
 )
 
 type keyStripOptions struct {
@@ -21,25 +23,7 @@ func newKeyStripCmd(f *Factory, runF func(*keyStripOptions) error) *cobra.Comman
 	cmd := &cobra.Command{
 		Use:   "strip IN",
 		Short: "decrypt a private key into one the server loads without a passphrase",
-		Long: `Decrypt an encrypted private key and write it unencrypted as PKCS#8 PEM, mode 0600
-from its first byte — the manual's "openssl rsa -in privkey.pem -out server.key".
-
-The server cannot ask for a passphrase when pg_ctl starts it, so an encrypted
-server.key needs ssl_passphrase_command; a stripped key does not. Any key format
-openssl writes is read (PKCS#8, PKCS#1, SEC1, legacy "Proc-Type: 4,ENCRYPTED",
-PEM or DER, and the key of a PKCS#12 file, .p12 or .pfx, modern or legacy); the
-output is always PEM, which the server requires.
-
-OUT defaults to server.key beside IN. Writing over IN itself needs --force and is
-still atomic: a crash leaves either the encrypted or the decrypted key.
-
-Exit codes: 0 written, 1 failure (wrong passphrase, unreadable key; nothing
-written), 2 bad usage.`,
-		Example: `  # instead of: openssl rsa -in privkey.pem -out server.key && rm privkey.pem
-  pgcert key strip privkey.pem --remove-input
-
-  # in a script
-  pgcert key strip privkey.pem -o /var/lib/postgresql/15/main/server.key --passin file:/root/pass`,
+		Long:  help.Long("key strip"), Example: help.Example("key strip"),
 		Args:              exactArgs(1, "the encrypted key file IN"),
 		ValidArgsFunction: keyFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -51,11 +35,10 @@ written), 2 bad usage.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&opts.Output, "out", "o", "", "write the key to `FILE` (default: server.key beside IN)")
+	addOutFlag(cmd, &opts.Output, "", "write the key to `FILE` (default: server.key beside IN)", "key", "pem")
 	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of IN: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
 	fl.BoolVar(&opts.RemoveInput, "remove-input", false, "remove IN once the key is written")
-	fl.BoolVarP(&opts.Force, "force", "f", false, "replace an existing output file")
-	cmd.MarkFlagFilename("out", "key", "pem")
+	addForceFlag(cmd, &opts.Force)
 	return cmd
 }
 

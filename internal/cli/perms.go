@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pgcert/pgcert/internal/cli/help"
 	"github.com/pgcert/pgcert/pkg/crl"
 	"github.com/pgcert/pgcert/pkg/keyperm"
 )
@@ -37,17 +38,7 @@ func newPermsCmd(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "perms",
 		Short: "check or fix the modes and owners of SSL keys, certificates and CRLs",
-		Long: `Apply PostgreSQL's own rules for the modes and owners of SSL files, and fix them.
-
-The server refuses to start when its private key may be read by anyone but the
-database user (or by root and one group): "private key file "server.key" has group or
-world access". libpq refuses a client key the same way. Certificates and CRLs need no
-secrecy, but the server must be able to read them.
-
-Exit codes: see the subcommands.`,
-		Example: `  # instead of: chmod og-rwx server.key
-  pgcert perms fix -D /var/lib/postgresql/15/main
-  pgcert perms check --owner postgres /etc/ssl/private/db.key`,
+		Long:  help.Long("perms"), Example: help.Example("perms"),
 		Args: noArgs,
 	}
 	cmd.AddCommand(newPermsCheckCmd(f, nil), newPermsFixCmd(f, nil))
@@ -57,11 +48,10 @@ Exit codes: see the subcommands.`,
 // addPermsFlags registers the flags check and fix share.
 func addPermsFlags(cmd *cobra.Command, opts *permsOptions) {
 	fl := cmd.Flags()
-	fl.StringVarP(&opts.DataDir, "pgdata", "D", "", "the data directory: every file its ssl_* settings name")
+	addPgdataFlag(cmd, &opts.DataDir, "the data directory: every file its ssl_* settings name")
 	fl.BoolVar(&opts.Client, "client", false, "apply libpq's rule for client keys instead of the server's")
 	fl.StringVar(&opts.Owner, "owner", "", "the database user (default with -D: the data directory's owner); with --client, the user running the client (default: you)")
 	fl.StringVar(&opts.Group, "group", "", "the group a key gets when it is given to --owner (default: the owner's primary group)")
-	cmd.MarkFlagDirname("pgdata")
 	cmd.ValidArgsFunction = pkiFiles
 }
 

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pgcert/pgcert/internal/cli/help"
 	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/pkg/keyperm"
 )
@@ -16,27 +17,7 @@ func newPermsCheckCmd(f *Factory, runF func(*permsOptions) error) *cobra.Command
 	cmd := &cobra.Command{
 		Use:   "check [-D PGDATA | FILE...]",
 		Short: "say whether the server (or libpq) will accept the modes and owners of SSL files",
-		Long: `Check key files the way PostgreSQL does before it loads them, and say what it would
-print, word for word, and the fix.
-
-The server's rule (check_ssl_key_file_permissions): the key is judged through
-symbolic links; it must be a regular file owned by the database user or by root;
-owned by the database user it may have mode 0600 or less, owned by root 0640 or
-less (a group the database user is in may read it, as Debian's ssl-cert group does).
-pgcert also predicts whether the database user can then open the file at all.
-
-With -D, every file the data directory's ssl_cert_file, ssl_key_file, ssl_ca_file,
-ssl_crl_file and ssl_crl_dir settings name is checked (certificates and CRLs only
-need to be readable by the database user), and the database user is the data
-directory's owner. With --client, libpq's rule for client keys applies: 0600 or
-less, or 0640 or less when owned by root; the owner is not compared.
-
-Exit codes: 0 when every file passes, 1 when any does not (or, with -D, when the
-server cannot read its configuration), 2 for a wrong command line.`,
-		Example: `  # instead of: ls -l server.key, and reading be-secure-common.c
-  pgcert perms check -D /var/lib/postgresql/15/main
-  pgcert perms check --owner postgres /etc/ssl/private/ssl-cert-snakeoil.key
-  pgcert perms check --client ~/.postgresql/postgresql.key`,
+		Long:  help.Long("perms check"), Example: help.Example("perms check"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := permsArgs(opts, args); err != nil {
 				return err

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pgcert/pgcert/internal/cli/help"
 	"github.com/pgcert/pgcert/pkg/keyperm"
 )
 
@@ -16,36 +17,7 @@ func newPermsFixCmd(f *Factory, runF func(*permsOptions) error) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "fix [-D PGDATA | FILE...]",
 		Short: "make the modes and owners of SSL files pass PostgreSQL's rules, with the smallest change",
-		Long: `Change the mode (and, as root, the owner) of SSL files so that the server (or libpq,
-with --client) accepts them, making the smallest change that does:
-
-  - a key owned by the database user becomes 0600;
-  - a key owned by root whose group the database user is in keeps that owner and
-    group and becomes 0640 (Debian's root:ssl-cert set-up);
-  - a key owned by anyone else is given to the database user, mode 0600 (root only);
-  - a certificate or CRL the database user cannot read becomes 0644, a CRL
-    directory 0755.
-
-A symbolic link is never changed: the file it leads to is, and the output says so.
-Each change is printed; "nothing to change" when every file already passes. When a
-change needs root and pgcert does not run as root, nothing is changed at all.
-
-Run as root with -D on a data directory another user owns, pgcert gives that user
-no power they do not have: settings and links are theirs to write, so a file
-outside the data directory (or reached through a symbolic link) is changed only
-when it already belongs to them and sits in a directory they may write, or when
---allow-outside names it; otherwise nothing is changed and the reason is said.
-Changes are made through a descriptor opened without following links, never
-through a path (docs/security.md).
-
-Exit codes: 0 when every file passes afterwards, 1 when a file could not be fixed
-(missing, not a regular file, or a change that needs root) or, with -D, when the
-server cannot read its configuration (then nothing is changed), 2 for a wrong
-command line.`,
-		Example: `  # instead of: chmod og-rwx server.key; chown postgres:postgres server.key
-  pgcert perms fix -D /var/lib/postgresql/15/main
-  pgcert perms fix --owner postgres --group ssl-cert /etc/ssl/private/db.key
-  pgcert perms fix --client ~/.postgresql/postgresql.key`,
+		Long:  help.Long("perms fix"), Example: help.Example("perms fix"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := permsArgs(opts, args); err != nil {
 				return err

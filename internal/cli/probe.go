@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pgcert/pgcert/internal/cli/help"
 	"github.com/pgcert/pgcert/pkg/chain"
 	"github.com/pgcert/pgcert/pkg/keys"
 	"github.com/pgcert/pgcert/pkg/probe"
@@ -49,29 +50,7 @@ func newProbeCmd(f *Factory, runF func(*probeOptions) error) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "probe HOST[:PORT]",
 		Short: "ask a running server for its SSL set-up and say whether libpq would accept it",
-		Long: `Connect to a PostgreSQL server the way libpq does — an SSLRequest, the server's 'S' or
-'N', then the TLS handshake — and report the protocol version and cipher, the
-certificate chain it sends (order, subjects, validity, days left), whether it asks
-for a client certificate and from which CAs, and the verdict libpq would give for
-the sslmode and host name.
-
-The verdict follows libpq: with a root file (--root, else PGSSLROOTCERT, else
-~/.postgresql/root.crt when it exists) the chain is verified as OpenSSL does; for
-sslmode=verify-full the host name is matched with libpq's rules (subjectAltNames of
-the host's kind first, else the Common Name). verify-ca and verify-full without a
-root file fail, as in libpq. HOST is what libpq calls host; --hostaddr connects to
-another address while the verdict is still for HOST. The port defaults to 5432;
-IPv6 addresses are written [::1]:5432.
-
-Exit codes: 0 when libpq would accept the server and no certificate of its chain
-expires within --warn-days; 1 when it would not, when one does, or when there is no
-SSL to judge (the server refuses SSL, is not a PostgreSQL server, does not answer in
-time, or the connection is refused); 2 for a wrong command line.`,
-		Example: `  # instead of: openssl s_client -starttls postgres -connect db.example.com:5432 -showcerts
-  pgcert probe db.example.com
-  pgcert probe db.example.com:5433 --root root.crt --sslmode verify-full
-  pgcert probe db.example.com --hostaddr 10.0.0.5 --cert postgresql.crt --key postgresql.key
-  pgcert probe '[2001:db8::5]:5432' --sslmode verify-ca --json`,
+		Long:  help.Long("probe"), Example: help.Example("probe"),
 		Args: exactArgs(1, "HOST[:PORT]"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Target = args[0]

@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pgcert/pgcert/internal/cli/help"
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/doctor"
 	"github.com/pgcert/pgcert/pkg/keyperm"
@@ -54,54 +55,7 @@ func newRenewCmd(f *Factory, runF func(*renewOptions) error) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "renew -D PGDATA",
 		Short: "renew the server certificate and CRLs before they expire, swap them atomically, reload the server",
-		Long: `Renew what a data directory's SSL needs before it expires, for a nightly cron job:
-
-  - the server certificate (ssl_cert_file), when it expires within --within (by
-    default a third of its lifetime: an 825-day certificate is renewed with 275
-    days left), or always with --force: signed by the local CA (--ca-dir, else the
-    one the data directory records in pgcert-ca.conf, which renew writes) with the
-    same subject and host names, the same key (--rekey makes a new one of the same
-    kind), the same lifetime (--days changes it); the file is rebuilt with the CA's
-    chain;
-  - ssl_crl_file (root.crl), when a CA of the chain has no CRL in it, when one
-    expires within 30 days, or when the CA revoked certificates since: a new CRL for
-    every CA (once any CRL is configured, the server refuses every client
-    certificate whose CAs lack a current one); CRLs of other CAs are kept.
-
-The new set is checked before it touches the data directory, with the checks of
-pgcert check (key and certificate match, chain order and signatures, CRL signatures
-and coverage, file modes and owners), on a staged copy; when any fails, nothing is
-changed. Then the files are swapped in one step and the previous ones kept as
-FILE.prev (server.crt.prev, server.key.prev with the key's mode, root.crl.prev): one
-generation, which --rollback puts back, again in one step (the files it replaces
-become the .prev ones, so a second --rollback undoes the first).
-
---reload makes the running server (the PID in postmaster.pid) re-read its files with
-SIGHUP, as pg_ctl reload does: open sessions stay connected, and new ones get the
-new files. It then confirms over the PostgreSQL protocol, at the address in
-postmaster.pid, that the server serves the new certificate. A server that rejects
-new SSL files keeps its old ones and logs "SSL configuration was not reloaded"; renew
-then says so, quotes the server log, and exits 1. When nothing is due, --reload
-still reloads a server that serves another certificate than the one on disk.
-
-Exit codes: 0 when the files were renewed (and, with --reload, the server serves
-them) or nothing was due, which is said ("nothing to do: server.crt expires in N
-days, renewal at M days"; not said with --quiet, so cron mails only renewals and
-failures); 1 on any failure; 2 for a wrong command line.`,
-		Example: `  # nightly, from root's crontab: renew what is due and reload the server
-  pgcert renew -D /var/lib/postgresql/15/main --reload --quiet
-
-  # renew now, with a new key
-  pgcert renew -D "$PGDATA" --ca-dir /srv/pgca --force --rekey --reload
-
-  # undo the last renewal
-  pgcert renew -D "$PGDATA" --rollback --reload
-
-  # instead of: openssl x509 -checkend 2592000 -noout -in server.crt
-  #             openssl x509 -x509toreq -in server.crt -signkey server.key -out server.csr
-  #             openssl ca -config ca.cnf -in server.csr -out server.crt
-  #             openssl ca -config ca.cnf -gencrl -out root.crl
-  #             pg_ctl reload -D "$PGDATA"`,
+		Long:  help.Long("renew"), Example: help.Example("renew"),
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.DataDir == "" {
@@ -135,7 +89,7 @@ failures); 1 on any failure; 2 for a wrong command line.`,
 	}
 	addCADirFlag(cmd, &opts.CADir)
 	fl := cmd.Flags()
-	fl.StringVarP(&opts.DataDir, "pgdata", "D", "", "the data `DIR`ectory (or the directory holding postgresql.conf)")
+	addPgdataFlag(cmd, &opts.DataDir, "the data `DIR`ectory (or the directory holding postgresql.conf)")
 	fl.IntVar(&opts.Days, "days", 0, "validity of the new certificate in days (default: the lifetime of the current one; cut to the CA's)")
 	fl.StringVar(&opts.Within, "within", "", "renew when the certificate expires within this `TIME`: days (30, 30d) or a duration (720h) (default: a third of its lifetime)")
 	fl.BoolVarP(&opts.Force, "force", "f", false, "renew the certificate and the CRLs even when nothing is due")
@@ -145,9 +99,7 @@ failures); 1 on any failure; 2 for a wrong command line.`,
 	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of the CA keys: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
 	fl.DurationVar(&opts.Wait, "wait", rotate.DefaultReloadWait, "with --reload, how long to wait for the server to serve the new certificate")
 	fl.StringArrayVar(&opts.AllowOutside, "allow-outside", nil, "allow writing this file outside the data directory (or behind a symbolic link) that a setting names, whoever owns it, and its .prev (repeatable)")
-	fl.StringVar(&opts.MetricsFile, "metrics-file", "", metricsFlagUsage)
-	cmd.MarkFlagFilename("metrics-file", "prom")
-	cmd.MarkFlagDirname("pgdata")
+	addMetricsFileFlag(cmd, &opts.MetricsFile, "")
 	return cmd
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pgcert/pgcert/internal/cli/help"
 	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/internal/prompt"
 	"github.com/pgcert/pgcert/pkg/bootstrap"
@@ -43,36 +44,7 @@ func newReqCmd(f *Factory, runF func(*reqOptions) error) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "req",
 		Short: "make a certificate signing request, and its key",
-		Long: `Make a certificate signing request (CSR) — the manual's
-"openssl req -new -text -out server.req" — for a CA to sign, or for
-"pgcert selfsign" to sign with the request's own key.
-
-Without --key, a new key is generated (ECDSA P-256 unless --type says otherwise)
-and written to --new-key (privkey.pem), encrypted with a passphrase of at least 4
-characters asked twice at the terminal or given with --passout; --nopass writes it
-unencrypted. Key and request are written together or not at all.
-
-The subject comes from --subject (openssl's /C=US/O=Acme/CN=db syntax) or --cn;
-otherwise, at a terminal, a form asks for Country, State, Locality, Organization,
-Organizational Unit, Common Name and Email Address (empty answers are left out).
-The Common Name defaults to this machine's fully qualified host name: the manual
-asks for "the local host name as Common Name", the name clients connect to. Without
-a terminal nothing is asked: the host name is the Common Name, and a line on
-standard error says so.
-
-The request always carries a subjectAltName: the --san names, else the Common
-Name as a DNS name (or an IP address). libpq checks a server's name against the
-SANs and ignores the Common Name as soon as there is a DNS SAN.
-
-Exit codes: 0 written; 1 failure (nothing written); 2 bad usage; 130 interrupted.`,
-		Example: `  # instead of: openssl req -new -text -out server.req
-  pgcert req --text
-
-  # no questions, no passphrase: a script
-  pgcert req --cn db.example.com --san DNS:db.example.com,DNS:db,IP:10.0.0.5 --nopass
-
-  # a request for an existing key
-  pgcert req --key server.key --subject "/O=Acme/CN=db.example.com" -o db.req`,
+		Long:  help.Long("req"), Example: help.Example("req"),
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := reqCheckFlags(cmd, opts); err != nil {
@@ -85,10 +57,10 @@ Exit codes: 0 written; 1 failure (nothing written); 2 bad usage; 130 interrupted
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&opts.Output, "out", "o", "server.req", "write the request to `FILE` (- for standard output)")
-	fl.StringVar(&opts.Key, "key", "", "make the request for the private key in `FILE` instead of a new key")
+	addOutFlag(cmd, &opts.Output, "server.req", "write the request to `FILE` (- for standard output)", "req", "csr", "pem")
+	addFileFlag(cmd, &opts.Key, "key", "make the request for the private key in `FILE` instead of a new key", keyExts...)
 	fl.StringVar(&opts.NewKey, "new-key", "privkey.pem", "write the new key to `FILE`")
-	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of --key: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
+	addKeyPassInFlag(cmd, &opts.PassIn)
 	fl.StringVar(&opts.PassOut, "passout", "", "passphrase `SOURCE` for the new key: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
 	fl.BoolVar(&opts.NoPass, "nopass", false, "write the new key unencrypted")
 	fl.StringVar(&opts.CN, "cn", "", "the Common Name: the server's host name")
@@ -98,9 +70,7 @@ Exit codes: 0 written; 1 failure (nothing written); 2 bad usage; 130 interrupted
 	fl.StringVar(&opts.Type, "type", "ec", "new key type: ec, rsa or ed25519")
 	fl.StringVar(&opts.Curve, "curve", "P-256", "ECDSA curve of the new key: P-256 or P-384")
 	fl.IntVar(&opts.Bits, "bits", keys.DefaultRSABits, "RSA size of the new key: 2048, 3072 or 4096")
-	fl.BoolVarP(&opts.Force, "force", "f", false, "replace existing files")
-	cmd.MarkFlagFilename("out", "req", "csr", "pem")
-	cmd.MarkFlagFilename("key", "key", "pem", "der")
+	addForceFilesFlag(cmd, &opts.Force)
 	cmd.MarkFlagFilename("new-key", "key", "pem")
 	cmd.RegisterFlagCompletionFunc("type", keyTypeCompletion)
 	cmd.RegisterFlagCompletionFunc("curve", curveCompletion)

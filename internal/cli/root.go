@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pgcert/pgcert/internal/cli/help"
 	"github.com/pgcert/pgcert/internal/iostreams"
 )
 
@@ -37,21 +38,7 @@ func NewRootCmd(f *Factory) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "pgcert",
 		Short: "SSL certificates, keys and revocation lists for PostgreSQL, done right",
-		Long: `pgcert makes the files PostgreSQL's SSL needs — server.key, server.crt, root.crt,
-root.crl — and the client certificates that log in with them, and checks them the
-way the server and libpq will, before they refuse to start or to connect.
-
-It replaces the openssl commands of the PostgreSQL manual ("Secure TCP/IP
-Connections with SSL") and does what openssl leaves to you: chain order, a CRL for
-every CA, PostgreSQL's file mode and owner rules.
-
-Exit codes: 0 success; 1 failure, or problems found by a check; 2 bad usage;
-130 interrupted (Ctrl-C at a prompt).`,
-		Example: `  # a data directory ready for ssl = on, client certificates and verify-full
-  pgcert init -D /var/lib/postgresql/15/main --client alice
-
-  # what will the server and libpq say about this data directory?
-  pgcert check -D /var/lib/postgresql/15/main`,
+		Long:  help.Long(""), Example: help.Example(""),
 		Version: version(),
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {

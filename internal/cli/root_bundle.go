@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pgcert/pgcert/internal/cli/help"
 	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/pkg/chain"
 )
@@ -27,33 +28,7 @@ func newRootBundleCmd(f *Factory, runF func(*rootBundleOptions) error) *cobra.Co
 	cmd := &cobra.Command{
 		Use:   "root CAFILE...",
 		Short: "write root.crt: the CA certificates a client or the server trusts",
-		Long: `Build a trust bundle — a client's root.crt (sslrootcert) or the server's ssl_ca_file —
-from CA certificates in any number of files (PEM, text around blocks allowed, or DER).
-
-Exact duplicates are dropped. A certificate that is not a CA is refused: OpenSSL
-would not let it anchor a chain. --allow-leaf accepts a self-signed one, for a
-client's root.crt that trusts a server's self-signed certificate itself. Expired
-certificates, those expiring within --warn-days, and intermediates whose root is not
-in the bundle (OpenSSL trusts a chain only up to a self-signed root) draw warnings.
-The certificates are written sorted by subject, so the same inputs always give the
-same file, each under a comment line naming its subject and expiry, which OpenSSL
-skips. The file is written 0644; as root inside a data directory it takes the
-directory's owner.
-
---check-chain CERT verifies that CERT (a server.crt, or a client certificate with its
-chain) chains to the bundle with libpq's rules before anything is written: a client
-certificate (extendedKeyUsage clientAuth without serverAuth) as the server checks it,
-any other as libpq checks a server.
-
-Exit codes: 0 written, 1 refused or failed (nothing written), 2 bad usage.`,
-		Example: `  # instead of: cat ca1.crt ca2.crt > root.crt
-  pgcert root ca1.crt ca2.crt
-
-  # the server's ssl_ca_file, checked against a client certificate first
-  pgcert root -o "$PGDATA/root.crt" --check-chain alice.crt corporate-root.pem
-
-  # a client that trusts a server's self-signed certificate
-  pgcert root --allow-leaf -o ~/.postgresql/root.crt server.crt`,
+		Long:  help.Long("root"), Example: help.Example("root"),
 		Args:              minArgs(1, "at least one CAFILE"),
 		ValidArgsFunction: certFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -68,13 +43,11 @@ Exit codes: 0 written, 1 refused or failed (nothing written), 2 bad usage.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&opts.Output, "out", "o", "root.crt", "write the bundle to `FILE`")
+	addOutFlag(cmd, &opts.Output, "root.crt", "write the bundle to `FILE`", "crt", "pem")
 	fl.BoolVar(&opts.AllowLeaf, "allow-leaf", false, "accept a self-signed certificate that is not a CA")
-	fl.StringVar(&opts.CheckChain, "check-chain", "", "first verify that the certificate `FILE` chains to the bundle")
+	addFileFlag(cmd, &opts.CheckChain, "check-chain", "first verify that the certificate `FILE` chains to the bundle", certExts...)
 	fl.IntVar(&opts.WarnDays, "warn-days", defaultWarnDays, "warn about certificates that expire within this many days (0: only expired ones)")
-	fl.BoolVarP(&opts.Force, "force", "f", false, "replace an existing output file")
-	cmd.MarkFlagFilename("out", "crt", "pem")
-	cmd.MarkFlagFilename("check-chain", "crt", "pem", "der")
+	addForceFlag(cmd, &opts.Force)
 	return cmd
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pgcert/pgcert/internal/cli/help"
 	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/pkg/bootstrap"
 	"github.com/pgcert/pgcert/pkg/ca"
@@ -48,44 +49,7 @@ func newSelfsignCmd(f *Factory, runF func(*selfsignOptions) error) *cobra.Comman
 	cmd := &cobra.Command{
 		Use:   "selfsign {--req FILE --key FILE | -D PGDATA}",
 		Short: "make a self-signed server certificate",
-		Long: fmt.Sprintf(`Make a self-signed server certificate, which clients also use as their root
-certificate (sslrootcert) to connect with sslmode=verify-full.
-
-With --req and --key it signs the request with its own key — the manual's
-"openssl req -x509 -in server.req -text -key server.key -out server.crt" — copying
-the request's subject and subject alternative names. A request whose signature does
-not hold, or a key that is not the request's, is refused.
-
-With -D PGDATA it does the manual's whole recipe at once: a new key (ECDSA P-256
-unless --type says otherwise, unencrypted: the server cannot ask for a passphrase)
-in PGDATA/server.key, mode 0600, and a certificate for the host names given with
---host (default: this machine's fully qualified host name, and localhost) in
-PGDATA/server.crt. Both are written, or neither; existing files are kept unless
---force. Run as root, the files take the data directory's owner, the user the
-server runs as. The directory need not be a data directory yet (initdb refuses a
-non-empty one, so this is for files to copy, or for a directory made for the
-purpose); the newest PostgreSQL's settings are then assumed. The postgresql.conf
-lines that turn SSL on are printed on standard output, ready to be appended to
-postgresql.conf; the files written are reported on standard error.
-
---type ed25519 is refused unless --force: a self-signed certificate is signed by
-its own key, and with an EdDSA signature on the server certificate SCRAM password
-logins over SSL fail ("could not find digest for NID UNDEF").
-
-The certificate is valid for %d days unless --days says otherwise (the longest
-validity Apple's TLS stack accepts, so clients built on it keep working), from five
-minutes ago (clocks disagree a little), with a random 159-bit serial number, the key
-identifiers, serverAuth and CA:FALSE.
-
-Exit codes: 0 written; 1 failure (nothing written); 2 bad usage; 130 interrupted.`, selfsign.DefaultServerDays),
-		Example: `  # instead of: openssl req -x509 -in server.req -text -key server.key -out server.crt
-  pgcert selfsign --req server.req --key server.key --text
-
-  # the manual's whole recipe (openssl req -new, openssl rsa, openssl req -x509,
-  # chmod og-rwx) in one step, and SSL turned on (as root, Debian's cluster 15/main)
-  pgcert selfsign -D /var/lib/postgresql/15/main | tee -a /etc/postgresql/15/main/postgresql.conf
-
-  pgcert selfsign -D "$PGDATA" --host db.example.com --host 10.0.0.5 --days 365`,
+		Long:  help.Long("selfsign", "days", fmt.Sprint(selfsign.DefaultServerDays)), Example: help.Example("selfsign"),
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := selfsignCheckFlags(cmd, opts); err != nil {
@@ -104,26 +68,17 @@ Exit codes: 0 written; 1 failure (nothing written); 2 bad usage; 130 interrupted
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Req, "req", "", "the certificate request `FILE` to sign")
-	fl.StringVar(&opts.Key, "key", "", "the request's private key `FILE` (PEM, DER or PKCS#12)")
-	fl.StringVarP(&opts.Output, "out", "o", "server.crt", "write the certificate to `FILE` (with --req)")
-	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of --key: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
-	fl.StringVarP(&opts.DataDir, "pgdata", "D", "", "write server.key and server.crt into the data directory `PGDATA`")
+	addFileFlag(cmd, &opts.Req, "req", "the certificate request `FILE` to sign", "req", "csr", "pem", "der")
+	addFileFlag(cmd, &opts.Key, "key", "the request's private key `FILE` (PEM, DER or PKCS#12)", keyExts...)
+	addOutFlag(cmd, &opts.Output, "server.crt", "write the certificate to `FILE` (with --req)", "crt", "pem")
+	addKeyPassInFlag(cmd, &opts.PassIn)
+	addPgdataFlag(cmd, &opts.DataDir, "write server.key and server.crt into the data directory `PGDATA`")
 	fl.StringSliceVar(&opts.Hosts, "host", nil, "a host name or IP address clients connect to (repeatable; with -D)")
-	fl.StringVar(&opts.Type, "type", "ec", "key type with -D: ec, rsa or ed25519")
-	fl.StringVar(&opts.Curve, "curve", "P-256", "ECDSA curve with -D: P-256 or P-384")
-	fl.IntVar(&opts.Bits, "bits", keys.DefaultRSABits, "RSA key size with -D: 2048, 3072 or 4096")
+	addKeyTypeFlagsWhen(cmd, " with -D", &opts.Type, &opts.Curve, &opts.Bits)
 	fl.IntVar(&opts.Days, "days", selfsign.DefaultServerDays, "days the certificate is valid")
 	fl.BoolVar(&opts.Text, "text", false, "write the certificate in text before its PEM block, as openssl -text does")
 	fl.BoolVarP(&opts.Force, "force", "f", false, "replace existing files (and allow --type ed25519 with -D)")
 	fl.BoolVar(&opts.NewCA, "new-ca", false, "with -D, replace a server.crt a CA issued (clients that trust that CA stop verifying the server)")
-	cmd.MarkFlagFilename("req", "req", "csr", "pem", "der")
-	cmd.MarkFlagFilename("key", "key", "pem", "der")
-	cmd.MarkFlagFilename("out", "crt", "pem")
-	cmd.MarkFlagDirname("pgdata")
-	cmd.RegisterFlagCompletionFunc("type", keyTypeCompletion)
-	cmd.RegisterFlagCompletionFunc("curve", curveCompletion)
-	cmd.RegisterFlagCompletionFunc("bits", fixedCompletion("2048", "3072", "4096"))
 	return cmd
 }
 

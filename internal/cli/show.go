@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pgcert/pgcert/internal/cli/help"
 	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/internal/iostreams"
 	"github.com/pgcert/pgcert/pkg/inspect"
@@ -28,33 +29,7 @@ func newShowCmd(f *Factory, runF func(*showOptions) error) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "show FILE...",
 		Short: "describe certificates, requests, CRLs and keys",
-		Long: `Describe every certificate (all of a bundle), certificate request, CRL and key in
-each FILE, PEM or DER, recognised by its contents rather than its name: subject,
-issuer, serial number, validity and the days left, subject alternative names, key
-type and size, key usage, extended key usage, basic constraints, key identifiers
-and SHA-256 fingerprint; for a request whether its signature holds; for a CRL its
-number, this and next update and every revoked serial. Of a private key only the
-public side is shown, and an encrypted key is never decrypted. A PKCS#12 file
-(.p12, .pfx) is opened, since nothing in it can be shown otherwise: with an empty
-password first, then the one from --passin or asked for at a terminal; its
-certificates and its key's public side are shown.
-
-The days left are what the server and libpq care about: an expired server
-certificate fails every verify-ca and verify-full connection, and an expired CRL
-rejects every client certificate of its issuer.
-
-With --json, one document describes everything (see docs/json.md, "pgcert
-show"). "-" reads standard input.
-
-Exit codes: 0 every file was described; 1 a file could not be read or holds nothing
-pgcert recognises; 2 bad usage.`,
-		Example: `  # instead of: openssl x509 -in server.crt -noout -text
-  pgcert show server.crt
-  # instead of: openssl req -in server.req -noout -text -verify
-  pgcert show server.req
-  # instead of: openssl crl -in root.crl -noout -text
-  pgcert show root.crl --json
-  pgcert show $PGDATA/server.crt $PGDATA/server.key`,
+		Long:  help.Long("show"), Example: help.Example("show"),
 		Args:              minArgs(1, "at least one FILE"),
 		ValidArgsFunction: pkiFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pgcert/pgcert/internal/cli/help"
 	"github.com/pgcert/pgcert/pkg/chain"
 	"github.com/pgcert/pgcert/pkg/crl"
 	"github.com/pgcert/pgcert/pkg/pgdata"
@@ -34,54 +35,7 @@ func newVerifyCmd(f *Factory, runF func(*verifyOptions) error) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "verify CERT",
 		Short: "verify a certificate or chain as libpq or the server will",
-		Long: `Verify a certificate file the way the other side of the connection will: libpq
-checking the server's certificate (--purpose server), or the server checking a
-client's certificate (--purpose client). Without --purpose, the certificate's
-extendedKeyUsage says which: clientAuth alone makes it a client certificate. The first certificate of CERT
-is the one verified, as the peer presents it; the others in the file are sent
-along, untrusted, to reach a root of --root.
-
-The check is OpenSSL's, as libpq and the server run it: the chain up to a trusted
-self-signed root, each CA's basicConstraints and keyUsage, pathlen, the
-extendedKeyUsage for the purpose, key strength and signature digest at OpenSSL's
-default security level, signatures, and validity periods. With --crl, CRLs are
-checked the way they are once ssl_crl_file or sslcrl is set: every certificate of
-the chain, the root included, needs a current CRL from its issuer — a CA without
-one fails the whole chain (OpenSSL's CRL_CHECK_ALL).
-
---host matches the certificate with libpq's rules for sslmode=verify-full, which
-are not those of browsers or Go: dNSName SANs hide the Common Name from a DNS host
-and iPAddress SANs from an IP host, the Common Name counts otherwise, IP SANs
-compare as bytes, and only a leading "*." wildcard of one label matches.
-
---user ROLE predicts what the server's cert authentication (or
-clientcert=verify-full) says when the certificate logs in as ROLE: its Common
-Name (with --clientname DN, its subject in RFC 2253 form, as "CN=alice,O=Acme")
-must equal ROLE, or --map NAME must let it through the pg_ident.conf given with
---ident. A certificate without a Common Name (mkcert makes those) names no user
-and is refused. The server tells psql only "certificate authentication failed";
-pgcert shows the reason the server logs.
-
-The verdict says ok, or OpenSSL's reason with its number and depth (the words
-"openssl verify" prints and the server logs), what psql and the server each print,
-and a fix. Without --root, libpq's default is used for --purpose server:
-PGSSLROOTCERT, else ~/.postgresql/root.crt.
-
-Exit codes: 0 verified (and every --host matches), 1 refused or unreadable, 2 bad
-usage.`,
-		Example: `  # instead of: openssl verify -CAfile root.crt -untrusted server.crt -purpose sslserver server.crt
-  pgcert verify server.crt --root root.crt --host db.example.com
-
-  # a client certificate, as the server with ssl_ca_file and ssl_crl_file checks it
-  pgcert verify postgresql.crt --purpose client --root ca.crt --crl root.crl --crl intermediate.crl
-
-  # will the server's cert method let this certificate log in as alice?
-  pgcert verify postgresql.crt --root root.crt --user alice
-
-  # through a pg_ident.conf map, comparing the whole subject (clientname=DN)
-  pgcert verify postgresql.crt --root root.crt --user alice --clientname DN --map certs --ident "$PGDATA/pg_ident.conf"
-
-  pgcert verify server.crt --root root.crt --json`,
+		Long:  help.Long("verify"), Example: help.Example("verify"),
 		Args:              exactArgs(1, "the certificate file CERT"),
 		ValidArgsFunction: certFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -93,18 +47,15 @@ usage.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringArrayVar(&opts.Roots, "root", nil, "trusted CA certificates `FILE`: root.crt, or the server's ssl_ca_file (repeatable)")
+	addFileListFlag(cmd, &opts.Roots, "root", "trusted CA certificates `FILE`: root.crt, or the server's ssl_ca_file (repeatable)", certExts...)
 	fl.StringArrayVar(&opts.Hosts, "host", nil, "check the certificate names `HOST` as libpq does for sslmode=verify-full (repeatable)")
 	fl.StringVar(&opts.Purpose, "purpose", "", "who checks the certificate: server (libpq checks a server's) or client (the server checks a client's); default: from its extendedKeyUsage")
 	fl.StringVar(&opts.User, "user", "", "predict the server's cert authentication of the certificate as database `ROLE`")
 	fl.StringVar(&opts.ClientName, "clientname", "CN", "with --user, what names the client, as pg_hba.conf's clientname: CN or DN")
 	fl.StringVar(&opts.Map, "map", "", "with --user, the pg_hba.conf map= `NAME` to look the certificate's name up in (needs --ident)")
-	fl.StringVar(&opts.Ident, "ident", "", "the server's pg_ident.conf `FILE`, for --map")
-	cmd.MarkFlagFilename("ident", "conf")
+	addFileFlag(cmd, &opts.Ident, "ident", "the server's pg_ident.conf `FILE`, for --map", "conf")
 	cmd.RegisterFlagCompletionFunc("clientname", fixedCompletion("CN", "DN"))
-	fl.StringArrayVar(&opts.CRLs, "crl", nil, "CRL `FILE` (PEM, several CRLs allowed, or DER); every CA then needs one (repeatable)")
-	cmd.MarkFlagFilename("root", "crt", "pem", "der")
-	cmd.MarkFlagFilename("crl", "crl", "pem", "der")
+	addFileListFlag(cmd, &opts.CRLs, "crl", "CRL `FILE` (PEM, several CRLs allowed, or DER); every CA then needs one (repeatable)", "crl", "pem", "der")
 	cmd.RegisterFlagCompletionFunc("purpose", fixedCompletion("server", "client"))
 	return cmd
 }
