@@ -35,6 +35,8 @@ type probeOptions struct {
 	Timeout  time.Duration
 	WarnDays int
 
+	probeFleetFlags
+
 	// dial replaces the network for tests.
 	dial func(ctx context.Context, network, address string) (net.Conn, error)
 }
@@ -47,7 +49,7 @@ var probeSSLModes = []string{"require", "verify-ca", "verify-full"}
 func newProbeCmd(f *Factory, runF func(*probeOptions) error) *cobra.Command {
 	opts := &probeOptions{f: f}
 	cmd := &cobra.Command{
-		Use:   "probe HOST[:PORT]",
+		Use:   "probe HOST[:PORT]...",
 		Short: "ask a running server for its SSL set-up and say whether libpq would accept it",
 		Long: `Connect to a PostgreSQL server the way libpq does — an SSLRequest, the server's 'S' or
 'N', then the TLS handshake — and report the protocol version and cipher, the
@@ -72,14 +74,20 @@ time, or the connection is refused); 2 for a wrong command line.`,
   pgcert probe db.example.com:5433 --root root.crt --sslmode verify-full
   pgcert probe db.example.com --hostaddr 10.0.0.5 --cert postgresql.crt --key postgresql.key
   pgcert probe '[2001:db8::5]:5432' --sslmode verify-ca --json`,
-		Args: exactArgs(1, "HOST[:PORT]"),
+		Args: probeArgs(opts),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Target = args[0]
-			host, port, err := probe.ParseTarget(args[0])
+			fleet, err := opts.isFleet(cmd, args)
 			if err != nil {
-				return &UsageError{Err: errors.New(strings.TrimPrefix(err.Error(), "probe: "))}
+				return err
 			}
-			opts.Host, opts.Port = host, port
+			if !fleet {
+				opts.Target = args[0]
+				host, port, err := probe.ParseTarget(args[0])
+				if err != nil {
+					return &UsageError{Err: errors.New(strings.TrimPrefix(err.Error(), "probe: "))}
+				}
+				opts.Host, opts.Port = host, port
+			}
 			if !containsString(probeSSLModes, opts.SSLMode) {
 				return usageErrorf("--sslmode must be one of %s, not %q", strings.Join(probeSSLModes, ", "), opts.SSLMode)
 			}
@@ -95,9 +103,13 @@ time, or the connection is refused); 2 for a wrong command line.`,
 			if runF != nil {
 				return runF(opts)
 			}
+			if fleet {
+				return probeFleetRun(opts)
+			}
 			return probeRun(opts)
 		},
 	}
+	addProbeFleetFlags(cmd, opts)
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Root, "root", "", "trusted root CAs, as libpq's sslrootcert (default: PGSSLROOTCERT, else ~/.postgresql/root.crt)")
 	fl.StringVar(&opts.SSLMode, "sslmode", probe.DefaultSSLMode, "the sslmode to give the verdict for: require, verify-ca or verify-full")
