@@ -68,12 +68,22 @@ IPv6 addresses are written [::1]:5432.
 Exit codes: 0 when libpq would accept the server and no certificate of its chain
 expires within --warn-days; 1 when it would not, when one does, or when there is no
 SSL to judge (the server refuses SSL, is not a PostgreSQL server, does not answer in
-time, or the connection is refused); 2 for a wrong command line.`,
+time, or the connection is refused); 2 for a wrong command line.
+
+With several targets — arguments, --targets-file (one HOST[:PORT] a line) or
+--service-file (every host of every service of a pg_service.conf, each with its
+own sslmode and sslrootcert unless --sslmode or --root is given) — probe checks
+them --parallel at a time, each within --timeout, and prints one line per server
+(what it serves, until when, libpq's verdict, or why there is none) and a summary;
+--json prints one document, --prometheus the metrics that --metrics-file writes
+for node_exporter's textfile collector. It exits 1 when any server fails or has a
+problem.`,
 		Example: `  # instead of: openssl s_client -starttls postgres -connect db.example.com:5432 -showcerts
   pgcert probe db.example.com
   pgcert probe db.example.com:5433 --root root.crt --sslmode verify-full
   pgcert probe db.example.com --hostaddr 10.0.0.5 --cert postgresql.crt --key postgresql.key
-  pgcert probe '[2001:db8::5]:5432' --sslmode verify-ca --json`,
+  pgcert probe '[2001:db8::5]:5432' --sslmode verify-ca --json
+  pgcert probe --service-file ~/.pg_service.conf --metrics-file /var/lib/node_exporter/textfile/pgcert-probe.prom`,
 		Args: probeArgs(opts),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			fleet, err := opts.isFleet(cmd, args)
