@@ -77,7 +77,7 @@ func ReadServiceFile(r io.Reader, name string) ([]Target, error) {
 		case line == "" || line[0] == '#':
 		case line[0] == '[':
 			end := strings.IndexByte(line, ']')
-			if end < 1 {
+			if end < 2 {
 				return nil, fail(n, "%q: a service starts with [name]", line)
 			}
 			svc := line[1:end]

@@ -84,6 +84,7 @@ func TestReadServiceFileErrors(t *testing.T) {
 		{"nested", "[a]\nservice=b\n", "svc:2: nested service specifications are not supported"},
 		{"sslmode", "[a]\nsslmode=verify_full\n", "svc:2: invalid sslmode value \"verify_full\""},
 		{"section", "[a\n", "svc:1: \"[a\": a service starts with [name]"},
+		{"empty name", "[]\n", "svc:1: \"[]\": a service starts with [name]"},
 		{"hostaddr count", "[a]\nhost=x,y,z\nhostaddr=1.2.3.4,1.2.3.5\n", "svc:3: service a: could not match 3 host names to 2 hostaddr values"},
 		{"port count", "[a]\nhost=x,y,z\nport=1,2\n", "svc:3: service a: could not match 2 port numbers to 3 hosts"},
 		{"port", "[a]\nhost=x\n\nport=postgres\n", "svc:4: service a: probe: bad target: port \"postgres\" must be a number"},
