@@ -47,6 +47,8 @@ const (
 	// StatusRootFile: the target's sslrootcert could not be read, so there is no
 	// verdict to give; the server was not probed.
 	StatusRootFile Status = "root-file"
+	// StatusCancelled: the caller's context ended before the probe did.
+	StatusCancelled Status = "cancelled"
 	// StatusSkipped: the target is reached through a Unix-domain socket, where libpq
 	// uses no SSL; it was not probed and does not fail the fleet.
 	StatusSkipped Status = "skipped"
@@ -262,6 +264,8 @@ func probeTarget(ctx context.Context, t Target, opts FleetOptions, roots map[str
 func failureStatus(err error) Status {
 	var pe *Error
 	switch {
+	case errors.Is(err, context.Canceled):
+		return StatusCancelled
 	case errors.Is(err, ErrTimeout):
 		return StatusTimeout
 	case errors.Is(err, ErrSSLRefused):
