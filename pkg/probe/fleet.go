@@ -96,6 +96,7 @@ type FleetResult struct {
 	Target
 	Status Status `json:"status"`
 	// Error says why a target failed (Status other than ok, problem and skipped).
+	// Err is the failure itself, for errors.Is (ErrTimeout, syscall.ECONNREFUSED...).
 	Error string `json:"error,omitempty"`
 	Err   error  `json:"-"`
 	// RootFile is the root file the verdict was given with; empty for none.
@@ -106,7 +107,8 @@ type FleetResult struct {
 	// Problems says, one sentence each, what is wrong with a server that spoke TLS
 	// (Result.Problems, and a service's sslmode that does not insist on verifying).
 	Problems []string `json:"problems"`
-	// Duration is how long the probe took.
+	// Duration is how long the probe took, by FleetOptions.Now; Seconds is the
+	// same in seconds, for JSON.
 	Duration time.Duration `json:"-"`
 	Seconds  float64       `json:"duration_seconds"`
 }
