@@ -96,9 +96,9 @@ type FleetResult struct {
 	Target
 	Status Status `json:"status"`
 	// Error says why a target failed (Status other than ok, problem and skipped).
-	// Err is the failure itself, for errors.Is (ErrTimeout, syscall.ECONNREFUSED...).
 	Error string `json:"error,omitempty"`
-	Err   error  `json:"-"`
+	// Err is the failure itself, for errors.Is (ErrTimeout, syscall.ECONNREFUSED...).
+	Err error `json:"-"`
 	// RootFile is the root file the verdict was given with; empty for none.
 	RootFile string `json:"root_file,omitempty"`
 	// Result is what the server sent; also set after a failed handshake, with what
