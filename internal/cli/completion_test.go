@@ -132,8 +132,8 @@ func TestCompletion(t *testing.T) {
 // FILE completes file names by extension, and one whose value is a DIR (or PGDATA)
 // completes directories, so that no such flag is left to the shell's default.
 func TestEveryFileFlagCompletes(t *testing.T) {
-	// --crlnumber names a file without an extension of its own.
-	anyFile := map[string]bool{"crl gen --crlnumber": true}
+	// --crlnumber and --targets-file name files without an extension of their own.
+	anyFile := map[string]bool{"crl gen --crlnumber": true, "probe --targets-file": true}
 	ios, _, _, _ := iostreams.Test()
 	var walk func(c *cobra.Command)
 	checked := 0

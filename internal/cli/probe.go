@@ -36,6 +36,8 @@ type probeOptions struct {
 	Timeout  time.Duration
 	WarnDays int
 
+	probeFleetFlags
+
 	// dial replaces the network for tests.
 	dial func(ctx context.Context, network, address string) (net.Conn, error)
 }
@@ -48,17 +50,23 @@ var probeSSLModes = []string{"require", "verify-ca", "verify-full"}
 func newProbeCmd(f *Factory, runF func(*probeOptions) error) *cobra.Command {
 	opts := &probeOptions{f: f}
 	cmd := &cobra.Command{
-		Use:   "probe HOST[:PORT]",
+		Use:   "probe HOST[:PORT]...",
 		Short: "ask a running server for its SSL set-up and say whether libpq would accept it",
 		Long:  help.Long("probe"), Example: help.Example("probe"),
-		Args: exactArgs(1, "HOST[:PORT]"),
+		Args: probeArgs(opts),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Target = args[0]
-			host, port, err := probe.ParseTarget(args[0])
+			fleet, err := opts.isFleet(cmd, args)
 			if err != nil {
-				return &UsageError{Err: errors.New(strings.TrimPrefix(err.Error(), "probe: "))}
+				return err
 			}
-			opts.Host, opts.Port = host, port
+			if !fleet {
+				opts.Target = args[0]
+				host, port, err := probe.ParseTarget(args[0])
+				if err != nil {
+					return &UsageError{Err: errors.New(strings.TrimPrefix(err.Error(), "probe: "))}
+				}
+				opts.Host, opts.Port = host, port
+			}
 			if !containsString(probeSSLModes, opts.SSLMode) {
 				return usageErrorf("--sslmode must be one of %s, not %q", strings.Join(probeSSLModes, ", "), opts.SSLMode)
 			}
@@ -74,9 +82,13 @@ func newProbeCmd(f *Factory, runF func(*probeOptions) error) *cobra.Command {
 			if runF != nil {
 				return runF(opts)
 			}
+			if fleet {
+				return probeFleetRun(opts)
+			}
 			return probeRun(opts)
 		},
 	}
+	addProbeFleetFlags(cmd, opts)
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Root, "root", "", "trusted root CAs, as libpq's sslrootcert (default: PGSSLROOTCERT, else ~/.postgresql/root.crt)")
 	fl.StringVar(&opts.SSLMode, "sslmode", probe.DefaultSSLMode, "the sslmode to give the verdict for: require, verify-ca or verify-full")

@@ -106,7 +106,7 @@ func TestProbeTargets(t *testing.T) {
 		}
 	}
 	for _, args := range [][]string{
-		{"db:0"}, {"db:x"}, {"[::1"}, {}, {"a", "b"}, {"db", "--sslmode", "prefer"}, {"db", "--cert", "c.crt"}, {"db", "--timeout", "0s"},
+		{"db:0"}, {"db:x"}, {"[::1"}, {}, {"a", "b:x"}, {"a", "b", "--hostaddr", "10.0.0.5"}, {"db", "--sslmode", "prefer"}, {"db", "--cert", "c.crt"}, {"db", "--timeout", "0s"},
 	} {
 		if _, errOut, code := runProbe(t, args...); code != ExitUsage {
 			t.Errorf("%v: exit %d, %q", args, code, errOut)

@@ -42,6 +42,10 @@ func LibpqVerify(rootFile, defaultRoot string) VerifyFunc {
 		if in.Mode != "verify-full" {
 			return nil
 		}
+		if in.Host == "" {
+			// A service with hostaddr alone: libpq has no name to match.
+			return errors.New("host name must be specified for a verified SSL connection")
+		}
 		if err := chain.MatchHost(in.Chain[0], in.Host); err != nil {
 			var he *chain.HostError
 			if errors.As(err, &he) {
