@@ -201,7 +201,7 @@ func (r *renewer) openCA() error {
 		issuer, _ := selfsign.FormatSubject(r.leaf.RawIssuer)
 		hints := []string{"give the CA directory that issued it with --ca-dir (or $PGCERT_CA_DIR)"}
 		if bytes.Equal(r.leaf.RawIssuer, r.leaf.RawSubject) {
-			hints = append(hints, "a self-signed certificate is renewed with pgcert selfsign -D DIR --force")
+			hints = append(hints, "a self-signed certificate is renewed with: pgcert selfsign -D "+shellWord(r.setup.Dir.Dir)+" --force")
 		}
 		return failf(hints, "%s was issued by %s, not by the CA in %s (%s)", r.certFile.Path, issuer, r.c.Dir, r.c.Cert.Subject)
 	}
