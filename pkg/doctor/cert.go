@@ -61,6 +61,7 @@ func (c *checker) certGroup(sf pgdata.SSLFile) {
 	c.leafPurpose(g, leaf)
 	c.signatureFinding(g, leaf)
 	c.leafNames(g, leaf)
+	c.leafBinding(g, leaf.Cert)
 	c.verifyAsClient(g, path)
 }
 
@@ -148,6 +149,16 @@ func (c *checker) missingIssuer(g *Group, path *chain.Path) {
 		}
 		g.ok("chain", "the chain stops below the root %s, which clients need in their root.crt (it is in %s)", issuer, c.s.SSL.CAFile)
 		return
+	}
+	if bound := c.boundCA(); bound != nil {
+		for _, inter := range bound.Intermediates() {
+			if bytes.Equal(inter.RawSubject, top.Cert.RawIssuer) {
+				g.warn("chain", "the chain stops at %s; its issuer %s, an intermediate of the data directory's CA, is not in %s", subject(top), issuer, c.s.SSL.CertFile).
+					detail("clients that hold only the root in root.crt, as pgcert's client bundles do, cannot verify the server (unable to get local issuer certificate)").
+					fix("%s", prefixed("rebuild "+c.s.SSL.CertFile+" with the CA's chain", c.renewFix(" --force --reload")))
+				return
+			}
+		}
 	}
 	g.ok("chain", "the chain stops below %s, which clients need in their root.crt (with its own issuers, up to a root)", issuer)
 }

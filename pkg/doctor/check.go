@@ -174,6 +174,11 @@ func (c *checker) access(g *Group, kind keyperm.Kind, sf pgdata.SSLFile) bool {
 			hint = fix
 		}
 	}
+	if kind == keyperm.RootCert && r.Problem == keyperm.NotFound {
+		if fix := c.rootFix(sf); fix != "" {
+			hint = "write the root of the data directory's CA there: " + fix
+		}
+	}
 	g.add(LevelError, "access", Source(r.Source), r.Message).detail("%s", r.Detail).fix("%s", hint)
 	return r.Problem != keyperm.NotFound && r.Problem != keyperm.NotRegular
 }

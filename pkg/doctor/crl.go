@@ -145,12 +145,12 @@ func (c *checker) crlFindings(g *Group, l loadedCRL) {
 	case errors.As(err, &sigErr):
 		g.fail("crl-signature", "the CRL of %s is not signed by the CA of that name in %s", issuer, c.s.SSL.CAFile).
 			detail("%s: %s (%s)", refused, chain.CRLSignatureFailure, alertText(chain.CRLSignatureFailure)).
-			fix("get the CRL from the CA that issues the client certificates")
+			fix("%s", c.crlSignerFix(cl))
 		return
 	case errors.As(err, &unknown) && hasSubject(c.cas, cl.RawIssuer):
 		g.fail("crl-signature", "the CRL of %s was signed with another key than the CA of that name in %s", issuer, c.s.SSL.CAFile).
 			detail("%s: %s (%s)", refused, chain.UnableToGetCRL, alertText(chain.UnableToGetCRL)).
-			fix("get the CRL from the CA that issues the client certificates")
+			fix("%s", c.crlSignerFix(cl))
 		return
 	case errors.As(err, &unknown) && c.intermediateIssued(cl) != nil:
 		g.ok("crl-signature", "the CRL of %s is signed by its CA, an intermediate of %s under a CA of %s", issuer, c.s.SSL.CertFile, c.s.SSL.CAFile).
@@ -292,4 +292,23 @@ func crlDirFix(sf pgdata.SSLFile) string {
 		return fmt.Sprintf("file the CAs' current CRLs in %s, each named <issuer hash>.r<N>", sf.Value)
 	}
 	return fmt.Sprintf("rebuild the directory from the CRLs it holds: pgcert crl dir --out %s --force %s", shellWord(sf.Path), strings.Join(files, " "))
+}
+
+// crlSignerFix is the fix of a CRL that the CA of its issuer's name in ssl_ca_file did
+// not sign. When the data directory's CA signed it, ssl_ca_file is what is wrong and
+// gets that CA's root; when another CA did, renew makes the data directory's CA's
+// CRLs in its place.
+func (c *checker) crlSignerFix(cl *x509.RevocationList) string {
+	sentence := "get the CRL from the CA that issues the client certificates"
+	bound := c.boundCA()
+	if bound == nil {
+		return sentence
+	}
+	for _, x := range bound.CAs() {
+		if bytes.Equal(x.Cert.RawSubject, cl.RawIssuer) && cl.CheckSignatureFrom(x.Cert) == nil {
+			caFile, _ := c.s.File("ssl_ca_file")
+			return orSentence(prefixed("put the root of the data directory's CA in "+c.s.SSL.CAFile, c.rootFix(caFile)), sentence)
+		}
+	}
+	return orSentence(prefixed("make the CRLs of the data directory's CA in its place", c.renewFix(" --force --reload")), sentence)
 }

@@ -8,7 +8,9 @@ import (
 	"strings"
 
 	"github.com/pgcert/pgcert/pkg/ca"
+	"github.com/pgcert/pgcert/pkg/chain"
 	"github.com/pgcert/pgcert/pkg/pgdata"
+	"github.com/pgcert/pgcert/pkg/selfsign"
 )
 
 // The fixes below are whole commands for this data directory, or "" when no command
@@ -36,14 +38,63 @@ func (c *checker) renewFix(extra string) string {
 	return "pgcert renew -D " + shellWord(c.s.Dir.Dir) + extra
 }
 
+// sslFilesAreDefault reports whether the settings name server.crt and server.key in
+// the data directory, the files init -D and selfsign -D write.
+func (c *checker) sslFilesAreDefault() bool {
+	dir := c.s.Dir.Dir
+	return pathOf(c, "ssl_cert_file") == filepath.Join(dir, pgdata.DefaultSSLFiles.Cert) &&
+		pathOf(c, "ssl_key_file") == filepath.Join(dir, pgdata.DefaultSSLFiles.Key)
+}
+
+// hostFlags are --host flags for hosts, quoted.
+func hostFlags(hosts []string) string {
+	var b strings.Builder
+	for _, h := range hosts {
+		b.WriteString(" --host " + shellWord(h))
+	}
+	return b.String()
+}
+
+// issuedBy reports whether one of c's chain signed leaf.
+func issuedBy(leaf *x509.Certificate, c *ca.CA) bool {
+	for _, x := range c.CAs() {
+		if bytes.Equal(leaf.RawIssuer, x.Cert.RawSubject) && leaf.CheckSignatureFrom(x.Cert) == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// leafBinding reports a server certificate that the CA the data directory records
+// did not issue: its files were replaced by another CA's (or a copy from elsewhere),
+// and renew -D, which renews from the recorded CA, refuses to run.
+func (c *checker) leafBinding(g *Group, leaf *x509.Certificate) {
+	bound := c.boundCA()
+	if bound == nil || issuedBy(leaf, bound) {
+		return
+	}
+	issuer := chain.Subject(leaf)
+	if name, err := selfsign.FormatSubject(leaf.RawIssuer); err == nil {
+		issuer = name
+	}
+	fd := g.warn("ca-binding", "the server certificate was issued by %s, not by the data directory's CA %s in %s (%s)", issuer, chain.Subject(bound.Cert), bound.Dir, ca.DataDirFile).
+		detail("pgcert renew -D renews only from the recorded CA, and refuses this certificate")
+	hosts := leafHosts(leaf)
+	if !c.sslFilesAreDefault() || len(hosts) == 0 {
+		fd.fix("put back the files of the data directory's CA, or set the data directory up again from the CA that issued this one")
+		return
+	}
+	fd.fix("put back the files of the data directory's CA (clients that trust only %s stop verifying the server): pgcert init -D %s --ca-dir %s%s --new-ca --force",
+		issuer, shellWord(c.s.Dir.Dir), shellWord(bound.Dir), hostFlags(hosts))
+}
+
 // reissueFix is the command that replaces the server's key and certificate with new
 // ones for the leaf's host names and extra: init -D from the data directory's CA, or
 // selfsign -D for a self-signed leaf. Both write server.key and server.crt in the data
 // directory, so the fix is given only when the settings name those files.
 func (c *checker) reissueFix(leaf *x509.Certificate, extra ...string) string {
 	dir := c.s.Dir.Dir
-	if pathOf(c, "ssl_cert_file") != filepath.Join(dir, pgdata.DefaultSSLFiles.Cert) ||
-		pathOf(c, "ssl_key_file") != filepath.Join(dir, pgdata.DefaultSSLFiles.Key) {
+	if !c.sslFilesAreDefault() {
 		return ""
 	}
 	hosts := leafHosts(leaf)
@@ -59,14 +110,12 @@ func (c *checker) reissueFix(leaf *x509.Certificate, extra ...string) string {
 	switch bound := c.boundCA(); {
 	case bound != nil && bytes.Equal(leaf.RawIssuer, bound.Cert.RawSubject):
 		b.WriteString("pgcert init -D " + shellWord(dir) + " --ca-dir " + shellWord(bound.Dir))
-	case bytes.Equal(leaf.RawIssuer, leaf.RawSubject) && leaf.CheckSignatureFrom(leaf) == nil:
+	case bytes.Equal(leaf.RawIssuer, leaf.RawSubject) && leaf.CheckSignature(leaf.SignatureAlgorithm, leaf.RawTBSCertificate, leaf.Signature) == nil:
 		b.WriteString("pgcert selfsign -D " + shellWord(dir))
 	default:
 		return ""
 	}
-	for _, h := range hosts {
-		b.WriteString(" --host " + shellWord(h))
-	}
+	b.WriteString(hostFlags(hosts))
 	b.WriteString(" --force")
 	return b.String()
 }

@@ -1,0 +1,299 @@
+package cli
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pgcert/pgcert/internal/testenv"
+	"github.com/pgcert/pgcert/pkg/ca"
+	"github.com/pgcert/pgcert/pkg/doctor"
+)
+
+// fixWorld is a data directory set up by init (or selfsign -D) in a world of its own,
+// for one broken-data-directory case.
+type fixWorld struct {
+	*hintWorld
+	base, pg, caDir string
+}
+
+// check runs check -D --json with --host for each of hosts.
+func (w *fixWorld) check(hosts []string) *doctor.Report {
+	w.t.Helper()
+	args := []string{"check", "-D", w.pg, "--json"}
+	for _, h := range hosts {
+		args = append(args, "--host", h)
+	}
+	out, errOut, _ := w.run(args...)
+	var rep doctor.Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		w.t.Fatalf("check --json: %v\n%s%s", err, out, errOut)
+	}
+	return &rep
+}
+
+// reportProblems lists a report's errors and warnings, one a line, for messages.
+func reportProblems(rep *doctor.Report) []string {
+	var out []string
+	for _, g := range rep.Files {
+		for _, fd := range g.Findings {
+			if fd.Level != doctor.LevelOK {
+				out = append(out, g.Name+": "+string(fd.Level)+" "+fd.Check+": "+fd.Message+" (fix: "+fd.Fix+")")
+			}
+		}
+	}
+	return out
+}
+
+// otherKey writes a new ECDSA key, which no certificate of the data directory holds.
+func otherKey(t *testing.T, path string) {
+	t.Helper()
+	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// shellFix is a fix that is a shell command other than pgcert's: keyperm's chmod and
+// chown.
+func shellFix(fix string) bool {
+	return strings.HasPrefix(fix, "chmod ") || strings.HasPrefix(fix, "chown ")
+}
+
+// TestCheckFixesWork breaks data directories as admins do, and for each runs every
+// fix check -D prints, as printed (pgcert commands in-process, chmod and chown in a
+// shell), then checks that check -D finds nothing left and that no fix moved the data
+// directory to another CA. A fix with a placeholder, or a sentence where a command
+// could be known, fails.
+func TestCheckFixesWork(t *testing.T) {
+	cases := []struct {
+		name string
+		// selfsigned sets the data directory up with selfsign -D instead of init
+		// from a CA with an intermediate.
+		selfsigned bool
+		days       string
+		hosts      []string
+		later      time.Duration
+		root       bool
+		breakIt    func(t *testing.T, w *fixWorld)
+		// want is a check that reports an error or warning once broken.
+		want string
+	}{
+		{name: "root.crt of another CA", want: "ca-binding", breakIt: func(t *testing.T, w *fixWorld) {
+			other := filepath.Join(w.base, "other")
+			if _, errOut, code := w.run("ca", "init", "--ca-dir", other); code != 0 {
+				t.Fatal(errOut)
+			}
+			copyFile(t, filepath.Join(other, ca.CertFile), filepath.Join(w.pg, "root.crt"))
+		}},
+		{name: "root.crt missing", want: "access", breakIt: func(t *testing.T, w *fixWorld) {
+			os.Remove(filepath.Join(w.pg, "root.crt"))
+		}},
+		{name: "root.crt not PEM", want: "load", breakIt: func(t *testing.T, w *fixWorld) {
+			putFile(t, w.pg, "root.crt", []byte("garbage\n"), 0o644)
+		}},
+		{name: "root.crt holds the server certificate", want: "ca-only", breakIt: func(t *testing.T, w *fixWorld) {
+			root, _ := os.ReadFile(filepath.Join(w.pg, "root.crt"))
+			cert, _ := os.ReadFile(filepath.Join(w.pg, "server.crt"))
+			putFile(t, w.pg, "root.crt", append(root, cert...), 0o644)
+		}},
+		{name: "root.crl missing", want: "access", breakIt: func(t *testing.T, w *fixWorld) {
+			os.Remove(filepath.Join(w.pg, "root.crl"))
+		}},
+		{name: "root.crl expired", want: "crl-validity", later: 200 * 24 * time.Hour},
+		{name: "root.crl expiring", want: "crl-validity", later: 170 * 24 * time.Hour},
+		{name: "host not in the certificate", want: "host", hosts: []string{"db.example.com", "db2.example.com"}},
+		{name: "server certificate expired", want: "validity", days: "40", later: 45 * 24 * time.Hour},
+		{name: "server certificate expiring", want: "expiry", days: "60", later: 40 * 24 * time.Hour},
+		{name: "server.key mode 0644", want: "permissions", breakIt: func(t *testing.T, w *fixWorld) {
+			if err := os.Chmod(filepath.Join(w.pg, "server.key"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{name: "server.key of another owner", want: "permissions", root: true, breakIt: func(t *testing.T, w *fixWorld) {
+			if err := os.Chown(filepath.Join(w.pg, "server.key"), 65534, 65534); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{name: "server.key of no certificate", want: "match", breakIt: func(t *testing.T, w *fixWorld) {
+			otherKey(t, filepath.Join(w.pg, "server.key"))
+		}},
+		{name: "server.crt without its intermediate", want: "chain", breakIt: func(t *testing.T, w *fixWorld) {
+			data, _ := os.ReadFile(filepath.Join(w.pg, "server.crt"))
+			block, _ := pem.Decode(data)
+			putFile(t, w.pg, "server.crt", pem.EncodeToMemory(block), 0o644)
+		}},
+		{name: "server.crt with the intermediate first", want: "order", breakIt: func(t *testing.T, w *fixWorld) {
+			data, _ := os.ReadFile(filepath.Join(w.pg, "server.crt"))
+			leaf, rest := pem.Decode(data)
+			inter, rest := pem.Decode(rest)
+			putFile(t, w.pg, "server.crt", append(append(pem.EncodeToMemory(inter), pem.EncodeToMemory(leaf)...), rest...), 0o644)
+		}},
+		{name: "SSL files of another CA", want: "ca-binding", breakIt: func(t *testing.T, w *fixWorld) {
+			other, otherPG := filepath.Join(w.base, "other"), filepath.Join(w.base, "other pg")
+			for name, data := range map[string]string{"PG_VERSION": "15\n", "global/pg_control": "", "postgresql.conf": "", "pg_hba.conf": ""} {
+				putFile(t, otherPG, name, []byte(data), 0o600)
+			}
+			if _, errOut, code := w.run("init", "-D", otherPG, "--ca-dir", other, "--host", "db.example.com"); code != 0 {
+				t.Fatal(errOut)
+			}
+			for _, name := range []string{"server.crt", "server.key", "root.crt", "root.crl"} {
+				copyFile(t, filepath.Join(otherPG, name), filepath.Join(w.pg, name))
+			}
+			os.Chmod(filepath.Join(w.pg, "server.key"), 0o600)
+		}},
+		{name: "self-signed, host not in it", selfsigned: true, want: "host", hosts: []string{"db.example.com", "db2.example.com"}},
+		{name: "self-signed, expired", selfsigned: true, want: "validity", days: "40", later: 45 * 24 * time.Hour},
+		{name: "self-signed, server.key of no certificate", selfsigned: true, want: "match", breakIt: func(t *testing.T, w *fixWorld) {
+			otherKey(t, filepath.Join(w.pg, "server.key"))
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.root {
+				testenv.RequireRoot(t, "the key is given to another user")
+			}
+			base := t.TempDir()
+			w := &fixWorld{
+				hintWorld: &hintWorld{t: t, home: filepath.Join(base, "home"), now: time.Now().UTC().Truncate(time.Second)},
+				base:      base, pg: filepath.Join(base, "pg data"), caDir: filepath.Join(base, "ca"),
+			}
+			conf := "listen_addresses = '*'\n"
+			if tc.selfsigned {
+				conf += "ssl = on\n"
+			}
+			for name, data := range map[string]string{
+				"PG_VERSION": "15\n", "global/pg_control": "", "postgresql.conf": conf, "pg_hba.conf": "local all all trust\n",
+			} {
+				putFile(t, w.pg, name, []byte(data), 0o600)
+			}
+			setup := []string{"init", "-D", w.pg, "--ca-dir", w.caDir, "--intermediate", "--host", "db.example.com", "--configure"}
+			if tc.selfsigned {
+				setup = []string{"selfsign", "-D", w.pg, "--host", "db.example.com"}
+			}
+			if tc.days != "" {
+				setup = append(setup, "--days", tc.days)
+			}
+			if _, errOut, code := w.run(setup...); code != 0 {
+				t.Fatalf("%q: exit %d\n%s", setup, code, errOut)
+			}
+			if p := reportProblems(w.check(nil)); len(p) > 0 {
+				t.Fatalf("check finds problems before the data directory is broken:\n%s", strings.Join(p, "\n"))
+			}
+			var want string
+			if !tc.selfsigned {
+				want = boundCerts(t, w.pg)
+			}
+			if tc.breakIt != nil {
+				tc.breakIt(t, w)
+			}
+			w.now = w.now.Add(tc.later)
+
+			rep := w.check(tc.hosts)
+			found := false
+			var fixes []string
+			for _, g := range rep.Files {
+				for _, fd := range g.Findings {
+					if fd.Level == doctor.LevelOK {
+						continue
+					}
+					found = found || fd.Check == tc.want
+					if fd.Fix != "" && !slices.Contains(fixes, fd.Fix) {
+						fixes = append(fixes, fd.Fix)
+					}
+				}
+			}
+			if !found {
+				t.Fatalf("check reports no %s problem:\n%s", tc.want, strings.Join(reportProblems(rep), "\n"))
+			}
+			for _, fix := range fixes {
+				if p := placeholder.FindString(fix); p != "" {
+					t.Errorf("the fix %q holds the placeholder %s", fix, p)
+				}
+				var out, errOut string
+				var code int
+				var cmds []string
+				if loc := hintCommand.FindAllStringIndex(fix, -1); loc != nil {
+					cmds = append(cmds, fix[loc[len(loc)-1][0]:])
+				}
+				switch {
+				case shellFix(fix):
+					b, err := exec.Command("sh", "-c", fix).CombinedOutput()
+					out, code = string(b), 0
+					if err != nil {
+						code = 1
+					}
+				case len(cmds) == 0 && strings.Contains(fix, "pgcert "):
+					t.Errorf("the fix %q names pgcert but is not a command", fix)
+					continue
+				case len(cmds) == 0:
+					t.Errorf("the fix %q is a sentence: this data directory's command is known", fix)
+					continue
+				default:
+					out, errOut, code = w.pasted(cmds[0])
+				}
+				if code != 0 {
+					t.Errorf("the fix %q: exit %d\n%s%s", fix, code, out, errOut)
+				}
+				if want != "" {
+					if rec, err := ca.ReadDataDirRecord(w.pg); err != nil || !strings.HasPrefix(want, rec.CADir+" "+rec.CASHA256+" ") {
+						t.Fatalf("the fix %q moved the data directory to another CA (%v)", fix, err)
+					}
+				}
+			}
+			if p := reportProblems(w.check(tc.hosts)); len(p) > 0 {
+				t.Errorf("after the fixes %q check still finds:\n%s", fixes, strings.Join(p, "\n"))
+			}
+			if want != "" && boundCerts(t, w.pg) != want {
+				t.Errorf("after the fixes %q the data directory's root.crt or record is not its CA's", fixes)
+			}
+		})
+	}
+}
+
+// boundCerts is the data directory's CA as its record says, and the certificates of
+// its root.crt: what no fix may change but to put back.
+func boundCerts(t *testing.T, dataDir string) string {
+	t.Helper()
+	rec, err := ca.ReadDataDirRecord(dataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(dataDir, "root.crt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := rec.CADir + " " + rec.CASHA256
+	for block, rest := pem.Decode(data); block != nil; block, rest = pem.Decode(rest) {
+		s += " " + string(pem.EncodeToMemory(block))
+	}
+	return s
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	data, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
