@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -296,4 +297,86 @@ func copyFile(t *testing.T, from, to string) {
 	if err := os.WriteFile(to, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestRenewHintsWork runs, as printed, the hints of renew's refusals that the hint
+// test of check's CRL findings does not reach, and checks that each does what it
+// says.
+func TestRenewHintsWork(t *testing.T) {
+	newWorld := func(t *testing.T, setup ...string) *fixWorld {
+		base := t.TempDir()
+		w := &fixWorld{
+			hintWorld: &hintWorld{t: t, home: filepath.Join(base, "home"), now: time.Now().UTC().Truncate(time.Second)},
+			base:      base, pg: filepath.Join(base, "pg data"), caDir: filepath.Join(base, "ca"),
+		}
+		for name, data := range map[string]string{
+			"PG_VERSION": "15\n", "global/pg_control": "", "postgresql.conf": "ssl = on\n", "pg_hba.conf": "local all all trust\n",
+		} {
+			putFile(t, w.pg, name, []byte(data), 0o600)
+		}
+		args := append([]string{setup[0], "-D", w.pg}, setup[1:]...)
+		for i, a := range args {
+			args[i] = strings.ReplaceAll(a, "CADIR", w.caDir)
+		}
+		if _, errOut, code := w.run(args...); code != 0 {
+			t.Fatalf("%q: exit %d\n%s", args, code, errOut)
+		}
+		return w
+	}
+	t.Run("a key of no certificate", func(t *testing.T) {
+		w := newWorld(t, "init", "--ca-dir", "CADIR", "--host", "db.example.com", "--configure")
+		otherKey(t, filepath.Join(w.pg, "server.key"))
+		_, errOut, code := w.run("renew", "-D", w.pg, "--force")
+		cmds := hintCommands(t, errOut, "")
+		if code != 1 || len(cmds) != 1 {
+			t.Fatalf("renew: exit %d, hints %q\n%s", code, cmds, errOut)
+		}
+		// The hint says which certificate the key belongs to, and the fix.
+		out, _, code := w.pasted(cmds[0])
+		if code != 1 || !strings.Contains(out, "key values mismatch") || !strings.Contains(out, "pgcert init -D") {
+			t.Fatalf("%q: exit %d\n%s", cmds[0], code, out)
+		}
+		rep := w.check(nil)
+		for _, g := range rep.Files {
+			for _, fd := range g.Findings {
+				if fd.Check == "match" && fd.Level == doctor.LevelError {
+					if _, errOut, code := w.pasted(fd.Fix[strings.Index(fd.Fix, "pgcert "):]); code != 0 {
+						t.Fatalf("%q: exit %d\n%s", fd.Fix, code, errOut)
+					}
+				}
+			}
+		}
+		if _, errOut, code := w.run("renew", "-D", w.pg, "--force"); code != 0 {
+			t.Errorf("renew after the fix: exit %d\n%s", code, errOut)
+		}
+	})
+	t.Run("a self-signed certificate with --ca-dir", func(t *testing.T) {
+		w := newWorld(t, "selfsign", "--host", "db.example.com")
+		if _, errOut, code := w.run("ca", "init", "--ca-dir", w.caDir); code != 0 {
+			t.Fatal(errOut)
+		}
+		_, errOut, code := w.run("renew", "-D", w.pg, "--ca-dir", w.caDir, "--force")
+		var cmds []string
+		for _, c := range hintCommands(t, errOut, "") {
+			if strings.HasPrefix(c, "pgcert selfsign") {
+				cmds = append(cmds, c)
+			}
+		}
+		if code != 1 || len(cmds) != 1 {
+			t.Fatalf("renew: exit %d, hints %q\n%s", code, cmds, errOut)
+		}
+		before, _ := os.ReadFile(filepath.Join(w.pg, "server.crt"))
+		if _, errOut, code := w.pasted(cmds[0]); code != 0 {
+			t.Fatalf("%q: exit %d\n%s", cmds[0], code, errOut)
+		}
+		after, _ := os.ReadFile(filepath.Join(w.pg, "server.crt"))
+		block, _ := pem.Decode(after)
+		cert, err := x509.ParseCertificate(block.Bytes)
+		if err != nil || string(before) == string(after) || cert.Issuer.String() != cert.Subject.String() || !slices.Contains(cert.DNSNames, "db.example.com") {
+			t.Errorf("%q did not renew the self-signed certificate for db.example.com: %v", cmds[0], err)
+		}
+		if _, err := ca.ReadDataDirRecord(w.pg); !errors.As(err, new(*ca.NotBoundError)) {
+			t.Errorf("%q bound the data directory to a CA: %v", cmds[0], err)
+		}
+	})
 }
