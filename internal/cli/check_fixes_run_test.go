@@ -93,7 +93,10 @@ func TestCheckFixesWork(t *testing.T) {
 		hosts      []string
 		later      time.Duration
 		root       bool
-		breakIt    func(t *testing.T, w *fixWorld)
+		// newCA is set when the fixes move the data directory to another CA on
+		// purpose, saying so: the one now in its CA directory.
+		newCA   bool
+		breakIt func(t *testing.T, w *fixWorld)
 		// want is a check that reports an error or warning once broken.
 		want string
 	}{
@@ -160,6 +163,15 @@ func TestCheckFixesWork(t *testing.T) {
 			}
 			os.Chmod(filepath.Join(w.pg, "server.key"), 0o600)
 		}},
+		{name: "CA directory made again", want: "ca-binding", newCA: true, breakIt: func(t *testing.T, w *fixWorld) {
+			if err := os.Rename(w.caDir, w.caDir+".old"); err != nil {
+				t.Fatal(err)
+			}
+			if _, errOut, code := w.run("ca", "init", "--ca-dir", w.caDir); code != 0 {
+				t.Fatal(errOut)
+			}
+			copyFile(t, filepath.Join(w.caDir+".old", ca.DataDirsFile), filepath.Join(w.caDir, ca.DataDirsFile))
+		}},
 		{name: "self-signed, host not in it", selfsigned: true, want: "host", hosts: []string{"db.example.com", "db2.example.com"}},
 		{name: "self-signed, expired", selfsigned: true, want: "validity", days: "40", later: 45 * 24 * time.Hour},
 		{name: "self-signed, server.key of no certificate", selfsigned: true, want: "match", breakIt: func(t *testing.T, w *fixWorld) {
@@ -199,7 +211,7 @@ func TestCheckFixesWork(t *testing.T) {
 				t.Fatalf("check finds problems before the data directory is broken:\n%s", strings.Join(p, "\n"))
 			}
 			var want string
-			if !tc.selfsigned {
+			if !tc.selfsigned && !tc.newCA {
 				want = boundCerts(t, w.pg)
 			}
 			if tc.breakIt != nil {
@@ -227,6 +239,9 @@ func TestCheckFixesWork(t *testing.T) {
 			for _, fix := range fixes {
 				if p := placeholder.FindString(fix); p != "" {
 					t.Errorf("the fix %q holds the placeholder %s", fix, p)
+				}
+				if strings.Contains(fix, "--new-ca") && !strings.Contains(fix, "stop verifying the server") {
+					t.Errorf("the fix %q replaces the data directory's CA without saying what that breaks", fix)
 				}
 				var out, errOut string
 				var code int
@@ -264,6 +279,17 @@ func TestCheckFixesWork(t *testing.T) {
 			}
 			if want != "" && boundCerts(t, w.pg) != want {
 				t.Errorf("after the fixes %q the data directory's root.crt or record is not its CA's", fixes)
+			}
+			if tc.newCA {
+				c, err := ca.ForDataDir(w.pg)
+				if err != nil || c.Dir != w.caDir {
+					t.Errorf("after the fixes %q the data directory is not bound to the CA now in %s: %v", fixes, w.caDir, err)
+				}
+				for _, fix := range fixes {
+					if strings.Contains(fix, "--new-ca") && !strings.Contains(fix, "move the data directory to the CA now in") {
+						t.Errorf("the fix %q replaces the CA without saying so", fix)
+					}
+				}
 			}
 		})
 	}

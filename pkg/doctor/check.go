@@ -79,8 +79,10 @@ type checker struct {
 	caData    []byte
 	caReadErr error
 	crls      []loadedCRL // ssl_crl_file, then ssl_crl_dir
-	// bound is the CA the data directory records, once boundRead.
+	// bound is the CA the data directory records, once boundRead; boundErr says
+	// why there is none.
 	bound     *ca.CA
+	boundErr  error
 	boundRead bool
 }
 

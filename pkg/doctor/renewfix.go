@@ -3,6 +3,7 @@ package doctor
 import (
 	"bytes"
 	"crypto/x509"
+	"errors"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -22,7 +23,7 @@ import (
 func (c *checker) boundCA() *ca.CA {
 	if !c.boundRead {
 		c.boundRead = true
-		c.bound, _ = ca.ForDataDir(c.s.Dir.Dir)
+		c.bound, c.boundErr = ca.ForDataDir(c.s.Dir.Dir)
 	}
 	return c.bound
 }
@@ -70,13 +71,14 @@ func issuedBy(leaf *x509.Certificate, c *ca.CA) bool {
 // and renew -D, which renews from the recorded CA, refuses to run.
 func (c *checker) leafBinding(g *Group, leaf *x509.Certificate) {
 	bound := c.boundCA()
-	if bound == nil || issuedBy(leaf, bound) {
+	if bound == nil {
+		c.brokenBinding(g, leaf)
 		return
 	}
-	issuer := chain.Subject(leaf)
-	if name, err := selfsign.FormatSubject(leaf.RawIssuer); err == nil {
-		issuer = name
+	if issuedBy(leaf, bound) {
+		return
 	}
+	issuer := issuerName(leaf)
 	fd := g.warn("ca-binding", "the server certificate was issued by %s, not by the data directory's CA %s in %s (%s)", issuer, chain.Subject(bound.Cert), bound.Dir, ca.DataDirFile).
 		detail("pgcert renew -D renews only from the recorded CA, and refuses this certificate")
 	hosts := leafHosts(leaf)
@@ -185,4 +187,40 @@ func (c *checker) chainFix(more ...string) string {
 		cmd += " " + shellWord(m)
 	}
 	return cmd
+}
+
+// brokenBinding reports a record of the data directory's CA that pgcert does not
+// follow (ca.BindingError): renew -D and init -D then need --ca-dir. When the CA
+// directory still lists the data directory but holds another CA certificate than the
+// one recorded (the CA was made again there), the fix moves the data directory to that
+// CA, which the CA directory's owner vouches for; a record the CA does not confirm is
+// only the data directory's word, and no command follows it.
+func (c *checker) brokenBinding(g *Group, leaf *x509.Certificate) {
+	var be *ca.BindingError
+	if !errors.As(c.boundErr, &be) {
+		return
+	}
+	fd := g.warn("ca-binding", "%s", be.Error()).
+		detail("pgcert renew -D finds no CA to renew the certificate and the CRLs from")
+	now, err := ca.Open(be.CADir)
+	hosts := leafHosts(leaf)
+	if err != nil || !c.sslFilesAreDefault() || len(hosts) == 0 {
+		fd.fix("give the CA directory that issued the data directory's files with --ca-dir to renew -D, which records it again")
+		return
+	}
+	served, err := now.DataDirs()
+	if err != nil || !slices.Contains(served, be.DataDir) {
+		fd.fix("give the CA directory that issued the data directory's files with --ca-dir to renew -D, which records it again")
+		return
+	}
+	fd.fix("move the data directory to the CA now in %s (clients that trust only %s stop verifying the server): pgcert init -D %s --ca-dir %s%s --new-ca --force",
+		be.CADir, issuerName(leaf), shellWord(c.s.Dir.Dir), shellWord(be.CADir), hostFlags(hosts))
+}
+
+// issuerName names leaf's issuer as pgcert names subjects.
+func issuerName(leaf *x509.Certificate) string {
+	if name, err := selfsign.FormatSubject(leaf.RawIssuer); err == nil {
+		return name
+	}
+	return leaf.Issuer.String()
 }
