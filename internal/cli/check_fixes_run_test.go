@@ -5,9 +5,11 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
+	"math/big"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,6 +21,7 @@ import (
 	"github.com/pgcert/pgcert/internal/testenv"
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/doctor"
+	"github.com/pgcert/pgcert/pkg/keys"
 )
 
 // fixWorld is a data directory set up by init (or selfsign -D) in a world of its own,
@@ -172,6 +175,12 @@ func TestCheckFixesWork(t *testing.T) {
 			}
 			copyFile(t, filepath.Join(w.caDir+".old", ca.DataDirsFile), filepath.Join(w.caDir, ca.DataDirsFile))
 		}},
+		{name: "server certificate without subjectAltName", want: "san", breakIt: func(t *testing.T, w *fixWorld) {
+			caSigned(t, w, &x509.Certificate{ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}})
+		}},
+		{name: "server certificate for clients", want: "purpose", breakIt: func(t *testing.T, w *fixWorld) {
+			caSigned(t, w, &x509.Certificate{DNSNames: []string{"db.example.com"}, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}})
+		}},
 		{name: "self-signed, host not in it", selfsigned: true, want: "host", hosts: []string{"db.example.com", "db2.example.com"}},
 		{name: "self-signed, expired", selfsigned: true, want: "validity", days: "40", later: 45 * 24 * time.Hour},
 		{name: "self-signed, server.key of no certificate", selfsigned: true, want: "match", breakIt: func(t *testing.T, w *fixWorld) {
@@ -312,6 +321,45 @@ func boundCerts(t *testing.T, dataDir string) string {
 		s += " " + string(pem.EncodeToMemory(block))
 	}
 	return s
+}
+
+// caSigned replaces server.crt's leaf with tpl for server.key and CN db.example.com,
+// signed by the data directory's CA as pgcert never would.
+func caSigned(t *testing.T, w *fixWorld, tpl *x509.Certificate) {
+	t.Helper()
+	c, err := ca.Open(w.caDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	caKeyPEM, err := os.ReadFile(filepath.Join(w.caDir, ca.KeyFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	caKey, err := keys.Parse(caKeyPEM, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyPEM, err := os.ReadFile(filepath.Join(w.pg, "server.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := keys.Parse(keyPEM, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl.SerialNumber = big.NewInt(time.Now().UnixNano())
+	tpl.Subject = pkix.Name{CommonName: "db.example.com"}
+	tpl.NotBefore, tpl.NotAfter = w.now.Add(-time.Hour), w.now.AddDate(1, 0, 0)
+	tpl.KeyUsage = x509.KeyUsageDigitalSignature
+	der, err := x509.CreateCertificate(rand.Reader, tpl, c.Cert, key.Signer.Public(), caKey.Signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	putFile(t, w.pg, "server.crt", ca.PEM(append([]*x509.Certificate{leaf}, c.Intermediates()...)...), 0o644)
 }
 
 func copyFile(t *testing.T, from, to string) {
