@@ -96,6 +96,8 @@ func TestCheckFixesWork(t *testing.T) {
 		hosts      []string
 		later      time.Duration
 		root       bool
+		// answers are what a person types at the fixes' prompts.
+		answers []any
 		// newCA is set when the fixes move the data directory to another CA on
 		// purpose, saying so: the one now in its CA directory.
 		newCA   bool
@@ -120,6 +122,25 @@ func TestCheckFixesWork(t *testing.T) {
 			root, _ := os.ReadFile(filepath.Join(w.pg, "root.crt"))
 			cert, _ := os.ReadFile(filepath.Join(w.pg, "server.crt"))
 			putFile(t, w.pg, "root.crt", append(root, cert...), 0o644)
+		}},
+		{name: "root.crt with its root twice", want: "duplicate", breakIt: func(t *testing.T, w *fixWorld) {
+			root, _ := os.ReadFile(filepath.Join(w.pg, "root.crt"))
+			putFile(t, w.pg, "root.crt", append(root, root...), 0o644)
+		}},
+		{name: "server.key encrypted", want: "passphrase", answers: []any{"secret passphrase"}, breakIt: func(t *testing.T, w *fixWorld) {
+			key, err := os.ReadFile(filepath.Join(w.pg, "server.key"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			k, err := keys.Parse(key, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			enc, err := keys.MarshalEncryptedPKCS8PEM(k.Signer, []byte("secret passphrase"), keys.EncryptOptions{Iterations: 1000})
+			if err != nil {
+				t.Fatal(err)
+			}
+			putFile(t, w.pg, "server.key", enc, 0o600)
 		}},
 		{name: "root.crl missing", want: "access", breakIt: func(t *testing.T, w *fixWorld) {
 			os.Remove(filepath.Join(w.pg, "root.crl"))
@@ -229,6 +250,7 @@ func TestCheckFixesWork(t *testing.T) {
 			w.now = w.now.Add(tc.later)
 
 			rep := w.check(tc.hosts)
+			w.answers = tc.answers
 			found := false
 			var fixes []string
 			for _, g := range rep.Files {

@@ -300,7 +300,7 @@ func (c *checker) passphrase(g *Group, sf pgdata.SSLFile, loadErr, stripCmd stri
 	case ssl.PassphraseCommand == "":
 		g.add(LevelError, "passphrase", SourceServer, loadErr+"processing error").
 			detail("the key is encrypted and ssl_passphrase_command is not set: the server asks for the passphrase on a terminal, which it has none of under pg_ctl or systemd").
-			fix("remove the passphrase (%s), or set ssl_passphrase_command to a command that prints it", stripCmd)
+			fix("set ssl_passphrase_command to a command that prints the passphrase, or remove the passphrase: %s", stripCmd)
 	case !ssl.PassphraseCommandSupportsReload:
 		g.ok("passphrase", "encrypted: ssl_passphrase_command gives its passphrase at start")
 		g.warn("passphrase", "ssl_passphrase_command_supports_reload is off: a reload cannot decrypt the key").
