@@ -28,8 +28,9 @@ type okCase struct {
 	oks []string
 	// warnings are the only problems check may report, as "group/check warning".
 	warnings []string
-	// client connects with the client certificate (cert authentication).
-	client bool
+	// client connects with the client certificate (cert authentication);
+	// clientChain sends the intermediate with it, as pgcert's client bundles do.
+	client, clientChain bool
 	// reload reloads the server after the connection and checks that it kept SSL
 	// working and logged no "SSL configuration was not reloaded".
 	reload bool
@@ -97,6 +98,13 @@ func TestCheckOKSettings(t *testing.T) {
 		{name: "client CAs and a CRL for each", hba: "cert", client: true, reload: true, plant: func(t *testing.T, c *okCluster) {
 			c.crls(t)
 		}, oks: []string{"ssl_ca_file/ca", "ssl_ca_file/client-certificates", "ssl_crl_file/crl-signature", "ssl_crl_file/crl-validity", "ssl_crl_file/crl-missing", "pg_hba.conf/hba"}},
+		{name: "root.crt with the root alone, CRLs of the root and of server.crt's intermediate", hba: "cert", clientChain: true, plant: func(t *testing.T, c *okCluster) {
+			c.c.WriteFile(t, "root.crt", c.h.root.PEM(), 0o644)
+			crls := append(c.h.crl(t, c.h.inter, c.h.now.Add(-time.Hour), c.h.now.Add(crlDays)),
+				c.h.crl(t, c.h.root, c.h.now.Add(-time.Hour), c.h.now.Add(crlDays))...)
+			c.c.WriteFile(t, "root.crl", crls, 0o644)
+			c.c.AppendConf(t, "ssl_ca_file = 'root.crt'", "ssl_crl_file = 'root.crl'")
+		}, oks: []string{"ssl_crl_file/crl-signature", "ssl_crl_file/crl-missing", "ssl_cert_file/chain"}},
 		{name: "a hashed CRL directory", hba: "cert", client: true, plant: func(t *testing.T, c *okCluster) {
 			c.c.WriteFile(t, "root.crt", testpki.Bundle(c.h.root, c.h.inter), 0o644)
 			src := filepath.Join(t.TempDir(), "all.crl")
@@ -129,12 +137,12 @@ func TestCheckOKSettings(t *testing.T) {
 			}
 			tc.plant(t, &okCluster{c: c, h: h})
 
-			r := pgcert(t, "check", "-D", c.DataDir, "--json")
+			r := pgcert(t, "check", "-D", c.DataDir, "--json", "--host", serverName)
 			rep := parseCheck(t, r)
 			if !sameSet(rep.problems(), tc.warnings) || r.Code != 0 {
 				t.Fatalf("pgcert check: exit %d, problems %v; want exit 0, problems %v", r.Code, rep.problems(), tc.warnings)
 			}
-			for _, ok := range tc.oks {
+			for _, ok := range append([]string{"ssl_cert_file/host", "ssl_cert_file/validity", "ssl_key_file/match"}, tc.oks...) {
 				group, check, _ := strings.Cut(ok, "/")
 				found := false
 				for _, f := range rep.find(group, check) {
@@ -147,7 +155,7 @@ func TestCheckOKSettings(t *testing.T) {
 			if err := c.Start(); err != nil {
 				t.Fatalf("check says ok, the server does not start: %v", err)
 			}
-			if stderr, err := psqlVerifyFull(t, c, h, tc.client); err != nil {
+			if stderr, err := okConnect(t, c, h, tc); err != nil {
 				t.Fatalf("check says ok, psql with sslmode=verify-full fails: %v\n%s", err, stderr)
 			}
 			if !tc.reload {
@@ -157,7 +165,7 @@ func TestCheckOKSettings(t *testing.T) {
 			if err := c.Reload(); err != nil {
 				t.Fatal(err)
 			}
-			if stderr, err := psqlVerifyFull(t, c, h, tc.client); err != nil {
+			if stderr, err := okConnect(t, c, h, tc); err != nil {
 				t.Fatalf("after a reload, psql with sslmode=verify-full fails: %v\n%s", err, stderr)
 			}
 			if log := c.LogSince(mark); strings.Contains(log, "SSL configuration was not reloaded") {
@@ -196,4 +204,18 @@ func (c *okCluster) crls(t *testing.T) {
 		c.h.crl(t, c.h.root, c.h.now.Add(-time.Hour), c.h.now.Add(crlDays))...)
 	c.c.WriteFile(t, "root.crl", crls, 0o644)
 	c.c.AppendConf(t, "ssl_ca_file = 'root.crt'", "ssl_crl_file = 'root.crl'")
+}
+
+// okConnect connects as psql does with sslmode=verify-full and the root alone in
+// root.crt, with the client certificate (and its intermediate) when the case says.
+func okConnect(t *testing.T, c *pgtest.Cluster, h *hierarchy, tc okCase) (string, error) {
+	t.Helper()
+	if !tc.clientChain {
+		return psqlVerifyFull(t, c, h, tc.client)
+	}
+	root := c.ClientFile(t, "root.crt", h.root.PEM(), 0o644)
+	_, stderr, err := c.Psql(c.ConnInfo("host="+serverName, "sslmode=verify-full", "sslrootcert="+root,
+		"sslcert="+c.ClientFile(t, "postgresql.crt", testpki.Bundle(h.client, h.inter), 0o644),
+		"sslkey="+c.ClientFile(t, "postgresql.key", h.client.KeyPEM(t), 0o600)), "select 1")
+	return stderr, err
 }
