@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -444,6 +445,21 @@ func TestRenewHintsWork(t *testing.T) {
 		}
 		if _, errOut, code := w.run("renew", "-D", w.pg, "--force"); code != 0 {
 			t.Errorf("renew after the fix: exit %d\n%s", code, errOut)
+		}
+	})
+	t.Run("ca renew client --revoke-old", func(t *testing.T) {
+		w := newWorld(t, "init", "--ca-dir", "CADIR", "--host", "db.example.com", "--client", "alice", "--configure")
+		out, errOut, code := w.run("ca", "renew", "client", "--ca-dir", w.caDir, "--user", "alice", "--revoke-old")
+		cmds := hintCommands(t, errOut, "")
+		if code != 0 || len(cmds) != 1 || strings.Contains(out+errOut, "PGDATA") {
+			t.Fatalf("ca renew client: exit %d, hints %q\n%s%s", code, cmds, out, errOut)
+		}
+		if _, errOut, code := w.pasted(cmds[0]); code != 0 {
+			t.Fatalf("%q: exit %d\n%s", cmds[0], code, errOut)
+		}
+		out, _, _ = w.run("crl", "show", filepath.Join(w.pg, "root.crl"))
+		if !regexp.MustCompile(`revoked: +1 certificate`).MatchString(out) {
+			t.Errorf("after %q root.crl lists no revocation:\n%s", cmds[0], out)
 		}
 	})
 	t.Run("a self-signed certificate with --ca-dir", func(t *testing.T) {
