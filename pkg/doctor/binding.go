@@ -40,6 +40,10 @@ func issuedBy(leaf *x509.Certificate, c *ca.CA) bool {
 // did not issue: its files were replaced by another CA's (or a copy from elsewhere),
 // and renew -D, which renews from the recorded CA, refuses to run.
 func (c *checker) leafBinding(g *Group, leaf *x509.Certificate) {
+	if c.s.Staged != nil {
+		// A renewal's check of its new files, which renew records with them.
+		return
+	}
 	bound := c.boundCA()
 	if bound == nil {
 		c.brokenBinding(g, leaf)

@@ -98,6 +98,10 @@ func (c *checker) caGroup(sf pgdata.SSLFile) {
 // records: the server then refuses every client certificate that CA issues (root.crt
 // replaced by another CA's, or by a copy from elsewhere).
 func (c *checker) boundRoot(g *Group, sf pgdata.SSLFile, cas []chain.Input) {
+	if c.s.Staged != nil {
+		// A renewal's check of its new files, which renew records with them.
+		return
+	}
 	bound := c.boundCA()
 	if bound == nil || bound.Root() == nil {
 		return
