@@ -150,7 +150,7 @@ func (u *caUnlocker) keyErr(c *ca.CA, err error) error {
 func caIssueError(c *ca.CA, err error) error {
 	var ee *ca.ExpiredError
 	if errors.As(err, &ee) {
-		return withHints(err, fmt.Sprintf("the CA in %s can no longer sign; create a new one with pgcert ca init --ca-dir NEWDIR", c.Dir))
+		return withHints(err, fmt.Sprintf("the CA in %s can no longer sign: make a new CA in another directory (every client must then trust the new root)", c.Dir))
 	}
 	var re *ca.RevokedCAError
 	if errors.As(err, &re) {

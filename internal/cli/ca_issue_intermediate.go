@@ -108,7 +108,7 @@ func caIssueIntermediateRun(cmd *cobra.Command, opts *caIssueIntermediateOptions
 	case errors.As(err, &ie):
 		return failf([]string{"move " + ie.Dir + " away and run again"}, "%s holds %s of a CA but no %s, so nothing was written", ie.Dir, ie.Name, ca.CertFile)
 	case errors.Is(err, ca.ErrRootPathLen):
-		return failf([]string{"make a root that allows intermediates: pgcert ca init --ca-dir NEWDIR --intermediate"},
+		return failf([]string{"make a root that allows intermediates in a new CA directory (ca init with --intermediate)"},
 			"the root CA %s has pathlen 0: it signs leaves only, and OpenSSL would reject every certificate under a CA it signed", root.Cert.Subject.CommonName)
 	case err != nil:
 		return caIssueError(root, err)

@@ -163,7 +163,8 @@ func caRenewClientRun(opts *caRenewClientOptions) error {
 		fmt.Fprintf(f.IO.Out, "  wrote %s (mode %s)\n", fr.Path, fr.Mode)
 	}
 	if r.OldRevoked {
-		fmt.Fprintf(f.IO.Out, "revoked %s (superseded): the server refuses it once its root.crl is refreshed (pgcert renew -D PGDATA --reload)\n", r.OldSerial)
+		fmt.Fprintf(f.IO.Out, "revoked %s (superseded)\n", r.OldSerial)
+		f.revokedNext(c)
 	}
 	fmt.Fprintf(f.IO.Out, "connect with:\n  psql \"%s\"\n", r.ConnString)
 	return nil

@@ -128,7 +128,7 @@ func caRevokeRun(opts *caRevokeOptions) error {
 func (f *Factory) revokedNext(c *ca.CA) {
 	dirs, err := c.DataDirs()
 	if err != nil || len(dirs) == 0 {
-		f.infof("the server refuses it once it has a new CRL: pgcert crl gen --ca-dir %s -o PGDATA/root.crl --force, then reload the server", shellWord(c.Dir))
+		f.infof("servers refuse it once their ssl_crl_file holds the CA's new CRLs (write them there, then reload the servers), which this prints: pgcert crl gen --ca-dir %s", shellWord(c.Dir))
 		return
 	}
 	for _, d := range dirs {

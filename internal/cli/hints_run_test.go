@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/pgcert/pgcert/internal/iostreams"
+	"github.com/pgcert/pgcert/internal/prompt"
 	"github.com/pgcert/pgcert/pkg/ca"
 )
 
@@ -20,6 +21,9 @@ type hintWorld struct {
 	t    *testing.T
 	home string
 	now  time.Time
+	// answers, when set, make stdin and stderr a terminal that gives them to the
+	// prompts, as a person at the shell would.
+	answers []any
 }
 
 func (w *hintWorld) run(args ...string) (stdout, stderr string, code int) {
@@ -32,6 +36,13 @@ func (w *hintWorld) run(args ...string) (stdout, stderr string, code int) {
 			return w.home, true
 		}
 		return "", false
+	}
+	if w.answers != nil {
+		ios.SetStdinTTY(true)
+		ios.SetStderrTTY(true)
+		ios.SetTTYOpener(func() (*os.File, error) { return os.Stdin, nil })
+		fake := &prompt.Fake{Answers: w.answers}
+		f.Prompter = func() (prompt.Prompter, error) { return fake, nil }
 	}
 	root := NewRootCmd(f)
 	root.SetArgs(args)

@@ -50,14 +50,14 @@ func permsRun(opts *permsOptions) error {
 			return err
 		}
 		for _, e := range s.ConfErrs {
-			f.warnf("%s (the server will not start; `pgcert check -D` says more)", e.Message)
+			f.warnf("%s (the server will not start); more: pgcert check -D %s", e.Message, shellWord(opts.DataDir))
 		}
 		// Which files are the server's SSL files is the configuration's to say:
 		// one the server cannot read says nothing certain, and nothing is changed
 		// on its word.
 		confBroken = len(s.ConfErrs) > 0
 		if confBroken && opts.Fix {
-			return failf([]string{"correct it first (`pgcert check -D` says more)"},
+			return failf([]string{"correct it first; more: pgcert check -D " + shellWord(opts.DataDir)},
 				"%s: the server cannot read its configuration; nothing was changed", s.Dir.ConfigFile)
 		}
 		if err := refuseSpecialFiles(s); err != nil {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/pgcert/pgcert/internal/fsutil"
+	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/inspect"
 	"github.com/pgcert/pgcert/pkg/keys"
 	"github.com/pgcert/pgcert/pkg/pgdata"
@@ -122,6 +123,11 @@ func WriteSelfSigned(o SelfSignedOptions) (*SelfSignedResult, error) {
 	var txn fsutil.Txn
 	txn.Add(keyPath, keyPEM, ownedBy(o.Owner, dd.Dir, fsutil.KeyMode, o.Force))
 	txn.Add(certPath, certFile, ownedBy(o.Owner, dd.Dir, fsutil.PublicMode, o.Force))
+	if _, err := ca.ReadDataDirRecord(dd.Dir); !errors.As(err, new(*ca.NotBoundError)) {
+		// The record names the CA of the files replaced (or is not one pgcert
+		// reads): the self-signed files come from none.
+		txn.Add(filepath.Join(dd.Dir, ca.DataDirFile), ca.UnboundRecord(), ownedBy(o.Owner, dd.Dir, fsutil.PublicMode, true))
+	}
 	written, err := txn.Commit()
 	if err != nil {
 		return nil, err

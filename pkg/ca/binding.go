@@ -77,8 +77,21 @@ func (r DataDirRecord) Marshal() []byte {
 	return fmt.Appendf(nil, "# The CA directory this data directory's SSL files come from (written by pgcert).\nca_dir = %s\nca_sha256 = %s\n", r.CADir, r.CASHA256)
 }
 
-// ReadDataDirRecord reads dataDir's DataDirFile: a *NotBoundError when there is none,
-// an error when it is not a regular file (a link, a FIFO) or not a record.
+// noCA is the ca_dir of a record that names no CA.
+const noCA = "none"
+
+// UnboundRecord is what DataDirFile holds once the data directory's SSL files come
+// from no CA (selfsign -D --new-ca put a self-signed certificate in place of one a CA
+// issued). It is written in the same transaction as the new files, where removing the
+// record after them would leave a moment, or after a crash a record, naming a CA that
+// no longer issued them; ReadDataDirRecord reads it as no record at all.
+func UnboundRecord() []byte {
+	return []byte("# This data directory's SSL files come from no CA directory (written by pgcert).\nca_dir = " + noCA + "\n")
+}
+
+// ReadDataDirRecord reads dataDir's DataDirFile: a *NotBoundError when there is none
+// (or it is UnboundRecord), an error when it is not a regular file (a link, a FIFO) or
+// not a record.
 func ReadDataDirRecord(dataDir string) (*DataDirRecord, error) {
 	path := filepath.Join(dataDir, DataDirFile)
 	data, err := fsutil.ReadRegular(path, recordLimit)
@@ -105,6 +118,9 @@ func ReadDataDirRecord(dataDir string) (*DataDirRecord, error) {
 		case "ca_sha256":
 			r.CASHA256 = strings.ToLower(strings.TrimSpace(v))
 		}
+	}
+	if r.CADir == noCA && r.CASHA256 == "" {
+		return nil, &NotBoundError{DataDir: dataDir}
 	}
 	if !filepath.IsAbs(r.CADir) || len(r.CASHA256) != 64 {
 		return nil, fmt.Errorf("ca: %s holds no absolute ca_dir and ca_sha256: not a record pgcert wrote", path)

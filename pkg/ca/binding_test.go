@@ -54,6 +54,17 @@ func TestDataDirBinding(t *testing.T) {
 	if _, err := ForDataDir(dataDir); !errors.As(err, &be) || !strings.Contains(err.Error(), "does not list this data directory") {
 		t.Errorf("a record naming a CA that does not serve the data directory: %v", err)
 	}
+	// The record of a data directory whose files come from no CA any more (selfsign
+	// -D --new-ca) reads as no record, though the CA still lists it.
+	write(UnboundRecord())
+	if _, err := ForDataDir(dataDir); !errors.As(err, &nb) {
+		t.Errorf("an unbound record: %v, want a NotBoundError", err)
+	}
+	write([]byte("ca_dir = none\nca_sha256 = " + c.Record().CASHA256 + "\n"))
+	if _, err := ForDataDir(dataDir); err == nil || errors.As(err, &nb) {
+		t.Errorf("a record naming none with a fingerprint: %v, want it refused as not a record", err)
+	}
+
 	// ... or the right CA with another fingerprint.
 	r := c.Record()
 	r.CASHA256 = strings.Repeat("0", 64)

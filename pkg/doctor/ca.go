@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/chain"
 	"github.com/pgcert/pgcert/pkg/keyperm"
 	"github.com/pgcert/pgcert/pkg/pgdata"
@@ -27,7 +28,8 @@ func (c *checker) caGroup(sf pgdata.SSLFile) {
 		if len(c.cas) > 0 {
 			fd.detail("the file is DER; the server reads only PEM")
 		}
-		fd.fix("write the CA certificates that issue client certificates there, in PEM: pgcert root -o %s CA.crt...", shellWord(sf.Path))
+		fd.fix("%s", orSentence(prefixed("write the root of the data directory's CA there, in PEM", c.rootFix(sf)),
+			"write there, in PEM, the certificates of the CAs that issue the client certificates"))
 		return
 	}
 	for _, in := range c.cas {
@@ -39,7 +41,8 @@ func (c *checker) caGroup(sf pgdata.SSLFile) {
 	if errors.As(err, &notCA) {
 		g.fail("ca-only", "%s", chainText(err)).
 			detail("ssl_ca_file is the set of CAs whose client certificates the server trusts; a certificate that is not a CA issues none").
-			fix("keep only CA certificates: pgcert root -o %s --force CA.crt...", shellWord(sf.Path))
+			fix("%s", orSentence(prefixed("keep only the root of the data directory's CA", c.rootFix(sf)),
+				fmt.Sprintf("keep only CA certificates in %s: remove %s", sf.Value, subject(notCA.Cert))))
 		return
 	}
 	if err != nil {
@@ -70,7 +73,8 @@ func (c *checker) caGroup(sf pgdata.SSLFile) {
 			problems[missing.Cert.Cert] = true
 			g.fail("root", "%s, an intermediate CA, was issued by %s, which is not in %s", subject(missing.Cert), missing.Issuer, sf.Value).
 				detail("OpenSSL trusts a chain only up to a self-signed root: %s (%s, %s)", refused, chain.UnableToGetIssuerCert, alertText(chain.UnableToGetIssuerCert)).
-				fix("add the root %s to %s", missing.Issuer, sf.Value)
+				fix("%s", orSentence(prefixed("put the root of the data directory's CA there", c.rootFix(sf)),
+					fmt.Sprintf("add the root %s to %s", missing.Issuer, sf.Value)))
 		}
 	}
 	for _, in := range roots.Duplicates {
@@ -86,5 +90,30 @@ func (c *checker) caGroup(sf pgdata.SSLFile) {
 		}
 		g.ok("ca", "%s (%s) is valid until %s (%d days left)", subject(in), kind, dateText(in.Cert.NotAfter), daysLeft(in.Cert.NotAfter, c.now))
 	}
+	c.boundRoot(g, sf, roots.Certs)
 	g.ok("client-certificates", "the server asks every SSL client for a certificate from %s (optional unless pg_hba.conf requires one)", plural(len(roots.Certs), "CA", "CAs"))
+}
+
+// boundRoot reports an ssl_ca_file without the root of the CA the data directory
+// records: the server then refuses every client certificate that CA issues (root.crt
+// replaced by another CA's, or by a copy from elsewhere).
+func (c *checker) boundRoot(g *Group, sf pgdata.SSLFile, cas []chain.Input) {
+	if c.s.Staged != nil {
+		// A renewal's check of its new files, which renew records with them.
+		return
+	}
+	bound := c.boundCA()
+	if bound == nil || bound.Root() == nil {
+		return
+	}
+	root := bound.Root()
+	for _, in := range cas {
+		if bytes.Equal(in.Cert.Raw, root.Raw) {
+			return
+		}
+	}
+	g.warn("ca-binding", "%s does not hold %s, the root of the data directory's CA in %s (%s)", sf.Value, chain.Subject(root), bound.Dir, ca.DataDirFile).
+		detail("the server refuses every client certificate that CA issues (%s), and renew keeps making CRLs for it", chain.UnableToGetIssuerCertLocally).
+		fix("%s", orSentence(prefixed("put the root of the data directory's CA there", c.rootFix(sf)),
+			fmt.Sprintf("add %s to %s", chain.Subject(root), sf.Value)))
 }

@@ -52,15 +52,16 @@ func (c *checker) certGroup(sf pgdata.SSLFile) {
 	if path != nil {
 		leaf = path.Leaf()
 	}
-	c.validity(g, leaf, "the server certificate", refusedByClients)
+	c.validity(g, leaf, "the server certificate", refusedByClients, c.leafRenewFix(leaf.Cert))
 	if path != nil {
 		for _, in := range path.Certs[1:] {
-			c.validity(g, in, "its issuer", refusedByClients)
+			c.validity(g, in, "its issuer", refusedByClients, "")
 		}
 	}
 	c.leafPurpose(g, leaf)
 	c.signatureFinding(g, leaf)
 	c.leafNames(g, leaf)
+	c.leafBinding(g, leaf.Cert)
 	c.verifyAsClient(g, path)
 }
 
@@ -80,7 +81,7 @@ func (c *checker) certOrder(g *Group, sf pgdata.SSLFile) *chain.Path {
 			fix("keep only the server's certificate and its issuers in %s", sf.Value)
 		return nil
 	}
-	fixCmd := fmt.Sprintf("pgcert chain --key %s -o %s --force %s", shellWord(pathOf(c, "ssl_key_file")), shellWord(sf.Path), shellWord(sf.Path))
+	fixCmd := c.chainFix()
 	leafIdx := indexOf(c.certs, path.Leaf())
 	switch {
 	case leafIdx != 0:
@@ -142,11 +143,22 @@ func (c *checker) missingIssuer(g *Group, path *chain.Path) {
 		if !bytes.Equal(ca.Cert.RawIssuer, ca.Cert.RawSubject) {
 			g.warn("chain", "the chain stops at %s; its issuer %s, an intermediate CA, is in %s but not here", subject(top), issuer, c.s.SSL.CAFile).
 				detail("clients that hold only the root in root.crt cannot verify the server (unable to get local issuer certificate)").
-				fix("append %s to %s", issuer, c.s.SSL.CertFile)
+				fix("%s", orSentence(prefixed("rebuild "+c.s.SSL.CertFile+" with the CA's chain", c.renewFix(" --force --reload")),
+					fmt.Sprintf("append %s to %s: %s", issuer, c.s.SSL.CertFile, c.chainFix(pathOf(c, "ssl_ca_file")))))
 			return
 		}
 		g.ok("chain", "the chain stops below the root %s, which clients need in their root.crt (it is in %s)", issuer, c.s.SSL.CAFile)
 		return
+	}
+	if bound := c.boundCA(); bound != nil {
+		for _, inter := range bound.Intermediates() {
+			if bytes.Equal(inter.RawSubject, top.Cert.RawIssuer) {
+				g.warn("chain", "the chain stops at %s; its issuer %s, an intermediate of the data directory's CA, is not in %s", subject(top), issuer, c.s.SSL.CertFile).
+					detail("clients that hold only the root in root.crt, as pgcert's client bundles do, cannot verify the server (unable to get local issuer certificate)").
+					fix("%s", prefixed("rebuild "+c.s.SSL.CertFile+" with the CA's chain", c.renewFix(" --force --reload")))
+				return
+			}
+		}
 	}
 	g.ok("chain", "the chain stops below %s, which clients need in their root.crt (with its own issuers, up to a root)", issuer)
 }
@@ -163,7 +175,8 @@ func (c *checker) leafPurpose(g *Group, leaf chain.Input) {
 	default:
 		g.fail("purpose", "the server certificate %s has an extendedKeyUsage without serverAuth", subject(leaf)).
 			detail("%s: %s", refusedByClients, chain.InvalidPurpose).
-			fix("issue a server certificate (EKU serverAuth): pgcert ca issue server")
+			fix("%s", orSentence(prefixed("issue a server certificate (EKU serverAuth) in its place", c.reissueFix(leaf.Cert)),
+				"have its CA issue a server certificate (extendedKeyUsage serverAuth) in its place"))
 	}
 }
 
@@ -181,7 +194,8 @@ func (c *checker) leafNames(g *Group, leaf chain.Input) {
 	if len(names) == 0 {
 		g.warn("san", "the server certificate has no subjectAltName, only the Common Name %q", cert.Subject.CommonName).
 			detail("libpq falls back to the Common Name, but clients that follow RFC 6125 (JDBC, Go, most drivers) refuse the certificate").
-			fix("issue a certificate with the host names as subjectAltNames: pgcert ca issue server --host NAME")
+			fix("%s", orSentence(prefixed("issue a certificate with the host names as subjectAltNames", c.reissueFix(cert)),
+				"have its CA issue a certificate with the host names as subjectAltNames"))
 	} else {
 		g.ok("san", "subjectAltName %s", strings.Join(names, ", "))
 	}
@@ -198,7 +212,8 @@ func (c *checker) leafNames(g *Group, leaf chain.Input) {
 		}
 		g.add(LevelError, "host", SourceLibpq, msg).
 			detail("psql with host=%s and sslmode=verify-full refuses the server", h).
-			fix("connect with a name the certificate holds, or issue one that names %s", h)
+			fix("%s", orSentence(prefixed("connect with a name the certificate holds, or issue one that also names "+h, c.reissueFix(cert, h)),
+				"connect with a name the certificate holds, or have its CA issue one that names "+h))
 	}
 }
 
@@ -285,7 +300,7 @@ func (c *checker) passphrase(g *Group, sf pgdata.SSLFile, loadErr, stripCmd stri
 	case ssl.PassphraseCommand == "":
 		g.add(LevelError, "passphrase", SourceServer, loadErr+"processing error").
 			detail("the key is encrypted and ssl_passphrase_command is not set: the server asks for the passphrase on a terminal, which it has none of under pg_ctl or systemd").
-			fix("remove the passphrase (%s), or set ssl_passphrase_command to a command that prints it", stripCmd)
+			fix("set ssl_passphrase_command to a command that prints the passphrase, or remove the passphrase: %s", stripCmd)
 	case !ssl.PassphraseCommandSupportsReload:
 		g.ok("passphrase", "encrypted: ssl_passphrase_command gives its passphrase at start")
 		g.warn("passphrase", "ssl_passphrase_command_supports_reload is off: a reload cannot decrypt the key").
@@ -321,12 +336,13 @@ func (c *checker) keyMatch(g *Group, sf pgdata.SSLFile, loadErr string) {
 	for i, in := range c.certs {
 		if keys.PublicKeysEqual(c.key.pub, in.Cert.PublicKey) {
 			fd.detail("the key belongs to certificate %d of %s, %s, but the server takes the first, %s, as its own", i+1, c.s.SSL.CertFile, subject(in), subject(first)).
-				fix("put the leaf first: pgcert chain --key %s -o %s --force %s", shellWord(sf.Path), shellWord(pathOf(c, "ssl_cert_file")), shellWord(pathOf(c, "ssl_cert_file")))
+				fix("put the leaf first: %s", c.chainFix())
 			return
 		}
 	}
 	fd.detail("the key belongs to none of the certificates of %s; the first is %s", c.s.SSL.CertFile, subject(first)).
-		fix("use the key %s was issued for, or issue a certificate for this key", subject(first))
+		fix("%s", orSentence(prefixed("make a new key and certificate", c.reissueFix(first.Cert)),
+			fmt.Sprintf("use the key %s was issued for, or issue a certificate for this key", subject(first))))
 }
 
 // keyText describes a key in one line.

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/chain"
 	"github.com/pgcert/pgcert/pkg/keyperm"
 	"github.com/pgcert/pgcert/pkg/keys"
@@ -78,6 +79,11 @@ type checker struct {
 	caData    []byte
 	caReadErr error
 	crls      []loadedCRL // ssl_crl_file, then ssl_crl_dir
+	// bound is the CA the data directory records, once boundRead; boundErr says
+	// why there is none.
+	bound     *ca.CA
+	boundErr  error
+	boundRead bool
 }
 
 // keyState is what could be learnt about the server key.
@@ -170,6 +176,11 @@ func (c *checker) access(g *Group, kind keyperm.Kind, sf pgdata.SSLFile) bool {
 			hint = fix
 		}
 	}
+	if kind == keyperm.RootCert && r.Problem == keyperm.NotFound {
+		if fix := c.rootFix(sf); fix != "" {
+			hint = "write the root of the data directory's CA there: " + fix
+		}
+	}
 	g.add(LevelError, "access", Source(r.Source), r.Message).detail("%s", r.Detail).fix("%s", hint)
 	return r.Problem != keyperm.NotFound && r.Problem != keyperm.NotRegular
 }
@@ -235,8 +246,9 @@ func (c *checker) relName(path string) string {
 }
 
 // validity reports a certificate's validity period: an error when it is not valid
-// now (what follows is said by consequence), a warning within --warn-days.
-func (c *checker) validity(g *Group, in chain.Input, what, consequence string) {
+// now (what follows is said by consequence), a warning within --warn-days. renew is
+// the command that replaces the certificate, "" when none is known.
+func (c *checker) validity(g *Group, in chain.Input, what, consequence, renew string) {
 	cert := in.Cert
 	switch {
 	case c.now.Before(cert.NotBefore):
@@ -246,10 +258,10 @@ func (c *checker) validity(g *Group, in chain.Input, what, consequence string) {
 	case !c.now.Before(cert.NotAfter):
 		g.fail("validity", "%s %s expired on %s (%s)", what, subject(in), dateText(cert.NotAfter), whenText(cert.NotAfter, c.now)).
 			detail("%s: certificate has expired", consequence).
-			fix("issue a new certificate and reload the server (pg_ctl reload)")
+			fix("%s", orSentence(renew, "issue a new certificate and reload the server (pg_ctl reload)"))
 	case cert.NotAfter.Sub(c.now) <= c.window:
 		g.warn("expiry", "%s %s expires on %s (%s)", what, subject(in), dateText(cert.NotAfter), whenText(cert.NotAfter, c.now)).
-			fix("renew it before then (within --warn-days %d)", c.opts.WarnDays)
+			fix("%s", orSentence(renew, fmt.Sprintf("renew it before then (within --warn-days %d)", c.opts.WarnDays)))
 	default:
 		g.ok("validity", "%s %s is valid until %s (%d days left)", what, subject(in), dateText(cert.NotAfter), daysLeft(cert.NotAfter, c.now))
 	}

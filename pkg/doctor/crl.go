@@ -37,7 +37,7 @@ func (c *checker) crlFileGroup(sf pgdata.SSLFile) int {
 		if fix := c.renewFix(" --force --reload"); fix != "" {
 			fd.fix("%s", fix)
 		} else {
-			fd.fix("write the CRLs of every CA there, in PEM: pgcert crl merge --ca %s -o %s CRL...", shellWord(pathOf(c, "ssl_ca_file")), shellWord(sf.Path))
+			fd.fix("write there, in PEM, a current CRL from every CA of %s", orDefault(c.s.SSL.CAFile, "ssl_ca_file"))
 		}
 		return idx
 	}
@@ -55,7 +55,7 @@ func (c *checker) crlDirGroup(sf pgdata.SSLFile) int {
 	if !c.access(g, keyperm.CRLDir, sf) {
 		return idx
 	}
-	rebuild := fmt.Sprintf("rebuild the directory: pgcert crl dir --out %s CRL...", shellWord(sf.Path))
+	rebuild := crlDirFix(sf)
 	present := map[string]bool{}
 	var hashed []string
 	for _, p := range pgdata.CRLDirEntries(sf.Path) {
@@ -145,12 +145,12 @@ func (c *checker) crlFindings(g *Group, l loadedCRL) {
 	case errors.As(err, &sigErr):
 		g.fail("crl-signature", "the CRL of %s is not signed by the CA of that name in %s", issuer, c.s.SSL.CAFile).
 			detail("%s: %s (%s)", refused, chain.CRLSignatureFailure, alertText(chain.CRLSignatureFailure)).
-			fix("get the CRL from the CA that issues the client certificates")
+			fix("%s", c.crlSignerFix(cl))
 		return
 	case errors.As(err, &unknown) && hasSubject(c.cas, cl.RawIssuer):
 		g.fail("crl-signature", "the CRL of %s was signed with another key than the CA of that name in %s", issuer, c.s.SSL.CAFile).
 			detail("%s: %s (%s)", refused, chain.UnableToGetCRL, alertText(chain.UnableToGetCRL)).
-			fix("get the CRL from the CA that issues the client certificates")
+			fix("%s", c.crlSignerFix(cl))
 		return
 	case errors.As(err, &unknown) && c.intermediateIssued(cl) != nil:
 		g.ok("crl-signature", "the CRL of %s is signed by its CA, an intermediate of %s under a CA of %s", issuer, c.s.SSL.CertFile, c.s.SSL.CAFile).
@@ -175,7 +175,7 @@ func (c *checker) crlFindings(g *Group, l loadedCRL) {
 		if fix := c.renewFix(" --reload"); fix != "" {
 			fd.fix("%s", fix)
 		} else {
-			fd.fix("issue a new CRL (pgcert crl gen) and reload the server")
+			fd.fix("have %s issue a new CRL, put it there and reload the server", issuer)
 		}
 	case cl.NextUpdate.Sub(c.now) <= c.window:
 		fd := g.warn("crl-validity", "the CRL of %s expires on %s (%s)", issuer, dateText(cl.NextUpdate), whenText(cl.NextUpdate, c.now)).
@@ -183,7 +183,7 @@ func (c *checker) crlFindings(g *Group, l loadedCRL) {
 		if fix := c.renewFix(" --reload"); fix != "" {
 			fd.fix("%s", fix)
 		} else {
-			fd.fix("issue a new CRL before then (pgcert crl gen) and reload the server")
+			fd.fix("have %s issue a new CRL before then, put it there and reload the server", issuer)
 		}
 	default:
 		g.ok("crl-validity", "the CRL of %s is current until %s (%d days left)", issuer, dateText(cl.NextUpdate), daysLeft(cl.NextUpdate, c.now))
@@ -242,7 +242,7 @@ func (c *checker) crlCoverage(g *Group) {
 		if fix := c.renewFix(" --reload"); fix != "" {
 			fd.fix("%s", fix)
 		} else {
-			fd.fix("add a current CRL from %s (an empty one will do): pgcert crl gen, then pgcert crl merge --ca %s", name, shellWord(pathOf(c, "ssl_ca_file")))
+			fd.fix("add a current CRL from %s to %s (an empty one will do)", name, g.Name)
 		}
 	}
 	if len(m.Missing) == 0 {
@@ -266,4 +266,49 @@ func caCertsOf(ins []chain.Input) []*x509.Certificate {
 		out[i] = in.Cert
 	}
 	return out
+}
+
+// orDefault is s, or def when s is empty.
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// crlDirFix is the fix of a hashed CRL directory: the command that files the CRLs
+// it holds under the names OpenSSL looks for (crl dir reads every input before it
+// writes), or a sentence when it holds none.
+func crlDirFix(sf pgdata.SSLFile) string {
+	var files []string
+	for _, p := range pgdata.CRLDirEntries(sf.Path) {
+		if data, err := readFile(p); err == nil {
+			if _, err := crl.ParseCRLs(data); err == nil {
+				files = append(files, shellWord(p))
+			}
+		}
+	}
+	if len(files) == 0 {
+		return fmt.Sprintf("file the CAs' current CRLs in %s, each named <issuer hash>.r<N>", sf.Value)
+	}
+	return fmt.Sprintf("rebuild the directory from the CRLs it holds: pgcert crl dir --out %s --force %s", shellWord(sf.Path), strings.Join(files, " "))
+}
+
+// crlSignerFix is the fix of a CRL that the CA of its issuer's name in ssl_ca_file did
+// not sign. When the data directory's CA signed it, ssl_ca_file is what is wrong and
+// gets that CA's root; when another CA did, renew makes the data directory's CA's
+// CRLs in its place.
+func (c *checker) crlSignerFix(cl *x509.RevocationList) string {
+	sentence := "get the CRL from the CA that issues the client certificates"
+	bound := c.boundCA()
+	if bound == nil {
+		return sentence
+	}
+	for _, x := range bound.CAs() {
+		if bytes.Equal(x.Cert.RawSubject, cl.RawIssuer) && cl.CheckSignatureFrom(x.Cert) == nil {
+			caFile, _ := c.s.File("ssl_ca_file")
+			return orSentence(prefixed("put the root of the data directory's CA in "+c.s.SSL.CAFile, c.rootFix(caFile)), sentence)
+		}
+	}
+	return orSentence(prefixed("make the CRLs of the data directory's CA in its place", c.renewFix(" --force --reload")), sentence)
 }

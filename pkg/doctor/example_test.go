@@ -11,6 +11,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/pgcert/pgcert/pkg/doctor"
@@ -125,12 +126,14 @@ func ExampleGroup_At() {
 	for _, g := range rep.SSLFiles() {
 		for _, fd := range g.At(doctor.LevelWarning) {
 			fmt.Printf("%s: %s\n", g.Name, fd.Message)
-			fmt.Println("fix:", fd.Fix)
+			// The fix is a command for this data directory, whose path is the
+			// example's own.
+			fmt.Println("fix:", strings.ReplaceAll(fd.Fix, s.Dir.Dir, "$PGDATA"))
 		}
 	}
 	// Output:
 	// server.crt: the server certificate CN=db.example.com expires on 2026-03-01 (in 13 days)
-	// fix: renew it before then (within --warn-days 30)
+	// fix: make a new one (then reload the server: pg_ctl reload): pgcert selfsign -D $PGDATA --host db.example.com --force
 }
 
 func ExampleReport_Expiring() {

@@ -167,5 +167,5 @@ func (c *checker) dhParamsFinding(g *Group) {
 	g.add(LevelError, "dh-params", SourceServer, fmt.Sprintf(`could not open DH parameters file "%s": No such file or directory`, set.Value)).
 		at(set.File, set.Line).
 		detail("with ssl = on the server does not start").
-		fix("write the parameters there (openssl dhparam -out %s 2048), or set ssl_dh_params_file = '' to use the built-in ones", shellWord(pgdata.Resolve(c.s.Dir.Dir, set.Value)))
+		fix("set ssl_dh_params_file = '' to use the built-in ones, or write parameters there: openssl dhparam -out %s 2048", shellWord(pgdata.Resolve(c.s.Dir.Dir, set.Value)))
 }

@@ -53,7 +53,7 @@ func (c *checker) signatureFinding(g *Group, leaf chain.Input) {
 	}
 	g.add(level, "signature", SourceLibpq, "could not find digest for NID UNDEF").
 		detail("the server certificate %s is signed with Ed25519, which has no digest for SCRAM channel binding; %s (channel_binding=disable avoids it, and the protection it gives)", subject(leaf), consequence).
-		fix("issue the server certificate from a CA with an ECDSA or RSA key (pgcert ca init makes one by default)")
+		fix("issue the server certificate from a CA with an ECDSA or RSA key, the kinds ca init makes by default")
 }
 
 // passwordMethods lists the password methods of pg_hba.conf's TCP lines, which use

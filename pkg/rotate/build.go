@@ -105,7 +105,7 @@ func (r *renewer) generateKey(o keys.GenerateOptions) (crypto.Signer, error) {
 func issueError(c *ca.CA, err error) error {
 	var ee *ca.ExpiredError
 	if errors.As(err, &ee) {
-		return withHints(err, fmt.Sprintf("the CA in %s can no longer sign; create a new one with pgcert ca init --ca-dir NEWDIR", c.Dir))
+		return withHints(err, fmt.Sprintf("the CA in %s can no longer sign: make a new CA in another directory, and move the data directory to it with init's --new-ca (every client must then trust the new root)", c.Dir))
 	}
 	return err
 }

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/pgcert/pgcert/internal/fsutil"
@@ -167,7 +169,7 @@ func (r *renewer) readCurrent() error {
 	case err == nil:
 		r.pub = k.Signer.Public()
 		if !keys.PublicKeysEqual(r.pub, r.leaf.PublicKey) {
-			return failf([]string{"pgcert check -D " + shellWord(r.setup.Dir.Dir) + " says which certificate the key belongs to"},
+			return failf([]string{"which certificate the key belongs to, and the fix: pgcert check -D " + shellWord(r.setup.Dir.Dir)},
 				"%s does not belong to the first certificate of %s, which the server serves: renewal keeps the key, so fix this first", r.keyFile.Path, r.certFile.Path)
 		}
 	case errors.Is(err, keys.ErrPassphraseRequired):
@@ -201,7 +203,7 @@ func (r *renewer) openCA() error {
 		issuer, _ := selfsign.FormatSubject(r.leaf.RawIssuer)
 		hints := []string{"give the CA directory that issued it with --ca-dir (or $PGCERT_CA_DIR)"}
 		if bytes.Equal(r.leaf.RawIssuer, r.leaf.RawSubject) {
-			hints = append(hints, "a self-signed certificate is renewed with pgcert selfsign -D DIR --force")
+			hints = append(hints, "a self-signed certificate is renewed with: pgcert selfsign -D "+shellWord(r.setup.Dir.Dir)+hostFlags(r.leaf)+" --force")
 		}
 		return failf(hints, "%s was issued by %s, not by the CA in %s (%s)", r.certFile.Path, issuer, r.c.Dir, r.c.Cert.Subject)
 	}
@@ -321,4 +323,21 @@ func unlisted(x *ca.CA, cl *x509.RevocationList) (int, error) {
 		}
 	}
 	return n, nil
+}
+
+// hostFlags are the --host flags that give a new certificate leaf's names: its DNS
+// and IP subjectAltNames, or its Common Name when it has none.
+func hostFlags(leaf *x509.Certificate) string {
+	hosts := slices.Clone(leaf.DNSNames)
+	for _, ip := range leaf.IPAddresses {
+		hosts = append(hosts, ip.String())
+	}
+	if len(hosts) == 0 && leaf.Subject.CommonName != "" {
+		hosts = append(hosts, leaf.Subject.CommonName)
+	}
+	var b strings.Builder
+	for _, h := range hosts {
+		b.WriteString(" --host " + shellWord(h))
+	}
+	return b.String()
 }

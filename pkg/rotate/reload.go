@@ -392,7 +392,7 @@ func (r *renewer) reloadIfStale(rep *Report) (*Report, error) {
 	served, err := rl.served(ctx, host, port)
 	if err != nil {
 		return rep, withHints(fmt.Errorf("probing the server (pid %d) at %s: %w", pf.PID, net.JoinHostPort(host, strconv.Itoa(port)), err),
-			"the files are current; pgcert probe "+net.JoinHostPort(host, strconv.Itoa(port))+" says more about the server")
+			"the files are current; more about the server: pgcert probe "+net.JoinHostPort(host, strconv.Itoa(port)))
 	}
 	if served.Equal(r.leaf) {
 		rep.Reload = &ReloadReport{Running: true, PID: pf.PID, Address: net.JoinHostPort(host, strconv.Itoa(port)), Confirmed: true,

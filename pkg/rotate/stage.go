@@ -71,7 +71,7 @@ func (r *renewer) validate(set *newSet) error {
 		}
 		return nil
 	}
-	hints := append(problems, fmt.Sprintf("nothing in %s was changed; pgcert check -D %s shows the current set", r.setup.Dir.Dir, shellWord(r.setup.Dir.Dir)))
+	hints := append(problems, fmt.Sprintf("nothing in %s was changed; the current set: pgcert check -D %s", r.setup.Dir.Dir, shellWord(r.setup.Dir.Dir)))
 	if set.cert != nil {
 		hints = append(hints, fmt.Sprintf("the certificate made for it, serial %s, is in the CA's index but was never installed", ca.SerialHex(set.cert.Cert.SerialNumber.Bytes())))
 	}
