@@ -316,7 +316,7 @@ func makeRoot(dir, cn string, pathLen int, o CreateOptions) (*CA, error) {
 	if err != nil {
 		return nil, err
 	}
-	cert, err := x509.ParseCertificate(der)
+	cert, err := keys.ParseCertificate(der)
 	if err != nil {
 		return nil, fmt.Errorf("ca: %w", err)
 	}

@@ -186,3 +186,52 @@ func TestParseRSAPSSFixture(t *testing.T) {
 		t.Errorf("openssl does not read the key written again as RSA-PSS:\n%s", text)
 	}
 }
+
+// TestRSAPSSPublicKey: Generate makes RSA-PSS keys, whose public half is written
+// and read back as id-RSASSA-PSS, equals the *rsa.PublicKey a certificate
+// carries after ParseCertificate, and is described as RSA-PSS.
+func TestRSAPSSPublicKey(t *testing.T) {
+	if typ, err := ParseType("RSA-PSS"); err != nil || typ != TypeRSAPSS {
+		t.Fatalf("ParseType: %v %v", typ, err)
+	}
+	s, err := Generate(GenerateOptions{Type: TypeRSAPSS, Bits: 2048})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, ok := s.(*RSAPSSKey)
+	if !ok {
+		t.Fatalf("Generate made a %T", s)
+	}
+	pub, ok := k.Public().(*RSAPSSPublicKey)
+	if !ok {
+		t.Fatalf("Public is a %T", k.Public())
+	}
+	spki, err := MarshalPublicKey(pub)
+	if err != nil || !IsRSAPSSPublicKeyInfo(spki) || !bytes.Equal(spki, MarshalRSAPSSPublicKey(&k.Key.PublicKey)) {
+		t.Fatalf("MarshalPublicKey: %v", err)
+	}
+	back, err := ParsePublicKey(spki)
+	if err != nil || !PublicKeysEqual(back, pub) {
+		t.Errorf("ParsePublicKey: %T %v", back, err)
+	}
+	if !PublicKeysEqual(pub, &k.Key.PublicKey) || !PublicKeysEqual(&k.Key.PublicKey, pub) {
+		t.Error("the RSA-PSS key differs from its own RSA key")
+	}
+	other, err := GenerateRSAPSS(2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if PublicKeysEqual(pub, other.Public()) || PublicKeysEqual(&other.Key.PublicKey, pub) {
+		t.Error("two RSA-PSS keys are equal")
+	}
+	if alg, bits, _ := DescribePublicKey(pub); alg != "RSA-PSS" || bits != 2048 {
+		t.Errorf("DescribePublicKey: %s %d", alg, bits)
+	}
+	fp, err := PublicKeyFingerprint(pub)
+	if err != nil || fp != SPKIFingerprint(spki) {
+		t.Errorf("fingerprint %s: %v", fp, err)
+	}
+	if _, err := Generate(GenerateOptions{Type: TypeRSAPSS, Bits: 1024}); err == nil {
+		t.Error("a 1024-bit RSA-PSS key was made")
+	}
+}

@@ -30,6 +30,8 @@ import (
 	"strconv"
 	"syscall"
 	"time"
+
+	"github.com/pgcert/pgcert/pkg/keys"
 )
 
 // DefaultTimeout bounds a whole probe when Config.Timeout is zero. A reachable server
@@ -170,7 +172,7 @@ func Probe(ctx context.Context, cfg Config) (*Result, error) {
 		MinVersion: tls.VersionTLS10,
 		VerifyPeerCertificate: func(raw [][]byte, _ [][]*x509.Certificate) error {
 			for _, der := range raw {
-				if c, err := x509.ParseCertificate(der); err == nil {
+				if c, err := keys.ParseCertificate(der); err == nil {
 					served = append(served, c)
 				}
 			}
