@@ -63,7 +63,7 @@ Exit codes: 0 written, 1 failure (nothing written), 2 bad usage.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVarP(&opts.Output, "out", "o", "server.key", "write the key to `FILE`")
-	fl.StringVar(&opts.Type, "type", "ec", "key type: ec, rsa or ed25519")
+	fl.StringVar(&opts.Type, "type", "ec", "key type: ec, rsa, rsa-pss or ed25519")
 	fl.StringVar(&opts.Curve, "curve", "P-256", "ECDSA curve: P-256 or P-384")
 	fl.IntVar(&opts.Bits, "bits", keys.DefaultRSABits, "RSA key size: 2048, 3072 or 4096")
 	fl.BoolVar(&opts.Encrypt, "encrypt", false, "encrypt the key with a passphrase")
@@ -97,10 +97,11 @@ func generateOptions(cmd *cobra.Command, typ, curve string, bits int) (keys.Gene
 		}
 		opts.Curve = c
 	}
-	if cmd.Flags().Changed("bits") && t != keys.TypeRSA {
-		return opts, usageErrorf("--bits applies to --type rsa only")
+	isRSA := t == keys.TypeRSA || t == keys.TypeRSAPSS
+	if cmd.Flags().Changed("bits") && !isRSA {
+		return opts, usageErrorf("--bits applies to --type rsa and rsa-pss only")
 	}
-	if t == keys.TypeRSA {
+	if isRSA {
 		opts.Bits = bits
 	}
 	return opts, nil
@@ -111,7 +112,7 @@ func generateOptions(cmd *cobra.Command, typ, curve string, bits int) (keys.Gene
 // at times).
 func (f *Factory) generateKey(opts keys.GenerateOptions) (crypto.Signer, error) {
 	opts.Rand = f.Rand
-	if opts.Type == keys.TypeRSA {
+	if opts.Type == keys.TypeRSA || opts.Type == keys.TypeRSAPSS {
 		start := f.IO.StartProgress
 		if opts.Bits >= 4096 {
 			start = f.IO.StartSlowProgress

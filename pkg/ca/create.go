@@ -67,6 +67,12 @@ type CreateOptions struct {
 // channel_binding=prefer. Ed25519 leaves signed by an ECDSA or RSA CA are fine.
 var ErrEdDSACA = errors.New("ca: an Ed25519 CA breaks SCRAM channel binding: libpq derives its hash from the server certificate's signature, and EdDSA has none")
 
+// ErrRSAPSSCA refuses an RSA-PSS CA key, before any key is made: such a CA signs
+// every certificate and CRL with RSASSA-PSS, which pgcert's CRL writer does not
+// make. An ECDSA or RSA CA certifies RSA-PSS server and client keys, and the
+// server and libpq need nothing more.
+var ErrRSAPSSCA = errors.New("ca: a CA key cannot be RSA-PSS: pgcert signs CRLs with ECDSA or RSA keys only; make the CA with --type ec or rsa, it certifies RSA-PSS keys")
+
 // NotEmptyError is returned by Create for a directory that holds files of its own:
 // a CA is made in a new or empty directory only.
 type NotEmptyError struct {
@@ -97,6 +103,9 @@ func Create(dir string, o CreateOptions) (_ *CA, err error) {
 	}
 	if o.Key.Type == keys.TypeEd25519 && !o.AllowEdDSA {
 		return nil, ErrEdDSACA
+	}
+	if o.Key.Type == keys.TypeRSAPSS {
+		return nil, ErrRSAPSSCA
 	}
 	if o.Now.IsZero() {
 		return nil, errors.New("ca: no creation time")
