@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -17,7 +18,8 @@ import (
 // PostgreSQL's own suite checks with server-rsapss). The key comes from `selfsign -D
 // --type rsa-pss`, from `ca issue server --type rsa-pss` under an ECDSA CA, and from
 // openssl genpkey and openssl req, signed by `ca sign`. `check -D` reports the key
-// as RSA-PSS and matching its certificate.
+// as RSA-PSS and matching its certificate; `probe` reads the chain and gives libpq's
+// verdict, though Go's TLS cannot finish a handshake with an RSA-PSS key.
 func TestRSAPSSServerKey(t *testing.T) {
 	for _, how := range []string{"selfsign", "ca issue", "ca sign"} {
 		t.Run(how, func(t *testing.T) {
@@ -93,6 +95,19 @@ func TestRSAPSSServerKey(t *testing.T) {
 			}
 			if err := c.WaitForLogSince(mark, `connection authenticated: identity="alice" method=scram-sha-256`, 10*time.Second); err != nil {
 				t.Errorf("server log: %v\n%s", err, c.LogSince(mark))
+			}
+
+			// probe reads the chain from an unfinished TLS 1.2 handshake and gives
+			// libpq's verdict; the server logs the unfinished handshake.
+			mark = c.LogMark()
+			p := pgcert(t, "probe", "localhost:"+strconv.Itoa(c.Port()), "--sslmode", "verify-full", "--root", rootFile)
+			for _, want := range []string{"protocol   TLSv1.2", "key is RSA-PSS", "verdict    ok"} {
+				if p.Code != 0 || !strings.Contains(p.Stdout, want) {
+					t.Errorf("probe: exit %d, %q missing\n%s%s", p.Code, want, p.Stdout, p.Stderr)
+				}
+			}
+			if err := c.WaitForLogSince(mark, "could not accept SSL connection: EOF detected", 10*time.Second); err != nil {
+				t.Errorf("server log after probe: %v", err)
 			}
 
 		})
