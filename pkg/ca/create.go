@@ -335,6 +335,16 @@ func makeRoot(dir, cn string, pathLen int, o CreateOptions) (*CA, error) {
 	return &CA{Dir: dir, Cert: cert, key: key}, nil
 }
 
+// KeyFor returns the kind of CA key to make for a CA whose leaves get keys of
+// kind leaf, as `init --type` asks for both: the same kind, except an RSA key of
+// the same size for RSA-PSS leaves (ErrRSAPSSCA says why a CA key is not RSA-PSS).
+func KeyFor(leaf keys.GenerateOptions) keys.GenerateOptions {
+	if leaf.Type == keys.TypeRSAPSS {
+		leaf.Type = keys.TypeRSA
+	}
+	return leaf
+}
+
 func newCAKey(o CreateOptions) (crypto.Signer, error) {
 	key, err := keys.Generate(o.Key)
 	if err != nil {
