@@ -28,6 +28,8 @@ type caIssueClientOptions struct {
 	Host   string
 	PassIn string
 	Force  bool
+	// Key and KeyPassIn are --key and --key-passin: an existing key to certify.
+	Key, KeyPassIn string
 
 	DBName    string
 	Owner     string
@@ -113,6 +115,7 @@ Exit codes: 0 written, 1 failure (nothing written), 2 bad usage.`,
 	fl.StringVar(&opts.Host, "host", "", "the server's host `NAME`, for the printed connection string")
 	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of the CA key: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
 	fl.BoolVarP(&opts.Force, "force", "f", false, "replace existing files")
+	addExistingKeyFlags(cmd, &opts.Key, &opts.KeyPassIn, "the bundle's postgresql.key is a copy of it")
 	fl.StringVar(&opts.DBName, "dbname", ca.DefaultDBName, "the database `NAME` of the printed connection string")
 	fl.StringVar(&opts.Owner, "owner", "", "give the files to `USER[:GROUP]` (default: as root, the owner of the output directory)")
 	fl.BoolVar(&opts.Encrypt, "encrypt", false, "encrypt the keys with a passphrase")
@@ -170,9 +173,10 @@ func needRoot(c *ca.CA) error {
 	return nil
 }
 
-// clientRequest makes a client key and the request for its certificate.
-func (f *Factory) clientRequest(role string, gen keys.GenerateOptions, days int) (crypto.Signer, ca.Request, error) {
-	key, err := f.generateKey(gen)
+// clientRequest makes a client key, unless existing is one, and the request for
+// its certificate.
+func (f *Factory) clientRequest(role string, gen keys.GenerateOptions, existing crypto.Signer, days int) (crypto.Signer, ca.Request, error) {
+	key, err := f.subjectKey(gen, existing)
 	if err != nil {
 		return nil, ca.Request{}, err
 	}
@@ -251,6 +255,10 @@ func caIssueClientRun(cmd *cobra.Command, opts *caIssueClientOptions) error {
 	if err := checkDays(opts.Days, f.Now(), false); err != nil {
 		return err
 	}
+	existing, err := f.existingKey(cmd, opts.Key, opts.KeyPassIn)
+	if err != nil {
+		return err
+	}
 	caDir, err := f.caDirFor(opts.CADir, opts.DataDir, false)
 	if err != nil {
 		return err
@@ -303,7 +311,7 @@ func caIssueClientRun(cmd *cobra.Command, opts *caIssueClientOptions) error {
 			return err
 		}
 	}
-	key, r, err := f.clientRequest(opts.User, gen, opts.Days)
+	key, r, err := f.clientRequest(opts.User, gen, existing, opts.Days)
 	if err != nil {
 		return err
 	}
