@@ -78,7 +78,7 @@ replaced), 2 bad usage.`,
 // addKeyTypeFlags registers --type, --curve and --bits.
 func addKeyTypeFlags(cmd *cobra.Command, typ, curve *string, bits *int) {
 	fl := cmd.Flags()
-	fl.StringVar(typ, "type", "ec", "key type: ec, rsa, rsa-pss or ed25519")
+	fl.StringVar(typ, "type", "ec", "key type: ec, rsa, ed25519 or rsa-pss")
 	fl.StringVar(curve, "curve", "P-256", "ECDSA curve: P-256 or P-384")
 	fl.IntVar(bits, "bits", keys.DefaultRSABits, "RSA key size: 2048, 3072 or 4096")
 	cmd.RegisterFlagCompletionFunc("type", keyTypeCompletion)

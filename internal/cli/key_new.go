@@ -63,7 +63,7 @@ Exit codes: 0 written, 1 failure (nothing written), 2 bad usage.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVarP(&opts.Output, "out", "o", "server.key", "write the key to `FILE`")
-	fl.StringVar(&opts.Type, "type", "ec", "key type: ec, rsa, rsa-pss or ed25519")
+	fl.StringVar(&opts.Type, "type", "ec", "key type: ec, rsa, ed25519 or rsa-pss")
 	fl.StringVar(&opts.Curve, "curve", "P-256", "ECDSA curve: P-256 or P-384")
 	fl.IntVar(&opts.Bits, "bits", keys.DefaultRSABits, "RSA key size: 2048, 3072 or 4096")
 	fl.BoolVar(&opts.Encrypt, "encrypt", false, "encrypt the key with a passphrase")

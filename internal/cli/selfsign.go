@@ -109,7 +109,7 @@ Exit codes: 0 written; 1 failure (nothing written); 2 bad usage; 130 interrupted
 	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of --key: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
 	fl.StringVarP(&opts.DataDir, "pgdata", "D", "", "write server.key and server.crt into the data directory `PGDATA`")
 	fl.StringSliceVar(&opts.Hosts, "host", nil, "a host name or IP address clients connect to (repeatable; with -D)")
-	fl.StringVar(&opts.Type, "type", "ec", "key type with -D: ec, rsa, rsa-pss or ed25519")
+	fl.StringVar(&opts.Type, "type", "ec", "key type with -D: ec, rsa, ed25519 or rsa-pss")
 	fl.StringVar(&opts.Curve, "curve", "P-256", "ECDSA curve with -D: P-256 or P-384")
 	fl.IntVar(&opts.Bits, "bits", keys.DefaultRSABits, "RSA key size with -D: 2048, 3072 or 4096")
 	fl.IntVar(&opts.Days, "days", selfsign.DefaultServerDays, "days the certificate is valid")

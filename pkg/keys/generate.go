@@ -32,7 +32,7 @@ const (
 
 // Types lists the key types in the order help texts and completions show them.
 func Types() []string {
-	return []string{string(TypeEC), string(TypeRSA), string(TypeRSAPSS), string(TypeEd25519)}
+	return []string{string(TypeEC), string(TypeRSA), string(TypeEd25519), string(TypeRSAPSS)}
 }
 
 // ParseType reads a key type as given on a command line: "ec" (or "ecdsa"), "rsa",
