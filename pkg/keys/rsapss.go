@@ -279,3 +279,24 @@ func CompleteCertificateRequest(csr *x509.CertificateRequest) error {
 	csr.PublicKey, csr.PublicKeyAlgorithm = &RSAPSSPublicKey{PublicKey: *pub}, x509.RSA
 	return nil
 }
+
+// CertificatePublicKey returns the key c certifies as pgcert certifies keys: an
+// *RSAPSSPublicKey for an RSA-PSS key (whose PublicKey ParseCertificate leaves as
+// the *rsa.PublicKey that verifies signatures), so that a certificate made again
+// for it (a renewal) is for an RSA-PSS key too; c.PublicKey otherwise.
+func CertificatePublicKey(c *x509.Certificate) crypto.PublicKey {
+	if k, ok := c.PublicKey.(*rsa.PublicKey); ok && IsRSAPSSPublicKeyInfo(c.RawSubjectPublicKeyInfo) {
+		return &RSAPSSPublicKey{PublicKey: *k}
+	}
+	return c.PublicKey
+}
+
+// CertificateHasKey reports whether pub is the key c certifies, as OpenSSL's
+// X509_check_private_key decides when the server starts: the same key of the same
+// algorithm. An RSA-PSS key and an rsaEncryption certificate of the same modulus
+// do not pair (the server says "key values mismatch"), nor the other way round.
+func CertificateHasKey(c *x509.Certificate, pub crypto.PublicKey) bool {
+	_, certPSS := CertificatePublicKey(c).(*RSAPSSPublicKey)
+	_, keyPSS := pub.(*RSAPSSPublicKey)
+	return certPSS == keyPSS && PublicKeysEqual(pub, c.PublicKey)
+}

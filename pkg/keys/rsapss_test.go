@@ -3,12 +3,17 @@ package keys
 import (
 	"bytes"
 	"crypto"
+	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
+	"crypto/x509"
+	"encoding/pem"
+	"math/big"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/pgcert/pgcert/internal/testenv"
 )
@@ -233,5 +238,58 @@ func TestRSAPSSPublicKey(t *testing.T) {
 	}
 	if _, err := Generate(GenerateOptions{Type: TypeRSAPSS, Bits: 1024}); err == nil {
 		t.Error("a 1024-bit RSA-PSS key was made")
+	}
+}
+
+// TestCertificateHasKey: an RSA-PSS key pairs with its id-RSASSA-PSS certificate
+// (openssl's, testdata of pkg/selfsign) and not with an rsaEncryption certificate
+// of the same modulus, as OpenSSL refuses that pair; the plain RSA key is the
+// other way round. CertificatePublicKey gives the RSA-PSS key back.
+func TestCertificateHasKey(t *testing.T) {
+	keyPEM, err := os.ReadFile("../selfsign/testdata/rsa-pss.key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := ParseRSAPSS(keyPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	crtPEM, err := os.ReadFile("../selfsign/testdata/rsa-pss.crt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	block, _ := pem.Decode(crtPEM)
+	pssCert, err := ParseCertificate(block.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl := &x509.Certificate{SerialNumber: big.NewInt(1), NotBefore: time.Unix(0, 0), NotAfter: time.Unix(1<<31, 0)}
+	der, err := x509.CreateCertificate(rand.Reader, tpl, tpl, &k.Key.PublicKey, k.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rsaCert, err := ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		cert *x509.Certificate
+		pub  crypto.PublicKey
+		want bool
+	}{
+		{pssCert, k.Public(), true},
+		{pssCert, &k.Key.PublicKey, false},
+		{rsaCert, &k.Key.PublicKey, true},
+		{rsaCert, k.Public(), false},
+	} {
+		if got := CertificateHasKey(tc.cert, tc.pub); got != tc.want {
+			t.Errorf("CertificateHasKey(PSS certificate %v, %T) = %v", IsRSAPSSPublicKeyInfo(tc.cert.RawSubjectPublicKeyInfo), tc.pub, got)
+		}
+	}
+	if pub, ok := CertificatePublicKey(pssCert).(*RSAPSSPublicKey); !ok || !pub.Equal(k.Public()) {
+		t.Errorf("CertificatePublicKey of the RSA-PSS certificate: %T", CertificatePublicKey(pssCert))
+	}
+	if _, ok := CertificatePublicKey(rsaCert).(*rsa.PublicKey); !ok {
+		t.Errorf("CertificatePublicKey of the RSA certificate: %T", CertificatePublicKey(rsaCert))
 	}
 }
