@@ -42,6 +42,8 @@ type caIssueServerOptions struct {
 	PassIn string
 	NoRoot bool
 	Force  bool
+	// Key and KeyPassIn are --key and --key-passin: an existing key to certify.
+	Key, KeyPassIn string
 
 	// DataDir is -D: the data directory whose recorded CA signs.
 	DataDir string
@@ -71,6 +73,7 @@ func newCaIssueServerCmd(f *Factory, runF func(*caIssueServerOptions) error) *co
 	addCAPassInFlag(cmd, &opts.PassIn)
 	fl.BoolVar(&opts.NoRoot, "no-root", false, "leave the root CA out of PREFIX.crt")
 	addForceFilesFlag(cmd, &opts.Force)
+	addExistingKeyFlags(cmd, &opts.Key, &opts.KeyPassIn, "PREFIX.key is not written")
 	return cmd
 }
 
@@ -83,8 +86,8 @@ type serverIssue struct {
 }
 
 // issueServer makes a server key and certificate signed by c.
-func (f *Factory) issueServer(c *ca.CA, hosts []string, gen keys.GenerateOptions, days int, noRoot bool) (*serverIssue, error) {
-	key, r, err := f.serverRequest(hosts, gen, days)
+func (f *Factory) issueServer(c *ca.CA, hosts []string, gen keys.GenerateOptions, existing crypto.Signer, days int, noRoot bool) (*serverIssue, error) {
+	key, r, err := f.serverRequest(hosts, gen, existing, days)
 	if err != nil {
 		return nil, err
 	}
@@ -95,12 +98,13 @@ func (f *Factory) issueServer(c *ca.CA, hosts []string, gen keys.GenerateOptions
 	return f.finishServer(c, key, is, noRoot)
 }
 
-// serverRequest makes a server key and the request for its certificate.
-func (f *Factory) serverRequest(hosts []string, gen keys.GenerateOptions, days int) (crypto.Signer, ca.Request, error) {
+// serverRequest makes a server key, unless existing is one, and the request for
+// its certificate.
+func (f *Factory) serverRequest(hosts []string, gen keys.GenerateOptions, existing crypto.Signer, days int) (crypto.Signer, ca.Request, error) {
 	if _, err := selfsign.HostSANs(hosts); err != nil {
 		return nil, ca.Request{}, &UsageError{Err: fmt.Errorf("--host: %w", err)}
 	}
-	key, err := f.generateKey(gen)
+	key, err := f.subjectKey(gen, existing)
 	if err != nil {
 		return nil, ca.Request{}, err
 	}
@@ -171,11 +175,19 @@ func caIssueServerRun(cmd *cobra.Command, opts *caIssueServerOptions) error {
 		return &UsageError{Err: fmt.Errorf("--host: %w", err)}
 	}
 	certPath, keyPath := opts.Prefix+".crt", opts.Prefix+".key"
-	force, err := f.allowOverwrite(opts.Force, certPath, keyPath)
+	existing, err := f.existingKey(cmd, opts.Key, opts.KeyPassIn)
 	if err != nil {
 		return err
 	}
-	for _, p := range []string{certPath, keyPath} {
+	paths := []string{certPath, keyPath}
+	if existing != nil {
+		paths = paths[:1]
+	}
+	force, err := f.allowOverwrite(opts.Force, paths...)
+	if err != nil {
+		return err
+	}
+	for _, p := range paths {
 		if !force && fileExists(p) {
 			return &fsutil.ExistsError{Path: p}
 		}
@@ -188,13 +200,15 @@ func caIssueServerRun(cmd *cobra.Command, opts *caIssueServerOptions) error {
 	if err != nil {
 		return err
 	}
-	si, err := f.issueServer(c, hosts, gen, opts.Days, opts.NoRoot)
+	si, err := f.issueServer(c, hosts, gen, existing, opts.Days, opts.NoRoot)
 	if err != nil {
 		return err
 	}
 	dir := filepath.Dir(certPath)
 	var txn fsutil.Txn
-	txn.Add(keyPath, si.KeyPEM, dataDirOwner(dir, fsutil.KeyMode, force))
+	if existing == nil {
+		txn.Add(keyPath, si.KeyPEM, dataDirOwner(dir, fsutil.KeyMode, force))
+	}
 	txn.Add(certPath, si.Chain, dataDirOwner(dir, fsutil.PublicMode, force))
 	written, err := txn.Commit()
 	if err != nil {

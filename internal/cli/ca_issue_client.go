@@ -29,6 +29,8 @@ type caIssueClientOptions struct {
 	Host   string
 	PassIn string
 	Force  bool
+	// Key and KeyPassIn are --key and --key-passin: an existing key to certify.
+	Key, KeyPassIn string
 
 	DBName    string
 	Owner     string
@@ -73,6 +75,7 @@ func newCaIssueClientCmd(f *Factory, runF func(*caIssueClientOptions) error) *co
 	addConnHostFlag(cmd, &opts.Host)
 	addCAPassInFlag(cmd, &opts.PassIn)
 	addForceFilesFlag(cmd, &opts.Force)
+	addExistingKeyFlags(cmd, &opts.Key, &opts.KeyPassIn, "the bundle's postgresql.key is a copy of it")
 	fl.StringVar(&opts.DBName, "dbname", ca.DefaultDBName, "the database `NAME` of the printed connection string")
 	fl.StringVar(&opts.Owner, "owner", "", "give the files to `USER[:GROUP]` (default: as root, the owner of the output directory)")
 	fl.BoolVar(&opts.Encrypt, "encrypt", false, "encrypt the keys with a passphrase")
@@ -129,9 +132,10 @@ func needRoot(c *ca.CA) error {
 	return nil
 }
 
-// clientRequest makes a client key and the request for its certificate.
-func (f *Factory) clientRequest(role string, gen keys.GenerateOptions, days int) (crypto.Signer, ca.Request, error) {
-	key, err := f.generateKey(gen)
+// clientRequest makes a client key, unless existing is one, and the request for
+// its certificate.
+func (f *Factory) clientRequest(role string, gen keys.GenerateOptions, existing crypto.Signer, days int) (crypto.Signer, ca.Request, error) {
+	key, err := f.subjectKey(gen, existing)
 	if err != nil {
 		return nil, ca.Request{}, err
 	}
@@ -210,6 +214,10 @@ func caIssueClientRun(cmd *cobra.Command, opts *caIssueClientOptions) error {
 	if err := checkDays(opts.Days, f.Now(), false); err != nil {
 		return err
 	}
+	existing, err := f.existingKey(cmd, opts.Key, opts.KeyPassIn)
+	if err != nil {
+		return err
+	}
 	caDir, err := f.caDirFor(opts.CADir, opts.DataDir, false)
 	if err != nil {
 		return err
@@ -262,7 +270,7 @@ func caIssueClientRun(cmd *cobra.Command, opts *caIssueClientOptions) error {
 			return err
 		}
 	}
-	key, r, err := f.clientRequest(opts.User, gen, opts.Days)
+	key, r, err := f.clientRequest(opts.User, gen, existing, opts.Days)
 	if err != nil {
 		return err
 	}

@@ -326,7 +326,7 @@ func more(n int) string {
 // it (several inits on a new CA directory at once) uses the CA the winner made.
 func (f *Factory) initCA(opts *initOptions, dir, dataDir string, gen keys.GenerateOptions) (*ca.CA, bool, error) {
 	if _, err := os.Stat(filepath.Join(dir, ca.CertFile)); err != nil {
-		c, err := f.createCA(caSpec{Dir: dir, Intermediate: opts.Intermediate, Key: gen, Days: selfsign.DefaultRootCADays,
+		c, err := f.createCA(caSpec{Dir: dir, Intermediate: opts.Intermediate, Key: ca.KeyFor(gen), Days: selfsign.DefaultRootCADays,
 			Encrypt: opts.Encrypt, PassOut: opts.PassOut, Force: opts.Force, DataDir: dataDir})
 		if err == nil {
 			f.infof("created a CA in %s", dir)

@@ -29,8 +29,8 @@ func describeKey(info keys.Info) string {
 		return "unknown type (encrypted)"
 	case info.Curve != "":
 		return info.Algorithm + " " + info.Curve
-	case info.Algorithm == "RSA":
-		return fmt.Sprintf("RSA %d", info.Bits)
+	case info.Algorithm == "RSA", info.Algorithm == "RSA-PSS":
+		return fmt.Sprintf("%s %d", info.Algorithm, info.Bits)
 	}
 	return info.Algorithm
 }

@@ -68,10 +68,11 @@ func generateOptions(cmd *cobra.Command, typ, curve string, bits int) (keys.Gene
 		}
 		opts.Curve = c
 	}
-	if cmd.Flags().Changed("bits") && t != keys.TypeRSA {
-		return opts, usageErrorf("--bits applies to --type rsa only")
+	isRSA := t == keys.TypeRSA || t == keys.TypeRSAPSS
+	if cmd.Flags().Changed("bits") && !isRSA {
+		return opts, usageErrorf("--bits applies to --type rsa and rsa-pss only")
 	}
-	if t == keys.TypeRSA {
+	if isRSA {
 		opts.Bits = bits
 	}
 	return opts, nil
@@ -82,7 +83,7 @@ func generateOptions(cmd *cobra.Command, typ, curve string, bits int) (keys.Gene
 // at times).
 func (f *Factory) generateKey(opts keys.GenerateOptions) (crypto.Signer, error) {
 	opts.Rand = f.Rand
-	if opts.Type == keys.TypeRSA {
+	if opts.Type == keys.TypeRSA || opts.Type == keys.TypeRSAPSS {
 		start := f.IO.StartProgress
 		if opts.Bits >= 4096 {
 			start = f.IO.StartSlowProgress

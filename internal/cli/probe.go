@@ -247,6 +247,9 @@ func printProbeReport(f *Factory, r *probeReport) {
 	}
 	fmt.Fprintf(w, "%-10s %s\n", "server", target)
 	fmt.Fprintf(w, "%-10s %s, %s\n", "protocol", r.TLSVersion, r.CipherSuite)
+	if r.Unfinished != "" {
+		fmt.Fprintf(w, "%-10s %s\n", "note", r.Unfinished)
+	}
 	order := "in order"
 	if !r.InOrder() {
 		order = "NOT in order: each certificate should be followed by its issuer"

@@ -67,7 +67,7 @@ func newReqCmd(f *Factory, runF func(*reqOptions) error) *cobra.Command {
 	fl.StringVar(&opts.Subject, "subject", "", "the whole subject, as openssl's -subj: /C=US/O=Acme/CN=db.example.com")
 	fl.StringArrayVar(&opts.SANs, "san", nil, "subject alternative names: DNS:name,IP:address,email:addr,URI:uri (repeatable)")
 	fl.BoolVar(&opts.Text, "text", false, "write the request in text before its PEM block, as openssl req -text does")
-	fl.StringVar(&opts.Type, "type", "ec", "new key type: ec, rsa or ed25519")
+	fl.StringVar(&opts.Type, "type", "ec", "new key type: ec, rsa, ed25519 or rsa-pss")
 	fl.StringVar(&opts.Curve, "curve", "P-256", "ECDSA curve of the new key: P-256 or P-384")
 	fl.IntVar(&opts.Bits, "bits", keys.DefaultRSABits, "RSA size of the new key: 2048, 3072 or 4096")
 	addForceFilesFlag(cmd, &opts.Force)

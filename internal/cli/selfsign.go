@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"crypto/x509"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -208,7 +207,7 @@ func certificateFile(der []byte, text bool) ([]byte, error) {
 	if !text {
 		return out, nil
 	}
-	cert, err := x509.ParseCertificate(der)
+	cert, err := keys.ParseCertificate(der)
 	if err != nil {
 		return nil, err
 	}

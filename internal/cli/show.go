@@ -273,8 +273,8 @@ func showPublicKey(p inspect.PublicKey) string {
 	switch {
 	case p.Curve != "":
 		return p.Algorithm + " " + p.Curve
-	case p.Algorithm == "RSA":
-		return fmt.Sprintf("RSA %d bits", p.Bits)
+	case p.Algorithm == "RSA", p.Algorithm == "RSA-PSS":
+		return fmt.Sprintf("%s %d bits", p.Algorithm, p.Bits)
 	}
 	return p.Algorithm
 }

@@ -67,6 +67,12 @@ type CreateOptions struct {
 // channel_binding=prefer. Ed25519 leaves signed by an ECDSA or RSA CA are fine.
 var ErrEdDSACA = errors.New("ca: an Ed25519 CA breaks SCRAM channel binding: libpq derives its hash from the server certificate's signature, and EdDSA has none")
 
+// ErrRSAPSSCA refuses an RSA-PSS CA key, before any key is made: such a CA signs
+// every certificate and CRL with RSASSA-PSS, which pgcert's CRL writer does not
+// make. An ECDSA or RSA CA certifies RSA-PSS server and client keys, and the
+// server and libpq need nothing more.
+var ErrRSAPSSCA = errors.New("ca: a CA key cannot be RSA-PSS: pgcert signs CRLs with ECDSA or RSA keys only; make the CA with --type ec or rsa, it certifies RSA-PSS keys")
+
 // NotEmptyError is returned by Create for a directory that holds files of its own:
 // a CA is made in a new or empty directory only.
 type NotEmptyError struct {
@@ -97,6 +103,9 @@ func Create(dir string, o CreateOptions) (_ *CA, err error) {
 	}
 	if o.Key.Type == keys.TypeEd25519 && !o.AllowEdDSA {
 		return nil, ErrEdDSACA
+	}
+	if o.Key.Type == keys.TypeRSAPSS {
+		return nil, ErrRSAPSSCA
 	}
 	if o.Now.IsZero() {
 		return nil, errors.New("ca: no creation time")
@@ -316,7 +325,7 @@ func makeRoot(dir, cn string, pathLen int, o CreateOptions) (*CA, error) {
 	if err != nil {
 		return nil, err
 	}
-	cert, err := x509.ParseCertificate(der)
+	cert, err := keys.ParseCertificate(der)
 	if err != nil {
 		return nil, fmt.Errorf("ca: %w", err)
 	}
@@ -324,6 +333,16 @@ func makeRoot(dir, cn string, pathLen int, o CreateOptions) (*CA, error) {
 		return nil, err
 	}
 	return &CA{Dir: dir, Cert: cert, key: key}, nil
+}
+
+// KeyFor returns the kind of CA key to make for a CA whose leaves get keys of
+// kind leaf, as `init --type` asks for both: the same kind, except an RSA key of
+// the same size for RSA-PSS leaves (ErrRSAPSSCA says why a CA key is not RSA-PSS).
+func KeyFor(leaf keys.GenerateOptions) keys.GenerateOptions {
+	if leaf.Type == keys.TypeRSAPSS {
+		leaf.Type = keys.TypeRSA
+	}
+	return leaf
 }
 
 func newCAKey(o CreateOptions) (crypto.Signer, error) {

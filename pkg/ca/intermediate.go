@@ -88,6 +88,9 @@ func CreateIntermediate(root *CA, dir string, o IntermediateOptions) (_ *CA, err
 	if o.Key.Type == keys.TypeEd25519 && !o.AllowEdDSA {
 		return nil, ErrEdDSACA
 	}
+	if o.Key.Type == keys.TypeRSAPSS {
+		return nil, ErrRSAPSSCA
+	}
 	co := CreateOptions{Key: o.Key, Passphrase: o.Passphrase, Encrypt: o.Encrypt, AllowEdDSA: o.AllowEdDSA, Now: o.Now, Rand: o.Rand}
 	_, statErr := os.Stat(abs)
 	if err := os.MkdirAll(abs, dirMode); err != nil {

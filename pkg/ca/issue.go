@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/pgcert/pgcert/internal/fsutil"
+	"github.com/pgcert/pgcert/pkg/keys"
 	"github.com/pgcert/pgcert/pkg/selfsign"
 )
 
@@ -195,7 +196,7 @@ func (c *CA) sign(st *state, r Request) (*Issued, error) {
 	if err != nil {
 		return nil, err
 	}
-	cert, err := x509.ParseCertificate(der)
+	cert, err := keys.ParseCertificate(der)
 	if err != nil {
 		return nil, fmt.Errorf("ca: reading back the certificate: %w", err)
 	}

@@ -10,6 +10,8 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+
+	"github.com/pgcert/pgcert/pkg/keys"
 )
 
 // MaxBundleSize is the largest certificate file the readers accept. A trust bundle of
@@ -117,7 +119,7 @@ func ParseCertificateBlock(block *pem.Block) (*x509.Certificate, error) {
 			return nil, err
 		}
 	}
-	return x509.ParseCertificate(der)
+	return keys.ParseCertificate(der)
 }
 
 // parseDER reads input that holds no PEM block as one DER certificate.
@@ -125,7 +127,7 @@ func parseDER(data []byte) ([]*x509.Certificate, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, ErrNoCertificates
 	}
-	cert, err := x509.ParseCertificate(data)
+	cert, err := keys.ParseCertificate(data)
 	if err == nil {
 		return []*x509.Certificate{cert}, nil
 	}

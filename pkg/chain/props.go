@@ -9,6 +9,8 @@ import (
 
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+
+	"github.com/pgcert/pgcert/pkg/keys"
 )
 
 // This file derives from a certificate the facts OpenSSL's ossl_x509v3_cache_extensions
@@ -221,5 +223,5 @@ func likelyIssued(child, parent *x509.Certificate) bool {
 // leaves parent's CA flags to the caller, which reports them as their own problem, and it
 // accepts SHA-1 signatures, which OpenSSL verifies below security level 1.
 func signedBy(child, parent *x509.Certificate) error {
-	return parent.CheckSignature(child.SignatureAlgorithm, child.RawTBSCertificate, child.Signature)
+	return keys.CheckSignature(child.Raw, child.SignatureAlgorithm, parent.PublicKey)
 }

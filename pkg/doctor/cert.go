@@ -328,13 +328,13 @@ func (c *checker) keyMatch(g *Group, sf pgdata.SSLFile, loadErr string) {
 		}
 		return
 	}
-	if keys.PublicKeysEqual(c.key.pub, first.Cert.PublicKey) {
+	if keys.CertificateHasKey(first.Cert, c.key.pub) {
 		g.ok("match", "belongs to the first certificate of %s, %s", c.s.SSL.CertFile, subject(first))
 		return
 	}
 	fd := g.add(LevelError, "match", SourceServer, loadErr+"key values mismatch")
 	for i, in := range c.certs {
-		if keys.PublicKeysEqual(c.key.pub, in.Cert.PublicKey) {
+		if keys.CertificateHasKey(in.Cert, c.key.pub) {
 			fd.detail("the key belongs to certificate %d of %s, %s, but the server takes the first, %s, as its own", i+1, c.s.SSL.CertFile, subject(in), subject(first)).
 				fix("put the leaf first: %s", c.chainFix())
 			return

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"crypto/x509"
 	"time"
+
+	"github.com/pgcert/pgcert/pkg/keys"
 )
 
 // Certificate describes an X.509 certificate.
@@ -81,7 +83,7 @@ func describeCertificate(c *x509.Certificate, now time.Time) *Certificate {
 		SHA256Fingerprint:  fingerprint(c.Raw),
 	}
 	out.SelfSigned = bytes.Equal(c.RawIssuer, c.RawSubject) &&
-		c.CheckSignature(c.SignatureAlgorithm, c.RawTBSCertificate, c.Signature) == nil
+		keys.CheckSignature(c.Raw, c.SignatureAlgorithm, c.PublicKey) == nil
 	if c.BasicConstraintsValid {
 		bc := &BasicConstraints{CA: c.IsCA}
 		for _, e := range c.Extensions {

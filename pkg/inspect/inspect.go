@@ -10,7 +10,6 @@ package inspect
 
 import (
 	"bytes"
-	"crypto/x509"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -147,7 +146,7 @@ func describeBlock(block *pem.Block, now time.Time) (*Object, error) {
 		}
 		return &Object{Type: TypeCertificate, Certificate: describeCertificate(cert, now)}, nil
 	case "CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST":
-		csr, err := x509.ParseCertificateRequest(block.Bytes)
+		csr, err := keys.ParseCertificateRequest(block.Bytes)
 		if err != nil {
 			return nil, err
 		}
@@ -184,7 +183,7 @@ func describeBlock(block *pem.Block, now time.Time) (*Object, error) {
 // describeDER recognises one DER object by trying each parser, the strictest
 // structures first.
 func describeDER(data []byte, now time.Time) (*Object, error) {
-	if cert, err := x509.ParseCertificate(data); err == nil {
+	if cert, err := keys.ParseCertificate(data); err == nil {
 		return &Object{Type: TypeCertificate, Encoding: EncodingDER, Certificate: describeCertificate(cert, now)}, nil
 	}
 	if _, err := crl.Describe(data); err == nil {
@@ -194,7 +193,7 @@ func describeDER(data []byte, now time.Time) (*Object, error) {
 		}
 		return &Object{Type: TypeCRL, Encoding: EncodingDER, CRL: c}, nil
 	}
-	if csr, err := x509.ParseCertificateRequest(data); err == nil {
+	if csr, err := keys.ParseCertificateRequest(data); err == nil {
 		return &Object{Type: TypeRequest, Encoding: EncodingDER, Request: describeRequest(csr)}, nil
 	}
 	if info, err := keys.Inspect(data); err == nil {

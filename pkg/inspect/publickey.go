@@ -10,7 +10,7 @@ import (
 // PublicKey describes a public key, alone in a file or inside a certificate or
 // request.
 type PublicKey struct {
-	// Algorithm is "RSA", "ECDSA" or "Ed25519", or crypto/x509's name for another
+	// Algorithm is "RSA", "RSA-PSS", "ECDSA" or "Ed25519", or crypto/x509's name for another
 	// algorithm ("DSA", "unknown").
 	Algorithm string `json:"algorithm"`
 	// Bits is the RSA modulus size, the curve's size, or 256 for Ed25519; 0 when
@@ -27,6 +27,11 @@ type PublicKey struct {
 func describePublicKey(pub crypto.PublicKey, alg x509.PublicKeyAlgorithm, spki []byte) PublicKey {
 	var out PublicKey
 	out.Algorithm, out.Bits, out.Curve = keys.DescribePublicKey(pub)
+	if out.Algorithm == "RSA" && keys.IsRSAPSSPublicKeyInfo(spki) {
+		// A certificate's RSA-PSS key, which keys.ParseCertificate leaves as the
+		// *rsa.PublicKey that verifies its signatures.
+		out.Algorithm = "RSA-PSS"
+	}
 	if out.Algorithm == "" {
 		out.Algorithm = alg.String()
 	}
@@ -36,11 +41,11 @@ func describePublicKey(pub crypto.PublicKey, alg x509.PublicKeyAlgorithm, spki [
 
 // describePKIXPublicKey reads a DER SubjectPublicKeyInfo ("PUBLIC KEY").
 func describePKIXPublicKey(der []byte) (*PublicKey, error) {
-	pub, err := x509.ParsePKIXPublicKey(der)
+	pub, err := keys.ParsePublicKey(der)
 	if err != nil {
 		return nil, err
 	}
-	spki, err := x509.MarshalPKIXPublicKey(pub)
+	spki, err := keys.MarshalPublicKey(pub)
 	if err != nil {
 		return nil, err
 	}

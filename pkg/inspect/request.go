@@ -1,6 +1,10 @@
 package inspect
 
-import "crypto/x509"
+import (
+	"crypto/x509"
+
+	"github.com/pgcert/pgcert/pkg/selfsign"
+)
 
 // Request describes a PKCS#10 certificate signing request.
 type Request struct {
@@ -22,6 +26,6 @@ func describeRequest(csr *x509.CertificateRequest) *Request {
 		SANs:               makeSANs(csr.DNSNames, csr.IPAddresses, csr.EmailAddresses, csr.URIs),
 		PublicKey:          describePublicKey(csr.PublicKey, csr.PublicKeyAlgorithm, csr.RawSubjectPublicKeyInfo),
 		SignatureAlgorithm: csr.SignatureAlgorithm.String(),
-		SignatureValid:     csr.CheckSignature() == nil,
+		SignatureValid:     selfsign.CheckRequestSignature(csr) == nil,
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"math/big"
 	"net"
 	"strings"
+
+	"github.com/pgcert/pgcert/pkg/keys"
 )
 
 // TextCertificate describes cert as `openssl x509 -text -noout` does, with
@@ -127,16 +129,25 @@ func writePublicKey(b *strings.Builder, pub any, spki []byte, indent int) {
 		if nist != "" {
 			fmt.Fprintf(b, "%sNIST CURVE: %s\n", in8, nist)
 		}
-	case *rsa.PublicKey:
-		fmt.Fprintf(b, "%sPublic Key Algorithm: rsaEncryption\n", in4)
-		fmt.Fprintf(b, "%sPublic-Key: (%d bit)\n", in8, k.N.BitLen())
+	case *rsa.PublicKey, *keys.RSAPSSPublicKey:
+		rk, ok := k.(*rsa.PublicKey)
+		if !ok {
+			rk = k.(*keys.RSAPSSPublicKey).RSA()
+		}
+		if keys.IsRSAPSSPublicKeyInfo(spki) {
+			fmt.Fprintf(b, "%sPublic Key Algorithm: rsassaPss\n", in4)
+			fmt.Fprintf(b, "%sRSA-PSS Public-Key: (%d bit)\n", in8, rk.N.BitLen())
+		} else {
+			fmt.Fprintf(b, "%sPublic Key Algorithm: rsaEncryption\n", in4)
+			fmt.Fprintf(b, "%sPublic-Key: (%d bit)\n", in8, rk.N.BitLen())
+		}
 		fmt.Fprintf(b, "%sModulus:\n", in8)
-		mod := k.N.Bytes()
+		mod := rk.N.Bytes()
 		if len(mod) > 0 && mod[0]&0x80 != 0 {
 			mod = append([]byte{0}, mod...)
 		}
 		writeHexBlock(b, mod, in12, 15)
-		fmt.Fprintf(b, "%sExponent: %d (0x%x)\n", in8, k.E, k.E)
+		fmt.Fprintf(b, "%sExponent: %d (0x%x)\n", in8, rk.E, rk.E)
 	case ed25519.PublicKey:
 		fmt.Fprintf(b, "%sPublic Key Algorithm: ED25519\n", in4)
 		fmt.Fprintf(b, "%sED25519 Public-Key:\n", in8)

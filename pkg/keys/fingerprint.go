@@ -6,9 +6,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rsa"
 	"crypto/sha256"
-	"crypto/x509"
 	"encoding/hex"
-	"fmt"
 	"strings"
 )
 
@@ -22,9 +20,9 @@ import (
 //
 // in upper case.
 func PublicKeyFingerprint(pub crypto.PublicKey) (string, error) {
-	der, err := x509.MarshalPKIXPublicKey(pub)
+	der, err := MarshalPublicKey(pub)
 	if err != nil {
-		return "", fmt.Errorf("keys: %w", err)
+		return "", err
 	}
 	return SPKIFingerprint(der), nil
 }
@@ -46,16 +44,20 @@ func SPKIFingerprint(spki []byte) string {
 }
 
 // PublicKeysEqual reports whether a and b are the same public key, as when matching a
-// private key to a certificate. Keys of different types, and nil, are never equal.
+// private key to a certificate. Keys of different types, and nil, are never equal;
+// an RSA-PSS key equals the *rsa.PublicKey ParseCertificate puts in its certificate.
 func PublicKeysEqual(a, b crypto.PublicKey) bool {
 	if a == nil || b == nil {
 		return false
+	}
+	if _, ok := b.(*RSAPSSPublicKey); ok {
+		a, b = b, a
 	}
 	eq, ok := a.(interface{ Equal(crypto.PublicKey) bool })
 	return ok && eq.Equal(b)
 }
 
-// DescribePublicKey returns the algorithm ("RSA", "ECDSA", "Ed25519"), the size in
+// DescribePublicKey returns the algorithm ("RSA", "RSA-PSS", "ECDSA", "Ed25519"), the size in
 // bits (the RSA modulus, the curve's field, 256 for Ed25519) and the curve name
 // ("P-256", ...; "" for other keys) of pub. For a key type pgcert does not use it
 // returns "" and 0.
@@ -63,6 +65,8 @@ func DescribePublicKey(pub crypto.PublicKey) (algorithm string, bits int, curve 
 	switch k := pub.(type) {
 	case *rsa.PublicKey:
 		return "RSA", k.N.BitLen(), ""
+	case *RSAPSSPublicKey:
+		return "RSA-PSS", k.N.BitLen(), ""
 	case *ecdsa.PublicKey:
 		p := k.Curve.Params()
 		return "ECDSA", p.BitSize, p.Name

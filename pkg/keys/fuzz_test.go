@@ -1,6 +1,8 @@
 package keys
 
 import (
+	"crypto/x509"
+	"encoding/pem"
 	"os"
 	"path/filepath"
 	"strings"
@@ -71,6 +73,44 @@ func FuzzParse(f *testing.F) {
 		}
 		if again.Info.Fingerprint != key.Info.Fingerprint || !PublicKeysEqual(again.Signer.Public(), key.Signer.Public()) {
 			t.Error("the key changed on the way through PKCS#8")
+		}
+	})
+}
+
+// FuzzRSAPSS feeds certificates and public keys to the RSA-PSS reading that
+// crypto/x509 lacks: a certificate ParseCertificate accepts with an RSA-PSS key
+// has that key, and CheckSignature and ParsePublicKey never panic.
+func FuzzRSAPSS(f *testing.F) {
+	for _, path := range []string{"../selfsign/testdata/rsa-pss.crt", "../selfsign/testdata/rsa-pss.csr"} {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			f.Fatal(err)
+		}
+		if block, _ := pem.Decode(data); block != nil {
+			f.Add(block.Bytes)
+		}
+	}
+	keyPEM, err := os.ReadFile("testdata/rsa-pss.pkcs8.pem")
+	if err != nil {
+		f.Fatal(err)
+	}
+	k, err := ParseRSAPSS(keyPEM)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(MarshalRSAPSSPublicKey(&k.Key.PublicKey))
+	f.Fuzz(func(t *testing.T, der []byte) {
+		if c, err := ParseCertificate(der); err == nil {
+			if IsRSAPSSPublicKeyInfo(c.RawSubjectPublicKeyInfo) && c.PublicKey == nil {
+				t.Fatal("an RSA-PSS certificate without its key")
+			}
+			CheckSignature(c.Raw, c.SignatureAlgorithm, c.PublicKey)
+		}
+		CheckSignature(der, x509.SHA256WithRSAPSS, &k.Key.PublicKey)
+		if pub, err := ParsePublicKey(der); err == nil {
+			if _, err := MarshalPublicKey(pub); err != nil {
+				t.Fatalf("a key ParsePublicKey read does not marshal: %v", err)
+			}
 		}
 	})
 }

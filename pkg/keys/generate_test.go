@@ -148,7 +148,7 @@ func TestGenerateRefusesBadOptions(t *testing.T) {
 		opts GenerateOptions
 		want string
 	}{
-		{GenerateOptions{Type: "dsa"}, `keys: invalid key type "dsa" (valid: ec, rsa, ed25519)`},
+		{GenerateOptions{Type: "dsa"}, `keys: invalid key type "dsa" (valid: ec, rsa, ed25519, rsa-pss)`},
 		{GenerateOptions{Curve: "P-521"}, `keys: invalid curve "P-521" (valid: P-256, P-384)`},
 		{GenerateOptions{Bits: 2048}, `keys: invalid key size "2048": only RSA keys take a size`},
 		{GenerateOptions{Type: TypeRSA, Curve: CurveP256}, `keys: invalid curve "P-256": only EC keys take a curve`},

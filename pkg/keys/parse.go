@@ -182,9 +182,6 @@ func describeKey(info *Info, signer crypto.Signer) error {
 		return err
 	}
 	info.Algorithm, info.Bits, info.Curve = DescribePublicKey(signer.Public())
-	if _, ok := signer.(*RSAPSSKey); ok {
-		info.Algorithm = "RSA-PSS"
-	}
 	info.Fingerprint = fp
 	return nil
 }

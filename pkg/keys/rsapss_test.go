@@ -3,12 +3,17 @@ package keys
 import (
 	"bytes"
 	"crypto"
+	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
+	"crypto/x509"
+	"encoding/pem"
+	"math/big"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/pgcert/pgcert/internal/testenv"
 )
@@ -184,5 +189,107 @@ func TestParseRSAPSSFixture(t *testing.T) {
 	text := testenv.OpenSSL(t, "pkey", "-in", file, "-noout", "-text")
 	if !bytes.Contains(text, []byte("PSS parameter")) {
 		t.Errorf("openssl does not read the key written again as RSA-PSS:\n%s", text)
+	}
+}
+
+// TestRSAPSSPublicKey: Generate makes RSA-PSS keys, whose public half is written
+// and read back as id-RSASSA-PSS, equals the *rsa.PublicKey a certificate
+// carries after ParseCertificate, and is described as RSA-PSS.
+func TestRSAPSSPublicKey(t *testing.T) {
+	if typ, err := ParseType("RSA-PSS"); err != nil || typ != TypeRSAPSS {
+		t.Fatalf("ParseType: %v %v", typ, err)
+	}
+	s, err := Generate(GenerateOptions{Type: TypeRSAPSS, Bits: 2048})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, ok := s.(*RSAPSSKey)
+	if !ok {
+		t.Fatalf("Generate made a %T", s)
+	}
+	pub, ok := k.Public().(*RSAPSSPublicKey)
+	if !ok {
+		t.Fatalf("Public is a %T", k.Public())
+	}
+	spki, err := MarshalPublicKey(pub)
+	if err != nil || !IsRSAPSSPublicKeyInfo(spki) || !bytes.Equal(spki, MarshalRSAPSSPublicKey(&k.Key.PublicKey)) {
+		t.Fatalf("MarshalPublicKey: %v", err)
+	}
+	back, err := ParsePublicKey(spki)
+	if err != nil || !PublicKeysEqual(back, pub) {
+		t.Errorf("ParsePublicKey: %T %v", back, err)
+	}
+	if !PublicKeysEqual(pub, &k.Key.PublicKey) || !PublicKeysEqual(&k.Key.PublicKey, pub) {
+		t.Error("the RSA-PSS key differs from its own RSA key")
+	}
+	other, err := GenerateRSAPSS(2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if PublicKeysEqual(pub, other.Public()) || PublicKeysEqual(&other.Key.PublicKey, pub) {
+		t.Error("two RSA-PSS keys are equal")
+	}
+	if alg, bits, _ := DescribePublicKey(pub); alg != "RSA-PSS" || bits != 2048 {
+		t.Errorf("DescribePublicKey: %s %d", alg, bits)
+	}
+	fp, err := PublicKeyFingerprint(pub)
+	if err != nil || fp != SPKIFingerprint(spki) {
+		t.Errorf("fingerprint %s: %v", fp, err)
+	}
+	if _, err := Generate(GenerateOptions{Type: TypeRSAPSS, Bits: 1024}); err == nil {
+		t.Error("a 1024-bit RSA-PSS key was made")
+	}
+}
+
+// TestCertificateHasKey: an RSA-PSS key pairs with its id-RSASSA-PSS certificate
+// (openssl's, testdata of pkg/selfsign) and not with an rsaEncryption certificate
+// of the same modulus, as OpenSSL refuses that pair; the plain RSA key is the
+// other way round. CertificatePublicKey gives the RSA-PSS key back.
+func TestCertificateHasKey(t *testing.T) {
+	keyPEM, err := os.ReadFile("../selfsign/testdata/rsa-pss.key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := ParseRSAPSS(keyPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	crtPEM, err := os.ReadFile("../selfsign/testdata/rsa-pss.crt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	block, _ := pem.Decode(crtPEM)
+	pssCert, err := ParseCertificate(block.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl := &x509.Certificate{SerialNumber: big.NewInt(1), NotBefore: time.Unix(0, 0), NotAfter: time.Unix(1<<31, 0)}
+	der, err := x509.CreateCertificate(rand.Reader, tpl, tpl, &k.Key.PublicKey, k.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rsaCert, err := ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		cert *x509.Certificate
+		pub  crypto.PublicKey
+		want bool
+	}{
+		{pssCert, k.Public(), true},
+		{pssCert, &k.Key.PublicKey, false},
+		{rsaCert, &k.Key.PublicKey, true},
+		{rsaCert, k.Public(), false},
+	} {
+		if got := CertificateHasKey(tc.cert, tc.pub); got != tc.want {
+			t.Errorf("CertificateHasKey(PSS certificate %v, %T) = %v", IsRSAPSSPublicKeyInfo(tc.cert.RawSubjectPublicKeyInfo), tc.pub, got)
+		}
+	}
+	if pub, ok := CertificatePublicKey(pssCert).(*RSAPSSPublicKey); !ok || !pub.Equal(k.Public()) {
+		t.Errorf("CertificatePublicKey of the RSA-PSS certificate: %T", CertificatePublicKey(pssCert))
+	}
+	if _, ok := CertificatePublicKey(rsaCert).(*rsa.PublicKey); !ok {
+		t.Errorf("CertificatePublicKey of the RSA certificate: %T", CertificatePublicKey(rsaCert))
 	}
 }

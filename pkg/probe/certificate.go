@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/pgcert/pgcert/pkg/chain"
+	"github.com/pgcert/pgcert/pkg/keys"
 )
 
 // Certificate describes one certificate of the chain a server sent, with the fields an
@@ -80,7 +81,7 @@ func signedBy(child, parent *x509.Certificate) bool {
 	if string(child.RawIssuer) != string(parent.RawSubject) {
 		return false
 	}
-	return parent.CheckSignature(child.SignatureAlgorithm, child.RawTBSCertificate, child.Signature) == nil
+	return keys.CheckSignature(child.Raw, child.SignatureAlgorithm, parent.PublicKey) == nil
 }
 
 // decodeNames turns the distinguished names of a CertificateRequest (DER Names, as the

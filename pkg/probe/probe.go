@@ -14,6 +14,11 @@
 //     connection: certificate verify failed";
 //   - a probe given up during the handshake (a timeout): "could not accept SSL
 //     connection: EOF detected".
+//   - a server whose key is RSA-PSS, which crypto/tls cannot finish a handshake
+//     with: "could not accept SSL connection: no suitable signature algorithm" for
+//     the first attempt, then "could not accept SSL connection: EOF detected" for
+//     the TLS 1.2 handshake the probe reads the chain from and leaves unfinished
+//     (Result.Unfinished).
 //
 // (A client that drops the TCP connection after the handshake without close_notify
 // gets "could not receive data from client: Connection reset by peer" logged instead.)
@@ -30,6 +35,8 @@ import (
 	"strconv"
 	"syscall"
 	"time"
+
+	"github.com/pgcert/pgcert/pkg/keys"
 )
 
 // DefaultTimeout bounds a whole probe when Config.Timeout is zero. A reachable server
@@ -97,6 +104,12 @@ type Result struct {
 	ClientCertError string `json:"client_certificate_error,omitempty"`
 	// Verdict is Config.Verify's judgment; nil without Verify.
 	Verdict *Verdict `json:"verdict,omitempty"`
+	// Unfinished, when set, says why the handshake was read but not finished:
+	// RSAPSSNote for a server whose key is RSA-PSS. The chain and the verdict are
+	// then those of the server's first TLS 1.2 flight; no client certificate was
+	// presented, and TLSVersion is TLS 1.2 even if the server would speak 1.3 with
+	// libpq.
+	Unfinished string `json:"unfinished,omitempty"`
 	// SCRAMError is what libpq says to a SCRAM password login over SSL to this
 	// server, when it fails whatever the password: the server certificate's
 	// signature is EdDSA (EdDSASigned). Empty when SCRAM works.
@@ -170,7 +183,7 @@ func Probe(ctx context.Context, cfg Config) (*Result, error) {
 		MinVersion: tls.VersionTLS10,
 		VerifyPeerCertificate: func(raw [][]byte, _ [][]*x509.Certificate) error {
 			for _, der := range raw {
-				if c, err := x509.ParseCertificate(der); err == nil {
+				if c, err := keys.ParseCertificate(der); err == nil {
 					served = append(served, c)
 				}
 			}
@@ -187,6 +200,13 @@ func Probe(ctx context.Context, cfg Config) (*Result, error) {
 		},
 	})
 	if err := tc.HandshakeContext(ctx); err != nil {
+		if handshakeRefused(err) {
+			conn.Close()
+			if chain := probeRSAPSS(ctx, dial, addr, res); chain != nil {
+				res.ClientCertSent = false
+				return judge(res, cfg, chain, now()), nil
+			}
+		}
 		res.Chain = describeChain(served, now())
 		return res, failure(ctx, addr, StageHandshake, err)
 	}
@@ -194,24 +214,29 @@ func Probe(ctx context.Context, cfg Config) (*Result, error) {
 	res.Version, res.Cipher = state.Version, state.CipherSuite
 	res.TLSVersion = versionName(state.Version)
 	res.CipherSuite = tls.CipherSuiteName(state.CipherSuite)
-	res.Chain = describeChain(state.PeerCertificates, now())
-	if len(state.PeerCertificates) > 0 && EdDSASigned(state.PeerCertificates[0]) {
-		res.SCRAMError = SCRAMError
-	}
 	if alert := closePolitely(tc, conn, res.ClientCertSent); alert != nil && res.ClientCertRequested {
 		res.ClientCertError = alert.Error()
 	}
+	return judge(res, cfg, state.PeerCertificates, now()), nil
+}
 
+// judge completes res with the served chain, what it means for SCRAM, and
+// Config.Verify's verdict.
+func judge(res *Result, cfg Config, chain []*x509.Certificate, now time.Time) *Result {
+	res.Chain = describeChain(chain, now)
+	if len(chain) > 0 && EdDSASigned(chain[0]) {
+		res.SCRAMError = SCRAMError
+	}
 	if cfg.Verify != nil {
 		mode := cfg.SSLMode
 		if mode == "" {
 			mode = DefaultSSLMode
 		}
 		res.Verdict = verdict(cfg.Verify, VerifyInput{
-			Chain: state.PeerCertificates, Roots: cfg.Roots, Host: cfg.Host, Mode: mode, Now: now(),
+			Chain: chain, Roots: cfg.Roots, Host: cfg.Host, Mode: mode, Now: now,
 		})
 	}
-	return res, nil
+	return res
 }
 
 // askForSSL sends SSLRequest and reads the answer. It reads whatever arrived rather

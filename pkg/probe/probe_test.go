@@ -278,6 +278,9 @@ func FuzzProbe(f *testing.F) {
 	f.Add([]byte("N"))
 	f.Add([]byte("S\x16\x03\x03\x00\x05hello"))
 	f.Add([]byte("E\x00\x00\x00\x0aSFATAL\x00\x00"))
+	// A handshake_failure alert, as a server with an RSA-PSS key refuses crypto/tls:
+	// the probe tries again with its own TLS 1.2 ClientHello.
+	f.Add([]byte("S\x15\x03\x03\x00\x02\x02\x28"))
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, reply []byte) {
 		dial := func(ctx context.Context, network, addr string) (net.Conn, error) {

@@ -146,6 +146,11 @@ func LikeKey(pub crypto.PublicKey) keys.GenerateOptions {
 			bits = 0
 		}
 		return keys.GenerateOptions{Type: keys.TypeRSA, Bits: bits}
+	case "RSA-PSS":
+		if bits != 2048 && bits != 3072 && bits != 4096 {
+			bits = 0
+		}
+		return keys.GenerateOptions{Type: keys.TypeRSAPSS, Bits: bits}
 	case "Ed25519":
 		return keys.GenerateOptions{Type: keys.TypeEd25519}
 	case "ECDSA":

@@ -163,12 +163,12 @@ func (r *renewer) readCurrent() error {
 	if r.keyData, err = readFile(r.keyFile.Path); err != nil {
 		return err
 	}
-	r.pub = r.leaf.PublicKey
+	r.pub = keys.CertificatePublicKey(r.leaf)
 	k, err := keys.Parse(r.keyData, nil)
 	switch {
 	case err == nil:
 		r.pub = k.Signer.Public()
-		if !keys.PublicKeysEqual(r.pub, r.leaf.PublicKey) {
+		if !keys.CertificateHasKey(r.leaf, r.pub) {
 			return failf([]string{"which certificate the key belongs to, and the fix: pgcert check -D " + shellWord(r.setup.Dir.Dir)},
 				"%s does not belong to the first certificate of %s, which the server serves: renewal keeps the key, so fix this first", r.keyFile.Path, r.certFile.Path)
 		}

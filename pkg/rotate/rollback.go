@@ -162,7 +162,7 @@ func rollbackKeyMatches(setup *pgdata.Setup, cert *x509.Certificate, keyData []b
 	if err != nil {
 		return nil // an encrypted key: the server's passphrase command decides
 	}
-	if !keys.PublicKeysEqual(k.Signer.Public(), cert.PublicKey) {
+	if !keys.CertificateHasKey(cert, k.Signer.Public()) {
 		return failf([]string{"the .prev files are not one generation; restore them by hand"},
 			"%s%s does not belong to the key the server would load with it; nothing was changed", setup.SSL.CertFile, PrevSuffix)
 	}

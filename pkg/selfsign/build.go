@@ -10,6 +10,8 @@ import (
 	"io"
 	"math/big"
 	"time"
+
+	"github.com/pgcert/pgcert/pkg/keys"
 )
 
 // Spec describes a certificate for Build.
@@ -96,8 +98,13 @@ func (e *SpecError) Error() string { return "selfsign: invalid certificate spec:
 // which RFC 5280 forbids without CA:TRUE. OpenSSL 3.0 no longer asks, but
 // clients linked with 1.1.1 are still common.
 //
+// pub may be a *keys.RSAPSSPublicKey (an RSA-PSS key's Public): the certificate
+// then names id-RSASSA-PSS as its key's algorithm, which OpenSSL needs to pair it
+// with the key, and an RSA-PSS issuerKey signs with RSASSA-PSS. A CA certificate
+// for an RSA-PSS key is refused with ErrRSAPSSCA.
+//
 // Errors: *SpecError for an inconsistent spec, *SubjectError, *SANError,
-// *KeyError for unsupported keys, ErrKeyMismatch when issuerKey does not
+// *KeyError for unsupported keys, ErrRSAPSSCA, ErrKeyMismatch when issuerKey does not
 // belong to the issuer (or, self-signed, to pub), ErrNotCA, ErrNoHostName
 // and ErrNoName.
 func Build(spec Spec, issuer *x509.Certificate, issuerKey crypto.Signer, pub crypto.PublicKey) ([]byte, error) {
@@ -110,6 +117,9 @@ func Build(spec Spec, issuer *x509.Certificate, issuerKey crypto.Signer, pub cry
 	}
 	if _, err := SignatureAlgorithm(pub); err != nil {
 		return nil, err
+	}
+	if _, ok := pub.(*keys.RSAPSSPublicKey); ok && p.IsCA() {
+		return nil, ErrRSAPSSCA
 	}
 	sigAlg, err := SignatureAlgorithm(issuerKey.Public())
 	if err != nil {
@@ -204,12 +214,12 @@ func Build(spec Spec, issuer *x509.Certificate, issuerKey crypto.Signer, pub cry
 	if selfSigned {
 		parent = tpl
 	}
-	if err := checkSigner(issuerKey); err != nil {
-		return nil, err
-	}
-	der, err := x509.CreateCertificate(rnd, tpl, parent, pub, issuerKey)
+	der, err := x509.CreateCertificate(rnd, tpl, parent, x509PublicKey(pub), x509Signer(issuerKey))
 	if err != nil {
 		return nil, fmt.Errorf("selfsign: signing the certificate: %w", err)
+	}
+	if der, err = withPublicKeyInfo(der, pub, issuerKey, rnd); err != nil {
+		return nil, err
 	}
 	if len(der) > MaxCertificateSize {
 		return nil, &SpecError{Reason: fmt.Sprintf("the certificate would be %d bytes, more than the %d KiB a TLS handshake carries (its subject and names are too large)",

@@ -11,6 +11,8 @@ import (
 	"encoding/asn1"
 	"errors"
 	"fmt"
+
+	"github.com/pgcert/pgcert/pkg/keys"
 )
 
 // MinRSABits is the smallest RSA modulus pgcert signs with or certifies.
@@ -36,8 +38,9 @@ func (e *KeyError) Error() string { return "selfsign: unsupported key: " + e.Rea
 // hash as strong as the curve, as RFC 5480 section 4 advises) and SHA-512 for
 // P-521; RSA PKCS#1 v1.5 with SHA-256, which every OpenSSL since 0.9.8 and so
 // every libpq verifies (RSA-PSS certificate signatures are not read by older
-// ones); pure Ed25519. Other keys, and RSA keys under MinRSABits, give a
-// *KeyError.
+// ones); RSASSA-PSS with SHA-256 for an RSA-PSS key (keys.RSAPSSPublicKey),
+// which makes no other signature; pure Ed25519. Other keys, and RSA keys under
+// MinRSABits, give a *KeyError.
 func SignatureAlgorithm(pub crypto.PublicKey) (x509.SignatureAlgorithm, error) {
 	switch k := pub.(type) {
 	case *ecdsa.PublicKey:
@@ -55,6 +58,11 @@ func SignatureAlgorithm(pub crypto.PublicKey) (x509.SignatureAlgorithm, error) {
 			return 0, &KeyError{Reason: fmt.Sprintf("RSA key of %d bits; at least %d are needed", bits, MinRSABits)}
 		}
 		return x509.SHA256WithRSA, nil
+	case *keys.RSAPSSPublicKey:
+		if bits := k.N.BitLen(); bits < MinRSABits {
+			return 0, &KeyError{Reason: fmt.Sprintf("RSA-PSS key of %d bits; at least %d are needed", bits, MinRSABits)}
+		}
+		return x509.SHA256WithRSAPSS, nil
 	case ed25519.PublicKey:
 		return x509.PureEd25519, nil
 	}
@@ -67,7 +75,7 @@ func SignatureAlgorithm(pub crypto.PublicKey) (x509.SignatureAlgorithm, error) {
 // that print or compare key identifiers treat it the same, without using
 // SHA-1.
 func SubjectKeyID(pub crypto.PublicKey) ([]byte, error) {
-	spki, err := x509.MarshalPKIXPublicKey(pub)
+	spki, err := keys.MarshalPublicKey(pub)
 	if err != nil {
 		return nil, &KeyError{Reason: err.Error()}
 	}
@@ -84,6 +92,5 @@ func SubjectKeyID(pub crypto.PublicKey) ([]byte, error) {
 
 // sameKey reports whether a and b are the same public key.
 func sameKey(a, b crypto.PublicKey) bool {
-	k, ok := a.(interface{ Equal(crypto.PublicKey) bool })
-	return ok && k.Equal(b)
+	return keys.PublicKeysEqual(a, b)
 }

@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/pgcert/pgcert/pkg/keys"
 )
 
 // MaxRequestSize is the largest input ParseRequest reads. A request is a few
@@ -36,8 +38,9 @@ var (
 // (a client certificate's role name), the request has no SAN. A request with
 // neither subject nor SANs is refused with ErrNoName.
 //
-// The signature algorithm is SignatureAlgorithm's choice for the key. rand
-// nil means crypto/rand.Reader.
+// The signature algorithm is SignatureAlgorithm's choice for the key; the
+// request of an RSA-PSS key (keys.RSAPSSKey) names id-RSASSA-PSS as its key's
+// algorithm, as openssl req writes it. rand nil means crypto/rand.Reader.
 func NewRequest(signer crypto.Signer, subject pkix.RDNSequence, sans SANs, rand io.Reader) ([]byte, error) {
 	if signer == nil {
 		return nil, &KeyError{Reason: "no key"}
@@ -65,14 +68,11 @@ func NewRequest(signer crypto.Signer, subject pkix.RDNSequence, sans SANs, rand 
 		EmailAddresses:     sans.Email,
 		URIs:               sans.URI,
 	}
-	if err := checkSigner(signer); err != nil {
-		return nil, err
-	}
-	out, err := x509.CreateCertificateRequest(randOrDefault(rand), tpl, signer)
+	out, err := x509.CreateCertificateRequest(randOrDefault(rand), tpl, x509Signer(signer))
 	if err != nil {
 		return nil, fmt.Errorf("selfsign: signing the request: %w", err)
 	}
-	return out, nil
+	return withPublicKeyInfo(out, signer.Public(), signer, rand)
 }
 
 // ParseRequest reads a certificate signing request, PEM ("CERTIFICATE
@@ -108,7 +108,7 @@ func ParseRequest(data []byte) (*x509.CertificateRequest, error) {
 	} else if len(bytes.TrimSpace(data)) == 0 {
 		return nil, ErrNoRequest
 	}
-	csr, err := x509.ParseCertificateRequest(der)
+	csr, err := keys.ParseCertificateRequest(der)
 	if err != nil {
 		return nil, fmt.Errorf("selfsign: malformed certificate request: %w", err)
 	}
@@ -121,7 +121,10 @@ func ParseRequest(data []byte) (*x509.CertificateRequest, error) {
 	if k, ok := csr.PublicKey.(*rsa.PublicKey); ok && k.N.BitLen() < MinRSABits {
 		return nil, &KeyError{Reason: fmt.Sprintf("RSA key of %d bits; at least %d are needed", k.N.BitLen(), MinRSABits)}
 	}
-	if err := csr.CheckSignature(); err != nil {
+	if k, ok := csr.PublicKey.(*keys.RSAPSSPublicKey); ok && k.N.BitLen() < MinRSABits {
+		return nil, &KeyError{Reason: fmt.Sprintf("RSA-PSS key of %d bits; at least %d are needed", k.N.BitLen(), MinRSABits)}
+	}
+	if err := CheckRequestSignature(csr); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBadRequestSignature, err)
 	}
 	return csr, nil

@@ -25,7 +25,7 @@ func SelfSign(req *x509.CertificateRequest, key crypto.Signer, days int, now tim
 	if req == nil || key == nil {
 		return nil, &SpecError{Reason: "no request or no key"}
 	}
-	if err := req.CheckSignature(); err != nil {
+	if err := CheckRequestSignature(req); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBadRequestSignature, err)
 	}
 	if !sameKey(key.Public(), req.PublicKey) {

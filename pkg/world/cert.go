@@ -2,16 +2,10 @@ package world
 
 import (
 	"crypto"
-	"crypto/ecdsa"
-	"crypto/ed25519"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
-	"fmt"
 	"math/big"
 	"net"
 	"strings"
@@ -32,14 +26,6 @@ var (
 	oidExtSAN         = asn1.ObjectIdentifier{2, 5, 29, 17}
 	oidExtSKID        = asn1.ObjectIdentifier{2, 5, 29, 14}
 	oidExtAKID        = asn1.ObjectIdentifier{2, 5, 29, 35}
-
-	oidSigECDSASHA256 = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 2}
-	oidSigECDSASHA384 = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 3}
-	oidSigRSASHA256   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 11}
-	oidSigRSAPSS      = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 10}
-	oidSigEd25519     = asn1.ObjectIdentifier{1, 3, 101, 112}
-	oidSHA256         = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 1}
-	oidMGF1           = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 8}
 )
 
 // keyUsages are the keyUsage bits by openssl's names.
@@ -110,73 +96,6 @@ type certInput struct {
 	// issuer is nil for a self-signed certificate.
 	issuer    *x509.Certificate
 	issuerKey crypto.Signer
-}
-
-// publicKeyInfo encodes a SubjectPublicKeyInfo; an RSA-PSS key gets the
-// id-RSASSA-PSS algorithm crypto/x509 cannot write.
-func publicKeyInfo(key crypto.Signer) ([]byte, error) {
-	if k, ok := key.(*keys.RSAPSSKey); ok {
-		return keys.MarshalRSAPSSPublicKey(&k.Key.PublicKey), nil
-	}
-	return x509.MarshalPKIXPublicKey(key.Public())
-}
-
-// signatureAlgorithm is the AlgorithmIdentifier and hash a key signs with:
-// SHA-256 (SHA-384 for P-384), PSS with a SHA-256 hash and MGF and a 32-byte
-// salt for an RSA-PSS key.
-func signatureAlgorithm(key crypto.Signer) ([]byte, crypto.Hash, error) {
-	type algID struct {
-		Algorithm  asn1.ObjectIdentifier
-		Parameters asn1.RawValue `asn1:"optional"`
-	}
-	switch k := key.(type) {
-	case *ecdsa.PrivateKey:
-		if k.Curve == elliptic.P384() {
-			b, err := asn1.Marshal(algID{Algorithm: oidSigECDSASHA384})
-			return b, crypto.SHA384, err
-		}
-		b, err := asn1.Marshal(algID{Algorithm: oidSigECDSASHA256})
-		return b, crypto.SHA256, err
-	case *rsa.PrivateKey:
-		b, err := asn1.Marshal(algID{Algorithm: oidSigRSASHA256, Parameters: asn1.NullRawValue})
-		return b, crypto.SHA256, err
-	case *keys.RSAPSSKey:
-		hash := pkix.AlgorithmIdentifier{Algorithm: oidSHA256, Parameters: asn1.NullRawValue}
-		hashDER, err := asn1.Marshal(hash)
-		if err != nil {
-			return nil, 0, err
-		}
-		params, err := asn1.Marshal(struct {
-			Hash       pkix.AlgorithmIdentifier `asn1:"explicit,tag:0"`
-			MGF        pkix.AlgorithmIdentifier `asn1:"explicit,tag:1"`
-			SaltLength int                      `asn1:"explicit,tag:2"`
-		}{hash, pkix.AlgorithmIdentifier{Algorithm: oidMGF1, Parameters: asn1.RawValue{FullBytes: hashDER}}, 32})
-		if err != nil {
-			return nil, 0, err
-		}
-		b, err := asn1.Marshal(algID{Algorithm: oidSigRSAPSS, Parameters: asn1.RawValue{FullBytes: params}})
-		return b, crypto.SHA256, err
-	case ed25519.PrivateKey:
-		b, err := asn1.Marshal(algID{Algorithm: oidSigEd25519})
-		return b, 0, err
-	}
-	return nil, 0, fmt.Errorf("world: cannot sign with a %T", key)
-}
-
-// sign signs tbs with key, hashing it first unless the key signs messages
-// whole (Ed25519).
-func sign(key crypto.Signer, hash crypto.Hash, tbs []byte) ([]byte, error) {
-	digest := tbs
-	if hash != 0 {
-		h := hash.New()
-		h.Write(tbs)
-		digest = h.Sum(nil)
-	}
-	var opts crypto.SignerOpts = hash
-	if _, ok := key.(*keys.RSAPSSKey); ok {
-		opts = &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash, Hash: hash}
-	}
-	return key.Sign(rand.Reader, digest, opts)
 }
 
 // keyID is the subjectKeyIdentifier of a SubjectPublicKeyInfo: the first 160 bits
@@ -333,14 +252,14 @@ func addTime(b *cryptobyte.Builder, t time.Time) {
 // buildCertificate makes and signs one certificate. It writes the
 // TBSCertificate itself rather than through x509.CreateCertificate, which can
 // write neither version 1 certificates, nor certificates without extensions,
-// nor an RSA-PSS SubjectPublicKeyInfo.
+// nor an RSA-PSS SubjectPublicKeyInfo (which keys.MarshalPublicKey writes).
 func buildCertificate(in *certInput, key crypto.Signer) ([]byte, error) {
 	c := in.spec
 	subject, err := parseSubject(c.Subject)
 	if err != nil {
 		return nil, err
 	}
-	spki, err := publicKeyInfo(key)
+	spki, err := keys.MarshalPublicKey(key.Public())
 	if err != nil {
 		return nil, err
 	}
@@ -348,7 +267,7 @@ func buildCertificate(in *certInput, key crypto.Signer) ([]byte, error) {
 	if in.issuer != nil {
 		signer, issuerName = in.issuerKey, in.issuer.RawSubject
 	}
-	sigAlg, hash, err := signatureAlgorithm(signer)
+	sigAlg, err := selfsign.AlgorithmIdentifier(signer.Public())
 	if err != nil {
 		return nil, err
 	}
@@ -394,7 +313,7 @@ func buildCertificate(in *certInput, key crypto.Signer) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	sig, err := sign(signer, hash, tbsDER)
+	sig, err := selfsign.Sign(signer, tbsDER, nil)
 	if err != nil {
 		return nil, err
 	}

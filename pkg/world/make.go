@@ -88,7 +88,7 @@ type CertResult struct {
 }
 
 // Cert returns the certificate called name in the spec, or nil. For an RSA-PSS
-// key, crypto/x509 leaves PublicKey nil: use Key(name).Public() instead.
+// key, PublicKey is the *rsa.PublicKey keys.ParseCertificate reads.
 func (r *Result) Cert(name string) *x509.Certificate { return r.certs[name] }
 
 // Key returns the private key of the certificate called name, or nil.
@@ -305,7 +305,7 @@ func (b *built) makeCert(c *CertSpec, prev *state) error {
 	}{c, defaults}, b.state.Keys[c.Name].Hash, issuerHash)
 	b.hashes["cert:"+c.Name] = h
 	if old, ok := prev.Certs[c.Name]; ok && old.Hash == h {
-		if cert, err := x509.ParseCertificate(old.DER); err == nil {
+		if cert, err := keys.ParseCertificate(old.DER); err == nil {
 			b.certs[c.Name] = cert
 			b.state.Certs[c.Name] = old
 			return nil
@@ -347,7 +347,7 @@ func (b *built) makeCert(c *CertSpec, prev *state) error {
 	if err != nil {
 		return fmt.Errorf("world: certificate %s: %w", c.Name, err)
 	}
-	cert, err := x509.ParseCertificate(der)
+	cert, err := keys.ParseCertificate(der)
 	if err != nil {
 		return fmt.Errorf("world: certificate %s: %w", c.Name, err)
 	}

@@ -35,5 +35,12 @@ openssl req -new -config req.cnf -key rsa.key -sha1 -out rsa-sha1.csr
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:512 -out rsa512.key
 openssl req -new -config req.cnf -key rsa512.key -out rsa512.csr
 rm rsa512.key
+# An RSA-PSS key, its request and a self-signed certificate, as openssl makes
+# them by default: the signatures carry the longest salt (222 bytes), not the
+# 32 bytes crypto/x509 knows.
+openssl genpkey -algorithm RSA-PSS -out rsa-pss.key
+openssl req -new -config req.cnf -key rsa-pss.key -out rsa-pss.csr
+openssl req -x509 -config req.cnf -key rsa-pss.key -days 36500 \
+	-addext "subjectAltName=DNS:db.example.com" -out rsa-pss.crt
 
 rm req.cnf

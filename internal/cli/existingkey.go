@@ -1,0 +1,45 @@
+package cli
+
+import (
+	"crypto"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pgcert/pgcert/pkg/keys"
+)
+
+// addExistingKeyFlags adds --key and --key-passin, for the ca issue commands that
+// otherwise make the key they certify; written says what becomes of the key file.
+func addExistingKeyFlags(cmd *cobra.Command, key, passIn *string, written string) {
+	fl := cmd.Flags()
+	fl.StringVar(key, "key", "", "certify the existing private key in `FILE` (any key pgcert reads, RSA-PSS included) instead of making one; "+written)
+	fl.StringVar(passIn, "key-passin", "", "passphrase `SOURCE` of an encrypted --key: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
+	cmd.MarkFlagFilename("key", "key", "pem", "der")
+}
+
+// existingKey reads --key FILE, the private key to certify instead of a new one;
+// nil when path is empty. --type, --curve and --bits describe a new key, so they
+// are refused with it.
+func (f *Factory) existingKey(cmd *cobra.Command, path, passSpec string) (crypto.Signer, error) {
+	if path == "" {
+		return nil, nil
+	}
+	for _, name := range []string{"type", "curve", "bits"} {
+		if cmd.Flags().Changed(name) {
+			return nil, usageErrorf("--%s describes a new key, and --key certifies an existing one", name)
+		}
+	}
+	k, err := f.loadKey(path, "--key-passin", passSpec)
+	if err != nil {
+		return nil, err
+	}
+	return k.Signer, nil
+}
+
+// subjectKey is existing when there is one, else a new key made as gen says.
+func (f *Factory) subjectKey(gen keys.GenerateOptions, existing crypto.Signer) (crypto.Signer, error) {
+	if existing != nil {
+		return existing, nil
+	}
+	return f.generateKey(gen)
+}
