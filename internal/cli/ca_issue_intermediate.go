@@ -129,6 +129,7 @@ func caIssueIntermediateRun(cmd *cobra.Command, opts *caIssueIntermediateOptions
 	fmt.Fprintf(w, "  intermediate CA: %s (until %s)\n    %s\n", r.Intermediate.Subject, r.Intermediate.NotAfter[:10], r.Intermediate.File)
 	fmt.Fprintf(w, "  signed by:       %s, in %s (linked as %s)\n", r.Root.Subject, root.Dir, filepath.Join(n.Dir, ca.RootDir))
 	fmt.Fprintf(w, "  CA key:          %s, mode 0600\n", n.KeyPath())
-	fmt.Fprintf(w, "issue with: pgcert ca issue server --ca-dir %s ...   or   pgcert ca issue client --ca-dir %s ...\n", n.Dir, n.Dir)
+	fmt.Fprintf(w, "a server certificate for this host: pgcert ca issue server --ca-dir %s\n", shellWord(n.Dir))
+	fmt.Fprintf(w, "a client bundle for role postgres:  pgcert ca issue client --ca-dir %s --user postgres\n", shellWord(n.Dir))
 	return nil
 }

@@ -287,3 +287,45 @@ func TestHintCommandsWork(t *testing.T) {
 		}
 	})
 }
+
+// TestIntermediateNextCommandsWork runs the two commands ca issue intermediate
+// prints for its new CA, as printed, and checks that each issued under it.
+func TestIntermediateNextCommandsWork(t *testing.T) {
+	base := t.TempDir()
+	t.Chdir(base) // the server command writes into the working directory
+	w := &hintWorld{t: t, home: filepath.Join(base, "home"), now: time.Now().UTC().Truncate(time.Second)}
+	root := filepath.Join(base, "root ca")
+	inter := filepath.Join(base, "servers ca")
+	if _, errOut, code := w.run("ca", "init", "--ca-dir", root, "--intermediate"); code != 0 {
+		t.Fatalf("ca init: exit %d\n%s", code, errOut)
+	}
+	out, errOut, code := w.run("ca", "issue", "intermediate", "--ca-dir", filepath.Join(root, "root"), "-o", inter)
+	if code != 0 {
+		t.Fatalf("ca issue intermediate: exit %d\n%s", code, errOut)
+	}
+	var cmds []string
+	for _, l := range strings.Split(out, "\n") {
+		if loc := hintCommand.FindStringIndex(l); loc != nil {
+			cmds = append(cmds, l[loc[0]:])
+		}
+	}
+	if len(cmds) != 2 {
+		t.Fatalf("want a server and a client command in the output, got %q\n%s", cmds, out)
+	}
+	before, err := os.ReadFile(filepath.Join(inter, "index.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cmds {
+		if _, errOut, code := w.pasted(c); code != 0 {
+			t.Fatalf("%s: exit %d\n%s", c, code, errOut)
+		}
+	}
+	after, err := os.ReadFile(filepath.Join(inter, "index.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Count(string(after), "\n") - strings.Count(string(before), "\n"); got != 2 {
+		t.Fatalf("the printed commands issued %d certificates under the intermediate, want 2:\n%s", got, after)
+	}
+}
