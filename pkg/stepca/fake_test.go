@@ -150,7 +150,7 @@ func refuse(w http.ResponseWriter, status int, msg string) {
 
 // checkToken verifies a one-time token as step-ca does and returns its claims.
 func (f *fakeCA) checkToken(ott, endpoint string) (map[string]any, string) {
-	obj, err := jose.ParseSigned(ott, []jose.SignatureAlgorithm{jose.ES256})
+	obj, err := jose.ParseSignedCompact(ott, []jose.SignatureAlgorithm{jose.ES256})
 	if err != nil {
 		return nil, "token: " + err.Error()
 	}

@@ -76,7 +76,7 @@ func decryptProvisioner(c *Client, name, encrypted string, password []byte) (*Pr
 	if encrypted == "" {
 		return nil, fmt.Errorf("stepca: provisioner %q publishes no encrypted key: tokens for it are made elsewhere", name)
 	}
-	obj, err := jose.ParseEncrypted(encrypted,
+	obj, err := jose.ParseEncryptedCompact(encrypted,
 		[]jose.KeyAlgorithm{jose.PBES2_HS256_A128KW, jose.PBES2_HS384_A192KW, jose.PBES2_HS512_A256KW},
 		[]jose.ContentEncryption{jose.A128GCM, jose.A192GCM, jose.A256GCM, jose.A128CBC_HS256, jose.A192CBC_HS384, jose.A256CBC_HS512})
 	if err != nil {
