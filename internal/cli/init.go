@@ -42,6 +42,8 @@ type initOptions struct {
 	// directory that the admin allows --configure to edit.
 	AllowOutside []string
 	NewCA        bool
+	// Step names a running step-ca as the CA instead of a CA directory.
+	Step stepFlags
 }
 
 func newInitCmd(f *Factory, runF func(*initOptions) error) *cobra.Command {
@@ -126,6 +128,7 @@ unchanged); 2 bad usage; 130 interrupted (nothing written).`,
 		},
 	}
 	addCADirFlag(cmd, &opts.CADir)
+	addStepCAFlags(cmd, &opts.Step, true)
 	fl := cmd.Flags()
 	fl.StringVarP(&opts.DataDir, "pgdata", "D", "", "the data `DIR`ectory (created with mode 0700 when missing)")
 	fl.StringArrayVar(&opts.Hosts, "host", nil, "a host `NAME` or IP address clients connect to (repeatable; default: this host's name and localhost)")
@@ -220,6 +223,9 @@ func initRun(cmd *cobra.Command, opts *initOptions) error {
 			dd.Dir, strings.Join(dd.Missing, ", "), dd.Version)
 	}
 
+	if opts.Step.URL != "" {
+		return f.initStep(opts, dd, cfg, gen, roles)
+	}
 	caDir, err := f.caDirFor(opts.CADir, dd.Dir, opts.NewCA)
 	if err != nil {
 		return err

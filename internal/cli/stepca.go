@@ -1,0 +1,210 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pgcert/pgcert/pkg/bootstrap"
+	"github.com/pgcert/pgcert/pkg/ca"
+	"github.com/pgcert/pgcert/pkg/chain"
+	"github.com/pgcert/pgcert/pkg/keys"
+	"github.com/pgcert/pgcert/pkg/pgdata"
+	"github.com/pgcert/pgcert/pkg/stepca"
+)
+
+// stepFlags are the flags that name a running step-ca as the CA.
+type stepFlags struct {
+	URL, Root, Fingerprint       string
+	Provisioner, ProvisionerPass string
+	RootKey, RootKeyPass         string
+}
+
+// addStepCAFlags registers the step-ca flags; withRootKey adds --root-key for
+// commands that write root.crl.
+func addStepCAFlags(cmd *cobra.Command, s *stepFlags, withRootKey bool) {
+	fl := cmd.Flags()
+	fl.StringVar(&s.URL, "ca-url", "", "use the step-ca at `URL` (https://HOST:PORT) as the CA instead of a CA directory")
+	fl.StringVar(&s.Root, "ca-root", "", "with --ca-url, the step-ca's root certificate `FILE`")
+	fl.StringVar(&s.Fingerprint, "ca-fingerprint", "", "with --ca-url, the SHA-256 `FINGERPRINT` of the step-ca's root (step certificate fingerprint root_ca.crt)")
+	fl.StringVar(&s.Provisioner, "provisioner", "", "with --ca-url, the JWK provisioner `NAME` (default: the one the data directory records)")
+	fl.StringVar(&s.ProvisionerPass, "provisioner-pass", "", "with --ca-url, the provisioner's password `SOURCE`: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
+	cmd.MarkFlagFilename("ca-root", "crt", "pem")
+	if withRootKey {
+		fl.StringVar(&s.RootKey, "root-key", "", "with --ca-url, the step-ca root's key `FILE`, to make the root's CRL (without it ssl_crl_file is left out)")
+		fl.StringVar(&s.RootKeyPass, "root-key-pass", "", "passphrase `SOURCE` of --root-key")
+		cmd.MarkFlagFilename("root-key")
+	}
+}
+
+// stepClient connects to the step-ca of s, trusting the root file or the
+// fingerprint given, else the one rec (the data directory's record) names.
+func (f *Factory) stepClient(ctx context.Context, s stepFlags, rec *ca.StepRecord) (*stepca.Client, error) {
+	o := stepca.Options{URL: s.URL, Fingerprint: s.Fingerprint, Now: f.Now}
+	if o.URL == "" && rec != nil {
+		o.URL = rec.URL
+	}
+	if s.Root != "" {
+		data, err := f.readInput(s.Root)
+		if err != nil {
+			return nil, err
+		}
+		certs, err := chain.ParseCertificates(data)
+		if err != nil || len(certs) == 0 {
+			return nil, failf([]string{"give the step-ca's root_ca.crt, or its fingerprint with --ca-fingerprint"}, "--ca-root %s holds no certificate", s.Root)
+		}
+		o.Root = certs[0]
+	}
+	if o.Root == nil && o.Fingerprint == "" && rec != nil && rec.URL == o.URL {
+		o.Fingerprint = rec.RootSHA256
+	}
+	if o.Root == nil && o.Fingerprint == "" {
+		return nil, usageErrorf("--ca-url needs the step-ca's root: --ca-root FILE or --ca-fingerprint SHA256")
+	}
+	c, err := stepca.New(ctx, o)
+	if err != nil {
+		return nil, stepError(err)
+	}
+	return c, nil
+}
+
+// stepProvisioner decrypts the provisioner's key with its password.
+func (f *Factory) stepProvisioner(ctx context.Context, c *stepca.Client, s stepFlags, rec *ca.StepRecord) (*stepca.Provisioner, error) {
+	name := s.Provisioner
+	if name == "" && rec != nil {
+		name = rec.Provisioner
+	}
+	if name == "" {
+		return nil, usageErrorf("give the step-ca's JWK provisioner with --provisioner NAME")
+	}
+	var pass []byte
+	var err error
+	if s.ProvisionerPass != "" {
+		pass, err = f.readPassphraseSpec("--provisioner-pass", s.ProvisionerPass)
+	} else {
+		pass, err = f.existingPassphrase("--provisioner-pass", "", "provisioner "+name)()
+	}
+	if err != nil {
+		return nil, err
+	}
+	p, err := c.Provisioner(ctx, name, pass)
+	if err != nil {
+		return nil, stepError(err)
+	}
+	return p, nil
+}
+
+// stepError gives pkg/stepca's errors what to do about them.
+func stepError(err error) error {
+	var ue *stepca.UnreachableError
+	var pe *stepca.PasswordError
+	var up *stepca.UnknownProvisionerError
+	var rm *stepca.RootMismatchError
+	var re *stepca.RefusedError
+	switch {
+	case errors.As(err, &ue):
+		return withHints(err, "check that step-ca runs and that --ca-url names it (curl "+shellWord(ue.URL)+")")
+	case errors.As(err, &pe):
+		return withHints(err, "check the password source given with --provisioner-pass; only its first line is used")
+	case errors.As(err, &up):
+		return withHints(err, "name one of its JWK provisioners with --provisioner")
+	case errors.As(err, &rm):
+		return withHints(err, "check --ca-fingerprint (step certificate fingerprint root_ca.crt) and --ca-url")
+	case errors.As(err, &re):
+		return withHints(err, "step-ca's log says more")
+	}
+	return err
+}
+
+// initStep is init with a step-ca as the CA: what initRun does from the choice
+// of the CA on.
+func (f *Factory) initStep(opts *initOptions, dd *pgdata.DataDir, cfg *pgdata.Config, gen keys.GenerateOptions, roles []string) error {
+	ctx := context.Background()
+	rec, err := ca.ReadStepRecord(dd.Dir)
+	var nb *ca.NotBoundError
+	switch {
+	case errors.Is(err, ca.ErrNotStep) && !opts.NewCA:
+		old, _ := ca.ReadDataDirRecord(dd.Dir)
+		return failf([]string{
+			"keep the data directory's CA: pgcert init -D " + shellWord(dd.Dir) + " --ca-dir " + shellWord(old.CADir) + " --force",
+			"add --new-ca to replace its files with the step-ca's: clients that trust the old CA, and every client certificate it issued, stop working",
+		}, "%s records the CA directory %s, not the step-ca at %s; nothing was written", filepath.Join(dd.Dir, ca.DataDirFile), old.CADir, opts.Step.URL)
+	case err != nil && !errors.As(err, &nb) && !errors.Is(err, ca.ErrNotStep):
+		return err
+	}
+	c, err := f.stepClient(ctx, opts.Step, rec)
+	if err != nil {
+		return err
+	}
+	if !opts.NewCA {
+		if err := otherCAError(bootstrap.OtherStepCA(dd.Dir, c.Root, c.URL), dd.Dir); err != nil {
+			return err
+		}
+	}
+	p, err := f.stepProvisioner(ctx, c, opts.Step, rec)
+	if err != nil {
+		return err
+	}
+	var rootKey *keys.Key
+	if opts.Step.RootKey != "" {
+		if rootKey, err = f.loadKey(opts.Step.RootKey, "--root-key-pass", opts.Step.RootKeyPass); err != nil {
+			return err
+		}
+		if !keys.PublicKeysEqual(rootKey.Signer.Public(), c.Root.PublicKey) {
+			return failf([]string{"give the key of the step-ca's root (secrets/root_ca_key)"}, "--root-key %s is not the key of the step-ca's root %s", opts.Step.RootKey, c.Root.Subject)
+		}
+	}
+	clientsDir := opts.ClientsDir
+	if clientsDir == "" {
+		def, err := f.resolveCADir("")
+		if err != nil {
+			return err
+		}
+		clientsDir = filepath.Join(filepath.Dir(def), clientsSubdir)
+	}
+	if clientsDir, err = filepath.Abs(clientsDir); err != nil {
+		return err
+	}
+	if len(roles) > 0 && ca.Within(clientsDir, dd.Dir) {
+		return failf([]string{"client keys belong to the clients: choose a directory outside the data directory with --clients-dir"},
+			"the client bundle directory %s is inside the data directory %s", clientsDir, dd.Dir)
+	}
+	targets := bootstrap.Targets(dd.Dir, clientsDir, roles, opts.PK8)
+	if err := targetError(bootstrap.CheckTargets(targets, true), dd.Dir); err != nil {
+		return err
+	}
+	force, err := f.allowOverwrite(opts.Force, targets...)
+	if err != nil {
+		return err
+	}
+	if err := targetError(bootstrap.CheckTargets(targets, force), dd.Dir); err != nil {
+		return err
+	}
+	hosts := opts.Hosts
+	if len(hosts) == 0 {
+		hosts = f.defaultHosts()
+	}
+	step := &bootstrap.StepCA{Client: c, Provisioner: p, Context: ctx}
+	if rootKey != nil {
+		step.RootKey = rootKey.Signer
+	}
+	plan, err := bootstrap.NewPlan(bootstrap.Options{
+		DataDir: dd, Step: step, Hosts: hosts,
+		Clients: opts.Clients, Replication: opts.Replication, ClientsDir: clientsDir, Key: gen,
+		Days: opts.Days, NoRoot: opts.NoRoot, PK8: opts.PK8, Configure: opts.Configure, Config: cfg, AllowOutside: opts.AllowOutside, Force: force,
+		Now: f.Now, Rand: f.Rand, GenerateKey: f.generateKey, Reporter: reporter{f},
+	})
+	if err != nil {
+		return stepError(err)
+	}
+	r, err := plan.Apply()
+	if err != nil {
+		return withHints(err, "the data directory was left as it was")
+	}
+	if f.Global.JSON {
+		return writeJSON(f.IO.Out, r)
+	}
+	return f.printInit(r)
+}
