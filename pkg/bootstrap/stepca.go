@@ -63,18 +63,21 @@ func StepRootCRL(root *x509.Certificate, key crypto.Signer, now time.Time, rand 
 	return pem.EncodeToMemory(&pem.Block{Type: "X509 CRL", Bytes: res.Signed.DER()}), nil
 }
 
-// StepCRLs returns root.crl for a step-ca chain: the CRL step-ca publishes
-// (checked by FetchCRL against intermediates), then with rootKey the root's. ok
-// is false when the file would not cover every CA of the chain (no root key,
-// or a CA without a CRL): ssl_crl_file must then be left out, for reasons
-// the returned warning says.
-func StepCRLs(ctx context.Context, c *stepca.Client, intermediates []*x509.Certificate, rootKey crypto.Signer, now time.Time, rand io.Reader) (data []byte, infos []CRL, warning string, err error) {
+// StepCRLs returns root.crl for a step-ca chain whose leaf is leaf: the CRL
+// step-ca publishes (checked by FetchCRL against intermediates), then with
+// rootKey the root's. When the file could not serve (the CA publishes no CRL,
+// its CRL's scope leaves out the certificates it issues, or there is no root
+// key), data is nil and warning says why ssl_crl_file must be left out.
+func StepCRLs(ctx context.Context, c *stepca.Client, leaf *x509.Certificate, intermediates []*x509.Certificate, rootKey crypto.Signer, now time.Time, rand io.Reader) (data []byte, infos []CRL, warning string, err error) {
 	fetched, err := c.FetchCRL(ctx, intermediates)
 	if errors.Is(err, stepca.ErrNoCRL) {
 		return nil, nil, "ssl_crl_file is left out: " + strings.TrimPrefix(err.Error(), "stepca: "), nil
 	}
 	if err != nil {
 		return nil, nil, "", err
+	}
+	if dp := stepca.ScopeMismatch(fetched.List, leaf); dp != "" {
+		return nil, nil, fmt.Sprintf("ssl_crl_file is left out: step-ca's CRL is for the distribution point %s, which its certificates do not name, so OpenSSL would refuse every client certificate (\"different CRL scope\"); add \"crlDistributionPoints\": [\"%s\"] to the provisioner's X.509 template", dp, dp), nil
 	}
 	if rootKey == nil {
 		return nil, nil, NoRootCRLWarning, nil
@@ -151,7 +154,7 @@ func newStepPlan(o Options) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	crlPEM, crls, warning, err := StepCRLs(ctx, st.Client, inters, st.RootKey, o.Now(), o.Rand)
+	crlPEM, crls, warning, err := StepCRLs(ctx, st.Client, server.Cert, inters, st.RootKey, o.Now(), o.Rand)
 	if err != nil {
 		return nil, err
 	}

@@ -41,8 +41,11 @@ type fakeCA struct {
 	mu          sync.Mutex
 	revoked     []x509.RevocationListEntry
 	noCRL       bool
-	staleCRL    bool
-	lastToken   map[string]any
+	// idp, when set, is the CRL's issuing distribution point, as step-ca
+	// writes it; crldp the certificates' CRL distribution point.
+	idp, crldp string
+	staleCRL   bool
+	lastToken  map[string]any
 }
 
 const (
@@ -176,6 +179,9 @@ func (f *fakeCA) issue(w http.ResponseWriter, cn string, pub any, dns []string, 
 	tmpl := &x509.Certificate{SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: pkix.Name{CommonName: cn},
 		NotBefore: f.now.Add(-time.Minute), NotAfter: f.now.Add(24 * time.Hour), DNSNames: dns, IPAddresses: ips,
 		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth}}
+	if f.crldp != "" {
+		tmpl.CRLDistributionPoints = []string{f.crldp}
+	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, f.inter, pub, f.interKey)
 	if err != nil {
 		refuse(w, 500, err.Error())
@@ -279,8 +285,16 @@ func (f *fakeCA) crl(w http.ResponseWriter, r *http.Request) {
 	if f.staleCRL {
 		this, next = f.now.Add(-48*time.Hour), f.now.Add(-24*time.Hour)
 	}
-	der, err := x509.CreateRevocationList(rand.Reader, &x509.RevocationList{Number: big.NewInt(1), ThisUpdate: this, NextUpdate: next,
-		RevokedCertificateEntries: entries}, f.inter, f.interKey)
+	tmpl := &x509.RevocationList{Number: big.NewInt(1), ThisUpdate: this, NextUpdate: next, RevokedCertificateEntries: entries}
+	if f.idp != "" {
+		// IssuingDistributionPoint { distributionPoint [0] { fullName [0] { URI [6] } } }, critical.
+		uri := append([]byte{0x86, byte(len(f.idp))}, f.idp...)
+		full := append([]byte{0xa0, byte(len(uri))}, uri...)
+		dp := append([]byte{0xa0, byte(len(full))}, full...)
+		idp := append([]byte{0x30, byte(len(dp))}, dp...)
+		tmpl.ExtraExtensions = []pkix.Extension{{Id: []int{2, 5, 29, 28}, Critical: true, Value: idp}}
+	}
+	der, err := x509.CreateRevocationList(rand.Reader, tmpl, f.inter, f.interKey)
 	if err != nil {
 		refuse(w, 500, err.Error())
 		return

@@ -195,3 +195,37 @@ func TestCRLMissingOrStale(t *testing.T) {
 		t.Errorf("a stale CRL: %v", err)
 	}
 }
+
+func TestCRLScope(t *testing.T) {
+	f := newFakeCA(t)
+	f.idp = f.srv.URL + "/1.0/crl"
+	c := connect(t, f)
+	p := provisioner(t, c)
+	ctx := context.Background()
+	bare, err := c.Issue(ctx, stepca.Request{Provisioner: p, Key: ecKey(t), Subject: "alice"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.crldp = f.idp
+	named, err := c.Issue(ctx, stepca.Request{Provisioner: p, Key: ecKey(t), Subject: "bob"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	crl, err := c.FetchCRL(ctx, bare.Intermediates)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := stepca.IDPURIs(crl.List); len(got) != 1 || got[0] != f.idp {
+		t.Errorf("IDPURIs = %q", got)
+	}
+	if got := stepca.ScopeMismatch(crl.List, bare.Cert); got != f.idp {
+		t.Errorf("a certificate without the CRL's distribution point: %q", got)
+	}
+	if got := stepca.ScopeMismatch(crl.List, named.Cert); got != "" {
+		t.Errorf("a certificate naming the CRL's distribution point: %q", got)
+	}
+	f.idp = ""
+	if crl, err = c.FetchCRL(ctx, bare.Intermediates); err != nil || stepca.IDPURIs(crl.List) != nil || stepca.ScopeMismatch(crl.List, bare.Cert) != "" {
+		t.Errorf("a CRL without a distribution point: %v", err)
+	}
+}

@@ -1,0 +1,104 @@
+package e2e
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pgcert/pgcert/internal/pgtest"
+)
+
+// stepCluster is a cluster whose SSL files pgcert init took from a step-ca,
+// with a bundle for alice and bob.
+type stepCluster struct {
+	c       *pgtest.Cluster
+	step    *stepCA
+	clients map[string]string
+}
+
+// newStepCluster runs pgcert init -D --configure against a fresh step-ca, with
+// the root's key so that root.crl covers both CAs, and starts the server.
+func newStepCluster(t *testing.T) *stepCluster {
+	t.Helper()
+	s := startStepCA(t)
+	c := pgtest.NewCluster(t, pgtest.Options{})
+	args := append([]string{"init", "-D", c.DataDir, "--host", serverName, "--configure", "--json",
+		"--client", "alice", "--client", "bob", "--clients-dir", filepath.Join(t.TempDir(), "clients"),
+		"--root-key", s.RootKey, "--root-key-pass", "file:" + s.RootKeyPass}, s.flags()...)
+	r := pgcert(t, args...)
+	if r.Code != 0 {
+		t.Fatalf("pgcert init against step-ca: exit %d\n%s", r.Code, r.Stderr)
+	}
+	var rep initJSON
+	decodeJSON(t, r, &rep)
+	if rep.CA.Dir != s.URL || !rep.Configured || len(rep.Clients) != 2 {
+		t.Fatalf("report: %+v", rep)
+	}
+	server := c.Install.ServerUser
+	for _, name := range []string{"server.key", "server.crt", "root.crt", "root.crl", "pgcert-ca.conf"} {
+		checkOwner(t, c.Path(name), server.UID)
+	}
+	// root.crt is step-ca's root, byte for byte what step wrote.
+	if got, want := readOne(t, c.Path("root.crt")), readOne(t, s.RootCert); !got.Equal(want) {
+		t.Error("root.crt is not the step-ca's root")
+	}
+	if rec := string(mustRead(t, c.Path("pgcert-ca.conf"))); !strings.Contains(rec, s.URL) || !strings.Contains(rec, s.Fingerprint) || strings.Contains(rec, "secret") {
+		t.Errorf("pgcert-ca.conf:\n%s", rec)
+	}
+	sc := &stepCluster{c: c, step: s, clients: map[string]string{}}
+	for _, cl := range rep.Clients {
+		sc.clients[cl.Role] = cl.Dir
+	}
+	if r := pgcert(t, "check", "-D", c.DataDir, "--json"); r.Code != 0 {
+		t.Errorf("pgcert check after init from step-ca: exit %d, problems %v", r.Code, parseCheck(t, r).problems())
+	}
+	start(t, c)
+	return sc
+}
+
+// TestStepCAInitCertLogin: a data directory set up from step-ca serves a
+// certificate psql accepts with verify-full, and alice logs in with the cert
+// method using the bundle step-ca signed, the CRLs of both CAs in force.
+func TestStepCAInitCertLogin(t *testing.T) {
+	sc := newStepCluster(t)
+	out, stderr, err := login(t, sc.c, sc.clients["alice"], "alice")
+	if err != nil || out != "alice true" {
+		t.Fatalf("alice with her step-ca bundle: %q, %v\n%s", out, err, stderr)
+	}
+	if _, stderr, err := login(t, sc.c, sc.clients["alice"], "bob"); err == nil || !strings.Contains(stderr, `certificate authentication failed for user "bob"`) {
+		t.Fatalf("alice's certificate as bob: %v\n%s", err, stderr)
+	}
+	if !bytes.Contains(mustRead(t, sc.c.Path("pgcert.conf")), []byte("ssl_crl_file")) {
+		t.Error("pgcert.conf names no ssl_crl_file although the root's key was given")
+	}
+}
+
+// TestStepCAWithoutRootKey: without the root's key, init says why it leaves
+// ssl_crl_file out, writes no root.crl, and the server still logs alice in.
+func TestStepCAWithoutRootKey(t *testing.T) {
+	s := startStepCA(t)
+	c := pgtest.NewCluster(t, pgtest.Options{})
+	dir := filepath.Join(t.TempDir(), "clients")
+	r := pgcert(t, append([]string{"init", "-D", c.DataDir, "--host", serverName, "--configure", "--client", "alice", "--clients-dir", dir}, s.flags()...)...)
+	if r.Code != 0 {
+		t.Fatalf("pgcert init: exit %d\n%s", r.Code, r.Stderr)
+	}
+	if n := strings.Count(r.Stderr, "ssl_crl_file is left out: step-ca's root has no CRL"); n != 1 {
+		t.Errorf("the warning about ssl_crl_file, %d times:\n%s", n, r.Stderr)
+	}
+	if _, err := os.Stat(c.Path("root.crl")); !os.IsNotExist(err) {
+		t.Errorf("root.crl: %v", err)
+	}
+	if bytes.Contains(mustRead(t, c.Path("pgcert.conf")), []byte("ssl_crl_file")) {
+		t.Error("pgcert.conf names ssl_crl_file without a CRL for the root")
+	}
+	if r := pgcert(t, "check", "-D", c.DataDir, "--json"); r.Code != 0 {
+		t.Errorf("pgcert check: exit %d, problems %v", r.Code, parseCheck(t, r).problems())
+	}
+	start(t, c)
+	if out, stderr, err := login(t, c, filepath.Join(dir, "alice"), "alice"); err != nil || out != "alice true" {
+		t.Fatalf("alice: %q, %v\n%s", out, err, stderr)
+	}
+}
