@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -100,5 +101,102 @@ func TestStepCAWithoutRootKey(t *testing.T) {
 	start(t, c)
 	if out, stderr, err := login(t, c, filepath.Join(dir, "alice"), "alice"); err != nil || out != "alice true" {
 		t.Fatalf("alice: %q, %v\n%s", out, err, stderr)
+	}
+}
+
+// servedSerial asks the server for its certificate with pgcert probe, trusting
+// the step-ca's root, and returns the leaf's serial.
+func (sc *stepCluster) servedSerial(t *testing.T) string {
+	t.Helper()
+	r := pgcert(t, "probe", serverName+":"+strconv.Itoa(sc.c.Port()), "--hostaddr", "127.0.0.1", "--root", sc.step.RootCert,
+		"--sslmode", "verify-full", "--warn-days", "0", "--json")
+	var rep struct {
+		Chain []struct {
+			Serial string `json:"serial"`
+		} `json:"chain"`
+		OK bool `json:"ok"`
+	}
+	decodeJSON(t, r, &rep)
+	if r.Code != 0 || !rep.OK || len(rep.Chain) == 0 {
+		t.Fatalf("pgcert probe: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
+	}
+	return rep.Chain[0].Serial
+}
+
+// snapshot is every regular file of a directory tree and its contents.
+func snapshot(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.Type().IsRegular() {
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			out[path] = string(data)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestStepCARenew: pgcert renew -D --force --reload renews the server
+// certificate with step-ca from the data directory's record alone (no flag, no
+// password, as a timer runs it): the server serves the new serial, and
+// connections made meanwhile all succeed. With step-ca stopped, renew fails
+// naming the CA's address, exit 1, and leaves the data directory byte for byte
+// as it was.
+func TestStepCARenew(t *testing.T) {
+	sc := newStepCluster(t)
+	c := sc.c
+	before := sc.servedSerial(t)
+	conn := bundleConn(c, sc.clients["alice"], "alice")
+	stop := connectionLoop(t, c, conn)
+	r := pgcert(t, "renew", "-D", c.DataDir, "--force", "--reload", "--json")
+	n, failures := stop()
+	if r.Code != 0 {
+		t.Fatalf("pgcert renew --force --reload: exit %d\n%s", r.Code, r.Stderr)
+	}
+	var rep renewJSON
+	decodeJSON(t, r, &rep)
+	if rep.Action != "renewed" || rep.Certificate.New == nil || rep.Reload == nil || !rep.Reload.Confirmed {
+		t.Fatalf("report: %+v", rep)
+	}
+	after := sc.servedSerial(t)
+	if after == before || after != rep.Certificate.New.Serial {
+		t.Fatalf("served serial %s after renewal (before %s, renewed %s)", after, before, rep.Certificate.New.Serial)
+	}
+	if n == 0 || len(failures) > 0 {
+		t.Fatalf("%d connections during the renewal, %d refused:\n%s", n, len(failures), strings.Join(failures, "\n"))
+	}
+	if r := pgcert(t, "check", "-D", c.DataDir, "--json"); r.Code != 0 {
+		t.Errorf("pgcert check after renew: exit %d, problems %v", r.Code, parseCheck(t, r).problems())
+	}
+
+	sc.step.Stop(t)
+	files := snapshot(t, c.DataDir)
+	r = pgcert(t, "renew", "-D", c.DataDir, "--force")
+	if r.Code != 1 || !strings.Contains(r.Stderr, sc.step.URL) || !strings.Contains(r.Stderr, "did not answer") {
+		t.Fatalf("renew with step-ca stopped: exit %d\n%s", r.Code, r.Stderr)
+	}
+	got := snapshot(t, c.DataDir)
+	for path, data := range files {
+		if filepath.Base(path) == "postmaster.pid" || strings.Contains(path, "/pg_") || strings.Contains(path, "/base/") || strings.Contains(path, "/global/") {
+			continue // the running server's own files
+		}
+		if got[path] != data {
+			t.Errorf("%s changed although the renewal failed", path)
+		}
+	}
+	for path := range got {
+		if _, ok := files[path]; !ok && !strings.Contains(path, "/pg_") && !strings.Contains(path, "/base/") && !strings.Contains(path, "/global/") {
+			t.Errorf("%s appeared although the renewal failed", path)
+		}
 	}
 }

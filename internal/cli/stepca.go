@@ -12,6 +12,7 @@ import (
 	"github.com/pgcert/pgcert/pkg/chain"
 	"github.com/pgcert/pgcert/pkg/keys"
 	"github.com/pgcert/pgcert/pkg/pgdata"
+	"github.com/pgcert/pgcert/pkg/rotate"
 	"github.com/pgcert/pgcert/pkg/stepca"
 )
 
@@ -207,4 +208,47 @@ func (f *Factory) initStep(opts *initOptions, dd *pgdata.DataDir, cfg *pgdata.Co
 		return writeJSON(f.IO.Out, r)
 	}
 	return f.printInit(r)
+}
+
+// stepRemote is the step-ca renew works with: --ca-url's, else the one the data
+// directory records; nil when neither names one. No password is needed: step-ca
+// renews for whoever holds the current certificate and key.
+func (f *Factory) stepRemote(s stepFlags, dataDir string) (*rotate.StepRemote, error) {
+	rec, err := ca.ReadStepRecord(dataDir)
+	var nb *ca.NotBoundError
+	switch {
+	case errors.As(err, &nb) || errors.Is(err, ca.ErrNotStep):
+		if s.URL == "" {
+			return nil, nil
+		}
+		if errors.Is(err, ca.ErrNotStep) {
+			old, _ := ca.ReadDataDirRecord(dataDir)
+			return nil, failf([]string{"leave out --ca-url to renew from the data directory's CA",
+				"pgcert init -D " + shellWord(dataDir) + " --ca-url URL --new-ca moves the data directory to the step-ca: every client of the old CA then stops working"},
+				"%s records the CA directory %s, not the step-ca at %s", filepath.Join(dataDir, ca.DataDirFile), old.CADir, s.URL)
+		}
+		rec = nil
+	case err != nil:
+		return nil, err
+	}
+	ctx := context.Background()
+	c, err := f.stepClient(ctx, s, rec)
+	if err != nil {
+		return nil, err
+	}
+	r := &rotate.StepRemote{Client: c, Provisioner: s.Provisioner, Context: ctx, Rand: f.Rand}
+	if r.Provisioner == "" && rec != nil {
+		r.Provisioner = rec.Provisioner
+	}
+	if s.RootKey != "" {
+		k, err := f.loadKey(s.RootKey, "--root-key-pass", s.RootKeyPass)
+		if err != nil {
+			return nil, err
+		}
+		if !keys.PublicKeysEqual(k.Signer.Public(), c.Root.PublicKey) {
+			return nil, failf([]string{"give the key of the step-ca's root (secrets/root_ca_key)"}, "--root-key %s is not the key of the step-ca's root %s", s.RootKey, c.Root.Subject)
+		}
+		r.RootKey = k.Signer
+	}
+	return r, nil
 }
