@@ -134,7 +134,7 @@ func TestCompletion(t *testing.T) {
 func TestEveryFileFlagCompletes(t *testing.T) {
 	// --crlnumber names a file without an extension of its own, and so does a
 	// step-ca root key (secrets/root_ca_key).
-	anyFile := map[string]bool{"crl gen --crlnumber": true, "init --root-key": true}
+	anyFile := map[string]bool{"crl gen --crlnumber": true, "init --root-key": true, "renew --root-key": true}
 	ios, _, _, _ := iostreams.Test()
 	var walk func(c *cobra.Command)
 	checked := 0
