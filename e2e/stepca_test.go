@@ -200,3 +200,72 @@ func TestStepCARenew(t *testing.T) {
 		}
 	}
 }
+
+// TestStepCARevoke: pgcert ca revoke -D revokes bob's certificate at the step-ca
+// the data directory records; pgcert renew -D --reload then sees step-ca's newer
+// CRL, puts it into root.crl beside the root's, and the server refuses bob while
+// alice still logs in.
+func TestStepCARevoke(t *testing.T) {
+	sc := newStepCluster(t)
+	c := sc.c
+	bob := sc.clients["bob"]
+	if out, stderr, err := login(t, c, bob, "bob"); err != nil || out != "bob true" {
+		t.Fatalf("bob before revocation: %q, %v\n%s", out, err, stderr)
+	}
+	r := pgcert(t, "ca", "revoke", "-D", c.DataDir, "--cert", filepath.Join(bob, "postgresql.crt"), "--reason", "keyCompromise",
+		"--provisioner-pass", "file:"+sc.step.ProvisionerPass)
+	if r.Code != 0 || !strings.Contains(r.Stdout, "revoked") || !strings.Contains(r.Stderr, "pgcert renew -D "+c.DataDir+" --reload") {
+		t.Fatalf("pgcert ca revoke -D: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
+	}
+	r = pgcert(t, "renew", "-D", c.DataDir, "--reload", "--json")
+	if r.Code != 0 {
+		t.Fatalf("pgcert renew --reload after revocation: exit %d\n%s", r.Code, r.Stderr)
+	}
+	var rep renewJSON
+	decodeJSON(t, r, &rep)
+	if rep.Certificate.Renewed || rep.CRL == nil || !rep.CRL.Refreshed || len(rep.CRL.CRLs) != 2 {
+		t.Fatalf("renew after revocation: %s", r.Stdout)
+	}
+	if _, stderr, err := login(t, c, bob, "bob"); err == nil || !strings.Contains(stderr, "sslv3 alert certificate revoked") {
+		t.Errorf("bob after revocation and renew: %v\n%s", err, stderr)
+	}
+	if out, stderr, err := login(t, c, sc.clients["alice"], "alice"); err != nil || out != "alice true" {
+		t.Errorf("alice after bob's revocation: %q, %v\n%s", out, err, stderr)
+	}
+	// Nothing is due right after: the CRL in root.crl is step-ca's newest.
+	if r := pgcert(t, "renew", "-D", c.DataDir, "--json"); r.Code != 0 || !strings.Contains(r.Stdout, `"action": "nothing_to_do"`) {
+		t.Errorf("a second renew: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
+	}
+	if r := pgcert(t, "check", "-D", c.DataDir, "--json"); r.Code != 0 {
+		t.Errorf("pgcert check after the revocation: exit %d, problems %v", r.Code, parseCheck(t, r).problems())
+	}
+}
+
+// TestStepCAMixingRefused: a data directory bound to step-ca refuses a CA
+// directory without --new-ca, and one bound to a CA directory refuses a step-ca,
+// each naming both CAs and changing nothing.
+func TestStepCAMixingRefused(t *testing.T) {
+	s := startStepCA(t)
+	stepDir, caDir := t.TempDir(), t.TempDir()
+	if r := pgcert(t, append([]string{"init", "-D", stepDir, "--host", serverName}, s.flags()...)...); r.Code != 0 {
+		t.Fatalf("init from step-ca: exit %d\n%s", r.Code, r.Stderr)
+	}
+	before := snapshot(t, stepDir)
+	r := pgcert(t, "init", "-D", stepDir, "--ca-dir", filepath.Join(t.TempDir(), "ca"), "--host", serverName, "--force")
+	if r.Code != 1 || !strings.Contains(r.Stderr, "records the step-ca at "+s.URL) || !strings.Contains(r.Stderr, "--new-ca") {
+		t.Errorf("a CA directory on a step-ca data directory: exit %d\n%s", r.Code, r.Stderr)
+	}
+	if after := snapshot(t, stepDir); len(after) != len(before) || after[filepath.Join(stepDir, "server.crt")] != before[filepath.Join(stepDir, "server.crt")] {
+		t.Error("the refused init changed the data directory")
+	}
+	if r := pgcert(t, "init", "-D", caDir, "--ca-dir", filepath.Join(t.TempDir(), "ca"), "--host", serverName); r.Code != 0 {
+		t.Fatalf("init from a CA directory: exit %d\n%s", r.Code, r.Stderr)
+	}
+	r = pgcert(t, append([]string{"init", "-D", caDir, "--host", serverName, "--force"}, s.flags()...)...)
+	if r.Code != 1 || !strings.Contains(r.Stderr, "not the step-ca at "+s.URL) || !strings.Contains(r.Stderr, "--new-ca") {
+		t.Errorf("a step-ca on a CA directory's data directory: exit %d\n%s", r.Code, r.Stderr)
+	}
+	if r := pgcert(t, append([]string{"init", "-D", caDir, "--host", serverName, "--force", "--new-ca"}, s.flags()...)...); r.Code != 0 {
+		t.Errorf("--new-ca moves it to the step-ca: exit %d\n%s", r.Code, r.Stderr)
+	}
+}

@@ -21,6 +21,8 @@ type caRevokeOptions struct {
 
 	// DataDir is -D: the data directory whose recorded CA revokes.
 	DataDir string
+	// Step names a step-ca (else the one -D records).
+	Step stepFlags
 }
 
 func newCaRevokeCmd(f *Factory, runF func(*caRevokeOptions) error) *cobra.Command {
@@ -81,6 +83,7 @@ Exit codes: 0 revoked, 1 failure (unknown serial, already revoked), 2 bad usage.
 	}
 	addCADirFlag(cmd, &opts.CADir)
 	addDataDirCAFlag(cmd, &opts.DataDir)
+	addStepCAFlags(cmd, &opts.Step, false)
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Cert, "cert", "", "the certificate `FILE` to revoke (its first certificate)")
 	fl.StringVar(&opts.Reason, "reason", "", "the `REASON` recorded: keyCompromise, superseded, cessationOfOperation, ...")
@@ -107,6 +110,13 @@ func caRevokeRun(opts *caRevokeOptions) error {
 			return usageErrorf("--reason %s: want one of keyCompromise, CACompromise, affiliationChanged, superseded, cessationOfOperation, certificateHold, removeFromCRL, unspecified", opts.Reason)
 		}
 		reason = r
+	}
+	var rec *ca.StepRecord
+	if opts.DataDir != "" && opts.CADir == "" {
+		rec, _ = ca.ReadStepRecord(opts.DataDir)
+	}
+	if opts.Step.URL != "" || rec != nil {
+		return f.caRevokeStep(opts, reason, rec)
 	}
 	c, err := f.openCAFor(opts.CADir, opts.DataDir)
 	if err != nil {

@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math/big"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
@@ -251,4 +253,70 @@ func (f *Factory) stepRemote(s stepFlags, dataDir string) (*rotate.StepRemote, e
 		r.RootKey = k.Signer
 	}
 	return r, nil
+}
+
+// stepRevocation is the --json output of ca revoke with a step-ca.
+type stepRevocation struct {
+	Serial  string `json:"serial"`
+	Subject string `json:"subject,omitempty"`
+	Reason  string `json:"reason"`
+	CAURL   string `json:"ca_url"`
+}
+
+// caRevokeStep revokes through a step-ca: --ca-url's, else the one -D records.
+// step-ca revokes passively: the certificate is listed in its next CRL, which
+// pgcert renew -D then brings into root.crl.
+func (f *Factory) caRevokeStep(opts *caRevokeOptions, reason ca.Reason, rec *ca.StepRecord) error {
+	ctx := context.Background()
+	c, err := f.stepClient(ctx, opts.Step, rec)
+	if err != nil {
+		return err
+	}
+	var serial *big.Int
+	out := stepRevocation{Reason: reason.String(), CAURL: c.URL}
+	if opts.Cert != "" {
+		data, err := f.readInput(opts.Cert)
+		if err != nil {
+			return err
+		}
+		certs, err := chain.ParseCertificates(data)
+		if err != nil {
+			return fmt.Errorf("%s: %w", opts.Cert, err)
+		}
+		is := &stepca.Issued{Cert: certs[0]}
+		for _, x := range certs[1:] {
+			if !x.Equal(c.Root) {
+				is.Intermediates = append(is.Intermediates, x)
+			}
+		}
+		if err := c.Verify(is); err != nil {
+			return failf([]string{"revoke it with the CA that issued it"}, "%s was not issued by the step-ca at %s (it does not chain to its root)", opts.Cert, c.URL)
+		}
+		serial = certs[0].SerialNumber
+		out.Subject = certs[0].Subject.String()
+	} else if serial, err = parseSerial(opts.Serial); err != nil {
+		return err
+	}
+	out.Serial = ca.SerialHex(serial.Bytes())
+	p, err := f.stepProvisioner(ctx, c, opts.Step, rec)
+	if err != nil {
+		return err
+	}
+	code := int(reason)
+	if reason == ca.ReasonNone {
+		code = stepca.ReasonUnspecified
+	}
+	if err := c.Revoke(ctx, p, serial, code, ""); err != nil {
+		return stepError(err)
+	}
+	if f.Global.JSON {
+		return writeJSON(f.IO.Out, out)
+	}
+	fmt.Fprintf(f.IO.Out, "revoked %s, reason %s, at the step-ca %s\n", out.Serial, out.Reason, c.URL)
+	next := "PGDATA"
+	if opts.DataDir != "" {
+		next = shellWord(opts.DataDir)
+	}
+	f.infof("the server refuses it once it has step-ca's new CRL: pgcert renew -D %s --reload", next)
+	return nil
 }
