@@ -29,7 +29,7 @@ func (f *Factory) caDirFor(flag, dataDir string, newCA bool) (string, error) {
 		return f.resolveCADir(flag)
 	case errors.As(err, &sb) && !newCA:
 		return "", failf([]string{
-			"use the step-ca with --ca-url " + shellWord(sb.Record.URL) + " --ca-fingerprint " + sb.Record.RootSHA256,
+			"its files come from the step-ca: pgcert renew -D " + shellWord(dataDir) + " --reload renews them and its CRL; docs/step-ca.md says more",
 			"only init's --new-ca flag replaces the data directory's files with another CA's: every client of the old CA then stops working",
 		}, "%s; nothing was written", err)
 	case err != nil && flag == "":
