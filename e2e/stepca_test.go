@@ -74,6 +74,16 @@ func TestStepCAInitCertLogin(t *testing.T) {
 	if !bytes.Contains(mustRead(t, sc.c.Path("pgcert.conf")), []byte("ssl_crl_file")) {
 		t.Error("pgcert.conf names no ssl_crl_file although the root's key was given")
 	}
+	// Another client later, from the step-ca the data directory records.
+	carol := filepath.Join(t.TempDir(), "carol")
+	r := pgcert(t, "ca", "issue", "client", "-D", sc.c.DataDir, "--user", "carol", "-o", carol, "--provisioner-pass", "file:"+sc.step.ProvisionerPass)
+	if r.Code != 0 {
+		t.Fatalf("pgcert ca issue client -D: exit %d\n%s", r.Code, r.Stderr)
+	}
+	sc.c.SQL(t, "CREATE ROLE carol LOGIN")
+	if out, stderr, err := login(t, sc.c, carol, "carol"); err != nil || out != "carol true" {
+		t.Fatalf("carol with her step-ca bundle: %q, %v\n%s", out, err, stderr)
+	}
 }
 
 // TestStepCAWithoutRootKey: without the root's key, init says why it leaves

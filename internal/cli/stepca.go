@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"crypto"
 	"errors"
 	"fmt"
 	"math/big"
@@ -319,4 +320,67 @@ func (f *Factory) caRevokeStep(opts *caRevokeOptions, reason ca.Reason, rec *ca.
 	}
 	f.infof("the server refuses it once it has step-ca's new CRL: pgcert renew -D %s --reload", next)
 	return nil
+}
+
+// stepSigner is a step-ca that issues client certificates for a command.
+type stepSigner struct {
+	f      *Factory
+	flags  stepFlags
+	rec    *ca.StepRecord
+	ctx    context.Context
+	client *stepca.Client
+	prov   *stepca.Provisioner
+}
+
+// stepFor returns the step-ca a command signs with: --ca-url's, else the one
+// -D records unless --ca-dir names a CA directory; nil for neither.
+func (f *Factory) stepFor(s stepFlags, caDirFlag, dataDir string) (*stepSigner, error) {
+	var rec *ca.StepRecord
+	if dataDir != "" && caDirFlag == "" {
+		rec, _ = ca.ReadStepRecord(dataDir)
+	}
+	if s.URL == "" && rec == nil {
+		return nil, nil
+	}
+	if caDirFlag != "" {
+		return nil, usageErrorf("give --ca-url or --ca-dir, not both")
+	}
+	return &stepSigner{f: f, flags: s, rec: rec, ctx: context.Background()}, nil
+}
+
+// clientsBase is where bundles go by default (BASE/clients/ROLE): beside the
+// default CA directory, as init puts them.
+func (s *stepSigner) clientsBase() (string, error) {
+	def, err := s.f.resolveCADir("")
+	if err != nil {
+		return "", err
+	}
+	return filepath.Dir(def), nil
+}
+
+// open connects to the step-ca and decrypts the provisioner's key; the CA it
+// returns is the root alone, until a certificate brings the intermediates.
+func (s *stepSigner) open() (*ca.CA, error) {
+	var err error
+	if s.client, err = s.f.stepClient(s.ctx, s.flags, s.rec); err != nil {
+		return nil, err
+	}
+	if s.prov, err = s.f.stepProvisioner(s.ctx, s.client, s.flags, s.rec); err != nil {
+		return nil, err
+	}
+	return ca.ChainOf(s.client.Root), nil
+}
+
+// issueClient makes a client key here and has the step-ca certify it for role;
+// the CA returned is the certificate's chain, for its bundle.
+func (s *stepSigner) issueClient(role string, gen keys.GenerateOptions) (crypto.Signer, *ca.CA, *ca.Issued, error) {
+	key, err := s.f.generateKey(gen)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	is, err := s.client.Issue(s.ctx, stepca.Request{Provisioner: s.prov, Key: key, Subject: role})
+	if err != nil {
+		return nil, nil, nil, stepError(err)
+	}
+	return key, ca.ChainOf(append(is.Intermediates, s.client.Root)...), &ca.Issued{Cert: is.Cert}, nil
 }

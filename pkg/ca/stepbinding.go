@@ -3,6 +3,7 @@ package ca
 import (
 	"bufio"
 	"bytes"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -99,4 +100,16 @@ func parseStepRecord(path string, data []byte) (*StepRecord, error) {
 		return nil, fmt.Errorf("ca: %s holds no https step_ca_url and step_ca_root_sha256: not a record pgcert wrote", path)
 	}
 	return &r, nil
+}
+
+// ChainOf returns a CA made of certificates alone: the issuer first, then its
+// issuers up to the root. It has no directory and no key, so it cannot sign or
+// revoke; it lets the layouts of a CA directory (ClientBundleWith, Chain, Root)
+// serve the certificates another CA issued, such as a step-ca.
+func ChainOf(certs ...*x509.Certificate) *CA {
+	var c *CA
+	for i := len(certs) - 1; i >= 0; i-- {
+		c = &CA{Cert: certs[i], Parent: c}
+	}
+	return c
 }

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestStepRecord(t *testing.T) {
@@ -47,5 +48,19 @@ func TestStepRecord(t *testing.T) {
 		if _, err := ReadStepRecord(dir); err == nil || !strings.Contains(err.Error(), "not a record pgcert wrote") {
 			t.Errorf("%q: %v", bad, err)
 		}
+	}
+}
+
+func TestChainOf(t *testing.T) {
+	c, err := Create(t.TempDir(), CreateOptions{Intermediate: true, Now: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := ChainOf(c.Chain()...)
+	if len(got.Chain()) != 2 || !got.Root().Equal(c.Root()) || len(got.Intermediates()) != 1 || !got.Intermediates()[0].Equal(c.Cert) || got.Dir != "" {
+		t.Fatalf("ChainOf: chain %d, root %v", len(got.Chain()), got.Root() != nil)
+	}
+	if err := got.Unlock(nil); err == nil {
+		t.Error("a chain of certificates alone unlocked a key")
 	}
 }
