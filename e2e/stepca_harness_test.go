@@ -44,7 +44,8 @@ func stepBinaries(t *testing.T) (stepCABin, stepBin string) {
 	t.Helper()
 	var dirs []string
 	if out, err := exec.Command("go", "env", "GOBIN", "GOPATH").Output(); err == nil {
-		lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+		// One line each, GOBIN's empty when unset.
+		lines := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
 		if len(lines) > 0 && strings.TrimSpace(lines[0]) != "" {
 			dirs = append(dirs, strings.TrimSpace(lines[0]))
 		}
