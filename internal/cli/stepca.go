@@ -138,28 +138,6 @@ func (f *Factory) initStep(opts *initOptions, dd *pgdata.DataDir, cfg *pgdata.Co
 	case err != nil && !errors.As(err, &nb) && !errors.Is(err, ca.ErrNotStep):
 		return err
 	}
-	c, err := f.stepClient(ctx, opts.Step, rec)
-	if err != nil {
-		return err
-	}
-	if !opts.NewCA {
-		if err := otherCAError(bootstrap.OtherStepCA(dd.Dir, c.Root, c.URL), dd.Dir); err != nil {
-			return err
-		}
-	}
-	p, err := f.stepProvisioner(ctx, c, opts.Step, rec)
-	if err != nil {
-		return err
-	}
-	var rootKey *keys.Key
-	if opts.Step.RootKey != "" {
-		if rootKey, err = f.loadKey(opts.Step.RootKey, "--root-key-pass", opts.Step.RootKeyPass); err != nil {
-			return err
-		}
-		if !keys.PublicKeysEqual(rootKey.Signer.Public(), c.Root.PublicKey) {
-			return failf([]string{"give the key of the step-ca's root (secrets/root_ca_key)"}, "--root-key %s is not the key of the step-ca's root %s", opts.Step.RootKey, c.Root.Subject)
-		}
-	}
 	clientsDir := opts.ClientsDir
 	if clientsDir == "" {
 		def, err := f.resolveCADir("")
@@ -185,6 +163,28 @@ func (f *Factory) initStep(opts *initOptions, dd *pgdata.DataDir, cfg *pgdata.Co
 	}
 	if err := targetError(bootstrap.CheckTargets(targets, force), dd.Dir); err != nil {
 		return err
+	}
+	c, err := f.stepClient(ctx, opts.Step, rec)
+	if err != nil {
+		return err
+	}
+	if !opts.NewCA {
+		if err := otherCAError(bootstrap.OtherStepCA(dd.Dir, c.Root, c.URL), dd.Dir); err != nil {
+			return err
+		}
+	}
+	p, err := f.stepProvisioner(ctx, c, opts.Step, rec)
+	if err != nil {
+		return err
+	}
+	var rootKey *keys.Key
+	if opts.Step.RootKey != "" {
+		if rootKey, err = f.loadKey(opts.Step.RootKey, "--root-key-pass", opts.Step.RootKeyPass); err != nil {
+			return err
+		}
+		if !keys.PublicKeysEqual(rootKey.Signer.Public(), c.Root.PublicKey) {
+			return failf([]string{"give the key of the step-ca's root (secrets/root_ca_key)"}, "--root-key %s is not the key of the step-ca's root %s", opts.Step.RootKey, c.Root.Subject)
+		}
 	}
 	hosts := opts.Hosts
 	if len(hosts) == 0 {
