@@ -84,6 +84,18 @@ func TestStepCAInitCertLogin(t *testing.T) {
 	if out, stderr, err := login(t, sc.c, carol, "carol"); err != nil || out != "carol true" {
 		t.Fatalf("carol with her step-ca bundle: %q, %v\n%s", out, err, stderr)
 	}
+	// Her bundle renewed over mutual TLS (no password), the key kept.
+	oldCert, oldKey := readOne(t, filepath.Join(carol, "postgresql.crt")), mustRead(t, filepath.Join(carol, "postgresql.key"))
+	r = pgcert(t, "ca", "renew", "client", "--user", "carol", "-o", carol, "--ca-url", sc.step.URL, "--ca-root", sc.step.RootCert)
+	if r.Code != 0 {
+		t.Fatalf("pgcert ca renew client --ca-url: exit %d\n%s", r.Code, r.Stderr)
+	}
+	if newCert := readOne(t, filepath.Join(carol, "postgresql.crt")); newCert.Equal(oldCert) || !bytes.Equal(mustRead(t, filepath.Join(carol, "postgresql.key")), oldKey) {
+		t.Error("the renewed bundle has the same certificate, or another key")
+	}
+	if out, stderr, err := login(t, sc.c, carol, "carol"); err != nil || out != "carol true" {
+		t.Fatalf("carol with her renewed bundle: %q, %v\n%s", out, err, stderr)
+	}
 }
 
 // TestStepCAWithoutRootKey: without the root's key, init says why it leaves

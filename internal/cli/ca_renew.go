@@ -42,6 +42,8 @@ type caRenewClientOptions struct {
 	PK8       bool
 	Host      string
 	PassIn    string
+	// Step names a step-ca that renews instead (mutual TLS with the bundle).
+	Step stepFlags
 }
 
 func newCaRenewClientCmd(f *Factory, runF func(*caRenewClientOptions) error) *cobra.Command {
@@ -87,6 +89,7 @@ Exit codes: 0 written, 1 failure (nothing written, nothing revoked), 2 bad usage
 		},
 	}
 	addCADirFlag(cmd, &opts.CADir)
+	addStepCAFlags(cmd, &opts.Step, false)
 	fl := cmd.Flags()
 	fl.StringVar(&opts.User, "user", "", "the database `ROLE` whose certificate is renewed")
 	fl.StringVarP(&opts.OutDir, "out", "o", "", "the bundle `DIR`ectory (default: CA_DIR/clients/ROLE)")
@@ -113,6 +116,9 @@ type clientRenewal struct {
 
 func caRenewClientRun(opts *caRenewClientOptions) error {
 	f := opts.f
+	if opts.Step.URL != "" {
+		return f.caRenewClientStep(opts)
+	}
 	caDir, err := f.resolveCADir(opts.CADir)
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/big"
 	"path/filepath"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -383,4 +384,79 @@ func (s *stepSigner) issueClient(role string, gen keys.GenerateOptions) (crypto.
 		return nil, nil, nil, stepError(err)
 	}
 	return key, ca.ChainOf(append(is.Intermediates, s.client.Root)...), &ca.Issued{Cert: is.Cert}, nil
+}
+
+// caRenewClientStep renews a client bundle with step-ca's /1.0/renew: mutual TLS
+// with the bundle's certificate and key, which step-ca takes as the
+// authorisation, so no password is needed. The key is kept: step-ca renews the
+// certificate of the key it has.
+func (f *Factory) caRenewClientStep(opts *caRenewClientOptions) error {
+	switch {
+	case opts.Rekey:
+		return usageErrorf("--rekey does not apply with --ca-url: step-ca renews the certificate of the current key; make a new bundle with pgcert ca issue client --ca-url URL")
+	case opts.RevokeOld:
+		return usageErrorf("--revoke-old does not apply with --ca-url: revoke the old certificate with pgcert ca revoke --ca-url URL SERIAL")
+	}
+	s := &stepSigner{f: f}
+	out := opts.OutDir
+	if out == "" {
+		base, err := s.clientsBase()
+		if err != nil {
+			return err
+		}
+		out = filepath.Join(base, clientsSubdir, opts.User)
+	}
+	out, err := filepath.Abs(out)
+	if err != nil {
+		return err
+	}
+	certPath, keyPath := filepath.Join(out, clientCertName), filepath.Join(out, clientKeyName)
+	data, err := f.readInput(certPath)
+	if err != nil {
+		return withHints(err, "give the bundle directory with -o DIR; step-ca renews the certificate it holds")
+	}
+	certs, err := chain.ParseCertificates(data)
+	if err != nil {
+		return fmt.Errorf("%s: %w", certPath, err)
+	}
+	if certs[0].Subject.CommonName != opts.User {
+		return failf([]string{"give the bundle of " + opts.User + " with -o DIR"}, "%s is the certificate of %q, not of %q", certPath, certs[0].Subject.CommonName, opts.User)
+	}
+	key, err := f.loadKey(keyPath, "--passin", opts.PassIn)
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	c, err := f.stepClient(ctx, opts.Step, nil)
+	if err != nil {
+		return err
+	}
+	cur := &stepca.Issued{Cert: certs[0]}
+	for _, x := range certs[1:] {
+		if !x.Equal(c.Root) {
+			cur.Intermediates = append(cur.Intermediates, x)
+		}
+	}
+	is, err := c.Renew(ctx, cur, key.Signer)
+	if err != nil {
+		return stepError(err)
+	}
+	chainCA := ca.ChainOf(append(is.Intermediates, c.Root)...)
+	b, files, err := f.bundleFiles(chainCA, &ca.Issued{Cert: is.Cert}, key.Signer, opts.User, out, opts.PK8, true, opts.Host)
+	if err != nil {
+		return err
+	}
+	if err := f.writeBundle(b, files); err != nil {
+		return err
+	}
+	r := clientRenewal{clientBundle: *b, OldSerial: ca.SerialHex(certs[0].SerialNumber.Bytes()),
+		OldNotAfter: certs[0].NotAfter.UTC().Format(time.RFC3339)}
+	if f.Global.JSON {
+		return writeJSON(f.IO.Out, r)
+	}
+	fmt.Fprintf(f.IO.Out, "renewed the client certificate of %q with the step-ca %s: %s (was %s), until %s\n", opts.User, c.URL, b.Serial, r.OldSerial, b.NotAfter[:10])
+	for _, fr := range b.Files {
+		fmt.Fprintf(f.IO.Out, "  wrote %s (mode %s, owner %s:%s)\n", fr.Path, fr.Mode, fr.Owner, fr.Group)
+	}
+	return nil
 }
