@@ -2,6 +2,10 @@ package e2e
 
 import (
 	"bytes"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -9,6 +13,9 @@ import (
 	"testing"
 
 	"github.com/pgcert/pgcert/internal/pgtest"
+	"github.com/pgcert/pgcert/internal/testenv"
+	"github.com/pgcert/pgcert/internal/testpki"
+	"github.com/pgcert/pgcert/pkg/keys"
 )
 
 // stepCluster is a cluster whose SSL files pgcert init took from a step-ca,
@@ -289,5 +296,35 @@ func TestStepCAMixingRefused(t *testing.T) {
 	}
 	if r := pgcert(t, append([]string{"init", "-D", caDir, "--host", serverName, "--force", "--new-ca"}, s.flags()...)...); r.Code != 0 {
 		t.Errorf("--new-ca moves it to the step-ca: exit %d\n%s", r.Code, r.Stderr)
+	}
+}
+
+// TestStepCASign: pgcert ca sign --ca-url has step-ca sign a request made
+// elsewhere, for exactly its names, and writes the certificate with step-ca's
+// intermediate, which openssl verifies against step-ca's root.
+func TestStepCASign(t *testing.T) {
+	s := startStepCA(t)
+	dir := t.TempDir()
+	key := testpki.NewKey(t)
+	der, err := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{
+		Subject: pkix.Name{CommonName: "app"}, DNSNames: []string{"app"}}, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	csr := filepath.Join(dir, "app.csr")
+	if err := os.WriteFile(csr, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: der}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "app.crt")
+	r := pgcert(t, append([]string{"ca", "sign", csr, "--profile", "client", "-o", out}, s.flags()...)...)
+	if r.Code != 0 {
+		t.Fatalf("pgcert ca sign --ca-url: exit %d\n%s", r.Code, r.Stderr)
+	}
+	cert := readOne(t, out)
+	if cert.Subject.CommonName != "app" || !keys.PublicKeysEqual(cert.PublicKey, key.Public()) {
+		t.Errorf("signed %v for another key or name", cert.Subject)
+	}
+	if v := testenv.OpenSSLVerify(t, "-CAfile", s.RootCert, "-untrusted", out, out); !v.OK {
+		t.Errorf("openssl verify: %s", v.Output)
 	}
 }

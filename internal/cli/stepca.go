@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"crypto"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"math/big"
@@ -459,4 +460,18 @@ func (f *Factory) caRenewClientStep(opts *caRenewClientOptions) error {
 		fmt.Fprintf(f.IO.Out, "  wrote %s (mode %s, owner %s:%s)\n", fr.Path, fr.Mode, fr.Owner, fr.Group)
 	}
 	return nil
+}
+
+// signStep has the step-ca sign csr, for exactly its names; the CA returned is
+// the certificate's chain.
+func (f *Factory) signStep(s stepFlags, csr *x509.CertificateRequest) (*ca.CA, *ca.Issued, error) {
+	st := &stepSigner{f: f, flags: s, ctx: context.Background()}
+	if _, err := st.open(); err != nil {
+		return nil, nil, err
+	}
+	is, err := st.client.SignRequest(st.ctx, st.prov, csr)
+	if err != nil {
+		return nil, nil, stepError(err)
+	}
+	return ca.ChainOf(append(is.Intermediates, st.client.Root)...), &ca.Issued{Cert: is.Cert}, nil
 }

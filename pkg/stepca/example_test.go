@@ -6,6 +6,7 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"fmt"
 	"strings"
 
@@ -219,4 +220,25 @@ func ExampleScopeMismatch() {
 	// Output:
 	// "https://ca.example.com/1.0/crl"
 	// ""
+}
+
+// SignRequest signs a request made elsewhere, for exactly the names it holds.
+func ExampleClient_SignRequest() {
+	_, c, p, done := exampleCA()
+	defer done()
+	der, err := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{
+		Subject: pkix.Name{CommonName: "db.example.com"}, DNSNames: []string{"db.example.com", "db"}}, newKey())
+	if err != nil {
+		panic(err)
+	}
+	csr, err := x509.ParseCertificateRequest(der)
+	if err != nil {
+		panic(err)
+	}
+	is, err := c.SignRequest(context.Background(), p, csr)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(is.Cert.Subject.CommonName, is.Cert.DNSNames)
+	// Output: db.example.com [db.example.com db]
 }

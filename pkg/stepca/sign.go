@@ -56,7 +56,37 @@ func (c *Client) Issue(ctx context.Context, r Request) (*Issued, error) {
 	if err != nil {
 		return nil, err
 	}
-	tok, err := r.Provisioner.SignToken(r.Subject, sans)
+	return c.sign(ctx, r.Provisioner, csr, r.Subject, sans, r.Key.Public())
+}
+
+// SignRequest sends a certificate request made elsewhere (its key stays with
+// whoever made it) with a one-time token for exactly its names: its Common Name
+// as the subject, its DNS names, IP and e-mail addresses as the SANs (the
+// Common Name alone when it has none), as step-ca requires.
+func (c *Client) SignRequest(ctx context.Context, p *Provisioner, csr *x509.CertificateRequest) (*Issued, error) {
+	if err := csr.CheckSignature(); err != nil {
+		return nil, fmt.Errorf("stepca: the request's signature: %w", err)
+	}
+	subject := csr.Subject.CommonName
+	var sans []string
+	sans = append(sans, csr.DNSNames...)
+	for _, ip := range csr.IPAddresses {
+		sans = append(sans, ip.String())
+	}
+	sans = append(sans, csr.EmailAddresses...)
+	if len(sans) == 0 {
+		if subject == "" {
+			return nil, errors.New("stepca: the request names nothing: no Common Name, no SAN")
+		}
+		sans = []string{subject}
+	}
+	return c.sign(ctx, p, csr.Raw, subject, sans, csr.PublicKey)
+}
+
+// sign posts csr with a token for subject and sans to /1.0/sign and checks the
+// answer is a certificate for pub.
+func (c *Client) sign(ctx context.Context, p *Provisioner, csr []byte, subject string, sans []string, pub crypto.PublicKey) (*Issued, error) {
+	tok, err := p.SignToken(subject, sans)
 	if err != nil {
 		return nil, err
 	}
@@ -65,7 +95,7 @@ func (c *Client) Issue(ctx context.Context, r Request) (*Issued, error) {
 	if err := c.do(ctx, c.http, http.MethodPost, "/1.0/sign", body, &resp); err != nil {
 		return nil, err
 	}
-	return c.checkIssued(resp, r.Key.Public())
+	return c.checkIssued(resp, pub)
 }
 
 // newCSR is a request for key with the Common Name subject and sans sorted
