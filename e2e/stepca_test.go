@@ -300,8 +300,9 @@ func TestStepCAMixingRefused(t *testing.T) {
 }
 
 // TestStepCASign: pgcert ca sign --ca-url has step-ca sign a request made
-// elsewhere, for exactly its names, and writes the certificate with step-ca's
-// intermediate, which openssl verifies against step-ca's root.
+// elsewhere, for exactly its names, and pgcert ca issue server --ca-url a key
+// made here; each file holds step-ca's intermediate, and openssl verifies both
+// against step-ca's root.
 func TestStepCASign(t *testing.T) {
 	s := startStepCA(t)
 	dir := t.TempDir()
@@ -326,5 +327,17 @@ func TestStepCASign(t *testing.T) {
 	}
 	if v := testenv.OpenSSLVerify(t, "-CAfile", s.RootCert, "-untrusted", out, out); !v.OK {
 		t.Errorf("openssl verify: %s", v.Output)
+	}
+	// A server key and certificate, made here and signed there.
+	srv := filepath.Join(dir, "srv")
+	r = pgcert(t, append([]string{"ca", "issue", "server", "--host", "app.example.com", "--host", "10.0.0.7", "-o", srv}, s.flags()...)...)
+	if r.Code != 0 {
+		t.Fatalf("pgcert ca issue server --ca-url: exit %d\n%s", r.Code, r.Stderr)
+	}
+	if c := readOne(t, srv+".crt"); c.Subject.CommonName != "app.example.com" || len(c.IPAddresses) != 1 {
+		t.Errorf("server certificate %v %v", c.Subject, c.IPAddresses)
+	}
+	if v := testenv.OpenSSLVerify(t, "-CAfile", s.RootCert, "-untrusted", srv+".crt", "-purpose", "sslserver", srv+".crt"); !v.OK {
+		t.Errorf("openssl verify of the server certificate: %s", v.Output)
 	}
 }

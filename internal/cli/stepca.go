@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math/big"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -474,4 +475,27 @@ func (f *Factory) signStep(s stepFlags, csr *x509.CertificateRequest) (*ca.CA, *
 		return nil, nil, stepError(err)
 	}
 	return ca.ChainOf(append(is.Intermediates, st.client.Root)...), &ca.Issued{Cert: is.Cert}, nil
+}
+
+// issueServer makes a server key here and has the step-ca certify it for hosts
+// (the first is the Common Name); the CA returned is the certificate's chain.
+func (s *stepSigner) issueServer(hosts []string, gen keys.GenerateOptions, noRoot bool) (*ca.CA, *serverIssue, error) {
+	if _, err := s.open(); err != nil {
+		return nil, nil, err
+	}
+	names := make([]string, len(hosts))
+	for i, h := range hosts {
+		names[i] = strings.Trim(h, "[]")
+	}
+	key, err := s.f.generateKey(gen)
+	if err != nil {
+		return nil, nil, err
+	}
+	is, err := s.client.Issue(s.ctx, stepca.Request{Provisioner: s.prov, Key: key, Subject: names[0], SANs: names})
+	if err != nil {
+		return nil, nil, stepError(err)
+	}
+	c := ca.ChainOf(append(is.Intermediates, s.client.Root)...)
+	si, err := s.f.finishServer(c, key, &ca.Issued{Cert: is.Cert}, noRoot)
+	return c, si, err
 }
