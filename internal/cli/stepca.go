@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"time"
@@ -27,6 +28,21 @@ type stepFlags struct {
 	URL, Root, Fingerprint       string
 	Provisioner, ProvisionerPass string
 	RootKey, RootKeyPass         string
+}
+
+// cmdline is the flags naming the step-ca, for hints: never the password.
+func (s stepFlags) cmdline() string {
+	parts := []string{"--ca-url", shellWord(s.URL)}
+	if s.Root != "" {
+		parts = append(parts, "--ca-root", shellWord(s.Root))
+	}
+	if s.Fingerprint != "" {
+		parts = append(parts, "--ca-fingerprint", s.Fingerprint)
+	}
+	if s.Provisioner != "" {
+		parts = append(parts, "--provisioner", shellWord(s.Provisioner))
+	}
+	return strings.Join(parts, " ")
 }
 
 // addStepCAFlags registers the step-ca flags; withRootKey adds --root-key for
@@ -112,7 +128,12 @@ func stepError(err error) error {
 	var re *stepca.RefusedError
 	switch {
 	case errors.As(err, &ue):
-		return withHints(err, "check that step-ca runs and that --ca-url names it (curl "+shellWord(ue.URL)+")")
+		health := ue.URL
+		if u, perr := url.Parse(ue.URL); perr == nil {
+			health = u.Scheme + "://" + u.Host + "/health"
+		}
+		// -k: this only asks whether step-ca answers; pgcert checks the trust.
+		return withHints(err, "check that step-ca runs there: curl -k "+shellWord(health))
 	case errors.As(err, &pe):
 		return withHints(err, "check the password source given with --provisioner-pass; only its first line is used")
 	case errors.As(err, &up):
@@ -229,8 +250,9 @@ func (f *Factory) stepRemote(s stepFlags, dataDir string) (*rotate.StepRemote, e
 		}
 		if errors.Is(err, ca.ErrNotStep) {
 			old, _ := ca.ReadDataDirRecord(dataDir)
+			move := "pgcert init -D " + shellWord(dataDir) + " " + s.cmdline() + " --new-ca --force"
 			return nil, failf([]string{"leave out --ca-url to renew from the data directory's CA",
-				"pgcert init -D " + shellWord(dataDir) + " --ca-url URL --new-ca moves the data directory to the step-ca: every client of the old CA then stops working"},
+				"to move the data directory to the step-ca (every client of the old CA then stops working): " + move},
 				"%s records the CA directory %s, not the step-ca at %s", filepath.Join(dataDir, ca.DataDirFile), old.CADir, s.URL)
 		}
 		rec = nil
