@@ -47,6 +47,8 @@ type caIssueServerOptions struct {
 
 	// DataDir is -D: the data directory whose recorded CA signs.
 	DataDir string
+	// Step names a step-ca that signs instead (else the one -D records).
+	Step stepFlags
 }
 
 func newCaIssueServerCmd(f *Factory, runF func(*caIssueServerOptions) error) *cobra.Command {
@@ -65,6 +67,7 @@ func newCaIssueServerCmd(f *Factory, runF func(*caIssueServerOptions) error) *co
 	}
 	addCADirFlag(cmd, &opts.CADir)
 	addDataDirCAFlag(cmd, &opts.DataDir)
+	addStepCAFlags(cmd, &opts.Step, false)
 	fl := cmd.Flags()
 	addServerHostsFlag(cmd, &opts.Hosts)
 	fl.StringVarP(&opts.Prefix, "out", "o", "server", "write `PREFIX`.crt and PREFIX.key")
@@ -192,15 +195,17 @@ func caIssueServerRun(cmd *cobra.Command, opts *caIssueServerOptions) error {
 			return &fsutil.ExistsError{Path: p}
 		}
 	}
-	caDir, err := f.caDirFor(opts.CADir, opts.DataDir, false)
+	step, err := f.stepFor(opts.Step, opts.CADir, opts.DataDir)
 	if err != nil {
 		return err
 	}
-	c, err := f.openSigningCA(caDir, opts.PassIn)
-	if err != nil {
-		return err
+	var c *ca.CA
+	var si *serverIssue
+	if step != nil {
+		c, si, err = step.issueServer(hosts, gen, existing, opts.NoRoot)
+	} else {
+		c, si, err = f.openAndIssueServer(opts, hosts, gen, existing)
 	}
-	si, err := f.issueServer(c, hosts, gen, existing, opts.Days, opts.NoRoot)
 	if err != nil {
 		return err
 	}
@@ -225,7 +230,26 @@ func caIssueServerRun(cmd *cobra.Command, opts *caIssueServerOptions) error {
 	for _, w := range written {
 		fmt.Fprintf(f.IO.Out, "  wrote %s (mode %04o)\n", w.Path, w.Mode)
 	}
+	if step != nil {
+		fmt.Fprintf(f.IO.Out, "clients verify it with sslmode=verify-full and the step-ca's root as sslrootcert\n")
+		return nil
+	}
 	root := c.CAs()[len(c.CAs())-1]
 	fmt.Fprintf(f.IO.Out, "clients verify it with sslmode=verify-full sslrootcert=%s\n", ca.ConnValue(root.CertPath()))
 	return nil
+}
+
+// openAndIssueServer issues a server certificate from the CA directory of
+// --ca-dir, else of -D's record.
+func (f *Factory) openAndIssueServer(opts *caIssueServerOptions, hosts []string, gen keys.GenerateOptions, existing crypto.Signer) (*ca.CA, *serverIssue, error) {
+	caDir, err := f.caDirFor(opts.CADir, opts.DataDir, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := f.openSigningCA(caDir, opts.PassIn)
+	if err != nil {
+		return nil, nil, err
+	}
+	si, err := f.issueServer(c, hosts, gen, existing, opts.Days, opts.NoRoot)
+	return c, si, err
 }

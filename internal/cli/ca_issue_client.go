@@ -41,6 +41,8 @@ type caIssueClientOptions struct {
 	P12Legacy bool
 	// DataDir is -D: the data directory whose recorded CA signs.
 	DataDir string
+	// Step names a step-ca that signs instead (else the one -D records).
+	Step stepFlags
 }
 
 // The names of pkg/ca's client bundle layout, as the other commands call them.
@@ -66,6 +68,7 @@ func newCaIssueClientCmd(f *Factory, runF func(*caIssueClientOptions) error) *co
 	}
 	addCADirFlag(cmd, &opts.CADir)
 	addDataDirCAFlag(cmd, &opts.DataDir)
+	addStepCAFlags(cmd, &opts.Step, false)
 	fl := cmd.Flags()
 	fl.StringVar(&opts.User, "user", "", "the database `ROLE` the certificate logs in as (its Common Name)")
 	addOutDirFlag(cmd, &opts.OutDir, "write the bundle into `DIR` (default: CA_DIR/clients/ROLE)")
@@ -144,6 +147,19 @@ func (f *Factory) clientRequest(role string, gen keys.GenerateOptions, existing 
 	return key, r, nil
 }
 
+// issueClient makes a client key and its certificate from the CA directory c.
+func (f *Factory) issueClient(c *ca.CA, role string, gen keys.GenerateOptions, existing crypto.Signer, days int) (crypto.Signer, *ca.Issued, error) {
+	key, r, err := f.clientRequest(role, gen, existing, days)
+	if err != nil {
+		return nil, nil, err
+	}
+	is, err := c.Issue(r)
+	if err != nil {
+		return nil, nil, caIssueError(c, err)
+	}
+	return key, is, nil
+}
+
 // bundleFiles returns the bundle of an issued client certificate (ca.ClientBundle)
 // and its files, for the caller to commit in one fsutil.Txn with finishBundle, so
 // that a bundle is written whole or not at all.
@@ -218,7 +234,16 @@ func caIssueClientRun(cmd *cobra.Command, opts *caIssueClientOptions) error {
 	if err != nil {
 		return err
 	}
-	caDir, err := f.caDirFor(opts.CADir, opts.DataDir, false)
+	step, err := f.stepFor(opts.Step, opts.CADir, opts.DataDir)
+	if err != nil {
+		return err
+	}
+	var caDir string
+	if step != nil {
+		caDir, err = step.clientsBase()
+	} else {
+		caDir, err = f.caDirFor(opts.CADir, opts.DataDir, false)
+	}
 	if err != nil {
 		return err
 	}
@@ -258,7 +283,12 @@ func caIssueClientRun(cmd *cobra.Command, opts *caIssueClientOptions) error {
 			return &fsutil.ExistsError{Path: p}
 		}
 	}
-	c, err := f.openSigningCA(caDir, opts.PassIn)
+	var c *ca.CA
+	if step != nil {
+		c, err = step.open()
+	} else {
+		c, err = f.openSigningCA(caDir, opts.PassIn)
+	}
 	if err != nil {
 		return err
 	}
@@ -270,13 +300,15 @@ func caIssueClientRun(cmd *cobra.Command, opts *caIssueClientOptions) error {
 			return err
 		}
 	}
-	key, r, err := f.clientRequest(opts.User, gen, existing, opts.Days)
+	var key crypto.Signer
+	var is *ca.Issued
+	if step != nil {
+		key, c, is, err = step.issueClient(opts.User, gen, existing)
+	} else {
+		key, is, err = f.issueClient(c, opts.User, gen, existing, opts.Days)
+	}
 	if err != nil {
 		return err
-	}
-	is, err := c.Issue(r)
-	if err != nil {
-		return caIssueError(c, err)
 	}
 	b, files, err := f.bundleFilesWith(c, is, key, bo, owner, force)
 	if err != nil {

@@ -37,6 +37,8 @@ type caRenewClientOptions struct {
 	PK8       bool
 	Host      string
 	PassIn    string
+	// Step names a step-ca that renews instead (mutual TLS with the bundle).
+	Step stepFlags
 }
 
 func newCaRenewClientCmd(f *Factory, runF func(*caRenewClientOptions) error) *cobra.Command {
@@ -60,6 +62,7 @@ func newCaRenewClientCmd(f *Factory, runF func(*caRenewClientOptions) error) *co
 		},
 	}
 	addCADirFlag(cmd, &opts.CADir)
+	addStepCAFlags(cmd, &opts.Step, false)
 	fl := cmd.Flags()
 	fl.StringVar(&opts.User, "user", "", "the database `ROLE` whose certificate is renewed")
 	addOutDirFlag(cmd, &opts.OutDir, "the bundle `DIR`ectory (default: CA_DIR/clients/ROLE)")
@@ -85,6 +88,9 @@ type clientRenewal struct {
 
 func caRenewClientRun(opts *caRenewClientOptions) error {
 	f := opts.f
+	if opts.Step.URL != "" {
+		return f.caRenewClientStep(opts)
+	}
 	caDir, err := f.resolveCADir(opts.CADir)
 	if err != nil {
 		return err

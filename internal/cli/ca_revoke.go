@@ -22,6 +22,8 @@ type caRevokeOptions struct {
 
 	// DataDir is -D: the data directory whose recorded CA revokes.
 	DataDir string
+	// Step names a step-ca (else the one -D records).
+	Step stepFlags
 }
 
 func newCaRevokeCmd(f *Factory, runF func(*caRevokeOptions) error) *cobra.Command {
@@ -57,6 +59,7 @@ func newCaRevokeCmd(f *Factory, runF func(*caRevokeOptions) error) *cobra.Comman
 	}
 	addCADirFlag(cmd, &opts.CADir)
 	addDataDirCAFlag(cmd, &opts.DataDir)
+	addStepCAFlags(cmd, &opts.Step, false)
 	fl := cmd.Flags()
 	addFileFlag(cmd, &opts.Cert, "cert", "the certificate `FILE` to revoke (its first certificate)", certExts...)
 	fl.StringVar(&opts.Reason, "reason", "", "the `REASON` recorded: keyCompromise, superseded, cessationOfOperation, ...")
@@ -82,6 +85,13 @@ func caRevokeRun(opts *caRevokeOptions) error {
 			return usageErrorf("--reason %s: want one of keyCompromise, CACompromise, affiliationChanged, superseded, cessationOfOperation, certificateHold, removeFromCRL, unspecified", opts.Reason)
 		}
 		reason = r
+	}
+	var rec *ca.StepRecord
+	if opts.DataDir != "" && opts.CADir == "" {
+		rec, _ = ca.ReadStepRecord(opts.DataDir)
+	}
+	if opts.Step.URL != "" || rec != nil {
+		return f.caRevokeStep(opts, reason, rec)
 	}
 	c, err := f.openCAFor(opts.CADir, opts.DataDir)
 	if err != nil {

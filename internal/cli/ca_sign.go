@@ -23,6 +23,8 @@ type caSignOptions struct {
 	Days    int
 	PassIn  string
 	Force   bool
+	// Step names a step-ca that signs instead.
+	Step stepFlags
 }
 
 func newCaSignCmd(f *Factory, runF func(*caSignOptions) error) *cobra.Command {
@@ -42,6 +44,7 @@ func newCaSignCmd(f *Factory, runF func(*caSignOptions) error) *cobra.Command {
 		},
 	}
 	addCADirFlag(cmd, &opts.CADir)
+	addStepCAFlags(cmd, &opts.Step, false)
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Profile, "profile", "", "what the certificate is for: server or client")
 	addOutFlag(cmd, &opts.Output, "-", "write the certificate to `FILE` (- for standard output)", "crt", "pem")
@@ -95,12 +98,17 @@ func caSignRun(opts *caSignOptions) error {
 			return &fsutil.ExistsError{Path: opts.Output}
 		}
 	}
-	c, err := f.openSigningCA(opts.CADir, opts.PassIn)
-	if err != nil {
+	var c *ca.CA
+	var is *ca.Issued
+	if opts.Step.URL != "" {
+		c, is, err = f.signStep(opts.Step, csr)
+	} else if c, err = f.openSigningCA(opts.CADir, opts.PassIn); err == nil {
+		req.Days, req.Now, req.Rand = opts.Days, f.Now(), f.Rand
+		is, err = c.Issue(req)
+	}
+	if err != nil && c == nil {
 		return err
 	}
-	req.Days, req.Now, req.Rand = opts.Days, f.Now(), f.Rand
-	is, err := c.Issue(req)
 	if err != nil {
 		var subj *selfsign.SubjectError
 		var spec *selfsign.SpecError

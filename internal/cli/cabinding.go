@@ -23,9 +23,15 @@ func (f *Factory) caDirFor(flag, dataDir string, newCA bool) (string, error) {
 	}
 	rec, err := ca.ReadDataDirRecord(dataDir)
 	var nb *ca.NotBoundError
+	var sb *ca.StepBoundError
 	switch {
 	case errors.As(err, &nb):
 		return f.resolveCADir(flag)
+	case errors.As(err, &sb) && !newCA:
+		return "", failf([]string{
+			"its files come from the step-ca: pgcert renew -D " + shellWord(dataDir) + " --reload renews them and its CRL; docs/step-ca.md says more",
+			"only init's --new-ca flag replaces the data directory's files with another CA's: every client of the old CA then stops working",
+		}, "%s; nothing was written", err)
 	case err != nil && flag == "":
 		return "", withHints(err, "give the CA directory with --ca-dir DIR; pgcert rewrites the record on the next init or renew")
 	}

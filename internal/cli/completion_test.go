@@ -132,8 +132,9 @@ func TestCompletion(t *testing.T) {
 // FILE completes file names by extension, and one whose value is a DIR (or PGDATA)
 // completes directories, so that no such flag is left to the shell's default.
 func TestEveryFileFlagCompletes(t *testing.T) {
-	// --crlnumber and --targets-file name files without an extension of their own.
-	anyFile := map[string]bool{"crl gen --crlnumber": true, "probe --targets-file": true}
+	// --crlnumber and --targets-file name files without an extension of their own,
+	// and so does a step-ca root key (secrets/root_ca_key).
+	anyFile := map[string]bool{"crl gen --crlnumber": true, "probe --targets-file": true, "init --root-key": true, "renew --root-key": true}
 	ios, _, _, _ := iostreams.Test()
 	var walk func(c *cobra.Command)
 	checked := 0

@@ -43,6 +43,8 @@ type initOptions struct {
 	// directory that the admin allows --configure to edit.
 	AllowOutside []string
 	NewCA        bool
+	// Step names a running step-ca as the CA instead of a CA directory.
+	Step stepFlags
 }
 
 func newInitCmd(f *Factory, runF func(*initOptions) error) *cobra.Command {
@@ -60,6 +62,7 @@ func newInitCmd(f *Factory, runF func(*initOptions) error) *cobra.Command {
 		},
 	}
 	addCADirFlag(cmd, &opts.CADir)
+	addStepCAFlags(cmd, &opts.Step, true)
 	fl := cmd.Flags()
 	addPgdataFlag(cmd, &opts.DataDir, "the data `DIR`ectory (created with mode 0700 when missing)")
 	addServerHostsFlag(cmd, &opts.Hosts)
@@ -153,6 +156,9 @@ func initRun(cmd *cobra.Command, opts *initOptions) error {
 			dd.Dir, strings.Join(dd.Missing, ", "), dd.Version)
 	}
 
+	if opts.Step.URL != "" {
+		return f.initStep(opts, dd, cfg, gen, roles)
+	}
 	caDir, err := f.caDirFor(opts.CADir, dd.Dir, opts.NewCA)
 	if err != nil {
 		return err

@@ -38,6 +38,8 @@ type renewOptions struct {
 	// MetricsFile is --metrics-file: where the run's state goes as Prometheus
 	// metrics; empty for none.
 	MetricsFile string
+	// Step names a step-ca (else the one the data directory records).
+	Step stepFlags
 
 	// within is --within parsed; 0 when it was not given.
 	within time.Duration
@@ -88,6 +90,7 @@ func newRenewCmd(f *Factory, runF func(*renewOptions) error) *cobra.Command {
 		},
 	}
 	addCADirFlag(cmd, &opts.CADir)
+	addStepCAFlags(cmd, &opts.Step, true)
 	fl := cmd.Flags()
 	addPgdataFlag(cmd, &opts.DataDir, "the data `DIR`ectory (or the directory holding postgresql.conf)")
 	fl.IntVar(&opts.Days, "days", 0, "validity of the new certificate in days (default: the lifetime of the current one; cut to the CA's)")
@@ -158,6 +161,13 @@ func renewRunReport(opts *renewOptions, report **rotate.Report) error {
 		}
 		return renewError(opts, err)
 	}
+	remote, err := opts.f.stepRemote(opts.Step, setup.Dir.Dir)
+	if err != nil {
+		return err
+	}
+	if remote != nil {
+		ro.Remote = remote
+	}
 	rep, err := rotate.Renew(ro)
 	if report != nil {
 		*report = rep
@@ -167,7 +177,7 @@ func renewRunReport(opts *renewOptions, report **rotate.Report) error {
 			err = perr
 		}
 	}
-	return renewError(opts, err)
+	return renewError(opts, stepError(err))
 }
 
 // renewError is rotateError, with the command that allows the refused files for an

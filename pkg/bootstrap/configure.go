@@ -80,7 +80,12 @@ func firstConfError(err error) string {
 // turn SSL and certificate logins on with pgcert's files, in the syntax of dd's
 // version.
 func ConfLines(dd *pgdata.DataDir) (conf, hba []string, err error) {
-	data, err := pgdata.PgcertConf(pgdata.DefaultSSLFiles, dd.Version)
+	return confLines(dd, pgdata.DefaultSSLFiles)
+}
+
+// confLines is ConfLines for the files f.
+func confLines(dd *pgdata.DataDir, f pgdata.SSLFiles) (conf, hba []string, err error) {
+	data, err := pgdata.PgcertConf(f, dd.Version)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -202,7 +207,7 @@ func planConfiguration(dd *pgdata.DataDir, cfg *pgdata.Config, rep Reporter, ext
 // pg_hba.conf with their backups, to txn.
 func (p *Plan) addConfiguration(txn *fsutil.Txn) error {
 	o := p.opts
-	pc, err := pgdata.PgcertConf(pgdata.DefaultSSLFiles, o.DataDir.Version)
+	pc, err := pgdata.PgcertConf(p.sslFiles(), o.DataDir.Version)
 	if err != nil {
 		return err
 	}

@@ -30,8 +30,11 @@ type OtherCAError struct {
 	RecordedDir string
 	// CA is the CA the run would write from; nil when it does not exist yet.
 	CA *ca.CA
-	// CADir is that CA's directory.
+	// CADir is that CA's directory (a step-ca's address).
 	CADir string
+	// Next, when set, names the CA the run would write from instead of CA and
+	// CADir: a step-ca.
+	Next string
 }
 
 // Error names both CAs, each by subject and directory.
@@ -43,7 +46,10 @@ func (e *OtherCAError) Error() string {
 		old += " (a CA directory the data directory does not record)"
 	}
 	next := "a new CA in " + e.CADir
-	if e.CA != nil {
+	switch {
+	case e.Next != "":
+		next = e.Next
+	case e.CA != nil:
 		next = fmt.Sprintf("%s (%s)", subject(e.CA.Cert.RawSubject), e.CADir)
 	}
 	return fmt.Sprintf("%s comes from the CA %s, not from %s", e.Path, old, next)

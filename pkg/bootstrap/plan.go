@@ -118,6 +118,9 @@ type Options struct {
 	Owner OwnerFunc
 	// Reporter hears warnings and notes (nil: none).
 	Reporter Reporter
+	// Step, when set, is a running step-ca that issues the certificates instead
+	// of CA (which is then nil), and CRLs is not used: see StepCA.
+	Step *StepCA
 }
 
 // Plan is every file init writes, with its contents, mode and owner, ready to
@@ -142,6 +145,12 @@ type Plan struct {
 	files   []pendingFile
 	clients []*Client
 	edits   []edit
+	// noCRL leaves ssl_crl_file out of the settings: not every CA of the chain
+	// has a CRL (StepCA without the root's key).
+	noCRL bool
+	// stepIntermediates are the CAs between a step-ca's root and the server
+	// certificate, for the report.
+	stepIntermediates []*x509.Certificate
 }
 
 type pendingFile struct {
@@ -156,6 +165,9 @@ type pendingFile struct {
 // lock, one index write), makes the CRLs and lays out every file, without
 // writing any outside the CA.
 func NewPlan(o Options) (*Plan, error) {
+	if o.Step != nil {
+		return newStepPlan(o)
+	}
 	if o.DataDir == nil || o.CA == nil || len(o.Hosts) == 0 || o.CRLs == nil {
 		return nil, errors.New("bootstrap: a data directory, a CA, host names and a CRL maker are required")
 	}
@@ -239,7 +251,7 @@ func NewPlan(o Options) (*Plan, error) {
 	// transaction, and is always rewritten: it must name the CA they now come from.
 	p.add(filepath.Join(dir, ca.DataDirFile), c.Record().Marshal(), p.ownedBy(dir, fsutil.PublicMode, true), -1)
 	for i, role := range roles {
-		if err := p.addClient(role, issued[i+1], clientKeys[i]); err != nil {
+		if err := p.addClient(role, issued[i+1], clientKeys[i], c.Intermediates(), root); err != nil {
 			return nil, err
 		}
 		if i >= len(o.Clients) {
@@ -249,22 +261,42 @@ func NewPlan(o Options) (*Plan, error) {
 		}
 	}
 
-	if p.ConfLines, p.HBALines, err = ConfLines(o.DataDir); err != nil {
+	if err := p.planSettings(); err != nil {
 		return nil, err
+	}
+	return p, nil
+}
+
+// planSettings makes the postgresql.conf and pg_hba.conf lines, and with
+// Configure the edits that write them.
+func (p *Plan) planSettings() error {
+	o := p.opts
+	var err error
+	if p.ConfLines, p.HBALines, err = confLines(o.DataDir, p.sslFiles()); err != nil {
+		return err
 	}
 	repl, err := ReplicationRules(o.Replication, o.DataDir.Version)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, r := range repl {
 		p.HBALines = append(p.HBALines, r.String())
 	}
 	if o.Configure {
 		if p.Configuration, p.edits, err = planConfiguration(o.DataDir, o.Config, p.rep, repl...); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return p, nil
+	return nil
+}
+
+// sslFiles are the files the settings name.
+func (p *Plan) sslFiles() pgdata.SSLFiles {
+	f := pgdata.DefaultSSLFiles
+	if p.noCRL {
+		f.CRL = ""
+	}
+	return f
 }
 
 // MissingRootError reports a CA directory without its root certificate, which
@@ -305,9 +337,8 @@ func (p *Plan) noteClamp(is *ca.Issued) {
 // addClient lays out the bundle of role: the certificate with the intermediates
 // (the server needs them from the client), the key, the root, and the DER key
 // with PK8.
-func (p *Plan) addClient(role string, is *ca.Issued, key crypto.Signer) error {
+func (p *Plan) addClient(role string, is *ca.Issued, key crypto.Signer, intermediates []*x509.Certificate, root *x509.Certificate) error {
 	o := p.opts
-	c := o.CA
 	p.noteClamp(is)
 	keyPEM, err := keys.MarshalPKCS8PEM(key)
 	if err != nil {
@@ -317,9 +348,9 @@ func (p *Plan) addClient(role string, is *ca.Issued, key crypto.Signer) error {
 	paths := ClientPaths(dir, o.PK8)
 	n := len(p.clients)
 	// Client files belong to whoever runs pgcert: they are carried to the clients.
-	p.add(paths[0], ca.PEM(append([]*x509.Certificate{is.Cert}, c.Intermediates()...)...), fsutil.Options{Mode: fsutil.PublicMode, Force: o.Force}, n)
+	p.add(paths[0], ca.PEM(append([]*x509.Certificate{is.Cert}, intermediates...)...), fsutil.Options{Mode: fsutil.PublicMode, Force: o.Force}, n)
 	p.add(paths[1], keyPEM, fsutil.Options{Mode: fsutil.KeyMode, Force: o.Force}, n)
-	p.add(paths[2], ca.PEM(c.Root()), fsutil.Options{Mode: fsutil.PublicMode, Force: o.Force}, n)
+	p.add(paths[2], ca.PEM(root), fsutil.Options{Mode: fsutil.PublicMode, Force: o.Force}, n)
 	if o.PK8 {
 		der, err := keys.MarshalPKCS8DER(key)
 		if err != nil {
@@ -369,8 +400,11 @@ func (p *Plan) Apply() (*Result, error) {
 	// in the CA directory either. Failing here is only a warning: the files are
 	// in, a record the CA does not list yet is not followed, and the next init or
 	// renew lists it.
-	if err := o.CA.BindDataDir(o.DataDir.Dir); err != nil {
-		p.rep.Warnf("%s does not list %s yet, so -D alone does not find the CA (the next pgcert renew with --ca-dir lists it): %v", o.CA.Dir, o.DataDir.Dir, err)
+	// A step-ca keeps no list of data directories: see ca.StepRecord.
+	if o.CA != nil {
+		if err := o.CA.BindDataDir(o.DataDir.Dir); err != nil {
+			p.rep.Warnf("%s does not list %s yet, so -D alone does not find the CA (the next pgcert renew with --ca-dir lists it): %v", o.CA.Dir, o.DataDir.Dir, err)
+		}
 	}
 	dd := o.DataDir
 	r := &Result{
@@ -378,8 +412,8 @@ func (p *Plan) Apply() (*Result, error) {
 		IsDataDir:      dd.IsDataDir,
 		Version:        dd.Version.String(),
 		VersionAssumed: dd.VersionAssumed,
-		CA:             describeCA(o.CA, o.CACreated),
-		Server:         describeIssued(o.CA, p.Server),
+		CA:             p.describeCA(),
+		Server:         p.describeServer(),
 		CRLs:           p.CRLs,
 		Clients:        []Client{},
 		Files:          []File{},

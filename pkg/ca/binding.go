@@ -90,8 +90,8 @@ func UnboundRecord() []byte {
 }
 
 // ReadDataDirRecord reads dataDir's DataDirFile: a *NotBoundError when there is none
-// (or it is UnboundRecord), an error when it is not a regular file (a link, a FIFO) or
-// not a record.
+// (or it is UnboundRecord), a *StepBoundError when it names a step-ca, an error when
+// it is not a regular file (a link, a FIFO) or not a record.
 func ReadDataDirRecord(dataDir string) (*DataDirRecord, error) {
 	path := filepath.Join(dataDir, DataDirFile)
 	data, err := fsutil.ReadRegular(path, recordLimit)
@@ -99,6 +99,12 @@ func ReadDataDirRecord(dataDir string) (*DataDirRecord, error) {
 		return nil, &NotBoundError{DataDir: dataDir}
 	}
 	if err != nil {
+		return nil, err
+	}
+	if step, err := parseStepRecord(path, data); err != nil || step != nil {
+		if err == nil {
+			err = &StepBoundError{DataDir: dataDir, Record: *step}
+		}
 		return nil, err
 	}
 	var r DataDirRecord

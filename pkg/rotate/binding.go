@@ -13,6 +13,9 @@ import (
 // with the files it describes; once j is committed, listed must record the CA's
 // side. Nothing is scheduled when both sides are already this CA's.
 func (r *renewer) bind(j *journal) bool {
+	if r.opts.Remote != nil {
+		return r.bindRemote(j)
+	}
 	dir := r.setup.Dir.Dir
 	want := r.c.Record()
 	if rec, err := ca.ReadDataDirRecord(dir); err == nil && *rec == want {
@@ -37,6 +40,10 @@ func (r *renewer) bindAlone() error {
 	if err := r.listed(); err != nil {
 		return err
 	}
+	if r.opts.Remote != nil {
+		r.opts.info(fmt.Sprintf("recorded the step-ca at %s in %s", r.opts.Remote.Name(), filepath.Join(r.setup.Dir.Dir, ca.DataDirFile)))
+		return nil
+	}
 	r.opts.info(fmt.Sprintf("recorded the CA directory %s in %s", r.c.Dir, filepath.Join(r.setup.Dir.Dir, ca.DataDirFile)))
 	return nil
 }
@@ -47,6 +54,9 @@ func (r *renewer) bindAlone() error {
 // the files are in: a record the CA does not list yet is not followed, and the next
 // run lists it.
 func (r *renewer) listed() error {
+	if r.opts.Remote != nil {
+		return nil
+	}
 	if err := r.c.BindDataDir(r.setup.Dir.Dir); err != nil {
 		r.opts.warn(fmt.Sprintf("%s does not list %s yet, so -D alone does not find the CA (the next pgcert renew with --ca-dir lists it): %v", r.c.Dir, r.setup.Dir.Dir, err))
 	}

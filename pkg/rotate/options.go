@@ -66,6 +66,9 @@ type Options struct {
 	Rand io.Reader
 	// OpenCA opens the CA that issued the server certificate (Renew only).
 	OpenCA func() (*ca.CA, error)
+	// Remote, when set, is the CA service that issued it (a step-ca), used
+	// instead of OpenCA.
+	Remote Remote
 	// Unlock loads a CA's private key before it signs, asking for its passphrase
 	// if need be; nil loads it without a passphrase (ca.CA.Unlock(nil)).
 	Unlock func(*ca.CA) error

@@ -45,6 +45,8 @@ type renewer struct {
 	crlStates  []crlState
 	crlDue     bool
 	foreign    []*x509.RevocationList // CRLs in ssl_crl_file of CAs outside the chain
+
+	rs remoteState // with Options.Remote
 }
 
 // crlState is the newest CRL ssl_crl_file holds for one CA of the chain, and why it
@@ -106,11 +108,19 @@ func (r *renewer) run() (*Report, error) {
 	if err := r.readCurrent(); err != nil {
 		return nil, err
 	}
-	if err := r.openCA(); err != nil {
+	if r.opts.Remote != nil {
+		if err := r.openRemote(); err != nil {
+			return nil, err
+		}
+	} else if err := r.openCA(); err != nil {
 		return nil, err
 	}
 	r.planCert()
-	if err := r.planCRL(); err != nil {
+	planCRL := r.planCRL
+	if r.opts.Remote != nil {
+		planCRL = r.planRemoteCRL
+	}
+	if err := planCRL(); err != nil {
 		return nil, err
 	}
 	rep := r.baseReport()
@@ -127,7 +137,11 @@ func (r *renewer) run() (*Report, error) {
 	if err := checkOutside(r.opts, managedPaths(r.setup)); err != nil {
 		return nil, err
 	}
-	set, err := r.build()
+	build := r.build
+	if r.opts.Remote != nil {
+		build = r.buildRemote
+	}
+	set, err := build()
 	if err != nil {
 		return nil, err
 	}
@@ -168,6 +182,7 @@ func (r *renewer) readCurrent() error {
 	switch {
 	case err == nil:
 		r.pub = k.Signer.Public()
+		r.rs.key = k.Signer
 		if !keys.CertificateHasKey(r.leaf, r.pub) {
 			return failf([]string{"which certificate the key belongs to, and the fix: pgcert check -D " + shellWord(r.setup.Dir.Dir)},
 				"%s does not belong to the first certificate of %s, which the server serves: renewal keeps the key, so fix this first", r.keyFile.Path, r.certFile.Path)

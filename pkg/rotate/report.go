@@ -67,7 +67,12 @@ type CRLInfo = crl.Summary
 
 // baseReport describes the current files and what is due.
 func (r *renewer) baseReport() *Report {
-	rep := &Report{DataDir: r.setup.Dir.Dir, CADir: r.c.Dir, Files: []FileReport{}, Previous: []string{}}
+	rep := &Report{DataDir: r.setup.Dir.Dir, Files: []FileReport{}, Previous: []string{}}
+	if r.opts.Remote != nil {
+		rep.CADir = r.opts.Remote.Name()
+	} else {
+		rep.CADir = r.c.Dir
+	}
 	rep.Certificate = &CertReport{
 		File:        r.certFile.Path,
 		Serial:      serialOf(r.leaf),
