@@ -106,6 +106,11 @@ func lowerFirst(s string) string {
 
 // The shared words (internal/words) under the names this package uses.
 var (
-	plural    = words.Plural
-	shellWord = words.ShellWord
+	plural     = words.Plural
+	shellWord  = words.ShellWord
+	showList   = words.List
+	showOrNone = words.OrNone
 )
+
+// showTime is the layout of times in human output.
+const showTime = words.TimeLayout

@@ -55,3 +55,22 @@ func ShellWord(s string) string {
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
+
+// TimeLayout is how pgcert prints a moment for people: UTC, to the second.
+const TimeLayout = "2006-01-02 15:04:05 MST"
+
+// List joins items with commas, or says "(none)": a report line never ends empty.
+func List(items []string) string {
+	if len(items) == 0 {
+		return "(none)"
+	}
+	return strings.Join(items, ", ")
+}
+
+// OrNone is s, or "(none)" when s is empty.
+func OrNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}

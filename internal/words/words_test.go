@@ -33,3 +33,18 @@ func TestShellWordRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+func TestListOrNone(t *testing.T) {
+	if got := List(nil); got != "(none)" {
+		t.Errorf("List(nil) = %q", got)
+	}
+	if got := List([]string{"a", "b"}); got != "a, b" {
+		t.Errorf("List = %q", got)
+	}
+	if got := OrNone(""); got != "(none)" {
+		t.Errorf("OrNone empty = %q", got)
+	}
+	if got := OrNone("x"); got != "x" {
+		t.Errorf("OrNone = %q", got)
+	}
+}
