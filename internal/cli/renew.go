@@ -200,7 +200,7 @@ func renewRunReport(opts *renewOptions, report **rotate.Report) error {
 	if opts.Rollback {
 		rep, err := rotate.Rollback(ro)
 		if rep != nil {
-			if perr := printRollback(opts.f, rep); perr != nil && err == nil {
+			if perr := opts.f.printRenew(rep); perr != nil && err == nil {
 				err = perr
 			}
 		}
@@ -211,7 +211,7 @@ func renewRunReport(opts *renewOptions, report **rotate.Report) error {
 		*report = rep
 	}
 	if rep != nil {
-		if perr := printRenew(opts.f, rep); perr != nil && err == nil {
+		if perr := opts.f.printRenew(rep); perr != nil && err == nil {
 			err = perr
 		}
 	}
@@ -315,4 +315,13 @@ func rotateError(err error) error {
 		return &Error{Err: err, Hints: re.Hints}
 	}
 	return err
+}
+
+// printRenew writes renew's report, or a rollback's: JSON, or lines for a person
+// (and a cron mail).
+func (f *Factory) printRenew(rep *rotate.Report) error {
+	if f.Global.JSON {
+		return writeJSON(f.IO.Out, rep)
+	}
+	return rep.WriteText(f.IO.Out, f.Global.Quiet)
 }
