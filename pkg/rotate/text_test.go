@@ -21,7 +21,7 @@ func TestReportWriteText(t *testing.T) {
 		{"reloaded quiet", &Report{DataDir: "/d", Action: ActionReloaded, Certificate: cert, Reload: reload}, true,
 			"nothing to do: server.crt expires in 200 days, renewal at 30 days\nreloaded the server (pid 7)\n"},
 		{"crl refreshed", &Report{DataDir: "/my d", Action: ActionRenewed, Certificate: cert,
-			CRL: &CRLReport{File: "/my d/root.crl", Refreshed: true, Reasons: []string{"a", "b"}, CRLs: []CRLInfo{{Number: "4", Issuer: "CN=CA", Entries: 2, NextUpdate: "2027-01-08T00:00:00Z"}}},
+			CRL:      &CRLReport{File: "/my d/root.crl", Refreshed: true, Reasons: []string{"a", "b"}, CRLs: []CRLInfo{{Number: "4", Issuer: "CN=CA", Entries: 2, NextUpdate: "2027-01-08T00:00:00Z"}}},
 			Files:    []FileReport{{Path: "/my d/root.crl", Mode: "0644", Owner: "postgres"}, {Path: "/my d/root.crl.prev"}},
 			Previous: []string{"/my d/root.crl.prev"}}, true,
 			"refreshed root.crl (a; b)\n  CRL 4 of CN=CA, 2 revoked, next update 2027-01-08\n  wrote /my d/root.crl (mode 0644, owner postgres)\n  kept the previous files as root.crl.prev (pgcert renew --rollback -D '/my d' puts them back)\n"},
