@@ -95,7 +95,7 @@ func rootBundleRun(opts *rootBundleOptions) error {
 	if err != nil {
 		return rootBundleError(err, opts.AllowLeaf)
 	}
-	var check *verification
+	var check *chain.Verdict
 	if opts.CheckChain != "" {
 		if check, err = f.checkChain(opts.CheckChain, roots.Certs, now); err != nil {
 			return err
@@ -121,7 +121,7 @@ func rootBundleRun(opts *rootBundleOptions) error {
 			r.Warnings = append(r.Warnings, rootBundleWarning(e))
 		}
 		if check != nil {
-			j := check.json()
+			j := check.Report()
 			r.CheckChain = &j
 		}
 		return writeJSON(f.IO.Out, r)
@@ -132,26 +132,26 @@ func rootBundleRun(opts *rootBundleOptions) error {
 	}
 	if check != nil {
 		top := check.Chain[len(check.Chain)-1]
-		fmt.Fprintf(f.IO.Out, "%s chains to %s, %s\n", check.File, chain.Subject(top.Cert), verifierText(check.Purpose))
+		fmt.Fprintf(f.IO.Out, "%s chains to %s, %s\n", check.File, chain.Subject(top.Cert), check.Purpose.Verifier())
 	}
 	return nil
 }
 
 // checkChain verifies the certificate file against the bundle being built, failing
 // when it does not chain to it.
-func (f *Factory) checkChain(file string, roots []chain.Input, now time.Time) (*verification, error) {
+func (f *Factory) checkChain(file string, roots []chain.Input, now time.Time) (*chain.Verdict, error) {
 	ins, err := f.readCertInputs([]string{file}, "--check-chain")
 	if err != nil {
 		return nil, err
 	}
-	purpose := purposeOf(ins[0].Cert)
-	v, err := verifyFile(file, ins, chain.VerifyOptions{Now: now, Roots: roots, Purpose: purpose}, nil)
+	purpose := chain.PurposeOf(ins[0].Cert)
+	v, err := chain.VerifyFile(file, ins, chain.VerifyOptions{Now: now, Roots: roots, Purpose: purpose}, nil)
 	if err != nil {
 		return nil, err
 	}
 	if e := v.Err; e != nil {
-		return nil, failf([]string{verifyFix(e, purpose), "nothing was written"},
-			"%s does not chain to the bundle %s: %s (error %d at depth %d, %s)", file, verifierText(purpose), e.Reason, int(e.Reason), e.Depth, e.Cert)
+		return nil, failf([]string{e.Fix(purpose), "nothing was written"},
+			"%s does not chain to the bundle %s: %s (error %d at depth %d, %s)", file, purpose.Verifier(), e.Reason, int(e.Reason), e.Depth, e.Cert)
 	}
 	return v, nil
 }
@@ -190,9 +190,9 @@ func rootBundleWarning(err error) string {
 
 // rootBundleJSON is the --json output of `pgcert root` (README.md, "JSON output", pgcert root).
 type rootBundleJSON struct {
-	File         fileReport      `json:"file"`
-	Certificates []chain.Element `json:"certificates"`
-	Duplicates   []certRef       `json:"duplicates"`
-	Warnings     []string        `json:"warnings"`
-	CheckChain   *verifyJSON     `json:"check_chain"`
+	File         fileReport           `json:"file"`
+	Certificates []chain.Element      `json:"certificates"`
+	Duplicates   []certRef            `json:"duplicates"`
+	Warnings     []string             `json:"warnings"`
+	CheckChain   *chain.VerdictReport `json:"check_chain"`
 }
