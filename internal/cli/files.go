@@ -2,10 +2,8 @@ package cli
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"syscall"
 
@@ -59,28 +57,6 @@ func (f *Factory) readInput(path string) ([]byte, error) {
 
 func tooLarge(path string) error {
 	return failf(nil, "%s is larger than %d MiB: not a file pgcert reads", path, maxInputSize>>20)
-}
-
-func inputError(path string, err error) error {
-	var nr *fsutil.NotRegularError
-	if errors.As(err, &nr) {
-		hints := []string{"see what it is: ls -l " + shellWord(path)}
-		if nr.Kind == "directory" {
-			hints = []string{"give the path of a file, not a directory"}
-		}
-		return failf(hints, "%s is a %s, not a regular file: pgcert reads only regular files", path, nr.Kind)
-	}
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return failf([]string{"check the path"}, "%s: no such file", path)
-	case errors.Is(err, fs.ErrPermission):
-		return failf([]string{"run as a user who may read it"}, "%s: permission denied", path)
-	}
-	return fmt.Errorf("reading %s: %w", path, err)
 }
 
 // dataDirOwner returns the write options that give a new file in dir to dir's owner:

@@ -218,12 +218,12 @@ func renewRunReport(opts *renewOptions, report **rotate.Report) error {
 	return renewError(opts, err)
 }
 
-// renewError is rotateError, with the command that allows the refused files for an
+// renewError is err, with the command that allows the refused files for an
 // admin who checked them (rotate.OutsideError).
 func renewError(opts *renewOptions, err error) error {
 	var oe *rotate.OutsideError
 	if !errors.As(err, &oe) {
-		return rotateError(err)
+		return err
 	}
 	allow := *opts
 	allow.AllowOutside = slices.Clone(opts.AllowOutside)
@@ -305,16 +305,6 @@ func (opts *renewOptions) rotateOptions(setup *serverSetup) rotate.Options {
 		Warn:         func(msg string) { f.warnf("%s", msg) },
 		Info:         func(msg string) { f.infof("%s", msg) },
 	}
-}
-
-// rotateError gives a failure of pkg/rotate its hints, as every command's errors
-// carry them.
-func rotateError(err error) error {
-	var re *rotate.Error
-	if errors.As(err, &re) {
-		return &Error{Err: err, Hints: re.Hints}
-	}
-	return err
 }
 
 // printRenew writes renew's report, or a rollback's: JSON, or lines for a person
