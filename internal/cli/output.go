@@ -10,6 +10,7 @@ import (
 
 	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/internal/words"
+	"github.com/pgcert/pgcert/pkg/style"
 )
 
 // errorf prints "pgcert: error: ..." on standard error.
@@ -110,6 +111,7 @@ var (
 	shellWord  = words.ShellWord
 	showList   = words.List
 	showOrNone = words.OrNone
+	pad        = style.Pad
 )
 
 // showTime is the layout of times in human output.

@@ -73,7 +73,7 @@ type plannedFix struct {
 
 // permsFix plans a change for every target, refuses them all when one needs root and
 // pgcert does not have it, makes the others, and reports every file afterwards.
-func permsFix(opts *permsOptions, id keyperm.Identity, targets []permsTarget, rep *permsReport, scope keyperm.Scope) error {
+func permsFix(opts *permsOptions, id keyperm.Identity, targets []permsTarget, rep *keyperm.Report, scope keyperm.Scope) error {
 	f := opts.f
 	var todo, needRoot, refused []plannedFix
 	seen := map[string]bool{}
@@ -105,44 +105,23 @@ func permsFix(opts *permsOptions, id keyperm.Identity, targets []permsTarget, re
 		return refusedError(opts, refused)
 	}
 
-	var lines []string
 	for _, p := range todo {
 		if err := scope.Apply(p.fix); err != nil {
-			if len(lines) > 0 {
-				printFixLines(f, rep, lines)
+			if !f.Global.JSON {
+				rep.WriteChanges(f.IO.Out, "")
 			}
 			return withHints(fmt.Errorf("%s: %w", p.t.Name, err), "run pgcert perms fix again: it plans from the files as they are now")
 		}
-		oldOwner, oldGroup := ownerNames(opts.lookup, p.fi.UID, p.fi.GID)
-		ch := permsChangeReport{
-			Name: p.t.Name, Path: p.fix.Path, Link: p.fix.Link,
-			OldMode: fmt.Sprintf("%04o", uint32(p.fi.Mode.Perm())), OldOwner: oldOwner + ":" + oldGroup,
-			Commands: p.fix.Commands(), Reason: p.fix.Reason,
-		}
-		if p.fix.Chmod && p.fix.Mode.Perm() != p.fi.Mode.Perm() {
-			ch.Mode = fmt.Sprintf("%04o", uint32(p.fix.Mode.Perm()))
-			lines = append(lines, fmt.Sprintf("%s: chmod %s %s (was %s)", p.t.Name, ch.Mode, p.fix.Path, ch.OldMode))
-		}
-		if p.fix.Chown {
-			ch.Owner = p.fix.Owner
-			lines = append(lines, fmt.Sprintf("%s: chown %s %s (was %s)", p.t.Name, p.fix.Owner, p.fix.Path, ch.OldOwner))
-		}
-		if p.fix.Link != "" {
-			lines = append(lines, fmt.Sprintf("%s is a symbolic link: fixed its target %s, not the link", p.t.Name, p.fix.Path))
-		}
-		rep.Changes = append(rep.Changes, ch)
+		rep.Changes = append(rep.Changes, keyperm.Change(p.t.Name, p.fi, p.fix, opts.lookup))
 	}
 
 	rep.OK = true
-	var failed []permsFileReport
 	for _, t := range targets {
 		fi := t.stat()
 		r := t.judge(fi, id)
-		fr := describePermsFile(t, fi, r, opts.lookup)
-		rep.Files = append(rep.Files, fr)
+		rep.Files = append(rep.Files, keyperm.Describe(t.report(), fi, r, opts.lookup))
 		if !r.OK {
 			rep.OK = false
-			failed = append(failed, fr)
 			rep.Unchangeable = append(rep.Unchangeable, t.Name)
 		}
 	}
@@ -151,29 +130,12 @@ func permsFix(opts *permsOptions, id keyperm.Identity, targets []permsTarget, re
 			return err
 		}
 	} else {
-		printFixLines(f, rep, lines)
-		if len(failed) > 0 {
-			fmt.Fprintln(f.IO.Out, "no change of mode or owner can fix:")
-			printPermsFiles(f, failed)
-		}
+		rep.WriteFixText(f.IO.Out, f.IO.OutColors())
 	}
 	if !rep.OK {
 		return errProblemsFound
 	}
 	return nil
-}
-
-func printFixLines(f *Factory, rep *permsReport, lines []string) {
-	if f.Global.JSON {
-		return
-	}
-	if len(lines) == 0 {
-		fmt.Fprintln(f.IO.Out, "nothing to change")
-		return
-	}
-	for _, l := range lines {
-		fmt.Fprintln(f.IO.Out, l)
-	}
 }
 
 // needsRootError refuses a fix of which some changes only root can make: changing the

@@ -2,7 +2,6 @@ package doctor
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/pgcert/pgcert/internal/words"
@@ -33,14 +32,7 @@ func userLabel(id keyperm.Identity) string {
 
 // ownerText spells a file's owner and group, by name when lookup knows them.
 func ownerText(lookup keyperm.Lookup, fi keyperm.FileInfo) string {
-	owner := strconv.FormatUint(uint64(fi.UID), 10)
-	if id, err := lookup.LookupUID(fi.UID); err == nil && id.Name != "" {
-		owner = id.Name
-	}
-	group := strconv.FormatUint(uint64(fi.GID), 10)
-	if name, err := lookup.GroupName(fi.GID); err == nil && name != "" {
-		group = name
-	}
+	owner, group := keyperm.OwnerNames(lookup, fi.UID, fi.GID)
 	return owner + ":" + group
 }
 
