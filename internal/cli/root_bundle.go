@@ -105,7 +105,7 @@ func rootBundleRun(opts *rootBundleOptions) error {
 		f.warnf("%s", rootBundleWarning(w))
 	}
 	if len(roots.Duplicates) > 0 {
-		f.infof("%s", droppedDuplicates(roots.Duplicates))
+		f.infof("%s", chain.DroppedDuplicates(roots.Duplicates))
 	}
 	w, err := fsutil.WriteFile(opts.Output, roots.PEM(), dataDirOwner(filepath.Dir(opts.Output), fsutil.PublicMode, force))
 	if err != nil {
@@ -113,7 +113,7 @@ func rootBundleRun(opts *rootBundleOptions) error {
 	}
 	f.noteReplacedLink(w)
 	if f.Global.JSON {
-		r := rootBundleJSON{File: fsutil.Report(w), Duplicates: certRefs(roots.Duplicates), Warnings: []string{}}
+		r := rootBundleJSON{File: fsutil.Report(w), Duplicates: chain.Refs(roots.Duplicates), Warnings: []string{}}
 		for _, in := range roots.Certs {
 			r.Certificates = append(r.Certificates, chain.Describe(in, chain.BundleRole(in)))
 		}
@@ -128,7 +128,7 @@ func rootBundleRun(opts *rootBundleOptions) error {
 	}
 	fmt.Fprintf(f.IO.Out, "wrote %s: %s, mode %04o\n", w.Path, plural(len(roots.Certs), "certificate", "certificates"), w.Mode)
 	for _, in := range roots.Certs {
-		fmt.Fprintf(f.IO.Out, "  %s, %s\n", in, expiryText(in, now))
+		fmt.Fprintf(f.IO.Out, "  %s, %s\n", in, in.Expiry(now))
 	}
 	if check != nil {
 		top := check.Chain[len(check.Chain)-1]
@@ -192,7 +192,7 @@ func rootBundleWarning(err error) string {
 type rootBundleJSON struct {
 	File         fileReport           `json:"file"`
 	Certificates []chain.Element      `json:"certificates"`
-	Duplicates   []certRef            `json:"duplicates"`
+	Duplicates   []chain.Ref          `json:"duplicates"`
 	Warnings     []string             `json:"warnings"`
 	CheckChain   *chain.VerdictReport `json:"check_chain"`
 }

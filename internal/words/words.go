@@ -6,6 +6,7 @@ package words
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -71,6 +72,15 @@ func List(items []string) string {
 func OrNone(s string) string {
 	if s == "" {
 		return "(none)"
+	}
+	return s
+}
+
+// Thousands writes n with a comma between groups of three digits: 16,383.
+func Thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
 	}
 	return s
 }
