@@ -54,10 +54,5 @@ var (
 	crlDirEntries = pgdata.CRLDirEntries
 )
 
-// userLabel names a user in output: its login, or its number.
-func userLabel(id keyperm.Identity) string {
-	if id.Name != "" {
-		return id.Name
-	}
-	return fmt.Sprintf("uid %d", id.UID)
-}
+// userLabel names a user in findings and output: keyperm's words.
+var userLabel = keyperm.Identity.Label

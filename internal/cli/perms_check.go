@@ -76,7 +76,7 @@ func permsRun(opts *permsOptions) error {
 			return failf([]string{"correct it first (`pgcert check -D` says more)"},
 				"%s: the server cannot read its configuration; nothing was changed", s.Dir.ConfigFile)
 		}
-		if err := refuseSpecialFiles(s); err != nil {
+		if err := s.RefuseSpecialFiles(); err != nil {
 			return err
 		}
 		setup = s

@@ -191,7 +191,7 @@ func renewRun(opts *renewOptions) error {
 func renewRunReport(opts *renewOptions, report **rotate.Report) error {
 	setup, err := readServerSetup(opts.DataDir, opts.lookup)
 	if err == nil {
-		err = refuseSpecialFiles(setup)
+		err = setup.RefuseSpecialFiles()
 	}
 	if err != nil {
 		return err

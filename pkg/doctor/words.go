@@ -1,7 +1,6 @@
 package doctor
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/pgcert/pgcert/internal/words"
@@ -22,13 +21,8 @@ func lowerFirst(s string) string {
 	return strings.ToLower(string(r[:1])) + string(r[1:])
 }
 
-// userLabel names a user in findings: its login, or its number when it has none.
-func userLabel(id keyperm.Identity) string {
-	if id.Name != "" {
-		return id.Name
-	}
-	return fmt.Sprintf("uid %d", id.UID)
-}
+// userLabel names a user in findings and output: keyperm's words.
+var userLabel = keyperm.Identity.Label
 
 // ownerText spells a file's owner and group, by name when lookup knows them.
 func ownerText(lookup keyperm.Lookup, fi keyperm.FileInfo) string {

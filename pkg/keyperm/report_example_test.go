@@ -104,3 +104,11 @@ func ExampleReport_WriteFixText() {
 	// error  root.crt: could not load root certificate file
 	//        fix: give it to the server
 }
+
+func ExampleIdentity_Label() {
+	fmt.Println(keyperm.Identity{Name: "postgres", UID: 70}.Label())
+	fmt.Println(keyperm.Identity{UID: 999}.Label())
+	// Output:
+	// postgres
+	// uid 999
+}
