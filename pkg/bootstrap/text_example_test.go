@@ -9,10 +9,10 @@ import (
 func ExampleResult_WriteText() {
 	r := &bootstrap.Result{
 		DataDir: "/srv/pgdata", Version: "15",
-		CA:     bootstrap.CA{Dir: "/etc/pgcert/ca"},
-		Server: bootstrap.Issued{Serial: "6F07", SANs: "DNS:db.example.com", NotAfter: "2028-03-01T00:00:00Z"},
-		Files:  []bootstrap.File{{Path: "/srv/pgdata/server.key", Mode: "0600", Owner: "postgres"}},
-		CRLs:   []bootstrap.CRL{{Number: "1", Issuer: "CN=Example CA", NextUpdate: "2026-02-01T00:00:00Z"}},
+		CA:             bootstrap.CA{Dir: "/etc/pgcert/ca"},
+		Server:         bootstrap.Issued{Serial: "6F07", SANs: "DNS:db.example.com", NotAfter: "2028-03-01T00:00:00Z"},
+		Files:          []bootstrap.File{{Path: "/srv/pgdata/server.key", Mode: "0600", Owner: "postgres"}},
+		CRLs:           []bootstrap.CRL{{Number: "1", Issuer: "CN=Example CA", NextUpdate: "2026-02-01T00:00:00Z"}},
 		PostgresqlConf: []string{"ssl = on"},
 		PgHBAConf:      []string{"hostssl all all 0.0.0.0/0 scram-sha-256"},
 		Clients:        []bootstrap.Client{{Role: "app", Dir: "/etc/pgcert/ca/clients/app", ConnString: "host=db.example.com sslmode=verify-full"}},

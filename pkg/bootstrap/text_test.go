@@ -8,7 +8,7 @@ import (
 func TestResultWriteTextConfigured(t *testing.T) {
 	base := func() *Result {
 		return &Result{DataDir: "/d", Version: "16", VersionAssumed: true, CA: CA{Dir: "/ca"},
-			Server: Issued{Serial: "01", SANs: "DNS:x", NotAfter: "2028-01-01T00:00:00Z"},
+			Server:  Issued{Serial: "01", SANs: "DNS:x", NotAfter: "2028-01-01T00:00:00Z"},
 			Clients: []Client{{Role: "standby", Dir: "/ca/clients/standby", Replication: true, PrimaryConninfo: "host=x sslpassword='a'"}}}
 	}
 	r := base()
