@@ -84,3 +84,17 @@ func Thousands(n int) string {
 	}
 	return s
 }
+
+// LowerFirst lowers the first letter of a message that goes after a colon, as
+// pgcert's messages are, leaving acronyms (PEM, DER, "OpenSSL"-like words with a
+// second capital) alone; messages from the standard library mostly are already.
+func LowerFirst(s string) string {
+	if s == "" || strings.HasPrefix(s, "PEM") || strings.HasPrefix(s, "DER") {
+		return s
+	}
+	r := []rune(s)
+	if len(r) > 1 && r[1] >= 'A' && r[1] <= 'Z' {
+		return s
+	}
+	return strings.ToLower(string(r[:1])) + string(r[1:])
+}

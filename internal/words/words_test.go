@@ -48,3 +48,11 @@ func TestListOrNone(t *testing.T) {
 		t.Errorf("OrNone = %q", got)
 	}
 }
+
+func TestLowerFirst(t *testing.T) {
+	for in, want := range map[string]string{"": "", "Open failed": "open failed", "PEM block": "PEM block", "PGDATA unset": "PGDATA unset", "DER x": "DER x"} {
+		if got := LowerFirst(in); got != want {
+			t.Errorf("LowerFirst(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

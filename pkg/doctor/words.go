@@ -8,19 +8,6 @@ import (
 	"github.com/pgcert/pgcert/pkg/keyperm"
 )
 
-// lowerFirst lowers the first letter of an error message that goes after a colon,
-// leaving acronyms (PEM, DER, "OpenSSL"-like words with a second capital) alone.
-func lowerFirst(s string) string {
-	if s == "" || strings.HasPrefix(s, "PEM") || strings.HasPrefix(s, "DER") {
-		return s
-	}
-	r := []rune(s)
-	if len(r) > 1 && r[1] >= 'A' && r[1] <= 'Z' {
-		return s
-	}
-	return strings.ToLower(string(r[:1])) + string(r[1:])
-}
-
 // userLabel names a user in findings and output: keyperm's words.
 var userLabel = keyperm.Identity.Label
 
@@ -38,9 +25,10 @@ func chainText(err error) string { return strings.TrimPrefix(err.Error(), "chain
 
 // The shared words (internal/words) under the names this package uses.
 var (
-	daysLeft  = words.DaysLeft
-	whenText  = words.When
-	dateText  = words.Date
-	plural    = words.Plural
-	shellWord = words.ShellWord
+	lowerFirst = words.LowerFirst
+	daysLeft   = words.DaysLeft
+	whenText   = words.When
+	dateText   = words.Date
+	plural     = words.Plural
+	shellWord  = words.ShellWord
 )
