@@ -3,12 +3,11 @@ package cli
 import (
 	"fmt"
 	"os/user"
-	"path/filepath"
 	"strconv"
 
 	"github.com/spf13/cobra"
 
-	"github.com/pgcert/pgcert/pkg/crl"
+	"github.com/pgcert/pgcert/pkg/doctor"
 	"github.com/pgcert/pgcert/pkg/keyperm"
 )
 
@@ -81,89 +80,13 @@ func permsArgs(opts *permsOptions, args []string) error {
 	return nil
 }
 
-// permsTarget is one file to judge, and by which rule.
-type permsTarget struct {
-	// Name is how messages name the file: as the setting spells it, or as given.
-	Name    string
-	Path    string
-	Setting string
-	Kind    string
-	key     bool
-	public  keyperm.Kind
-}
-
 // permsTargets lists the files to judge: every file the data directory's SSL
-// settings name, in the order the server loads them, with the hashed CRL files of
-// ssl_crl_dir (the only ones OpenSSL reads there); or the key files given.
-func permsTargets(opts *permsOptions, setup *serverSetup) []permsTarget {
+// settings name, or the key files given.
+func permsTargets(opts *permsOptions, setup *serverSetup) []keyperm.Target {
 	if setup == nil {
-		kind := keyperm.FileServerKey
-		if opts.Client {
-			kind = keyperm.FileClientKey
-		}
-		var out []permsTarget
-		for _, f := range opts.Files {
-			out = append(out, permsTarget{Name: f, Path: f, Kind: kind, key: true})
-		}
-		return out
+		return keyperm.KeyTargets(opts.Files, opts.Client)
 	}
-	var out []permsTarget
-	for _, sf := range setup.Files() {
-		t := permsTarget{Name: sf.Value, Path: sf.Path, Setting: sf.Setting}
-		switch sf.Setting {
-		case "ssl_key_file":
-			t.Kind, t.key = keyperm.FileServerKey, true
-		case "ssl_cert_file":
-			t.Kind, t.public = keyperm.FileServerCert, keyperm.ServerCert
-		case "ssl_ca_file":
-			t.Kind, t.public = keyperm.FileRootCert, keyperm.RootCert
-		case "ssl_crl_file":
-			t.Kind, t.public = keyperm.FileCRL, keyperm.CRLFile
-		case "ssl_crl_dir":
-			t.Kind, t.public = keyperm.FileCRLDir, keyperm.CRLDir
-		}
-		out = append(out, t)
-		if sf.Setting == "ssl_crl_dir" {
-			for _, p := range crlDirEntries(sf.Path) {
-				if crl.IsDirName(filepath.Base(p)) {
-					out = append(out, permsTarget{Name: filepath.Join(sf.Value, filepath.Base(p)), Path: p,
-						Setting: sf.Setting, Kind: keyperm.FileCRLDirEntry, public: keyperm.CRLDirEntry})
-				}
-			}
-		}
-	}
-	return out
-}
-
-// report is what a report on the target starts from.
-func (t permsTarget) report() keyperm.FileReport {
-	return keyperm.FileReport{Name: t.Name, Path: t.Path, Setting: t.Setting, Kind: t.Kind}
-}
-
-func (t permsTarget) stat() keyperm.FileInfo {
-	return keyperm.Stat(t.Path).Named(t.Name)
-}
-
-// judge applies the rule for the target's kind.
-func (t permsTarget) judge(fi keyperm.FileInfo, id keyperm.Identity) keyperm.Result {
-	switch {
-	case t.Kind == keyperm.FileClientKey:
-		return keyperm.JudgeClientKey(fi, id)
-	case t.key:
-		return keyperm.JudgeServerKey(fi, id)
-	}
-	return keyperm.JudgePublicFile(t.public, fi, id)
-}
-
-// plan plans the smallest change for the target, made by actor.
-func (t permsTarget) plan(fi keyperm.FileInfo, id, actor keyperm.Identity) keyperm.Fix {
-	switch {
-	case t.Kind == keyperm.FileClientKey:
-		return keyperm.PlanClientKeyFix(fi, id, actor)
-	case t.key:
-		return keyperm.PlanServerKeyFix(fi, id, actor)
-	}
-	return keyperm.PlanPublicFileFix(t.public, fi, id, actor)
+	return doctor.PermTargets(setup)
 }
 
 // permsIdentity finds the user the rule is for: --owner, else the data directory's

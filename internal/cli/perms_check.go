@@ -104,9 +104,9 @@ func permsRun(opts *permsOptions) error {
 	}
 	rep.OK = !confBroken
 	for _, t := range targets {
-		fi := t.stat()
-		r := t.judge(fi, id)
-		rep.Files = append(rep.Files, keyperm.Describe(t.report(), fi, r, opts.lookup))
+		fi := t.Stat()
+		r := t.Judge(fi, id)
+		rep.Files = append(rep.Files, keyperm.Describe(t.Report(), fi, r, opts.lookup))
 		rep.OK = rep.OK && r.OK
 	}
 	if f.Global.JSON {

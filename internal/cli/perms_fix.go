@@ -66,20 +66,20 @@ command line.`,
 
 // plannedFix is a change to make to one target.
 type plannedFix struct {
-	t   permsTarget
+	t   keyperm.Target
 	fi  keyperm.FileInfo
 	fix keyperm.Fix
 }
 
 // permsFix plans a change for every target, refuses them all when one needs root and
 // pgcert does not have it, makes the others, and reports every file afterwards.
-func permsFix(opts *permsOptions, id keyperm.Identity, targets []permsTarget, rep *keyperm.Report, scope keyperm.Scope) error {
+func permsFix(opts *permsOptions, id keyperm.Identity, targets []keyperm.Target, rep *keyperm.Report, scope keyperm.Scope) error {
 	f := opts.f
 	var todo, needRoot, refused []plannedFix
 	seen := map[string]bool{}
 	for _, t := range targets {
-		fi := t.stat()
-		fx := t.plan(fi, id, opts.actor)
+		fi := t.Stat()
+		fx := t.Plan(fi, id, opts.actor)
 		p := plannedFix{t, fi, fx}
 		switch {
 		case !fx.Needed:
@@ -117,9 +117,9 @@ func permsFix(opts *permsOptions, id keyperm.Identity, targets []permsTarget, re
 
 	rep.OK = true
 	for _, t := range targets {
-		fi := t.stat()
-		r := t.judge(fi, id)
-		rep.Files = append(rep.Files, keyperm.Describe(t.report(), fi, r, opts.lookup))
+		fi := t.Stat()
+		r := t.Judge(fi, id)
+		rep.Files = append(rep.Files, keyperm.Describe(t.Report(), fi, r, opts.lookup))
 		if !r.OK {
 			rep.OK = false
 			rep.Unchangeable = append(rep.Unchangeable, t.Name)
