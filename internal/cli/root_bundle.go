@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"path/filepath"
 	"time"
@@ -93,7 +92,7 @@ func rootBundleRun(opts *rootBundleOptions) error {
 	window := max(time.Duration(opts.WarnDays)*24*time.Hour, time.Nanosecond)
 	roots, err := chain.BuildRoots(inputs, chain.RootsOptions{Now: now, AllowLeaf: opts.AllowLeaf, ExpiryWarning: window})
 	if err != nil {
-		return rootBundleError(err, opts.AllowLeaf)
+		return chain.RootsError(err, opts.AllowLeaf)
 	}
 	var check *chain.Verdict
 	if opts.CheckChain != "" {
@@ -102,7 +101,7 @@ func rootBundleRun(opts *rootBundleOptions) error {
 		}
 	}
 	for _, w := range roots.Warnings {
-		f.warnf("%s", rootBundleWarning(w))
+		f.warnf("%s", chain.RootsWarning(w))
 	}
 	if len(roots.Duplicates) > 0 {
 		f.infof("%s", chain.DroppedDuplicates(roots.Duplicates))
@@ -118,7 +117,7 @@ func rootBundleRun(opts *rootBundleOptions) error {
 			r.Certificates = append(r.Certificates, chain.Describe(in, chain.BundleRole(in)))
 		}
 		for _, e := range roots.Warnings {
-			r.Warnings = append(r.Warnings, rootBundleWarning(e))
+			r.Warnings = append(r.Warnings, chain.RootsWarning(e))
 		}
 		if check != nil {
 			j := check.Report()
@@ -154,38 +153,6 @@ func (f *Factory) checkChain(file string, roots []chain.Input, now time.Time) (*
 			"%s does not chain to the bundle %s: %s (error %d at depth %d, %s)", file, purpose.Verifier(), e.Reason, int(e.Reason), e.Depth, e.Cert)
 	}
 	return v, nil
-}
-
-// rootBundleError explains why a certificate may not be in a trust bundle.
-func rootBundleError(err error, allowLeaf bool) error {
-	var notCA *chain.NotCAError
-	if !errors.As(err, &notCA) {
-		return err
-	}
-	hints := []string{"give only CA certificates; a server's chain goes into server.crt with pgcert chain"}
-	if notCA.SelfSigned && !allowLeaf {
-		hints = []string{"to trust this self-signed certificate itself (a client's root.crt for a server without a CA), add --allow-leaf"}
-	}
-	return failf(hints, "%s is not a CA certificate (%s): OpenSSL would not let it anchor a chain", notCA.Cert, notCA.Reason)
-}
-
-// rootBundleWarning says what a trust bundle warning means for the connections that
-// rely on it.
-func rootBundleWarning(err error) string {
-	var expired *chain.ExpiredError
-	var soon *chain.ExpiresSoonError
-	var missing *chain.MissingIssuerError
-	switch {
-	case errors.As(err, &expired) && expired.NotYetValid:
-		return chainText(err) + ": OpenSSL refuses every chain through it until then (certificate is not yet valid)"
-	case errors.As(err, &expired):
-		return chainText(err) + ": OpenSSL refuses every chain through it (certificate has expired)"
-	case errors.As(err, &soon):
-		return chainText(err) + ": put its successor into the bundle before then"
-	case errors.As(err, &missing):
-		return fmt.Sprintf("%s is not a root and its issuer %s is not in the bundle: OpenSSL trusts a chain only up to a self-signed root, so it anchors nothing alone (unable to get issuer certificate); add the root", missing.Cert, missing.Issuer)
-	}
-	return chainText(err)
 }
 
 // rootBundleJSON is the --json output of `pgcert root` (README.md, "JSON output", pgcert root).
