@@ -64,55 +64,26 @@ command line.`,
 	return cmd
 }
 
-// plannedFix is a change to make to one target.
-type plannedFix struct {
-	t   keyperm.Target
-	fi  keyperm.FileInfo
-	fix keyperm.Fix
-}
-
 // permsFix plans a change for every target, refuses them all when one needs root and
 // pgcert does not have it, makes the others, and reports every file afterwards.
 func permsFix(opts *permsOptions, id keyperm.Identity, targets []keyperm.Target, rep *keyperm.Report, scope keyperm.Scope) error {
 	f := opts.f
-	var todo, needRoot, refused []plannedFix
-	seen := map[string]bool{}
-	for _, t := range targets {
-		fi := t.Stat()
-		fx := t.Plan(fi, id, opts.actor)
-		p := plannedFix{t, fi, fx}
-		switch {
-		case !fx.Needed:
-		case errors.Is(fx.Err, keyperm.ErrNoFix):
-			// Nothing to do: the report below, made from every target, says why.
-		case errors.Is(fx.Err, keyperm.ErrNeedsRoot):
-			needRoot = append(needRoot, p)
-		case !seen[fx.Path]:
-			seen[fx.Path] = true
-			todo = append(todo, p)
-		}
+	plan := scope.PlanFixes(targets, id, opts.actor)
+	if len(plan.NeedRoot) > 0 {
+		return needsRootError(opts, plan.NeedRoot)
 	}
-	if len(needRoot) > 0 {
-		return needsRootError(opts, needRoot)
-	}
-	for _, p := range todo {
-		if err := scope.Check(p.fix); err != nil {
-			p.fix.Err = err
-			refused = append(refused, p)
-		}
-	}
-	if len(refused) > 0 {
-		return refusedError(opts, refused)
+	if len(plan.Refused) > 0 {
+		return refusedError(opts, plan.Refused)
 	}
 
-	for _, p := range todo {
-		if err := scope.Apply(p.fix); err != nil {
+	for _, p := range plan.Todo {
+		if err := scope.Apply(p.Fix); err != nil {
 			if !f.Global.JSON {
 				rep.WriteChanges(f.IO.Out, "")
 			}
-			return withHints(fmt.Errorf("%s: %w", p.t.Name, err), "run pgcert perms fix again: it plans from the files as they are now")
+			return withHints(fmt.Errorf("%s: %w", p.Target.Name, err), "run pgcert perms fix again: it plans from the files as they are now")
 		}
-		rep.Changes = append(rep.Changes, keyperm.Change(p.t.Name, p.fi, p.fix, opts.lookup))
+		rep.Changes = append(rep.Changes, keyperm.Change(p.Target.Name, p.Info, p.Fix, opts.lookup))
 	}
 
 	rep.OK = true
@@ -141,33 +112,33 @@ func permsFix(opts *permsOptions, id keyperm.Identity, targets []keyperm.Target,
 // needsRootError refuses a fix of which some changes only root can make: changing the
 // other files alone would leave a set-up that still does not start, and a second run
 // as root does it all.
-func needsRootError(opts *permsOptions, needRoot []plannedFix) error {
+func needsRootError(opts *permsOptions, needRoot []keyperm.Planned) error {
 	var names []string
 	hints := []string{"run it as root: sudo " + permsCommandLine(opts)}
 	for _, p := range needRoot {
-		names = append(names, p.t.Name)
-		if cmds := p.fix.Commands(); len(cmds) > 0 {
-			hints = append(hints, fmt.Sprintf("or, as root, for %s: %s", p.t.Name, strings.Join(cmds, " && ")))
+		names = append(names, p.Target.Name)
+		if cmds := p.Fix.Commands(); len(cmds) > 0 {
+			hints = append(hints, fmt.Sprintf("or, as root, for %s: %s", p.Target.Name, strings.Join(cmds, " && ")))
 		}
 	}
 	what := names[0]
 	if len(names) > 1 {
 		what = fmt.Sprintf("%s and %d more file(s)", names[0], len(names)-1)
 	}
-	return failf(hints, "%s: %s; no file was changed", what, strings.TrimPrefix(needRoot[0].fix.Err.Error(), "keyperm: "))
+	return failf(hints, "%s: %s; no file was changed", what, strings.TrimPrefix(needRoot[0].Fix.Err.Error(), "keyperm: "))
 }
 
 // refusedError refuses a fix of which some changes would give the data directory's
 // owner a power they do not have (keyperm.Scope): nothing is changed, each refusal
 // says why, and the hint names the flag that allows it, for an admin who checked the
 // file.
-func refusedError(opts *permsOptions, refused []plannedFix) error {
+func refusedError(opts *permsOptions, refused []keyperm.Planned) error {
 	var hints []string
 	allow := *opts
 	for _, p := range refused {
 		var re *keyperm.RefusedError
-		if errors.As(p.fix.Err, &re) {
-			allow.AllowOutside = append(allow.AllowOutside, p.fix.Path)
+		if errors.As(p.Fix.Err, &re) {
+			allow.AllowOutside = append(allow.AllowOutside, p.Fix.Path)
 		}
 	}
 	if len(allow.AllowOutside) > len(opts.AllowOutside) {
@@ -175,7 +146,7 @@ func refusedError(opts *permsOptions, refused []plannedFix) error {
 	}
 	msgs := make([]string, 0, len(refused))
 	for _, p := range refused {
-		msgs = append(msgs, fmt.Sprintf("%s: %s", p.t.Name, strings.TrimPrefix(p.fix.Err.Error(), "keyperm: ")))
+		msgs = append(msgs, fmt.Sprintf("%s: %s", p.Target.Name, strings.TrimPrefix(p.Fix.Err.Error(), "keyperm: ")))
 	}
 	return failf(hints, "%s; no file was changed", strings.Join(msgs, "; "))
 }

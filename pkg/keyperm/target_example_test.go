@@ -52,3 +52,20 @@ func ExampleTarget_Report() {
 	// Output:
 	// root.crt ssl_ca_file root-certificate
 }
+
+func ExampleScope_PlanFixes() {
+	fi, db, done := exampleKey(0o644)
+	defer done()
+	targets := []keyperm.Target{
+		{Name: "server.key", Path: fi.Path, Kind: keyperm.FileServerKey},
+		{Name: "again.key", Path: fi.Path, Kind: keyperm.FileServerKey},
+	}
+	plan := keyperm.Scope{}.PlanFixes(targets, db, db)
+	for _, p := range plan.Todo {
+		fmt.Println(p.Target.Name, p.Fix.Commands()[0][:10])
+	}
+	fmt.Println(len(plan.NeedRoot), len(plan.Refused))
+	// Output:
+	// server.key chmod 0600
+	// 0 0
+}
