@@ -4,9 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
-	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -191,19 +189,4 @@ var edDSAHints = []string{
 }
 
 // statReport describes a file that pkg/ca wrote, for --json.
-func statReport(path string) fileReport {
-	w := &fsutil.Written{Path: path}
-	if fi, err := os.Stat(path); err == nil {
-		w.Mode = fi.Mode().Perm()
-		w.UID, w.GID = ownerOf(fi)
-	}
-	return fsutil.Report(w)
-}
-
-// ownerOf returns the owner and group of a file.
-func ownerOf(fi os.FileInfo) (uid, gid int) {
-	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-		return int(st.Uid), int(st.Gid)
-	}
-	return -1, -1
-}
+var statReport = fsutil.ReportPath

@@ -1,11 +1,6 @@
 package cli
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/json"
-	"fmt"
-
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
@@ -61,25 +56,19 @@ func caListRun(opts *caListOptions) error {
 	if err != nil {
 		return err
 	}
-	bw := bufio.NewWriterSize(f.IO.Out, 64<<10)
-	var out listWriter
+	out := ca.NewListTable(f.IO.Out)
 	if f.Global.JSON {
-		out = &jsonListWriter{w: bw, dir: c.Dir}
-	} else {
-		out = &tableListWriter{w: bw}
+		out = ca.NewListJSON(f.IO.Out, c.Dir)
 	}
 	n := 0
 	err = c.ScanListing(now, filter, func(lc *ca.ListedCert) error {
 		n++
-		return out.add(lc)
+		return out.Add(lc)
 	})
 	if err != nil {
 		return err
 	}
-	if err := out.close(); err != nil {
-		return err
-	}
-	if err := bw.Flush(); err != nil {
+	if err := out.Close(); err != nil {
 		return err
 	}
 	if n == 0 && !f.Global.JSON {
@@ -91,106 +80,3 @@ func caListRun(opts *caListOptions) error {
 	}
 	return nil
 }
-
-// listWriter renders the listing one certificate at a time.
-type listWriter interface {
-	add(lc *ca.ListedCert) error
-	close() error
-}
-
-// jsonListWriter writes the document writeJSON would write for a ca.Listing, one
-// certificate at a time.
-type jsonListWriter struct {
-	w   *bufio.Writer
-	dir string
-	buf bytes.Buffer
-	enc *json.Encoder
-	n   int
-}
-
-func (j *jsonListWriter) add(lc *ca.ListedCert) error {
-	if j.enc == nil {
-		dir, err := json.Marshal(j.dir)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(j.w, "{\n  \"ca_dir\": %s,\n  \"certificates\": [", dir)
-		j.enc = json.NewEncoder(&j.buf)
-		j.enc.SetIndent("    ", "  ")
-	}
-	j.buf.Reset()
-	if err := j.enc.Encode(lc); err != nil {
-		return err
-	}
-	if j.n > 0 {
-		j.w.WriteByte(',')
-	}
-	j.n++
-	j.w.WriteString("\n    ")
-	_, err := j.w.Write(bytes.TrimSuffix(j.buf.Bytes(), []byte("\n")))
-	return err
-}
-
-func (j *jsonListWriter) close() error {
-	if j.enc == nil {
-		return writeJSON(j.w, ca.Listing{CADir: j.dir, Certificates: []ca.ListedCert{}})
-	}
-	_, err := j.w.WriteString("\n  ]\n}\n")
-	return err
-}
-
-// listChunk is how many rows tableListWriter aligns at a time.
-const listChunk = 4096
-
-// tableListWriter writes the listing as a table a chunk of rows at a time, padding
-// each column to the widest value seen so far (a column only grows), so that a
-// million rows need neither a million rows in memory nor a write call each.
-type tableListWriter struct {
-	w      *bufio.Writer
-	rows   [][5]string
-	widths [4]int
-	header bool
-}
-
-func (t *tableListWriter) add(lc *ca.ListedCert) error {
-	if !t.header {
-		t.header = true
-		t.rows = append(t.rows, [5]string{"STATUS", "SERIAL", "EXPIRES", "REVOKED", "SUBJECT"})
-	}
-	revoked := "-"
-	if lc.RevokedAt != nil {
-		revoked = (*lc.RevokedAt)[:10]
-		if *lc.Reason != ca.ReasonNone.String() {
-			revoked += " " + *lc.Reason
-		}
-	}
-	t.rows = append(t.rows, [5]string{lc.Status, lc.Serial, lc.Expires[:10], revoked, lc.Subject})
-	if len(t.rows) == listChunk {
-		return t.flush()
-	}
-	return nil
-}
-
-func (t *tableListWriter) flush() error {
-	for _, r := range t.rows {
-		for i := range t.widths {
-			t.widths[i] = max(t.widths[i], len(r[i]))
-		}
-	}
-	for _, r := range t.rows {
-		for i, wd := range t.widths {
-			t.w.WriteString(r[i])
-			for k := len(r[i]); k < wd+2; k++ {
-				t.w.WriteByte(' ')
-			}
-		}
-		t.w.WriteString(r[4])
-		if err := t.w.WriteByte('\n'); err != nil {
-			return err
-		}
-	}
-	t.rows = t.rows[:0]
-	return nil
-}
-
-func (t *tableListWriter) close() error { return t.flush() }

@@ -111,11 +111,11 @@ func caRenewClientRun(opts *caRenewClientOptions) error {
 	}
 	old, err := rotate.CurrentClient(c, opts.User, out, f.Now())
 	if err != nil {
-		return rotateError(err)
+		return err
 	}
 	key, err := rotate.ClientKey(out, old, opts.Rekey)
 	if err != nil {
-		return rotateError(err)
+		return err
 	}
 	rekeyed := key == nil
 	if rekeyed {

@@ -3,8 +3,6 @@ package cli
 import (
 	"crypto/x509"
 	"fmt"
-	"strings"
-	"time"
 
 	"github.com/pgcert/pgcert/pkg/chain"
 	"github.com/pgcert/pgcert/pkg/keys"
@@ -52,61 +50,4 @@ func (f *Factory) readPKIInputs(paths []string, flag, passFlag, passSpec string)
 		out = append(out, ins...)
 	}
 	return out, found, nil
-}
-
-// certRef names a certificate in --json output without describing it in full: for
-// the certificates a command set aside.
-type certRef struct {
-	Subject string `json:"subject"`
-	File    string `json:"file"`
-	SHA256  string `json:"sha256"`
-}
-
-func certRefs(ins []chain.Input) []certRef {
-	out := make([]certRef, 0, len(ins))
-	for _, in := range ins {
-		out = append(out, certRef{Subject: chain.Subject(in.Cert), File: in.File, SHA256: chain.Fingerprint(in.Cert)})
-	}
-	return out
-}
-
-// inputList names certificates as messages do: "CN=a (a.pem); CN=b (b.pem)".
-func inputList(ins []chain.Input) string {
-	names := make([]string, len(ins))
-	for i, in := range ins {
-		names[i] = in.String()
-	}
-	return strings.Join(names, "; ")
-}
-
-// maxListed is how many certificates a warning names before it only counts the
-// rest: a pile that includes a system trust store would otherwise name a hundred
-// and more on one line.
-const maxListed = 10
-
-// shortInputList is inputList, shortened after maxListed certificates.
-func shortInputList(ins []chain.Input) string {
-	if len(ins) <= maxListed {
-		return inputList(ins)
-	}
-	return fmt.Sprintf("%s; and %d more (--json lists them all)", inputList(ins[:maxListed]), len(ins)-maxListed)
-}
-
-// errorTexts are the messages of errors, without the "chain: " prefix of the library.
-func errorTexts(errs []error) []string {
-	out := make([]string, 0, len(errs))
-	for _, e := range errs {
-		out = append(out, chainText(e))
-	}
-	return out
-}
-
-// expiryText says when a certificate ends, in the words of a trust bundle's comment
-// lines: "expires 2027-06-01" or "expired 2026-01-01".
-func expiryText(in chain.Input, now time.Time) string {
-	verb := "expires"
-	if !now.Before(in.Cert.NotAfter) {
-		verb = "expired"
-	}
-	return verb + " " + in.Cert.NotAfter.UTC().Format(time.DateOnly)
 }

@@ -89,7 +89,7 @@ func checkRun(opts *checkOptions) error {
 			return err
 		}
 	} else {
-		printCheckReport(f.IO.Out, f.IO.OutColors(), rep)
+		rep.WriteText(f.IO.Out, f.IO.OutColors())
 	}
 	if !rep.OK {
 		return errProblemsFound

@@ -48,25 +48,6 @@ func newCrlDirCmd(f *Factory, runF func(*crlDirOptions) error) *cobra.Command {
 	return cmd
 }
 
-// crlDirFileReport is one file of the directory in --json output.
-type crlDirFileReport struct {
-	Name string `json:"name"`
-	fileReport
-	// Status is "written" (a new file), "replaced" or "unchanged".
-	Status string `json:"status"`
-	crl.Summary
-	Source string `json:"source"`
-}
-
-// crlDirReport is the --json output of crl dir.
-type crlDirReport struct {
-	Dir     string             `json:"dir"`
-	Created bool               `json:"created"`
-	Files   []crlDirFileReport `json:"files"`
-	// Removed lists the stale <hash>.r<N> files removed.
-	Removed []string `json:"removed"`
-}
-
 func crlDirRun(opts *crlDirOptions) error {
 	f := opts.f
 	if opts.Out == "" {
@@ -130,48 +111,17 @@ func crlDirRun(opts *crlDirOptions) error {
 			return err
 		}
 	}
-	var txn fsutil.Txn
-	owner := dataDirOwner(dir, fsutil.PublicMode, true)
-	for _, p := range plan.Files {
-		if p.Status != crl.DirUnchanged {
-			txn.Add(p.Path, p.Entry.PEM, owner)
-		}
-	}
-	written, err := txn.Commit()
-	if err != nil {
-		return err
-	}
-	byPath := map[string]*fsutil.Written{}
+	report, written, err := plan.Apply(dataDirOwner(dir, fsutil.PublicMode, true), source)
 	for _, w := range written {
-		byPath[w.Path] = w
 		f.noteReplacedLink(w)
 	}
-	report := crlDirReport{Dir: dir, Created: plan.Create, Removed: []string{}}
-	for _, s := range plan.Stale {
-		if err := fsutil.RemoveFile(s); err != nil {
-			return withHints(err, "the new CRLs were written; remove the stale file by hand, or OpenSSL still reads it")
-		}
-		report.Removed = append(report.Removed, s)
-	}
-	for _, p := range plan.Files {
-		fr := statReport(p.Path)
-		if w := byPath[p.Path]; w != nil {
-			fr = fsutil.Report(w)
-		}
-		report.Files = append(report.Files, crlDirFileReport{
-			Name: p.Entry.Name, fileReport: fr, Status: p.Status, Summary: crl.Summarize(p.CRL), Source: source[p.CRL],
-		})
+	if err != nil {
+		return err
 	}
 	if f.Global.JSON {
 		return writeJSON(f.IO.Out, report)
 	}
-	fmt.Fprintf(f.IO.Out, "%s: %s\n", dir, plural(len(plan.Files), "CRL", "CRLs"))
-	for _, r := range report.Files {
-		fmt.Fprintf(f.IO.Out, "  %s  %s (from %s)%s\n", r.Name, r.Summary, r.Source, map[string]string{"replaced": ", replaced", "unchanged": ", unchanged"}[r.Status])
-	}
-	for _, s := range report.Removed {
-		fmt.Fprintf(f.IO.Out, "removed the stale %s\n", s)
-	}
+	report.WriteText(f.IO.Out)
 	return nil
 }
 

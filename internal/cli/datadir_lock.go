@@ -39,7 +39,7 @@ func (f *Factory) lockDataDir(dir string) (release func(), err error) {
 	}
 	if err != nil {
 		release()
-		return nil, rotateError(err)
+		return nil, err
 	}
 	return release, nil
 }

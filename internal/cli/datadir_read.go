@@ -49,15 +49,5 @@ func readHints(dir string) []string {
 	return []string{fmt.Sprintf("run pgcert as root or as the database user, e.g. sudo -u postgres pgcert ... -D %s", dir)}
 }
 
-// The helpers below are pgdata's, under the names the commands use.
-var (
-	crlDirEntries = pgdata.CRLDirEntries
-)
-
-// userLabel names a user in output: its login, or its number.
-func userLabel(id keyperm.Identity) string {
-	if id.Name != "" {
-		return id.Name
-	}
-	return fmt.Sprintf("uid %d", id.UID)
-}
+// userLabel names a user in findings and output: keyperm's words.
+var userLabel = keyperm.Identity.Label

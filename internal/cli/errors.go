@@ -11,6 +11,7 @@ import (
 	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/internal/passphrase"
 	"github.com/pgcert/pgcert/internal/prompt"
+	"github.com/pgcert/pgcert/pkg/hint"
 )
 
 // Exit codes, the same for every command.
@@ -21,28 +22,16 @@ const (
 	ExitInterrupted = 130
 )
 
-// Error is a failure with hints saying what to do about it.
-type Error struct {
-	Err   error
-	Hints []string
-	Code  int // ExitFailure when zero
-}
+// Error is a failure with hints saying what to do about it: pkg/hint's, which the
+// libraries return too, so that every hint reaches the user the same way.
+type Error = hint.Error
 
-func (e *Error) Error() string { return e.Err.Error() }
-func (e *Error) Unwrap() error { return e.Err }
-
-// failf makes an Error from a message and hints.
-func failf(hints []string, format string, args ...any) error {
-	return &Error{Err: fmt.Errorf(format, args...), Hints: hints}
-}
-
-// withHints attaches hints to err.
-func withHints(err error, hints ...string) error {
-	if err == nil {
-		return nil
-	}
-	return &Error{Err: err, Hints: hints}
-}
+// The helpers of pkg/hint under the names this package uses.
+var (
+	failf      = hint.Errorf
+	withHints  = hint.With
+	inputError = hint.Input
+)
 
 // UsageError is a wrong command line: exit code 2.
 type UsageError struct {

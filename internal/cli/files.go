@@ -2,12 +2,9 @@ package cli
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
-	"syscall"
 
 	"github.com/pgcert/pgcert/internal/fsutil"
 )
@@ -61,48 +58,8 @@ func tooLarge(path string) error {
 	return failf(nil, "%s is larger than %d MiB: not a file pgcert reads", path, maxInputSize>>20)
 }
 
-func inputError(path string, err error) error {
-	var nr *fsutil.NotRegularError
-	if errors.As(err, &nr) {
-		hints := []string{"see what it is: ls -l " + shellWord(path)}
-		if nr.Kind == "directory" {
-			hints = []string{"give the path of a file, not a directory"}
-		}
-		return failf(hints, "%s is a %s, not a regular file: pgcert reads only regular files", path, nr.Kind)
-	}
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return failf([]string{"check the path"}, "%s: no such file", path)
-	case errors.Is(err, fs.ErrPermission):
-		return failf([]string{"run as a user who may read it"}, "%s: permission denied", path)
-	}
-	return fmt.Errorf("reading %s: %w", path, err)
-}
-
-// dataDirOwner returns the write options that give a new file in dir to dir's owner:
-// when pgcert runs as root and the directory belongs to someone else (a data
-// directory belongs to the user the server runs as, and the server reads its files
-// as that user). Otherwise files keep the invoking user as owner.
-func dataDirOwner(dir string, mode os.FileMode, force bool) fsutil.Options {
-	opts := fsutil.Options{Mode: mode, Force: force}
-	if os.Geteuid() != 0 {
-		return opts
-	}
-	fi, err := os.Stat(dir)
-	if err != nil {
-		return opts
-	}
-	st, ok := fi.Sys().(*syscall.Stat_t)
-	if !ok || st.Uid == 0 {
-		return opts
-	}
-	opts.Chown, opts.UID, opts.GID = true, int(st.Uid), int(st.Gid)
-	return opts
-}
+// dataDirOwner gives a new file in dir to dir's owner when pgcert runs as root.
+var dataDirOwner = fsutil.DirOwnerOptions
 
 // allowOverwrite decides whether existing outputs may be replaced: --force says
 // yes; at a terminal the person is asked (the default is no); without one the answer

@@ -156,6 +156,6 @@ func (f *Factory) reportKeyWritten(r *bootstrap.KeyResult) error {
 	if r.Key.Encrypted {
 		enc = "encrypted"
 	}
-	_, err := fmt.Fprintf(f.IO.Out, "wrote %s: %s key, %s, mode %s\n", r.File.Path, describeKey(*r.Key), enc, r.File.Mode)
+	_, err := fmt.Fprintf(f.IO.Out, "wrote %s: %s key, %s, mode %s\n", r.File.Path, r.Key.Describe(), enc, r.File.Mode)
 	return err
 }

@@ -61,9 +61,9 @@ func keyShowRun(opts *keyShowOptions) error {
 	}
 	tw := tabwriter.NewWriter(f.IO.Out, 0, 0, 1, ' ', 0)
 	fmt.Fprintf(tw, "%s\n", opts.File)
-	fmt.Fprintf(tw, "  type:\t%s\n", describeKey(*info))
+	fmt.Fprintf(tw, "  type:\t%s\n", info.Describe())
 	fmt.Fprintf(tw, "  format:\t%s, %s\n", info.Container, info.Encoding)
-	fmt.Fprintf(tw, "  encrypted:\t%s\n", describeEncryption(*info))
+	fmt.Fprintf(tw, "  encrypted:\t%s\n", info.DescribeEncryption())
 	fp := info.Fingerprint
 	if fp == "" {
 		fp = "unknown until decrypted (give --passin)"

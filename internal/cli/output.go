@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"io"
 	"regexp"
-	"strings"
 
 	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/internal/words"
+	"github.com/pgcert/pgcert/pkg/style"
 )
 
 // errorf prints "pgcert: error: ..." on standard error.
@@ -91,21 +91,15 @@ func asUsage(err error, target **UsageError) bool {
 // "pgcert: error: server.key: keys: incorrect passphrase".
 var pkgPrefix = regexp.MustCompile(`(^|: )(keys|selfsign|chain|crl|ca|pgdata|keyperm|probe|inspect|passphrase|fsutil|world): `)
 
-// lowerFirst lower-cases the first letter of a message, as pgcert's messages are;
-// messages from the standard library mostly are already.
-func lowerFirst(s string) string {
-	if s == "" || strings.HasPrefix(s, "PEM") || strings.HasPrefix(s, "DER") {
-		return s
-	}
-	r := []rune(s)
-	if len(r) > 1 && r[1] >= 'A' && r[1] <= 'Z' {
-		return s
-	}
-	return strings.ToLower(string(r[:1])) + string(r[1:])
-}
-
 // The shared words (internal/words) under the names this package uses.
 var (
-	plural    = words.Plural
-	shellWord = words.ShellWord
+	lowerFirst = words.LowerFirst
+	plural     = words.Plural
+	shellWord  = words.ShellWord
+	showList   = words.List
+	showOrNone = words.OrNone
+	pad        = style.Pad
 )
+
+// showTime is the layout of times in human output.
+const showTime = words.TimeLayout

@@ -3,13 +3,12 @@ package cli
 import (
 	"fmt"
 	"os/user"
-	"path/filepath"
 	"strconv"
 
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
-	"github.com/pgcert/pgcert/pkg/crl"
+	"github.com/pgcert/pgcert/pkg/doctor"
 	"github.com/pgcert/pgcert/pkg/keyperm"
 )
 
@@ -71,95 +70,13 @@ func permsArgs(opts *permsOptions, args []string) error {
 	return nil
 }
 
-// permsTarget is one file to judge, and by which rule.
-type permsTarget struct {
-	// Name is how messages name the file: as the setting spells it, or as given.
-	Name    string
-	Path    string
-	Setting string
-	Kind    string
-	key     bool
-	public  keyperm.Kind
-}
-
-// The kinds of file, as --json names them.
-const (
-	kindServerKey   = "server-key"
-	kindClientKey   = "client-key"
-	kindServerCert  = "server-certificate"
-	kindRootCert    = "root-certificate"
-	kindCRLFile     = "crl-file"
-	kindCRLDir      = "crl-directory"
-	kindCRLDirEntry = "crl-directory-entry"
-)
-
 // permsTargets lists the files to judge: every file the data directory's SSL
-// settings name, in the order the server loads them, with the hashed CRL files of
-// ssl_crl_dir (the only ones OpenSSL reads there); or the key files given.
-func permsTargets(opts *permsOptions, setup *serverSetup) []permsTarget {
+// settings name, or the key files given.
+func permsTargets(opts *permsOptions, setup *serverSetup) []keyperm.Target {
 	if setup == nil {
-		kind := kindServerKey
-		if opts.Client {
-			kind = kindClientKey
-		}
-		var out []permsTarget
-		for _, f := range opts.Files {
-			out = append(out, permsTarget{Name: f, Path: f, Kind: kind, key: true})
-		}
-		return out
+		return keyperm.KeyTargets(opts.Files, opts.Client)
 	}
-	var out []permsTarget
-	for _, sf := range setup.Files() {
-		t := permsTarget{Name: sf.Value, Path: sf.Path, Setting: sf.Setting}
-		switch sf.Setting {
-		case "ssl_key_file":
-			t.Kind, t.key = kindServerKey, true
-		case "ssl_cert_file":
-			t.Kind, t.public = kindServerCert, keyperm.ServerCert
-		case "ssl_ca_file":
-			t.Kind, t.public = kindRootCert, keyperm.RootCert
-		case "ssl_crl_file":
-			t.Kind, t.public = kindCRLFile, keyperm.CRLFile
-		case "ssl_crl_dir":
-			t.Kind, t.public = kindCRLDir, keyperm.CRLDir
-		}
-		out = append(out, t)
-		if sf.Setting == "ssl_crl_dir" {
-			for _, p := range crlDirEntries(sf.Path) {
-				if crl.IsDirName(filepath.Base(p)) {
-					out = append(out, permsTarget{Name: filepath.Join(sf.Value, filepath.Base(p)), Path: p,
-						Setting: sf.Setting, Kind: kindCRLDirEntry, public: keyperm.CRLDirEntry})
-				}
-			}
-		}
-	}
-	return out
-}
-
-func (t permsTarget) stat() keyperm.FileInfo {
-	return keyperm.Stat(t.Path).Named(t.Name)
-}
-
-// judge applies the rule for the target's kind.
-func (t permsTarget) judge(fi keyperm.FileInfo, id keyperm.Identity) keyperm.Result {
-	switch {
-	case t.Kind == kindClientKey:
-		return keyperm.JudgeClientKey(fi, id)
-	case t.key:
-		return keyperm.JudgeServerKey(fi, id)
-	}
-	return keyperm.JudgePublicFile(t.public, fi, id)
-}
-
-// plan plans the smallest change for the target, made by actor.
-func (t permsTarget) plan(fi keyperm.FileInfo, id, actor keyperm.Identity) keyperm.Fix {
-	switch {
-	case t.Kind == kindClientKey:
-		return keyperm.PlanClientKeyFix(fi, id, actor)
-	case t.key:
-		return keyperm.PlanServerKeyFix(fi, id, actor)
-	}
-	return keyperm.PlanPublicFileFix(t.public, fi, id, actor)
+	return doctor.PermTargets(setup)
 }
 
 // permsIdentity finds the user the rule is for: --owner, else the data directory's
@@ -227,74 +144,4 @@ func lookupGroup(name string) (uint32, string, error) {
 		return 0, "", fmt.Errorf("--group %s: bad group id %q", name, g.Gid)
 	}
 	return uint32(gid), g.Name, nil
-}
-
-// permsFileReport describes one file in --json output.
-type permsFileReport struct {
-	Name       string `json:"name"`
-	Path       string `json:"path"`
-	LinkTarget string `json:"link_target,omitempty"`
-	Setting    string `json:"setting,omitempty"`
-	Kind       string `json:"kind"`
-	Mode       string `json:"mode,omitempty"`
-	Owner      string `json:"owner,omitempty"`
-	Group      string `json:"group,omitempty"`
-	OK         bool   `json:"ok"`
-	Problem    string `json:"problem"`
-	Message    string `json:"message,omitempty"`
-	Detail     string `json:"detail,omitempty"`
-	Source     string `json:"source,omitempty"`
-	Fix        string `json:"fix,omitempty"`
-}
-
-// permsChangeReport describes one change perms fix made.
-type permsChangeReport struct {
-	Name     string   `json:"name"`
-	Path     string   `json:"path"`
-	Link     string   `json:"link,omitempty"`
-	OldMode  string   `json:"old_mode"`
-	OldOwner string   `json:"old_owner"`
-	Mode     string   `json:"mode,omitempty"`
-	Owner    string   `json:"owner,omitempty"`
-	Commands []string `json:"commands"`
-	Reason   string   `json:"reason"`
-}
-
-// permsReport is the --json document of perms check and perms fix.
-type permsReport struct {
-	Rule         string              `json:"rule"`
-	User         string              `json:"user"`
-	DataDir      string              `json:"data_directory,omitempty"`
-	OK           bool                `json:"ok"`
-	Files        []permsFileReport   `json:"files"`
-	Changes      []permsChangeReport `json:"changes"`
-	Unchangeable []string            `json:"unchangeable,omitempty"`
-}
-
-func describePermsFile(t permsTarget, fi keyperm.FileInfo, r keyperm.Result, lookup keyperm.Lookup) permsFileReport {
-	rep := permsFileReport{
-		Name: t.Name, Path: t.Path, LinkTarget: r.Target, Setting: t.Setting, Kind: t.Kind,
-		OK: r.OK, Problem: r.Problem.String(), Message: r.Message, Detail: r.Detail,
-	}
-	if !r.OK {
-		rep.Source, rep.Fix = r.Source, r.Hint
-	}
-	if fi.Err == nil {
-		rep.Mode = fmt.Sprintf("%04o", uint32(fi.Mode.Perm()))
-		rep.Owner, rep.Group = ownerNames(lookup, fi.UID, fi.GID)
-	}
-	return rep
-}
-
-// ownerNames spells a file's owner and group by name where they have one.
-func ownerNames(lookup keyperm.Lookup, uid, gid uint32) (string, string) {
-	owner := strconv.FormatUint(uint64(uid), 10)
-	if id, err := lookup.LookupUID(uid); err == nil && id.Name != "" {
-		owner = id.Name
-	}
-	group := strconv.FormatUint(uint64(gid), 10)
-	if name, err := lookup.GroupName(gid); err == nil && name != "" {
-		group = name
-	}
-	return owner, group
 }

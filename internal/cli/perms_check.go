@@ -1,9 +1,6 @@
 package cli
 
 import (
-	"fmt"
-	"io"
-
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
@@ -60,7 +57,7 @@ func permsRun(opts *permsOptions) error {
 			return failf([]string{"correct it first; more: pgcert check -D " + shellWord(opts.DataDir)},
 				"%s: the server cannot read its configuration; nothing was changed", s.Dir.ConfigFile)
 		}
-		if err := refuseSpecialFiles(s); err != nil {
+		if err := s.RefuseSpecialFiles(); err != nil {
 			return err
 		}
 		setup = s
@@ -73,7 +70,7 @@ func permsRun(opts *permsOptions) error {
 	if opts.Client {
 		rule = "client"
 	}
-	rep := &permsReport{Rule: rule, User: userLabel(id), Files: []permsFileReport{}, Changes: []permsChangeReport{}}
+	rep := &keyperm.Report{Rule: rule, User: userLabel(id), Files: []keyperm.FileReport{}, Changes: []keyperm.ChangeReport{}}
 	if setup != nil {
 		rep.DataDir = setup.Dir.Dir
 	}
@@ -88,9 +85,9 @@ func permsRun(opts *permsOptions) error {
 	}
 	rep.OK = !confBroken
 	for _, t := range targets {
-		fi := t.stat()
-		r := t.judge(fi, id)
-		rep.Files = append(rep.Files, describePermsFile(t, fi, r, opts.lookup))
+		fi := t.Stat()
+		r := t.Judge(fi, id)
+		rep.Files = append(rep.Files, keyperm.Describe(t.Report(), fi, r, opts.lookup))
 		rep.OK = rep.OK && r.OK
 	}
 	if f.Global.JSON {
@@ -98,7 +95,7 @@ func permsRun(opts *permsOptions) error {
 			return err
 		}
 	} else {
-		printPermsFiles(f, rep.Files)
+		keyperm.WriteFiles(f.IO.Out, rep.Files, f.IO.OutColors())
 	}
 	if !rep.OK {
 		return errProblemsFound
@@ -115,44 +112,4 @@ func permsScope(opts *permsOptions, setup *serverSetup) keyperm.Scope {
 	}
 	allowed, _ := fsutil.Allow(opts.AllowOutside...)
 	return keyperm.Scope{DataDir: setup.Dir.Dir, Owner: setup.DBUser, Allowed: allowed}
-}
-
-// printPermsFiles prints one line per file, and under a failing one the server's
-// DETAIL and the fix.
-func printPermsFiles(f *Factory, files []permsFileReport) {
-	cs := f.IO.OutColors()
-	w := f.IO.Out
-	for _, r := range files {
-		if r.OK {
-			fmt.Fprintf(w, "%s  %s\n", cs.Green(pad("ok", 5)), permsLabel(r))
-			continue
-		}
-		fmt.Fprintf(w, "%s  %s: %s\n", cs.Red(pad("error", 5)), permsLabel(r), r.Message)
-		printIndented(w, 7, "DETAIL: ", r.Detail)
-		printIndented(w, 7, "fix: ", r.Fix)
-	}
-}
-
-func permsLabel(r permsFileReport) string {
-	s := r.Name
-	if r.Setting != "" && r.Kind != kindCRLDirEntry {
-		s += " (" + r.Setting + ")"
-	}
-	if r.LinkTarget != "" {
-		s += " -> " + r.LinkTarget
-	}
-	return s
-}
-
-// printIndented prints label and text indented by n spaces, when text is not empty.
-func printIndented(w io.Writer, n int, label, text string) {
-	if text == "" {
-		return
-	}
-	fmt.Fprintf(w, "%*s%s%s\n", n, "", label, text)
-}
-
-// pad pads s with spaces to n characters, before any colour is added.
-func pad(s string, n int) string {
-	return fmt.Sprintf("%-*s", n, s)
 }

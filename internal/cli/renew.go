@@ -146,7 +146,7 @@ func renewRun(opts *renewOptions) error {
 func renewRunReport(opts *renewOptions, report **rotate.Report) error {
 	setup, err := readServerSetup(opts.DataDir, opts.lookup)
 	if err == nil {
-		err = refuseSpecialFiles(setup)
+		err = setup.RefuseSpecialFiles()
 	}
 	if err != nil {
 		return err
@@ -155,7 +155,7 @@ func renewRunReport(opts *renewOptions, report **rotate.Report) error {
 	if opts.Rollback {
 		rep, err := rotate.Rollback(ro)
 		if rep != nil {
-			if perr := printRollback(opts.f, rep); perr != nil && err == nil {
+			if perr := opts.f.printRenew(rep); perr != nil && err == nil {
 				err = perr
 			}
 		}
@@ -173,19 +173,19 @@ func renewRunReport(opts *renewOptions, report **rotate.Report) error {
 		*report = rep
 	}
 	if rep != nil {
-		if perr := printRenew(opts.f, rep); perr != nil && err == nil {
+		if perr := opts.f.printRenew(rep); perr != nil && err == nil {
 			err = perr
 		}
 	}
 	return renewError(opts, stepError(err))
 }
 
-// renewError is rotateError, with the command that allows the refused files for an
+// renewError is err, with the command that allows the refused files for an
 // admin who checked them (rotate.OutsideError).
 func renewError(opts *renewOptions, err error) error {
 	var oe *rotate.OutsideError
 	if !errors.As(err, &oe) {
-		return rotateError(err)
+		return err
 	}
 	allow := *opts
 	allow.AllowOutside = slices.Clone(opts.AllowOutside)
@@ -269,12 +269,11 @@ func (opts *renewOptions) rotateOptions(setup *serverSetup) rotate.Options {
 	}
 }
 
-// rotateError gives a failure of pkg/rotate its hints, as every command's errors
-// carry them.
-func rotateError(err error) error {
-	var re *rotate.Error
-	if errors.As(err, &re) {
-		return &Error{Err: err, Hints: re.Hints}
+// printRenew writes renew's report, or a rollback's: JSON, or lines for a person
+// (and a cron mail).
+func (f *Factory) printRenew(rep *rotate.Report) error {
+	if f.Global.JSON {
+		return writeJSON(f.IO.Out, rep)
 	}
-	return err
+	return rep.WriteText(f.IO.Out, f.Global.Quiet)
 }

@@ -230,12 +230,12 @@ func reqRun(cmd *cobra.Command, opts *reqOptions) error {
 	case opts.Output == "-":
 		_, err = f.IO.Out.Write(reqPEM)
 		if result.KeyFile != nil {
-			f.infof("wrote %s: %s key, %s, mode %s", result.KeyFile.Path, describeKey(*result.Key), encryptedWord(result.Key.Encrypted), result.KeyFile.Mode)
+			f.infof("wrote %s: %s key, %s, mode %s", result.KeyFile.Path, result.Key.Describe(), encryptedWord(result.Key.Encrypted), result.KeyFile.Mode)
 		}
 		return err
 	}
 	if result.KeyFile != nil {
-		fmt.Fprintf(f.IO.Out, "wrote %s: %s key, %s, mode %s\n", result.KeyFile.Path, describeKey(*result.Key), encryptedWord(result.Key.Encrypted), result.KeyFile.Mode)
+		fmt.Fprintf(f.IO.Out, "wrote %s: %s key, %s, mode %s\n", result.KeyFile.Path, result.Key.Describe(), encryptedWord(result.Key.Encrypted), result.KeyFile.Mode)
 	}
 	_, err = fmt.Fprintf(f.IO.Out, "wrote %s: subject %s, names %s\n", result.RequestFile.Path,
 		showOrNone(result.Request.Subject), showList(result.Request.SANs.Strings()))

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"path/filepath"
 	"time"
@@ -66,19 +65,19 @@ func rootBundleRun(opts *rootBundleOptions) error {
 	window := max(time.Duration(opts.WarnDays)*24*time.Hour, time.Nanosecond)
 	roots, err := chain.BuildRoots(inputs, chain.RootsOptions{Now: now, AllowLeaf: opts.AllowLeaf, ExpiryWarning: window})
 	if err != nil {
-		return rootBundleError(err, opts.AllowLeaf)
+		return chain.RootsError(err, opts.AllowLeaf)
 	}
-	var check *verification
+	var check *chain.Verdict
 	if opts.CheckChain != "" {
 		if check, err = f.checkChain(opts.CheckChain, roots.Certs, now); err != nil {
 			return err
 		}
 	}
 	for _, w := range roots.Warnings {
-		f.warnf("%s", rootBundleWarning(w))
+		f.warnf("%s", chain.RootsWarning(w))
 	}
 	if len(roots.Duplicates) > 0 {
-		f.infof("%s", droppedDuplicates(roots.Duplicates))
+		f.infof("%s", chain.DroppedDuplicates(roots.Duplicates))
 	}
 	w, err := fsutil.WriteFile(opts.Output, roots.PEM(), dataDirOwner(filepath.Dir(opts.Output), fsutil.PublicMode, force))
 	if err != nil {
@@ -86,86 +85,54 @@ func rootBundleRun(opts *rootBundleOptions) error {
 	}
 	f.noteReplacedLink(w)
 	if f.Global.JSON {
-		r := rootBundleJSON{File: fsutil.Report(w), Duplicates: certRefs(roots.Duplicates), Warnings: []string{}}
+		r := rootBundleJSON{File: fsutil.Report(w), Duplicates: chain.Refs(roots.Duplicates), Warnings: []string{}}
 		for _, in := range roots.Certs {
 			r.Certificates = append(r.Certificates, chain.Describe(in, chain.BundleRole(in)))
 		}
 		for _, e := range roots.Warnings {
-			r.Warnings = append(r.Warnings, rootBundleWarning(e))
+			r.Warnings = append(r.Warnings, chain.RootsWarning(e))
 		}
 		if check != nil {
-			j := check.json()
+			j := check.Report()
 			r.CheckChain = &j
 		}
 		return writeJSON(f.IO.Out, r)
 	}
 	fmt.Fprintf(f.IO.Out, "wrote %s: %s, mode %04o\n", w.Path, plural(len(roots.Certs), "certificate", "certificates"), w.Mode)
 	for _, in := range roots.Certs {
-		fmt.Fprintf(f.IO.Out, "  %s, %s\n", in, expiryText(in, now))
+		fmt.Fprintf(f.IO.Out, "  %s, %s\n", in, in.Expiry(now))
 	}
 	if check != nil {
 		top := check.Chain[len(check.Chain)-1]
-		fmt.Fprintf(f.IO.Out, "%s chains to %s, %s\n", check.File, chain.Subject(top.Cert), verifierText(check.Purpose))
+		fmt.Fprintf(f.IO.Out, "%s chains to %s, %s\n", check.File, chain.Subject(top.Cert), check.Purpose.Verifier())
 	}
 	return nil
 }
 
 // checkChain verifies the certificate file against the bundle being built, failing
 // when it does not chain to it.
-func (f *Factory) checkChain(file string, roots []chain.Input, now time.Time) (*verification, error) {
+func (f *Factory) checkChain(file string, roots []chain.Input, now time.Time) (*chain.Verdict, error) {
 	ins, err := f.readCertInputs([]string{file}, "--check-chain")
 	if err != nil {
 		return nil, err
 	}
-	purpose := purposeOf(ins[0].Cert)
-	v, err := verifyFile(file, ins, chain.VerifyOptions{Now: now, Roots: roots, Purpose: purpose}, nil)
+	purpose := chain.PurposeOf(ins[0].Cert)
+	v, err := chain.VerifyFile(file, ins, chain.VerifyOptions{Now: now, Roots: roots, Purpose: purpose}, nil)
 	if err != nil {
 		return nil, err
 	}
 	if e := v.Err; e != nil {
-		return nil, failf([]string{verifyFix(e, purpose), "nothing was written"},
-			"%s does not chain to the bundle %s: %s (error %d at depth %d, %s)", file, verifierText(purpose), e.Reason, int(e.Reason), e.Depth, e.Cert)
+		return nil, failf([]string{e.Fix(purpose), "nothing was written"},
+			"%s does not chain to the bundle %s: %s (error %d at depth %d, %s)", file, purpose.Verifier(), e.Reason, int(e.Reason), e.Depth, e.Cert)
 	}
 	return v, nil
 }
 
-// rootBundleError explains why a certificate may not be in a trust bundle.
-func rootBundleError(err error, allowLeaf bool) error {
-	var notCA *chain.NotCAError
-	if !errors.As(err, &notCA) {
-		return err
-	}
-	hints := []string{"give only CA certificates; a server's chain goes into server.crt with pgcert chain"}
-	if notCA.SelfSigned && !allowLeaf {
-		hints = []string{"to trust this self-signed certificate itself (a client's root.crt for a server without a CA), add --allow-leaf"}
-	}
-	return failf(hints, "%s is not a CA certificate (%s): OpenSSL would not let it anchor a chain", notCA.Cert, notCA.Reason)
-}
-
-// rootBundleWarning says what a trust bundle warning means for the connections that
-// rely on it.
-func rootBundleWarning(err error) string {
-	var expired *chain.ExpiredError
-	var soon *chain.ExpiresSoonError
-	var missing *chain.MissingIssuerError
-	switch {
-	case errors.As(err, &expired) && expired.NotYetValid:
-		return chainText(err) + ": OpenSSL refuses every chain through it until then (certificate is not yet valid)"
-	case errors.As(err, &expired):
-		return chainText(err) + ": OpenSSL refuses every chain through it (certificate has expired)"
-	case errors.As(err, &soon):
-		return chainText(err) + ": put its successor into the bundle before then"
-	case errors.As(err, &missing):
-		return fmt.Sprintf("%s is not a root and its issuer %s is not in the bundle: OpenSSL trusts a chain only up to a self-signed root, so it anchors nothing alone (unable to get issuer certificate); add the root", missing.Cert, missing.Issuer)
-	}
-	return chainText(err)
-}
-
 // rootBundleJSON is the --json output of `pgcert root` (README.md, "JSON output", pgcert root).
 type rootBundleJSON struct {
-	File         fileReport      `json:"file"`
-	Certificates []chain.Element `json:"certificates"`
-	Duplicates   []certRef       `json:"duplicates"`
-	Warnings     []string        `json:"warnings"`
-	CheckChain   *verifyJSON     `json:"check_chain"`
+	File         fileReport           `json:"file"`
+	Certificates []chain.Element      `json:"certificates"`
+	Duplicates   []chain.Ref          `json:"duplicates"`
+	Warnings     []string             `json:"warnings"`
+	CheckChain   *chain.VerdictReport `json:"check_chain"`
 }

@@ -234,7 +234,7 @@ func (f *Factory) initStep(opts *initOptions, dd *pgdata.DataDir, cfg *pgdata.Co
 	if f.Global.JSON {
 		return writeJSON(f.IO.Out, r)
 	}
-	return f.printInit(r)
+	return r.WriteText(f.IO.Out)
 }
 
 // stepRemote is the step-ca renew works with: --ca-url's, else the one the data

@@ -87,7 +87,7 @@ func verifyRun(opts *verifyOptions) error {
 		case len(opts.Hosts) > 0:
 			purpose = chain.PurposeServer
 		default:
-			purpose = purposeOf(ins[0].Cert)
+			purpose = chain.PurposeOf(ins[0].Cert)
 		}
 	}
 	if purpose == chain.PurposeClient && len(opts.Hosts) > 0 {
@@ -126,7 +126,7 @@ func verifyRun(opts *verifyOptions) error {
 			f.warnf("%s starts with %s, not the leaf %s: a server with this file refuses to start (key values mismatch); put the leaf first with pgcert chain", opts.File, ins[0], leaf)
 		}
 	}
-	v, err := verifyFile(opts.File, ins, vopts, opts.Hosts)
+	v, err := chain.VerifyFile(opts.File, ins, vopts, opts.Hosts)
 	if err != nil {
 		return err
 	}
@@ -136,11 +136,11 @@ func verifyRun(opts *verifyOptions) error {
 		}
 	}
 	if f.Global.JSON {
-		if err := writeJSON(f.IO.Out, v.json()); err != nil {
+		if err := writeJSON(f.IO.Out, v.Report()); err != nil {
 			return err
 		}
 	} else {
-		f.printVerification(f.IO.Out, v)
+		v.WriteText(f.IO.Out, f.IO.OutColors())
 	}
 	if !v.OK() {
 		return errProblemsFound
@@ -181,7 +181,7 @@ func checkCertAuthFlags(opts *verifyOptions, purpose chain.Purpose) error {
 
 // predictCertAuth reads --ident and asks pkg/pgdata what the server's cert
 // method says of cert for --user.
-func (f *Factory) predictCertAuth(opts *verifyOptions, cert *x509.Certificate) (*certAuthCheck, error) {
+func (f *Factory) predictCertAuth(opts *verifyOptions, cert *x509.Certificate) (*pgdata.CertAuthCheck, error) {
 	o := pgdata.CertAuthOptions{Role: opts.User, ClientName: opts.ClientName, Map: opts.Map}
 	if opts.Ident != "" {
 		data, err := f.readInput(opts.Ident)
@@ -201,5 +201,5 @@ func (f *Factory) predictCertAuth(opts *verifyOptions, cert *x509.Certificate) (
 	if err != nil {
 		return nil, err
 	}
-	return &certAuthCheck{Role: opts.User, ClientName: opts.ClientName, Map: opts.Map, CertAuth: a}, nil
+	return &pgdata.CertAuthCheck{Role: opts.User, ClientName: opts.ClientName, Map: opts.Map, CertAuth: a}, nil
 }

@@ -6,6 +6,7 @@ package words
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -54,4 +55,46 @@ func ShellWord(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// TimeLayout is how pgcert prints a moment for people: UTC, to the second.
+const TimeLayout = "2006-01-02 15:04:05 MST"
+
+// List joins items with commas, or says "(none)": a report line never ends empty.
+func List(items []string) string {
+	if len(items) == 0 {
+		return "(none)"
+	}
+	return strings.Join(items, ", ")
+}
+
+// OrNone is s, or "(none)" when s is empty.
+func OrNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}
+
+// Thousands writes n with a comma between groups of three digits: 16,383.
+func Thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// LowerFirst lowers the first letter of a message that goes after a colon, as
+// pgcert's messages are, leaving acronyms (PEM, DER, "OpenSSL"-like words with a
+// second capital) alone; messages from the standard library mostly are already.
+func LowerFirst(s string) string {
+	if s == "" || strings.HasPrefix(s, "PEM") || strings.HasPrefix(s, "DER") {
+		return s
+	}
+	r := []rune(s)
+	if len(r) > 1 && r[1] >= 'A' && r[1] <= 'Z' {
+		return s
+	}
+	return strings.ToLower(string(r[:1])) + string(r[1:])
 }

@@ -33,3 +33,26 @@ func TestShellWordRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+func TestListOrNone(t *testing.T) {
+	if got := List(nil); got != "(none)" {
+		t.Errorf("List(nil) = %q", got)
+	}
+	if got := List([]string{"a", "b"}); got != "a, b" {
+		t.Errorf("List = %q", got)
+	}
+	if got := OrNone(""); got != "(none)" {
+		t.Errorf("OrNone empty = %q", got)
+	}
+	if got := OrNone("x"); got != "x" {
+		t.Errorf("OrNone = %q", got)
+	}
+}
+
+func TestLowerFirst(t *testing.T) {
+	for in, want := range map[string]string{"": "", "Open failed": "open failed", "PEM block": "PEM block", "PGDATA unset": "PGDATA unset", "DER x": "DER x"} {
+		if got := LowerFirst(in); got != want {
+			t.Errorf("LowerFirst(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

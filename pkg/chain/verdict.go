@@ -4,6 +4,8 @@ import (
 	"crypto/x509"
 	"errors"
 	"slices"
+
+	"github.com/pgcert/pgcert/pkg/pgdata"
 )
 
 // Verdict is the outcome of verifying one certificate file the way the other side of
@@ -22,6 +24,9 @@ type Verdict struct {
 	// CRLCheck is set when CRLs were given, so that every CA of the chain needed a
 	// current one.
 	CRLCheck bool
+	// Auth is the server's cert authentication of the leaf, when the caller asked
+	// for it (pgdata.CheckCertAuth): `pgcert verify --user`.
+	Auth *pgdata.CertAuthCheck
 }
 
 // HostCheck is one host name matched against the leaf with libpq's rules.
@@ -31,9 +36,9 @@ type HostCheck struct {
 	Err *HostError
 }
 
-// OK reports whether the chain and every host passed.
+// OK reports whether the chain, every host and the cert login (with Auth) passed.
 func (v *Verdict) OK() bool {
-	if v.Err != nil {
+	if v.Err != nil || v.Auth != nil && !v.Auth.OK {
 		return false
 	}
 	for _, h := range v.Hosts {

@@ -1,5 +1,7 @@
 package chain
 
+import "github.com/pgcert/pgcert/pkg/pgdata"
+
 // VerdictReport is the JSON form of a Verdict: the --json document of `pgcert verify`.
 type VerdictReport struct {
 	File     string        `json:"file"`
@@ -9,6 +11,8 @@ type VerdictReport struct {
 	Error    *VerdictError `json:"error"`
 	CRLCheck bool          `json:"crl_check"`
 	Hosts    []VerdictHost `json:"hosts"`
+	// CertAuth is the verdict's Auth: `pgcert verify --user`'s prediction.
+	CertAuth *pgdata.CertAuthCheck `json:"cert_auth,omitempty"`
 }
 
 // VerdictError is a verification failure in a VerdictReport: OpenSSL's error number,
@@ -37,7 +41,7 @@ type VerdictHost struct {
 
 // Report is the JSON form of the verdict.
 func (v *Verdict) Report() VerdictReport {
-	r := VerdictReport{File: v.File, Purpose: v.Purpose.Name(), OK: v.OK(), CRLCheck: v.CRLCheck, Chain: []Element{}, Hosts: []VerdictHost{}}
+	r := VerdictReport{File: v.File, Purpose: v.Purpose.Name(), OK: v.OK(), CRLCheck: v.CRLCheck, Chain: []Element{}, Hosts: []VerdictHost{}, CertAuth: v.Auth}
 	toRoot := v.Err == nil || v.Err.Reason.Anchored()
 	for i, in := range v.Chain {
 		role := RoleIntermediate

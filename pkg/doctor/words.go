@@ -1,8 +1,6 @@
 package doctor
 
 import (
-	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/pgcert/pgcert/internal/words"
@@ -10,37 +8,12 @@ import (
 	"github.com/pgcert/pgcert/pkg/keyperm"
 )
 
-// lowerFirst lowers the first letter of an error message that goes after a colon,
-// leaving acronyms (PEM, DER, "OpenSSL"-like words with a second capital) alone.
-func lowerFirst(s string) string {
-	if s == "" || strings.HasPrefix(s, "PEM") || strings.HasPrefix(s, "DER") {
-		return s
-	}
-	r := []rune(s)
-	if len(r) > 1 && r[1] >= 'A' && r[1] <= 'Z' {
-		return s
-	}
-	return strings.ToLower(string(r[:1])) + string(r[1:])
-}
-
-// userLabel names a user in findings: its login, or its number when it has none.
-func userLabel(id keyperm.Identity) string {
-	if id.Name != "" {
-		return id.Name
-	}
-	return fmt.Sprintf("uid %d", id.UID)
-}
+// userLabel names a user in findings and output: keyperm's words.
+var userLabel = keyperm.Identity.Label
 
 // ownerText spells a file's owner and group, by name when lookup knows them.
 func ownerText(lookup keyperm.Lookup, fi keyperm.FileInfo) string {
-	owner := strconv.FormatUint(uint64(fi.UID), 10)
-	if id, err := lookup.LookupUID(fi.UID); err == nil && id.Name != "" {
-		owner = id.Name
-	}
-	group := strconv.FormatUint(uint64(fi.GID), 10)
-	if name, err := lookup.GroupName(fi.GID); err == nil && name != "" {
-		group = name
-	}
+	owner, group := keyperm.OwnerNames(lookup, fi.UID, fi.GID)
 	return owner + ":" + group
 }
 
@@ -52,9 +25,10 @@ func chainText(err error) string { return strings.TrimPrefix(err.Error(), "chain
 
 // The shared words (internal/words) under the names this package uses.
 var (
-	daysLeft  = words.DaysLeft
-	whenText  = words.When
-	dateText  = words.Date
-	plural    = words.Plural
-	shellWord = words.ShellWord
+	lowerFirst = words.LowerFirst
+	daysLeft   = words.DaysLeft
+	whenText   = words.When
+	dateText   = words.Date
+	plural     = words.Plural
+	shellWord  = words.ShellWord
 )

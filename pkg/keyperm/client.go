@@ -37,7 +37,7 @@ func judgeClientKey(fi FileInfo, user Identity) Result {
 	if d, blocked := blockingDir(fi, user); blocked {
 		r.Problem, r.Dir = NoSearch, d.Path
 		r.Message = fmt.Sprintf(`could not stat private key file "%s": Permission denied`, name)
-		r.Hint = fmt.Sprintf("%s cannot search directory %s: keep the key in a directory the user can reach (~/.postgresql)", user.label(), d.Path)
+		r.Hint = fmt.Sprintf("%s cannot search directory %s: keep the key in a directory the user can reach (~/.postgresql)", user.Label(), d.Path)
 		return r
 	}
 	if fi.Err != nil {

@@ -38,8 +38,9 @@ func (id Identity) owner() string {
 	return u + ":" + g
 }
 
-// label is how a hint names the identity: its login name, or its user ID.
-func (id Identity) label() string {
+// Label is how messages and hints name the identity: its login name, or "uid N"
+// for a user without one (a container's numeric user).
+func (id Identity) Label() string {
 	if id.Name != "" {
 		return id.Name
 	}

@@ -54,7 +54,7 @@ func judgePublicFile(kind Kind, fi FileInfo, db Identity) Result {
 	if d, blocked := blockingDir(fi, db); blocked {
 		r.Problem, r.Dir = NoSearch, d.Path
 		r.Message, r.Source = kind.loadMessage(name, "Permission denied")
-		r.Hint = fmt.Sprintf("the database user %s cannot search directory %s: move the file into the data directory, or give the directory o+x", db.label(), d.Path)
+		r.Hint = fmt.Sprintf("the database user %s cannot search directory %s: move the file into the data directory, or give the directory o+x", db.Label(), d.Path)
 		return r
 	}
 	if fi.Err != nil {

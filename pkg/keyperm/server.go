@@ -36,7 +36,7 @@ func judgeServerKey(fi FileInfo, db Identity) Result {
 	if d, blocked := blockingDir(fi, db); blocked {
 		r.Problem, r.Dir = NoSearch, d.Path
 		r.Message = fmt.Sprintf(`could not access private key file "%s": Permission denied`, name)
-		r.Hint = fmt.Sprintf("the database user %s cannot search directory %s: move the key into the data directory, or give the directory o+x", db.label(), d.Path)
+		r.Hint = fmt.Sprintf("the database user %s cannot search directory %s: move the key into the data directory, or give the directory o+x", db.Label(), d.Path)
 		return r
 	}
 	if fi.Err != nil {

@@ -52,20 +52,7 @@ func tooLarge(path string) error {
 // when running as root and dir belongs to someone else: the server reads its files
 // as the user it runs as, which owns the data directory.
 func ownerOptions(dir string, mode os.FileMode) fsutil.Options {
-	opts := fsutil.Options{Mode: mode, Force: true}
-	if os.Geteuid() != 0 {
-		return opts
-	}
-	fi, err := os.Stat(dir)
-	if err != nil {
-		return opts
-	}
-	st, ok := fi.Sys().(*syscall.Stat_t)
-	if !ok || st.Uid == 0 {
-		return opts
-	}
-	opts.Chown, opts.UID, opts.GID = true, int(st.Uid), int(st.Gid)
-	return opts
+	return fsutil.DirOwnerOptions(dir, mode, true)
 }
 
 // replaceOptions are the write options of a file that replaces path: its mode and
