@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -445,6 +446,32 @@ func TestRenewHintsWork(t *testing.T) {
 		}
 		if _, errOut, code := w.run("renew", "-D", w.pg, "--force"); code != 0 {
 			t.Errorf("renew after the fix: exit %d\n%s", code, errOut)
+		}
+	})
+	t.Run("the rollback renew prints", func(t *testing.T) {
+		w := newWorld(t, "init", "--ca-dir", "CADIR", "--host", "db.example.com", "--configure")
+		before, err := os.ReadFile(filepath.Join(w.pg, "server.crt"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, errOut, code := w.run("renew", "-D", w.pg, "--force")
+		if code != 0 {
+			t.Fatalf("renew: exit %d\n%s", code, errOut)
+		}
+		i := strings.Index(out, "to put them back: ")
+		if i < 0 {
+			t.Fatalf("renew printed no rollback command:\n%s", out)
+		}
+		line, _, _ := strings.Cut(out[i+len("to put them back: "):], "\n")
+		if _, errOut, code := w.pasted(line); code != 0 {
+			t.Fatalf("%q: exit %d\n%s", line, code, errOut)
+		}
+		after, err := os.ReadFile(filepath.Join(w.pg, "server.crt"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(before, after) {
+			t.Fatalf("%q did not put the previous server.crt back", line)
 		}
 	})
 	t.Run("ca renew client --revoke-old", func(t *testing.T) {

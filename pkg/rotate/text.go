@@ -62,7 +62,7 @@ func (r *Report) writeRenewal(b *bytes.Buffer, quiet bool) {
 			for _, p := range r.Previous {
 				names = append(names, filepath.Base(p))
 			}
-			fmt.Fprintf(b, "  kept the previous files as %s (pgcert renew --rollback -D %s puts them back)\n", strings.Join(names, ", "), shellWord(r.DataDir))
+			fmt.Fprintf(b, "  kept the previous files as %s; to put them back: pgcert renew --rollback -D %s\n", strings.Join(names, ", "), shellWord(r.DataDir))
 		}
 	}
 	if rel := r.Reload; rel != nil && !(quiet && r.Action == ActionNothing) {

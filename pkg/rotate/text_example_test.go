@@ -22,6 +22,6 @@ func ExampleReport_WriteText() {
 	// Output:
 	// renewed server.crt: serial 6F07A1 for DNS:db.example.com, until 2028-09-03 (it expires in 25 days, within 30 days)
 	//   wrote /srv/pgdata/server.crt (mode 0644, owner postgres)
-	//   kept the previous files as server.crt.prev (pgcert renew --rollback -D /srv/pgdata puts them back)
+	//   kept the previous files as server.crt.prev; to put them back: pgcert renew --rollback -D /srv/pgdata
 	// no server runs on /srv/pgdata: it reads the new files when it starts
 }

@@ -24,7 +24,7 @@ func TestReportWriteText(t *testing.T) {
 			CRL:      &CRLReport{File: "/my d/root.crl", Refreshed: true, Reasons: []string{"a", "b"}, CRLs: []CRLInfo{{Number: "4", Issuer: "CN=CA", Entries: 2, NextUpdate: "2027-01-08T00:00:00Z"}}},
 			Files:    []FileReport{{Path: "/my d/root.crl", Mode: "0644", Owner: "postgres"}, {Path: "/my d/root.crl.prev"}},
 			Previous: []string{"/my d/root.crl.prev"}}, true,
-			"refreshed root.crl (a; b)\n  CRL 4 of CN=CA, 2 revoked, next update 2027-01-08\n  wrote /my d/root.crl (mode 0644, owner postgres)\n  kept the previous files as root.crl.prev (pgcert renew --rollback -D '/my d' puts them back)\n"},
+			"refreshed root.crl (a; b)\n  CRL 4 of CN=CA, 2 revoked, next update 2027-01-08\n  wrote /my d/root.crl (mode 0644, owner postgres)\n  kept the previous files as root.crl.prev; to put them back: pgcert renew --rollback -D '/my d'\n"},
 		{"rekeyed", &Report{DataDir: "/d", Action: ActionRenewed, Certificate: &CertReport{File: "/d/server.crt", Renewed: true, Rekeyed: true, Reason: "asked",
 			New: &NewCert{Serial: "01", SANs: "DNS:x", NotAfter: "2027-02-01T00:00:00Z"}}}, false,
 			"renewed server.crt: serial 01 for DNS:x, until 2027-02-01 (asked)\n  with a new key\n"},
