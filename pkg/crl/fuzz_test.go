@@ -105,6 +105,12 @@ func FuzzCheckScope(f *testing.F) {
 		if err != nil && !errors.As(err, &se) {
 			t.Fatalf("CheckScope = %v, not a *ScopeError", err)
 		}
+		if p == nil {
+			if err != nil {
+				t.Fatalf("CheckScope = %v for an extension ParseIDP takes for none", err)
+			}
+			return
+		}
 		unusable := p.Invalid || p.IndirectCRL || p.OnlySomeReasons
 		if se != nil && se.Unusable != unusable || se == nil && unusable {
 			t.Fatalf("CheckScope = %v for %+v", err, p)

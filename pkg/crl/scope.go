@@ -37,15 +37,17 @@ type IDP struct {
 	// IndirectCRL and OnlySomeReasons mark CRLs that OpenSSL uses only with
 	// extended CRL support, which neither PostgreSQL nor libpq turn on.
 	IndirectCRL, OnlySomeReasons bool
-	// Invalid is set when the extension cannot be read or sets more than one
-	// of the Only flags; OpenSSL then never uses the CRL.
+	// Invalid is set when the extension sets more than one of the Only
+	// flags; OpenSSL then never uses the CRL.
 	Invalid bool
 
 	// names holds the distribution point's names as nameKeys.
 	names [][]byte
 }
 
-// ParseIDP returns l's issuing distribution point, nil when it has none.
+// ParseIDP returns l's issuing distribution point, nil when it has none or
+// one that cannot be decoded: OpenSSL 3 then applies the CRL as if it had
+// none (checked against openssl verify in the tests).
 func ParseIDP(l *x509.RevocationList) *IDP {
 	for _, e := range l.Extensions {
 		if !e.Id.Equal(oidIssuingDistributionPoint) {
@@ -55,15 +57,13 @@ func ParseIDP(l *x509.RevocationList) *IDP {
 		in := cryptobyte.String(e.Value)
 		var seq cryptobyte.String
 		if !in.ReadASN1(&seq, cbasn1.SEQUENCE) || !in.Empty() {
-			idp.Invalid = true
-			return idp
+			return nil
 		}
 		for !seq.Empty() {
 			var field cryptobyte.String
 			var tag cbasn1.Tag
 			if !seq.ReadAnyASN1(&field, &tag) {
-				idp.Invalid = true
-				return idp
+				return nil
 			}
 			flag := len(field) == 1 && field[0] != 0
 			switch tag {
@@ -71,8 +71,7 @@ func ParseIDP(l *x509.RevocationList) *IDP {
 				idp.HasDistributionPoint = true
 				names, uris, ok := dpNameKeys(field, l.RawIssuer)
 				if !ok {
-					idp.Invalid = true
-					return idp
+					return nil
 				}
 				idp.names, idp.URIs = names, uris
 			case cbasn1.Tag(1).ContextSpecific():
@@ -111,6 +110,20 @@ func (p *IDP) Name() string {
 	return "a distribution point named otherwise than by URI"
 }
 
+// Unusable says why OpenSSL, without extended CRL support, never uses a CRL
+// with this issuing distribution point; "" when it may.
+func (p *IDP) Unusable() string {
+	switch {
+	case p.Invalid:
+		return "the CRL's issuing distribution point is invalid"
+	case p.IndirectCRL:
+		return "the CRL is an indirect CRL, which OpenSSL uses only with extended CRL support"
+	case p.OnlySomeReasons:
+		return "the CRL covers only some revocation reasons, which OpenSSL uses only with extended CRL support"
+	}
+	return ""
+}
+
 // ScopeError says that OpenSSL does not use a CRL for a certificate its issuer
 // issued. Unusable is set when OpenSSL never uses the CRL at all (an invalid,
 // indirect or reason-partitioned one): verification then fails with "unable to
@@ -135,9 +148,10 @@ func (e *ScopeError) Error() string { return "crl: " + e.Why }
 // extended CRL support), uses l for cert, a certificate l's issuer issued; nil
 // when it does. It follows OpenSSL's get_crl_score and crl_crldp_check
 // (crypto/x509/x509_vfy.c):
-//   - an issuing distribution point that cannot be read, sets more than one
-//     of onlyContainsUserCerts/onlyContainsCACerts/onlyContainsAttributeCerts,
-//     is an indirect CRL or covers only some reasons makes the CRL unusable;
+//   - an issuing distribution point that cannot be decoded counts as none;
+//   - one that sets more than one of onlyContainsUserCerts,
+//     onlyContainsCACerts and onlyContainsAttributeCerts, is an indirect CRL
+//     or covers only some reasons makes the CRL unusable;
 //   - onlyContainsAttributeCerts leaves out every certificate,
 //     onlyContainsUserCerts CA certificates (basic constraints CA), and
 //     onlyContainsCACerts all others;
@@ -148,19 +162,17 @@ func (e *ScopeError) Error() string { return "crl: " + e.Why }
 //     and encoded value, so URIs compare byte for byte; a name relative to the
 //     CRL issuer is that issuer's name plus the relative part, compared with
 //     directory names by DER encoding where OpenSSL compares canonical forms.
+//
+// The tests hold every case against openssl verify.
 func CheckScope(l *x509.RevocationList, cert *x509.Certificate) error {
 	idp := ParseIDP(l)
 	if idp == nil {
 		return nil
 	}
-	switch {
-	case idp.Invalid:
-		return &ScopeError{Unusable: true, Why: "the CRL's issuing distribution point is invalid"}
-	case idp.IndirectCRL:
-		return &ScopeError{Unusable: true, Why: "the CRL is an indirect CRL, which OpenSSL uses only with extended CRL support"}
-	case idp.OnlySomeReasons:
-		return &ScopeError{Unusable: true, Why: "the CRL covers only some revocation reasons, which OpenSSL uses only with extended CRL support"}
-	case idp.OnlyAttributeCerts:
+	if why := idp.Unusable(); why != "" {
+		return &ScopeError{Unusable: true, Why: why}
+	}
+	if idp.OnlyAttributeCerts {
 		return &ScopeError{Why: "the CRL covers only attribute certificates"}
 	}
 	isCA := cert.BasicConstraintsValid && cert.IsCA

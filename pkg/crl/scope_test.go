@@ -7,14 +7,19 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
+	"encoding/pem"
 	"errors"
 	"math/big"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 
+	"github.com/pgcert/pgcert/internal/testenv"
 	"github.com/pgcert/pgcert/pkg/crl"
 )
 
@@ -171,52 +176,69 @@ func cdpExt(dp func(*cryptobyte.Builder), issuer []byte) pkix.Extension {
 	return pkix.Extension{Id: asn1.ObjectIdentifier{2, 5, 29, 31}, Value: b.BytesOrPanic()}
 }
 
-func TestCheckScope(t *testing.T) {
-	ca := newScopeCA(t, "Scope CA")
+// scopeVerdict is what OpenSSL does with a CRL for a certificate.
+type scopeVerdict int
+
+const (
+	inScope scopeVerdict = iota
+	outsideScope
+	unusableCRL
+)
+
+// scopeCase is a CRL's issuing distribution point (nil: none) and a
+// certificate of its CA, with OpenSSL's verdict.
+type scopeCase struct {
+	idp  []byte
+	cert *x509.Certificate
+	want scopeVerdict
+}
+
+// scopeCases are the cases of CheckScope, certificates and CRLs of ca.
+func scopeCases(t *testing.T, ca *scopeCA) map[string]scopeCase {
 	const uri = "https://ca.example.com/1.0/crl"
 	other := newScopeCA(t, "Other CA")
-	type want int
 	const (
-		in want = iota
-		outside
-		unusable
+		in       = inScope
+		outside  = outsideScope
+		unusable = unusableCRL
 	)
-	cases := map[string]struct {
-		idp  []byte
-		cert *x509.Certificate
-		want want
-	}{
-		"no idp, no cdp":                {nil, ca.issue(t, false, nil), in},
-		"idp without dp":                {idpDER(nil), ca.issue(t, false, nil), in},
-		"dp, no cdp":                    {idpDER(fullURIs(uri)), ca.issue(t, false, nil), outside},
-		"dp, other cdp":                 {idpDER(fullURIs(uri)), ca.issue(t, false, []string{"http://elsewhere/crl"}), outside},
-		"dp, matching cdp":              {idpDER(fullURIs(uri)), ca.issue(t, false, []string{"http://elsewhere/crl", uri}), in},
-		"dp of two uris, one matches":   {idpDER(fullURIs("ldap://x/", uri)), ca.issue(t, false, []string{uri}), in},
-		"dp, uri differs in case":       {idpDER(fullURIs(uri)), ca.issue(t, false, []string{"https://CA.example.com/1.0/crl"}), outside},
-		"dp, cdp point without name":    {idpDER(fullURIs(uri)), ca.issue(t, false, nil, cdpExt(nil, nil)), in},
-		"dp, cdp of another crl issuer": {idpDER(fullURIs(uri)), ca.issue(t, false, nil, cdpExt(fullURIs(uri), other.cert.RawSubject)), outside},
-		"dp, cdp naming its crl issuer": {idpDER(fullURIs(uri)), ca.issue(t, false, nil, cdpExt(fullURIs(uri), ca.cert.RawSubject)), in},
-		"relative dp, cdp of that dn":   {idpDER(relativeCN("crl1")), ca.issue(t, false, nil, cdpExt(fullDN(ca.cert.RawSubject, "crl1"), nil)), in},
-		"relative dp, cdp of other dn":  {idpDER(relativeCN("crl1")), ca.issue(t, false, nil, cdpExt(fullDN(ca.cert.RawSubject, "crl2"), nil)), outside},
-		"relative dp, uri cdp":          {idpDER(relativeCN("crl1")), ca.issue(t, false, []string{uri}), outside},
-		"only user certs, leaf":         {idpDER(nil, 1), ca.issue(t, false, nil), in},
-		"only user certs, ca":           {idpDER(nil, 1), ca.issue(t, true, nil), outside},
-		"only ca certs, leaf":           {idpDER(nil, 2), ca.issue(t, false, nil), outside},
-		"only ca certs, ca":             {idpDER(nil, 2), ca.issue(t, true, nil), in},
-		"only attribute certs":          {idpDER(nil, 5), ca.issue(t, false, nil), outside},
-		"indirect":                      {idpDER(nil, 4), ca.issue(t, false, nil), unusable},
-		"two only flags":                {idpDER(nil, 1, 2), ca.issue(t, false, nil), unusable},
-		"not der":                       {[]byte{0x30, 0x05}, ca.issue(t, false, nil), unusable},
+	return map[string]scopeCase{
+		"no idp, no cdp":                   {nil, ca.issue(t, false, nil), in},
+		"idp without dp":                   {idpDER(nil), ca.issue(t, false, nil), in},
+		"dp, no cdp":                       {idpDER(fullURIs(uri)), ca.issue(t, false, nil), outside},
+		"dp, other cdp":                    {idpDER(fullURIs(uri)), ca.issue(t, false, []string{"http://elsewhere/crl"}), outside},
+		"dp, matching cdp":                 {idpDER(fullURIs(uri)), ca.issue(t, false, []string{"http://elsewhere/crl", uri}), in},
+		"dp of two uris, one matches":      {idpDER(fullURIs("ldap://x/", uri)), ca.issue(t, false, []string{uri}), in},
+		"dp, uri differs in case":          {idpDER(fullURIs(uri)), ca.issue(t, false, []string{"https://CA.example.com/1.0/crl"}), outside},
+		"dp, cdp point of crl issuer only": {idpDER(fullURIs(uri)), ca.issue(t, false, nil, cdpExt(nil, ca.cert.RawSubject)), in},
+		"dp, cdp of another crl issuer":    {idpDER(fullURIs(uri)), ca.issue(t, false, nil, cdpExt(fullURIs(uri), other.cert.RawSubject)), outside},
+		"dp, cdp naming its crl issuer":    {idpDER(fullURIs(uri)), ca.issue(t, false, nil, cdpExt(fullURIs(uri), ca.cert.RawSubject)), in},
+		"relative dp, cdp of that dn":      {idpDER(relativeCN("crl1")), ca.issue(t, false, nil, cdpExt(fullDN(ca.cert.RawSubject, "crl1"), nil)), in},
+		"relative dp, cdp of other dn":     {idpDER(relativeCN("crl1")), ca.issue(t, false, nil, cdpExt(fullDN(ca.cert.RawSubject, "crl2"), nil)), outside},
+		"relative dp, uri cdp":             {idpDER(relativeCN("crl1")), ca.issue(t, false, []string{uri}), outside},
+		"only user certs, leaf":            {idpDER(nil, 1), ca.issue(t, false, nil), in},
+		"only user certs, ca":              {idpDER(nil, 1), ca.issue(t, true, nil), outside},
+		"only ca certs, leaf":              {idpDER(nil, 2), ca.issue(t, false, nil), outside},
+		"only ca certs, ca":                {idpDER(nil, 2), ca.issue(t, true, nil), in},
+		"only attribute certs":             {idpDER(nil, 5), ca.issue(t, false, nil), outside},
+		"indirect":                         {idpDER(nil, 4), ca.issue(t, false, nil), unusable},
+		"two only flags":                   {idpDER(nil, 1, 2), ca.issue(t, false, nil), unusable},
+		// OpenSSL 3 takes an extension it cannot decode for none.
+		"not der": {[]byte{0x30, 0x05}, ca.issue(t, false, nil), in},
 	}
-	for name, tc := range cases {
+}
+
+func TestCheckScope(t *testing.T) {
+	ca := newScopeCA(t, "Scope CA")
+	for name, tc := range scopeCases(t, ca) {
 		t.Run(name, func(t *testing.T) {
 			err := crl.CheckScope(ca.crl(t, tc.idp), tc.cert)
 			var se *crl.ScopeError
-			got := in
+			got := inScope
 			if errors.As(err, &se) {
-				got = outside
+				got = outsideScope
 				if se.Unusable {
-					got = unusable
+					got = unusableCRL
 				}
 			} else if err != nil {
 				t.Fatalf("CheckScope = %v, not a *ScopeError", err)
@@ -225,6 +247,37 @@ func TestCheckScope(t *testing.T) {
 				t.Errorf("CheckScope = %v, want verdict %d", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestCheckScopeAgainstOpenSSL: openssl verify, checking the certificate's
+// CRL as PostgreSQL does, agrees with every case of TestCheckScope: OK in
+// scope, "different CRL scope" (44) out of it, "unable to get certificate
+// CRL" (3) for a CRL it never uses.
+func TestCheckScopeAgainstOpenSSL(t *testing.T) {
+	testenv.RequireOpenSSL(t)
+	ca := newScopeCA(t, "Scope CA")
+	dir := t.TempDir()
+	caFile := filepath.Join(dir, "ca.pem")
+	writePEM(t, caFile, "CERTIFICATE", ca.cert.Raw)
+	for name, tc := range scopeCases(t, ca) {
+		t.Run(name, func(t *testing.T) {
+			crlFile, certFile := filepath.Join(dir, "crl.pem"), filepath.Join(dir, "cert.pem")
+			writePEM(t, crlFile, "X509 CRL", ca.crl(t, tc.idp).Raw)
+			writePEM(t, certFile, "CERTIFICATE", tc.cert.Raw)
+			v := testenv.OpenSSLVerify(t, "-crl_check", "-CRLfile", crlFile, "-CAfile", caFile, certFile)
+			want := map[scopeVerdict]int{inScope: 0, outsideScope: 44, unusableCRL: 3}[tc.want]
+			if v.Code != want || (want == 0) != v.OK {
+				t.Errorf("openssl verify: %s, want error %d", strings.TrimSpace(v.Output), want)
+			}
+		})
+	}
+}
+
+func writePEM(t *testing.T, path, typ string, der []byte) {
+	t.Helper()
+	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -26,10 +26,15 @@ func (c *checker) crlScope(g *Group, cl *x509.RevocationList) {
 		return
 	}
 	issuer := cl.Issuer.String()
-	if idp.Invalid || idp.IndirectCRL || idp.OnlySomeReasons {
-		err := crl.CheckScope(cl, &x509.Certificate{})
-		g.fail("crl-scope", "the server never uses the CRL of %s: %s", issuer, strings.TrimPrefix(err.Error(), "crl: ")).
+	if why := idp.Unusable(); why != "" {
+		g.fail("crl-scope", "the server never uses the CRL of %s: %s", issuer, why).
 			detail("the server refuses every client certificate %s issued, and every one below it: %s (%s)", issuer, chain.UnableToGetCRL, alertText(chain.UnableToGetCRL)).
+			fix("have %s issue a CRL without an issuing distribution point extension, or with one naming only a distribution point", issuer)
+		return
+	}
+	if idp.OnlyAttributeCerts {
+		g.fail("crl-scope", "the CRL of %s covers only attribute certificates", issuer).
+			detail("the server refuses every client certificate %s issued, and every one below it: %s (%s)", issuer, chain.DifferentCRLScope, alertText(chain.DifferentCRLScope)).
 			fix("have %s issue a CRL without an issuing distribution point extension, or with one naming only a distribution point", issuer)
 		return
 	}
@@ -57,7 +62,7 @@ func (c *checker) crlScope(g *Group, cl *x509.RevocationList) {
 			detail("every client certificate of %s must carry that CRL distribution point, else %s", issuer, lowerFirst(refused)).
 			fix("%s", c.crlScopeFix(idp, issuer))
 	default:
-		g.ok("crl-scope", "the CRL of %s is limited to some certificates, and covers those of its CA that pgcert sees", issuer)
+		g.ok("crl-scope", "the CRL of %s %s", issuer, onlyWhat(idp))
 	}
 }
 
@@ -111,4 +116,16 @@ func (c *checker) seenIssuedBy(issuer []byte) []seenCert {
 		add(in.Cert, fmt.Sprintf("%s in %s", subject(in), c.s.SSL.CAFile))
 	}
 	return out
+}
+
+// onlyWhat says what an issuing distribution point without a distribution
+// point limits its CRL to, once the certificates check sees are in scope.
+func onlyWhat(idp *crl.IDP) string {
+	switch {
+	case idp.OnlyCACerts:
+		return "covers only CA certificates, as are those of its CA that pgcert sees"
+	case idp.OnlyUserCerts:
+		return "covers only end entity certificates, as are those of its CA that pgcert sees"
+	}
+	return "has an issuing distribution point that leaves out no certificate"
 }

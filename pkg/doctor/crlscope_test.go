@@ -1,7 +1,13 @@
 package doctor
 
 import (
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
 	"encoding/json"
+	"encoding/pem"
+	"math/big"
 	"strings"
 	"testing"
 	"time"
@@ -78,6 +84,34 @@ func TestCRLScope(t *testing.T) {
 		}
 	})
 
+	// IssuingDistributionPoint ::= SEQUENCE { onlyContainsUserCerts [1] TRUE }
+	onlyUser := flagCRL(t, root, []byte{0x30, 0x03, 0x81, 0x01, 0xff})
+	t.Run("root CRL only for end entities", func(t *testing.T) {
+		rep := check(t, setUp(t, bare, append(onlyUser, inter.CRLPEM(t, 1, now.Add(-time.Hour), now.Add(90*24*time.Hour))...)))
+		fd := finding(t, rep, "ssl_crl_file", "crl-scope", LevelError)
+		const why = "the CRL covers only end entity certificates, and this is a CA certificate"
+		if fd.Message != "the CRL of CN=check root leaves out CN=check intermediate in server.crt: "+why+"; CN=check root in root.crt: "+why ||
+			!strings.Contains(fd.Detail, "every client's chain holds a certificate the CRL leaves out") {
+			t.Errorf("%+v", fd)
+		}
+	})
+	t.Run("intermediate CRL only for end entities", func(t *testing.T) {
+		rep := check(t, setUp(t, bare, append(rootCRL, flagCRL(t, inter, []byte{0x30, 0x03, 0x81, 0x01, 0xff})...)))
+		wantProblems(t, rep, false)
+		if fd := finding(t, rep, "ssl_crl_file", "crl-scope", LevelOK); !strings.Contains(fd.Message, "covers only end entity certificates") {
+			t.Errorf("%+v", fd)
+		}
+	})
+	t.Run("indirect CRL", func(t *testing.T) {
+		// { indirectCRL [4] TRUE }
+		rep := check(t, setUp(t, bare, append(rootCRL, flagCRL(t, inter, []byte{0x30, 0x03, 0x84, 0x01, 0xff})...)))
+		fd := finding(t, rep, "ssl_crl_file", "crl-scope", LevelError)
+		if !strings.Contains(fd.Message, "the server never uses the CRL of CN=check intermediate: the CRL is an indirect CRL") ||
+			!strings.Contains(fd.Detail, "unable to get certificate CRL") {
+			t.Errorf("%+v", fd)
+		}
+	})
+
 	t.Run("no issuing distribution point", func(t *testing.T) {
 		rep := check(t, setUp(t, bare, append(rootCRL, inter.CRLPEM(t, 1, now.Add(-time.Hour), now.Add(90*24*time.Hour))...)))
 		wantProblems(t, rep, false)
@@ -85,4 +119,18 @@ func TestCRLScope(t *testing.T) {
 			t.Errorf("%d crl-scope findings", n)
 		}
 	})
+}
+
+// flagCRL is a PEM CRL of ca, current at testpki.Now, whose critical issuing
+// distribution point extension is idp.
+func flagCRL(t *testing.T, ca *testpki.Cert, idp []byte) []byte {
+	t.Helper()
+	der, err := x509.CreateRevocationList(rand.Reader, &x509.RevocationList{
+		Number: big.NewInt(1), ThisUpdate: testpki.Now.Add(-time.Hour), NextUpdate: testpki.Now.Add(90 * 24 * time.Hour),
+		ExtraExtensions: []pkix.Extension{{Id: asn1.ObjectIdentifier{2, 5, 29, 28}, Critical: true, Value: idp}},
+	}, ca.Cert, ca.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "X509 CRL", Bytes: der})
 }
