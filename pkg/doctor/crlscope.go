@@ -70,7 +70,7 @@ func (c *checker) crlScope(g *Group, cl *x509.RevocationList) {
 // distribution point its CA must write into them (for a step-ca, in the
 // provisioner's template), or no CRL.
 func (c *checker) crlScopeFix(idp *crl.IDP, issuer string) string {
-	leaveOut := "or give the server no CRL of that CA (revocations then go unchecked)"
+	leaveOut := "or give the server no CRL at all (leave ssl_crl_file and ssl_crl_dir unset; a CA without a CRL among others fails every client): revocations then go unchecked"
 	if !idp.HasDistributionPoint || len(idp.URIs) == 0 {
 		return fmt.Sprintf("have %s issue a CRL without an issuing distribution point extension, %s", issuer, leaveOut)
 	}

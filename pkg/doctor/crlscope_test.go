@@ -69,7 +69,8 @@ func TestCRLScope(t *testing.T) {
 		dir := setUp(t, bare, append(rootCRL, interScoped...))
 		writeIn(t, dir, ca.DataDirFile, ca.StepRecord{URL: "https://ca.example.com:9000", RootSHA256: strings.Repeat("ab", 32), Provisioner: "admin"}.Marshal(), 0o600)
 		fd := finding(t, check(t, dir), "ssl_crl_file", "crl-scope", LevelError)
-		if !strings.HasPrefix(fd.Fix, `add "crlDistributionPoints": ["`+uri+`"] to the X.509 template of the step-ca provisioner`) || strings.Contains(fd.Fix, "pgcert ") {
+		if !strings.HasPrefix(fd.Fix, `add "crlDistributionPoints": ["`+uri+`"] to the X.509 template of the step-ca provisioner`) ||
+			!strings.Contains(fd.Fix, "leave ssl_crl_file and ssl_crl_dir unset") || strings.Contains(fd.Fix, "pgcert ") {
 			t.Errorf("fix %q", fd.Fix)
 		}
 	})
