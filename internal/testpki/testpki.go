@@ -18,6 +18,9 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
 
 // Now is the reference time of every certificate testpki makes unless told otherwise:
@@ -78,6 +81,9 @@ type Template struct {
 	// orders Go's pkix.Name would not write.
 	RawSubject      []byte
 	ExtraExtensions []pkix.Extension
+	// CRLDistributionPoints are URIs written as the certificate's CRL
+	// distribution points.
+	CRLDistributionPoints []string
 }
 
 // SAN is one subjectAltName entry: a dNSName or, when IP is set, an iPAddress of
@@ -192,6 +198,7 @@ func Make(t testing.TB, tpl Template, parent *Cert) *Cert {
 		KeyUsage:              x509.KeyUsageDigitalSignature,
 		RawSubject:            tpl.RawSubject,
 		ExtraExtensions:       tpl.ExtraExtensions,
+		CRLDistributionPoints: tpl.CRLDistributionPoints,
 	}
 	if len(tpl.SANs) > 0 {
 		c.DNSNames, c.IPAddresses = nil, nil
@@ -276,6 +283,32 @@ func (ca *Cert) CRL(t testing.TB, number int64, thisUpdate, nextUpdate time.Time
 func (ca *Cert) CRLPEM(t testing.TB, number int64, thisUpdate, nextUpdate time.Time, revoked ...Revoked) []byte {
 	t.Helper()
 	return pem.EncodeToMemory(&pem.Block{Type: "X509 CRL", Bytes: ca.CRL(t, number, thisUpdate, nextUpdate, revoked...)})
+}
+
+// ScopedCRLPEM is an empty PEM CRL of ca, number 1, valid from thisUpdate to
+// nextUpdate, with a critical issuing distribution point naming the URI uri,
+// as step-ca writes them: OpenSSL uses it only for certificates whose CRL
+// distribution points name uri too.
+func (ca *Cert) ScopedCRLPEM(t testing.TB, thisUpdate, nextUpdate time.Time, uri string) []byte {
+	t.Helper()
+	var b cryptobyte.Builder
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
+			b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
+				b.AddASN1(cbasn1.Tag(6).ContextSpecific(), func(b *cryptobyte.Builder) { b.AddBytes([]byte(uri)) })
+			})
+		})
+	})
+	der, err := x509.CreateRevocationList(rand.Reader, &x509.RevocationList{
+		Number:          big.NewInt(1),
+		ThisUpdate:      thisUpdate,
+		NextUpdate:      nextUpdate,
+		ExtraExtensions: []pkix.Extension{{Id: asn1.ObjectIdentifier{2, 5, 29, 28}, Critical: true, Value: b.BytesOrPanic()}},
+	}, ca.Cert, ca.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "X509 CRL", Bytes: der})
 }
 
 // Bundle concatenates the PEM forms of certs.

@@ -14,6 +14,9 @@
 //     naming the file behind every problem (Check, Current);
 //   - names the files of a hashed CRL directory as OpenSSL looks them up (NameHash,
 //     DirEntries) and plans rewriting one (PlanDir);
+//   - tells which certificates OpenSSL uses a CRL for, by its issuing
+//     distribution point (ParseIDP, CheckScope, ScopeMismatch): one naming a
+//     distribution point serves only certificates naming it too;
 //   - describes CRLs for reports (Summarize).
 //
 // Writing files is left to the caller.

@@ -188,6 +188,7 @@ func (c *checker) crlFindings(g *Group, l loadedCRL) {
 	default:
 		g.ok("crl-validity", "the CRL of %s is current until %s (%d days left)", issuer, dateText(cl.NextUpdate), daysLeft(cl.NextUpdate, c.now))
 	}
+	c.crlScope(g, cl)
 	if l.signed || c.intermediateIssued(cl) != nil {
 		c.revokedCAs(g, cl)
 	}

@@ -179,49 +179,6 @@ func ExampleClient_FetchCRL() {
 	// Output: Fake Intermediate CA 0
 }
 
-// step-ca's CRLs name their distribution point; a certificate that does not
-// name it too is out of the CRL's scope for OpenSSL.
-func ExampleIDPURIs() {
-	f, c, p, done := exampleCA()
-	defer done()
-	f.idp = "https://ca.example.com/1.0/crl"
-	ctx := context.Background()
-	is, err := c.Issue(ctx, stepca.Request{Provisioner: p, Key: newKey(), Subject: "alice"})
-	if err != nil {
-		panic(err)
-	}
-	crl, err := c.FetchCRL(ctx, is.Intermediates)
-	if err != nil {
-		panic(err)
-	}
-	fmt.Println(stepca.IDPURIs(crl.List))
-	// Output: [https://ca.example.com/1.0/crl]
-}
-
-func ExampleScopeMismatch() {
-	f, c, p, done := exampleCA()
-	defer done()
-	f.idp = "https://ca.example.com/1.0/crl"
-	ctx := context.Background()
-	is, err := c.Issue(ctx, stepca.Request{Provisioner: p, Key: newKey(), Subject: "alice"})
-	if err != nil {
-		panic(err)
-	}
-	crl, err := c.FetchCRL(ctx, is.Intermediates)
-	if err != nil {
-		panic(err)
-	}
-	fmt.Printf("%q\n", stepca.ScopeMismatch(crl.List, is.Cert))
-	f.crldp = "https://ca.example.com/1.0/crl"
-	if is, err = c.Issue(ctx, stepca.Request{Provisioner: p, Key: newKey(), Subject: "alice"}); err != nil {
-		panic(err)
-	}
-	fmt.Printf("%q\n", stepca.ScopeMismatch(crl.List, is.Cert))
-	// Output:
-	// "https://ca.example.com/1.0/crl"
-	// ""
-}
-
 // SignRequest signs a request made elsewhere, for exactly the names it holds.
 func ExampleClient_SignRequest() {
 	_, c, p, done := exampleCA()
