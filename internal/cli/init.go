@@ -109,7 +109,7 @@ func initRun(cmd *cobra.Command, opts *initOptions) error {
 		if err != nil {
 			return &UsageError{Err: fmt.Errorf("--host: %w", err)}
 		}
-		if err := checkWildcards(sans, opts.Force); err != nil {
+		if err := bootstrap.CheckWildcards(sans, opts.Force); err != nil {
 			return err
 		}
 	}

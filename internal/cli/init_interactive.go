@@ -174,7 +174,7 @@ func askHosts(f *Factory, p prompt.Prompter, defaults []string, force bool) ([]s
 		if err != nil {
 			return usageErrorf("%v", err)
 		}
-		return checkWildcards(sans, force)
+		return bootstrap.CheckWildcards(sans, force)
 	})
 	return splitList(answer), err
 }

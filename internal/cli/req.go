@@ -159,7 +159,7 @@ func reqRun(cmd *cobra.Command, opts *reqOptions) error {
 	if sans.Empty() {
 		named, cnIsHost = selfsign.CommonNameSANs(subject)
 	}
-	if err := checkWildcards(named, opts.Force); err != nil {
+	if err := bootstrap.CheckWildcards(named, opts.Force); err != nil {
 		return err
 	}
 	if !cnIsHost {
@@ -198,7 +198,7 @@ func reqRun(cmd *cobra.Command, opts *reqOptions) error {
 
 	der, err := selfsign.NewRequest(signer, subject, sans, f.Rand)
 	if err != nil {
-		return requestError(err)
+		return bootstrap.RequestError(err)
 	}
 	csr, err := selfsign.ParseRequest(der)
 	if err != nil {
@@ -262,16 +262,6 @@ func encryptedWord(encrypted bool) string {
 		return "encrypted"
 	}
 	return "not encrypted"
-}
-
-// requestError turns a selfsign error about a subject, SANs or key into a message
-// without the package prefix.
-func requestError(err error) error {
-	var ke *selfsign.KeyError
-	if errors.As(err, &ke) {
-		return failf([]string{"use an ECDSA (P-256, P-384), Ed25519 or RSA (2048 bits or more) key"}, "%s", strings.TrimPrefix(err.Error(), "selfsign: "))
-	}
-	return errors.New(strings.TrimPrefix(err.Error(), "selfsign: "))
 }
 
 // escapeSubjectValue escapes a value for ParseSubject, where "/" separates
