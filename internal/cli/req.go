@@ -118,7 +118,7 @@ func reqRun(cmd *cobra.Command, opts *reqOptions) error {
 	if subjectGiven {
 		spec, flag := opts.Subject, "--subject"
 		if opts.CN != "" {
-			spec, flag = "/CN="+escapeSubjectValue(opts.CN), "--cn"
+			spec, flag = "/CN="+bootstrap.EscapeSubjectValue(opts.CN), "--cn"
 		}
 		var err error
 		if subject, err = selfsign.ParseSubject(spec); err != nil {
@@ -264,12 +264,6 @@ func encryptedWord(encrypted bool) string {
 	return "not encrypted"
 }
 
-// escapeSubjectValue escapes a value for ParseSubject, where "/" separates
-// attributes and "+" joins them.
-func escapeSubjectValue(v string) string {
-	return strings.NewReplacer(`\`, `\\`, `/`, `\/`, `+`, `\+`).Replace(v)
-}
-
 // subjectQuestions are the fields the subject form asks for, in openssl req's
 // order, with openssl's attribute names.
 var subjectQuestions = []struct {
@@ -299,7 +293,7 @@ func (f *Factory) askSubject() (pkix.RDNSequence, error) {
 				"no terminal to ask for the subject, and this machine's host name is unknown (%v)", hostErr)
 		}
 		f.infof("no terminal: the Common Name is this machine's host name, %s (choose another with --cn or --subject)", host)
-		return selfsign.ParseSubject("/CN=" + escapeSubjectValue(host))
+		return selfsign.ParseSubject("/CN=" + bootstrap.EscapeSubjectValue(host))
 	}
 	var subject pkix.RDNSequence
 	for _, q := range subjectQuestions {
@@ -328,7 +322,7 @@ func askSubjectField(f *Factory, p prompt.Prompter, attr, message, def string) (
 		if answer == "" {
 			return nil, nil
 		}
-		rdn, err := selfsign.ParseSubject("/" + attr + "=" + escapeSubjectValue(answer))
+		rdn, err := selfsign.ParseSubject("/" + attr + "=" + bootstrap.EscapeSubjectValue(answer))
 		if err == nil {
 			return rdn, nil
 		}

@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -13,7 +14,6 @@ import (
 	"github.com/pgcert/pgcert/internal/cli/help"
 	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/pkg/bootstrap"
-	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/keys"
 	"github.com/pgcert/pgcert/pkg/pgdata"
 	"github.com/pgcert/pgcert/pkg/selfsign"
@@ -132,12 +132,6 @@ func selfsignRun(opts *selfsignOptions) error {
 // requestKeyError is pkg/bootstrap's, which ca sign uses too.
 var requestKeyError = bootstrap.RequestKeyError
 
-// selfsignEdDSAHints explain why selfsign -D refuses an Ed25519 key.
-var selfsignEdDSAHints = []string{
-	edDSAHints[0],
-	"use --type ec (the default) or rsa; an Ed25519 server key signed by an ec or rsa CA is fine when an ec or rsa CA signs it (pgcert ca issue server --type ed25519); --force writes it anyway",
-}
-
 // dataDirWritten is the --json output of `pgcert selfsign -D`.
 type dataDirWritten = bootstrap.SelfSignedResult
 
@@ -151,7 +145,7 @@ func selfsignDataDirRun(cmd *cobra.Command, opts *selfsignOptions) error {
 		// A self-signed certificate is signed with its own key: an Ed25519 key
 		// makes the EdDSA signature that breaks SCRAM channel binding.
 		if !opts.Force {
-			return withHints(errors.New("refusing an Ed25519 self-signed server certificate: its signature would be EdDSA"), selfsignEdDSAHints...)
+			return bootstrap.ErrEdDSASelfSigned
 		}
 		f.warnf("the server certificate is signed with EdDSA: SCRAM password logins over SSL will fail with \"could not find digest for NID UNDEF\"")
 	}
@@ -185,15 +179,8 @@ func selfsignDataDirRun(cmd *cobra.Command, opts *selfsignOptions) error {
 	if err != nil {
 		return err
 	}
-	if issuer := bootstrap.IssuedByCA(certPath); issuer != "" && !opts.NewCA {
-		where := "its CA directory is not recorded"
-		if rec, err := ca.ReadDataDirRecord(dd.Dir); err == nil {
-			where = "CA directory " + rec.CADir
-		}
-		return failf([]string{
-			"renew it from its CA instead: pgcert renew -D " + shellWord(dd.Dir) + " --force",
-			"add --new-ca to replace it with a self-signed certificate: clients that trust " + issuer + " stop verifying the server",
-		}, "%s was issued by the CA %s (%s), not self-signed; nothing was written", certPath, issuer, where)
+	if err := bootstrap.RefuseCAIssued(dd.Dir, opts.NewCA); err != nil {
+		return err
 	}
 	if err := refuseExisting(force, keyPath, certPath); err != nil {
 		var exists *fsutil.ExistsError
@@ -223,24 +210,11 @@ func selfsignDataDirRun(cmd *cobra.Command, opts *selfsignOptions) error {
 	if f.Global.JSON {
 		return writeJSON(f.IO.Out, result)
 	}
-	cert := result.Certificate
-	for _, r := range result.Files {
-		f.infof("wrote %s: mode %s, owner %s:%s", r.Path, r.Mode, r.Owner, r.Group)
+	info := f.IO.ErrOut
+	if f.Global.Quiet {
+		info = io.Discard
 	}
-	f.infof("certificate for %s, valid until %s (%s)", showList(cert.SANs.Strings()), cert.NotAfter.Format(showTime), plural(opts.Days, "day", "days"))
-	conf := dd.ConfigFile
-	if conf == "" {
-		conf = filepath.Join(dd.Dir, pgdata.ConfFileName)
-	}
-	if result.AlreadyOn {
-		f.infof("ssl is already on with these files: reload the server (pg_ctl reload, or SELECT pg_reload_conf()) to use them")
-	} else {
-		f.infof("add to %s, then restart the server:", conf)
-	}
-	for _, l := range result.ConfLines {
-		fmt.Fprintln(f.IO.Out, l)
-	}
-	return nil
+	return result.WriteText(info, f.IO.Out)
 }
 
 // refuseExisting fails at once, before any passphrase is asked or key generated,

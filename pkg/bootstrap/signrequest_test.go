@@ -12,6 +12,7 @@ import (
 	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/pkg/bootstrap"
 	"github.com/pgcert/pgcert/pkg/hint"
+	"github.com/pgcert/pgcert/pkg/inspect"
 	"github.com/pgcert/pgcert/pkg/keys"
 	"github.com/pgcert/pgcert/pkg/selfsign"
 )
@@ -74,5 +75,51 @@ func TestReadRequestBadPEM(t *testing.T) {
 	_, err := bootstrap.ReadRequest("x.req", data)
 	if err == nil || !strings.HasPrefix(err.Error(), "x.req: not a certificate request: ") || strings.Contains(err.Error(), "neither PEM") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestSelfSignedTextAlreadyOn(t *testing.T) {
+	r := &bootstrap.SelfSignedResult{
+		DataDirectory: "/pg", ConfigFile: "/etc/pg/postgresql.conf", AlreadyOn: true, Days: 1,
+		Files:       []bootstrap.File{{Path: "/pg/server.key", Mode: "0600", Owner: "postgres", Group: "postgres"}},
+		Certificate: &inspect.Certificate{NotAfter: now},
+		ConfLines:   []string{"ssl = on"},
+	}
+	var info, conf strings.Builder
+	if err := r.WriteText(&info, &conf); err != nil {
+		t.Fatal(err)
+	}
+	want := "wrote /pg/server.key: mode 0600, owner postgres:postgres\n" +
+		"certificate for (none), valid until 2026-03-01 12:00:00 UTC (1 day)\n" +
+		"ssl is already on with these files: reload the server (pg_ctl reload, or SELECT pg_reload_conf()) to use them\n"
+	if info.String() != want || conf.String() != "ssl = on\n" {
+		t.Errorf("info:\n%s\nconf:\n%s", info.String(), conf.String())
+	}
+}
+
+func TestEdDSASelfSignedHints(t *testing.T) {
+	var he *hint.Error
+	if !errors.As(bootstrap.ErrEdDSASelfSigned, &he) || len(he.Hints) != 2 || !strings.Contains(he.Hints[1], "--force writes it anyway") {
+		t.Fatalf("%#v", bootstrap.ErrEdDSASelfSigned)
+	}
+}
+
+func TestSummaryConfiguration(t *testing.T) {
+	for _, c := range []struct {
+		e    *bootstrap.ConfigureEffect
+		want string
+	}{
+		{&bootstrap.ConfigureEffect{}, "pgcert.conf written (no postgresql.conf to include it from yet), the rest printed"},
+		{&bootstrap.ConfigureEffect{ServerConfig: true}, "pgcert.conf written; postgresql.conf and pg_hba.conf already use it"},
+		{&bootstrap.ConfigureEffect{ServerConfig: true, ConfigFile: "/pg/postgresql.conf", HBAFile: "/pg/pg_hba.conf"}, "pgcert.conf written, postgresql.conf and pg_hba.conf edited"},
+	} {
+		var b strings.Builder
+		s := bootstrap.Summary{DataDir: t.TempDir(), CADir: "/ca", Key: keys.GenerateOptions{Type: keys.TypeRSA, Bits: 3072}, Configure: c.e}
+		if err := s.WriteText(&b); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(b.String(), "  configuration   "+c.want+"\n") || !strings.Contains(b.String(), "RSA 3072 key") {
+			t.Errorf("%+v:\n%s", c.e, b.String())
+		}
 	}
 }
