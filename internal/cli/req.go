@@ -140,7 +140,7 @@ func reqRun(cmd *cobra.Command, opts *reqOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := refuseExisting(force, outputs...); err != nil {
+	if err := bootstrap.RefuseExisting(force, outputs...); err != nil {
 		return bootstrap.RequestExistsHint(err, newKey, opts.NewKey)
 	}
 

@@ -108,7 +108,7 @@ func selfsignRun(opts *selfsignOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := refuseExisting(force, opts.Output); err != nil {
+	if err := bootstrap.RefuseExisting(force, opts.Output); err != nil {
 		return err
 	}
 	k, err := f.loadKey(opts.Key, "--passin", opts.PassIn)
@@ -182,7 +182,7 @@ func selfsignDataDirRun(cmd *cobra.Command, opts *selfsignOptions) error {
 	if err := bootstrap.RefuseCAIssued(dd.Dir, opts.NewCA); err != nil {
 		return err
 	}
-	if err := refuseExisting(force, keyPath, certPath); err != nil {
+	if err := bootstrap.RefuseExisting(force, keyPath, certPath); err != nil {
 		var exists *fsutil.ExistsError
 		if errors.As(err, &exists) {
 			return failf([]string{"add --force to replace server.key and server.crt (both are replaced, or neither)"}, "%s", err)
@@ -215,27 +215,6 @@ func selfsignDataDirRun(cmd *cobra.Command, opts *selfsignOptions) error {
 		info = io.Discard
 	}
 	return result.WriteText(info, f.IO.Out)
-}
-
-// refuseExisting fails at once, before any passphrase is asked or key generated,
-// when an output exists and may not be replaced; fsutil would refuse it anyway,
-// but only once the work is done.
-func refuseExisting(force bool, paths ...string) error {
-	if force {
-		return nil
-	}
-	for _, p := range paths {
-		fi, err := os.Lstat(p)
-		if err != nil {
-			continue
-		}
-		e := &fsutil.ExistsError{Path: p}
-		if fi.Mode()&fs.ModeSymlink != 0 {
-			e.LinkTarget, _ = os.Readlink(p)
-		}
-		return e
-	}
-	return nil
 }
 
 // defaultHosts are the names a self-signed certificate gets when none are given:
