@@ -34,3 +34,14 @@ func ExampleFixCommand_String() {
 	fmt.Println(c)
 	// Output: pgcert perms fix -D '/srv/pg data' --allow-outside /etc/ssl/server.key
 }
+
+func ExampleIdentity_WithGroup() {
+	pg := keyperm.Identity{Name: "postgres", UID: 26, GID: 26, Groups: []uint32{101}}
+	id, err := pg.WithGroup(101, "ssl-cert")
+	fmt.Println(id.GID, id.GroupName, id.Groups, err)
+	_, err = pg.WithGroup(7, "lp")
+	fmt.Println(err)
+	// Output:
+	// 101 ssl-cert [101 26] <nil>
+	// postgres is not in group lp: the server could not read a key through it
+}
