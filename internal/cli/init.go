@@ -11,7 +11,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
-	"github.com/pgcert/pgcert/internal/words"
 	"github.com/pgcert/pgcert/pkg/bootstrap"
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/keys"
@@ -272,9 +271,6 @@ type reporter struct{ f *Factory }
 
 func (r reporter) Infof(format string, args ...any) { r.f.infof(format, args...) }
 func (r reporter) Warnf(format string, args ...any) { r.f.warnf(format, args...) }
-
-// more says how many other files there are, for messages.
-var more = words.More
 
 // initCA opens the CA in dir, or creates it. A run that loses the race to create
 // it (several inits on a new CA directory at once) uses the CA the winner made.
