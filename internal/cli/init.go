@@ -109,23 +109,16 @@ func initRun(cmd *cobra.Command, opts *initOptions) error {
 		if err != nil {
 			return &UsageError{Err: fmt.Errorf("--host: %w", err)}
 		}
-		if err := checkWildcards(sans, opts.Force); err != nil {
+		if err := bootstrap.CheckWildcards(sans, opts.Force); err != nil {
 			return err
 		}
 	}
 
-	dataDir, err := filepath.Abs(opts.DataDir)
+	dataDir, created, err := bootstrap.PrepareDataDir(opts.DataDir)
 	if err != nil {
 		return err
 	}
-	created, err := bootstrap.EnsureDataDir(dataDir)
-	var notDir *bootstrap.NotDirError
-	switch {
-	case errors.As(err, &notDir):
-		return failf([]string{"give the data directory with -D"}, "%s is not a directory", dataDir)
-	case err != nil:
-		return failf([]string{"create it yourself, or give another -D"}, "%s", strings.TrimPrefix(err.Error(), "bootstrap: "))
-	case created:
+	if created {
 		f.infof("created %s (mode 0700)", dataDir)
 	}
 	release, err := f.lockDataDir(dataDir)
@@ -140,11 +133,7 @@ func initRun(cmd *cobra.Command, opts *initOptions) error {
 	var cfg *pgdata.Config
 	if opts.Configure {
 		if cfg, err = bootstrap.CheckConfigurable(dd); err != nil {
-			var ce *bootstrap.ConfigError
-			if errors.As(err, &ce) {
-				return failf([]string{"correct it first (`pgcert check -D` says more), or leave out --configure"}, "%s: %s; nothing was written", ce.File, ce.Message)
-			}
-			return err
+			return bootstrap.ConfigHint(err)
 		}
 		if err := bootstrap.CheckConfigureOutside(dd, cfg, opts.AllowOutside, nil); err != nil {
 			return configureOutsideError(cmd, err)
@@ -167,16 +156,9 @@ func initRun(cmd *cobra.Command, opts *initOptions) error {
 			return err
 		}
 	}
-	clientsDir := opts.ClientsDir
-	if clientsDir == "" {
-		clientsDir = filepath.Join(caDir, clientsSubdir)
-	}
-	if clientsDir, err = filepath.Abs(clientsDir); err != nil {
+	clientsDir, err := bootstrap.ClientsDirFor(opts.ClientsDir, caDir, dd.Dir, dataDir, len(roles))
+	if err != nil {
 		return err
-	}
-	if len(roles) > 0 && (ca.Within(clientsDir, dd.Dir) || ca.Within(clientsDir, dataDir)) {
-		return failf([]string{"client keys belong to the clients: choose a directory outside the data directory with --clients-dir"},
-			"the client bundle directory %s is inside the data directory %s", clientsDir, dd.Dir)
 	}
 
 	// What will be written, so that a refusal comes before any work.
@@ -278,54 +260,17 @@ func checkRoles(roles []string, dirFlag, twice string) error {
 	return nil
 }
 
-// targetError says what to do about an output init will not write over in the
-// data directory dataDir.
-func targetError(err error, dataDir string) error {
-	var te *bootstrap.TargetError
-	switch {
-	case !errors.As(err, &te):
-		return err
-	case te.Dir:
-		return failf([]string{"move it out of the way: pgcert never replaces a directory"}, "%s is a directory; nothing was written", te.Path)
-	}
-	what := te.Path
-	if te.LinkTarget != "" {
-		what += " (a symbolic link to " + te.LinkTarget + ", which --force replaces, never writing through it)"
-	}
-	return failf([]string{"add --force to replace them; after pgcert ca revoke, the CRL alone is refreshed with: pgcert renew -D " + shellWord(dataDir) + " --reload"},
-		"%s already exists%s; nothing was written", what, more(te.Others))
-}
-
-// otherCAError refuses to replace a data directory's files of another CA, naming
-// both, with the commands that keep the old CA or replace it on purpose.
-func otherCAError(err error, dataDir string) error {
-	var oe *bootstrap.OtherCAError
-	if !errors.As(err, &oe) {
-		return err
-	}
-	var hints []string
-	if oe.RecordedDir != "" {
-		hints = append(hints, "keep the data directory's CA: pgcert init -D "+shellWord(dataDir)+" --ca-dir "+shellWord(oe.RecordedDir)+" --force")
-	} else {
-		hints = append(hints, "keep that CA: give its directory with --ca-dir")
-	}
-	hints = append(hints, "add --new-ca to replace them with files of "+oe.CADir+": clients that trust the old CA, and every client certificate it issued, stop working")
-	return failf(hints, "%s; nothing was written", err)
-}
+// The hints of init's refusals, which init with a step-ca gives too.
+var (
+	targetError  = bootstrap.TargetHint
+	otherCAError = bootstrap.OtherCAHint
+)
 
 // reporter passes what pkg/bootstrap reports to stderr.
 type reporter struct{ f *Factory }
 
 func (r reporter) Infof(format string, args ...any) { r.f.infof(format, args...) }
 func (r reporter) Warnf(format string, args ...any) { r.f.warnf(format, args...) }
-
-// more says how many other files there are, for messages.
-func more(n int) string {
-	if n <= 0 {
-		return ""
-	}
-	return fmt.Sprintf(" (and %d other file(s))", n)
-}
 
 // initCA opens the CA in dir, or creates it. A run that loses the race to create
 // it (several inits on a new CA directory at once) uses the CA the winner made.

@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"fmt"
-	"io"
 	"path/filepath"
 	"strings"
 
@@ -100,15 +98,15 @@ func (f *Factory) askInit(cmd *cobra.Command, opts *initOptions) error {
 	if err != nil {
 		return err
 	}
-	s := initSummary{
+	s := bootstrap.Summary{
 		DataDir: dataDir, CADir: caDir, CA: existing, Intermediate: opts.Intermediate,
 		Hosts: opts.Hosts, Key: gen, Clients: opts.Clients, ClientsDir: opts.ClientsDir,
 		Command: initCommandLine(cmd, dataDir, opts),
 	}
 	if opts.Configure {
-		s.Configure = configureEffect(dataDir, dd)
+		s.Configure = bootstrap.PreviewConfigure(dataDir, dd)
 	}
-	writeInitSummary(tty, s)
+	s.WriteText(tty)
 	ok, err := p.Confirm("Write these files?", true)
 	if err != nil {
 		return err
@@ -174,7 +172,7 @@ func askHosts(f *Factory, p prompt.Prompter, defaults []string, force bool) ([]s
 		if err != nil {
 			return usageErrorf("%v", err)
 		}
-		return checkWildcards(sans, force)
+		return bootstrap.CheckWildcards(sans, force)
 	})
 	return splitList(answer), err
 }
@@ -197,104 +195,6 @@ func askClients(f *Factory, p prompt.Prompter) ([]string, error) {
 		return checkRoles(splitList(a), "--clients-dir", "role %s is given twice")
 	})
 	return splitList(answer), err
-}
-
-// initSummary is what the interactive init shows before it asks to go on.
-type initSummary struct {
-	DataDir      string
-	CADir        string
-	CA           *ca.CA // nil: a new CA is made
-	Intermediate bool
-	Hosts        []string
-	Key          keys.GenerateOptions
-	Clients      []string
-	ClientsDir   string
-	// Configure is what --configure will write, nil without it.
-	Configure *bootstrap.ConfigureEffect
-	Command   string
-}
-
-// configureEffect is what --configure will write into dataDir (dd nil: it does
-// not exist yet). What it cannot read yet it takes as it would be.
-func configureEffect(dataDir string, dd *pgdata.DataDir) *bootstrap.ConfigureEffect {
-	if dd == nil {
-		return &bootstrap.ConfigureEffect{PgcertConf: filepath.Join(dataDir, pgdata.PgcertConfName)}
-	}
-	cfg, _ := bootstrap.CheckConfigurable(dd)
-	e, err := bootstrap.WhatConfigureWrites(dd, cfg)
-	if err != nil {
-		e.ConfigFile, e.HBAFile = dd.ConfigFile, ""
-	}
-	return &e
-}
-
-func writeInitSummary(w io.Writer, s initSummary) {
-	var b strings.Builder
-	row := func(label, format string, args ...any) {
-		fmt.Fprintf(&b, "  %-15s %s\n", label, fmt.Sprintf(format, args...))
-	}
-	b.WriteString("\npgcert init will write:\n")
-	dd := s.DataDir
-	if !fileExists(dd) {
-		dd += " (created, mode 0700)"
-	} else if d, err := pgdata.Inspect(dd); err == nil && !d.IsDataDir {
-		dd += " (not a data directory yet)"
-	}
-	row("data directory", "%s", dd)
-	row("", "server.key, server.crt, root.crt, root.crl")
-	switch {
-	case s.CA != nil:
-		subject, _ := selfsign.FormatSubject(s.CA.Cert.RawSubject)
-		row("CA", "the existing CA in %s (%s)", s.CADir, subject)
-	case s.Intermediate:
-		row("CA", "a new root CA and an intermediate CA that signs, in %s", s.CADir)
-	default:
-		row("CA", "a new root CA in %s", s.CADir)
-	}
-	row("server.crt", "for %s, %s key", strings.Join(s.Hosts, ", "), describeGenerate(s.Key))
-	if len(s.Clients) == 0 {
-		row("clients", "none")
-	} else {
-		dir := s.ClientsDir
-		if dir == "" {
-			dir = filepath.Join(s.CADir, clientsSubdir)
-		}
-		row("clients", "%s: bundles in %s", strings.Join(s.Clients, ", "), filepath.Join(dir, "ROLE"))
-	}
-	row("configuration", "%s", describeConfigure(s.Configure))
-	b.WriteString("the same without questions:\n  " + s.Command + "\n\n")
-	io.WriteString(w, b.String())
-}
-
-// describeConfigure says which configuration files init writes or edits.
-func describeConfigure(e *bootstrap.ConfigureEffect) string {
-	switch {
-	case e == nil:
-		return "printed, not written"
-	case !e.ServerConfig:
-		return "pgcert.conf written (no postgresql.conf to include it from yet), the rest printed"
-	}
-	var edited []string
-	for _, p := range []string{e.ConfigFile, e.HBAFile} {
-		if p != "" {
-			edited = append(edited, filepath.Base(p))
-		}
-	}
-	if len(edited) == 0 {
-		return "pgcert.conf written; postgresql.conf and pg_hba.conf already use it"
-	}
-	return "pgcert.conf written, " + strings.Join(edited, " and ") + " edited"
-}
-
-// describeGenerate names the keys GenerateOptions make: "ECDSA P-256", "RSA 3072".
-func describeGenerate(g keys.GenerateOptions) string {
-	switch g.Type {
-	case keys.TypeRSA:
-		return fmt.Sprintf("RSA %d", g.Bits)
-	case keys.TypeEd25519:
-		return "Ed25519"
-	}
-	return "ECDSA " + string(g.Curve)
 }
 
 // initCommandLine is the pgcert init command that makes the same files without a

@@ -152,10 +152,5 @@ func (f *Factory) reportKeyWritten(r *bootstrap.KeyResult) error {
 	if f.Global.JSON {
 		return writeJSON(f.IO.Out, r)
 	}
-	enc := "not encrypted"
-	if r.Key.Encrypted {
-		enc = "encrypted"
-	}
-	_, err := fmt.Fprintf(f.IO.Out, "wrote %s: %s key, %s, mode %s\n", r.File.Path, r.Key.Describe(), enc, r.File.Mode)
-	return err
+	return r.WriteText(f.IO.Out)
 }

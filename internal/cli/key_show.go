@@ -1,9 +1,6 @@
 package cli
 
 import (
-	"fmt"
-	"text/tabwriter"
-
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
@@ -59,15 +56,5 @@ func keyShowRun(opts *keyShowOptions) error {
 			*keys.Info
 		}{opts.File, info})
 	}
-	tw := tabwriter.NewWriter(f.IO.Out, 0, 0, 1, ' ', 0)
-	fmt.Fprintf(tw, "%s\n", opts.File)
-	fmt.Fprintf(tw, "  type:\t%s\n", info.Describe())
-	fmt.Fprintf(tw, "  format:\t%s, %s\n", info.Container, info.Encoding)
-	fmt.Fprintf(tw, "  encrypted:\t%s\n", info.DescribeEncryption())
-	fp := info.Fingerprint
-	if fp == "" {
-		fp = "unknown until decrypted (give --passin)"
-	}
-	fmt.Fprintf(tw, "  fingerprint:\t%s\n", fp)
-	return tw.Flush()
+	return info.WriteText(f.IO.Out, opts.File)
 }

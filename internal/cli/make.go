@@ -1,10 +1,6 @@
 package cli
 
 import (
-	"errors"
-	"fmt"
-	"io/fs"
-
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
@@ -41,13 +37,7 @@ func newMakeCmd(f *Factory, runF func(*makeOptions) error) *cobra.Command {
 }
 
 // makeReport is the --json output of make.
-type makeReport struct {
-	Dir string `json:"dir"`
-	// Changed is false when DIR already held this world and was not touched.
-	Changed bool               `json:"changed"`
-	Files   []world.FileResult `json:"files"`
-	Certs   []world.CertResult `json:"certs"`
-}
+type makeReport = world.Result
 
 func makeRun(opts *makeOptions) error {
 	f := opts.f
@@ -67,28 +57,10 @@ func makeRun(opts *makeOptions) error {
 	}
 	res, err := world.Make(spec, opts.Out, world.Options{Now: f.Now, Force: opts.Force})
 	if err != nil {
-		if errors.Is(err, fs.ErrPermission) {
-			return withHints(err, "run pgcert make as a user who can write to "+opts.Out+" and its parent directory")
-		}
-		if errors.Is(err, world.ErrNotWorld) {
-			return withHints(err, fmt.Sprintf("choose an empty or new directory, or replace %s as a whole: pgcert make -f %s -o %s --force", opts.Out, opts.Spec, opts.Out))
-		}
-		return err
+		return world.MakeHint(err, opts.Spec, opts.Out)
 	}
 	if f.Global.JSON {
-		return writeJSON(f.IO.Out, makeReport{Dir: res.Dir, Changed: res.Changed, Files: res.Files, Certs: res.Certs})
+		return writeJSON(f.IO.Out, res)
 	}
-	if !res.Changed {
-		fmt.Fprintf(f.IO.Out, "%s is up to date (%d files)\n", res.Dir, len(res.Files))
-		return nil
-	}
-	made := 0
-	for _, file := range res.Files {
-		if file.Status == "made" {
-			made++
-			fmt.Fprintf(f.IO.Out, "made %s (%s)\n", file.Path, file.Mode)
-		}
-	}
-	fmt.Fprintf(f.IO.Out, "%s: %d made, %d unchanged\n", res.Dir, made, len(res.Files)-made)
-	return nil
+	return res.WriteText(f.IO.Out)
 }

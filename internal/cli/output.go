@@ -96,8 +96,6 @@ var (
 	lowerFirst = words.LowerFirst
 	plural     = words.Plural
 	shellWord  = words.ShellWord
-	showList   = words.List
-	showOrNone = words.OrNone
 	pad        = style.Pad
 )
 

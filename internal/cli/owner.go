@@ -1,10 +1,7 @@
 package cli
 
 import (
-	"errors"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/pgcert/pgcert/internal/fsutil"
@@ -40,20 +37,11 @@ func parseOwner(spec string) (fileOwner, error) {
 	return o, nil
 }
 
-// inheritedOwner is the rule for files root writes into another user's directory:
-// they take the owner of dir, or of its nearest existing parent when dir is still to
-// be made (a user's ~/.postgresql), so that the user the files are for can read them.
-// Run by anyone else, or into root's own directories, files keep the invoking user.
+// inheritedOwner is the owner files root writes into another user's directory
+// get (bootstrap.InheritedOwner).
 func inheritedOwner(dir string) fileOwner {
-	for d := dir; ; d = filepath.Dir(d) {
-		if _, err := os.Lstat(d); err == nil {
-			uid, gid, ok := bootstrap.DirOwner(d)
-			return fileOwner{Set: ok, UID: uid, GID: gid}
-		}
-		if d == filepath.Dir(d) {
-			return fileOwner{}
-		}
-	}
+	uid, gid, ok := bootstrap.InheritedOwner(dir)
+	return fileOwner{Set: ok, UID: uid, GID: gid}
 }
 
 // options are the write options of a new file of mode given to o.
@@ -61,27 +49,7 @@ func (o fileOwner) options(mode fs.FileMode, force bool) fsutil.Options {
 	return fsutil.Options{Mode: mode, Force: force, Chown: o.Set, UID: o.UID, GID: o.GID}
 }
 
-// mkdirOwned makes dir and its missing parents with mode 0700, each given to o by
-// descriptor (fsutil.SetBeneath) so that a link planted in its place is never
-// followed; existing directories are left as they are.
+// mkdirOwned makes dir and its missing parents given to o (bootstrap.MkdirOwned).
 func mkdirOwned(dir string, o fileOwner) error {
-	var missing []string
-	for d := dir; ; d = filepath.Dir(d) {
-		if _, err := os.Lstat(d); err == nil || d == filepath.Dir(d) {
-			break
-		}
-		missing = append(missing, d)
-	}
-	for i := len(missing) - 1; i >= 0; i-- {
-		d := missing[i]
-		if err := os.Mkdir(d, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
-			return err
-		}
-		if o.Set {
-			if err := fsutil.SetBeneath(filepath.Dir(d), filepath.Base(d), 0o700, true, o.UID, o.GID); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return bootstrap.MkdirOwned(dir, o.Set, o.UID, o.GID)
 }

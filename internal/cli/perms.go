@@ -106,14 +106,7 @@ func permsIdentity(opts *permsOptions, setup *serverSetup) (keyperm.Identity, er
 	if err != nil {
 		return id, err
 	}
-	if !id.InGroup(gid) {
-		return id, failf([]string{
-			fmt.Sprintf("add %s to the group (usermod -aG %s %s), or choose one of its groups", userLabel(id), name, userLabel(id)),
-		}, "%s is not in group %s: the server could not read a key through it", userLabel(id), name)
-	}
-	id.Groups = append(id.Groups, id.GID)
-	id.GID, id.GroupName = gid, name
-	return id, nil
+	return id.WithGroup(gid, name)
 }
 
 // lookupUser finds a user by login name or number.

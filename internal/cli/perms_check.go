@@ -84,12 +84,7 @@ func permsRun(opts *permsOptions) error {
 		f.infof("checking with libpq's rule for user %s", rep.User)
 	}
 	rep.OK = !confBroken
-	for _, t := range targets {
-		fi := t.Stat()
-		r := t.Judge(fi, id)
-		rep.Files = append(rep.Files, keyperm.Describe(t.Report(), fi, r, opts.lookup))
-		rep.OK = rep.OK && r.OK
-	}
+	rep.Judge(targets, id, opts.lookup)
 	if f.Global.JSON {
 		if err := writeJSON(f.IO.Out, rep); err != nil {
 			return err

@@ -3,19 +3,14 @@ package cli
 import (
 	"crypto"
 	"crypto/x509/pkix"
-	"encoding/pem"
 	"errors"
-	"fmt"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
-	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/internal/prompt"
 	"github.com/pgcert/pgcert/pkg/bootstrap"
-	"github.com/pgcert/pgcert/pkg/inspect"
 	"github.com/pgcert/pgcert/pkg/keys"
 	"github.com/pgcert/pgcert/pkg/selfsign"
 )
@@ -118,7 +113,7 @@ func reqRun(cmd *cobra.Command, opts *reqOptions) error {
 	if subjectGiven {
 		spec, flag := opts.Subject, "--subject"
 		if opts.CN != "" {
-			spec, flag = "/CN="+escapeSubjectValue(opts.CN), "--cn"
+			spec, flag = "/CN="+bootstrap.EscapeSubjectValue(opts.CN), "--cn"
 		}
 		var err error
 		if subject, err = selfsign.ParseSubject(spec); err != nil {
@@ -145,8 +140,8 @@ func reqRun(cmd *cobra.Command, opts *reqOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := refuseExisting(force, outputs...); err != nil {
-		return reqExistsError(err, newKey, opts.NewKey)
+	if err := bootstrap.RefuseExisting(force, outputs...); err != nil {
+		return bootstrap.RequestExistsHint(err, newKey, opts.NewKey)
 	}
 
 	if !subjectGiven {
@@ -154,19 +149,8 @@ func reqRun(cmd *cobra.Command, opts *reqOptions) error {
 			return err
 		}
 	}
-	named := sans
-	cnIsHost := true
-	if sans.Empty() {
-		named, cnIsHost = selfsign.CommonNameSANs(subject)
-	}
-	if err := checkWildcards(named, opts.Force); err != nil {
+	if err := bootstrap.CheckRequestNames(subject, sans, opts.Force); err != nil {
 		return err
-	}
-	if !cnIsHost {
-		return failf([]string{
-			"give the server's host names with --san DNS:db.example.com,IP:10.0.0.5",
-			"or a host name as Common Name (--cn)",
-		}, "the request names no host: its Common Name is not a host name and no --san was given")
 	}
 
 	var signer crypto.Signer
@@ -196,17 +180,9 @@ func reqRun(cmd *cobra.Command, opts *reqOptions) error {
 		signer = k.Signer
 	}
 
-	der, err := selfsign.NewRequest(signer, subject, sans, f.Rand)
-	if err != nil {
-		return requestError(err)
-	}
-	csr, err := selfsign.ParseRequest(der)
+	der, reqPEM, err := bootstrap.MakeRequest(signer, subject, sans, opts.Text, f.Rand)
 	if err != nil {
 		return err
-	}
-	reqPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: der})
-	if opts.Text {
-		reqPEM = append([]byte(inspect.TextRequest(csr)), reqPEM...)
 	}
 
 	rf := bootstrap.RequestFiles{Request: der, RequestPEM: reqPEM, Key: signer, Force: force, Now: f.Now}
@@ -229,55 +205,12 @@ func reqRun(cmd *cobra.Command, opts *reqOptions) error {
 		return writeJSON(f.IO.Out, result)
 	case opts.Output == "-":
 		_, err = f.IO.Out.Write(reqPEM)
-		if result.KeyFile != nil {
-			f.infof("wrote %s: %s key, %s, mode %s", result.KeyFile.Path, result.Key.Describe(), encryptedWord(result.Key.Encrypted), result.KeyFile.Mode)
+		if !f.Global.Quiet {
+			result.WriteText(f.IO.ErrOut)
 		}
 		return err
 	}
-	if result.KeyFile != nil {
-		fmt.Fprintf(f.IO.Out, "wrote %s: %s key, %s, mode %s\n", result.KeyFile.Path, result.Key.Describe(), encryptedWord(result.Key.Encrypted), result.KeyFile.Mode)
-	}
-	_, err = fmt.Fprintf(f.IO.Out, "wrote %s: subject %s, names %s\n", result.RequestFile.Path,
-		showOrNone(result.Request.Subject), showList(result.Request.SANs.Strings()))
-	return err
-}
-
-// reqExistsError gives the hint for an existing new-key file: -o names the
-// request, so the key's other name is --new-key, or the key is used with --key.
-func reqExistsError(err error, newKey bool, keyPath string) error {
-	var exists *fsutil.ExistsError
-	if !newKey || !errors.As(err, &exists) || exists.Path != keyPath || exists.LinkTarget != "" {
-		return err
-	}
-	if fi, statErr := os.Lstat(keyPath); statErr == nil && fi.IsDir() {
-		// A directory is never replaced: the general hint says so.
-		return err
-	}
-	return failf([]string{fmt.Sprintf("add --force to replace it, name the new key with --new-key FILE, or make the request for it with --key %s", shellWord(keyPath))},
-		"%s", exists)
-}
-
-func encryptedWord(encrypted bool) string {
-	if encrypted {
-		return "encrypted"
-	}
-	return "not encrypted"
-}
-
-// requestError turns a selfsign error about a subject, SANs or key into a message
-// without the package prefix.
-func requestError(err error) error {
-	var ke *selfsign.KeyError
-	if errors.As(err, &ke) {
-		return failf([]string{"use an ECDSA (P-256, P-384), Ed25519 or RSA (2048 bits or more) key"}, "%s", strings.TrimPrefix(err.Error(), "selfsign: "))
-	}
-	return errors.New(strings.TrimPrefix(err.Error(), "selfsign: "))
-}
-
-// escapeSubjectValue escapes a value for ParseSubject, where "/" separates
-// attributes and "+" joins them.
-func escapeSubjectValue(v string) string {
-	return strings.NewReplacer(`\`, `\\`, `/`, `\/`, `+`, `\+`).Replace(v)
+	return result.WriteText(f.IO.Out)
 }
 
 // subjectQuestions are the fields the subject form asks for, in openssl req's
@@ -309,7 +242,7 @@ func (f *Factory) askSubject() (pkix.RDNSequence, error) {
 				"no terminal to ask for the subject, and this machine's host name is unknown (%v)", hostErr)
 		}
 		f.infof("no terminal: the Common Name is this machine's host name, %s (choose another with --cn or --subject)", host)
-		return selfsign.ParseSubject("/CN=" + escapeSubjectValue(host))
+		return selfsign.ParseSubject("/CN=" + bootstrap.EscapeSubjectValue(host))
 	}
 	var subject pkix.RDNSequence
 	for _, q := range subjectQuestions {
@@ -338,7 +271,7 @@ func askSubjectField(f *Factory, p prompt.Prompter, attr, message, def string) (
 		if answer == "" {
 			return nil, nil
 		}
-		rdn, err := selfsign.ParseSubject("/" + attr + "=" + escapeSubjectValue(answer))
+		rdn, err := selfsign.ParseSubject("/" + attr + "=" + bootstrap.EscapeSubjectValue(answer))
 		if err == nil {
 			return rdn, nil
 		}

@@ -1,10 +1,9 @@
 package cli
 
 import (
-	"bytes"
-	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -15,8 +14,6 @@ import (
 	"github.com/pgcert/pgcert/internal/cli/help"
 	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/pkg/bootstrap"
-	"github.com/pgcert/pgcert/pkg/ca"
-	"github.com/pgcert/pgcert/pkg/inspect"
 	"github.com/pgcert/pgcert/pkg/keys"
 	"github.com/pgcert/pgcert/pkg/pgdata"
 	"github.com/pgcert/pgcert/pkg/selfsign"
@@ -103,30 +100,25 @@ func selfsignRun(opts *selfsignOptions) error {
 	if err != nil {
 		return err
 	}
-	req, err := selfsign.ParseRequest(data)
+	req, err := bootstrap.ReadRequest(opts.Req, data)
 	if err != nil {
-		return readRequestError(opts.Req, data, err)
+		return err
 	}
 	force, err := f.allowOverwrite(opts.Force, opts.Output)
 	if err != nil {
 		return err
 	}
-	if err := refuseExisting(force, opts.Output); err != nil {
+	if err := bootstrap.RefuseExisting(force, opts.Output); err != nil {
 		return err
 	}
 	k, err := f.loadKey(opts.Key, "--passin", opts.PassIn)
 	if err != nil {
 		return err
 	}
-	der, err := selfsign.SelfSign(req, k.Signer, opts.Days, f.Now(), f.Rand)
-	if err != nil {
-		return selfsignError(opts.Req, opts.Key, err)
-	}
-	certPEM, err := certificateFile(der, opts.Text)
-	if err != nil {
-		return err
-	}
-	r, err := bootstrap.WriteCertificate(opts.Output, der, certPEM, force, nil, f.Now())
+	r, err := bootstrap.SignRequest(bootstrap.SignRequestOptions{
+		Request: req, RequestPath: opts.Req, Key: k.Signer, KeyPath: opts.Key,
+		Output: opts.Output, Force: force, Days: opts.Days, Text: opts.Text, Now: f.Now, Rand: f.Rand,
+	})
 	if err != nil {
 		return err
 	}
@@ -134,91 +126,11 @@ func selfsignRun(opts *selfsignOptions) error {
 	if f.Global.JSON {
 		return writeJSON(f.IO.Out, r)
 	}
-	cert := r.Certificate
-	_, err = fmt.Fprintf(f.IO.Out, "wrote %s: %s, names %s, valid until %s (%s)\n", r.File.Path,
-		cert.Subject, showList(cert.SANs.Strings()), cert.NotAfter.Format(showTime), plural(opts.Days, "day", "days"))
-	return err
+	return r.WriteText(f.IO.Out)
 }
 
-// readRequestError names the request file in a parse error and says what to do.
-// ASN.1 details are given only for a PEM request block that does not parse: other
-// input is simply not a request.
-func readRequestError(path string, data []byte, err error) error {
-	msg := strings.TrimPrefix(err.Error(), "selfsign: ")
-	if !bytes.Contains(data, []byte("-----BEGIN")) {
-		msg = "neither PEM nor a DER certificate request"
-	}
-	if e := requestKeyError(path, err); e != nil {
-		return e
-	}
-	switch {
-	case errors.Is(err, selfsign.ErrBadRequestSignature):
-		return failf([]string{"the request was altered, or signed by another key than the one it carries; make it again with pgcert req"},
-			"%s: %s", path, msg)
-	case errors.Is(err, selfsign.ErrNoRequest):
-		return failf([]string{"give the file pgcert req or openssl req -new wrote (-----BEGIN CERTIFICATE REQUEST-----)"},
-			"%s: not a certificate request: no CERTIFICATE REQUEST block", path)
-	}
-	return failf([]string{"give the file pgcert req or openssl req -new wrote (-----BEGIN CERTIFICATE REQUEST-----)"},
-		"%s: not a certificate request: %s", path, msg)
-}
-
-// requestKeyError explains a request refused for its key (an RSA key too small to
-// certify), or returns nil for other errors.
-func requestKeyError(path string, err error) error {
-	var ke *selfsign.KeyError
-	if !errors.As(err, &ke) {
-		return nil
-	}
-	return failf([]string{"make a new key and request with pgcert req --nopass --new-key server.key -o server.req (ECDSA P-256; --type rsa for RSA 2048)"},
-		"%s: the request's key is too small: %s", path, ke.Reason)
-}
-
-// checkWildcards refuses, unless force, host names with a wildcard over a whole
-// top-level domain (*.com): libpq would take the certificate for any host there.
-func checkWildcards(sans selfsign.SANs, force bool) error {
-	err := selfsign.CheckWildcards(sans)
-	if err == nil || force {
-		return nil
-	}
-	return failf([]string{"name the hosts, or a wildcard under your own domain (*.example.com); add --force if you mean it"},
-		"%s", strings.TrimPrefix(err.Error(), "selfsign: "))
-}
-
-// selfsignError explains why a request and key could not make a certificate.
-func selfsignError(reqPath, keyPath string, err error) error {
-	if errors.Is(err, selfsign.ErrKeyMismatch) {
-		return failf([]string{fmt.Sprintf("give with --key the private key %s was made with", reqPath)},
-			"%s does not match %s: the request carries another public key", keyPath, reqPath)
-	}
-	var se *selfsign.SubjectError
-	var sane *selfsign.SANError
-	var spec *selfsign.SpecError
-	if errors.As(err, &se) || errors.As(err, &sane) || errors.As(err, &spec) || errors.Is(err, selfsign.ErrNoHostName) {
-		return failf([]string{"make the request again with pgcert req, naming the server's host with --cn or --san"},
-			"%s: %s", reqPath, strings.TrimPrefix(err.Error(), "selfsign: "))
-	}
-	return requestError(err)
-}
-
-// certificateFile returns a certificate as PEM, after its text dump with text.
-func certificateFile(der []byte, text bool) ([]byte, error) {
-	out := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
-	if !text {
-		return out, nil
-	}
-	cert, err := keys.ParseCertificate(der)
-	if err != nil {
-		return nil, err
-	}
-	return append([]byte(inspect.TextCertificate(cert)), out...), nil
-}
-
-// selfsignEdDSAHints explain why selfsign -D refuses an Ed25519 key.
-var selfsignEdDSAHints = []string{
-	edDSAHints[0],
-	"use --type ec (the default) or rsa; an Ed25519 server key signed by an ec or rsa CA is fine when an ec or rsa CA signs it (pgcert ca issue server --type ed25519); --force writes it anyway",
-}
+// requestKeyError is pkg/bootstrap's, which ca sign uses too.
+var requestKeyError = bootstrap.RequestKeyError
 
 // dataDirWritten is the --json output of `pgcert selfsign -D`.
 type dataDirWritten = bootstrap.SelfSignedResult
@@ -233,7 +145,7 @@ func selfsignDataDirRun(cmd *cobra.Command, opts *selfsignOptions) error {
 		// A self-signed certificate is signed with its own key: an Ed25519 key
 		// makes the EdDSA signature that breaks SCRAM channel binding.
 		if !opts.Force {
-			return withHints(errors.New("refusing an Ed25519 self-signed server certificate: its signature would be EdDSA"), selfsignEdDSAHints...)
+			return bootstrap.ErrEdDSASelfSigned
 		}
 		f.warnf("the server certificate is signed with EdDSA: SCRAM password logins over SSL will fail with \"could not find digest for NID UNDEF\"")
 	}
@@ -245,7 +157,7 @@ func selfsignDataDirRun(cmd *cobra.Command, opts *selfsignOptions) error {
 	if err != nil {
 		return usageErrorf("--host: %s", strings.TrimPrefix(err.Error(), "selfsign: "))
 	}
-	if err := checkWildcards(sans, opts.Force); err != nil {
+	if err := bootstrap.CheckWildcards(sans, opts.Force); err != nil {
 		return err
 	}
 	dd, err := inspectDataDir(opts.DataDir)
@@ -267,17 +179,10 @@ func selfsignDataDirRun(cmd *cobra.Command, opts *selfsignOptions) error {
 	if err != nil {
 		return err
 	}
-	if issuer := bootstrap.IssuedByCA(certPath); issuer != "" && !opts.NewCA {
-		where := "its CA directory is not recorded"
-		if rec, err := ca.ReadDataDirRecord(dd.Dir); err == nil {
-			where = "CA directory " + rec.CADir
-		}
-		return failf([]string{
-			"renew it from its CA instead: pgcert renew -D " + shellWord(dd.Dir) + " --force",
-			"add --new-ca to replace it with a self-signed certificate: clients that trust " + issuer + " stop verifying the server",
-		}, "%s was issued by the CA %s (%s), not self-signed; nothing was written", certPath, issuer, where)
+	if err := bootstrap.RefuseCAIssued(dd.Dir, opts.NewCA); err != nil {
+		return err
 	}
-	if err := refuseExisting(force, keyPath, certPath); err != nil {
+	if err := bootstrap.RefuseExisting(force, keyPath, certPath); err != nil {
 		var exists *fsutil.ExistsError
 		if errors.As(err, &exists) {
 			return failf([]string{"add --force to replace server.key and server.crt (both are replaced, or neither)"}, "%s", err)
@@ -288,14 +193,14 @@ func selfsignDataDirRun(cmd *cobra.Command, opts *selfsignOptions) error {
 	result, err := bootstrap.WriteSelfSigned(bootstrap.SelfSignedOptions{
 		DataDir: dd, Hosts: hosts, Key: gen, Days: opts.Days, Force: force,
 		Now: f.Now, Rand: f.Rand, GenerateKey: f.generateKey,
-		CertFile: func(der []byte) ([]byte, error) { return certificateFile(der, opts.Text) },
+		CertFile: func(der []byte) ([]byte, error) { return bootstrap.CertificateFile(der, opts.Text) },
 	})
 	var subjErr *selfsign.SubjectError
 	switch {
 	case errors.As(err, &subjErr):
 		return usageErrorf("--host %s: %s", selfsign.Shorten(hosts[0]), strings.TrimPrefix(err.Error(), "selfsign: "))
 	case err != nil && strings.HasPrefix(err.Error(), "selfsign: "):
-		return requestError(err)
+		return bootstrap.RequestError(err)
 	case err != nil:
 		return err
 	}
@@ -305,45 +210,11 @@ func selfsignDataDirRun(cmd *cobra.Command, opts *selfsignOptions) error {
 	if f.Global.JSON {
 		return writeJSON(f.IO.Out, result)
 	}
-	cert := result.Certificate
-	for _, r := range result.Files {
-		f.infof("wrote %s: mode %s, owner %s:%s", r.Path, r.Mode, r.Owner, r.Group)
+	info := f.IO.ErrOut
+	if f.Global.Quiet {
+		info = io.Discard
 	}
-	f.infof("certificate for %s, valid until %s (%s)", showList(cert.SANs.Strings()), cert.NotAfter.Format(showTime), plural(opts.Days, "day", "days"))
-	conf := dd.ConfigFile
-	if conf == "" {
-		conf = filepath.Join(dd.Dir, pgdata.ConfFileName)
-	}
-	if result.AlreadyOn {
-		f.infof("ssl is already on with these files: reload the server (pg_ctl reload, or SELECT pg_reload_conf()) to use them")
-	} else {
-		f.infof("add to %s, then restart the server:", conf)
-	}
-	for _, l := range result.ConfLines {
-		fmt.Fprintln(f.IO.Out, l)
-	}
-	return nil
-}
-
-// refuseExisting fails at once, before any passphrase is asked or key generated,
-// when an output exists and may not be replaced; fsutil would refuse it anyway,
-// but only once the work is done.
-func refuseExisting(force bool, paths ...string) error {
-	if force {
-		return nil
-	}
-	for _, p := range paths {
-		fi, err := os.Lstat(p)
-		if err != nil {
-			continue
-		}
-		e := &fsutil.ExistsError{Path: p}
-		if fi.Mode()&fs.ModeSymlink != 0 {
-			e.LinkTarget, _ = os.Readlink(p)
-		}
-		return e
-	}
-	return nil
+	return result.WriteText(info, f.IO.Out)
 }
 
 // defaultHosts are the names a self-signed certificate gets when none are given:

@@ -98,3 +98,12 @@ func LowerFirst(s string) string {
 	}
 	return strings.ToLower(string(r[:1])) + string(r[1:])
 }
+
+// More says how many other files there are, after the one a message names: ""
+// for none.
+func More(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (and %d other file(s))", n)
+}

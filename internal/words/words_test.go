@@ -56,3 +56,9 @@ func TestLowerFirst(t *testing.T) {
 		}
 	}
 }
+
+func TestMore(t *testing.T) {
+	if got := More(0) + "|" + More(2); got != "| (and 2 other file(s))" {
+		t.Errorf("More = %q", got)
+	}
+}

@@ -15,6 +15,8 @@ type CertResult struct {
 	Certificate *inspect.Certificate `json:"certificate"`
 	// Written is the file as fsutil wrote it, for a note about a replaced link.
 	Written *fsutil.Written `json:"-"`
+	// Days is the validity asked for, which WriteText states.
+	Days int `json:"-"`
 }
 
 // WriteCertificate writes data, the file form of the certificate der (PEM,

@@ -353,3 +353,20 @@ func ExamplePrimaryConninfo() {
 	// Output:
 	// host=db.example.com user=replicator sslmode=verify-full sslcert=/var/lib/postgresql/.postgresql/postgresql.crt sslkey=/var/lib/postgresql/.postgresql/postgresql.key sslrootcert=/var/lib/postgresql/.postgresql/root.crt
 }
+
+func ExampleKeyResult_WriteText() {
+	dir, _ := os.MkdirTemp("", "key")
+	defer os.RemoveAll(dir)
+	key, _ := keys.Generate(keys.GenerateOptions{Type: keys.TypeEC, Curve: keys.CurveP384})
+	data, _ := keys.MarshalPKCS8PEM(key)
+	r, err := bootstrap.WriteKey(filepath.Join(dir, "server.key"), key, data, false, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	r.File.Path = filepath.Base(r.File.Path)
+	if err := r.WriteText(os.Stdout); err != nil {
+		fmt.Println(err)
+	}
+	// Output: wrote server.key: ECDSA P-384 key, not encrypted, mode 0600
+}

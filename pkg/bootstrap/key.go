@@ -2,6 +2,8 @@ package bootstrap
 
 import (
 	"crypto"
+	"fmt"
+	"io"
 	"path/filepath"
 
 	"github.com/pgcert/pgcert/internal/fsutil"
@@ -46,4 +48,20 @@ func describeKey(key crypto.Signer, data []byte) (*keys.Info, error) {
 	info.Algorithm, info.Bits, info.Curve = keys.DescribePublicKey(key.Public())
 	info.Fingerprint, _ = keys.PublicKeyFingerprint(key.Public())
 	return info, nil
+}
+
+// WriteText writes the line `pgcert key new` (and key strip, key encrypt)
+// prints: the file, the kind of key, whether it is encrypted, and its mode.
+func (r *KeyResult) WriteText(w io.Writer) error {
+	return writeKeyLine(w, r.File, r.Key)
+}
+
+// writeKeyLine describes a key file written in one line.
+func writeKeyLine(w io.Writer, f File, info *keys.Info) error {
+	enc := "not encrypted"
+	if info.Encrypted {
+		enc = "encrypted"
+	}
+	_, err := fmt.Fprintf(w, "wrote %s: %s key, %s, mode %s\n", f.Path, info.Describe(), enc, f.Mode)
+	return err
 }

@@ -62,6 +62,8 @@ type SelfSignedResult struct {
 	AlreadyOn bool `json:"-"`
 	// Written are the files as fsutil wrote them, for notes about replaced links.
 	Written []*fsutil.Written `json:"-"`
+	// Days is the validity asked for, which WriteText states.
+	Days int `json:"-"`
 }
 
 // WriteSelfSigned makes a key and a self-signed server certificate for
@@ -94,7 +96,7 @@ func WriteSelfSigned(o SelfSignedOptions) (*SelfSignedResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	subject, err := selfsign.ParseSubject("/CN=" + escapeSubjectValue(o.Hosts[0]))
+	subject, err := selfsign.ParseSubject("/CN=" + EscapeSubjectValue(o.Hosts[0]))
 	if err != nil {
 		return nil, err
 	}
@@ -144,6 +146,7 @@ func WriteSelfSigned(o SelfSignedOptions) (*SelfSignedResult, error) {
 		ConfigFile:      dd.ConfigFile,
 		Certificate:     objs[0].Certificate,
 		Written:         written,
+		Days:            o.Days,
 	}
 	for _, w := range written {
 		r.Files = append(r.Files, fsutil.Report(w))
@@ -178,8 +181,9 @@ func SSLConfLines(dd *pgdata.DataDir, keyPath, certPath string) (lines []string,
 	return lines, current.Enabled && certSame && keySame
 }
 
-// escapeSubjectValue escapes a value for selfsign.ParseSubject, where "/"
-// separates attributes and "+" joins them.
-func escapeSubjectValue(v string) string {
+// EscapeSubjectValue escapes a value for selfsign.ParseSubject, where "/"
+// separates attributes and "+" joins them, so that a host name or a typed
+// answer is one attribute value whatever it holds.
+func EscapeSubjectValue(v string) string {
 	return strings.NewReplacer(`\`, `\\`, `/`, `\/`, `+`, `\+`).Replace(v)
 }

@@ -6,6 +6,8 @@ import (
 	"os/user"
 	"slices"
 	"strconv"
+
+	"github.com/pgcert/pgcert/pkg/hint"
 )
 
 // Identity is a Unix user as the kernel sees it when it checks a file's mode bits: a
@@ -135,4 +137,18 @@ func Process() Identity {
 		}
 	}
 	return id
+}
+
+// WithGroup is id with gid (named name) as the group a key is given to, its
+// primary group kept among its others. id must be in the group: the server
+// could not read a key through a group it is not in.
+func (id Identity) WithGroup(gid uint32, name string) (Identity, error) {
+	if !id.InGroup(gid) {
+		return id, hint.Errorf([]string{
+			fmt.Sprintf("add %s to the group (usermod -aG %s %s), or choose one of its groups", id.Label(), name, id.Label()),
+		}, "%s is not in group %s: the server could not read a key through it", id.Label(), name)
+	}
+	id.Groups = append(id.Groups, id.GID)
+	id.GID, id.GroupName = gid, name
+	return id, nil
 }

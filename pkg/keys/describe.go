@@ -2,7 +2,9 @@ package keys
 
 import (
 	"fmt"
+	"io"
 	"strings"
+	"text/tabwriter"
 )
 
 // Describe says what a key is in a few words: "ECDSA P-256", "RSA 3072",
@@ -42,4 +44,21 @@ func (i Info) DescribeEncryption() string {
 	}
 	parts = append(parts, e.Cipher)
 	return "yes (" + strings.Join(parts, ", ") + ")"
+}
+
+// WriteText writes what `pgcert key show` prints of the key in file: its type,
+// format, encryption and fingerprint, aligned. An encrypted PKCS#8 key hides its
+// fingerprint until it is decrypted, which the text says how to do.
+func (i Info) WriteText(w io.Writer, file string) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 1, ' ', 0)
+	fmt.Fprintf(tw, "%s\n", file)
+	fmt.Fprintf(tw, "  type:\t%s\n", i.Describe())
+	fmt.Fprintf(tw, "  format:\t%s, %s\n", i.Container, i.Encoding)
+	fmt.Fprintf(tw, "  encrypted:\t%s\n", i.DescribeEncryption())
+	fp := i.Fingerprint
+	if fp == "" {
+		fp = "unknown until decrypted (give --passin)"
+	}
+	fmt.Fprintf(tw, "  fingerprint:\t%s\n", fp)
+	return tw.Flush()
 }

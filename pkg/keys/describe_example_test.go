@@ -2,6 +2,7 @@ package keys_test
 
 import (
 	"fmt"
+	"os"
 
 	"github.com/pgcert/pgcert/pkg/keys"
 )
@@ -25,4 +26,15 @@ func ExampleInfo_DescribeEncryption() {
 	// Output:
 	// yes (PBES2, PBKDF2 HMAC-SHA256, 600000 iterations, AES-256-CBC)
 	// no
+}
+
+func ExampleInfo_WriteText() {
+	info := keys.Info{Algorithm: "ECDSA", Bits: 256, Curve: "P-256", Container: "PKCS#8", Encoding: "PEM", Fingerprint: "SHA256:abc"}
+	info.WriteText(os.Stdout, "server.key")
+	// Output:
+	// server.key
+	//   type:        ECDSA P-256
+	//   format:      PKCS#8, PEM
+	//   encrypted:   no
+	//   fingerprint: SHA256:abc
 }

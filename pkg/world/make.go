@@ -39,14 +39,14 @@ type Options struct {
 // Result is what Make made.
 type Result struct {
 	// Dir is the output directory.
-	Dir string
+	Dir string `json:"dir"`
 	// Changed is false when the directory already held this world and was left
 	// untouched.
-	Changed bool
+	Changed bool `json:"changed"`
 	// Files are the files and directories of the spec, in its order.
-	Files []FileResult
+	Files []FileResult `json:"files"`
 	// Certs are the certificates of the spec, in its order.
-	Certs []CertResult
+	Certs []CertResult `json:"certs"`
 
 	certs map[string]*x509.Certificate
 	keys  map[string]crypto.Signer
