@@ -145,41 +145,13 @@ func (u *caUnlocker) keyErr(c *ca.CA, err error) error {
 }
 
 // caIssueError adds hints to errors of ca.Issue.
-func caIssueError(c *ca.CA, err error) error {
-	var ee *ca.ExpiredError
-	if errors.As(err, &ee) {
-		return withHints(err, fmt.Sprintf("the CA in %s can no longer sign: make a new CA in another directory (every client must then trust the new root)", c.Dir))
-	}
-	var re *ca.RevokedCAError
-	if errors.As(err, &re) {
-		hint := "issue from a CA that is not revoked: a new intermediate under the root (pgcert ca issue intermediate), or a new CA (pgcert ca init)"
-		if c != nil && c.Parent != nil {
-			hint = fmt.Sprintf("issue from a CA that is not revoked: a new intermediate under the root, e.g. pgcert ca issue intermediate --ca-dir %s -o %s",
-				shellWord(c.Parent.Dir), shellWord(c.Dir+"-new"))
-		}
-		return withHints(err, hint)
-	}
-	return err
-}
+var caIssueError = ca.IssueHint
 
 // noteClamp warns when a certificate was cut to its CA's lifetime.
 func (f *Factory) noteClamp(is *ca.Issued) {
 	if is.Clamped {
 		f.warnf("the certificate's validity was cut to the CA's: it expires on %s, with %s", is.Cert.NotAfter.UTC().Format("2006-01-02"), is.Cert.Issuer.CommonName)
 	}
-}
-
-// refuseCAInDataDir refuses a CA directory inside a PostgreSQL data directory (or
-// inside dataDir, which may not be one yet), unless force.
-func refuseCAInDataDir(dir, dataDir string, force bool) error {
-	var de *ca.DataDirError
-	if force || !errors.As(ca.CheckCADir(dir, dataDir), &de) {
-		return nil
-	}
-	return failf([]string{
-		"pg_basebackup copies the data directory whole, so the CA key would land on every replica and in every backup",
-		"put the CA elsewhere with --ca-dir (the default is ~/.local/share/pgcert/ca), or add --force if you mean it",
-	}, "the CA directory %s is inside the PostgreSQL data directory %s", dir, de.DataDir)
 }
 
 // edDSAHints explain why an Ed25519 CA key is refused.

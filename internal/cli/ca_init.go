@@ -75,7 +75,7 @@ type caSpec struct {
 
 // createCA makes a new CA as spec says, with pgcert's refusals and their hints.
 func (f *Factory) createCA(spec caSpec) (*ca.CA, error) {
-	if err := refuseCAInDataDir(spec.Dir, spec.DataDir, spec.Force); err != nil {
+	if err := ca.RefuseInDataDir(spec.Dir, spec.DataDir, spec.Force); err != nil {
 		return nil, err
 	}
 	if spec.Key.Type == keys.TypeEd25519 && !spec.Force {
@@ -118,31 +118,12 @@ func (f *Factory) createCA(spec caSpec) (*ca.CA, error) {
 		Now:                    f.Now(),
 		Rand:                   f.Rand,
 	})
-	var ne *ca.NotEmptyError
-	var ie *ca.IncompleteError
-	switch {
-	case errors.Is(err, ca.ErrExists):
-		return nil, &Error{Err: &caExistsError{spec.Dir},
-			Hints: []string{"an existing CA is never replaced; choose another --ca-dir, or remove " + spec.Dir + " if you mean it"}}
-	case errors.As(err, &ne):
-		return nil, failf([]string{"give a new or empty directory with --ca-dir"}, "%s is not empty (it holds %s) and holds no CA", ne.Dir, ne.Name)
-	case errors.As(err, &ie):
-		return nil, failf([]string{
-			"if " + filepath.Join(ie.Dir, ca.CertFile) + " was lost, restore it from a backup or from a server's root.crt; else move " + ie.Dir + " away and run again",
-		}, "%s holds %s of a CA but no %s: a new CA would overwrite its key, so nothing was written", ie.Dir, ie.Name, ca.CertFile)
-	case err != nil:
-		return nil, err
+	if err != nil {
+		return nil, ca.CreateHint(spec.Dir, err)
 	}
 	f.watchCA(c)
 	return c, nil
 }
-
-// caExistsError is createCA's refusal of a directory that already holds a CA; it
-// matches ca.ErrExists, so that init can use the CA a concurrent run just made.
-type caExistsError struct{ dir string }
-
-func (e *caExistsError) Error() string { return e.dir + " already holds a CA" }
-func (e *caExistsError) Unwrap() error { return ca.ErrExists }
 
 // caReport describes a CA in --json output.
 type caReport struct {

@@ -127,13 +127,7 @@ type pendingWrite struct {
 }
 
 // needRoot refuses a CA directory without its root, which clients need as root.crt.
-func needRoot(c *ca.CA) error {
-	if c.Root() == nil {
-		return failf([]string{fmt.Sprintf("put the root CA certificate into %s", filepath.Join(c.Dir, ca.RootDir, ca.CertFile))},
-			"%s: the CA's root certificate is missing, and a client needs it as root.crt", c.Dir)
-	}
-	return nil
-}
+var needRoot = ca.NeedRoot
 
 // clientRequest makes a client key, unless existing is one, and the request for
 // its certificate.

@@ -69,7 +69,7 @@ func caIssueIntermediateRun(cmd *cobra.Command, opts *caIssueIntermediateOptions
 	if err != nil {
 		return err
 	}
-	if err := refuseCAInDataDir(out, "", opts.Force); err != nil {
+	if err := ca.RefuseInDataDir(out, "", opts.Force); err != nil {
 		return err
 	}
 	if gen.Type == keys.TypeEd25519 && !opts.Force {
@@ -98,20 +98,8 @@ func caIssueIntermediateRun(cmd *cobra.Command, opts *caIssueIntermediateOptions
 		CommonName: cn, Days: opts.Days, Key: gen, Passphrase: pass, Encrypt: keys.EncryptOptions{Rand: f.Rand},
 		AllowEdDSA: opts.Force, AllowDataDir: opts.Force, Now: f.Now(), Rand: f.Rand,
 	})
-	var ne *ca.NotEmptyError
-	var ie *ca.IncompleteError
-	switch {
-	case errors.Is(err, ca.ErrExists):
-		return failf([]string{"an existing CA is never replaced; give another -o"}, "%s already holds a CA", out)
-	case errors.As(err, &ne):
-		return failf([]string{"give a new or empty directory with -o"}, "%s is not empty (it holds %s) and holds no CA", ne.Dir, ne.Name)
-	case errors.As(err, &ie):
-		return failf([]string{"move " + ie.Dir + " away and run again"}, "%s holds %s of a CA but no %s, so nothing was written", ie.Dir, ie.Name, ca.CertFile)
-	case errors.Is(err, ca.ErrRootPathLen):
-		return failf([]string{"make a root that allows intermediates in a new CA directory (ca init with --intermediate)"},
-			"the root CA %s has pathlen 0: it signs leaves only, and OpenSSL would reject every certificate under a CA it signed", root.Cert.Subject.CommonName)
-	case err != nil:
-		return caIssueError(root, err)
+	if err != nil {
+		return ca.IntermediateHint(root, out, err)
 	}
 	f.watchCA(n)
 	r := reportCA(n, true)

@@ -112,7 +112,7 @@ func caRevokeRun(opts *caRevokeOptions) error {
 			return failf([]string{"revoke it with the CA that issued it (--ca-dir)"}, "%s was not issued by the CA in %s", opts.Cert, c.Dir)
 		}
 		if err != nil {
-			return revokeError(err)
+			return ca.RevokeHint(err)
 		}
 	} else {
 		serial, err := parseSerial(opts.Serial)
@@ -120,7 +120,7 @@ func caRevokeRun(opts *caRevokeOptions) error {
 			return err
 		}
 		if rv, err = c.Revoke(serial, reason, f.Now()); err != nil {
-			return revokeError(err)
+			return ca.RevokeHint(err)
 		}
 	}
 	r := rv.Report()
@@ -144,17 +144,4 @@ func (f *Factory) revokedNext(c *ca.CA) {
 	for _, d := range dirs {
 		f.infof("the server refuses it once it has a new CRL: pgcert renew -D %s --reload", shellWord(d))
 	}
-}
-
-// revokeError adds hints to the errors of ca.Revoke.
-func revokeError(err error) error {
-	var nf *ca.NotFoundError
-	var ar *ca.AlreadyRevokedError
-	switch {
-	case errors.As(err, &nf):
-		return withHints(err, "pgcert ca list shows the serials the CA issued")
-	case errors.As(err, &ar):
-		return withHints(err, "nothing to do; refresh the CRL if the server does not refuse it yet")
-	}
-	return err
 }

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
-	"net/url"
 	"path/filepath"
 	"strings"
 	"time"
@@ -120,31 +119,7 @@ func (f *Factory) stepProvisioner(ctx context.Context, c *stepca.Client, s stepF
 }
 
 // stepError gives pkg/stepca's errors what to do about them.
-func stepError(err error) error {
-	var ue *stepca.UnreachableError
-	var pe *stepca.PasswordError
-	var up *stepca.UnknownProvisionerError
-	var rm *stepca.RootMismatchError
-	var re *stepca.RefusedError
-	switch {
-	case errors.As(err, &ue):
-		health := ue.URL
-		if u, perr := url.Parse(ue.URL); perr == nil {
-			health = u.Scheme + "://" + u.Host + "/health"
-		}
-		// -k: this only asks whether step-ca answers; pgcert checks the trust.
-		return withHints(err, "check that step-ca runs there: curl -k "+shellWord(health))
-	case errors.As(err, &pe):
-		return withHints(err, "check the password source given with --provisioner-pass; only its first line is used")
-	case errors.As(err, &up):
-		return withHints(err, "name one of its JWK provisioners with --provisioner")
-	case errors.As(err, &rm):
-		return withHints(err, "check --ca-fingerprint (step certificate fingerprint root_ca.crt) and --ca-url")
-	case errors.As(err, &re):
-		return withHints(err, "step-ca's log says more")
-	}
-	return err
-}
+var stepError = stepca.Hinted
 
 // initStep is init with a step-ca as the CA: what initRun does from the choice
 // of the CA on.

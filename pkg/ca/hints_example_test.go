@@ -1,0 +1,68 @@
+package ca_test
+
+import (
+	"errors"
+	"fmt"
+	"math/big"
+	"strings"
+	"time"
+
+	"github.com/pgcert/pgcert/pkg/ca"
+	"github.com/pgcert/pgcert/pkg/hint"
+)
+
+// printHinted prints an error and its hints as pgcert's commands do.
+func printHinted(err error) {
+	fmt.Println("error:", err)
+	var he *hint.Error
+	if errors.As(err, &he) {
+		for _, h := range he.Hints {
+			fmt.Println("hint:", h)
+		}
+	}
+}
+
+func ExampleIssueHint() {
+	printHinted(ca.IssueHint(&ca.CA{Dir: "/srv/ca"}, &ca.RevokedCAError{CA: "CN=Old Intermediate", Revoked: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), Reason: ca.ReasonKeyCompromise}))
+	// Output:
+	// error: ca: the CA "CN=Old Intermediate" was revoked on 2026-03-01 (keyCompromise): it signs no more certificates, and the server refuses those it signed
+	// hint: issue from a CA that is not revoked: a new intermediate under the root (pgcert ca issue intermediate), or a new CA (pgcert ca init)
+}
+
+func ExampleRevokeHint() {
+	printHinted(ca.RevokeHint(&ca.NotFoundError{Serial: big.NewInt(0x6f07)}))
+	// Output:
+	// error: ca: no certificate with serial 6F07 in the CA's index
+	// hint: pgcert ca list shows the serials the CA issued
+}
+
+func ExampleCreateHint() {
+	printHinted(ca.CreateHint("/srv/ca", ca.ErrExists))
+	// Output:
+	// error: /srv/ca already holds a CA
+	// hint: an existing CA is never replaced; choose another --ca-dir, or remove /srv/ca if you mean it
+}
+
+func ExampleIntermediateHint() {
+	printHinted(ca.IntermediateHint(nil, "/srv/ca-2", ca.ErrExists))
+	// Output:
+	// error: /srv/ca-2 already holds a CA
+	// hint: an existing CA is never replaced; give another -o
+}
+
+func ExampleNeedRoot() {
+	c, cleanup := exampleCA(true)
+	defer cleanup()
+	fmt.Println(ca.NeedRoot(c))
+	c.Parent = nil // as if CA_DIR/root had been taken away
+	fmt.Println(strings.ReplaceAll(ca.NeedRoot(c).Error(), c.Dir, "CA_DIR"))
+	// Output:
+	// <nil>
+	// CA_DIR: the CA's root certificate is missing, and a client needs it as root.crt
+}
+
+func ExampleRefuseInDataDir() {
+	fmt.Println(ca.RefuseInDataDir("/srv/ca", "", false))
+	// Output:
+	// <nil>
+}
