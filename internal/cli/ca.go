@@ -9,7 +9,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
-	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/keys"
 )
@@ -159,6 +158,3 @@ var edDSAHints = []string{
 	"SCRAM password logins over SSL fail with \"could not find digest for NID UNDEF\" when the server certificate is signed with EdDSA, even with channel_binding=prefer",
 	"use --type ec (the default) or rsa for the CA; Ed25519 leaf keys signed by such a CA are fine; --force makes an Ed25519 CA anyway",
 }
-
-// statReport describes a file that pkg/ca wrote, for --json.
-var statReport = fsutil.ReportPath

@@ -125,17 +125,6 @@ func (f *Factory) createCA(spec caSpec) (*ca.CA, error) {
 	return c, nil
 }
 
-// caReport describes a CA in --json output.
-type caReport struct {
-	ca.Summary
-	Created bool         `json:"created"`
-	Files   []fileReport `json:"files,omitempty"`
-}
-
-func reportCA(c *ca.CA, created bool) caReport {
-	return caReport{Summary: c.Summary(), Created: created}
-}
-
 func caInitRun(cmd *cobra.Command, opts *caInitOptions) error {
 	f := opts.f
 	gen, err := generateOptions(cmd, opts.Type, opts.Curve, opts.Bits)
@@ -160,24 +149,9 @@ func caInitRun(cmd *cobra.Command, opts *caInitOptions) error {
 	if err != nil {
 		return err
 	}
-	r := reportCA(c, true)
-	for _, p := range c.Files() {
-		r.Files = append(r.Files, statReport(p))
-	}
+	r := c.CreatedReport(nil)
 	if f.Global.JSON {
 		return writeJSON(f.IO.Out, r)
 	}
-	out := f.IO.Out
-	fmt.Fprintf(out, "created a CA in %s\n", c.Dir)
-	fmt.Fprintf(out, "  root CA:         %s (until %s)\n    %s\n", r.Root.Subject, r.Root.NotAfter[:10], r.Root.File)
-	if r.Intermediate != nil {
-		fmt.Fprintf(out, "  intermediate CA: %s (until %s), signs every certificate\n    %s\n", r.Intermediate.Subject, r.Intermediate.NotAfter[:10], r.Intermediate.File)
-	}
-	enc := "not encrypted"
-	if r.KeyEncrypted {
-		enc = "encrypted"
-	}
-	fmt.Fprintf(out, "  CA key:          %s, mode 0600, %s\n", c.KeyPath(), enc)
-	fmt.Fprintf(out, "clients and servers trust %s (root.crt)\n", r.Root.File)
-	return nil
+	return r.WriteText(f.IO.Out)
 }

@@ -135,20 +135,6 @@ func cnRDN(cn string) pkix.RDNSequence {
 	return pkix.RDNSequence{{{Type: asn1.ObjectIdentifier{2, 5, 4, 3}, Value: cn}}}
 }
 
-// issuedReport describes an issued certificate in --json output.
-type issuedReport struct {
-	ca.IssuedReport
-	Files []fileReport `json:"files"`
-}
-
-func reportIssued(c *ca.CA, is *ca.Issued, written []*fsutil.Written) issuedReport {
-	r := issuedReport{IssuedReport: c.IssuedReport(is), Files: []fileReport{}}
-	for _, w := range written {
-		r.Files = append(r.Files, fsutil.Report(w))
-	}
-	return r
-}
-
 // openSigningCA opens and unlocks the CA for a command that signs.
 func (f *Factory) openSigningCA(dirFlag, passIn string) (*ca.CA, error) {
 	c, err := f.openCADir(dirFlag)
@@ -222,21 +208,14 @@ func caIssueServerRun(cmd *cobra.Command, opts *caIssueServerOptions) error {
 	for _, w := range written {
 		f.noteReplacedLink(w)
 	}
-	r := reportIssued(c, si.Issued, written)
+	r := c.IssuedFiles(si.Issued, written)
 	if f.Global.JSON {
 		return writeJSON(f.IO.Out, r)
 	}
-	fmt.Fprintf(f.IO.Out, "issued server certificate %s for %s, until %s\n", r.Serial, r.SANs, r.NotAfter[:10])
-	for _, w := range written {
-		fmt.Fprintf(f.IO.Out, "  wrote %s (mode %04o)\n", w.Path, w.Mode)
-	}
 	if step != nil {
-		fmt.Fprintf(f.IO.Out, "clients verify it with sslmode=verify-full and the step-ca's root as sslrootcert\n")
-		return nil
+		return r.WriteServerText(f.IO.Out, "")
 	}
-	root := c.CAs()[len(c.CAs())-1]
-	fmt.Fprintf(f.IO.Out, "clients verify it with sslmode=verify-full sslrootcert=%s\n", ca.ConnValue(root.CertPath()))
-	return nil
+	return r.WriteServerText(f.IO.Out, c.CAs()[len(c.CAs())-1].CertPath())
 }
 
 // openAndIssueServer issues a server certificate from the CA directory of

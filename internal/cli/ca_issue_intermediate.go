@@ -2,7 +2,6 @@ package cli
 
 import (
 	"errors"
-	"fmt"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
@@ -102,22 +101,9 @@ func caIssueIntermediateRun(cmd *cobra.Command, opts *caIssueIntermediateOptions
 		return ca.IntermediateHint(root, out, err)
 	}
 	f.watchCA(n)
-	r := reportCA(n, true)
-	for _, p := range n.Files() {
-		if !ca.Within(p, n.Dir) {
-			continue // the root's own files, which this run did not make
-		}
-		r.Files = append(r.Files, statReport(p))
-	}
+	r := n.CreatedReport(root)
 	if f.Global.JSON {
 		return writeJSON(f.IO.Out, r)
 	}
-	w := f.IO.Out
-	fmt.Fprintf(w, "created an intermediate CA in %s\n", n.Dir)
-	fmt.Fprintf(w, "  intermediate CA: %s (until %s)\n    %s\n", r.Intermediate.Subject, r.Intermediate.NotAfter[:10], r.Intermediate.File)
-	fmt.Fprintf(w, "  signed by:       %s, in %s (linked as %s)\n", r.Root.Subject, root.Dir, filepath.Join(n.Dir, ca.RootDir))
-	fmt.Fprintf(w, "  CA key:          %s, mode 0600\n", n.KeyPath())
-	fmt.Fprintf(w, "a server certificate for this host: pgcert ca issue server --ca-dir %s\n", shellWord(n.Dir))
-	fmt.Fprintf(w, "a client bundle for role postgres:  pgcert ca issue client --ca-dir %s --user postgres\n", shellWord(n.Dir))
-	return nil
+	return r.WriteText(f.IO.Out)
 }

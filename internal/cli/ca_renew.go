@@ -76,16 +76,6 @@ func newCaRenewClientCmd(f *Factory, runF func(*caRenewClientOptions) error) *co
 	return cmd
 }
 
-// clientRenewal is the --json output of ca renew client: the new bundle, and the
-// certificate it replaces.
-type clientRenewal struct {
-	clientBundle
-	OldSerial   string `json:"old_serial"`
-	OldNotAfter string `json:"old_not_after"`
-	OldRevoked  bool   `json:"old_revoked"`
-	Rekeyed     bool   `json:"rekeyed"`
-}
-
 func caRenewClientRun(opts *caRenewClientOptions) error {
 	f := opts.f
 	if opts.Step.URL != "" {
@@ -143,7 +133,7 @@ func caRenewClientRun(opts *caRenewClientOptions) error {
 	if err := f.writeBundle(b, files); err != nil {
 		return err
 	}
-	r := clientRenewal{clientBundle: *b, OldSerial: ca.SerialHex(old.SerialNumber.Bytes()),
+	r := ca.BundleRenewal{BundleReport: *b, OldSerial: ca.SerialHex(old.SerialNumber.Bytes()),
 		OldNotAfter: old.NotAfter.UTC().Format(time.RFC3339), Rekeyed: rekeyed}
 	if opts.RevokeOld {
 		_, err := c.Revoke(old.SerialNumber, ca.ReasonSuperseded, f.Now())
@@ -160,18 +150,9 @@ func caRenewClientRun(opts *caRenewClientOptions) error {
 	if f.Global.JSON {
 		return writeJSON(f.IO.Out, r)
 	}
-	fmt.Fprintf(f.IO.Out, "renewed the client certificate of role %q: serial %s until %s (replaces %s, until %s)\n",
-		r.Role, r.Serial, r.NotAfter[:10], r.OldSerial, r.OldNotAfter[:10])
-	if rekeyed {
-		fmt.Fprintln(f.IO.Out, "  with a new key")
-	}
-	for _, fr := range r.Files {
-		fmt.Fprintf(f.IO.Out, "  wrote %s (mode %s)\n", fr.Path, fr.Mode)
-	}
+	r.WriteText(f.IO.Out)
 	if r.OldRevoked {
-		fmt.Fprintf(f.IO.Out, "revoked %s (superseded)\n", r.OldSerial)
 		f.revokedNext(c)
 	}
-	fmt.Fprintf(f.IO.Out, "connect with:\n  psql \"%s\"\n", r.ConnString)
-	return nil
+	return r.WriteConnect(f.IO.Out)
 }

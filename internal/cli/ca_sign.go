@@ -133,7 +133,7 @@ func caSignRun(opts *caSignOptions) error {
 		f.noteReplacedLink(w)
 		written = append(written, w)
 	}
-	r := reportIssued(c, is, written)
+	r := c.IssuedFiles(is, written)
 	if f.Global.JSON {
 		return writeJSON(f.IO.Out, r)
 	}

@@ -448,16 +448,12 @@ func (f *Factory) caRenewClientStep(opts *caRenewClientOptions) error {
 	if err := f.writeBundle(b, files); err != nil {
 		return err
 	}
-	r := clientRenewal{clientBundle: *b, OldSerial: ca.SerialHex(certs[0].SerialNumber.Bytes()),
+	r := ca.BundleRenewal{BundleReport: *b, OldSerial: ca.SerialHex(certs[0].SerialNumber.Bytes()),
 		OldNotAfter: certs[0].NotAfter.UTC().Format(time.RFC3339)}
 	if f.Global.JSON {
 		return writeJSON(f.IO.Out, r)
 	}
-	fmt.Fprintf(f.IO.Out, "renewed the client certificate of %q with the step-ca %s: %s (was %s), until %s\n", opts.User, c.URL, b.Serial, r.OldSerial, b.NotAfter[:10])
-	for _, fr := range b.Files {
-		fmt.Fprintf(f.IO.Out, "  wrote %s (mode %s, owner %s:%s)\n", fr.Path, fr.Mode, fr.Owner, fr.Group)
-	}
-	return nil
+	return r.WriteStepText(f.IO.Out, c.URL)
 }
 
 // signStep has the step-ca sign csr, for exactly its names; the CA returned is
