@@ -66,3 +66,14 @@ func ExampleRefuseInDataDir() {
 	// Output:
 	// <nil>
 }
+
+func ExampleDirFor() {
+	dir, err := ca.DirFor(ca.DirForOptions{
+		Flag:    "",
+		DataDir: "", // no -D: neither a record nor a refusal
+		Default: func() (string, error) { return "/home/postgres/.local/share/pgcert/ca", nil },
+	})
+	fmt.Println(dir, err)
+	// Output:
+	// /home/postgres/.local/share/pgcert/ca <nil>
+}
