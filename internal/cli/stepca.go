@@ -6,7 +6,6 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"math/big"
 	"path/filepath"
 	"strings"
 	"time"
@@ -256,14 +255,6 @@ func (f *Factory) stepRemote(s stepFlags, dataDir string) (*rotate.StepRemote, e
 	return r, nil
 }
 
-// stepRevocation is the --json output of ca revoke with a step-ca.
-type stepRevocation struct {
-	Serial  string `json:"serial"`
-	Subject string `json:"subject,omitempty"`
-	Reason  string `json:"reason"`
-	CAURL   string `json:"ca_url"`
-}
-
 // caRevokeStep revokes through a step-ca: --ca-url's, else the one -D records.
 // step-ca revokes passively: the certificate is listed in its next CRL, which
 // pgcert renew -D then brings into root.crl.
@@ -273,47 +264,27 @@ func (f *Factory) caRevokeStep(opts *caRevokeOptions, reason ca.Reason, rec *ca.
 	if err != nil {
 		return err
 	}
-	var serial *big.Int
-	out := stepRevocation{Reason: reason.String(), CAURL: c.URL}
+	o := stepca.RevokeOptions{CertFile: opts.Cert, Reason: reason,
+		Provisioner: func() (*stepca.Provisioner, error) { return f.stepProvisioner(ctx, c, opts.Step, rec) }}
 	if opts.Cert != "" {
 		data, err := f.readInput(opts.Cert)
 		if err != nil {
 			return err
 		}
-		certs, err := chain.ParseCertificates(data)
-		if err != nil {
+		if o.Certs, err = chain.ParseCertificates(data); err != nil {
 			return fmt.Errorf("%s: %w", opts.Cert, err)
 		}
-		is := &stepca.Issued{Cert: certs[0]}
-		for _, x := range certs[1:] {
-			if !x.Equal(c.Root) {
-				is.Intermediates = append(is.Intermediates, x)
-			}
-		}
-		if err := c.Verify(is); err != nil {
-			return failf([]string{"revoke it with the CA that issued it"}, "%s was not issued by the step-ca at %s (it does not chain to its root)", opts.Cert, c.URL)
-		}
-		serial = certs[0].SerialNumber
-		out.Subject = certs[0].Subject.String()
-	} else if serial, err = parseSerial(opts.Serial); err != nil {
+	} else if o.Serial, err = parseSerial(opts.Serial); err != nil {
 		return err
 	}
-	out.Serial = ca.SerialHex(serial.Bytes())
-	p, err := f.stepProvisioner(ctx, c, opts.Step, rec)
+	out, err := c.RevokeWith(ctx, o)
 	if err != nil {
 		return err
-	}
-	code := int(reason)
-	if reason == ca.ReasonNone {
-		code = stepca.ReasonUnspecified
-	}
-	if err := c.Revoke(ctx, p, serial, code, ""); err != nil {
-		return stepError(err)
 	}
 	if f.Global.JSON {
 		return writeJSON(f.IO.Out, out)
 	}
-	fmt.Fprintf(f.IO.Out, "revoked %s, reason %s, at the step-ca %s\n", out.Serial, out.Reason, c.URL)
+	out.WriteText(f.IO.Out)
 	next := "PGDATA"
 	if opts.DataDir != "" {
 		next = shellWord(opts.DataDir)
@@ -382,7 +353,7 @@ func (s *stepSigner) issueClient(role string, gen keys.GenerateOptions, existing
 	if err != nil {
 		return nil, nil, nil, stepError(err)
 	}
-	return key, ca.ChainOf(append(is.Intermediates, s.client.Root)...), &ca.Issued{Cert: is.Cert}, nil
+	return key, s.client.Chain(is), &ca.Issued{Cert: is.Cert}, nil
 }
 
 // caRenewClientStep renews a client bundle with step-ca's /1.0/renew: mutual TLS
@@ -418,42 +389,32 @@ func (f *Factory) caRenewClientStep(opts *caRenewClientOptions) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", certPath, err)
 	}
-	if certs[0].Subject.CommonName != opts.User {
-		return failf([]string{"give the bundle of " + opts.User + " with -o DIR"}, "%s is the certificate of %q, not of %q", certPath, certs[0].Subject.CommonName, opts.User)
-	}
-	key, err := f.loadKey(keyPath, "--passin", opts.PassIn)
-	if err != nil {
-		return err
-	}
 	ctx := context.Background()
-	c, err := f.stepClient(ctx, opts.Step, nil)
+	rb, err := stepca.RenewBundle(ctx, stepca.RenewBundleOptions{Certs: certs, CertFile: certPath, Role: opts.User,
+		Key: func() (crypto.Signer, error) {
+			k, err := f.loadKey(keyPath, "--passin", opts.PassIn)
+			if err != nil {
+				return nil, err
+			}
+			return k.Signer, nil
+		},
+		Connect: func() (*stepca.Client, error) { return f.stepClient(ctx, opts.Step, nil) }})
 	if err != nil {
 		return err
 	}
-	cur := &stepca.Issued{Cert: certs[0]}
-	for _, x := range certs[1:] {
-		if !x.Equal(c.Root) {
-			cur.Intermediates = append(cur.Intermediates, x)
-		}
-	}
-	is, err := c.Renew(ctx, cur, key.Signer)
-	if err != nil {
-		return stepError(err)
-	}
-	chainCA := ca.ChainOf(append(is.Intermediates, c.Root)...)
-	b, files, err := f.bundleFiles(chainCA, &ca.Issued{Cert: is.Cert}, key.Signer, opts.User, out, opts.PK8, true, opts.Host)
+	b, files, err := f.bundleFiles(rb.Chain, rb.Issued, rb.Key, opts.User, out, opts.PK8, true, opts.Host)
 	if err != nil {
 		return err
 	}
 	if err := f.writeBundle(b, files); err != nil {
 		return err
 	}
-	r := ca.BundleRenewal{BundleReport: *b, OldSerial: ca.SerialHex(certs[0].SerialNumber.Bytes()),
-		OldNotAfter: certs[0].NotAfter.UTC().Format(time.RFC3339)}
+	r := ca.BundleRenewal{BundleReport: *b, OldSerial: ca.SerialHex(rb.Old.SerialNumber.Bytes()),
+		OldNotAfter: rb.Old.NotAfter.UTC().Format(time.RFC3339)}
 	if f.Global.JSON {
 		return writeJSON(f.IO.Out, r)
 	}
-	return r.WriteStepText(f.IO.Out, c.URL)
+	return r.WriteStepText(f.IO.Out, rb.Client.URL)
 }
 
 // signStep has the step-ca sign csr, for exactly its names; the CA returned is
@@ -467,7 +428,7 @@ func (f *Factory) signStep(s stepFlags, csr *x509.CertificateRequest) (*ca.CA, *
 	if err != nil {
 		return nil, nil, stepError(err)
 	}
-	return ca.ChainOf(append(is.Intermediates, st.client.Root)...), &ca.Issued{Cert: is.Cert}, nil
+	return st.client.Chain(is), &ca.Issued{Cert: is.Cert}, nil
 }
 
 // issueServer makes a server key here and has the step-ca certify it for hosts
@@ -488,7 +449,7 @@ func (s *stepSigner) issueServer(hosts []string, gen keys.GenerateOptions, exist
 	if err != nil {
 		return nil, nil, stepError(err)
 	}
-	c := ca.ChainOf(append(is.Intermediates, s.client.Root)...)
+	c := s.client.Chain(is)
 	si, err := s.f.finishServer(c, key, &ca.Issued{Cert: is.Cert}, noRoot)
 	return c, si, err
 }
