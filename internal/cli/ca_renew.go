@@ -99,34 +99,13 @@ func caRenewClientRun(opts *caRenewClientOptions) error {
 	if err := needRoot(c); err != nil {
 		return err
 	}
-	old, err := rotate.CurrentClient(c, opts.User, out, f.Now())
+	re, err := rotate.ReissueClient(c, rotate.ReissueOptions{Role: opts.User, Dir: out, Days: opts.Days, Rekey: opts.Rekey,
+		Now: f.Now(), Rand: f.Rand, Generate: f.generateKey})
 	if err != nil {
 		return err
 	}
-	key, err := rotate.ClientKey(out, old, opts.Rekey)
-	if err != nil {
-		return err
-	}
-	rekeyed := key == nil
-	if rekeyed {
-		if key, err = f.generateKey(rotate.LikeKey(old.PublicKey)); err != nil {
-			return err
-		}
-	}
-	req, err := ca.Renewal(old, key.Public())
-	if err != nil {
-		return err
-	}
-	req.Days = opts.Days
-	if req.Days == 0 {
-		req.Days = max(durationDays(old.NotAfter.Sub(old.NotBefore)), 1)
-	}
-	req.Now, req.Rand = f.Now(), f.Rand
-	is, err := c.Issue(req)
-	if err != nil {
-		return caIssueError(c, err)
-	}
-	b, files, err := f.bundleFiles(c, is, key, opts.User, out, opts.PK8, true, opts.Host)
+	old := re.Old
+	b, files, err := f.bundleFiles(c, re.Issued, re.Key, opts.User, out, opts.PK8, true, opts.Host)
 	if err != nil {
 		return err
 	}
@@ -134,7 +113,7 @@ func caRenewClientRun(opts *caRenewClientOptions) error {
 		return err
 	}
 	r := ca.BundleRenewal{BundleReport: *b, OldSerial: ca.SerialHex(old.SerialNumber.Bytes()),
-		OldNotAfter: old.NotAfter.UTC().Format(time.RFC3339), Rekeyed: rekeyed}
+		OldNotAfter: old.NotAfter.UTC().Format(time.RFC3339), Rekeyed: re.Rekeyed}
 	if opts.RevokeOld {
 		_, err := c.Revoke(old.SerialNumber, ca.ReasonSuperseded, f.Now())
 		var ar *ca.AlreadyRevokedError
