@@ -3,14 +3,12 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
 	"github.com/pgcert/pgcert/pkg/ca"
-	"github.com/pgcert/pgcert/pkg/keys"
 )
 
 // newCaCmd is `pgcert ca`, the parent of the local CA's commands.
@@ -82,65 +80,23 @@ func (f *Factory) watchCA(c *ca.CA) {
 	}
 }
 
-// caUnlocker loads CA keys, asking for a passphrase at most once when the root and
-// the intermediate share it (as pgcert makes them).
+// caUnlocker is a ca.Unlocker asking with --passin (passIn) or a prompt.
 type caUnlocker struct {
 	f      *Factory
 	passIn string
-	last   []byte
+	u      ca.Unlocker
 }
 
 // unlockCAs loads the keys of cas, in order, asking for a passphrase they share
 // only once.
 func (f *Factory) unlockCAs(passIn string, cas ...*ca.CA) error {
-	u := &caUnlocker{f: f, passIn: passIn}
-	for _, c := range cas {
-		if err := u.unlock(c); err != nil {
-			return err
-		}
-	}
-	return nil
+	return ca.UnlockAll(func(keyPath string) ([]byte, error) { return f.existingPassphrase("--passin", passIn, keyPath)() }, cas...)
 }
 
 // unlock loads c's key.
 func (u *caUnlocker) unlock(c *ca.CA) error {
-	if c.Unlocked() {
-		return nil
-	}
-	if u.last != nil {
-		if err := c.Unlock(func() ([]byte, error) { return u.last, nil }); err == nil {
-			return nil
-		} else if !errors.Is(err, keys.ErrIncorrectPassphrase) {
-			return u.keyErr(c, err)
-		}
-	}
-	ask := u.f.existingPassphrase("--passin", u.passIn, c.KeyPath())
-	err := c.Unlock(func() ([]byte, error) {
-		p, err := ask()
-		if err == nil {
-			u.last = p
-		}
-		return p, err
-	})
-	if err != nil {
-		return u.keyErr(c, err)
-	}
-	return nil
-}
-
-func (u *caUnlocker) keyErr(c *ca.CA, err error) error {
-	var cliErr *Error
-	if errors.As(err, &cliErr) {
-		return err
-	}
-	if errors.Is(err, keys.ErrIncorrectPassphrase) {
-		return &Error{Err: fmt.Errorf("%s: wrong passphrase", c.KeyPath()),
-			Hints: []string{"check the CA passphrase; from a --passin source only the first line is used"}}
-	}
-	if errors.Is(err, fs.ErrNotExist) {
-		return failf([]string{"the CA key may have been moved offline; put it back to sign"}, "%s: no such file", c.KeyPath())
-	}
-	return err
+	u.u.Ask = func(keyPath string) ([]byte, error) { return u.f.existingPassphrase("--passin", u.passIn, keyPath)() }
+	return u.u.Unlock(c)
 }
 
 // caIssueError adds hints to errors of ca.Issue.

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -76,4 +78,28 @@ func ExampleDirFor() {
 	fmt.Println(dir, err)
 	// Output:
 	// /home/postgres/.local/share/pgcert/ca <nil>
+}
+
+// UnlockAll asks once for the passphrase a root and its intermediate share.
+func ExampleUnlockAll() {
+	dir, _ := os.MkdirTemp("", "pgcert-example")
+	defer os.RemoveAll(dir)
+	c, err := ca.Create(filepath.Join(dir, "ca"), ca.CreateOptions{Intermediate: true, Passphrase: []byte("secret"), Now: exampleNow})
+	if err != nil {
+		panic(err)
+	}
+	c, _ = ca.Open(c.Dir)
+	asked := 0
+	err = ca.UnlockAll(func(string) ([]byte, error) { asked++; return []byte("secret"), nil }, c.CAs()...)
+	fmt.Println(err, asked, c.Unlocked())
+	// Output: <nil> 1 true
+}
+
+func ExampleUnlocker_Unlock() {
+	c, cleanup := exampleCA(false)
+	defer cleanup()
+	c, _ = ca.Open(c.Dir)
+	u := &ca.Unlocker{Ask: func(string) ([]byte, error) { return nil, errors.New("not asked: the key is not encrypted") }}
+	fmt.Println(u.Unlock(c), c.Unlocked())
+	// Output: <nil> true
 }
