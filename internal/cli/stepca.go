@@ -180,8 +180,8 @@ func (f *Factory) initStep(opts *initOptions, dd *pgdata.DataDir, cfg *pgdata.Co
 		if rootKey, err = f.loadKey(opts.Step.RootKey, "--root-key-pass", opts.Step.RootKeyPass); err != nil {
 			return err
 		}
-		if !keys.PublicKeysEqual(rootKey.Signer.Public(), c.Root.PublicKey) {
-			return failf([]string{"give the key of the step-ca's root (secrets/root_ca_key)"}, "--root-key %s is not the key of the step-ca's root %s", opts.Step.RootKey, c.Root.Subject)
+		if err := c.CheckRootKey(rootKey.Signer, opts.Step.RootKey); err != nil {
+			return err
 		}
 	}
 	hosts := opts.Hosts
@@ -247,8 +247,8 @@ func (f *Factory) stepRemote(s stepFlags, dataDir string) (*rotate.StepRemote, e
 		if err != nil {
 			return nil, err
 		}
-		if !keys.PublicKeysEqual(k.Signer.Public(), c.Root.PublicKey) {
-			return nil, failf([]string{"give the key of the step-ca's root (secrets/root_ca_key)"}, "--root-key %s is not the key of the step-ca's root %s", s.RootKey, c.Root.Subject)
+		if err := c.CheckRootKey(k.Signer, s.RootKey); err != nil {
+			return nil, err
 		}
 		r.RootKey = k.Signer
 	}

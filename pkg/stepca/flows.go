@@ -10,6 +10,7 @@ import (
 
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/hint"
+	"github.com/pgcert/pgcert/pkg/keys"
 )
 
 // IssuedOf returns certs, a certificate file's certificates (the leaf, then
@@ -137,4 +138,14 @@ func RenewBundle(ctx context.Context, o RenewBundleOptions) (*RenewedBundle, err
 		return nil, Hinted(err)
 	}
 	return &RenewedBundle{Chain: c.Chain(is), Issued: &ca.Issued{Cert: is.Cert}, Old: old, Key: key, Client: c}, nil
+}
+
+// CheckRootKey refuses key, read from file (the --root-key of init and renew),
+// when it is not the key of c's root: the root's CRL it would sign would not
+// verify, and the server would refuse every connection.
+func (c *Client) CheckRootKey(key crypto.Signer, file string) error {
+	if !keys.PublicKeysEqual(key.Public(), c.Root.PublicKey) {
+		return hint.Errorf([]string{"give the key of the step-ca's root (secrets/root_ca_key)"}, "--root-key %s is not the key of the step-ca's root %s", file, c.Root.Subject)
+	}
+	return nil
 }

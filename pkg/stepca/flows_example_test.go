@@ -80,3 +80,10 @@ func ExampleRenewBundle() {
 	fmt.Println(rb.Issued.Cert.Subject.CommonName, rb.Old.SerialNumber.Cmp(rb.Issued.Cert.SerialNumber) != 0)
 	// Output: alice true
 }
+
+func ExampleClient_CheckRootKey() {
+	_, c, _, done := exampleCA()
+	defer done()
+	fmt.Println(c.CheckRootKey(newKey(), "root_ca_key"))
+	// Output: --root-key root_ca_key is not the key of the step-ca's root CN=Fake Root CA
+}

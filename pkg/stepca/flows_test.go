@@ -72,3 +72,15 @@ func TestRenewBundle(t *testing.T) {
 		t.Errorf("key error: %v", err)
 	}
 }
+
+func TestCheckRootKey(t *testing.T) {
+	f := newFakeCA(t)
+	c := connect(t, f)
+	if err := c.CheckRootKey(f.rootKey, "root_ca_key"); err != nil {
+		t.Errorf("the root's key: %v", err)
+	}
+	err := c.CheckRootKey(ecKey(t), "other.key")
+	if err == nil || !strings.Contains(err.Error(), "--root-key other.key is not the key of the step-ca's root") {
+		t.Errorf("another key: %v", err)
+	}
+}
