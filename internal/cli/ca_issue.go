@@ -2,9 +2,6 @@ package cli
 
 import (
 	"crypto"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/asn1"
 	"fmt"
 	"path/filepath"
 
@@ -88,32 +85,26 @@ type serverIssue struct {
 	Chain  []byte // server.crt
 }
 
-// issueServer makes a server key and certificate signed by c.
+// issueServer makes a server key, unless existing is one, and its certificate
+// signed by c.
 func (f *Factory) issueServer(c *ca.CA, hosts []string, gen keys.GenerateOptions, existing crypto.Signer, days int, noRoot bool) (*serverIssue, error) {
-	key, r, err := f.serverRequest(hosts, gen, existing, days)
+	if _, err := selfsign.HostSANs(hosts); err != nil {
+		return nil, &UsageError{Err: fmt.Errorf("--host: %w", err)}
+	}
+	key, err := f.subjectKey(gen, existing)
 	if err != nil {
 		return nil, err
 	}
+	r, err := ca.ServerRequest(hosts, key.Public())
+	if err != nil {
+		return nil, err
+	}
+	r.Days, r.Now, r.Rand = days, f.Now(), f.Rand
 	is, err := c.Issue(r)
 	if err != nil {
 		return nil, caIssueError(c, err)
 	}
 	return f.finishServer(c, key, is, noRoot)
-}
-
-// serverRequest makes a server key, unless existing is one, and the request for
-// its certificate.
-func (f *Factory) serverRequest(hosts []string, gen keys.GenerateOptions, existing crypto.Signer, days int) (crypto.Signer, ca.Request, error) {
-	if _, err := selfsign.HostSANs(hosts); err != nil {
-		return nil, ca.Request{}, &UsageError{Err: fmt.Errorf("--host: %w", err)}
-	}
-	key, err := f.subjectKey(gen, existing)
-	if err != nil {
-		return nil, ca.Request{}, err
-	}
-	r, err := ca.ServerRequest(hosts, key.Public())
-	r.Days, r.Now, r.Rand = days, f.Now(), f.Rand
-	return key, r, err
 }
 
 // finishServer encodes an issued server certificate's files.
@@ -123,16 +114,7 @@ func (f *Factory) finishServer(c *ca.CA, key crypto.Signer, is *ca.Issued, noRoo
 	if err != nil {
 		return nil, err
 	}
-	return &serverIssue{Key: key, KeyPEM: keyPEM, Issued: is, Chain: serverChain(c, is.Cert, noRoot)}, nil
-}
-
-// serverChain is server.crt: see ca.CA.ServerChain.
-func serverChain(c *ca.CA, leaf *x509.Certificate, noRoot bool) []byte {
-	return c.ServerChain(leaf, noRoot)
-}
-
-func cnRDN(cn string) pkix.RDNSequence {
-	return pkix.RDNSequence{{{Type: asn1.ObjectIdentifier{2, 5, 4, 3}, Value: cn}}}
+	return &serverIssue{Key: key, KeyPEM: keyPEM, Issued: is, Chain: c.ServerChain(is.Cert, noRoot)}, nil
 }
 
 // openSigningCA opens and unlocks the CA for a command that signs.

@@ -122,24 +122,15 @@ type pendingWrite struct {
 // needRoot refuses a CA directory without its root, which clients need as root.crt.
 var needRoot = ca.NeedRoot
 
-// clientRequest makes a client key, unless existing is one, and the request for
-// its certificate.
-func (f *Factory) clientRequest(role string, gen keys.GenerateOptions, existing crypto.Signer, days int) (crypto.Signer, ca.Request, error) {
-	key, err := f.subjectKey(gen, existing)
-	if err != nil {
-		return nil, ca.Request{}, err
-	}
-	r := ca.ClientRequest(role, key.Public())
-	r.Days, r.Now, r.Rand = days, f.Now(), f.Rand
-	return key, r, nil
-}
-
-// issueClient makes a client key and its certificate from the CA directory c.
+// issueClient makes a client key, unless existing is one, and its certificate
+// from the CA directory c.
 func (f *Factory) issueClient(c *ca.CA, role string, gen keys.GenerateOptions, existing crypto.Signer, days int) (crypto.Signer, *ca.Issued, error) {
-	key, r, err := f.clientRequest(role, gen, existing, days)
+	key, err := f.subjectKey(gen, existing)
 	if err != nil {
 		return nil, nil, err
 	}
+	r := ca.ClientRequest(role, key.Public())
+	r.Days, r.Now, r.Rand = days, f.Now(), f.Rand
 	is, err := c.Issue(r)
 	if err != nil {
 		return nil, nil, caIssueError(c, err)
