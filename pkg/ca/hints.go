@@ -7,6 +7,7 @@ import (
 
 	"github.com/pgcert/pgcert/internal/words"
 	"github.com/pgcert/pgcert/pkg/hint"
+	"github.com/pgcert/pgcert/pkg/selfsign"
 )
 
 // IssueHint returns err of c.Issue with what to do about it (a hint.Error) when
@@ -117,4 +118,21 @@ func RefuseInDataDir(dir, dataDir string, force bool) error {
 		"pg_basebackup copies the data directory whole, so the CA key would land on every replica and in every backup",
 		"put the CA elsewhere with --ca-dir (the default is ~/.local/share/pgcert/ca), or add --force if you mean it",
 	}, "the CA directory %s is inside the PostgreSQL data directory %s", dir, de.DataDir)
+}
+
+// SignHint returns err of signing the request read from reqFile (CSRRequest, then
+// c.Issue; c is nil before the CA is opened) in pgcert's words: a request without
+// a Common Name names no role, and what the request asks for is named as the
+// request's. Nothing is recorded for a refused request, and the hint says so.
+func SignHint(c *CA, reqFile string, err error) error {
+	if errors.Is(err, ErrNoRole) {
+		return hint.Errorf([]string{"the server's cert method logs in as the certificate's Common Name: make the request with -subj /CN=ROLE"},
+			"%s: the request has no Common Name, so the certificate would name no role", reqFile)
+	}
+	var subj *selfsign.SubjectError
+	var spec *selfsign.SpecError
+	if errors.As(err, &subj) || errors.As(err, &spec) {
+		err = fmt.Errorf("%s: %w", reqFile, err)
+	}
+	return hint.With(IssueHint(c, err), "the request is refused; nothing was recorded")
 }

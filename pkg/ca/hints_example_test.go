@@ -103,3 +103,10 @@ func ExampleUnlocker_Unlock() {
 	fmt.Println(u.Unlock(c), c.Unlocked())
 	// Output: <nil> true
 }
+
+func ExampleSignHint() {
+	printHinted(ca.SignHint(nil, "db.csr", ca.ErrNoRole))
+	// Output:
+	// error: db.csr: the request has no Common Name, so the certificate would name no role
+	// hint: the server's cert method logs in as the certificate's Common Name: make the request with -subj /CN=ROLE
+}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/pgcert/pgcert/pkg/hint"
+	"github.com/pgcert/pgcert/pkg/selfsign"
 )
 
 // hintsOf returns the hints of err, nil when it has none.
@@ -112,5 +113,23 @@ func TestNeedRootAndRefuseInDataDir(t *testing.T) {
 	}
 	if err := RefuseInDataDir(t.TempDir(), "", false); err != nil {
 		t.Errorf("RefuseInDataDir outside: %v", err)
+	}
+}
+
+func TestSignHint(t *testing.T) {
+	err := SignHint(nil, "db.csr", ErrNoRole)
+	if err == nil || err.Error() != "db.csr: the request has no Common Name, so the certificate would name no role" {
+		t.Errorf("no role: %v", err)
+	}
+	err = SignHint(&CA{Dir: "/ca"}, "db.csr", &selfsign.SpecError{Reason: "too long"})
+	if !strings.HasPrefix(err.Error(), "db.csr: ") {
+		t.Errorf("spec error not named as the request's: %v", err)
+	}
+	if h := hintsOf(err); len(h) != 1 || h[0] != "the request is refused; nothing was recorded" {
+		t.Errorf("hints %q", h)
+	}
+	other := errors.New("disk full")
+	if err := SignHint(&CA{Dir: "/ca"}, "db.csr", other); !errors.Is(err, other) || err.Error() != "disk full" {
+		t.Errorf("other error: %v", err)
 	}
 }
