@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"math/big"
 	"strings"
@@ -97,37 +96,27 @@ func caRevokeRun(opts *caRevokeOptions) error {
 	if err != nil {
 		return err
 	}
-	var rv *ca.Revocation
+	o := ca.RevokeOptions{CertFile: opts.Cert, Reason: reason, Now: f.Now()}
 	if opts.Cert != "" {
 		data, err := f.readInput(opts.Cert)
 		if err != nil {
 			return err
 		}
-		certs, err := chain.ParseCertificates(data)
-		if err != nil {
+		if o.Certs, err = chain.ParseCertificates(data); err != nil {
 			return fmt.Errorf("%s: %w", opts.Cert, err)
 		}
-		rv, err = c.RevokeCert(certs[0], reason, f.Now())
-		if errors.Is(err, ca.ErrNotIssued) {
-			return failf([]string{"revoke it with the CA that issued it (--ca-dir)"}, "%s was not issued by the CA in %s", opts.Cert, c.Dir)
-		}
-		if err != nil {
-			return ca.RevokeHint(err)
-		}
-	} else {
-		serial, err := parseSerial(opts.Serial)
-		if err != nil {
-			return err
-		}
-		if rv, err = c.Revoke(serial, reason, f.Now()); err != nil {
-			return ca.RevokeHint(err)
-		}
+	} else if o.Serial, err = parseSerial(opts.Serial); err != nil {
+		return err
+	}
+	rv, err := c.RevokeWith(o)
+	if err != nil {
+		return err
 	}
 	r := rv.Report()
 	if f.Global.JSON {
 		return writeJSON(f.IO.Out, r)
 	}
-	fmt.Fprintf(f.IO.Out, "revoked %s (%s), reason %s, in %s\n", r.Serial, r.Subject, r.Reason, r.CADir)
+	r.WriteText(f.IO.Out)
 	f.revokedNext(c)
 	return nil
 }

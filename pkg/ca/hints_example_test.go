@@ -1,6 +1,7 @@
 package ca_test
 
 import (
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"math/big"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/hint"
+	"github.com/pgcert/pgcert/pkg/selfsign"
 )
 
 // printHinted prints an error and its hints as pgcert's commands do.
@@ -109,4 +111,23 @@ func ExampleSignHint() {
 	// Output:
 	// error: db.csr: the request has no Common Name, so the certificate would name no role
 	// hint: the server's cert method logs in as the certificate's Common Name: make the request with -subj /CN=ROLE
+}
+
+func ExampleCA_RevokeWith() {
+	c, cleanup := exampleCA(false)
+	defer cleanup()
+	is, _ := issue(c, selfsign.ClientLeaf, "alice", selfsign.SANs{})
+	rv, err := c.RevokeWith(ca.RevokeOptions{Certs: []*x509.Certificate{is.Cert}, CertFile: "alice.crt", Reason: ca.ReasonKeyCompromise, Now: exampleNow})
+	if err != nil {
+		panic(err)
+	}
+	r := rv.Report()
+	fmt.Println(r.Subject, r.Reason)
+	// Output: /CN=alice keyCompromise
+}
+
+func ExampleRevokeReport_WriteText() {
+	r := ca.RevokeReport{Serial: "6F07", Subject: "/CN=alice", Reason: "superseded", CADir: "/srv/ca"}
+	r.WriteText(os.Stdout)
+	// Output: revoked 6F07 (/CN=alice), reason superseded, in /srv/ca
 }
