@@ -110,7 +110,4 @@ func (f *Factory) noteClamp(is *ca.Issued) {
 }
 
 // edDSAHints explain why an Ed25519 CA key is refused.
-var edDSAHints = []string{
-	"SCRAM password logins over SSL fail with \"could not find digest for NID UNDEF\" when the server certificate is signed with EdDSA, even with channel_binding=prefer",
-	"use --type ec (the default) or rsa for the CA; Ed25519 leaf keys signed by such a CA are fine; --force makes an Ed25519 CA anyway",
-}
+var edDSAHints = ca.EdDSAHints

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"path/filepath"
 	"unicode/utf8"
@@ -78,8 +77,8 @@ func (f *Factory) createCA(spec caSpec) (*ca.CA, error) {
 	if err := ca.RefuseInDataDir(spec.Dir, spec.DataDir, spec.Force); err != nil {
 		return nil, err
 	}
-	if spec.Key.Type == keys.TypeEd25519 && !spec.Force {
-		return nil, withHints(errors.New("refusing an Ed25519 CA key"), edDSAHints...)
+	if err := ca.RefuseEdDSA(spec.Key.Type, spec.Force); err != nil {
+		return nil, err
 	}
 	cn := spec.CN
 	if cn == "" {

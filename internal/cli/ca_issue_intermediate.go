@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
@@ -71,8 +70,8 @@ func caIssueIntermediateRun(cmd *cobra.Command, opts *caIssueIntermediateOptions
 	if err := ca.RefuseInDataDir(out, "", opts.Force); err != nil {
 		return err
 	}
-	if gen.Type == keys.TypeEd25519 && !opts.Force {
-		return withHints(errors.New("refusing an Ed25519 CA key"), edDSAHints...)
+	if err := ca.RefuseEdDSA(gen.Type, opts.Force); err != nil {
+		return err
 	}
 	c, err := f.openCADir(opts.CADir)
 	if err != nil {

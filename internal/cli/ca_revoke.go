@@ -121,16 +121,9 @@ func caRevokeRun(opts *caRevokeOptions) error {
 	return nil
 }
 
-// revokedNext says how the revocation reaches the servers: pgcert renew for each
-// data directory the CA serves (renew sees the revocation and makes the CRLs), else
-// crl gen into a file.
+// revokedNext says how the revocation reaches the servers (ca.NextAfterRevoke).
 func (f *Factory) revokedNext(c *ca.CA) {
-	dirs, err := c.DataDirs()
-	if err != nil || len(dirs) == 0 {
-		f.infof("servers refuse it once their ssl_crl_file holds the CA's new CRLs (write them there, then reload the servers), which this prints: pgcert crl gen --ca-dir %s", shellWord(c.Dir))
-		return
-	}
-	for _, d := range dirs {
-		f.infof("the server refuses it once it has a new CRL: pgcert renew -D %s --reload", shellWord(d))
+	for _, line := range c.NextAfterRevoke() {
+		f.infof("%s", line)
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/pgcert/pgcert/internal/words"
 	"github.com/pgcert/pgcert/pkg/hint"
+	"github.com/pgcert/pgcert/pkg/keys"
 	"github.com/pgcert/pgcert/pkg/selfsign"
 )
 
@@ -135,4 +136,34 @@ func SignHint(c *CA, reqFile string, err error) error {
 		err = fmt.Errorf("%s: %w", reqFile, err)
 	}
 	return hint.With(IssueHint(c, err), "the request is refused; nothing was recorded")
+}
+
+// EdDSAHints explain why an Ed25519 CA key is refused.
+var EdDSAHints = []string{
+	"SCRAM password logins over SSL fail with \"could not find digest for NID UNDEF\" when the server certificate is signed with EdDSA, even with channel_binding=prefer",
+	"use --type ec (the default) or rsa for the CA; Ed25519 leaf keys signed by such a CA are fine; --force makes an Ed25519 CA anyway",
+}
+
+// RefuseEdDSA refuses an Ed25519 CA key (typ) unless force, with EdDSAHints:
+// PostgreSQL's SCRAM channel binding cannot hash a certificate signed with it.
+func RefuseEdDSA(typ keys.Type, force bool) error {
+	if typ == keys.TypeEd25519 && !force {
+		return hint.With(errors.New("refusing an Ed25519 CA key"), EdDSAHints...)
+	}
+	return nil
+}
+
+// NextAfterRevoke says how a revocation by c reaches the servers, one line each:
+// pgcert renew for each data directory c serves (renew sees the revocation and
+// makes the CRLs), else crl gen, whose output goes into ssl_crl_file.
+func (c *CA) NextAfterRevoke() []string {
+	dirs, err := c.DataDirs()
+	if err != nil || len(dirs) == 0 {
+		return []string{"servers refuse it once their ssl_crl_file holds the CA's new CRLs (write them there, then reload the servers), which this prints: pgcert crl gen --ca-dir " + words.ShellWord(c.Dir)}
+	}
+	var out []string
+	for _, d := range dirs {
+		out = append(out, "the server refuses it once it has a new CRL: pgcert renew -D "+words.ShellWord(d)+" --reload")
+	}
+	return out
 }

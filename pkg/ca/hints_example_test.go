@@ -12,6 +12,7 @@ import (
 
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/hint"
+	"github.com/pgcert/pgcert/pkg/keys"
 	"github.com/pgcert/pgcert/pkg/selfsign"
 )
 
@@ -130,4 +131,23 @@ func ExampleRevokeReport_WriteText() {
 	r := ca.RevokeReport{Serial: "6F07", Subject: "/CN=alice", Reason: "superseded", CADir: "/srv/ca"}
 	r.WriteText(os.Stdout)
 	// Output: revoked 6F07 (/CN=alice), reason superseded, in /srv/ca
+}
+
+func ExampleRefuseEdDSA() {
+	printHinted(ca.RefuseEdDSA(keys.TypeEd25519, false))
+	fmt.Println(ca.RefuseEdDSA(keys.TypeEC, false))
+	// Output:
+	// error: refusing an Ed25519 CA key
+	// hint: SCRAM password logins over SSL fail with "could not find digest for NID UNDEF" when the server certificate is signed with EdDSA, even with channel_binding=prefer
+	// hint: use --type ec (the default) or rsa for the CA; Ed25519 leaf keys signed by such a CA are fine; --force makes an Ed25519 CA anyway
+	// <nil>
+}
+
+func ExampleCA_NextAfterRevoke() {
+	c, cleanup := exampleCA(false)
+	defer cleanup()
+	for _, line := range c.NextAfterRevoke() {
+		fmt.Println(strings.ReplaceAll(line, c.Dir, "CA_DIR"))
+	}
+	// Output: servers refuse it once their ssl_crl_file holds the CA's new CRLs (write them there, then reload the servers), which this prints: pgcert crl gen --ca-dir CA_DIR
 }

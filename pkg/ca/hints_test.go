@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/pgcert/pgcert/pkg/hint"
+	"github.com/pgcert/pgcert/pkg/keys"
 	"github.com/pgcert/pgcert/pkg/selfsign"
 )
 
@@ -131,5 +132,28 @@ func TestSignHint(t *testing.T) {
 	other := errors.New("disk full")
 	if err := SignHint(&CA{Dir: "/ca"}, "db.csr", other); !errors.Is(err, other) || err.Error() != "disk full" {
 		t.Errorf("other error: %v", err)
+	}
+}
+
+func TestRefuseEdDSAAndNextAfterRevoke(t *testing.T) {
+	if err := RefuseEdDSA(keys.TypeEd25519, false); err == nil || len(hintsOf(err)) != 2 {
+		t.Errorf("Ed25519 without force: %v", err)
+	}
+	if RefuseEdDSA(keys.TypeEd25519, true) != nil || RefuseEdDSA(keys.TypeEC, false) != nil {
+		t.Error("refused with force, or an EC key")
+	}
+	c, err := Create(filepath.Join(t.TempDir(), "ca"), CreateOptions{Now: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.NextAfterRevoke(); len(got) != 1 || !strings.HasSuffix(got[0], "pgcert crl gen --ca-dir "+c.Dir) {
+		t.Errorf("no data directory: %q", got)
+	}
+	data := t.TempDir()
+	if err := c.BindDataDir(data); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.NextAfterRevoke(); len(got) != 1 || got[0] != "the server refuses it once it has a new CRL: pgcert renew -D "+data+" --reload" {
+		t.Errorf("one data directory: %q", got)
 	}
 }
