@@ -128,11 +128,7 @@ func (f *Factory) initStep(opts *initOptions, dd *pgdata.DataDir, cfg *pgdata.Co
 	var nb *ca.NotBoundError
 	switch {
 	case errors.Is(err, ca.ErrNotStep) && !opts.NewCA:
-		old, _ := ca.ReadDataDirRecord(dd.Dir)
-		return failf([]string{
-			"keep the data directory's CA: pgcert init -D " + shellWord(dd.Dir) + " --ca-dir " + shellWord(old.CADir) + " --force",
-			"add --new-ca to replace its files with the step-ca's: clients that trust the old CA, and every client certificate it issued, stop working",
-		}, "%s records the CA directory %s, not the step-ca at %s; nothing was written", filepath.Join(dd.Dir, ca.DataDirFile), old.CADir, opts.Step.URL)
+		return ca.NotStepError(dd.Dir, opts.Step.URL, "")
 	case err != nil && !errors.As(err, &nb) && !errors.Is(err, ca.ErrNotStep):
 		return err
 	}
@@ -223,11 +219,7 @@ func (f *Factory) stepRemote(s stepFlags, dataDir string) (*rotate.StepRemote, e
 			return nil, nil
 		}
 		if errors.Is(err, ca.ErrNotStep) {
-			old, _ := ca.ReadDataDirRecord(dataDir)
-			move := "pgcert init -D " + shellWord(dataDir) + " " + s.cmdline() + " --new-ca --force"
-			return nil, failf([]string{"leave out --ca-url to renew from the data directory's CA",
-				"to move the data directory to the step-ca (every client of the old CA then stops working): " + move},
-				"%s records the CA directory %s, not the step-ca at %s", filepath.Join(dataDir, ca.DataDirFile), old.CADir, s.URL)
+			return nil, ca.NotStepError(dataDir, s.URL, "pgcert init -D "+shellWord(dataDir)+" "+s.cmdline()+" --new-ca --force")
 		}
 		rec = nil
 	case err != nil:

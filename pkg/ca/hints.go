@@ -167,3 +167,22 @@ func (c *CA) NextAfterRevoke() []string {
 	}
 	return out
 }
+
+// NotStepError refuses the step-ca at url for dataDir, whose record names a CA
+// directory instead (ReadStepRecord's ErrNotStep), so that a data directory does
+// not change CAs by a flag given in passing. For init (moveCmd ""), the hints
+// keep the recorded CA or name --new-ca; for renew, they leave out --ca-url or
+// run moveCmd, the init that moves the data directory to the step-ca.
+func NotStepError(dataDir, url, moveCmd string) error {
+	old, _ := ReadDataDirRecord(dataDir)
+	record := filepath.Join(dataDir, DataDirFile)
+	if moveCmd == "" {
+		return hint.Errorf([]string{
+			"keep the data directory's CA: pgcert init -D " + words.ShellWord(dataDir) + " --ca-dir " + words.ShellWord(old.CADir) + " --force",
+			"add --new-ca to replace its files with the step-ca's: clients that trust the old CA, and every client certificate it issued, stop working",
+		}, "%s records the CA directory %s, not the step-ca at %s; nothing was written", record, old.CADir, url)
+	}
+	return hint.Errorf([]string{"leave out --ca-url to renew from the data directory's CA",
+		"to move the data directory to the step-ca (every client of the old CA then stops working): " + moveCmd},
+		"%s records the CA directory %s, not the step-ca at %s", record, old.CADir, url)
+}

@@ -151,3 +151,18 @@ func ExampleCA_NextAfterRevoke() {
 	}
 	// Output: servers refuse it once their ssl_crl_file holds the CA's new CRLs (write them there, then reload the servers), which this prints: pgcert crl gen --ca-dir CA_DIR
 }
+
+func ExampleNotStepError() {
+	c, cleanup := exampleCA(false)
+	defer cleanup()
+	data := filepath.Join(filepath.Dir(c.Dir), "data")
+	if err := os.Mkdir(data, 0o700); err != nil {
+		panic(err)
+	}
+	if err := os.WriteFile(filepath.Join(data, ca.DataDirFile), c.Record().Marshal(), 0o600); err != nil {
+		panic(err)
+	}
+	err := ca.NotStepError(data, "https://ca.example:9000", "")
+	fmt.Println(strings.ReplaceAll(err.Error(), filepath.Dir(c.Dir), "BASE"))
+	// Output: BASE/data/pgcert-ca.conf records the CA directory BASE/ca, not the step-ca at https://ca.example:9000; nothing was written
+}

@@ -157,3 +157,25 @@ func TestRefuseEdDSAAndNextAfterRevoke(t *testing.T) {
 		t.Errorf("one data directory: %q", got)
 	}
 }
+
+func TestNotStepError(t *testing.T) {
+	c, err := Create(filepath.Join(t.TempDir(), "ca"), CreateOptions{Now: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := t.TempDir()
+	if err := os.WriteFile(filepath.Join(data, DataDirFile), c.Record().Marshal(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err = NotStepError(data, "https://ca:9000", "")
+	if want := filepath.Join(data, DataDirFile) + " records the CA directory " + c.Dir + ", not the step-ca at https://ca:9000; nothing was written"; err.Error() != want {
+		t.Errorf("init: %v, want %s", err, want)
+	}
+	if h := hintsOf(err); len(h) != 2 || !strings.HasSuffix(h[0], "--ca-dir "+c.Dir+" --force") {
+		t.Errorf("init hints %q", h)
+	}
+	err = NotStepError(data, "https://ca:9000", "pgcert init -D D --ca-url U --new-ca --force")
+	if h := hintsOf(err); len(h) != 2 || !strings.HasSuffix(h[1], ": pgcert init -D D --ca-url U --new-ca --force") || strings.Contains(err.Error(), "nothing was written") {
+		t.Errorf("renew: %v, hints %q", err, h)
+	}
+}
