@@ -3,15 +3,12 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
-	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/pkg/ca"
-	"github.com/pgcert/pgcert/pkg/keys"
 )
 
 // newCaCmd is `pgcert ca`, the parent of the local CA's commands.
@@ -83,84 +80,27 @@ func (f *Factory) watchCA(c *ca.CA) {
 	}
 }
 
-// caUnlocker loads CA keys, asking for a passphrase at most once when the root and
-// the intermediate share it (as pgcert makes them).
+// caUnlocker is a ca.Unlocker asking with --passin (passIn) or a prompt.
 type caUnlocker struct {
 	f      *Factory
 	passIn string
-	last   []byte
+	u      ca.Unlocker
 }
 
 // unlockCAs loads the keys of cas, in order, asking for a passphrase they share
 // only once.
 func (f *Factory) unlockCAs(passIn string, cas ...*ca.CA) error {
-	u := &caUnlocker{f: f, passIn: passIn}
-	for _, c := range cas {
-		if err := u.unlock(c); err != nil {
-			return err
-		}
-	}
-	return nil
+	return ca.UnlockAll(func(keyPath string) ([]byte, error) { return f.existingPassphrase("--passin", passIn, keyPath)() }, cas...)
 }
 
 // unlock loads c's key.
 func (u *caUnlocker) unlock(c *ca.CA) error {
-	if c.Unlocked() {
-		return nil
-	}
-	if u.last != nil {
-		if err := c.Unlock(func() ([]byte, error) { return u.last, nil }); err == nil {
-			return nil
-		} else if !errors.Is(err, keys.ErrIncorrectPassphrase) {
-			return u.keyErr(c, err)
-		}
-	}
-	ask := u.f.existingPassphrase("--passin", u.passIn, c.KeyPath())
-	err := c.Unlock(func() ([]byte, error) {
-		p, err := ask()
-		if err == nil {
-			u.last = p
-		}
-		return p, err
-	})
-	if err != nil {
-		return u.keyErr(c, err)
-	}
-	return nil
-}
-
-func (u *caUnlocker) keyErr(c *ca.CA, err error) error {
-	var cliErr *Error
-	if errors.As(err, &cliErr) {
-		return err
-	}
-	if errors.Is(err, keys.ErrIncorrectPassphrase) {
-		return &Error{Err: fmt.Errorf("%s: wrong passphrase", c.KeyPath()),
-			Hints: []string{"check the CA passphrase; from a --passin source only the first line is used"}}
-	}
-	if errors.Is(err, fs.ErrNotExist) {
-		return failf([]string{"the CA key may have been moved offline; put it back to sign"}, "%s: no such file", c.KeyPath())
-	}
-	return err
+	u.u.Ask = func(keyPath string) ([]byte, error) { return u.f.existingPassphrase("--passin", u.passIn, keyPath)() }
+	return u.u.Unlock(c)
 }
 
 // caIssueError adds hints to errors of ca.Issue.
-func caIssueError(c *ca.CA, err error) error {
-	var ee *ca.ExpiredError
-	if errors.As(err, &ee) {
-		return withHints(err, fmt.Sprintf("the CA in %s can no longer sign: make a new CA in another directory (every client must then trust the new root)", c.Dir))
-	}
-	var re *ca.RevokedCAError
-	if errors.As(err, &re) {
-		hint := "issue from a CA that is not revoked: a new intermediate under the root (pgcert ca issue intermediate), or a new CA (pgcert ca init)"
-		if c != nil && c.Parent != nil {
-			hint = fmt.Sprintf("issue from a CA that is not revoked: a new intermediate under the root, e.g. pgcert ca issue intermediate --ca-dir %s -o %s",
-				shellWord(c.Parent.Dir), shellWord(c.Dir+"-new"))
-		}
-		return withHints(err, hint)
-	}
-	return err
-}
+var caIssueError = ca.IssueHint
 
 // noteClamp warns when a certificate was cut to its CA's lifetime.
 func (f *Factory) noteClamp(is *ca.Issued) {
@@ -169,24 +109,5 @@ func (f *Factory) noteClamp(is *ca.Issued) {
 	}
 }
 
-// refuseCAInDataDir refuses a CA directory inside a PostgreSQL data directory (or
-// inside dataDir, which may not be one yet), unless force.
-func refuseCAInDataDir(dir, dataDir string, force bool) error {
-	var de *ca.DataDirError
-	if force || !errors.As(ca.CheckCADir(dir, dataDir), &de) {
-		return nil
-	}
-	return failf([]string{
-		"pg_basebackup copies the data directory whole, so the CA key would land on every replica and in every backup",
-		"put the CA elsewhere with --ca-dir (the default is ~/.local/share/pgcert/ca), or add --force if you mean it",
-	}, "the CA directory %s is inside the PostgreSQL data directory %s", dir, de.DataDir)
-}
-
 // edDSAHints explain why an Ed25519 CA key is refused.
-var edDSAHints = []string{
-	"SCRAM password logins over SSL fail with \"could not find digest for NID UNDEF\" when the server certificate is signed with EdDSA, even with channel_binding=prefer",
-	"use --type ec (the default) or rsa for the CA; Ed25519 leaf keys signed by such a CA are fine; --force makes an Ed25519 CA anyway",
-}
-
-// statReport describes a file that pkg/ca wrote, for --json.
-var statReport = fsutil.ReportPath
+var edDSAHints = ca.EdDSAHints

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"path/filepath"
 	"unicode/utf8"
@@ -75,11 +74,11 @@ type caSpec struct {
 
 // createCA makes a new CA as spec says, with pgcert's refusals and their hints.
 func (f *Factory) createCA(spec caSpec) (*ca.CA, error) {
-	if err := refuseCAInDataDir(spec.Dir, spec.DataDir, spec.Force); err != nil {
+	if err := ca.RefuseInDataDir(spec.Dir, spec.DataDir, spec.Force); err != nil {
 		return nil, err
 	}
-	if spec.Key.Type == keys.TypeEd25519 && !spec.Force {
-		return nil, withHints(errors.New("refusing an Ed25519 CA key"), edDSAHints...)
+	if err := ca.RefuseEdDSA(spec.Key.Type, spec.Force); err != nil {
+		return nil, err
 	}
 	cn := spec.CN
 	if cn == "" {
@@ -118,41 +117,11 @@ func (f *Factory) createCA(spec caSpec) (*ca.CA, error) {
 		Now:                    f.Now(),
 		Rand:                   f.Rand,
 	})
-	var ne *ca.NotEmptyError
-	var ie *ca.IncompleteError
-	switch {
-	case errors.Is(err, ca.ErrExists):
-		return nil, &Error{Err: &caExistsError{spec.Dir},
-			Hints: []string{"an existing CA is never replaced; choose another --ca-dir, or remove " + spec.Dir + " if you mean it"}}
-	case errors.As(err, &ne):
-		return nil, failf([]string{"give a new or empty directory with --ca-dir"}, "%s is not empty (it holds %s) and holds no CA", ne.Dir, ne.Name)
-	case errors.As(err, &ie):
-		return nil, failf([]string{
-			"if " + filepath.Join(ie.Dir, ca.CertFile) + " was lost, restore it from a backup or from a server's root.crt; else move " + ie.Dir + " away and run again",
-		}, "%s holds %s of a CA but no %s: a new CA would overwrite its key, so nothing was written", ie.Dir, ie.Name, ca.CertFile)
-	case err != nil:
-		return nil, err
+	if err != nil {
+		return nil, ca.CreateHint(spec.Dir, err)
 	}
 	f.watchCA(c)
 	return c, nil
-}
-
-// caExistsError is createCA's refusal of a directory that already holds a CA; it
-// matches ca.ErrExists, so that init can use the CA a concurrent run just made.
-type caExistsError struct{ dir string }
-
-func (e *caExistsError) Error() string { return e.dir + " already holds a CA" }
-func (e *caExistsError) Unwrap() error { return ca.ErrExists }
-
-// caReport describes a CA in --json output.
-type caReport struct {
-	ca.Summary
-	Created bool         `json:"created"`
-	Files   []fileReport `json:"files,omitempty"`
-}
-
-func reportCA(c *ca.CA, created bool) caReport {
-	return caReport{Summary: c.Summary(), Created: created}
 }
 
 func caInitRun(cmd *cobra.Command, opts *caInitOptions) error {
@@ -179,24 +148,9 @@ func caInitRun(cmd *cobra.Command, opts *caInitOptions) error {
 	if err != nil {
 		return err
 	}
-	r := reportCA(c, true)
-	for _, p := range c.Files() {
-		r.Files = append(r.Files, statReport(p))
-	}
+	r := c.CreatedReport(nil)
 	if f.Global.JSON {
 		return writeJSON(f.IO.Out, r)
 	}
-	out := f.IO.Out
-	fmt.Fprintf(out, "created a CA in %s\n", c.Dir)
-	fmt.Fprintf(out, "  root CA:         %s (until %s)\n    %s\n", r.Root.Subject, r.Root.NotAfter[:10], r.Root.File)
-	if r.Intermediate != nil {
-		fmt.Fprintf(out, "  intermediate CA: %s (until %s), signs every certificate\n    %s\n", r.Intermediate.Subject, r.Intermediate.NotAfter[:10], r.Intermediate.File)
-	}
-	enc := "not encrypted"
-	if r.KeyEncrypted {
-		enc = "encrypted"
-	}
-	fmt.Fprintf(out, "  CA key:          %s, mode 0600, %s\n", c.KeyPath(), enc)
-	fmt.Fprintf(out, "clients and servers trust %s (root.crt)\n", r.Root.File)
-	return nil
+	return r.WriteText(f.IO.Out)
 }

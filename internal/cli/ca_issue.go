@@ -2,9 +2,6 @@ package cli
 
 import (
 	"crypto"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/asn1"
 	"fmt"
 	"path/filepath"
 
@@ -88,32 +85,26 @@ type serverIssue struct {
 	Chain  []byte // server.crt
 }
 
-// issueServer makes a server key and certificate signed by c.
+// issueServer makes a server key, unless existing is one, and its certificate
+// signed by c.
 func (f *Factory) issueServer(c *ca.CA, hosts []string, gen keys.GenerateOptions, existing crypto.Signer, days int, noRoot bool) (*serverIssue, error) {
-	key, r, err := f.serverRequest(hosts, gen, existing, days)
+	if _, err := selfsign.HostSANs(hosts); err != nil {
+		return nil, &UsageError{Err: fmt.Errorf("--host: %w", err)}
+	}
+	key, err := f.subjectKey(gen, existing)
 	if err != nil {
 		return nil, err
 	}
+	r, err := ca.ServerRequest(hosts, key.Public())
+	if err != nil {
+		return nil, err
+	}
+	r.Days, r.Now, r.Rand = days, f.Now(), f.Rand
 	is, err := c.Issue(r)
 	if err != nil {
 		return nil, caIssueError(c, err)
 	}
 	return f.finishServer(c, key, is, noRoot)
-}
-
-// serverRequest makes a server key, unless existing is one, and the request for
-// its certificate.
-func (f *Factory) serverRequest(hosts []string, gen keys.GenerateOptions, existing crypto.Signer, days int) (crypto.Signer, ca.Request, error) {
-	if _, err := selfsign.HostSANs(hosts); err != nil {
-		return nil, ca.Request{}, &UsageError{Err: fmt.Errorf("--host: %w", err)}
-	}
-	key, err := f.subjectKey(gen, existing)
-	if err != nil {
-		return nil, ca.Request{}, err
-	}
-	r, err := ca.ServerRequest(hosts, key.Public())
-	r.Days, r.Now, r.Rand = days, f.Now(), f.Rand
-	return key, r, err
 }
 
 // finishServer encodes an issued server certificate's files.
@@ -123,30 +114,7 @@ func (f *Factory) finishServer(c *ca.CA, key crypto.Signer, is *ca.Issued, noRoo
 	if err != nil {
 		return nil, err
 	}
-	return &serverIssue{Key: key, KeyPEM: keyPEM, Issued: is, Chain: serverChain(c, is.Cert, noRoot)}, nil
-}
-
-// serverChain is server.crt: see ca.CA.ServerChain.
-func serverChain(c *ca.CA, leaf *x509.Certificate, noRoot bool) []byte {
-	return c.ServerChain(leaf, noRoot)
-}
-
-func cnRDN(cn string) pkix.RDNSequence {
-	return pkix.RDNSequence{{{Type: asn1.ObjectIdentifier{2, 5, 4, 3}, Value: cn}}}
-}
-
-// issuedReport describes an issued certificate in --json output.
-type issuedReport struct {
-	ca.IssuedReport
-	Files []fileReport `json:"files"`
-}
-
-func reportIssued(c *ca.CA, is *ca.Issued, written []*fsutil.Written) issuedReport {
-	r := issuedReport{IssuedReport: c.IssuedReport(is), Files: []fileReport{}}
-	for _, w := range written {
-		r.Files = append(r.Files, fsutil.Report(w))
-	}
-	return r
+	return &serverIssue{Key: key, KeyPEM: keyPEM, Issued: is, Chain: c.ServerChain(is.Cert, noRoot)}, nil
 }
 
 // openSigningCA opens and unlocks the CA for a command that signs.
@@ -222,21 +190,14 @@ func caIssueServerRun(cmd *cobra.Command, opts *caIssueServerOptions) error {
 	for _, w := range written {
 		f.noteReplacedLink(w)
 	}
-	r := reportIssued(c, si.Issued, written)
+	r := c.IssuedFiles(si.Issued, written)
 	if f.Global.JSON {
 		return writeJSON(f.IO.Out, r)
 	}
-	fmt.Fprintf(f.IO.Out, "issued server certificate %s for %s, until %s\n", r.Serial, r.SANs, r.NotAfter[:10])
-	for _, w := range written {
-		fmt.Fprintf(f.IO.Out, "  wrote %s (mode %04o)\n", w.Path, w.Mode)
-	}
 	if step != nil {
-		fmt.Fprintf(f.IO.Out, "clients verify it with sslmode=verify-full and the step-ca's root as sslrootcert\n")
-		return nil
+		return r.WriteServerText(f.IO.Out, "")
 	}
-	root := c.CAs()[len(c.CAs())-1]
-	fmt.Fprintf(f.IO.Out, "clients verify it with sslmode=verify-full sslrootcert=%s\n", ca.ConnValue(root.CertPath()))
-	return nil
+	return r.WriteServerText(f.IO.Out, c.CAs()[len(c.CAs())-1].CertPath())
 }
 
 // openAndIssueServer issues a server certificate from the CA directory of

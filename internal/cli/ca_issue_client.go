@@ -3,7 +3,6 @@ package cli
 import (
 	"crypto"
 	"errors"
-	"fmt"
 	"path/filepath"
 	"strings"
 
@@ -91,12 +90,6 @@ func newCaIssueClientCmd(f *Factory, runF func(*caIssueClientOptions) error) *co
 	return cmd
 }
 
-// clientBundle is a client bundle in --json output, with the files as written.
-type clientBundle struct {
-	ca.ClientBundle
-	Files []fileReport `json:"files"`
-}
-
 // checkRole refuses a role name that the server could never match to a certificate.
 func checkRole(role string) error {
 	switch {
@@ -127,32 +120,17 @@ type pendingWrite struct {
 }
 
 // needRoot refuses a CA directory without its root, which clients need as root.crt.
-func needRoot(c *ca.CA) error {
-	if c.Root() == nil {
-		return failf([]string{fmt.Sprintf("put the root CA certificate into %s", filepath.Join(c.Dir, ca.RootDir, ca.CertFile))},
-			"%s: the CA's root certificate is missing, and a client needs it as root.crt", c.Dir)
-	}
-	return nil
-}
+var needRoot = ca.NeedRoot
 
-// clientRequest makes a client key, unless existing is one, and the request for
-// its certificate.
-func (f *Factory) clientRequest(role string, gen keys.GenerateOptions, existing crypto.Signer, days int) (crypto.Signer, ca.Request, error) {
-	key, err := f.subjectKey(gen, existing)
-	if err != nil {
-		return nil, ca.Request{}, err
-	}
-	r := ca.ClientRequest(role, key.Public())
-	r.Days, r.Now, r.Rand = days, f.Now(), f.Rand
-	return key, r, nil
-}
-
-// issueClient makes a client key and its certificate from the CA directory c.
+// issueClient makes a client key, unless existing is one, and its certificate
+// from the CA directory c.
 func (f *Factory) issueClient(c *ca.CA, role string, gen keys.GenerateOptions, existing crypto.Signer, days int) (crypto.Signer, *ca.Issued, error) {
-	key, r, err := f.clientRequest(role, gen, existing, days)
+	key, err := f.subjectKey(gen, existing)
 	if err != nil {
 		return nil, nil, err
 	}
+	r := ca.ClientRequest(role, key.Public())
+	r.Days, r.Now, r.Rand = days, f.Now(), f.Rand
 	is, err := c.Issue(r)
 	if err != nil {
 		return nil, nil, caIssueError(c, err)
@@ -163,13 +141,13 @@ func (f *Factory) issueClient(c *ca.CA, role string, gen keys.GenerateOptions, e
 // bundleFiles returns the bundle of an issued client certificate (ca.ClientBundle)
 // and its files, for the caller to commit in one fsutil.Txn with finishBundle, so
 // that a bundle is written whole or not at all.
-func (f *Factory) bundleFiles(c *ca.CA, is *ca.Issued, key crypto.Signer, role, dir string, pk8, force bool, host string) (*clientBundle, []pendingWrite, error) {
+func (f *Factory) bundleFiles(c *ca.CA, is *ca.Issued, key crypto.Signer, role, dir string, pk8, force bool, host string) (*ca.BundleReport, []pendingWrite, error) {
 	return f.bundleFilesWith(c, is, key, ca.ClientBundleOptions{Role: role, Dir: dir, Host: host, PK8: pk8}, inheritedOwner(dir), force)
 }
 
 // bundleFilesWith is bundleFiles with every choice of ca.ClientBundleOptions, the
 // files and the directories made given to owner.
-func (f *Factory) bundleFilesWith(c *ca.CA, is *ca.Issued, key crypto.Signer, o ca.ClientBundleOptions, owner fileOwner, force bool) (*clientBundle, []pendingWrite, error) {
+func (f *Factory) bundleFilesWith(c *ca.CA, is *ca.Issued, key crypto.Signer, o ca.ClientBundleOptions, owner fileOwner, force bool) (*ca.BundleReport, []pendingWrite, error) {
 	if err := needRoot(c); err != nil {
 		return nil, nil, err
 	}
@@ -188,12 +166,12 @@ func (f *Factory) bundleFilesWith(c *ca.CA, is *ca.Issued, key crypto.Signer, o 
 	}
 	// The report keeps no copy of the key.
 	cb.Files = nil
-	return &clientBundle{ClientBundle: *cb, Files: []fileReport{}}, files, nil
+	return &ca.BundleReport{ClientBundle: *cb, Files: []fileReport{}}, files, nil
 }
 
 // writeBundle writes the files of one client bundle in one transaction, so that a
 // bundle is written whole or not at all, and fills in b's files.
-func (f *Factory) writeBundle(b *clientBundle, files []pendingWrite) error {
+func (f *Factory) writeBundle(b *ca.BundleReport, files []pendingWrite) error {
 	var txn fsutil.Txn
 	for _, p := range files {
 		txn.Add(p.Path, p.Data, p.Opts)
@@ -207,7 +185,7 @@ func (f *Factory) writeBundle(b *clientBundle, files []pendingWrite) error {
 }
 
 // finishBundle fills in the files of b from what a commit wrote.
-func (f *Factory) finishBundle(b *clientBundle, files []pendingWrite, written []*fsutil.Written) {
+func (f *Factory) finishBundle(b *ca.BundleReport, files []pendingWrite, written []*fsutil.Written) {
 	for _, w := range written {
 		for _, p := range files {
 			if p.Path == w.Path {
@@ -320,13 +298,5 @@ func caIssueClientRun(cmd *cobra.Command, opts *caIssueClientOptions) error {
 	if f.Global.JSON {
 		return writeJSON(f.IO.Out, b)
 	}
-	fmt.Fprintf(f.IO.Out, "issued client certificate %s for role %q, until %s\n", b.Serial, b.Role, b.NotAfter[:10])
-	for _, fr := range b.Files {
-		fmt.Fprintf(f.IO.Out, "  wrote %s (mode %s, owner %s:%s)\n", fr.Path, fr.Mode, fr.Owner, fr.Group)
-	}
-	fmt.Fprintf(f.IO.Out, "connect with:\n  psql \"%s\"\n", b.ConnString)
-	if opts.Host == "" {
-		fmt.Fprintln(f.IO.Out, "(add host=NAME, a name in the server certificate)")
-	}
-	return nil
+	return b.WriteText(f.IO.Out, opts.Host != "")
 }

@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"errors"
-	"fmt"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
@@ -69,11 +67,11 @@ func caIssueIntermediateRun(cmd *cobra.Command, opts *caIssueIntermediateOptions
 	if err != nil {
 		return err
 	}
-	if err := refuseCAInDataDir(out, "", opts.Force); err != nil {
+	if err := ca.RefuseInDataDir(out, "", opts.Force); err != nil {
 		return err
 	}
-	if gen.Type == keys.TypeEd25519 && !opts.Force {
-		return withHints(errors.New("refusing an Ed25519 CA key"), edDSAHints...)
+	if err := ca.RefuseEdDSA(gen.Type, opts.Force); err != nil {
+		return err
 	}
 	c, err := f.openCADir(opts.CADir)
 	if err != nil {
@@ -98,38 +96,13 @@ func caIssueIntermediateRun(cmd *cobra.Command, opts *caIssueIntermediateOptions
 		CommonName: cn, Days: opts.Days, Key: gen, Passphrase: pass, Encrypt: keys.EncryptOptions{Rand: f.Rand},
 		AllowEdDSA: opts.Force, AllowDataDir: opts.Force, Now: f.Now(), Rand: f.Rand,
 	})
-	var ne *ca.NotEmptyError
-	var ie *ca.IncompleteError
-	switch {
-	case errors.Is(err, ca.ErrExists):
-		return failf([]string{"an existing CA is never replaced; give another -o"}, "%s already holds a CA", out)
-	case errors.As(err, &ne):
-		return failf([]string{"give a new or empty directory with -o"}, "%s is not empty (it holds %s) and holds no CA", ne.Dir, ne.Name)
-	case errors.As(err, &ie):
-		return failf([]string{"move " + ie.Dir + " away and run again"}, "%s holds %s of a CA but no %s, so nothing was written", ie.Dir, ie.Name, ca.CertFile)
-	case errors.Is(err, ca.ErrRootPathLen):
-		return failf([]string{"make a root that allows intermediates in a new CA directory (ca init with --intermediate)"},
-			"the root CA %s has pathlen 0: it signs leaves only, and OpenSSL would reject every certificate under a CA it signed", root.Cert.Subject.CommonName)
-	case err != nil:
-		return caIssueError(root, err)
+	if err != nil {
+		return ca.IntermediateHint(root, out, err)
 	}
 	f.watchCA(n)
-	r := reportCA(n, true)
-	for _, p := range n.Files() {
-		if !ca.Within(p, n.Dir) {
-			continue // the root's own files, which this run did not make
-		}
-		r.Files = append(r.Files, statReport(p))
-	}
+	r := n.CreatedReport(root)
 	if f.Global.JSON {
 		return writeJSON(f.IO.Out, r)
 	}
-	w := f.IO.Out
-	fmt.Fprintf(w, "created an intermediate CA in %s\n", n.Dir)
-	fmt.Fprintf(w, "  intermediate CA: %s (until %s)\n    %s\n", r.Intermediate.Subject, r.Intermediate.NotAfter[:10], r.Intermediate.File)
-	fmt.Fprintf(w, "  signed by:       %s, in %s (linked as %s)\n", r.Root.Subject, root.Dir, filepath.Join(n.Dir, ca.RootDir))
-	fmt.Fprintf(w, "  CA key:          %s, mode 0600\n", n.KeyPath())
-	fmt.Fprintf(w, "a server certificate for this host: pgcert ca issue server --ca-dir %s\n", shellWord(n.Dir))
-	fmt.Fprintf(w, "a client bundle for role postgres:  pgcert ca issue client --ca-dir %s --user postgres\n", shellWord(n.Dir))
-	return nil
+	return r.WriteText(f.IO.Out)
 }

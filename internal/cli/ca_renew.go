@@ -76,16 +76,6 @@ func newCaRenewClientCmd(f *Factory, runF func(*caRenewClientOptions) error) *co
 	return cmd
 }
 
-// clientRenewal is the --json output of ca renew client: the new bundle, and the
-// certificate it replaces.
-type clientRenewal struct {
-	clientBundle
-	OldSerial   string `json:"old_serial"`
-	OldNotAfter string `json:"old_not_after"`
-	OldRevoked  bool   `json:"old_revoked"`
-	Rekeyed     bool   `json:"rekeyed"`
-}
-
 func caRenewClientRun(opts *caRenewClientOptions) error {
 	f := opts.f
 	if opts.Step.URL != "" {
@@ -109,42 +99,21 @@ func caRenewClientRun(opts *caRenewClientOptions) error {
 	if err := needRoot(c); err != nil {
 		return err
 	}
-	old, err := rotate.CurrentClient(c, opts.User, out, f.Now())
+	re, err := rotate.ReissueClient(c, rotate.ReissueOptions{Role: opts.User, Dir: out, Days: opts.Days, Rekey: opts.Rekey,
+		Now: f.Now(), Rand: f.Rand, Generate: f.generateKey})
 	if err != nil {
 		return err
 	}
-	key, err := rotate.ClientKey(out, old, opts.Rekey)
-	if err != nil {
-		return err
-	}
-	rekeyed := key == nil
-	if rekeyed {
-		if key, err = f.generateKey(rotate.LikeKey(old.PublicKey)); err != nil {
-			return err
-		}
-	}
-	req, err := ca.Renewal(old, key.Public())
-	if err != nil {
-		return err
-	}
-	req.Days = opts.Days
-	if req.Days == 0 {
-		req.Days = max(durationDays(old.NotAfter.Sub(old.NotBefore)), 1)
-	}
-	req.Now, req.Rand = f.Now(), f.Rand
-	is, err := c.Issue(req)
-	if err != nil {
-		return caIssueError(c, err)
-	}
-	b, files, err := f.bundleFiles(c, is, key, opts.User, out, opts.PK8, true, opts.Host)
+	old := re.Old
+	b, files, err := f.bundleFiles(c, re.Issued, re.Key, opts.User, out, opts.PK8, true, opts.Host)
 	if err != nil {
 		return err
 	}
 	if err := f.writeBundle(b, files); err != nil {
 		return err
 	}
-	r := clientRenewal{clientBundle: *b, OldSerial: ca.SerialHex(old.SerialNumber.Bytes()),
-		OldNotAfter: old.NotAfter.UTC().Format(time.RFC3339), Rekeyed: rekeyed}
+	r := ca.BundleRenewal{BundleReport: *b, OldSerial: ca.SerialHex(old.SerialNumber.Bytes()),
+		OldNotAfter: old.NotAfter.UTC().Format(time.RFC3339), Rekeyed: re.Rekeyed}
 	if opts.RevokeOld {
 		_, err := c.Revoke(old.SerialNumber, ca.ReasonSuperseded, f.Now())
 		var ar *ca.AlreadyRevokedError
@@ -160,18 +129,9 @@ func caRenewClientRun(opts *caRenewClientOptions) error {
 	if f.Global.JSON {
 		return writeJSON(f.IO.Out, r)
 	}
-	fmt.Fprintf(f.IO.Out, "renewed the client certificate of role %q: serial %s until %s (replaces %s, until %s)\n",
-		r.Role, r.Serial, r.NotAfter[:10], r.OldSerial, r.OldNotAfter[:10])
-	if rekeyed {
-		fmt.Fprintln(f.IO.Out, "  with a new key")
-	}
-	for _, fr := range r.Files {
-		fmt.Fprintf(f.IO.Out, "  wrote %s (mode %s)\n", fr.Path, fr.Mode)
-	}
+	r.WriteText(f.IO.Out)
 	if r.OldRevoked {
-		fmt.Fprintf(f.IO.Out, "revoked %s (superseded)\n", r.OldSerial)
 		f.revokedNext(c)
 	}
-	fmt.Fprintf(f.IO.Out, "connect with:\n  psql \"%s\"\n", r.ConnString)
-	return nil
+	return r.WriteConnect(f.IO.Out)
 }

@@ -16,11 +16,11 @@ import (
 )
 
 // renewClient runs `pgcert ca renew client --json` with args and decodes the report.
-func renewClient(t *testing.T, args ...string) (clientRenewal, string, int) {
+func renewClient(t *testing.T, args ...string) (ca.BundleRenewal, string, int) {
 	t.Helper()
 	f, out, errOut, _ := testFactory(t)
 	code := runCmd(f, append([]string{"ca", "renew", "client", "--json"}, args...)...)
-	var r clientRenewal
+	var r ca.BundleRenewal
 	if code == 0 {
 		if err := json.Unmarshal(out.Bytes(), &r); err != nil {
 			t.Fatalf("no JSON: %v\n%s", err, out)

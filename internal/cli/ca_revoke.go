@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"math/big"
 	"strings"
@@ -97,64 +96,34 @@ func caRevokeRun(opts *caRevokeOptions) error {
 	if err != nil {
 		return err
 	}
-	var rv *ca.Revocation
+	o := ca.RevokeOptions{CertFile: opts.Cert, Reason: reason, Now: f.Now()}
 	if opts.Cert != "" {
 		data, err := f.readInput(opts.Cert)
 		if err != nil {
 			return err
 		}
-		certs, err := chain.ParseCertificates(data)
-		if err != nil {
+		if o.Certs, err = chain.ParseCertificates(data); err != nil {
 			return fmt.Errorf("%s: %w", opts.Cert, err)
 		}
-		rv, err = c.RevokeCert(certs[0], reason, f.Now())
-		if errors.Is(err, ca.ErrNotIssued) {
-			return failf([]string{"revoke it with the CA that issued it (--ca-dir)"}, "%s was not issued by the CA in %s", opts.Cert, c.Dir)
-		}
-		if err != nil {
-			return revokeError(err)
-		}
-	} else {
-		serial, err := parseSerial(opts.Serial)
-		if err != nil {
-			return err
-		}
-		if rv, err = c.Revoke(serial, reason, f.Now()); err != nil {
-			return revokeError(err)
-		}
+	} else if o.Serial, err = parseSerial(opts.Serial); err != nil {
+		return err
+	}
+	rv, err := c.RevokeWith(o)
+	if err != nil {
+		return err
 	}
 	r := rv.Report()
 	if f.Global.JSON {
 		return writeJSON(f.IO.Out, r)
 	}
-	fmt.Fprintf(f.IO.Out, "revoked %s (%s), reason %s, in %s\n", r.Serial, r.Subject, r.Reason, r.CADir)
+	r.WriteText(f.IO.Out)
 	f.revokedNext(c)
 	return nil
 }
 
-// revokedNext says how the revocation reaches the servers: pgcert renew for each
-// data directory the CA serves (renew sees the revocation and makes the CRLs), else
-// crl gen into a file.
+// revokedNext says how the revocation reaches the servers (ca.NextAfterRevoke).
 func (f *Factory) revokedNext(c *ca.CA) {
-	dirs, err := c.DataDirs()
-	if err != nil || len(dirs) == 0 {
-		f.infof("servers refuse it once their ssl_crl_file holds the CA's new CRLs (write them there, then reload the servers), which this prints: pgcert crl gen --ca-dir %s", shellWord(c.Dir))
-		return
+	for _, line := range c.NextAfterRevoke() {
+		f.infof("%s", line)
 	}
-	for _, d := range dirs {
-		f.infof("the server refuses it once it has a new CRL: pgcert renew -D %s --reload", shellWord(d))
-	}
-}
-
-// revokeError adds hints to the errors of ca.Revoke.
-func revokeError(err error) error {
-	var nf *ca.NotFoundError
-	var ar *ca.AlreadyRevokedError
-	switch {
-	case errors.As(err, &nf):
-		return withHints(err, "pgcert ca list shows the serials the CA issued")
-	case errors.As(err, &ar):
-		return withHints(err, "nothing to do; refresh the CRL if the server does not refuse it yet")
-	}
-	return err
 }

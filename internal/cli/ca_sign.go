@@ -86,8 +86,7 @@ func caSignRun(opts *caSignOptions) error {
 	}
 	req, err := ca.CSRRequest(csr, profile)
 	if errors.Is(err, ca.ErrNoRole) {
-		return failf([]string{"the server's cert method logs in as the certificate's Common Name: make the request with -subj /CN=ROLE"},
-			"%s: the request has no Common Name, so the certificate would name no role", opts.Request)
+		return ca.SignHint(nil, opts.Request, err)
 	}
 	force := opts.Force
 	if opts.Output != "-" {
@@ -110,13 +109,7 @@ func caSignRun(opts *caSignOptions) error {
 		return err
 	}
 	if err != nil {
-		var subj *selfsign.SubjectError
-		var spec *selfsign.SpecError
-		if errors.As(err, &subj) || errors.As(err, &spec) {
-			// What the request asks for is at fault: name it.
-			err = fmt.Errorf("%s: %w", opts.Request, err)
-		}
-		return withHints(caIssueError(c, err), "the request is refused; nothing was recorded")
+		return ca.SignHint(c, opts.Request, err)
 	}
 	f.noteClamp(is)
 	out := ca.PEM(append([]*x509.Certificate{is.Cert}, c.Intermediates()...)...)
@@ -133,7 +126,7 @@ func caSignRun(opts *caSignOptions) error {
 		f.noteReplacedLink(w)
 		written = append(written, w)
 	}
-	r := reportIssued(c, is, written)
+	r := c.IssuedFiles(is, written)
 	if f.Global.JSON {
 		return writeJSON(f.IO.Out, r)
 	}

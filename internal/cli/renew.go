@@ -119,11 +119,6 @@ func parseWithin(s string) (time.Duration, error) {
 	return 0, usageErrorf("--within %s: give days (30, 30d) or a duration (720h)", s)
 }
 
-// durationDays is d in whole days, rounded to the nearest, for messages.
-func durationDays(d time.Duration) int {
-	return int((d + 12*time.Hour) / (24 * time.Hour))
-}
-
 // renewRun renews, or rolls back, and reports.
 func renewRun(opts *renewOptions) error {
 	if opts.MetricsFile != "" && !opts.Rollback {

@@ -6,8 +6,6 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"math/big"
-	"net/url"
 	"path/filepath"
 	"strings"
 	"time"
@@ -120,31 +118,7 @@ func (f *Factory) stepProvisioner(ctx context.Context, c *stepca.Client, s stepF
 }
 
 // stepError gives pkg/stepca's errors what to do about them.
-func stepError(err error) error {
-	var ue *stepca.UnreachableError
-	var pe *stepca.PasswordError
-	var up *stepca.UnknownProvisionerError
-	var rm *stepca.RootMismatchError
-	var re *stepca.RefusedError
-	switch {
-	case errors.As(err, &ue):
-		health := ue.URL
-		if u, perr := url.Parse(ue.URL); perr == nil {
-			health = u.Scheme + "://" + u.Host + "/health"
-		}
-		// -k: this only asks whether step-ca answers; pgcert checks the trust.
-		return withHints(err, "check that step-ca runs there: curl -k "+shellWord(health))
-	case errors.As(err, &pe):
-		return withHints(err, "check the password source given with --provisioner-pass; only its first line is used")
-	case errors.As(err, &up):
-		return withHints(err, "name one of its JWK provisioners with --provisioner")
-	case errors.As(err, &rm):
-		return withHints(err, "check --ca-fingerprint (step certificate fingerprint root_ca.crt) and --ca-url")
-	case errors.As(err, &re):
-		return withHints(err, "step-ca's log says more")
-	}
-	return err
-}
+var stepError = stepca.Hinted
 
 // initStep is init with a step-ca as the CA: what initRun does from the choice
 // of the CA on.
@@ -154,11 +128,7 @@ func (f *Factory) initStep(opts *initOptions, dd *pgdata.DataDir, cfg *pgdata.Co
 	var nb *ca.NotBoundError
 	switch {
 	case errors.Is(err, ca.ErrNotStep) && !opts.NewCA:
-		old, _ := ca.ReadDataDirRecord(dd.Dir)
-		return failf([]string{
-			"keep the data directory's CA: pgcert init -D " + shellWord(dd.Dir) + " --ca-dir " + shellWord(old.CADir) + " --force",
-			"add --new-ca to replace its files with the step-ca's: clients that trust the old CA, and every client certificate it issued, stop working",
-		}, "%s records the CA directory %s, not the step-ca at %s; nothing was written", filepath.Join(dd.Dir, ca.DataDirFile), old.CADir, opts.Step.URL)
+		return ca.NotStepError(dd.Dir, opts.Step.URL, "")
 	case err != nil && !errors.As(err, &nb) && !errors.Is(err, ca.ErrNotStep):
 		return err
 	}
@@ -206,8 +176,8 @@ func (f *Factory) initStep(opts *initOptions, dd *pgdata.DataDir, cfg *pgdata.Co
 		if rootKey, err = f.loadKey(opts.Step.RootKey, "--root-key-pass", opts.Step.RootKeyPass); err != nil {
 			return err
 		}
-		if !keys.PublicKeysEqual(rootKey.Signer.Public(), c.Root.PublicKey) {
-			return failf([]string{"give the key of the step-ca's root (secrets/root_ca_key)"}, "--root-key %s is not the key of the step-ca's root %s", opts.Step.RootKey, c.Root.Subject)
+		if err := c.CheckRootKey(rootKey.Signer, opts.Step.RootKey); err != nil {
+			return err
 		}
 	}
 	hosts := opts.Hosts
@@ -249,11 +219,7 @@ func (f *Factory) stepRemote(s stepFlags, dataDir string) (*rotate.StepRemote, e
 			return nil, nil
 		}
 		if errors.Is(err, ca.ErrNotStep) {
-			old, _ := ca.ReadDataDirRecord(dataDir)
-			move := "pgcert init -D " + shellWord(dataDir) + " " + s.cmdline() + " --new-ca --force"
-			return nil, failf([]string{"leave out --ca-url to renew from the data directory's CA",
-				"to move the data directory to the step-ca (every client of the old CA then stops working): " + move},
-				"%s records the CA directory %s, not the step-ca at %s", filepath.Join(dataDir, ca.DataDirFile), old.CADir, s.URL)
+			return nil, ca.NotStepError(dataDir, s.URL, "pgcert init -D "+shellWord(dataDir)+" "+s.cmdline()+" --new-ca --force")
 		}
 		rec = nil
 	case err != nil:
@@ -273,20 +239,12 @@ func (f *Factory) stepRemote(s stepFlags, dataDir string) (*rotate.StepRemote, e
 		if err != nil {
 			return nil, err
 		}
-		if !keys.PublicKeysEqual(k.Signer.Public(), c.Root.PublicKey) {
-			return nil, failf([]string{"give the key of the step-ca's root (secrets/root_ca_key)"}, "--root-key %s is not the key of the step-ca's root %s", s.RootKey, c.Root.Subject)
+		if err := c.CheckRootKey(k.Signer, s.RootKey); err != nil {
+			return nil, err
 		}
 		r.RootKey = k.Signer
 	}
 	return r, nil
-}
-
-// stepRevocation is the --json output of ca revoke with a step-ca.
-type stepRevocation struct {
-	Serial  string `json:"serial"`
-	Subject string `json:"subject,omitempty"`
-	Reason  string `json:"reason"`
-	CAURL   string `json:"ca_url"`
 }
 
 // caRevokeStep revokes through a step-ca: --ca-url's, else the one -D records.
@@ -298,47 +256,27 @@ func (f *Factory) caRevokeStep(opts *caRevokeOptions, reason ca.Reason, rec *ca.
 	if err != nil {
 		return err
 	}
-	var serial *big.Int
-	out := stepRevocation{Reason: reason.String(), CAURL: c.URL}
+	o := stepca.RevokeOptions{CertFile: opts.Cert, Reason: reason,
+		Provisioner: func() (*stepca.Provisioner, error) { return f.stepProvisioner(ctx, c, opts.Step, rec) }}
 	if opts.Cert != "" {
 		data, err := f.readInput(opts.Cert)
 		if err != nil {
 			return err
 		}
-		certs, err := chain.ParseCertificates(data)
-		if err != nil {
+		if o.Certs, err = chain.ParseCertificates(data); err != nil {
 			return fmt.Errorf("%s: %w", opts.Cert, err)
 		}
-		is := &stepca.Issued{Cert: certs[0]}
-		for _, x := range certs[1:] {
-			if !x.Equal(c.Root) {
-				is.Intermediates = append(is.Intermediates, x)
-			}
-		}
-		if err := c.Verify(is); err != nil {
-			return failf([]string{"revoke it with the CA that issued it"}, "%s was not issued by the step-ca at %s (it does not chain to its root)", opts.Cert, c.URL)
-		}
-		serial = certs[0].SerialNumber
-		out.Subject = certs[0].Subject.String()
-	} else if serial, err = parseSerial(opts.Serial); err != nil {
+	} else if o.Serial, err = parseSerial(opts.Serial); err != nil {
 		return err
 	}
-	out.Serial = ca.SerialHex(serial.Bytes())
-	p, err := f.stepProvisioner(ctx, c, opts.Step, rec)
+	out, err := c.RevokeWith(ctx, o)
 	if err != nil {
 		return err
-	}
-	code := int(reason)
-	if reason == ca.ReasonNone {
-		code = stepca.ReasonUnspecified
-	}
-	if err := c.Revoke(ctx, p, serial, code, ""); err != nil {
-		return stepError(err)
 	}
 	if f.Global.JSON {
 		return writeJSON(f.IO.Out, out)
 	}
-	fmt.Fprintf(f.IO.Out, "revoked %s, reason %s, at the step-ca %s\n", out.Serial, out.Reason, c.URL)
+	out.WriteText(f.IO.Out)
 	next := "PGDATA"
 	if opts.DataDir != "" {
 		next = shellWord(opts.DataDir)
@@ -407,7 +345,7 @@ func (s *stepSigner) issueClient(role string, gen keys.GenerateOptions, existing
 	if err != nil {
 		return nil, nil, nil, stepError(err)
 	}
-	return key, ca.ChainOf(append(is.Intermediates, s.client.Root)...), &ca.Issued{Cert: is.Cert}, nil
+	return key, s.client.Chain(is), &ca.Issued{Cert: is.Cert}, nil
 }
 
 // caRenewClientStep renews a client bundle with step-ca's /1.0/renew: mutual TLS
@@ -443,46 +381,32 @@ func (f *Factory) caRenewClientStep(opts *caRenewClientOptions) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", certPath, err)
 	}
-	if certs[0].Subject.CommonName != opts.User {
-		return failf([]string{"give the bundle of " + opts.User + " with -o DIR"}, "%s is the certificate of %q, not of %q", certPath, certs[0].Subject.CommonName, opts.User)
-	}
-	key, err := f.loadKey(keyPath, "--passin", opts.PassIn)
-	if err != nil {
-		return err
-	}
 	ctx := context.Background()
-	c, err := f.stepClient(ctx, opts.Step, nil)
+	rb, err := stepca.RenewBundle(ctx, stepca.RenewBundleOptions{Certs: certs, CertFile: certPath, Role: opts.User,
+		Key: func() (crypto.Signer, error) {
+			k, err := f.loadKey(keyPath, "--passin", opts.PassIn)
+			if err != nil {
+				return nil, err
+			}
+			return k.Signer, nil
+		},
+		Connect: func() (*stepca.Client, error) { return f.stepClient(ctx, opts.Step, nil) }})
 	if err != nil {
 		return err
 	}
-	cur := &stepca.Issued{Cert: certs[0]}
-	for _, x := range certs[1:] {
-		if !x.Equal(c.Root) {
-			cur.Intermediates = append(cur.Intermediates, x)
-		}
-	}
-	is, err := c.Renew(ctx, cur, key.Signer)
-	if err != nil {
-		return stepError(err)
-	}
-	chainCA := ca.ChainOf(append(is.Intermediates, c.Root)...)
-	b, files, err := f.bundleFiles(chainCA, &ca.Issued{Cert: is.Cert}, key.Signer, opts.User, out, opts.PK8, true, opts.Host)
+	b, files, err := f.bundleFiles(rb.Chain, rb.Issued, rb.Key, opts.User, out, opts.PK8, true, opts.Host)
 	if err != nil {
 		return err
 	}
 	if err := f.writeBundle(b, files); err != nil {
 		return err
 	}
-	r := clientRenewal{clientBundle: *b, OldSerial: ca.SerialHex(certs[0].SerialNumber.Bytes()),
-		OldNotAfter: certs[0].NotAfter.UTC().Format(time.RFC3339)}
+	r := ca.BundleRenewal{BundleReport: *b, OldSerial: ca.SerialHex(rb.Old.SerialNumber.Bytes()),
+		OldNotAfter: rb.Old.NotAfter.UTC().Format(time.RFC3339)}
 	if f.Global.JSON {
 		return writeJSON(f.IO.Out, r)
 	}
-	fmt.Fprintf(f.IO.Out, "renewed the client certificate of %q with the step-ca %s: %s (was %s), until %s\n", opts.User, c.URL, b.Serial, r.OldSerial, b.NotAfter[:10])
-	for _, fr := range b.Files {
-		fmt.Fprintf(f.IO.Out, "  wrote %s (mode %s, owner %s:%s)\n", fr.Path, fr.Mode, fr.Owner, fr.Group)
-	}
-	return nil
+	return r.WriteStepText(f.IO.Out, rb.Client.URL)
 }
 
 // signStep has the step-ca sign csr, for exactly its names; the CA returned is
@@ -496,7 +420,7 @@ func (f *Factory) signStep(s stepFlags, csr *x509.CertificateRequest) (*ca.CA, *
 	if err != nil {
 		return nil, nil, stepError(err)
 	}
-	return ca.ChainOf(append(is.Intermediates, st.client.Root)...), &ca.Issued{Cert: is.Cert}, nil
+	return st.client.Chain(is), &ca.Issued{Cert: is.Cert}, nil
 }
 
 // issueServer makes a server key here and has the step-ca certify it for hosts
@@ -517,7 +441,7 @@ func (s *stepSigner) issueServer(hosts []string, gen keys.GenerateOptions, exist
 	if err != nil {
 		return nil, nil, stepError(err)
 	}
-	c := ca.ChainOf(append(is.Intermediates, s.client.Root)...)
+	c := s.client.Chain(is)
 	si, err := s.f.finishServer(c, key, &ca.Issued{Cert: is.Cert}, noRoot)
 	return c, si, err
 }

@@ -7,9 +7,11 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"errors"
 	"fmt"
 	"strings"
 
+	"github.com/pgcert/pgcert/pkg/hint"
 	"github.com/pgcert/pgcert/pkg/stepca"
 )
 
@@ -198,4 +200,16 @@ func ExampleClient_SignRequest() {
 	}
 	fmt.Println(is.Cert.Subject.CommonName, is.Cert.DNSNames)
 	// Output: db.example.com [db.example.com db]
+}
+
+func ExampleHinted() {
+	err := stepca.Hinted(&stepca.PasswordError{Provisioner: "admin"})
+	var he *hint.Error
+	if errors.As(err, &he) {
+		fmt.Println(err)
+		fmt.Println("hint:", he.Hints[0])
+	}
+	// Output:
+	// stepca: the password does not decrypt the key of provisioner "admin"
+	// hint: check the password source given with --provisioner-pass; only its first line is used
 }

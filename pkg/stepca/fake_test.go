@@ -35,6 +35,7 @@ type fakeCA struct {
 	srv         *httptest.Server
 	root, inter *x509.Certificate
 	interKey    *ecdsa.PrivateKey
+	rootKey     *ecdsa.PrivateKey
 	provKey     *ecdsa.PrivateKey
 	encrypted   string
 	now         time.Time
@@ -83,6 +84,7 @@ func newFakeCA(t tb) *fakeCA {
 	rt := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "Fake Root CA"}, NotBefore: nb, NotAfter: na,
 		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageCRLSign}
 	f.root = newCert(t, rt, rt, &rootKey.PublicKey, rootKey)
+	f.rootKey = rootKey
 	f.interKey = ecKey(t)
 	it := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "Fake Intermediate CA"}, NotBefore: nb, NotAfter: na,
 		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageCRLSign}
