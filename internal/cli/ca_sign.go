@@ -2,7 +2,6 @@ package cli
 
 import (
 	"crypto/x509"
-	"errors"
 	"fmt"
 	"path/filepath"
 
@@ -85,7 +84,7 @@ func caSignRun(opts *caSignOptions) error {
 		return withHints(fmt.Errorf("%s: %w", opts.Request, err), "give a PKCS#10 request, as openssl req -new or pgcert req makes")
 	}
 	req, err := ca.CSRRequest(csr, profile)
-	if errors.Is(err, ca.ErrNoRole) {
+	if err != nil {
 		return ca.SignHint(nil, opts.Request, err)
 	}
 	force := opts.Force
