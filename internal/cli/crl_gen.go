@@ -14,6 +14,7 @@ import (
 
 	"github.com/pgcert/pgcert/internal/cli/help"
 	"github.com/pgcert/pgcert/internal/fsutil"
+	"github.com/pgcert/pgcert/internal/words"
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/chain"
 	"github.com/pgcert/pgcert/pkg/crl"
@@ -94,7 +95,7 @@ func crlGenRun(opts *crlGenOptions) error {
 			}
 		}
 		if len(missing) > 0 {
-			return usageErrorf("--index (or --serials), --ca-cert and --ca-key go together: %s missing", joinAnd(missing))
+			return usageErrorf("--index (or --serials), --ca-cert and --ca-key go together: %s missing", words.And(missing))
 		}
 	}
 	if err := checkDays(opts.Days, f.Now(), false); err != nil {
@@ -114,21 +115,6 @@ func crlGenRun(opts *crlGenOptions) error {
 		return crlGenIndex(opts, out)
 	}
 	return crlGenCADir(opts, out)
-}
-
-// joinAnd joins names as a sentence does: "a", "a and b", "a, b and c".
-func joinAnd(names []string) string {
-	switch len(names) {
-	case 0:
-		return ""
-	case 1:
-		return names[0]
-	}
-	s := names[0]
-	for _, n := range names[1 : len(names)-1] {
-		s += ", " + n
-	}
-	return s + " and " + names[len(names)-1]
 }
 
 // crlGenCADir makes the CRLs of a pgcert CA directory: the code pgcert init uses.

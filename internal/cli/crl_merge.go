@@ -74,7 +74,7 @@ func crlMergeRun(opts *crlMergeOptions) error {
 	if err != nil {
 		return err
 	}
-	checked, err := f.verifyCRLs(inputs, cas, "--ca", opts.AllowExpired)
+	checked, err := crl.CheckCAs(inputs, cas, "--ca", f.Now(), opts.AllowExpired)
 	if err != nil {
 		return err
 	}

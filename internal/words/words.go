@@ -98,3 +98,14 @@ func LowerFirst(s string) string {
 	}
 	return strings.ToLower(string(r[:1])) + string(r[1:])
 }
+
+// And joins names as a sentence does: "a", "a and b", "a, b and c".
+func And(names []string) string {
+	switch len(names) {
+	case 0:
+		return ""
+	case 1:
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
