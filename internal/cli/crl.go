@@ -46,12 +46,6 @@ func (f *Factory) readCRLInputs(paths []string) ([]crl.Input, error) {
 	return out, nil
 }
 
-// crlSourcedReport is a CRL in --json output with the file it came from.
-type crlSourcedReport struct {
-	crl.Summary
-	Source string `json:"source"`
-}
-
 // crlOutput says where a command's CRL PEM goes: a file, or standard output.
 type crlOutput struct {
 	Path  string // "" for standard output
