@@ -14,6 +14,7 @@ import (
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/doctor"
 	"github.com/pgcert/pgcert/pkg/keyperm"
+	"github.com/pgcert/pgcert/pkg/metrics"
 	"github.com/pgcert/pgcert/pkg/rotate"
 )
 
@@ -131,8 +132,8 @@ func renewRun(opts *renewOptions) error {
 		if aerr != nil {
 			dir = opts.DataDir
 		}
-		fams := rotate.Metrics(dir, rep, err, opts.f.Now(), readMetricsFile(opts.MetricsFile))
-		if werr := writeMetricsFile(opts.MetricsFile, fams); werr != nil && err == nil {
+		fams := rotate.Metrics(dir, rep, err, opts.f.Now(), metrics.ReadFile(opts.MetricsFile))
+		if werr := metrics.WriteFile(opts.MetricsFile, fams); werr != nil && err == nil {
 			err = werr
 		}
 		return err
