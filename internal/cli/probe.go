@@ -189,12 +189,5 @@ func clientCertificate(opts *probeOptions) (*tls.Certificate, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", opts.Key, err)
 	}
-	if !keys.PublicKeysEqual(k.Signer.Public(), certs[0].PublicKey) {
-		return nil, failf([]string{"give the key the certificate was issued for"}, "%s does not belong to the first certificate of %s (%s)", opts.Key, opts.Cert, chain.Subject(certs[0]))
-	}
-	tc := &tls.Certificate{PrivateKey: k.Signer, Leaf: certs[0]}
-	for _, c := range certs {
-		tc.Certificate = append(tc.Certificate, c.Raw)
-	}
-	return tc, nil
+	return probe.ClientCertificate(certs, k.Signer, opts.Cert, opts.Key)
 }

@@ -1,6 +1,9 @@
 package probe
 
 import (
+	"crypto"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -9,7 +12,9 @@ import (
 	"time"
 
 	"github.com/pgcert/pgcert/internal/words"
+	"github.com/pgcert/pgcert/pkg/chain"
 	"github.com/pgcert/pgcert/pkg/hint"
+	"github.com/pgcert/pgcert/pkg/keys"
 	"github.com/pgcert/pgcert/pkg/style"
 )
 
@@ -136,4 +141,18 @@ func Explain(err error, target string, timeout time.Duration) error {
 		return hint.Errorf(nil, "%s: connection refused: nothing listens there (is the server running, with that port and listen_addresses?)", addr)
 	}
 	return hint.Errorf(nil, "%s", text)
+}
+
+// ClientCertificate is what a probe presents (Config.Certificate): certs, read
+// from certFile, with the key read from keyFile, which must be the first
+// certificate's, as libpq's sslcert and sslkey.
+func ClientCertificate(certs []*x509.Certificate, key crypto.Signer, certFile, keyFile string) (*tls.Certificate, error) {
+	if !keys.PublicKeysEqual(key.Public(), certs[0].PublicKey) {
+		return nil, hint.Errorf([]string{"give the key the certificate was issued for"}, "%s does not belong to the first certificate of %s (%s)", keyFile, certFile, chain.Subject(certs[0]))
+	}
+	tc := &tls.Certificate{PrivateKey: key, Leaf: certs[0]}
+	for _, c := range certs {
+		tc.Certificate = append(tc.Certificate, c.Raw)
+	}
+	return tc, nil
 }
