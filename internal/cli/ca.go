@@ -108,6 +108,3 @@ func (f *Factory) noteClamp(is *ca.Issued) {
 		f.warnf("the certificate's validity was cut to the CA's: it expires on %s, with %s", is.Cert.NotAfter.UTC().Format("2006-01-02"), is.Cert.Issuer.CommonName)
 	}
 }
-
-// edDSAHints explain why an Ed25519 CA key is refused.
-var edDSAHints = ca.EdDSAHints

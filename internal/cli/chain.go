@@ -97,22 +97,12 @@ func chainRun(opts *chainOptions) error {
 		return plan.Refusal()
 	}
 
-	for _, w := range path.Warnings {
-		f.warnf("%s; written all the same (--allow-expired)", chainText(w))
-	}
-	if len(path.Unrelated) > 0 {
-		f.warnf("left out %s not on the path of the leaf %s: %s", plural(len(path.Unrelated), "certificate", "certificates"), path.Leaf(), chain.ShortList(path.Unrelated))
-	}
-	if len(path.Duplicates) > 0 {
-		f.warnf("%s", chain.DroppedDuplicates(path.Duplicates))
-	}
-	switch {
-	case path.Missing != nil:
-		top := path.Certs[len(path.Certs)-1]
-		f.warnf("no root among the inputs: the chain ends with %s, whose issuer %s clients must hold in their root.crt (give the root with --root to check that the chain reaches it)", top, path.Missing.Issuer)
-	case plan.RootLeftOut:
-		root, _ := path.Root()
-		f.infof("left out the root %s: the leaf is signed by the root itself, so server.crt holds the leaf alone and clients hold the root", root)
+	for _, n := range plan.Notes() {
+		if n.Warning {
+			f.warnf("%s", n.Text)
+		} else {
+			f.infof("%s", n.Text)
+		}
 	}
 
 	data := plan.PEM()

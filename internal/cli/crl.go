@@ -2,20 +2,14 @@ package cli
 
 import (
 	"bufio"
-	"crypto/x509"
-	"errors"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
 	"github.com/pgcert/pgcert/internal/fsutil"
-	"github.com/pgcert/pgcert/pkg/chain"
 	"github.com/pgcert/pgcert/pkg/crl"
 )
 
@@ -32,9 +26,6 @@ func newCrlCmd(f *Factory) *cobra.Command {
 	return cmd
 }
 
-// crlFileHint says what a CRL file looks like.
-const crlFileHint = "a CRL file is PEM (-----BEGIN X509 CRL-----, any number of them) or one DER CRL, as openssl crl writes it"
-
 // readCRLInputs reads every CRL of the files given, in order. A file without a CRL,
 // or with a damaged one, is an error naming it.
 func (f *Factory) readCRLInputs(paths []string) ([]crl.Input, error) {
@@ -45,92 +36,14 @@ func (f *Factory) readCRLInputs(paths []string) ([]crl.Input, error) {
 			return nil, err
 		}
 		stop := f.IO.StartProgress("reading " + p)
-		lists, err := crl.ParseCRLs(data)
+		in, err := crl.ParseFile(p, data)
 		stop()
-		switch {
-		case errors.Is(err, crl.ErrNoCRL):
-			return nil, failf([]string{crlFileHint}, "%s holds no CRL", p)
-		case err != nil:
-			return nil, withHints(fmt.Errorf("%s: %w", p, err), crlFileHint)
+		if err != nil {
+			return nil, err
 		}
-		for _, l := range lists {
-			out = append(out, crl.Input{CRL: l, File: p})
-		}
+		out = append(out, in...)
 	}
 	return out, nil
-}
-
-// crlSourcedReport is a CRL in --json output with the file it came from.
-type crlSourcedReport struct {
-	crl.Summary
-	Source string `json:"source"`
-}
-
-// verifyCRLs checks the CRLs against the CA certificates with crl.Check, and turns
-// its refusal into pgcert's message: every problem, naming the file at fault and
-// what the server and libpq would do.
-func (f *Factory) verifyCRLs(inputs []crl.Input, cas []chain.Input, caFlag string, allowExpired bool) (*crl.Checked, error) {
-	certs := make([]*x509.Certificate, len(cas))
-	for i, in := range cas {
-		certs[i] = in.Cert
-	}
-	checked, err := crl.Check(inputs, certs, f.Now(), allowExpired)
-	var ce *crl.CheckError
-	if errors.As(err, &ce) {
-		return nil, crlCheckError(ce, cas, caFlag, "make a current CRL with pgcert crl gen, or add --allow-expired to use it all the same")
-	}
-	return checked, err
-}
-
-// crlCheckError is pgcert's message for a refused CRL set: the problems, and the hint
-// of their stage (outOfDate for expired ones).
-func crlCheckError(ce *crl.CheckError, cas []chain.Input, caFlag, outOfDate string) error {
-	var problems []string
-	var hint string
-	for _, p := range ce.Problems {
-		files := strings.Join(p.Files, ", ")
-		if files == "" {
-			files = "a CRL file"
-		}
-		switch p.Kind {
-		case crl.BadSignature:
-			problems = append(problems, fmt.Sprintf("%s: the CRL of %s is not signed by the CA of that name in %s (%v)", files, p.Issuer, caFlag, p.Err))
-			hint = fmt.Sprintf("a CRL is checked against the certificate of the CA that signed it: give that certificate with %s, or leave the CRL out", caFlag)
-		case crl.UnknownIssuer:
-			problems = append(problems, fmt.Sprintf("%s: the CRL of %s was not issued by any CA in %s", files, p.Issuer, caFlag))
-			hint = fmt.Sprintf("a CRL is checked against the certificate of the CA that signed it: give that certificate with %s, or leave the CRL out", caFlag)
-		case crl.Expired:
-			problems = append(problems, fmt.Sprintf("%s: the CRL of %s expired on %s: the server and libpq would reject every certificate of that CA (%s)",
-				files, p.Issuer, p.Time.UTC().Format(time.RFC3339), chain.CRLHasExpired.Alert()))
-			hint = outOfDate
-		case crl.NotYetValid:
-			problems = append(problems, fmt.Sprintf("%s: the CRL of %s is not valid before %s: until then the server and libpq would reject every certificate of that CA (%s)",
-				files, p.Issuer, p.Time.UTC().Format(time.RFC3339), chain.CRLNotYetValid.Alert()))
-			hint = outOfDate
-		case crl.NoCRL:
-			problems = append(problems, fmt.Sprintf("no CRL for the CA %s (%s): PostgreSQL would then reject every client certificate: %s",
-				p.Issuer, caFileOf(cas, p.CA), chain.UnableToGetCRL.Alert()))
-			hint = "with any CRL configured, OpenSSL checks every CA of a chain, the root included: add the CRL of each CA (pgcert crl gen --ca-dir makes them all for a pgcert CA)"
-		default:
-			problems = append(problems, strings.TrimPrefix(p.Err.Error(), "crl: "))
-			hint = outOfDate
-		}
-	}
-	msg := problems[0]
-	if len(problems) > 1 {
-		msg = fmt.Sprintf("%d problems:\n  %s", len(problems), strings.Join(problems, "\n  "))
-	}
-	return &Error{Err: errors.New(msg), Hints: []string{hint}}
-}
-
-// caFileOf names the file a CA certificate came from.
-func caFileOf(cas []chain.Input, c *x509.Certificate) string {
-	for _, in := range cas {
-		if in.Cert == c {
-			return "from " + in.File
-		}
-	}
-	return "given"
 }
 
 // crlOutput says where a command's CRL PEM goes: a file, or standard output.

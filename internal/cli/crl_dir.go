@@ -70,7 +70,7 @@ func crlDirRun(opts *crlDirOptions) error {
 		if err != nil {
 			return err
 		}
-		checked, err := f.verifyCRLs(inputs, cas, "--ca", opts.AllowExpired)
+		checked, err := crl.CheckCAs(inputs, cas, "--ca", f.Now(), opts.AllowExpired)
 		if err != nil {
 			return err
 		}
@@ -80,7 +80,7 @@ func crlDirRun(opts *crlDirOptions) error {
 		lists, err = crl.Current(inputs, f.Now(), opts.AllowExpired)
 		var ce *crl.CheckError
 		if errors.As(err, &ce) {
-			return crlCheckError(ce, nil, "", "make a current CRL with pgcert crl gen, or add --allow-expired to file it all the same")
+			return ce.Explain(nil, "", "make a current CRL with pgcert crl gen, or add --allow-expired to file it all the same")
 		} else if err != nil {
 			return err
 		}
@@ -102,7 +102,7 @@ func crlDirRun(opts *crlDirOptions) error {
 			return err
 		}
 		if !ok {
-			return crlDirRefusal(dir, replaced, plan.Stale)
+			return plan.Refusal()
 		}
 	}
 
@@ -123,27 +123,6 @@ func crlDirRun(opts *crlDirOptions) error {
 	}
 	report.WriteText(f.IO.Out)
 	return nil
-}
-
-// crlDirRefusal says which files --force would replace and remove.
-func crlDirRefusal(dir string, replaced, stale []string) error {
-	var parts []string
-	if len(replaced) > 0 {
-		parts = append(parts, "replace "+joinAnd(baseNames(replaced)))
-	}
-	if len(stale) > 0 {
-		parts = append(parts, "remove "+joinAnd(baseNames(stale))+" (no longer an input; OpenSSL would still read it)")
-	}
-	return failf([]string{"add --force to update the directory; files with other names are never touched"},
-		"%s already holds other CRLs: writing it would %s; nothing was written", dir, joinAnd(parts))
-}
-
-func baseNames(paths []string) []string {
-	out := make([]string, len(paths))
-	for i, p := range paths {
-		out[i] = filepath.Base(p)
-	}
-	return out
 }
 
 // makeCRLDir creates dir with mode 0755 (the server and libpq only read it), owned,

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"math/big"
 	"path/filepath"
 	"time"
 
@@ -14,6 +13,7 @@ import (
 
 	"github.com/pgcert/pgcert/internal/cli/help"
 	"github.com/pgcert/pgcert/internal/fsutil"
+	"github.com/pgcert/pgcert/internal/words"
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/chain"
 	"github.com/pgcert/pgcert/pkg/crl"
@@ -64,15 +64,6 @@ func newCrlGenCmd(f *Factory, runF func(*crlGenOptions) error) *cobra.Command {
 	return cmd
 }
 
-// crlGenReport is the --json output of crl gen.
-type crlGenReport struct {
-	File *fileReport   `json:"file"`
-	CRLs []crl.Summary `json:"crls"`
-	// CRLNumberFile is the crlnumber file advanced (--index), "" with --ca-dir,
-	// whose crlnumber files are the CA directories'.
-	CRLNumberFile string `json:"crlnumber_file,omitempty"`
-}
-
 func crlGenRun(opts *crlGenOptions) error {
 	f := opts.f
 	indexForm := opts.Index != "" || opts.Serials != "" || opts.CACert != "" || opts.CAKey != "" || opts.CRLNumber != ""
@@ -94,7 +85,7 @@ func crlGenRun(opts *crlGenOptions) error {
 			}
 		}
 		if len(missing) > 0 {
-			return usageErrorf("--index (or --serials), --ca-cert and --ca-key go together: %s missing", joinAnd(missing))
+			return usageErrorf("--index (or --serials), --ca-cert and --ca-key go together: %s missing", words.And(missing))
 		}
 	}
 	if err := checkDays(opts.Days, f.Now(), false); err != nil {
@@ -114,21 +105,6 @@ func crlGenRun(opts *crlGenOptions) error {
 		return crlGenIndex(opts, out)
 	}
 	return crlGenCADir(opts, out)
-}
-
-// joinAnd joins names as a sentence does: "a", "a and b", "a, b and c".
-func joinAnd(names []string) string {
-	switch len(names) {
-	case 0:
-		return ""
-	case 1:
-		return names[0]
-	}
-	s := names[0]
-	for _, n := range names[1 : len(names)-1] {
-		s += ", " + n
-	}
-	return s + " and " + names[len(names)-1]
 }
 
 // crlGenCADir makes the CRLs of a pgcert CA directory: the code pgcert init uses.
@@ -183,13 +159,13 @@ func crlGenIndex(opts *crlGenOptions, out crlOutput) error {
 		f.infof("waiting for another pgcert run to finish with %s", numberFile)
 	})
 	if errors.Is(err, fs.ErrNotExist) {
-		_, _, err = readCRLNumber(numberFile, true)
+		_, _, err = ca.ReadCRLNumberFile(numberFile, true)
 	}
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	number, created, err := readCRLNumber(numberFile, opts.CRLNumber != "")
+	number, created, err := ca.ReadCRLNumberFile(numberFile, opts.CRLNumber != "")
 	if err != nil {
 		return err
 	}
@@ -206,14 +182,8 @@ func crlGenIndex(opts *crlGenOptions, out crlOutput) error {
 	defer stop()
 	now := f.Now()
 	res, err := sign(index, ca.IndexCRLOptions{Issuer: cert, Signer: key.Signer, Number: number, Now: now, Days: opts.Days, Rand: f.Rand})
-	var scanErr *ca.IndexScanError
-	switch {
-	case errors.As(err, &scanErr) && opts.Serials != "":
-		return failf([]string{"one revoked certificate a line: SERIAL (hexadecimal) [TIME] [REASON]"}, "%s: %v; nothing was written", opts.Serials, scanErr.Err)
-	case errors.As(err, &scanErr):
-		return indexError(opts.Index, scanErr.Err)
-	case err != nil:
-		return crlSignError(opts, err)
+	if err != nil {
+		return ca.CRLFiles{Index: opts.Index, Serials: opts.Serials, CACert: opts.CACert, CAKey: opts.CAKey}.Explain(err)
 	}
 	signed := res.Signed
 	if res.ClockBehind {
@@ -266,69 +236,21 @@ func (f *Factory) loadCRLSigner(certFile, keyFile, passIn string) (*x509.Certifi
 		certs[i] = in.Cert
 	}
 	cert, err := ca.CRLSigner(certs, key.Signer.Public())
-	switch {
-	case errors.Is(err, ca.ErrNotSignerCA):
-		return nil, nil, failf([]string{"give the certificate of the CA that issued the revoked certificates"},
-			"%s is not a CA certificate (basicConstraints CA:TRUE is missing): OpenSSL refuses the CRLs it signs", certFile)
-	case err != nil:
-		return nil, nil, failf([]string{"give the CA certificate and the private key of the same CA"},
-			"%s does not belong to the certificate in %s", keyFile, certFile)
+	if err != nil {
+		return nil, nil, ca.CRLFiles{CACert: certFile, CAKey: keyFile}.ExplainSigner(err)
 	}
 	return cert, key, nil
-}
-
-// readCRLNumber reads the next CRL number from path with ca.ReadCRLNumber, with
-// hints.
-func readCRLNumber(path string, explicit bool) (*big.Int, bool, error) {
-	n, created, err := ca.ReadCRLNumber(path, explicit)
-	var sfe *ca.SerialFileError
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return nil, false, failf([]string{fmt.Sprintf("check the path; to start numbering at 1: echo 01 > %s", path)}, "%s: no such file", path)
-	case errors.As(err, &sfe):
-		return nil, false, withHints(fmt.Errorf("%s: %w", path, sfe.Err), "a crlnumber file holds one number in hexadecimal, such as 01, as openssl ca writes it")
-	case err != nil:
-		return nil, false, inputError(path, err)
-	}
-	return n, created, nil
-}
-
-// indexError names the index in an error reading it, and says what to do.
-func indexError(path string, err error) error {
-	var ie *ca.IndexError
-	var dup *crl.DuplicateSerialError
-	switch {
-	case errors.As(err, &dup):
-		return withHints(fmt.Errorf("%s: %w", path, err), "a certificate is listed as revoked twice; remove one of the lines")
-	case errors.As(err, &ie):
-		return withHints(fmt.Errorf("%s: %w", path, err),
-			"an index line holds six tab-separated fields: status (V, R or E), expiry, revocation, serial, file name and subject, as openssl ca writes them")
-	}
-	return fmt.Errorf("reading %s: %w", path, err)
-}
-
-// crlSignError names the files in a refusal to sign.
-func crlSignError(opts *crlGenOptions, err error) error {
-	switch {
-	case errors.Is(err, crl.ErrNotCRLSigner):
-		return withHints(fmt.Errorf("%s: %w", opts.CACert, err), "OpenSSL refuses a CRL signed by a CA without cRLSign; reissue the CA certificate with keyUsage keyCertSign, cRLSign")
-	case errors.Is(err, crl.ErrNoSubjectKeyID):
-		return withHints(fmt.Errorf("%s: %w", opts.CACert, err), "reissue the CA certificate with subjectKeyIdentifier = hash, as openssl and pgcert make them")
-	case errors.Is(err, crl.ErrUnsupportedKey):
-		return fmt.Errorf("%s: %w", opts.CAKey, err)
-	}
-	return fmt.Errorf("%s: %w", opts.Index, err)
 }
 
 // reportCRLGen prints what crl gen made: the JSON report, or a line per CRL (on
 // standard error when the CRL itself went to standard output).
 func (f *Factory) reportCRLGen(w *fsutil.Written, reports []crl.Summary, numberFile string) error {
+	r := &crl.GenReport{CRLs: reports, CRLNumberFile: numberFile}
+	if w != nil {
+		fr := fsutil.Report(w)
+		r.File = &fr
+	}
 	if f.Global.JSON {
-		r := crlGenReport{CRLs: reports, CRLNumberFile: numberFile}
-		if w != nil {
-			fr := fsutil.Report(w)
-			r.File = &fr
-		}
 		return writeJSON(f.IO.Out, r)
 	}
 	if w == nil {
@@ -338,9 +260,6 @@ func (f *Factory) reportCRLGen(w *fsutil.Written, reports []crl.Summary, numberF
 		return nil
 	}
 	f.noteReplacedLink(w)
-	fmt.Fprintf(f.IO.Out, "wrote %s:\n", w.Path)
-	for _, r := range reports {
-		fmt.Fprintf(f.IO.Out, "  %s\n", r)
-	}
+	r.WriteText(f.IO.Out)
 	return nil
 }

@@ -1,9 +1,6 @@
 package cli
 
 import (
-	"crypto/x509"
-	"fmt"
-
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
@@ -44,14 +41,6 @@ func newCrlMergeCmd(f *Factory, runF func(*crlMergeOptions) error) *cobra.Comman
 	return cmd
 }
 
-// crlMergeReport is the --json output of crl merge.
-type crlMergeReport struct {
-	File       fileReport         `json:"file"`
-	CRLs       []crlSourcedReport `json:"crls"`
-	Superseded []crlSourcedReport `json:"superseded"`
-	OutOfDate  []crlSourcedReport `json:"out_of_date"`
-}
-
 func crlMergeRun(opts *crlMergeOptions) error {
 	f := opts.f
 	if len(opts.CAs) == 0 {
@@ -74,50 +63,35 @@ func crlMergeRun(opts *crlMergeOptions) error {
 	if err != nil {
 		return err
 	}
-	checked, err := f.verifyCRLs(inputs, cas, "--ca", opts.AllowExpired)
+	checked, err := crl.CheckCAs(inputs, cas, "--ca", f.Now(), opts.AllowExpired)
 	if err != nil {
 		return err
 	}
-	m := checked.Merged
-	data := m.PEM()
-	sourced := func(list []*x509.RevocationList) []crlSourcedReport {
-		out := make([]crlSourcedReport, 0, len(list))
-		for _, c := range list {
-			out = append(out, crlSourcedReport{Summary: crl.Summarize(c), Source: checked.Source[c]})
-		}
-		return out
-	}
-	for _, r := range sourced(m.OutOfDate) {
+	rep := crl.NewMergeReport(checked)
+	for _, r := range rep.OutOfDate {
 		f.warnf("%s: kept the %s although it is out of date (--allow-expired): the server rejects every certificate of that CA", r.Source, r.Summary)
 	}
-	w, err := f.writeCRLOutput(out, crlBytes(data))
+	w, err := f.writeCRLOutput(out, crlBytes(checked.Merged.PEM()))
 	if err != nil {
 		return err
 	}
 	if w == nil {
-		for _, r := range sourced(m.CRLs) {
-			f.infof("%s (from %s)", r.Summary, r.Source)
+		for _, r := range rep.CRLs {
+			f.infof("%s", r)
 		}
-		for _, r := range sourced(m.Superseded) {
-			f.infof("left out the older %s (from %s)", r.Summary, r.Source)
+		for _, r := range rep.Superseded {
+			f.infof("left out the older %s", r)
 		}
 		return nil
 	}
 	f.noteReplacedLink(w)
+	rep.File = fsutil.Report(w)
 	if f.Global.JSON {
-		return writeJSON(f.IO.Out, crlMergeReport{
-			File:       fsutil.Report(w),
-			CRLs:       sourced(m.CRLs),
-			Superseded: sourced(m.Superseded),
-			OutOfDate:  sourced(m.OutOfDate),
-		})
+		return writeJSON(f.IO.Out, rep)
 	}
-	fmt.Fprintf(f.IO.Out, "wrote %s with %s:\n", w.Path, plural(len(m.CRLs), "CRL", "CRLs"))
-	for _, r := range sourced(m.CRLs) {
-		fmt.Fprintf(f.IO.Out, "  %s (from %s)\n", r.Summary, r.Source)
-	}
-	for _, r := range sourced(m.Superseded) {
-		f.infof("left out the older %s (from %s)", r.Summary, r.Source)
+	rep.WriteText(f.IO.Out)
+	for _, r := range rep.Superseded {
+		f.infof("left out the older %s", r)
 	}
 	return nil
 }

@@ -2,10 +2,7 @@ package cli
 
 import (
 	"errors"
-	"os"
-	"path/filepath"
 
-	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/pkg/keyperm"
 	"github.com/pgcert/pgcert/pkg/pgdata"
 	"github.com/pgcert/pgcert/pkg/rotate"
@@ -19,29 +16,7 @@ const lockHint = "rerun when the other run is done; a run holds the lock only wh
 // completes a change a killed renew left halfway (rotate.Recover): whatever the
 // command writes next must not be overwritten by a later renew replaying it.
 func (f *Factory) lockDataDir(dir string) (release func(), err error) {
-	release, err = pgdata.LockDataDir(dir, func(msg string) { f.infof("%s", msg) })
-	if err != nil {
-		return nil, lockError(err)
-	}
-	// Under the lock, whatever killed runs left is stale: remove it here, as
-	// removeRenewLeftovers cannot while this process holds the lock.
-	rotate.RemoveStaleStagesHeld(dir)
-	fsutil.RemoveStale(dir)
-	if _, err := os.Lstat(filepath.Join(dir, rotate.JournalName)); err != nil {
-		return release, nil
-	}
-	setup, err := readServerSetup(dir, keyperm.SystemLookup{})
-	if err == nil {
-		var recovered bool
-		if recovered, err = rotate.Recover(setup, nil); recovered {
-			f.warnf("completed the change a killed pgcert renew left halfway in %s", dir)
-		}
-	}
-	if err != nil {
-		release()
-		return nil, err
-	}
-	return release, nil
+	return rotate.LockForWriting(dir, keyperm.SystemLookup{}, func(msg string) { f.infof("%s", msg) }, func(msg string) { f.warnf("%s", msg) })
 }
 
 // lockOutputDataDir takes the lock of the data directory that path, a file or

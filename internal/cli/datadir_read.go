@@ -2,7 +2,6 @@ package cli
 
 import (
 	"errors"
-	"fmt"
 
 	"github.com/pgcert/pgcert/pkg/keyperm"
 	"github.com/pgcert/pgcert/pkg/pgdata"
@@ -20,34 +19,14 @@ func readServerSetup(dir string, lookup keyperm.Lookup) (*serverSetup, error) {
 		removeRenewLeftovers(s.Dir.Dir)
 	}
 	var se *pgdata.SetupError
-	if err == nil || !errors.As(err, &se) {
-		return s, err
+	if errors.As(err, &se) {
+		return nil, se.Explain()
 	}
-	switch se.Kind {
-	case pgdata.SetupNoDir:
-		return nil, failf([]string{"give the data directory with -D, the directory that holds PG_VERSION"}, "%s", se)
-	case pgdata.SetupDenied:
-		if se.Path != se.Dir {
-			return nil, failf(readHints(se.Dir), "%s: permission denied: pgcert cannot read the server's configuration", se.Path)
-		}
-		return nil, failf(readHints(se.Dir), "%s", se)
-	case pgdata.SetupNoConfig:
-		return nil, failf([]string{
-			"give the data directory (the one with PG_VERSION) or the directory that holds postgresql.conf",
-		}, "%s", se)
-	case pgdata.SetupUnreadable:
-		if se.Path != se.Dir {
-			return nil, failf(nil, "%s", se)
-		}
-	}
-	return nil, se.Err
+	return s, err
 }
 
-// readHints says how to run pgcert so that it can read a data directory, which
-// belongs to the database user with mode 0700.
-func readHints(dir string) []string {
-	return []string{fmt.Sprintf("run pgcert as root or as the database user, e.g. sudo -u postgres pgcert ... -D %s", dir)}
-}
+// readHints says how to run pgcert so that it can read a data directory.
+var readHints = pgdata.ReadHints
 
 // userLabel names a user in findings and output: keyperm's words.
 var userLabel = keyperm.Identity.Label

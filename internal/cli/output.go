@@ -9,7 +9,6 @@ import (
 
 	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/internal/words"
-	"github.com/pgcert/pgcert/pkg/style"
 )
 
 // errorf prints "pgcert: error: ..." on standard error.
@@ -96,7 +95,6 @@ var (
 	lowerFirst = words.LowerFirst
 	plural     = words.Plural
 	shellWord  = words.ShellWord
-	pad        = style.Pad
 )
 
 // showTime is the layout of times in human output.

@@ -9,7 +9,6 @@ import (
 	"net"
 	"os"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -114,19 +113,6 @@ func containsString(list []string, s string) bool {
 	return false
 }
 
-// probeReport is the --json document of `pgcert probe`: the probe's result, with the
-// target, the root file used, and whether the command succeeds.
-type probeReport struct {
-	Host     string `json:"host"`
-	HostAddr string `json:"hostaddr,omitempty"`
-	Port     int    `json:"port"`
-	RootFile string `json:"root_file,omitempty"`
-	*probe.Result
-	WarnDays int      `json:"warn_days"`
-	OK       bool     `json:"ok"`
-	Problems []string `json:"problems"`
-}
-
 // probeRun probes the server and reports.
 func probeRun(opts *probeOptions) error {
 	f := opts.f
@@ -149,19 +135,15 @@ func probeRun(opts *probeOptions) error {
 	}
 	res, err := probe.Probe(context.Background(), cfg)
 	if err != nil {
-		return probeError(opts, err)
+		return probe.Explain(err, opts.Target, opts.Timeout)
 	}
-	rep := &probeReport{
-		Host: opts.Host, HostAddr: opts.HostAddr, Port: opts.Port, RootFile: rootFile, Result: res, WarnDays: opts.WarnDays,
-		Problems: res.Problems(f.Now(), opts.WarnDays),
-	}
-	rep.OK = len(rep.Problems) == 0
+	rep := probe.NewReport(cfg, rootFile, res, f.Now(), opts.WarnDays)
 	if f.Global.JSON {
 		if err := writeJSON(f.IO.Out, rep); err != nil {
 			return err
 		}
 	} else {
-		printProbeReport(f, rep)
+		rep.WriteText(f.IO.Out, f.IO.OutColors(), f.Now())
 	}
 	if !rep.OK {
 		return errProblemsFound
@@ -207,108 +189,5 @@ func clientCertificate(opts *probeOptions) (*tls.Certificate, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", opts.Key, err)
 	}
-	if !keys.PublicKeysEqual(k.Signer.Public(), certs[0].PublicKey) {
-		return nil, failf([]string{"give the key the certificate was issued for"}, "%s does not belong to the first certificate of %s (%s)", opts.Key, opts.Cert, chain.Subject(certs[0]))
-	}
-	tc := &tls.Certificate{PrivateKey: k.Signer, Leaf: certs[0]}
-	for _, c := range certs {
-		tc.Certificate = append(tc.Certificate, c.Raw)
-	}
-	return tc, nil
-}
-
-// probeError turns a probe failure into one line, by kind.
-func probeError(opts *probeOptions, err error) error {
-	var pe *probe.Error
-	addr := opts.Target
-	if errors.As(err, &pe) && pe.Addr != "" {
-		addr = pe.Addr
-	}
-	text := strings.TrimPrefix(err.Error(), "probe: ")
-	switch {
-	case errors.Is(err, probe.ErrSSLRefused):
-		return failf(nil, "%s: the server refuses SSL: it answered 'N' to SSLRequest (ssl = off in its postgresql.conf?)", addr)
-	case errors.Is(err, probe.ErrNotPostgres):
-		return failf(nil, "%s", text)
-	case errors.Is(err, probe.ErrTimeout):
-		return failf(nil, "%s (after %s)", text, opts.Timeout)
-	case errors.Is(err, syscall.ECONNREFUSED):
-		return failf(nil, "%s: connection refused: nothing listens there (is the server running, with that port and listen_addresses?)", addr)
-	}
-	return failf(nil, "%s", text)
-}
-
-// printProbeReport prints the probe's findings for a person.
-func printProbeReport(f *Factory, r *probeReport) {
-	w, cs, now := f.IO.Out, f.IO.OutColors(), f.Now()
-	target := r.Addr
-	if r.ServerName != "" || r.HostAddr != "" {
-		target += " (host " + r.Host + ")"
-	}
-	fmt.Fprintf(w, "%-10s %s\n", "server", target)
-	fmt.Fprintf(w, "%-10s %s, %s\n", "protocol", r.TLSVersion, r.CipherSuite)
-	if r.Unfinished != "" {
-		fmt.Fprintf(w, "%-10s %s\n", "note", r.Unfinished)
-	}
-	order := "in order"
-	if !r.InOrder() {
-		order = "NOT in order: each certificate should be followed by its issuer"
-	}
-	fmt.Fprintf(w, "%-10s %s sent, %s\n", "chain", plural(len(r.Chain), "certificate", "certificates"), order)
-	for i, c := range r.Chain {
-		fmt.Fprintf(w, "  %d %s\n", i, cs.Bold(c.Subject))
-		fmt.Fprintf(w, "    %-8s %s\n", "issuer", c.Issuer)
-		days := fmt.Sprintf("%d days left", c.DaysLeft)
-		switch c.Expiry(now, r.WarnDays) {
-		case probe.Expired:
-			days = cs.Red("expired")
-		case probe.ExpiresSoon:
-			days = cs.Yellow(days)
-		}
-		fmt.Fprintf(w, "    %-8s %s to %s (%s)\n", "valid", dateText(c.NotBefore), dateText(c.NotAfter), days)
-		var names []string
-		for _, n := range c.DNSNames {
-			names = append(names, "DNS:"+n)
-		}
-		for _, n := range c.IPAddresses {
-			names = append(names, "IP:"+n)
-		}
-		if len(names) > 0 {
-			fmt.Fprintf(w, "    %-8s %s\n", "names", strings.Join(names, ", "))
-		}
-		fmt.Fprintf(w, "    %-8s %s\n", "serial", c.Serial)
-		fmt.Fprintf(w, "    %-8s %s\n", "sha256", c.SHA256)
-	}
-	switch {
-	case !r.ClientCertRequested:
-		fmt.Fprintf(w, "%-10s %s\n", "client", "no client certificate requested (no ssl_ca_file)")
-	case len(r.AcceptableCAs) == 0:
-		fmt.Fprintf(w, "%-10s %s\n", "client", "a client certificate is requested, from any CA")
-	default:
-		fmt.Fprintf(w, "%-10s a client certificate is requested, from %s\n", "client", strings.Join(r.AcceptableCAs, "; "))
-	}
-	if r.ClientCertSent {
-		if r.ClientCertError == "" {
-			fmt.Fprintf(w, "%-10s %s\n", "", "the client certificate was accepted")
-		} else {
-			fmt.Fprintf(w, "%-10s %s\n", "", cs.Red("the client certificate was refused: "+r.ClientCertError))
-		}
-	}
-	if v := r.Verdict; v != nil {
-		root := r.RootFile
-		if root == "" {
-			root = "no root file"
-		}
-		if v.OK {
-			fmt.Fprintf(w, "%-10s %s: libpq with sslmode=%s, host %s and %s accepts the server\n", "verdict", cs.Green("ok"), v.Mode, v.Host, root)
-		} else {
-			fmt.Fprintf(w, "%-10s %s: libpq with sslmode=%s, host %s and %s refuses the server: %s\n", "verdict", cs.Red("refused"), v.Mode, v.Host, root, v.Error)
-		}
-	}
-	for _, p := range r.Problems {
-		if r.Verdict != nil && !r.Verdict.OK && strings.HasPrefix(p, "libpq ") {
-			continue
-		}
-		fmt.Fprintf(w, "%s %s\n", cs.Yellow(pad("problem", 10)), p)
-	}
+	return probe.ClientCertificate(certs, k.Signer, opts.Cert, opts.Key)
 }

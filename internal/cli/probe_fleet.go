@@ -104,7 +104,7 @@ func probeFleetRun(opts *probeOptions) error {
 	rep := probe.ProbeAll(context.Background(), targets, fo)
 	stop()
 	if opts.MetricsFile != "" {
-		if err := writeMetricsFile(opts.MetricsFile, rep.Metrics()); err != nil {
+		if err := metrics.WriteFile(opts.MetricsFile, rep.Metrics()); err != nil {
 			return err
 		}
 	}

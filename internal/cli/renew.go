@@ -2,10 +2,8 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"net"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -16,6 +14,7 @@ import (
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/doctor"
 	"github.com/pgcert/pgcert/pkg/keyperm"
+	"github.com/pgcert/pgcert/pkg/metrics"
 	"github.com/pgcert/pgcert/pkg/rotate"
 )
 
@@ -128,8 +127,8 @@ func renewRun(opts *renewOptions) error {
 		if aerr != nil {
 			dir = opts.DataDir
 		}
-		fams := rotate.Metrics(dir, rep, err, opts.f.Now(), readMetricsFile(opts.MetricsFile))
-		if werr := writeMetricsFile(opts.MetricsFile, fams); werr != nil && err == nil {
+		fams := rotate.Metrics(dir, rep, err, opts.f.Now(), metrics.ReadFile(opts.MetricsFile))
+		if werr := metrics.WriteFile(opts.MetricsFile, fams); werr != nil && err == nil {
 			err = werr
 		}
 		return err
@@ -178,60 +177,10 @@ func renewRunReport(opts *renewOptions, report **rotate.Report) error {
 // renewError is err, with the command that allows the refused files for an
 // admin who checked them (rotate.OutsideError).
 func renewError(opts *renewOptions, err error) error {
-	var oe *rotate.OutsideError
-	if !errors.As(err, &oe) {
-		return err
-	}
-	allow := *opts
-	allow.AllowOutside = slices.Clone(opts.AllowOutside)
-	for _, p := range oe.Paths {
-		// Allowing a file allows its .prev: name each file once.
-		if base, ok := strings.CutSuffix(p, rotate.PrevSuffix); !ok || !slices.Contains(oe.Paths, base) {
-			allow.AllowOutside = append(allow.AllowOutside, p)
-		}
-	}
-	return &Error{Err: err, Hints: []string{
-		"a setting naming a file outside the data directory is the database owner's word (ALTER SYSTEM), not yours; see docs/security.md",
-		"if you checked the file and mean renew to write it: " + renewCommandLine(&allow),
-	}}
-}
-
-// renewCommandLine rebuilds the command the user typed, for a hint. A pass:
-// passphrase is left out, not echoed: the command asks for it instead.
-func renewCommandLine(opts *renewOptions) string {
-	parts := []string{"pgcert renew", "-D", shellWord(opts.DataDir)}
-	if opts.Rollback {
-		parts = append(parts, "--rollback")
-	} else {
-		if opts.CADir != "" {
-			parts = append(parts, "--ca-dir", shellWord(opts.CADir))
-		}
-		if opts.Days > 0 {
-			parts = append(parts, "--days", strconv.Itoa(opts.Days))
-		}
-		if opts.Within != "" {
-			parts = append(parts, "--within", shellWord(opts.Within))
-		}
-		if opts.Force {
-			parts = append(parts, "--force")
-		}
-		if opts.Rekey {
-			parts = append(parts, "--rekey")
-		}
-		if opts.PassIn != "" && !strings.HasPrefix(opts.PassIn, "pass:") {
-			parts = append(parts, "--passin", shellWord(opts.PassIn))
-		}
-	}
-	if opts.Reload {
-		parts = append(parts, "--reload")
-	}
-	if opts.Wait != rotate.DefaultReloadWait {
-		parts = append(parts, "--wait", opts.Wait.String())
-	}
-	for _, p := range opts.AllowOutside {
-		parts = append(parts, "--allow-outside", shellWord(p))
-	}
-	return strings.Join(parts, " ")
+	return rotate.ExplainOutside(err, rotate.Command{
+		DataDir: opts.DataDir, CADir: opts.CADir, Days: opts.Days, Within: opts.Within, Force: opts.Force, Rekey: opts.Rekey,
+		Reload: opts.Reload, Rollback: opts.Rollback, PassIn: opts.PassIn, Wait: opts.Wait, AllowOutside: opts.AllowOutside,
+	})
 }
 
 // rotateOptions gives pkg/rotate the flags and the factory's world: its clock and

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"fmt"
 	"path/filepath"
 	"time"
 
@@ -69,7 +68,11 @@ func rootBundleRun(opts *rootBundleOptions) error {
 	}
 	var check *chain.Verdict
 	if opts.CheckChain != "" {
-		if check, err = f.checkChain(opts.CheckChain, roots.Certs, now); err != nil {
+		ins, err := f.readCertInputs([]string{opts.CheckChain}, "--check-chain")
+		if err != nil {
+			return err
+		}
+		if check, err = chain.CheckBundle(opts.CheckChain, ins, roots.Certs, now); err != nil {
 			return err
 		}
 	}
@@ -84,55 +87,10 @@ func rootBundleRun(opts *rootBundleOptions) error {
 		return err
 	}
 	f.noteReplacedLink(w)
+	rep := roots.Report(fsutil.Report(w), check)
 	if f.Global.JSON {
-		r := rootBundleJSON{File: fsutil.Report(w), Duplicates: chain.Refs(roots.Duplicates), Warnings: []string{}}
-		for _, in := range roots.Certs {
-			r.Certificates = append(r.Certificates, chain.Describe(in, chain.BundleRole(in)))
-		}
-		for _, e := range roots.Warnings {
-			r.Warnings = append(r.Warnings, chain.RootsWarning(e))
-		}
-		if check != nil {
-			j := check.Report()
-			r.CheckChain = &j
-		}
-		return writeJSON(f.IO.Out, r)
+		return writeJSON(f.IO.Out, rep)
 	}
-	fmt.Fprintf(f.IO.Out, "wrote %s: %s, mode %04o\n", w.Path, plural(len(roots.Certs), "certificate", "certificates"), w.Mode)
-	for _, in := range roots.Certs {
-		fmt.Fprintf(f.IO.Out, "  %s, %s\n", in, in.Expiry(now))
-	}
-	if check != nil {
-		top := check.Chain[len(check.Chain)-1]
-		fmt.Fprintf(f.IO.Out, "%s chains to %s, %s\n", check.File, chain.Subject(top.Cert), check.Purpose.Verifier())
-	}
+	rep.WriteText(f.IO.Out, now)
 	return nil
-}
-
-// checkChain verifies the certificate file against the bundle being built, failing
-// when it does not chain to it.
-func (f *Factory) checkChain(file string, roots []chain.Input, now time.Time) (*chain.Verdict, error) {
-	ins, err := f.readCertInputs([]string{file}, "--check-chain")
-	if err != nil {
-		return nil, err
-	}
-	purpose := chain.PurposeOf(ins[0].Cert)
-	v, err := chain.VerifyFile(file, ins, chain.VerifyOptions{Now: now, Roots: roots, Purpose: purpose}, nil)
-	if err != nil {
-		return nil, err
-	}
-	if e := v.Err; e != nil {
-		return nil, failf([]string{e.Fix(purpose), "nothing was written"},
-			"%s does not chain to the bundle %s: %s (error %d at depth %d, %s)", file, purpose.Verifier(), e.Reason, int(e.Reason), e.Depth, e.Cert)
-	}
-	return v, nil
-}
-
-// rootBundleJSON is the --json output of `pgcert root` (README.md, "JSON output", pgcert root).
-type rootBundleJSON struct {
-	File         fileReport           `json:"file"`
-	Certificates []chain.Element      `json:"certificates"`
-	Duplicates   []chain.Ref          `json:"duplicates"`
-	Warnings     []string             `json:"warnings"`
-	CheckChain   *chain.VerdictReport `json:"check_chain"`
 }

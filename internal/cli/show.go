@@ -3,9 +3,6 @@ package cli
 import (
 	"crypto/x509"
 	"encoding/pem"
-	"errors"
-	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -75,7 +72,7 @@ func (f *Factory) describeFilesPass(paths []string, keep func(path string, objs 
 			objs, err = inspect.Describe(data, now)
 			stop()
 			if err != nil {
-				err = showError(path, err)
+				err = inspect.Explain(path, err)
 			}
 		}
 		if err != nil {
@@ -103,7 +100,7 @@ func (f *Factory) describePKCS12(path string, data []byte, passSpec string) ([]*
 	}
 	objs, err := inspect.Describe(certs, f.Now())
 	if err != nil {
-		return nil, showError(path, err)
+		return nil, inspect.Explain(path, err)
 	}
 	for _, o := range objs {
 		o.Encoding, o.PEMType = inspect.EncodingDER, ""
@@ -119,21 +116,4 @@ func (f *Factory) printShownFiles(files []inspect.File) error {
 		return inspect.WriteJSON(f.IO.Out, files)
 	}
 	return inspect.WriteText(f.IO.Out, files, f.IO.OutColors())
-}
-
-// showError names the file in a description error and says what to do.
-func showError(path string, err error) error {
-	msg := strings.TrimPrefix(err.Error(), "inspect: ")
-	var hints []string
-	var fe *keys.FormatError
-	var unrecognized *inspect.UnrecognizedError
-	switch {
-	case errors.As(err, &fe) && fe.Hint != "":
-		hints = append(hints, fe.Hint)
-	case errors.As(err, &unrecognized):
-		hints = append(hints, "pgcert show reads PEM files (-----BEGIN CERTIFICATE----- and the like) and DER certificates, requests, CRLs and keys")
-	case errors.Is(err, inspect.ErrUndecodablePEM):
-		hints = append(hints, "the file is damaged or truncated; copy it again from its source")
-	}
-	return &Error{Err: fmt.Errorf("%s: %s", path, msg), Hints: hints}
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -182,24 +181,16 @@ func checkCertAuthFlags(opts *verifyOptions, purpose chain.Purpose) error {
 // predictCertAuth reads --ident and asks pkg/pgdata what the server's cert
 // method says of cert for --user.
 func (f *Factory) predictCertAuth(opts *verifyOptions, cert *x509.Certificate) (*pgdata.CertAuthCheck, error) {
-	o := pgdata.CertAuthOptions{Role: opts.User, ClientName: opts.ClientName, Map: opts.Map}
+	var ident []byte
 	if opts.Ident != "" {
-		data, err := f.readInput(opts.Ident)
-		if err != nil {
+		var err error
+		if ident, err = f.readInput(opts.Ident); err != nil {
 			return nil, err
 		}
-		lines, err := pgdata.ParseIdent(opts.Ident, data)
-		if err != nil {
-			return nil, withHints(err, "the server refuses a pg_ident.conf it cannot parse; correct the line")
-		}
-		o.Ident = lines
-		if !slices.ContainsFunc(lines, func(l pgdata.IdentLine) bool { return l.Map == opts.Map }) {
-			f.warnf("%s has no line of the map %s: the server lets no certificate through it", opts.Ident, opts.Map)
-		}
 	}
-	a, err := pgdata.CheckCertAuth(cert, o)
-	if err != nil {
-		return nil, err
+	check, warnings, err := pgdata.PredictCertAuth(cert, pgdata.CertAuthOptions{Role: opts.User, ClientName: opts.ClientName, Map: opts.Map}, opts.Ident, ident)
+	for _, w := range warnings {
+		f.warnf("%s", w)
 	}
-	return &pgdata.CertAuthCheck{Role: opts.User, ClientName: opts.ClientName, Map: opts.Map, CertAuth: a}, nil
+	return check, err
 }

@@ -107,3 +107,14 @@ func More(n int) string {
 	}
 	return fmt.Sprintf(" (and %d other file(s))", n)
 }
+
+// And joins names as a sentence does: "a", "a and b", "a, b and c".
+func And(names []string) string {
+	switch len(names) {
+	case 0:
+		return ""
+	case 1:
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
