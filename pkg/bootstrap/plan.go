@@ -251,13 +251,8 @@ func NewPlan(o Options) (*Plan, error) {
 	// transaction, and is always rewritten: it must name the CA they now come from.
 	p.add(filepath.Join(dir, ca.DataDirFile), c.Record().Marshal(), p.ownedBy(dir, fsutil.PublicMode, true), -1)
 	for i, role := range roles {
-		if err := p.addClient(role, issued[i+1], clientKeys[i], c.Intermediates(), root); err != nil {
+		if err := p.addRole(i, role, issued[i+1], clientKeys[i], c.Intermediates(), root); err != nil {
 			return nil, err
-		}
-		if i >= len(o.Clients) {
-			c := p.clients[len(p.clients)-1]
-			c.Replication = true
-			c.PrimaryConninfo = PrimaryConninfo(p.Hosts[0], role, ClientPaths(c.Dir, false))
 		}
 	}
 
@@ -332,6 +327,20 @@ func (p *Plan) noteClamp(is *ca.Issued) {
 	if is.Clamped {
 		p.rep.Warnf("the certificate's validity was cut to the CA's: it expires on %s, with %s", is.Cert.NotAfter.UTC().Format("2006-01-02"), is.Cert.Issuer.CommonName)
 	}
+}
+
+// addRole adds the bundle of the i-th of the roles init issues for: o.Clients, then
+// o.Replication, whose bundles also carry the primary_conninfo a standby pastes.
+func (p *Plan) addRole(i int, role string, is *ca.Issued, key crypto.Signer, intermediates []*x509.Certificate, root *x509.Certificate) error {
+	if err := p.addClient(role, is, key, intermediates, root); err != nil {
+		return err
+	}
+	if i >= len(p.opts.Clients) {
+		c := p.clients[len(p.clients)-1]
+		c.Replication = true
+		c.PrimaryConninfo = PrimaryConninfo(p.Hosts[0], role, ClientPaths(c.Dir, false))
+	}
+	return nil
 }
 
 // addClient lays out the bundle of role: the certificate with the intermediates

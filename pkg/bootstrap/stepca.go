@@ -188,13 +188,8 @@ func newStepPlan(o Options) (*Plan, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := p.addClient(role, &ca.Issued{Cert: is.Cert}, key, is.Intermediates, root); err != nil {
+		if err := p.addRole(i, role, &ca.Issued{Cert: is.Cert}, key, is.Intermediates, root); err != nil {
 			return nil, err
-		}
-		if i >= len(o.Clients) {
-			c := p.clients[len(p.clients)-1]
-			c.Replication = true
-			c.PrimaryConninfo = PrimaryConninfo(p.Hosts[0], role, ClientPaths(c.Dir, false))
 		}
 	}
 	if err := p.planSettings(); err != nil {
