@@ -99,9 +99,6 @@ func (u *caUnlocker) unlock(c *ca.CA) error {
 	return u.u.Unlock(c)
 }
 
-// caIssueError adds hints to errors of ca.Issue.
-var caIssueError = ca.IssueHint
-
 // noteClamp warns when a certificate was cut to its CA's lifetime.
 func (f *Factory) noteClamp(is *ca.Issued) {
 	if is.Clamped {

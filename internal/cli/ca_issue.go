@@ -102,7 +102,7 @@ func (f *Factory) issueServer(c *ca.CA, hosts []string, gen keys.GenerateOptions
 	r.Days, r.Now, r.Rand = days, f.Now(), f.Rand
 	is, err := c.Issue(r)
 	if err != nil {
-		return nil, caIssueError(c, err)
+		return nil, ca.IssueHint(c, err)
 	}
 	return f.finishServer(c, key, is, noRoot)
 }
@@ -180,9 +180,9 @@ func caIssueServerRun(cmd *cobra.Command, opts *caIssueServerOptions) error {
 	dir := filepath.Dir(certPath)
 	var txn fsutil.Txn
 	if existing == nil {
-		txn.Add(keyPath, si.KeyPEM, dataDirOwner(dir, fsutil.KeyMode, force))
+		txn.Add(keyPath, si.KeyPEM, fsutil.DirOwnerOptions(dir, fsutil.KeyMode, force))
 	}
-	txn.Add(certPath, si.Chain, dataDirOwner(dir, fsutil.PublicMode, force))
+	txn.Add(certPath, si.Chain, fsutil.DirOwnerOptions(dir, fsutil.PublicMode, force))
 	written, err := txn.Commit()
 	if err != nil {
 		return err

@@ -44,13 +44,6 @@ type caIssueClientOptions struct {
 	Step stepFlags
 }
 
-// The names of pkg/ca's client bundle layout, as the other commands call them.
-const (
-	clientsSubdir  = ca.ClientsDir
-	clientCertName = ca.ClientCertFile
-	clientKeyName  = ca.ClientKeyFile
-)
-
 func newCaIssueClientCmd(f *Factory, runF func(*caIssueClientOptions) error) *cobra.Command {
 	opts := &caIssueClientOptions{f: f}
 	cmd := &cobra.Command{
@@ -119,9 +112,6 @@ type pendingWrite struct {
 	Opts fsutil.Options
 }
 
-// needRoot refuses a CA directory without its root, which clients need as root.crt.
-var needRoot = ca.NeedRoot
-
 // issueClient makes a client key, unless existing is one, and its certificate
 // from the CA directory c.
 func (f *Factory) issueClient(c *ca.CA, role string, gen keys.GenerateOptions, existing crypto.Signer, days int) (crypto.Signer, *ca.Issued, error) {
@@ -133,7 +123,7 @@ func (f *Factory) issueClient(c *ca.CA, role string, gen keys.GenerateOptions, e
 	r.Days, r.Now, r.Rand = days, f.Now(), f.Rand
 	is, err := c.Issue(r)
 	if err != nil {
-		return nil, nil, caIssueError(c, err)
+		return nil, nil, ca.IssueHint(c, err)
 	}
 	return key, is, nil
 }
@@ -148,7 +138,7 @@ func (f *Factory) bundleFiles(c *ca.CA, is *ca.Issued, key crypto.Signer, role, 
 // bundleFilesWith is bundleFiles with every choice of ca.ClientBundleOptions, the
 // files and the directories made given to owner.
 func (f *Factory) bundleFilesWith(c *ca.CA, is *ca.Issued, key crypto.Signer, o ca.ClientBundleOptions, owner fileOwner, force bool) (*ca.BundleReport, []pendingWrite, error) {
-	if err := needRoot(c); err != nil {
+	if err := ca.NeedRoot(c); err != nil {
 		return nil, nil, err
 	}
 	f.noteClamp(is)
@@ -230,7 +220,7 @@ func caIssueClientRun(cmd *cobra.Command, opts *caIssueClientOptions) error {
 		if err := checkRoleDir(opts.User, "-o DIR"); err != nil {
 			return err
 		}
-		out = filepath.Join(caDir, clientsSubdir, opts.User)
+		out = filepath.Join(caDir, ca.ClientsDir, opts.User)
 	}
 	if out, err = filepath.Abs(out); err != nil {
 		return err
@@ -270,7 +260,7 @@ func caIssueClientRun(cmd *cobra.Command, opts *caIssueClientOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := needRoot(c); err != nil {
+	if err := ca.NeedRoot(c); err != nil {
 		return err
 	}
 	if encrypt {

@@ -87,7 +87,7 @@ func caRenewClientRun(opts *caRenewClientOptions) error {
 	}
 	out := opts.OutDir
 	if out == "" {
-		out = filepath.Join(caDir, clientsSubdir, opts.User)
+		out = filepath.Join(caDir, ca.ClientsDir, opts.User)
 	}
 	if out, err = filepath.Abs(out); err != nil {
 		return err
@@ -96,7 +96,7 @@ func caRenewClientRun(opts *caRenewClientOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := needRoot(c); err != nil {
+	if err := ca.NeedRoot(c); err != nil {
 		return err
 	}
 	re, err := rotate.ReissueClient(c, rotate.ReissueOptions{Role: opts.User, Dir: out, Days: opts.Days, Rekey: opts.Rekey,

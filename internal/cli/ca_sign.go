@@ -9,6 +9,7 @@ import (
 
 	"github.com/pgcert/pgcert/internal/cli/help"
 	"github.com/pgcert/pgcert/internal/fsutil"
+	"github.com/pgcert/pgcert/pkg/bootstrap"
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/selfsign"
 )
@@ -78,7 +79,7 @@ func caSignRun(opts *caSignOptions) error {
 	}
 	csr, err := selfsign.ParseRequest(data)
 	if err != nil {
-		if e := requestKeyError(opts.Request, err); e != nil {
+		if e := bootstrap.RequestKeyError(opts.Request, err); e != nil {
 			return e
 		}
 		return withHints(fmt.Errorf("%s: %w", opts.Request, err), "give a PKCS#10 request, as openssl req -new or pgcert req makes")
@@ -118,7 +119,7 @@ func caSignRun(opts *caSignOptions) error {
 			return err
 		}
 	} else {
-		w, err := fsutil.WriteFile(opts.Output, out, dataDirOwner(filepath.Dir(opts.Output), fsutil.PublicMode, force))
+		w, err := fsutil.WriteFile(opts.Output, out, fsutil.DirOwnerOptions(filepath.Dir(opts.Output), fsutil.PublicMode, force))
 		if err != nil {
 			return err
 		}

@@ -117,7 +117,7 @@ func chainRun(opts *chainOptions) error {
 		}
 		return nil
 	}
-	w, err := fsutil.WriteFile(opts.Output, data, dataDirOwner(filepath.Dir(opts.Output), fsutil.PublicMode, force))
+	w, err := fsutil.WriteFile(opts.Output, data, fsutil.DirOwnerOptions(filepath.Dir(opts.Output), fsutil.PublicMode, force))
 	if err != nil {
 		return err
 	}

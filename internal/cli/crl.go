@@ -83,7 +83,7 @@ func (f *Factory) writeCRLOutput(out crlOutput, write func(io.Writer) error) (*f
 		}
 		return nil, bw.Flush()
 	}
-	return fsutil.WriteFileFunc(out.Path, dataDirOwner(filepath.Dir(out.Path), fsutil.PublicMode, out.Force), write)
+	return fsutil.WriteFileFunc(out.Path, fsutil.DirOwnerOptions(filepath.Dir(out.Path), fsutil.PublicMode, out.Force), write)
 }
 
 // crlBytes is the write function of writeCRLOutput for a CRL file held in memory.

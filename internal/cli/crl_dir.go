@@ -111,7 +111,7 @@ func crlDirRun(opts *crlDirOptions) error {
 			return err
 		}
 	}
-	report, written, err := plan.Apply(dataDirOwner(dir, fsutil.PublicMode, true), source)
+	report, written, err := plan.Apply(fsutil.DirOwnerOptions(dir, fsutil.PublicMode, true), source)
 	for _, w := range written {
 		f.noteReplacedLink(w)
 	}
@@ -134,7 +134,7 @@ func (f *Factory) makeCRLDir(dir string) error {
 	// The mode and owner are set through a descriptor opened beneath the parent:
 	// in a data directory, its owner could swap the new directory for a link.
 	parent := filepath.Dir(filepath.Clean(dir))
-	o := dataDirOwner(parent, 0o755, false)
+	o := fsutil.DirOwnerOptions(parent, 0o755, false)
 	if err := fsutil.SetBeneath(parent, filepath.Base(filepath.Clean(dir)), 0o755, o.Chown, o.UID, o.GID); err != nil {
 		return fmt.Errorf("%s: %w", dir, err)
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/pgcert/pgcert/internal/testpki"
+	"github.com/pgcert/pgcert/internal/words"
 )
 
 // TestCrlShow: crl show describes every CRL of a file, as pgcert show does, and
@@ -81,7 +82,7 @@ func TestCrlShowDaysAgreeWithCheck(t *testing.T) {
 	ca := testpki.Root(t, "Days Root")
 	next := testpki.Now.Add(179*24*time.Hour + 23*time.Hour)
 	file := writeTestFile(t, t.TempDir(), "root.crl", ca.CRLPEM(t, 1, testpki.Now.Add(-time.Hour), next))
-	want := daysLeft(next, testpki.Now)
+	want := words.DaysLeft(next, testpki.Now)
 	if want != 179 {
 		t.Fatalf("check counts %d days", want)
 	}

@@ -58,9 +58,6 @@ func tooLarge(path string) error {
 	return failf(nil, "%s is larger than %d MiB: not a file pgcert reads", path, maxInputSize>>20)
 }
 
-// dataDirOwner gives a new file in dir to dir's owner when pgcert runs as root.
-var dataDirOwner = fsutil.DirOwnerOptions
-
 // allowOverwrite decides whether existing outputs may be replaced: --force says
 // yes; at a terminal the person is asked (the default is no); without one the answer
 // is no, and the write fails with a hint naming --force.

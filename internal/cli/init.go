@@ -152,7 +152,7 @@ func initRun(cmd *cobra.Command, opts *initOptions) error {
 		return err
 	}
 	if !opts.NewCA && !fileExists(filepath.Join(caDir, ca.CertFile)) {
-		if err := otherCAError(bootstrap.OtherCA(dd.Dir, nil, caDir), dd.Dir); err != nil {
+		if err := bootstrap.OtherCAHint(bootstrap.OtherCA(dd.Dir, nil, caDir), dd.Dir); err != nil {
 			return err
 		}
 	}
@@ -163,14 +163,14 @@ func initRun(cmd *cobra.Command, opts *initOptions) error {
 
 	// What will be written, so that a refusal comes before any work.
 	targets := bootstrap.Targets(dd.Dir, clientsDir, roles, opts.PK8)
-	if err := targetError(bootstrap.CheckTargets(targets, true), dd.Dir); err != nil {
+	if err := bootstrap.TargetHint(bootstrap.CheckTargets(targets, true), dd.Dir); err != nil {
 		return err
 	}
 	force, err := f.allowOverwrite(opts.Force, targets...)
 	if err != nil {
 		return err
 	}
-	if err := targetError(bootstrap.CheckTargets(targets, force), dd.Dir); err != nil {
+	if err := bootstrap.TargetHint(bootstrap.CheckTargets(targets, force), dd.Dir); err != nil {
 		return err
 	}
 
@@ -179,7 +179,7 @@ func initRun(cmd *cobra.Command, opts *initOptions) error {
 		return err
 	}
 	if !opts.NewCA && !createdCA {
-		if err := otherCAError(bootstrap.OtherCA(dd.Dir, c, c.Dir), dd.Dir); err != nil {
+		if err := bootstrap.OtherCAHint(bootstrap.OtherCA(dd.Dir, c, c.Dir), dd.Dir); err != nil {
 			return err
 		}
 	}
@@ -208,7 +208,7 @@ func initRun(cmd *cobra.Command, opts *initOptions) error {
 		},
 	})
 	if err != nil {
-		return caIssueError(c, err)
+		return ca.IssueHint(c, err)
 	}
 	r, err := plan.Apply()
 	if err != nil {
@@ -259,12 +259,6 @@ func checkRoles(roles []string, dirFlag, twice string) error {
 	}
 	return nil
 }
-
-// The hints of init's refusals, which init with a step-ca gives too.
-var (
-	targetError  = bootstrap.TargetHint
-	otherCAError = bootstrap.OtherCAHint
-)
 
 // reporter passes what pkg/bootstrap reports to stderr.
 type reporter struct{ f *Factory }

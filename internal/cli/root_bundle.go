@@ -82,7 +82,7 @@ func rootBundleRun(opts *rootBundleOptions) error {
 	if len(roots.Duplicates) > 0 {
 		f.infof("%s", chain.DroppedDuplicates(roots.Duplicates))
 	}
-	w, err := fsutil.WriteFile(opts.Output, roots.PEM(), dataDirOwner(filepath.Dir(opts.Output), fsutil.PublicMode, force))
+	w, err := fsutil.WriteFile(opts.Output, roots.PEM(), fsutil.DirOwnerOptions(filepath.Dir(opts.Output), fsutil.PublicMode, force))
 	if err != nil {
 		return err
 	}

@@ -129,9 +129,6 @@ func selfsignRun(opts *selfsignOptions) error {
 	return r.WriteText(f.IO.Out)
 }
 
-// requestKeyError is pkg/bootstrap's, which ca sign uses too.
-var requestKeyError = bootstrap.RequestKeyError
-
 // dataDirWritten is the --json output of `pgcert selfsign -D`.
 type dataDirWritten = bootstrap.SelfSignedResult
 

@@ -138,7 +138,7 @@ func (f *Factory) initStep(opts *initOptions, dd *pgdata.DataDir, cfg *pgdata.Co
 		if err != nil {
 			return err
 		}
-		clientsDir = filepath.Join(filepath.Dir(def), clientsSubdir)
+		clientsDir = filepath.Join(filepath.Dir(def), ca.ClientsDir)
 	}
 	if clientsDir, err = filepath.Abs(clientsDir); err != nil {
 		return err
@@ -148,14 +148,14 @@ func (f *Factory) initStep(opts *initOptions, dd *pgdata.DataDir, cfg *pgdata.Co
 			"the client bundle directory %s is inside the data directory %s", clientsDir, dd.Dir)
 	}
 	targets := bootstrap.Targets(dd.Dir, clientsDir, roles, opts.PK8)
-	if err := targetError(bootstrap.CheckTargets(targets, true), dd.Dir); err != nil {
+	if err := bootstrap.TargetHint(bootstrap.CheckTargets(targets, true), dd.Dir); err != nil {
 		return err
 	}
 	force, err := f.allowOverwrite(opts.Force, targets...)
 	if err != nil {
 		return err
 	}
-	if err := targetError(bootstrap.CheckTargets(targets, force), dd.Dir); err != nil {
+	if err := bootstrap.TargetHint(bootstrap.CheckTargets(targets, force), dd.Dir); err != nil {
 		return err
 	}
 	c, err := f.stepClient(ctx, opts.Step, rec)
@@ -163,7 +163,7 @@ func (f *Factory) initStep(opts *initOptions, dd *pgdata.DataDir, cfg *pgdata.Co
 		return err
 	}
 	if !opts.NewCA {
-		if err := otherCAError(bootstrap.OtherStepCA(dd.Dir, c.Root, c.URL), dd.Dir); err != nil {
+		if err := bootstrap.OtherCAHint(bootstrap.OtherStepCA(dd.Dir, c.Root, c.URL), dd.Dir); err != nil {
 			return err
 		}
 	}
@@ -366,13 +366,13 @@ func (f *Factory) caRenewClientStep(opts *caRenewClientOptions) error {
 		if err != nil {
 			return err
 		}
-		out = filepath.Join(base, clientsSubdir, opts.User)
+		out = filepath.Join(base, ca.ClientsDir, opts.User)
 	}
 	out, err := filepath.Abs(out)
 	if err != nil {
 		return err
 	}
-	certPath, keyPath := filepath.Join(out, clientCertName), filepath.Join(out, clientKeyName)
+	certPath, keyPath := filepath.Join(out, ca.ClientCertFile), filepath.Join(out, ca.ClientKeyFile)
 	data, err := f.readInput(certPath)
 	if err != nil {
 		return withHints(err, "give the bundle directory with -o DIR; step-ca renews the certificate it holds")
