@@ -33,19 +33,11 @@ var (
 	inputError = hint.Input
 )
 
-// UsageError is a wrong command line: exit code 2.
-type UsageError struct {
-	Err     error
-	Command string
-	Hints   []string // printed before the hint to run the command's --help
-}
+// UsageError is a wrong command line: exit code 2 (pkg/hint's, so that a library
+// can say the mistake is the caller's).
+type UsageError = hint.UsageError
 
-func (e *UsageError) Error() string { return e.Err.Error() }
-func (e *UsageError) Unwrap() error { return e.Err }
-
-func usageErrorf(format string, args ...any) error {
-	return &UsageError{Err: fmt.Errorf(format, args...)}
-}
+var usageErrorf = hint.Usagef
 
 // errProblemsFound is returned by checks that have already reported what they found;
 // it only sets the exit code.

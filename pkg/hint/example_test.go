@@ -40,3 +40,11 @@ func ExampleInput() {
 	// /nonexistent/server.crt: no such file
 	// [check the path]
 }
+
+func ExampleUsagef() {
+	err := hint.Usagef("--days %d: give a positive number of days", 0)
+	var u *hint.UsageError
+	fmt.Println(err, errors.As(err, &u))
+	// Output:
+	// --days 0: give a positive number of days true
+}

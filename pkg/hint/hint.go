@@ -72,3 +72,27 @@ func Input(path string, err error) error {
 	}
 	return fmt.Errorf("reading %s: %w", path, err)
 }
+
+// UsageError is a wrong command line: a flag or an argument that cannot be right
+// whatever the files hold. A library returns it when the mistake is in what the
+// caller asked for (a --days past 9999, a role given twice), so that the command
+// line ends with its usage status (2) and points at --help, as it does for a flag
+// it could not parse.
+type UsageError struct {
+	Err error
+	// Command is the command whose --help to point at, "" for the one that ran.
+	Command string
+	// Hints are printed before the pointer to --help.
+	Hints []string
+}
+
+// Error returns the message, without the hints.
+func (e *UsageError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the mistake the error is about.
+func (e *UsageError) Unwrap() error { return e.Err }
+
+// Usagef makes a UsageError with a message formatted as fmt.Errorf does.
+func Usagef(format string, args ...any) error {
+	return &UsageError{Err: fmt.Errorf(format, args...)}
+}
