@@ -10,7 +10,6 @@ import (
 
 	"github.com/pgcert/pgcert/pkg/bootstrap"
 	"github.com/pgcert/pgcert/pkg/ca"
-	"github.com/pgcert/pgcert/pkg/chain"
 	"github.com/pgcert/pgcert/pkg/keys"
 	"github.com/pgcert/pgcert/pkg/pgdata"
 	"github.com/pgcert/pgcert/pkg/rotate"
@@ -56,61 +55,21 @@ func addStepCAFlags(cmd *cobra.Command, s *stepFlags, withRootKey bool) {
 	}
 }
 
-// stepClient connects to the step-ca of s, trusting the root file or the
-// fingerprint given, else the one rec (the data directory's record) names.
+// stepClient connects to the step-ca of s (stepca.Connect), reading --ca-root
+// as command-line input.
 func (f *Factory) stepClient(ctx context.Context, s stepFlags, rec *ca.StepRecord) (*stepca.Client, error) {
-	o := stepca.Options{URL: s.URL, Fingerprint: s.Fingerprint, Now: f.Now}
-	if o.URL == "" && rec != nil {
-		o.URL = rec.URL
-	}
-	if s.Root != "" {
-		data, err := f.readInput(s.Root)
-		if err != nil {
-			return nil, err
-		}
-		certs, err := chain.ParseCertificates(data)
-		if err != nil || len(certs) == 0 {
-			return nil, failf([]string{"give the step-ca's root_ca.crt, or its fingerprint with --ca-fingerprint"}, "--ca-root %s holds no certificate", s.Root)
-		}
-		o.Root = certs[0]
-	}
-	if o.Root == nil && o.Fingerprint == "" && rec != nil && rec.URL == o.URL {
-		o.Fingerprint = rec.RootSHA256
-	}
-	if o.Root == nil && o.Fingerprint == "" {
-		return nil, usageErrorf("--ca-url needs the step-ca's root: --ca-root FILE or --ca-fingerprint SHA256")
-	}
-	c, err := stepca.New(ctx, o)
-	if err != nil {
-		return nil, stepError(err)
-	}
-	return c, nil
+	return stepca.Connect(ctx, stepca.ConnectOptions{URL: s.URL, RootFile: s.Root, Fingerprint: s.Fingerprint, Record: rec, ReadFile: f.readInput, Now: f.Now})
 }
 
-// stepProvisioner decrypts the provisioner's key with its password.
+// stepProvisioner decrypts the provisioner's key (Client.OpenProvisioner) with
+// --provisioner-pass, else a prompt.
 func (f *Factory) stepProvisioner(ctx context.Context, c *stepca.Client, s stepFlags, rec *ca.StepRecord) (*stepca.Provisioner, error) {
-	name := s.Provisioner
-	if name == "" && rec != nil {
-		name = rec.Provisioner
-	}
-	if name == "" {
-		return nil, usageErrorf("give the step-ca's JWK provisioner with --provisioner NAME")
-	}
-	var pass []byte
-	var err error
-	if s.ProvisionerPass != "" {
-		pass, err = f.readPassphraseSpec("--provisioner-pass", s.ProvisionerPass)
-	} else {
-		pass, err = f.existingPassphrase("--provisioner-pass", "", "provisioner "+name)()
-	}
-	if err != nil {
-		return nil, err
-	}
-	p, err := c.Provisioner(ctx, name, pass)
-	if err != nil {
-		return nil, stepError(err)
-	}
-	return p, nil
+	return c.OpenProvisioner(ctx, s.Provisioner, rec, func(name string) ([]byte, error) {
+		if s.ProvisionerPass != "" {
+			return f.readPassphraseSpec("--provisioner-pass", s.ProvisionerPass)
+		}
+		return f.existingPassphrase("--provisioner-pass", "", "provisioner "+name)()
+	})
 }
 
 // stepError gives pkg/stepca's errors what to do about them.
