@@ -2,9 +2,9 @@ package cli
 
 import (
 	"context"
+	"crypto"
 	"errors"
 	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -21,21 +21,6 @@ type stepFlags struct {
 	URL, Root, Fingerprint       string
 	Provisioner, ProvisionerPass string
 	RootKey, RootKeyPass         string
-}
-
-// cmdline is the flags naming the step-ca, for hints: never the password.
-func (s stepFlags) cmdline() string {
-	parts := []string{"--ca-url", shellWord(s.URL)}
-	if s.Root != "" {
-		parts = append(parts, "--ca-root", shellWord(s.Root))
-	}
-	if s.Fingerprint != "" {
-		parts = append(parts, "--ca-fingerprint", s.Fingerprint)
-	}
-	if s.Provisioner != "" {
-		parts = append(parts, "--provisioner", shellWord(s.Provisioner))
-	}
-	return strings.Join(parts, " ")
 }
 
 // addStepCAFlags registers the step-ca flags; withRootKey adds --root-key for
@@ -58,7 +43,9 @@ func addStepCAFlags(cmd *cobra.Command, s *stepFlags, withRootKey bool) {
 // stepClient connects to the step-ca of s (stepca.Connect), reading --ca-root
 // as command-line input.
 func (f *Factory) stepClient(ctx context.Context, s stepFlags, rec *ca.StepRecord) (*stepca.Client, error) {
-	return stepca.Connect(ctx, stepca.ConnectOptions{URL: s.URL, RootFile: s.Root, Fingerprint: s.Fingerprint, Record: rec, ReadFile: f.readInput, Now: f.Now})
+	o := s.connect(f)
+	o.Record = rec
+	return stepca.Connect(ctx, o)
 }
 
 // stepProvisioner decrypts the provisioner's key (Client.OpenProvisioner) with
@@ -162,42 +149,28 @@ func (f *Factory) initStep(opts *initOptions, dd *pgdata.DataDir, cfg *pgdata.Co
 	return r.WriteText(f.IO.Out)
 }
 
-// stepRemote is the step-ca renew works with: --ca-url's, else the one the data
-// directory records; nil when neither names one. No password is needed: step-ca
-// renews for whoever holds the current certificate and key.
+// stepRemote is the step-ca renew works with (rotate.NewStepRemote); nil when
+// neither --ca-url nor the data directory names one.
 func (f *Factory) stepRemote(s stepFlags, dataDir string) (*rotate.StepRemote, error) {
-	rec, err := ca.ReadStepRecord(dataDir)
-	var nb *ca.NotBoundError
-	switch {
-	case errors.As(err, &nb) || errors.Is(err, ca.ErrNotStep):
-		if s.URL == "" {
-			return nil, nil
-		}
-		if errors.Is(err, ca.ErrNotStep) {
-			return nil, ca.NotStepError(dataDir, s.URL, "pgcert init -D "+shellWord(dataDir)+" "+s.cmdline()+" --new-ca --force")
-		}
-		rec = nil
-	case err != nil:
-		return nil, err
-	}
-	ctx := context.Background()
-	c, err := f.stepClient(ctx, s, rec)
-	if err != nil {
-		return nil, err
-	}
-	r := &rotate.StepRemote{Client: c, Provisioner: s.Provisioner, Context: ctx, Rand: f.Rand}
-	if r.Provisioner == "" && rec != nil {
-		r.Provisioner = rec.Provisioner
-	}
-	if s.RootKey != "" {
-		k, err := f.loadKey(s.RootKey, "--root-key-pass", s.RootKeyPass)
+	return rotate.NewStepRemote(rotate.StepRemoteOptions{
+		DataDir: dataDir, Connect: s.connect(f), Provisioner: s.Provisioner,
+		RootKeyFile: s.RootKey, LoadKey: s.loadRootKey(f), Rand: f.Rand,
+	})
+}
+
+// connect is what s says of the step-ca to connect to, reading --ca-root as
+// command-line input.
+func (s stepFlags) connect(f *Factory) stepca.ConnectOptions {
+	return stepca.ConnectOptions{URL: s.URL, RootFile: s.Root, Fingerprint: s.Fingerprint, ReadFile: f.readInput, Now: f.Now}
+}
+
+// loadRootKey loads --root-key with --root-key-pass, else a prompt.
+func (s stepFlags) loadRootKey(f *Factory) func(string) (crypto.Signer, error) {
+	return func(path string) (crypto.Signer, error) {
+		k, err := f.loadKey(path, "--root-key-pass", s.RootKeyPass)
 		if err != nil {
 			return nil, err
 		}
-		if err := c.CheckRootKey(k.Signer, s.RootKey); err != nil {
-			return nil, err
-		}
-		r.RootKey = k.Signer
+		return k.Signer, nil
 	}
-	return r, nil
 }

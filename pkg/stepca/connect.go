@@ -2,8 +2,10 @@ package stepca
 
 import (
 	"context"
+	"strings"
 	"time"
 
+	"github.com/pgcert/pgcert/internal/words"
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/chain"
 	"github.com/pgcert/pgcert/pkg/hint"
@@ -91,4 +93,21 @@ func (c *Client) OpenProvisioner(ctx context.Context, flag string, rec *ca.StepR
 		return nil, Hinted(err)
 	}
 	return p, nil
+}
+
+// FlagLine is the command-line flags that name the step-ca of o with
+// provisioner, for a hint to paste: never a password, which belongs in a source
+// the person chooses.
+func (o ConnectOptions) FlagLine(provisioner string) string {
+	parts := []string{"--ca-url", words.ShellWord(o.URL)}
+	if o.RootFile != "" {
+		parts = append(parts, "--ca-root", words.ShellWord(o.RootFile))
+	}
+	if o.Fingerprint != "" {
+		parts = append(parts, "--ca-fingerprint", o.Fingerprint)
+	}
+	if provisioner != "" {
+		parts = append(parts, "--provisioner", words.ShellWord(provisioner))
+	}
+	return strings.Join(parts, " ")
 }

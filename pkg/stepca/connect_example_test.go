@@ -46,3 +46,10 @@ func ExampleClient_OpenProvisioner() {
 	// password of admin
 	// true <nil>
 }
+
+// FlagLine names the step-ca in a hint; a word the shell would split is quoted.
+func ExampleConnectOptions_FlagLine() {
+	o := stepca.ConnectOptions{URL: "https://ca.example:9000", RootFile: "my root.crt"}
+	fmt.Println(o.FlagLine("admin"))
+	// Output: --ca-url https://ca.example:9000 --ca-root 'my root.crt' --provisioner admin
+}
