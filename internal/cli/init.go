@@ -2,9 +2,6 @@ package cli
 
 import (
 	"errors"
-	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -13,8 +10,6 @@ import (
 	"github.com/pgcert/pgcert/internal/cli/help"
 	"github.com/pgcert/pgcert/pkg/bootstrap"
 	"github.com/pgcert/pgcert/pkg/ca"
-	"github.com/pgcert/pgcert/pkg/keys"
-	"github.com/pgcert/pgcert/pkg/pgdata"
 	"github.com/pgcert/pgcert/pkg/selfsign"
 )
 
@@ -100,119 +95,29 @@ func initRun(cmd *cobra.Command, opts *initOptions) error {
 	if err := checkDays(opts.Days, f.Now(), false); err != nil {
 		return err
 	}
-	roles := append(append([]string{}, opts.Clients...), opts.Replication...)
-	if err := checkRoles(roles, "pgcert ca issue client -o DIR", "--client/--replication %s is given twice"); err != nil {
-		return err
-	}
-	if len(opts.Hosts) > 0 {
-		sans, err := selfsign.HostSANs(opts.Hosts)
-		if err != nil {
-			return &UsageError{Err: fmt.Errorf("--host: %w", err)}
-		}
-		if err := bootstrap.CheckWildcards(sans, opts.Force); err != nil {
-			return err
-		}
-	}
-
-	dataDir, created, err := bootstrap.PrepareDataDir(opts.DataDir)
-	if err != nil {
-		return err
-	}
-	if created {
-		f.infof("created %s (mode 0700)", dataDir)
-	}
-	release, err := f.lockDataDir(dataDir)
-	if err != nil {
-		return err
-	}
-	defer release()
-	dd, err := inspectDataDir(dataDir)
-	if err != nil {
-		return err
-	}
-	var cfg *pgdata.Config
-	if opts.Configure {
-		if cfg, err = bootstrap.CheckConfigurable(dd); err != nil {
-			return bootstrap.ConfigHint(err)
-		}
-		if err := bootstrap.CheckConfigureOutside(dd, cfg, opts.AllowOutside, nil); err != nil {
-			return configureOutsideError(cmd, err)
-		}
-	}
-	if !dd.IsDataDir {
-		f.infof("%s is not a data directory yet (no %s): the settings below are for PostgreSQL %s; initdb refuses a directory that is not empty, so run initdb elsewhere and copy these files in",
-			dd.Dir, strings.Join(dd.Missing, ", "), dd.Version)
-	}
-
-	if opts.Step.URL != "" {
-		return f.initStep(opts, dd, cfg, gen, roles)
-	}
-	caDir, err := f.caDirFor(opts.CADir, dd.Dir, opts.NewCA)
-	if err != nil {
-		return err
-	}
-	if !opts.NewCA && !fileExists(filepath.Join(caDir, ca.CertFile)) {
-		if err := bootstrap.OtherCAHint(bootstrap.OtherCA(dd.Dir, nil, caDir), dd.Dir); err != nil {
-			return err
-		}
-	}
-	clientsDir, err := bootstrap.ClientsDirFor(opts.ClientsDir, caDir, dd.Dir, dataDir, len(roles))
-	if err != nil {
-		return err
-	}
-
-	// What will be written, so that a refusal comes before any work.
-	targets := bootstrap.Targets(dd.Dir, clientsDir, roles, opts.PK8)
-	if err := bootstrap.TargetHint(bootstrap.CheckTargets(targets, true), dd.Dir); err != nil {
-		return err
-	}
-	force, err := f.allowOverwrite(opts.Force, targets...)
-	if err != nil {
-		return err
-	}
-	if err := bootstrap.TargetHint(bootstrap.CheckTargets(targets, force), dd.Dir); err != nil {
-		return err
-	}
-
-	c, createdCA, err := f.initCA(opts, caDir, dd.Dir, gen)
-	if err != nil {
-		return err
-	}
-	if !opts.NewCA && !createdCA {
-		if err := bootstrap.OtherCAHint(bootstrap.OtherCA(dd.Dir, c, c.Dir), dd.Dir); err != nil {
-			return err
-		}
-	}
-	if err := f.unlockCAs(opts.PassIn, c.CAs()...); err != nil {
-		return err
-	}
-	if c.Root() == nil {
-		return failf([]string{fmt.Sprintf("put the root CA certificate into %s", filepath.Join(c.Dir, ca.RootDir, ca.CertFile))},
-			"%s: the CA's root certificate is missing; the server and clients need it as root.crt", c.Dir)
-	}
-	hosts := opts.Hosts
-	if len(hosts) == 0 {
-		hosts = bootstrap.PreviousHosts(filepath.Join(dd.Dir, bootstrap.ServerCrtName), c)
-	}
-	if len(hosts) == 0 {
-		hosts = f.defaultHosts()
-	}
-
-	plan, err := bootstrap.NewPlan(bootstrap.Options{
-		DataDir: dd, CA: c, CACreated: createdCA, Hosts: hosts,
-		Clients: opts.Clients, Replication: opts.Replication, ClientsDir: clientsDir, Key: gen, Days: opts.Days,
-		NoRoot: opts.NoRoot, PK8: opts.PK8, Configure: opts.Configure, Config: cfg, AllowOutside: opts.AllowOutside, Force: force,
-		Now: f.Now, Rand: f.Rand, GenerateKey: f.generateKey, Reporter: reporter{f},
-		CRLs: func(c *ca.CA) ([]byte, []bootstrap.CRL, error) {
-			return c.ChainCRLs(ca.CRLOptions{Now: f.Now(), Rand: f.Rand})
+	o := bootstrap.InitOptions{
+		DataDir: opts.DataDir, Hosts: opts.Hosts, Clients: opts.Clients, Replication: opts.Replication, ClientsDir: opts.ClientsDir,
+		Key: gen, Days: opts.Days, NoRoot: opts.NoRoot, PK8: opts.PK8, Configure: opts.Configure, AllowOutside: opts.AllowOutside,
+		Force: opts.Force, NewCA: opts.NewCA,
+		CADir: func(dataDir string) (string, error) { return f.caDirFor(opts.CADir, dataDir, opts.NewCA) },
+		CreateCA: func(dir, dataDir string) (*ca.CA, error) {
+			return f.createCA(caSpec{Dir: dir, Intermediate: opts.Intermediate, Key: ca.KeyFor(gen), Days: selfsign.DefaultRootCADays,
+				Encrypt: opts.Encrypt, PassOut: opts.PassOut, Force: opts.Force, DataDir: dataDir})
 		},
-	})
-	if err != nil {
-		return ca.IssueHint(c, err)
+		OpenCA: f.openCA, Intermediate: opts.Intermediate, NewCAPassphrase: opts.Encrypt || opts.PassOut != "",
+		Passphrase: func(keyPath string) ([]byte, error) { return f.existingPassphrase("--passin", opts.PassIn, keyPath)() },
+		Lock:       f.lockDataDir, Inspect: inspectDataDir,
+		Outside:      func(err error) error { return configureOutsideError(cmd, err) },
+		Overwrite:    func(paths []string) (bool, error) { return f.allowOverwrite(false, paths...) },
+		DefaultHosts: f.defaultHosts, Now: f.Now, Rand: f.Rand, GenerateKey: f.generateKey, Reporter: reporter{f},
 	}
-	r, err := plan.Apply()
+	if s := opts.Step; s.URL != "" {
+		o.Step = &bootstrap.InitStep{Connect: s.connect(f), Provisioner: s.Provisioner, Password: s.password(f),
+			RootKeyFile: s.RootKey, LoadKey: s.loadRootKey(f), DefaultCADir: func() (string, error) { return f.resolveCADir("") }}
+	}
+	r, err := bootstrap.Init(o)
 	if err != nil {
-		return withHints(err, "the data directory was left as it was")
+		return err
 	}
 	if f.Global.JSON {
 		return writeJSON(f.IO.Out, r)
@@ -240,57 +145,8 @@ func configureOutsideError(cmd *cobra.Command, err error) error {
 	}}
 }
 
-// checkRoles refuses client roles the server could never match to a certificate,
-// roles that cannot name a bundle directory (dirFlag gives one) and roles given
-// twice (twice formats the message).
-func checkRoles(roles []string, dirFlag, twice string) error {
-	seen := map[string]bool{}
-	for _, role := range roles {
-		if err := checkRole(role); err != nil {
-			return err
-		}
-		if err := checkRoleDir(role, dirFlag); err != nil {
-			return err
-		}
-		if seen[role] {
-			return usageErrorf(twice, role)
-		}
-		seen[role] = true
-	}
-	return nil
-}
-
 // reporter passes what pkg/bootstrap reports to stderr.
 type reporter struct{ f *Factory }
 
 func (r reporter) Infof(format string, args ...any) { r.f.infof(format, args...) }
 func (r reporter) Warnf(format string, args ...any) { r.f.warnf(format, args...) }
-
-// initCA opens the CA in dir, or creates it. A run that loses the race to create
-// it (several inits on a new CA directory at once) uses the CA the winner made.
-func (f *Factory) initCA(opts *initOptions, dir, dataDir string, gen keys.GenerateOptions) (*ca.CA, bool, error) {
-	if _, err := os.Stat(filepath.Join(dir, ca.CertFile)); err != nil {
-		c, err := f.createCA(caSpec{Dir: dir, Intermediate: opts.Intermediate, Key: ca.KeyFor(gen), Days: selfsign.DefaultRootCADays,
-			Encrypt: opts.Encrypt, PassOut: opts.PassOut, Force: opts.Force, DataDir: dataDir})
-		if err == nil {
-			f.infof("created a CA in %s", dir)
-			return c, true, nil
-		}
-		if !errors.Is(err, ca.ErrExists) {
-			return nil, false, err
-		}
-	}
-	c, err := f.openCA(dir)
-	if err != nil {
-		return nil, false, err
-	}
-	if opts.Intermediate && c.Parent == nil {
-		return nil, false, failf([]string{"drop --intermediate to use this CA, or give a new --ca-dir for a CA with an intermediate"},
-			"the CA in %s has no intermediate CA", dir)
-	}
-	if opts.Encrypt || opts.PassOut != "" {
-		f.warnf("the CA in %s exists: --encrypt and --passout apply only when a CA is created", dir)
-	}
-	f.infof("using the CA in %s", dir)
-	return c, false, nil
-}

@@ -192,7 +192,7 @@ func askClients(f *Factory, p prompt.Prompter) ([]string, error) {
 	answer, err := askAgain(f, func() (string, error) {
 		return p.Input("Database roles to issue client certificates for (comma-separated, empty for none):", "")
 	}, func(a string) error {
-		return checkRoles(splitList(a), "--clients-dir", "role %s is given twice")
+		return bootstrap.CheckRoles(splitList(a), "--clients-dir", "role %s is given twice")
 	})
 	return splitList(answer), err
 }

@@ -3,15 +3,10 @@ package cli
 import (
 	"context"
 	"crypto"
-	"errors"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
-	"github.com/pgcert/pgcert/pkg/bootstrap"
 	"github.com/pgcert/pgcert/pkg/ca"
-	"github.com/pgcert/pgcert/pkg/keys"
-	"github.com/pgcert/pgcert/pkg/pgdata"
 	"github.com/pgcert/pgcert/pkg/rotate"
 	"github.com/pgcert/pgcert/pkg/stepca"
 )
@@ -51,103 +46,22 @@ func (f *Factory) stepClient(ctx context.Context, s stepFlags, rec *ca.StepRecor
 // stepProvisioner decrypts the provisioner's key (Client.OpenProvisioner) with
 // --provisioner-pass, else a prompt.
 func (f *Factory) stepProvisioner(ctx context.Context, c *stepca.Client, s stepFlags, rec *ca.StepRecord) (*stepca.Provisioner, error) {
-	return c.OpenProvisioner(ctx, s.Provisioner, rec, func(name string) ([]byte, error) {
+	return c.OpenProvisioner(ctx, s.Provisioner, rec, s.password(f))
+}
+
+// password reads --provisioner-pass, else asks for the password of the
+// provisioner name.
+func (s stepFlags) password(f *Factory) func(name string) ([]byte, error) {
+	return func(name string) ([]byte, error) {
 		if s.ProvisionerPass != "" {
 			return f.readPassphraseSpec("--provisioner-pass", s.ProvisionerPass)
 		}
 		return f.existingPassphrase("--provisioner-pass", "", "provisioner "+name)()
-	})
+	}
 }
 
 // stepError gives pkg/stepca's errors what to do about them.
 var stepError = stepca.Hinted
-
-// initStep is init with a step-ca as the CA: what initRun does from the choice
-// of the CA on.
-func (f *Factory) initStep(opts *initOptions, dd *pgdata.DataDir, cfg *pgdata.Config, gen keys.GenerateOptions, roles []string) error {
-	ctx := context.Background()
-	rec, err := ca.ReadStepRecord(dd.Dir)
-	var nb *ca.NotBoundError
-	switch {
-	case errors.Is(err, ca.ErrNotStep) && !opts.NewCA:
-		return ca.NotStepError(dd.Dir, opts.Step.URL, "")
-	case err != nil && !errors.As(err, &nb) && !errors.Is(err, ca.ErrNotStep):
-		return err
-	}
-	clientsDir := opts.ClientsDir
-	if clientsDir == "" {
-		def, err := f.resolveCADir("")
-		if err != nil {
-			return err
-		}
-		clientsDir = filepath.Join(filepath.Dir(def), ca.ClientsDir)
-	}
-	if clientsDir, err = filepath.Abs(clientsDir); err != nil {
-		return err
-	}
-	if len(roles) > 0 && ca.Within(clientsDir, dd.Dir) {
-		return failf([]string{"client keys belong to the clients: choose a directory outside the data directory with --clients-dir"},
-			"the client bundle directory %s is inside the data directory %s", clientsDir, dd.Dir)
-	}
-	targets := bootstrap.Targets(dd.Dir, clientsDir, roles, opts.PK8)
-	if err := bootstrap.TargetHint(bootstrap.CheckTargets(targets, true), dd.Dir); err != nil {
-		return err
-	}
-	force, err := f.allowOverwrite(opts.Force, targets...)
-	if err != nil {
-		return err
-	}
-	if err := bootstrap.TargetHint(bootstrap.CheckTargets(targets, force), dd.Dir); err != nil {
-		return err
-	}
-	c, err := f.stepClient(ctx, opts.Step, rec)
-	if err != nil {
-		return err
-	}
-	if !opts.NewCA {
-		if err := bootstrap.OtherCAHint(bootstrap.OtherStepCA(dd.Dir, c.Root, c.URL), dd.Dir); err != nil {
-			return err
-		}
-	}
-	p, err := f.stepProvisioner(ctx, c, opts.Step, rec)
-	if err != nil {
-		return err
-	}
-	var rootKey *keys.Key
-	if opts.Step.RootKey != "" {
-		if rootKey, err = f.loadKey(opts.Step.RootKey, "--root-key-pass", opts.Step.RootKeyPass); err != nil {
-			return err
-		}
-		if err := c.CheckRootKey(rootKey.Signer, opts.Step.RootKey); err != nil {
-			return err
-		}
-	}
-	hosts := opts.Hosts
-	if len(hosts) == 0 {
-		hosts = f.defaultHosts()
-	}
-	step := &bootstrap.StepCA{Client: c, Provisioner: p, Context: ctx}
-	if rootKey != nil {
-		step.RootKey = rootKey.Signer
-	}
-	plan, err := bootstrap.NewPlan(bootstrap.Options{
-		DataDir: dd, Step: step, Hosts: hosts,
-		Clients: opts.Clients, Replication: opts.Replication, ClientsDir: clientsDir, Key: gen,
-		Days: opts.Days, NoRoot: opts.NoRoot, PK8: opts.PK8, Configure: opts.Configure, Config: cfg, AllowOutside: opts.AllowOutside, Force: force,
-		Now: f.Now, Rand: f.Rand, GenerateKey: f.generateKey, Reporter: reporter{f},
-	})
-	if err != nil {
-		return stepError(err)
-	}
-	r, err := plan.Apply()
-	if err != nil {
-		return withHints(err, "the data directory was left as it was")
-	}
-	if f.Global.JSON {
-		return writeJSON(f.IO.Out, r)
-	}
-	return r.WriteText(f.IO.Out)
-}
 
 // stepRemote is the step-ca renew works with (rotate.NewStepRemote); nil when
 // neither --ca-url nor the data directory names one.
