@@ -1,18 +1,13 @@
 package cli
 
 import (
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/pgcert/pgcert/internal/prompt"
 	"github.com/pgcert/pgcert/pkg/bootstrap"
-	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/keys"
-	"github.com/pgcert/pgcert/pkg/pgdata"
-	"github.com/pgcert/pgcert/pkg/selfsign"
 )
 
 // initAttempts is how often a question is asked again after an answer pgcert
@@ -26,7 +21,7 @@ const initAttempts = 3
 // written, and the command that does the same without questions, and asks to go
 // on. Nothing is asked when --host or --client is given (the command line already
 // says what to make), without a terminal, or with --no-input; a question whose
-// flag was given is skipped.
+// flag was given is skipped. What is offered and accepted is bootstrap.Form's.
 //
 // It runs before anything is written or created, so a "no" at the end or Ctrl-C
 // leaves everything as it was.
@@ -46,49 +41,43 @@ func (f *Factory) askInit(cmd *cobra.Command, opts *initOptions) error {
 	if err := checkDays(opts.Days, f.Now(), false); err != nil {
 		return err
 	}
-	dataDir, err := filepath.Abs(opts.DataDir)
+	form, err := bootstrap.NewForm(opts.DataDir, func(dataDir string) (string, error) { return f.caDirFor(opts.CADir, dataDir, opts.NewCA) })
 	if err != nil {
 		return err
 	}
-	caDir, err := f.caDirFor(opts.CADir, dataDir, opts.NewCA)
-	if err != nil {
-		return err
-	}
-	existing, _ := ca.Open(caDir)
-	newCA := existing == nil
 
-	hosts, err := askHosts(f, p, initDefaultHosts(f, dataDir, existing), opts.Force)
-	if err != nil {
+	def := strings.Join(form.DefaultHosts(f.defaultHosts), ", ")
+	if opts.Hosts, err = askAgain(f, func() (string, error) {
+		return p.Input("Host names and IP addresses clients connect to (comma-separated):", def)
+	}, func(a string) ([]string, error) { return bootstrap.ParseHosts(a, opts.Force) }); err != nil {
 		return err
 	}
-	opts.Hosts = hosts
 
 	if !fl.Changed("type") && !fl.Changed("curve") && !fl.Changed("bits") {
-		typ, err := askKeyType(f, p, opts.Type, newCA && !opts.Force)
-		if err != nil {
+		if opts.Type, err = askAgain(f, func() (string, error) {
+			return p.Select("Key type:", opts.Type, keys.Types())
+		}, func(typ string) (string, error) { return typ, form.CheckKeyType(typ, opts.Force) }); err != nil {
 			return err
 		}
-		opts.Type = typ
 	}
 	gen, err := generateOptions(cmd, opts.Type, opts.Curve, opts.Bits)
 	if err != nil {
 		return err
 	}
 
-	if newCA && !fl.Changed("intermediate") {
+	if form.NewCA() && !fl.Changed("intermediate") {
 		if opts.Intermediate, err = p.Confirm("Create an intermediate CA that signs, so that the root's key can be kept offline?", opts.Intermediate); err != nil {
 			return err
 		}
 	}
 
-	if opts.Clients, err = askClients(f, p); err != nil {
+	if opts.Clients, err = askAgain(f, func() (string, error) {
+		return p.Input("Database roles to issue client certificates for (comma-separated, empty for none):", "")
+	}, bootstrap.ParseRoles); err != nil {
 		return err
 	}
 
-	// Configuring needs a postgresql.conf to include pgcert.conf from: a directory
-	// that does not exist or is not a data directory yet has none to offer.
-	dd, _ := pgdata.Inspect(dataDir)
-	if !fl.Changed("configure") && bootstrap.Configurable(dd) {
+	if !fl.Changed("configure") && form.OffersConfigure() {
 		if opts.Configure, err = p.Confirm("Configure the server: write pgcert.conf, include it from postgresql.conf and add the hostssl lines to pg_hba.conf (copies kept as FILE.pgcert-bak)?", opts.Configure); err != nil {
 			return err
 		}
@@ -98,15 +87,8 @@ func (f *Factory) askInit(cmd *cobra.Command, opts *initOptions) error {
 	if err != nil {
 		return err
 	}
-	s := bootstrap.Summary{
-		DataDir: dataDir, CADir: caDir, CA: existing, Intermediate: opts.Intermediate,
-		Hosts: opts.Hosts, Key: gen, Clients: opts.Clients, ClientsDir: opts.ClientsDir,
-		Command: initCommandLine(cmd, dataDir, opts),
-	}
-	if opts.Configure {
-		s.Configure = bootstrap.PreviewConfigure(dataDir, dd)
-	}
-	s.WriteText(tty)
+	a := bootstrap.Answers{Hosts: opts.Hosts, Type: opts.Type, Intermediate: opts.Intermediate, Clients: opts.Clients, Configure: opts.Configure}
+	form.Summary(a, gen, opts.ClientsDir, initCommandLine(cmd, form.DataDir, a)).WriteText(tty)
 	ok, err := p.Confirm("Write these files?", true)
 	if err != nil {
 		return err
@@ -118,92 +100,29 @@ func (f *Factory) askInit(cmd *cobra.Command, opts *initOptions) error {
 	return nil
 }
 
-// initDefaultHosts is what the host question offers: the names of the server
-// certificate this CA issued before, as a rerun without --host keeps them, else this
-// machine's fully qualified name and localhost.
-func initDefaultHosts(f *Factory, dataDir string, c *ca.CA) []string {
-	if c != nil {
-		if hosts := bootstrap.PreviousHosts(filepath.Join(dataDir, bootstrap.ServerCrtName), c); len(hosts) > 0 {
-			return hosts
-		}
-	}
-	return f.defaultHosts()
-}
-
-// splitList splits a comma-separated answer, dropping spaces and empty items.
-func splitList(s string) []string {
-	var out []string
-	for _, item := range strings.Split(s, ",") {
-		if item = strings.TrimSpace(item); item != "" {
-			out = append(out, item)
-		}
-	}
-	return out
-}
-
-// askAgain asks with ask until check accepts the answer, saying what was wrong in
+// askAgain asks with ask until parse accepts the answer, saying what was wrong in
 // between, at most initAttempts times.
-func askAgain[T any](f *Factory, ask func() (T, error), check func(T) error) (T, error) {
+func askAgain[T any](f *Factory, ask func() (string, error), parse func(string) (T, error)) (T, error) {
 	for attempt := 1; ; attempt++ {
-		v, err := ask()
+		answer, err := ask()
 		if err != nil {
-			return v, err
+			var zero T
+			return zero, err
 		}
-		err = check(v)
-		if err == nil {
-			return v, nil
-		}
-		if attempt == initAttempts {
+		v, err := parse(answer)
+		if err == nil || attempt == initAttempts {
 			return v, err
 		}
 		f.warnf("%s; try again", err)
 	}
 }
 
-func askHosts(f *Factory, p prompt.Prompter, defaults []string, force bool) ([]string, error) {
-	answer, err := askAgain(f, func() (string, error) {
-		return p.Input("Host names and IP addresses clients connect to (comma-separated):", strings.Join(defaults, ", "))
-	}, func(a string) error {
-		hosts := splitList(a)
-		if len(hosts) == 0 {
-			return usageErrorf("give at least one host name: libpq's verify-full compares it with the certificate")
-		}
-		sans, err := selfsign.HostSANs(hosts)
-		if err != nil {
-			return usageErrorf("%v", err)
-		}
-		return bootstrap.CheckWildcards(sans, force)
-	})
-	return splitList(answer), err
-}
-
-func askKeyType(f *Factory, p prompt.Prompter, def string, refuseEdDSA bool) (string, error) {
-	return askAgain(f, func() (string, error) {
-		return p.Select("Key type:", def, keys.Types())
-	}, func(typ string) error {
-		if refuseEdDSA && typ == string(keys.TypeEd25519) {
-			return usageErrorf("a new CA with an Ed25519 key breaks SCRAM channel binding in libpq; choose ec or rsa (or rerun with --type ed25519 --force)")
-		}
-		return nil
-	})
-}
-
-func askClients(f *Factory, p prompt.Prompter) ([]string, error) {
-	answer, err := askAgain(f, func() (string, error) {
-		return p.Input("Database roles to issue client certificates for (comma-separated, empty for none):", "")
-	}, func(a string) error {
-		return bootstrap.CheckRoles(splitList(a), "--clients-dir", "role %s is given twice")
-	})
-	return splitList(answer), err
-}
-
 // initCommandLine is the pgcert init command that makes the same files without a
-// question: the flags given, and the answers as flags.
-func initCommandLine(cmd *cobra.Command, dataDir string, opts *initOptions) string {
-	answered := map[string]bool{"pgdata": true, "host": true, "client": true, "type": true, "intermediate": true, "configure": true}
+// question: the flags given, and the answers a as flags.
+func initCommandLine(cmd *cobra.Command, dataDir string, a bootstrap.Answers) string {
 	args := []string{"pgcert", "init", "-D", shellWord(dataDir)}
 	cmd.Flags().Visit(func(fl *pflag.Flag) {
-		if answered[fl.Name] {
+		if bootstrap.Answered(fl.Name) {
 			return
 		}
 		switch v := fl.Value.(type) {
@@ -221,20 +140,5 @@ func initCommandLine(cmd *cobra.Command, dataDir string, opts *initOptions) stri
 			args = append(args, "--"+fl.Name, shellWord(fl.Value.String()))
 		}
 	})
-	for _, h := range opts.Hosts {
-		args = append(args, "--host", shellWord(h))
-	}
-	if opts.Type != string(keys.TypeEC) {
-		args = append(args, "--type", opts.Type)
-	}
-	if opts.Intermediate {
-		args = append(args, "--intermediate")
-	}
-	for _, c := range opts.Clients {
-		args = append(args, "--client", shellWord(c))
-	}
-	if opts.Configure {
-		args = append(args, "--configure")
-	}
-	return strings.Join(args, " ")
+	return strings.Join(append(args, a.Flags()...), " ")
 }

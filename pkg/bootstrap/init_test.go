@@ -150,3 +150,38 @@ func TestInitStepRefusals(t *testing.T) {
 		t.Errorf("data directory of a CA directory: %v", err)
 	}
 }
+
+// TestForm: after an init, the form offers the hosts of the server certificate
+// the CA issued, asks nothing about a new CA, and offers to configure.
+func TestForm(t *testing.T) {
+	dir, _, _ := setup(t, false)
+	o := initOptions(dir, &recorder{})
+	o.Hosts = []string{"db1.example.com"}
+	if _, err := bootstrap.Init(o); err != nil {
+		t.Fatal(err)
+	}
+	form, err := bootstrap.NewForm(filepath.Join(dir, "pgdata"), o.CADir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	machine := func() []string { t.Error("the machine's names are offered"); return nil }
+	if got := form.DefaultHosts(machine); strings.Join(got, ",") != "db1.example.com" {
+		t.Errorf("default hosts %q, want the previous certificate's", got)
+	}
+	if form.NewCA() || !form.OffersConfigure() {
+		t.Errorf("NewCA %v, OffersConfigure %v; want false, true", form.NewCA(), form.OffersConfigure())
+	}
+	if err := form.CheckKeyType("ed25519", false); err != nil {
+		t.Errorf("ed25519 for an existing CA: %v", err)
+	}
+	s := form.Summary(bootstrap.Answers{Hosts: []string{"db1.example.com"}, Configure: true}, o.Key, "", "pgcert init")
+	if s.CA == nil || s.Configure == nil || s.Configure.ConfigFile != filepath.Join(dir, "pgdata", "postgresql.conf") {
+		t.Errorf("summary: CA %v, configure %+v", s.CA, s.Configure)
+	}
+	if _, err := bootstrap.ParseHosts("*.com", false); err == nil {
+		t.Error("*.com is accepted without force")
+	}
+	if _, err := bootstrap.ParseHosts("*.com", true); err != nil {
+		t.Errorf("*.com with force: %v", err)
+	}
+}
