@@ -1,10 +1,6 @@
 package cli
 
 import (
-	"errors"
-	"slices"
-	"strings"
-
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
@@ -107,7 +103,7 @@ func initRun(cmd *cobra.Command, opts *initOptions) error {
 		OpenCA: f.openCA, Intermediate: opts.Intermediate, NewCAPassphrase: opts.Encrypt || opts.PassOut != "",
 		Passphrase: func(keyPath string) ([]byte, error) { return f.existingPassphrase("--passin", opts.PassIn, keyPath)() },
 		Lock:       f.lockDataDir, Inspect: inspectDataDir,
-		Outside:      func(err error) error { return configureOutsideError(cmd, err) },
+		Retyped:      func(extra ...string) string { return retypedCommand(cmd, nil, extra...) },
 		Overwrite:    func(paths []string) (bool, error) { return f.allowOverwrite(false, paths...) },
 		DefaultHosts: f.defaultHosts, Now: f.Now, Rand: f.Rand, GenerateKey: f.generateKey, Reporter: reporter{f},
 	}
@@ -123,26 +119,6 @@ func initRun(cmd *cobra.Command, opts *initOptions) error {
 		return writeJSON(f.IO.Out, r)
 	}
 	return r.WriteText(f.IO.Out)
-}
-
-// configureOutsideError gives a refusal of bootstrap.CheckConfigureOutside the
-// command that allows the refused files, for an admin who checked them.
-func configureOutsideError(cmd *cobra.Command, err error) error {
-	var oe *bootstrap.OutsideError
-	if !errors.As(err, &oe) {
-		return err
-	}
-	var extra []string
-	for _, p := range oe.Paths {
-		// Allowing a file allows its backup: name each file once.
-		if base, ok := strings.CutSuffix(p, bootstrap.BackupSuffix); !ok || !slices.Contains(oe.Paths, base) {
-			extra = append(extra, "--allow-outside", shellWord(p))
-		}
-	}
-	return &Error{Err: errors.New(strings.TrimPrefix(err.Error(), "bootstrap: ")), Hints: []string{
-		"a setting or a link naming a file outside the data directory is the database owner's word, not yours; see docs/security.md",
-		"if you checked the file and mean init to edit it: " + retypedCommand(cmd, nil, extra...),
-	}}
 }
 
 // reporter passes what pkg/bootstrap reports to stderr.

@@ -3,6 +3,7 @@ package bootstrap
 import (
 	"errors"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/pgcert/pgcert/internal/words"
@@ -92,4 +93,26 @@ func OtherCAHint(err error, dataDir string) error {
 	}
 	hints = append(hints, "add --new-ca to replace them with files of "+oe.CADir+": clients that trust the old CA, and every client certificate it issued, stop working")
 	return hint.Errorf(hints, "%s; nothing was written", err)
+}
+
+// OutsideHint gives a refusal of CheckConfigureOutside (an *OutsideError) the
+// command that allows the refused files, for an admin who checked them:
+// retyped returns the command line that ran, with extra flags appended. Other
+// errors are returned as they are.
+func OutsideHint(err error, retyped func(extra ...string) string) error {
+	var oe *OutsideError
+	if !errors.As(err, &oe) {
+		return err
+	}
+	var extra []string
+	for _, p := range oe.Paths {
+		// Allowing a file allows its backup: name each file once.
+		if base, ok := strings.CutSuffix(p, BackupSuffix); !ok || !slices.Contains(oe.Paths, base) {
+			extra = append(extra, "--allow-outside", words.ShellWord(p))
+		}
+	}
+	return &hint.Error{Err: errors.New(strings.TrimPrefix(err.Error(), "bootstrap: ")), Hints: []string{
+		"a setting or a link naming a file outside the data directory is the database owner's word, not yours; see docs/security.md",
+		"if you checked the file and mean init to edit it: " + retyped(extra...),
+	}}
 }

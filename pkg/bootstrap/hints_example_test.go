@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/pgcert/pgcert/pkg/bootstrap"
 	"github.com/pgcert/pgcert/pkg/hint"
@@ -61,4 +62,19 @@ func ExampleOtherCAHint() {
 	// /pg/root.crt comes from the CA CN=old (/ca/old), not from a new CA in /ca/new; nothing was written
 	// keep the data directory's CA: pgcert init -D /pg --ca-dir /ca/old --force
 	// other
+}
+
+// OutsideHint names each refused file once: allowing a file allows its backup.
+func ExampleOutsideHint() {
+	refused := &bootstrap.OutsideError{
+		Paths:   []string{"/etc/pg/pg_hba.conf", "/etc/pg/pg_hba.conf" + bootstrap.BackupSuffix},
+		Reasons: []string{"belongs to root", "belongs to root"},
+	}
+	err := bootstrap.OutsideHint(refused, func(extra ...string) string {
+		return "pgcert init -D /srv/pg --configure " + strings.Join(extra, " ")
+	})
+	var he *hint.Error
+	errors.As(err, &he)
+	fmt.Println(he.Hints[1])
+	// Output: if you checked the file and mean init to edit it: pgcert init -D /srv/pg --configure --allow-outside /etc/pg/pg_hba.conf
 }

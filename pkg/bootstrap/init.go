@@ -74,9 +74,10 @@ type InitOptions struct {
 	Lock func(dir string) (release func(), err error)
 	// Inspect examines the data directory (nil: pgdata.Inspect).
 	Inspect func(dir string) (*pgdata.DataDir, error)
-	// Outside turns CheckConfigureOutside's refusal into the caller's error,
-	// which may name the command that allows the files (nil: as it is).
-	Outside func(error) error
+	// Retyped is the command line that ran, with extra flags appended, for the
+	// hint of CheckConfigureOutside's refusal that allows the refused files
+	// (OutsideHint; nil: the refusal has no hint).
+	Retyped func(extra ...string) string
 	// Overwrite asks whether existing outputs (paths) may be replaced when
 	// Force is not given (nil: they are not, and Init refuses).
 	Overwrite func(paths []string) (bool, error)
@@ -194,8 +195,8 @@ func (r *initRun) checkConfigure() error {
 		return ConfigHint(err)
 	}
 	if err := CheckConfigureOutside(r.dd, cfg, r.o.AllowOutside, nil); err != nil {
-		if r.o.Outside != nil {
-			return r.o.Outside(err)
+		if r.o.Retyped != nil {
+			return OutsideHint(err, r.o.Retyped)
 		}
 		return err
 	}
