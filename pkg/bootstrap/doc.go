@@ -7,7 +7,10 @@
 // directory (WriteSelfSigned, SSLConfLines), a request with its new key
 // (WriteRequest) and a key file (WriteKey), each written all or nothing.
 //
-// A caller opens or creates the CA (asking for passphrases is its business),
+// Init is the whole of `pgcert init`, for a CA directory or a running step-ca,
+// with hooks for what needs a person (the overwrite question, passphrases) and
+// a Form that decides what an interactive init offers and accepts. Underneath,
+// a caller opens or creates the CA (asking for passphrases is its business),
 // then NewPlan issues the certificates and lays out every file with its mode
 // and owner, and Plan.Apply writes them all or none (internal/fsutil's
 // transaction) and returns a Result to render as text or JSON. The package
