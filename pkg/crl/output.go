@@ -2,6 +2,8 @@ package crl
 
 import (
 	"bufio"
+	"crypto/x509"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -106,6 +108,25 @@ func ReadFiles(paths []string, read func(path string) ([]byte, error), progress 
 			return nil, err
 		}
 		out = append(out, in...)
+	}
+	return out, nil
+}
+
+// ParseFiles reads every CRL of the files given, in order, through read, for a
+// verifier that wants the lists themselves (pgcert verify --crl). A file
+// without a CRL is an error naming it.
+func ParseFiles(paths []string, read func(path string) ([]byte, error)) ([]*x509.RevocationList, error) {
+	var out []*x509.RevocationList
+	for _, p := range paths {
+		data, err := read(p)
+		if err != nil {
+			return nil, err
+		}
+		lists, err := ParseCRLs(data)
+		if err != nil {
+			return nil, hint.With(fmt.Errorf("%s: %w", p, err), "give CRL files in PEM (X509 CRL blocks) or DER")
+		}
+		out = append(out, lists...)
 	}
 	return out, nil
 }

@@ -124,3 +124,18 @@ func ExampleWriteDir() {
 	// Output:
 	// true 1 true
 }
+
+func ExampleParseFiles() {
+	dir, _, files := exampleFiles()
+	defer os.RemoveAll(dir)
+	lists, err := crl.ParseFiles(files, os.ReadFile)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(len(lists), lists[1].Number)
+	_, err = crl.ParseFiles([]string{filepath.Join(dir, "root.crt")}, os.ReadFile)
+	fmt.Println(strings.TrimPrefix(err.Error(), dir+string(filepath.Separator)))
+	// Output:
+	// 2 2
+	// root.crt: crl: no CRL found
+}
