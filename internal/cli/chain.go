@@ -8,16 +8,12 @@ import (
 	"github.com/pgcert/pgcert/pkg/keys"
 )
 
+// chainOptions are chain's flags: the library's options, --passin and --force.
 type chainOptions struct {
-	f            *Factory
-	Inputs       []string
-	Output       string
-	Key          string
-	PassIn       string
-	Roots        []string
-	NoRoot       bool
-	AllowExpired bool
-	Force        bool
+	f *Factory
+	chain.ServerFileOptions
+	PassIn string
+	Force  bool
 }
 
 func newChainCmd(f *Factory, runF func(*chainOptions) error) *cobra.Command {
@@ -49,17 +45,14 @@ func newChainCmd(f *Factory, runF func(*chainOptions) error) *cobra.Command {
 
 func chainRun(opts *chainOptions) error {
 	f := opts.f
-	res, err := chain.WriteServerChain(chain.ServerFileOptions{
-		Inputs: opts.Inputs, Out: opts.Output, JSON: f.Global.JSON, Stdout: f.IO.Out,
-		Key: opts.Key, Roots: opts.Roots, NoRoot: opts.NoRoot, AllowExpired: opts.AllowExpired,
-		Overwrite: func(p ...string) (bool, error) { return f.allowOverwrite(opts.Force, p...) },
-		ReadPKI: func(p []string) ([]chain.Input, []*keys.Key, error) {
-			return f.readPKIInputs(p, "", "--passin", opts.PassIn)
-		},
-		ReadCerts: f.readCertInputs,
-		LoadKey:   func(p string) (*keys.Key, error) { return f.loadKey(p, "--passin", opts.PassIn) },
-		Reporter:  reporter{f}, Now: f.Now,
-	})
+	o := opts.ServerFileOptions
+	o.JSON, o.Stdout, o.ReadCerts, o.Reporter, o.Now = f.Global.JSON, f.IO.Out, f.readCertInputs, reporter{f}, f.Now
+	o.Overwrite = func(p ...string) (bool, error) { return f.allowOverwrite(opts.Force, p...) }
+	o.ReadPKI = func(p []string) ([]chain.Input, []*keys.Key, error) {
+		return f.readPKIInputs(p, "", "--passin", opts.PassIn)
+	}
+	o.LoadKey = func(p string) (*keys.Key, error) { return f.loadKey(p, "--passin", opts.PassIn) }
+	res, err := chain.WriteServerChain(o)
 	if err != nil || res.Written == nil {
 		return err
 	}

@@ -7,13 +7,11 @@ import (
 	"github.com/pgcert/pgcert/pkg/crl"
 )
 
+// crlDirOptions are crl dir's flags: the library's options and --force.
 type crlDirOptions struct {
-	f            *Factory
-	Files        []string
-	Out          string
-	CAs          []string
-	AllowExpired bool
-	Force        bool
+	f *Factory
+	crl.DirOptions
+	Force bool
 }
 
 func newCrlDirCmd(f *Factory, runF func(*crlDirOptions) error) *cobra.Command {
@@ -42,12 +40,11 @@ func newCrlDirCmd(f *Factory, runF func(*crlDirOptions) error) *cobra.Command {
 
 func crlDirRun(opts *crlDirOptions) error {
 	f := opts.f
-	report, written, err := crl.WriteDir(crl.DirOptions{
-		Files: opts.Files, Out: opts.Out, CAs: opts.CAs, AllowExpired: opts.AllowExpired,
-		Overwrite:  func(p ...string) (bool, error) { return f.allowOverwrite(opts.Force, p...) },
-		LockOutput: f.lockOutputDataDir, ReadCerts: f.readCertInputs, ReadFile: f.readInput,
-		Progress: f.IO.StartProgress, Reporter: reporter{f}, Now: f.Now,
-	})
+	o := opts.DirOptions
+	o.LockOutput, o.ReadCerts, o.ReadFile = f.lockOutputDataDir, f.readCertInputs, f.readInput
+	o.Overwrite = func(p ...string) (bool, error) { return f.allowOverwrite(opts.Force, p...) }
+	o.Progress, o.Reporter, o.Now = f.IO.StartProgress, reporter{f}, f.Now
+	report, written, err := crl.WriteDir(o)
 	for _, w := range written {
 		f.noteReplacedLink(w)
 	}

@@ -11,19 +11,13 @@ import (
 	"github.com/pgcert/pgcert/pkg/keys"
 )
 
+// crlGenOptions are crl gen's flags: the library's options, and how to
+// answer its questions.
 type crlGenOptions struct {
-	f         *Factory
-	CADir     string
-	DataDir   string
-	Index     string
-	Serials   string
-	CACert    string
-	CAKey     string
-	CRLNumber string
-	Days      int
-	Out       string
-	PassIn    string
-	Force     bool
+	f *Factory
+	ca.GenCRLOptions
+	PassIn string
+	Force  bool
 }
 
 func newCrlGenCmd(f *Factory, runF func(*crlGenOptions) error) *cobra.Command {
@@ -57,18 +51,13 @@ func newCrlGenCmd(f *Factory, runF func(*crlGenOptions) error) *cobra.Command {
 
 func crlGenRun(opts *crlGenOptions) error {
 	f := opts.f
-	o := ca.GenCRLOptions{
-		CADir: opts.CADir, DataDir: opts.DataDir, Index: opts.Index, Serials: opts.Serials,
-		CACert: opts.CACert, CAKey: opts.CAKey, CRLNumber: opts.CRLNumber, Days: opts.Days,
-		Out: opts.Out, JSON: f.Global.JSON, Stdout: f.IO.Out,
-		Overwrite:  func(p ...string) (bool, error) { return f.allowOverwrite(opts.Force, p...) },
-		LockOutput: f.lockOutputDataDir,
-		OpenCA:     func() (*ca.CA, error) { return f.openCAFor(opts.CADir, opts.DataDir) },
-		Unlock:     func(cas ...*ca.CA) error { return f.unlockCAs(opts.PassIn, cas...) },
-		ReadCerts:  f.readCertInputs,
-		LoadKey:    func(p string) (*keys.Key, error) { return f.loadKey(p, "--passin", opts.PassIn) },
-		Progress:   f.IO.StartProgress, Reporter: reporter{f}, Now: f.Now, Rand: f.Rand,
-	}
+	o := opts.GenCRLOptions
+	o.JSON, o.Stdout, o.LockOutput, o.ReadCerts = f.Global.JSON, f.IO.Out, f.lockOutputDataDir, f.readCertInputs
+	o.Overwrite = func(p ...string) (bool, error) { return f.allowOverwrite(opts.Force, p...) }
+	o.OpenCA = func() (*ca.CA, error) { return f.openCAFor(opts.CADir, opts.DataDir) }
+	o.Unlock = func(cas ...*ca.CA) error { return f.unlockCAs(opts.PassIn, cas...) }
+	o.LoadKey = func(p string) (*keys.Key, error) { return f.loadKey(p, "--passin", opts.PassIn) }
+	o.Progress, o.Reporter, o.Now, o.Rand = f.IO.StartProgress, reporter{f}, f.Now, f.Rand
 	if err := o.Validate(); err != nil {
 		return err
 	}

@@ -7,13 +7,11 @@ import (
 	"github.com/pgcert/pgcert/pkg/crl"
 )
 
+// crlMergeOptions are crl merge's flags: the library's options and --force.
 type crlMergeOptions struct {
-	f            *Factory
-	Files        []string
-	CAs          []string
-	Out          string
-	AllowExpired bool
-	Force        bool
+	f *Factory
+	crl.MergeOptions
+	Force bool
 }
 
 func newCrlMergeCmd(f *Factory, runF func(*crlMergeOptions) error) *cobra.Command {
@@ -42,13 +40,11 @@ func newCrlMergeCmd(f *Factory, runF func(*crlMergeOptions) error) *cobra.Comman
 
 func crlMergeRun(opts *crlMergeOptions) error {
 	f := opts.f
-	rep, w, err := crl.MergeFiles(crl.MergeOptions{
-		Files: opts.Files, CAs: opts.CAs, AllowExpired: opts.AllowExpired,
-		Out: opts.Out, JSON: f.Global.JSON, Stdout: f.IO.Out,
-		Overwrite:  func(p ...string) (bool, error) { return f.allowOverwrite(opts.Force, p...) },
-		LockOutput: f.lockOutputDataDir, ReadCerts: f.readCertInputs, ReadFile: f.readInput,
-		Progress: f.IO.StartProgress, Reporter: reporter{f}, Now: f.Now,
-	})
+	o := opts.MergeOptions
+	o.JSON, o.Stdout, o.LockOutput, o.ReadCerts, o.ReadFile = f.Global.JSON, f.IO.Out, f.lockOutputDataDir, f.readCertInputs, f.readInput
+	o.Overwrite = func(p ...string) (bool, error) { return f.allowOverwrite(opts.Force, p...) }
+	o.Progress, o.Reporter, o.Now = f.IO.StartProgress, reporter{f}, f.Now
+	rep, w, err := crl.MergeFiles(o)
 	if err != nil || w == nil {
 		return err
 	}

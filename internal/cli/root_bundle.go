@@ -7,14 +7,11 @@ import (
 	"github.com/pgcert/pgcert/pkg/chain"
 )
 
+// rootBundleOptions are root's flags: the library's options and --force.
 type rootBundleOptions struct {
-	f          *Factory
-	Inputs     []string
-	Output     string
-	AllowLeaf  bool
-	CheckChain string
-	WarnDays   int
-	Force      bool
+	f *Factory
+	chain.RootsFileOptions
+	Force bool
 }
 
 func newRootBundleCmd(f *Factory, runF func(*rootBundleOptions) error) *cobra.Command {
@@ -47,11 +44,10 @@ func newRootBundleCmd(f *Factory, runF func(*rootBundleOptions) error) *cobra.Co
 
 func rootBundleRun(opts *rootBundleOptions) error {
 	f := opts.f
-	res, err := chain.WriteRoots(chain.RootsFileOptions{
-		Inputs: opts.Inputs, Out: opts.Output, AllowLeaf: opts.AllowLeaf, CheckChain: opts.CheckChain, WarnDays: opts.WarnDays,
-		Overwrite: func(p ...string) (bool, error) { return f.allowOverwrite(opts.Force, p...) },
-		ReadCerts: f.readCertInputs, Reporter: reporter{f}, Now: f.Now,
-	})
+	o := opts.RootsFileOptions
+	o.Overwrite = func(p ...string) (bool, error) { return f.allowOverwrite(opts.Force, p...) }
+	o.ReadCerts, o.Reporter, o.Now = f.readCertInputs, reporter{f}, f.Now
+	res, err := chain.WriteRoots(o)
 	if err != nil {
 		return err
 	}

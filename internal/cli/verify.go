@@ -10,18 +10,10 @@ import (
 	"github.com/pgcert/pgcert/pkg/crl"
 )
 
+// verifyOptions are verify's flags: the library's options.
 type verifyOptions struct {
-	f       *Factory
-	File    string
-	Roots   []string
-	Hosts   []string
-	Purpose string
-	CRLs    []string
-	// User and the rest predict the cert method for a role.
-	User       string
-	ClientName string
-	Map        string
-	Ident      string
+	f *Factory
+	chain.VerifyFilesOptions
 }
 
 func newVerifyCmd(f *Factory, runF func(*verifyOptions) error) *cobra.Command {
@@ -56,13 +48,10 @@ func newVerifyCmd(f *Factory, runF func(*verifyOptions) error) *cobra.Command {
 
 func verifyRun(opts *verifyOptions) error {
 	f := opts.f
-	v, err := chain.VerifyFiles(chain.VerifyFilesOptions{
-		File: opts.File, Roots: opts.Roots, Hosts: opts.Hosts, Purpose: opts.Purpose, CRLs: opts.CRLs,
-		User: opts.User, ClientName: opts.ClientName, Map: opts.Map, Ident: opts.Ident,
-		ReadCerts: f.readCertInputs, ReadFile: f.readInput,
-		ReadCRLs: func(paths []string) ([]*x509.RevocationList, error) { return crl.ParseFiles(paths, f.readInput) },
-		Getenv:   f.Getenv, Reporter: reporter{f}, Now: f.Now,
-	})
+	o := opts.VerifyFilesOptions
+	o.ReadCerts, o.ReadFile, o.Getenv, o.Reporter, o.Now = f.readCertInputs, f.readInput, f.Getenv, reporter{f}, f.Now
+	o.ReadCRLs = func(paths []string) ([]*x509.RevocationList, error) { return crl.ParseFiles(paths, f.readInput) }
+	v, err := chain.VerifyFiles(o)
 	if err != nil {
 		return err
 	}

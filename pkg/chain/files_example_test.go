@@ -21,7 +21,7 @@ func exampleServerFile() (*chain.ServerFile, func()) {
 		panic(err)
 	}
 	res, err := chain.WriteServerChain(chain.ServerFileOptions{
-		Inputs: []string{"backwards.crt"}, Roots: []string{"root.crt"}, Out: filepath.Join(dir, "server.crt"),
+		Inputs: []string{"backwards.crt"}, Roots: []string{"root.crt"}, Output: filepath.Join(dir, "server.crt"),
 		ReadPKI:   func(p []string) ([]chain.Input, []*keys.Key, error) { ins, err := read(p, ""); return ins, nil, err },
 		ReadCerts: read, Now: func() time.Time { return exampleNow },
 	})
@@ -74,7 +74,7 @@ func exampleRootsFile() (*chain.RootsFile, func()) {
 		panic(err)
 	}
 	res, err := chain.WriteRoots(chain.RootsFileOptions{
-		Inputs: []string{"root.crt", "root.crt"}, Out: filepath.Join(dir, "root.crt"), CheckChain: "server.crt", WarnDays: 30,
+		Inputs: []string{"root.crt", "root.crt"}, Output: filepath.Join(dir, "root.crt"), CheckChain: "server.crt", WarnDays: 30,
 		ReadCerts: pileFiles(pile), Reporter: printer{}, Now: func() time.Time { return exampleNow },
 	})
 	if err != nil {

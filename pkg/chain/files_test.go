@@ -33,7 +33,7 @@ func TestWriteServerChainToStdout(t *testing.T) {
 	var out strings.Builder
 	var h heard
 	res, err := chain.WriteServerChain(chain.ServerFileOptions{
-		Inputs: []string{"backwards.crt"}, Roots: []string{"root.crt"}, Out: "-", Stdout: &out,
+		Inputs: []string{"backwards.crt"}, Roots: []string{"root.crt"}, Output: "-", Stdout: &out,
 		ReadPKI: readPKI, ReadCerts: readCerts, Reporter: &h, Now: func() time.Time { return exampleNow },
 	})
 	if err != nil {
@@ -51,14 +51,14 @@ func TestWriteServerChainRefusals(t *testing.T) {
 	pile, _, cleanup := examplePile()
 	defer cleanup()
 	readPKI, readCerts := pki(pile)
-	_, err := chain.WriteServerChain(chain.ServerFileOptions{Out: "-", JSON: true})
+	_, err := chain.WriteServerChain(chain.ServerFileOptions{Output: "-", JSON: true})
 	var u *hint.UsageError
 	if !errors.As(err, &u) {
 		t.Errorf("-o - with --json: err = %v, want a usage error", err)
 	}
 	var h heard
 	_, err = chain.WriteServerChain(chain.ServerFileOptions{
-		Inputs: []string{"leaf.crt"}, Roots: []string{"root.crt"}, Out: filepath.Join(t.TempDir(), "server.crt"),
+		Inputs: []string{"leaf.crt"}, Roots: []string{"root.crt"}, Output: filepath.Join(t.TempDir(), "server.crt"),
 		ReadPKI: readPKI, ReadCerts: readCerts, Reporter: &h, Now: func() time.Time { return exampleNow },
 	})
 	if err == nil || len(h) != 2 || h[0] != "info: the path pgcert found, not written:" {
@@ -75,7 +75,7 @@ func TestWriteRootsKeepsAnExistingFile(t *testing.T) {
 	}
 	asked := false
 	_, err := chain.WriteRoots(chain.RootsFileOptions{
-		Inputs: []string{"root.crt"}, Out: out, ReadCerts: pileFiles(pile), Now: func() time.Time { return exampleNow },
+		Inputs: []string{"root.crt"}, Output: out, ReadCerts: pileFiles(pile), Now: func() time.Time { return exampleNow },
 		Overwrite: func(...string) (bool, error) { asked = true; return false, nil },
 	})
 	var exists *fsutil.ExistsError
@@ -97,7 +97,7 @@ func TestWriteRootsWarnsOfExpiry(t *testing.T) {
 	}{{0, false}, {9, false}, {30, true}} {
 		var h heard
 		_, err := chain.WriteRoots(chain.RootsFileOptions{
-			Inputs: []string{"root.crt"}, Out: filepath.Join(t.TempDir(), "root.crt"), WarnDays: tc.days,
+			Inputs: []string{"root.crt"}, Output: filepath.Join(t.TempDir(), "root.crt"), WarnDays: tc.days,
 			ReadCerts: pileFiles(pile), Reporter: &h, Now: late,
 		})
 		if err != nil {

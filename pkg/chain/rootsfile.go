@@ -11,9 +11,9 @@ import (
 // RootsFileOptions say what WriteRoots bundles and where, as pgcert root's
 // flags do. The funcs are the outside world: files, the terminal, the clock.
 type RootsFileOptions struct {
-	// Inputs hold the CA certificates; Out is the bundle to write.
+	// Inputs hold the CA certificates; Output is the bundle to write.
 	Inputs []string
-	Out    string
+	Output string
 	// AllowLeaf is RootsOptions'.
 	AllowLeaf bool
 	// CheckChain, when set, is a certificate file verified against the bundle
@@ -23,7 +23,7 @@ type RootsFileOptions struct {
 	// warning; 0 warns only of expired ones.
 	WarnDays int
 
-	// Overwrite says whether an existing Out may be replaced (nil: never).
+	// Overwrite says whether an existing Output may be replaced (nil: never).
 	Overwrite func(paths ...string) (bool, error)
 	ReadCerts func(paths []string, flag string) ([]Input, error)
 	Reporter  Reporter
@@ -47,7 +47,7 @@ func WriteRoots(o RootsFileOptions) (*RootsFile, error) {
 	force := false
 	if o.Overwrite != nil {
 		var err error
-		if force, err = o.Overwrite(o.Out); err != nil {
+		if force, err = o.Overwrite(o.Output); err != nil {
 			return nil, err
 		}
 	}
@@ -81,7 +81,7 @@ func WriteRoots(o RootsFileOptions) (*RootsFile, error) {
 	if len(roots.Duplicates) > 0 {
 		rep.Infof("%s", DroppedDuplicates(roots.Duplicates))
 	}
-	w, err := fsutil.WriteFile(o.Out, roots.PEM(), fsutil.DirOwnerOptions(filepath.Dir(o.Out), fsutil.PublicMode, force))
+	w, err := fsutil.WriteFile(o.Output, roots.PEM(), fsutil.DirOwnerOptions(filepath.Dir(o.Output), fsutil.PublicMode, force))
 	if err != nil {
 		return nil, err
 	}

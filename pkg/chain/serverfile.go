@@ -20,9 +20,9 @@ import (
 type ServerFileOptions struct {
 	// Inputs hold the certificates in any order (PEM, DER or PKCS#12).
 	Inputs []string
-	// Out is the file to write; "-" is Stdout, which a JSON report (one
+	// Output is the file to write; "-" is Stdout, which a JSON report (one
 	// document on standard output) cannot share.
-	Out    string
+	Output string
 	JSON   bool
 	Stdout io.Writer
 	// Key is the server's private key file, which picks the leaf; without it,
@@ -32,7 +32,7 @@ type ServerFileOptions struct {
 	// NoRoot and AllowExpired are ServerOptions'.
 	NoRoot, AllowExpired bool
 
-	// Overwrite says whether an existing Out may be replaced (nil: never).
+	// Overwrite says whether an existing Output may be replaced (nil: never).
 	Overwrite func(paths ...string) (bool, error)
 	// ReadPKI reads the inputs and the keys of their PKCS#12 files.
 	ReadPKI   func(paths []string) ([]Input, []*keys.Key, error)
@@ -57,14 +57,14 @@ type ServerFile struct {
 // notes, and writes the file, or Stdout with the path told through Infof.
 func WriteServerChain(o ServerFileOptions) (*ServerFile, error) {
 	rep := reporterOr(o.Reporter)
-	toStdout := o.Out == "-"
+	toStdout := o.Output == "-"
 	if toStdout && o.JSON {
 		return nil, hint.Usagef("-o - and --json both write to standard output: give an output file with -o")
 	}
 	force := false
 	if !toStdout && o.Overwrite != nil {
 		var err error
-		if force, err = o.Overwrite(o.Out); err != nil {
+		if force, err = o.Overwrite(o.Output); err != nil {
 			return nil, err
 		}
 	}
@@ -117,7 +117,7 @@ func WriteServerChain(o ServerFileOptions) (*ServerFile, error) {
 		tellPath(rep, plan.Path, plan.Written(), now)
 		return res, nil
 	}
-	res.Written, err = fsutil.WriteFile(o.Out, data, fsutil.DirOwnerOptions(filepath.Dir(o.Out), fsutil.PublicMode, force))
+	res.Written, err = fsutil.WriteFile(o.Output, data, fsutil.DirOwnerOptions(filepath.Dir(o.Output), fsutil.PublicMode, force))
 	if err != nil {
 		return nil, err
 	}
