@@ -129,7 +129,7 @@ func GenerateCRL(o GenCRLOptions) (*GenCRLResult, error) {
 	return o.genCADir(out)
 }
 
-// genCADir makes the CRLs of a pgcert CA directory: the code pgcert init uses.
+// genCADir makes the CRLs of a pgcert CA directory, one per CA of its chain.
 func (o GenCRLOptions) genCADir(out crl.Output) (*GenCRLResult, error) {
 	open := o.OpenCA
 	if open == nil {
