@@ -1,27 +1,19 @@
 package cli
 
 import (
-	"crypto"
-	"fmt"
-	"path/filepath"
-
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
-	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/pkg/chain"
+	"github.com/pgcert/pgcert/pkg/keys"
 )
 
+// chainOptions are chain's flags: the library's options, --passin and --force.
 type chainOptions struct {
-	f            *Factory
-	Inputs       []string
-	Output       string
-	Key          string
-	PassIn       string
-	Roots        []string
-	NoRoot       bool
-	AllowExpired bool
-	Force        bool
+	f *Factory
+	chain.ServerFileOptions
+	PassIn string
+	Force  bool
 }
 
 func newChainCmd(f *Factory, runF func(*chainOptions) error) *cobra.Command {
@@ -53,79 +45,21 @@ func newChainCmd(f *Factory, runF func(*chainOptions) error) *cobra.Command {
 
 func chainRun(opts *chainOptions) error {
 	f := opts.f
-	toStdout := opts.Output == "-"
-	if toStdout && f.Global.JSON {
-		return usageErrorf("-o - and --json both write to standard output: give an output file with -o")
+	o := opts.ServerFileOptions
+	o.JSON, o.Stdout, o.ReadCerts, o.Reporter, o.Now = f.Global.JSON, f.IO.Out, f.readCertInputs, reporter{f}, f.Now
+	o.Overwrite = func(p ...string) (bool, error) { return f.allowOverwrite(opts.Force, p...) }
+	o.ReadPKI = func(p []string) ([]chain.Input, []*keys.Key, error) {
+		return f.readPKIInputs(p, "", "--passin", opts.PassIn)
 	}
-	force := false
-	if !toStdout {
-		var err error
-		if force, err = f.allowOverwrite(opts.Force, opts.Output); err != nil {
-			return err
-		}
-	}
-	inputs, p12Keys, err := f.readPKIInputs(opts.Inputs, "", "--passin", opts.PassIn)
-	if err != nil {
+	o.LoadKey = func(p string) (*keys.Key, error) { return f.loadKey(p, "--passin", opts.PassIn) }
+	res, err := chain.WriteServerChain(o)
+	if err != nil || res.Written == nil {
 		return err
 	}
-	roots, err := f.readCertInputs(opts.Roots, "--root")
-	if err != nil {
-		return err
-	}
-	var pub crypto.PublicKey
-	if opts.Key != "" {
-		k, err := f.loadKey(opts.Key, "--passin", opts.PassIn)
-		if err != nil {
-			return err
-		}
-		pub = k.Signer.Public()
-	} else if len(p12Keys) == 1 {
-		// A PKCS#12 file holds the leaf's key: it picks the leaf, as --key would.
-		pub = p12Keys[0].Signer.Public()
-	}
-	now := f.Now()
-	plan, err := chain.PlanServerChain(inputs, chain.ServerOptions{Now: now, Key: pub, Roots: roots, AllowExpired: opts.AllowExpired, NoRoot: opts.NoRoot})
-	if err != nil {
-		return chain.LeafError(err, opts.Key)
-	}
-	path := plan.Path
-	if len(plan.Problems) > 0 {
-		f.infof("the path pgcert found, not written:")
-		if !f.Global.Quiet {
-			path.WriteText(f.IO.ErrOut, len(path.Certs), now)
-		}
-		return plan.Refusal()
-	}
-
-	for _, n := range plan.Notes() {
-		if n.Warning {
-			f.warnf("%s", n.Text)
-		} else {
-			f.infof("%s", n.Text)
-		}
-	}
-
-	data := plan.PEM()
-	written := plan.Written()
-	if toStdout {
-		if _, err := f.IO.Out.Write(data); err != nil {
-			return err
-		}
-		f.infof("wrote %s to standard output", plural(written, "certificate", "certificates"))
-		if !f.Global.Quiet {
-			path.WriteText(f.IO.ErrOut, written, now)
-		}
-		return nil
-	}
-	w, err := fsutil.WriteFile(opts.Output, data, fsutil.DirOwnerOptions(filepath.Dir(opts.Output), fsutil.PublicMode, force))
-	if err != nil {
-		return err
-	}
-	f.noteReplacedLink(w)
+	f.noteReplacedLink(res.Written)
 	if f.Global.JSON {
-		return writeJSON(f.IO.Out, plan.Report(fsutil.Report(w)))
+		return writeJSON(f.IO.Out, res.Report())
 	}
-	fmt.Fprintf(f.IO.Out, "wrote %s: %s, mode %04o\n", w.Path, plural(written, "certificate", "certificates"), w.Mode)
-	path.WriteText(f.IO.Out, written, now)
+	res.WriteText(f.IO.Out)
 	return nil
 }

@@ -1,27 +1,17 @@
 package cli
 
 import (
-	"crypto/x509"
-	"errors"
-	"fmt"
-	"os"
-	"path/filepath"
-	"slices"
-
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
-	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/pkg/crl"
 )
 
+// crlDirOptions are crl dir's flags: the library's options and --force.
 type crlDirOptions struct {
-	f            *Factory
-	Files        []string
-	Out          string
-	CAs          []string
-	AllowExpired bool
-	Force        bool
+	f *Factory
+	crl.DirOptions
+	Force bool
 }
 
 func newCrlDirCmd(f *Factory, runF func(*crlDirOptions) error) *cobra.Command {
@@ -50,68 +40,11 @@ func newCrlDirCmd(f *Factory, runF func(*crlDirOptions) error) *cobra.Command {
 
 func crlDirRun(opts *crlDirOptions) error {
 	f := opts.f
-	if opts.Out == "" {
-		return usageErrorf("give the directory to write with --out DIR")
-	}
-	dir := opts.Out
-	release, err := f.lockOutputDataDir(dir)
-	if err != nil {
-		return err
-	}
-	defer release()
-	inputs, err := f.readCRLInputs(opts.Files)
-	if err != nil {
-		return err
-	}
-	var lists []*x509.RevocationList
-	source := map[*x509.RevocationList]string{}
-	if len(opts.CAs) > 0 {
-		cas, err := f.readCertInputs(opts.CAs, "--ca")
-		if err != nil {
-			return err
-		}
-		checked, err := crl.CheckCAs(inputs, cas, "--ca", f.Now(), opts.AllowExpired)
-		if err != nil {
-			return err
-		}
-		lists, source = checked.Merged.CRLs, checked.Source
-	} else {
-		f.infof("without --ca, the CRLs' signatures are not checked, nor whether every CA has one")
-		lists, err = crl.Current(inputs, f.Now(), opts.AllowExpired)
-		var ce *crl.CheckError
-		if errors.As(err, &ce) {
-			return ce.Explain(nil, "", "make a current CRL with pgcert crl gen, or add --allow-expired to file it all the same")
-		} else if err != nil {
-			return err
-		}
-		for _, in := range inputs {
-			source[in.CRL] = in.File
-		}
-	}
-	plan, err := crl.PlanDir(dir, lists)
-	switch {
-	case errors.Is(err, crl.ErrNotDir):
-		return failf([]string{"give a directory with --out; ssl_crl_dir names a directory"}, "%s is not a directory", dir)
-	case err != nil:
-		return inputError(dir, err)
-	}
-	replaced := plan.Replaced()
-	if len(replaced)+len(plan.Stale) > 0 {
-		ok, err := f.allowOverwrite(opts.Force, append(slices.Clone(replaced), plan.Stale...)...)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return plan.Refusal()
-		}
-	}
-
-	if plan.Create {
-		if err := f.makeCRLDir(dir); err != nil {
-			return err
-		}
-	}
-	report, written, err := plan.Apply(fsutil.DirOwnerOptions(dir, fsutil.PublicMode, true), source)
+	o := opts.DirOptions
+	o.LockOutput, o.ReadCerts, o.ReadFile = f.lockOutputDataDir, f.readCertInputs, f.readInput
+	o.Overwrite = func(p ...string) (bool, error) { return f.allowOverwrite(opts.Force, p...) }
+	o.Progress, o.Reporter, o.Now = f.IO.StartProgress, reporter{f}, f.Now
+	report, written, err := crl.WriteDir(o)
 	for _, w := range written {
 		f.noteReplacedLink(w)
 	}
@@ -122,22 +55,5 @@ func crlDirRun(opts *crlDirOptions) error {
 		return writeJSON(f.IO.Out, report)
 	}
 	report.WriteText(f.IO.Out)
-	return nil
-}
-
-// makeCRLDir creates dir with mode 0755 (the server and libpq only read it), owned,
-// when pgcert runs as root inside a data directory, by the data directory's owner.
-func (f *Factory) makeCRLDir(dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return failf([]string{"create it yourself, or give another --out"}, "creating %s: %v", dir, err)
-	}
-	// The mode and owner are set through a descriptor opened beneath the parent:
-	// in a data directory, its owner could swap the new directory for a link.
-	parent := filepath.Dir(filepath.Clean(dir))
-	o := fsutil.DirOwnerOptions(parent, 0o755, false)
-	if err := fsutil.SetBeneath(parent, filepath.Base(filepath.Clean(dir)), 0o755, o.Chown, o.UID, o.GID); err != nil {
-		return fmt.Errorf("%s: %w", dir, err)
-	}
-	f.infof("created %s (mode 0755)", dir)
 	return nil
 }

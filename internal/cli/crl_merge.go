@@ -4,17 +4,14 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
-	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/pkg/crl"
 )
 
+// crlMergeOptions are crl merge's flags: the library's options and --force.
 type crlMergeOptions struct {
-	f            *Factory
-	Files        []string
-	CAs          []string
-	Out          string
-	AllowExpired bool
-	Force        bool
+	f *Factory
+	crl.MergeOptions
+	Force bool
 }
 
 func newCrlMergeCmd(f *Factory, runF func(*crlMergeOptions) error) *cobra.Command {
@@ -43,49 +40,15 @@ func newCrlMergeCmd(f *Factory, runF func(*crlMergeOptions) error) *cobra.Comman
 
 func crlMergeRun(opts *crlMergeOptions) error {
 	f := opts.f
-	if len(opts.CAs) == 0 {
-		return usageErrorf("give the CA certificates with --ca FILE (the root.crt bundle, or each CA's certificate): every CRL's signature is checked against its CA, and every CA must have a CRL")
-	}
-	out, err := f.resolveCRLOutput(opts.Out, opts.Force)
-	if err != nil {
+	o := opts.MergeOptions
+	o.JSON, o.Stdout, o.LockOutput, o.ReadCerts, o.ReadFile = f.Global.JSON, f.IO.Out, f.lockOutputDataDir, f.readCertInputs, f.readInput
+	o.Overwrite = func(p ...string) (bool, error) { return f.allowOverwrite(opts.Force, p...) }
+	o.Progress, o.Reporter, o.Now = f.IO.StartProgress, reporter{f}, f.Now
+	rep, w, err := crl.MergeFiles(o)
+	if err != nil || w == nil {
 		return err
-	}
-	release, err := f.lockOutputDataDir(out.Path)
-	if err != nil {
-		return err
-	}
-	defer release()
-	cas, err := f.readCertInputs(opts.CAs, "--ca")
-	if err != nil {
-		return err
-	}
-	inputs, err := f.readCRLInputs(opts.Files)
-	if err != nil {
-		return err
-	}
-	checked, err := crl.CheckCAs(inputs, cas, "--ca", f.Now(), opts.AllowExpired)
-	if err != nil {
-		return err
-	}
-	rep := crl.NewMergeReport(checked)
-	for _, r := range rep.OutOfDate {
-		f.warnf("%s: kept the %s although it is out of date (--allow-expired): the server rejects every certificate of that CA", r.Source, r.Summary)
-	}
-	w, err := f.writeCRLOutput(out, crlBytes(checked.Merged.PEM()))
-	if err != nil {
-		return err
-	}
-	if w == nil {
-		for _, r := range rep.CRLs {
-			f.infof("%s", r)
-		}
-		for _, r := range rep.Superseded {
-			f.infof("left out the older %s", r)
-		}
-		return nil
 	}
 	f.noteReplacedLink(w)
-	rep.File = fsutil.Report(w)
 	if f.Global.JSON {
 		return writeJSON(f.IO.Out, rep)
 	}

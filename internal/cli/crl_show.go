@@ -32,23 +32,9 @@ func newCrlShowCmd(f *Factory, runF func(*crlShowOptions) error) *cobra.Command 
 }
 
 func crlShowRun(opts *crlShowOptions) error {
-	files, err := opts.f.describeFiles(opts.Files, onlyCRLs)
+	files, err := opts.f.describeFiles(opts.Files, inspect.OnlyCRLs)
 	if err != nil {
 		return err
 	}
 	return opts.f.printShownFiles(files)
-}
-
-// onlyCRLs keeps the CRLs among a file's objects, and refuses a file without one.
-func onlyCRLs(path string, objs []*inspect.Object) ([]*inspect.Object, error) {
-	var crls []*inspect.Object
-	for _, o := range objs {
-		if o.CRL != nil {
-			crls = append(crls, o)
-		}
-	}
-	if len(crls) == 0 {
-		return nil, failf([]string{"pgcert show describes certificates, requests and keys"}, "%s holds no CRL", path)
-	}
-	return crls, nil
 }

@@ -1,24 +1,17 @@
 package cli
 
 import (
-	"path/filepath"
-	"time"
-
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
-	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/pkg/chain"
 )
 
+// rootBundleOptions are root's flags: the library's options and --force.
 type rootBundleOptions struct {
-	f          *Factory
-	Inputs     []string
-	Output     string
-	AllowLeaf  bool
-	CheckChain string
-	WarnDays   int
-	Force      bool
+	f *Factory
+	chain.RootsFileOptions
+	Force bool
 }
 
 func newRootBundleCmd(f *Factory, runF func(*rootBundleOptions) error) *cobra.Command {
@@ -51,46 +44,17 @@ func newRootBundleCmd(f *Factory, runF func(*rootBundleOptions) error) *cobra.Co
 
 func rootBundleRun(opts *rootBundleOptions) error {
 	f := opts.f
-	force, err := f.allowOverwrite(opts.Force, opts.Output)
+	o := opts.RootsFileOptions
+	o.Overwrite = func(p ...string) (bool, error) { return f.allowOverwrite(opts.Force, p...) }
+	o.ReadCerts, o.Reporter, o.Now = f.readCertInputs, reporter{f}, f.Now
+	res, err := chain.WriteRoots(o)
 	if err != nil {
 		return err
 	}
-	inputs, err := f.readCertInputs(opts.Inputs, "")
-	if err != nil {
-		return err
-	}
-	now := f.Now()
-	// RootsOptions reads a zero window as its default; a nanosecond is "expired only".
-	window := max(time.Duration(opts.WarnDays)*24*time.Hour, time.Nanosecond)
-	roots, err := chain.BuildRoots(inputs, chain.RootsOptions{Now: now, AllowLeaf: opts.AllowLeaf, ExpiryWarning: window})
-	if err != nil {
-		return chain.RootsError(err, opts.AllowLeaf)
-	}
-	var check *chain.Verdict
-	if opts.CheckChain != "" {
-		ins, err := f.readCertInputs([]string{opts.CheckChain}, "--check-chain")
-		if err != nil {
-			return err
-		}
-		if check, err = chain.CheckBundle(opts.CheckChain, ins, roots.Certs, now); err != nil {
-			return err
-		}
-	}
-	for _, w := range roots.Warnings {
-		f.warnf("%s", chain.RootsWarning(w))
-	}
-	if len(roots.Duplicates) > 0 {
-		f.infof("%s", chain.DroppedDuplicates(roots.Duplicates))
-	}
-	w, err := fsutil.WriteFile(opts.Output, roots.PEM(), fsutil.DirOwnerOptions(filepath.Dir(opts.Output), fsutil.PublicMode, force))
-	if err != nil {
-		return err
-	}
-	f.noteReplacedLink(w)
-	rep := roots.Report(fsutil.Report(w), check)
+	f.noteReplacedLink(res.Written)
 	if f.Global.JSON {
-		return writeJSON(f.IO.Out, rep)
+		return writeJSON(f.IO.Out, res.Report)
 	}
-	rep.WriteText(f.IO.Out, now)
+	res.WriteText(f.IO.Out)
 	return nil
 }
