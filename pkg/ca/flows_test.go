@@ -1,0 +1,229 @@
+package ca_test
+
+import (
+	"bytes"
+	"crypto"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pgcert/pgcert/internal/fsutil"
+	"github.com/pgcert/pgcert/pkg/ca"
+	"github.com/pgcert/pgcert/pkg/chain"
+	"github.com/pgcert/pgcert/pkg/hint"
+	"github.com/pgcert/pgcert/pkg/keys"
+	"github.com/pgcert/pgcert/pkg/selfsign"
+)
+
+// recorder keeps what a flow reports.
+type recorder struct{ lines []string }
+
+func (r *recorder) Infof(format string, args ...any) {
+	r.lines = append(r.lines, fmt.Sprintf(format, args...))
+}
+func (r *recorder) Warnf(format string, args ...any) {
+	r.lines = append(r.lines, fmt.Sprintf(format, args...))
+}
+
+func testCA(t *testing.T) *ca.CA {
+	t.Helper()
+	c, err := ca.Create(filepath.Join(t.TempDir(), "ca"), ca.CreateOptions{CommonName: "Test CA", Now: exampleNow, Days: 365})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func noSigner(t *testing.T) func() (ca.Signer, error) {
+	return func() (ca.Signer, error) {
+		t.Error("the signer was asked for")
+		return nil, errors.New("no signer")
+	}
+}
+
+func serverOptions(t *testing.T, c *ca.CA, dir string, rep ca.Reporter) ca.IssueServerOptions {
+	return ca.IssueServerOptions{Hosts: []string{"db"}, CertPath: filepath.Join(dir, "server.crt"), KeyPath: filepath.Join(dir, "server.key"), Days: 30,
+		Existing: noExisting, Overwrite: neverOverwrite, GenerateKey: newKey,
+		Signer: func() (ca.Signer, error) { return exampleSigner(c), nil }, Reporter: rep, Now: exampleNowFunc}
+}
+
+func TestIssueServerRefusesExistingOutput(t *testing.T) {
+	c, dir := testCA(t), t.TempDir()
+	o := serverOptions(t, c, dir, &recorder{})
+	if err := os.WriteFile(o.KeyPath, []byte("mine"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var asked []string
+	o.Overwrite = func(paths []string) (bool, error) { asked = paths; return false, nil }
+	o.Signer = noSigner(t)
+	_, err := ca.IssueServer(o)
+	var ee *fsutil.ExistsError
+	if !errors.As(err, &ee) || ee.Path != o.KeyPath {
+		t.Fatalf("err = %v, want an ExistsError for %s", err, o.KeyPath)
+	}
+	if len(asked) != 2 {
+		t.Errorf("Overwrite asked about %v, want both outputs", asked)
+	}
+	if data, _ := os.ReadFile(o.KeyPath); string(data) != "mine" {
+		t.Errorf("the existing key was replaced: %q", data)
+	}
+}
+
+func TestIssueServerBadHostIsUsage(t *testing.T) {
+	o := serverOptions(t, testCA(t), t.TempDir(), &recorder{})
+	o.Hosts = []string{"a b"}
+	o.Existing = func() (crypto.Signer, error) { t.Error("the key was read"); return nil, nil }
+	_, err := ca.IssueServer(o)
+	var ue *hint.UsageError
+	if !errors.As(err, &ue) || !strings.HasPrefix(err.Error(), "--host: ") {
+		t.Fatalf("err = %v, want a --host usage error", err)
+	}
+}
+
+func TestIssueServerExistingKeyAndClamp(t *testing.T) {
+	c, dir := testCA(t), t.TempDir()
+	rep := &recorder{}
+	o := serverOptions(t, c, dir, rep)
+	key, _ := newKey()
+	o.Existing = func() (crypto.Signer, error) { return key, nil }
+	o.GenerateKey = func() (crypto.Signer, error) { t.Error("a key was made"); return nil, errors.New("no") }
+	o.Days = 3650
+	r, err := ca.IssueServer(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Files) != 1 || r.Files[0].Path != o.CertPath {
+		t.Fatalf("files = %+v, want the certificate alone", r.Files)
+	}
+	if _, err := os.Lstat(o.KeyPath); err == nil {
+		t.Error("a key file was written for an existing key")
+	}
+	if !r.Clamped || len(rep.lines) != 1 || !strings.Contains(rep.lines[0], "validity was cut to the CA's") {
+		t.Errorf("clamped %v, reported %q", r.Clamped, rep.lines)
+	}
+	data, _ := os.ReadFile(o.CertPath)
+	certs, err := chain.ParseCertificates(data)
+	if err != nil || !keys.PublicKeysEqual(certs[0].PublicKey, key.Public()) {
+		t.Errorf("the certificate is not for the existing key (%v)", err)
+	}
+}
+
+func clientOptions(t *testing.T, c *ca.CA, rep ca.Reporter) ca.IssueClientOptions {
+	return ca.IssueClientOptions{Role: "alice", Days: 30,
+		Existing: noExisting, Overwrite: neverOverwrite, GenerateKey: newKey,
+		Signer:    func() (ca.Signer, error) { return exampleSigner(c), nil },
+		KeyFormat: func(bool) (keys.Format, error) { return keys.FormatPKCS8PEM, nil },
+		Owner:     func(string) (ca.FileOwner, error) { return ca.FileOwner{}, nil },
+		Mkdir:     func(dir string, _ ca.FileOwner) error { return os.MkdirAll(dir, 0o700) },
+		Passphrase: func(string) ([]byte, error) {
+			t.Error("a passphrase was asked for")
+			return nil, errors.New("no")
+		},
+		Reporter: rep, Now: exampleNowFunc}
+}
+
+func TestIssueClientRefusesDataDir(t *testing.T) {
+	c := testCA(t)
+	data := t.TempDir()
+	if err := os.WriteFile(filepath.Join(data, "PG_VERSION"), []byte("15\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	o := clientOptions(t, c, &recorder{})
+	o.Dir = filepath.Join(data, "alice")
+	o.Overwrite = func([]string) (bool, error) { t.Error("Overwrite was asked"); return false, nil }
+	_, err := ca.IssueClient(o)
+	if err == nil || !strings.Contains(err.Error(), "is inside the data directory") {
+		t.Fatalf("err = %v", err)
+	}
+	if _, err := os.Lstat(o.Dir); err == nil {
+		t.Error("the bundle directory was made")
+	}
+}
+
+func TestIssueClientP12Encrypts(t *testing.T) {
+	c := testCA(t)
+	o := clientOptions(t, c, &recorder{})
+	o.Bundle.P12 = true
+	var keyPath string
+	o.Passphrase = func(p string) ([]byte, error) { keyPath = p; return []byte("secret phrase"), nil }
+	var encrypted bool
+	o.KeyFormat = func(e bool) (keys.Format, error) { encrypted = e; return keys.FormatPKCS8PEM, nil }
+	b, err := ca.IssueClient(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := filepath.Join(c.Dir, ca.ClientsDir, "alice", ca.ClientKeyFile)
+	if !encrypted || keyPath != want {
+		t.Errorf("encrypted %v, passphrase asked for %q, want %q", encrypted, keyPath, want)
+	}
+	pem, err := os.ReadFile(want)
+	if err != nil || !bytes.Contains(pem, []byte("ENCRYPTED PRIVATE KEY")) {
+		t.Errorf("postgresql.key is not encrypted: %v", err)
+	}
+	if len(b.Files) != 4 {
+		t.Errorf("%d files, want 4 with postgresql.p12", len(b.Files))
+	}
+}
+
+func TestIssueClientRoleDir(t *testing.T) {
+	o := clientOptions(t, testCA(t), &recorder{})
+	o.Role = ".."
+	_, err := ca.IssueClient(o)
+	var ue *hint.UsageError
+	if !errors.As(err, &ue) {
+		t.Fatalf("err = %v, want a usage error", err)
+	}
+}
+
+func TestWriteClientBundleMkdirFails(t *testing.T) {
+	c := testCA(t)
+	is, key := issue(c, selfsign.ClientLeaf, "bob", selfsign.SANs{})
+	_, err := c.WriteClientBundle(is, key, ca.ClientBundleOptions{Role: "bob", Dir: "/nonexistent/bob"}, ca.BundleWrite{
+		Mkdir: func(string, ca.FileOwner) error { return errors.New("permission denied") }, Reporter: &recorder{}})
+	var he *hint.Error
+	if !errors.As(err, &he) || err.Error() != "creating /nonexistent/bob: permission denied" {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestSignCSRNoRoleBeforeSigner(t *testing.T) {
+	key, _ := newKey()
+	der, err := selfsign.NewRequest(key, nil, selfsign.SANs{DNS: []string{"db"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	csr, err := selfsign.ParseRequest(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = ca.SignCSR(ca.SignCSROptions{CSR: csr, RequestFile: "x.req", Profile: selfsign.ClientLeaf, Output: "-",
+		Signer: noSigner(t), Reporter: &recorder{}, Now: exampleNowFunc})
+	if err == nil || !strings.HasPrefix(err.Error(), "x.req: the request has no Common Name") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestSignCSRWritesChain(t *testing.T) {
+	c, cleanup := exampleCA(true)
+	defer cleanup()
+	key, _ := newKey()
+	subject, _ := selfsign.ParseSubject("/CN=db")
+	der, _ := selfsign.NewRequest(key, subject, selfsign.SANs{DNS: []string{"db"}}, nil)
+	csr, _ := selfsign.ParseRequest(der)
+	out := filepath.Join(t.TempDir(), "db.crt")
+	s, err := ca.SignCSR(ca.SignCSROptions{CSR: csr, RequestFile: "db.req", Profile: selfsign.ServerLeaf, Output: out,
+		Overwrite: neverOverwrite, Signer: func() (ca.Signer, error) { return exampleSigner(c), nil }, Reporter: &recorder{}, Now: exampleNowFunc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(out)
+	if !bytes.Equal(data, s.PEM) || strings.Count(string(data), "BEGIN CERTIFICATE") != 2 {
+		t.Errorf("the file is not the certificate and its intermediate")
+	}
+	if len(s.Files) != 1 || s.Files[0].Path != out {
+		t.Errorf("files = %+v", s.Files)
+	}
+}
