@@ -2,14 +2,12 @@ package cli
 
 import (
 	"fmt"
-	"math/big"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
 	"github.com/pgcert/pgcert/pkg/ca"
-	"github.com/pgcert/pgcert/pkg/chain"
 )
 
 type caRevokeOptions struct {
@@ -66,24 +64,14 @@ func newCaRevokeCmd(f *Factory, runF func(*caRevokeOptions) error) *cobra.Comman
 	return cmd
 }
 
-// parseSerial reads a serial number with ca.ParseSerial.
-func parseSerial(s string) (*big.Int, error) {
-	n, ok := ca.ParseSerial(s)
-	if !ok {
-		return nil, usageErrorf("%q is not a serial number in hexadecimal (as pgcert ca list prints it)", s)
-	}
-	return n, nil
-}
+// parseSerial reads a serial number given on the command line (ca.SerialArg).
+var parseSerial = ca.SerialArg
 
 func caRevokeRun(opts *caRevokeOptions) error {
 	f := opts.f
-	reason := ca.ReasonNone
-	if opts.Reason != "" {
-		r, err := ca.ParseReason(opts.Reason)
-		if err != nil {
-			return usageErrorf("--reason %s: want one of keyCompromise, CACompromise, affiliationChanged, superseded, cessationOfOperation, certificateHold, removeFromCRL, unspecified", opts.Reason)
-		}
-		reason = r
+	reason, err := ca.ReasonFlag(opts.Reason)
+	if err != nil {
+		return err
 	}
 	var rec *ca.StepRecord
 	if opts.DataDir != "" && opts.CADir == "" {
@@ -97,15 +85,7 @@ func caRevokeRun(opts *caRevokeOptions) error {
 		return err
 	}
 	o := ca.RevokeOptions{CertFile: opts.Cert, Reason: reason, Now: f.Now()}
-	if opts.Cert != "" {
-		data, err := f.readInput(opts.Cert)
-		if err != nil {
-			return err
-		}
-		if o.Certs, err = chain.ParseCertificates(data); err != nil {
-			return fmt.Errorf("%s: %w", opts.Cert, err)
-		}
-	} else if o.Serial, err = parseSerial(opts.Serial); err != nil {
+	if o.Certs, o.Serial, err = ca.RevokeTarget(opts.Cert, opts.Serial, f.readInput); err != nil {
 		return err
 	}
 	rv, err := c.RevokeWith(o)
@@ -117,13 +97,8 @@ func caRevokeRun(opts *caRevokeOptions) error {
 		return writeJSON(f.IO.Out, r)
 	}
 	r.WriteText(f.IO.Out)
-	f.revokedNext(c)
-	return nil
-}
-
-// revokedNext says how the revocation reaches the servers (ca.NextAfterRevoke).
-func (f *Factory) revokedNext(c *ca.CA) {
 	for _, line := range c.NextAfterRevoke() {
 		f.infof("%s", line)
 	}
+	return nil
 }

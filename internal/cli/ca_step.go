@@ -3,36 +3,17 @@ package cli
 import (
 	"context"
 	"crypto"
-	"fmt"
 
 	"github.com/pgcert/pgcert/pkg/ca"
-	"github.com/pgcert/pgcert/pkg/chain"
 	"github.com/pgcert/pgcert/pkg/stepca"
 )
 
 // caRevokeStep revokes through a step-ca: --ca-url's, else the one -D records.
-// step-ca revokes passively: the certificate is listed in its next CRL, which
-// pgcert renew -D then brings into root.crl.
 func (f *Factory) caRevokeStep(opts *caRevokeOptions, reason ca.Reason, rec *ca.StepRecord) error {
 	ctx := context.Background()
-	c, err := f.stepClient(ctx, opts.Step, rec)
-	if err != nil {
-		return err
-	}
-	o := stepca.RevokeOptions{CertFile: opts.Cert, Reason: reason,
-		Provisioner: func() (*stepca.Provisioner, error) { return f.stepProvisioner(ctx, c, opts.Step, rec) }}
-	if opts.Cert != "" {
-		data, err := f.readInput(opts.Cert)
-		if err != nil {
-			return err
-		}
-		if o.Certs, err = chain.ParseCertificates(data); err != nil {
-			return fmt.Errorf("%s: %w", opts.Cert, err)
-		}
-	} else if o.Serial, err = parseSerial(opts.Serial); err != nil {
-		return err
-	}
-	out, err := c.RevokeWith(ctx, o)
+	out, err := stepca.Revoke(ctx, stepca.RevokeArgs{CertFile: opts.Cert, Serial: opts.Serial, Reason: reason, ReadFile: f.readInput,
+		Connect:     func() (*stepca.Client, error) { return f.stepClient(ctx, opts.Step, rec) },
+		Provisioner: func(c *stepca.Client) (*stepca.Provisioner, error) { return f.stepProvisioner(ctx, c, opts.Step, rec) }})
 	if err != nil {
 		return err
 	}
@@ -40,11 +21,7 @@ func (f *Factory) caRevokeStep(opts *caRevokeOptions, reason ca.Reason, rec *ca.
 		return writeJSON(f.IO.Out, out)
 	}
 	out.WriteText(f.IO.Out)
-	next := "PGDATA"
-	if opts.DataDir != "" {
-		next = shellWord(opts.DataDir)
-	}
-	f.infof("the server refuses it once it has step-ca's new CRL: pgcert renew -D %s --reload", next)
+	f.infof("%s", stepca.NextAfterRevoke(opts.DataDir))
 	return nil
 }
 

@@ -227,3 +227,78 @@ func TestSignCSRWritesChain(t *testing.T) {
 		t.Errorf("files = %+v", s.Files)
 	}
 }
+
+func TestListNotesAndRows(t *testing.T) {
+	c := testCA(t)
+	open := func() (*ca.CA, error) { return c, nil }
+	var buf bytes.Buffer
+	note, err := ca.List(&buf, ca.ListOptions{OpenCA: open, Now: exampleNow})
+	if err != nil || note != "the CA in "+c.Dir+" has issued no certificate yet" {
+		t.Fatalf("empty CA: %q, %v", note, err)
+	}
+	issue(c, selfsign.ClientLeaf, "alice", selfsign.SANs{})
+	buf.Reset()
+	note, err = ca.List(&buf, ca.ListOptions{CN: "al*", OpenCA: open, Now: exampleNow})
+	if err != nil || note != "" || !strings.Contains(buf.String(), "/CN=alice") {
+		t.Fatalf("listing %q, note %q, %v", buf.String(), note, err)
+	}
+	note, err = ca.List(&buf, ca.ListOptions{CN: "bob", OpenCA: open, Now: exampleNow})
+	if err != nil || note != "no certificate of the CA in "+c.Dir+" matches" {
+		t.Fatalf("no match: %q, %v", note, err)
+	}
+	_, err = ca.List(&buf, ca.ListOptions{CN: "[", OpenCA: func() (*ca.CA, error) { t.Error("the CA was opened"); return c, nil }})
+	var ue *hint.UsageError
+	if !errors.As(err, &ue) {
+		t.Fatalf("a bad pattern: %v", err)
+	}
+}
+
+func TestNewRefusalsBeforePassphrase(t *testing.T) {
+	long := strings.Repeat("x", 60)
+	_, err := ca.New(ca.NewOptions{Dir: filepath.Join(t.TempDir(), "ca"), Encrypt: true,
+		Create:     ca.CreateOptions{CommonName: long, Intermediate: true, Now: exampleNow},
+		Passphrase: func(string) ([]byte, error) { t.Error("a passphrase was asked for"); return nil, errors.New("no") }})
+	var ue *hint.UsageError
+	if !errors.As(err, &ue) || !strings.Contains(err.Error(), "--intermediate-cn NAME") {
+		t.Fatalf("a long default intermediate name: %v", err)
+	}
+	_, err = ca.New(ca.NewOptions{Dir: filepath.Join(t.TempDir(), "ca"), Create: ca.CreateOptions{Key: keys.GenerateOptions{Type: keys.TypeEd25519}}})
+	if err == nil || !strings.Contains(err.Error(), "refusing an Ed25519 CA key") {
+		t.Fatalf("an Ed25519 CA: %v", err)
+	}
+}
+
+func TestNewEncryptsAndShowsRSAProgress(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "ca")
+	var asked, shown string
+	stopped := false
+	c, err := ca.New(ca.NewOptions{Dir: dir, Encrypt: true,
+		Create:     ca.CreateOptions{CommonName: "T", Key: keys.GenerateOptions{Type: keys.TypeRSA, Bits: 2048}, Now: exampleNow},
+		Passphrase: func(p string) ([]byte, error) { asked = p; return []byte("secret phrase"), nil },
+		Progress:   func(msg string) func() { shown = msg; return func() { stopped = true } }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if asked != filepath.Join(dir, ca.KeyFile) || shown != "generating RSA 2048 CA keys" || !stopped {
+		t.Errorf("passphrase asked for %q, progress %q (stopped %v)", asked, shown, stopped)
+	}
+	if enc, err := c.KeyEncrypted(); !enc || err != nil {
+		t.Errorf("the key is not encrypted: %v", err)
+	}
+}
+
+func TestAddIntermediateUnlocksRootOnly(t *testing.T) {
+	c, cleanup := exampleCA(true)
+	defer cleanup()
+	var unlocked *ca.CA
+	n, root, err := ca.AddIntermediate(ca.AddIntermediateOptions{Dir: filepath.Join(t.TempDir(), "second"), CommonName: "Second", Days: 30,
+		OpenCA: func() (*ca.CA, error) { return c, nil },
+		Unlock: func(r *ca.CA) error { unlocked = r; return nil },
+		Now:    exampleNowFunc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if unlocked != root || root.Cert.Subject.CommonName != "Example CA" || n.Cert.Subject.CommonName != "Second" {
+		t.Errorf("unlocked %v, root %s, new %s", unlocked, root.Cert.Subject, n.Cert.Subject)
+	}
+}

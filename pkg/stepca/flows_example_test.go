@@ -134,3 +134,24 @@ func ExampleRenewedClient_WriteText() {
 	r.WriteText(os.Stdout)
 	// Output: renewed the client certificate of "alice" with the step-ca https://ca.example:9000: 7A10 (was 6F07), until 2027-01-01
 }
+
+// Revoke asks for the provisioner only once the certificate is read.
+func ExampleRevoke() {
+	_, c, p, done := exampleCA()
+	defer done()
+	is, _ := exampleIssued(c, p)
+	r, err := stepca.Revoke(context.Background(), stepca.RevokeArgs{CertFile: "alice.crt", Reason: ca.ReasonKeyCompromise,
+		ReadFile:    func(string) ([]byte, error) { return ca.PEM(is.Cert, is.Intermediates[0]), nil },
+		Connect:     func() (*stepca.Client, error) { return c, nil },
+		Provisioner: func(*stepca.Client) (*stepca.Provisioner, error) { return p, nil }})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(r.Subject, r.Reason)
+	// Output: CN=alice keyCompromise
+}
+
+func ExampleNextAfterRevoke() {
+	fmt.Println(stepca.NextAfterRevoke("/srv/pg data"))
+	// Output: the server refuses it once it has step-ca's new CRL: pgcert renew -D '/srv/pg data' --reload
+}
