@@ -108,8 +108,5 @@ func caInitRun(cmd *cobra.Command, opts *caInitOptions) error {
 		return err
 	}
 	r := c.CreatedReport(nil)
-	if f.Global.JSON {
-		return writeJSON(f.IO.Out, r)
-	}
-	return r.WriteText(f.IO.Out)
+	return f.jsonOrText(r, r.WriteText)
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"crypto"
+	"io"
 
 	"github.com/spf13/cobra"
 
@@ -73,18 +74,6 @@ func newCaIssueServerCmd(f *Factory, runF func(*caIssueServerOptions) error) *co
 	return cmd
 }
 
-// openSigningCA opens and unlocks the CA for a command that signs.
-func (f *Factory) openSigningCA(dirFlag, passIn string) (*ca.CA, error) {
-	c, err := f.openCADir(dirFlag)
-	if err != nil {
-		return nil, err
-	}
-	if err := f.unlockCAs(passIn, c); err != nil {
-		return nil, err
-	}
-	return c, nil
-}
-
 func caIssueServerRun(cmd *cobra.Command, opts *caIssueServerOptions) error {
 	f := opts.f
 	gen, err := generateOptions(cmd, opts.Type, opts.Curve, opts.Bits)
@@ -108,8 +97,13 @@ func caIssueServerRun(cmd *cobra.Command, opts *caIssueServerOptions) error {
 	if err != nil {
 		return err
 	}
+	return f.jsonOrText(r.IssuedFiles, r.WriteText)
+}
+
+// jsonOrText writes v as the --json document, else as text writes it.
+func (f *Factory) jsonOrText(v any, text func(io.Writer) error) error {
 	if f.Global.JSON {
-		return writeJSON(f.IO.Out, r.IssuedFiles)
+		return writeJSON(f.IO.Out, v)
 	}
-	return r.WriteText(f.IO.Out)
+	return text(f.IO.Out)
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"crypto"
+	"io"
 
 	"github.com/spf13/cobra"
 
@@ -80,10 +81,7 @@ func newCaIssueClientCmd(f *Factory, runF func(*caIssueClientOptions) error) *co
 
 // checkRole and checkRoleDir refuse roles no certificate or bundle directory
 // can name (ca.CheckRole, ca.CheckRoleDir).
-var (
-	checkRole    = ca.CheckRole
-	checkRoleDir = ca.CheckRoleDir
-)
+var checkRole, checkRoleDir = ca.CheckRole, ca.CheckRoleDir
 
 // bundleWrite is how a renewal writes a bundle: replacing its files.
 func (f *Factory) bundleWrite() ca.BundleWrite {
@@ -129,8 +127,5 @@ func caIssueClientRun(cmd *cobra.Command, opts *caIssueClientOptions) error {
 	if err != nil {
 		return err
 	}
-	if f.Global.JSON {
-		return writeJSON(f.IO.Out, b)
-	}
-	return b.WriteText(f.IO.Out, opts.Host != "")
+	return f.jsonOrText(b, func(w io.Writer) error { return b.WriteText(w, opts.Host != "") })
 }

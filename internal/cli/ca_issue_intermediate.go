@@ -68,8 +68,5 @@ func caIssueIntermediateRun(cmd *cobra.Command, opts *caIssueIntermediateOptions
 	}
 	f.watchCA(n)
 	r := n.CreatedReport(root)
-	if f.Global.JSON {
-		return writeJSON(f.IO.Out, r)
-	}
-	return r.WriteText(f.IO.Out)
+	return f.jsonOrText(r, r.WriteText)
 }

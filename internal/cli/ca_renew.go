@@ -79,8 +79,7 @@ func caRenewClientRun(opts *caRenewClientOptions) error {
 	}
 	r, err := rotate.RenewClient(rotate.RenewClientOptions{Role: opts.User, Dir: opts.OutDir, Days: opts.Days, Rekey: opts.Rekey, RevokeOld: opts.RevokeOld,
 		Bundle: bundle,
-		CADir:  func() (string, error) { return f.resolveCADir(opts.CADir) },
-		OpenCA: func(dir string) (*ca.CA, error) { return f.openSigningCA(dir, opts.PassIn) },
+		CA:     f.dirSigner(func() (string, error) { return f.resolveCADir(opts.CADir) }, opts.PassIn),
 		Write:  f.bundleWrite(), Owner: inheritedOwnerCA, Generate: f.generateKey, Now: f.Now, Rand: f.Rand})
 	if err != nil {
 		return err

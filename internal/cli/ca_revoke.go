@@ -1,13 +1,15 @@
 package cli
 
 import (
-	"fmt"
+	"context"
+	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
 	"github.com/pgcert/pgcert/pkg/ca"
+	"github.com/pgcert/pgcert/pkg/stepca"
 )
 
 type caRevokeOptions struct {
@@ -25,22 +27,14 @@ type caRevokeOptions struct {
 
 func newCaRevokeCmd(f *Factory, runF func(*caRevokeOptions) error) *cobra.Command {
 	opts := &caRevokeOptions{f: f}
-	reasons := make([]string, len(ca.Reasons))
-	for i, r := range ca.Reasons {
-		reasons[i] = r.String()
-	}
+	reasons := ca.ReasonNames()
 	cmd := &cobra.Command{
 		Use:   "revoke (SERIAL | --cert FILE)",
 		Short: "revoke a certificate the local CA issued",
 		Long:  help.Long("ca revoke", "reasons", strings.Join(reasons, ", ")), Example: help.Example("ca revoke"),
 		Args: func(cmd *cobra.Command, args []string) error {
-			switch {
-			case len(args) > 1:
-				return &UsageError{Err: fmt.Errorf("give one serial number"), Command: cmd.CommandPath()}
-			case len(args) == 1 && opts.Cert != "":
-				return &UsageError{Err: fmt.Errorf("give a serial number or --cert, not both"), Command: cmd.CommandPath()}
-			case len(args) == 0 && opts.Cert == "":
-				return &UsageError{Err: fmt.Errorf("give the serial number or --cert FILE of the certificate to revoke"), Command: cmd.CommandPath()}
+			if err := ca.CheckRevokeArgs(len(args), opts.Cert != ""); err != nil {
+				return &UsageError{Err: err, Command: cmd.CommandPath()}
 			}
 			return nil
 		},
@@ -73,31 +67,32 @@ func caRevokeRun(opts *caRevokeOptions) error {
 	if err != nil {
 		return err
 	}
-	var rec *ca.StepRecord
-	if opts.DataDir != "" && opts.CADir == "" {
-		rec, _ = ca.ReadStepRecord(opts.DataDir)
+	if rec := ca.StepRecordFor(opts.DataDir, opts.CADir); opts.Step.URL != "" || rec != nil {
+		ctx := context.Background()
+		r, err := stepca.Revoke(ctx, stepca.RevokeArgs{CertFile: opts.Cert, Serial: opts.Serial, Reason: reason, ReadFile: f.readInput,
+			Connect:     func() (*stepca.Client, error) { return f.stepClient(ctx, opts.Step, rec) },
+			Provisioner: func(c *stepca.Client) (*stepca.Provisioner, error) { return f.stepProvisioner(ctx, c, opts.Step, rec) }})
+		if err != nil {
+			return err
+		}
+		return f.revoked(r, r.WriteText, []string{stepca.NextAfterRevoke(opts.DataDir)})
 	}
-	if opts.Step.URL != "" || rec != nil {
-		return f.caRevokeStep(opts, reason, rec)
-	}
-	c, err := f.openCAFor(opts.CADir, opts.DataDir)
+	r, err := ca.RevokeNamed(ca.RevokeNamedOptions{CertFile: opts.Cert, Serial: opts.Serial, Reason: reason, ReadFile: f.readInput,
+		OpenCA: func() (*ca.CA, error) { return f.openCAFor(opts.CADir, opts.DataDir) }, Now: f.Now})
 	if err != nil {
 		return err
 	}
-	o := ca.RevokeOptions{CertFile: opts.Cert, Reason: reason, Now: f.Now()}
-	if o.Certs, o.Serial, err = ca.RevokeTarget(opts.Cert, opts.Serial, f.readInput); err != nil {
-		return err
-	}
-	rv, err := c.RevokeWith(o)
-	if err != nil {
-		return err
-	}
-	r := rv.Report()
+	return f.revoked(r.RevokeReport, r.WriteText, r.Next)
+}
+
+// revoked writes a revocation's report, then says what brings it to the
+// servers.
+func (f *Factory) revoked(v any, text func(io.Writer) error, next []string) error {
 	if f.Global.JSON {
-		return writeJSON(f.IO.Out, r)
+		return writeJSON(f.IO.Out, v)
 	}
-	r.WriteText(f.IO.Out)
-	for _, line := range c.NextAfterRevoke() {
+	text(f.IO.Out)
+	for _, line := range next {
 		f.infof("%s", line)
 	}
 	return nil

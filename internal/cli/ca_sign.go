@@ -8,7 +8,6 @@ import (
 	"github.com/pgcert/pgcert/internal/cli/help"
 	"github.com/pgcert/pgcert/pkg/bootstrap"
 	"github.com/pgcert/pgcert/pkg/ca"
-	"github.com/pgcert/pgcert/pkg/selfsign"
 )
 
 type caSignOptions struct {
@@ -62,21 +61,8 @@ func caSignRun(opts *caSignOptions) error {
 	if err := checkDays(opts.Days, f.Now(), true); err != nil {
 		return err
 	}
-	if f.Global.JSON && opts.Output == "-" {
-		return usageErrorf("--json reports on standard output: write the certificate to a file with -o FILE")
-	}
-	data, err := f.readInput(opts.Request)
-	if err != nil {
-		return err
-	}
-	csr, err := selfsign.ParseRequest(data)
-	if err != nil {
-		if e := bootstrap.RequestKeyError(opts.Request, err); e != nil {
-			return e
-		}
-		return withHints(fmt.Errorf("%s: %w", opts.Request, err), "give a PKCS#10 request, as openssl req -new or pgcert req makes")
-	}
-	r, err := ca.SignCSR(ca.SignCSROptions{CSR: csr, RequestFile: opts.Request, Profile: profile, Output: opts.Output, Days: opts.Days,
+	r, err := ca.SignCSR(ca.SignCSROptions{RequestFile: opts.Request, ReadFile: f.readInput, KeyError: bootstrap.RequestKeyError,
+		Profile: profile, Output: opts.Output, JSON: f.Global.JSON, Days: opts.Days,
 		Overwrite: func(paths []string) (bool, error) { return f.allowOverwrite(opts.Force, paths...) },
 		Signer: func() (ca.Signer, error) {
 			if opts.Step.URL != "" {

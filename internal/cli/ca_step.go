@@ -2,37 +2,17 @@ package cli
 
 import (
 	"context"
-	"crypto"
 
 	"github.com/pgcert/pgcert/pkg/ca"
+	"github.com/pgcert/pgcert/pkg/keys"
 	"github.com/pgcert/pgcert/pkg/stepca"
 )
-
-// caRevokeStep revokes through a step-ca: --ca-url's, else the one -D records.
-func (f *Factory) caRevokeStep(opts *caRevokeOptions, reason ca.Reason, rec *ca.StepRecord) error {
-	ctx := context.Background()
-	out, err := stepca.Revoke(ctx, stepca.RevokeArgs{CertFile: opts.Cert, Serial: opts.Serial, Reason: reason, ReadFile: f.readInput,
-		Connect:     func() (*stepca.Client, error) { return f.stepClient(ctx, opts.Step, rec) },
-		Provisioner: func(c *stepca.Client) (*stepca.Provisioner, error) { return f.stepProvisioner(ctx, c, opts.Step, rec) }})
-	if err != nil {
-		return err
-	}
-	if f.Global.JSON {
-		return writeJSON(f.IO.Out, out)
-	}
-	out.WriteText(f.IO.Out)
-	f.infof("%s", stepca.NextAfterRevoke(opts.DataDir))
-	return nil
-}
 
 // signerFor returns what signs for a command: the step-ca of --ca-url, else the
 // one -D records unless --ca-dir names a CA directory; else the CA directory
 // of --ca-dir or -D's record (caDirFor), unlocked with passIn.
 func (f *Factory) signerFor(s stepFlags, caDirFlag, dataDir, passIn string) (ca.Signer, error) {
-	var rec *ca.StepRecord
-	if dataDir != "" && caDirFlag == "" {
-		rec, _ = ca.ReadStepRecord(dataDir)
-	}
+	rec := ca.StepRecordFor(dataDir, caDirFlag)
 	if s.URL == "" && rec == nil {
 		return f.dirSigner(func() (string, error) { return f.caDirFor(caDirFlag, dataDir, false) }, passIn), nil
 	}
@@ -44,7 +24,7 @@ func (f *Factory) signerFor(s stepFlags, caDirFlag, dataDir, passIn string) (ca.
 
 // dirSigner signs with the CA directory dir returns, unlocked with passIn.
 func (f *Factory) dirSigner(dir func() (string, error), passIn string) *ca.DirSigner {
-	return &ca.DirSigner{Dir: dir, OpenCA: func(d string) (*ca.CA, error) { return f.openSigningCA(d, passIn) }}
+	return &ca.DirSigner{Dir: dir, OpenCA: f.openCADir, Unlock: func(c *ca.CA) error { return f.unlockCAs(passIn, c) }}
 }
 
 // stepSigner signs with the step-ca of s, else of rec.
@@ -63,20 +43,11 @@ func (f *Factory) caRenewClientStep(opts *caRenewClientOptions, bundle ca.Client
 	ctx := context.Background()
 	r, err := stepca.RenewClient(ctx, stepca.RenewClientOptions{Role: opts.User, Dir: opts.OutDir, Rekey: opts.Rekey, RevokeOld: opts.RevokeOld,
 		Bundle: bundle, DefaultCADir: func() (string, error) { return f.resolveCADir("") }, ReadFile: f.readInput,
-		Key: func(keyPath string) (crypto.Signer, error) {
-			k, err := f.loadKey(keyPath, "--passin", opts.PassIn)
-			if err != nil {
-				return nil, err
-			}
-			return k.Signer, nil
-		},
+		Key:     func(keyPath string) (*keys.Key, error) { return f.loadKey(keyPath, "--passin", opts.PassIn) },
 		Connect: func() (*stepca.Client, error) { return f.stepClient(ctx, opts.Step, nil) },
 		Write:   f.bundleWrite(), Owner: inheritedOwnerCA})
 	if err != nil {
 		return err
 	}
-	if f.Global.JSON {
-		return writeJSON(f.IO.Out, r.BundleRenewal)
-	}
-	return r.WriteText(f.IO.Out)
+	return f.jsonOrText(r.BundleRenewal, r.WriteText)
 }

@@ -120,11 +120,7 @@ func ExampleSignCSR() {
 	if err != nil {
 		panic(err)
 	}
-	csr, err := selfsign.ParseRequest(der)
-	if err != nil {
-		panic(err)
-	}
-	s, err := ca.SignCSR(ca.SignCSROptions{CSR: csr, RequestFile: "carol.req", Profile: selfsign.ClientLeaf, Output: "-",
+	s, err := ca.SignCSR(ca.SignCSROptions{ReadFile: func(string) ([]byte, error) { return der, nil }, KeyError: noKeyError, RequestFile: "carol.req", Profile: selfsign.ClientLeaf, Output: "-",
 		Overwrite: neverOverwrite, Signer: func() (ca.Signer, error) { return exampleSigner(c), nil },
 		Reporter: printReporter{}, Now: exampleNowFunc})
 	if err != nil {

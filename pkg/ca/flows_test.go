@@ -195,11 +195,7 @@ func TestSignCSRNoRoleBeforeSigner(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	csr, err := selfsign.ParseRequest(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = ca.SignCSR(ca.SignCSROptions{CSR: csr, RequestFile: "x.req", Profile: selfsign.ClientLeaf, Output: "-",
+	_, err = ca.SignCSR(ca.SignCSROptions{ReadFile: func(string) ([]byte, error) { return der, nil }, KeyError: noKeyError, RequestFile: "x.req", Profile: selfsign.ClientLeaf, Output: "-",
 		Signer: noSigner(t), Reporter: &recorder{}, Now: exampleNowFunc})
 	if err == nil || !strings.HasPrefix(err.Error(), "x.req: the request has no Common Name") {
 		t.Fatalf("err = %v", err)
@@ -212,9 +208,8 @@ func TestSignCSRWritesChain(t *testing.T) {
 	key, _ := newKey()
 	subject, _ := selfsign.ParseSubject("/CN=db")
 	der, _ := selfsign.NewRequest(key, subject, selfsign.SANs{DNS: []string{"db"}}, nil)
-	csr, _ := selfsign.ParseRequest(der)
 	out := filepath.Join(t.TempDir(), "db.crt")
-	s, err := ca.SignCSR(ca.SignCSROptions{CSR: csr, RequestFile: "db.req", Profile: selfsign.ServerLeaf, Output: out,
+	s, err := ca.SignCSR(ca.SignCSROptions{ReadFile: func(string) ([]byte, error) { return der, nil }, KeyError: noKeyError, RequestFile: "db.req", Profile: selfsign.ServerLeaf, Output: out,
 		Overwrite: neverOverwrite, Signer: func() (ca.Signer, error) { return exampleSigner(c), nil }, Reporter: &recorder{}, Now: exampleNowFunc})
 	if err != nil {
 		t.Fatal(err)
@@ -300,5 +295,38 @@ func TestAddIntermediateUnlocksRootOnly(t *testing.T) {
 	}
 	if unlocked != root || root.Cert.Subject.CommonName != "Example CA" || n.Cert.Subject.CommonName != "Second" {
 		t.Errorf("unlocked %v, root %s, new %s", unlocked, root.Cert.Subject, n.Cert.Subject)
+	}
+}
+
+func noKeyError(string, error) error { return nil }
+
+func TestSignCSRJSONToStdoutIsUsage(t *testing.T) {
+	_, err := ca.SignCSR(ca.SignCSROptions{RequestFile: "x.req", Output: "-", JSON: true,
+		ReadFile: func(string) ([]byte, error) { t.Error("the request was read"); return nil, errors.New("no") }})
+	var ue *hint.UsageError
+	if !errors.As(err, &ue) {
+		t.Fatalf("err = %v, want a usage error", err)
+	}
+}
+
+func TestSignCSRNotARequest(t *testing.T) {
+	_, err := ca.SignCSR(ca.SignCSROptions{RequestFile: "x.req", Output: "-", KeyError: noKeyError, Signer: noSigner(t),
+		ReadFile: func(string) ([]byte, error) { return []byte("hello"), nil }})
+	var he *hint.Error
+	if !errors.As(err, &he) || !strings.HasPrefix(err.Error(), "x.req: ") || len(he.Hints) != 1 {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestDirSignerUnlockFails(t *testing.T) {
+	c := testCA(t)
+	dirs := 0
+	s := &ca.DirSigner{Dir: func() (string, error) { dirs++; return c.Dir, nil }, OpenCA: func(string) (*ca.CA, error) { return c, nil },
+		Unlock: func(*ca.CA) error { return errors.New("wrong passphrase") }}
+	if _, err := s.Home(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Open(); err == nil || err.Error() != "wrong passphrase" || dirs != 1 {
+		t.Fatalf("Open: %v (Dir asked %d times)", err, dirs)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/pgcert/pgcert/pkg/ca"
+	"github.com/pgcert/pgcert/pkg/selfsign"
 )
 
 func ExampleReasonFlag() {
@@ -37,4 +38,37 @@ func ExampleRevokeTarget() {
 	// Output:
 	// 0 1001 <nil>
 	// true
+}
+
+func ExampleReasonNames() {
+	fmt.Println(ca.ReasonNames()[:3])
+	// Output: [unspecified keyCompromise CACompromise]
+}
+
+func ExampleCheckRevokeArgs() {
+	fmt.Println(ca.CheckRevokeArgs(1, false))
+	fmt.Println(ca.CheckRevokeArgs(1, true))
+	// Output:
+	// <nil>
+	// give a serial number or --cert, not both
+}
+
+// RevokeNamed revokes by serial and says how the revocation reaches servers.
+func ExampleRevokeNamed() {
+	c, cleanup := exampleCA(false)
+	defer cleanup()
+	is, _ := issue(c, selfsign.ClientLeaf, "alice", selfsign.SANs{})
+	r, err := ca.RevokeNamed(ca.RevokeNamedOptions{Serial: ca.SerialHex(is.Cert.SerialNumber.Bytes()), Reason: ca.ReasonSuperseded,
+		OpenCA: func() (*ca.CA, error) { return c, nil }, Now: exampleNowFunc})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(r.Subject, r.Reason, len(r.Next) > 0)
+	// Output: /CN=alice superseded true
+}
+
+// Without -D, or with --ca-dir, no step-ca record is read.
+func ExampleStepRecordFor() {
+	fmt.Println(ca.StepRecordFor("", "") == nil, ca.StepRecordFor("/var/lib/postgresql/15/main", "/srv/ca") == nil)
+	// Output: true true
 }

@@ -26,14 +26,18 @@ func LeafProfile(name string) (selfsign.Profile, error) {
 
 // SignCSROptions say what SignCSR certifies and where it writes.
 type SignCSROptions struct {
-	// CSR is the request, read from RequestFile (which errors name); Profile
-	// (LeafProfile) alone decides what the certificate may do.
-	CSR         *x509.CertificateRequest
+	// RequestFile is the request, read with ReadFile; KeyError explains a
+	// request refused for its key (bootstrap.RequestKeyError), nil for other
+	// errors. Profile (LeafProfile) alone decides what the certificate may do.
 	RequestFile string
+	ReadFile    func(path string) ([]byte, error)
+	KeyError    func(path string, err error) error
 	Profile     selfsign.Profile
 	// Output is the certificate file; "-" leaves the writing to the caller
-	// (Signed.PEM), for standard output.
+	// (Signed.PEM), for standard output, which JSON (a --json report there)
+	// refuses.
 	Output string
+	JSON   bool
 	// Days is the validity, cut to the CA's; 0 means 825 days.
 	Days int
 
@@ -59,18 +63,31 @@ func (s *Signed) Summary(profile string) string {
 	return fmt.Sprintf("signed %s certificate %s for %s, until %s", profile, s.Serial, s.Subject, s.NotAfter[:10])
 }
 
-// SignCSR has the signer certify an outside request for exactly its names, and
-// writes the certificate with its intermediates to Output (with the owner of
-// its directory) unless Output is "-". An existing Output is refused
+// SignCSR reads an outside request, has the signer certify it for exactly its
+// names, and writes the certificate with its intermediates to Output (with the
+// owner of its directory) unless Output is "-". An existing Output is refused
 // (fsutil.ExistsError) unless Overwrite allows it; errors come with hints
 // (SignHint).
 func SignCSR(o SignCSROptions) (*Signed, error) {
-	if _, err := CSRRequest(o.CSR, o.Profile); err != nil {
+	if o.JSON && o.Output == "-" {
+		return nil, hint.Usagef("--json reports on standard output: write the certificate to a file with -o FILE")
+	}
+	data, err := o.ReadFile(o.RequestFile)
+	if err != nil {
+		return nil, err
+	}
+	csr, err := selfsign.ParseRequest(data)
+	if err != nil {
+		if e := o.KeyError(o.RequestFile, err); e != nil {
+			return nil, e
+		}
+		return nil, hint.With(fmt.Errorf("%s: %w", o.RequestFile, err), "give a PKCS#10 request, as openssl req -new or pgcert req makes")
+	}
+	if _, err := CSRRequest(csr, o.Profile); err != nil {
 		return nil, SignHint(nil, o.RequestFile, err)
 	}
 	force := false
 	if o.Output != "-" {
-		var err error
 		if force, err = clearOutputs(o.Overwrite, []string{o.Output}); err != nil {
 			return nil, err
 		}
@@ -82,7 +99,7 @@ func SignCSR(o SignCSROptions) (*Signed, error) {
 	if _, err := s.Open(); err != nil {
 		return nil, err
 	}
-	c, is, err := s.Sign(Order{Profile: o.Profile, CSR: o.CSR, RequestFile: o.RequestFile, Days: o.Days, Now: o.Now(), Rand: o.Rand})
+	c, is, err := s.Sign(Order{Profile: o.Profile, CSR: csr, RequestFile: o.RequestFile, Days: o.Days, Now: o.Now(), Rand: o.Rand})
 	if err != nil {
 		return nil, err
 	}

@@ -60,8 +60,10 @@ type DirSigner struct {
 	// Dir returns the CA directory (the --ca-dir and -D decision, DirFor); it is
 	// asked once.
 	Dir func() (string, error)
-	// OpenCA opens the CA in dir and unlocks its keys (UnlockAll).
+	// OpenCA opens the CA in dir; Unlock, when set, then loads its keys
+	// (UnlockAll), perhaps asking for a passphrase.
 	OpenCA func(dir string) (*CA, error)
+	Unlock func(c *CA) error
 
 	dir string
 	c   *CA
@@ -87,6 +89,11 @@ func (s *DirSigner) Open() (*CA, error) {
 	}
 	if s.c, err = s.OpenCA(dir); err != nil {
 		return nil, err
+	}
+	if s.Unlock != nil {
+		if err := s.Unlock(s.c); err != nil {
+			return nil, err
+		}
 	}
 	return s.c, nil
 }

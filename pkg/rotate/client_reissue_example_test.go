@@ -33,8 +33,7 @@ func ExampleRenewClient() {
 	c, base := issueAlice()
 	defer os.RemoveAll(base)
 	r, err := rotate.RenewClient(rotate.RenewClientOptions{Role: "alice", RevokeOld: true,
-		CADir:    func() (string, error) { return c.Dir, nil },
-		OpenCA:   func(string) (*ca.CA, error) { return c, nil },
+		CA:       &ca.DirSigner{Dir: func() (string, error) { return c.Dir, nil }, OpenCA: func(string) (*ca.CA, error) { return c, nil }},
 		Write:    ca.BundleWrite{Force: true, Mkdir: func(d string, _ ca.FileOwner) error { return os.MkdirAll(d, 0o700) }, Reporter: quiet{}},
 		Generate: func(o keys.GenerateOptions) (crypto.Signer, error) { return keys.Generate(o) },
 		Now:      func() time.Time { return now }})

@@ -97,8 +97,7 @@ func TestRenewClientRevokesOld(t *testing.T) {
 	var w warnings
 	opened := ""
 	o := RenewClientOptions{Role: "alice", RevokeOld: true,
-		CADir:    func() (string, error) { return c.Dir, nil },
-		OpenCA:   func(dir string) (*ca.CA, error) { opened = dir; return c, nil },
+		CA:       &ca.DirSigner{Dir: func() (string, error) { return c.Dir, nil }, OpenCA: func(dir string) (*ca.CA, error) { opened = dir; return c, nil }},
 		Write:    ca.BundleWrite{Force: true, Mkdir: func(d string, _ ca.FileOwner) error { return os.MkdirAll(d, 0o700) }, Reporter: &w},
 		Generate: func(o keys.GenerateOptions) (crypto.Signer, error) { return keys.Generate(o) },
 		Now:      func() time.Time { return now }}

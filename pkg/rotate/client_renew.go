@@ -27,9 +27,9 @@ type RenewClientOptions struct {
 	// Rand are filled in.
 	Bundle ca.ClientBundleOptions
 
-	// CADir returns the CA directory; OpenCA opens it and unlocks its keys.
-	CADir  func() (string, error)
-	OpenCA func(dir string) (*ca.CA, error)
+	// CA is the CA directory, opened and unlocked once the bundle's
+	// directory is known.
+	CA *ca.DirSigner
 	// Write says how the bundle is written; Owner, when set, returns the owner
 	// of the files in the bundle's directory.
 	Write    ca.BundleWrite
@@ -52,7 +52,7 @@ type RenewedClient struct {
 // the certificate it replaces: a revocation done before is only warned of, and
 // a failed one says how to finish it, as the new bundle is written by then.
 func RenewClient(o RenewClientOptions) (*RenewedClient, error) {
-	caDir, err := o.CADir()
+	caDir, err := o.CA.Home()
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +63,7 @@ func RenewClient(o RenewClientOptions) (*RenewedClient, error) {
 	if out, err = filepath.Abs(out); err != nil {
 		return nil, err
 	}
-	c, err := o.OpenCA(caDir)
+	c, err := o.CA.Open()
 	if err != nil {
 		return nil, err
 	}

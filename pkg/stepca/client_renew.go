@@ -11,6 +11,7 @@ import (
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/chain"
 	"github.com/pgcert/pgcert/pkg/hint"
+	"github.com/pgcert/pgcert/pkg/keys"
 )
 
 // RenewClientOptions say how RenewClient renews a role's client bundle.
@@ -29,7 +30,7 @@ type RenewClientOptions struct {
 	// ReadFile reads the bundle's certificate file; Key loads its key (from
 	// keyPath), perhaps asking for a passphrase.
 	ReadFile func(path string) ([]byte, error)
-	Key      func(keyPath string) (crypto.Signer, error)
+	Key      func(keyPath string) (*keys.Key, error)
 	Connect  func() (*Client, error)
 	// Write says how the bundle is written; Owner returns the owner of the
 	// files in the bundle's directory.
@@ -79,7 +80,13 @@ func RenewClient(ctx context.Context, o RenewClientOptions) (*RenewedClient, err
 		return nil, fmt.Errorf("%s: %w", certPath, err)
 	}
 	rb, err := RenewBundle(ctx, RenewBundleOptions{Certs: certs, CertFile: certPath, Role: o.Role,
-		Key: func() (crypto.Signer, error) { return o.Key(keyPath) }, Connect: o.Connect})
+		Key: func() (crypto.Signer, error) {
+			k, err := o.Key(keyPath)
+			if err != nil {
+				return nil, err
+			}
+			return k.Signer, nil
+		}, Connect: o.Connect})
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/pgcert/pgcert/pkg/ca"
+	"github.com/pgcert/pgcert/pkg/keys"
 	"github.com/pgcert/pgcert/pkg/selfsign"
 	"github.com/pgcert/pgcert/pkg/stepca"
 )
@@ -117,7 +118,7 @@ func ExampleRenewClient() {
 	defer os.RemoveAll(dir)
 	r, err := stepca.RenewClient(context.Background(), stepca.RenewClientOptions{Role: "alice", Dir: dir,
 		ReadFile: func(string) ([]byte, error) { return ca.PEM(is.Cert, is.Intermediates[0]), nil },
-		Key:      func(string) (crypto.Signer, error) { return key, nil },
+		Key:      func(string) (*keys.Key, error) { return &keys.Key{Signer: key}, nil },
 		Connect:  func() (*stepca.Client, error) { return c, nil },
 		Write:    ca.BundleWrite{Force: true, Mkdir: func(string, ca.FileOwner) error { return nil }, Reporter: silentReporter{}},
 		Owner:    func(string) ca.FileOwner { return ca.FileOwner{} }})

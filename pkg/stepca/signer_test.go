@@ -2,7 +2,6 @@ package stepca_test
 
 import (
 	"context"
-	"crypto"
 	"crypto/x509"
 	"errors"
 	"os"
@@ -11,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/pgcert/pgcert/pkg/ca"
+	"github.com/pgcert/pgcert/pkg/keys"
 	"github.com/pgcert/pgcert/pkg/selfsign"
 	"github.com/pgcert/pgcert/pkg/stepca"
 )
@@ -69,7 +69,7 @@ func TestRenewClientWritesBundle(t *testing.T) {
 	var read, keyAt string
 	r, err := stepca.RenewClient(ctx, stepca.RenewClientOptions{Role: "alice", Dir: dir,
 		ReadFile: func(p string) ([]byte, error) { read = p; return pem, nil },
-		Key:      func(p string) (crypto.Signer, error) { keyAt = p; return key, nil },
+		Key:      func(p string) (*keys.Key, error) { keyAt = p; return &keys.Key{Signer: key}, nil },
 		Connect:  func() (*stepca.Client, error) { return c, nil },
 		Write:    ca.BundleWrite{Force: true, Mkdir: func(d string, _ ca.FileOwner) error { return os.MkdirAll(d, 0o700) }, Reporter: silentReporter{}},
 		Owner:    func(string) ca.FileOwner { return ca.FileOwner{} }})
