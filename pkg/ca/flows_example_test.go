@@ -183,3 +183,25 @@ func ExampleServerIssue_WriteText() {
 	// issued server certificate 6F07 for db.example.com, until 2027-01-01
 	// clients verify it with sslmode=verify-full and the step-ca's root as sslrootcert
 }
+
+// Home is the CA directory, asked of Dir once: client bundles go in its
+// clients directory.
+func ExampleDirSigner_Home() {
+	s := &ca.DirSigner{Dir: func() (string, error) { return "/srv/pgcert/ca", nil }}
+	home, _ := s.Home()
+	fmt.Println(home)
+	// Output: /srv/pgcert/ca
+}
+
+// RootCertFile is the root's certificate in the CA directory, which clients
+// take as sslrootcert.
+func ExampleDirSigner_RootCertFile() {
+	c, cleanup := exampleCA(true)
+	defer cleanup()
+	s := exampleSigner(c)
+	if _, err := s.Open(); err != nil {
+		panic(err)
+	}
+	fmt.Println(relative(c.Dir, s.RootCertFile()))
+	// Output: ~/root/ca.crt
+}

@@ -16,7 +16,8 @@ type AddIntermediateOptions struct {
 	Dir        string
 	CommonName string
 	Days       int
-	Key        keys.GenerateOptions
+	// Key is the kind of key made for the new CA.
+	Key keys.GenerateOptions
 	// Force lifts the refusals of a directory inside a data directory and of
 	// an Ed25519 key.
 	Force bool
@@ -28,8 +29,9 @@ type AddIntermediateOptions struct {
 	// keyPath, the new key).
 	Encrypt    bool
 	Passphrase func(keyPath string) ([]byte, error)
-	Now        func() time.Time
-	Rand       io.Reader
+	// Now is the clock; Rand the randomness of the key, serial and salts.
+	Now  func() time.Time
+	Rand io.Reader
 }
 
 // AddIntermediate makes another intermediate CA under the root of an existing

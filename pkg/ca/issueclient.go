@@ -53,6 +53,10 @@ type IssueClientOptions struct {
 	// Days is the validity, cut to the CA's.
 	Days int
 
+	// Existing returns the key to certify instead of a new one (--key), or
+	// nil; Signer the CA that signs; KeyFormat the form of postgresql.key,
+	// refusing one that cannot be written (encrypted tells whether the keys
+	// are).
 	Existing  func() (crypto.Signer, error)
 	Signer    func() (Signer, error)
 	KeyFormat func(encrypted bool) (keys.Format, error)
@@ -60,7 +64,9 @@ type IssueClientOptions struct {
 	Owner     func(dir string) (FileOwner, error)
 	Overwrite func(paths []string) (bool, error)
 	// Passphrase returns the new passphrase of the keys, keyPath naming them.
-	Passphrase  func(keyPath string) ([]byte, error)
+	Passphrase func(keyPath string) ([]byte, error)
+	// GenerateKey makes the new key; Mkdir, Reporter are BundleWrite's; Now
+	// is the clock, Rand the randomness of serials, signatures and salts.
 	GenerateKey func() (crypto.Signer, error)
 	Mkdir       func(dir string, owner FileOwner) error
 	Reporter    Reporter

@@ -36,7 +36,8 @@ type IssueServerOptions struct {
 	Overwrite func(paths []string) (bool, error)
 	// Signer returns the CA that signs.
 	Signer func() (Signer, error)
-	// GenerateKey makes the new key.
+	// GenerateKey makes the new key; Reporter hears of a validity cut to the
+	// CA's and of replaced links; Now is the clock, Rand the randomness.
 	GenerateKey func() (crypto.Signer, error)
 	Reporter    Reporter
 	Now         func() time.Time

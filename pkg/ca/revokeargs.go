@@ -79,7 +79,7 @@ func CheckRevokeArgs(serials int, cert bool) error {
 
 // RevokeNamedOptions say what RevokeNamed revokes: the certificate of
 // CertFile (read with ReadFile), else Serial, with Reason, from the CA OpenCA
-// opens.
+// opens, at Now.
 type RevokeNamedOptions struct {
 	CertFile, Serial string
 	Reason           Reason

@@ -45,7 +45,9 @@ type SignCSROptions struct {
 	Overwrite func(paths []string) (bool, error)
 	// Signer returns the CA that signs; it is called once the request and the
 	// output are known to be fine.
-	Signer   func() (Signer, error)
+	Signer func() (Signer, error)
+	// Reporter hears of a validity cut to the CA's and of a replaced link;
+	// Now is the clock, Rand the randomness.
 	Reporter Reporter
 	Now      func() time.Time
 	Rand     io.Reader

@@ -23,7 +23,7 @@ type Order struct {
 	// Profile is selfsign.ServerLeaf or selfsign.ClientLeaf.
 	Profile selfsign.Profile
 	// Names are a server's host names, the first its Common Name, or a client's
-	// role alone.
+	// role alone; Key is the key certified for them.
 	Names []string
 	Key   crypto.Signer
 	// CSR, when set, is certified instead of Key for Names: its subject and
@@ -32,8 +32,9 @@ type Order struct {
 	RequestFile string
 	// Days is the validity, cut to the CA's; 0 means the profile's default.
 	Days int
+	// Now is the issue time; Rand draws serials and signatures (nil means
+	// crypto/rand).
 	Now  time.Time
-	// Rand draws serials and signatures; nil means crypto/rand.
 	Rand io.Reader
 }
 

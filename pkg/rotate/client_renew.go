@@ -32,8 +32,10 @@ type RenewClientOptions struct {
 	CA *ca.DirSigner
 	// Write says how the bundle is written; Owner, when set, returns the owner
 	// of the files in the bundle's directory.
-	Write    ca.BundleWrite
-	Owner    func(dir string) ca.FileOwner
+	Write ca.BundleWrite
+	Owner func(dir string) ca.FileOwner
+	// Generate makes a new key (ReissueOptions); Now is the clock, Rand the
+	// randomness.
 	Generate func(keys.GenerateOptions) (crypto.Signer, error)
 	Now      func() time.Time
 	Rand     io.Reader

@@ -26,6 +26,7 @@ type RenewClientOptions struct {
 	// Dir are filled in.
 	Bundle ca.ClientBundleOptions
 
+	// DefaultCADir returns the default CA directory.
 	DefaultCADir func() (string, error)
 	// ReadFile reads the bundle's certificate file; Key loads its key (from
 	// keyPath), perhaps asking for a passphrase.

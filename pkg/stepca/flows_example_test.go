@@ -156,3 +156,11 @@ func ExampleNextAfterRevoke() {
 	fmt.Println(stepca.NextAfterRevoke("/srv/pg data"))
 	// Output: the server refuses it once it has step-ca's new CRL: pgcert renew -D '/srv/pg data' --reload
 }
+
+// Home is beside the default CA directory, where init puts client bundles.
+func ExampleSigner_Home() {
+	s := &stepca.Signer{DefaultCADir: func() (string, error) { return "/root/.local/share/pgcert/ca", nil }}
+	home, _ := s.Home()
+	fmt.Println(home, s.RootCertFile() == "")
+	// Output: /root/.local/share/pgcert true
+}

@@ -12,6 +12,7 @@ import (
 // Signer is a step-ca as a ca.Signer: the ca issue and sign commands certify
 // through it as through a CA directory.
 type Signer struct {
+	// Ctx bounds the requests to the step-ca.
 	Ctx context.Context
 	// Connect reaches the step-ca and Provisioner decrypts the provisioner's
 	// key (perhaps asking for its password); both are called by Open.
