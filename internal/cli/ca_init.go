@@ -1,10 +1,6 @@
 package cli
 
 import (
-	"fmt"
-	"path/filepath"
-	"unicode/utf8"
-
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
@@ -72,53 +68,16 @@ type caSpec struct {
 	DataDir      string // the -D of pgcert init, which the CA must stay out of
 }
 
-// createCA makes a new CA as spec says, with pgcert's refusals and their hints.
+// createCA makes a new CA as spec says (ca.New), its notes routed to warnings.
 func (f *Factory) createCA(spec caSpec) (*ca.CA, error) {
-	if err := ca.RefuseInDataDir(spec.Dir, spec.DataDir, spec.Force); err != nil {
-		return nil, err
-	}
-	if err := ca.RefuseEdDSA(spec.Key.Type, spec.Force); err != nil {
-		return nil, err
-	}
-	cn := spec.CN
-	if cn == "" {
-		cn = ca.DefaultCommonName
-		if h, err := f.Hostname(); err == nil && h != "" {
-			cn += " " + h
-		}
-	}
-	if def := cn + " Intermediate"; spec.Intermediate && spec.InterCN == "" && utf8.RuneCountInString(def) > 64 {
-		return nil, usageErrorf("the intermediate CA's default name %q is longer than the 64 characters a Common Name may have: give one with --intermediate-cn NAME", def)
-	}
-	var pass []byte
-	if spec.Encrypt || spec.PassOut != "" {
-		p, err := f.newPassphrase("--passout", spec.PassOut, filepath.Join(spec.Dir, ca.KeyFile))
-		if err != nil {
-			return nil, err
-		}
-		pass = p
-	}
 	spec.Key.Rand = f.Rand
-	if spec.Key.Type == keys.TypeRSA {
-		stop := f.IO.StartProgress(fmt.Sprintf("generating RSA %d CA keys", spec.Key.Bits))
-		defer stop()
-	}
-	c, err := ca.Create(spec.Dir, ca.CreateOptions{
-		CommonName:             cn,
-		Intermediate:           spec.Intermediate,
-		Key:                    spec.Key,
-		IntermediateCommonName: spec.InterCN,
-		IntermediateDays:       spec.InterDays,
-		Days:                   spec.Days,
-		Passphrase:             pass,
-		Encrypt:                keys.EncryptOptions{Rand: f.Rand},
-		AllowEdDSA:             spec.Force,
-		AllowDataDir:           spec.Force,
-		Now:                    f.Now(),
-		Rand:                   f.Rand,
-	})
+	c, err := ca.New(ca.NewOptions{Dir: spec.Dir, DataDir: spec.DataDir, Force: spec.Force, Encrypt: spec.Encrypt || spec.PassOut != "",
+		Create: ca.CreateOptions{CommonName: spec.CN, Intermediate: spec.Intermediate, Key: spec.Key, IntermediateCommonName: spec.InterCN,
+			IntermediateDays: spec.InterDays, Days: spec.Days, Encrypt: keys.EncryptOptions{Rand: f.Rand}, Rand: f.Rand},
+		Passphrase: func(keyPath string) ([]byte, error) { return f.newPassphrase("--passout", spec.PassOut, keyPath) },
+		Hostname:   f.Hostname, Progress: f.IO.StartProgress, Now: f.Now})
 	if err != nil {
-		return nil, ca.CreateHint(spec.Dir, err)
+		return nil, err
 	}
 	f.watchCA(c)
 	return c, nil
@@ -149,8 +108,5 @@ func caInitRun(cmd *cobra.Command, opts *caInitOptions) error {
 		return err
 	}
 	r := c.CreatedReport(nil)
-	if f.Global.JSON {
-		return writeJSON(f.IO.Out, r)
-	}
-	return r.WriteText(f.IO.Out)
+	return f.jsonOrText(r, r.WriteText)
 }

@@ -2,15 +2,12 @@ package cli
 
 import (
 	"crypto"
-	"fmt"
-	"path/filepath"
+	"io"
 
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
-	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/pkg/ca"
-	"github.com/pgcert/pgcert/pkg/keys"
 	"github.com/pgcert/pgcert/pkg/selfsign"
 )
 
@@ -77,58 +74,6 @@ func newCaIssueServerCmd(f *Factory, runF func(*caIssueServerOptions) error) *co
 	return cmd
 }
 
-// serverIssue is a server certificate made for a data directory or a prefix.
-type serverIssue struct {
-	Key    crypto.Signer
-	KeyPEM []byte
-	Issued *ca.Issued
-	Chain  []byte // server.crt
-}
-
-// issueServer makes a server key, unless existing is one, and its certificate
-// signed by c.
-func (f *Factory) issueServer(c *ca.CA, hosts []string, gen keys.GenerateOptions, existing crypto.Signer, days int, noRoot bool) (*serverIssue, error) {
-	if _, err := selfsign.HostSANs(hosts); err != nil {
-		return nil, &UsageError{Err: fmt.Errorf("--host: %w", err)}
-	}
-	key, err := f.subjectKey(gen, existing)
-	if err != nil {
-		return nil, err
-	}
-	r, err := ca.ServerRequest(hosts, key.Public())
-	if err != nil {
-		return nil, err
-	}
-	r.Days, r.Now, r.Rand = days, f.Now(), f.Rand
-	is, err := c.Issue(r)
-	if err != nil {
-		return nil, ca.IssueHint(c, err)
-	}
-	return f.finishServer(c, key, is, noRoot)
-}
-
-// finishServer encodes an issued server certificate's files.
-func (f *Factory) finishServer(c *ca.CA, key crypto.Signer, is *ca.Issued, noRoot bool) (*serverIssue, error) {
-	f.noteClamp(is)
-	keyPEM, err := keys.MarshalPKCS8PEM(key)
-	if err != nil {
-		return nil, err
-	}
-	return &serverIssue{Key: key, KeyPEM: keyPEM, Issued: is, Chain: c.ServerChain(is.Cert, noRoot)}, nil
-}
-
-// openSigningCA opens and unlocks the CA for a command that signs.
-func (f *Factory) openSigningCA(dirFlag, passIn string) (*ca.CA, error) {
-	c, err := f.openCADir(dirFlag)
-	if err != nil {
-		return nil, err
-	}
-	if err := f.unlockCAs(passIn, c); err != nil {
-		return nil, err
-	}
-	return c, nil
-}
-
 func caIssueServerRun(cmd *cobra.Command, opts *caIssueServerOptions) error {
 	f := opts.f
 	gen, err := generateOptions(cmd, opts.Type, opts.Curve, opts.Bits)
@@ -142,75 +87,23 @@ func caIssueServerRun(cmd *cobra.Command, opts *caIssueServerOptions) error {
 	if len(hosts) == 0 {
 		hosts = f.defaultHosts()
 	}
-	if _, err := selfsign.HostSANs(hosts); err != nil {
-		return &UsageError{Err: fmt.Errorf("--host: %w", err)}
-	}
-	certPath, keyPath := opts.Prefix+".crt", opts.Prefix+".key"
-	existing, err := f.existingKey(cmd, opts.Key, opts.KeyPassIn)
+	r, err := ca.IssueServer(ca.IssueServerOptions{Hosts: hosts, CertPath: opts.Prefix + ".crt", KeyPath: opts.Prefix + ".key",
+		Days: opts.Days, NoRoot: opts.NoRoot,
+		Existing:    func() (crypto.Signer, error) { return f.existingKey(cmd, opts.Key, opts.KeyPassIn) },
+		Overwrite:   func(paths []string) (bool, error) { return f.allowOverwrite(opts.Force, paths...) },
+		Signer:      func() (ca.Signer, error) { return f.signerFor(opts.Step, opts.CADir, opts.DataDir, opts.PassIn) },
+		GenerateKey: func() (crypto.Signer, error) { return f.generateKey(gen) },
+		Reporter:    reporter{f}, Now: f.Now, Rand: f.Rand})
 	if err != nil {
 		return err
 	}
-	paths := []string{certPath, keyPath}
-	if existing != nil {
-		paths = paths[:1]
-	}
-	force, err := f.allowOverwrite(opts.Force, paths...)
-	if err != nil {
-		return err
-	}
-	for _, p := range paths {
-		if !force && fileExists(p) {
-			return &fsutil.ExistsError{Path: p}
-		}
-	}
-	step, err := f.stepFor(opts.Step, opts.CADir, opts.DataDir)
-	if err != nil {
-		return err
-	}
-	var c *ca.CA
-	var si *serverIssue
-	if step != nil {
-		c, si, err = step.issueServer(hosts, gen, existing, opts.NoRoot)
-	} else {
-		c, si, err = f.openAndIssueServer(opts, hosts, gen, existing)
-	}
-	if err != nil {
-		return err
-	}
-	dir := filepath.Dir(certPath)
-	var txn fsutil.Txn
-	if existing == nil {
-		txn.Add(keyPath, si.KeyPEM, fsutil.DirOwnerOptions(dir, fsutil.KeyMode, force))
-	}
-	txn.Add(certPath, si.Chain, fsutil.DirOwnerOptions(dir, fsutil.PublicMode, force))
-	written, err := txn.Commit()
-	if err != nil {
-		return err
-	}
-	for _, w := range written {
-		f.noteReplacedLink(w)
-	}
-	r := c.IssuedFiles(si.Issued, written)
-	if f.Global.JSON {
-		return writeJSON(f.IO.Out, r)
-	}
-	if step != nil {
-		return r.WriteServerText(f.IO.Out, "")
-	}
-	return r.WriteServerText(f.IO.Out, c.CAs()[len(c.CAs())-1].CertPath())
+	return f.jsonOrText(r.IssuedFiles, r.WriteText)
 }
 
-// openAndIssueServer issues a server certificate from the CA directory of
-// --ca-dir, else of -D's record.
-func (f *Factory) openAndIssueServer(opts *caIssueServerOptions, hosts []string, gen keys.GenerateOptions, existing crypto.Signer) (*ca.CA, *serverIssue, error) {
-	caDir, err := f.caDirFor(opts.CADir, opts.DataDir, false)
-	if err != nil {
-		return nil, nil, err
+// jsonOrText writes v as the --json document, else as text writes it.
+func (f *Factory) jsonOrText(v any, text func(io.Writer) error) error {
+	if f.Global.JSON {
+		return writeJSON(f.IO.Out, v)
 	}
-	c, err := f.openSigningCA(caDir, opts.PassIn)
-	if err != nil {
-		return nil, nil, err
-	}
-	si, err := f.issueServer(c, hosts, gen, existing, opts.Days, opts.NoRoot)
-	return c, si, err
+	return text(f.IO.Out)
 }

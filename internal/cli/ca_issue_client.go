@@ -2,16 +2,12 @@ package cli
 
 import (
 	"crypto"
-	"errors"
-	"path/filepath"
-	"strings"
+	"io"
 
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
-	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/pkg/ca"
-	"github.com/pgcert/pgcert/pkg/keys"
 	"github.com/pgcert/pgcert/pkg/selfsign"
 )
 
@@ -83,108 +79,20 @@ func newCaIssueClientCmd(f *Factory, runF func(*caIssueClientOptions) error) *co
 	return cmd
 }
 
-// checkRole refuses a role name that the server could never match to a certificate.
-func checkRole(role string) error {
-	switch {
-	case strings.TrimSpace(role) == "":
-		return usageErrorf("give the role the certificate logs in as, e.g. --user alice")
-	case len(role) > 64:
-		return usageErrorf("role %q: a Common Name holds at most 64 characters", role)
-	case strings.ContainsAny(role, "\x00\n\r\t"):
-		return usageErrorf("role %q holds control characters", role)
-	}
-	return nil
+// checkRole and checkRoleDir refuse roles no certificate or bundle directory
+// can name (ca.CheckRole, ca.CheckRoleDir).
+var checkRole, checkRoleDir = ca.CheckRole, ca.CheckRoleDir
+
+// bundleWrite is how a renewal writes a bundle: replacing its files.
+func (f *Factory) bundleWrite() ca.BundleWrite {
+	return ca.BundleWrite{Force: true, Mkdir: mkdirOwnedCA, Reporter: reporter{f}}
 }
 
-// checkRoleDir refuses a role that cannot name its bundle directory (CLIENTS_DIR/ROLE):
-// a slash or a dot name would put the bundle somewhere else.
-func checkRoleDir(role, flag string) error {
-	if strings.Contains(role, "/") || role == "." || role == ".." {
-		return usageErrorf("role %q cannot name a bundle directory; give the directory with %s", role, flag)
-	}
-	return nil
-}
+// inheritedOwnerCA and mkdirOwnedCA are inheritedOwner and mkdirOwned for a
+// ca.FileOwner.
+func inheritedOwnerCA(dir string) ca.FileOwner { return ca.FileOwner(inheritedOwner(dir)) }
 
-// pendingWrite is a file to add to an fsutil.Txn.
-type pendingWrite struct {
-	Path string
-	Data []byte
-	Opts fsutil.Options
-}
-
-// issueClient makes a client key, unless existing is one, and its certificate
-// from the CA directory c.
-func (f *Factory) issueClient(c *ca.CA, role string, gen keys.GenerateOptions, existing crypto.Signer, days int) (crypto.Signer, *ca.Issued, error) {
-	key, err := f.subjectKey(gen, existing)
-	if err != nil {
-		return nil, nil, err
-	}
-	r := ca.ClientRequest(role, key.Public())
-	r.Days, r.Now, r.Rand = days, f.Now(), f.Rand
-	is, err := c.Issue(r)
-	if err != nil {
-		return nil, nil, ca.IssueHint(c, err)
-	}
-	return key, is, nil
-}
-
-// bundleFiles returns the bundle of an issued client certificate (ca.ClientBundle)
-// and its files, for the caller to commit in one fsutil.Txn with finishBundle, so
-// that a bundle is written whole or not at all.
-func (f *Factory) bundleFiles(c *ca.CA, is *ca.Issued, key crypto.Signer, role, dir string, pk8, force bool, host string) (*ca.BundleReport, []pendingWrite, error) {
-	return f.bundleFilesWith(c, is, key, ca.ClientBundleOptions{Role: role, Dir: dir, Host: host, PK8: pk8}, inheritedOwner(dir), force)
-}
-
-// bundleFilesWith is bundleFiles with every choice of ca.ClientBundleOptions, the
-// files and the directories made given to owner.
-func (f *Factory) bundleFilesWith(c *ca.CA, is *ca.Issued, key crypto.Signer, o ca.ClientBundleOptions, owner fileOwner, force bool) (*ca.BundleReport, []pendingWrite, error) {
-	if err := ca.NeedRoot(c); err != nil {
-		return nil, nil, err
-	}
-	f.noteClamp(is)
-	o.Rand = f.Rand
-	cb, err := c.ClientBundleWith(is, key, o)
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := mkdirOwned(o.Dir, owner); err != nil {
-		return nil, nil, failf([]string{"choose another directory with -o"}, "creating %s: %v", o.Dir, err)
-	}
-	var files []pendingWrite
-	for _, bf := range cb.Files {
-		files = append(files, pendingWrite{bf.Path, bf.Data, owner.options(bf.Mode, force)})
-	}
-	// The report keeps no copy of the key.
-	cb.Files = nil
-	return &ca.BundleReport{ClientBundle: *cb, Files: []fileReport{}}, files, nil
-}
-
-// writeBundle writes the files of one client bundle in one transaction, so that a
-// bundle is written whole or not at all, and fills in b's files.
-func (f *Factory) writeBundle(b *ca.BundleReport, files []pendingWrite) error {
-	var txn fsutil.Txn
-	for _, p := range files {
-		txn.Add(p.Path, p.Data, p.Opts)
-	}
-	written, err := txn.Commit()
-	if err != nil {
-		return err
-	}
-	f.finishBundle(b, files, written)
-	return nil
-}
-
-// finishBundle fills in the files of b from what a commit wrote.
-func (f *Factory) finishBundle(b *ca.BundleReport, files []pendingWrite, written []*fsutil.Written) {
-	for _, w := range written {
-		for _, p := range files {
-			if p.Path == w.Path {
-				f.noteReplacedLink(w)
-				b.Files = append(b.Files, fsutil.Report(w))
-			}
-		}
-	}
-}
+func mkdirOwnedCA(dir string, o ca.FileOwner) error { return mkdirOwned(dir, fileOwner(o)) }
 
 func caIssueClientRun(cmd *cobra.Command, opts *caIssueClientOptions) error {
 	f := opts.f
@@ -198,95 +106,26 @@ func caIssueClientRun(cmd *cobra.Command, opts *caIssueClientOptions) error {
 	if err := checkDays(opts.Days, f.Now(), false); err != nil {
 		return err
 	}
-	existing, err := f.existingKey(cmd, opts.Key, opts.KeyPassIn)
+	b, err := ca.IssueClient(ca.IssueClientOptions{Role: opts.User, Dir: opts.OutDir, Days: opts.Days,
+		Bundle: ca.ClientBundleOptions{Host: opts.Host, DBName: opts.DBName,
+			PK8: opts.PK8 || opts.Format.DER, P12: opts.P12 || opts.P12Legacy, P12Legacy: opts.P12Legacy},
+		Encrypt:   opts.Encrypt || opts.PassOut != "",
+		Existing:  func() (crypto.Signer, error) { return f.existingKey(cmd, opts.Key, opts.KeyPassIn) },
+		Signer:    func() (ca.Signer, error) { return f.signerFor(opts.Step, opts.CADir, opts.DataDir, opts.PassIn) },
+		KeyFormat: keyFormatFlags{Traditional: opts.Format.Traditional}.format,
+		Owner: func(dir string) (ca.FileOwner, error) {
+			if opts.Owner != "" {
+				o, err := parseOwner(opts.Owner)
+				return ca.FileOwner(o), err
+			}
+			return inheritedOwnerCA(dir), nil
+		},
+		Overwrite:   func(paths []string) (bool, error) { return f.allowOverwrite(opts.Force, paths...) },
+		Passphrase:  func(keyPath string) ([]byte, error) { return f.newPassphrase("--passout", opts.PassOut, keyPath) },
+		GenerateKey: func() (crypto.Signer, error) { return f.generateKey(gen) },
+		Mkdir:       mkdirOwnedCA, Reporter: reporter{f}, Now: f.Now, Rand: f.Rand})
 	if err != nil {
 		return err
 	}
-	step, err := f.stepFor(opts.Step, opts.CADir, opts.DataDir)
-	if err != nil {
-		return err
-	}
-	var caDir string
-	if step != nil {
-		caDir, err = step.clientsBase()
-	} else {
-		caDir, err = f.caDirFor(opts.CADir, opts.DataDir, false)
-	}
-	if err != nil {
-		return err
-	}
-	out := opts.OutDir
-	if out == "" {
-		if err := checkRoleDir(opts.User, "-o DIR"); err != nil {
-			return err
-		}
-		out = filepath.Join(caDir, ca.ClientsDir, opts.User)
-	}
-	if out, err = filepath.Abs(out); err != nil {
-		return err
-	}
-	var cde *ca.ClientDirError
-	if err := ca.CheckClientDir(out, ""); errors.As(err, &cde) {
-		return failf([]string{"client keys belong to the clients: choose a directory outside the data directory with -o"},
-			"the client bundle directory %s is inside the data directory %s", out, cde.DataDir)
-	}
-	bo := ca.ClientBundleOptions{Role: opts.User, Dir: out, Host: opts.Host, DBName: opts.DBName,
-		PK8: opts.PK8 || opts.Format.DER, P12: opts.P12 || opts.P12Legacy, P12Legacy: opts.P12Legacy}
-	encrypt := opts.Encrypt || opts.PassOut != "" || bo.P12
-	if bo.KeyFormat, err = (keyFormatFlags{Traditional: opts.Format.Traditional}).format(encrypt); err != nil {
-		return err
-	}
-	owner := inheritedOwner(out)
-	if opts.Owner != "" {
-		if owner, err = parseOwner(opts.Owner); err != nil {
-			return err
-		}
-	}
-	force, err := f.allowOverwrite(opts.Force, bo.Paths()...)
-	if err != nil {
-		return err
-	}
-	for _, p := range bo.Paths() {
-		if !force && fileExists(p) {
-			return &fsutil.ExistsError{Path: p}
-		}
-	}
-	var c *ca.CA
-	if step != nil {
-		c, err = step.open()
-	} else {
-		c, err = f.openSigningCA(caDir, opts.PassIn)
-	}
-	if err != nil {
-		return err
-	}
-	if err := ca.NeedRoot(c); err != nil {
-		return err
-	}
-	if encrypt {
-		if bo.Passphrase, err = f.newPassphrase("--passout", opts.PassOut, filepath.Join(out, ca.ClientKeyFile)); err != nil {
-			return err
-		}
-	}
-	var key crypto.Signer
-	var is *ca.Issued
-	if step != nil {
-		key, c, is, err = step.issueClient(opts.User, gen, existing)
-	} else {
-		key, is, err = f.issueClient(c, opts.User, gen, existing, opts.Days)
-	}
-	if err != nil {
-		return err
-	}
-	b, files, err := f.bundleFilesWith(c, is, key, bo, owner, force)
-	if err != nil {
-		return err
-	}
-	if err := f.writeBundle(b, files); err != nil {
-		return err
-	}
-	if f.Global.JSON {
-		return writeJSON(f.IO.Out, b)
-	}
-	return b.WriteText(f.IO.Out, opts.Host != "")
+	return f.jsonOrText(b, func(w io.Writer) error { return b.WriteText(w, opts.Host != "") })
 }

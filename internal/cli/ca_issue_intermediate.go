@@ -1,13 +1,10 @@
 package cli
 
 import (
-	"path/filepath"
-
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
 	"github.com/pgcert/pgcert/pkg/ca"
-	"github.com/pgcert/pgcert/pkg/keys"
 	"github.com/pgcert/pgcert/pkg/selfsign"
 )
 
@@ -60,49 +57,16 @@ func caIssueIntermediateRun(cmd *cobra.Command, opts *caIssueIntermediateOptions
 	if err != nil {
 		return err
 	}
-	if opts.Days <= 0 {
-		return usageErrorf("--days %d: give a positive number of days", opts.Days)
-	}
-	out, err := filepath.Abs(opts.Out)
+	n, root, err := ca.AddIntermediate(ca.AddIntermediateOptions{Dir: opts.Out, CommonName: opts.CN, Days: opts.Days, Key: gen, Force: opts.Force,
+		OpenCA:     func() (*ca.CA, error) { return f.openCADir(opts.CADir) },
+		Unlock:     func(root *ca.CA) error { return f.unlockCAs(opts.PassIn, root) },
+		Encrypt:    opts.Encrypt || opts.PassOut != "",
+		Passphrase: func(keyPath string) ([]byte, error) { return f.newPassphrase("--passout", opts.PassOut, keyPath) },
+		Now:        f.Now, Rand: f.Rand})
 	if err != nil {
 		return err
-	}
-	if err := ca.RefuseInDataDir(out, "", opts.Force); err != nil {
-		return err
-	}
-	if err := ca.RefuseEdDSA(gen.Type, opts.Force); err != nil {
-		return err
-	}
-	c, err := f.openCADir(opts.CADir)
-	if err != nil {
-		return err
-	}
-	root := ca.IntermediateRoot(c)
-	cn := opts.CN
-	if cn == "" {
-		cn = root.Cert.Subject.CommonName + " " + filepath.Base(out)
-	}
-	if err := f.unlockCAs(opts.PassIn, root); err != nil {
-		return err
-	}
-	var pass []byte
-	if opts.Encrypt || opts.PassOut != "" {
-		if pass, err = f.newPassphrase("--passout", opts.PassOut, filepath.Join(out, ca.KeyFile)); err != nil {
-			return err
-		}
-	}
-	gen.Rand = f.Rand
-	n, err := ca.CreateIntermediate(root, out, ca.IntermediateOptions{
-		CommonName: cn, Days: opts.Days, Key: gen, Passphrase: pass, Encrypt: keys.EncryptOptions{Rand: f.Rand},
-		AllowEdDSA: opts.Force, AllowDataDir: opts.Force, Now: f.Now(), Rand: f.Rand,
-	})
-	if err != nil {
-		return ca.IntermediateHint(root, out, err)
 	}
 	f.watchCA(n)
 	r := n.CreatedReport(root)
-	if f.Global.JSON {
-		return writeJSON(f.IO.Out, r)
-	}
-	return r.WriteText(f.IO.Out)
+	return f.jsonOrText(r, r.WriteText)
 }

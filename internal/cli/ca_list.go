@@ -39,44 +39,10 @@ func newCaListCmd(f *Factory, runF func(*caListOptions) error) *cobra.Command {
 
 func caListRun(opts *caListOptions) error {
 	f := opts.f
-	filter := ca.ListFilter{Revoked: opts.Revoked, CN: opts.CN}
-	switch {
-	case opts.Expiring < 0:
-		return usageErrorf("--expiring takes a number of days, 0 or more, not %d", opts.Expiring)
-	case opts.Expiring > 0 && opts.Revoked:
-		return usageErrorf("--revoked and --expiring select different certificates: --expiring lists valid ones")
-	case filter.Check() != nil:
-		return usageErrorf("--cn %q is not a valid pattern: use *, ? and [...] as in the shell", opts.CN)
+	note, err := ca.List(f.IO.Out, ca.ListOptions{Revoked: opts.Revoked, Expiring: opts.Expiring, CN: opts.CN, JSON: f.Global.JSON,
+		OpenCA: func() (*ca.CA, error) { return f.openCADir(opts.CADir) }, Now: f.Now()})
+	if note != "" {
+		f.infof("%s", note)
 	}
-	now := f.Now()
-	if opts.Expiring > 0 {
-		filter.ExpiringBy = now.AddDate(0, 0, opts.Expiring)
-	}
-	c, err := f.openCADir(opts.CADir)
-	if err != nil {
-		return err
-	}
-	out := ca.NewListTable(f.IO.Out)
-	if f.Global.JSON {
-		out = ca.NewListJSON(f.IO.Out, c.Dir)
-	}
-	n := 0
-	err = c.ScanListing(now, filter, func(lc *ca.ListedCert) error {
-		n++
-		return out.Add(lc)
-	})
-	if err != nil {
-		return err
-	}
-	if err := out.Close(); err != nil {
-		return err
-	}
-	if n == 0 && !f.Global.JSON {
-		if filter != (ca.ListFilter{}) {
-			f.infof("no certificate of the CA in %s matches", c.Dir)
-		} else {
-			f.infof("the CA in %s has issued no certificate yet", c.Dir)
-		}
-	}
-	return nil
+	return err
 }

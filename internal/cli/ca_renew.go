@@ -1,11 +1,6 @@
 package cli
 
 import (
-	"errors"
-	"fmt"
-	"path/filepath"
-	"time"
-
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
@@ -78,60 +73,23 @@ func newCaRenewClientCmd(f *Factory, runF func(*caRenewClientOptions) error) *co
 
 func caRenewClientRun(opts *caRenewClientOptions) error {
 	f := opts.f
+	bundle := ca.ClientBundleOptions{Host: opts.Host, PK8: opts.PK8, Rand: f.Rand}
 	if opts.Step.URL != "" {
-		return f.caRenewClientStep(opts)
+		return f.caRenewClientStep(opts, bundle)
 	}
-	caDir, err := f.resolveCADir(opts.CADir)
+	r, err := rotate.RenewClient(rotate.RenewClientOptions{Role: opts.User, Dir: opts.OutDir, Days: opts.Days, Rekey: opts.Rekey, RevokeOld: opts.RevokeOld,
+		Bundle: bundle,
+		CA:     f.dirSigner(func() (string, error) { return f.resolveCADir(opts.CADir) }, opts.PassIn),
+		Write:  f.bundleWrite(), Owner: inheritedOwnerCA, Generate: f.generateKey, Now: f.Now, Rand: f.Rand})
 	if err != nil {
 		return err
-	}
-	out := opts.OutDir
-	if out == "" {
-		out = filepath.Join(caDir, ca.ClientsDir, opts.User)
-	}
-	if out, err = filepath.Abs(out); err != nil {
-		return err
-	}
-	c, err := f.openSigningCA(caDir, opts.PassIn)
-	if err != nil {
-		return err
-	}
-	if err := ca.NeedRoot(c); err != nil {
-		return err
-	}
-	re, err := rotate.ReissueClient(c, rotate.ReissueOptions{Role: opts.User, Dir: out, Days: opts.Days, Rekey: opts.Rekey,
-		Now: f.Now(), Rand: f.Rand, Generate: f.generateKey})
-	if err != nil {
-		return err
-	}
-	old := re.Old
-	b, files, err := f.bundleFiles(c, re.Issued, re.Key, opts.User, out, opts.PK8, true, opts.Host)
-	if err != nil {
-		return err
-	}
-	if err := f.writeBundle(b, files); err != nil {
-		return err
-	}
-	r := ca.BundleRenewal{BundleReport: *b, OldSerial: ca.SerialHex(old.SerialNumber.Bytes()),
-		OldNotAfter: old.NotAfter.UTC().Format(time.RFC3339), Rekeyed: re.Rekeyed}
-	if opts.RevokeOld {
-		_, err := c.Revoke(old.SerialNumber, ca.ReasonSuperseded, f.Now())
-		var ar *ca.AlreadyRevokedError
-		switch {
-		case errors.As(err, &ar):
-			f.warnf("the old certificate %s was revoked already", r.OldSerial)
-		case err != nil:
-			return withHints(fmt.Errorf("the new bundle is written, but revoking the old certificate %s failed: %w", r.OldSerial, err),
-				fmt.Sprintf("revoke it with: pgcert ca revoke %s --ca-dir %s --reason superseded", r.OldSerial, shellWord(c.Dir)))
-		}
-		r.OldRevoked = true
 	}
 	if f.Global.JSON {
-		return writeJSON(f.IO.Out, r)
+		return writeJSON(f.IO.Out, r.BundleRenewal)
 	}
 	r.WriteText(f.IO.Out)
-	if r.OldRevoked {
-		f.revokedNext(c)
+	for _, line := range r.Next {
+		f.infof("%s", line)
 	}
 	return r.WriteConnect(f.IO.Out)
 }

@@ -1,15 +1,15 @@
 package cli
 
 import (
-	"fmt"
-	"math/big"
+	"context"
+	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
 	"github.com/pgcert/pgcert/pkg/ca"
-	"github.com/pgcert/pgcert/pkg/chain"
+	"github.com/pgcert/pgcert/pkg/stepca"
 )
 
 type caRevokeOptions struct {
@@ -27,22 +27,14 @@ type caRevokeOptions struct {
 
 func newCaRevokeCmd(f *Factory, runF func(*caRevokeOptions) error) *cobra.Command {
 	opts := &caRevokeOptions{f: f}
-	reasons := make([]string, len(ca.Reasons))
-	for i, r := range ca.Reasons {
-		reasons[i] = r.String()
-	}
+	reasons := ca.ReasonNames()
 	cmd := &cobra.Command{
 		Use:   "revoke (SERIAL | --cert FILE)",
 		Short: "revoke a certificate the local CA issued",
 		Long:  help.Long("ca revoke", "reasons", strings.Join(reasons, ", ")), Example: help.Example("ca revoke"),
 		Args: func(cmd *cobra.Command, args []string) error {
-			switch {
-			case len(args) > 1:
-				return &UsageError{Err: fmt.Errorf("give one serial number"), Command: cmd.CommandPath()}
-			case len(args) == 1 && opts.Cert != "":
-				return &UsageError{Err: fmt.Errorf("give a serial number or --cert, not both"), Command: cmd.CommandPath()}
-			case len(args) == 0 && opts.Cert == "":
-				return &UsageError{Err: fmt.Errorf("give the serial number or --cert FILE of the certificate to revoke"), Command: cmd.CommandPath()}
+			if err := ca.CheckRevokeArgs(len(args), opts.Cert != ""); err != nil {
+				return &UsageError{Err: err, Command: cmd.CommandPath()}
 			}
 			return nil
 		},
@@ -66,64 +58,42 @@ func newCaRevokeCmd(f *Factory, runF func(*caRevokeOptions) error) *cobra.Comman
 	return cmd
 }
 
-// parseSerial reads a serial number with ca.ParseSerial.
-func parseSerial(s string) (*big.Int, error) {
-	n, ok := ca.ParseSerial(s)
-	if !ok {
-		return nil, usageErrorf("%q is not a serial number in hexadecimal (as pgcert ca list prints it)", s)
-	}
-	return n, nil
-}
+// parseSerial reads a serial number given on the command line (ca.SerialArg).
+var parseSerial = ca.SerialArg
 
 func caRevokeRun(opts *caRevokeOptions) error {
 	f := opts.f
-	reason := ca.ReasonNone
-	if opts.Reason != "" {
-		r, err := ca.ParseReason(opts.Reason)
-		if err != nil {
-			return usageErrorf("--reason %s: want one of keyCompromise, CACompromise, affiliationChanged, superseded, cessationOfOperation, certificateHold, removeFromCRL, unspecified", opts.Reason)
-		}
-		reason = r
-	}
-	var rec *ca.StepRecord
-	if opts.DataDir != "" && opts.CADir == "" {
-		rec, _ = ca.ReadStepRecord(opts.DataDir)
-	}
-	if opts.Step.URL != "" || rec != nil {
-		return f.caRevokeStep(opts, reason, rec)
-	}
-	c, err := f.openCAFor(opts.CADir, opts.DataDir)
+	reason, err := ca.ReasonFlag(opts.Reason)
 	if err != nil {
 		return err
 	}
-	o := ca.RevokeOptions{CertFile: opts.Cert, Reason: reason, Now: f.Now()}
-	if opts.Cert != "" {
-		data, err := f.readInput(opts.Cert)
+	if rec := ca.StepRecordFor(opts.DataDir, opts.CADir); opts.Step.URL != "" || rec != nil {
+		ctx := context.Background()
+		r, err := stepca.Revoke(ctx, stepca.RevokeArgs{CertFile: opts.Cert, Serial: opts.Serial, Reason: reason, ReadFile: f.readInput,
+			Connect:     func() (*stepca.Client, error) { return f.stepClient(ctx, opts.Step, rec) },
+			Provisioner: func(c *stepca.Client) (*stepca.Provisioner, error) { return f.stepProvisioner(ctx, c, opts.Step, rec) }})
 		if err != nil {
 			return err
 		}
-		if o.Certs, err = chain.ParseCertificates(data); err != nil {
-			return fmt.Errorf("%s: %w", opts.Cert, err)
-		}
-	} else if o.Serial, err = parseSerial(opts.Serial); err != nil {
-		return err
+		return f.revoked(r, r.WriteText, []string{stepca.NextAfterRevoke(opts.DataDir)})
 	}
-	rv, err := c.RevokeWith(o)
+	r, err := ca.RevokeNamed(ca.RevokeNamedOptions{CertFile: opts.Cert, Serial: opts.Serial, Reason: reason, ReadFile: f.readInput,
+		OpenCA: func() (*ca.CA, error) { return f.openCAFor(opts.CADir, opts.DataDir) }, Now: f.Now})
 	if err != nil {
 		return err
 	}
-	r := rv.Report()
-	if f.Global.JSON {
-		return writeJSON(f.IO.Out, r)
-	}
-	r.WriteText(f.IO.Out)
-	f.revokedNext(c)
-	return nil
+	return f.revoked(r.RevokeReport, r.WriteText, r.Next)
 }
 
-// revokedNext says how the revocation reaches the servers (ca.NextAfterRevoke).
-func (f *Factory) revokedNext(c *ca.CA) {
-	for _, line := range c.NextAfterRevoke() {
+// revoked writes a revocation's report, then says what brings it to the
+// servers.
+func (f *Factory) revoked(v any, text func(io.Writer) error, next []string) error {
+	if f.Global.JSON {
+		return writeJSON(f.IO.Out, v)
+	}
+	text(f.IO.Out)
+	for _, line := range next {
 		f.infof("%s", line)
 	}
+	return nil
 }

@@ -1,17 +1,13 @@
 package cli
 
 import (
-	"crypto/x509"
 	"fmt"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
-	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/pkg/bootstrap"
 	"github.com/pgcert/pgcert/pkg/ca"
-	"github.com/pgcert/pgcert/pkg/selfsign"
 )
 
 type caSignOptions struct {
@@ -58,82 +54,38 @@ func newCaSignCmd(f *Factory, runF func(*caSignOptions) error) *cobra.Command {
 
 func caSignRun(opts *caSignOptions) error {
 	f := opts.f
-	var profile selfsign.Profile
-	switch opts.Profile {
-	case "server":
-		profile = selfsign.ServerLeaf
-	case "client":
-		profile = selfsign.ClientLeaf
-	default:
-		return usageErrorf("--profile %q: want server or client", opts.Profile)
+	profile, err := ca.LeafProfile(opts.Profile)
+	if err != nil {
+		return err
 	}
 	if err := checkDays(opts.Days, f.Now(), true); err != nil {
 		return err
 	}
-	if f.Global.JSON && opts.Output == "-" {
-		return usageErrorf("--json reports on standard output: write the certificate to a file with -o FILE")
-	}
-	data, err := f.readInput(opts.Request)
+	r, err := ca.SignCSR(ca.SignCSROptions{RequestFile: opts.Request, ReadFile: f.readInput, KeyError: bootstrap.RequestKeyError,
+		Profile: profile, Output: opts.Output, JSON: f.Global.JSON, Days: opts.Days,
+		Overwrite: func(paths []string) (bool, error) { return f.allowOverwrite(opts.Force, paths...) },
+		Signer: func() (ca.Signer, error) {
+			if opts.Step.URL != "" {
+				return f.stepSigner(opts.Step, nil), nil
+			}
+			return f.dirSigner(func() (string, error) { return f.resolveCADir(opts.CADir) }, opts.PassIn), nil
+		},
+		Reporter: reporter{f}, Now: f.Now, Rand: f.Rand})
 	if err != nil {
 		return err
 	}
-	csr, err := selfsign.ParseRequest(data)
-	if err != nil {
-		if e := bootstrap.RequestKeyError(opts.Request, err); e != nil {
-			return e
-		}
-		return withHints(fmt.Errorf("%s: %w", opts.Request, err), "give a PKCS#10 request, as openssl req -new or pgcert req makes")
-	}
-	req, err := ca.CSRRequest(csr, profile)
-	if err != nil {
-		return ca.SignHint(nil, opts.Request, err)
-	}
-	force := opts.Force
-	if opts.Output != "-" {
-		if force, err = f.allowOverwrite(opts.Force, opts.Output); err != nil {
-			return err
-		}
-		if !force && fileExists(opts.Output) {
-			return &fsutil.ExistsError{Path: opts.Output}
-		}
-	}
-	var c *ca.CA
-	var is *ca.Issued
-	if opts.Step.URL != "" {
-		c, is, err = f.signStep(opts.Step, csr)
-	} else if c, err = f.openSigningCA(opts.CADir, opts.PassIn); err == nil {
-		req.Days, req.Now, req.Rand = opts.Days, f.Now(), f.Rand
-		is, err = c.Issue(req)
-	}
-	if err != nil && c == nil {
-		return err
-	}
-	if err != nil {
-		return ca.SignHint(c, opts.Request, err)
-	}
-	f.noteClamp(is)
-	out := ca.PEM(append([]*x509.Certificate{is.Cert}, c.Intermediates()...)...)
-	var written []*fsutil.Written
 	if opts.Output == "-" {
-		if _, err := f.IO.Out.Write(out); err != nil {
+		if _, err := f.IO.Out.Write(r.PEM); err != nil {
 			return err
 		}
-	} else {
-		w, err := fsutil.WriteFile(opts.Output, out, fsutil.DirOwnerOptions(filepath.Dir(opts.Output), fsutil.PublicMode, force))
-		if err != nil {
-			return err
-		}
-		f.noteReplacedLink(w)
-		written = append(written, w)
 	}
-	r := c.IssuedFiles(is, written)
-	if f.Global.JSON {
-		return writeJSON(f.IO.Out, r)
-	}
-	if opts.Output != "-" {
-		fmt.Fprintf(f.IO.Out, "signed %s certificate %s for %s, until %s: wrote %s\n", opts.Profile, r.Serial, r.Subject, r.NotAfter[:10], opts.Output)
-	} else {
-		f.infof("signed %s certificate %s for %s, until %s", opts.Profile, r.Serial, r.Subject, r.NotAfter[:10])
+	switch {
+	case f.Global.JSON:
+		return writeJSON(f.IO.Out, r.IssuedFiles)
+	case opts.Output != "-":
+		fmt.Fprintf(f.IO.Out, "%s: wrote %s\n", r.Summary(opts.Profile), opts.Output)
+	default:
+		f.infof("%s", r.Summary(opts.Profile))
 	}
 	return nil
 }

@@ -3,6 +3,8 @@ package rotate
 import (
 	"crypto"
 	"crypto/x509/pkix"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -67,5 +69,50 @@ func TestReissueClient(t *testing.T) {
 	}
 	if d := r.Issued.Cert.NotAfter.Sub(r.Issued.Cert.NotBefore); d < 29*24*time.Hour || d > 31*24*time.Hour {
 		t.Errorf("the current validity (30 days) was not kept: %v", d)
+	}
+}
+
+// warnings is a ca.Reporter that keeps the warnings.
+type warnings []string
+
+func (w *warnings) Infof(string, ...any) {}
+func (w *warnings) Warnf(format string, args ...any) {
+	*w = append(*w, fmt.Sprintf(format, args...))
+}
+
+// RenewClient writes the bundle in CA_DIR/clients/ROLE and revokes the old
+// certificate.
+func TestRenewClientRevokesOld(t *testing.T) {
+	now := time.Now()
+	c, err := ca.Create(filepath.Join(t.TempDir(), "ca"), ca.CreateOptions{Now: now.AddDate(0, 0, -1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, _ := keys.Generate(keys.GenerateOptions{Type: keys.TypeEC})
+	old, err := c.Issue(ca.Request{Profile: selfsign.ClientLeaf, Subject: pkix.Name{CommonName: "alice"}.ToRDNSequence(),
+		PublicKey: key.Public(), Days: 30, Now: now.AddDate(0, 0, -1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var w warnings
+	opened := ""
+	o := RenewClientOptions{Role: "alice", RevokeOld: true,
+		CA:       &ca.DirSigner{Dir: func() (string, error) { return c.Dir, nil }, OpenCA: func(dir string) (*ca.CA, error) { opened = dir; return c, nil }},
+		Write:    ca.BundleWrite{Force: true, Mkdir: func(d string, _ ca.FileOwner) error { return os.MkdirAll(d, 0o700) }, Reporter: &w},
+		Generate: func(o keys.GenerateOptions) (crypto.Signer, error) { return keys.Generate(o) },
+		Now:      func() time.Time { return now }}
+	r, err := RenewClient(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if opened != c.Dir || r.Dir != filepath.Join(c.Dir, ca.ClientsDir, "alice") || !r.OldRevoked || r.OldSerial != ca.SerialHex(old.Cert.SerialNumber.Bytes()) || len(w) != 0 {
+		t.Fatalf("renewal %+v, warnings %q", r.BundleRenewal, w)
+	}
+	if _, err := os.Stat(filepath.Join(r.Dir, clientKeyName)); err != nil {
+		t.Errorf("no key written: %v", err)
+	}
+	var ar *ca.AlreadyRevokedError
+	if _, err := c.Revoke(old.Cert.SerialNumber, ca.ReasonSuperseded, now); !errors.As(err, &ar) {
+		t.Errorf("the old certificate was not revoked: revoking it again gave %v", err)
 	}
 }

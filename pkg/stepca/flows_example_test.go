@@ -8,6 +8,8 @@ import (
 	"os"
 
 	"github.com/pgcert/pgcert/pkg/ca"
+	"github.com/pgcert/pgcert/pkg/keys"
+	"github.com/pgcert/pgcert/pkg/selfsign"
 	"github.com/pgcert/pgcert/pkg/stepca"
 )
 
@@ -86,4 +88,79 @@ func ExampleClient_CheckRootKey() {
 	defer done()
 	fmt.Println(c.CheckRootKey(newKey(), "root_ca_key"))
 	// Output: --root-key root_ca_key is not the key of the step-ca's root CN=Fake Root CA
+}
+
+// A Signer certifies through the step-ca as ca.DirSigner does from a CA
+// directory: the key stays here.
+func ExampleSigner() {
+	_, c, p, done := exampleCA()
+	defer done()
+	s := &stepca.Signer{Ctx: context.Background(),
+		Connect:     func() (*stepca.Client, error) { return c, nil },
+		Provisioner: func(*stepca.Client) (*stepca.Provisioner, error) { return p, nil }}
+	if _, err := s.Open(); err != nil {
+		panic(err)
+	}
+	chain, is, err := s.Sign(ca.Order{Profile: selfsign.ClientLeaf, Names: []string{"alice"}, Key: newKey()})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(is.Cert.Subject.CommonName, "under", chain.Cert.Subject.CommonName)
+	// Output: alice under Fake Intermediate CA
+}
+
+// RenewClient renews a bundle written before with the bundle's own key.
+func ExampleRenewClient() {
+	_, c, p, done := exampleCA()
+	defer done()
+	is, key := exampleIssued(c, p)
+	dir, _ := os.MkdirTemp("", "pgcert-example")
+	defer os.RemoveAll(dir)
+	r, err := stepca.RenewClient(context.Background(), stepca.RenewClientOptions{Role: "alice", Dir: dir,
+		ReadFile: func(string) ([]byte, error) { return ca.PEM(is.Cert, is.Intermediates[0]), nil },
+		Key:      func(string) (*keys.Key, error) { return &keys.Key{Signer: key}, nil },
+		Connect:  func() (*stepca.Client, error) { return c, nil },
+		Write:    ca.BundleWrite{Force: true, Mkdir: func(string, ca.FileOwner) error { return nil }, Reporter: silentReporter{}},
+		Owner:    func(string) ca.FileOwner { return ca.FileOwner{} }})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(r.Role, len(r.Files), r.Serial != r.OldSerial)
+	// Output: alice 3 true
+}
+
+func ExampleRenewedClient_WriteText() {
+	r := stepca.RenewedClient{URL: "https://ca.example:9000", BundleRenewal: ca.BundleRenewal{OldSerial: "6F07",
+		BundleReport: ca.BundleReport{ClientBundle: ca.ClientBundle{Role: "alice", Serial: "7A10", NotAfter: "2027-01-01T00:00:00Z"}}}}
+	r.WriteText(os.Stdout)
+	// Output: renewed the client certificate of "alice" with the step-ca https://ca.example:9000: 7A10 (was 6F07), until 2027-01-01
+}
+
+// Revoke asks for the provisioner only once the certificate is read.
+func ExampleRevoke() {
+	_, c, p, done := exampleCA()
+	defer done()
+	is, _ := exampleIssued(c, p)
+	r, err := stepca.Revoke(context.Background(), stepca.RevokeArgs{CertFile: "alice.crt", Reason: ca.ReasonKeyCompromise,
+		ReadFile:    func(string) ([]byte, error) { return ca.PEM(is.Cert, is.Intermediates[0]), nil },
+		Connect:     func() (*stepca.Client, error) { return c, nil },
+		Provisioner: func(*stepca.Client) (*stepca.Provisioner, error) { return p, nil }})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(r.Subject, r.Reason)
+	// Output: CN=alice keyCompromise
+}
+
+func ExampleNextAfterRevoke() {
+	fmt.Println(stepca.NextAfterRevoke("/srv/pg data"))
+	// Output: the server refuses it once it has step-ca's new CRL: pgcert renew -D '/srv/pg data' --reload
+}
+
+// Home is beside the default CA directory, where init puts client bundles.
+func ExampleSigner_Home() {
+	s := &stepca.Signer{DefaultCADir: func() (string, error) { return "/root/.local/share/pgcert/ca", nil }}
+	home, _ := s.Home()
+	fmt.Println(home, s.RootCertFile() == "")
+	// Output: /root/.local/share/pgcert true
 }
