@@ -98,10 +98,3 @@ func (u *caUnlocker) unlock(c *ca.CA) error {
 	u.u.Ask = func(keyPath string) ([]byte, error) { return u.f.existingPassphrase("--passin", u.passIn, keyPath)() }
 	return u.u.Unlock(c)
 }
-
-// noteClamp warns when a certificate was cut to its CA's lifetime.
-func (f *Factory) noteClamp(is *ca.Issued) {
-	if is.Clamped {
-		f.warnf("the certificate's validity was cut to the CA's: it expires on %s, with %s", is.Cert.NotAfter.UTC().Format("2006-01-02"), is.Cert.Issuer.CommonName)
-	}
-}

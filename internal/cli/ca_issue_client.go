@@ -79,10 +79,6 @@ func newCaIssueClientCmd(f *Factory, runF func(*caIssueClientOptions) error) *co
 	return cmd
 }
 
-// checkRole and checkRoleDir refuse roles no certificate or bundle directory
-// can name (ca.CheckRole, ca.CheckRoleDir).
-var checkRole, checkRoleDir = ca.CheckRole, ca.CheckRoleDir
-
 // bundleWrite is how a renewal writes a bundle: replacing its files.
 func (f *Factory) bundleWrite() ca.BundleWrite {
 	return ca.BundleWrite{Force: true, Mkdir: mkdirOwnedCA, Reporter: reporter{f}}
@@ -96,7 +92,7 @@ func mkdirOwnedCA(dir string, o ca.FileOwner) error { return mkdirOwned(dir, fil
 
 func caIssueClientRun(cmd *cobra.Command, opts *caIssueClientOptions) error {
 	f := opts.f
-	if err := checkRole(opts.User); err != nil {
+	if err := ca.CheckRole(opts.User); err != nil {
 		return err
 	}
 	gen, err := generateOptions(cmd, opts.Type, opts.Curve, opts.Bits)

@@ -44,7 +44,7 @@ func newCaRenewClientCmd(f *Factory, runF func(*caRenewClientOptions) error) *co
 		Long:  help.Long("ca renew client"), Example: help.Example("ca renew client"),
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkRole(opts.User); err != nil {
+			if err := ca.CheckRole(opts.User); err != nil {
 				return err
 			}
 			if err := checkDays(opts.Days, f.Now(), true); err != nil {

@@ -4,8 +4,6 @@ import (
 	"crypto"
 
 	"github.com/spf13/cobra"
-
-	"github.com/pgcert/pgcert/pkg/keys"
 )
 
 // addExistingKeyFlags adds --key and --key-passin, for the ca issue commands that
@@ -34,12 +32,4 @@ func (f *Factory) existingKey(cmd *cobra.Command, path, passSpec string) (crypto
 		return nil, err
 	}
 	return k.Signer, nil
-}
-
-// subjectKey is existing when there is one, else a new key made as gen says.
-func (f *Factory) subjectKey(gen keys.GenerateOptions, existing crypto.Signer) (crypto.Signer, error) {
-	if existing != nil {
-		return existing, nil
-	}
-	return f.generateKey(gen)
 }

@@ -93,7 +93,6 @@ var pkgPrefix = regexp.MustCompile(`(^|: )(keys|selfsign|chain|crl|ca|pgdata|key
 // The shared words (internal/words) under the names this package uses.
 var (
 	lowerFirst = words.LowerFirst
-	plural     = words.Plural
 	shellWord  = words.ShellWord
 )
 

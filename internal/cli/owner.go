@@ -1,10 +1,8 @@
 package cli
 
 import (
-	"io/fs"
 	"strings"
 
-	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/pkg/bootstrap"
 	"github.com/pgcert/pgcert/pkg/keyperm"
 )
@@ -42,11 +40,6 @@ func parseOwner(spec string) (fileOwner, error) {
 func inheritedOwner(dir string) fileOwner {
 	uid, gid, ok := bootstrap.InheritedOwner(dir)
 	return fileOwner{Set: ok, UID: uid, GID: gid}
-}
-
-// options are the write options of a new file of mode given to o.
-func (o fileOwner) options(mode fs.FileMode, force bool) fsutil.Options {
-	return fsutil.Options{Mode: mode, Force: force, Chown: o.Set, UID: o.UID, GID: o.GID}
 }
 
 // mkdirOwned makes dir and its missing parents given to o (bootstrap.MkdirOwned).
