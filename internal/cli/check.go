@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -92,6 +93,24 @@ func checkRun(opts *checkOptions) error {
 		rep.WriteText(f.IO.Out, f.IO.OutColors())
 	}
 	if !rep.OK {
+		return errProblemsFound
+	}
+	return nil
+}
+
+// render writes v as one JSON document with --json, else as text; then
+// errProblemsFound when !ok, the report having said what was found.
+func render(f *Factory, v any, ok bool, text func(w io.Writer) error) error {
+	var err error
+	if f.Global.JSON {
+		err = writeJSON(f.IO.Out, v)
+	} else {
+		err = text(f.IO.Out)
+	}
+	if err != nil {
+		return err
+	}
+	if !ok {
 		return errProblemsFound
 	}
 	return nil

@@ -9,6 +9,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -120,7 +121,7 @@ func (fx *renewFix) run(t testing.TB, adjust func(*renewOptions), args ...string
 	}
 	root.AddCommand(cmd)
 	full := append([]string{"renew", "-D", fx.dir}, args...)
-	if !containsString(args, "--rollback") {
+	if !slices.Contains(args, "--rollback") {
 		full = append(full, "--ca-dir", fx.caDir)
 	}
 	root.SetArgs(full)
