@@ -26,8 +26,8 @@ var SSLModes = []string{"require", "verify-ca", "verify-full"}
 
 // Command is a probe as `pgcert probe` is asked for it: one server, giving Report, or
 // a fleet (several targets, files of them, or metrics), giving FleetReport. Its zero
-// values are not defaults: Validate refuses them, as the command's flags always set
-// them.
+// values are not defaults (the command's flags set those, DefaultTimeout for one):
+// Validate refuses a zero Timeout or Parallel.
 type Command struct {
 	// Targets are the HOST[:PORT] arguments.
 	Targets []string
