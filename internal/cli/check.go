@@ -1,7 +1,7 @@
 package cli
 
 import (
-	"strings"
+	"io"
 
 	"github.com/spf13/cobra"
 
@@ -16,15 +16,9 @@ const defaultWarnDays = doctor.DefaultWarnDays
 
 // checkOptions are the flags of `pgcert check`.
 type checkOptions struct {
-	f        *Factory
-	DataDir  string
-	Hosts    []string
-	WarnDays int
-	Strict   bool
-	PassIn   string
-	Expiring bool
-	// MetricsFile is --metrics-file, with --expiring.
-	MetricsFile string
+	f *Factory
+	doctor.Command
+	PassIn string
 
 	lookup keyperm.Lookup
 }
@@ -38,19 +32,8 @@ func newCheckCmd(f *Factory, runF func(*checkOptions) error) *cobra.Command {
 		Long:  help.Long("check"), Example: help.Example("check"),
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if opts.DataDir == "" {
-				return usageErrorf("give the data directory with -D PGDATA")
-			}
-			if opts.WarnDays < 0 {
-				return usageErrorf("--warn-days must be 0 or more, not %d", opts.WarnDays)
-			}
-			if opts.MetricsFile != "" && !opts.Expiring {
-				return usageErrorf("--metrics-file goes with --expiring")
-			}
-			for _, h := range opts.Hosts {
-				if strings.TrimSpace(h) == "" {
-					return usageErrorf("--host needs a host name")
-				}
+			if err := opts.Validate(); err != nil {
+				return err
 			}
 			if runF != nil {
 				return runF(opts)
@@ -69,29 +52,41 @@ func newCheckCmd(f *Factory, runF func(*checkOptions) error) *cobra.Command {
 	return cmd
 }
 
-// checkRun checks the data directory and prints the report.
+// checkRun checks the data directory and prints the report, or the --expiring list;
+// it fails (exit 1) when the check, or with --strict a warning, says so.
 func checkRun(opts *checkOptions) error {
 	f := opts.f
 	setup, err := readServerSetup(opts.DataDir, opts.lookup)
 	if err != nil {
 		return err
 	}
-	dopts := doctor.Options{Now: f.Now(), WarnDays: opts.WarnDays, Hosts: opts.Hosts, Strict: opts.Strict, Lookup: opts.lookup}
+	dopts := doctor.Options{Now: f.Now(), Lookup: opts.lookup}
 	if opts.PassIn != "" {
 		dopts.Passphrase = func() ([]byte, error) { return f.readPassphraseSpec("--passin", opts.PassIn) }
 	}
-	rep := doctor.Check(setup, dopts)
-	if opts.Expiring {
-		return expiringRun(f, rep.Expiring(), opts.MetricsFile)
+	rep, exp, err := opts.Run(setup, dopts)
+	switch {
+	case err != nil:
+		return err
+	case exp != nil:
+		return render(f, exp, exp.OK, func(w io.Writer) error { return exp.WriteText(w, f.IO.OutColors()) })
 	}
+	return render(f, rep, rep.OK, func(w io.Writer) error { rep.WriteText(w, f.IO.OutColors()); return nil })
+}
+
+// render writes v as one JSON document with --json, else as text; then
+// errProblemsFound when !ok, the report having said what was found.
+func render(f *Factory, v any, ok bool, text func(w io.Writer) error) error {
+	var err error
 	if f.Global.JSON {
-		if err := writeJSON(f.IO.Out, rep); err != nil {
-			return err
-		}
+		err = writeJSON(f.IO.Out, v)
 	} else {
-		rep.WriteText(f.IO.Out, f.IO.OutColors())
+		err = text(f.IO.Out)
 	}
-	if !rep.OK {
+	if err != nil {
+		return err
+	}
+	if !ok {
 		return errProblemsFound
 	}
 	return nil

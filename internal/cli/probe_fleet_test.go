@@ -18,7 +18,7 @@ func TestProbeFleetCommandLine(t *testing.T) {
 	var got *probeOptions
 	cmd := newProbeCmd(f, func(o *probeOptions) error { got = o; return nil })
 	cmd.SetArgs([]string{"db1", "db2:5433", "--parallel", "5", "--sslmode", "require"})
-	if err := cmd.Execute(); err != nil || strings.Join(got.Targets, " ") != "db1 db2:5433" || got.Parallel != 5 || !got.sslmodeGiven || got.rootGiven {
+	if err := cmd.Execute(); err != nil || strings.Join(got.Targets, " ") != "db1 db2:5433" || got.Parallel != 5 || !got.SSLModeGiven || got.RootGiven {
 		t.Errorf("two targets: %+v, %v", got, err)
 	}
 	cmd = newProbeCmd(f, func(o *probeOptions) error { got = o; return nil })

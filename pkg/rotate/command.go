@@ -26,6 +26,10 @@ type Command struct {
 	// Wait is --wait; DefaultReloadWait is left out of the line.
 	Wait         time.Duration
 	AllowOutside []string
+	// MetricsFile is --metrics-file: where Run leaves the run's state as Prometheus
+	// metrics; empty for none. String leaves it out: a command repeated by hand
+	// should not overwrite what the scheduled run reports.
+	MetricsFile string
 }
 
 // String is the command line, each word quoted for a POSIX shell. A pass:
