@@ -60,9 +60,6 @@ func (s stepFlags) password(f *Factory) func(name string) ([]byte, error) {
 	}
 }
 
-// stepError gives pkg/stepca's errors what to do about them.
-var stepError = stepca.Hinted
-
 // stepRemote is the step-ca renew works with (rotate.NewStepRemote); nil when
 // neither --ca-url nor the data directory names one.
 func (f *Factory) stepRemote(s stepFlags, dataDir string) (*rotate.StepRemote, error) {
