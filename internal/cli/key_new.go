@@ -50,8 +50,7 @@ func newKeyNewCmd(f *Factory, runF func(*keyNewOptions) error) *cobra.Command {
 // generateOptions turns the key flags shared by several commands into options for
 // keys.Generate.
 func generateOptions(cmd *cobra.Command, typ, curve string, bits int) (keys.GenerateOptions, error) {
-	changed := cmd.Flags().Changed
-	return bootstrap.KeyFlags{Type: typ, Curve: curve, Bits: bits, CurveSet: changed("curve"), BitsSet: changed("bits")}.GenerateOptions()
+	return keyFlags(cmd, bootstrap.KeyFlags{Type: typ, Curve: curve, Bits: bits}).GenerateOptions()
 }
 
 // generateKey makes a key, with a spinner on a terminal for the slow kinds: RSA,
@@ -69,6 +68,14 @@ func (f *Factory) generateKey(opts keys.GenerateOptions) (crypto.Signer, error) 
 	}
 	k, err := keys.Generate(opts)
 	return k, bootstrap.GenerateError(err)
+}
+
+// keyFlags completes kf, the values of --type, --curve and --bits, with whether each
+// was given.
+func keyFlags(cmd *cobra.Command, kf bootstrap.KeyFlags) bootstrap.KeyFlags {
+	changed := cmd.Flags().Changed
+	kf.TypeSet, kf.CurveSet, kf.BitsSet = changed("type"), changed("curve"), changed("bits")
+	return kf
 }
 
 // keyHooks fills the library's hooks from the Factory; passIn and passOut are the

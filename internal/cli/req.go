@@ -11,25 +11,10 @@ import (
 	"github.com/pgcert/pgcert/pkg/selfsign"
 )
 
-// reqOptions are the flags of `pgcert req`.
+// reqOptions are the flags of `pgcert req`, as the library's options.
 type reqOptions struct {
-	f       *Factory
-	Output  string
-	Key     string
-	NewKey  string
-	PassIn  string
-	PassOut string
-	NoPass  bool
-	CN      string
-	Subject string
-	SANs    []string
-	Text    bool
-	Type    string
-	Curve   string
-	Bits    int
-	Force   bool
-	// lib is what the flags say, for the library.
-	lib bootstrap.RequestOptions
+	f *Factory
+	bootstrap.RequestOptions
 }
 
 func newReqCmd(f *Factory, runF func(*reqOptions) error) *cobra.Command {
@@ -40,13 +25,9 @@ func newReqCmd(f *Factory, runF func(*reqOptions) error) *cobra.Command {
 		Long:  help.Long("req"), Example: help.Example("req"),
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			changed := cmd.Flags().Changed
-			opts.lib = bootstrap.RequestOptions{KeyHooks: f.keyHooks(opts.PassIn, opts.PassOut),
-				Output: opts.Output, Key: opts.Key, NewKey: opts.NewKey, NewKeySet: changed("new-key"),
-				KeyFlags: bootstrap.KeyFlags{Type: opts.Type, Curve: opts.Curve, Bits: opts.Bits, TypeSet: changed("type"), CurveSet: changed("curve"), BitsSet: changed("bits")},
-				NoPass:   opts.NoPass, PassIn: opts.PassIn, PassOut: opts.PassOut, CN: opts.CN, Subject: opts.Subject, AskSubject: f.askSubject,
-				SANs: opts.SANs, Text: opts.Text, JSON: f.Global.JSON, Force: opts.Force, Now: f.Now}
-			if err := opts.lib.CheckFlags(); err != nil {
+			opts.KeyHooks, opts.AskSubject, opts.JSON, opts.Now = f.keyHooks(opts.PassIn, opts.PassOut), f.askSubject, f.Global.JSON, f.Now
+			opts.NewKeySet, opts.KeyFlags = cmd.Flags().Changed("new-key"), keyFlags(cmd, opts.KeyFlags)
+			if err := opts.CheckFlags(); err != nil {
 				return err
 			}
 			if runF != nil {
@@ -66,9 +47,9 @@ func newReqCmd(f *Factory, runF func(*reqOptions) error) *cobra.Command {
 	fl.StringVar(&opts.Subject, "subject", "", "the whole subject, as openssl's -subj: /C=US/O=Acme/CN=db.example.com")
 	fl.StringArrayVar(&opts.SANs, "san", nil, "subject alternative names: DNS:name,IP:address,email:addr,URI:uri (repeatable)")
 	fl.BoolVar(&opts.Text, "text", false, "write the request in text before its PEM block, as openssl req -text does")
-	fl.StringVar(&opts.Type, "type", "ec", "new key type: ec, rsa, ed25519 or rsa-pss")
-	fl.StringVar(&opts.Curve, "curve", "P-256", "ECDSA curve of the new key: P-256 or P-384")
-	fl.IntVar(&opts.Bits, "bits", keys.DefaultRSABits, "RSA size of the new key: 2048, 3072 or 4096")
+	fl.StringVar(&opts.KeyFlags.Type, "type", "ec", "new key type: ec, rsa, ed25519 or rsa-pss")
+	fl.StringVar(&opts.KeyFlags.Curve, "curve", "P-256", "ECDSA curve of the new key: P-256 or P-384")
+	fl.IntVar(&opts.KeyFlags.Bits, "bits", keys.DefaultRSABits, "RSA size of the new key: 2048, 3072 or 4096")
 	addForceFilesFlag(cmd, &opts.Force)
 	cmd.MarkFlagFilename("new-key", "key", "pem")
 	cmd.RegisterFlagCompletionFunc("type", keyTypeCompletion)
@@ -79,7 +60,7 @@ func newReqCmd(f *Factory, runF func(*reqOptions) error) *cobra.Command {
 
 func reqRun(opts *reqOptions) error {
 	f := opts.f
-	result, err := bootstrap.Request(opts.lib)
+	result, err := bootstrap.Request(opts.RequestOptions)
 	switch {
 	case err != nil:
 		return err

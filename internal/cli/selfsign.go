@@ -12,27 +12,11 @@ import (
 	"github.com/pgcert/pgcert/pkg/selfsign"
 )
 
-// selfsignOptions are the flags of `pgcert selfsign`, in its two forms.
+// selfsignOptions are the flags of `pgcert selfsign`, in its two forms, as the
+// library's options.
 type selfsignOptions struct {
 	f *Factory
-
-	Req    string
-	Key    string
-	Output string
-	PassIn string
-
-	DataDir string
-	Hosts   []string
-	Type    string
-	Curve   string
-	Bits    int
-
-	Days  int
-	Text  bool
-	Force bool
-	NewCA bool
-	// lib is what the flags say, for the library.
-	lib bootstrap.SelfSignCommand
+	bootstrap.SelfSignCommand
 }
 
 func newSelfsignCmd(f *Factory, runF func(*selfsignOptions) error) *cobra.Command {
@@ -43,14 +27,10 @@ func newSelfsignCmd(f *Factory, runF func(*selfsignOptions) error) *cobra.Comman
 		Long:  help.Long("selfsign", "days", fmt.Sprint(selfsign.DefaultServerDays)), Example: help.Example("selfsign"),
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			changed := cmd.Flags().Changed
-			opts.lib = bootstrap.SelfSignCommand{KeyHooks: f.keyHooks(opts.PassIn, ""),
-				ReadFile: f.readInput, InspectDataDir: inspectDataDir, LockDataDir: f.lockDataDir, DefaultHosts: f.defaultHosts,
-				Request: opts.Req, Key: opts.Key, Output: opts.Output, OutputSet: changed("out"), PassIn: opts.PassIn,
-				DataDir: opts.DataDir, Hosts: opts.Hosts,
-				KeyFlags: bootstrap.KeyFlags{Type: opts.Type, Curve: opts.Curve, Bits: opts.Bits, TypeSet: changed("type"), CurveSet: changed("curve"), BitsSet: changed("bits")},
-				Days:     opts.Days, Text: opts.Text, Force: opts.Force, NewCA: opts.NewCA, Now: f.Now}
-			if err := opts.lib.CheckFlags(); err != nil {
+			opts.KeyHooks, opts.ReadFile, opts.Now = f.keyHooks(opts.PassIn, ""), f.readInput, f.Now
+			opts.InspectDataDir, opts.LockDataDir, opts.DefaultHosts = inspectDataDir, f.lockDataDir, f.defaultHosts
+			opts.OutputSet, opts.KeyFlags = cmd.Flags().Changed("out"), keyFlags(cmd, opts.KeyFlags)
+			if err := opts.CheckFlags(); err != nil {
 				return err
 			}
 			if err := checkDays(opts.Days, f.Now(), false); err != nil {
@@ -66,13 +46,13 @@ func newSelfsignCmd(f *Factory, runF func(*selfsignOptions) error) *cobra.Comman
 		},
 	}
 	fl := cmd.Flags()
-	addFileFlag(cmd, &opts.Req, "req", "the certificate request `FILE` to sign", "req", "csr", "pem", "der")
+	addFileFlag(cmd, &opts.Request, "req", "the certificate request `FILE` to sign", "req", "csr", "pem", "der")
 	addFileFlag(cmd, &opts.Key, "key", "the request's private key `FILE` (PEM, DER or PKCS#12)", keyExts...)
 	addOutFlag(cmd, &opts.Output, "server.crt", "write the certificate to `FILE` (with --req)", "crt", "pem")
 	addKeyPassInFlag(cmd, &opts.PassIn)
 	addPgdataFlag(cmd, &opts.DataDir, "write server.key and server.crt into the data directory `PGDATA`")
 	fl.StringSliceVar(&opts.Hosts, "host", nil, "a host name or IP address clients connect to (repeatable; with -D)")
-	addKeyTypeFlagsWhen(cmd, " with -D", &opts.Type, &opts.Curve, &opts.Bits)
+	addKeyTypeFlagsWhen(cmd, " with -D", &opts.KeyFlags.Type, &opts.KeyFlags.Curve, &opts.KeyFlags.Bits)
 	fl.IntVar(&opts.Days, "days", selfsign.DefaultServerDays, "days the certificate is valid")
 	fl.BoolVar(&opts.Text, "text", false, "write the certificate in text before its PEM block, as openssl -text does")
 	fl.BoolVarP(&opts.Force, "force", "f", false, "replace existing files (and allow --type ed25519 with -D)")
@@ -82,7 +62,7 @@ func newSelfsignCmd(f *Factory, runF func(*selfsignOptions) error) *cobra.Comman
 
 func selfsignRun(opts *selfsignOptions) error {
 	f := opts.f
-	r, err := bootstrap.SelfSignRequest(opts.lib)
+	r, err := bootstrap.SelfSignRequest(opts.SelfSignCommand)
 	switch {
 	case err != nil:
 		return err
@@ -97,7 +77,7 @@ type dataDirWritten = bootstrap.SelfSignedResult
 
 func selfsignDataDirRun(opts *selfsignOptions) error {
 	f := opts.f
-	result, err := bootstrap.SelfSignDataDir(opts.lib)
+	result, err := bootstrap.SelfSignDataDir(opts.SelfSignCommand)
 	switch {
 	case err != nil:
 		return err
