@@ -8,7 +8,6 @@ import (
 	"github.com/pgcert/pgcert/internal/cli/help"
 	"github.com/pgcert/pgcert/pkg/bootstrap"
 	"github.com/pgcert/pgcert/pkg/keys"
-	"github.com/pgcert/pgcert/pkg/selfsign"
 )
 
 // reqOptions are the flags of `pgcert req`, as the library's options.
@@ -76,44 +75,13 @@ func reqRun(opts *reqOptions) error {
 	return result.WriteText(f.IO.Out)
 }
 
-// subjectAttempts is how often a field is asked again after an answer that cannot
-// be part of a subject (a country that is not two letters, a value too long).
-const subjectAttempts = 3
-
 // askSubject fills the subject in a form at the terminal; without one, the host
 // name is the Common Name.
 func (f *Factory) askSubject() (pkix.RDNSequence, error) {
 	host, hostErr := f.Hostname()
-	p := f.prompter()
-	if p == nil {
-		if hostErr != nil || host == "" {
-			return nil, failf([]string{"give the subject with --cn NAME or --subject /CN=NAME"},
-				"no terminal to ask for the subject, and this machine's host name is unknown (%v)", hostErr)
-		}
-		f.infof("no terminal: the Common Name is this machine's host name, %s (choose another with --cn or --subject)", host)
-		return selfsign.ParseSubject("/CN=" + bootstrap.EscapeSubjectValue(host))
+	var ask func(message, def string) (string, error)
+	if p := f.prompter(); p != nil {
+		ask = p.Input
 	}
-	var subject pkix.RDNSequence
-	for _, q := range bootstrap.SubjectQuestions {
-		def := ""
-		if q.Attr == "CN" && hostErr == nil {
-			def = host
-		}
-		for attempt := 1; ; attempt++ {
-			answer, err := p.Input(q.Message, def)
-			if err != nil {
-				return nil, err
-			}
-			rdn, err := bootstrap.SubjectField(q.Attr, answer)
-			if err == nil {
-				subject = append(subject, rdn...)
-				break
-			}
-			if attempt == subjectAttempts {
-				return nil, err
-			}
-			f.warnf("%s; try again", err)
-		}
-	}
-	return subject, nil
+	return bootstrap.AskSubject(host, hostErr, ask, cliReporter{f})
 }

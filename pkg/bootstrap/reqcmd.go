@@ -266,3 +266,47 @@ func SubjectField(attr, answer string) (pkix.RDNSequence, error) {
 	}
 	return rdn, nil
 }
+
+// subjectAttempts is how often a field is asked again after an answer that
+// cannot be part of a subject (a country that is not two letters, a value too
+// long): a bounded number ends a session that is not going anywhere.
+const subjectAttempts = 3
+
+// AskSubject fills a request's subject in a form: ask (a terminal's prompt)
+// puts each of SubjectQuestions, the Common Name's default being host, the
+// machine's host name (hostErr: unknown). With no ask (no terminal) the host
+// name is the Common Name, which rep is told; without either it fails with a
+// hint naming the flags.
+func AskSubject(host string, hostErr error, ask func(message, def string) (string, error), rep Reporter) (pkix.RDNSequence, error) {
+	if ask == nil {
+		if hostErr != nil || host == "" {
+			return nil, hint.Errorf([]string{"give the subject with --cn NAME or --subject /CN=NAME"},
+				"no terminal to ask for the subject, and this machine's host name is unknown (%v)", hostErr)
+		}
+		rep.Infof("no terminal: the Common Name is this machine's host name, %s (choose another with --cn or --subject)", host)
+		return selfsign.ParseSubject("/CN=" + EscapeSubjectValue(host))
+	}
+	var subject pkix.RDNSequence
+	for _, q := range SubjectQuestions {
+		def := ""
+		if q.Attr == "CN" && hostErr == nil {
+			def = host
+		}
+		for attempt := 1; ; attempt++ {
+			answer, err := ask(q.Message, def)
+			if err != nil {
+				return nil, err
+			}
+			rdn, err := SubjectField(q.Attr, answer)
+			if err == nil {
+				subject = append(subject, rdn...)
+				break
+			}
+			if attempt == subjectAttempts {
+				return nil, err
+			}
+			rep.Warnf("%s; try again", err)
+		}
+	}
+	return subject, nil
+}

@@ -44,3 +44,21 @@ func ExampleSubjectField() {
 	// invalid subject at "C=USA": value must be exactly 2 characters long
 	// true
 }
+
+func ExampleAskSubject() {
+	answers := map[string]string{"Country Name (2 letter code)": "DE", "Organization Name (e.g. company)": "Acme"}
+	ask := func(message, def string) (string, error) {
+		if a, ok := answers[message]; ok {
+			return a, nil
+		}
+		return def, nil
+	}
+	subject, _ := bootstrap.AskSubject("db.example.com", nil, ask, printer{})
+	fmt.Println(subject)
+	subject, _ = bootstrap.AskSubject("db.example.com", nil, nil, printer{})
+	fmt.Println(subject)
+	// Output:
+	// CN=db.example.com,O=Acme,C=DE
+	// info: no terminal: the Common Name is this machine's host name, db.example.com (choose another with --cn or --subject)
+	// CN=db.example.com
+}

@@ -98,3 +98,24 @@ func TestRequestUsageErrors(t *testing.T) {
 		t.Errorf("one file for both: %v", err)
 	}
 }
+
+func TestAskSubjectRetries(t *testing.T) {
+	var asked int
+	ask := func(message, def string) (string, error) {
+		if strings.HasPrefix(message, "Country") {
+			asked++
+			return "Germany", nil
+		}
+		return "", nil
+	}
+	var n notes
+	_, err := bootstrap.AskSubject("", errors.New("no name"), ask, &n)
+	if err == nil || asked != 3 || len(n.lines) != 2 || !strings.HasSuffix(n.lines[0], "; try again") {
+		t.Errorf("a bad country three times: %v, asked %d, notes %q", err, asked, n.lines)
+	}
+	_, err = bootstrap.AskSubject("", errors.New("no name"), nil, &n)
+	var he *hint.Error
+	if !errors.As(err, &he) || he.Hints[0] != "give the subject with --cn NAME or --subject /CN=NAME" {
+		t.Errorf("no terminal and no host name: %v", err)
+	}
+}
