@@ -4,6 +4,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
+	"github.com/pgcert/pgcert/pkg/bootstrap"
 )
 
 type keyEncryptOptions struct {
@@ -42,34 +43,7 @@ func newKeyEncryptCmd(f *Factory, runF func(*keyEncryptOptions) error) *cobra.Co
 }
 
 func keyEncryptRun(opts *keyEncryptOptions) error {
-	f := opts.f
-	if opts.Output == "" {
-		opts.Output = opts.Input
-	}
-	force, err := f.allowOverwrite(opts.Force, opts.Output)
-	if err != nil {
-		return err
-	}
-	if !force && fileExists(opts.Output) {
-		if samePath(opts.Input, opts.Output) {
-			return failf([]string{"add --force to re-encrypt it in place, or choose another output with -o"}, "%s is both the input and the output", opts.Input)
-		}
-	}
-	format, err := opts.Format.format(true)
-	if err != nil {
-		return err
-	}
-	k, err := f.loadKey(opts.Input, "--passin", opts.PassIn)
-	if err != nil {
-		return err
-	}
-	pass, err := f.newPassphrase("--passout", opts.PassOut, opts.Output)
-	if err != nil {
-		return err
-	}
-	r, err := f.writeKeyAs(opts.Output, k.Signer, pass, format, force)
-	if err != nil {
-		return err
-	}
-	return f.reportKeyWritten(r)
+	r, err := bootstrap.EncryptKey(bootstrap.EncryptKeyOptions{KeyHooks: opts.f.keyHooks(opts.PassIn, opts.PassOut),
+		Input: opts.Input, Output: opts.Output, Force: opts.Force, Format: opts.Format.format})
+	return opts.f.reportKeyWritten(r, err)
 }

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"crypto"
-	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -49,33 +48,9 @@ func newKeyNewCmd(f *Factory, runF func(*keyNewOptions) error) *cobra.Command {
 }
 
 // generateOptions turns the key flags shared by several commands into options for
-// keys.Generate, refusing combinations that mean nothing.
+// keys.Generate.
 func generateOptions(cmd *cobra.Command, typ, curve string, bits int) (keys.GenerateOptions, error) {
-	t, err := keys.ParseType(typ)
-	if err != nil {
-		return keys.GenerateOptions{}, usageErrorf("--type %s: want one of %v", typ, keys.Types())
-	}
-	opts := keys.GenerateOptions{Type: t}
-	if cmd.Flags().Changed("curve") {
-		if t != keys.TypeEC {
-			return opts, usageErrorf("--curve applies to --type ec only")
-		}
-	}
-	if t == keys.TypeEC {
-		c, err := keys.ParseCurve(curve)
-		if err != nil {
-			return opts, usageErrorf("--curve %s: want one of %v", curve, keys.Curves())
-		}
-		opts.Curve = c
-	}
-	isRSA := t == keys.TypeRSA || t == keys.TypeRSAPSS
-	if cmd.Flags().Changed("bits") && !isRSA {
-		return opts, usageErrorf("--bits applies to --type rsa and rsa-pss only")
-	}
-	if isRSA {
-		opts.Bits = bits
-	}
-	return opts, nil
+	return keyFlags(cmd, bootstrap.KeyFlags{Type: typ, Curve: curve, Bits: bits}).GenerateOptions()
 }
 
 // generateKey makes a key, with a spinner on a terminal for the slow kinds: RSA,
@@ -92,63 +67,52 @@ func (f *Factory) generateKey(opts keys.GenerateOptions) (crypto.Signer, error) 
 		defer stop()
 	}
 	k, err := keys.Generate(opts)
-	if err != nil {
-		var se *keys.KeySizeError
-		if errors.As(err, &se) {
-			return nil, &UsageError{Err: err}
-		}
-		return nil, err
-	}
-	return k, nil
+	return k, bootstrap.GenerateError(err)
 }
 
-// marshalKey encodes a key for writing: encrypted PKCS#8 with pass, plain otherwise.
-func (f *Factory) marshalKey(k crypto.Signer, pass []byte) ([]byte, error) {
-	if pass != nil {
-		return keys.MarshalEncryptedPKCS8PEM(k, pass, keys.EncryptOptions{Rand: f.Rand})
-	}
-	return keys.MarshalPKCS8PEM(k)
+// keyFlags completes kf, the values of --type, --curve and --bits, with whether each
+// was given.
+func keyFlags(cmd *cobra.Command, kf bootstrap.KeyFlags) bootstrap.KeyFlags {
+	changed := cmd.Flags().Changed
+	kf.TypeSet, kf.CurveSet, kf.BitsSet = changed("type"), changed("curve"), changed("bits")
+	return kf
 }
+
+// keyHooks fills the library's hooks from the Factory; passIn and passOut are the
+// --passin and --passout sources.
+func (f *Factory) keyHooks(passIn, passOut string) bootstrap.KeyHooks {
+	return bootstrap.KeyHooks{
+		Overwrite:     f.allowOverwrite,
+		LoadKey:       func(path string) (*keys.Key, error) { return f.loadKey(path, "--passin", passIn) },
+		NewPassphrase: func(path string) ([]byte, error) { return f.newPassphrase("--passout", passOut, path) },
+		GenerateKey:   f.generateKey,
+		WriteKey:      f.writeKeyAs,
+		Reporter:      cliReporter{f},
+		Rand:          f.Rand,
+	}
+}
+
+// cliReporter passes what the library reports to standard error.
+type cliReporter struct{ f *Factory }
+
+func (r cliReporter) Infof(format string, args ...any) { r.f.infof(format, args...) }
+func (r cliReporter) Warnf(format string, args ...any) { r.f.warnf(format, args...) }
 
 func keyNewRun(cmd *cobra.Command, opts *keyNewOptions) error {
-	f := opts.f
 	gen, err := generateOptions(cmd, opts.Type, opts.Curve, opts.Bits)
 	if err != nil {
 		return err
 	}
-	force, err := f.allowOverwrite(opts.Force, opts.Output)
-	if err != nil {
-		return err
-	}
-	encrypt := opts.Encrypt || opts.PassOut != ""
-	format, err := opts.Format.format(encrypt)
-	if err != nil {
-		return err
-	}
-	var pass []byte
-	if encrypt {
-		if pass, err = f.newPassphrase("--passout", opts.PassOut, opts.Output); err != nil {
-			return err
-		}
-	}
-	k, err := f.generateKey(gen)
-	if err != nil {
-		return err
-	}
-	r, err := f.writeKeyAs(opts.Output, k, pass, format, force)
-	if err != nil {
-		return err
-	}
-	return f.reportKeyWritten(r)
+	r, err := bootstrap.NewKey(bootstrap.NewKeyOptions{KeyHooks: opts.f.keyHooks("", opts.PassOut),
+		Path: opts.Output, Key: gen, Encrypt: opts.Encrypt || opts.PassOut != "", Force: opts.Force, Format: opts.Format.format})
+	return opts.f.reportKeyWritten(r, err)
 }
 
-// writeKey writes k to path as PKCS#8 PEM, encrypted with pass unless pass is nil,
-// and describes what was written.
-func (f *Factory) writeKey(path string, k crypto.Signer, pass []byte, force bool) (*bootstrap.KeyResult, error) {
-	return f.writeKeyAs(path, k, pass, keys.FormatPKCS8PEM, force)
-}
-
-func (f *Factory) reportKeyWritten(r *bootstrap.KeyResult) error {
+// reportKeyWritten prints a key written, or the error that kept it from being.
+func (f *Factory) reportKeyWritten(r *bootstrap.KeyResult, err error) error {
+	if err != nil {
+		return err
+	}
 	if f.Global.JSON {
 		return writeJSON(f.IO.Out, r)
 	}

@@ -4,6 +4,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
+	"github.com/pgcert/pgcert/pkg/bootstrap"
 	"github.com/pgcert/pgcert/pkg/keys"
 )
 
@@ -39,22 +40,16 @@ func keyShowRun(opts *keyShowOptions) error {
 	if err != nil {
 		return err
 	}
-	info, err := keys.Inspect(data)
+	var pass keys.PassphraseFunc
+	if opts.PassIn != "" || f.IO.CanPrompt() {
+		pass = f.existingPassphrase("--passin", opts.PassIn, opts.File)
+	}
+	d, err := bootstrap.DescribeKeyFile(opts.File, data, pass)
 	if err != nil {
 		return keyError(opts.File, "--passin", err)
 	}
-	if info.Algorithm == "" && (opts.PassIn != "" || f.IO.CanPrompt()) {
-		k, err := keys.Parse(data, f.existingPassphrase("--passin", opts.PassIn, opts.File))
-		if err != nil {
-			return keyError(opts.File, "--passin", err)
-		}
-		info.Algorithm, info.Bits, info.Curve, info.Fingerprint = k.Info.Algorithm, k.Info.Bits, k.Info.Curve, k.Info.Fingerprint
-	}
 	if f.Global.JSON {
-		return writeJSON(f.IO.Out, struct {
-			File string `json:"file"`
-			*keys.Info
-		}{opts.File, info})
+		return writeJSON(f.IO.Out, d)
 	}
-	return info.WriteText(f.IO.Out, opts.File)
+	return d.WriteText(f.IO.Out)
 }

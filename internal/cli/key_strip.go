@@ -1,12 +1,10 @@
 package cli
 
 import (
-	"os"
-	"path/filepath"
-
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
+	"github.com/pgcert/pgcert/pkg/bootstrap"
 )
 
 type keyStripOptions struct {
@@ -42,47 +40,8 @@ func newKeyStripCmd(f *Factory, runF func(*keyStripOptions) error) *cobra.Comman
 	return cmd
 }
 
-// samePath reports whether a and b name the same file, through symbolic links.
-func samePath(a, b string) bool {
-	ai, err1 := os.Stat(a)
-	bi, err2 := os.Stat(b)
-	if err1 == nil && err2 == nil {
-		return os.SameFile(ai, bi)
-	}
-	aa, _ := filepath.Abs(a)
-	ba, _ := filepath.Abs(b)
-	return aa == ba
-}
-
 func keyStripRun(opts *keyStripOptions) error {
-	f := opts.f
-	if opts.Output == "" {
-		opts.Output = filepath.Join(filepath.Dir(opts.Input), "server.key")
-	}
-	inPlace := samePath(opts.Input, opts.Output)
-	if inPlace && !opts.Force {
-		return failf([]string{"add --force to decrypt it in place, or choose another output with -o"}, "%s is both the input and the output", opts.Input)
-	}
-	force, err := f.allowOverwrite(opts.Force, opts.Output)
-	if err != nil {
-		return err
-	}
-	k, err := f.loadKey(opts.Input, "--passin", opts.PassIn)
-	if err != nil {
-		return err
-	}
-	if !k.Info.Encrypted {
-		f.warnf("%s is not encrypted; writing it as PKCS#8 PEM all the same", opts.Input)
-	}
-	r, err := f.writeKey(opts.Output, k.Signer, nil, force)
-	if err != nil {
-		return err
-	}
-	if opts.RemoveInput && !inPlace {
-		if err := os.Remove(opts.Input); err != nil {
-			return withHints(err, "the decrypted key was written; remove the encrypted one by hand")
-		}
-		f.infof("removed %s", opts.Input)
-	}
-	return f.reportKeyWritten(r)
+	r, err := bootstrap.StripKey(bootstrap.StripKeyOptions{KeyHooks: opts.f.keyHooks(opts.PassIn, ""),
+		Input: opts.Input, Output: opts.Output, RemoveInput: opts.RemoveInput, Force: opts.Force})
+	return opts.f.reportKeyWritten(r, err)
 }

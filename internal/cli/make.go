@@ -41,25 +41,11 @@ type makeReport = world.Result
 
 func makeRun(opts *makeOptions) error {
 	f := opts.f
-	if opts.Spec == "" {
-		return usageErrorf("give the spec with -f FILE")
-	}
-	if opts.Out == "" {
-		return usageErrorf("give the output directory with -o DIR")
-	}
-	data, err := f.readInput(opts.Spec)
-	if err != nil {
+	res, err := world.MakeFile(opts.Spec, opts.Out, world.Options{Now: f.Now, Force: opts.Force, ReadFile: f.readInput})
+	switch {
+	case err != nil:
 		return err
-	}
-	spec, err := world.Parse(opts.Spec, data)
-	if err != nil {
-		return err
-	}
-	res, err := world.Make(spec, opts.Out, world.Options{Now: f.Now, Force: opts.Force})
-	if err != nil {
-		return world.MakeHint(err, opts.Spec, opts.Out)
-	}
-	if f.Global.JSON {
+	case f.Global.JSON:
 		return writeJSON(f.IO.Out, res)
 	}
 	return res.WriteText(f.IO.Out)

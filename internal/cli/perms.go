@@ -1,9 +1,7 @@
 package cli
 
 import (
-	"fmt"
-	"os/user"
-	"strconv"
+	"errors"
 
 	"github.com/spf13/cobra"
 
@@ -12,19 +10,11 @@ import (
 	"github.com/pgcert/pgcert/pkg/keyperm"
 )
 
-// permsOptions are the flags of `pgcert perms check` and `pgcert perms fix`.
+// permsOptions are the flags of `pgcert perms check` and `pgcert perms fix`, as the
+// library's options.
 type permsOptions struct {
 	f *Factory
-
-	Fix     bool
-	DataDir string
-	Files   []string
-	Client  bool
-	Owner   string
-	Group   string
-	// AllowOutside are files outside the data directory (or reached through a
-	// symbolic link) that perms fix -D may change whoever owns them.
-	AllowOutside []string
+	keyperm.PermsOptions
 
 	// lookup finds users and groups; actor is who makes the changes (the running
 	// process). Tests replace both.
@@ -44,97 +34,72 @@ func newPermsCmd(f *Factory) *cobra.Command {
 	return cmd
 }
 
-// addPermsFlags registers the flags check and fix share.
-func addPermsFlags(cmd *cobra.Command, opts *permsOptions) {
+// newPermsSubCmd is `pgcert perms check` (fix false) or `pgcert perms fix`, with the
+// flags they share.
+func newPermsSubCmd(f *Factory, fix bool, runF func(*permsOptions) error, cmd *cobra.Command) *cobra.Command {
+	opts := &permsOptions{f: f, lookup: keyperm.SystemLookup{}, actor: keyperm.Process()}
+	opts.Fix = fix
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		opts.Files = args
+		if err := opts.CheckArgs(); err != nil {
+			return err
+		}
+		if runF != nil {
+			return runF(opts)
+		}
+		return permsRun(opts)
+	}
 	fl := cmd.Flags()
 	addPgdataFlag(cmd, &opts.DataDir, "the data directory: every file its ssl_* settings name")
 	fl.BoolVar(&opts.Client, "client", false, "apply libpq's rule for client keys instead of the server's")
 	fl.StringVar(&opts.Owner, "owner", "", "the database user (default with -D: the data directory's owner); with --client, the user running the client (default: you)")
 	fl.StringVar(&opts.Group, "group", "", "the group a key gets when it is given to --owner (default: the owner's primary group)")
 	cmd.ValidArgsFunction = pkiFiles
+	if fix {
+		fl.StringArrayVar(&opts.AllowOutside, "allow-outside", nil, "with -D, allow changing this file outside the data directory (or behind a symbolic link) whoever owns it (repeatable)")
+	}
+	return cmd
 }
 
-// permsArgs checks the combination of -D, files and --client.
-func permsArgs(opts *permsOptions, args []string) error {
-	opts.Files = args
+// permsRun checks, or with opts.Fix fixes, the files opts names.
+func permsRun(opts *permsOptions) error {
+	f := opts.f
+	o := opts.PermsOptions
+	o.Lookup, o.Actor, o.LockDataDir, o.Infof, o.Warnf = opts.lookup, opts.actor, f.lockDataDir, f.infof, f.warnf
+	o.ReadDataDir = func(dir string) (*keyperm.DataDirFiles, error) {
+		s, err := readServerSetup(dir, opts.lookup)
+		if err != nil {
+			return nil, err
+		}
+		return doctor.PermFiles(s), nil
+	}
+	rep, err := keyperm.Perms(o)
+	var applyErr *keyperm.ApplyError
 	switch {
-	case opts.DataDir != "" && len(args) > 0:
-		return usageErrorf("give either -D PGDATA or key files, not both")
-	case opts.DataDir == "" && len(args) == 0:
-		return usageErrorf("give -D PGDATA, or the key files to check")
-	case opts.DataDir != "" && opts.Client:
-		return usageErrorf("--client is for client keys; a data directory holds the server's")
-	case opts.DataDir == "" && !opts.Client && opts.Owner == "":
-		return usageErrorf("name the database user the server runs as with --owner USER (or give -D PGDATA, whose owner it is)")
+	case errors.As(err, &applyErr) && !f.Global.JSON:
+		rep.WriteChanges(f.IO.Out, "")
+		return err
+	case err != nil:
+		return err
+	case f.Global.JSON:
+		if err := writeJSON(f.IO.Out, rep); err != nil {
+			return err
+		}
+	case opts.Fix:
+		rep.WriteFixText(f.IO.Out, f.IO.OutColors())
+	default:
+		keyperm.WriteFiles(f.IO.Out, rep.Files, f.IO.OutColors())
+	}
+	if !rep.OK {
+		return errProblemsFound
 	}
 	return nil
 }
 
-// permsTargets lists the files to judge: every file the data directory's SSL
-// settings name, or the key files given.
-func permsTargets(opts *permsOptions, setup *serverSetup) []keyperm.Target {
-	if setup == nil {
-		return keyperm.KeyTargets(opts.Files, opts.Client)
-	}
-	return doctor.PermTargets(setup)
-}
-
-// permsIdentity finds the user the rule is for: --owner, else the data directory's
-// owner (server rule) or the running user (client rule); with --group as the group a
-// key is given to.
-func permsIdentity(opts *permsOptions, setup *serverSetup) (keyperm.Identity, error) {
-	var id keyperm.Identity
-	switch {
-	case opts.Owner != "":
-		var err error
-		id, err = lookupUser(opts.lookup, opts.Owner)
-		if err != nil {
-			return id, err
-		}
-	case setup != nil:
-		id = setup.DBUser
-	default:
-		id = opts.actor
-		if named, err := opts.lookup.LookupUID(id.UID); err == nil {
-			id = named
-		}
-	}
-	if opts.Group == "" {
-		return id, nil
-	}
-	gid, name, err := lookupGroup(opts.Group)
-	if err != nil {
-		return id, err
-	}
-	return id.WithGroup(gid, name)
-}
-
 // lookupUser finds a user by login name or number.
 func lookupUser(lookup keyperm.Lookup, name string) (keyperm.Identity, error) {
-	id, err := lookup.LookupUser(name)
-	if err == nil {
-		return id, nil
-	}
-	if n, perr := strconv.ParseUint(name, 10, 32); perr == nil {
-		if id, err := lookup.LookupUID(uint32(n)); err == nil {
-			return id, nil
-		}
-	}
-	return keyperm.Identity{}, &UsageError{Err: fmt.Errorf("--owner %s: no such user", name)}
+	return keyperm.LookupOwner(lookup, name)
 }
 
 // lookupGroup finds a group by name or number.
-func lookupGroup(name string) (uint32, string, error) {
-	g, err := user.LookupGroup(name)
-	if err != nil {
-		g, err = user.LookupGroupId(name)
-	}
-	if err != nil {
-		return 0, "", &UsageError{Err: fmt.Errorf("--group %s: no such group", name)}
-	}
-	gid, err := strconv.ParseUint(g.Gid, 10, 32)
-	if err != nil {
-		return 0, "", fmt.Errorf("--group %s: bad group id %q", name, g.Gid)
-	}
-	return uint32(gid), g.Name, nil
-}
+func lookupGroup(name string) (uint32, string, error) { return keyperm.LookupGroup(name) }

@@ -5,9 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/user"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -199,34 +197,6 @@ func TestPermsClientRule(t *testing.T) {
 	if rep.Rule != "client" || !rep.OK || len(rep.Changes) != 1 || rep.Changes[0].OldMode != "0604" || rep.Changes[0].Mode != "0600" ||
 		len(rep.Files) != 1 || rep.Files[0].Kind != kindClientKey || rep.Files[0].Mode != "0600" || !rep.Files[0].OK {
 		t.Errorf("report %+v", rep)
-	}
-}
-
-func TestPermsGroup(t *testing.T) {
-	g, err := user.LookupGroupId(strconv.Itoa(os.Getegid()))
-	if err != nil {
-		t.Skip("the test's own group has no name")
-	}
-	dir := t.TempDir()
-	key := keyFile(t, dir, "server.key", 0o600)
-	f, _, _, _ := testFactory(t)
-	users := newFakeUsers()
-	opts := &permsOptions{f: f, Files: []string{key}, Owner: "pg", Group: g.Name, lookup: users, actor: keyperm.Process()}
-
-	users.pg.GID, users.pg.Groups = 4242, nil
-	opts.lookup = users
-	if _, err := permsIdentity(opts, nil); err == nil || !strings.Contains(err.Error(), "pg is not in group "+g.Name) {
-		t.Errorf("a group pg is not in: %v", err)
-	}
-	users.pg.Groups = []uint32{uint32(os.Getegid())}
-	opts.lookup = users
-	id, err := permsIdentity(opts, nil)
-	if err != nil || id.GID != uint32(os.Getegid()) || id.GroupName != g.Name || !id.InGroup(4242) {
-		t.Errorf("identity %+v, %v", id, err)
-	}
-	opts.Group = "no-such-group-at-all"
-	if _, err := permsIdentity(opts, nil); exitCode(err) != ExitUsage {
-		t.Errorf("unknown group: %v", err)
 	}
 }
 

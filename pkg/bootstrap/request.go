@@ -43,6 +43,9 @@ type RequestResult struct {
 	Key     *keys.Info `json:"key"`
 	// Written are the files as fsutil wrote them, for notes about replaced links.
 	Written []*fsutil.Written `json:"-"`
+	// PEM is the request file's contents, for a caller that writes it
+	// elsewhere (Request's Output "-").
+	PEM []byte `json:"-"`
 }
 
 // WriteRequest writes the new key and the request in one transaction, both or

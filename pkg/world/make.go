@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/pgcert/pgcert/pkg/crl"
+	"github.com/pgcert/pgcert/pkg/hint"
 	"github.com/pgcert/pgcert/pkg/keys"
 )
 
@@ -34,6 +35,9 @@ type Options struct {
 	// Parallel is how many keys are generated at once; zero means one per CPU.
 	// RSA key generation is most of the time of a world.
 	Parallel int
+	// ReadFile reads MakeFile's spec; nil means os.ReadFile (a command passes
+	// one that refuses FIFOs and bounds the size).
+	ReadFile func(path string) ([]byte, error)
 }
 
 // Result is what Make made.
@@ -200,9 +204,21 @@ func (b *built) describeCert(c *CertSpec) CertResult {
 	return r
 }
 
-// MakeFile reads the spec at path and makes its world in dir.
+// MakeFile reads the spec at path and makes its world in dir, as `pgcert make
+// -f SPEC -o DIR` does: errors of Make come with MakeHint's hint, and a path or
+// dir not given is a usage error.
 func MakeFile(path, dir string, opts Options) (*Result, error) {
-	data, err := os.ReadFile(path)
+	switch {
+	case path == "":
+		return nil, hint.Usagef("give the spec with -f FILE")
+	case dir == "":
+		return nil, hint.Usagef("give the output directory with -o DIR")
+	}
+	read := opts.ReadFile
+	if read == nil {
+		read = os.ReadFile
+	}
+	data, err := read(path)
 	if err != nil {
 		return nil, err
 	}
@@ -210,7 +226,11 @@ func MakeFile(path, dir string, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Make(spec, dir, opts)
+	res, err := Make(spec, dir, opts)
+	if err != nil {
+		return nil, MakeHint(err, path, dir)
+	}
+	return res, nil
 }
 
 func (b *built) keyHash(c *CertSpec) string { return hashOf("key", c.Key, c.Name) }
