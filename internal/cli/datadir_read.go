@@ -24,9 +24,3 @@ func readServerSetup(dir string, lookup keyperm.Lookup) (*serverSetup, error) {
 	}
 	return s, err
 }
-
-// readHints says how to run pgcert so that it can read a data directory.
-var readHints = pgdata.ReadHints
-
-// userLabel names a user in findings and output: keyperm's words.
-var userLabel = keyperm.Identity.Label

@@ -87,16 +87,10 @@ func (f *Factory) keyHooks(passIn, passOut string) bootstrap.KeyHooks {
 		NewPassphrase: func(path string) ([]byte, error) { return f.newPassphrase("--passout", passOut, path) },
 		GenerateKey:   f.generateKey,
 		WriteKey:      f.writeKeyAs,
-		Reporter:      cliReporter{f},
+		Reporter:      reporter{f},
 		Rand:          f.Rand,
 	}
 }
-
-// cliReporter passes what the library reports to standard error.
-type cliReporter struct{ f *Factory }
-
-func (r cliReporter) Infof(format string, args ...any) { r.f.infof(format, args...) }
-func (r cliReporter) Warnf(format string, args ...any) { r.f.warnf(format, args...) }
 
 func keyNewRun(cmd *cobra.Command, opts *keyNewOptions) error {
 	gen, err := generateOptions(cmd, opts.Type, opts.Curve, opts.Bits)

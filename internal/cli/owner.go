@@ -20,13 +20,13 @@ func parseOwner(spec string) (fileOwner, error) {
 	if name == "" {
 		return fileOwner{}, usageErrorf("--owner %q: give USER or USER:GROUP", spec)
 	}
-	id, err := lookupUser(keyperm.SystemLookup{}, name)
+	id, err := keyperm.LookupOwner(keyperm.SystemLookup{}, name)
 	if err != nil {
 		return fileOwner{}, err
 	}
 	o := fileOwner{Set: true, UID: int(id.UID), GID: int(id.GID)}
 	if hasGroup && group != "" {
-		gid, _, err := lookupGroup(group)
+		gid, _, err := keyperm.LookupGroup(group)
 		if err != nil {
 			return fileOwner{}, usageErrorf("--owner %s: no such group %s", spec, group)
 		}

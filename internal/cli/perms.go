@@ -95,11 +95,3 @@ func permsRun(opts *permsOptions) error {
 	}
 	return nil
 }
-
-// lookupUser finds a user by login name or number.
-func lookupUser(lookup keyperm.Lookup, name string) (keyperm.Identity, error) {
-	return keyperm.LookupOwner(lookup, name)
-}
-
-// lookupGroup finds a group by name or number.
-func lookupGroup(name string) (uint32, string, error) { return keyperm.LookupGroup(name) }

@@ -83,5 +83,5 @@ func (f *Factory) askSubject() (pkix.RDNSequence, error) {
 	if p := f.prompter(); p != nil {
 		ask = p.Input
 	}
-	return bootstrap.AskSubject(host, hostErr, ask, cliReporter{f})
+	return bootstrap.AskSubject(host, hostErr, ask, reporter{f})
 }

@@ -94,7 +94,7 @@ func selfsignDataDirRun(opts *selfsignOptions) error {
 // defaultHosts are the names a self-signed certificate gets when none are given.
 func (f *Factory) defaultHosts() []string {
 	host, err := f.Hostname()
-	return bootstrap.DefaultHosts(host, err, cliReporter{f})
+	return bootstrap.DefaultHosts(host, err, reporter{f})
 }
 
 // inspectDataDir examines -D's directory, which must exist but need not be a data
