@@ -4,7 +4,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
+	"github.com/pgcert/pgcert/internal/cmdutil"
 	"github.com/pgcert/pgcert/pkg/ca"
+	"github.com/pgcert/pgcert/pkg/hint"
 	"github.com/pgcert/pgcert/pkg/keys"
 	"github.com/pgcert/pgcert/pkg/selfsign"
 )
@@ -39,17 +41,17 @@ func newCaInitCmd(f *Factory, runF func(*caInitOptions) error) *cobra.Command {
 			return caInitRun(cmd, opts)
 		},
 	}
-	addCADirFlag(cmd, &opts.CADir)
+	cmdutil.AddCADirFlag(cmd, &opts.CADir)
 	fl := cmd.Flags()
 	fl.StringVar(&opts.CN, "cn", "", "the root CA's Common `NAME` (default: \"pgcert CA\" and the host name)")
 	fl.BoolVar(&opts.Intermediate, "intermediate", false, "add an intermediate CA that does the signing")
 	fl.StringVar(&opts.InterCN, "intermediate-cn", "", "the intermediate CA's Common `NAME` (implies --intermediate; default: the root's followed by \" Intermediate\")")
 	fl.IntVar(&opts.InterDays, "intermediate-days", selfsign.DefaultIntermediateCADays, "the intermediate CA's validity in days, cut to the root's (implies --intermediate)")
-	addKeyTypeFlags(cmd, &opts.Type, &opts.Curve, &opts.Bits)
+	cmdutil.AddKeyTypeFlags(cmd, &opts.Type, &opts.Curve, &opts.Bits)
 	fl.IntVar(&opts.Days, "days", selfsign.DefaultRootCADays, "the root CA's validity in days")
 	fl.BoolVar(&opts.Encrypt, "encrypt", false, "encrypt the CA keys with a passphrase")
-	addEncryptPassOutFlag(cmd, &opts.PassOut)
-	addForceCAFlag(cmd, &opts.Force)
+	cmdutil.AddEncryptPassOutFlag(cmd, &opts.PassOut)
+	cmdutil.AddForceCAFlag(cmd, &opts.Force)
 	return cmd
 }
 
@@ -74,12 +76,12 @@ func (f *Factory) createCA(spec caSpec) (*ca.CA, error) {
 	c, err := ca.New(ca.NewOptions{Dir: spec.Dir, DataDir: spec.DataDir, Force: spec.Force, Encrypt: spec.Encrypt || spec.PassOut != "",
 		Create: ca.CreateOptions{CommonName: spec.CN, Intermediate: spec.Intermediate, Key: spec.Key, IntermediateCommonName: spec.InterCN,
 			IntermediateDays: spec.InterDays, Days: spec.Days, Encrypt: keys.EncryptOptions{Rand: f.Rand}, Rand: f.Rand},
-		Passphrase: func(keyPath string) ([]byte, error) { return f.newPassphrase("--passout", spec.PassOut, keyPath) },
+		Passphrase: func(keyPath string) ([]byte, error) { return f.NewPassphrase("--passout", spec.PassOut, keyPath) },
 		Hostname:   f.Hostname, Progress: f.IO.StartProgress, Now: f.Now})
 	if err != nil {
 		return nil, err
 	}
-	f.watchCA(c)
+	f.WatchCA(c)
 	return c, nil
 }
 
@@ -89,16 +91,16 @@ func caInitRun(cmd *cobra.Command, opts *caInitOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := checkDays(opts.Days, f.Now(), false); err != nil {
+	if err := cmdutil.CheckDays(opts.Days, f.Now(), false); err != nil {
 		return err
 	}
 	if cmd.Flags().Changed("intermediate-cn") || cmd.Flags().Changed("intermediate-days") {
 		opts.Intermediate = true
 	}
 	if opts.InterDays <= 0 {
-		return usageErrorf("--intermediate-days %d: give a positive number of days", opts.InterDays)
+		return hint.Usagef("--intermediate-days %d: give a positive number of days", opts.InterDays)
 	}
-	dir, err := f.resolveCADir(opts.CADir)
+	dir, err := f.ResolveCADir(opts.CADir)
 	if err != nil {
 		return err
 	}

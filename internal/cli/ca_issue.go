@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
+	"github.com/pgcert/pgcert/internal/cmdutil"
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/selfsign"
 )
@@ -59,18 +60,18 @@ func newCaIssueServerCmd(f *Factory, runF func(*caIssueServerOptions) error) *co
 			return caIssueServerRun(cmd, opts)
 		},
 	}
-	addCADirFlag(cmd, &opts.CADir)
-	addDataDirCAFlag(cmd, &opts.DataDir)
+	cmdutil.AddCADirFlag(cmd, &opts.CADir)
+	cmdutil.AddDataDirCAFlag(cmd, &opts.DataDir)
 	addStepCAFlags(cmd, &opts.Step, false)
 	fl := cmd.Flags()
-	addServerHostsFlag(cmd, &opts.Hosts)
+	cmdutil.AddServerHostsFlag(cmd, &opts.Hosts)
 	fl.StringVarP(&opts.Prefix, "out", "o", "server", "write `PREFIX`.crt and PREFIX.key")
 	fl.IntVar(&opts.Days, "days", selfsign.DefaultServerDays, "validity in days (cut to the CA's)")
-	addKeyTypeFlags(cmd, &opts.Type, &opts.Curve, &opts.Bits)
-	addCAPassInFlag(cmd, &opts.PassIn)
+	cmdutil.AddKeyTypeFlags(cmd, &opts.Type, &opts.Curve, &opts.Bits)
+	cmdutil.AddCAPassInFlag(cmd, &opts.PassIn)
 	fl.BoolVar(&opts.NoRoot, "no-root", false, "leave the root CA out of PREFIX.crt")
-	addForceFilesFlag(cmd, &opts.Force)
-	addExistingKeyFlags(cmd, &opts.Key, &opts.KeyPassIn, "PREFIX.key is not written")
+	cmdutil.AddForceFilesFlag(cmd, &opts.Force)
+	cmdutil.AddExistingKeyFlags(cmd, &opts.Key, &opts.KeyPassIn, "PREFIX.key is not written")
 	return cmd
 }
 
@@ -80,7 +81,7 @@ func caIssueServerRun(cmd *cobra.Command, opts *caIssueServerOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := checkDays(opts.Days, f.Now(), false); err != nil {
+	if err := cmdutil.CheckDays(opts.Days, f.Now(), false); err != nil {
 		return err
 	}
 	hosts := opts.Hosts
@@ -89,10 +90,10 @@ func caIssueServerRun(cmd *cobra.Command, opts *caIssueServerOptions) error {
 	}
 	r, err := ca.IssueServer(ca.IssueServerOptions{Hosts: hosts, CertPath: opts.Prefix + ".crt", KeyPath: opts.Prefix + ".key",
 		Days: opts.Days, NoRoot: opts.NoRoot,
-		Existing:    func() (crypto.Signer, error) { return f.existingKey(cmd, opts.Key, opts.KeyPassIn) },
-		Overwrite:   func(paths []string) (bool, error) { return f.allowOverwrite(opts.Force, paths...) },
+		Existing:    func() (crypto.Signer, error) { return f.ExistingKey(cmd, opts.Key, opts.KeyPassIn) },
+		Overwrite:   func(paths []string) (bool, error) { return f.AllowOverwrite(opts.Force, paths...) },
 		Signer:      func() (ca.Signer, error) { return f.signerFor(opts.Step, opts.CADir, opts.DataDir, opts.PassIn) },
-		GenerateKey: func() (crypto.Signer, error) { return f.generateKey(gen) },
+		GenerateKey: func() (crypto.Signer, error) { return f.GenerateKey(gen) },
 		Reporter:    reporter{f}, Now: f.Now, Rand: f.Rand})
 	if err != nil {
 		return err
@@ -103,7 +104,7 @@ func caIssueServerRun(cmd *cobra.Command, opts *caIssueServerOptions) error {
 // jsonOrText writes v as the --json document, else as text writes it.
 func (f *Factory) jsonOrText(v any, text func(io.Writer) error) error {
 	if f.Global.JSON {
-		return writeJSON(f.IO.Out, v)
+		return cmdutil.WriteJSON(f.IO.Out, v)
 	}
 	return text(f.IO.Out)
 }

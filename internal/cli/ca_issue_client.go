@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
+	"github.com/pgcert/pgcert/internal/cmdutil"
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/selfsign"
 )
@@ -31,7 +32,7 @@ type caIssueClientOptions struct {
 	Owner     string
 	Encrypt   bool
 	PassOut   string
-	Format    keyFormatFlags
+	Format    cmdutil.KeyFormatFlags
 	P12       bool
 	P12Legacy bool
 	// DataDir is -D: the data directory whose recorded CA signs.
@@ -54,24 +55,24 @@ func newCaIssueClientCmd(f *Factory, runF func(*caIssueClientOptions) error) *co
 			return caIssueClientRun(cmd, opts)
 		},
 	}
-	addCADirFlag(cmd, &opts.CADir)
-	addDataDirCAFlag(cmd, &opts.DataDir)
+	cmdutil.AddCADirFlag(cmd, &opts.CADir)
+	cmdutil.AddDataDirCAFlag(cmd, &opts.DataDir)
 	addStepCAFlags(cmd, &opts.Step, false)
 	fl := cmd.Flags()
 	fl.StringVar(&opts.User, "user", "", "the database `ROLE` the certificate logs in as (its Common Name)")
-	addOutDirFlag(cmd, &opts.OutDir, "write the bundle into `DIR` (default: CA_DIR/clients/ROLE)")
-	addPK8Flag(cmd, &opts.PK8)
+	cmdutil.AddOutDirFlag(cmd, &opts.OutDir, "write the bundle into `DIR` (default: CA_DIR/clients/ROLE)")
+	cmdutil.AddPK8Flag(cmd, &opts.PK8)
 	fl.IntVar(&opts.Days, "days", selfsign.DefaultClientDays, "validity in days (cut to the CA's)")
-	addKeyTypeFlags(cmd, &opts.Type, &opts.Curve, &opts.Bits)
-	addConnHostFlag(cmd, &opts.Host)
-	addCAPassInFlag(cmd, &opts.PassIn)
-	addForceFilesFlag(cmd, &opts.Force)
-	addExistingKeyFlags(cmd, &opts.Key, &opts.KeyPassIn, "the bundle's postgresql.key is a copy of it")
+	cmdutil.AddKeyTypeFlags(cmd, &opts.Type, &opts.Curve, &opts.Bits)
+	cmdutil.AddConnHostFlag(cmd, &opts.Host)
+	cmdutil.AddCAPassInFlag(cmd, &opts.PassIn)
+	cmdutil.AddForceFilesFlag(cmd, &opts.Force)
+	cmdutil.AddExistingKeyFlags(cmd, &opts.Key, &opts.KeyPassIn, "the bundle's postgresql.key is a copy of it")
 	fl.StringVar(&opts.DBName, "dbname", ca.DefaultDBName, "the database `NAME` of the printed connection string")
 	fl.StringVar(&opts.Owner, "owner", "", "give the files to `USER[:GROUP]` (default: as root, the owner of the output directory)")
 	fl.BoolVar(&opts.Encrypt, "encrypt", false, "encrypt the keys with a passphrase")
 	fl.StringVar(&opts.PassOut, "passout", "", "passphrase `SOURCE` for the keys: pass:TEXT, env:VAR, file:PATH, fd:N or stdin (implies --encrypt)")
-	addKeyFormatFlags(cmd, &opts.Format, "postgresql.key")
+	cmdutil.AddKeyFormatFlags(cmd, &opts.Format, "postgresql.key")
 	fl.Lookup("der").Usage = "also write postgresql.pk8, the key as DER PKCS#8 (as --pk8; libpq reads postgresql.key only as PEM)"
 	fl.BoolVar(&opts.P12, "p12", false, "also write postgresql.p12 (PKCS#12: key, certificate, CAs) for JDBC and .NET; implies --encrypt")
 	fl.BoolVar(&opts.P12Legacy, "p12-legacy", false, "write postgresql.p12 with 3DES and a SHA-1 MAC, for Java before 12 and Windows before Server 2019 (implies --p12)")
@@ -84,11 +85,13 @@ func (f *Factory) bundleWrite() ca.BundleWrite {
 	return ca.BundleWrite{Force: true, Mkdir: mkdirOwnedCA, Reporter: reporter{f}}
 }
 
-// inheritedOwnerCA and mkdirOwnedCA are inheritedOwner and mkdirOwned for a
+// inheritedOwnerCA and mkdirOwnedCA are cmdutil.InheritedOwner and cmdutil.MkdirOwned for a
 // ca.FileOwner.
-func inheritedOwnerCA(dir string) ca.FileOwner { return ca.FileOwner(inheritedOwner(dir)) }
+func inheritedOwnerCA(dir string) ca.FileOwner { return ca.FileOwner(cmdutil.InheritedOwner(dir)) }
 
-func mkdirOwnedCA(dir string, o ca.FileOwner) error { return mkdirOwned(dir, fileOwner(o)) }
+func mkdirOwnedCA(dir string, o ca.FileOwner) error {
+	return cmdutil.MkdirOwned(dir, cmdutil.FileOwner(o))
+}
 
 func caIssueClientRun(cmd *cobra.Command, opts *caIssueClientOptions) error {
 	f := opts.f
@@ -99,26 +102,26 @@ func caIssueClientRun(cmd *cobra.Command, opts *caIssueClientOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := checkDays(opts.Days, f.Now(), false); err != nil {
+	if err := cmdutil.CheckDays(opts.Days, f.Now(), false); err != nil {
 		return err
 	}
 	b, err := ca.IssueClient(ca.IssueClientOptions{Role: opts.User, Dir: opts.OutDir, Days: opts.Days,
 		Bundle: ca.ClientBundleOptions{Host: opts.Host, DBName: opts.DBName,
 			PK8: opts.PK8 || opts.Format.DER, P12: opts.P12 || opts.P12Legacy, P12Legacy: opts.P12Legacy},
 		Encrypt:   opts.Encrypt || opts.PassOut != "",
-		Existing:  func() (crypto.Signer, error) { return f.existingKey(cmd, opts.Key, opts.KeyPassIn) },
+		Existing:  func() (crypto.Signer, error) { return f.ExistingKey(cmd, opts.Key, opts.KeyPassIn) },
 		Signer:    func() (ca.Signer, error) { return f.signerFor(opts.Step, opts.CADir, opts.DataDir, opts.PassIn) },
-		KeyFormat: keyFormatFlags{Traditional: opts.Format.Traditional}.format,
+		KeyFormat: cmdutil.KeyFormatFlags{Traditional: opts.Format.Traditional}.Format,
 		Owner: func(dir string) (ca.FileOwner, error) {
 			if opts.Owner != "" {
-				o, err := parseOwner(opts.Owner)
+				o, err := cmdutil.ParseOwner(opts.Owner)
 				return ca.FileOwner(o), err
 			}
 			return inheritedOwnerCA(dir), nil
 		},
-		Overwrite:   func(paths []string) (bool, error) { return f.allowOverwrite(opts.Force, paths...) },
-		Passphrase:  func(keyPath string) ([]byte, error) { return f.newPassphrase("--passout", opts.PassOut, keyPath) },
-		GenerateKey: func() (crypto.Signer, error) { return f.generateKey(gen) },
+		Overwrite:   func(paths []string) (bool, error) { return f.AllowOverwrite(opts.Force, paths...) },
+		Passphrase:  func(keyPath string) ([]byte, error) { return f.NewPassphrase("--passout", opts.PassOut, keyPath) },
+		GenerateKey: func() (crypto.Signer, error) { return f.GenerateKey(gen) },
 		Mkdir:       mkdirOwnedCA, Reporter: reporter{f}, Now: f.Now, Rand: f.Rand})
 	if err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
+	"github.com/pgcert/pgcert/internal/cmdutil"
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/selfsign"
 )
@@ -37,16 +38,16 @@ func newCaIssueIntermediateCmd(f *Factory, runF func(*caIssueIntermediateOptions
 			return caIssueIntermediateRun(cmd, opts)
 		},
 	}
-	addCADirFlag(cmd, &opts.CADir)
+	cmdutil.AddCADirFlag(cmd, &opts.CADir)
 	fl := cmd.Flags()
-	addOutDirFlag(cmd, &opts.Out, "the new CA `DIR`ectory (new or empty)")
+	cmdutil.AddOutDirFlag(cmd, &opts.Out, "the new CA `DIR`ectory (new or empty)")
 	fl.StringVar(&opts.CN, "cn", "", "the new intermediate's Common `NAME` (default: the root's followed by the directory's name)")
 	fl.IntVar(&opts.Days, "days", selfsign.DefaultIntermediateCADays, "validity in days (cut to the root's)")
-	addKeyTypeFlags(cmd, &opts.Type, &opts.Curve, &opts.Bits)
+	cmdutil.AddKeyTypeFlags(cmd, &opts.Type, &opts.Curve, &opts.Bits)
 	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of the root's key, when encrypted")
 	fl.BoolVar(&opts.Encrypt, "encrypt", false, "encrypt the new CA key with a passphrase")
 	fl.StringVar(&opts.PassOut, "passout", "", "passphrase `SOURCE` for the new key (implies --encrypt)")
-	addForceCAFlag(cmd, &opts.Force)
+	cmdutil.AddForceCAFlag(cmd, &opts.Force)
 	cmd.MarkFlagRequired("out")
 	return cmd
 }
@@ -58,15 +59,15 @@ func caIssueIntermediateRun(cmd *cobra.Command, opts *caIssueIntermediateOptions
 		return err
 	}
 	n, root, err := ca.AddIntermediate(ca.AddIntermediateOptions{Dir: opts.Out, CommonName: opts.CN, Days: opts.Days, Key: gen, Force: opts.Force,
-		OpenCA:     func() (*ca.CA, error) { return f.openCADir(opts.CADir) },
-		Unlock:     func(root *ca.CA) error { return f.unlockCAs(opts.PassIn, root) },
+		OpenCA:     func() (*ca.CA, error) { return f.OpenCADir(opts.CADir) },
+		Unlock:     func(root *ca.CA) error { return f.UnlockCAs(opts.PassIn, root) },
 		Encrypt:    opts.Encrypt || opts.PassOut != "",
-		Passphrase: func(keyPath string) ([]byte, error) { return f.newPassphrase("--passout", opts.PassOut, keyPath) },
+		Passphrase: func(keyPath string) ([]byte, error) { return f.NewPassphrase("--passout", opts.PassOut, keyPath) },
 		Now:        f.Now, Rand: f.Rand})
 	if err != nil {
 		return err
 	}
-	f.watchCA(n)
+	f.WatchCA(n)
 	r := n.CreatedReport(root)
 	return f.jsonOrText(r, r.WriteText)
 }

@@ -4,6 +4,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
+	"github.com/pgcert/pgcert/internal/cmdutil"
 	"github.com/pgcert/pgcert/pkg/ca"
 )
 
@@ -29,7 +30,7 @@ func newCaListCmd(f *Factory, runF func(*caListOptions) error) *cobra.Command {
 			return caListRun(opts)
 		},
 	}
-	addCADirFlag(cmd, &opts.CADir)
+	cmdutil.AddCADirFlag(cmd, &opts.CADir)
 	fl := cmd.Flags()
 	fl.BoolVar(&opts.Revoked, "revoked", false, "list only revoked certificates")
 	fl.IntVar(&opts.Expiring, "expiring", 0, "list only valid certificates expiring within `DAYS` days")
@@ -40,9 +41,9 @@ func newCaListCmd(f *Factory, runF func(*caListOptions) error) *cobra.Command {
 func caListRun(opts *caListOptions) error {
 	f := opts.f
 	note, err := ca.List(f.IO.Out, ca.ListOptions{Revoked: opts.Revoked, Expiring: opts.Expiring, CN: opts.CN, JSON: f.Global.JSON,
-		OpenCA: func() (*ca.CA, error) { return f.openCADir(opts.CADir) }, Now: f.Now()})
+		OpenCA: func() (*ca.CA, error) { return f.OpenCADir(opts.CADir) }, Now: f.Now()})
 	if note != "" {
-		f.infof("%s", note)
+		f.Infof("%s", note)
 	}
 	return err
 }

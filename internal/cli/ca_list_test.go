@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pgcert/pgcert/internal/cmdutil"
 	"github.com/pgcert/pgcert/internal/iostreams"
 	"github.com/pgcert/pgcert/internal/testpki"
 	"github.com/pgcert/pgcert/pkg/ca"
@@ -131,13 +132,13 @@ func TestCAListFilters(t *testing.T) {
 
 	for _, args := range [][]string{{"--cn", "[x"}, {"--expiring", "-1"}, {"--revoked", "--expiring", "3"}} {
 		f, _, _, _ := testFactory(t)
-		if code := runCmd(f, append([]string{"ca", "list", "--ca-dir", caDir}, args...)...); code != ExitUsage {
-			t.Errorf("ca list %v: exit %d, want %d", args, code, ExitUsage)
+		if code := runCmd(f, append([]string{"ca", "list", "--ca-dir", caDir}, args...)...); code != cmdutil.ExitUsage {
+			t.Errorf("ca list %v: exit %d, want %d", args, code, cmdutil.ExitUsage)
 		}
 	}
 }
 
-// TestCAListStreamsAsListing: the streamed --json document is the one writeJSON makes
+// TestCAListStreamsAsListing: the streamed --json document is the one cmdutil.WriteJSON makes
 // of the whole Listing, and the text columns line up across the chunks the table is
 // written in.
 func TestCAListStreamsAsListing(t *testing.T) {
@@ -165,7 +166,7 @@ func TestCAListStreamsAsListing(t *testing.T) {
 		t.Fatal(err)
 	}
 	var want strings.Builder
-	writeJSON(&want, l)
+	cmdutil.WriteJSON(&want, l)
 	if out.String() != want.String() {
 		t.Errorf("streamed --json differs from the Listing's document (%d vs %d bytes)", out.Len(), want.Len())
 	}

@@ -4,6 +4,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
+	"github.com/pgcert/pgcert/internal/cmdutil"
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/rotate"
 )
@@ -47,7 +48,7 @@ func newCaRenewClientCmd(f *Factory, runF func(*caRenewClientOptions) error) *co
 			if err := ca.CheckRole(opts.User); err != nil {
 				return err
 			}
-			if err := checkDays(opts.Days, f.Now(), true); err != nil {
+			if err := cmdutil.CheckDays(opts.Days, f.Now(), true); err != nil {
 				return err
 			}
 			if runF != nil {
@@ -56,17 +57,17 @@ func newCaRenewClientCmd(f *Factory, runF func(*caRenewClientOptions) error) *co
 			return caRenewClientRun(opts)
 		},
 	}
-	addCADirFlag(cmd, &opts.CADir)
+	cmdutil.AddCADirFlag(cmd, &opts.CADir)
 	addStepCAFlags(cmd, &opts.Step, false)
 	fl := cmd.Flags()
 	fl.StringVar(&opts.User, "user", "", "the database `ROLE` whose certificate is renewed")
-	addOutDirFlag(cmd, &opts.OutDir, "the bundle `DIR`ectory (default: CA_DIR/clients/ROLE)")
+	cmdutil.AddOutDirFlag(cmd, &opts.OutDir, "the bundle `DIR`ectory (default: CA_DIR/clients/ROLE)")
 	fl.IntVar(&opts.Days, "days", 0, "validity in days (default: that of the current certificate; cut to the CA's)")
 	fl.BoolVar(&opts.Rekey, "rekey", false, "make a new key instead of keeping postgresql.key")
 	fl.BoolVar(&opts.RevokeOld, "revoke-old", false, "revoke the replaced certificate (reason superseded)")
-	addPK8Flag(cmd, &opts.PK8)
-	addConnHostFlag(cmd, &opts.Host)
-	addCAPassInFlag(cmd, &opts.PassIn)
+	cmdutil.AddPK8Flag(cmd, &opts.PK8)
+	cmdutil.AddConnHostFlag(cmd, &opts.Host)
+	cmdutil.AddCAPassInFlag(cmd, &opts.PassIn)
 	cmd.MarkFlagRequired("user")
 	return cmd
 }
@@ -79,17 +80,17 @@ func caRenewClientRun(opts *caRenewClientOptions) error {
 	}
 	r, err := rotate.RenewClient(rotate.RenewClientOptions{Role: opts.User, Dir: opts.OutDir, Days: opts.Days, Rekey: opts.Rekey, RevokeOld: opts.RevokeOld,
 		Bundle: bundle,
-		CA:     f.dirSigner(func() (string, error) { return f.resolveCADir(opts.CADir) }, opts.PassIn),
-		Write:  f.bundleWrite(), Owner: inheritedOwnerCA, Generate: f.generateKey, Now: f.Now, Rand: f.Rand})
+		CA:     f.dirSigner(func() (string, error) { return f.ResolveCADir(opts.CADir) }, opts.PassIn),
+		Write:  f.bundleWrite(), Owner: inheritedOwnerCA, Generate: f.GenerateKey, Now: f.Now, Rand: f.Rand})
 	if err != nil {
 		return err
 	}
 	if f.Global.JSON {
-		return writeJSON(f.IO.Out, r.BundleRenewal)
+		return cmdutil.WriteJSON(f.IO.Out, r.BundleRenewal)
 	}
 	r.WriteText(f.IO.Out)
 	for _, line := range r.Next {
-		f.infof("%s", line)
+		f.Infof("%s", line)
 	}
 	return r.WriteConnect(f.IO.Out)
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pgcert/pgcert/internal/cmdutil"
 	"github.com/pgcert/pgcert/internal/testpki"
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/chain"
@@ -129,7 +130,7 @@ func TestCaRenewClientRefusals(t *testing.T) {
 	if _, errOut, code := renewClient(t, "--ca-dir", caDir, "--user", "carol", "-o", dir); code != 1 || !strings.Contains(errOut, "was not issued by the CA") {
 		t.Errorf("a certificate of another CA: exit %d\n%s", code, errOut)
 	}
-	if _, _, code := renewClient(t, "--ca-dir", caDir, "--user", ""); code != ExitUsage {
+	if _, _, code := renewClient(t, "--ca-dir", caDir, "--user", ""); code != cmdutil.ExitUsage {
 		t.Errorf("an empty role: exit %d", code)
 	}
 }

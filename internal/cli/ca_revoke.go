@@ -8,7 +8,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
+	"github.com/pgcert/pgcert/internal/cmdutil"
 	"github.com/pgcert/pgcert/pkg/ca"
+	"github.com/pgcert/pgcert/pkg/hint"
 	"github.com/pgcert/pgcert/pkg/stepca"
 )
 
@@ -34,7 +36,7 @@ func newCaRevokeCmd(f *Factory, runF func(*caRevokeOptions) error) *cobra.Comman
 		Long:  help.Long("ca revoke", "reasons", strings.Join(reasons, ", ")), Example: help.Example("ca revoke"),
 		Args: func(cmd *cobra.Command, args []string) error {
 			if err := ca.CheckRevokeArgs(len(args), opts.Cert != ""); err != nil {
-				return &UsageError{Err: err, Command: cmd.CommandPath()}
+				return &hint.UsageError{Err: err, Command: cmd.CommandPath()}
 			}
 			return nil
 		},
@@ -48,13 +50,13 @@ func newCaRevokeCmd(f *Factory, runF func(*caRevokeOptions) error) *cobra.Comman
 			return caRevokeRun(opts)
 		},
 	}
-	addCADirFlag(cmd, &opts.CADir)
-	addDataDirCAFlag(cmd, &opts.DataDir)
+	cmdutil.AddCADirFlag(cmd, &opts.CADir)
+	cmdutil.AddDataDirCAFlag(cmd, &opts.DataDir)
 	addStepCAFlags(cmd, &opts.Step, false)
 	fl := cmd.Flags()
-	addFileFlag(cmd, &opts.Cert, "cert", "the certificate `FILE` to revoke (its first certificate)", certExts...)
+	cmdutil.AddFileFlag(cmd, &opts.Cert, "cert", "the certificate `FILE` to revoke (its first certificate)", cmdutil.CertExts...)
 	fl.StringVar(&opts.Reason, "reason", "", "the `REASON` recorded: keyCompromise, superseded, cessationOfOperation, ...")
-	cmd.RegisterFlagCompletionFunc("reason", fixedCompletion(reasons...))
+	cmd.RegisterFlagCompletionFunc("reason", cmdutil.FixedCompletion(reasons...))
 	return cmd
 }
 
@@ -69,7 +71,7 @@ func caRevokeRun(opts *caRevokeOptions) error {
 	}
 	if rec := ca.StepRecordFor(opts.DataDir, opts.CADir); opts.Step.URL != "" || rec != nil {
 		ctx := context.Background()
-		r, err := stepca.Revoke(ctx, stepca.RevokeArgs{CertFile: opts.Cert, Serial: opts.Serial, Reason: reason, ReadFile: f.readInput,
+		r, err := stepca.Revoke(ctx, stepca.RevokeArgs{CertFile: opts.Cert, Serial: opts.Serial, Reason: reason, ReadFile: f.ReadInput,
 			Connect:     func() (*stepca.Client, error) { return f.stepClient(ctx, opts.Step, rec) },
 			Provisioner: func(c *stepca.Client) (*stepca.Provisioner, error) { return f.stepProvisioner(ctx, c, opts.Step, rec) }})
 		if err != nil {
@@ -77,8 +79,8 @@ func caRevokeRun(opts *caRevokeOptions) error {
 		}
 		return f.revoked(r, r.WriteText, []string{stepca.NextAfterRevoke(opts.DataDir)})
 	}
-	r, err := ca.RevokeNamed(ca.RevokeNamedOptions{CertFile: opts.Cert, Serial: opts.Serial, Reason: reason, ReadFile: f.readInput,
-		OpenCA: func() (*ca.CA, error) { return f.openCAFor(opts.CADir, opts.DataDir) }, Now: f.Now})
+	r, err := ca.RevokeNamed(ca.RevokeNamedOptions{CertFile: opts.Cert, Serial: opts.Serial, Reason: reason, ReadFile: f.ReadInput,
+		OpenCA: func() (*ca.CA, error) { return f.OpenCAFor(opts.CADir, opts.DataDir) }, Now: f.Now})
 	if err != nil {
 		return err
 	}
@@ -89,11 +91,11 @@ func caRevokeRun(opts *caRevokeOptions) error {
 // servers.
 func (f *Factory) revoked(v any, text func(io.Writer) error, next []string) error {
 	if f.Global.JSON {
-		return writeJSON(f.IO.Out, v)
+		return cmdutil.WriteJSON(f.IO.Out, v)
 	}
 	text(f.IO.Out)
 	for _, line := range next {
-		f.infof("%s", line)
+		f.Infof("%s", line)
 	}
 	return nil
 }

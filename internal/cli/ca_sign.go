@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
+	"github.com/pgcert/pgcert/internal/cmdutil"
 	"github.com/pgcert/pgcert/pkg/bootstrap"
 	"github.com/pgcert/pgcert/pkg/ca"
 )
@@ -30,7 +31,7 @@ func newCaSignCmd(f *Factory, runF func(*caSignOptions) error) *cobra.Command {
 		Short: "sign an outside certificate request as a server or client certificate",
 		Long:  help.Long("ca sign"), Example: help.Example("ca sign"),
 		Args:              exactArgs(1, "the request file REQ"),
-		ValidArgsFunction: reqFiles,
+		ValidArgsFunction: cmdutil.ReqFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Request = args[0]
 			if runF != nil {
@@ -39,16 +40,16 @@ func newCaSignCmd(f *Factory, runF func(*caSignOptions) error) *cobra.Command {
 			return caSignRun(opts)
 		},
 	}
-	addCADirFlag(cmd, &opts.CADir)
+	cmdutil.AddCADirFlag(cmd, &opts.CADir)
 	addStepCAFlags(cmd, &opts.Step, false)
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Profile, "profile", "", "what the certificate is for: server or client")
-	addOutFlag(cmd, &opts.Output, "-", "write the certificate to `FILE` (- for standard output)", "crt", "pem")
+	cmdutil.AddOutFlag(cmd, &opts.Output, "-", "write the certificate to `FILE` (- for standard output)", "crt", "pem")
 	fl.IntVar(&opts.Days, "days", 0, "validity in days (default: 825; cut to the CA's)")
-	addCAPassInFlag(cmd, &opts.PassIn)
-	addForceFlag(cmd, &opts.Force)
+	cmdutil.AddCAPassInFlag(cmd, &opts.PassIn)
+	cmdutil.AddForceFlag(cmd, &opts.Force)
 	cmd.MarkFlagRequired("profile")
-	cmd.RegisterFlagCompletionFunc("profile", fixedCompletion("server", "client"))
+	cmd.RegisterFlagCompletionFunc("profile", cmdutil.FixedCompletion("server", "client"))
 	return cmd
 }
 
@@ -58,17 +59,17 @@ func caSignRun(opts *caSignOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := checkDays(opts.Days, f.Now(), true); err != nil {
+	if err := cmdutil.CheckDays(opts.Days, f.Now(), true); err != nil {
 		return err
 	}
-	r, err := ca.SignCSR(ca.SignCSROptions{RequestFile: opts.Request, ReadFile: f.readInput, KeyError: bootstrap.RequestKeyError,
+	r, err := ca.SignCSR(ca.SignCSROptions{RequestFile: opts.Request, ReadFile: f.ReadInput, KeyError: bootstrap.RequestKeyError,
 		Profile: profile, Output: opts.Output, JSON: f.Global.JSON, Days: opts.Days,
-		Overwrite: func(paths []string) (bool, error) { return f.allowOverwrite(opts.Force, paths...) },
+		Overwrite: func(paths []string) (bool, error) { return f.AllowOverwrite(opts.Force, paths...) },
 		Signer: func() (ca.Signer, error) {
 			if opts.Step.URL != "" {
 				return f.stepSigner(opts.Step, nil), nil
 			}
-			return f.dirSigner(func() (string, error) { return f.resolveCADir(opts.CADir) }, opts.PassIn), nil
+			return f.dirSigner(func() (string, error) { return f.ResolveCADir(opts.CADir) }, opts.PassIn), nil
 		},
 		Reporter: reporter{f}, Now: f.Now, Rand: f.Rand})
 	if err != nil {
@@ -81,11 +82,11 @@ func caSignRun(opts *caSignOptions) error {
 	}
 	switch {
 	case f.Global.JSON:
-		return writeJSON(f.IO.Out, r.IssuedFiles)
+		return cmdutil.WriteJSON(f.IO.Out, r.IssuedFiles)
 	case opts.Output != "-":
 		fmt.Fprintf(f.IO.Out, "%s: wrote %s\n", r.Summary(opts.Profile), opts.Output)
 	default:
-		f.infof("%s", r.Summary(opts.Profile))
+		f.Infof("%s", r.Summary(opts.Profile))
 	}
 	return nil
 }

@@ -4,27 +4,28 @@ import (
 	"context"
 
 	"github.com/pgcert/pgcert/pkg/ca"
+	"github.com/pgcert/pgcert/pkg/hint"
 	"github.com/pgcert/pgcert/pkg/keys"
 	"github.com/pgcert/pgcert/pkg/stepca"
 )
 
 // signerFor returns what signs for a command: the step-ca of --ca-url, else the
 // one -D records unless --ca-dir names a CA directory; else the CA directory
-// of --ca-dir or -D's record (caDirFor), unlocked with passIn.
+// of --ca-dir or -D's record (cmdutil.CADirFor), unlocked with passIn.
 func (f *Factory) signerFor(s stepFlags, caDirFlag, dataDir, passIn string) (ca.Signer, error) {
 	rec := ca.StepRecordFor(dataDir, caDirFlag)
 	if s.URL == "" && rec == nil {
-		return f.dirSigner(func() (string, error) { return f.caDirFor(caDirFlag, dataDir, false) }, passIn), nil
+		return f.dirSigner(func() (string, error) { return f.CADirFor(caDirFlag, dataDir, false) }, passIn), nil
 	}
 	if caDirFlag != "" {
-		return nil, usageErrorf("give --ca-url or --ca-dir, not both")
+		return nil, hint.Usagef("give --ca-url or --ca-dir, not both")
 	}
 	return f.stepSigner(s, rec), nil
 }
 
 // dirSigner signs with the CA directory dir returns, unlocked with passIn.
 func (f *Factory) dirSigner(dir func() (string, error), passIn string) *ca.DirSigner {
-	return &ca.DirSigner{Dir: dir, OpenCA: f.openCADir, Unlock: func(c *ca.CA) error { return f.unlockCAs(passIn, c) }}
+	return &ca.DirSigner{Dir: dir, OpenCA: f.OpenCADir, Unlock: func(c *ca.CA) error { return f.UnlockCAs(passIn, c) }}
 }
 
 // stepSigner signs with the step-ca of s, else of rec.
@@ -33,7 +34,7 @@ func (f *Factory) stepSigner(s stepFlags, rec *ca.StepRecord) *stepca.Signer {
 	return &stepca.Signer{Ctx: ctx,
 		Connect:      func() (*stepca.Client, error) { return f.stepClient(ctx, s, rec) },
 		Provisioner:  func(c *stepca.Client) (*stepca.Provisioner, error) { return f.stepProvisioner(ctx, c, s, rec) },
-		DefaultCADir: func() (string, error) { return f.resolveCADir("") }}
+		DefaultCADir: func() (string, error) { return f.ResolveCADir("") }}
 }
 
 // caRenewClientStep renews a client bundle with step-ca's /1.0/renew
@@ -42,8 +43,8 @@ func (f *Factory) stepSigner(s stepFlags, rec *ca.StepRecord) *stepca.Signer {
 func (f *Factory) caRenewClientStep(opts *caRenewClientOptions, bundle ca.ClientBundleOptions) error {
 	ctx := context.Background()
 	r, err := stepca.RenewClient(ctx, stepca.RenewClientOptions{Role: opts.User, Dir: opts.OutDir, Rekey: opts.Rekey, RevokeOld: opts.RevokeOld,
-		Bundle: bundle, DefaultCADir: func() (string, error) { return f.resolveCADir("") }, ReadFile: f.readInput,
-		Key:     func(keyPath string) (*keys.Key, error) { return f.loadKey(keyPath, "--passin", opts.PassIn) },
+		Bundle: bundle, DefaultCADir: func() (string, error) { return f.ResolveCADir("") }, ReadFile: f.ReadInput,
+		Key:     func(keyPath string) (*keys.Key, error) { return f.LoadKey(keyPath, "--passin", opts.PassIn) },
 		Connect: func() (*stepca.Client, error) { return f.stepClient(ctx, opts.Step, nil) },
 		Write:   f.bundleWrite(), Owner: inheritedOwnerCA})
 	if err != nil {

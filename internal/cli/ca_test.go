@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pgcert/pgcert/internal/cmdutil"
 	"github.com/pgcert/pgcert/internal/testpki"
 	"github.com/pgcert/pgcert/pkg/selfsign"
 )
@@ -21,7 +22,7 @@ func TestParseSerial(t *testing.T) {
 		}
 	}
 	for _, in := range []string{"", "zz", "-01", "0x"} {
-		if _, err := parseSerial(in); exitCode(err) != ExitUsage {
+		if _, err := parseSerial(in); cmdutil.ExitCode(err) != cmdutil.ExitUsage {
 			t.Errorf("parseSerial(%q): %v", in, err)
 		}
 	}
@@ -73,7 +74,7 @@ func TestInitRefusesBeforeIssuing(t *testing.T) {
 	}
 	before, _ := os.ReadFile(filepath.Join(caDir, "index.txt"))
 	f, _, errOut, _ = testFactory(t)
-	if code := runCmd(f, "init", "-D", pgdata, "--ca-dir", caDir, "--client", "bob"); code != ExitFailure {
+	if code := runCmd(f, "init", "-D", pgdata, "--ca-dir", caDir, "--client", "bob"); code != cmdutil.ExitFailure {
 		t.Fatalf("second init: exit %d", code)
 	}
 	if !strings.Contains(errOut.String(), "server.key already exists") || !strings.Contains(errOut.String(), "nothing was written") {
@@ -107,8 +108,8 @@ func TestCaRevokeArgs(t *testing.T) {
 			}
 			return "", false
 		}
-		if code := runCmd(f, args...); code != ExitUsage {
-			t.Errorf("%v: exit %d, want %d\n%s", args, code, ExitUsage, errOut)
+		if code := runCmd(f, args...); code != cmdutil.ExitUsage {
+			t.Errorf("%v: exit %d, want %d\n%s", args, code, cmdutil.ExitUsage, errOut)
 		}
 	}
 }
@@ -131,7 +132,7 @@ func TestCaIssueClientRefusesDataDir(t *testing.T) {
 		f, _, errOut, _ := testFactory(t)
 		code := runCmd(f, "ca", "issue", "client", "--ca-dir", caDir, "--user", "alice", "-o", out)
 		want := "the client bundle directory " + out + " is inside the data directory "
-		if code != ExitFailure || !strings.Contains(errOut.String(), want) || !strings.Contains(errOut.String(), "outside the data directory with -o") {
+		if code != cmdutil.ExitFailure || !strings.Contains(errOut.String(), want) || !strings.Contains(errOut.String(), "outside the data directory with -o") {
 			t.Errorf("-o %s: exit %d\n%s", out, code, errOut)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
+	"github.com/pgcert/pgcert/internal/cmdutil"
 	"github.com/pgcert/pgcert/pkg/chain"
 	"github.com/pgcert/pgcert/pkg/keys"
 )
@@ -23,7 +24,7 @@ func newChainCmd(f *Factory, runF func(*chainOptions) error) *cobra.Command {
 		Short: "write server.crt: the server's certificate, then its issuers, in the order the server needs",
 		Long:  help.Long("chain"), Example: help.Example("chain"),
 		Args:              minArgs(1, "at least one CERTFILE"),
-		ValidArgsFunction: certFiles,
+		ValidArgsFunction: cmdutil.CertFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Inputs = args
 			if runF != nil {
@@ -33,32 +34,32 @@ func newChainCmd(f *Factory, runF func(*chainOptions) error) *cobra.Command {
 		},
 	}
 	fl := cmd.Flags()
-	addOutFlag(cmd, &opts.Output, "server.crt", "write the chain to `FILE` (- for standard output)", "crt", "pem")
-	addFileFlag(cmd, &opts.Key, "key", "the private key `FILE` of the server: its certificate is the leaf", keyExts...)
+	cmdutil.AddOutFlag(cmd, &opts.Output, "server.crt", "write the chain to `FILE` (- for standard output)", "crt", "pem")
+	cmdutil.AddFileFlag(cmd, &opts.Key, "key", "the private key `FILE` of the server: its certificate is the leaf", cmdutil.KeyExts...)
 	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of an encrypted --key or of PKCS#12 inputs: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
-	addFileListFlag(cmd, &opts.Roots, "root", "trusted root certificates `FILE` the chain must reach (repeatable)", certExts...)
+	cmdutil.AddFileListFlag(cmd, &opts.Roots, "root", "trusted root certificates `FILE` the chain must reach (repeatable)", cmdutil.CertExts...)
 	fl.BoolVar(&opts.NoRoot, "no-root", false, "leave the root out of the file")
 	fl.BoolVar(&opts.AllowExpired, "allow-expired", false, "write a chain with expired or not yet valid certificates, with a warning")
-	addForceFlag(cmd, &opts.Force)
+	cmdutil.AddForceFlag(cmd, &opts.Force)
 	return cmd
 }
 
 func chainRun(opts *chainOptions) error {
 	f := opts.f
 	o := opts.ServerFileOptions
-	o.JSON, o.Stdout, o.ReadCerts, o.Reporter, o.Now = f.Global.JSON, f.IO.Out, f.readCertInputs, reporter{f}, f.Now
-	o.Overwrite = func(p ...string) (bool, error) { return f.allowOverwrite(opts.Force, p...) }
+	o.JSON, o.Stdout, o.ReadCerts, o.Reporter, o.Now = f.Global.JSON, f.IO.Out, f.ReadCertInputs, reporter{f}, f.Now
+	o.Overwrite = func(p ...string) (bool, error) { return f.AllowOverwrite(opts.Force, p...) }
 	o.ReadPKI = func(p []string) ([]chain.Input, []*keys.Key, error) {
-		return f.readPKIInputs(p, "", "--passin", opts.PassIn)
+		return f.ReadPKIInputs(p, "", "--passin", opts.PassIn)
 	}
-	o.LoadKey = func(p string) (*keys.Key, error) { return f.loadKey(p, "--passin", opts.PassIn) }
+	o.LoadKey = func(p string) (*keys.Key, error) { return f.LoadKey(p, "--passin", opts.PassIn) }
 	res, err := chain.WriteServerChain(o)
 	if err != nil || res.Written == nil {
 		return err
 	}
-	f.noteReplacedLink(res.Written)
+	f.NoteReplacedLink(res.Written)
 	if f.Global.JSON {
-		return writeJSON(f.IO.Out, res.Report())
+		return cmdutil.WriteJSON(f.IO.Out, res.Report())
 	}
 	res.WriteText(f.IO.Out)
 	return nil

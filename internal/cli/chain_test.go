@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pgcert/pgcert/internal/cmdutil"
 	"github.com/pgcert/pgcert/internal/testenv"
 	"github.com/pgcert/pgcert/internal/testpki"
 	"github.com/pgcert/pgcert/pkg/chain"
@@ -160,7 +161,7 @@ func TestChainCases(t *testing.T) {
 				}
 			}
 			if tc.code != 0 {
-				if fileExists(out) {
+				if cmdutil.FileExists(out) {
 					t.Errorf("%s was written although pgcert refused", out)
 				}
 			} else {

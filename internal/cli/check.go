@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
+	"github.com/pgcert/pgcert/internal/cmdutil"
 	"github.com/pgcert/pgcert/pkg/doctor"
 	"github.com/pgcert/pgcert/pkg/keyperm"
 )
@@ -42,12 +43,12 @@ func newCheckCmd(f *Factory, runF func(*checkOptions) error) *cobra.Command {
 		},
 	}
 	fl := cmd.Flags()
-	addPgdataFlag(cmd, &opts.DataDir, "the data directory (or the directory holding postgresql.conf)")
+	cmdutil.AddPgdataFlag(cmd, &opts.DataDir, "the data directory (or the directory holding postgresql.conf)")
 	fl.StringArrayVar(&opts.Hosts, "host", nil, "a host name clients use, checked against the certificate with libpq's rules (repeatable)")
 	fl.IntVar(&opts.WarnDays, "warn-days", defaultWarnDays, "warn about certificates and CRLs that expire within this many days")
 	fl.BoolVar(&opts.Strict, "strict", false, "exit 1 on warnings too")
 	fl.BoolVar(&opts.Expiring, "expiring", false, "list every certificate and CRL with its days left, soonest first")
-	addMetricsFileFlag(cmd, &opts.MetricsFile, ", with --expiring")
+	cmdutil.AddMetricsFileFlag(cmd, &opts.MetricsFile, ", with --expiring")
 	fl.StringVar(&opts.PassIn, "passin", "", "passphrase source for an encrypted server key, to match it with the certificate (pass:, env:, file:, fd:, stdin)")
 	return cmd
 }
@@ -56,13 +57,13 @@ func newCheckCmd(f *Factory, runF func(*checkOptions) error) *cobra.Command {
 // it fails (exit 1) when the check, or with --strict a warning, says so.
 func checkRun(opts *checkOptions) error {
 	f := opts.f
-	setup, err := readServerSetup(opts.DataDir, opts.lookup)
+	setup, err := cmdutil.ReadServerSetup(opts.DataDir, opts.lookup)
 	if err != nil {
 		return err
 	}
 	dopts := doctor.Options{Now: f.Now(), Lookup: opts.lookup}
 	if opts.PassIn != "" {
-		dopts.Passphrase = func() ([]byte, error) { return f.readPassphraseSpec("--passin", opts.PassIn) }
+		dopts.Passphrase = func() ([]byte, error) { return f.ReadPassphraseSpec("--passin", opts.PassIn) }
 	}
 	rep, exp, err := opts.Run(setup, dopts)
 	switch {
@@ -75,11 +76,11 @@ func checkRun(opts *checkOptions) error {
 }
 
 // render writes v as one JSON document with --json, else as text; then
-// errProblemsFound when !ok, the report having said what was found.
+// cmdutil.ErrProblemsFound when !ok, the report having said what was found.
 func render(f *Factory, v any, ok bool, text func(w io.Writer) error) error {
 	var err error
 	if f.Global.JSON {
-		err = writeJSON(f.IO.Out, v)
+		err = cmdutil.WriteJSON(f.IO.Out, v)
 	} else {
 		err = text(f.IO.Out)
 	}
@@ -87,7 +88,7 @@ func render(f *Factory, v any, ok bool, text func(w io.Writer) error) error {
 		return err
 	}
 	if !ok {
-		return errProblemsFound
+		return cmdutil.ErrProblemsFound
 	}
 	return nil
 }

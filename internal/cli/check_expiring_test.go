@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pgcert/pgcert/internal/cmdutil"
 	"github.com/pgcert/pgcert/internal/testpki"
 	"github.com/pgcert/pgcert/pkg/crl"
 	"github.com/pgcert/pgcert/pkg/doctor"
@@ -39,7 +40,7 @@ func TestCheckExpiring(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatalf("no JSON: %v\n%s%s", err, out, errOut)
 	}
-	if code != ExitFailure || rep.OK || rep.Expired != 1 || rep.Expiring != 1 || rep.MinDaysLeft == nil || *rep.MinDaysLeft != -1 || rep.WarnDays != defaultWarnDays {
+	if code != cmdutil.ExitFailure || rep.OK || rep.Expired != 1 || rep.Expiring != 1 || rep.MinDaysLeft == nil || *rep.MinDaysLeft != -1 || rep.WarnDays != defaultWarnDays {
 		t.Fatalf("exit %d, report %+v", code, rep)
 	}
 	var got []string
@@ -68,10 +69,10 @@ func TestCheckExpiring(t *testing.T) {
 
 	// Only expiring: exit 0, unless --strict; a wider --warn-days finds more.
 	dir, _ = expiringDir(t, 10, 100)
-	if _, _, code := runCheck(t, "-D", dir, "--expiring"); code != ExitOK {
+	if _, _, code := runCheck(t, "-D", dir, "--expiring"); code != cmdutil.ExitOK {
 		t.Errorf("expiring only: exit %d", code)
 	}
-	if _, _, code := runCheck(t, "-D", dir, "--expiring", "--strict"); code != ExitFailure {
+	if _, _, code := runCheck(t, "-D", dir, "--expiring", "--strict"); code != cmdutil.ExitFailure {
 		t.Errorf("expiring only, --strict: exit %d", code)
 	}
 	out, _, _ = runCheck(t, "-D", dir, "--expiring", "--json", "--warn-days", "400")

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pgcert/pgcert/internal/cmdutil"
 	"github.com/pgcert/pgcert/internal/testpki"
 	"github.com/pgcert/pgcert/pkg/doctor"
 	"github.com/pgcert/pgcert/pkg/keys"
@@ -152,7 +153,7 @@ func TestCheckCleanSetup(t *testing.T) {
 	p := newCheckPKI(t)
 	dir := dataDir(t, p, nil)
 	rep, code := checkDoc(t, "-D", dir, "--host", "db.example.com", "--host", "10.0.0.5")
-	wantProblems(t, rep, code, ExitOK)
+	wantProblems(t, rep, code, cmdutil.ExitOK)
 	if !rep.OK || rep.Version != "15" || rep.VersionAssumed || rep.DataDirectory != dir || rep.WarnDays != defaultWarnDays ||
 		rep.CheckedAt != testpki.Now || len(rep.Hosts) != 2 {
 		t.Errorf("report %+v", rep)
@@ -206,14 +207,14 @@ func TestCheckFlags(t *testing.T) {
 	}
 	writeIn(t, dir, "server.key", enc, 0o600)
 	rep, code := checkDoc(t, "-D", dir, "--passin", "pass:sesame")
-	wantProblems(t, rep, code, ExitOK, "ssl_key_file/passphrase warning")
+	wantProblems(t, rep, code, cmdutil.ExitOK, "ssl_key_file/passphrase warning")
 	if fd := finding(t, rep, "ssl_key_file", "match", levelOK); !strings.HasPrefix(fd.Message, "belongs to the first certificate") {
 		t.Errorf("--passin did not decrypt the key: %+v", fd)
 	}
 	rep, code = checkDoc(t, "-D", dir, "--passin", "pass:wrong")
-	wantProblems(t, rep, code, ExitFailure, "ssl_key_file/passphrase warning", "ssl_key_file/passphrase error")
+	wantProblems(t, rep, code, cmdutil.ExitFailure, "ssl_key_file/passphrase warning", "ssl_key_file/passphrase error")
 	rep, code = checkDoc(t, "-D", dir, "--strict")
-	wantProblems(t, rep, code, ExitFailure, "ssl_key_file/passphrase warning")
+	wantProblems(t, rep, code, cmdutil.ExitFailure, "ssl_key_file/passphrase warning")
 	if rep.OK || !rep.Strict {
 		t.Errorf("--strict with a warning: ok %v", rep.OK)
 	}
@@ -223,9 +224,9 @@ func TestCheckFlags(t *testing.T) {
 	writeIn(t, dir, "server.crt", testpki.Bundle(soon, p.inter), 0o644)
 	writeIn(t, dir, "server.key", soon.KeyPEM(t), 0o600)
 	rep, code = checkDoc(t, "-D", dir)
-	wantProblems(t, rep, code, ExitOK, "ssl_cert_file/expiry warning")
+	wantProblems(t, rep, code, cmdutil.ExitOK, "ssl_cert_file/expiry warning")
 	rep, code = checkDoc(t, "-D", dir, "--warn-days", "5")
-	wantProblems(t, rep, code, ExitOK)
+	wantProblems(t, rep, code, cmdutil.ExitOK)
 	if rep.WarnDays != 5 {
 		t.Errorf("warn_days %d", rep.WarnDays)
 	}
@@ -233,7 +234,7 @@ func TestCheckFlags(t *testing.T) {
 	dir = dataDir(t, p, []string{"ssl_cert_file = server.crt"})
 	out, _, code := runCheck(t, "-D", dir)
 	conf := filepath.Join(dir, "postgresql.conf")
-	if code != ExitFailure || !strings.Contains(out, "server: syntax error in file") || !strings.Contains(out, "at "+conf+":2\n") {
+	if code != cmdutil.ExitFailure || !strings.Contains(out, "server: syntax error in file") || !strings.Contains(out, "at "+conf+":2\n") {
 		t.Errorf("the human output does not locate the error (exit %d):\n%s", code, out)
 	}
 }
@@ -242,19 +243,19 @@ func TestCheckDirectoryErrors(t *testing.T) {
 	p := newCheckPKI(t)
 	missing := filepath.Join(t.TempDir(), "nothere")
 	_, errOut, code := runCheck(t, "-D", missing)
-	if code != ExitFailure || !strings.HasPrefix(errOut, "pgcert: error: "+missing+": no such directory\npgcert: hint: ") {
+	if code != cmdutil.ExitFailure || !strings.HasPrefix(errOut, "pgcert: error: "+missing+": no such directory\npgcert: hint: ") {
 		t.Errorf("missing directory: exit %d, %q", code, errOut)
 	}
 	_, errOut, code = runCheck(t, "-D", t.TempDir())
-	if code != ExitFailure || !strings.Contains(errOut, "no postgresql.conf found") {
+	if code != cmdutil.ExitFailure || !strings.Contains(errOut, "no postgresql.conf found") {
 		t.Errorf("empty directory: exit %d, %q", code, errOut)
 	}
 	_, errOut, code = runCheck(t)
-	if code != ExitUsage || !strings.Contains(errOut, "-D PGDATA") {
+	if code != cmdutil.ExitUsage || !strings.Contains(errOut, "-D PGDATA") {
 		t.Errorf("no -D: exit %d, %q", code, errOut)
 	}
 	_, _, code = runCheck(t, "-D", missing, "--warn-days", "-1")
-	if code != ExitUsage {
+	if code != cmdutil.ExitUsage {
 		t.Errorf("--warn-days -1: exit %d", code)
 	}
 
@@ -266,7 +267,7 @@ func TestCheckDirectoryErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	rep, code := checkDoc(t, "-D", dir)
-	wantProblems(t, rep, code, ExitFailure, "postgresql.conf/data-directory warning", "ssl_cert_file/access error")
+	wantProblems(t, rep, code, cmdutil.ExitFailure, "postgresql.conf/data-directory warning", "ssl_cert_file/access error")
 	if fd := finding(t, rep, "ssl_cert_file", "access", levelError); fd.Message != `could not load server certificate file "server.crt": No such file or directory` || fd.Source != doctor.SourceServer {
 		t.Errorf("missing server.crt: %+v", fd)
 	}

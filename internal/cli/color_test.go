@@ -34,7 +34,7 @@ func runColor(t *testing.T, colour bool, args ...string) (string, string) {
 	root := NewRootCmd(f)
 	root.SetArgs(args)
 	_, err := root.ExecuteC()
-	f.report(err)
+	f.Report(err)
 	return out.String(), errOut.String()
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/pgcert/pgcert/internal/cmdutil"
 	"github.com/pgcert/pgcert/internal/iostreams"
 	"github.com/pgcert/pgcert/pkg/ca"
 )
@@ -18,7 +19,7 @@ import (
 func complete(t *testing.T, args ...string) ([]string, cobra.ShellCompDirective) {
 	t.Helper()
 	ios, _, out, errOut := iostreams.Test()
-	if code := Main(append([]string{cobra.ShellCompRequestCmd}, args...), ios); code != ExitOK {
+	if code := Main(append([]string{cobra.ShellCompRequestCmd}, args...), ios); code != cmdutil.ExitOK {
 		t.Fatalf("__complete %q: exit %d: %s", args, code, errOut)
 	}
 	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")

@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"os"
-
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
@@ -19,13 +17,4 @@ func newCrlCmd(f *Factory) *cobra.Command {
 	}
 	cmd.AddCommand(newCrlGenCmd(f, nil), newCrlMergeCmd(f, nil), newCrlDirCmd(f, nil), newCrlShowCmd(f, nil))
 	return cmd
-}
-
-// linkTarget returns the target of a symbolic link, "" for anything else.
-func linkTarget(path string) string {
-	if fi, err := os.Lstat(path); err == nil && fi.Mode()&os.ModeSymlink != 0 {
-		t, _ := os.Readlink(path)
-		return t
-	}
-	return ""
 }

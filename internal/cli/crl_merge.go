@@ -4,6 +4,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
+	"github.com/pgcert/pgcert/internal/cmdutil"
 	"github.com/pgcert/pgcert/pkg/crl"
 )
 
@@ -21,7 +22,7 @@ func newCrlMergeCmd(f *Factory, runF func(*crlMergeOptions) error) *cobra.Comman
 		Short: "put one current CRL per CA into one file for ssl_crl_file or sslcrl",
 		Long:  help.Long("crl merge"), Example: help.Example("crl merge"),
 		Args:              minArgs(1, "at least one CRLFILE"),
-		ValidArgsFunction: crlFiles,
+		ValidArgsFunction: cmdutil.CrlFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Files = args
 			if runF != nil {
@@ -31,30 +32,30 @@ func newCrlMergeCmd(f *Factory, runF func(*crlMergeOptions) error) *cobra.Comman
 		},
 	}
 	fl := cmd.Flags()
-	addFileListFlag(cmd, &opts.CAs, "ca", "a `FILE` of CA certificates (a root.crt bundle, or one CA); repeat for more", certExts...)
-	addOutFlag(cmd, &opts.Out, "", "write the merged CRLs to `FILE` (default: standard output)", "crl", "pem")
+	cmdutil.AddFileListFlag(cmd, &opts.CAs, "ca", "a `FILE` of CA certificates (a root.crt bundle, or one CA); repeat for more", cmdutil.CertExts...)
+	cmdutil.AddOutFlag(cmd, &opts.Out, "", "write the merged CRLs to `FILE` (default: standard output)", "crl", "pem")
 	fl.BoolVar(&opts.AllowExpired, "allow-expired", false, "keep a CRL that is expired or not yet valid (the server then rejects its CA's certificates)")
-	addForceFlag(cmd, &opts.Force)
+	cmdutil.AddForceFlag(cmd, &opts.Force)
 	return cmd
 }
 
 func crlMergeRun(opts *crlMergeOptions) error {
 	f := opts.f
 	o := opts.MergeOptions
-	o.JSON, o.Stdout, o.LockOutput, o.ReadCerts, o.ReadFile = f.Global.JSON, f.IO.Out, f.lockOutputDataDir, f.readCertInputs, f.readInput
-	o.Overwrite = func(p ...string) (bool, error) { return f.allowOverwrite(opts.Force, p...) }
+	o.JSON, o.Stdout, o.LockOutput, o.ReadCerts, o.ReadFile = f.Global.JSON, f.IO.Out, f.LockOutputDataDir, f.ReadCertInputs, f.ReadInput
+	o.Overwrite = func(p ...string) (bool, error) { return f.AllowOverwrite(opts.Force, p...) }
 	o.Progress, o.Reporter, o.Now = f.IO.StartProgress, reporter{f}, f.Now
 	rep, w, err := crl.MergeFiles(o)
 	if err != nil || w == nil {
 		return err
 	}
-	f.noteReplacedLink(w)
+	f.NoteReplacedLink(w)
 	if f.Global.JSON {
-		return writeJSON(f.IO.Out, rep)
+		return cmdutil.WriteJSON(f.IO.Out, rep)
 	}
 	rep.WriteText(f.IO.Out)
 	for _, r := range rep.Superseded {
-		f.infof("left out the older %s", r)
+		f.Infof("left out the older %s", r)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
+	"github.com/pgcert/pgcert/internal/cmdutil"
 	"github.com/pgcert/pgcert/pkg/inspect"
 )
 
@@ -19,7 +20,7 @@ func newCrlShowCmd(f *Factory, runF func(*crlShowOptions) error) *cobra.Command 
 		Short: "describe the CRLs in files",
 		Long:  help.Long("crl show"), Example: help.Example("crl show"),
 		Args:              minArgs(1, "at least one FILE"),
-		ValidArgsFunction: crlFiles,
+		ValidArgsFunction: cmdutil.CrlFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Files = args
 			if runF != nil {

@@ -28,7 +28,7 @@ func TestCrlShow(t *testing.T) {
 		"issuer:              CN = Merge Root",
 		mixed + ": CRL 2 of 2",
 		"number:              2",
-		"    " + serialHex(p.client.Cert.SerialNumber) + "  revoked " + testpki.Now.Add(-time.Hour).Format(showTime) + "  keyCompromise\n",
+		"    " + serialHex(p.client.Cert.SerialNumber) + "  revoked " + testpki.Now.Add(-time.Hour).Format(words.TimeLayout) + "  keyCompromise\n",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("output lacks %q:\n%s", want, text)

@@ -3,12 +3,11 @@ package cli
 import (
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/pgcert/pgcert/internal/testpki"
+	"github.com/pgcert/pgcert/internal/cmdutil"
 )
 
 // TestDaysRange: every command with --days refuses a number of days that would end
@@ -51,10 +50,10 @@ func TestDaysRange(t *testing.T) {
 				}
 				full = append(full, "--days", tc.days)
 				f, out, errOut, _ := testFactory(t)
-				if code := runCmd(f, full...); code != ExitUsage {
-					t.Fatalf("exit %d, want %d; stderr:\n%s", code, ExitUsage, errOut)
+				if code := runCmd(f, full...); code != cmdutil.ExitUsage {
+					t.Fatalf("exit %d, want %d; stderr:\n%s", code, cmdutil.ExitUsage, errOut)
 				}
-				last := lastDate.Format(time.DateOnly)
+				last := cmdutil.LastDate.Format(time.DateOnly)
 				if !strings.Contains(errOut.String(), tc.want) || !strings.Contains(errOut.String(), "(until "+last[:4]) {
 					t.Errorf("stderr:\n%s", errOut)
 				}
@@ -71,32 +70,5 @@ func TestDaysRange(t *testing.T) {
 				}
 			})
 		}
-	}
-}
-
-// TestCheckDays: the longest accepted --days ends on the last day X.509 can write,
-// one more is refused, and zero is refused unless it means "keep the lifetime".
-func TestCheckDays(t *testing.T) {
-	now := testpki.Now
-	longest := int((lastDate.Unix() - now.Unix()) / 86400)
-	if err := checkDays(longest, now, false); err != nil {
-		t.Errorf("%d days: %v", longest, err)
-	}
-	if end := now.AddDate(0, 0, longest); end.After(lastDate) || end.Year() != 9999 {
-		t.Errorf("the longest ends %v", end)
-	}
-	if err := checkDays(longest+1, now, false); err == nil {
-		t.Errorf("%d days accepted", longest+1)
-	}
-	if err := checkDays(0, now, true); err != nil {
-		t.Errorf("0 as the default: %v", err)
-	}
-	for _, d := range []int{0, -1} {
-		if err := checkDays(d, now, false); err == nil || err.Error() != "--days "+strconv.Itoa(d)+": give a positive number of days" {
-			t.Errorf("%d: %v", d, err)
-		}
-	}
-	if err := checkDays(-1, now, true); err == nil {
-		t.Error("-1 accepted as a default")
 	}
 }

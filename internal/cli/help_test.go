@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pgcert/pgcert/internal/cmdutil"
 	"github.com/pgcert/pgcert/internal/iostreams"
 )
 
@@ -34,7 +35,7 @@ func TestEveryCommandHasHelp(t *testing.T) {
 		name := strings.Join(append([]string{"pgcert"}, p...), " ")
 		t.Run(name, func(t *testing.T) {
 			ios, _, out, errOut := iostreams.Test()
-			if code := Main(append(append([]string{}, p...), "--help"), ios); code != ExitOK {
+			if code := Main(append(append([]string{}, p...), "--help"), ios); code != cmdutil.ExitOK {
 				t.Fatalf("exit %d: %s", code, errOut)
 			}
 			help := out.String()
@@ -110,7 +111,7 @@ func TestHelpTextShape(t *testing.T) {
 func TestSubcommandsListedUnderCommands(t *testing.T) {
 	for _, args := range [][]string{{"--help"}, {"ca", "--help"}, {"key", "--help"}, {"crl", "--help"}, {"perms", "--help"}, {"completion", "--help"}} {
 		ios, _, out, _ := iostreams.Test()
-		if code := Main(args, ios); code != ExitOK {
+		if code := Main(args, ios); code != cmdutil.ExitOK {
 			t.Fatalf("%v: exit %d", args, code)
 		}
 		if !strings.Contains(out.String(), "\nCommands:\n") || strings.Contains(out.String(), "Available Commands") {

@@ -13,6 +13,7 @@ import (
 	"github.com/pgcert/pgcert/internal/iostreams"
 	"github.com/pgcert/pgcert/internal/prompt"
 	"github.com/pgcert/pgcert/pkg/ca"
+	"github.com/pgcert/pgcert/pkg/hint"
 )
 
 // hintWorld runs pgcert in-process as a person would at a shell: one HOME (so the
@@ -48,9 +49,9 @@ func (w *hintWorld) run(args ...string) (stdout, stderr string, code int) {
 	root.SetArgs(args)
 	_, err := root.ExecuteC()
 	if err != nil && isCobraUsageError(err) {
-		err = &UsageError{Err: err}
+		err = &hint.UsageError{Err: err}
 	}
-	code = f.report(err)
+	code = f.Report(err)
 	return out.String(), errOut.String(), code
 }
 

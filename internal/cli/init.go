@@ -4,6 +4,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
+	"github.com/pgcert/pgcert/internal/cmdutil"
 	"github.com/pgcert/pgcert/pkg/bootstrap"
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/selfsign"
@@ -51,16 +52,16 @@ func newInitCmd(f *Factory, runF func(*initOptions) error) *cobra.Command {
 			return initRun(cmd, opts)
 		},
 	}
-	addCADirFlag(cmd, &opts.CADir)
+	cmdutil.AddCADirFlag(cmd, &opts.CADir)
 	addStepCAFlags(cmd, &opts.Step, true)
 	fl := cmd.Flags()
-	addPgdataFlag(cmd, &opts.DataDir, "the data `DIR`ectory (created with mode 0700 when missing)")
-	addServerHostsFlag(cmd, &opts.Hosts)
+	cmdutil.AddPgdataFlag(cmd, &opts.DataDir, "the data `DIR`ectory (created with mode 0700 when missing)")
+	cmdutil.AddServerHostsFlag(cmd, &opts.Hosts)
 	fl.StringArrayVar(&opts.Clients, "client", nil, "issue a client certificate for database `ROLE` (repeatable)")
 	fl.StringArrayVar(&opts.Replication, "replication", nil, "issue a client certificate for replication `ROLE` (pg_basebackup, standbys), with its pg_hba.conf line (repeatable)")
 	fl.StringVar(&opts.ClientsDir, "clients-dir", "", "write client bundles into `DIR`/ROLE (default: CA_DIR/clients)")
 	fl.BoolVar(&opts.Intermediate, "intermediate", false, "when creating the CA, add an intermediate CA that signs")
-	addKeyTypeFlags(cmd, &opts.Type, &opts.Curve, &opts.Bits)
+	cmdutil.AddKeyTypeFlags(cmd, &opts.Type, &opts.Curve, &opts.Bits)
 	fl.IntVar(&opts.Days, "days", selfsign.DefaultServerDays, "validity of the server and client certificates in days (cut to the CA's)")
 	fl.BoolVar(&opts.NoRoot, "no-root", false, "leave the root CA out of server.crt")
 	fl.BoolVar(&opts.PK8, "pk8", false, "also write postgresql.pk8 (DER PKCS#8, for the JDBC driver) into client bundles")
@@ -88,35 +89,35 @@ func initRun(cmd *cobra.Command, opts *initOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := checkDays(opts.Days, f.Now(), false); err != nil {
+	if err := cmdutil.CheckDays(opts.Days, f.Now(), false); err != nil {
 		return err
 	}
 	o := bootstrap.InitOptions{
 		DataDir: opts.DataDir, Hosts: opts.Hosts, Clients: opts.Clients, Replication: opts.Replication, ClientsDir: opts.ClientsDir,
 		Key: gen, Days: opts.Days, NoRoot: opts.NoRoot, PK8: opts.PK8, Configure: opts.Configure, AllowOutside: opts.AllowOutside,
 		Force: opts.Force, NewCA: opts.NewCA,
-		CADir: func(dataDir string) (string, error) { return f.caDirFor(opts.CADir, dataDir, opts.NewCA) },
+		CADir: func(dataDir string) (string, error) { return f.CADirFor(opts.CADir, dataDir, opts.NewCA) },
 		CreateCA: func(dir, dataDir string) (*ca.CA, error) {
 			return f.createCA(caSpec{Dir: dir, Intermediate: opts.Intermediate, Key: ca.KeyFor(gen), Days: selfsign.DefaultRootCADays,
 				Encrypt: opts.Encrypt, PassOut: opts.PassOut, Force: opts.Force, DataDir: dataDir})
 		},
-		OpenCA: f.openCA, Intermediate: opts.Intermediate, NewCAPassphrase: opts.Encrypt || opts.PassOut != "",
-		Passphrase: func(keyPath string) ([]byte, error) { return f.existingPassphrase("--passin", opts.PassIn, keyPath)() },
-		Lock:       f.lockDataDir, Inspect: inspectDataDir,
-		Retyped:      func(extra ...string) string { return retypedCommand(cmd, nil, extra...) },
-		Overwrite:    func(paths []string) (bool, error) { return f.allowOverwrite(false, paths...) },
-		DefaultHosts: f.defaultHosts, Now: f.Now, Rand: f.Rand, GenerateKey: f.generateKey, Reporter: reporter{f},
+		OpenCA: f.OpenCA, Intermediate: opts.Intermediate, NewCAPassphrase: opts.Encrypt || opts.PassOut != "",
+		Passphrase: func(keyPath string) ([]byte, error) { return f.ExistingPassphrase("--passin", opts.PassIn, keyPath)() },
+		Lock:       f.LockDataDir, Inspect: inspectDataDir,
+		Retyped:      func(extra ...string) string { return cmdutil.RetypedCommand(cmd, nil, extra...) },
+		Overwrite:    func(paths []string) (bool, error) { return f.AllowOverwrite(false, paths...) },
+		DefaultHosts: f.defaultHosts, Now: f.Now, Rand: f.Rand, GenerateKey: f.GenerateKey, Reporter: reporter{f},
 	}
 	if s := opts.Step; s.URL != "" {
 		o.Step = &bootstrap.InitStep{Connect: s.connect(f), Provisioner: s.Provisioner, Password: s.password(f),
-			RootKeyFile: s.RootKey, LoadKey: s.loadRootKey(f), DefaultCADir: func() (string, error) { return f.resolveCADir("") }}
+			RootKeyFile: s.RootKey, LoadKey: s.loadRootKey(f), DefaultCADir: func() (string, error) { return f.ResolveCADir("") }}
 	}
 	r, err := bootstrap.Init(o)
 	if err != nil {
 		return err
 	}
 	if f.Global.JSON {
-		return writeJSON(f.IO.Out, r)
+		return cmdutil.WriteJSON(f.IO.Out, r)
 	}
 	return r.WriteText(f.IO.Out)
 }
@@ -124,5 +125,5 @@ func initRun(cmd *cobra.Command, opts *initOptions) error {
 // reporter passes what pkg/bootstrap reports to stderr.
 type reporter struct{ f *Factory }
 
-func (r reporter) Infof(format string, args ...any) { r.f.infof(format, args...) }
-func (r reporter) Warnf(format string, args ...any) { r.f.warnf(format, args...) }
+func (r reporter) Infof(format string, args ...any) { r.f.Infof(format, args...) }
+func (r reporter) Warnf(format string, args ...any) { r.f.Warnf(format, args...) }

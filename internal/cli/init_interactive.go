@@ -6,7 +6,10 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/pgcert/pgcert/internal/cmdutil"
+	"github.com/pgcert/pgcert/internal/words"
 	"github.com/pgcert/pgcert/pkg/bootstrap"
+	"github.com/pgcert/pgcert/pkg/hint"
 	"github.com/pgcert/pgcert/pkg/keys"
 )
 
@@ -30,7 +33,7 @@ func (f *Factory) askInit(cmd *cobra.Command, opts *initOptions) error {
 	if fl.Changed("host") || fl.Changed("client") {
 		return nil
 	}
-	p := f.prompter()
+	p := f.Asker()
 	if p == nil {
 		return nil
 	}
@@ -38,10 +41,10 @@ func (f *Factory) askInit(cmd *cobra.Command, opts *initOptions) error {
 	if _, err := generateOptions(cmd, opts.Type, opts.Curve, opts.Bits); err != nil {
 		return err
 	}
-	if err := checkDays(opts.Days, f.Now(), false); err != nil {
+	if err := cmdutil.CheckDays(opts.Days, f.Now(), false); err != nil {
 		return err
 	}
-	form, err := bootstrap.NewForm(opts.DataDir, func(dataDir string) (string, error) { return f.caDirFor(opts.CADir, dataDir, opts.NewCA) })
+	form, err := bootstrap.NewForm(opts.DataDir, func(dataDir string) (string, error) { return f.CADirFor(opts.CADir, dataDir, opts.NewCA) })
 	if err != nil {
 		return err
 	}
@@ -94,7 +97,7 @@ func (f *Factory) askInit(cmd *cobra.Command, opts *initOptions) error {
 		return err
 	}
 	if !ok {
-		return failf([]string{"run the command shown above to make them without questions, or change its flags"},
+		return hint.Errorf([]string{"run the command shown above to make them without questions, or change its flags"},
 			"not confirmed: nothing was written")
 	}
 	return nil
@@ -113,14 +116,14 @@ func askAgain[T any](f *Factory, ask func() (string, error), parse func(string) 
 		if err == nil || attempt == initAttempts {
 			return v, err
 		}
-		f.warnf("%s; try again", err)
+		f.Warnf("%s; try again", err)
 	}
 }
 
 // initCommandLine is the pgcert init command that makes the same files without a
 // question: the flags given, and the answers a as flags.
 func initCommandLine(cmd *cobra.Command, dataDir string, a bootstrap.Answers) string {
-	args := []string{"pgcert", "init", "-D", shellWord(dataDir)}
+	args := []string{"pgcert", "init", "-D", words.ShellWord(dataDir)}
 	cmd.Flags().Visit(func(fl *pflag.Flag) {
 		if bootstrap.Answered(fl.Name) {
 			return
@@ -128,7 +131,7 @@ func initCommandLine(cmd *cobra.Command, dataDir string, a bootstrap.Answers) st
 		switch v := fl.Value.(type) {
 		case pflag.SliceValue:
 			for _, s := range v.GetSlice() {
-				args = append(args, "--"+fl.Name, shellWord(s))
+				args = append(args, "--"+fl.Name, words.ShellWord(s))
 			}
 		default:
 			if fl.Value.Type() == "bool" {
@@ -137,7 +140,7 @@ func initCommandLine(cmd *cobra.Command, dataDir string, a bootstrap.Answers) st
 				}
 				return
 			}
-			args = append(args, "--"+fl.Name, shellWord(fl.Value.String()))
+			args = append(args, "--"+fl.Name, words.ShellWord(fl.Value.String()))
 		}
 	})
 	return strings.Join(append(args, a.Flags()...), " ")

@@ -6,7 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pgcert/pgcert/internal/cmdutil"
 	"github.com/pgcert/pgcert/internal/prompt"
+	"github.com/pgcert/pgcert/internal/words"
 )
 
 // runInitAsked runs pgcert init with args at a (fake) terminal that gives answers,
@@ -19,7 +21,7 @@ func runInitAsked(t *testing.T, args []string, answers ...any) (tty, stderr stri
 	root := NewRootCmd(f)
 	root.SetArgs(append([]string{"init"}, args...))
 	_, err := root.ExecuteC()
-	code = f.report(err)
+	code = f.Report(err)
 	f.IO.Close()
 	data, _ := os.ReadFile(ttyFile)
 	return string(data), errOut.String(), fake, code
@@ -34,7 +36,7 @@ func TestInitQuestionsAskAgain(t *testing.T) {
 		false,
 		"alice, ../x", "alice,bob, alice", " alice , bob ",
 		true) // no question about configuring: there is no data directory yet
-	if code != ExitOK {
+	if code != cmdutil.ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	if n := strings.Count(stderr, "; try again"); n != 4 {
@@ -48,11 +50,11 @@ func TestInitQuestionsAskAgain(t *testing.T) {
 		t.Errorf("summary:\n%s\nwant the command %q", tty, want)
 	}
 	for _, p := range []string{"server.crt", "root.crl"} {
-		if !fileExists(filepath.Join(pgdata, p)) {
+		if !cmdutil.FileExists(filepath.Join(pgdata, p)) {
 			t.Errorf("%s was not written", p)
 		}
 	}
-	if !fileExists(filepath.Join(caDir, "clients", "bob", "postgresql.key")) {
+	if !cmdutil.FileExists(filepath.Join(caDir, "clients", "bob", "postgresql.key")) {
 		t.Error("bob's bundle was not written")
 	}
 }
@@ -62,10 +64,10 @@ func TestInitQuestionsGiveUp(t *testing.T) {
 	pgdata := filepath.Join(dir, "pgdata")
 	_, stderr, _, code := runInitAsked(t, []string{"-D", pgdata, "--ca-dir", filepath.Join(dir, "ca")},
 		"", "bad..name", "-")
-	if code != ExitUsage || strings.Count(stderr, "; try again") != 2 {
+	if code != cmdutil.ExitUsage || strings.Count(stderr, "; try again") != 2 {
 		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
 	}
-	if fileExists(pgdata) {
+	if cmdutil.FileExists(pgdata) {
 		t.Error("the data directory was created after the questions failed")
 	}
 }
@@ -77,7 +79,7 @@ func TestInitQuestionsSkipGivenFlags(t *testing.T) {
 	_, stderr, fake, code := runInitAsked(t, []string{"-D", filepath.Join(dir, "pgdata"), "--ca-dir", filepath.Join(dir, "ca"),
 		"--type", "ec", "--intermediate=false", "--configure=false", "--days", "30"},
 		nil, nil, nil)
-	if code != ExitOK {
+	if code != cmdutil.ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	if len(fake.Asked) != 3 || !strings.HasPrefix(fake.Asked[0], "Host names") || !strings.HasPrefix(fake.Asked[1], "Database roles") || fake.Asked[2] != "Write these files?" {
@@ -90,8 +92,8 @@ func TestInitQuestionsInterrupted(t *testing.T) {
 	pgdata := filepath.Join(dir, "pgdata")
 	_, _, _, code := runInitAsked(t, []string{"-D", pgdata, "--ca-dir", filepath.Join(dir, "ca")},
 		nil, nil, nil, prompt.ErrInterrupted)
-	if code != ExitInterrupted || fileExists(pgdata) || fileExists(filepath.Join(dir, "ca")) {
-		t.Fatalf("exit %d; data directory made: %v", code, fileExists(pgdata))
+	if code != cmdutil.ExitInterrupted || cmdutil.FileExists(pgdata) || cmdutil.FileExists(filepath.Join(dir, "ca")) {
+		t.Fatalf("exit %d; data directory made: %v", code, cmdutil.FileExists(pgdata))
 	}
 }
 
@@ -102,8 +104,8 @@ func TestShellWord(t *testing.T) {
 		"it's":                        `'it'\''s'`,
 		"$HOME":                       "'$HOME'",
 	} {
-		if got := shellWord(in); got != want {
-			t.Errorf("shellWord(%q) = %q, want %q", in, got, want)
+		if got := words.ShellWord(in); got != want {
+			t.Errorf("words.ShellWord(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
@@ -122,7 +124,7 @@ func TestInitSummaryConfiguration(t *testing.T) {
 	// pgcert.conf is written, and the summary says so.
 	tty, stderr, fake, code := runInitAsked(t, []string{"-D", pgdata, "--ca-dir", filepath.Join(dir, "ca"), "--type", "ec", "--intermediate=false"},
 		nil, nil, true, true)
-	if code != ExitOK || len(fake.Asked) != 4 || !strings.HasPrefix(fake.Asked[2], "Configure the server") {
+	if code != cmdutil.ExitOK || len(fake.Asked) != 4 || !strings.HasPrefix(fake.Asked[2], "Configure the server") {
 		t.Fatalf("exit %d, asked %q: %s", code, fake.Asked, stderr)
 	}
 	if want := "  configuration   pgcert.conf written; postgresql.conf and pg_hba.conf already use it\n"; !strings.Contains(tty, want) {
@@ -133,7 +135,7 @@ func TestInitSummaryConfiguration(t *testing.T) {
 	// summary does not claim an edit.
 	tty, stderr, fake, code = runInitAsked(t, []string{"-D", filepath.Join(dir, "new"), "--ca-dir", filepath.Join(dir, "ca"), "--type", "ec", "--configure"},
 		nil, nil, true)
-	if code != ExitOK || len(fake.Asked) != 3 {
+	if code != cmdutil.ExitOK || len(fake.Asked) != 3 {
 		t.Fatalf("exit %d, asked %q: %s", code, fake.Asked, stderr)
 	}
 	if want := "  configuration   pgcert.conf written (no postgresql.conf to include it from yet), the rest printed\n"; !strings.Contains(tty, want) {
@@ -148,7 +150,7 @@ func TestInitConfigureWithoutServerConfig(t *testing.T) {
 	dir := t.TempDir()
 	pgdata := filepath.Join(dir, "pgdata")
 	f, out, errOut, _ := testFactory(t)
-	if code := runCmd(f, "init", "-D", pgdata, "--ca-dir", filepath.Join(dir, "ca"), "--configure"); code != ExitOK {
+	if code := runCmd(f, "init", "-D", pgdata, "--ca-dir", filepath.Join(dir, "ca"), "--configure"); code != cmdutil.ExitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	want := "\nwrote " + filepath.Join(pgdata, "pgcert.conf") + " for PostgreSQL 18 (assumed: no PG_VERSION); no postgresql.conf includes it yet (add include_if_exists 'pgcert.conf'):\n"
@@ -166,7 +168,7 @@ func TestInitQuestionsRefuseBroadWildcard(t *testing.T) {
 	dir := t.TempDir()
 	args := []string{"-D", filepath.Join(dir, "pgdata"), "--ca-dir", filepath.Join(dir, "ca"), "--type", "ec", "--intermediate=false"}
 	tty, stderr, _, code := runInitAsked(t, args, "db.example.com, *.com", "db.example.com", nil, true)
-	if code != ExitOK || !strings.Contains(stderr, `warning: *.com covers every host name under "com", a top-level domain: libpq would accept it for any of them; try again`) {
+	if code != cmdutil.ExitOK || !strings.Contains(stderr, `warning: *.com covers every host name under "com", a top-level domain: libpq would accept it for any of them; try again`) {
 		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
 	}
 	if !strings.Contains(tty, "  server.crt      for db.example.com, ECDSA P-256 key\n") {
@@ -174,7 +176,7 @@ func TestInitQuestionsRefuseBroadWildcard(t *testing.T) {
 	}
 	dir = t.TempDir()
 	args = []string{"-D", filepath.Join(dir, "pgdata"), "--ca-dir", filepath.Join(dir, "ca"), "--type", "ec", "--intermediate=false", "--force"}
-	if _, stderr, _, code := runInitAsked(t, args, "*.com", nil, true); code != ExitOK || strings.Contains(stderr, "try again") {
+	if _, stderr, _, code := runInitAsked(t, args, "*.com", nil, true); code != cmdutil.ExitOK || strings.Contains(stderr, "try again") {
 		t.Fatalf("--force: exit %d, stderr:\n%s", code, stderr)
 	}
 }

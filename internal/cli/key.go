@@ -4,7 +4,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
-	"github.com/pgcert/pgcert/pkg/keys"
 )
 
 func newKeyCmd(f *Factory) *cobra.Command {
@@ -18,9 +17,3 @@ func newKeyCmd(f *Factory) *cobra.Command {
 	cmd.AddCommand(newKeyNewCmd(f, nil), newKeyStripCmd(f, nil), newKeyEncryptCmd(f, nil), newKeyShowCmd(f, nil))
 	return cmd
 }
-
-// keyTypeCompletion and curveCompletion list the values of --type and --curve.
-var (
-	keyTypeCompletion = fixedCompletion(keys.Types()...)
-	curveCompletion   = fixedCompletion(keys.Curves()...)
-)

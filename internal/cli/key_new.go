@@ -1,12 +1,10 @@
 package cli
 
 import (
-	"crypto"
-	"fmt"
-
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
+	"github.com/pgcert/pgcert/internal/cmdutil"
 	"github.com/pgcert/pgcert/pkg/bootstrap"
 	"github.com/pgcert/pgcert/pkg/keys"
 )
@@ -20,7 +18,7 @@ type keyNewOptions struct {
 	Encrypt bool
 	PassOut string
 	Force   bool
-	Format  keyFormatFlags
+	Format  cmdutil.KeyFormatFlags
 }
 
 func newKeyNewCmd(f *Factory, runF func(*keyNewOptions) error) *cobra.Command {
@@ -38,12 +36,12 @@ func newKeyNewCmd(f *Factory, runF func(*keyNewOptions) error) *cobra.Command {
 		},
 	}
 	fl := cmd.Flags()
-	addOutFlag(cmd, &opts.Output, "server.key", "write the key to `FILE`", "key", "pem", "der")
-	addKeyTypeFlags(cmd, &opts.Type, &opts.Curve, &opts.Bits)
+	cmdutil.AddOutFlag(cmd, &opts.Output, "server.key", "write the key to `FILE`", "key", "pem", "der")
+	cmdutil.AddKeyTypeFlags(cmd, &opts.Type, &opts.Curve, &opts.Bits)
 	fl.BoolVar(&opts.Encrypt, "encrypt", false, "encrypt the key with a passphrase")
-	addEncryptPassOutFlag(cmd, &opts.PassOut)
+	cmdutil.AddEncryptPassOutFlag(cmd, &opts.PassOut)
 	fl.BoolVarP(&opts.Force, "force", "f", false, "replace an existing file")
-	addKeyFormatFlags(cmd, &opts.Format, "the key")
+	cmdutil.AddKeyFormatFlags(cmd, &opts.Format, "the key")
 	return cmd
 }
 
@@ -51,23 +49,6 @@ func newKeyNewCmd(f *Factory, runF func(*keyNewOptions) error) *cobra.Command {
 // keys.Generate.
 func generateOptions(cmd *cobra.Command, typ, curve string, bits int) (keys.GenerateOptions, error) {
 	return keyFlags(cmd, bootstrap.KeyFlags{Type: typ, Curve: curve, Bits: bits}).GenerateOptions()
-}
-
-// generateKey makes a key, with a spinner on a terminal for the slow kinds: RSA,
-// and at once for RSA 4096, which always takes long (a second on average, several
-// at times).
-func (f *Factory) generateKey(opts keys.GenerateOptions) (crypto.Signer, error) {
-	opts.Rand = f.Rand
-	if opts.Type == keys.TypeRSA || opts.Type == keys.TypeRSAPSS {
-		start := f.IO.StartProgress
-		if opts.Bits >= 4096 {
-			start = f.IO.StartSlowProgress
-		}
-		stop := start(fmt.Sprintf("generating an RSA %d key", opts.Bits))
-		defer stop()
-	}
-	k, err := keys.Generate(opts)
-	return k, bootstrap.GenerateError(err)
 }
 
 // keyFlags completes kf, the values of --type, --curve and --bits, with whether each
@@ -82,11 +63,11 @@ func keyFlags(cmd *cobra.Command, kf bootstrap.KeyFlags) bootstrap.KeyFlags {
 // --passin and --passout sources.
 func (f *Factory) keyHooks(passIn, passOut string) bootstrap.KeyHooks {
 	return bootstrap.KeyHooks{
-		Overwrite:     f.allowOverwrite,
-		LoadKey:       func(path string) (*keys.Key, error) { return f.loadKey(path, "--passin", passIn) },
-		NewPassphrase: func(path string) ([]byte, error) { return f.newPassphrase("--passout", passOut, path) },
-		GenerateKey:   f.generateKey,
-		WriteKey:      f.writeKeyAs,
+		Overwrite:     f.AllowOverwrite,
+		LoadKey:       func(path string) (*keys.Key, error) { return f.LoadKey(path, "--passin", passIn) },
+		NewPassphrase: func(path string) ([]byte, error) { return f.NewPassphrase("--passout", passOut, path) },
+		GenerateKey:   f.GenerateKey,
+		WriteKey:      f.WriteKeyAs,
 		Reporter:      reporter{f},
 		Rand:          f.Rand,
 	}
@@ -98,7 +79,7 @@ func keyNewRun(cmd *cobra.Command, opts *keyNewOptions) error {
 		return err
 	}
 	r, err := bootstrap.NewKey(bootstrap.NewKeyOptions{KeyHooks: opts.f.keyHooks("", opts.PassOut),
-		Path: opts.Output, Key: gen, Encrypt: opts.Encrypt || opts.PassOut != "", Force: opts.Force, Format: opts.Format.format})
+		Path: opts.Output, Key: gen, Encrypt: opts.Encrypt || opts.PassOut != "", Force: opts.Force, Format: opts.Format.Format})
 	return opts.f.reportKeyWritten(r, err)
 }
 
@@ -108,7 +89,7 @@ func (f *Factory) reportKeyWritten(r *bootstrap.KeyResult, err error) error {
 		return err
 	}
 	if f.Global.JSON {
-		return writeJSON(f.IO.Out, r)
+		return cmdutil.WriteJSON(f.IO.Out, r)
 	}
 	return r.WriteText(f.IO.Out)
 }

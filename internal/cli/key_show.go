@@ -4,6 +4,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
+	"github.com/pgcert/pgcert/internal/cmdutil"
 	"github.com/pgcert/pgcert/pkg/bootstrap"
 	"github.com/pgcert/pgcert/pkg/keys"
 )
@@ -21,7 +22,7 @@ func newKeyShowCmd(f *Factory, runF func(*keyShowOptions) error) *cobra.Command 
 		Short: "describe a private key without revealing it",
 		Long:  help.Long("key show"), Example: help.Example("key show"),
 		Args:              exactArgs(1, "the key FILE"),
-		ValidArgsFunction: keyFiles,
+		ValidArgsFunction: cmdutil.KeyFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.File = args[0]
 			if runF != nil {
@@ -36,20 +37,20 @@ func newKeyShowCmd(f *Factory, runF func(*keyShowOptions) error) *cobra.Command 
 
 func keyShowRun(opts *keyShowOptions) error {
 	f := opts.f
-	data, err := f.readInput(opts.File)
+	data, err := f.ReadInput(opts.File)
 	if err != nil {
 		return err
 	}
 	var pass keys.PassphraseFunc
 	if opts.PassIn != "" || f.IO.CanPrompt() {
-		pass = f.existingPassphrase("--passin", opts.PassIn, opts.File)
+		pass = f.ExistingPassphrase("--passin", opts.PassIn, opts.File)
 	}
 	d, err := bootstrap.DescribeKeyFile(opts.File, data, pass)
 	if err != nil {
-		return keyError(opts.File, "--passin", err)
+		return cmdutil.KeyError(opts.File, "--passin", err)
 	}
 	if f.Global.JSON {
-		return writeJSON(f.IO.Out, d)
+		return cmdutil.WriteJSON(f.IO.Out, d)
 	}
 	return d.WriteText(f.IO.Out)
 }

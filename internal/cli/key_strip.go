@@ -4,6 +4,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
+	"github.com/pgcert/pgcert/internal/cmdutil"
 	"github.com/pgcert/pgcert/pkg/bootstrap"
 )
 
@@ -23,7 +24,7 @@ func newKeyStripCmd(f *Factory, runF func(*keyStripOptions) error) *cobra.Comman
 		Short: "decrypt a private key into one the server loads without a passphrase",
 		Long:  help.Long("key strip"), Example: help.Example("key strip"),
 		Args:              exactArgs(1, "the encrypted key file IN"),
-		ValidArgsFunction: keyFiles,
+		ValidArgsFunction: cmdutil.KeyFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Input = args[0]
 			if runF != nil {
@@ -33,10 +34,10 @@ func newKeyStripCmd(f *Factory, runF func(*keyStripOptions) error) *cobra.Comman
 		},
 	}
 	fl := cmd.Flags()
-	addOutFlag(cmd, &opts.Output, "", "write the key to `FILE` (default: server.key beside IN)", "key", "pem")
+	cmdutil.AddOutFlag(cmd, &opts.Output, "", "write the key to `FILE` (default: server.key beside IN)", "key", "pem")
 	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of IN: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
 	fl.BoolVar(&opts.RemoveInput, "remove-input", false, "remove IN once the key is written")
-	addForceFlag(cmd, &opts.Force)
+	cmdutil.AddForceFlag(cmd, &opts.Force)
 	return cmd
 }
 

@@ -4,6 +4,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
+	"github.com/pgcert/pgcert/internal/cmdutil"
 	"github.com/pgcert/pgcert/pkg/world"
 )
 
@@ -30,7 +31,7 @@ func newMakeCmd(f *Factory, runF func(*makeOptions) error) *cobra.Command {
 	}
 	fl := cmd.Flags()
 	fl.StringVarP(&opts.Spec, "file", "f", "", "the YAML spec `FILE` of the world to build")
-	addOutDirFlag(cmd, &opts.Out, "the output `DIR`, replaced as a whole (created when missing)")
+	cmdutil.AddOutDirFlag(cmd, &opts.Out, "the output `DIR`, replaced as a whole (created when missing)")
 	fl.BoolVar(&opts.Force, "force", false, "replace a DIR that holds files but was not made by pgcert make")
 	cmd.MarkFlagFilename("file", "yaml", "yml")
 	return cmd
@@ -41,12 +42,12 @@ type makeReport = world.Result
 
 func makeRun(opts *makeOptions) error {
 	f := opts.f
-	res, err := world.MakeFile(opts.Spec, opts.Out, world.Options{Now: f.Now, Force: opts.Force, ReadFile: f.readInput})
+	res, err := world.MakeFile(opts.Spec, opts.Out, world.Options{Now: f.Now, Force: opts.Force, ReadFile: f.ReadInput})
 	switch {
 	case err != nil:
 		return err
 	case f.Global.JSON:
-		return writeJSON(f.IO.Out, res)
+		return cmdutil.WriteJSON(f.IO.Out, res)
 	}
 	return res.WriteText(f.IO.Out)
 }

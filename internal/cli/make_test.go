@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pgcert/pgcert/internal/cmdutil"
 	"github.com/pgcert/pgcert/internal/iostreams"
 )
 
@@ -34,7 +35,7 @@ func TestMakeCommand(t *testing.T) {
 	spec := writeMakeSpec(t, makeTestSpec)
 	out := filepath.Join(t.TempDir(), "pki")
 	ios, _, stdout, stderr := iostreams.Test()
-	if code := Main([]string{"make", "-f", spec, "-o", out}, ios); code != ExitOK {
+	if code := Main([]string{"make", "-f", spec, "-o", out}, ios); code != cmdutil.ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	for _, want := range []string{"made root.crt (0644)", "made server.key (0600)", ": 3 made, 0 unchanged"} {
@@ -43,14 +44,14 @@ func TestMakeCommand(t *testing.T) {
 		}
 	}
 	ios, _, stdout, stderr = iostreams.Test()
-	if code := Main([]string{"make", "-f", spec, "-o", out}, ios); code != ExitOK {
+	if code := Main([]string{"make", "-f", spec, "-o", out}, ios); code != cmdutil.ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	if want := out + " is up to date (3 files)\n"; stdout.String() != want {
 		t.Errorf("second run: %q, want %q", stdout, want)
 	}
 	ios, _, stdout, stderr = iostreams.Test()
-	if code := Main([]string{"make", "-f", spec, "-o", out, "--json"}, ios); code != ExitOK {
+	if code := Main([]string{"make", "-f", spec, "-o", out, "--json"}, ios); code != cmdutil.ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	var r makeReport
@@ -68,7 +69,7 @@ func TestMakeErrors(t *testing.T) {
 	bad := writeMakeSpec(t, strings.Replace(makeTestSpec, "subject: /CN=db.example.com", "subject: /CN=db.example.com, san: [\"DNS:192.0.2.1\"]", 1))
 	out := filepath.Join(t.TempDir(), "pki")
 	ios, _, stdout, stderr := iostreams.Test()
-	if code := Main([]string{"make", "-f", bad, "-o", out}, ios); code != ExitFailure {
+	if code := Main([]string{"make", "-f", bad, "-o", out}, ios); code != cmdutil.ExitFailure {
 		t.Fatalf("exit %d", code)
 	}
 	want := "pgcert: error: " + bad + ":3: certs.server.san: an IP address in a dNSName is non-standard; mark the certificate testing: true if that is what the test needs\n"
@@ -85,7 +86,7 @@ func TestMakeErrors(t *testing.T) {
 	}
 	spec := writeMakeSpec(t, makeTestSpec)
 	ios, _, _, stderr = iostreams.Test()
-	if code := Main([]string{"make", "-f", spec, "-o", foreign}, ios); code != ExitFailure {
+	if code := Main([]string{"make", "-f", spec, "-o", foreign}, ios); code != cmdutil.ExitFailure {
 		t.Fatalf("exit %d", code)
 	}
 	hint := "pgcert: hint: choose an empty or new directory, or replace " + foreign + " as a whole: pgcert make -f " + spec + " -o " + foreign + " --force\n"
@@ -96,12 +97,12 @@ func TestMakeErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	ios, _, _, stderr = iostreams.Test()
-	if code := Main([]string{"make", "-f", spec, "-o", foreign, "--force"}, ios); code != ExitOK {
+	if code := Main([]string{"make", "-f", spec, "-o", foreign, "--force"}, ios); code != cmdutil.ExitOK {
 		t.Fatalf("the hint's command: exit %d: %s", code, stderr)
 	}
 
 	ios, _, _, _ = iostreams.Test()
-	if code := Main([]string{"make", "-f", spec}, ios); code != ExitUsage {
+	if code := Main([]string{"make", "-f", spec}, ios); code != cmdutil.ExitUsage {
 		t.Errorf("without -o: exit %d", code)
 	}
 }

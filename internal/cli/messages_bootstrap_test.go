@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/pgcert/pgcert/internal/cmdutil"
 )
 
 // TestSmallRSARequest: a request for a 512-bit RSA key (openssl's, in pkg/selfsign's
@@ -16,7 +18,7 @@ func TestSmallRSARequest(t *testing.T) {
 	_, key := makeRequest(t, dir, "--cn", "db.example.com")
 	caDir := filepath.Join(dir, "ca")
 	f, _, errOut, _ := testFactory(t)
-	if code := runCmd(f, "ca", "init", "--ca-dir", caDir); code != ExitOK {
+	if code := runCmd(f, "ca", "init", "--ca-dir", caDir); code != cmdutil.ExitOK {
 		t.Fatalf("ca init: exit %d: %s", code, errOut)
 	}
 	for _, args := range [][]string{
@@ -27,14 +29,14 @@ func TestSmallRSARequest(t *testing.T) {
 		code := runCmd(f, args...)
 		want := "pgcert: error: " + req + ": the request's key is too small: RSA key of 512 bits; at least 2048 are needed\n" +
 			"pgcert: hint: make a new key and request with pgcert req --nopass --new-key server.key -o server.req (ECDSA P-256; --type rsa for RSA 2048)\n"
-		if code != ExitFailure || errOut.String() != want {
+		if code != cmdutil.ExitFailure || errOut.String() != want {
 			t.Errorf("%s: exit %d, stderr:\n%s\nwant:\n%s", args[0], code, errOut, want)
 		}
 	}
 	// The hint works as pasted.
 	f, _, errOut, _ = testFactory(t)
 	t.Chdir(t.TempDir())
-	if code := runCmd(f, "req", "--nopass", "--new-key", "server.key", "-o", "server.req"); code != ExitOK {
+	if code := runCmd(f, "req", "--nopass", "--new-key", "server.key", "-o", "server.req"); code != cmdutil.ExitOK {
 		t.Fatalf("the hint's command: exit %d: %s", code, errOut)
 	}
 }
@@ -58,14 +60,14 @@ func TestBroadWildcardRefused(t *testing.T) {
 			os.MkdirAll(filepath.Join(dir, "s"), 0o700)
 			f, _, errOut, _ := testFactory(t)
 			code := runCmd(f, tc.args...)
-			if code != ExitFailure || !strings.Contains(errOut.String(), msg+"\n") || !strings.Contains(errOut.String(), "add --force if you mean it") {
+			if code != cmdutil.ExitFailure || !strings.Contains(errOut.String(), msg+"\n") || !strings.Contains(errOut.String(), "add --force if you mean it") {
 				t.Fatalf("exit %d, stderr:\n%s", code, errOut)
 			}
-			if fileExists(tc.out) {
+			if cmdutil.FileExists(tc.out) {
 				t.Fatalf("%s was written", tc.out)
 			}
 			f, _, errOut, _ = testFactory(t)
-			if code := runCmd(f, append(tc.args, "--force")...); code != ExitOK {
+			if code := runCmd(f, append(tc.args, "--force")...); code != cmdutil.ExitOK {
 				t.Fatalf("--force: exit %d: %s", code, errOut)
 			}
 		})
@@ -82,7 +84,7 @@ func TestReqExistingNewKeyHint(t *testing.T) {
 	code := runCmd(f, "req", "--nopass", "--cn", "db", "-o", filepath.Join(dir, "server.req"), "--new-key", key)
 	want := "pgcert: error: " + key + " already exists\n" +
 		"pgcert: hint: add --force to replace it, name the new key with --new-key FILE, or make the request for it with --key " + key + "\n"
-	if code != ExitFailure || errOut.String() != want {
+	if code != cmdutil.ExitFailure || errOut.String() != want {
 		t.Fatalf("exit %d, stderr:\n%s\nwant:\n%s", code, errOut, want)
 	}
 }
@@ -98,7 +100,7 @@ func TestLongHostShortened(t *testing.T) {
 	} {
 		f, _, errOut, _ := testFactory(t)
 		code := runCmd(f, args...)
-		if code != ExitUsage || errOut.Len() > 400 || !strings.Contains(errOut.String(), "…(1024") {
+		if code != cmdutil.ExitUsage || errOut.Len() > 400 || !strings.Contains(errOut.String(), "…(1024") {
 			t.Errorf("%s: exit %d, stderr of %d bytes: %.500s", args[0], code, errOut.Len(), errOut)
 		}
 	}
@@ -110,7 +112,7 @@ func TestReqIPAsDNSSAN(t *testing.T) {
 	f, _, errOut, _ := testFactory(t)
 	code := runCmd(f, "req", "--nopass", "--cn", "db", "--san", "DNS:192.0.2.1", "-o", filepath.Join(dir, "r.req"), "--new-key", filepath.Join(dir, "r.key"))
 	want := `pgcert: error: --san: invalid subject alternative name "DNS:192.0.2.1": 192.0.2.1 is an IP address, which belongs in IP:192.0.2.1` + "\n"
-	if code != ExitUsage || !strings.HasPrefix(errOut.String(), want) {
+	if code != cmdutil.ExitUsage || !strings.HasPrefix(errOut.String(), want) {
 		t.Fatalf("exit %d, stderr:\n%s\nwant:\n%s", code, errOut, want)
 	}
 }
@@ -123,7 +125,7 @@ func TestReqNewKeyIsADirectory(t *testing.T) {
 	os.Mkdir(key, 0o700)
 	f, _, errOut, _ := testFactory(t)
 	code := runCmd(f, "req", "--nopass", "--cn", "db", "-o", filepath.Join(dir, "server.req"), "--new-key", key)
-	if code != ExitFailure || strings.Contains(errOut.String(), "--force") || !strings.Contains(errOut.String(), "it is a directory, which is never replaced") {
+	if code != cmdutil.ExitFailure || strings.Contains(errOut.String(), "--force") || !strings.Contains(errOut.String(), "it is a directory, which is never replaced") {
 		t.Fatalf("exit %d, stderr:\n%s", code, errOut)
 	}
 }

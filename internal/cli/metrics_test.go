@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pgcert/pgcert/internal/cmdutil"
 	"github.com/pgcert/pgcert/internal/testpki"
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/metrics"
@@ -112,7 +113,7 @@ func TestRenewMetricsFile(t *testing.T) {
 func TestCheckExpiringMetrics(t *testing.T) {
 	dir, rootCRL := expiringDir(t, 10, -1)
 	file := filepath.Join(t.TempDir(), "check.prom")
-	if _, errOut, code := runCheck(t, "-D", dir, "--expiring", "--metrics-file", file); code != ExitFailure {
+	if _, errOut, code := runCheck(t, "-D", dir, "--expiring", "--metrics-file", file); code != cmdutil.ExitFailure {
 		t.Fatalf("exit %d\n%s", code, errOut)
 	}
 	got := readMetrics(t, file)
@@ -134,7 +135,7 @@ func TestCheckExpiringMetrics(t *testing.T) {
 	if len(certs) != 4 || len(crls) != 2 || crls[0] != -1 || crls[1] != 10 {
 		t.Errorf("certificates %v, CRLs %v:\n%v", certs, crls, got)
 	}
-	if _, errOut, code := runCheck(t, "-D", dir, "--metrics-file", file); code != ExitUsage || !strings.Contains(errOut, "--metrics-file goes with --expiring") {
+	if _, errOut, code := runCheck(t, "-D", dir, "--metrics-file", file); code != cmdutil.ExitUsage || !strings.Contains(errOut, "--metrics-file goes with --expiring") {
 		t.Errorf("without --expiring: exit %d\n%s", code, errOut)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
+	"github.com/pgcert/pgcert/internal/cmdutil"
 	"github.com/pgcert/pgcert/pkg/doctor"
 	"github.com/pgcert/pgcert/pkg/keyperm"
 )
@@ -50,11 +51,11 @@ func newPermsSubCmd(f *Factory, fix bool, runF func(*permsOptions) error, cmd *c
 		return permsRun(opts)
 	}
 	fl := cmd.Flags()
-	addPgdataFlag(cmd, &opts.DataDir, "the data directory: every file its ssl_* settings name")
+	cmdutil.AddPgdataFlag(cmd, &opts.DataDir, "the data directory: every file its ssl_* settings name")
 	fl.BoolVar(&opts.Client, "client", false, "apply libpq's rule for client keys instead of the server's")
 	fl.StringVar(&opts.Owner, "owner", "", "the database user (default with -D: the data directory's owner); with --client, the user running the client (default: you)")
 	fl.StringVar(&opts.Group, "group", "", "the group a key gets when it is given to --owner (default: the owner's primary group)")
-	cmd.ValidArgsFunction = pkiFiles
+	cmd.ValidArgsFunction = cmdutil.PkiFiles
 	if fix {
 		fl.StringArrayVar(&opts.AllowOutside, "allow-outside", nil, "with -D, allow changing this file outside the data directory (or behind a symbolic link) whoever owns it (repeatable)")
 	}
@@ -65,9 +66,9 @@ func newPermsSubCmd(f *Factory, fix bool, runF func(*permsOptions) error, cmd *c
 func permsRun(opts *permsOptions) error {
 	f := opts.f
 	o := opts.PermsOptions
-	o.Lookup, o.Actor, o.LockDataDir, o.Infof, o.Warnf = opts.lookup, opts.actor, f.lockDataDir, f.infof, f.warnf
+	o.Lookup, o.Actor, o.LockDataDir, o.Infof, o.Warnf = opts.lookup, opts.actor, f.LockDataDir, f.Infof, f.Warnf
 	o.ReadDataDir = func(dir string) (*keyperm.DataDirFiles, error) {
-		s, err := readServerSetup(dir, opts.lookup)
+		s, err := cmdutil.ReadServerSetup(dir, opts.lookup)
 		if err != nil {
 			return nil, err
 		}
@@ -82,7 +83,7 @@ func permsRun(opts *permsOptions) error {
 	case err != nil:
 		return err
 	case f.Global.JSON:
-		if err := writeJSON(f.IO.Out, rep); err != nil {
+		if err := cmdutil.WriteJSON(f.IO.Out, rep); err != nil {
 			return err
 		}
 	case opts.Fix:
@@ -91,7 +92,7 @@ func permsRun(opts *permsOptions) error {
 		keyperm.WriteFiles(f.IO.Out, rep.Files, f.IO.OutColors())
 	}
 	if !rep.OK {
-		return errProblemsFound
+		return cmdutil.ErrProblemsFound
 	}
 	return nil
 }

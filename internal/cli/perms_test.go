@@ -11,6 +11,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pgcert/pgcert/internal/cmdutil"
+	"github.com/pgcert/pgcert/pkg/hint"
 	"github.com/pgcert/pgcert/pkg/keyperm"
 )
 
@@ -70,9 +72,9 @@ func runPerms(t *testing.T, actor keyperm.Identity, json bool, args ...string) (
 	cmd.SilenceErrors, cmd.SilenceUsage = true, true
 	err := cmd.Execute()
 	if err != nil && isCobraUsageError(err) {
-		err = &UsageError{Err: err}
+		err = &hint.UsageError{Err: err}
 	}
-	code := f.report(err)
+	code := f.Report(err)
 	return out.String(), errOut.String(), code
 }
 
@@ -107,7 +109,7 @@ func TestPermsUsage(t *testing.T) {
 		{"fix", "--owner", "nobody-at-all", "server.key"},
 		{"check", "--no-such-flag", "server.key"},
 	} {
-		if _, errOut, code := runPerms(t, me, false, args...); code != ExitUsage || !strings.HasPrefix(errOut, "pgcert: error: ") {
+		if _, errOut, code := runPerms(t, me, false, args...); code != cmdutil.ExitUsage || !strings.HasPrefix(errOut, "pgcert: error: ") {
 			t.Errorf("%v: exit %d, stderr %q", args, code, errOut)
 		}
 	}
@@ -120,20 +122,20 @@ func TestPermsCheckAndFixKeys(t *testing.T) {
 
 	out, _, code := runPerms(t, me, false, "check", "--owner", "pg", key)
 	want := fmt.Sprintf("error  %s: private key file \"%s\" has group or world access\n       DETAIL: %s\n       fix: chmod 0600 %s\n", key, key, keyperm.ServerKeyDetail, key)
-	if code != ExitFailure || out != want {
+	if code != cmdutil.ExitFailure || out != want {
 		t.Fatalf("check: exit %d\n%s\nwant\n%s", code, out, want)
 	}
 
 	out, _, code = runPerms(t, me, false, "fix", "--owner", "pg", key)
-	if code != ExitOK || out != fmt.Sprintf("%s: chmod 0600 %s (was 0644)\n", key, key) || modeOf(t, key) != 0o600 {
+	if code != cmdutil.ExitOK || out != fmt.Sprintf("%s: chmod 0600 %s (was 0644)\n", key, key) || modeOf(t, key) != 0o600 {
 		t.Fatalf("fix: exit %d, %q, mode %04o", code, out, modeOf(t, key))
 	}
 	out, _, code = runPerms(t, me, false, "fix", "--owner", "pg", key)
-	if code != ExitOK || out != "nothing to change\n" {
+	if code != cmdutil.ExitOK || out != "nothing to change\n" {
 		t.Errorf("second fix: exit %d, %q", code, out)
 	}
 	out, _, code = runPerms(t, me, false, "check", "--owner", "pg", key)
-	if code != ExitOK || out != "ok     "+key+"\n" {
+	if code != cmdutil.ExitOK || out != "ok     "+key+"\n" {
 		t.Errorf("check after fix: exit %d, %q", code, out)
 	}
 
@@ -146,7 +148,7 @@ func TestPermsCheckAndFixKeys(t *testing.T) {
 	realTarget, _ := filepath.EvalSymlinks(target)
 	out, _, code = runPerms(t, me, false, "fix", "--owner", "pg", link)
 	wantOut := fmt.Sprintf("%s: chmod 0600 %s (was 0640)\n%s is a symbolic link: fixed its target %s, not the link\n", link, realTarget, link, realTarget)
-	if code != ExitOK || out != wantOut || modeOf(t, target) != 0o600 {
+	if code != cmdutil.ExitOK || out != wantOut || modeOf(t, target) != 0o600 {
 		t.Fatalf("fix through a link: exit %d\n%s\nwant\n%s", code, out, wantOut)
 	}
 	if st, err := os.Lstat(link); err != nil || st.Mode()&os.ModeSymlink == 0 {
@@ -155,7 +157,7 @@ func TestPermsCheckAndFixKeys(t *testing.T) {
 
 	// A missing file cannot be fixed.
 	out, _, code = runPerms(t, me, false, "fix", "--owner", "pg", filepath.Join(dir, "nothere.key"))
-	if code != ExitFailure || !strings.Contains(out, "no change of mode or owner can fix:") || !strings.Contains(out, "No such file or directory") {
+	if code != cmdutil.ExitFailure || !strings.Contains(out, "no change of mode or owner can fix:") || !strings.Contains(out, "No such file or directory") {
 		t.Errorf("missing file: exit %d, %q", code, out)
 	}
 }
@@ -167,7 +169,7 @@ func TestPermsFixRefusesWhatNeedsRoot(t *testing.T) {
 	// Someone who owns neither file and is not root.
 	stranger := keyperm.Identity{UID: keyperm.Process().UID + 4242, GID: 4242}
 	out, errOut, code := runPerms(t, stranger, false, "fix", "--owner", "pg", key, other)
-	if code != ExitFailure || out != "" {
+	if code != cmdutil.ExitFailure || out != "" {
 		t.Fatalf("exit %d, stdout %q", code, out)
 	}
 	if !strings.HasPrefix(errOut, "pgcert: error: "+key+" and 1 more file(s): only root can make this change") ||
@@ -186,12 +188,12 @@ func TestPermsClientRule(t *testing.T) {
 	dir := t.TempDir()
 	key := keyFile(t, dir, "postgresql.key", 0o604)
 	out, _, code := runPerms(t, me, false, "check", "--client", key)
-	if code != ExitFailure || !strings.Contains(out, fmt.Sprintf(keyperm.ClientKeyMessage, key)) {
+	if code != cmdutil.ExitFailure || !strings.Contains(out, fmt.Sprintf(keyperm.ClientKeyMessage, key)) {
 		t.Fatalf("check --client: exit %d, %q", code, out)
 	}
 	out, _, code = runPerms(t, me, true, "fix", "--client", key)
 	var rep permsReport
-	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != ExitOK {
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != cmdutil.ExitOK {
 		t.Fatalf("fix --client --json: exit %d, %v\n%s", code, err, out)
 	}
 	if rep.Rule != "client" || !rep.OK || len(rep.Changes) != 1 || rep.Changes[0].OldMode != "0604" || rep.Changes[0].Mode != "0600" ||
@@ -228,11 +230,11 @@ func TestPermsDataDirectory(t *testing.T) {
 		"crls ssl_crl_dir crl-directory true",
 		"crls/0123abcd.r0 ssl_crl_dir crl-directory-entry true",
 	}
-	if code != ExitFailure || strings.Join(got, "\n") != strings.Join(want, "\n") || rep.DataDir != dir || rep.User != "pg" {
+	if code != cmdutil.ExitFailure || strings.Join(got, "\n") != strings.Join(want, "\n") || rep.DataDir != dir || rep.User != "pg" {
 		t.Fatalf("exit %d, files\n%s\nwant\n%s", code, strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	out, _, code = runPerms(t, me, false, "fix", "-D", dir)
-	if code != ExitOK || !strings.Contains(out, "server.key: chmod 0600 "+filepath.Join(dir, "server.key")+" (was 0640)\n") {
+	if code != cmdutil.ExitOK || !strings.Contains(out, "server.key: chmod 0600 "+filepath.Join(dir, "server.key")+" (was 0640)\n") {
 		t.Fatalf("fix -D: exit %d\n%s", code, out)
 	}
 	if !rootCanRead && !strings.Contains(out, "root.crl: chmod 0644") {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pgcert/pgcert/internal/cmdutil"
 	"github.com/spf13/cobra"
 )
 
@@ -17,7 +18,7 @@ func TestPGDATADefault(t *testing.T) {
 		f, _, errOut, _ := testFactory(t)
 		f.Getenv = func(k string) (string, bool) { return missing, k == "PGDATA" }
 		code := runCmd(f, args...)
-		if code == ExitOK || !strings.Contains(errOut.String(), missing) {
+		if code == cmdutil.ExitOK || !strings.Contains(errOut.String(), missing) {
 			t.Errorf("PGDATA=%s pgcert %s: exit %d, stderr %q: the directory of $PGDATA is not the one used", missing, strings.Join(args, " "), code, errOut)
 		}
 	}
@@ -25,7 +26,7 @@ func TestPGDATADefault(t *testing.T) {
 		f, _, errOut, _ := testFactory(t)
 		code := runCmd(f, args...)
 		want := "pgcert: error: give the data directory with -D PGDATA, or set the PGDATA environment variable\npgcert: hint: run 'pgcert " + args[0] + " --help' for usage\n"
-		if code != ExitUsage || errOut.String() != want {
+		if code != cmdutil.ExitUsage || errOut.String() != want {
 			t.Errorf("pgcert %s without PGDATA: exit %d, stderr %q, want 2 and %q", strings.Join(args, " "), code, errOut, want)
 		}
 	}
@@ -58,7 +59,7 @@ func TestPGDATAFlagValue(t *testing.T) {
 		if err := cmd.ParseFlags(rest); err != nil {
 			t.Fatal(err)
 		}
-		if err := f.applyPGDATA(cmd, cmd.Flags().Args()); err != nil {
+		if err := f.ApplyPGDATA(cmd, cmd.Flags().Args()); err != nil {
 			t.Errorf("%v: %v", tc.args, err)
 		}
 		if got := cmd.Flags().Lookup("pgdata").Value.String(); got != tc.want {
@@ -75,13 +76,13 @@ func TestPGDATAUsesComplete(t *testing.T) {
 	var walk func(c *cobra.Command)
 	walk = func(c *cobra.Command) {
 		if fl := c.LocalFlags().Lookup("pgdata"); fl != nil {
-			key := commandKey(c)
+			key := cmdutil.CommandKey(c)
 			seen[key] = true
-			use, ok := pgdataUses[key]
+			use, ok := cmdutil.PGDATAUses[key]
 			if !ok {
 				t.Errorf("pgcert %s has -D but is not in pgdataUses", key)
 			}
-			if says := strings.HasSuffix(fl.Usage, pgdataEnvNote); says != (use == pgdataNeeded || use == pgdataOrFiles) {
+			if says := strings.HasSuffix(fl.Usage, cmdutil.PGDATAEnvNote); says != (use == cmdutil.PGDATANeeded || use == cmdutil.PGDATAOrFiles) {
 				t.Errorf("pgcert %s: -D help %q", key, fl.Usage)
 			}
 		}
@@ -90,7 +91,7 @@ func TestPGDATAUsesComplete(t *testing.T) {
 		}
 	}
 	walk(root)
-	for key := range pgdataUses {
+	for key := range cmdutil.PGDATAUses {
 		if !seen[key] {
 			t.Errorf("pgdataUses names pgcert %s, which has no -D", key)
 		}

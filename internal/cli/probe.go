@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
+	"github.com/pgcert/pgcert/internal/cmdutil"
 	"github.com/pgcert/pgcert/pkg/metrics"
 	"github.com/pgcert/pgcert/pkg/probe"
 )
@@ -51,7 +52,7 @@ func newProbeCmd(f *Factory, runF func(*probeOptions) error) *cobra.Command {
 	fl.StringVar(&opts.TargetsFile, "targets-file", "", "probe the servers listed in `FILE`, one HOST[:PORT] a line (# starts a comment)")
 	fl.StringVar(&opts.ServiceFile, "service-file", "", "probe every host of every service of a pg_service.conf `FILE`, with its sslmode and sslrootcert")
 	fl.IntVar(&opts.Parallel, "parallel", probe.DefaultParallel, "probe at most `N` servers at once (each probe is a connection the server forks a backend for)")
-	fl.StringVar(&opts.MetricsFile, "metrics-file", "", metricsFlagUsage)
+	fl.StringVar(&opts.MetricsFile, "metrics-file", "", cmdutil.MetricsFlagUsage)
 	fl.BoolVar(&opts.Prometheus, "prometheus", false, "print the results as Prometheus metrics instead of one line per server")
 	cmd.MarkFlagFilename("targets-file")
 	cmd.MarkFlagFilename("service-file", "conf")
@@ -67,7 +68,7 @@ func newProbeCmd(f *Factory, runF func(*probeOptions) error) *cobra.Command {
 	cmd.MarkFlagFilename("root", "crt", "pem", "der")
 	cmd.MarkFlagFilename("cert", "crt", "pem", "der")
 	cmd.MarkFlagFilename("key", "key", "pem", "der")
-	cmd.RegisterFlagCompletionFunc("sslmode", fixedCompletion(probe.SSLModes...))
+	cmd.RegisterFlagCompletionFunc("sslmode", cmdutil.FixedCompletion(probe.SSLModes...))
 	return cmd
 }
 
@@ -75,8 +76,8 @@ func newProbeCmd(f *Factory, runF func(*probeOptions) error) *cobra.Command {
 func probeRun(opts *probeOptions) error {
 	f := opts.f
 	env := probe.Env{
-		ReadFile: f.readInput, DefaultRoot: libpqRootFile(f), Progress: f.IO.StartProgress, Now: f.Now, Dial: opts.dial,
-		KeyPassphrase: func(key string) ([]byte, error) { return f.existingPassphrase("--passin", opts.PassIn, key)() },
+		ReadFile: f.ReadInput, DefaultRoot: libpqRootFile(f), Progress: f.IO.StartProgress, Now: f.Now, Dial: opts.dial,
+		KeyPassphrase: func(key string) ([]byte, error) { return f.ExistingPassphrase("--passin", opts.PassIn, key)() },
 	}
 	if !opts.Fleet() {
 		rep, err := opts.Run(context.Background(), env)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pgcert/pgcert/internal/cmdutil"
 	"github.com/pgcert/pgcert/internal/pglisten"
 	"github.com/pgcert/pgcert/internal/testpki"
 	"github.com/pgcert/pgcert/pkg/metrics"
@@ -45,7 +46,7 @@ func TestProbeFleetCommandLine(t *testing.T) {
 		{[]string{"db1", "db2", "--prometheus", "--json"}, "--prometheus and --json"},
 	} {
 		out, errOut, code := runProbe(t, tc.args...)
-		if code != ExitUsage || out != "" || !strings.HasPrefix(errOut, "pgcert: error: "+tc.want) {
+		if code != cmdutil.ExitUsage || out != "" || !strings.HasPrefix(errOut, "pgcert: error: "+tc.want) {
 			t.Errorf("%v: exit %d, stderr %q; want exit 2 and %q", tc.args, code, errOut, tc.want)
 		}
 	}
@@ -73,7 +74,7 @@ func TestProbeFleet(t *testing.T) {
 
 	out, errOut, code := runProbe(t, "127.0.0.1:"+good, "--targets-file", list, "--service-file", service, "--sslmode", "require", "--metrics-file", prom)
 	lines := strings.Split(out, "\n")
-	if code != ExitFailure || errOut != "" || len(lines) != 6 ||
+	if code != cmdutil.ExitFailure || errOut != "" || len(lines) != 6 ||
 		!strings.HasPrefix(lines[0], "127.0.0.1:"+good+" ok") || !strings.Contains(lines[0], "CN=db.example.com, until") ||
 		!strings.HasPrefix(lines[1], off.Addr()+" no-ssl") || !strings.HasPrefix(lines[2], "127.0.0.1:1") || !strings.Contains(lines[2], " refused ") ||
 		!strings.HasPrefix(lines[3], "billing") || !strings.Contains(lines[3], "libpq sslmode=require accepts it") ||
@@ -112,14 +113,14 @@ func TestProbeFleet(t *testing.T) {
 		t.Fatalf("no JSON document: %v\n%s", err, out)
 	}
 	byAddr, billing := doc.Targets[0], doc.Targets[1]
-	if code != ExitFailure || len(doc.Targets) != 2 || doc.Summary.OK != 1 || doc.Summary.Problems != 1 ||
+	if code != cmdutil.ExitFailure || len(doc.Targets) != 2 || doc.Summary.OK != 1 || doc.Summary.Problems != 1 ||
 		byAddr.Status != "problem" || !strings.Contains(byAddr.Verdict.Error, `root certificate file "`) ||
 		billing.Status != "ok" || billing.RootFile != rootFile || !billing.Verdict.OK || billing.Verdict.Mode != "verify-full" {
 		t.Errorf("exit %d, %+v", code, doc)
 	}
 
 	out, _, code = runProbe(t, "127.0.0.1:"+good, "--service-file", service, "--prometheus", "--root", rootFile, "--sslmode", "verify-ca")
-	if _, err := metrics.Parse(strings.NewReader(out)); err != nil || code != ExitOK ||
+	if _, err := metrics.Parse(strings.NewReader(out)); err != nil || code != cmdutil.ExitOK ||
 		!strings.Contains(out, `pgcert_probe_ok{target="127.0.0.1:`+good+`",status="ok"} 1`) {
 		t.Errorf("--prometheus: exit %d, %v\n%s", code, err, out)
 	}

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pgcert/pgcert/internal/cmdutil"
 	"github.com/pgcert/pgcert/internal/testpki"
 )
 
@@ -108,7 +109,7 @@ func TestProbeTargets(t *testing.T) {
 	for _, args := range [][]string{
 		{"db:0"}, {"db:x"}, {"[::1"}, {}, {"a", "b:x"}, {"a", "b", "--hostaddr", "10.0.0.5"}, {"db", "--sslmode", "prefer"}, {"db", "--cert", "c.crt"}, {"db", "--timeout", "0s"},
 	} {
-		if _, errOut, code := runProbe(t, args...); code != ExitUsage {
+		if _, errOut, code := runProbe(t, args...); code != cmdutil.ExitUsage {
 			t.Errorf("%v: exit %d, %q", args, code, errOut)
 		}
 	}
@@ -118,7 +119,7 @@ func TestProbeTargets(t *testing.T) {
 // want.
 func oneLine(t *testing.T, out, errOut string, code int, want string) {
 	t.Helper()
-	if code != ExitFailure || out != "" || strings.Count(errOut, "\n") != 1 || !strings.HasPrefix(errOut, "pgcert: error: ") || !strings.Contains(errOut, want) {
+	if code != cmdutil.ExitFailure || out != "" || strings.Count(errOut, "\n") != 1 || !strings.HasPrefix(errOut, "pgcert: error: ") || !strings.Contains(errOut, want) {
 		t.Errorf("exit %d, stdout %q, stderr %q; want one error line with %q", code, out, errOut, want)
 	}
 }
@@ -190,9 +191,9 @@ func TestProbeVerdicts(t *testing.T) {
 			if err := json.Unmarshal([]byte(out), &rep); err != nil {
 				t.Fatalf("no JSON: %v\n%s\n%s", err, out, errOut)
 			}
-			wantCode := ExitOK
+			wantCode := cmdutil.ExitOK
 			if !tc.ok {
-				wantCode = ExitFailure
+				wantCode = cmdutil.ExitFailure
 			}
 			if code != wantCode || rep.OK != tc.ok || rep.Verdict.OK != tc.ok || !strings.Contains(rep.Verdict.Error, tc.verdict) ||
 				len(rep.Chain) != 2 || rep.Chain[0].Subject != "CN=db.example.com" || rep.TLSVersion != "TLSv1.3" || rep.WarnDays != defaultWarnDays {
@@ -214,7 +215,7 @@ func TestProbeVerdicts(t *testing.T) {
 			t.Errorf("human output lacks %q:\n%s", want, out)
 		}
 	}
-	if code != ExitOK {
+	if code != cmdutil.ExitOK {
 		t.Errorf("exit %d", code)
 	}
 }
@@ -236,11 +237,11 @@ func TestProbeExpiringChain(t *testing.T) {
 	args := []string{"db.example.com:" + port, "--hostaddr", "127.0.0.1", "--root", rootFile}
 
 	out, _, code := runProbe(t, args...)
-	if code != ExitFailure || !strings.Contains(out, "problem    certificate 0, CN=db.example.com, expires on "+testpki.Date(10*24*time.Hour)+" (in 10 days, within --warn-days 30)\n") ||
+	if code != cmdutil.ExitFailure || !strings.Contains(out, "problem    certificate 0, CN=db.example.com, expires on "+testpki.Date(10*24*time.Hour)+" (in 10 days, within --warn-days 30)\n") ||
 		!strings.Contains(out, "verdict    ok") {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
-	if _, _, code := runProbe(t, append(args, "--warn-days", "5")...); code != ExitOK {
+	if _, _, code := runProbe(t, append(args, "--warn-days", "5")...); code != cmdutil.ExitOK {
 		t.Errorf("--warn-days 5: exit %d", code)
 	}
 }
@@ -256,13 +257,13 @@ func TestProbeClientCertificate(t *testing.T) {
 	os.WriteFile(keyFile, client.KeyPEM(t), 0o600)
 
 	out, _, code := runProbe(t, "127.0.0.1:"+port, "--sslmode", "require", "--cert", certFile, "--key", keyFile)
-	if code != ExitOK || !strings.Contains(out, "client     a client certificate is requested, from any CA\n") || !strings.Contains(out, "the client certificate was accepted") {
+	if code != cmdutil.ExitOK || !strings.Contains(out, "client     a client certificate is requested, from any CA\n") || !strings.Contains(out, "the client certificate was accepted") {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
 
 	os.WriteFile(keyFile, root.KeyPEM(t), 0o600)
 	_, errOut, code := runProbe(t, "127.0.0.1:"+port, "--sslmode", "require", "--cert", certFile, "--key", keyFile)
-	if code != ExitFailure || !strings.Contains(errOut, "does not belong to the first certificate of "+certFile) {
+	if code != cmdutil.ExitFailure || !strings.Contains(errOut, "does not belong to the first certificate of "+certFile) {
 		t.Errorf("mismatched key: exit %d, %q", code, errOut)
 	}
 }
@@ -291,7 +292,7 @@ func TestProbeEdDSASignedServer(t *testing.T) {
 			port := strconv.Itoa(tlsPostgres(t, []*testpki.Cert{leaf}, false))
 			out, _, code := runProbe(t, "db.example.com:"+port, "--hostaddr", "127.0.0.1", "--root", writeRoot(t, tc.root))
 			has := strings.Contains(out, `signed with EdDSA: SCRAM password logins over SSL fail with "could not find digest for NID UNDEF"`)
-			if has != tc.want || (code == ExitFailure) != tc.want || !strings.Contains(out, "verdict    ok") {
+			if has != tc.want || (code == cmdutil.ExitFailure) != tc.want || !strings.Contains(out, "verdict    ok") {
 				t.Errorf("exit %d:\n%s", code, out)
 			}
 			out, _, _ = runProbe(t, "db.example.com:"+port, "--hostaddr", "127.0.0.1", "--root", writeRoot(t, tc.root), "--json")

@@ -8,8 +8,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
+	"github.com/pgcert/pgcert/internal/cmdutil"
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/doctor"
+	"github.com/pgcert/pgcert/pkg/hint"
 	"github.com/pgcert/pgcert/pkg/keyperm"
 	"github.com/pgcert/pgcert/pkg/pgdata"
 	"github.com/pgcert/pgcert/pkg/rotate"
@@ -39,9 +41,9 @@ func newRenewCmd(f *Factory, runF func(*renewOptions) error) *cobra.Command {
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.DataDir == "" {
-				return usageErrorf("give the data directory with -D PGDATA")
+				return hint.Usagef("give the data directory with -D PGDATA")
 			}
-			if err := checkDays(opts.Days, f.Now(), true); err != nil {
+			if err := cmdutil.CheckDays(opts.Days, f.Now(), true); err != nil {
 				return err
 			}
 			if err := opts.Validate(cmd.Flags().Changed); err != nil {
@@ -53,10 +55,10 @@ func newRenewCmd(f *Factory, runF func(*renewOptions) error) *cobra.Command {
 			return renewRun(opts)
 		},
 	}
-	addCADirFlag(cmd, &opts.CADir)
+	cmdutil.AddCADirFlag(cmd, &opts.CADir)
 	addStepCAFlags(cmd, &opts.Step, true)
 	fl := cmd.Flags()
-	addPgdataFlag(cmd, &opts.DataDir, "the data `DIR`ectory (or the directory holding postgresql.conf)")
+	cmdutil.AddPgdataFlag(cmd, &opts.DataDir, "the data `DIR`ectory (or the directory holding postgresql.conf)")
 	fl.IntVar(&opts.Days, "days", 0, "validity of the new certificate in days (default: the lifetime of the current one; cut to the CA's)")
 	fl.StringVar(&opts.Within, "within", "", "renew when the certificate expires within this `TIME`: days (30, 30d) or a duration (720h) (default: a third of its lifetime)")
 	fl.BoolVarP(&opts.Force, "force", "f", false, "renew the certificate and the CRLs even when nothing is due")
@@ -66,7 +68,7 @@ func newRenewCmd(f *Factory, runF func(*renewOptions) error) *cobra.Command {
 	fl.StringVar(&opts.PassIn, "passin", "", "passphrase `SOURCE` of the CA keys: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
 	fl.DurationVar(&opts.Wait, "wait", rotate.DefaultReloadWait, "with --reload, how long to wait for the server to serve the new certificate")
 	fl.StringArrayVar(&opts.AllowOutside, "allow-outside", nil, "allow writing this file outside the data directory (or behind a symbolic link) that a setting names, whoever owns it, and its .prev (repeatable)")
-	addMetricsFileFlag(cmd, &opts.MetricsFile, "")
+	cmdutil.AddMetricsFileFlag(cmd, &opts.MetricsFile, "")
 	return cmd
 }
 
@@ -76,15 +78,15 @@ func newRenewCmd(f *Factory, runF func(*renewOptions) error) *cobra.Command {
 // pgcert check as the validation, and warnings and progress on standard error.
 func renewRun(opts *renewOptions) error {
 	f := opts.f
-	u := &caUnlocker{f: f, passIn: opts.PassIn}
+	u := f.Unlocker(opts.PassIn)
 	return opts.Run(rotate.RunOptions{
 		Options: rotate.Options{
-			Now: f.Now, Rand: f.Rand, Unlock: u.unlock, GenerateKey: f.generateKey, Validate: doctor.Validate,
+			Now: f.Now, Rand: f.Rand, Unlock: u, GenerateKey: f.GenerateKey, Validate: doctor.Validate,
 			Signal: opts.signal, Dial: opts.dial,
-			Warn: func(msg string) { f.warnf("%s", msg) }, Info: func(msg string) { f.infof("%s", msg) },
+			Warn: func(msg string) { f.Warnf("%s", msg) }, Info: func(msg string) { f.Infof("%s", msg) },
 		},
-		ReadSetup: func(dir string) (*pgdata.Setup, error) { return readServerSetup(dir, opts.lookup) },
-		CAFor:     func(dataDir string) (*ca.CA, error) { return f.openCAFor(opts.CADir, dataDir) },
+		ReadSetup: func(dir string) (*pgdata.Setup, error) { return cmdutil.ReadServerSetup(dir, opts.lookup) },
+		CAFor:     func(dataDir string) (*ca.CA, error) { return f.OpenCAFor(opts.CADir, dataDir) },
 		Remote:    func(dataDir string) (*rotate.StepRemote, error) { return f.stepRemote(opts.Step, dataDir) },
 		Print: func(rep *rotate.Report) error {
 			return render(f, rep, true, func(w io.Writer) error { return rep.WriteText(w, f.Global.Quiet) })

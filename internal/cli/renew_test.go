@@ -14,12 +14,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pgcert/pgcert/internal/cmdutil"
 	"github.com/pgcert/pgcert/internal/fakepg"
 	"github.com/pgcert/pgcert/internal/iostreams"
 	"github.com/pgcert/pgcert/internal/testpki"
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/chain"
 	"github.com/pgcert/pgcert/pkg/crl"
+	"github.com/pgcert/pgcert/pkg/hint"
 	"github.com/pgcert/pgcert/pkg/keys"
 	"github.com/pgcert/pgcert/pkg/rotate"
 	"github.com/pgcert/pgcert/pkg/selfsign"
@@ -127,9 +129,9 @@ func (fx *renewFix) run(t testing.TB, adjust func(*renewOptions), args ...string
 	root.SetArgs(full)
 	_, err := root.ExecuteC()
 	if err != nil && isCobraUsageError(err) {
-		err = &UsageError{Err: err}
+		err = &hint.UsageError{Err: err}
 	}
-	code := f.report(err)
+	code := f.Report(err)
 	return out.String(), errOut.String(), code
 }
 
@@ -149,14 +151,14 @@ func TestRenewFlags(t *testing.T) {
 		{"--within", "soon"}, {"--within", "-3"}, {"--days", "-1"}, {"--wait", "0s"},
 		{"--rollback", "--force"}, {"--rollback", "--rekey"}, {"--rollback", "--days", "9"},
 	} {
-		if _, errOut, code := fx.run(t, nil, args...); code != ExitUsage {
-			t.Errorf("%v: exit %d, want %d\n%s", args, code, ExitUsage, errOut)
+		if _, errOut, code := fx.run(t, nil, args...); code != cmdutil.ExitUsage {
+			t.Errorf("%v: exit %d, want %d\n%s", args, code, cmdutil.ExitUsage, errOut)
 		}
 	}
 	f, _, errOut, _ := testFactory(t)
 	root := NewRootCmd(f)
 	root.SetArgs([]string{"renew"})
-	if _, err := root.ExecuteC(); exitCode(err) != ExitUsage {
+	if _, err := root.ExecuteC(); cmdutil.ExitCode(err) != cmdutil.ExitUsage {
 		t.Errorf("renew without -D: %v %s", err, errOut)
 	}
 }
@@ -226,7 +228,7 @@ func TestRenewNothingToDo(t *testing.T) {
 	if out, errOut, code := fx.run(t, nil, "--within", "20", "--quiet"); code != 0 || out != "" || errOut != "" {
 		t.Errorf("--quiet: exit %d, %q %q", code, out, errOut)
 	}
-	if fileExists(fx.path("server.crt.prev")) || !bytes.Equal(fx.leaf(t, "server.crt").Raw, fx.old.Raw) {
+	if cmdutil.FileExists(fx.path("server.crt.prev")) || !bytes.Equal(fx.leaf(t, "server.crt").Raw, fx.old.Raw) {
 		t.Fatal("nothing to do changed files")
 	}
 	// --within 30d makes it due; --force always.
@@ -336,7 +338,7 @@ func TestRenewRefusals(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, errOut, code := fx.run(t, nil, "--force")
-		if code != 1 || !strings.Contains(errOut, "but another key") || fileExists(fx.path("server.crt.prev")) {
+		if code != 1 || !strings.Contains(errOut, "but another key") || cmdutil.FileExists(fx.path("server.crt.prev")) {
 			t.Fatalf("exit %d\n%s", code, errOut)
 		}
 	})
@@ -396,7 +398,7 @@ func TestRenewRefusals(t *testing.T) {
 		fx := newRenewFix(t)
 		os.Chmod(fx.path("server.key"), 0o644)
 		_, errOut, code := fx.run(t, nil, "--force", "--rekey")
-		if code != 1 || !strings.Contains(errOut, "has group or world access") || fileExists(fx.path("server.key.prev")) {
+		if code != 1 || !strings.Contains(errOut, "has group or world access") || cmdutil.FileExists(fx.path("server.key.prev")) {
 			t.Fatalf("exit %d\n%s", code, errOut)
 		}
 	})

@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
+	"github.com/pgcert/pgcert/internal/cmdutil"
 	"github.com/pgcert/pgcert/pkg/bootstrap"
 	"github.com/pgcert/pgcert/pkg/keys"
 )
@@ -36,10 +37,10 @@ func newReqCmd(f *Factory, runF func(*reqOptions) error) *cobra.Command {
 		},
 	}
 	fl := cmd.Flags()
-	addOutFlag(cmd, &opts.Output, "server.req", "write the request to `FILE` (- for standard output)", "req", "csr", "pem")
-	addFileFlag(cmd, &opts.Key, "key", "make the request for the private key in `FILE` instead of a new key", keyExts...)
+	cmdutil.AddOutFlag(cmd, &opts.Output, "server.req", "write the request to `FILE` (- for standard output)", "req", "csr", "pem")
+	cmdutil.AddFileFlag(cmd, &opts.Key, "key", "make the request for the private key in `FILE` instead of a new key", cmdutil.KeyExts...)
 	fl.StringVar(&opts.NewKey, "new-key", "privkey.pem", "write the new key to `FILE`")
-	addKeyPassInFlag(cmd, &opts.PassIn)
+	cmdutil.AddKeyPassInFlag(cmd, &opts.PassIn)
 	fl.StringVar(&opts.PassOut, "passout", "", "passphrase `SOURCE` for the new key: pass:TEXT, env:VAR, file:PATH, fd:N or stdin")
 	fl.BoolVar(&opts.NoPass, "nopass", false, "write the new key unencrypted")
 	fl.StringVar(&opts.CN, "cn", "", "the Common Name: the server's host name")
@@ -49,11 +50,11 @@ func newReqCmd(f *Factory, runF func(*reqOptions) error) *cobra.Command {
 	fl.StringVar(&opts.KeyFlags.Type, "type", "ec", "new key type: ec, rsa, ed25519 or rsa-pss")
 	fl.StringVar(&opts.KeyFlags.Curve, "curve", "P-256", "ECDSA curve of the new key: P-256 or P-384")
 	fl.IntVar(&opts.KeyFlags.Bits, "bits", keys.DefaultRSABits, "RSA size of the new key: 2048, 3072 or 4096")
-	addForceFilesFlag(cmd, &opts.Force)
+	cmdutil.AddForceFilesFlag(cmd, &opts.Force)
 	cmd.MarkFlagFilename("new-key", "key", "pem")
-	cmd.RegisterFlagCompletionFunc("type", keyTypeCompletion)
-	cmd.RegisterFlagCompletionFunc("curve", curveCompletion)
-	cmd.RegisterFlagCompletionFunc("bits", fixedCompletion("2048", "3072", "4096"))
+	cmd.RegisterFlagCompletionFunc("type", cmdutil.KeyTypeCompletion)
+	cmd.RegisterFlagCompletionFunc("curve", cmdutil.CurveCompletion)
+	cmd.RegisterFlagCompletionFunc("bits", cmdutil.FixedCompletion("2048", "3072", "4096"))
 	return cmd
 }
 
@@ -64,7 +65,7 @@ func reqRun(opts *reqOptions) error {
 	case err != nil:
 		return err
 	case f.Global.JSON:
-		return writeJSON(f.IO.Out, result)
+		return cmdutil.WriteJSON(f.IO.Out, result)
 	case opts.Output == "-":
 		_, err = f.IO.Out.Write(result.PEM)
 		if !f.Global.Quiet {
@@ -80,7 +81,7 @@ func reqRun(opts *reqOptions) error {
 func (f *Factory) askSubject() (pkix.RDNSequence, error) {
 	host, hostErr := f.Hostname()
 	var ask func(message, def string) (string, error)
-	if p := f.prompter(); p != nil {
+	if p := f.Asker(); p != nil {
 		ask = p.Input
 	}
 	return bootstrap.AskSubject(host, hostErr, ask, reporter{f})

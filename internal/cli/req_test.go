@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pgcert/pgcert/internal/cmdutil"
+	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/internal/testenv"
 	"github.com/pgcert/pgcert/pkg/keys"
 	"github.com/pgcert/pgcert/pkg/selfsign"
@@ -98,7 +100,7 @@ func TestReqWithoutTerminalNeedsPassphrase(t *testing.T) {
 	dir := t.TempDir()
 	f, _, errOut, _ := testFactory(t)
 	code := runCmd(f, "req", "--cn", "db", "-o", filepath.Join(dir, "server.req"), "--new-key", filepath.Join(dir, "privkey.pem"))
-	if code != ExitFailure || !strings.Contains(errOut.String(), "--passout env:VAR") || !strings.Contains(errOut.String(), "--nopass") {
+	if code != cmdutil.ExitFailure || !strings.Contains(errOut.String(), "--passout env:VAR") || !strings.Contains(errOut.String(), "--nopass") {
 		t.Fatalf("exit %d, stderr %q", code, errOut)
 	}
 	assertNoFiles(t, dir)
@@ -157,7 +159,7 @@ func TestReqFormAsksAgain(t *testing.T) {
 
 	dir = t.TempDir()
 	f, _, errOut, _ = testFactory(t, "USA", "usa", "U")
-	if code := runCmd(f, "req", "--nopass", "-o", filepath.Join(dir, "r"), "--new-key", filepath.Join(dir, "k")); code != ExitFailure {
+	if code := runCmd(f, "req", "--nopass", "-o", filepath.Join(dir, "r"), "--new-key", filepath.Join(dir, "k")); code != cmdutil.ExitFailure {
 		t.Fatalf("three bad countries: exit %d, %s", code, errOut)
 	}
 	assertNoFiles(t, dir)
@@ -169,7 +171,7 @@ func TestReqCommonNameNotHost(t *testing.T) {
 	dir := t.TempDir()
 	f, _, errOut, _ := testFactory(t)
 	code := runCmd(f, "req", "--nopass", "--cn", "My Server", "-o", filepath.Join(dir, "r"), "--new-key", filepath.Join(dir, "k"))
-	if code != ExitFailure || !strings.Contains(errOut.String(), "--san") {
+	if code != cmdutil.ExitFailure || !strings.Contains(errOut.String(), "--san") {
 		t.Fatalf("exit %d, stderr %q", code, errOut)
 	}
 	assertNoFiles(t, dir)
@@ -235,7 +237,7 @@ func TestReqExistingKey(t *testing.T) {
 
 	f, _, errOut, _ = testFactory(t)
 	code = runCmd(f, "req", "--key", keyFile, "--passin", "pass:wrong pass", "--cn", "db", "-o", filepath.Join(dir, "other.req"))
-	if code != ExitFailure || !strings.Contains(errOut.String(), keyFile+": wrong passphrase") {
+	if code != cmdutil.ExitFailure || !strings.Contains(errOut.String(), keyFile+": wrong passphrase") {
 		t.Fatalf("wrong passphrase: exit %d, %s", code, errOut)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "other.req")); err == nil {
@@ -250,7 +252,7 @@ func TestReqRefusesToReplace(t *testing.T) {
 	req, key := filepath.Join(dir, "server.req"), filepath.Join(dir, "privkey.pem")
 	os.WriteFile(req, []byte("old"), 0o644)
 	f, _, errOut, _ := testFactory(t)
-	if code := runCmd(f, "req", "--nopass", "--cn", "db", "-o", req, "--new-key", key); code != ExitFailure ||
+	if code := runCmd(f, "req", "--nopass", "--cn", "db", "-o", req, "--new-key", key); code != cmdutil.ExitFailure ||
 		!strings.Contains(errOut.String(), req+" already exists") || !strings.Contains(errOut.String(), "--force") {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -268,7 +270,7 @@ func TestReqJSONAndStdout(t *testing.T) {
 	dir := t.TempDir()
 	f, _, errOut, _ := testFactory(t)
 	key := filepath.Join(dir, "k.pem")
-	if code := runCmd(f, "--json", "req", "--cn", "db.example.com", "--passout", "env:PGCERT_TEST_PASS", "-o", filepath.Join(dir, "r"), "--new-key", key); code != ExitFailure {
+	if code := runCmd(f, "--json", "req", "--cn", "db.example.com", "--passout", "env:PGCERT_TEST_PASS", "-o", filepath.Join(dir, "r"), "--new-key", key); code != cmdutil.ExitFailure {
 		t.Fatalf("an unset variable: exit %d, %s", code, errOut)
 	}
 	f, out, errOut, _ := testFactory(t)
@@ -282,9 +284,9 @@ func TestReqJSONAndStdout(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	var doc struct {
-		RequestFile *fileReport `json:"request_file"`
-		KeyFile     *fileReport `json:"key_file"`
-		Key         *keys.Info  `json:"key"`
+		RequestFile *fsutil.FileReport `json:"request_file"`
+		KeyFile     *fsutil.FileReport `json:"key_file"`
+		Key         *keys.Info         `json:"key"`
 		Request     struct {
 			Subject string `json:"subject"`
 			SANs    struct {
@@ -334,7 +336,7 @@ func TestReqUsageErrors(t *testing.T) {
 		dir := t.TempDir()
 		t.Chdir(dir)
 		f, _, errOut, _ := testFactory(t)
-		if code := runCmd(f, append([]string{"req", "--nopass"}, args...)...); code != ExitUsage {
+		if code := runCmd(f, append([]string{"req", "--nopass"}, args...)...); code != cmdutil.ExitUsage {
 			t.Errorf("%v: exit %d, %s", args, code, errOut)
 		}
 		assertNoFiles(t, dir)

@@ -7,7 +7,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
+	"github.com/pgcert/pgcert/internal/cmdutil"
 	"github.com/pgcert/pgcert/internal/iostreams"
+	"github.com/pgcert/pgcert/pkg/hint"
 )
 
 // Main runs pgcert with args on ios and returns the exit code.
@@ -22,15 +24,15 @@ func runCmd(f *Factory, args ...string) int {
 	root := NewRootCmd(f)
 	root.InitDefaultHelpFlag()
 	root.InitDefaultVersionFlag()
-	if err := unknownCommand(root, args, func() *cobra.Command { return NewRootCmd(NewFactory(f.IO)) }); err != nil {
-		return f.report(err)
+	if err := cmdutil.UnknownCommand(root, args, func() *cobra.Command { return NewRootCmd(NewFactory(f.IO)) }); err != nil {
+		return f.Report(err)
 	}
 	root.SetArgs(args)
 	_, err := root.ExecuteC()
 	if err != nil && isCobraUsageError(err) {
-		err = &UsageError{Err: err}
+		err = &hint.UsageError{Err: err}
 	}
-	return f.report(err)
+	return f.Report(err)
 }
 
 // NewRootCmd builds the command tree.
@@ -39,10 +41,10 @@ func NewRootCmd(f *Factory) *cobra.Command {
 		Use:   "pgcert",
 		Short: "SSL certificates, keys and revocation lists for PostgreSQL, done right",
 		Long:  help.Long(""), Example: help.Example(""),
-		Version: version(),
+		Version: cmdutil.Version(),
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
-				return &UsageError{Err: fmt.Errorf("unknown command %q", args[0]), Command: "pgcert"}
+				return &hint.UsageError{Err: fmt.Errorf("unknown command %q", args[0]), Command: "pgcert"}
 			}
 			return nil
 		},
@@ -58,7 +60,7 @@ func NewRootCmd(f *Factory) *cobra.Command {
 			if f.Global.NoInput {
 				f.IO.SetNeverPrompt(true)
 			}
-			return f.applyPGDATA(cmd, args)
+			return f.ApplyPGDATA(cmd, args)
 		},
 	}
 	root.SetVersionTemplate("pgcert {{.Version}}\n")
@@ -69,7 +71,7 @@ func NewRootCmd(f *Factory) *cobra.Command {
 	root.SetOut(f.IO.Out)
 	root.SetErr(f.IO.ErrOut)
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return &UsageError{Err: err, Command: cmd.CommandPath()}
+		return &hint.UsageError{Err: err, Command: cmd.CommandPath()}
 	})
 	pf := root.PersistentFlags()
 	pf.BoolVar(&f.Global.JSON, "json", false, "print results as one JSON document on stdout")
@@ -102,16 +104,16 @@ func NewRootCmd(f *Factory) *cobra.Command {
 	}
 	root.InitDefaultHelpCmd()
 	root.InitDefaultCompletionCmd()
-	describeBuiltins(root)
-	notePGDATAInHelp(root)
-	completeNoFilesByDefault(root)
+	cmdutil.DescribeBuiltins(root)
+	cmdutil.NotePGDATAInHelp(root)
+	cmdutil.CompleteNoFilesByDefault(root)
 	return root
 }
 
 // isCobraUsageError recognises the errors cobra itself returns for a wrong command
 // line (its flag errors already come wrapped by the FlagErrorFunc).
 func isCobraUsageError(err error) bool {
-	if _, ok := err.(*UsageError); ok {
+	if _, ok := err.(*hint.UsageError); ok {
 		return false
 	}
 	msg := err.Error()
@@ -126,7 +128,7 @@ func isCobraUsageError(err error) bool {
 // noArgs rejects positional arguments with a usage error.
 func noArgs(cmd *cobra.Command, args []string) error {
 	if len(args) > 0 {
-		return &UsageError{Err: fmt.Errorf("unexpected argument %q", args[0]), Command: cmd.CommandPath()}
+		return &hint.UsageError{Err: fmt.Errorf("unexpected argument %q", args[0]), Command: cmd.CommandPath()}
 	}
 	return nil
 }
@@ -135,7 +137,7 @@ func noArgs(cmd *cobra.Command, args []string) error {
 func exactArgs(n int, names string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) != n {
-			return &UsageError{Err: fmt.Errorf("want %s, got %d argument(s)", names, len(args)), Command: cmd.CommandPath()}
+			return &hint.UsageError{Err: fmt.Errorf("want %s, got %d argument(s)", names, len(args)), Command: cmd.CommandPath()}
 		}
 		return nil
 	}
@@ -145,7 +147,7 @@ func exactArgs(n int, names string) cobra.PositionalArgs {
 func minArgs(n int, names string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) < n {
-			return &UsageError{Err: fmt.Errorf("want %s", names), Command: cmd.CommandPath()}
+			return &hint.UsageError{Err: fmt.Errorf("want %s", names), Command: cmd.CommandPath()}
 		}
 		return nil
 	}

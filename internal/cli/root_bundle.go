@@ -4,7 +4,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
+	"github.com/pgcert/pgcert/internal/cmdutil"
 	"github.com/pgcert/pgcert/pkg/chain"
+	"github.com/pgcert/pgcert/pkg/hint"
 )
 
 // rootBundleOptions are root's flags: the library's options and --force.
@@ -21,11 +23,11 @@ func newRootBundleCmd(f *Factory, runF func(*rootBundleOptions) error) *cobra.Co
 		Short: "write root.crt: the CA certificates a client or the server trusts",
 		Long:  help.Long("root"), Example: help.Example("root"),
 		Args:              minArgs(1, "at least one CAFILE"),
-		ValidArgsFunction: certFiles,
+		ValidArgsFunction: cmdutil.CertFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Inputs = args
 			if opts.WarnDays < 0 {
-				return usageErrorf("--warn-days must be 0 or more, not %d", opts.WarnDays)
+				return hint.Usagef("--warn-days must be 0 or more, not %d", opts.WarnDays)
 			}
 			if runF != nil {
 				return runF(opts)
@@ -34,26 +36,26 @@ func newRootBundleCmd(f *Factory, runF func(*rootBundleOptions) error) *cobra.Co
 		},
 	}
 	fl := cmd.Flags()
-	addOutFlag(cmd, &opts.Output, "root.crt", "write the bundle to `FILE`", "crt", "pem")
+	cmdutil.AddOutFlag(cmd, &opts.Output, "root.crt", "write the bundle to `FILE`", "crt", "pem")
 	fl.BoolVar(&opts.AllowLeaf, "allow-leaf", false, "accept a self-signed certificate that is not a CA")
-	addFileFlag(cmd, &opts.CheckChain, "check-chain", "first verify that the certificate `FILE` chains to the bundle", certExts...)
+	cmdutil.AddFileFlag(cmd, &opts.CheckChain, "check-chain", "first verify that the certificate `FILE` chains to the bundle", cmdutil.CertExts...)
 	fl.IntVar(&opts.WarnDays, "warn-days", defaultWarnDays, "warn about certificates that expire within this many days (0: only expired ones)")
-	addForceFlag(cmd, &opts.Force)
+	cmdutil.AddForceFlag(cmd, &opts.Force)
 	return cmd
 }
 
 func rootBundleRun(opts *rootBundleOptions) error {
 	f := opts.f
 	o := opts.RootsFileOptions
-	o.Overwrite = func(p ...string) (bool, error) { return f.allowOverwrite(opts.Force, p...) }
-	o.ReadCerts, o.Reporter, o.Now = f.readCertInputs, reporter{f}, f.Now
+	o.Overwrite = func(p ...string) (bool, error) { return f.AllowOverwrite(opts.Force, p...) }
+	o.ReadCerts, o.Reporter, o.Now = f.ReadCertInputs, reporter{f}, f.Now
 	res, err := chain.WriteRoots(o)
 	if err != nil {
 		return err
 	}
-	f.noteReplacedLink(res.Written)
+	f.NoteReplacedLink(res.Written)
 	if f.Global.JSON {
-		return writeJSON(f.IO.Out, res.Report)
+		return cmdutil.WriteJSON(f.IO.Out, res.Report)
 	}
 	res.WriteText(f.IO.Out)
 	return nil

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pgcert/pgcert/internal/cmdutil"
 	"github.com/pgcert/pgcert/internal/testenv"
 	"github.com/pgcert/pgcert/internal/testpki"
 	"github.com/pgcert/pgcert/pkg/chain"
@@ -91,8 +92,8 @@ func TestRootBundleRefusesLeaves(t *testing.T) {
 		{[]string{"--allow-leaf", leafFile}, []string{"and it is not self-signed, so it cannot be trusted on its own"}},
 	} {
 		code, _, stderr := trustRun(t, append([]string{"root", "-o", out}, tc.args...)...)
-		if code != 1 || fileExists(out) {
-			t.Errorf("%v: exit %d, wrote %v", tc.args, code, fileExists(out))
+		if code != 1 || cmdutil.FileExists(out) {
+			t.Errorf("%v: exit %d, wrote %v", tc.args, code, cmdutil.FileExists(out))
 		}
 		for _, w := range tc.want {
 			if !strings.Contains(stderr, w) {
@@ -184,8 +185,8 @@ func TestRootBundleCheckChain(t *testing.T) {
 			if code != tc.code || !strings.Contains(stdout+stderr, tc.want) {
 				t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 			}
-			if fileExists(out) != (tc.code == 0) {
-				t.Errorf("written: %v, exit %d", fileExists(out), code)
+			if cmdutil.FileExists(out) != (tc.code == 0) {
+				t.Errorf("written: %v, exit %d", cmdutil.FileExists(out), code)
 			}
 			if tc.code != 0 && !strings.Contains(stderr, "pgcert: hint: nothing was written") {
 				t.Errorf("stderr:\n%s", stderr)

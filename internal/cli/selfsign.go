@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
+	"github.com/pgcert/pgcert/internal/cmdutil"
 	"github.com/pgcert/pgcert/pkg/bootstrap"
 	"github.com/pgcert/pgcert/pkg/pgdata"
 	"github.com/pgcert/pgcert/pkg/selfsign"
@@ -27,13 +28,13 @@ func newSelfsignCmd(f *Factory, runF func(*selfsignOptions) error) *cobra.Comman
 		Long:  help.Long("selfsign", "days", fmt.Sprint(selfsign.DefaultServerDays)), Example: help.Example("selfsign"),
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.KeyHooks, opts.ReadFile, opts.Now = f.keyHooks(opts.PassIn, ""), f.readInput, f.Now
-			opts.InspectDataDir, opts.LockDataDir, opts.DefaultHosts = inspectDataDir, f.lockDataDir, f.defaultHosts
+			opts.KeyHooks, opts.ReadFile, opts.Now = f.keyHooks(opts.PassIn, ""), f.ReadInput, f.Now
+			opts.InspectDataDir, opts.LockDataDir, opts.DefaultHosts = inspectDataDir, f.LockDataDir, f.defaultHosts
 			opts.OutputSet, opts.KeyFlags = cmd.Flags().Changed("out"), keyFlags(cmd, opts.KeyFlags)
 			if err := opts.CheckFlags(); err != nil {
 				return err
 			}
-			if err := checkDays(opts.Days, f.Now(), false); err != nil {
+			if err := cmdutil.CheckDays(opts.Days, f.Now(), false); err != nil {
 				return err
 			}
 			if runF != nil {
@@ -46,13 +47,13 @@ func newSelfsignCmd(f *Factory, runF func(*selfsignOptions) error) *cobra.Comman
 		},
 	}
 	fl := cmd.Flags()
-	addFileFlag(cmd, &opts.Request, "req", "the certificate request `FILE` to sign", "req", "csr", "pem", "der")
-	addFileFlag(cmd, &opts.Key, "key", "the request's private key `FILE` (PEM, DER or PKCS#12)", keyExts...)
-	addOutFlag(cmd, &opts.Output, "server.crt", "write the certificate to `FILE` (with --req)", "crt", "pem")
-	addKeyPassInFlag(cmd, &opts.PassIn)
-	addPgdataFlag(cmd, &opts.DataDir, "write server.key and server.crt into the data directory `PGDATA`")
+	cmdutil.AddFileFlag(cmd, &opts.Request, "req", "the certificate request `FILE` to sign", "req", "csr", "pem", "der")
+	cmdutil.AddFileFlag(cmd, &opts.Key, "key", "the request's private key `FILE` (PEM, DER or PKCS#12)", cmdutil.KeyExts...)
+	cmdutil.AddOutFlag(cmd, &opts.Output, "server.crt", "write the certificate to `FILE` (with --req)", "crt", "pem")
+	cmdutil.AddKeyPassInFlag(cmd, &opts.PassIn)
+	cmdutil.AddPgdataFlag(cmd, &opts.DataDir, "write server.key and server.crt into the data directory `PGDATA`")
 	fl.StringSliceVar(&opts.Hosts, "host", nil, "a host name or IP address clients connect to (repeatable; with -D)")
-	addKeyTypeFlagsWhen(cmd, " with -D", &opts.KeyFlags.Type, &opts.KeyFlags.Curve, &opts.KeyFlags.Bits)
+	cmdutil.AddKeyTypeFlagsWhen(cmd, " with -D", &opts.KeyFlags.Type, &opts.KeyFlags.Curve, &opts.KeyFlags.Bits)
 	fl.IntVar(&opts.Days, "days", selfsign.DefaultServerDays, "days the certificate is valid")
 	fl.BoolVar(&opts.Text, "text", false, "write the certificate in text before its PEM block, as openssl -text does")
 	fl.BoolVarP(&opts.Force, "force", "f", false, "replace existing files (and allow --type ed25519 with -D)")
@@ -67,7 +68,7 @@ func selfsignRun(opts *selfsignOptions) error {
 	case err != nil:
 		return err
 	case f.Global.JSON:
-		return writeJSON(f.IO.Out, r)
+		return cmdutil.WriteJSON(f.IO.Out, r)
 	}
 	return r.WriteText(f.IO.Out)
 }
@@ -82,7 +83,7 @@ func selfsignDataDirRun(opts *selfsignOptions) error {
 	case err != nil:
 		return err
 	case f.Global.JSON:
-		return writeJSON(f.IO.Out, result)
+		return cmdutil.WriteJSON(f.IO.Out, result)
 	}
 	info := f.IO.ErrOut
 	if f.Global.Quiet {
@@ -100,5 +101,5 @@ func (f *Factory) defaultHosts() []string {
 // inspectDataDir examines -D's directory, which must exist but need not be a data
 // directory yet, and removes what an interrupted run left in a data directory.
 func inspectDataDir(dir string) (*pgdata.DataDir, error) {
-	return bootstrap.InspectDataDir(dir, removeRenewLeftovers)
+	return bootstrap.InspectDataDir(dir, cmdutil.RemoveRenewLeftovers)
 }

@@ -18,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pgcert/pgcert/internal/cmdutil"
+	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/internal/lintcert"
 	"github.com/pgcert/pgcert/internal/testenv"
 	"github.com/pgcert/pgcert/internal/testpki"
@@ -119,7 +121,7 @@ func TestSelfsignJSON(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	var doc struct {
-		File        fileReport `json:"file"`
+		File        fsutil.FileReport `json:"file"`
 		Certificate struct {
 			Subject    string `json:"subject"`
 			SelfSigned bool   `json:"self_signed"`
@@ -201,7 +203,7 @@ func TestSelfsignBadInput(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "server.crt")
 			f, stdout, errOut, _ := testFactory(t)
 			code := runCmd(f, "selfsign", "--req", tc.req, "--key", tc.key, "-o", out)
-			if code != ExitFailure {
+			if code != cmdutil.ExitFailure {
 				t.Errorf("exit %d", code)
 			}
 			for _, w := range tc.want {
@@ -230,7 +232,7 @@ func TestSelfsignEncryptedKey(t *testing.T) {
 	crt := filepath.Join(dir, "server.crt")
 
 	f, _, errOut, _ := testFactory(t)
-	if code := runCmd(f, "selfsign", "--req", req, "--key", key, "-o", crt); code != ExitFailure || !strings.Contains(errOut.String(), "--passin env:VAR") {
+	if code := runCmd(f, "selfsign", "--req", req, "--key", key, "-o", crt); code != cmdutil.ExitFailure || !strings.Contains(errOut.String(), "--passin env:VAR") {
 		t.Fatalf("no passphrase, no terminal: exit %d, %s", code, errOut)
 	}
 	f, _, errOut, _ = testFactory(t, "hunter22")
@@ -241,7 +243,7 @@ func TestSelfsignEncryptedKey(t *testing.T) {
 		t.Error("certificate for another key")
 	}
 	f, _, errOut, _ = testFactory(t)
-	if code := runCmd(f, "selfsign", "--req", req, "--key", key, "-o", crt); code != ExitFailure || !strings.Contains(errOut.String(), "already exists") {
+	if code := runCmd(f, "selfsign", "--req", req, "--key", key, "-o", crt); code != cmdutil.ExitFailure || !strings.Contains(errOut.String(), "already exists") {
 		t.Fatalf("existing output: exit %d, %s", code, errOut)
 	}
 }
@@ -291,7 +293,7 @@ func TestSelfsignDataDir(t *testing.T) {
 
 	// Never replaced without --force; with it, both are.
 	f, _, errOut, _ = testFactory(t)
-	if code := runCmd(f, "selfsign", "-D", dir); code != ExitFailure || !strings.Contains(errOut.String(), "--force") {
+	if code := runCmd(f, "selfsign", "-D", dir); code != cmdutil.ExitFailure || !strings.Contains(errOut.String(), "--force") {
 		t.Fatalf("second run: exit %d, %s", code, errOut)
 	}
 	again, keyAgain := dataDirFiles(t, dir)
@@ -316,7 +318,7 @@ func TestSelfsignDataDirAllOrNothing(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "server.crt"), []byte("old"), 0o644)
 	f, _, errOut, _ := testFactory(t)
-	if code := runCmd(f, "selfsign", "-D", dir); code != ExitFailure || !strings.Contains(errOut.String(), "server.crt already exists") {
+	if code := runCmd(f, "selfsign", "-D", dir); code != cmdutil.ExitFailure || !strings.Contains(errOut.String(), "server.crt already exists") {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "server.key")); err == nil {
@@ -402,18 +404,18 @@ func TestSelfsignDataDirOwner(t *testing.T) {
 func TestSelfsignDataDirRefusals(t *testing.T) {
 	f, _, errOut, _ := testFactory(t)
 	missing := filepath.Join(t.TempDir(), "nope")
-	if code := runCmd(f, "selfsign", "-D", missing); code != ExitFailure || !strings.Contains(errOut.String(), missing+": no such directory") {
+	if code := runCmd(f, "selfsign", "-D", missing); code != cmdutil.ExitFailure || !strings.Contains(errOut.String(), missing+": no such directory") {
 		t.Errorf("missing directory: exit %d, %s", code, errOut)
 	}
 	file := filepath.Join(t.TempDir(), "file")
 	os.WriteFile(file, nil, 0o644)
 	f, _, errOut, _ = testFactory(t)
-	if code := runCmd(f, "selfsign", "-D", file); code != ExitFailure || !strings.Contains(errOut.String(), "not a directory") {
+	if code := runCmd(f, "selfsign", "-D", file); code != cmdutil.ExitFailure || !strings.Contains(errOut.String(), "not a directory") {
 		t.Errorf("a file: exit %d, %s", code, errOut)
 	}
 	dir := t.TempDir()
 	f, _, errOut, _ = testFactory(t)
-	if code := runCmd(f, "selfsign", "-D", dir, "--host", "bad host"); code != ExitUsage {
+	if code := runCmd(f, "selfsign", "-D", dir, "--host", "bad host"); code != cmdutil.ExitUsage {
 		t.Errorf("bad host: exit %d, %s", code, errOut)
 	}
 	assertNoFiles(t, dir)
@@ -447,7 +449,7 @@ func TestSelfsignUsageErrors(t *testing.T) {
 		dir := t.TempDir()
 		t.Chdir(dir)
 		f, _, errOut, _ := testFactory(t)
-		if code := runCmd(f, append([]string{"selfsign"}, args...)...); code != ExitUsage {
+		if code := runCmd(f, append([]string{"selfsign"}, args...)...); code != cmdutil.ExitUsage {
 			t.Errorf("%v: exit %d, %s", args, code, errOut)
 		}
 		assertNoFiles(t, dir)
@@ -460,7 +462,7 @@ func TestSelfsignUsageErrors(t *testing.T) {
 func TestSelfsignDataDirEd25519(t *testing.T) {
 	dir := t.TempDir()
 	f, out, errOut, _ := testFactory(t)
-	if code := runCmd(f, "selfsign", "-D", dir, "--type", "ed25519"); code != ExitFailure {
+	if code := runCmd(f, "selfsign", "-D", dir, "--type", "ed25519"); code != cmdutil.ExitFailure {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	for _, want := range []string{"refusing an Ed25519 self-signed server certificate", "could not find digest for NID UNDEF", "--type ec"} {

@@ -4,6 +4,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cli/help"
+	"github.com/pgcert/pgcert/internal/cmdutil"
 	"github.com/pgcert/pgcert/pkg/inspect"
 	"github.com/pgcert/pgcert/pkg/keys"
 )
@@ -22,7 +23,7 @@ func newShowCmd(f *Factory, runF func(*showOptions) error) *cobra.Command {
 		Short: "describe certificates, requests, CRLs and keys",
 		Long:  help.Long("show"), Example: help.Example("show"),
 		Args:              minArgs(1, "at least one FILE"),
-		ValidArgsFunction: pkiFiles,
+		ValidArgsFunction: cmdutil.PkiFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Files = args
 			if runF != nil {
@@ -51,15 +52,15 @@ func (f *Factory) describeFiles(paths []string, keep func(path string, objs []*i
 	return inspect.DescribeFiles(paths, o)
 }
 
-// describeOptions reads files with readInput, under a spinner, and opens PKCS#12
+// describeOptions reads files with cmdutil.ReadInput, under a spinner, and opens PKCS#12
 // files with the --passin source passSpec, else a prompt.
 func (f *Factory) describeOptions(passSpec string) inspect.FilesOptions {
 	return inspect.FilesOptions{
-		Now: f.Now(), ReadFile: f.readInput, Progress: f.IO.StartProgress,
+		Now: f.Now(), ReadFile: f.ReadInput, Progress: f.IO.StartProgress,
 		OpenPKCS12: func(path string, data []byte) (*keys.PKCS12, error) {
-			p12, err := keys.ParsePKCS12(data, f.existingPassphrase("--passin", passSpec, path))
+			p12, err := keys.ParsePKCS12(data, f.ExistingPassphrase("--passin", passSpec, path))
 			if err != nil {
-				return nil, keyError(path, "--passin", err)
+				return nil, cmdutil.KeyError(path, "--passin", err)
 			}
 			return p12, nil
 		},

@@ -12,7 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pgcert/pgcert/internal/cmdutil"
 	"github.com/pgcert/pgcert/internal/testpki"
+	"github.com/pgcert/pgcert/internal/words"
 	"github.com/pgcert/pgcert/pkg/inspect"
 	"github.com/pgcert/pgcert/pkg/keys"
 )
@@ -48,16 +50,16 @@ func TestShowHuman(t *testing.T) {
 		"subject:             CN = db.example.com",
 		"issuer:              CN = Show Intermediate",
 		"serial:              " + serialHex(leaf.SerialNumber),
-		"not after:           " + leaf.NotAfter.UTC().Format(showTime) + " (365 days left)",
+		"not after:           " + leaf.NotAfter.UTC().Format(words.TimeLayout) + " (365 days left)",
 		"names (SAN):         DNS:db.example.com, IP:10.0.0.5",
 		"extended key usage:  serverAuth",
 		"basic constraints:   CA:TRUE (critical)",
 		crlFile + ": CRL (PEM \"X509 CRL\")",
 		"number:              7",
-		"next update:         " + testpki.Now.Add(24*time.Hour).Format(showTime) + " (1 day left)",
+		"next update:         " + testpki.Now.Add(24*time.Hour).Format(words.TimeLayout) + " (1 day left)",
 		"revoked:             2 certificates",
-		"    " + serialHex(h.inter.Cert.SerialNumber) + "  revoked " + testpki.Now.Add(-time.Hour).Format(showTime) + "  keyCompromise\n",
-		"    " + serialHex(leaf.SerialNumber) + "  revoked " + testpki.Now.Add(-time.Hour).Format(showTime) + "\n",
+		"    " + serialHex(h.inter.Cert.SerialNumber) + "  revoked " + testpki.Now.Add(-time.Hour).Format(words.TimeLayout) + "  keyCompromise\n",
+		"    " + serialHex(leaf.SerialNumber) + "  revoked " + testpki.Now.Add(-time.Hour).Format(words.TimeLayout) + "\n",
 		keyFile + ": private key (PEM \"PRIVATE KEY\")",
 		"type:               ECDSA P-256",
 	} {
@@ -103,7 +105,7 @@ func TestShowExpiry(t *testing.T) {
 }
 
 // TestShowJSONStreamsWhatWriteJSONWould: the streamed document is byte for byte
-// what writeJSON makes of the same description with the entries in memory.
+// what cmdutil.WriteJSON makes of the same description with the entries in memory.
 func TestShowJSONStreamsWhatWriteJSONWould(t *testing.T) {
 	dir := t.TempDir()
 	bundle, crlFile, keyFile, _ := showFixtures(t, dir)
@@ -152,7 +154,7 @@ func TestShowJSONStreamsWhatWriteJSONWould(t *testing.T) {
 		want.Files = append(want.Files, fd)
 	}
 	var buf bytes.Buffer
-	if err := writeJSON(&buf, want); err != nil {
+	if err := cmdutil.WriteJSON(&buf, want); err != nil {
 		t.Fatal(err)
 	}
 	if out.String() != buf.String() {
@@ -231,12 +233,12 @@ func TestShowRefusals(t *testing.T) {
 		code int
 		want string
 	}{
-		{[]string{garbage}, ExitFailure, garbage + ": data that is neither PEM nor DER: not a certificate, certificate request, CRL or key"},
-		{[]string{good, garbage}, ExitFailure, "pgcert: hint: pgcert show reads PEM files"},
-		{[]string{truncated}, ExitFailure, truncated + ": a PEM block does not decode"},
-		{[]string{filepath.Join(dir, "none")}, ExitFailure, filepath.Join(dir, "none") + ": no such file"},
-		{[]string{dir}, ExitFailure, "is a directory"},
-		{nil, ExitUsage, "want at least one FILE"},
+		{[]string{garbage}, cmdutil.ExitFailure, garbage + ": data that is neither PEM nor DER: not a certificate, certificate request, CRL or key"},
+		{[]string{good, garbage}, cmdutil.ExitFailure, "pgcert: hint: pgcert show reads PEM files"},
+		{[]string{truncated}, cmdutil.ExitFailure, truncated + ": a PEM block does not decode"},
+		{[]string{filepath.Join(dir, "none")}, cmdutil.ExitFailure, filepath.Join(dir, "none") + ": no such file"},
+		{[]string{dir}, cmdutil.ExitFailure, "is a directory"},
+		{nil, cmdutil.ExitUsage, "want at least one FILE"},
 	} {
 		f, out, errOut, _ := testFactory(t)
 		code := runCmd(f, append([]string{"show"}, tc.args...)...)

@@ -54,9 +54,9 @@ func (f *Factory) stepProvisioner(ctx context.Context, c *stepca.Client, s stepF
 func (s stepFlags) password(f *Factory) func(name string) ([]byte, error) {
 	return func(name string) ([]byte, error) {
 		if s.ProvisionerPass != "" {
-			return f.readPassphraseSpec("--provisioner-pass", s.ProvisionerPass)
+			return f.ReadPassphraseSpec("--provisioner-pass", s.ProvisionerPass)
 		}
-		return f.existingPassphrase("--provisioner-pass", "", "provisioner "+name)()
+		return f.ExistingPassphrase("--provisioner-pass", "", "provisioner "+name)()
 	}
 }
 
@@ -72,13 +72,13 @@ func (f *Factory) stepRemote(s stepFlags, dataDir string) (*rotate.StepRemote, e
 // connect is what s says of the step-ca to connect to, reading --ca-root as
 // command-line input.
 func (s stepFlags) connect(f *Factory) stepca.ConnectOptions {
-	return stepca.ConnectOptions{URL: s.URL, RootFile: s.Root, Fingerprint: s.Fingerprint, ReadFile: f.readInput, Now: f.Now}
+	return stepca.ConnectOptions{URL: s.URL, RootFile: s.Root, Fingerprint: s.Fingerprint, ReadFile: f.ReadInput, Now: f.Now}
 }
 
 // loadRootKey loads --root-key with --root-key-pass, else a prompt.
 func (s stepFlags) loadRootKey(f *Factory) func(string) (crypto.Signer, error) {
 	return func(path string) (crypto.Signer, error) {
-		k, err := f.loadKey(path, "--root-key-pass", s.RootKeyPass)
+		k, err := f.LoadKey(path, "--root-key-pass", s.RootKeyPass)
 		if err != nil {
 			return nil, err
 		}

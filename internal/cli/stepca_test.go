@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pgcert/pgcert/internal/cmdutil"
 	"github.com/pgcert/pgcert/internal/iostreams"
 )
 
@@ -26,9 +27,9 @@ func TestInitStepCAFlags(t *testing.T) {
 		code int
 		want []string
 	}{
-		{[]string{"--ca-url", url}, ExitUsage, []string{"--ca-root FILE or --ca-fingerprint SHA256"}},
-		{[]string{"--ca-url", url, "--ca-fingerprint", strings.Repeat("ab", 32)}, ExitFailure, []string{"did not answer", url, "pgcert: hint: check that step-ca runs"}},
-		{[]string{"--ca-url", "http://" + l.Addr().String(), "--ca-fingerprint", strings.Repeat("ab", 32)}, ExitFailure, []string{"not a CA address"}},
+		{[]string{"--ca-url", url}, cmdutil.ExitUsage, []string{"--ca-root FILE or --ca-fingerprint SHA256"}},
+		{[]string{"--ca-url", url, "--ca-fingerprint", strings.Repeat("ab", 32)}, cmdutil.ExitFailure, []string{"did not answer", url, "pgcert: hint: check that step-ca runs"}},
+		{[]string{"--ca-url", "http://" + l.Addr().String(), "--ca-fingerprint", strings.Repeat("ab", 32)}, cmdutil.ExitFailure, []string{"not a CA address"}},
 	} {
 		ios, _, _, errOut := iostreams.Test()
 		args := append([]string{"init", "-D", dir, "--host", "db.example.com", "--no-input"}, tc.args...)

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pgcert/pgcert/internal/cmdutil"
 	"github.com/pgcert/pgcert/internal/iostreams"
 )
 
@@ -70,7 +71,7 @@ pgcert: hint: run 'pgcert --help' for usage
 	} {
 		ios, _, out, errOut := iostreams.Test()
 		code := Main(tc.args, ios)
-		if code != ExitUsage || out.Len() != 0 || errOut.String() != tc.want {
+		if code != cmdutil.ExitUsage || out.Len() != 0 || errOut.String() != tc.want {
 			t.Errorf("pgcert %s: exit %d, stdout %q, stderr:\n%s\nwant exit 2 and:\n%s", strings.Join(tc.args, " "), code, out, errOut, tc.want)
 		}
 	}
@@ -102,19 +103,8 @@ func TestKnownCommandsAreNotSuggested(t *testing.T) {
 		{"--version"},
 		{"verify", "--host", "revoke", "server.crt"},
 	} {
-		if err := unknownCommand(root, args, newParseRoot); err != nil {
+		if err := cmdutil.UnknownCommand(root, args, newParseRoot); err != nil {
 			t.Errorf("%v: %v", args, err)
-		}
-	}
-}
-
-func TestEditDistance(t *testing.T) {
-	for _, tc := range []struct {
-		a, b string
-		want int
-	}{{"check", "chek", 1}, {"check", "check", 0}, {"", "abc", 3}, {"revoke", "revok", 1}, {"list", "lst", 1}, {"kitten", "sitting", 3}} {
-		if got := editDistance(tc.a, tc.b); got != tc.want {
-			t.Errorf("editDistance(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.want)
 		}
 	}
 }

@@ -245,7 +245,7 @@ func TestVerifyRoots(t *testing.T) {
 	cmd = NewRootCmd(f)
 	cmd.SetArgs([]string{"verify", cert})
 	err := cmd.Execute()
-	if f.report(err) != 1 || !strings.Contains(errOut.String(), "no --root given, and libpq's default "+home+"/.postgresql/root.crt does not exist") {
+	if f.Report(err) != 1 || !strings.Contains(errOut.String(), "no --root given, and libpq's default "+home+"/.postgresql/root.crt does not exist") {
 		t.Errorf("no root: %v\n%s", err, errOut)
 	}
 

@@ -1,4 +1,4 @@
-package cli
+package cmdutil
 
 import (
 	"errors"
@@ -6,6 +6,7 @@ import (
 
 	"github.com/pgcert/pgcert/internal/passphrase"
 	"github.com/pgcert/pgcert/internal/prompt"
+	"github.com/pgcert/pgcert/pkg/hint"
 )
 
 // newPassphraseAttempts is how often a person may retry a new passphrase that is too
@@ -13,15 +14,15 @@ import (
 // forever; a bounded number ends a session that is not going anywhere).
 const newPassphraseAttempts = 3
 
-// readPassphraseSpec reads a --passin/--passout source and prints its warnings.
-func (f *Factory) readPassphraseSpec(flag, spec string) ([]byte, error) {
+// ReadPassphraseSpec reads a --passin/--passout source and prints its warnings.
+func (f *Factory) ReadPassphraseSpec(flag, spec string) ([]byte, error) {
 	s, err := passphrase.Parse(spec)
 	if err != nil {
-		return nil, &UsageError{Err: fmt.Errorf("%s: %w", flag, err)}
+		return nil, &hint.UsageError{Err: fmt.Errorf("%s: %w", flag, err)}
 	}
 	pass, warnings, err := s.Read(passphrase.Env{Getenv: f.Getenv, Stdin: f.IO.In})
 	for _, w := range warnings {
-		f.warnf("%s", w)
+		f.Warnf("%s", w)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", flag, s, err)
@@ -29,15 +30,15 @@ func (f *Factory) readPassphraseSpec(flag, spec string) ([]byte, error) {
 	return pass, nil
 }
 
-// existingPassphrase returns the function that yields the passphrase of an encrypted
+// ExistingPassphrase returns the function that yields the passphrase of an encrypted
 // input file: from the --passin source when one was given, else from a hidden prompt,
 // else an error with a hint (never a wait for input that cannot come).
-func (f *Factory) existingPassphrase(flag, spec, file string) func() ([]byte, error) {
+func (f *Factory) ExistingPassphrase(flag, spec, file string) func() ([]byte, error) {
 	return func() ([]byte, error) {
 		if spec != "" {
-			return f.readPassphraseSpec(flag, spec)
+			return f.ReadPassphraseSpec(flag, spec)
 		}
-		p := f.prompter()
+		p := f.Asker()
 		if p == nil {
 			return nil, noTerminalForPassphrase(flag, file)
 		}
@@ -52,20 +53,20 @@ func (f *Factory) existingPassphrase(flag, spec, file string) func() ([]byte, er
 	}
 }
 
-// newPassphrase returns the passphrase to encrypt a new key with: from the source
+// NewPassphrase returns the passphrase to encrypt a new key with: from the source
 // given, else asked twice at a terminal; at least passphrase.MinLength characters.
-func (f *Factory) newPassphrase(flag, spec, file string) ([]byte, error) {
+func (f *Factory) NewPassphrase(flag, spec, file string) ([]byte, error) {
 	if spec != "" {
-		pass, err := f.readPassphraseSpec(flag, spec)
+		pass, err := f.ReadPassphraseSpec(flag, spec)
 		if err != nil {
 			return nil, err
 		}
 		if err := passphrase.CheckNew(pass); err != nil {
-			return nil, withHints(fmt.Errorf("%s: %w", flag, err), "openssl refuses shorter passphrases too")
+			return nil, hint.With(fmt.Errorf("%s: %w", flag, err), "openssl refuses shorter passphrases too")
 		}
 		return pass, nil
 	}
-	p := f.prompter()
+	p := f.Asker()
 	if p == nil {
 		return nil, noTerminalForPassphrase(flag, file)
 	}
@@ -78,7 +79,7 @@ func (f *Factory) newPassphrase(flag, spec, file string) ([]byte, error) {
 		if !errors.As(err, &retry) || attempt == newPassphraseAttempts {
 			return nil, err
 		}
-		f.warnf("%s; try again", err)
+		f.Warnf("%s; try again", err)
 	}
 }
 
@@ -105,7 +106,7 @@ func askNewPassphrase(p prompt.Prompter, file string) ([]byte, error) {
 }
 
 func noTerminalForPassphrase(flag, file string) error {
-	return failf([]string{
+	return hint.Errorf([]string{
 		fmt.Sprintf("give it with %s env:VAR, %s file:PATH or %s fd:N", flag, flag, flag),
 	}, "%s needs a passphrase, and there is no terminal to ask for it (or --no-input is set)", file)
 }

@@ -1,4 +1,4 @@
-package cli
+package cmdutil
 
 import (
 	"bytes"
@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/pgcert/pgcert/internal/fsutil"
+	"github.com/pgcert/pgcert/pkg/hint"
 )
 
 // maxInputSize bounds any file pgcert reads whole. The largest real input is a CRL
@@ -14,9 +15,9 @@ import (
 // mistake from filling memory. Each parser applies its own, tighter limit.
 const maxInputSize = 256 << 20
 
-// readInput reads a file given on the command line ("-" is standard input). Errors
+// ReadInput reads a file given on the command line ("-" is standard input). Errors
 // name the file.
-func (f *Factory) readInput(path string) ([]byte, error) {
+func (f *Factory) ReadInput(path string) ([]byte, error) {
 	var r io.Reader
 	size := 0
 	if path == "-" {
@@ -26,7 +27,7 @@ func (f *Factory) readInput(path string) ([]byte, error) {
 		// would hold the read forever: refused before anything waits on it.
 		file, err := fsutil.OpenInput(path)
 		if err != nil {
-			return nil, inputError(path, err)
+			return nil, hint.Input(path, err)
 		}
 		defer file.Close()
 		fi, err := file.Stat()
@@ -46,7 +47,7 @@ func (f *Factory) readInput(path string) ([]byte, error) {
 	_, err := buf.ReadFrom(io.LimitReader(r, maxInputSize+1))
 	data := buf.Bytes()
 	if err != nil {
-		return nil, inputError(path, err)
+		return nil, hint.Input(path, err)
 	}
 	if len(data) > maxInputSize {
 		return nil, tooLarge(path)
@@ -55,13 +56,13 @@ func (f *Factory) readInput(path string) ([]byte, error) {
 }
 
 func tooLarge(path string) error {
-	return failf(nil, "%s is larger than %d MiB: not a file pgcert reads", path, maxInputSize>>20)
+	return hint.Errorf(nil, "%s is larger than %d MiB: not a file pgcert reads", path, maxInputSize>>20)
 }
 
-// allowOverwrite decides whether existing outputs may be replaced: --force says
+// AllowOverwrite decides whether existing outputs may be replaced: --force says
 // yes; at a terminal the person is asked (the default is no); without one the answer
 // is no, and the write fails with a hint naming --force.
-func (f *Factory) allowOverwrite(force bool, paths ...string) (bool, error) {
+func (f *Factory) AllowOverwrite(force bool, paths ...string) (bool, error) {
 	if force {
 		return true, nil
 	}
@@ -74,7 +75,7 @@ func (f *Factory) allowOverwrite(force bool, paths ...string) (bool, error) {
 	if len(existing) == 0 {
 		return false, nil
 	}
-	p := f.prompter()
+	p := f.Asker()
 	if p == nil {
 		return false, nil
 	}
@@ -85,19 +86,25 @@ func (f *Factory) allowOverwrite(force bool, paths ...string) (bool, error) {
 	return p.Confirm(msg, false)
 }
 
-// fileReport is a file in --json output.
-type fileReport = fsutil.FileReport
-
-// noteReplacedLink tells the user that a symbolic link at an output path was replaced
+// NoteReplacedLink tells the user that a symbolic link at an output path was replaced
 // by a regular file, and that its target was left alone.
-func (f *Factory) noteReplacedLink(w *fsutil.Written) {
+func (f *Factory) NoteReplacedLink(w *fsutil.Written) {
 	if w.ReplacedLink != "" {
-		f.warnf("%s was a symbolic link to %s; replaced the link with a new file, the target is unchanged", w.Path, w.ReplacedLink)
+		f.Warnf("%s was a symbolic link to %s; replaced the link with a new file, the target is unchanged", w.Path, w.ReplacedLink)
 	}
 }
 
-// fileExists reports whether something (a file, a link, anything) is at path.
-func fileExists(path string) bool {
+// FileExists reports whether something (a file, a link, anything) is at path.
+func FileExists(path string) bool {
 	_, err := os.Lstat(path)
 	return err == nil
+}
+
+// linkTarget returns the target of a symbolic link, "" for anything else.
+func linkTarget(path string) string {
+	if fi, err := os.Lstat(path); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+		t, _ := os.Readlink(path)
+		return t
+	}
+	return ""
 }

@@ -1,4 +1,4 @@
-package cli
+package cmdutil
 
 import (
 	"github.com/spf13/cobra"
@@ -6,8 +6,8 @@ import (
 	"github.com/pgcert/pgcert/internal/cli/help"
 )
 
-// fixedCompletion completes a flag from a fixed list of values.
-func fixedCompletion(values ...string) cobra.CompletionFunc {
+// FixedCompletion completes a flag from a fixed list of values.
+func FixedCompletion(values ...string) cobra.CompletionFunc {
 	return func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return values, cobra.ShellCompDirectiveNoFileComp
 	}
@@ -24,32 +24,32 @@ func fileCompletion(exts ...string) cobra.CompletionFunc {
 // The extensions each kind of input goes by. PEM files are .pem as often as anything
 // else, and pgcert reads DER wherever openssl does, so both are offered everywhere.
 var (
-	certFiles = fileCompletion("crt", "pem", "der", "cer")
-	keyFiles  = fileCompletion("key", "pem", "der")
-	reqFiles  = fileCompletion("req", "csr", "pem", "der")
-	crlFiles  = fileCompletion("crl", "pem", "der")
-	// pkiFiles is for commands that take any of them, recognised by content.
-	pkiFiles = fileCompletion("crt", "key", "req", "csr", "crl", "pem", "der", "cer")
+	CertFiles = fileCompletion("crt", "pem", "der", "cer")
+	KeyFiles  = fileCompletion("key", "pem", "der")
+	ReqFiles  = fileCompletion("req", "csr", "pem", "der")
+	CrlFiles  = fileCompletion("crl", "pem", "der")
+	// PkiFiles is for commands that take any of them, recognised by content.
+	PkiFiles = fileCompletion("crt", "key", "req", "csr", "crl", "pem", "der", "cer")
 )
 
-// completeNoFilesByDefault makes every command that completes no positional
+// CompleteNoFilesByDefault makes every command that completes no positional
 // argument of its own offer nothing, instead of the shell's default of every file in
 // the directory: pgcert init takes no file argument, and `pgcert ca revoke <TAB>`
 // wants a serial number. Commands with subcommands keep cobra's completion of their
 // subcommand names.
-func completeNoFilesByDefault(cmd *cobra.Command) {
+func CompleteNoFilesByDefault(cmd *cobra.Command) {
 	if !cmd.HasSubCommands() && cmd.ValidArgsFunction == nil && len(cmd.ValidArgs) == 0 {
 		cmd.ValidArgsFunction = cobra.NoFileCompletions
 	}
 	for _, c := range cmd.Commands() {
-		completeNoFilesByDefault(c)
+		CompleteNoFilesByDefault(c)
 	}
 }
 
-// describeBuiltins gives the help and completion commands cobra adds the help every
+// DescribeBuiltins gives the help and completion commands cobra adds the help every
 // other command has: a lower-case summary, what the command is for, the exit codes
 // and examples to paste. Their behaviour stays cobra's.
-func describeBuiltins(root *cobra.Command) {
+func DescribeBuiltins(root *cobra.Command) {
 	for _, c := range root.Commands() {
 		switch c.Name() {
 		case "help":

@@ -1,10 +1,12 @@
-package cli
+package cmdutil
 
 import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/pgcert/pgcert/internal/words"
+	"github.com/pgcert/pgcert/pkg/hint"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
@@ -13,12 +15,12 @@ import (
 // hint names the command's --help instead of echoing a long line back.
 const maxSuggestedLine = 200
 
-// unknownCommand finds a word of args that stands where a command name is wanted and
+// UnknownCommand finds a word of args that stands where a command name is wanted and
 // names none, and returns a usage error that says so with the commands that were
 // probably meant. It looks before any flag is parsed, so that `pgcert chek -D x`
 // is reported as the unknown command it is, not as an unknown flag -D of pgcert.
 // newRoot builds a fresh command tree to try the corrected command lines on.
-func unknownCommand(root *cobra.Command, args []string, newRoot func() *cobra.Command) error {
+func UnknownCommand(root *cobra.Command, args []string, newRoot func() *cobra.Command) error {
 	// The shell's completion requests go to a command cobra adds only when it runs.
 	if len(args) > 0 && (args[0] == cobra.ShellCompRequestCmd || args[0] == cobra.ShellCompNoDescRequestCmd) {
 		return nil
@@ -49,7 +51,7 @@ func unknownCommand(root *cobra.Command, args []string, newRoot func() *cobra.Co
 	if !cmd.HasParent() {
 		msg = fmt.Errorf("unknown command %q", shortWord(word))
 	}
-	usage := &UsageError{Err: msg, Command: cmd.CommandPath()}
+	usage := &hint.UsageError{Err: msg, Command: cmd.CommandPath()}
 	for _, s := range suggestCommands(cmd, word) {
 		rel := strings.Fields(strings.TrimPrefix(s.CommandPath(), cmd.CommandPath()+" "))
 		usage.Hints = append(usage.Hints, fmt.Sprintf("did you mean %s? run: %s", strings.Join(rel, " "), correctedLine(args, at, rel, s, newRoot)))
@@ -217,13 +219,13 @@ func correctedLine(args []string, at int, rel []string, s *cobra.Command, newRoo
 	fixed = append(fixed, args[:at]...)
 	fixed = append(fixed, rel...)
 	fixed = append(fixed, args[at+1:]...)
-	words := []string{"pgcert"}
+	cmdline := []string{"pgcert"}
 	secret := false
 	for _, a := range fixed {
-		words = append(words, shellWord(a))
+		cmdline = append(cmdline, words.ShellWord(a))
 		secret = secret || strings.Contains(a, "pass:")
 	}
-	line := strings.Join(words, " ")
+	line := strings.Join(cmdline, " ")
 	if secret || len(line) > maxSuggestedLine || !parses(newRoot(), fixed) {
 		return s.CommandPath() + " --help"
 	}

@@ -1,4 +1,4 @@
-package cli
+package cmdutil
 
 import (
 	"fmt"
@@ -7,9 +7,9 @@ import (
 	"strings"
 )
 
-// version is what `pgcert --version` prints after "pgcert ": the module version, then
+// Version is what `pgcert --Version` prints after "pgcert ": the module Version, then
 // the commit it was built from, so that a bug report names the exact code.
-func version() string {
+func Version() string {
 	bi, ok := debug.ReadBuildInfo()
 	return versionText(bi, ok, runtime.GOOS+"/"+runtime.GOARCH)
 }

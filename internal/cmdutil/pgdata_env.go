@@ -1,6 +1,7 @@
-package cli
+package cmdutil
 
 import (
+	"github.com/pgcert/pgcert/pkg/hint"
 	"github.com/spf13/cobra"
 )
 
@@ -8,12 +9,12 @@ import (
 type pgdataUse int
 
 const (
-	// pgdataNeeded: the command works on a data directory and has no other input;
+	// PGDATANeeded: the command works on a data directory and has no other input;
 	// -D defaults to $PGDATA, and without either the command stops at once.
-	pgdataNeeded pgdataUse = iota + 1
-	// pgdataOrFiles: the command works on a data directory or on files given as
+	PGDATANeeded pgdataUse = iota + 1
+	// PGDATAOrFiles: the command works on a data directory or on files given as
 	// arguments; -D defaults to $PGDATA only when no file (and no --client) is given.
-	pgdataOrFiles
+	PGDATAOrFiles
 	// pgdataOutput: -D is one destination among others (selfsign writes into the
 	// data directory, or to -o files): a $PGDATA left in the environment must not
 	// redirect the output, so it is never read.
@@ -24,14 +25,14 @@ const (
 	pgdataCA
 )
 
-// pgdataUses lists every command that has a -D flag, by its path under pgcert. A
+// PGDATAUses lists every command that has a -D flag, by its path under pgcert. A
 // test fails when a command with the flag is missing here.
-var pgdataUses = map[string]pgdataUse{
-	"init":        pgdataNeeded,
-	"check":       pgdataNeeded,
-	"renew":       pgdataNeeded,
-	"perms check": pgdataOrFiles,
-	"perms fix":   pgdataOrFiles,
+var PGDATAUses = map[string]pgdataUse{
+	"init":        PGDATANeeded,
+	"check":       PGDATANeeded,
+	"renew":       PGDATANeeded,
+	"perms check": PGDATAOrFiles,
+	"perms fix":   PGDATAOrFiles,
 	"selfsign":    pgdataOutput,
 
 	"ca revoke":       pgdataCA,
@@ -40,11 +41,11 @@ var pgdataUses = map[string]pgdataUse{
 	"ca issue client": pgdataCA,
 }
 
-// pgdataEnvNote ends the help of a -D flag that takes $PGDATA.
-const pgdataEnvNote = " (default: $PGDATA)"
+// PGDATAEnvNote ends the help of a -D flag that takes $PGDATA.
+const PGDATAEnvNote = " (default: $PGDATA)"
 
-// commandKey is cmd's path without the leading "pgcert ".
-func commandKey(cmd *cobra.Command) string {
+// CommandKey is cmd's path without the leading "pgcert ".
+func CommandKey(cmd *cobra.Command) string {
 	path := cmd.CommandPath()
 	if cmd.Root() != nil && path != cmd.Root().Name() {
 		return path[len(cmd.Root().Name())+1:]
@@ -52,42 +53,42 @@ func commandKey(cmd *cobra.Command) string {
 	return ""
 }
 
-// notePGDATAInHelp adds pgdataEnvNote to the -D help of every command that reads
+// NotePGDATAInHelp adds PGDATAEnvNote to the -D help of every command that reads
 // $PGDATA, so that --help, the man pages and completion descriptions say so.
-func notePGDATAInHelp(cmd *cobra.Command) {
+func NotePGDATAInHelp(cmd *cobra.Command) {
 	if fl := cmd.LocalFlags().Lookup("pgdata"); fl != nil {
-		if use := pgdataUses[commandKey(cmd)]; use == pgdataNeeded || use == pgdataOrFiles {
-			fl.Usage += pgdataEnvNote
+		if use := PGDATAUses[CommandKey(cmd)]; use == PGDATANeeded || use == PGDATAOrFiles {
+			fl.Usage += PGDATAEnvNote
 		}
 	}
 	for _, c := range cmd.Commands() {
-		notePGDATAInHelp(c)
+		NotePGDATAInHelp(c)
 	}
 }
 
-// applyPGDATA gives -D the value of $PGDATA when the command reads it and -D was not
+// ApplyPGDATA gives -D the value of $PGDATA when the command reads it and -D was not
 // given, as pg_ctl and initdb do; a command that needs a data directory and has
 // neither stops with a usage error that names both ways to give one.
-func (f *Factory) applyPGDATA(cmd *cobra.Command, args []string) error {
+func (f *Factory) ApplyPGDATA(cmd *cobra.Command, args []string) error {
 	fl := cmd.Flags().Lookup("pgdata")
 	if fl == nil || fl.Changed {
 		return nil
 	}
-	use := pgdataUses[commandKey(cmd)]
+	use := PGDATAUses[CommandKey(cmd)]
 	switch use {
-	case pgdataOrFiles:
+	case PGDATAOrFiles:
 		if client := cmd.Flags().Lookup("client"); len(args) > 0 || client != nil && client.Changed {
 			return nil
 		}
-	case pgdataNeeded:
+	case PGDATANeeded:
 	default:
 		return nil
 	}
 	if dir, ok := f.Getenv("PGDATA"); ok && dir != "" {
 		return cmd.Flags().Set("pgdata", dir)
 	}
-	if use == pgdataNeeded {
-		return &UsageError{Err: errNoDataDir, Command: cmd.CommandPath()}
+	if use == PGDATANeeded {
+		return &hint.UsageError{Err: errNoDataDir, Command: cmd.CommandPath()}
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package cli
+package cmdutil
 
 import (
 	"encoding/json"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/internal/words"
+	"github.com/pgcert/pgcert/pkg/hint"
 )
 
 // errorf prints "pgcert: error: ..." on standard error.
@@ -17,9 +18,9 @@ func (f *Factory) errorf(format string, args ...any) {
 	fmt.Fprintf(f.IO.ErrOut, "pgcert: %s %s\n", cs.Red("error:"), fmt.Sprintf(format, args...))
 }
 
-// warnf prints "pgcert: warning: ..." on standard error. Warnings are shown even
+// Warnf prints "pgcert: warning: ..." on standard error. Warnings are shown even
 // with --quiet: they are about the user's secrets and files.
-func (f *Factory) warnf(format string, args ...any) {
+func (f *Factory) Warnf(format string, args ...any) {
 	cs := f.IO.ErrColors()
 	fmt.Fprintf(f.IO.ErrOut, "pgcert: %s %s\n", cs.Yellow("warning:"), fmt.Sprintf(format, args...))
 }
@@ -29,26 +30,26 @@ func (f *Factory) hintf(format string, args ...any) {
 	fmt.Fprintf(f.IO.ErrOut, "pgcert: hint: %s\n", fmt.Sprintf(format, args...))
 }
 
-// infof prints progress on standard error unless --quiet.
-func (f *Factory) infof(format string, args ...any) {
+// Infof prints progress on standard error unless --quiet.
+func (f *Factory) Infof(format string, args ...any) {
 	if f.Global.Quiet {
 		return
 	}
 	fmt.Fprintf(f.IO.ErrOut, format+"\n", args...)
 }
 
-// writeJSON writes v to w as one indented JSON document.
-func writeJSON(w io.Writer, v any) error {
+// WriteJSON writes v to w as one indented JSON document.
+func WriteJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
 }
 
-// report prints err with its hints and returns the exit code.
-func (f *Factory) report(err error) int {
-	code := exitCode(err)
+// Report prints err with its hints and returns the exit code.
+func (f *Factory) Report(err error) int {
+	code := ExitCode(err)
 	switch {
-	case err == nil, err == errProblemsFound:
+	case err == nil, err == ErrProblemsFound:
 		return code
 	case code == ExitInterrupted:
 		fmt.Fprintln(f.IO.ErrOut, "pgcert: interrupted")
@@ -62,11 +63,11 @@ func (f *Factory) report(err error) int {
 		exists.LinkTarget = linkTarget(exists.Path)
 	}
 	msg := pkgPrefix.ReplaceAllString(err.Error(), "$1")
-	f.errorf("%s", lowerFirst(msg))
-	for _, h := range hintsFor(err) {
+	f.errorf("%s", words.LowerFirst(msg))
+	for _, h := range HintsFor(err) {
 		f.hintf("%s", h)
 	}
-	var usage *UsageError
+	var usage *hint.UsageError
 	if asUsage(err, &usage) {
 		cmd := "pgcert"
 		if usage.Command != "" {
@@ -77,8 +78,8 @@ func (f *Factory) report(err error) int {
 	return code
 }
 
-func asUsage(err error, target **UsageError) bool {
-	u, ok := err.(*UsageError)
+func asUsage(err error, target **hint.UsageError) bool {
+	u, ok := err.(*hint.UsageError)
 	if ok {
 		*target = u
 	}
@@ -89,12 +90,3 @@ func asUsage(err error, target **UsageError) bool {
 // as crypto/x509 does ("x509: ..."): useful to a Go caller, noise to a person reading
 // "pgcert: error: server.key: keys: incorrect passphrase".
 var pkgPrefix = regexp.MustCompile(`(^|: )(keys|selfsign|chain|crl|ca|pgdata|keyperm|probe|inspect|passphrase|fsutil|world): `)
-
-// The shared words (internal/words) under the names this package uses.
-var (
-	lowerFirst = words.LowerFirst
-	shellWord  = words.ShellWord
-)
-
-// showTime is the layout of times in human output.
-const showTime = words.TimeLayout

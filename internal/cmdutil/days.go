@@ -1,34 +1,36 @@
-package cli
+package cmdutil
 
 import (
 	"fmt"
 	"math"
 	"time"
+
+	"github.com/pgcert/pgcert/pkg/hint"
 )
 
-// lastDate is the latest time a certificate or a CRL can carry: X.509 writes dates
+// LastDate is the latest time a certificate or a CRL can carry: X.509 writes dates
 // from 2050 on as GeneralizedTime, whose year has four digits (RFC 5280 4.1.2.5).
 // A validity past it cannot be encoded, and a number of days large enough to
 // overflow a duration wraps round to a date in the past, so every --days is
 // checked against it before anything is made.
-var lastDate = time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)
+var LastDate = time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)
 
 // secondsPerYear is the mean Gregorian year, used only to name the year a --days
 // too large to be a date would end in.
 const secondsPerYear = 31556952
 
-// checkDays refuses a --days that is not positive (zero is allowed when
+// CheckDays refuses a --days that is not positive (zero is allowed when
 // zeroIsDefault: the command then keeps a current lifetime) or that would end after
-// lastDate counted from now, in days and dates.
-func checkDays(days int, now time.Time, zeroIsDefault bool) error {
+// LastDate counted from now, in days and dates.
+func CheckDays(days int, now time.Time, zeroIsDefault bool) error {
 	if days < 0 || days == 0 && !zeroIsDefault {
-		return usageErrorf("--days %d: give a positive number of days", days)
+		return hint.Usagef("--days %d: give a positive number of days", days)
 	}
-	longest := (lastDate.Unix() - now.Unix()) / 86400
+	longest := (LastDate.Unix() - now.Unix()) / 86400
 	if int64(days) <= longest {
 		return nil
 	}
-	return &UsageError{
+	return &hint.UsageError{
 		Err: fmt.Errorf("--days %d would end in year %d; the longest is %d days (until %s)",
 			days, endYear(days, now), longest, now.UTC().AddDate(0, 0, int(longest)).Format(time.DateOnly)),
 		Hints: []string{"a certificate or CRL cannot be valid after 9999-12-31: X.509 has no way to write a later date"},

@@ -1,4 +1,4 @@
-package cli
+package cmdutil
 
 import (
 	"errors"
@@ -22,35 +22,18 @@ const (
 	ExitInterrupted = 130
 )
 
-// Error is a failure with hints saying what to do about it: pkg/hint's, which the
-// libraries return too, so that every hint reaches the user the same way.
-type Error = hint.Error
-
-// The helpers of pkg/hint under the names this package uses.
-var (
-	failf      = hint.Errorf
-	withHints  = hint.With
-	inputError = hint.Input
-)
-
-// UsageError is a wrong command line: exit code 2 (pkg/hint's, so that a library
-// can say the mistake is the caller's).
-type UsageError = hint.UsageError
-
-var usageErrorf = hint.Usagef
-
-// errProblemsFound is returned by checks that have already reported what they found;
+// ErrProblemsFound is returned by checks that have already reported what they found;
 // it only sets the exit code.
-var errProblemsFound = errors.New("problems found")
+var ErrProblemsFound = errors.New("problems found")
 
-// hintsFor returns what to do about the errors every command may meet.
-func hintsFor(err error) []string {
+// HintsFor returns what to do about the errors every command may meet.
+func HintsFor(err error) []string {
 	var hints []string
-	var e *Error
+	var e *hint.Error
 	if errors.As(err, &e) {
 		hints = append(hints, e.Hints...)
 	}
-	var usage *UsageError
+	var usage *hint.UsageError
 	if errors.As(err, &usage) {
 		hints = append(hints, usage.Hints...)
 	}
@@ -93,10 +76,10 @@ func unwritable(err error) bool {
 	return errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS)
 }
 
-// exitCode returns the process exit code for err.
-func exitCode(err error) int {
-	var usage *UsageError
-	var e *Error
+// ExitCode returns the process exit code for err.
+func ExitCode(err error) int {
+	var usage *hint.UsageError
+	var e *hint.Error
 	switch {
 	case err == nil:
 		return ExitOK
