@@ -16,6 +16,7 @@ import (
 	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/keys"
+	"github.com/pgcert/pgcert/pkg/notify"
 	"github.com/pgcert/pgcert/pkg/pgdata"
 	"github.com/pgcert/pgcert/pkg/selfsign"
 )
@@ -41,10 +42,7 @@ const (
 
 // Reporter hears what a person should know on the way: a certificate cut to
 // its CA's lifetime, a setting ALTER SYSTEM overrides, a link replaced.
-type Reporter interface {
-	Infof(format string, args ...any)
-	Warnf(format string, args ...any)
-}
+type Reporter = notify.Reporter
 
 // OwnerFunc returns the owner new files in dir should take; ok false keeps the
 // invoking user's.

@@ -15,6 +15,7 @@ import (
 	"github.com/pgcert/pgcert/pkg/crl"
 	"github.com/pgcert/pgcert/pkg/hint"
 	"github.com/pgcert/pgcert/pkg/keys"
+	"github.com/pgcert/pgcert/pkg/notify"
 )
 
 // GenCRLOptions say what GenerateCRL signs and where it goes: the CRLs of a
@@ -110,7 +111,7 @@ func GenerateCRL(o GenCRLOptions) (*GenCRLResult, error) {
 		o.Progress = func(string) func() { return func() {} }
 	}
 	if o.Reporter == nil {
-		o.Reporter = silentReporter{}
+		o.Reporter = notify.Or(nil)
 	}
 	out, err := crl.ResolveOutput(o.Out, o.JSON, o.Overwrite)
 	if err != nil {
@@ -290,9 +291,3 @@ func (o GenCRLOptions) result(w *fsutil.Written, sums []crl.Summary, numberFile 
 func noPassphrase(keyPath string) ([]byte, error) {
 	return nil, fmt.Errorf("ca: %s is encrypted, and no passphrase was given", keyPath)
 }
-
-// silentReporter is the Reporter of a caller that gives none.
-type silentReporter struct{}
-
-func (silentReporter) Infof(string, ...any) {}
-func (silentReporter) Warnf(string, ...any) {}

@@ -6,16 +6,14 @@ import (
 	"io"
 	"time"
 
+	"github.com/pgcert/pgcert/pkg/notify"
 	"github.com/pgcert/pgcert/pkg/selfsign"
 )
 
 // Reporter hears what a person should know on the way: a certificate cut to
 // its CA's lifetime, a symbolic link replaced by a new file, a revocation done
 // before.
-type Reporter interface {
-	Infof(format string, args ...any)
-	Warnf(format string, args ...any)
-}
+type Reporter = notify.Reporter
 
 // Order is what a Signer certifies: Key's public half (the key stays here) for
 // Names, or CSR, a request whose key is elsewhere.

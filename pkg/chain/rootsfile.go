@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/pgcert/pgcert/internal/fsutil"
+	"github.com/pgcert/pgcert/pkg/notify"
 )
 
 // RootsFileOptions say what WriteRoots bundles and where, as pgcert root's
@@ -43,7 +44,7 @@ type RootsFile struct {
 // or expiring within WarnDays, tells the duplicates dropped, and writes the
 // file, mode 0644 since only the server and libpq read it.
 func WriteRoots(o RootsFileOptions) (*RootsFile, error) {
-	rep := reporterOr(o.Reporter)
+	rep := notify.Or(o.Reporter)
 	force := false
 	if o.Overwrite != nil {
 		var err error

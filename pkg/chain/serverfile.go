@@ -12,6 +12,7 @@ import (
 	"github.com/pgcert/pgcert/internal/words"
 	"github.com/pgcert/pgcert/pkg/hint"
 	"github.com/pgcert/pgcert/pkg/keys"
+	"github.com/pgcert/pgcert/pkg/notify"
 )
 
 // ServerFileOptions say what WriteServerChain orders and where it writes, as
@@ -56,7 +57,7 @@ type ServerFile struct {
 // would refuse, showing it through the Reporter's Infof, tells the plan's
 // notes, and writes the file, or Stdout with the path told through Infof.
 func WriteServerChain(o ServerFileOptions) (*ServerFile, error) {
-	rep := reporterOr(o.Reporter)
+	rep := notify.Or(o.Reporter)
 	toStdout := o.Output == "-"
 	if toStdout && o.JSON {
 		return nil, hint.Usagef("-o - and --json both write to standard output: give an output file with -o")

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/pgcert/pgcert/pkg/hint"
+	"github.com/pgcert/pgcert/pkg/notify"
 	"github.com/pgcert/pgcert/pkg/pgdata"
 )
 
@@ -47,7 +48,7 @@ type VerifyFilesOptions struct {
 // libpq or the server would build, the host names, and the cert
 // authentication of User.
 func VerifyFiles(o VerifyFilesOptions) (*Verdict, error) {
-	rep := reporterOr(o.Reporter)
+	rep := notify.Or(o.Reporter)
 	var purpose Purpose
 	switch o.Purpose {
 	case "server":

@@ -12,6 +12,7 @@ import (
 	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/pkg/chain"
 	"github.com/pgcert/pgcert/pkg/hint"
+	"github.com/pgcert/pgcert/pkg/notify"
 )
 
 // DirOptions say what WriteDir files and where. The funcs are the outside
@@ -47,7 +48,7 @@ func WriteDir(o DirOptions) (*DirReport, []*fsutil.Written, error) {
 	if o.Out == "" {
 		return nil, nil, hint.Usagef("give the directory to write with --out DIR")
 	}
-	rep := reporterOr(o.Reporter)
+	rep := notify.Or(o.Reporter)
 	now := nowOr(o.Now)
 	dir := o.Out
 	if o.LockOutput != nil {

@@ -7,6 +7,7 @@ import (
 	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/pkg/chain"
 	"github.com/pgcert/pgcert/pkg/hint"
+	"github.com/pgcert/pgcert/pkg/notify"
 )
 
 // MergeOptions say what MergeFiles merges and where the result goes. The funcs
@@ -43,7 +44,7 @@ func MergeFiles(o MergeOptions) (*MergeReport, *fsutil.Written, error) {
 	if len(o.CAs) == 0 {
 		return nil, nil, hint.Usagef("give the CA certificates with --ca FILE (the root.crt bundle, or each CA's certificate): every CRL's signature is checked against its CA, and every CA must have a CRL")
 	}
-	rep := reporterOr(o.Reporter)
+	rep := notify.Or(o.Reporter)
 	out, err := ResolveOutput(o.Out, o.JSON, o.Overwrite)
 	if err != nil {
 		return nil, nil, err

@@ -10,28 +10,12 @@ import (
 
 	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/pkg/hint"
+	"github.com/pgcert/pgcert/pkg/notify"
 )
 
 // Reporter hears what a person should know on the way: a CRL kept although out
 // of date, a check left undone, a directory created.
-type Reporter interface {
-	Infof(format string, args ...any)
-	Warnf(format string, args ...any)
-}
-
-// silent is the Reporter of a caller that gives none.
-type silent struct{}
-
-func (silent) Infof(string, ...any) {}
-func (silent) Warnf(string, ...any) {}
-
-// reporterOr returns r, or a Reporter that drops everything when r is nil.
-func reporterOr(r Reporter) Reporter {
-	if r == nil {
-		return silent{}
-	}
-	return r
-}
+type Reporter = notify.Reporter
 
 // progressOr returns p, or a progress that shows nothing when p is nil.
 func progressOr(p func(label string) (stop func())) func(string) func() {
