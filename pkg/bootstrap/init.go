@@ -407,16 +407,13 @@ func apply(plan *Plan) (*Result, error) {
 func CheckRoles(roles []string, dirFlag, twice string) error {
 	seen := map[string]bool{}
 	for _, role := range roles {
-		switch {
-		case strings.TrimSpace(role) == "":
-			return hint.Usagef("give the role the certificate logs in as, e.g. --user alice")
-		case len(role) > 64:
-			return hint.Usagef("role %q: a Common Name holds at most 64 characters", role)
-		case strings.ContainsAny(role, "\x00\n\r\t"):
-			return hint.Usagef("role %q holds control characters", role)
-		case strings.Contains(role, "/") || role == "." || role == "..":
-			return hint.Usagef("role %q cannot name a bundle directory; give the directory with %s", role, dirFlag)
-		case seen[role]:
+		if err := ca.CheckRole(role); err != nil {
+			return err
+		}
+		if err := ca.CheckRoleDir(role, dirFlag); err != nil {
+			return err
+		}
+		if seen[role] {
 			return hint.Usagef(twice, role)
 		}
 		seen[role] = true
