@@ -91,7 +91,7 @@ func caInitRun(cmd *cobra.Command, opts *caInitOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := cmdutil.CheckDays(opts.Days, f.Now(), false); err != nil {
+	if err := selfsign.CheckDays(opts.Days, f.Now(), false); err != nil {
 		return err
 	}
 	if cmd.Flags().Changed("intermediate-cn") || cmd.Flags().Changed("intermediate-days") {

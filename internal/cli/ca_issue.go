@@ -81,7 +81,7 @@ func caIssueServerRun(cmd *cobra.Command, opts *caIssueServerOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := cmdutil.CheckDays(opts.Days, f.Now(), false); err != nil {
+	if err := selfsign.CheckDays(opts.Days, f.Now(), false); err != nil {
 		return err
 	}
 	hosts := opts.Hosts

@@ -102,7 +102,7 @@ func caIssueClientRun(cmd *cobra.Command, opts *caIssueClientOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := cmdutil.CheckDays(opts.Days, f.Now(), false); err != nil {
+	if err := selfsign.CheckDays(opts.Days, f.Now(), false); err != nil {
 		return err
 	}
 	b, err := ca.IssueClient(ca.IssueClientOptions{Role: opts.User, Dir: opts.OutDir, Days: opts.Days,

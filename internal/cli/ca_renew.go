@@ -7,6 +7,7 @@ import (
 	"github.com/pgcert/pgcert/internal/cmdutil"
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/rotate"
+	"github.com/pgcert/pgcert/pkg/selfsign"
 )
 
 // newCaRenewCmd is `pgcert ca renew`, the parent of client.
@@ -48,7 +49,7 @@ func newCaRenewClientCmd(f *Factory, runF func(*caRenewClientOptions) error) *co
 			if err := ca.CheckRole(opts.User); err != nil {
 				return err
 			}
-			if err := cmdutil.CheckDays(opts.Days, f.Now(), true); err != nil {
+			if err := selfsign.CheckDays(opts.Days, f.Now(), true); err != nil {
 				return err
 			}
 			if runF != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/pgcert/pgcert/internal/cmdutil"
 	"github.com/pgcert/pgcert/pkg/bootstrap"
 	"github.com/pgcert/pgcert/pkg/ca"
+	"github.com/pgcert/pgcert/pkg/selfsign"
 )
 
 type caSignOptions struct {
@@ -59,7 +60,7 @@ func caSignRun(opts *caSignOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := cmdutil.CheckDays(opts.Days, f.Now(), true); err != nil {
+	if err := selfsign.CheckDays(opts.Days, f.Now(), true); err != nil {
 		return err
 	}
 	r, err := ca.SignCSR(ca.SignCSROptions{RequestFile: opts.Request, ReadFile: f.ReadInput, KeyError: bootstrap.RequestKeyError,

@@ -10,6 +10,7 @@ import (
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/crl"
 	"github.com/pgcert/pgcert/pkg/keys"
+	"github.com/pgcert/pgcert/pkg/selfsign"
 )
 
 // crlGenOptions are crl gen's flags: the library's options, and how to
@@ -62,7 +63,7 @@ func crlGenRun(opts *crlGenOptions) error {
 	if err := o.Validate(); err != nil {
 		return err
 	}
-	if err := cmdutil.CheckDays(opts.Days, f.Now(), false); err != nil {
+	if err := selfsign.CheckDays(opts.Days, f.Now(), false); err != nil {
 		return err
 	}
 	res, err := ca.GenerateCRL(o)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/pgcert/pgcert/internal/cmdutil"
+	"github.com/pgcert/pgcert/pkg/selfsign"
 )
 
 // TestDaysRange: every command with --days refuses a number of days that would end
@@ -53,7 +54,7 @@ func TestDaysRange(t *testing.T) {
 				if code := runCmd(f, full...); code != cmdutil.ExitUsage {
 					t.Fatalf("exit %d, want %d; stderr:\n%s", code, cmdutil.ExitUsage, errOut)
 				}
-				last := cmdutil.LastDate.Format(time.DateOnly)
+				last := selfsign.LastDate.Format(time.DateOnly)
 				if !strings.Contains(errOut.String(), tc.want) || !strings.Contains(errOut.String(), "(until "+last[:4]) {
 					t.Errorf("stderr:\n%s", errOut)
 				}

@@ -89,7 +89,7 @@ func initRun(cmd *cobra.Command, opts *initOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := cmdutil.CheckDays(opts.Days, f.Now(), false); err != nil {
+	if err := selfsign.CheckDays(opts.Days, f.Now(), false); err != nil {
 		return err
 	}
 	o := bootstrap.InitOptions{

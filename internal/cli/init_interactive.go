@@ -6,11 +6,11 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/pgcert/pgcert/internal/cmdutil"
 	"github.com/pgcert/pgcert/internal/words"
 	"github.com/pgcert/pgcert/pkg/bootstrap"
 	"github.com/pgcert/pgcert/pkg/hint"
 	"github.com/pgcert/pgcert/pkg/keys"
+	"github.com/pgcert/pgcert/pkg/selfsign"
 )
 
 // initAttempts is how often a question is asked again after an answer pgcert
@@ -41,7 +41,7 @@ func (f *Factory) askInit(cmd *cobra.Command, opts *initOptions) error {
 	if _, err := generateOptions(cmd, opts.Type, opts.Curve, opts.Bits); err != nil {
 		return err
 	}
-	if err := cmdutil.CheckDays(opts.Days, f.Now(), false); err != nil {
+	if err := selfsign.CheckDays(opts.Days, f.Now(), false); err != nil {
 		return err
 	}
 	form, err := bootstrap.NewForm(opts.DataDir, func(dataDir string) (string, error) { return f.CADirFor(opts.CADir, dataDir, opts.NewCA) })

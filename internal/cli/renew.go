@@ -15,6 +15,7 @@ import (
 	"github.com/pgcert/pgcert/pkg/keyperm"
 	"github.com/pgcert/pgcert/pkg/pgdata"
 	"github.com/pgcert/pgcert/pkg/rotate"
+	"github.com/pgcert/pgcert/pkg/selfsign"
 )
 
 // renewOptions are the flags of `pgcert renew`.
@@ -43,7 +44,7 @@ func newRenewCmd(f *Factory, runF func(*renewOptions) error) *cobra.Command {
 			if opts.DataDir == "" {
 				return hint.Usagef("give the data directory with -D PGDATA")
 			}
-			if err := cmdutil.CheckDays(opts.Days, f.Now(), true); err != nil {
+			if err := selfsign.CheckDays(opts.Days, f.Now(), true); err != nil {
 				return err
 			}
 			if err := opts.Validate(cmd.Flags().Changed); err != nil {

@@ -34,7 +34,7 @@ func newSelfsignCmd(f *Factory, runF func(*selfsignOptions) error) *cobra.Comman
 			if err := opts.CheckFlags(); err != nil {
 				return err
 			}
-			if err := cmdutil.CheckDays(opts.Days, f.Now(), false); err != nil {
+			if err := selfsign.CheckDays(opts.Days, f.Now(), false); err != nil {
 				return err
 			}
 			if runF != nil {

@@ -3,6 +3,7 @@ package selfsign_test
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/pgcert/pgcert/pkg/selfsign"
 )
@@ -30,4 +31,13 @@ func ExampleCommonNameSANs() {
 	// Output:
 	// DNS:db.example.com true
 	// false
+}
+
+func ExampleCheckDays() {
+	now := time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)
+	fmt.Println(selfsign.CheckDays(825, now, false))
+	fmt.Println(selfsign.CheckDays(3000000, now, false))
+	// Output:
+	// <nil>
+	// --days 3000000 would end in year 10240; the longest is 2912103 days (until 9999-12-31)
 }

@@ -1,4 +1,4 @@
-package cmdutil
+package selfsign
 
 import (
 	"fmt"
@@ -19,9 +19,10 @@ var LastDate = time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)
 // too large to be a date would end in.
 const secondsPerYear = 31556952
 
-// CheckDays refuses a --days that is not positive (zero is allowed when
-// zeroIsDefault: the command then keeps a current lifetime) or that would end after
-// LastDate counted from now, in days and dates.
+// CheckDays refuses, as a usage error, a --days that is not positive (zero is
+// allowed when zeroIsDefault: the command then keeps a current lifetime) or that
+// would end after LastDate counted from now, saying the longest in days and as a
+// date: no certificate or CRL could carry it.
 func CheckDays(days int, now time.Time, zeroIsDefault bool) error {
 	if days < 0 || days == 0 && !zeroIsDefault {
 		return hint.Usagef("--days %d: give a positive number of days", days)
