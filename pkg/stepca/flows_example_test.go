@@ -164,3 +164,26 @@ func ExampleSigner_Home() {
 	fmt.Println(home, s.RootCertFile() == "")
 	// Output: /root/.local/share/pgcert true
 }
+
+// Sign issues a server certificate for the hosts, the first its Common Name; an
+// IPv6 literal loses its brackets. RootCertFile is "": no file of the step-ca's
+// root is kept.
+func ExampleSigner_Sign() {
+	_, c, p, done := exampleCA()
+	defer done()
+	s := &stepca.Signer{Ctx: context.Background(),
+		Connect:     func() (*stepca.Client, error) { return c, nil },
+		Provisioner: func(*stepca.Client) (*stepca.Provisioner, error) { return p, nil }}
+	if _, err := s.Open(); err != nil {
+		panic(err)
+	}
+	_, is, err := s.Sign(ca.Order{Profile: selfsign.ServerLeaf, Names: []string{"db.example.com", "[::1]"}, Key: newKey()})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(is.Cert.Subject.CommonName, is.Cert.DNSNames, is.Cert.IPAddresses)
+	fmt.Printf("%q\n", s.RootCertFile())
+	// Output:
+	// db.example.com [db.example.com] [::1]
+	// ""
+}
