@@ -82,15 +82,7 @@ func newCaIssueClientCmd(f *Factory, runF func(*caIssueClientOptions) error) *co
 
 // bundleWrite is how a renewal writes a bundle: replacing its files.
 func (f *Factory) bundleWrite() ca.BundleWrite {
-	return ca.BundleWrite{Force: true, Mkdir: mkdirOwnedCA, Reporter: reporter{f}}
-}
-
-// inheritedOwnerCA and mkdirOwnedCA are cmdutil.InheritedOwner and cmdutil.MkdirOwned for a
-// ca.FileOwner.
-func inheritedOwnerCA(dir string) ca.FileOwner { return ca.FileOwner(cmdutil.InheritedOwner(dir)) }
-
-func mkdirOwnedCA(dir string, o ca.FileOwner) error {
-	return cmdutil.MkdirOwned(dir, cmdutil.FileOwner(o))
+	return ca.BundleWrite{Force: true, Mkdir: cmdutil.MkdirOwned, Reporter: reporter{f}}
 }
 
 func caIssueClientRun(cmd *cobra.Command, opts *caIssueClientOptions) error {
@@ -114,15 +106,14 @@ func caIssueClientRun(cmd *cobra.Command, opts *caIssueClientOptions) error {
 		KeyFormat: cmdutil.KeyFormatFlags{Traditional: opts.Format.Traditional}.Format,
 		Owner: func(dir string) (ca.FileOwner, error) {
 			if opts.Owner != "" {
-				o, err := cmdutil.ParseOwner(opts.Owner)
-				return ca.FileOwner(o), err
+				return cmdutil.ParseOwner(opts.Owner)
 			}
-			return inheritedOwnerCA(dir), nil
+			return cmdutil.InheritedOwner(dir), nil
 		},
 		Overwrite:   func(paths []string) (bool, error) { return f.AllowOverwrite(opts.Force, paths...) },
 		Passphrase:  func(keyPath string) ([]byte, error) { return f.NewPassphrase("--passout", opts.PassOut, keyPath) },
 		GenerateKey: func() (crypto.Signer, error) { return f.GenerateKey(gen) },
-		Mkdir:       mkdirOwnedCA, Reporter: reporter{f}, Now: f.Now, Rand: f.Rand})
+		Mkdir:       cmdutil.MkdirOwned, Reporter: reporter{f}, Now: f.Now, Rand: f.Rand})
 	if err != nil {
 		return err
 	}

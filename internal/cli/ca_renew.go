@@ -82,7 +82,7 @@ func caRenewClientRun(opts *caRenewClientOptions) error {
 	r, err := rotate.RenewClient(rotate.RenewClientOptions{Role: opts.User, Dir: opts.OutDir, Days: opts.Days, Rekey: opts.Rekey, RevokeOld: opts.RevokeOld,
 		Bundle: bundle,
 		CA:     f.dirSigner(func() (string, error) { return f.ResolveCADir(opts.CADir) }, opts.PassIn),
-		Write:  f.bundleWrite(), Owner: inheritedOwnerCA, Generate: f.GenerateKey, Now: f.Now, Rand: f.Rand})
+		Write:  f.bundleWrite(), Owner: cmdutil.InheritedOwner, Generate: f.GenerateKey, Now: f.Now, Rand: f.Rand})
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 
+	"github.com/pgcert/pgcert/internal/cmdutil"
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/hint"
 	"github.com/pgcert/pgcert/pkg/keys"
@@ -46,7 +47,7 @@ func (f *Factory) caRenewClientStep(opts *caRenewClientOptions, bundle ca.Client
 		Bundle: bundle, DefaultCADir: func() (string, error) { return f.ResolveCADir("") }, ReadFile: f.ReadInput,
 		Key:     func(keyPath string) (*keys.Key, error) { return f.LoadKey(keyPath, "--passin", opts.PassIn) },
 		Connect: func() (*stepca.Client, error) { return f.stepClient(ctx, opts.Step, nil) },
-		Write:   f.bundleWrite(), Owner: inheritedOwnerCA})
+		Write:   f.bundleWrite(), Owner: cmdutil.InheritedOwner})
 	if err != nil {
 		return err
 	}

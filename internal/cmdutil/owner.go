@@ -4,32 +4,27 @@ import (
 	"strings"
 
 	"github.com/pgcert/pgcert/pkg/bootstrap"
+	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/hint"
 	"github.com/pgcert/pgcert/pkg/keyperm"
 )
 
-// FileOwner is the owner new files and directories get; zero means the invoking user.
-type FileOwner struct {
-	Set      bool
-	UID, GID int
-}
-
 // ParseOwner reads --owner USER[:GROUP], names or numbers; without a group, the
 // user's primary group, as chown does with USER alone.
-func ParseOwner(spec string) (FileOwner, error) {
+func ParseOwner(spec string) (ca.FileOwner, error) {
 	name, group, hasGroup := strings.Cut(spec, ":")
 	if name == "" {
-		return FileOwner{}, hint.Usagef("--owner %q: give USER or USER:GROUP", spec)
+		return ca.FileOwner{}, hint.Usagef("--owner %q: give USER or USER:GROUP", spec)
 	}
 	id, err := keyperm.LookupOwner(keyperm.SystemLookup{}, name)
 	if err != nil {
-		return FileOwner{}, err
+		return ca.FileOwner{}, err
 	}
-	o := FileOwner{Set: true, UID: int(id.UID), GID: int(id.GID)}
+	o := ca.FileOwner{Set: true, UID: int(id.UID), GID: int(id.GID)}
 	if hasGroup && group != "" {
 		gid, _, err := keyperm.LookupGroup(group)
 		if err != nil {
-			return FileOwner{}, hint.Usagef("--owner %s: no such group %s", spec, group)
+			return ca.FileOwner{}, hint.Usagef("--owner %s: no such group %s", spec, group)
 		}
 		o.GID = int(gid)
 	}
@@ -38,12 +33,12 @@ func ParseOwner(spec string) (FileOwner, error) {
 
 // InheritedOwner is the owner files root writes into another user's directory
 // get (bootstrap.InheritedOwner).
-func InheritedOwner(dir string) FileOwner {
+func InheritedOwner(dir string) ca.FileOwner {
 	uid, gid, ok := bootstrap.InheritedOwner(dir)
-	return FileOwner{Set: ok, UID: uid, GID: gid}
+	return ca.FileOwner{Set: ok, UID: uid, GID: gid}
 }
 
 // MkdirOwned makes dir and its missing parents given to o (bootstrap.MkdirOwned).
-func MkdirOwned(dir string, o FileOwner) error {
+func MkdirOwned(dir string, o ca.FileOwner) error {
 	return bootstrap.MkdirOwned(dir, o.Set, o.UID, o.GID)
 }
