@@ -42,7 +42,7 @@ var pemTypes = map[kind]string{
 
 // sizeLimits is the size each kind's parser refuses beyond (pkg/keys.MaxInputSize,
 // pkg/chain.MaxBundleSize, pkg/selfsign.MaxRequestSize, pkg/ca.MaxIndexLine for one
-// line, internal/cli's maxInputSize for every file read whole). A CRL's limit is
+// line, internal/cmdutil's maxInputSize for every file read whole). A CRL's limit is
 // the general one: "huge" covers it.
 var sizeLimits = map[kind]int{
 	kindKey: 1 << 20, kindCert: 16 << 20, kindCSR: 1 << 20, kindIndex: 1 << 20,
