@@ -65,3 +65,12 @@ func writeKeyLine(w io.Writer, f File, info *keys.Info) error {
 	_, err := fmt.Fprintf(w, "wrote %s: %s key, %s, mode %s\n", f.Path, info.Describe(), enc, f.Mode)
 	return err
 }
+
+// generateWith is the key maker of a caller that gives none: keys.Generate with
+// the caller's randomness (nil: crypto/rand).
+func generateWith(rand io.Reader) func(keys.GenerateOptions) (crypto.Signer, error) {
+	return func(g keys.GenerateOptions) (crypto.Signer, error) {
+		g.Rand = rand
+		return keys.Generate(g)
+	}
+}

@@ -179,10 +179,7 @@ func NewPlan(o Options) (*Plan, error) {
 		o.Owner = DirOwner
 	}
 	if o.GenerateKey == nil {
-		o.GenerateKey = func(g keys.GenerateOptions) (crypto.Signer, error) {
-			g.Rand = o.Rand
-			return keys.Generate(g)
-		}
+		o.GenerateKey = generateWith(o.Rand)
 	}
 	if o.Configure {
 		// Before the CA issues anything: a refused run leaves no certificate in

@@ -82,10 +82,7 @@ func WriteSelfSigned(o SelfSignedOptions) (*SelfSignedResult, error) {
 		o.Owner = DirOwner
 	}
 	if o.GenerateKey == nil {
-		o.GenerateKey = func(g keys.GenerateOptions) (crypto.Signer, error) {
-			g.Rand = o.Rand
-			return keys.Generate(g)
-		}
+		o.GenerateKey = generateWith(o.Rand)
 	}
 	if o.CertFile == nil {
 		o.CertFile = func(der []byte) ([]byte, error) {

@@ -116,10 +116,7 @@ func newStepPlan(o Options) (*Plan, error) {
 		o.Owner = DirOwner
 	}
 	if o.GenerateKey == nil {
-		o.GenerateKey = func(g keys.GenerateOptions) (crypto.Signer, error) {
-			g.Rand = o.Rand
-			return keys.Generate(g)
-		}
+		o.GenerateKey = generateWith(o.Rand)
 	}
 	ctx := st.Context
 	if ctx == nil {

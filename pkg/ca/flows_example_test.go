@@ -174,7 +174,14 @@ func ExampleDirSigner() {
 		panic(err)
 	}
 	fmt.Println(is.Cert.Subject.CommonName, filepath.Base(s.RootCertFile()))
-	// Output: db ca.crt
+	_, is, err = s.Sign(ca.Order{Profile: selfsign.ClientLeaf, Names: []string{"alice"}, Key: key, Now: exampleNow})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(is.Cert.Subject.CommonName, is.Cert.ExtKeyUsage[0] == x509.ExtKeyUsageClientAuth)
+	// Output:
+	// db ca.crt
+	// alice true
 }
 
 func ExampleServerIssue_WriteText() {
@@ -205,21 +212,4 @@ func ExampleDirSigner_RootCertFile() {
 	}
 	fmt.Println(relative(c.Dir, s.RootCertFile()))
 	// Output: ~/root/ca.crt
-}
-
-// Sign certifies a key for a client role under the CA directory's signing CA.
-func ExampleDirSigner_Sign() {
-	c, cleanup := exampleCA(false)
-	defer cleanup()
-	s := exampleSigner(c)
-	if _, err := s.Open(); err != nil {
-		panic(err)
-	}
-	key, _ := newKey()
-	_, is, err := s.Sign(ca.Order{Profile: selfsign.ClientLeaf, Names: []string{"alice"}, Key: key, Now: exampleNow})
-	if err != nil {
-		panic(err)
-	}
-	fmt.Println(is.Cert.Subject.CommonName, is.Cert.ExtKeyUsage[0] == x509.ExtKeyUsageClientAuth)
-	// Output: alice true
 }
