@@ -384,7 +384,7 @@ func Parse(name string, data []byte) (*Spec, error) {
 		}
 	}
 	if filesNode == nil {
-		return nil, &SpecError{File: name, Line: root.Line, Field: "files", Msg: "nothing to write: list the files to make under files:"}
+		return nil, noFiles(name, root)
 	}
 	files := map[string]*FileSpec{}
 	err = p.fields(filesNode, "files", nil, func(k string, v *yaml.Node) error {
@@ -399,10 +399,19 @@ func Parse(name string, data []byte) (*Spec, error) {
 	if err != nil {
 		return nil, err
 	}
+	// An empty files mapping is refused like a missing one: Make would otherwise
+	// succeed having written nothing, and a CI script would go on without its PKI.
+	if len(s.Files) == 0 {
+		return nil, noFiles(name, filesNode)
+	}
 	if err := p.checkIssuers(s, certs); err != nil {
 		return nil, err
 	}
 	return s, nil
+}
+
+func noFiles(file string, at *yaml.Node) *SpecError {
+	return &SpecError{File: file, Line: at.Line, Field: "files", Msg: "nothing to write: list the files to make under files:"}
 }
 
 func (p *parser) defaults(n *yaml.Node, d *Defaults) error {

@@ -336,6 +336,7 @@ func TestParseErrors(t *testing.T) {
 	cases := []struct{ spec, want string }{
 		{"certs: [", "pki.yaml: "},
 		{base, "files: nothing to write"},
+		{base + "files: {}\n", "pki.yaml:3: files: nothing to write"},
 		{base + "  x: {issuer: ca, subject: /CN=x, sans: []}\nfiles:\n  a: {cert: x}\n", "pki.yaml:3: certs.x.sans: unknown field"},
 		{base + "  x: {issuer: nope, subject: /CN=x}\nfiles:\n  a: {cert: x}\n", "pki.yaml:3: certs.x.issuer: no certificate \"nope\""},
 		{base + "  x: {issuer: ca, subject: /CN=x}\n  y: {issuer: x, subject: /CN=y}\nfiles:\n  a: {cert: y}\n", "pki.yaml:4: certs.y.issuer: \"x\" is not a CA"},
