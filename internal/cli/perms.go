@@ -66,7 +66,7 @@ func newPermsSubCmd(f *Factory, fix bool, runF func(*permsOptions) error, cmd *c
 func permsRun(opts *permsOptions) error {
 	f := opts.f
 	o := opts.PermsOptions
-	o.Lookup, o.Actor, o.LockDataDir, o.Infof, o.Warnf = opts.lookup, opts.actor, f.LockDataDir, f.Infof, f.Warnf
+	o.Lookup, o.Actor, o.LockDataDir, o.Reporter = opts.lookup, opts.actor, f.LockDataDir, f
 	o.ReadDataDir = func(dir string) (*keyperm.DataDirFiles, error) {
 		s, err := cmdutil.ReadServerSetup(dir, opts.lookup)
 		if err != nil {

@@ -3,6 +3,7 @@ package fuzzci
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -113,10 +114,28 @@ func TestFuzzTargets(t *testing.T) {
 				// it is run again. A real failure names its input and fails at once.
 				flake := strings.Contains(out, "context deadline exceeded") && !strings.Contains(out, "Failing input")
 				if !flake || attempt == 3 {
-					t.Fatalf("go test -fuzz=%s %s: %v\n%s", tg.name, tg.dir, err, out)
+					t.Fatalf("go test -fuzz=%s %s: %v\n%s%s", tg.name, tg.dir, err, out, failingInput(root, tg, out))
 				}
 				t.Logf("attempt %d ended with the fuzzer's own deadline error; running again", attempt)
 			}
 		})
 	}
+}
+
+var failingInputLine = regexp.MustCompile(`Failing input written to (testdata/fuzz/\S+)`)
+
+// failingInput returns the crasher's corpus file as the fuzzer wrote it, so that a
+// failure in CI's throwaway clone can be reproduced: saved under the same name in
+// the package's testdata/fuzz/, it is rerun by plain `go test`.
+func failingInput(root string, tg target, out string) string {
+	m := failingInputLine.FindStringSubmatch(out)
+	if m == nil {
+		return ""
+	}
+	name := filepath.Join(tg.dir, filepath.FromSlash(m[1]))
+	data, err := os.ReadFile(filepath.Join(root, name))
+	if err != nil {
+		return fmt.Sprintf("\nthe failing input could not be read: %v", err)
+	}
+	return fmt.Sprintf("\nthe failing input, to save as %s:\n%s", name, data)
 }

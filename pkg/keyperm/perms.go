@@ -8,6 +8,7 @@ import (
 	"github.com/pgcert/pgcert/internal/fsutil"
 	"github.com/pgcert/pgcert/internal/words"
 	"github.com/pgcert/pgcert/pkg/hint"
+	"github.com/pgcert/pgcert/pkg/notify"
 )
 
 // DataDirFiles are what `pgcert perms -D` needs to know of a data directory: the
@@ -52,8 +53,8 @@ type PermsOptions struct {
 	// out of it while Fix changes it (nil: no lock).
 	ReadDataDir func(dir string) (*DataDirFiles, error)
 	LockDataDir func(dir string) (release func(), err error)
-	// Infof and Warnf hear notes and warnings (nil: silent).
-	Infof, Warnf func(format string, args ...any)
+	// Reporter hears notes and warnings (nil: silent).
+	Reporter notify.Reporter
 }
 
 // CheckArgs refuses combinations of a data directory, files, the client rule
@@ -80,13 +81,7 @@ func (o *PermsOptions) CheckArgs() error {
 // configuration's to say. With Fix, an *ApplyError leaves the changes made
 // before it in the report.
 func Perms(o PermsOptions) (*Report, error) {
-	infof, warnf := o.Infof, o.Warnf
-	if infof == nil {
-		infof = func(string, ...any) {}
-	}
-	if warnf == nil {
-		warnf = func(string, ...any) {}
-	}
+	say := notify.Or(o.Reporter)
 	var dd *DataDirFiles
 	confBroken := false
 	if o.DataDir != "" && o.Fix && o.LockDataDir != nil {
@@ -102,7 +97,7 @@ func Perms(o PermsOptions) (*Report, error) {
 			return nil, err
 		}
 		for _, e := range dd.ConfErrs {
-			warnf("%s (the server will not start); more: pgcert check -D %s", e, words.ShellWord(o.DataDir))
+			say.Warnf("%s (the server will not start); more: pgcert check -D %s", e, words.ShellWord(o.DataDir))
 		}
 		confBroken = len(dd.ConfErrs) > 0
 		if confBroken && o.Fix {
@@ -135,9 +130,9 @@ func Perms(o PermsOptions) (*Report, error) {
 		})
 	}
 	if rule == "server" {
-		infof("checking with the server's rule for database user %s", rep.User)
+		say.Infof("checking with the server's rule for database user %s", rep.User)
 	} else {
-		infof("checking with libpq's rule for user %s", rep.User)
+		say.Infof("checking with libpq's rule for user %s", rep.User)
 	}
 	rep.OK = !confBroken
 	rep.Judge(targets, id, o.Lookup)

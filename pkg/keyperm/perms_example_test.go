@@ -20,6 +20,12 @@ func (self) LookupUID(uint32) (keyperm.Identity, error) {
 }
 func (self) GroupName(uint32) (string, error) { return "alice", nil }
 
+// stdout prints the notes a Perms call makes.
+type stdout struct{}
+
+func (stdout) Infof(format string, args ...any) { fmt.Printf(format+"\n", args...) }
+func (stdout) Warnf(format string, args ...any) { fmt.Printf("warning: "+format+"\n", args...) }
+
 func ExamplePerms() {
 	dir, _ := os.MkdirTemp("", "keyperm")
 	defer os.RemoveAll(dir)
@@ -28,7 +34,7 @@ func ExamplePerms() {
 	os.Chmod(key, 0o644)
 	me := keyperm.Process()
 	o := keyperm.PermsOptions{Files: []string{key}, Client: true, Lookup: self{}, Actor: me,
-		Infof: func(format string, args ...any) { fmt.Printf(format+"\n", args...) }}
+		Reporter: stdout{}}
 	rep, err := keyperm.Perms(o)
 	if err != nil {
 		fmt.Println(err)

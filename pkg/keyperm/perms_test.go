@@ -74,6 +74,12 @@ func TestPermsGroup(t *testing.T) {
 	}
 }
 
+// warnings keeps the formats of the warnings it hears.
+type warnings struct{ formats *[]string }
+
+func (warnings) Infof(string, ...any)            {}
+func (w warnings) Warnf(format string, _ ...any) { *w.formats = append(*w.formats, format) }
+
 func TestPermsDataDirConfErrs(t *testing.T) {
 	dir := t.TempDir()
 	var warned []string
@@ -83,7 +89,7 @@ func TestPermsDataDirConfErrs(t *testing.T) {
 			return &DataDirFiles{Dir: d, ConfigFile: filepath.Join(d, "postgresql.conf"), Owner: Process(), ConfErrs: []string{"syntax error"}}, nil
 		},
 		LockDataDir: func(string) (func(), error) { locked = true; return func() {}, nil },
-		Warnf:       func(format string, args ...any) { warned = append(warned, format) },
+		Reporter:    warnings{&warned},
 	}
 	_, err := Perms(o)
 	var he *hint.Error
