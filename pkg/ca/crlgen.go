@@ -203,9 +203,6 @@ func (o GenCRLOptions) genIndex(out crl.Output) (*GenCRLResult, error) {
 		return nil, hint.Input(listFile, err)
 	}
 	defer index.Close()
-	if fi, err := index.Stat(); err == nil && fi.IsDir() {
-		return nil, hint.Errorf([]string{"give the file itself, such as demoCA/index.txt"}, "%s is a directory", listFile)
-	}
 
 	// stop is called before every message, so that none lands on the spinner's line.
 	stop := o.Progress("making the CRL from " + listFile)

@@ -82,7 +82,7 @@ func TestGenerateCRLRefusesADirectoryAsIndex(t *testing.T) {
 	o.Index = filepath.Join(c.Dir, ca.NewCertsDir)
 	o.CRLNumber = filepath.Join(c.Dir, ca.CRLNumberFile)
 	_, err := ca.GenerateCRL(o)
-	if err == nil || !strings.Contains(err.Error(), "newcerts is a directory") {
+	if err == nil || !strings.Contains(err.Error(), "newcerts is a directory, not a regular file") {
 		t.Fatalf("err = %v, want a refusal of the directory", err)
 	}
 }
