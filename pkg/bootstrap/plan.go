@@ -319,8 +319,8 @@ func ownedBy(owner OwnerFunc, dir string, mode os.FileMode, force bool) fsutil.O
 }
 
 func (p *Plan) noteClamp(is *ca.Issued) {
-	if is.Clamped {
-		p.rep.Warnf("the certificate's validity was cut to the CA's: it expires on %s, with %s", is.Cert.NotAfter.UTC().Format("2006-01-02"), is.Cert.Issuer.CommonName)
+	if note := is.ClampNote(); note != "" {
+		p.rep.Warnf("%s", note)
 	}
 }
 

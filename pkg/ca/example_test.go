@@ -377,3 +377,23 @@ func ExampleCA_Files() {
 	// root/crlnumber
 	// root/openssl.cnf
 }
+
+func ExampleIssued_ClampNote() {
+	c, cleanup := exampleCA(false)
+	defer cleanup()
+	key, _ := keys.Generate(keys.GenerateOptions{})
+	is, err := c.Issue(ca.Request{
+		Profile:   selfsign.ServerLeaf,
+		Subject:   pkix.RDNSequence{{{Type: asn1.ObjectIdentifier{2, 5, 4, 3}, Value: "db.example.com"}}},
+		SANs:      selfsign.SANs{DNS: []string{"db.example.com"}},
+		PublicKey: key.Public(),
+		Now:       exampleNow,
+		Days:      9000, // longer than the CA lives
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(is.ClampNote())
+	// Output: the certificate's validity was cut to the CA's: it expires on 2035-12-30, with Example CA
+}

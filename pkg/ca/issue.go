@@ -55,6 +55,15 @@ type Issued struct {
 	Clamped bool
 }
 
+// ClampNote is the warning a person should read when the certificate was
+// Clamped ("" when it was not): every command that issues says it alike.
+func (is *Issued) ClampNote() string {
+	if !is.Clamped {
+		return ""
+	}
+	return fmt.Sprintf("the certificate's validity was cut to the CA's: it expires on %s, with %s", is.Cert.NotAfter.UTC().Format("2006-01-02"), is.Cert.Issuer.CommonName)
+}
+
 // ExpiredError is returned by Issue when the issuing CA has expired (or is not yet
 // valid): nothing it signs would verify.
 type ExpiredError struct {

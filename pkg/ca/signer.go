@@ -132,7 +132,7 @@ func (s *DirSigner) RootCertFile() string {
 
 // noteClamp warns when a certificate was cut to its CA's lifetime.
 func noteClamp(rep Reporter, is *Issued) {
-	if is.Clamped {
-		rep.Warnf("the certificate's validity was cut to the CA's: it expires on %s, with %s", is.Cert.NotAfter.UTC().Format("2006-01-02"), is.Cert.Issuer.CommonName)
+	if note := is.ClampNote(); note != "" {
+		rep.Warnf("%s", note)
 	}
 }

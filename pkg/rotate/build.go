@@ -59,8 +59,8 @@ func (r *renewer) build() (*newSet, error) {
 		if set.cert, err = r.c.Issue(req); err != nil {
 			return nil, issueError(r.c, err)
 		}
-		if set.cert.Clamped {
-			r.opts.warn(fmt.Sprintf("the certificate's validity was cut to the CA's: it expires on %s, with %s", set.cert.Cert.NotAfter.UTC().Format("2006-01-02"), set.cert.Cert.Issuer.CommonName))
+		if note := set.cert.ClampNote(); note != "" {
+			r.opts.warn(note)
 		}
 		set.chain = serverChain(r.c, set.cert.Cert, r.leavesOutRoot())
 	}
