@@ -19,6 +19,7 @@ import (
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/chain"
 	"github.com/pgcert/pgcert/pkg/crl"
+	"github.com/pgcert/pgcert/pkg/crlscope"
 	"github.com/pgcert/pgcert/pkg/keys"
 	"github.com/pgcert/pgcert/pkg/stepca"
 )
@@ -76,7 +77,7 @@ func StepCRLs(ctx context.Context, c *stepca.Client, leaf *x509.Certificate, int
 	if err != nil {
 		return nil, nil, "", err
 	}
-	if dp := crl.ScopeMismatch(fetched.List, leaf); dp != "" {
+	if dp := crlscope.Mismatch(fetched.List, leaf); dp != "" {
 		return nil, nil, fmt.Sprintf("ssl_crl_file is left out: step-ca's CRL is for the distribution point %s, which its certificates do not name, so OpenSSL would refuse every client certificate (\"different CRL scope\"); add \"crlDistributionPoints\": [\"%s\"] to the provisioner's X.509 template", dp, dp), nil
 	}
 	if rootKey == nil {

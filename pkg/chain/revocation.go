@@ -3,8 +3,7 @@ package chain
 import (
 	"crypto/x509"
 
-	"golang.org/x/crypto/cryptobyte"
-	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+	"github.com/pgcert/pgcert/pkg/crlscope"
 )
 
 // OpenSSL's CRL scores (x509_vfy.c): the CRL chosen for a certificate is the one with
@@ -98,8 +97,7 @@ func (v *verifier) checkCertCRL(i int) error {
 // the index in the chain of the certificate that issued the CRL.
 func (v *verifier) crlScore(crl *x509.RevocationList, i int) (int, int) {
 	x := v.chain[i].Cert
-	idp := parseIssuingDP(crl)
-	if idp != nil && (idp.invalid || idp.indirect || idp.someReasons) {
+	if idp := crlscope.ParseIDP(crl); idp != nil && idp.Unusable() != "" {
 		return 0, -1
 	}
 	for _, e := range crl.Extensions {
@@ -121,7 +119,9 @@ func (v *verifier) crlScore(crl *x509.RevocationList, i int) (int, int) {
 	if issuer < 0 {
 		return 0, -1
 	}
-	if crlInScope(x, idp, score) {
+	// The CRL's issuer name is the certificate's (checked above), which is what
+	// crlscope.Check assumes.
+	if crlscope.Check(crl, x) == nil {
 		score |= crlScoreScope
 	}
 	return score, issuer
@@ -169,100 +169,4 @@ func crlHasUnhandledCritical(crl *x509.RevocationList) bool {
 		}
 	}
 	return false
-}
-
-// issuingDP is the part of a CRL's issuingDistributionPoint extension that decides
-// which certificates the CRL covers.
-type issuingDP struct {
-	uris                           []string // distributionPoint fullName URIs
-	hasDP                          bool
-	onlyUser, onlyCA, onlyAttr     bool
-	indirect, someReasons, invalid bool
-}
-
-func parseIssuingDP(crl *x509.RevocationList) *issuingDP {
-	e, ok := findExtension(crl.Extensions, oidIssuingDP)
-	if !ok {
-		return nil
-	}
-	idp := &issuingDP{}
-	in := cryptobyte.String(e.Value)
-	var seq cryptobyte.String
-	if !in.ReadASN1(&seq, cbasn1.SEQUENCE) {
-		idp.invalid = true
-		return idp
-	}
-	for !seq.Empty() {
-		var field cryptobyte.String
-		var tag cbasn1.Tag
-		if !seq.ReadAnyASN1(&field, &tag) {
-			idp.invalid = true
-			return idp
-		}
-		flag := len(field) == 1 && field[0] != 0
-		switch tag {
-		case cbasn1.Tag(0).ContextSpecific().Constructed():
-			idp.hasDP = true
-			var full cryptobyte.String
-			if field.ReadASN1(&full, cbasn1.Tag(0).ContextSpecific().Constructed()) {
-				for !full.Empty() {
-					var name cryptobyte.String
-					var nameTag cbasn1.Tag
-					if !full.ReadAnyASN1(&name, &nameTag) {
-						break
-					}
-					if nameTag == cbasn1.Tag(6).ContextSpecific() {
-						idp.uris = append(idp.uris, string(name))
-					}
-				}
-			}
-		case cbasn1.Tag(1).ContextSpecific():
-			idp.onlyUser = flag
-		case cbasn1.Tag(2).ContextSpecific():
-			idp.onlyCA = flag
-		case cbasn1.Tag(3).ContextSpecific():
-			idp.someReasons = true
-		case cbasn1.Tag(4).ContextSpecific():
-			idp.indirect = flag
-		case cbasn1.Tag(5).ContextSpecific():
-			idp.onlyAttr = flag
-		}
-	}
-	only := 0
-	for _, b := range []bool{idp.onlyUser, idp.onlyCA, idp.onlyAttr} {
-		if b {
-			only++
-		}
-	}
-	idp.invalid = only > 1
-	return idp
-}
-
-// crlInScope mirrors OpenSSL's crl_crldp_check, comparing distribution points by their
-// URIs (the only names Go's x509 keeps of a certificate's CRL distribution points).
-func crlInScope(x *x509.Certificate, idp *issuingDP, score int) bool {
-	if idp != nil {
-		if idp.onlyAttr {
-			return false
-		}
-		isCA := x.BasicConstraintsValid && x.IsCA
-		if (isCA && idp.onlyUser) || (!isCA && idp.onlyCA) {
-			return false
-		}
-	}
-	nameOK := score&crlScoreIssuerName != 0
-	for _, dp := range x.CRLDistributionPoints {
-		if !nameOK {
-			continue
-		}
-		if idp == nil || !idp.hasDP {
-			return true
-		}
-		for _, u := range idp.uris {
-			if u == dp {
-				return true
-			}
-		}
-	}
-	return (idp == nil || !idp.hasDP) && nameOK
 }

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/pgcert/pgcert/internal/testpki"
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
 
 // TestRevocationAgreesWithOpenSSL checks CRL_CHECK|CRL_CHECK_ALL, the mode libpq and
@@ -35,6 +37,12 @@ func TestRevocationAgreesWithOpenSSL(t *testing.T) {
 	critical := crlWithExtension(t, inter, pkix.Extension{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 99999, 2}, Critical: true, Value: []byte{5, 0}})
 	onlyCA := crlWithExtension(t, inter, idpExtension(t, false, true))
 	onlyUser := crlWithExtension(t, inter, idpExtension(t, true, false))
+	// A distribution point named by a directory name, not a URI: the CRL serves
+	// the certificates whose CRL distribution points name the same directory name.
+	point := []byte(root.Cert.RawSubject)
+	dnPointCRL := crlWithExtension(t, inter, pkix.Extension{Id: oidIssuingDP, Critical: true, Value: dirNamePoint(point, false)})
+	dnPointLeaf := testpki.Make(t, testpki.Template{CN: "erin", EKU: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
+		ExtraExtensions: []pkix.Extension{{Id: asn1.ObjectIdentifier{2, 5, 29, 31}, Value: dirNamePoint(point, true)}}}, inter)
 
 	cases := map[string]verifyCase{
 		"crls for every ca":        with([][]byte{interCRL, rootCRL}, 0, 0),
@@ -53,7 +61,12 @@ func TestRevocationAgreesWithOpenSSL(t *testing.T) {
 		"unhandled critical crl extension": with([][]byte{critical, rootCRL}, UnhandledCriticalCRLExtension, 0),
 		"crl only for ca certificates":     with([][]byte{onlyCA, rootCRL}, DifferentCRLScope, 0),
 		"crl only for user certificates":   with([][]byte{onlyUser, rootCRL}, 0, 0),
-		"broken crl signature":             with([][]byte{brokenCRL(interCRL), rootCRL}, CRLSignatureFailure, 0),
+		"dp named by a directory name": {leaf: dnPointLeaf, untrusted: []*testpki.Cert{inter}, roots: []*testpki.Cert{root}, purpose: PurposeClient,
+			crls: [][]byte{dnPointCRL, rootCRL}, chain: []*testpki.Cert{dnPointLeaf, inter, root}},
+		"dp named by another directory name": {leaf: inter.Client(t, "dave"), untrusted: []*testpki.Cert{inter}, roots: []*testpki.Cert{root}, purpose: PurposeClient,
+			crls: [][]byte{dnPointCRL, rootCRL}, reason: DifferentCRLScope, depth: 0},
+		"undecodable issuing dp": with([][]byte{crlWithExtension(t, inter, pkix.Extension{Id: oidIssuingDP, Critical: true, Value: []byte{5, 0}}), rootCRL}, 0, 0),
+		"broken crl signature":   with([][]byte{brokenCRL(interCRL), rootCRL}, CRLSignatureFailure, 0),
 		"issuer without cRLSign": {leaf: noCRLSign.Client(t, "bob"), untrusted: []*testpki.Cert{noCRLSign}, roots: []*testpki.Cert{root}, purpose: PurposeClient,
 			crls: [][]byte{crlIgnoringKeyUsage(t, noCRLSign), rootCRL}, reason: KeyUsageNoCRLSign, depth: 0},
 		"revocation checked before expiry": {leaf: testpki.Make(t, testpki.Template{CN: "carol", EKU: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}, NotBefore: now.Add(-9 * day), NotAfter: now.Add(-day)}, inter),
@@ -107,4 +120,26 @@ func brokenCRL(der []byte) []byte {
 	out := append([]byte(nil), der...)
 	out[len(out)-3] ^= 1
 	return out
+}
+
+// dirNamePoint is a distribution point whose full name is the directory name dn:
+// as an issuingDistributionPoint, or as a CRL distribution points extension of one
+// point when cdp.
+func dirNamePoint(dn []byte, cdp bool) []byte {
+	var b cryptobyte.Builder
+	point := func(b *cryptobyte.Builder) {
+		b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
+			b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
+				b.AddASN1(cbasn1.Tag(4).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) { b.AddBytes(dn) })
+			})
+		})
+	}
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		if cdp {
+			b.AddASN1(cbasn1.SEQUENCE, point)
+		} else {
+			point(b)
+		}
+	})
+	return b.BytesOrPanic()
 }

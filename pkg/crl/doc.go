@@ -14,10 +14,11 @@
 //     naming the file behind every problem (Check, Current);
 //   - names the files of a hashed CRL directory as OpenSSL looks them up (NameHash,
 //     DirEntries) and plans rewriting one (PlanDir);
-//   - tells which certificates OpenSSL uses a CRL for, by its issuing
-//     distribution point (ParseIDP, CheckScope, ScopeMismatch): one naming a
-//     distribution point serves only certificates naming it too;
 //   - describes CRLs for reports (Summarize).
+//
+// Which certificates OpenSSL uses a CRL for, by its issuing distribution point,
+// is package crlscope's: package chain's verifier needs the same rule, and package
+// crl depends on chain.
 //
 // Writing files is left to the caller.
 package crl

@@ -9,11 +9,11 @@ import (
 
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/chain"
-	"github.com/pgcert/pgcert/pkg/crl"
+	"github.com/pgcert/pgcert/pkg/crlscope"
 )
 
 // crlScope reports a CRL whose issuing distribution point leaves out
-// certificates of its CA (crl.CheckScope). With CRL_CHECK_ALL the server checks
+// certificates of its CA (crlscope.Check). With CRL_CHECK_ALL the server checks
 // every certificate of a client's chain against its issuer's CRL, and fails one
 // the CRL leaves out with "different CRL scope": step-ca's CRLs, for one,
 // name a distribution point its default template never puts in a certificate.
@@ -21,7 +21,7 @@ import (
 // that CA it does see (ssl_cert_file's chain, ssl_ca_file), and else says what
 // every client certificate must carry.
 func (c *checker) crlScope(g *Group, cl *x509.RevocationList) {
-	idp := crl.ParseIDP(cl)
+	idp := crlscope.ParseIDP(cl)
 	if idp == nil {
 		return
 	}
@@ -41,8 +41,8 @@ func (c *checker) crlScope(g *Group, cl *x509.RevocationList) {
 	var left []string
 	var inEveryChain bool
 	for _, x := range c.seenIssuedBy(cl.RawIssuer) {
-		var se *crl.ScopeError
-		if !errors.As(crl.CheckScope(cl, x.cert), &se) {
+		var se *crlscope.Error
+		if !errors.As(crlscope.Check(cl, x.cert), &se) {
 			continue
 		}
 		left = append(left, fmt.Sprintf("%s: %s", x.name, se.Why))
@@ -69,7 +69,7 @@ func (c *checker) crlScope(g *Group, cl *x509.RevocationList) {
 // crlScopeFix is the fix of a CRL that leaves out certificates: the CRL
 // distribution point its CA must write into them (for a step-ca, in the
 // provisioner's template), or no CRL.
-func (c *checker) crlScopeFix(idp *crl.IDP, issuer string) string {
+func (c *checker) crlScopeFix(idp *crlscope.IDP, issuer string) string {
 	leaveOut := "or give the server no CRL at all (leave ssl_crl_file and ssl_crl_dir unset; a CA without a CRL among others fails every client): revocations then go unchecked"
 	if !idp.HasDistributionPoint || len(idp.URIs) == 0 {
 		return fmt.Sprintf("have %s issue a CRL without an issuing distribution point extension, %s", issuer, leaveOut)
@@ -120,7 +120,7 @@ func (c *checker) seenIssuedBy(issuer []byte) []seenCert {
 
 // onlyWhat says what an issuing distribution point without a distribution
 // point limits its CRL to, once the certificates check sees are in scope.
-func onlyWhat(idp *crl.IDP) string {
+func onlyWhat(idp *crlscope.IDP) string {
 	switch {
 	case idp.OnlyCACerts:
 		return "covers only CA certificates, as are those of its CA that pgcert sees"

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	pgcrl "github.com/pgcert/pgcert/pkg/crl"
+	"github.com/pgcert/pgcert/pkg/crlscope"
 	"github.com/pgcert/pgcert/pkg/stepca"
 )
 
@@ -216,17 +216,17 @@ func TestCRLScope(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := pgcrl.IDPURIs(crl.List); len(got) != 1 || got[0] != f.idp {
+	if got := crlscope.IDPURIs(crl.List); len(got) != 1 || got[0] != f.idp {
 		t.Errorf("IDPURIs = %q", got)
 	}
-	if got := pgcrl.ScopeMismatch(crl.List, bare.Cert); got != f.idp {
+	if got := crlscope.Mismatch(crl.List, bare.Cert); got != f.idp {
 		t.Errorf("a certificate without the CRL's distribution point: %q", got)
 	}
-	if got := pgcrl.ScopeMismatch(crl.List, named.Cert); got != "" {
+	if got := crlscope.Mismatch(crl.List, named.Cert); got != "" {
 		t.Errorf("a certificate naming the CRL's distribution point: %q", got)
 	}
 	f.idp = ""
-	if crl, err = c.FetchCRL(ctx, bare.Intermediates); err != nil || pgcrl.IDPURIs(crl.List) != nil || pgcrl.ScopeMismatch(crl.List, bare.Cert) != "" {
+	if crl, err = c.FetchCRL(ctx, bare.Intermediates); err != nil || crlscope.IDPURIs(crl.List) != nil || crlscope.Mismatch(crl.List, bare.Cert) != "" {
 		t.Errorf("a CRL without a distribution point: %v", err)
 	}
 }

@@ -1,4 +1,4 @@
-package crl_test
+package crlscope_test
 
 import (
 	"crypto/ecdsa"
@@ -12,7 +12,7 @@ import (
 	"math/big"
 	"time"
 
-	"github.com/pgcert/pgcert/pkg/crl"
+	"github.com/pgcert/pgcert/pkg/crlscope"
 )
 
 // scopeExample returns a CRL whose issuing distribution point names
@@ -65,48 +65,48 @@ func scopeExample() (l *x509.RevocationList, bare, named *x509.Certificate) {
 
 func ExampleParseIDP() {
 	l, _, _ := scopeExample()
-	p := crl.ParseIDP(l)
+	p := crlscope.ParseIDP(l)
 	fmt.Println(p.Critical, p.HasDistributionPoint, p.OnlyUserCerts)
 	// Output: true true false
 }
 
 func ExampleIDP_Name() {
 	l, _, _ := scopeExample()
-	fmt.Println(crl.ParseIDP(l).Name())
+	fmt.Println(crlscope.ParseIDP(l).Name())
 	// Output: https://ca.example.com/1.0/crl
 }
 
 func ExampleIDPURIs() {
 	l, _, _ := scopeExample()
-	fmt.Println(crl.IDPURIs(l))
+	fmt.Println(crlscope.IDPURIs(l))
 	// Output: [https://ca.example.com/1.0/crl]
 }
 
 // A certificate without the CRL's distribution point is out of its scope:
 // OpenSSL fails it with "different CRL scope".
-func ExampleCheckScope() {
+func ExampleCheck() {
 	l, bare, named := scopeExample()
-	var se *crl.ScopeError
-	if err := crl.CheckScope(l, bare); errors.As(err, &se) {
+	var se *crlscope.Error
+	if err := crlscope.Check(l, bare); errors.As(err, &se) {
 		fmt.Println(se.DistributionPoint, se.Unusable, se.URIs)
 	}
-	fmt.Println(crl.CheckScope(l, named))
+	fmt.Println(crlscope.Check(l, named))
 	// Output:
 	// true false [https://ca.example.com/1.0/crl]
 	// <nil>
 }
 
-func ExampleScopeMismatch() {
+func ExampleMismatch() {
 	l, bare, named := scopeExample()
-	fmt.Printf("%q\n", crl.ScopeMismatch(l, bare))
-	fmt.Printf("%q\n", crl.ScopeMismatch(l, named))
+	fmt.Printf("%q\n", crlscope.Mismatch(l, bare))
+	fmt.Printf("%q\n", crlscope.Mismatch(l, named))
 	// Output:
 	// "https://ca.example.com/1.0/crl"
 	// ""
 }
 
-func ExampleScopeError_Error() {
+func ExampleError_Error() {
 	l, bare, _ := scopeExample()
-	fmt.Println(crl.CheckScope(l, bare))
+	fmt.Println(crlscope.Check(l, bare))
 	// Output: crl: the CRL is for the distribution point https://ca.example.com/1.0/crl, which the certificate's CRL distribution points do not name
 }

@@ -1,4 +1,4 @@
-package crl_test
+package crlscope_test
 
 import (
 	"crypto/ecdsa"
@@ -20,7 +20,7 @@ import (
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 
 	"github.com/pgcert/pgcert/internal/testenv"
-	"github.com/pgcert/pgcert/pkg/crl"
+	"github.com/pgcert/pgcert/pkg/crlscope"
 )
 
 // scopeCA is a CA that issues certificates and CRLs with chosen distribution
@@ -193,7 +193,7 @@ type scopeCase struct {
 	want scopeVerdict
 }
 
-// scopeCases are the cases of CheckScope, certificates and CRLs of ca.
+// scopeCases are the cases of Check, certificates and CRLs of ca.
 func scopeCases(t *testing.T, ca *scopeCA) map[string]scopeCase {
 	const uri = "https://ca.example.com/1.0/crl"
 	other := newScopeCA(t, "Other CA")
@@ -228,12 +228,12 @@ func scopeCases(t *testing.T, ca *scopeCA) map[string]scopeCase {
 	}
 }
 
-func TestCheckScope(t *testing.T) {
+func TestCheck(t *testing.T) {
 	ca := newScopeCA(t, "Scope CA")
 	for name, tc := range scopeCases(t, ca) {
 		t.Run(name, func(t *testing.T) {
-			err := crl.CheckScope(ca.crl(t, tc.idp), tc.cert)
-			var se *crl.ScopeError
+			err := crlscope.Check(ca.crl(t, tc.idp), tc.cert)
+			var se *crlscope.Error
 			got := inScope
 			if errors.As(err, &se) {
 				got = outsideScope
@@ -241,20 +241,20 @@ func TestCheckScope(t *testing.T) {
 					got = unusableCRL
 				}
 			} else if err != nil {
-				t.Fatalf("CheckScope = %v, not a *ScopeError", err)
+				t.Fatalf("Check = %v, not a *Error", err)
 			}
 			if got != tc.want {
-				t.Errorf("CheckScope = %v, want verdict %d", err, tc.want)
+				t.Errorf("Check = %v, want verdict %d", err, tc.want)
 			}
 		})
 	}
 }
 
-// TestCheckScopeAgainstOpenSSL: openssl verify, checking the certificate's
-// CRL as PostgreSQL does, agrees with every case of TestCheckScope: OK in
+// TestCheckAgainstOpenSSL: openssl verify, checking the certificate's
+// CRL as PostgreSQL does, agrees with every case of TestCheck: OK in
 // scope, "different CRL scope" (44) out of it, "unable to get certificate
 // CRL" (3) for a CRL it never uses.
-func TestCheckScopeAgainstOpenSSL(t *testing.T) {
+func TestCheckAgainstOpenSSL(t *testing.T) {
 	testenv.RequireOpenSSL(t)
 	ca := newScopeCA(t, "Scope CA")
 	dir := t.TempDir()
@@ -281,29 +281,29 @@ func writePEM(t *testing.T, path, typ string, der []byte) {
 	}
 }
 
-func TestParseIDPAndScopeMismatch(t *testing.T) {
+func TestParseIDPAndMismatch(t *testing.T) {
 	ca := newScopeCA(t, "Scope CA")
 	const uri = "https://ca.example.com/1.0/crl"
 	l := ca.crl(t, idpDER(fullURIs(uri)))
-	p := crl.ParseIDP(l)
+	p := crlscope.ParseIDP(l)
 	if p == nil || !p.Critical || !p.HasDistributionPoint || len(p.URIs) != 1 || p.URIs[0] != uri || p.Name() != uri {
 		t.Fatalf("ParseIDP = %+v", p)
 	}
-	if got := crl.ScopeMismatch(l, ca.issue(t, false, nil)); got != uri {
-		t.Errorf("ScopeMismatch without a CDP = %q", got)
+	if got := crlscope.Mismatch(l, ca.issue(t, false, nil)); got != uri {
+		t.Errorf("Mismatch without a CDP = %q", got)
 	}
-	if got := crl.ScopeMismatch(l, ca.issue(t, false, []string{uri})); got != "" {
-		t.Errorf("ScopeMismatch with the CDP = %q", got)
+	if got := crlscope.Mismatch(l, ca.issue(t, false, []string{uri})); got != "" {
+		t.Errorf("Mismatch with the CDP = %q", got)
 	}
 	// Out of scope for another reason than the distribution point: not the
-	// step-ca case ScopeMismatch names.
-	if got := crl.ScopeMismatch(ca.crl(t, idpDER(fullURIs(uri), 2)), ca.issue(t, false, []string{uri})); got != "" {
-		t.Errorf("ScopeMismatch of an only-CA CRL = %q", got)
+	// step-ca case Mismatch names.
+	if got := crlscope.Mismatch(ca.crl(t, idpDER(fullURIs(uri), 2)), ca.issue(t, false, []string{uri})); got != "" {
+		t.Errorf("Mismatch of an only-CA CRL = %q", got)
 	}
-	if crl.ParseIDP(ca.crl(t, nil)) != nil || crl.IDPURIs(ca.crl(t, nil)) != nil {
+	if crlscope.ParseIDP(ca.crl(t, nil)) != nil || crlscope.IDPURIs(ca.crl(t, nil)) != nil {
 		t.Error("a CRL without the extension has an IDP")
 	}
-	if n := crl.ParseIDP(ca.crl(t, idpDER(relativeCN("x")))).Name(); n != "a distribution point named otherwise than by URI" {
+	if n := crlscope.ParseIDP(ca.crl(t, idpDER(relativeCN("x")))).Name(); n != "a distribution point named otherwise than by URI" {
 		t.Errorf("Name of a relative name = %q", n)
 	}
 }

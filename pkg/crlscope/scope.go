@@ -1,4 +1,4 @@
-package crl
+package crlscope
 
 import (
 	"bytes"
@@ -19,7 +19,7 @@ var (
 
 // IDP is a CRL's issuing distribution point extension (RFC 5280 5.2.5): which
 // certificates the CRL speaks for. OpenSSL, and so PostgreSQL and libpq, use a
-// CRL only for the certificates it names (see CheckScope).
+// CRL only for the certificates it names (see Check).
 type IDP struct {
 	// Critical is the extension's critical flag; OpenSSL applies the
 	// extension either way.
@@ -124,12 +124,12 @@ func (p *IDP) Unusable() string {
 	return ""
 }
 
-// ScopeError says that OpenSSL does not use a CRL for a certificate its issuer
+// Error says that OpenSSL does not use a CRL for a certificate its issuer
 // issued. Unusable is set when OpenSSL never uses the CRL at all (an invalid,
 // indirect or reason-partitioned one): verification then fails with "unable to
 // get certificate CRL" (X509 error 3); otherwise it fails with "different CRL
 // scope" (X509 error 44).
-type ScopeError struct {
+type Error struct {
 	Unusable bool
 	// DistributionPoint is set when the certificate is left out only for not
 	// naming the CRL's distribution point.
@@ -142,9 +142,9 @@ type ScopeError struct {
 	URIs []string
 }
 
-func (e *ScopeError) Error() string { return "crl: " + e.Why }
+func (e *Error) Error() string { return "crl: " + e.Why }
 
-// CheckScope reports whether OpenSSL, as PostgreSQL and libpq set it up (no
+// Check reports whether OpenSSL, as PostgreSQL and libpq set it up (no
 // extended CRL support), uses l for cert, a certificate l's issuer issued; nil
 // when it does. It follows OpenSSL's get_crl_score and crl_crldp_check
 // (crypto/x509/x509_vfy.c):
@@ -164,23 +164,23 @@ func (e *ScopeError) Error() string { return "crl: " + e.Why }
 //     directory names by DER encoding where OpenSSL compares canonical forms.
 //
 // The tests hold every case against openssl verify.
-func CheckScope(l *x509.RevocationList, cert *x509.Certificate) error {
+func Check(l *x509.RevocationList, cert *x509.Certificate) error {
 	idp := ParseIDP(l)
 	if idp == nil {
 		return nil
 	}
 	if why := idp.Unusable(); why != "" {
-		return &ScopeError{Unusable: true, Why: why}
+		return &Error{Unusable: true, Why: why}
 	}
 	if idp.OnlyAttributeCerts {
-		return &ScopeError{Why: "the CRL covers only attribute certificates"}
+		return &Error{Why: "the CRL covers only attribute certificates"}
 	}
 	isCA := cert.BasicConstraintsValid && cert.IsCA
 	if isCA && idp.OnlyUserCerts {
-		return &ScopeError{Why: "the CRL covers only end entity certificates, and this is a CA certificate"}
+		return &Error{Why: "the CRL covers only end entity certificates, and this is a CA certificate"}
 	}
 	if !isCA && idp.OnlyCACerts {
-		return &ScopeError{Why: "the CRL covers only CA certificates, and this is not one"}
+		return &Error{Why: "the CRL covers only CA certificates, and this is not one"}
 	}
 	if !idp.HasDistributionPoint {
 		return nil
@@ -198,21 +198,21 @@ func CheckScope(l *x509.RevocationList, cert *x509.Certificate) error {
 			}
 		}
 	}
-	return &ScopeError{
+	return &Error{
 		DistributionPoint: true,
 		Why:               fmt.Sprintf("the CRL is for the distribution point %s, which the certificate's CRL distribution points do not name", idp.Name()),
 		URIs:              idp.URIs,
 	}
 }
 
-// ScopeMismatch returns the CRL's distribution point URI when cert names none
-// of the CRL's distribution points, "" otherwise (see CheckScope, which also
+// Mismatch returns the CRL's distribution point URI when cert names none
+// of the CRL's distribution points, "" otherwise (see Check, which also
 // covers the issuing distribution point's other fields). step-ca marks every
 // CRL with such a distribution point, and its default template gives
 // certificates none.
-func ScopeMismatch(l *x509.RevocationList, cert *x509.Certificate) string {
-	var se *ScopeError
-	if !errors.As(CheckScope(l, cert), &se) || !se.DistributionPoint || len(se.URIs) == 0 {
+func Mismatch(l *x509.RevocationList, cert *x509.Certificate) string {
+	var se *Error
+	if !errors.As(Check(l, cert), &se) || !se.DistributionPoint || len(se.URIs) == 0 {
 		return ""
 	}
 	return se.URIs[0]
