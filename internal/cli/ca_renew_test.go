@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/pgcert/pgcert/internal/cmdutil"
+	"github.com/pgcert/pgcert/internal/testdatadir"
 	"github.com/pgcert/pgcert/internal/testpki"
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/chain"
@@ -120,13 +121,13 @@ func TestCaRenewClientRefusals(t *testing.T) {
 	if _, errOut, code := renewClient(t, "--ca-dir", caDir, "--user", "bob", "-o", bundle); code != 1 || !strings.Contains(errOut, `the certificate of "alice", not of "bob"`) {
 		t.Errorf("another role's bundle: exit %d\n%s", code, errOut)
 	}
-	writeIn(t, bundle, "postgresql.key", mustMarshal(t), 0o600)
+	testdatadir.Write(t, bundle, "postgresql.key", mustMarshal(t), 0o600)
 	if _, errOut, code := renewClient(t, "--ca-dir", caDir, "--user", "alice"); code != 1 || !strings.Contains(errOut, "--rekey") {
 		t.Errorf("a key of another certificate: exit %d\n%s", code, errOut)
 	}
 	stranger := testpki.Root(t, "stranger").Client(t, "carol")
 	dir := t.TempDir()
-	writeIn(t, dir, "postgresql.crt", stranger.PEM(), 0o644)
+	testdatadir.Write(t, dir, "postgresql.crt", stranger.PEM(), 0o644)
 	if _, errOut, code := renewClient(t, "--ca-dir", caDir, "--user", "carol", "-o", dir); code != 1 || !strings.Contains(errOut, "was not issued by the CA") {
 		t.Errorf("a certificate of another CA: exit %d\n%s", code, errOut)
 	}
