@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/pgcert/pgcert/internal/testenv"
+	"github.com/pgcert/pgcert/internal/testpki"
 )
 
 // render writes rdns as "CN=a+OU=b/O=c" with OIDs, values and RDN
@@ -256,7 +257,7 @@ func TestFormatSubjectMatchesOpenSSL(t *testing.T) {
 		pkix.RDNSequence{{{Type: asn1.ObjectIdentifier{2, 5, 4, 20}, Value: raw(asn1.TagPrintableString, []byte("+1 555"))}}},
 		pkix.RDNSequence{},
 	)
-	key := newKey(t, p256)
+	key := testpki.KeyOf(t, testpki.P256)
 	var ders [][]byte
 	var pemAll bytes.Buffer
 	for _, rdns := range subjects {
