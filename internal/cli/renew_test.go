@@ -203,15 +203,7 @@ func TestRenewCRL(t *testing.T) {
 	// A CRL of another CA, kept; the CAs' own CRLs, expiring in 20 days.
 	other := testpki.Root(t, "other client CA")
 	foreign := other.CRLPEM(t, 7, testpki.Now, testpki.Now.AddDate(0, 0, 60))
-	var crls []byte
-	for _, x := range fx.CA.CAs() {
-		res, err := x.GenerateCRL(ca.CRLOptions{Now: testpki.Now.AddDate(0, 0, -10), Days: 30})
-		if err != nil {
-			t.Fatal(err)
-		}
-		crls = append(crls, res.Signed.PEM()...)
-	}
-	testdatadir.Write(t, fx.Dir, "root.crl", append(crls, foreign...), 0o644)
+	testdatadir.Write(t, fx.Dir, "root.crl", append(fx.CACRLs(t, 30), foreign...), 0o644)
 	certBefore := fx.Read(t, "server.crt")
 	rep, errOut, code := fx.runJSON(t, nil)
 	if code != 0 || rep.Certificate.Renewed || !rep.CRL.Refreshed || len(rep.CRL.CRLs) != 2 {
@@ -224,7 +216,7 @@ func TestRenewCRL(t *testing.T) {
 		t.Error("a CRL refresh changed server.crt")
 	}
 	lists, err := crl.ParseCRLs(fx.Read(t, "root.crl"))
-	if err != nil || len(lists) != 3 || !bytes.Equal(lists[2].Raw, mustCRL(t, foreign).Raw) {
+	if err != nil || len(lists) != 3 || !bytes.Equal(lists[2].Raw, testpki.ParseCRL(t, foreign).Raw) {
 		t.Fatalf("root.crl: %d CRLs, %v; want the two new ones and the foreign one", len(lists), err)
 	}
 	for _, l := range lists[:2] {
@@ -250,15 +242,6 @@ func TestRenewCRL(t *testing.T) {
 	if rep.CRL.CRLs[0].Entries != 1 {
 		t.Errorf("the new CRL of the intermediate lists %d entries", rep.CRL.CRLs[0].Entries)
 	}
-}
-
-func mustCRL(t *testing.T, data []byte) *x509.RevocationList {
-	t.Helper()
-	l, err := crl.ParseCRLs(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return l[0]
 }
 
 // TestRenewRefusals: what renew refuses before issuing anything, and a new set that
@@ -313,19 +296,12 @@ func TestRenewRefusals(t *testing.T) {
 		}
 		future, _ := x509.ParseCertificate(der)
 		testdatadir.Write(t, fx.CADir, "ca.crt", ca.PEM(future), 0o644)
-		before := map[string][]byte{}
-		for _, n := range []string{"server.crt", "server.key", "root.crl"} {
-			before[n] = fx.Read(t, n)
-		}
+		before := fx.Snapshot(t)
 		_, errOut, code := fx.run(t, nil, "--force")
 		if code != 1 || !strings.Contains(errOut, "were not installed") || !strings.Contains(errOut, "is not valid until") || !strings.Contains(errOut, "never installed") {
 			t.Fatalf("exit %d\n%s", code, errOut)
 		}
-		for n, data := range before {
-			if !bytes.Equal(fx.Read(t, n), data) {
-				t.Errorf("%s changed", n)
-			}
-		}
+		fx.Unchanged(t, before)
 		entries, _ := os.ReadDir(fx.Dir)
 		for _, e := range entries {
 			if strings.HasPrefix(e.Name(), ".pgcert") || strings.HasSuffix(e.Name(), rotate.PrevSuffix) {

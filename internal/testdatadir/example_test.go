@@ -1,9 +1,12 @@
 package testdatadir_test
 
 import (
+	"encoding/pem"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -12,7 +15,7 @@ import (
 )
 
 // exampleTB is the part of testing.TB the builders use, for examples, which get
-// none: temporary directories removed by done, and failures that panic.
+// none: temporary directories removed by done, fatal failures that panic.
 type exampleTB struct {
 	testing.TB
 	dirs []string
@@ -32,6 +35,9 @@ func (e *exampleTB) TempDir() string {
 func (*exampleTB) Fatal(args ...any) { panic(fmt.Sprint(args...)) }
 
 func (*exampleTB) Fatalf(format string, args ...any) { panic(fmt.Sprintf(format, args...)) }
+
+// Errorf prints the error, where a test would go on failed.
+func (*exampleTB) Errorf(format string, args ...any) { fmt.Printf("error: "+format+"\n", args...) }
 
 func (e *exampleTB) done() {
 	for _, dir := range e.dirs {
@@ -111,4 +117,38 @@ func ExampleRenewal_Leftovers() {
 	r := testdatadir.NewRenewal(t, []string{"local all all trust"})
 	fmt.Println(r.Leftovers(t, "server."), r.Leftovers(t, "pg_"))
 	// Output: [server.crt server.key] [pg_hba.conf]
+}
+
+func ExampleRenewal_CACRLs() {
+	t := &exampleTB{}
+	defer t.done()
+	r := testdatadir.NewRenewal(t, nil)
+	rest := r.CACRLs(t, 30)
+	for len(rest) > 0 {
+		var block *pem.Block
+		block, rest = pem.Decode(rest)
+		l := testpki.ParseCRL(t, pem.EncodeToMemory(block))
+		fmt.Println(l.Issuer, l.NextUpdate.Sub(testpki.Now).Hours()/24, "days left")
+	}
+	// Output:
+	// CN=pgcert CA Intermediate 20 days left
+	// CN=pgcert CA 20 days left
+}
+
+func ExampleRenewal_Snapshot() {
+	t := &exampleTB{}
+	defer t.done()
+	r := testdatadir.NewRenewal(t, nil)
+	fmt.Println(slices.Sorted(maps.Keys(r.Snapshot(t))))
+	// Output: [root.crl server.crt server.key]
+}
+
+func ExampleRenewal_Unchanged() {
+	t := &exampleTB{}
+	defer t.done()
+	r := testdatadir.NewRenewal(t, nil)
+	before := r.Snapshot(t)
+	testdatadir.Write(t, r.Dir, "server.key", []byte("another key"), 0o600)
+	r.Unchanged(t, before)
+	// Output: error: server.key changed
 }

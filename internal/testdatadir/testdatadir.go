@@ -9,6 +9,7 @@
 package testdatadir
 
 import (
+	"bytes"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"os"
@@ -136,14 +137,7 @@ func NewRenewal(t testing.TB, hba []string, conf ...string) *Renewal {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var crls []byte
-	for _, x := range c.CAs() {
-		res, err := x.GenerateCRL(ca.CRLOptions{Now: testpki.Now.AddDate(0, 0, -10)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		crls = append(crls, res.Signed.PEM()...)
-	}
+	r := &Renewal{CADir: caDir, CA: c, Old: is.Cert, KeyPEM: keyPEM}
 	dir := layout(t, "ssl = on\nssl_ca_file = 'root.crt'\nssl_crl_file = 'root.crl'\n"+strings.Join(conf, "\n")+"\n")
 	if hba != nil {
 		Write(t, dir, "pg_hba.conf", []byte(strings.Join(hba, "\n")+"\n"), 0o600)
@@ -151,14 +145,30 @@ func NewRenewal(t testing.TB, hba []string, conf ...string) *Renewal {
 	Write(t, dir, "server.crt", ca.PEM(append([]*x509.Certificate{is.Cert}, c.Chain()...)...), 0o644)
 	Write(t, dir, "server.key", keyPEM, 0o600)
 	Write(t, dir, "root.crt", ca.PEM(c.Root()), 0o644)
-	Write(t, dir, "root.crl", crls, 0o644)
+	Write(t, dir, "root.crl", r.CACRLs(t, 0), 0o644)
 	// Bound, as pgcert init leaves a data directory: renewals then change only the
 	// SSL files (the binding tests start from an unbound one by removing it).
 	Write(t, dir, ca.DataDirFile, c.Record().Marshal(), 0o644)
 	if err := c.BindDataDir(dir); err != nil {
 		t.Fatal(err)
 	}
-	return &Renewal{Dir: dir, CADir: caDir, CA: c, Old: is.Cert, KeyPEM: keyPEM}
+	r.Dir = dir
+	return r
+}
+
+// CACRLs returns the PEM CRLs of the CA's intermediate and root, made 10 days
+// before testpki.Now for days (0: pkg/crl's default), as root.crl holds them.
+func (r *Renewal) CACRLs(t testing.TB, days int) []byte {
+	t.Helper()
+	var crls []byte
+	for _, x := range r.CA.CAs() {
+		res, err := x.GenerateCRL(ca.CRLOptions{Now: testpki.Now.AddDate(0, 0, -10), Days: days})
+		if err != nil {
+			t.Fatal(err)
+		}
+		crls = append(crls, res.Signed.PEM()...)
+	}
+	return crls
 }
 
 // Path is the path of name in the data directory.
@@ -201,4 +211,32 @@ func (r *Renewal) Leftovers(t testing.TB, prefix string) []string {
 		}
 	}
 	return out
+}
+
+// renewed are the files of the data directory a renewal replaces.
+var renewed = []string{"server.crt", "server.key", "root.crl"}
+
+// Snapshot returns the contents of the files a renewal replaces (server.crt,
+// server.key, root.crl) that exist now, for Unchanged to compare with after a
+// run that must leave them alone.
+func (r *Renewal) Snapshot(t testing.TB) map[string][]byte {
+	t.Helper()
+	before := map[string][]byte{}
+	for _, n := range renewed {
+		if data, err := os.ReadFile(r.Path(n)); err == nil {
+			before[n] = data
+		}
+	}
+	return before
+}
+
+// Unchanged reports an error, and lets the test go on, for each file of before
+// whose content is no longer what it was.
+func (r *Renewal) Unchanged(t testing.TB, before map[string][]byte) {
+	t.Helper()
+	for n, data := range before {
+		if !bytes.Equal(r.Read(t, n), data) {
+			t.Errorf("%s changed", n)
+		}
+	}
 }

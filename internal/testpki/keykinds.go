@@ -90,3 +90,17 @@ func WritePEM(t testing.TB, name, typ string, der []byte) string {
 	}
 	return path
 }
+
+// ParseCRL parses the first PEM block of data as a CRL, failing the test on error.
+func ParseCRL(t testing.TB, data []byte) *x509.RevocationList {
+	t.Helper()
+	block, _ := pem.Decode(data)
+	if block == nil {
+		t.Fatal("no PEM block")
+	}
+	l, err := x509.ParseRevocationList(block.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}

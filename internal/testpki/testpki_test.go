@@ -54,3 +54,11 @@ func TestKeyOf(t *testing.T) {
 		t.Error("the same P-256 key twice")
 	}
 }
+
+func TestParseCRL(t *testing.T) {
+	root := Root(t, "Test Root")
+	data := root.CRLPEM(t, 3, Now, Now.AddDate(0, 0, 7))
+	if l := ParseCRL(t, data); l.Number.Int64() != 3 || l.CheckSignatureFrom(root.Cert) != nil {
+		t.Fatalf("CRL %v", l.Number)
+	}
+}

@@ -2,7 +2,6 @@ package rotate
 
 import (
 	"bytes"
-	"crypto/x509"
 	"errors"
 	"os"
 	"slices"
@@ -138,15 +137,7 @@ func TestRenewCRL(t *testing.T) {
 	fx := newFixture(t)
 	other := testpki.Root(t, "other client CA")
 	foreign := other.CRLPEM(t, 7, testpki.Now, testpki.Now.AddDate(0, 0, 60))
-	var crls []byte
-	for _, x := range fx.CA.CAs() {
-		res, err := x.GenerateCRL(ca.CRLOptions{Now: testpki.Now.AddDate(0, 0, -10), Days: 30})
-		if err != nil {
-			t.Fatal(err)
-		}
-		crls = append(crls, res.Signed.PEM()...)
-	}
-	testdatadir.Write(t, fx.Dir, "root.crl", append(crls, foreign...), 0o644)
+	testdatadir.Write(t, fx.Dir, "root.crl", append(fx.CACRLs(t, 30), foreign...), 0o644)
 	certBefore := fx.Read(t, "server.crt")
 	o := fx.options(t)
 	o.Within, o.WithinSet = time.Hour, true
@@ -161,7 +152,7 @@ func TestRenewCRL(t *testing.T) {
 		t.Error("a CRL refresh changed server.crt")
 	}
 	lists, err := crl.ParseCRLs(fx.Read(t, "root.crl"))
-	if err != nil || len(lists) != 3 || !bytes.Equal(lists[2].Raw, parseCRL(t, foreign).Raw) {
+	if err != nil || len(lists) != 3 || !bytes.Equal(lists[2].Raw, testpki.ParseCRL(t, foreign).Raw) {
 		t.Fatalf("root.crl: %d CRLs, %v; want the two new ones and the foreign one", len(lists), err)
 	}
 	for _, l := range lists[:2] {
@@ -184,15 +175,6 @@ func TestRenewCRL(t *testing.T) {
 	if err != nil || !rep.CRL.Refreshed || !slices.Contains(rep.CRL.Reasons, "CN=pgcert CA Intermediate revoked 1 certificate since its CRL was made") || rep.CRL.CRLs[0].Entries != 1 {
 		t.Fatalf("after a revocation: %v, %+v", err, rep.CRL)
 	}
-}
-
-func parseCRL(t *testing.T, data []byte) *x509.RevocationList {
-	t.Helper()
-	l, err := crl.ParseCRLs(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return l[0]
 }
 
 // TestRenewRefusals: what Renew refuses, each before anything in the data
@@ -227,22 +209,13 @@ func TestRenewRefusals(t *testing.T) {
 			o := fx.options(t)
 			o.Force = true
 			tc.adjust(t, fx, &o)
-			before := map[string][]byte{}
-			for _, n := range []string{"server.crt", "server.key", "root.crl"} {
-				if data, err := os.ReadFile(fx.Path(n)); err == nil {
-					before[n] = data
-				}
-			}
+			before := fx.Snapshot(t)
 			rep, err := Renew(o)
 			var re *Error
 			if rep != nil || !errors.As(err, &re) || !strings.Contains(err.Error(), tc.want) || !strings.Contains(strings.Join(re.Hints, "\n"), tc.hint) {
 				t.Fatalf("report %v, error %v %+v", rep, err, re)
 			}
-			for n, data := range before {
-				if !bytes.Equal(fx.Read(t, n), data) {
-					t.Errorf("%s changed", n)
-				}
-			}
+			fx.Unchanged(t, before)
 			if left := append(fx.Leftovers(t, StagePrefix), fx.Leftovers(t, "server.crt.")...); len(left) > 0 {
 				t.Errorf("left behind: %v", left)
 			}

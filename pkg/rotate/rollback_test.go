@@ -95,19 +95,12 @@ func TestRollbackRefusesPlantedPrev(t *testing.T) {
 				t.Fatal(err)
 			}
 			tc.plant(t, fx)
-			before := map[string][]byte{}
-			for _, n := range []string{"server.crt", "server.key", "root.crl"} {
-				before[n] = fx.Read(t, n)
-			}
+			before := fx.Snapshot(t)
 			rep, err := Rollback(fx.options(t))
 			if rep != nil || err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("%v, %v", rep, err)
 			}
-			for n, data := range before {
-				if !bytes.Equal(fx.Read(t, n), data) {
-					t.Errorf("%s changed", n)
-				}
-			}
+			fx.Unchanged(t, before)
 		})
 	}
 }
