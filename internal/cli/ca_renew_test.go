@@ -11,6 +11,7 @@ import (
 
 	"github.com/pgcert/pgcert/internal/cmdutil"
 	"github.com/pgcert/pgcert/internal/testdatadir"
+	"github.com/pgcert/pgcert/internal/testfs"
 	"github.com/pgcert/pgcert/internal/testpki"
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/chain"
@@ -33,11 +34,7 @@ func renewClient(t *testing.T, args ...string) (ca.BundleRenewal, string, int) {
 
 func readLeaf(t *testing.T, path string) []byte {
 	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	certs, err := chain.ParseCertificates(data)
+	certs, err := chain.ParseCertificates(testfs.Read(t, path))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +59,7 @@ func TestCaRenewClient(t *testing.T) {
 		t.Fatalf("exit %d\n%s", code, errOut)
 	}
 	newCert := readLeaf(t, filepath.Join(bundle, "postgresql.crt"))
-	c, _ := chain.ParseCertificates(mustReadFile(t, filepath.Join(bundle, "postgresql.crt")))
+	c, _ := chain.ParseCertificates(testfs.Read(t, filepath.Join(bundle, "postgresql.crt")))
 	old, err := x509.ParseCertificate(oldCert)
 	if err != nil {
 		t.Fatal(err)
@@ -76,7 +73,7 @@ func TestCaRenewClient(t *testing.T) {
 	if r.Rekeyed || !r.OldRevoked || r.OldSerial != ca.SerialHex(old.SerialNumber.Bytes()) || r.Role != "alice" || !strings.Contains(r.ConnString, "user=alice") {
 		t.Errorf("report %+v", r)
 	}
-	if k, err := keys.Parse(mustReadFile(t, filepath.Join(bundle, "postgresql.key")), nil); err != nil || !keys.PublicKeysEqual(k.Signer.Public(), old.PublicKey) {
+	if k, err := keys.Parse(testfs.Read(t, filepath.Join(bundle, "postgresql.key")), nil); err != nil || !keys.PublicKeysEqual(k.Signer.Public(), old.PublicKey) {
 		t.Errorf("the kept key: %v", err)
 	}
 	authority, err := ca.Open(caDir)

@@ -117,7 +117,7 @@ func TestCrlDirUpdate(t *testing.T) {
 	snapshot := func() map[string]string {
 		m := map[string]string{}
 		for _, n := range testfs.Names(t, out) {
-			m[n] = string(mustRead(t, filepath.Join(out, n)))
+			m[n] = string(testfs.Read(t, filepath.Join(out, n)))
 		}
 		return m
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/pgcert/pgcert/internal/fakepg"
 	"github.com/pgcert/pgcert/internal/iostreams"
 	"github.com/pgcert/pgcert/internal/testdatadir"
+	"github.com/pgcert/pgcert/internal/testfs"
 	"github.com/pgcert/pgcert/internal/testpki"
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/chain"
@@ -283,7 +284,7 @@ func TestRenewRefusals(t *testing.T) {
 		fx := newRenewFix(t)
 		inter := fx.CA.Cert
 		root := fx.CA.Parent
-		rootKey, err := keys.Parse(mustReadFile(t, root.KeyPath()), nil)
+		rootKey, err := keys.Parse(testfs.Read(t, root.KeyPath()), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -317,15 +318,6 @@ func TestRenewRefusals(t *testing.T) {
 			t.Fatalf("exit %d\n%s", code, errOut)
 		}
 	})
-}
-
-func mustReadFile(t *testing.T, path string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
 }
 
 func TestRenewRollback(t *testing.T) {

@@ -17,6 +17,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pgcert/pgcert/internal/testfs"
 	"github.com/pgcert/pgcert/internal/testpki"
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/chain"
@@ -178,11 +179,7 @@ func (r *Renewal) Path(name string) string { return filepath.Join(r.Dir, name) }
 // cannot be read.
 func (r *Renewal) Read(t testing.TB, name string) []byte {
 	t.Helper()
-	data, err := os.ReadFile(r.Path(name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
+	return testfs.Read(t, r.Path(name))
 }
 
 // Leaf is the first certificate of name in the data directory, failing the test
@@ -200,14 +197,10 @@ func (r *Renewal) Leaf(t testing.TB, name string) *x509.Certificate {
 // run left behind (temporary files, journals, .prev copies).
 func (r *Renewal) Leftovers(t testing.TB, prefix string) []string {
 	t.Helper()
-	entries, err := os.ReadDir(r.Dir)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var out []string
-	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), prefix) {
-			out = append(out, e.Name())
+	for _, name := range testfs.Names(t, r.Dir) {
+		if strings.HasPrefix(name, prefix) {
+			out = append(out, name)
 		}
 	}
 	return out

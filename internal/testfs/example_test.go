@@ -36,3 +36,12 @@ func ExampleNoHang() {
 	})
 	// Output: 0 <nil>
 }
+
+func ExampleRead() {
+	dir, _ := os.MkdirTemp("", "testfs-example")
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "PG_VERSION")
+	os.WriteFile(path, []byte("15\n"), 0o600)
+	fmt.Printf("%q\n", testfs.Read(exampleTB{}, path))
+	// Output: "15\n"
+}

@@ -46,3 +46,14 @@ func NoHang(t testing.TB, what string, fn func()) {
 		t.Fatalf("%s hung", what)
 	}
 }
+
+// Read returns the content of the file at path, failing the test when it cannot be
+// read.
+func Read(t testing.TB, path string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}

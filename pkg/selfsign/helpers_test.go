@@ -95,15 +95,6 @@ func pemBlock(typ string, der []byte) []byte {
 	return pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der})
 }
 
-func mustRead(t testing.TB, path string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 // writePEMKey writes a fresh P-256 key as PKCS#8 PEM into dir.
 func writePEMKey(t testing.TB, dir string) string {
 	t.Helper()

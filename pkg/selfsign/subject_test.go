@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/pgcert/pgcert/internal/testenv"
+	"github.com/pgcert/pgcert/internal/testfs"
 	"github.com/pgcert/pgcert/internal/testpki"
 )
 
@@ -181,7 +182,7 @@ func opensslSubjectDER(t *testing.T, subj string) []byte {
 	key := writePEMKey(t, dir)
 	out := dir + "/r.der"
 	testenv.OpenSSL(t, "req", "-new", "-utf8", "-key", key, "-subj", subj, "-outform", "DER", "-out", out, "-config", writeMinimalConfig(t, dir))
-	csr, err := x509.ParseCertificateRequest(mustRead(t, out))
+	csr, err := x509.ParseCertificateRequest(testfs.Read(t, out))
 	if err != nil {
 		t.Fatal(err)
 	}
