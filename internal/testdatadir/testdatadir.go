@@ -98,7 +98,7 @@ func New(t testing.TB, p PKI, conf []string, hba ...string) string {
 // days: due by renew's default rule (25 days left, renewal at 275).
 type Renewal struct {
 	// Dir is the data directory: ssl_ca_file root.crt, ssl_crl_file root.crl (the
-	// CRLs of the root and the intermediate, made 10 days before testpki.Now),
+	// CRLs of the intermediate and the root, made 10 days before testpki.Now),
 	// server.crt with the intermediate and the root, server.key, and the CA's
 	// binding file.
 	Dir string
