@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/pgcert/pgcert/internal/testfs"
 	"github.com/pgcert/pgcert/pkg/crl"
 )
 
@@ -130,7 +131,7 @@ func TestCAConcurrentRuns(t *testing.T) {
 	}
 	numbers := map[string]bool{}
 	for _, file := range crlFiles {
-		lists, err := crl.ParseCRLs(mustRead(t, file))
+		lists, err := crl.ParseCRLs(testfs.Read(t, file))
 		if err != nil {
 			t.Fatal(err)
 		}

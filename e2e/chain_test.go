@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/pgcert/pgcert/internal/pgtest"
+	"github.com/pgcert/pgcert/internal/testfs"
 	"github.com/pgcert/pgcert/internal/testpki"
 	"github.com/pgcert/pgcert/pkg/chain"
 )
@@ -149,7 +150,7 @@ func TestChainFromShuffledPile(t *testing.T) {
 	if uid := int(fi.Sys().(*syscall.Stat_t).Uid); uid != c.Install.ServerUser.UID || fi.Mode().Perm() != 0o644 {
 		t.Errorf("server.crt: mode %04o owner %d, want 0644 owned by the server user (%d)", fi.Mode().Perm(), uid, c.Install.ServerUser.UID)
 	}
-	written, err := chain.ParseCertificates(mustRead(t, serverCrt))
+	written, err := chain.ParseCertificates(testfs.Read(t, serverCrt))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/pgcert/pgcert/internal/testfs"
 	"github.com/pgcert/pgcert/pkg/chain"
 	"github.com/pgcert/pgcert/pkg/keys"
 )
@@ -42,11 +43,11 @@ func TestConcurrentWritersServerStarts(t *testing.T) {
 				t.Errorf("round %d, run %d (%v): exit %d\n%s%s", round, i, commands[i%len(commands)], r.Code, r.Stdout, r.Stderr)
 			}
 		}
-		k, err := keys.Parse(mustRead(t, c.Path("server.key")), nil)
+		k, err := keys.Parse(testfs.Read(t, c.Path("server.key")), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		certs, err := chain.ParseCertificates(mustRead(t, c.Path("server.crt")))
+		certs, err := chain.ParseCertificates(testfs.Read(t, c.Path("server.crt")))
 		if err != nil {
 			t.Fatal(err)
 		}

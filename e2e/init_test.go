@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/pgcert/pgcert/internal/pgtest"
+	"github.com/pgcert/pgcert/internal/testfs"
 	"github.com/pgcert/pgcert/pkg/chain"
 )
 
@@ -233,11 +234,11 @@ func TestInitIntermediate(t *testing.T) {
 		t.Fatal("server.crt's CAs are not the CA directory's")
 	}
 	dir := rep.Clients[0].Dir
-	roots, err := chain.ParseCertificates(mustRead(t, filepath.Join(dir, "root.crt")))
+	roots, err := chain.ParseCertificates(testfs.Read(t, filepath.Join(dir, "root.crt")))
 	if err != nil || len(roots) != 1 || !roots[0].Equal(certs[2]) {
 		t.Fatalf("client root.crt holds %d certificates, want the root alone", len(roots))
 	}
-	clientChain, _ := chain.ParseCertificates(mustRead(t, filepath.Join(dir, "postgresql.crt")))
+	clientChain, _ := chain.ParseCertificates(testfs.Read(t, filepath.Join(dir, "postgresql.crt")))
 	if len(clientChain) != 2 || !clientChain[1].Equal(certs[1]) {
 		t.Fatalf("postgresql.crt holds %d certificates, want leaf and intermediate", len(clientChain))
 	}
@@ -292,18 +293,9 @@ func TestInitClientKeyMode(t *testing.T) {
 	}
 }
 
-func mustRead(t *testing.T, path string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
-
 func readOne(t *testing.T, path string) *x509.Certificate {
 	t.Helper()
-	certs, err := chain.ParseCertificates(mustRead(t, path))
+	certs, err := chain.ParseCertificates(testfs.Read(t, path))
 	if err != nil {
 		t.Fatal(err)
 	}

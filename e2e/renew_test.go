@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/pgcert/pgcert/internal/pgtest"
+	"github.com/pgcert/pgcert/internal/testfs"
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/chain"
 	"github.com/pgcert/pgcert/pkg/keys"
@@ -104,7 +105,7 @@ func newRenewCluster(t *testing.T, roles ...string) *renewCluster {
 	if err := authority.Unlock(nil); err != nil {
 		t.Fatal(err)
 	}
-	key, err := keys.Parse(mustRead(t, c.Path("server.key")), nil)
+	key, err := keys.Parse(testfs.Read(t, c.Path("server.key")), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -466,7 +467,7 @@ func futureIntermediate(t *testing.T, caDir string) {
 	t.Helper()
 	inter := readOne(t, filepath.Join(caDir, "ca.crt"))
 	root := readOne(t, filepath.Join(caDir, "root", "ca.crt"))
-	rootKey, err := keys.Parse(mustRead(t, filepath.Join(caDir, "root", "private", "ca.key")), nil)
+	rootKey, err := keys.Parse(testfs.Read(t, filepath.Join(caDir, "root", "private", "ca.key")), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -496,7 +497,7 @@ func futureIntermediate(t *testing.T, caDir string) {
 func TestRenewReloadRejected(t *testing.T) {
 	rc := newRenewCluster(t)
 	c := rc.c
-	key, err := keys.Parse(mustRead(t, c.Path("server.key")), nil)
+	key, err := keys.Parse(testfs.Read(t, c.Path("server.key")), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -680,14 +681,14 @@ func TestRenewCertChainUnchanged(t *testing.T) {
 	if r := pgcert(t, "renew", "-D", c.DataDir, "--ca-dir", rc.caDir, "--rekey", "--reload"); r.Code != 0 {
 		t.Fatalf("renew --rekey --reload: exit %d\n%s", r.Code, r.Stderr)
 	}
-	certs, err := chain.ParseCertificates(mustRead(t, c.Path("server.crt")))
+	certs, err := chain.ParseCertificates(testfs.Read(t, c.Path("server.crt")))
 	if err != nil || len(certs) != 3 {
 		t.Fatalf("server.crt: %d certificates, %v", len(certs), err)
 	}
 	if certs[0].CheckSignatureFrom(certs[1]) != nil || certs[1].CheckSignatureFrom(certs[2]) != nil {
 		t.Fatal("server.crt is not leaf, intermediate, root")
 	}
-	key, err := keys.Parse(mustRead(t, c.Path("server.key")), nil)
+	key, err := keys.Parse(testfs.Read(t, c.Path("server.key")), nil)
 	if err != nil || !keys.PublicKeysEqual(key.Signer.Public(), certs[0].PublicKey) || keys.PublicKeysEqual(key.Signer.Public(), rc.old.PublicKey) {
 		t.Fatalf("--rekey: the key is not a new one matching the certificate (%v)", err)
 	}

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/pgcert/pgcert/internal/testenv"
+	"github.com/pgcert/pgcert/internal/testfs"
 )
 
 // stepCA is a standalone step-ca the test initialised and started on 127.0.0.1,
@@ -130,7 +131,7 @@ func startStepCA(t *testing.T) *stepCA {
 	// a revocation show at once.
 	confPath := filepath.Join(s.dir, "config", "ca.json")
 	var conf map[string]any
-	if err := json.Unmarshal(mustRead(t, confPath), &conf); err != nil {
+	if err := json.Unmarshal(testfs.Read(t, confPath), &conf); err != nil {
 		t.Fatal(err)
 	}
 	// Its CRL names a distribution point (idpURL, critical), and OpenSSL applies
@@ -170,7 +171,7 @@ func startStepCA(t *testing.T) *stepCA {
 	t.Cleanup(func() {
 		s.Stop(t)
 		if t.Failed() {
-			t.Logf("step-ca log:\n%s", mustRead(t, s.log.Name()))
+			t.Logf("step-ca log:\n%s", testfs.Read(t, s.log.Name()))
 		}
 		s.log.Close()
 	})
@@ -189,7 +190,7 @@ func (s *stepCA) waitHealthy(t *testing.T) {
 		select {
 		case err := <-s.done:
 			s.done <- err
-			t.Fatalf("step-ca exited: %v\n%s", err, mustRead(t, s.log.Name()))
+			t.Fatalf("step-ca exited: %v\n%s", err, testfs.Read(t, s.log.Name()))
 		default:
 		}
 		resp, err := hc.Get(s.URL + "/health")

@@ -14,6 +14,7 @@ import (
 
 	"github.com/pgcert/pgcert/internal/pgtest"
 	"github.com/pgcert/pgcert/internal/testenv"
+	"github.com/pgcert/pgcert/internal/testfs"
 	"github.com/pgcert/pgcert/internal/testpki"
 	"github.com/pgcert/pgcert/pkg/keys"
 )
@@ -52,7 +53,7 @@ func newStepCluster(t *testing.T) *stepCluster {
 	if got, want := readOne(t, c.Path("root.crt")), readOne(t, s.RootCert); !got.Equal(want) {
 		t.Error("root.crt is not the step-ca's root")
 	}
-	if rec := string(mustRead(t, c.Path("pgcert-ca.conf"))); !strings.Contains(rec, s.URL) || !strings.Contains(rec, s.Fingerprint) || strings.Contains(rec, "secret") {
+	if rec := string(testfs.Read(t, c.Path("pgcert-ca.conf"))); !strings.Contains(rec, s.URL) || !strings.Contains(rec, s.Fingerprint) || strings.Contains(rec, "secret") {
 		t.Errorf("pgcert-ca.conf:\n%s", rec)
 	}
 	sc := &stepCluster{c: c, step: s, clients: map[string]string{}}
@@ -78,7 +79,7 @@ func TestStepCAInitCertLogin(t *testing.T) {
 	if _, stderr, err := login(t, sc.c, sc.clients["alice"], "bob"); err == nil || !strings.Contains(stderr, `certificate authentication failed for user "bob"`) {
 		t.Fatalf("alice's certificate as bob: %v\n%s", err, stderr)
 	}
-	if !bytes.Contains(mustRead(t, sc.c.Path("pgcert.conf")), []byte("ssl_crl_file")) {
+	if !bytes.Contains(testfs.Read(t, sc.c.Path("pgcert.conf")), []byte("ssl_crl_file")) {
 		t.Error("pgcert.conf names no ssl_crl_file although the root's key was given")
 	}
 	// Another client later, from the step-ca the data directory records.
@@ -92,12 +93,12 @@ func TestStepCAInitCertLogin(t *testing.T) {
 		t.Fatalf("carol with her step-ca bundle: %q, %v\n%s", out, err, stderr)
 	}
 	// Her bundle renewed over mutual TLS (no password), the key kept.
-	oldCert, oldKey := readOne(t, filepath.Join(carol, "postgresql.crt")), mustRead(t, filepath.Join(carol, "postgresql.key"))
+	oldCert, oldKey := readOne(t, filepath.Join(carol, "postgresql.crt")), testfs.Read(t, filepath.Join(carol, "postgresql.key"))
 	r = pgcert(t, "ca", "renew", "client", "--user", "carol", "-o", carol, "--ca-url", sc.step.URL, "--ca-root", sc.step.RootCert)
 	if r.Code != 0 {
 		t.Fatalf("pgcert ca renew client --ca-url: exit %d\n%s", r.Code, r.Stderr)
 	}
-	if newCert := readOne(t, filepath.Join(carol, "postgresql.crt")); newCert.Equal(oldCert) || !bytes.Equal(mustRead(t, filepath.Join(carol, "postgresql.key")), oldKey) {
+	if newCert := readOne(t, filepath.Join(carol, "postgresql.crt")); newCert.Equal(oldCert) || !bytes.Equal(testfs.Read(t, filepath.Join(carol, "postgresql.key")), oldKey) {
 		t.Error("the renewed bundle has the same certificate, or another key")
 	}
 	if out, stderr, err := login(t, sc.c, carol, "carol"); err != nil || out != "carol true" {
@@ -121,7 +122,7 @@ func TestStepCAWithoutRootKey(t *testing.T) {
 	if _, err := os.Stat(c.Path("root.crl")); !os.IsNotExist(err) {
 		t.Errorf("root.crl: %v", err)
 	}
-	if bytes.Contains(mustRead(t, c.Path("pgcert.conf")), []byte("ssl_crl_file")) {
+	if bytes.Contains(testfs.Read(t, c.Path("pgcert.conf")), []byte("ssl_crl_file")) {
 		t.Error("pgcert.conf names ssl_crl_file without a CRL for the root")
 	}
 	if r := pgcert(t, "check", "-D", c.DataDir, "--json"); r.Code != 0 {

@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/pgcert/pgcert/internal/testfs"
 )
 
 // TestVersionFromBuild builds pgcert the ways people build it and checks what
@@ -63,7 +65,7 @@ func TestVersionFromBuild(t *testing.T) {
 		t.Errorf("from a clean checkout, --version says:\n%s", clean)
 	}
 
-	if err := os.WriteFile(filepath.Join(src, "cmd", "pgcert", "main.go"), append(readFile(t, filepath.Join(src, "cmd", "pgcert", "main.go")), "\n// changed\n"...), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(src, "cmd", "pgcert", "main.go"), append(testfs.Read(t, filepath.Join(src, "cmd", "pgcert", "main.go")), "\n// changed\n"...), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if dirty := versionOf("true"); !strings.Contains(dirty, "git revision "+head+"+dirty,") {
@@ -84,7 +86,7 @@ func copyModule(t *testing.T) string {
 	list := run(t, "go", "list", "-deps", "-f", `{{if .Module}}{{if .Module.Main}}{{.Dir}}{{range .GoFiles}} {{.}}{{end}}{{range .EmbedFiles}} {{.}}{{end}}{{end}}{{end}}`, "github.com/pgcert/pgcert/cmd/pgcert")
 	dst := t.TempDir()
 	copyFile := func(rel string) {
-		data := readFile(t, filepath.Join(root, rel))
+		data := testfs.Read(t, filepath.Join(root, rel))
 		if err := os.MkdirAll(filepath.Dir(filepath.Join(dst, rel)), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -114,13 +116,4 @@ func run(t *testing.T, name string, args ...string) []byte {
 		t.Fatalf("%s %v: %v", name, args, err)
 	}
 	return out
-}
-
-func readFile(t *testing.T, path string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
 }

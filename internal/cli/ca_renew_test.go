@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/pgcert/pgcert/internal/cmdutil"
+	"github.com/pgcert/pgcert/internal/testdatadir"
+	"github.com/pgcert/pgcert/internal/testfs"
 	"github.com/pgcert/pgcert/internal/testpki"
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/chain"
@@ -32,11 +34,7 @@ func renewClient(t *testing.T, args ...string) (ca.BundleRenewal, string, int) {
 
 func readLeaf(t *testing.T, path string) []byte {
 	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	certs, err := chain.ParseCertificates(data)
+	certs, err := chain.ParseCertificates(testfs.Read(t, path))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +59,7 @@ func TestCaRenewClient(t *testing.T) {
 		t.Fatalf("exit %d\n%s", code, errOut)
 	}
 	newCert := readLeaf(t, filepath.Join(bundle, "postgresql.crt"))
-	c, _ := chain.ParseCertificates(mustReadFile(t, filepath.Join(bundle, "postgresql.crt")))
+	c, _ := chain.ParseCertificates(testfs.Read(t, filepath.Join(bundle, "postgresql.crt")))
 	old, err := x509.ParseCertificate(oldCert)
 	if err != nil {
 		t.Fatal(err)
@@ -75,7 +73,7 @@ func TestCaRenewClient(t *testing.T) {
 	if r.Rekeyed || !r.OldRevoked || r.OldSerial != ca.SerialHex(old.SerialNumber.Bytes()) || r.Role != "alice" || !strings.Contains(r.ConnString, "user=alice") {
 		t.Errorf("report %+v", r)
 	}
-	if k, err := keys.Parse(mustReadFile(t, filepath.Join(bundle, "postgresql.key")), nil); err != nil || !keys.PublicKeysEqual(k.Signer.Public(), old.PublicKey) {
+	if k, err := keys.Parse(testfs.Read(t, filepath.Join(bundle, "postgresql.key")), nil); err != nil || !keys.PublicKeysEqual(k.Signer.Public(), old.PublicKey) {
 		t.Errorf("the kept key: %v", err)
 	}
 	authority, err := ca.Open(caDir)
@@ -120,13 +118,13 @@ func TestCaRenewClientRefusals(t *testing.T) {
 	if _, errOut, code := renewClient(t, "--ca-dir", caDir, "--user", "bob", "-o", bundle); code != 1 || !strings.Contains(errOut, `the certificate of "alice", not of "bob"`) {
 		t.Errorf("another role's bundle: exit %d\n%s", code, errOut)
 	}
-	writeIn(t, bundle, "postgresql.key", mustMarshal(t), 0o600)
+	testdatadir.Write(t, bundle, "postgresql.key", mustMarshal(t), 0o600)
 	if _, errOut, code := renewClient(t, "--ca-dir", caDir, "--user", "alice"); code != 1 || !strings.Contains(errOut, "--rekey") {
 		t.Errorf("a key of another certificate: exit %d\n%s", code, errOut)
 	}
 	stranger := testpki.Root(t, "stranger").Client(t, "carol")
 	dir := t.TempDir()
-	writeIn(t, dir, "postgresql.crt", stranger.PEM(), 0o644)
+	testdatadir.Write(t, dir, "postgresql.crt", stranger.PEM(), 0o644)
 	if _, errOut, code := renewClient(t, "--ca-dir", caDir, "--user", "carol", "-o", dir); code != 1 || !strings.Contains(errOut, "was not issued by the CA") {
 		t.Errorf("a certificate of another CA: exit %d\n%s", code, errOut)
 	}

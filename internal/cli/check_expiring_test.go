@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/pgcert/pgcert/internal/cmdutil"
+	"github.com/pgcert/pgcert/internal/testdatadir"
 	"github.com/pgcert/pgcert/internal/testpki"
 	"github.com/pgcert/pgcert/pkg/crl"
 	"github.com/pgcert/pgcert/pkg/doctor"
@@ -20,16 +21,16 @@ const day = 24 * time.Hour
 // interCRLDays, and the root's CRL in a hashed ssl_crl_dir expiring in rootCRLDays.
 func expiringDir(t *testing.T, interCRLDays, rootCRLDays int) (dir, rootCRLName string) {
 	t.Helper()
-	p := newCheckPKI(t)
-	dir = dataDir(t, p, []string{"ssl_ca_file = 'root.crt'", "ssl_crl_file = 'root.crl'", "ssl_crl_dir = 'crl'"})
-	writeIn(t, dir, "root.crt", testpki.Bundle(p.root, p.inter), 0o644)
-	writeIn(t, dir, "root.crl", p.inter.CRLPEM(t, 3, testpki.Now.Add(-day), testpki.Now.Add(time.Duration(interCRLDays)*day)), 0o644)
-	h, err := crl.NameHash(p.root.Cert.RawSubject)
+	p := testdatadir.NewPKI(t)
+	dir = testdatadir.New(t, p, []string{"ssl_ca_file = 'root.crt'", "ssl_crl_file = 'root.crl'", "ssl_crl_dir = 'crl'"})
+	testdatadir.Write(t, dir, "root.crt", testpki.Bundle(p.Root, p.Inter), 0o644)
+	testdatadir.Write(t, dir, "root.crl", p.Inter.CRLPEM(t, 3, testpki.Now.Add(-day), testpki.Now.Add(time.Duration(interCRLDays)*day)), 0o644)
+	h, err := crl.NameHash(p.Root.Cert.RawSubject)
 	if err != nil {
 		t.Fatal(err)
 	}
 	rootCRLName = filepath.Join("crl", crl.DirName(h, 0))
-	writeIn(t, dir, rootCRLName, p.root.CRLPEM(t, 9, testpki.Now.Add(-40*day), testpki.Now.Add(time.Duration(rootCRLDays)*day)), 0o644)
+	testdatadir.Write(t, dir, rootCRLName, p.Root.CRLPEM(t, 9, testpki.Now.Add(-40*day), testpki.Now.Add(time.Duration(rootCRLDays)*day)), 0o644)
 	return dir, rootCRLName
 }
 
@@ -92,8 +93,8 @@ func TestCheckExpiring(t *testing.T) {
 }
 
 func TestCheckExpiringEmpty(t *testing.T) {
-	dir := dataDir(t, newCheckPKI(t), nil)
-	writeIn(t, dir, "server.crt", []byte("not a certificate"), 0o644)
+	dir := testdatadir.New(t, testdatadir.NewPKI(t), nil)
+	testdatadir.Write(t, dir, "server.crt", []byte("not a certificate"), 0o644)
 	out, _, code := runCheck(t, "-D", dir, "--expiring", "--json")
 	var rep doctor.ExpiringReport
 	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != 0 || len(rep.Items) != 0 || rep.MinDaysLeft != nil {

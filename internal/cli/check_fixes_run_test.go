@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pgcert/pgcert/internal/testdatadir"
 	"github.com/pgcert/pgcert/internal/testenv"
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/doctor"
@@ -118,16 +119,16 @@ func TestCheckFixesWork(t *testing.T) {
 			os.Remove(filepath.Join(w.pg, "root.crt"))
 		}},
 		{name: "root.crt not PEM", want: "load", breakIt: func(t *testing.T, w *fixWorld) {
-			putFile(t, w.pg, "root.crt", []byte("garbage\n"), 0o644)
+			testdatadir.Write(t, w.pg, "root.crt", []byte("garbage\n"), 0o644)
 		}},
 		{name: "root.crt holds the server certificate", want: "ca-only", breakIt: func(t *testing.T, w *fixWorld) {
 			root, _ := os.ReadFile(filepath.Join(w.pg, "root.crt"))
 			cert, _ := os.ReadFile(filepath.Join(w.pg, "server.crt"))
-			putFile(t, w.pg, "root.crt", append(root, cert...), 0o644)
+			testdatadir.Write(t, w.pg, "root.crt", append(root, cert...), 0o644)
 		}},
 		{name: "root.crt with its root twice", want: "duplicate", breakIt: func(t *testing.T, w *fixWorld) {
 			root, _ := os.ReadFile(filepath.Join(w.pg, "root.crt"))
-			putFile(t, w.pg, "root.crt", append(root, root...), 0o644)
+			testdatadir.Write(t, w.pg, "root.crt", append(root, root...), 0o644)
 		}},
 		{name: "server.key encrypted", want: "passphrase", answers: []any{"secret passphrase"}, breakIt: func(t *testing.T, w *fixWorld) {
 			key, err := os.ReadFile(filepath.Join(w.pg, "server.key"))
@@ -142,7 +143,7 @@ func TestCheckFixesWork(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			putFile(t, w.pg, "server.key", enc, 0o600)
+			testdatadir.Write(t, w.pg, "server.key", enc, 0o600)
 		}},
 		{name: "root.crl missing", want: "access", breakIt: func(t *testing.T, w *fixWorld) {
 			os.Remove(filepath.Join(w.pg, "root.crl"))
@@ -168,18 +169,18 @@ func TestCheckFixesWork(t *testing.T) {
 		{name: "server.crt without its intermediate", want: "chain", breakIt: func(t *testing.T, w *fixWorld) {
 			data, _ := os.ReadFile(filepath.Join(w.pg, "server.crt"))
 			block, _ := pem.Decode(data)
-			putFile(t, w.pg, "server.crt", pem.EncodeToMemory(block), 0o644)
+			testdatadir.Write(t, w.pg, "server.crt", pem.EncodeToMemory(block), 0o644)
 		}},
 		{name: "server.crt with the intermediate first", want: "order", breakIt: func(t *testing.T, w *fixWorld) {
 			data, _ := os.ReadFile(filepath.Join(w.pg, "server.crt"))
 			leaf, rest := pem.Decode(data)
 			inter, rest := pem.Decode(rest)
-			putFile(t, w.pg, "server.crt", append(append(pem.EncodeToMemory(inter), pem.EncodeToMemory(leaf)...), rest...), 0o644)
+			testdatadir.Write(t, w.pg, "server.crt", append(append(pem.EncodeToMemory(inter), pem.EncodeToMemory(leaf)...), rest...), 0o644)
 		}},
 		{name: "SSL files of another CA", want: "ca-binding", breakIt: func(t *testing.T, w *fixWorld) {
 			other, otherPG := filepath.Join(w.base, "other"), filepath.Join(w.base, "other pg")
 			for name, data := range map[string]string{"PG_VERSION": "15\n", "global/pg_control": "", "postgresql.conf": "", "pg_hba.conf": ""} {
-				putFile(t, otherPG, name, []byte(data), 0o600)
+				testdatadir.Write(t, otherPG, name, []byte(data), 0o600)
 			}
 			if _, errOut, code := w.run("init", "-D", otherPG, "--ca-dir", other, "--host", "db.example.com"); code != 0 {
 				t.Fatal(errOut)
@@ -227,7 +228,7 @@ func TestCheckFixesWork(t *testing.T) {
 			for name, data := range map[string]string{
 				"PG_VERSION": "15\n", "global/pg_control": "", "postgresql.conf": conf, "pg_hba.conf": "local all all trust\n",
 			} {
-				putFile(t, w.pg, name, []byte(data), 0o600)
+				testdatadir.Write(t, w.pg, name, []byte(data), 0o600)
 			}
 			setup := []string{"init", "-D", w.pg, "--ca-dir", w.caDir, "--intermediate", "--host", "db.example.com", "--configure"}
 			if tc.selfsigned {
@@ -383,7 +384,7 @@ func caSigned(t *testing.T, w *fixWorld, tpl *x509.Certificate) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	putFile(t, w.pg, "server.crt", ca.PEM(append([]*x509.Certificate{leaf}, c.Intermediates()...)...), 0o644)
+	testdatadir.Write(t, w.pg, "server.crt", ca.PEM(append([]*x509.Certificate{leaf}, c.Intermediates()...)...), 0o644)
 }
 
 func copyFile(t *testing.T, from, to string) {
@@ -410,7 +411,7 @@ func TestRenewHintsWork(t *testing.T) {
 		for name, data := range map[string]string{
 			"PG_VERSION": "15\n", "global/pg_control": "", "postgresql.conf": "ssl = on\n", "pg_hba.conf": "local all all trust\n",
 		} {
-			putFile(t, w.pg, name, []byte(data), 0o600)
+			testdatadir.Write(t, w.pg, name, []byte(data), 0o600)
 		}
 		args := append([]string{setup[0], "-D", w.pg}, setup[1:]...)
 		for i, a := range args {

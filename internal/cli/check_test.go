@@ -9,65 +9,11 @@ import (
 	"time"
 
 	"github.com/pgcert/pgcert/internal/cmdutil"
+	"github.com/pgcert/pgcert/internal/testdatadir"
 	"github.com/pgcert/pgcert/internal/testpki"
 	"github.com/pgcert/pgcert/pkg/doctor"
 	"github.com/pgcert/pgcert/pkg/keys"
 )
-
-// checkPKI is the hierarchy the check tests plant: a root, an intermediate, a server
-// certificate for db.example.com from the intermediate.
-type checkPKI struct {
-	root, inter, server *testpki.Cert
-}
-
-func newCheckPKI(t *testing.T) checkPKI {
-	root := testpki.Root(t, "check root")
-	inter := root.Intermediate(t, "check intermediate")
-	return checkPKI{root, inter, inter.Server(t, "db.example.com", "10.0.0.5")}
-}
-
-// dataDir makes a PostgreSQL 15 data directory owned by the test's user, with ssl = on,
-// the server certificate and intermediate in server.crt, the key 0600, the conf lines
-// given after pgcert's, and a pg_hba.conf of hba lines.
-func dataDir(t *testing.T, p checkPKI, conf []string, hba ...string) string {
-	t.Helper()
-	dir := t.TempDir()
-	os.Chmod(dir, 0o700)
-	write := func(name string, data []byte, mode os.FileMode) {
-		path := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, data, mode); err != nil {
-			t.Fatal(err)
-		}
-		os.Chmod(path, mode)
-	}
-	write("PG_VERSION", []byte("15\n"), 0o600)
-	write("global/pg_control", nil, 0o600)
-	write("postgresql.conf", []byte("ssl = on\n"+strings.Join(conf, "\n")+"\n"), 0o600)
-	if len(hba) == 0 {
-		hba = []string{"local all all trust", "hostssl all all 0.0.0.0/0 scram-sha-256"}
-	}
-	write("pg_hba.conf", []byte(strings.Join(hba, "\n")+"\n"), 0o600)
-	write("server.crt", testpki.Bundle(p.server, p.inter), 0o644)
-	write("server.key", p.server.KeyPEM(t), 0o600)
-	return dir
-}
-
-func writeIn(t *testing.T, dir, name string, data []byte, mode os.FileMode) {
-	t.Helper()
-	path := filepath.Join(dir, name)
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, data, mode); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(path, mode); err != nil {
-		t.Fatal(err)
-	}
-}
 
 // runCheck runs `pgcert check` with args and returns stdout, stderr and the exit code.
 func runCheck(t *testing.T, args ...string) (string, string, int) {
@@ -150,8 +96,8 @@ func wantProblems(t *testing.T, r *checkReport, code, wantCode int, want ...stri
 }
 
 func TestCheckCleanSetup(t *testing.T) {
-	p := newCheckPKI(t)
-	dir := dataDir(t, p, nil)
+	p := testdatadir.NewPKI(t)
+	dir := testdatadir.New(t, p, nil)
 	rep, code := checkDoc(t, "-D", dir, "--host", "db.example.com", "--host", "10.0.0.5")
 	wantProblems(t, rep, code, cmdutil.ExitOK)
 	if !rep.OK || rep.Version != "15" || rep.VersionAssumed || rep.DataDirectory != dir || rep.WarnDays != defaultWarnDays ||
@@ -181,8 +127,8 @@ func TestCheckCleanSetup(t *testing.T) {
 }
 
 func TestCheckColorOnlyWhenAsked(t *testing.T) {
-	p := newCheckPKI(t)
-	dir := dataDir(t, p, []string{"ssl_min_protocol_version = 'TLSv1'"})
+	p := testdatadir.NewPKI(t)
+	dir := testdatadir.New(t, p, []string{"ssl_min_protocol_version = 'TLSv1'"})
 	f, out, _, _ := testFactory(t)
 	f.IO.SetColorEnabled(true)
 	root := NewRootCmd(f)
@@ -199,13 +145,13 @@ func TestCheckColorOnlyWhenAsked(t *testing.T) {
 // passphrase source, --strict and --warn-days decide the exit code, and the human
 // output locates a configuration error.
 func TestCheckFlags(t *testing.T) {
-	p := newCheckPKI(t)
-	dir := dataDir(t, p, []string{"ssl_passphrase_command = 'echo sesame'"})
-	enc, err := keys.MarshalEncryptedPKCS8PEM(p.server.Key, []byte("sesame"), keys.EncryptOptions{Iterations: 1000})
+	p := testdatadir.NewPKI(t)
+	dir := testdatadir.New(t, p, []string{"ssl_passphrase_command = 'echo sesame'"})
+	enc, err := keys.MarshalEncryptedPKCS8PEM(p.Server.Key, []byte("sesame"), keys.EncryptOptions{Iterations: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeIn(t, dir, "server.key", enc, 0o600)
+	testdatadir.Write(t, dir, "server.key", enc, 0o600)
 	rep, code := checkDoc(t, "-D", dir, "--passin", "pass:sesame")
 	wantProblems(t, rep, code, cmdutil.ExitOK, "ssl_key_file/passphrase warning")
 	if fd := finding(t, rep, "ssl_key_file", "match", levelOK); !strings.HasPrefix(fd.Message, "belongs to the first certificate") {
@@ -219,10 +165,10 @@ func TestCheckFlags(t *testing.T) {
 		t.Errorf("--strict with a warning: ok %v", rep.OK)
 	}
 
-	soon := testpki.Make(t, testpki.Template{CN: "db.example.com", DNS: []string{"db.example.com"}, NotAfter: testpki.Now.Add(10 * 24 * time.Hour)}, p.inter)
-	dir = dataDir(t, p, nil)
-	writeIn(t, dir, "server.crt", testpki.Bundle(soon, p.inter), 0o644)
-	writeIn(t, dir, "server.key", soon.KeyPEM(t), 0o600)
+	soon := testpki.Make(t, testpki.Template{CN: "db.example.com", DNS: []string{"db.example.com"}, NotAfter: testpki.Now.Add(10 * 24 * time.Hour)}, p.Inter)
+	dir = testdatadir.New(t, p, nil)
+	testdatadir.Write(t, dir, "server.crt", testpki.Bundle(soon, p.Inter), 0o644)
+	testdatadir.Write(t, dir, "server.key", soon.KeyPEM(t), 0o600)
 	rep, code = checkDoc(t, "-D", dir)
 	wantProblems(t, rep, code, cmdutil.ExitOK, "ssl_cert_file/expiry warning")
 	rep, code = checkDoc(t, "-D", dir, "--warn-days", "5")
@@ -231,7 +177,7 @@ func TestCheckFlags(t *testing.T) {
 		t.Errorf("warn_days %d", rep.WarnDays)
 	}
 
-	dir = dataDir(t, p, []string{"ssl_cert_file = server.crt"})
+	dir = testdatadir.New(t, p, []string{"ssl_cert_file = server.crt"})
 	out, _, code := runCheck(t, "-D", dir)
 	conf := filepath.Join(dir, "postgresql.conf")
 	if code != cmdutil.ExitFailure || !strings.Contains(out, "server: syntax error in file") || !strings.Contains(out, "at "+conf+":2\n") {
@@ -240,7 +186,7 @@ func TestCheckFlags(t *testing.T) {
 }
 
 func TestCheckDirectoryErrors(t *testing.T) {
-	p := newCheckPKI(t)
+	p := testdatadir.NewPKI(t)
 	missing := filepath.Join(t.TempDir(), "nothere")
 	_, errOut, code := runCheck(t, "-D", missing)
 	if code != cmdutil.ExitFailure || !strings.HasPrefix(errOut, "pgcert: error: "+missing+": no such directory\npgcert: hint: ") {
@@ -259,7 +205,7 @@ func TestCheckDirectoryErrors(t *testing.T) {
 		t.Errorf("--warn-days -1: exit %d", code)
 	}
 
-	dir := dataDir(t, p, nil)
+	dir := testdatadir.New(t, p, nil)
 	if err := os.Remove(filepath.Join(dir, "server.crt")); err != nil {
 		t.Fatal(err)
 	}

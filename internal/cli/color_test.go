@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pgcert/pgcert/internal/testdatadir"
 	"github.com/pgcert/pgcert/internal/testpki"
 )
 
@@ -43,9 +44,9 @@ func runColor(t *testing.T, colour bool, args ...string) (string, string) {
 // streams that are not terminals, give the same text without an escape sequence.
 func TestColorOnlyWhenEnabled(t *testing.T) {
 	// check: a weak protocol setting (warning), a key others may read (error).
-	p := newCheckPKI(t)
-	weak := dataDir(t, p, []string{"ssl_min_protocol_version = 'TLSv1'"})
-	open := dataDir(t, p, nil)
+	p := testdatadir.NewPKI(t)
+	weak := testdatadir.New(t, p, []string{"ssl_min_protocol_version = 'TLSv1'"})
+	open := testdatadir.New(t, p, nil)
 	if err := os.Chmod(filepath.Join(open, "server.key"), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/pgcert/pgcert/internal/testenv"
+	"github.com/pgcert/pgcert/internal/testfs"
 	"github.com/pgcert/pgcert/internal/testpki"
 )
 
@@ -104,7 +105,7 @@ func TestCrlDirUpdate(t *testing.T) {
 	if code := runCmd(f, "crl", "dir", "--out", out, p.rootCRL, p.interOld, p.interNew); code != 0 {
 		t.Fatalf("first run: exit %d\n%s", code, errOut)
 	}
-	first := dirNames(t, out)
+	first := testfs.Names(t, out)
 	r1 := slices.IndexFunc(first, func(n string) bool { return strings.HasSuffix(n, ".r1") })
 	if len(first) != 3 || r1 < 0 || !slices.Contains(first, strings.TrimSuffix(first[r1], "1")+"0") {
 		t.Fatalf("without --ca every CRL is filed: %v", first)
@@ -115,8 +116,8 @@ func TestCrlDirUpdate(t *testing.T) {
 	os.WriteFile(filepath.Join(out, "README"), []byte("mine"), 0o644)
 	snapshot := func() map[string]string {
 		m := map[string]string{}
-		for _, n := range dirNames(t, out) {
-			m[n] = string(mustRead(t, filepath.Join(out, n)))
+		for _, n := range testfs.Names(t, out) {
+			m[n] = string(testfs.Read(t, filepath.Join(out, n)))
 		}
 		return m
 	}
@@ -180,19 +181,6 @@ func TestCrlDirUpdate(t *testing.T) {
 	if !strings.Contains(stdout.String(), "removed the stale "+out+"/") || !strings.Contains(stdout.String(), ", unchanged") {
 		t.Errorf("stdout: %s", stdout)
 	}
-}
-
-func dirNames(t *testing.T, dir string) []string {
-	t.Helper()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, e := range entries {
-		names = append(names, e.Name())
-	}
-	return names
 }
 
 // TestCrlDirRefusals: a CA without a CRL (with --ca), an expired CRL, or a file in

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pgcert/pgcert/internal/testfs"
 	"github.com/pgcert/pgcert/internal/testpki"
 	"github.com/pgcert/pgcert/pkg/crl"
 )
@@ -48,7 +49,7 @@ func TestCrlMerge(t *testing.T) {
 	if len(lists) != 2 || lists[0].Issuer.CommonName != "Merge Root" || lists[1].Number.Int64() != 2 || findEntry(lists[1], p.client.Cert.SerialNumber) == nil {
 		t.Fatalf("merged: %d CRLs", len(lists))
 	}
-	if text := string(mustRead(t, out)); !strings.HasPrefix(text, "# issuer: CN=Merge Root; number: 3; next update: ") {
+	if text := string(testfs.Read(t, out)); !strings.HasPrefix(text, "# issuer: CN=Merge Root; number: 3; next update: ") {
 		t.Errorf("the file does not start with the comment naming the first CRL:\n%s", text)
 	}
 	if !strings.Contains(stdout.String(), "wrote "+out+" with 2 CRLs") || !strings.Contains(stdout.String(), "(from "+p.interNew+")") {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pgcert/pgcert/internal/testfs"
 	"github.com/pgcert/pgcert/internal/testpki"
 	"github.com/pgcert/pgcert/internal/words"
 )
@@ -17,7 +18,7 @@ import (
 func TestCrlShow(t *testing.T) {
 	dir := t.TempDir()
 	p := newMergePKI(t, dir)
-	mixed := writeTestFile(t, dir, "mixed.pem", append(append(mustRead(t, p.rootCRL), p.root.PEM()...), mustRead(t, p.interNew)...))
+	mixed := writeTestFile(t, dir, "mixed.pem", append(append(testfs.Read(t, p.rootCRL), p.root.PEM()...), testfs.Read(t, p.interNew)...))
 	f, out, errOut, _ := testFactory(t)
 	if code := runCmd(f, "crl", "show", mixed); code != 0 {
 		t.Fatalf("exit %d\n%s", code, errOut)

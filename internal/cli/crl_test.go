@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/pgcert/pgcert/internal/testenv"
+	"github.com/pgcert/pgcert/internal/testfs"
 	"github.com/pgcert/pgcert/internal/testpki"
 	"github.com/pgcert/pgcert/pkg/chain"
 	"github.com/pgcert/pgcert/pkg/crl"
@@ -147,16 +148,16 @@ func TestCrlGenCADir(t *testing.T) {
 	if !strings.Contains(out.String(), "wrote "+crlFile) || !strings.Contains(out.String(), "number 1, 1 revoked certificate, next update "+now.AddDate(0, 0, 30).Format(time.RFC3339)) {
 		t.Errorf("stdout:\n%s", out)
 	}
-	bundle := writeTestFile(t, dir, "bundle.pem", append(mustRead(t, filepath.Join(caDir, "root", "ca.crt")), mustRead(t, filepath.Join(caDir, "ca.crt"))...))
+	bundle := writeTestFile(t, dir, "bundle.pem", append(testfs.Read(t, filepath.Join(caDir, "root", "ca.crt")), testfs.Read(t, filepath.Join(caDir, "ca.crt"))...))
 	opensslVerifyCRLs(t, crlFile, bundle)
 
 	// An existing output is not replaced without --force, and nothing moves.
-	before := mustRead(t, crlFile)
+	before := testfs.Read(t, crlFile)
 	errOut.Reset()
 	if code := runCmd(f, "crl", "gen", "--ca-dir", caDir, "-o", crlFile); code != 1 || !strings.Contains(errOut.String(), "already exists") || !strings.Contains(errOut.String(), "--force") {
 		t.Errorf("without --force: exit %d\n%s", code, errOut)
 	}
-	if !bytes.Equal(before, mustRead(t, crlFile)) {
+	if !bytes.Equal(before, testfs.Read(t, crlFile)) {
 		t.Error("a refused run changed the CRL file")
 	}
 	assertFileContent(t, filepath.Join(caDir, "crlnumber"), "02\n")
@@ -197,20 +198,11 @@ func TestCrlGenCADir(t *testing.T) {
 // firstCert is the first certificate of a file.
 func firstCert(t *testing.T, path string) *x509.Certificate {
 	t.Helper()
-	certs, err := chain.ParseCertificates(mustRead(t, path))
+	certs, err := chain.ParseCertificates(testfs.Read(t, path))
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
 	return certs[0]
-}
-
-func mustRead(t *testing.T, path string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
 }
 
 // TestCrlGenCADirWrongPassphrase: an encrypted CA with a wrong --passin fails naming
@@ -255,7 +247,7 @@ func TestCrlGenIndexMatchesOpenSSL(t *testing.T) {
 	testenv.RequireOpenSSL(t)
 	dir := t.TempDir()
 	_, certFile, keyFile := indexCA(t, dir)
-	index := writeTestFile(t, dir, "index.txt", mustRead(t, "../../pkg/ca/testdata/openssl-index.txt"))
+	index := writeTestFile(t, dir, "index.txt", testfs.Read(t, "../../pkg/ca/testdata/openssl-index.txt"))
 	writeTestFile(t, dir, "index.txt.attr", []byte("unique_subject = no\n"))
 	writeTestFile(t, dir, "crlnumber", []byte("10\n"))
 	f, out, errOut, _ := testFactory(t)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/pgcert/pgcert/internal/iostreams"
 	"github.com/pgcert/pgcert/internal/prompt"
+	"github.com/pgcert/pgcert/internal/testdatadir"
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/hint"
 )
@@ -138,7 +139,7 @@ func TestHintCommandsWork(t *testing.T) {
 		"PG_VERSION": "15\n", "global/pg_control": "", "postgresql.conf": "listen_addresses = '*'\n",
 		"pg_hba.conf": "local all all trust\n",
 	} {
-		putFile(t, pg, name, []byte(data), 0o600)
+		testdatadir.Write(t, pg, name, []byte(data), 0o600)
 	}
 	if _, errOut, code := w.run("init", "-D", pg, "--ca-dir", caDir, "--intermediate", "--host", "db.example.com", "--client", "alice", "--configure"); code != 0 {
 		t.Fatalf("init: %d\n%s", code, errOut)
@@ -199,13 +200,13 @@ func TestHintCommandsWork(t *testing.T) {
 		runAll("missing root.crl", checkCmds("missing root.crl"), true)
 	})
 	t.Run("check: root.crl not PEM", func(t *testing.T) {
-		putFile(t, pg, "root.crl", []byte("garbage\n"), 0o644)
+		testdatadir.Write(t, pg, "root.crl", []byte("garbage\n"), 0o644)
 		runAll("garbage root.crl", checkCmds("garbage root.crl"), true)
 	})
 	t.Run("check: root.crl missing a CA", func(t *testing.T) {
 		data, _ := os.ReadFile(filepath.Join(pg, "root.crl"))
 		first := bytes.Index(data, []byte("-----END X509 CRL-----\n"))
-		putFile(t, pg, "root.crl", data[:first+len("-----END X509 CRL-----\n")], 0o644)
+		testdatadir.Write(t, pg, "root.crl", data[:first+len("-----END X509 CRL-----\n")], 0o644)
 		runAll("a CA without CRL", checkCmds("a CA without CRL"), true)
 	})
 	t.Run("check: root.crl expiring, then expired", func(t *testing.T) {
@@ -270,7 +271,7 @@ func TestHintCommandsWork(t *testing.T) {
 	t.Run("renew without server.crt", func(t *testing.T) {
 		empty := filepath.Join(base, "empty")
 		for name, data := range map[string]string{"PG_VERSION": "15\n", "global/pg_control": "", "postgresql.conf": "ssl = on\n", "pg_hba.conf": ""} {
-			putFile(t, empty, name, []byte(data), 0o600)
+			testdatadir.Write(t, empty, name, []byte(data), 0o600)
 		}
 		_, errOut, code := w.run("renew", "-D", empty)
 		if code != 1 {

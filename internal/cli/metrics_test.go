@@ -61,7 +61,7 @@ func TestRenewMetricsFile(t *testing.T) {
 	}
 	now := float64(testpki.Now.Unix())
 	got := readMetrics(t, file)
-	crt := "{file=" + fx.path("server.crt") + ",serial=" + ca.SerialHex(fx.leaf(t, "server.crt").SerialNumber.Bytes()) + "}"
+	crt := "{file=" + fx.Path("server.crt") + ",serial=" + ca.SerialHex(fx.Leaf(t, "server.crt").SerialNumber.Bytes()) + "}"
 	for name, want := range map[string]float64{
 		rotate.MetricRenewSuccess + "{}":    1,
 		rotate.MetricRenewLastRun + "{}":    now,
@@ -75,7 +75,7 @@ func TestRenewMetricsFile(t *testing.T) {
 	}
 	crls := 0
 	for name, v := range got {
-		if strings.HasPrefix(name, rotate.MetricCRLDaysLeft+"{file="+fx.path("root.crl")+",issuer=") {
+		if strings.HasPrefix(name, rotate.MetricCRLDaysLeft+"{file="+fx.Path("root.crl")+",issuer=") {
 			crls++
 			if v != 170 { // made 10 days ago for crl.DefaultDays (180)
 				t.Errorf("%s = %v", name, v)
@@ -88,8 +88,8 @@ func TestRenewMetricsFile(t *testing.T) {
 
 	// The last renewal's time outlives runs with nothing to do and failed runs.
 	data, _ := os.ReadFile(file)
-	os.WriteFile(file, []byte(strings.Replace(string(data), rotate.MetricRenewLastChange+`{data_directory="`+fx.dir+`"} `+metrics.FormatValue(now),
-		rotate.MetricRenewLastChange+`{data_directory="`+fx.dir+`"} 12345`, 1)), 0o644)
+	os.WriteFile(file, []byte(strings.Replace(string(data), rotate.MetricRenewLastChange+`{data_directory="`+fx.Dir+`"} `+metrics.FormatValue(now),
+		rotate.MetricRenewLastChange+`{data_directory="`+fx.Dir+`"} 12345`, 1)), 0o644)
 	if _, errOut, code := fx.run(t, nil, "--within", "20", "--metrics-file", file); code != 0 {
 		t.Fatalf("nothing to do: exit %d\n%s", code, errOut)
 	}
@@ -97,7 +97,7 @@ func TestRenewMetricsFile(t *testing.T) {
 	if got[rotate.MetricRenewLastChange+"{}"] != 12345 || got[rotate.MetricRenewSuccess+"{}"] != 1 || got[rotate.MetricCertDaysLeft+crt] != 825 {
 		t.Errorf("nothing to do:\n%v", got)
 	}
-	fx.caDir = filepath.Join(t.TempDir(), "no-ca")
+	fx.CADir = filepath.Join(t.TempDir(), "no-ca")
 	if _, _, code := fx.run(t, nil, "--force", "--metrics-file", file); code == 0 {
 		t.Fatal("renewed without a CA")
 	}

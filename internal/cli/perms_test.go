@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pgcert/pgcert/internal/cmdutil"
+	"github.com/pgcert/pgcert/internal/testdatadir"
 	"github.com/pgcert/pgcert/pkg/hint"
 	"github.com/pgcert/pgcert/pkg/keyperm"
 )
@@ -203,13 +204,13 @@ func TestPermsClientRule(t *testing.T) {
 }
 
 func TestPermsDataDirectory(t *testing.T) {
-	p := newCheckPKI(t)
-	dir := dataDir(t, p, []string{"ssl_ca_file = 'root.crt'", "ssl_crl_file = 'root.crl'", "ssl_crl_dir = 'crls'"})
-	writeIn(t, dir, "root.crt", p.root.PEM(), 0o644)
-	writeIn(t, dir, "root.crl", nil, 0o000)
-	writeIn(t, dir, "crls/0123abcd.r0", nil, 0o644)
-	writeIn(t, dir, "crls/README", nil, 0o600)
-	writeIn(t, dir, "server.key", p.server.KeyPEM(t), 0o640)
+	p := testdatadir.NewPKI(t)
+	dir := testdatadir.New(t, p, []string{"ssl_ca_file = 'root.crt'", "ssl_crl_file = 'root.crl'", "ssl_crl_dir = 'crls'"})
+	testdatadir.Write(t, dir, "root.crt", p.Root.PEM(), 0o644)
+	testdatadir.Write(t, dir, "root.crl", nil, 0o000)
+	testdatadir.Write(t, dir, "crls/0123abcd.r0", nil, 0o644)
+	testdatadir.Write(t, dir, "crls/README", nil, 0o600)
+	testdatadir.Write(t, dir, "server.key", p.Server.KeyPEM(t), 0o640)
 
 	me := keyperm.Process()
 	out, _, code := runPerms(t, me, true, "check", "-D", dir)

@@ -33,7 +33,7 @@ func BenchmarkRenewForce(b *testing.B) {
 // protocol that it serves the new certificate.
 func BenchmarkRenewReload(b *testing.B) {
 	fx := newRenewFix(b, "logging_collector = on")
-	fp := fakepg.Start(b, fx.dir, true)
+	fp := fakepg.Start(b, fx.Dir, true)
 	adjust := func(o *renewOptions) { o.signal = fp.Sighup; o.Wait = 10 * time.Second }
 	for b.Loop() {
 		if _, _, code := fx.run(b, adjust, "--force", "--reload"); code != 0 {

@@ -17,6 +17,8 @@ import (
 	"github.com/pgcert/pgcert/internal/cmdutil"
 	"github.com/pgcert/pgcert/internal/fakepg"
 	"github.com/pgcert/pgcert/internal/iostreams"
+	"github.com/pgcert/pgcert/internal/testdatadir"
+	"github.com/pgcert/pgcert/internal/testfs"
 	"github.com/pgcert/pgcert/internal/testpki"
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/chain"
@@ -27,77 +29,15 @@ import (
 	"github.com/pgcert/pgcert/pkg/selfsign"
 )
 
-// renewFix is a data directory set up as pgcert init leaves it (ssl_ca_file
-// root.crt, ssl_crl_file root.crl, server.crt with the intermediate and root), with
-// a CA made 900 days before testpki.Now and a server certificate issued 800 days
-// before it for 825 days: due by renew's default rule (25 days left, renewal at 275).
+// renewFix is a data directory due for renewal (see testdatadir.Renewal), with a
+// pg_hba.conf for the check renew runs after its work.
 type renewFix struct {
-	dir, caDir string
-	ca         *ca.CA
-	old        *x509.Certificate
-	keyPEM     []byte
+	*testdatadir.Renewal
 }
 
 func newRenewFix(t testing.TB, conf ...string) *renewFix {
 	t.Helper()
-	caDir := filepath.Join(t.TempDir(), "ca")
-	c, err := ca.Create(caDir, ca.CreateOptions{Intermediate: true, Now: testpki.Now.AddDate(0, 0, -900)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	os.Chmod(dir, 0o700)
-	key := testpki.NewKey(t)
-	sans, _ := selfsign.HostSANs([]string{"db.example.com", "10.0.0.5"})
-	is, err := c.Issue(ca.Request{Profile: selfsign.ServerLeaf, Subject: cnRDN("db.example.com"), SANs: sans,
-		PublicKey: key.Public(), Days: 825, Now: testpki.Now.AddDate(0, 0, -800)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyPEM, _ := keys.MarshalPKCS8PEM(key)
-	var crls []byte
-	for _, x := range c.CAs() {
-		res, err := x.GenerateCRL(ca.CRLOptions{Now: testpki.Now.AddDate(0, 0, -10)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		crls = append(crls, res.Signed.PEM()...)
-	}
-	putFile(t, dir, "PG_VERSION", []byte("15\n"), 0o600)
-	putFile(t, dir, "global/pg_control", nil, 0o600)
-	putFile(t, dir, "postgresql.conf", []byte("ssl = on\nssl_ca_file = 'root.crt'\nssl_crl_file = 'root.crl'\n"+strings.Join(conf, "\n")+"\n"), 0o600)
-	putFile(t, dir, "pg_hba.conf", []byte("local all all trust\n"), 0o600)
-	putFile(t, dir, "server.crt", ca.PEM(append([]*x509.Certificate{is.Cert}, c.Chain()...)...), 0o644)
-	putFile(t, dir, "server.key", keyPEM, 0o600)
-	putFile(t, dir, "root.crt", ca.PEM(c.Root()), 0o644)
-	putFile(t, dir, "root.crl", crls, 0o644)
-	// Bound, as pgcert init leaves a data directory (cabinding_test.go starts
-	// from an unbound one).
-	putFile(t, dir, ca.DataDirFile, c.Record().Marshal(), 0o644)
-	if err := c.BindDataDir(dir); err != nil {
-		t.Fatal(err)
-	}
-	return &renewFix{dir: dir, caDir: caDir, ca: c, old: is.Cert, keyPEM: keyPEM}
-}
-
-func (fx *renewFix) path(name string) string { return filepath.Join(fx.dir, name) }
-
-func (fx *renewFix) read(t *testing.T, name string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(fx.path(name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
-
-func (fx *renewFix) leaf(t *testing.T, name string) *x509.Certificate {
-	t.Helper()
-	certs, err := chain.ParseCertificates(fx.read(t, name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return certs[0]
+	return &renewFix{testdatadir.NewRenewal(t, []string{"local all all trust"}, conf...)}
 }
 
 // run runs `pgcert renew -D dir --ca-dir caDir args...` (no --ca-dir with
@@ -122,9 +62,9 @@ func (fx *renewFix) run(t testing.TB, adjust func(*renewOptions), args ...string
 		}
 	}
 	root.AddCommand(cmd)
-	full := append([]string{"renew", "-D", fx.dir}, args...)
+	full := append([]string{"renew", "-D", fx.Dir}, args...)
 	if !slices.Contains(args, "--rollback") {
-		full = append(full, "--ca-dir", fx.caDir)
+		full = append(full, "--ca-dir", fx.CADir)
 	}
 	root.SetArgs(full)
 	_, err := root.ExecuteC()
@@ -165,7 +105,7 @@ func TestRenewFlags(t *testing.T) {
 
 func TestRenewDueCertificate(t *testing.T) {
 	fx := newRenewFix(t)
-	oldCRT, oldKey, oldCRL := fx.read(t, "server.crt"), fx.read(t, "server.key"), fx.read(t, "root.crl")
+	oldCRT, oldKey, oldCRL := fx.Read(t, "server.crt"), fx.Read(t, "server.key"), fx.Read(t, "root.crl")
 	rep, errOut, code := fx.runJSON(t, nil)
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, errOut)
@@ -177,41 +117,41 @@ func TestRenewDueCertificate(t *testing.T) {
 	if !strings.Contains(cert.Reason, "expires in 25 days, within 275 days (a third of its 825-day lifetime)") {
 		t.Errorf("reason %q", cert.Reason)
 	}
-	certs, err := chain.ParseCertificates(fx.read(t, "server.crt"))
+	certs, err := chain.ParseCertificates(fx.Read(t, "server.crt"))
 	if err != nil || len(certs) != 3 {
 		t.Fatalf("server.crt: %d certificates, %v", len(certs), err)
 	}
 	n := certs[0]
-	if !bytes.Equal(n.RawSubject, fx.old.RawSubject) || !keys.PublicKeysEqual(n.PublicKey, fx.old.PublicKey) ||
-		fmt.Sprint(n.DNSNames, n.IPAddresses) != fmt.Sprint(fx.old.DNSNames, fx.old.IPAddresses) {
+	if !bytes.Equal(n.RawSubject, fx.Old.RawSubject) || !keys.PublicKeysEqual(n.PublicKey, fx.Old.PublicKey) ||
+		fmt.Sprint(n.DNSNames, n.IPAddresses) != fmt.Sprint(fx.Old.DNSNames, fx.Old.IPAddresses) {
 		t.Errorf("renewed certificate %v %v %v, want the old one's names and key", n.Subject, n.DNSNames, n.IPAddresses)
 	}
-	if !n.NotAfter.Equal(testpki.Now.AddDate(0, 0, 825)) || !certs[1].Equal(fx.ca.Cert) || !certs[2].Equal(fx.ca.Root()) {
+	if !n.NotAfter.Equal(testpki.Now.AddDate(0, 0, 825)) || !certs[1].Equal(fx.CA.Cert) || !certs[2].Equal(fx.CA.Root()) {
 		t.Errorf("notAfter %v; chain %v, %v", n.NotAfter, certs[1].Subject, certs[2].Subject)
 	}
 	if cert.New.Serial != ca.SerialHex(n.SerialNumber.Bytes()) {
 		t.Errorf("reported serial %s", cert.New.Serial)
 	}
-	if !bytes.Equal(fx.read(t, "server.key"), oldKey) || !bytes.Equal(fx.read(t, "root.crl"), oldCRL) {
+	if !bytes.Equal(fx.Read(t, "server.key"), oldKey) || !bytes.Equal(fx.Read(t, "root.crl"), oldCRL) {
 		t.Error("the key or the CRL changed, though neither was due")
 	}
 	for name, want := range map[string][]byte{"server.crt.prev": oldCRT, "server.key.prev": oldKey, "root.crl.prev": oldCRL} {
-		if !bytes.Equal(fx.read(t, name), want) {
+		if !bytes.Equal(fx.Read(t, name), want) {
 			t.Errorf("%s is not the previous file", name)
 		}
 	}
-	if fi, _ := os.Stat(fx.path("server.key.prev")); fi.Mode().Perm() != 0o600 {
+	if fi, _ := os.Stat(fx.Path("server.key.prev")); fi.Mode().Perm() != 0o600 {
 		t.Errorf("server.key.prev has mode %04o", fi.Mode().Perm())
 	}
 	if len(rep.Previous) != 3 || len(rep.Files) != 4 {
 		t.Errorf("previous %v, files %d", rep.Previous, len(rep.Files))
 	}
 	// The CA recorded it.
-	list, err := fx.ca.List()
+	list, err := fx.CA.List()
 	if err != nil || len(list) != 2 || list[1].Entry.SerialNumber().Cmp(n.SerialNumber) != 0 {
 		t.Errorf("the CA's index: %d entries, %v", len(list), err)
 	}
-	entries, _ := os.ReadDir(fx.dir)
+	entries, _ := os.ReadDir(fx.Dir)
 	for _, e := range entries {
 		if strings.HasPrefix(e.Name(), ".pgcert") {
 			t.Errorf("%s left behind", e.Name())
@@ -228,7 +168,7 @@ func TestRenewNothingToDo(t *testing.T) {
 	if out, errOut, code := fx.run(t, nil, "--within", "20", "--quiet"); code != 0 || out != "" || errOut != "" {
 		t.Errorf("--quiet: exit %d, %q %q", code, out, errOut)
 	}
-	if cmdutil.FileExists(fx.path("server.crt.prev")) || !bytes.Equal(fx.leaf(t, "server.crt").Raw, fx.old.Raw) {
+	if cmdutil.FileExists(fx.Path("server.crt.prev")) || !bytes.Equal(fx.Leaf(t, "server.crt").Raw, fx.Old.Raw) {
 		t.Fatal("nothing to do changed files")
 	}
 	// --within 30d makes it due; --force always.
@@ -239,9 +179,9 @@ func TestRenewNothingToDo(t *testing.T) {
 	if code != 0 || !rep.Certificate.Renewed || !rep.Certificate.Rekeyed || !rep.CRL.Refreshed || rep.Certificate.Reason != "--force" {
 		t.Fatalf("--force: exit %d, %+v %+v", code, rep.Certificate, rep.CRL)
 	}
-	n := fx.leaf(t, "server.crt")
-	k, err := keys.Parse(fx.read(t, "server.key"), nil)
-	if err != nil || !keys.PublicKeysEqual(k.Signer.Public(), n.PublicKey) || keys.PublicKeysEqual(n.PublicKey, fx.old.PublicKey) {
+	n := fx.Leaf(t, "server.crt")
+	k, err := keys.Parse(fx.Read(t, "server.key"), nil)
+	if err != nil || !keys.PublicKeysEqual(k.Signer.Public(), n.PublicKey) || keys.PublicKeysEqual(n.PublicKey, fx.Old.PublicKey) {
 		t.Fatalf("--rekey: %v", err)
 	}
 	if alg, _, curve := keys.DescribePublicKey(n.PublicKey); alg != "ECDSA" || curve != "P-256" {
@@ -250,7 +190,7 @@ func TestRenewNothingToDo(t *testing.T) {
 	if !n.NotAfter.Equal(testpki.Now.AddDate(0, 0, 90)) {
 		t.Errorf("--days 90: notAfter %v", n.NotAfter)
 	}
-	if fi, _ := os.Stat(fx.path("server.key")); fi.Mode().Perm() != 0o600 {
+	if fi, _ := os.Stat(fx.Path("server.key")); fi.Mode().Perm() != 0o600 {
 		t.Errorf("the new key has mode %04o", fi.Mode().Perm())
 	}
 }
@@ -264,16 +204,8 @@ func TestRenewCRL(t *testing.T) {
 	// A CRL of another CA, kept; the CAs' own CRLs, expiring in 20 days.
 	other := testpki.Root(t, "other client CA")
 	foreign := other.CRLPEM(t, 7, testpki.Now, testpki.Now.AddDate(0, 0, 60))
-	var crls []byte
-	for _, x := range fx.ca.CAs() {
-		res, err := x.GenerateCRL(ca.CRLOptions{Now: testpki.Now.AddDate(0, 0, -10), Days: 30})
-		if err != nil {
-			t.Fatal(err)
-		}
-		crls = append(crls, res.Signed.PEM()...)
-	}
-	writeIn(t, fx.dir, "root.crl", append(crls, foreign...), 0o644)
-	certBefore := fx.read(t, "server.crt")
+	testdatadir.Write(t, fx.Dir, "root.crl", append(fx.CACRLs(t, 30), foreign...), 0o644)
+	certBefore := fx.Read(t, "server.crt")
 	rep, errOut, code := fx.runJSON(t, nil)
 	if code != 0 || rep.Certificate.Renewed || !rep.CRL.Refreshed || len(rep.CRL.CRLs) != 2 {
 		t.Fatalf("exit %d, %+v %+v\n%s", code, rep.Certificate, rep.CRL, errOut)
@@ -281,11 +213,11 @@ func TestRenewCRL(t *testing.T) {
 	if got := strings.Join(rep.CRL.Reasons, "; "); !strings.Contains(got, "expires in 20 days, within 30 days") {
 		t.Errorf("reasons %q", got)
 	}
-	if !bytes.Equal(fx.read(t, "server.crt"), certBefore) {
+	if !bytes.Equal(fx.Read(t, "server.crt"), certBefore) {
 		t.Error("a CRL refresh changed server.crt")
 	}
-	lists, err := crl.ParseCRLs(fx.read(t, "root.crl"))
-	if err != nil || len(lists) != 3 || !bytes.Equal(lists[2].Raw, mustCRL(t, foreign).Raw) {
+	lists, err := crl.ParseCRLs(fx.Read(t, "root.crl"))
+	if err != nil || len(lists) != 3 || !bytes.Equal(lists[2].Raw, testpki.ParseCRL(t, foreign).Raw) {
 		t.Fatalf("root.crl: %d CRLs, %v; want the two new ones and the foreign one", len(lists), err)
 	}
 	for _, l := range lists[:2] {
@@ -297,11 +229,11 @@ func TestRenewCRL(t *testing.T) {
 	if rep, _, _ := fx.runJSON(t, nil); rep.CRL.Refreshed {
 		t.Fatal("refreshed a current CRL")
 	}
-	is, err := fx.ca.Issue(ca.Request{Profile: selfsign.ClientLeaf, Subject: cnRDN("bob"), PublicKey: testpki.NewKey(t).Public(), Now: testpki.Now})
+	is, err := fx.CA.Issue(ca.Request{Profile: selfsign.ClientLeaf, Subject: cnRDN("bob"), PublicKey: testpki.NewKey(t).Public(), Now: testpki.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := fx.ca.Revoke(is.Cert.SerialNumber, ca.ReasonKeyCompromise, testpki.Now); err != nil {
+	if _, err := fx.CA.Revoke(is.Cert.SerialNumber, ca.ReasonKeyCompromise, testpki.Now); err != nil {
 		t.Fatal(err)
 	}
 	rep, _, code = fx.runJSON(t, nil)
@@ -313,15 +245,6 @@ func TestRenewCRL(t *testing.T) {
 	}
 }
 
-func mustCRL(t *testing.T, data []byte) *x509.RevocationList {
-	t.Helper()
-	l, err := crl.ParseCRLs(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return l[0]
-}
-
 // TestRenewRefusals: what renew refuses before issuing anything, and a new set that
 // fails the checks, which is never installed.
 func TestRenewRefusals(t *testing.T) {
@@ -331,37 +254,37 @@ func TestRenewRefusals(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		fx.caDir = other.Dir
+		fx.CADir = other.Dir
 		// Without a record of its CA (cabinding_test.go refuses the --ca-dir of
 		// a bound data directory earlier), the signature tells.
-		if err := os.Remove(fx.path(ca.DataDirFile)); err != nil {
+		if err := os.Remove(fx.Path(ca.DataDirFile)); err != nil {
 			t.Fatal(err)
 		}
 		_, errOut, code := fx.run(t, nil, "--force")
-		if code != 1 || !strings.Contains(errOut, "but another key") || cmdutil.FileExists(fx.path("server.crt.prev")) {
+		if code != 1 || !strings.Contains(errOut, "but another key") || cmdutil.FileExists(fx.Path("server.crt.prev")) {
 			t.Fatalf("exit %d\n%s", code, errOut)
 		}
 	})
 	t.Run("a key that does not match", func(t *testing.T) {
 		fx := newRenewFix(t)
 		other, _ := keys.MarshalPKCS8PEM(testpki.NewKey(t))
-		writeIn(t, fx.dir, "server.key", other, 0o600)
+		testdatadir.Write(t, fx.Dir, "server.key", other, 0o600)
 		if _, errOut, code := fx.run(t, nil, "--force"); code != 1 || !strings.Contains(errOut, "does not belong to the first certificate") {
 			t.Fatalf("exit %d\n%s", code, errOut)
 		}
 	})
 	t.Run("no certificate", func(t *testing.T) {
 		fx := newRenewFix(t)
-		os.Remove(fx.path("server.crt"))
+		os.Remove(fx.Path("server.crt"))
 		if _, errOut, code := fx.run(t, nil); code != 1 || !strings.Contains(errOut, "pgcert init") {
 			t.Fatalf("exit %d\n%s", code, errOut)
 		}
 	})
 	t.Run("an intermediate not valid yet", func(t *testing.T) {
 		fx := newRenewFix(t)
-		inter := fx.ca.Cert
-		root := fx.ca.Parent
-		rootKey, err := keys.Parse(mustReadFile(t, root.KeyPath()), nil)
+		inter := fx.CA.Cert
+		root := fx.CA.Parent
+		rootKey, err := keys.Parse(testfs.Read(t, root.KeyPath()), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -373,21 +296,14 @@ func TestRenewRefusals(t *testing.T) {
 			t.Fatal(err)
 		}
 		future, _ := x509.ParseCertificate(der)
-		writeIn(t, fx.caDir, "ca.crt", ca.PEM(future), 0o644)
-		before := map[string][]byte{}
-		for _, n := range []string{"server.crt", "server.key", "root.crl"} {
-			before[n] = fx.read(t, n)
-		}
+		testdatadir.Write(t, fx.CADir, "ca.crt", ca.PEM(future), 0o644)
+		before := fx.Snapshot(t)
 		_, errOut, code := fx.run(t, nil, "--force")
 		if code != 1 || !strings.Contains(errOut, "were not installed") || !strings.Contains(errOut, "is not valid until") || !strings.Contains(errOut, "never installed") {
 			t.Fatalf("exit %d\n%s", code, errOut)
 		}
-		for n, data := range before {
-			if !bytes.Equal(fx.read(t, n), data) {
-				t.Errorf("%s changed", n)
-			}
-		}
-		entries, _ := os.ReadDir(fx.dir)
+		fx.Unchanged(t, before)
+		entries, _ := os.ReadDir(fx.Dir)
 		for _, e := range entries {
 			if strings.HasPrefix(e.Name(), ".pgcert") || strings.HasSuffix(e.Name(), rotate.PrevSuffix) {
 				t.Errorf("%s left behind", e.Name())
@@ -396,36 +312,12 @@ func TestRenewRefusals(t *testing.T) {
 	})
 	t.Run("a key the server would refuse", func(t *testing.T) {
 		fx := newRenewFix(t)
-		os.Chmod(fx.path("server.key"), 0o644)
+		os.Chmod(fx.Path("server.key"), 0o644)
 		_, errOut, code := fx.run(t, nil, "--force", "--rekey")
-		if code != 1 || !strings.Contains(errOut, "has group or world access") || cmdutil.FileExists(fx.path("server.key.prev")) {
+		if code != 1 || !strings.Contains(errOut, "has group or world access") || cmdutil.FileExists(fx.Path("server.key.prev")) {
 			t.Fatalf("exit %d\n%s", code, errOut)
 		}
 	})
-}
-
-// putFile writes data to dir/name with mode, making parent directories.
-func putFile(t testing.TB, dir, name string, data []byte, mode os.FileMode) {
-	t.Helper()
-	path := filepath.Join(dir, name)
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, data, mode); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(path, mode); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func mustReadFile(t *testing.T, path string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
 }
 
 func TestRenewRollback(t *testing.T) {
@@ -433,36 +325,36 @@ func TestRenewRollback(t *testing.T) {
 	if _, errOut, code := fx.run(t, nil, "--rollback"); code != 1 || !strings.Contains(errOut, "nothing to roll back") {
 		t.Fatalf("rollback before any renewal: exit %d\n%s", code, errOut)
 	}
-	oldCRT, oldCRL := fx.read(t, "server.crt"), fx.read(t, "root.crl")
+	oldCRT, oldCRL := fx.Read(t, "server.crt"), fx.Read(t, "root.crl")
 	if _, errOut, code := fx.run(t, nil, "--force", "--rekey"); code != 0 {
 		t.Fatalf("exit %d\n%s", code, errOut)
 	}
-	newCRT, newKey := fx.read(t, "server.crt"), fx.read(t, "server.key")
+	newCRT, newKey := fx.Read(t, "server.crt"), fx.Read(t, "server.key")
 	out, errOut, code := fx.run(t, nil, "--rollback")
 	if code != 0 || !strings.Contains(out, "restored server.crt, server.key, root.crl") {
 		t.Fatalf("rollback: exit %d\n%s%s", code, out, errOut)
 	}
-	if !bytes.Equal(fx.read(t, "server.crt"), oldCRT) || !bytes.Equal(fx.read(t, "server.key"), fx.keyPEM) || !bytes.Equal(fx.read(t, "root.crl"), oldCRL) {
+	if !bytes.Equal(fx.Read(t, "server.crt"), oldCRT) || !bytes.Equal(fx.Read(t, "server.key"), fx.KeyPEM) || !bytes.Equal(fx.Read(t, "root.crl"), oldCRL) {
 		t.Fatal("rollback did not restore the previous files")
 	}
-	if !bytes.Equal(fx.read(t, "server.crt.prev"), newCRT) || !bytes.Equal(fx.read(t, "server.key.prev"), newKey) {
+	if !bytes.Equal(fx.Read(t, "server.crt.prev"), newCRT) || !bytes.Equal(fx.Read(t, "server.key.prev"), newKey) {
 		t.Fatal("the replaced files are not the .prev ones")
 	}
 	for _, n := range []string{"server.key", "server.key.prev"} {
-		if fi, _ := os.Stat(fx.path(n)); fi.Mode().Perm() != 0o600 {
+		if fi, _ := os.Stat(fx.Path(n)); fi.Mode().Perm() != 0o600 {
 			t.Errorf("%s has mode %04o after the rollback", n, fi.Mode().Perm())
 		}
 	}
 	// A second rollback undoes the first.
-	if _, errOut, code := fx.run(t, nil, "--rollback"); code != 0 || !bytes.Equal(fx.read(t, "server.crt"), newCRT) {
+	if _, errOut, code := fx.run(t, nil, "--rollback"); code != 0 || !bytes.Equal(fx.Read(t, "server.crt"), newCRT) {
 		t.Fatalf("second rollback: exit %d\n%s", code, errOut)
 	}
 	// A .prev set that is not one generation is refused.
-	writeIn(t, fx.dir, "server.key.prev", mustMarshal(t), 0o600)
+	testdatadir.Write(t, fx.Dir, "server.key.prev", mustMarshal(t), 0o600)
 	if _, errOut, code := fx.run(t, nil, "--rollback"); code != 1 || !strings.Contains(errOut, "does not belong to the key") {
 		t.Fatalf("mismatched .prev: exit %d\n%s", code, errOut)
 	}
-	if !bytes.Equal(fx.read(t, "server.crt"), newCRT) {
+	if !bytes.Equal(fx.Read(t, "server.crt"), newCRT) {
 		t.Fatal("a refused rollback changed server.crt")
 	}
 }
@@ -478,7 +370,7 @@ func mustMarshal(t *testing.T) []byte {
 
 func TestRenewReload(t *testing.T) {
 	fx := newRenewFix(t, "logging_collector = on")
-	fp := fakepg.Start(t, fx.dir, true)
+	fp := fakepg.Start(t, fx.Dir, true)
 	signal := func(o *renewOptions) { o.signal = fp.Sighup; o.Wait = 5 * time.Second }
 	rep, errOut, code := fx.runJSON(t, signal, "--reload")
 	if code != 0 {
@@ -488,7 +380,7 @@ func TestRenewReload(t *testing.T) {
 	if rel == nil || !rel.Signalled || !rel.Confirmed || rel.ServedSerial != rep.Certificate.New.Serial || rel.LogFile != fp.Log || rel.PID != os.Getpid() {
 		t.Fatalf("reload %+v", rel)
 	}
-	if !fp.Serving().Equal(fx.leaf(t, "server.crt")) {
+	if !fp.Serving().Equal(fx.Leaf(t, "server.crt")) {
 		t.Fatal("the fake server does not serve the new certificate")
 	}
 
@@ -512,30 +404,30 @@ func TestRenewReload(t *testing.T) {
 	// Nothing due now, but the server is behind its files: renew reloads it again.
 	fp.Reject = false
 	rep, errOut, code = fx.runJSON(t, signal, "--reload")
-	if code != 0 || rep.Action != rotate.ActionReloaded || !rep.Reload.Confirmed || !fp.Serving().Equal(fx.leaf(t, "server.crt")) {
+	if code != 0 || rep.Action != rotate.ActionReloaded || !rep.Reload.Confirmed || !fp.Serving().Equal(fx.Leaf(t, "server.crt")) {
 		t.Fatalf("stale server: exit %d, %+v\n%s", code, rep.Reload, errOut)
 	}
 	// Rollback with reload: the server serves the restored certificate.
 	out, errOut, code := fx.run(t, signal, "--rollback", "--reload")
-	if code != 0 || !fp.Serving().Equal(fx.leaf(t, "server.crt")) || !strings.Contains(out, "reloaded the server") {
+	if code != 0 || !fp.Serving().Equal(fx.Leaf(t, "server.crt")) || !strings.Contains(out, "reloaded the server") {
 		t.Fatalf("rollback --reload: exit %d\n%s%s", code, out, errOut)
 	}
 }
 
 func TestRenewReloadWithoutLog(t *testing.T) {
 	fx := newRenewFix(t)
-	fp := fakepg.Start(t, fx.dir, false)
+	fp := fakepg.Start(t, fx.Dir, false)
 	fp.Reject = true
 	rep, errOut, code := fx.runJSON(t, func(o *renewOptions) { o.signal = fp.Sighup; o.Wait = 300 * time.Millisecond }, "--reload")
-	if code != 1 || !strings.Contains(errOut, "did not take the new files: it still serves serial "+ca.SerialHex(fx.old.SerialNumber.Bytes())) {
+	if code != 1 || !strings.Contains(errOut, "did not take the new files: it still serves serial "+ca.SerialHex(fx.Old.SerialNumber.Bytes())) {
 		t.Fatalf("exit %d, %+v\n%s", code, rep.Reload, errOut)
 	}
 	// A CRL alone, and no log to read: signalled, but not confirmed, and said so.
-	is, err := fx.ca.Issue(ca.Request{Profile: selfsign.ClientLeaf, Subject: cnRDN("bob"), PublicKey: testpki.NewKey(t).Public(), Now: testpki.Now})
+	is, err := fx.CA.Issue(ca.Request{Profile: selfsign.ClientLeaf, Subject: cnRDN("bob"), PublicKey: testpki.NewKey(t).Public(), Now: testpki.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := fx.ca.Revoke(is.Cert.SerialNumber, ca.ReasonNone, testpki.Now); err != nil {
+	if _, err := fx.CA.Revoke(is.Cert.SerialNumber, ca.ReasonNone, testpki.Now); err != nil {
 		t.Fatal(err)
 	}
 	fp.Reject = false
@@ -553,7 +445,7 @@ func TestRenewReloadNotRunning(t *testing.T) {
 		t.Fatalf("exit %d, %+v\n%s", code, rep.Reload, errOut)
 	}
 	// A stale postmaster.pid naming a process that is not a server.
-	writeIn(t, fx.dir, "postmaster.pid", []byte(fmt.Sprintf("%d\n%s\n1\n5432\n\n127.0.0.1\n", os.Getpid(), fx.dir)), 0o600)
+	testdatadir.Write(t, fx.Dir, "postmaster.pid", []byte(fmt.Sprintf("%d\n%s\n1\n5432\n\n127.0.0.1\n", os.Getpid(), fx.Dir)), 0o600)
 	if _, errOut, code := fx.run(t, nil, "--reload", "--force"); code != 1 || !strings.Contains(errOut, "not a PostgreSQL server") {
 		t.Fatalf("stale pid: exit %d\n%s", code, errOut)
 	}

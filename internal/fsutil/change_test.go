@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"syscall"
 	"testing"
+
+	"github.com/pgcert/pgcert/internal/testfs"
 )
 
 func TestTargetChangesByDescriptor(t *testing.T) {
@@ -74,7 +76,7 @@ func TestOpenTargetRefusals(t *testing.T) {
 			t.Errorf("OpenTarget(%s) = %v, want ErrEscapes (a link on the way)", p, err)
 		}
 	}
-	noHang(t, "OpenTarget of a FIFO", func() {
+	testfs.NoHang(t, "OpenTarget of a FIFO", func() {
 		if _, err := OpenTarget(filepath.Join(dir, "fifo")); !errors.Is(err, ErrNotRegular) {
 			t.Errorf("OpenTarget(fifo) = %v, want ErrNotRegular", err)
 		}

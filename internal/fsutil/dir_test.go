@@ -8,6 +8,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/pgcert/pgcert/internal/testfs"
 	"golang.org/x/sys/unix"
 )
 
@@ -85,7 +86,7 @@ func testDirOpen(t *testing.T) {
 			}
 		}
 	}
-	noHang(t, "OpenRegular of a FIFO", func() {
+	testfs.NoHang(t, "OpenRegular of a FIFO", func() {
 		if _, err := d.OpenRegular("PG_VERSION"); !errors.Is(err, ErrNotRegular) || !strings.Contains(err.Error(), "FIFO") {
 			t.Errorf("OpenRegular(PG_VERSION FIFO) = %v, want a refusal naming the FIFO", err)
 		}

@@ -9,27 +9,10 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
+	"github.com/pgcert/pgcert/internal/testfs"
 	"golang.org/x/sys/unix"
 )
-
-// noHang runs fn and fails the test if it has not returned within a generous time:
-// a hang detector, not a timing assertion (every call here returns in microseconds
-// or never).
-func noHang(t *testing.T, what string, fn func()) {
-	t.Helper()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		fn()
-	}()
-	select {
-	case <-done:
-	case <-time.After(20 * time.Second):
-		t.Fatalf("%s hung", what)
-	}
-}
 
 // specialFiles makes one file of every kind pgcert refuses to read, in dir.
 func specialFiles(t *testing.T, dir string) map[string]string {
@@ -60,7 +43,7 @@ func TestOpenRegularRefusesEveryOtherKind(t *testing.T) {
 	dir := t.TempDir()
 	for path, kind := range specialFiles(t, dir) {
 		for name, open := range map[string]func(string) (*os.File, error){"OpenRegular": OpenRegular, "OpenInput": OpenInput} {
-			noHang(t, name+" "+path, func() {
+			testfs.NoHang(t, name+" "+path, func() {
 				f, err := open(path)
 				var nr *NotRegularError
 				if !errors.As(err, &nr) || nr.Kind != kind || nr.Path != path || !errors.Is(err, ErrNotRegular) {
@@ -98,7 +81,7 @@ func TestOpenRegularLinks(t *testing.T) {
 	if err := os.Symlink("fifo", fifoLink); err != nil {
 		t.Fatal(err)
 	}
-	noHang(t, "ReadInput through a link to a FIFO", func() {
+	testfs.NoHang(t, "ReadInput through a link to a FIFO", func() {
 		if _, err := ReadInput(fifoLink, 100); !errors.Is(err, ErrNotRegular) || !strings.Contains(err.Error(), "FIFO") {
 			t.Errorf("ReadInput(link to FIFO) = %v, want a refusal naming the FIFO", err)
 		}
@@ -107,7 +90,7 @@ func TestOpenRegularLinks(t *testing.T) {
 	if err := os.Symlink("/dev/kmsg", kmsg); err != nil {
 		t.Fatal(err)
 	}
-	noHang(t, "ReadInput through a link to /dev/kmsg", func() {
+	testfs.NoHang(t, "ReadInput through a link to /dev/kmsg", func() {
 		if _, err := ReadInput(kmsg, 100); !errors.Is(err, ErrNotRegular) || !strings.Contains(err.Error(), "character device") {
 			t.Errorf("ReadInput(link to /dev/kmsg) = %v, want a refusal naming the device", err)
 		}
@@ -131,7 +114,7 @@ func TestOpenRegularRaceWithFIFO(t *testing.T) {
 				t.Error(err)
 			}
 		}
-		noHang(t, "the open of a FIFO swapped in", func() {
+		testfs.NoHang(t, "the open of a FIFO swapped in", func() {
 			f, err := openRegular(path, follow)
 			if !errors.Is(err, ErrNotRegular) || !strings.Contains(err.Error(), "FIFO") {
 				t.Errorf("follow=%v: %v, want a refusal naming the FIFO", follow, err)

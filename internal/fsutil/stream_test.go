@@ -9,6 +9,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/pgcert/pgcert/internal/testfs"
 )
 
 // fillLines writes n numbered lines, one write each.
@@ -51,7 +53,7 @@ func TestWriteFileFuncModeFromFirstByte(t *testing.T) {
 	if lines := strings.Count(string(data), "\n"); lines != 1000 || !strings.HasSuffix(string(data), "line 999\n") {
 		t.Fatalf("content has %d lines", lines)
 	}
-	if names := listDir(t, dir); len(names) != 1 {
+	if names := testfs.Names(t, dir); len(names) != 1 {
 		t.Fatalf("directory holds %v", names)
 	}
 }
@@ -92,7 +94,7 @@ func TestWriteFileFuncFailureKeepsTarget(t *testing.T) {
 		t.Fatalf("fill's own error: got %v, want it unchanged", err)
 	}
 	assertContent(t, path, "old")
-	if names := listDir(t, dir); len(names) != 1 {
+	if names := testfs.Names(t, dir); len(names) != 1 {
 		t.Fatalf("a failed fill left %v", names)
 	}
 
@@ -108,7 +110,7 @@ func TestWriteFileFuncFailureKeepsTarget(t *testing.T) {
 		t.Fatalf("failed write: %v", err)
 	}
 	assertContent(t, path, "old")
-	if names := listDir(t, dir); len(names) != 1 {
+	if names := testfs.Names(t, dir); len(names) != 1 {
 		t.Fatalf("a failed write left %v", names)
 	}
 }

@@ -7,20 +7,9 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-)
 
-func listDir(t *testing.T, dir string) []string {
-	t.Helper()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, e := range entries {
-		names = append(names, e.Name())
-	}
-	return names
-}
+	"github.com/pgcert/pgcert/internal/testfs"
+)
 
 func TestWriteNewFileWithMode(t *testing.T) {
 	old := syscall.Umask(0o077)
@@ -43,7 +32,7 @@ func TestWriteNewFileWithMode(t *testing.T) {
 			t.Error("a new file was reported as replaced")
 		}
 	}
-	if names := listDir(t, dir); len(names) != 2 {
+	if names := testfs.Names(t, dir); len(names) != 2 {
 		t.Fatalf("directory holds %v, want only the two files", names)
 	}
 }
@@ -87,7 +76,7 @@ func TestRefuseExistingWithoutForce(t *testing.T) {
 	if b, _ := os.ReadFile(path); string(b) != "new" || !w.Replaced {
 		t.Fatalf("after --force: %q, replaced=%v", b, w.Replaced)
 	}
-	if names := listDir(t, dir); len(names) != 1 {
+	if names := testfs.Names(t, dir); len(names) != 1 {
 		t.Fatalf("directory holds %v", names)
 	}
 }
@@ -137,7 +126,7 @@ func TestBadTargets(t *testing.T) {
 			t.Errorf("WriteFile(%s) err = %v, want a WriteError naming the path and %q", tc.path, err, tc.want)
 		}
 	}
-	if names := listDir(t, dir); len(names) != 1 {
+	if names := testfs.Names(t, dir); len(names) != 1 {
 		t.Fatalf("directory holds %v", names)
 	}
 }
@@ -180,7 +169,7 @@ func TestTxnAllOrNothing(t *testing.T) {
 	if _, err := os.Stat(b); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("%s exists after a failed commit", b)
 	}
-	if names := listDir(t, dir); len(names) != 1 {
+	if names := testfs.Names(t, dir); len(names) != 1 {
 		t.Fatalf("directory holds %v after rollback", names)
 	}
 
@@ -193,7 +182,7 @@ func TestTxnAllOrNothing(t *testing.T) {
 	}
 	assertContent(t, a, "new cert")
 	assertContent(t, b, "new key")
-	if names := listDir(t, dir); len(names) != 2 {
+	if names := testfs.Names(t, dir); len(names) != 2 {
 		t.Fatalf("directory holds %v", names)
 	}
 }

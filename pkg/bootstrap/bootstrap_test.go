@@ -4,29 +4,19 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/pgcert/pgcert/internal/testnotify"
 	"github.com/pgcert/pgcert/pkg/bootstrap"
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/keys"
 	"github.com/pgcert/pgcert/pkg/pgdata"
 	"github.com/pgcert/pgcert/pkg/selfsign"
 )
-
-// recorder is a Reporter that keeps what it hears.
-type recorder struct{ lines []string }
-
-func (r *recorder) Infof(format string, args ...any) {
-	r.lines = append(r.lines, "info: "+fmt.Sprintf(format, args...))
-}
-func (r *recorder) Warnf(format string, args ...any) {
-	r.lines = append(r.lines, "warning: "+fmt.Sprintf(format, args...))
-}
 
 func setup(t *testing.T, intermediate bool) (string, *pgdata.DataDir, *ca.CA) {
 	t.Helper()
@@ -206,15 +196,15 @@ func TestConfigureWithoutPostgresqlConf(t *testing.T) {
 	if bootstrap.Configurable(dd) {
 		t.Error("a directory without postgresql.conf is configurable")
 	}
-	rec := &recorder{}
+	rec := &testnotify.Recorder{}
 	o := options(dir, dd, c)
 	o.Configure, o.Reporter = true, rec
 	r := apply(t, o)
 	if r.Configuration.ServerConfig || r.Configuration.PgcertConf != filepath.Join(empty, "pgcert.conf") {
 		t.Errorf("configuration: %+v", r.Configuration)
 	}
-	if len(rec.lines) != 1 || !strings.Contains(rec.lines[0], "has no postgresql.conf: wrote "+filepath.Join(empty, "pgcert.conf")+" only") {
-		t.Errorf("reported %q", rec.lines)
+	if len(rec.Lines) != 1 || !strings.Contains(rec.Lines[0], "has no postgresql.conf: wrote "+filepath.Join(empty, "pgcert.conf")+" only") {
+		t.Errorf("reported %q", rec.Lines)
 	}
 	if _, err := os.Stat(filepath.Join(empty, "postgresql.conf")); err == nil {
 		t.Error("a postgresql.conf was made")
@@ -228,7 +218,7 @@ func TestConfigureEditsLinkTarget(t *testing.T) {
 	target := filepath.Join(dir, "etc-postgresql.conf")
 	os.Rename(dd.ConfigFile, target)
 	os.Symlink(target, dd.ConfigFile)
-	rec := &recorder{}
+	rec := &testnotify.Recorder{}
 	o := options(dir, dd, c)
 	o.Configure, o.Reporter = true, rec
 	apply(t, o)
@@ -241,8 +231,8 @@ func TestConfigureEditsLinkTarget(t *testing.T) {
 	if _, err := os.Stat(target + bootstrap.BackupSuffix); err != nil {
 		t.Error("no backup beside the target")
 	}
-	if len(rec.lines) == 0 || !strings.Contains(rec.lines[0], "is a symbolic link: editing its target") {
-		t.Errorf("reported %q", rec.lines)
+	if len(rec.Lines) == 0 || !strings.Contains(rec.Lines[0], "is a symbolic link: editing its target") {
+		t.Errorf("reported %q", rec.Lines)
 	}
 }
 

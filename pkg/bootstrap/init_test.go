@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pgcert/pgcert/internal/testnotify"
 	"github.com/pgcert/pgcert/pkg/bootstrap"
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/hint"
@@ -15,7 +16,7 @@ import (
 
 // initOptions are Init's options for a data directory under dir and a CA
 // directory dir/newca that Init creates, with rec hearing the reports.
-func initOptions(dir string, rec *recorder) bootstrap.InitOptions {
+func initOptions(dir string, rec *testnotify.Recorder) bootstrap.InitOptions {
 	return bootstrap.InitOptions{
 		DataDir: filepath.Join(dir, "pgdata"), Days: 365, Clients: []string{"alice"},
 		CADir: func(string) (string, error) { return filepath.Join(dir, "newca"), nil },
@@ -30,7 +31,7 @@ func initOptions(dir string, rec *recorder) bootstrap.InitOptions {
 
 func TestInit(t *testing.T) {
 	dir, _, _ := setup(t, false)
-	rec := &recorder{}
+	rec := &testnotify.Recorder{}
 	o := initOptions(dir, rec)
 	var locked []string
 	released := 0
@@ -46,8 +47,8 @@ func TestInit(t *testing.T) {
 	if !r.CA.Created || r.Server.SANs != "DNS:db.example.com,DNS:localhost" || len(r.Clients) != 1 {
 		t.Errorf("result: CA created %v, SANs %q, %d clients", r.CA.Created, r.Server.SANs, len(r.Clients))
 	}
-	if want := "info: created a CA in " + filepath.Join(dir, "newca"); len(rec.lines) == 0 || rec.lines[0] != want {
-		t.Errorf("reports %q, want first %q", rec.lines, want)
+	if want := "info: created a CA in " + filepath.Join(dir, "newca"); len(rec.Lines) == 0 || rec.Lines[0] != want {
+		t.Errorf("reports %q, want first %q", rec.Lines, want)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "newca", "clients", "alice", "postgresql.key")); err != nil {
 		t.Errorf("alice's bundle: %v", err)
@@ -63,15 +64,15 @@ func TestInit(t *testing.T) {
 	// The person allows it: the CA is reused, the hosts kept.
 	var asked []string
 	o.Overwrite = func(paths []string) (bool, error) { asked = paths; return true, nil }
-	rec.lines = nil
+	rec.Lines = nil
 	if r, err = bootstrap.Init(o); err != nil {
 		t.Fatal(err)
 	}
 	if len(asked) == 0 || r.CA.Created || r.Server.SANs != "DNS:db.example.com,DNS:localhost" {
 		t.Errorf("rerun: asked about %v, CA created %v, SANs %q", asked, r.CA.Created, r.Server.SANs)
 	}
-	if want := "info: using the CA in " + filepath.Join(dir, "newca"); !strings.Contains(strings.Join(rec.lines, "\n"), want) {
-		t.Errorf("reports %q, want %q", rec.lines, want)
+	if want := "info: using the CA in " + filepath.Join(dir, "newca"); !strings.Contains(strings.Join(rec.Lines, "\n"), want) {
+		t.Errorf("reports %q, want %q", rec.Lines, want)
 	}
 	// An intermediate is asked of a CA that has none.
 	o.Intermediate = true
@@ -90,7 +91,7 @@ func TestInitRefusesFirst(t *testing.T) {
 		"wildcard host": func(o *bootstrap.InitOptions) { o.Hosts = []string{"*.com"} },
 		"bad host":      func(o *bootstrap.InitOptions) { o.Hosts = []string{"db..example.com"} },
 	} {
-		o := initOptions(dir, &recorder{})
+		o := initOptions(dir, &testnotify.Recorder{})
 		o.Lock = func(string) (func(), error) { t.Fatalf("%s: locked", name); return nil, nil }
 		change(&o)
 		_, err := bootstrap.Init(o)
@@ -133,7 +134,7 @@ func TestCheckRoles(t *testing.T) {
 // the step-ca is asked anything.
 func TestInitStepRefusals(t *testing.T) {
 	dir, dd, c := setup(t, false)
-	o := initOptions(dir, &recorder{})
+	o := initOptions(dir, &testnotify.Recorder{})
 	o.Step = &bootstrap.InitStep{
 		DefaultCADir: func() (string, error) { return filepath.Join(dd.Dir, "ca"), nil },
 		Password:     func(string) ([]byte, error) { t.Fatal("no password is asked"); return nil, nil },
@@ -155,7 +156,7 @@ func TestInitStepRefusals(t *testing.T) {
 // the CA issued, asks nothing about a new CA, and offers to configure.
 func TestForm(t *testing.T) {
 	dir, _, _ := setup(t, false)
-	o := initOptions(dir, &recorder{})
+	o := initOptions(dir, &testnotify.Recorder{})
 	o.Hosts = []string{"db1.example.com"}
 	if _, err := bootstrap.Init(o); err != nil {
 		t.Fatal(err)

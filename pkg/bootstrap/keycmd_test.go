@@ -2,27 +2,17 @@ package bootstrap_test
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/pgcert/pgcert/internal/fsutil"
+	"github.com/pgcert/pgcert/internal/testnotify"
 	"github.com/pgcert/pgcert/pkg/bootstrap"
 	"github.com/pgcert/pgcert/pkg/hint"
 	"github.com/pgcert/pgcert/pkg/keys"
 )
-
-// notes records what a library reports.
-type notes struct{ lines []string }
-
-func (n *notes) Infof(format string, args ...any) {
-	n.lines = append(n.lines, "info: "+fmt.Sprintf(format, args...))
-}
-func (n *notes) Warnf(format string, args ...any) {
-	n.lines = append(n.lines, "warn: "+fmt.Sprintf(format, args...))
-}
 
 func TestNewKeyAsksBeforeWork(t *testing.T) {
 	dir := t.TempDir()
@@ -54,15 +44,15 @@ func TestNewKeyReplacedLink(t *testing.T) {
 	if err := os.Symlink(target, link); err != nil {
 		t.Fatal(err)
 	}
-	var n notes
+	var n testnotify.Recorder
 	h := exampleHooks()
 	h.Reporter = &n
 	if _, err := bootstrap.NewKey(bootstrap.NewKeyOptions{KeyHooks: h, Path: link, Force: true, Format: pkcs8}); err != nil {
 		t.Fatal(err)
 	}
-	want := "warn: " + link + " was a symbolic link to " + target + "; replaced the link with a new file, the target is unchanged"
-	if len(n.lines) != 1 || n.lines[0] != want {
-		t.Errorf("notes %q", n.lines)
+	want := "warning: " + link + " was a symbolic link to " + target + "; replaced the link with a new file, the target is unchanged"
+	if len(n.Lines) != 1 || n.Lines[0] != want {
+		t.Errorf("notes %q", n.Lines)
 	}
 	if data, _ := os.ReadFile(target); string(data) != "x" {
 		t.Errorf("the link's target was written: %q", data)
@@ -81,7 +71,7 @@ func TestStripKeyInPlace(t *testing.T) {
 	if !errors.As(err, &he) || err.Error() != path+" is both the input and the output" || !strings.Contains(he.Hints[0], "--force") {
 		t.Fatalf("in place without --force: %v", err)
 	}
-	var n notes
+	var n testnotify.Recorder
 	h.Reporter = &n
 	r, err := bootstrap.StripKey(bootstrap.StripKeyOptions{KeyHooks: h, Input: path, RemoveInput: true, Force: true})
 	if err != nil || r.Key.Encrypted {
@@ -90,8 +80,8 @@ func TestStripKeyInPlace(t *testing.T) {
 	if _, err := os.Stat(path); err != nil {
 		t.Errorf("the key decrypted in place was removed: %v", err)
 	}
-	if want := "warn: " + path + " is not encrypted; writing it as PKCS#8 PEM all the same"; len(n.lines) != 1 || n.lines[0] != want {
-		t.Errorf("notes %q", n.lines)
+	if want := "warning: " + path + " is not encrypted; writing it as PKCS#8 PEM all the same"; len(n.Lines) != 1 || n.Lines[0] != want {
+		t.Errorf("notes %q", n.Lines)
 	}
 }
 

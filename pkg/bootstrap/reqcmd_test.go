@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pgcert/pgcert/internal/testnotify"
 	"github.com/pgcert/pgcert/pkg/bootstrap"
 	"github.com/pgcert/pgcert/pkg/hint"
 )
@@ -108,10 +109,10 @@ func TestAskSubjectRetries(t *testing.T) {
 		}
 		return "", nil
 	}
-	var n notes
+	var n testnotify.Recorder
 	_, err := bootstrap.AskSubject("", errors.New("no name"), ask, &n)
-	if err == nil || asked != 3 || len(n.lines) != 2 || !strings.HasSuffix(n.lines[0], "; try again") {
-		t.Errorf("a bad country three times: %v, asked %d, notes %q", err, asked, n.lines)
+	if err == nil || asked != 3 || len(n.Lines) != 2 || !strings.HasSuffix(n.Lines[0], "; try again") {
+		t.Errorf("a bad country three times: %v, asked %d, notes %q", err, asked, n.Lines)
 	}
 	_, err = bootstrap.AskSubject("", errors.New("no name"), nil, &n)
 	var he *hint.Error

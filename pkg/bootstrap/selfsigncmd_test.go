@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pgcert/pgcert/internal/testnotify"
 	"github.com/pgcert/pgcert/pkg/bootstrap"
 	"github.com/pgcert/pgcert/pkg/hint"
 	"github.com/pgcert/pgcert/pkg/pgdata"
@@ -20,7 +21,7 @@ func TestSelfSignDataDirLocksAndRefuses(t *testing.T) {
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
 	var events []string
-	var n notes
+	var n testnotify.Recorder
 	h := exampleHooks()
 	h.Reporter = &n
 	o := bootstrap.SelfSignCommand{KeyHooks: h, DataDir: dir,
@@ -42,8 +43,8 @@ func TestSelfSignDataDirLocksAndRefuses(t *testing.T) {
 	if got := strings.Join(events, " "); got != "hosts inspect lock release" {
 		t.Errorf("events %q", got)
 	}
-	if r.Certificate.SANs.Strings()[0] != "DNS:db.example.com" || len(n.lines) != 1 || !strings.HasPrefix(n.lines[0], "info: ") {
-		t.Errorf("certificate %v, notes %q", r.Certificate.SANs.Strings(), n.lines)
+	if r.Certificate.SANs.Strings()[0] != "DNS:db.example.com" || len(n.Lines) != 1 || !strings.HasPrefix(n.Lines[0], "info: ") {
+		t.Errorf("certificate %v, notes %q", r.Certificate.SANs.Strings(), n.Lines)
 	}
 
 	_, err = bootstrap.SelfSignDataDir(o)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/pgcert/pgcert/internal/fsutil"
+	"github.com/pgcert/pgcert/internal/testnotify"
 	"github.com/pgcert/pgcert/pkg/chain"
 	"github.com/pgcert/pgcert/pkg/hint"
 	"github.com/pgcert/pgcert/pkg/keys"
@@ -31,7 +32,7 @@ func TestWriteServerChainToStdout(t *testing.T) {
 	defer cleanup()
 	readPKI, readCerts := pki(pile)
 	var out strings.Builder
-	var h heard
+	var h testnotify.Recorder
 	res, err := chain.WriteServerChain(chain.ServerFileOptions{
 		Inputs: []string{"backwards.crt"}, Roots: []string{"root.crt"}, Output: "-", Stdout: &out,
 		ReadPKI: readPKI, ReadCerts: readCerts, Reporter: &h, Now: func() time.Time { return exampleNow },
@@ -42,8 +43,8 @@ func TestWriteServerChainToStdout(t *testing.T) {
 	if res.Written != nil || strings.Count(out.String(), "BEGIN CERTIFICATE") != 3 {
 		t.Errorf("written %v, standard output %q: want the three certificates on standard output", res.Written, out.String())
 	}
-	if len(h) != 2 || h[0] != "info: wrote 3 certificates to standard output" || !strings.HasPrefix(h[1], "info:   leaf ") {
-		t.Errorf("heard %q", h)
+	if len(h.Lines) != 2 || h.Lines[0] != "info: wrote 3 certificates to standard output" || !strings.HasPrefix(h.Lines[1], "info:   leaf ") {
+		t.Errorf("heard %q", h.Lines)
 	}
 }
 
@@ -56,13 +57,13 @@ func TestWriteServerChainRefusals(t *testing.T) {
 	if !errors.As(err, &u) {
 		t.Errorf("-o - with --json: err = %v, want a usage error", err)
 	}
-	var h heard
+	var h testnotify.Recorder
 	_, err = chain.WriteServerChain(chain.ServerFileOptions{
 		Inputs: []string{"leaf.crt"}, Roots: []string{"root.crt"}, Output: filepath.Join(t.TempDir(), "server.crt"),
 		ReadPKI: readPKI, ReadCerts: readCerts, Reporter: &h, Now: func() time.Time { return exampleNow },
 	})
-	if err == nil || len(h) != 2 || h[0] != "info: the path pgcert found, not written:" {
-		t.Errorf("a leaf without its intermediate: err = %v, heard %q; want a refusal showing the path", err, h)
+	if err == nil || len(h.Lines) != 2 || h.Lines[0] != "info: the path pgcert found, not written:" {
+		t.Errorf("a leaf without its intermediate: err = %v, heard %q; want a refusal showing the path", err, h.Lines)
 	}
 }
 
@@ -95,7 +96,7 @@ func TestWriteRootsWarnsOfExpiry(t *testing.T) {
 		days int
 		warn bool
 	}{{0, false}, {9, false}, {30, true}} {
-		var h heard
+		var h testnotify.Recorder
 		_, err := chain.WriteRoots(chain.RootsFileOptions{
 			Inputs: []string{"root.crt"}, Output: filepath.Join(t.TempDir(), "root.crt"), WarnDays: tc.days,
 			ReadCerts: pileFiles(pile), Reporter: &h, Now: late,
@@ -103,8 +104,8 @@ func TestWriteRootsWarnsOfExpiry(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := len(h) == 1 && strings.HasPrefix(h[0], "warning: "); got != tc.warn {
-			t.Errorf("--warn-days %d, 10 days before expiry: heard %q", tc.days, h)
+		if got := len(h.Lines) == 1 && strings.HasPrefix(h.Lines[0], "warning: "); got != tc.warn {
+			t.Errorf("--warn-days %d, 10 days before expiry: heard %q", tc.days, h.Lines)
 		}
 	}
 }

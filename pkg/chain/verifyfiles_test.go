@@ -2,29 +2,19 @@ package chain_test
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/pgcert/pgcert/internal/testnotify"
 	"github.com/pgcert/pgcert/pkg/chain"
 	"github.com/pgcert/pgcert/pkg/hint"
 )
 
-// heard is a Reporter that keeps every line.
-type heard []string
-
-func (h *heard) Infof(format string, args ...any) {
-	*h = append(*h, "info: "+fmt.Sprintf(format, args...))
-}
-func (h *heard) Warnf(format string, args ...any) {
-	*h = append(*h, "warning: "+fmt.Sprintf(format, args...))
-}
-
 func TestVerifyFilesWarnsOfALeafNotFirst(t *testing.T) {
 	pile, _, cleanup := examplePile()
 	defer cleanup()
-	var h heard
+	var h testnotify.Recorder
 	v, err := chain.VerifyFiles(chain.VerifyFilesOptions{
 		File: "backwards.crt", Roots: []string{"root.crt"}, ClientName: "CN",
 		ReadCerts: pileFiles(pile), Reporter: &h, Now: func() time.Time { return exampleNow },
@@ -32,8 +22,8 @@ func TestVerifyFilesWarnsOfALeafNotFirst(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(h) != 1 || !strings.Contains(h[0], "not the leaf CN=db.example.com") {
-		t.Errorf("heard %q, want the warning that the leaf is not first", h)
+	if len(h.Lines) != 1 || !strings.Contains(h.Lines[0], "not the leaf CN=db.example.com") {
+		t.Errorf("heard %q, want the warning that the leaf is not first", h.Lines)
 	}
 	if v.File != "backwards.crt" {
 		t.Errorf("verdict on %q", v.File)

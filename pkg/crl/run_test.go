@@ -2,26 +2,16 @@ package crl_test
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/pgcert/pgcert/internal/testnotify"
 	"github.com/pgcert/pgcert/pkg/crl"
 	"github.com/pgcert/pgcert/pkg/hint"
 )
-
-// recorder is a Reporter that keeps every line.
-type recorder struct{ lines []string }
-
-func (r *recorder) Infof(format string, args ...any) {
-	r.lines = append(r.lines, "info: "+fmt.Sprintf(format, args...))
-}
-func (r *recorder) Warnf(format string, args ...any) {
-	r.lines = append(r.lines, "warning: "+fmt.Sprintf(format, args...))
-}
 
 func TestMergeFilesNeedsCAs(t *testing.T) {
 	_, _, err := crl.MergeFiles(crl.MergeOptions{Files: []string{"a.crl"}})
@@ -35,7 +25,7 @@ func TestMergeFilesToStdout(t *testing.T) {
 	dir, caFile, files := exampleFiles()
 	defer os.RemoveAll(dir)
 	var out strings.Builder
-	rec := &recorder{}
+	rec := &testnotify.Recorder{}
 	rep, w, err := crl.MergeFiles(crl.MergeOptions{
 		Files: files, CAs: []string{caFile}, Stdout: &out, Reporter: rec,
 		ReadCerts: readCerts, ReadFile: os.ReadFile, Now: func() time.Time { return exampleNow },
@@ -49,8 +39,8 @@ func TestMergeFilesToStdout(t *testing.T) {
 	if strings.Count(out.String(), "BEGIN X509 CRL") != 1 {
 		t.Errorf("standard output holds %q, want the one newest CRL", out.String())
 	}
-	if len(rec.lines) != 2 || !strings.HasPrefix(rec.lines[1], "info: left out the older ") {
-		t.Errorf("reported %q, want the kept CRL, then the one left out", rec.lines)
+	if len(rec.Lines) != 2 || !strings.HasPrefix(rec.Lines[1], "info: left out the older ") {
+		t.Errorf("reported %q, want the kept CRL, then the one left out", rec.Lines)
 	}
 }
 
@@ -67,12 +57,12 @@ func TestWriteDirAsksBeforeReplacing(t *testing.T) {
 	defer os.RemoveAll(dir)
 	out := filepath.Join(dir, "crls")
 	now := func() time.Time { return exampleNow }
-	rec := &recorder{}
+	rec := &testnotify.Recorder{}
 	if _, _, err := crl.WriteDir(crl.DirOptions{Files: files[:1], Out: out, ReadFile: os.ReadFile, Now: now, Reporter: rec}); err != nil {
 		t.Fatal(err)
 	}
-	if len(rec.lines) != 2 || !strings.Contains(rec.lines[0], "without --ca") || rec.lines[1] != "info: created "+out+" (mode 0755)" {
-		t.Errorf("reported %q", rec.lines)
+	if len(rec.Lines) != 2 || !strings.Contains(rec.Lines[0], "without --ca") || rec.Lines[1] != "info: created "+out+" (mode 0755)" {
+		t.Errorf("reported %q", rec.Lines)
 	}
 	var asked []string
 	no := func(paths ...string) (bool, error) { asked = paths; return false, nil }

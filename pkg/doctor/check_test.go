@@ -15,57 +15,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pgcert/pgcert/internal/testdatadir"
 	"github.com/pgcert/pgcert/internal/testpki"
 	"github.com/pgcert/pgcert/pkg/crl"
 	"github.com/pgcert/pgcert/pkg/keyperm"
 	"github.com/pgcert/pgcert/pkg/keys"
 	"github.com/pgcert/pgcert/pkg/pgdata"
 )
-
-// checkPKI is the hierarchy the tests plant: a root, an intermediate, a server
-// certificate for db.example.com from the intermediate.
-type checkPKI struct {
-	root, inter, server *testpki.Cert
-}
-
-func newCheckPKI(t *testing.T) checkPKI {
-	root := testpki.Root(t, "check root")
-	inter := root.Intermediate(t, "check intermediate")
-	return checkPKI{root, inter, inter.Server(t, "db.example.com", "10.0.0.5")}
-}
-
-// dataDir makes a PostgreSQL 15 data directory owned by the test's user, with ssl = on,
-// the server certificate and intermediate in server.crt, the key 0600, the conf lines
-// given after pgcert's, and a pg_hba.conf of hba lines.
-func dataDir(t *testing.T, p checkPKI, conf []string, hba ...string) string {
-	t.Helper()
-	dir := t.TempDir()
-	os.Chmod(dir, 0o700)
-	writeIn(t, dir, "PG_VERSION", []byte("15\n"), 0o600)
-	writeIn(t, dir, "global/pg_control", nil, 0o600)
-	writeIn(t, dir, "postgresql.conf", []byte("ssl = on\n"+strings.Join(conf, "\n")+"\n"), 0o600)
-	if len(hba) == 0 {
-		hba = []string{"local all all trust", "hostssl all all 0.0.0.0/0 scram-sha-256"}
-	}
-	writeIn(t, dir, "pg_hba.conf", []byte(strings.Join(hba, "\n")+"\n"), 0o600)
-	writeIn(t, dir, "server.crt", testpki.Bundle(p.server, p.inter), 0o644)
-	writeIn(t, dir, "server.key", p.server.KeyPEM(t), 0o600)
-	return dir
-}
-
-func writeIn(t *testing.T, dir, name string, data []byte, mode os.FileMode) {
-	t.Helper()
-	path := filepath.Join(dir, name)
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, data, mode); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(path, mode); err != nil {
-		t.Fatal(err)
-	}
-}
 
 // opt changes the options a test checks with.
 type opt func(*Options)
@@ -143,8 +99,8 @@ func wantProblems(t *testing.T, r *Report, fails bool, want ...string) {
 }
 
 func TestCleanSetup(t *testing.T) {
-	p := newCheckPKI(t)
-	dir := dataDir(t, p, nil)
+	p := testdatadir.NewPKI(t)
+	dir := testdatadir.New(t, p, nil)
 	rep := check(t, dir, hosts("db.example.com", "10.0.0.5"))
 	wantProblems(t, rep, false)
 	if rep.Version != "15" || rep.VersionAssumed || rep.DataDirectory != dir || rep.WarnDays != DefaultWarnDays ||
@@ -174,9 +130,9 @@ func TestCleanSetup(t *testing.T) {
 }
 
 func TestOrderAndKey(t *testing.T) {
-	p := newCheckPKI(t)
-	dir := dataDir(t, p, nil)
-	writeIn(t, dir, "server.crt", testpki.Bundle(p.inter, p.server), 0o644)
+	p := testdatadir.NewPKI(t)
+	dir := testdatadir.New(t, p, nil)
+	testdatadir.Write(t, dir, "server.crt", testpki.Bundle(p.Inter, p.Server), 0o644)
 	rep := check(t, dir)
 	wantProblems(t, rep, true, "ssl_cert_file/order error", "ssl_key_file/match error")
 	match := finding(t, rep, "ssl_key_file", "match", LevelError)
@@ -186,8 +142,8 @@ func TestOrderAndKey(t *testing.T) {
 	}
 
 	other := testpki.Root(t, "other")
-	writeIn(t, dir, "server.crt", testpki.Bundle(p.server, p.inter), 0o644)
-	writeIn(t, dir, "server.key", other.KeyPEM(t), 0o600)
+	testdatadir.Write(t, dir, "server.crt", testpki.Bundle(p.Server, p.Inter), 0o644)
+	testdatadir.Write(t, dir, "server.key", other.KeyPEM(t), 0o600)
 	rep = check(t, dir)
 	wantProblems(t, rep, true, "ssl_key_file/match error")
 	if fd := finding(t, rep, "ssl_key_file", "match", LevelError); !strings.Contains(fd.Detail, "none of the certificates") {
@@ -195,37 +151,37 @@ func TestOrderAndKey(t *testing.T) {
 	}
 
 	// Intermediates out of order after the leaf, an unrelated certificate, a duplicate.
-	second := p.inter.Intermediate(t, "check second intermediate")
+	second := p.Inter.Intermediate(t, "check second intermediate")
 	leaf := second.Server(t, "db.example.com")
-	writeIn(t, dir, "server.crt", testpki.Bundle(leaf, p.inter, second, other, p.inter), 0o644)
-	writeIn(t, dir, "server.key", leaf.KeyPEM(t), 0o600)
+	testdatadir.Write(t, dir, "server.crt", testpki.Bundle(leaf, p.Inter, second, other, p.Inter), 0o644)
+	testdatadir.Write(t, dir, "server.key", leaf.KeyPEM(t), 0o600)
 	rep = check(t, dir)
 	wantProblems(t, rep, false, "ssl_cert_file/order warning", "ssl_cert_file/order warning", "ssl_cert_file/order warning")
 }
 
 func TestKeyFormats(t *testing.T) {
-	p := newCheckPKI(t)
-	dir := dataDir(t, p, nil)
-	der, err := keys.MarshalPKCS8DER(p.server.Key)
+	p := testdatadir.NewPKI(t)
+	dir := testdatadir.New(t, p, nil)
+	der, err := keys.MarshalPKCS8DER(p.Server.Key)
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeIn(t, dir, "server.key", der, 0o600)
+	testdatadir.Write(t, dir, "server.key", der, 0o600)
 	rep := check(t, dir)
 	wantProblems(t, rep, true, "ssl_key_file/load error")
 	if fd := finding(t, rep, "ssl_key_file", "load", LevelError); fd.Message != `could not load private key file "server.key": unsupported` || !strings.Contains(fd.Fix, "pgcert key strip") {
 		t.Errorf("DER key: %+v", fd)
 	}
 
-	writeIn(t, dir, "server.key", []byte("not a key\n"), 0o600)
+	testdatadir.Write(t, dir, "server.key", []byte("not a key\n"), 0o600)
 	rep = check(t, dir)
 	wantProblems(t, rep, true, "ssl_key_file/load error")
 
-	enc, err := keys.MarshalEncryptedPKCS8PEM(p.server.Key, []byte("sesame"), keys.EncryptOptions{Iterations: 1000})
+	enc, err := keys.MarshalEncryptedPKCS8PEM(p.Server.Key, []byte("sesame"), keys.EncryptOptions{Iterations: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeIn(t, dir, "server.key", enc, 0o600)
+	testdatadir.Write(t, dir, "server.key", enc, 0o600)
 	rep = check(t, dir)
 	wantProblems(t, rep, true, "ssl_key_file/passphrase error")
 	if fd := finding(t, rep, "ssl_key_file", "passphrase", LevelError); fd.Message != `could not load private key file "server.key": processing error` {
@@ -234,7 +190,7 @@ func TestKeyFormats(t *testing.T) {
 
 	conf := filepath.Join(dir, "postgresql.conf")
 	data, _ := os.ReadFile(conf)
-	writeIn(t, dir, "postgresql.conf", append(data, "ssl_passphrase_command = 'echo sesame'\n"...), 0o600)
+	testdatadir.Write(t, dir, "postgresql.conf", append(data, "ssl_passphrase_command = 'echo sesame'\n"...), 0o600)
 	rep = check(t, dir)
 	wantProblems(t, rep, false, "ssl_key_file/passphrase warning")
 	if fd := finding(t, rep, "ssl_key_file", "match", LevelOK); !strings.Contains(fd.Message, "--passin") {
@@ -251,7 +207,7 @@ func TestKeyFormats(t *testing.T) {
 		t.Errorf("--strict with a warning: ok %v", rep.OK)
 	}
 
-	writeIn(t, dir, "server.key", p.server.KeyPEM(t), 0o644)
+	testdatadir.Write(t, dir, "server.key", p.Server.KeyPEM(t), 0o644)
 	rep = check(t, dir)
 	wantProblems(t, rep, true, "ssl_key_file/permissions error")
 	fd := finding(t, rep, "ssl_key_file", "permissions", LevelError)
@@ -261,7 +217,7 @@ func TestKeyFormats(t *testing.T) {
 }
 
 func TestCertificates(t *testing.T) {
-	p := newCheckPKI(t)
+	p := testdatadir.NewPKI(t)
 	for _, tc := range []struct {
 		name  string
 		leaf  *testpki.Cert
@@ -270,11 +226,11 @@ func TestCertificates(t *testing.T) {
 		want  []string
 		check func(t *testing.T, r *Report)
 	}{
-		{name: "expires within the warning", leaf: testpki.Make(t, testpki.Template{CN: "db.example.com", DNS: []string{"db.example.com"}, NotAfter: testpki.Now.Add(10 * 24 * time.Hour)}, p.inter),
+		{name: "expires within the warning", leaf: testpki.Make(t, testpki.Template{CN: "db.example.com", DNS: []string{"db.example.com"}, NotAfter: testpki.Now.Add(10 * 24 * time.Hour)}, p.Inter),
 			want: []string{"ssl_cert_file/expiry warning"}},
-		{name: "expires after --warn-days", leaf: testpki.Make(t, testpki.Template{CN: "db.example.com", DNS: []string{"db.example.com"}, NotAfter: testpki.Now.Add(10 * 24 * time.Hour)}, p.inter),
+		{name: "expires after --warn-days", leaf: testpki.Make(t, testpki.Template{CN: "db.example.com", DNS: []string{"db.example.com"}, NotAfter: testpki.Now.Add(10 * 24 * time.Hour)}, p.Inter),
 			opts: []opt{warnDays(5)}},
-		{name: "expired", leaf: testpki.Make(t, testpki.Template{CN: "db.example.com", DNS: []string{"db.example.com"}, NotBefore: testpki.Now.Add(-48 * time.Hour), NotAfter: testpki.Now.Add(-24 * time.Hour)}, p.inter),
+		{name: "expired", leaf: testpki.Make(t, testpki.Template{CN: "db.example.com", DNS: []string{"db.example.com"}, NotBefore: testpki.Now.Add(-48 * time.Hour), NotAfter: testpki.Now.Add(-24 * time.Hour)}, p.Inter),
 			fails: true, want: []string{"ssl_cert_file/validity error"},
 			check: func(t *testing.T, r *Report) {
 				fd := finding(t, r, "ssl_cert_file", "validity", LevelError)
@@ -282,11 +238,11 @@ func TestCertificates(t *testing.T) {
 					t.Errorf("%+v", fd)
 				}
 			}},
-		{name: "no SAN", leaf: testpki.Make(t, testpki.Template{CN: "db.example.com"}, p.inter),
+		{name: "no SAN", leaf: testpki.Make(t, testpki.Template{CN: "db.example.com"}, p.Inter),
 			opts: []opt{hosts("db.example.com")}, want: []string{"ssl_cert_file/san warning"}},
-		{name: "client certificate as server certificate", leaf: p.inter.Client(t, "db.example.com"),
+		{name: "client certificate as server certificate", leaf: p.Inter.Client(t, "db.example.com"),
 			fails: true, want: []string{"ssl_cert_file/purpose error", "ssl_cert_file/san warning"}},
-		{name: "broken signature", leaf: p.server.BrokenSignature(t),
+		{name: "broken signature", leaf: p.Server.BrokenSignature(t),
 			fails: true, want: []string{"ssl_cert_file/chain error"},
 			check: func(t *testing.T, r *Report) {
 				fd := finding(t, r, "ssl_cert_file", "chain", LevelError)
@@ -294,7 +250,7 @@ func TestCertificates(t *testing.T) {
 					t.Errorf("%+v", fd)
 				}
 			}},
-		{name: "wrong host", leaf: p.server, opts: []opt{hosts("other.example.com", "10.0.0.5")},
+		{name: "wrong host", leaf: p.Server, opts: []opt{hosts("other.example.com", "10.0.0.5")},
 			fails: true, want: []string{"ssl_cert_file/host error"},
 			check: func(t *testing.T, r *Report) {
 				fd := finding(t, r, "ssl_cert_file", "host", LevelError)
@@ -304,9 +260,9 @@ func TestCertificates(t *testing.T) {
 			}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := dataDir(t, p, nil)
-			writeIn(t, dir, "server.crt", testpki.Bundle(tc.leaf, p.inter), 0o644)
-			writeIn(t, dir, "server.key", tc.leaf.KeyPEM(t), 0o600)
+			dir := testdatadir.New(t, p, nil)
+			testdatadir.Write(t, dir, "server.crt", testpki.Bundle(tc.leaf, p.Inter), 0o644)
+			testdatadir.Write(t, dir, "server.key", tc.leaf.KeyPEM(t), 0o600)
 			rep := check(t, dir, tc.opts...)
 			wantProblems(t, rep, tc.fails, tc.want...)
 			if tc.check != nil {
@@ -317,9 +273,9 @@ func TestCertificates(t *testing.T) {
 }
 
 func TestServerVerifiesAgainstCAFile(t *testing.T) {
-	p := newCheckPKI(t)
-	dir := dataDir(t, p, []string{"ssl_ca_file = 'root.crt'"})
-	writeIn(t, dir, "root.crt", p.root.PEM(), 0o644)
+	p := testdatadir.NewPKI(t)
+	dir := testdatadir.New(t, p, []string{"ssl_ca_file = 'root.crt'"})
+	testdatadir.Write(t, dir, "root.crt", p.Root.PEM(), 0o644)
 	rep := check(t, dir)
 	wantProblems(t, rep, false)
 	if fd := finding(t, rep, "ssl_cert_file", "verify", LevelOK); !strings.Contains(fd.Message, "CN=check root (from root.crt)") {
@@ -328,20 +284,20 @@ func TestServerVerifiesAgainstCAFile(t *testing.T) {
 	finding(t, rep, "ssl_ca_file", "client-certificates", LevelOK)
 
 	// A server.crt without its intermediate, which only ssl_ca_file holds.
-	writeIn(t, dir, "server.crt", p.server.PEM(), 0o644)
-	writeIn(t, dir, "root.crt", testpki.Bundle(p.root, p.inter), 0o644)
+	testdatadir.Write(t, dir, "server.crt", p.Server.PEM(), 0o644)
+	testdatadir.Write(t, dir, "root.crt", testpki.Bundle(p.Root, p.Inter), 0o644)
 	rep = check(t, dir)
 	wantProblems(t, rep, false, "ssl_cert_file/chain warning")
 }
 
 func TestVerifyFailure(t *testing.T) {
-	p := newCheckPKI(t)
+	p := testdatadir.NewPKI(t)
 	critical := pkix.Extension{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 99999, 1}, Critical: true, Value: []byte{5, 0}}
-	leaf := testpki.Make(t, testpki.Template{CN: "db.example.com", DNS: []string{"db.example.com"}, ExtraExtensions: []pkix.Extension{critical}}, p.inter)
-	dir := dataDir(t, p, []string{"ssl_ca_file = 'root.crt'"})
-	writeIn(t, dir, "root.crt", p.root.PEM(), 0o644)
-	writeIn(t, dir, "server.crt", testpki.Bundle(leaf, p.inter), 0o644)
-	writeIn(t, dir, "server.key", leaf.KeyPEM(t), 0o600)
+	leaf := testpki.Make(t, testpki.Template{CN: "db.example.com", DNS: []string{"db.example.com"}, ExtraExtensions: []pkix.Extension{critical}}, p.Inter)
+	dir := testdatadir.New(t, p, []string{"ssl_ca_file = 'root.crt'"})
+	testdatadir.Write(t, dir, "root.crt", p.Root.PEM(), 0o644)
+	testdatadir.Write(t, dir, "server.crt", testpki.Bundle(leaf, p.Inter), 0o644)
+	testdatadir.Write(t, dir, "server.key", leaf.KeyPEM(t), 0o600)
 	rep := check(t, dir)
 	wantProblems(t, rep, true, "ssl_cert_file/verify error")
 	fd := finding(t, rep, "ssl_cert_file", "verify", LevelError)
@@ -351,23 +307,23 @@ func TestVerifyFailure(t *testing.T) {
 }
 
 func TestCAFile(t *testing.T) {
-	p := newCheckPKI(t)
+	p := testdatadir.NewPKI(t)
 	for _, tc := range []struct {
 		name  string
 		data  []byte
 		fails bool
 		want  []string
 	}{
-		{"leaf in ssl_ca_file", testpki.Bundle(p.root, p.server), true, []string{"ssl_ca_file/ca-only error"}},
-		{"intermediate without its root", p.inter.PEM(), true, []string{"ssl_ca_file/root error"}},
+		{"leaf in ssl_ca_file", testpki.Bundle(p.Root, p.Server), true, []string{"ssl_ca_file/ca-only error"}},
+		{"intermediate without its root", p.Inter.PEM(), true, []string{"ssl_ca_file/root error"}},
 		{"garbage", []byte("nothing\n"), true, []string{"ssl_ca_file/load error"}},
 		{"expired root", testpki.Make(t, testpki.Template{CN: "old root", IsCA: true, MaxPath: -1, NotBefore: testpki.Now.Add(-48 * time.Hour), NotAfter: testpki.Now.Add(-time.Hour)}, nil).PEM(),
 			true, []string{"ssl_ca_file/validity error"}},
-		{"duplicate", testpki.Bundle(p.root, p.root), false, []string{"ssl_ca_file/duplicate warning"}},
+		{"duplicate", testpki.Bundle(p.Root, p.Root), false, []string{"ssl_ca_file/duplicate warning"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := dataDir(t, p, []string{"ssl_ca_file = 'root.crt'"})
-			writeIn(t, dir, "root.crt", tc.data, 0o644)
+			dir := testdatadir.New(t, p, []string{"ssl_ca_file = 'root.crt'"})
+			testdatadir.Write(t, dir, "root.crt", tc.data, 0o644)
 			rep := check(t, dir)
 			// server.crt verifies against a CA file only when it holds the root.
 			var got []string
@@ -381,7 +337,7 @@ func TestCAFile(t *testing.T) {
 			}
 		})
 	}
-	dir := dataDir(t, p, []string{"ssl_ca_file = 'nothere.crt'"})
+	dir := testdatadir.New(t, p, []string{"ssl_ca_file = 'nothere.crt'"})
 	rep := check(t, dir)
 	wantProblems(t, rep, true, "ssl_ca_file/access error")
 	if fd := finding(t, rep, "ssl_ca_file", "access", LevelError); fd.Message != `could not load root certificate file "nothere.crt": No such file or directory` {
@@ -390,7 +346,7 @@ func TestCAFile(t *testing.T) {
 }
 
 func TestCRLs(t *testing.T) {
-	p := newCheckPKI(t)
+	p := testdatadir.NewPKI(t)
 	now := testpki.Now
 	good := func(ca *testpki.Cert) []byte { return ca.CRLPEM(t, 1, now.Add(-time.Hour), now.Add(90*24*time.Hour)) }
 	stranger := testpki.Root(t, "check root")
@@ -402,17 +358,17 @@ func TestCRLs(t *testing.T) {
 		want     []string
 		rootOnly bool
 	}{
-		{"every CA", append(good(p.root), good(p.inter)...), true, false, nil, false},
+		{"every CA", append(good(p.Root), good(p.Inter)...), true, false, nil, false},
 		// pgcert init --intermediate: root.crt holds the root, the intermediate that
 		// signed the server's and the clients' certificates is in server.crt.
-		{"intermediate only in server.crt", append(good(p.root), good(p.inter)...), true, false, nil, true},
-		{"root missing", good(p.inter), true, true, []string{"ssl_crl_file/crl-missing error"}, false},
-		{"expired", append(good(p.root), p.inter.CRLPEM(t, 1, now.Add(-48*time.Hour), now.Add(-time.Hour))...), true, true, []string{"ssl_crl_file/crl-validity error"}, false},
-		{"expires soon", append(good(p.root), p.inter.CRLPEM(t, 1, now.Add(-time.Hour), now.Add(24*time.Hour))...), true, false, []string{"ssl_crl_file/crl-validity warning"}, false},
-		{"not yet valid", append(good(p.root), p.inter.CRLPEM(t, 1, now.Add(time.Hour), now.Add(48*time.Hour))...), true, true, []string{"ssl_crl_file/crl-validity error"}, false},
-		{"signed by another key", append(good(p.inter), stranger.CRLPEM(t, 1, now.Add(-time.Hour), now.Add(90*24*time.Hour))...), true, true,
+		{"intermediate only in server.crt", append(good(p.Root), good(p.Inter)...), true, false, nil, true},
+		{"root missing", good(p.Inter), true, true, []string{"ssl_crl_file/crl-missing error"}, false},
+		{"expired", append(good(p.Root), p.Inter.CRLPEM(t, 1, now.Add(-48*time.Hour), now.Add(-time.Hour))...), true, true, []string{"ssl_crl_file/crl-validity error"}, false},
+		{"expires soon", append(good(p.Root), p.Inter.CRLPEM(t, 1, now.Add(-time.Hour), now.Add(24*time.Hour))...), true, false, []string{"ssl_crl_file/crl-validity warning"}, false},
+		{"not yet valid", append(good(p.Root), p.Inter.CRLPEM(t, 1, now.Add(time.Hour), now.Add(48*time.Hour))...), true, true, []string{"ssl_crl_file/crl-validity error"}, false},
+		{"signed by another key", append(good(p.Inter), stranger.CRLPEM(t, 1, now.Add(-time.Hour), now.Add(90*24*time.Hour))...), true, true,
 			[]string{"ssl_crl_file/crl-signature error", "ssl_crl_file/crl-missing error"}, false},
-		{"no ssl_ca_file", good(p.root), false, false, []string{"ssl_crl_file/crl-unused warning"}, false},
+		{"no ssl_ca_file", good(p.Root), false, false, []string{"ssl_crl_file/crl-unused warning"}, false},
 		{"garbage", []byte("nothing"), true, true, []string{"ssl_crl_file/load error", "ssl_crl_file/crl-missing error", "ssl_crl_file/crl-missing error"}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -420,13 +376,13 @@ func TestCRLs(t *testing.T) {
 			if tc.ca {
 				conf = append(conf, "ssl_ca_file = 'root.crt'")
 			}
-			dir := dataDir(t, p, conf)
+			dir := testdatadir.New(t, p, conf)
 			if tc.rootOnly {
-				writeIn(t, dir, "root.crt", testpki.Bundle(p.root), 0o644)
+				testdatadir.Write(t, dir, "root.crt", testpki.Bundle(p.Root), 0o644)
 			} else {
-				writeIn(t, dir, "root.crt", testpki.Bundle(p.root, p.inter), 0o644)
+				testdatadir.Write(t, dir, "root.crt", testpki.Bundle(p.Root, p.Inter), 0o644)
 			}
-			writeIn(t, dir, "root.crl", tc.crls, 0o644)
+			testdatadir.Write(t, dir, "root.crl", tc.crls, 0o644)
 			rep := check(t, dir)
 			wantProblems(t, rep, tc.fails, tc.want...)
 		})
@@ -434,10 +390,10 @@ func TestCRLs(t *testing.T) {
 }
 
 func TestCRLDir(t *testing.T) {
-	p := newCheckPKI(t)
+	p := testdatadir.NewPKI(t)
 	now := testpki.Now
-	rootCRL := p.root.CRL(t, 1, now.Add(-time.Hour), now.Add(90*24*time.Hour))
-	interCRL := p.inter.CRL(t, 1, now.Add(-time.Hour), now.Add(90*24*time.Hour))
+	rootCRL := p.Root.CRL(t, 1, now.Add(-time.Hour), now.Add(90*24*time.Hour))
+	interCRL := p.Inter.CRL(t, 1, now.Add(-time.Hour), now.Add(90*24*time.Hour))
 	name := func(der []byte, n int) string {
 		c, err := x509.ParseRevocationList(der)
 		if err != nil {
@@ -467,13 +423,13 @@ func TestCRLDir(t *testing.T) {
 			[]string{"ssl_crl_dir/load error", "ssl_crl_dir/crl-missing error"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := dataDir(t, p, []string{"ssl_ca_file = 'root.crt'", "ssl_crl_dir = 'crls'"})
-			writeIn(t, dir, "root.crt", testpki.Bundle(p.root, p.inter), 0o644)
+			dir := testdatadir.New(t, p, []string{"ssl_ca_file = 'root.crt'", "ssl_crl_dir = 'crls'"})
+			testdatadir.Write(t, dir, "root.crt", testpki.Bundle(p.Root, p.Inter), 0o644)
 			if err := os.Mkdir(filepath.Join(dir, "crls"), 0o755); err != nil {
 				t.Fatal(err)
 			}
 			for n, data := range tc.files {
-				writeIn(t, dir, filepath.Join("crls", n), data, 0o644)
+				testdatadir.Write(t, dir, filepath.Join("crls", n), data, 0o644)
 			}
 			rep := check(t, dir)
 			wantProblems(t, rep, tc.fails, tc.want...)
@@ -482,7 +438,7 @@ func TestCRLDir(t *testing.T) {
 }
 
 func TestSettings(t *testing.T) {
-	p := newCheckPKI(t)
+	p := testdatadir.NewPKI(t)
 	for _, tc := range []struct {
 		name  string
 		conf  []string
@@ -504,13 +460,13 @@ func TestSettings(t *testing.T) {
 		{name: "cert without ssl_ca_file", hba: []string{"hostssl all all 0.0.0.0/0 cert"}, fails: true, want: []string{"pg_hba.conf/hba error"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := dataDir(t, p, tc.conf, tc.hba...)
+			dir := testdatadir.New(t, p, tc.conf, tc.hba...)
 			rep := check(t, dir)
 			wantProblems(t, rep, tc.fails, tc.want...)
 		})
 	}
 
-	dir := dataDir(t, p, []string{"ssl_cert_file = server.crt"})
+	dir := testdatadir.New(t, p, []string{"ssl_cert_file = server.crt"})
 	rep := check(t, dir)
 	fd := finding(t, rep, "postgresql.conf", "config", LevelError)
 	conf := filepath.Join(dir, "postgresql.conf")
@@ -518,7 +474,7 @@ func TestSettings(t *testing.T) {
 		t.Errorf("syntax error: %+v", fd)
 	}
 
-	dir = dataDir(t, p, nil, "hostssl all all 0.0.0.0/0 md5 clientcert=1")
+	dir = testdatadir.New(t, p, nil, "hostssl all all 0.0.0.0/0 md5 clientcert=1")
 	rep = check(t, dir)
 	fd = finding(t, rep, "pg_hba.conf", "hba", LevelError)
 	if fd.Message != `invalid value for clientcert: "1"` || fd.Line != 1 || !strings.Contains(fd.Fix, "clientcert=verify-ca") {
@@ -527,9 +483,9 @@ func TestSettings(t *testing.T) {
 }
 
 func TestOldVersion(t *testing.T) {
-	p := newCheckPKI(t)
-	dir := dataDir(t, p, []string{"ssl_crl_dir = 'crls'"}, "hostssl all all 0.0.0.0/0 md5 clientcert=1")
-	writeIn(t, dir, "PG_VERSION", []byte("11\n"), 0o600)
+	p := testdatadir.NewPKI(t)
+	dir := testdatadir.New(t, p, []string{"ssl_crl_dir = 'crls'"}, "hostssl all all 0.0.0.0/0 md5 clientcert=1")
+	testdatadir.Write(t, dir, "PG_VERSION", []byte("11\n"), 0o600)
 	rep := check(t, dir)
 	wantProblems(t, rep, true, "postgresql.conf/config error", "postgresql.conf/protocol warning", "pg_hba.conf/hba error")
 	if fd := finding(t, rep, "pg_hba.conf", "hba", LevelError); fd.Message != "client certificates can only be checked if a root certificate store is available" {
@@ -547,7 +503,7 @@ func TestOldVersion(t *testing.T) {
 // the configuration parses (e2e/check_settings_test.go starts the real server with
 // each), and their harmless neighbours.
 func TestRefusedSettings(t *testing.T) {
-	p := newCheckPKI(t)
+	p := testdatadir.NewPKI(t)
 	for _, tc := range []struct {
 		name    string
 		conf    []string
@@ -582,7 +538,7 @@ func TestRefusedSettings(t *testing.T) {
 			want: []string{"postgresql.conf/ssl error", "pg_hba.conf/hba warning"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := dataDir(t, p, tc.conf)
+			dir := testdatadir.New(t, p, tc.conf)
 			rep := check(t, dir)
 			wantProblems(t, rep, len(tc.want) > 0 && strings.HasSuffix(tc.want[0], " error"), tc.want...)
 			if tc.message == "" {
@@ -623,13 +579,13 @@ func findings(r *Report, group, check string) int {
 // server refuses every client certificate under it (e2e's "revoked intermediate"
 // case confirms it with a real server and psql).
 func TestRevokedIntermediate(t *testing.T) {
-	p := newCheckPKI(t)
+	p := testdatadir.NewPKI(t)
 	now := testpki.Now
-	dir := dataDir(t, p, []string{"ssl_ca_file = 'root.crt'", "ssl_crl_file = 'root.crl'"})
-	writeIn(t, dir, "root.crt", p.root.PEM(), 0o644)
-	crls := append(p.root.CRLPEM(t, 2, now.Add(-time.Hour), now.Add(90*24*time.Hour), testpki.Revoked{Cert: p.inter.Cert, At: now.Add(-time.Hour)}),
-		p.inter.CRLPEM(t, 1, now.Add(-time.Hour), now.Add(90*24*time.Hour))...)
-	writeIn(t, dir, "root.crl", crls, 0o644)
+	dir := testdatadir.New(t, p, []string{"ssl_ca_file = 'root.crt'", "ssl_crl_file = 'root.crl'"})
+	testdatadir.Write(t, dir, "root.crt", p.Root.PEM(), 0o644)
+	crls := append(p.Root.CRLPEM(t, 2, now.Add(-time.Hour), now.Add(90*24*time.Hour), testpki.Revoked{Cert: p.Inter.Cert, At: now.Add(-time.Hour)}),
+		p.Inter.CRLPEM(t, 1, now.Add(-time.Hour), now.Add(90*24*time.Hour))...)
+	testdatadir.Write(t, dir, "root.crl", crls, 0o644)
 	rep := check(t, dir)
 	wantProblems(t, rep, true, "ssl_crl_file/crl-revoked error")
 	fd := finding(t, rep, "ssl_crl_file", "crl-revoked", LevelError)
@@ -638,8 +594,8 @@ func TestRevokedIntermediate(t *testing.T) {
 	}
 
 	// The same CRLs without the revocation: nothing to say.
-	writeIn(t, dir, "root.crl", append(p.root.CRLPEM(t, 1, now.Add(-time.Hour), now.Add(90*24*time.Hour)),
-		p.inter.CRLPEM(t, 1, now.Add(-time.Hour), now.Add(90*24*time.Hour))...), 0o644)
+	testdatadir.Write(t, dir, "root.crl", append(p.Root.CRLPEM(t, 1, now.Add(-time.Hour), now.Add(90*24*time.Hour)),
+		p.Inter.CRLPEM(t, 1, now.Add(-time.Hour), now.Add(90*24*time.Hour))...), 0o644)
 	wantProblems(t, check(t, dir), false)
 }
 
@@ -652,9 +608,9 @@ func TestEd25519SignedServerCertificate(t *testing.T) {
 	}
 	root := testpki.Make(t, testpki.Template{CN: "ed root", IsCA: true, MaxPath: -1, Key: edKey}, nil)
 	server := root.Server(t, "db.example.com")
-	p := checkPKI{root: root, inter: root, server: server}
-	dir := dataDir(t, p, nil)
-	writeIn(t, dir, "server.crt", server.PEM(), 0o644)
+	p := testdatadir.PKI{Root: root, Inter: root, Server: server}
+	dir := testdatadir.New(t, p, nil)
+	testdatadir.Write(t, dir, "server.crt", server.PEM(), 0o644)
 	rep := check(t, dir)
 	wantProblems(t, rep, true, "ssl_cert_file/signature error")
 	fd := finding(t, rep, "ssl_cert_file", "signature", LevelError)
@@ -662,15 +618,15 @@ func TestEd25519SignedServerCertificate(t *testing.T) {
 		t.Errorf("%+v", fd)
 	}
 
-	dir = dataDir(t, p, nil, "local all all peer", "hostssl all all 0.0.0.0/0 trust")
-	writeIn(t, dir, "server.crt", server.PEM(), 0o644)
+	dir = testdatadir.New(t, p, nil, "local all all peer", "hostssl all all 0.0.0.0/0 trust")
+	testdatadir.Write(t, dir, "server.crt", server.PEM(), 0o644)
 	wantProblems(t, check(t, dir), false, "ssl_cert_file/signature warning")
 }
 
 // TestHBAIncludeLoop checks @file inclusions in pg_hba.conf that come back to a file
 // being read: the server then never starts (e2e confirms it).
 func TestHBAIncludeLoop(t *testing.T) {
-	p := newCheckPKI(t)
+	p := testdatadir.NewPKI(t)
 	for _, tc := range []struct {
 		name  string
 		hba   string
@@ -687,9 +643,9 @@ func TestHBAIncludeLoop(t *testing.T) {
 		{"a quoted name", `hostssl all "@users.txt" 0.0.0.0/0 scram-sha-256`, map[string]string{"users.txt": "@users.txt\n"}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := dataDir(t, p, nil, "local all all peer", tc.hba)
+			dir := testdatadir.New(t, p, nil, "local all all peer", tc.hba)
 			for name, data := range tc.files {
-				writeIn(t, dir, name, []byte(data), 0o600)
+				testdatadir.Write(t, dir, name, []byte(data), 0o600)
 			}
 			rep := check(t, dir)
 			if tc.loop == "" {
@@ -708,9 +664,9 @@ func TestHBAIncludeLoop(t *testing.T) {
 // TestEmptyMinimumOn12 checks that PostgreSQL 12, which still offers the empty
 // minimum protocol, gets a warning for it rather than an error.
 func TestEmptyMinimumOn12(t *testing.T) {
-	p := newCheckPKI(t)
-	dir := dataDir(t, p, []string{"ssl_min_protocol_version = ''"})
-	writeIn(t, dir, "PG_VERSION", []byte("12\n"), 0o600)
+	p := testdatadir.NewPKI(t)
+	dir := testdatadir.New(t, p, []string{"ssl_min_protocol_version = ''"})
+	testdatadir.Write(t, dir, "PG_VERSION", []byte("12\n"), 0o600)
 	wantProblems(t, check(t, dir), false, "postgresql.conf/protocol warning")
 }
 
@@ -718,8 +674,8 @@ func TestEmptyMinimumOn12(t *testing.T) {
 // controls: a check run as root must not wait on them for ever (a hang fails the
 // test by its timeout).
 func TestFIFOsAreNotRead(t *testing.T) {
-	p := newCheckPKI(t)
-	dir := dataDir(t, p, nil, "local all all peer", "hostssl all @users.txt 0.0.0.0/0 scram-sha-256")
+	p := testdatadir.NewPKI(t)
+	dir := testdatadir.New(t, p, nil, "local all all peer", "hostssl all @users.txt 0.0.0.0/0 scram-sha-256")
 	for _, name := range []string{"server.key", "users.txt"} {
 		path := filepath.Join(dir, name)
 		os.Remove(path)

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pgcert/pgcert/internal/testdatadir"
 	"github.com/pgcert/pgcert/internal/testpki"
 	"github.com/pgcert/pgcert/pkg/hint"
 	"github.com/pgcert/pgcert/pkg/keyperm"
@@ -34,7 +35,7 @@ func TestCommandValidate(t *testing.T) {
 }
 
 func TestCommandRunExpiringMetrics(t *testing.T) {
-	dir := dataDir(t, newCheckPKI(t), nil)
+	dir := testdatadir.New(t, testdatadir.NewPKI(t), nil)
 	s, err := pgdata.ReadSetup(dir, keyperm.SystemLookup{})
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pgcert/pgcert/internal/testdatadir"
 	"github.com/pgcert/pgcert/internal/testpki"
 	"github.com/pgcert/pgcert/pkg/ca"
 )
@@ -30,9 +31,9 @@ func TestCRLScope(t *testing.T) {
 	rootCRL := root.CRLPEM(t, 1, now.Add(-time.Hour), now.Add(90*24*time.Hour))
 	interScoped := inter.ScopedCRLPEM(t, now.Add(-time.Hour), now.Add(90*24*time.Hour), uri)
 	setUp := func(t *testing.T, server *testpki.Cert, crls []byte) string {
-		dir := dataDir(t, checkPKI{root, inter, server}, []string{"ssl_ca_file = 'root.crt'", "ssl_crl_file = 'root.crl'"})
-		writeIn(t, dir, "root.crt", testpki.Bundle(root), 0o644)
-		writeIn(t, dir, "root.crl", crls, 0o644)
+		dir := testdatadir.New(t, testdatadir.PKI{Root: root, Inter: inter, Server: server}, []string{"ssl_ca_file = 'root.crt'", "ssl_crl_file = 'root.crl'"})
+		testdatadir.Write(t, dir, "root.crt", testpki.Bundle(root), 0o644)
+		testdatadir.Write(t, dir, "root.crl", crls, 0o644)
 		return dir
 	}
 
@@ -67,7 +68,7 @@ func TestCRLScope(t *testing.T) {
 
 	t.Run("step-ca data directory", func(t *testing.T) {
 		dir := setUp(t, bare, append(rootCRL, interScoped...))
-		writeIn(t, dir, ca.DataDirFile, ca.StepRecord{URL: "https://ca.example.com:9000", RootSHA256: strings.Repeat("ab", 32), Provisioner: "admin"}.Marshal(), 0o600)
+		testdatadir.Write(t, dir, ca.DataDirFile, ca.StepRecord{URL: "https://ca.example.com:9000", RootSHA256: strings.Repeat("ab", 32), Provisioner: "admin"}.Marshal(), 0o600)
 		fd := finding(t, check(t, dir), "ssl_crl_file", "crl-scope", LevelError)
 		if !strings.HasPrefix(fd.Fix, `add "crlDistributionPoints": ["`+uri+`"] to the X.509 template of the step-ca provisioner`) ||
 			!strings.Contains(fd.Fix, "leave ssl_crl_file and ssl_crl_dir unset") || strings.Contains(fd.Fix, "pgcert ") {

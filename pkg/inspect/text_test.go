@@ -2,64 +2,19 @@ package inspect
 
 import (
 	"crypto"
-	"crypto/ecdsa"
-	"crypto/ed25519"
-	"crypto/elliptic"
 	"crypto/rand"
-	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
-	"encoding/pem"
 	"math/big"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/pgcert/pgcert/internal/testenv"
 	"github.com/pgcert/pgcert/internal/testpki"
 	"github.com/pgcert/pgcert/pkg/selfsign"
 )
-
-// keyKind names a key type TextCertificate and TextRequest must print.
-type keyKind string
-
-const (
-	p256    keyKind = "P-256"
-	p384    keyKind = "P-384"
-	ed      keyKind = "Ed25519"
-	rsa2048 keyKind = "RSA-2048"
-)
-
-var allKinds = []keyKind{p256, p384, ed, rsa2048}
-
-// rsaKey is generated once: RSA key generation is slow.
-var rsaKey = sync.OnceValues(func() (*rsa.PrivateKey, error) {
-	return rsa.GenerateKey(rand.Reader, 2048)
-})
-
-func newKey(t testing.TB, kind keyKind) crypto.Signer {
-	t.Helper()
-	var k crypto.Signer
-	var err error
-	switch kind {
-	case p256:
-		k, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	case p384:
-		k, err = ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
-	case ed:
-		_, k, err = ed25519.GenerateKey(rand.Reader)
-	case rsa2048:
-		k, err = rsaKey()
-	}
-	if err != nil || k == nil {
-		t.Fatalf("a %s key: %v", kind, err)
-	}
-	return k
-}
 
 func mustSubject(t testing.TB, s string) pkix.RDNSequence {
 	t.Helper()
@@ -79,15 +34,6 @@ func mustSANs(t testing.TB, s string) selfsign.SANs {
 	return sans
 }
 
-func mustParse(t testing.TB, der []byte) *x509.Certificate {
-	t.Helper()
-	c, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
 // issued is a certificate with its key.
 type issued struct {
 	cert *x509.Certificate
@@ -96,9 +42,9 @@ type issued struct {
 
 // build makes a certificate of spec for a fresh key of kind, issued by parent (nil:
 // self-signed), at testpki.Now.
-func build(t testing.TB, spec selfsign.Spec, kind keyKind, parent *issued) *issued {
+func build(t testing.TB, spec selfsign.Spec, kind testpki.KeyKind, parent *issued) *issued {
 	t.Helper()
-	key := newKey(t, kind)
+	key := testpki.KeyOf(t, kind)
 	var issuer *x509.Certificate
 	signer := key
 	if parent != nil {
@@ -109,18 +55,7 @@ func build(t testing.TB, spec selfsign.Spec, kind keyKind, parent *issued) *issu
 	if err != nil {
 		t.Fatalf("Build(%v, %s): %v", spec.Profile, kind, err)
 	}
-	return &issued{cert: mustParse(t, der), key: key}
-}
-
-// writePEM writes a PEM block of type typ into the test's temporary directory and
-// returns its path.
-func writePEM(t testing.TB, name, typ string, der []byte) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), name)
-	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
+	return &issued{cert: testpki.ParseCert(t, der), key: key}
 }
 
 // trimLines removes trailing spaces from every line, which openssl leaves
@@ -140,7 +75,7 @@ func TestTextMatchesOpenSSL(t *testing.T) {
 	t.Parallel()
 	testenv.RequireOpenSSL(t)
 	var certs []*x509.Certificate
-	for _, kind := range allKinds {
+	for _, kind := range testpki.KeyKinds {
 		root := build(t, selfsign.Spec{Profile: selfsign.RootCA, Subject: mustSubject(t, "/C=US/O=Acme/CN=Root"), PathLen: selfsign.NoPathLen}, kind, nil)
 		inter := build(t, selfsign.Spec{Profile: selfsign.IntermediateCA, Subject: mustSubject(t, "/CN=Inter"), PathLen: 0}, kind, root)
 		server := build(t, selfsign.Spec{Profile: selfsign.ServerLeaf, Subject: mustSubject(t, "/CN=db.example.com/O=Ünïcode, \"Inc\""),
@@ -149,7 +84,7 @@ func TestTextMatchesOpenSSL(t *testing.T) {
 		certs = append(certs, root.cert, inter.cert, server.cert, client.cert)
 	}
 	// Extensions pgcert does not make but may have to show.
-	key := newKey(t, p256)
+	key := testpki.KeyOf(t, testpki.P256)
 	tpl := &x509.Certificate{
 		SerialNumber:          new(big.Int).Lsh(big.NewInt(1), 63),
 		Subject:               pkix.Name{CommonName: "other"},
@@ -168,19 +103,19 @@ func TestTextMatchesOpenSSL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	certs = append(certs, mustParse(t, der))
+	certs = append(certs, testpki.ParseCert(t, der))
 
 	for i, c := range certs {
-		path := writePEM(t, "c.pem", "CERTIFICATE", c.Raw)
+		path := testpki.WritePEM(t, "c.pem", "CERTIFICATE", c.Raw)
 		want := trimLines(string(testenv.OpenSSL(t, "x509", "-text", "-noout", "-in", path)))
 		if got := TextCertificate(c); got != want {
 			t.Errorf("certificate %d (%s):\n--- pgcert\n%s\n--- openssl\n%s", i, c.Subject, got, want)
 		}
 	}
 
-	for _, kind := range allKinds {
+	for _, kind := range testpki.KeyKinds {
 		for _, sans := range []selfsign.SANs{{}, mustSANs(t, "DNS:db.example.com,IP:10.0.0.5")} {
-			der, err := selfsign.NewRequest(newKey(t, kind), mustSubject(t, "/C=US/CN=Alice Smith"), sans, nil)
+			der, err := selfsign.NewRequest(testpki.KeyOf(t, kind), mustSubject(t, "/C=US/CN=Alice Smith"), sans, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -188,7 +123,7 @@ func TestTextMatchesOpenSSL(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			path := writePEM(t, "r.pem", "CERTIFICATE REQUEST", der)
+			path := testpki.WritePEM(t, "r.pem", "CERTIFICATE REQUEST", der)
 			want := trimLines(string(testenv.OpenSSL(t, "req", "-text", "-noout", "-in", path)))
 			if got := TextRequest(req); got != want {
 				t.Errorf("%s request:\n--- pgcert\n%s\n--- openssl\n%s", kind, got, want)

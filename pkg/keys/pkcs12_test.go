@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/pgcert/pgcert/internal/testenv"
+	"github.com/pgcert/pgcert/internal/testfs"
 )
 
 // TestParsePKCS12Fixture reads bundle.p12, which openssl pkcs12 -export made from
@@ -63,7 +64,7 @@ func TestPKCS12WithOpenSSL(t *testing.T) {
 		"-keyout", path("leaf.key"), "-out", path("leaf.csr"), "-subj", "/CN=leaf")
 	runOpenSSL(t, "x509", "-req", "-in", path("leaf.csr"), "-CA", path("ca.pem"), "-CAkey", path("ca.key"),
 		"-out", path("leaf.pem"), "-days", "30")
-	leafKey, err := Parse(mustRead(t, path("leaf.key")), nil)
+	leafKey, err := Parse(testfs.Read(t, path("leaf.key")), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +80,7 @@ func TestPKCS12WithOpenSSL(t *testing.T) {
 			out := path(tc.name + ".p12")
 			runOpenSSL(t, append([]string{"pkcs12", "-export", "-inkey", path("leaf.key"), "-in", path("leaf.pem"),
 				"-certfile", path("ca.pem"), "-passout", "pass:" + tc.pass, "-out", out}, tc.args...)...)
-			p, err := ParsePKCS12(mustRead(t, out), func() ([]byte, error) { return []byte(tc.pass), nil })
+			p, err := ParsePKCS12(testfs.Read(t, out), func() ([]byte, error) { return []byte(tc.pass), nil })
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -112,18 +113,9 @@ func TestPKCS12WithOpenSSL(t *testing.T) {
 	}
 }
 
-func mustRead(t *testing.T, path string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
-
 func mustCert(t *testing.T, path string) *x509.Certificate {
 	t.Helper()
-	b, _ := pem.Decode(mustRead(t, path))
+	b, _ := pem.Decode(testfs.Read(t, path))
 	if b == nil {
 		t.Fatalf("%s: no PEM block", path)
 	}

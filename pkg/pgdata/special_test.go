@@ -7,26 +7,10 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/pgcert/pgcert/internal/fsutil"
+	"github.com/pgcert/pgcert/internal/testfs"
 )
-
-// returns fails the test when fn has not returned after a generous time: reading a
-// FIFO would wait for a writer forever (a hang detector, not a timing assertion).
-func returns(t *testing.T, what string, fn func()) {
-	t.Helper()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		fn()
-	}()
-	select {
-	case <-done:
-	case <-time.After(20 * time.Second):
-		t.Fatalf("%s hung", what)
-	}
-}
 
 // A FIFO (or a device) at any file of a data directory pgdata reads is refused at
 // once, by name and kind, never waited on.
@@ -47,7 +31,7 @@ func TestSpecialFilesRefused(t *testing.T) {
 		}
 	}
 	conf := fifo(ConfFileName)
-	returns(t, "postgresql.conf as a FIFO", func() {
+	testfs.NoHang(t, "postgresql.conf as a FIFO", func() {
 		_, err := LoadConfigFile(conf, dir)
 		notRegular("postgresql.conf", err, "FIFO")
 	})
@@ -58,12 +42,12 @@ func TestSpecialFilesRefused(t *testing.T) {
 	if err := os.WriteFile(conf, []byte("include_if_exists 'extra.conf'\nssl = on\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	returns(t, "include_if_exists of a FIFO", func() {
+	testfs.NoHang(t, "include_if_exists of a FIFO", func() {
 		_, err := LoadConfigFile(conf, dir)
 		notRegular("include_if_exists", err, "FIFO")
 	})
 	hba := fifo("pg_hba.conf")
-	returns(t, "pg_hba.conf as a FIFO", func() {
+	testfs.NoHang(t, "pg_hba.conf as a FIFO", func() {
 		_, err := LoadHBA(hba, Version{Major: 15})
 		notRegular("pg_hba.conf", err, "FIFO")
 		var ce *ConfError
@@ -72,12 +56,12 @@ func TestSpecialFilesRefused(t *testing.T) {
 		}
 	})
 	fifo("PG_VERSION")
-	returns(t, "PG_VERSION as a FIFO", func() {
+	testfs.NoHang(t, "PG_VERSION as a FIFO", func() {
 		_, err := ReadVersion(dir)
 		notRegular("PG_VERSION", err, "FIFO")
 	})
 	fifo(PIDFileName)
-	returns(t, "postmaster.pid as a FIFO", func() {
+	testfs.NoHang(t, "postmaster.pid as a FIFO", func() {
 		_, err := ReadPIDFile(dir)
 		notRegular("postmaster.pid", err, "FIFO")
 	})
@@ -87,7 +71,7 @@ func TestSpecialFilesRefused(t *testing.T) {
 	if err := os.Symlink("/dev/kmsg", filepath.Join(dir, "PG_VERSION")); err != nil {
 		t.Fatal(err)
 	}
-	returns(t, "PG_VERSION as a link to /dev/kmsg", func() {
+	testfs.NoHang(t, "PG_VERSION as a link to /dev/kmsg", func() {
 		_, err := ReadVersion(dir)
 		notRegular("PG_VERSION -> /dev/kmsg", err, "symbolic link")
 	})
@@ -97,7 +81,7 @@ func TestSpecialFilesRefused(t *testing.T) {
 	if err := os.Symlink("/dev/kmsg", hba); err != nil {
 		t.Fatal(err)
 	}
-	returns(t, "pg_hba.conf as a link to /dev/kmsg", func() {
+	testfs.NoHang(t, "pg_hba.conf as a link to /dev/kmsg", func() {
 		_, err := LoadHBA(hba, Version{Major: 15})
 		notRegular("pg_hba.conf -> /dev/kmsg", err, "character device")
 	})

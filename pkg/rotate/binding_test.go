@@ -12,10 +12,10 @@ import (
 // set up before pgcert kept one.
 func unbind(t *testing.T, fx *fixture) {
 	t.Helper()
-	if err := os.Remove(fx.path(ca.DataDirFile)); err != nil {
+	if err := os.Remove(fx.Path(ca.DataDirFile)); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Remove(filepath.Join(fx.caDir, ca.DataDirsFile)); err != nil {
+	if err := os.Remove(filepath.Join(fx.CADir, ca.DataDirsFile)); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -35,24 +35,24 @@ func TestRenewRecordsTheCA(t *testing.T) {
 	}
 	recorded := false
 	for _, f := range rep.Files {
-		recorded = recorded || f.Path == fx.path(ca.DataDirFile)
+		recorded = recorded || f.Path == fx.Path(ca.DataDirFile)
 	}
 	if !recorded {
 		t.Errorf("the record is not among the files written: %+v", rep.Files)
 	}
-	fi, err := os.Lstat(fx.path(ca.DataDirFile))
+	fi, err := os.Lstat(fx.Path(ca.DataDirFile))
 	if err != nil || fi.Mode().Perm() != 0o644 || !fi.Mode().IsRegular() {
 		t.Fatalf("record: %v %v", fi, err)
 	}
-	c, err := ca.ForDataDir(fx.dir)
-	if err != nil || c.Dir != fx.caDir {
+	c, err := ca.ForDataDir(fx.Dir)
+	if err != nil || c.Dir != fx.CADir {
 		t.Fatalf("ForDataDir: %v, %v", c, err)
 	}
 	if rep, err = Renew(o); err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range rep.Files {
-		if f.Path == fx.path(ca.DataDirFile) {
+		if f.Path == fx.Path(ca.DataDirFile) {
 			t.Error("a second renewal rewrote the record")
 		}
 	}
@@ -63,17 +63,17 @@ func TestRenewRecordsTheCA(t *testing.T) {
 func TestNothingDueRecordsTheCA(t *testing.T) {
 	fx := newFixture(t)
 	unbind(t, fx)
-	crt := fx.read(t, "server.crt")
+	crt := fx.Read(t, "server.crt")
 	o := fx.options(t)
 	o.WithinSet = true
 	rep, err := Renew(o)
 	if err != nil || rep.Action != ActionNothing {
 		t.Fatalf("%v %+v", err, rep)
 	}
-	if _, err := ca.ForDataDir(fx.dir); err != nil {
+	if _, err := ca.ForDataDir(fx.Dir); err != nil {
 		t.Fatal(err)
 	}
-	if string(fx.read(t, "server.crt")) != string(crt) || len(fx.leftovers(t, "server.crt.prev")) != 0 {
+	if string(fx.Read(t, "server.crt")) != string(crt) || len(fx.Leftovers(t, "server.crt.prev")) != 0 {
 		t.Error("recording the CA changed the SSL files")
 	}
 }

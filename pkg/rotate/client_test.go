@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pgcert/pgcert/internal/testdatadir"
 	"github.com/pgcert/pgcert/internal/testpki"
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/keys"
@@ -22,9 +23,9 @@ func TestClientRenewalInputs(t *testing.T) {
 		t.Fatal(err)
 	}
 	bundle := t.TempDir()
-	put(t, bundle, "postgresql.crt", ca.PEM(is.Cert), 0o644)
+	testdatadir.Write(t, bundle, "postgresql.crt", ca.PEM(is.Cert), 0o644)
 	keyPEM, _ := keys.MarshalPKCS8PEM(key)
-	put(t, bundle, "postgresql.key", keyPEM, 0o600)
+	testdatadir.Write(t, bundle, "postgresql.key", keyPEM, 0o600)
 
 	old, err := CurrentClient(c, "alice", bundle, testpki.Now)
 	if err != nil || !old.Equal(is.Cert) {
@@ -39,7 +40,7 @@ func TestClientRenewalInputs(t *testing.T) {
 
 	stranger := testpki.Root(t, "stranger").Client(t, "alice")
 	other := t.TempDir()
-	put(t, other, "postgresql.crt", stranger.PEM(), 0o644)
+	testdatadir.Write(t, other, "postgresql.crt", stranger.PEM(), 0o644)
 	encrypted, err := keys.MarshalEncryptedPKCS8PEM(key, []byte("secret"), keys.EncryptOptions{Iterations: 1000})
 	if err != nil {
 		t.Fatal(err)
@@ -52,12 +53,12 @@ func TestClientRenewalInputs(t *testing.T) {
 		{"another role's bundle", func() error { _, err := CurrentClient(c, "bob", bundle, testpki.Now); return err }, `is the certificate of "alice", not of "bob"`},
 		{"another CA's certificate", func() error { _, err := CurrentClient(c, "alice", other, testpki.Now); return err }, "was not issued by the CA"},
 		{"a key of another certificate", func() error {
-			put(t, other, "postgresql.key", keyPEM, 0o600)
+			testdatadir.Write(t, other, "postgresql.key", keyPEM, 0o600)
 			_, err := ClientKey(other, stranger.Cert, false)
 			return err
 		}, "does not belong to the certificate being renewed"},
 		{"an encrypted key", func() error {
-			put(t, other, "postgresql.key", encrypted, 0o600)
+			testdatadir.Write(t, other, "postgresql.key", encrypted, 0o600)
 			_, err := ClientKey(other, old, false)
 			return err
 		}, "is encrypted"},

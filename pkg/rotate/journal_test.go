@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pgcert/pgcert/internal/testdatadir"
 	"github.com/pgcert/pgcert/pkg/chain"
 	"github.com/pgcert/pgcert/pkg/keys"
 )
@@ -59,22 +60,22 @@ func TestJournalCompletesKilledRun(t *testing.T) {
 			t.Fatalf("after %d renames: %v, %+v", k, err, rep)
 		}
 		for path, data := range want {
-			if !bytes.Equal(fx.read(t, strings.TrimPrefix(path, fx.dir+"/")), data) {
+			if !bytes.Equal(fx.Read(t, strings.TrimPrefix(path, fx.Dir+"/")), data) {
 				t.Errorf("after %d renames: %s is not what the killed run wrote", k, path)
 			}
 		}
-		key, err := keys.Parse(fx.read(t, "server.key"), nil)
+		key, err := keys.Parse(fx.Read(t, "server.key"), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		certs, err := chain.ParseCertificates(fx.read(t, "server.crt"))
+		certs, err := chain.ParseCertificates(fx.Read(t, "server.crt"))
 		if err != nil || !keys.PublicKeysEqual(key.Signer.Public(), certs[0].PublicKey) {
 			t.Errorf("after %d renames: the key does not belong to the certificate (%v)", k, err)
 		}
-		if !bytes.Equal(fx.read(t, "server.key.prev"), fx.keyPEM) {
+		if !bytes.Equal(fx.Read(t, "server.key.prev"), fx.KeyPEM) {
 			t.Errorf("after %d renames: server.key.prev is not the key before", k)
 		}
-		if left := fx.leftovers(t, JournalName); len(left) > 0 || len(warnings) != 1 || !strings.Contains(warnings[0], "completed the change a killed pgcert renew left halfway") {
+		if left := fx.Leftovers(t, JournalName); len(left) > 0 || len(warnings) != 1 || !strings.Contains(warnings[0], "completed the change a killed pgcert renew left halfway") {
 			t.Errorf("after %d renames: left %v, warnings %q", k, left, warnings)
 		}
 	}
@@ -87,15 +88,15 @@ func TestJournalRefused(t *testing.T) {
 	t.Run("cut short", func(t *testing.T) {
 		fx := newFixture(t)
 		killAfterJournal(t, fx)
-		data := fx.read(t, JournalName)
-		put(t, fx.dir, JournalName, data[:len(data)/2], 0o600)
-		before := fx.read(t, "server.crt")
+		data := fx.Read(t, JournalName)
+		testdatadir.Write(t, fx.Dir, JournalName, data[:len(data)/2], 0o600)
+		before := fx.Read(t, "server.crt")
 		o := fx.options(t)
 		o.WithinSet = true
 		if _, err := Renew(o); err != nil {
 			t.Fatal(err)
 		}
-		if !bytes.Equal(fx.read(t, "server.crt"), before) || len(fx.leftovers(t, JournalName)) > 0 {
+		if !bytes.Equal(fx.Read(t, "server.crt"), before) || len(fx.Leftovers(t, JournalName)) > 0 {
 			t.Error("a journal cut short was acted on, or left")
 		}
 	})
@@ -108,16 +109,16 @@ func TestJournalRefused(t *testing.T) {
 			if os.Geteuid() != 0 {
 				t.Skip("needs root to give the file away")
 			}
-			os.Chown(fx.path(JournalName), 65534, 65534)
+			os.Chown(fx.Path(JournalName), 65534, 65534)
 		}, "belongs to another user"},
 		{"a link", func(t *testing.T, fx *fixture) {
-			os.Rename(fx.path(JournalName), fx.path("elsewhere"))
-			os.Symlink(fx.path("elsewhere"), fx.path(JournalName))
+			os.Rename(fx.Path(JournalName), fx.Path("elsewhere"))
+			os.Symlink(fx.Path("elsewhere"), fx.Path(JournalName))
 		}, "is a symbolic link"},
 		{"a file outside renew's", func(t *testing.T, fx *fixture) {
-			j := &journal{dir: fx.dir}
-			j.add(fx.path("postgresql.conf"), []byte("evil\n"), ownerOptions(fx.dir, 0o600))
-			os.Remove(fx.path(JournalName))
+			j := &journal{dir: fx.Dir}
+			j.add(fx.Path("postgresql.conf"), []byte("evil\n"), ownerOptions(fx.Dir, 0o600))
+			os.Remove(fx.Path(JournalName))
 			if err := j.write(); err != nil {
 				t.Fatal(err)
 			}
@@ -127,13 +128,13 @@ func TestJournalRefused(t *testing.T) {
 			fx := newFixture(t)
 			killAfterJournal(t, fx)
 			tc.plant(t, fx)
-			before := fx.read(t, "postgresql.conf")
+			before := fx.Read(t, "postgresql.conf")
 			o := fx.options(t)
 			o.WithinSet = true
 			if _, err := Renew(o); err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("%v", err)
 			}
-			if !bytes.Equal(fx.read(t, "postgresql.conf"), before) || len(fx.leftovers(t, JournalName)) != 1 {
+			if !bytes.Equal(fx.Read(t, "postgresql.conf"), before) || len(fx.Leftovers(t, JournalName)) != 1 {
 				t.Error("the journal was acted on, or removed")
 			}
 		})
@@ -156,15 +157,15 @@ func TestRecoverBeforeAnotherWriter(t *testing.T) {
 	if err != nil || !recovered {
 		t.Fatalf("Recover: %v, %v", recovered, err)
 	}
-	key, err := keys.Parse(fx.read(t, "server.key"), nil)
+	key, err := keys.Parse(fx.Read(t, "server.key"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	certs, err := chain.ParseCertificates(fx.read(t, "server.crt"))
+	certs, err := chain.ParseCertificates(fx.Read(t, "server.crt"))
 	if err != nil || !keys.PublicKeysEqual(key.Signer.Public(), certs[0].PublicKey) {
 		t.Errorf("the key does not belong to the certificate after Recover (%v)", err)
 	}
-	if left := fx.leftovers(t, JournalName); len(left) > 0 {
+	if left := fx.Leftovers(t, JournalName); len(left) > 0 {
 		t.Errorf("left %v", left)
 	}
 	if again, err := Recover(fx.options(t).Setup, nil); again || err != nil {

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pgcert/pgcert/internal/testdatadir"
 	"github.com/pgcert/pgcert/pkg/chain"
 	"github.com/pgcert/pgcert/pkg/keys"
 	"github.com/pgcert/pgcert/pkg/pgdata"
@@ -33,11 +34,11 @@ func TestRenewConcurrent(t *testing.T) {
 		}
 	}
 	for _, suffix := range []string{"", PrevSuffix} {
-		k, err := keys.Parse(fx.read(t, "server.key"+suffix), nil)
+		k, err := keys.Parse(fx.Read(t, "server.key"+suffix), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		certs, err := chain.ParseCertificates(fx.read(t, "server.crt"+suffix))
+		certs, err := chain.ParseCertificates(fx.Read(t, "server.crt"+suffix))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -45,7 +46,7 @@ func TestRenewConcurrent(t *testing.T) {
 			t.Errorf("server.key%s does not belong to server.crt%s", suffix, suffix)
 		}
 	}
-	if left := fx.leftovers(t, StagePrefix); len(left) > 0 {
+	if left := fx.Leftovers(t, StagePrefix); len(left) > 0 {
 		t.Errorf("left behind: %v", left)
 	}
 }
@@ -54,7 +55,7 @@ func TestRenewConcurrent(t *testing.T) {
 // and renews once the lock is released.
 func TestRenewWaitsForLock(t *testing.T) {
 	fx := newFixture(t)
-	held, err := os.Open(fx.dir)
+	held, err := os.Open(fx.Dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +72,7 @@ func TestRenewWaitsForLock(t *testing.T) {
 		_, err := Renew(o)
 		done <- err
 	}()
-	if msg := <-waiting; msg != "waiting for another pgcert run to finish with "+fx.dir {
+	if msg := <-waiting; msg != "waiting for another pgcert run to finish with "+fx.Dir {
 		t.Errorf("info %q", msg)
 	}
 	select {
@@ -79,7 +80,7 @@ func TestRenewWaitsForLock(t *testing.T) {
 		t.Fatalf("renewed while the lock was held: %v", err)
 	default:
 	}
-	if _, err := os.Stat(fx.path("server.crt.prev")); err == nil {
+	if _, err := os.Stat(fx.Path("server.crt.prev")); err == nil {
 		t.Fatal("files written while the lock was held")
 	}
 	held.Close()
@@ -94,9 +95,9 @@ func TestRenewWaitsForLock(t *testing.T) {
 func TestRenewRemovesStaleStages(t *testing.T) {
 	fx := newFixture(t)
 	victim := filepath.Join(t.TempDir(), "victim")
-	put(t, filepath.Dir(victim), "victim/keep", []byte("keep"), 0o600)
-	stale := fx.path(StagePrefix + "123456")
-	put(t, stale, "server.key", fx.keyPEM, 0o600)
+	testdatadir.Write(t, filepath.Dir(victim), "victim/keep", []byte("keep"), 0o600)
+	stale := fx.Path(StagePrefix + "123456")
+	testdatadir.Write(t, stale, "server.key", fx.KeyPEM, 0o600)
 	if err := os.Symlink(victim, filepath.Join(stale, "link")); err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +107,7 @@ func TestRenewRemovesStaleStages(t *testing.T) {
 	if err != nil || rep.Action != ActionNothing {
 		t.Fatalf("%v, %+v", err, rep)
 	}
-	if left := fx.leftovers(t, StagePrefix); len(left) > 0 {
+	if left := fx.Leftovers(t, StagePrefix); len(left) > 0 {
 		t.Errorf("left behind: %v", left)
 	}
 	if data, err := os.ReadFile(filepath.Join(victim, "keep")); err != nil || string(data) != "keep" {
@@ -121,8 +122,8 @@ func TestRenewRemovesStaleStages(t *testing.T) {
 func TestStageSwapped(t *testing.T) {
 	fx := newFixture(t)
 	victim := t.TempDir()
-	put(t, victim, "keep", []byte("keep"), 0o600)
-	moved := filepath.Join(fx.dir, "moved")
+	testdatadir.Write(t, victim, "keep", []byte("keep"), 0o600)
+	moved := filepath.Join(fx.Dir, "moved")
 	o := fx.options(t)
 	o.Force, o.Rekey = true, true
 	o.Validate = func(s *pgdata.Setup, _ time.Time) ([]string, []string) {
@@ -151,13 +152,13 @@ func TestStageSwapped(t *testing.T) {
 // run's), nor a directory of the name that pgcert did not make.
 func TestRemoveStaleStages(t *testing.T) {
 	fx := newFixture(t)
-	stale := fx.path(StagePrefix + "123456")
-	put(t, stale, "server.key", fx.keyPEM, 0o600)
-	release, err := lockDataDir(fx.dir, func(string) {})
+	stale := fx.Path(StagePrefix + "123456")
+	testdatadir.Write(t, stale, "server.key", fx.KeyPEM, 0o600)
+	release, err := lockDataDir(fx.Dir, func(string) {})
 	if err != nil {
 		t.Fatal(err)
 	}
-	removed, err := RemoveStaleStages(fx.dir)
+	removed, err := RemoveStaleStages(fx.Dir)
 	release()
 	if err != nil || len(removed) != 0 {
 		t.Fatalf("while a run holds the lock: removed %v, %v", removed, err)
@@ -165,20 +166,20 @@ func TestRemoveStaleStages(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(stale, "server.key")); err != nil {
 		t.Fatalf("a live run's stage was touched: %v", err)
 	}
-	removed, err = RemoveStaleStages(fx.dir)
+	removed, err = RemoveStaleStages(fx.Dir)
 	if err != nil || len(removed) != 1 || removed[0] != stale {
 		t.Fatalf("removed %v, %v; want %s", removed, err, stale)
 	}
-	if left := fx.leftovers(t, StagePrefix); len(left) > 0 {
+	if left := fx.Leftovers(t, StagePrefix); len(left) > 0 {
 		t.Errorf("left behind: %v", left)
 	}
 	if os.Geteuid() == 0 {
-		other := fx.path(StagePrefix + "654321")
-		put(t, other, "theirs", []byte("theirs"), 0o600)
+		other := fx.Path(StagePrefix + "654321")
+		testdatadir.Write(t, other, "theirs", []byte("theirs"), 0o600)
 		if err := os.Chown(other, 4242, 4242); err != nil {
 			t.Fatal(err)
 		}
-		if removed, err := RemoveStaleStages(fx.dir); err != nil || len(removed) != 0 {
+		if removed, err := RemoveStaleStages(fx.Dir); err != nil || len(removed) != 0 {
 			t.Errorf("another user's directory: removed %v, %v", removed, err)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/pgcert/pgcert/internal/fsutil"
+	"github.com/pgcert/pgcert/internal/testdatadir"
 )
 
 // TestRenewOutsideRefused: ssl_crl_file names a file outside the data directory,
@@ -19,11 +20,11 @@ func TestRenewOutsideRefused(t *testing.T) {
 	elsewhere := t.TempDir()
 	crlPath := filepath.Join(elsewhere, "root.crl")
 	fx := newFixture(t, "ssl_crl_file = '"+crlPath+"'")
-	put(t, elsewhere, "root.crl.prev", []byte("older\n"), 0o644)
+	testdatadir.Write(t, elsewhere, "root.crl.prev", []byte("older\n"), 0o644)
 	o := fx.options(t)
 	o.Force = true
 	o.Setup.DBUser.UID, o.Setup.DBUser.GID, o.Setup.DBUser.Groups = 4242, 4242, nil
-	before := caFiles(t, fx.caDir)
+	before := caFiles(t, fx.CADir)
 	_, err := Renew(o)
 	var oe *OutsideError
 	if !errors.As(err, &oe) || !errors.Is(err, fsutil.ErrOutside) || !slices.Contains(oe.Paths, crlPath) {
@@ -38,7 +39,7 @@ func TestRenewOutsideRefused(t *testing.T) {
 	if data, _ := os.ReadFile(filepath.Join(elsewhere, "root.crl.prev")); string(data) != "older\n" {
 		t.Errorf("root.crl.prev was changed: %q", data)
 	}
-	if caFiles(t, fx.caDir) != before {
+	if caFiles(t, fx.CADir) != before {
 		t.Errorf("the CA issued a certificate for a refused renewal")
 	}
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/pgcert/pgcert/internal/fakepg"
+	"github.com/pgcert/pgcert/internal/testdatadir"
 	"github.com/pgcert/pgcert/internal/testpki"
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/keyperm"
@@ -18,7 +19,7 @@ import (
 
 func TestReload(t *testing.T) {
 	fx := newFixture(t, "logging_collector = on")
-	fp := fakepg.Start(t, fx.dir, true)
+	fp := fakepg.Start(t, fx.Dir, true)
 	opts := func() Options {
 		o := fx.options(t)
 		o.Reload, o.Signal, o.Wait = true, fp.Sighup, 5*time.Second
@@ -32,7 +33,7 @@ func TestReload(t *testing.T) {
 	if rel == nil || !rel.Signalled || !rel.Confirmed || rel.ServedSerial != rep.Certificate.New.Serial || rel.LogFile != fp.Log || rel.PID != os.Getpid() {
 		t.Fatalf("reload %+v", rel)
 	}
-	if !fp.Serving().Equal(fx.leaf(t, "server.crt")) {
+	if !fp.Serving().Equal(fx.Leaf(t, "server.crt")) {
 		t.Fatal("the server does not serve the new certificate")
 	}
 	// Nothing due, the server current: no signal.
@@ -56,30 +57,30 @@ func TestReload(t *testing.T) {
 	var infos []string
 	o = opts()
 	o.Info = func(msg string) { infos = append(infos, msg) }
-	if rep, err := Renew(o); err != nil || rep.Action != ActionReloaded || !rep.Reload.Confirmed || !fp.Serving().Equal(fx.leaf(t, "server.crt")) || len(infos) != 1 {
+	if rep, err := Renew(o); err != nil || rep.Action != ActionReloaded || !rep.Reload.Confirmed || !fp.Serving().Equal(fx.Leaf(t, "server.crt")) || len(infos) != 1 {
 		t.Fatalf("stale server: %v, %+v, %q", err, rep, infos)
 	}
 	// A rollback reloads too.
-	if rep, err := Rollback(opts()); err != nil || !rep.Reload.Confirmed || !fp.Serving().Equal(fx.leaf(t, "server.crt")) {
+	if rep, err := Rollback(opts()); err != nil || !rep.Reload.Confirmed || !fp.Serving().Equal(fx.Leaf(t, "server.crt")) {
 		t.Fatalf("rollback: %v, %+v", err, rep)
 	}
 }
 
 func TestReloadWithoutLog(t *testing.T) {
 	fx := newFixture(t)
-	fp := fakepg.Start(t, fx.dir, false)
+	fp := fakepg.Start(t, fx.Dir, false)
 	fp.Reject = true
 	o := fx.options(t)
 	o.Reload, o.Signal, o.Wait = true, fp.Sighup, 300*time.Millisecond
-	if _, err := Renew(o); err == nil || !strings.Contains(err.Error(), "did not take the new files: it still serves serial "+ca.SerialHex(fx.old.SerialNumber.Bytes())) {
+	if _, err := Renew(o); err == nil || !strings.Contains(err.Error(), "did not take the new files: it still serves serial "+ca.SerialHex(fx.Old.SerialNumber.Bytes())) {
 		t.Fatalf("%v", err)
 	}
 	// A CRL alone, and no log to read: signalled, not confirmed, and said so.
-	is, err := fx.ca.Issue(ca.Request{Profile: selfsign.ClientLeaf, Subject: cn("bob"), PublicKey: testpki.NewKey(t).Public(), Now: testpki.Now})
+	is, err := fx.CA.Issue(ca.Request{Profile: selfsign.ClientLeaf, Subject: cn("bob"), PublicKey: testpki.NewKey(t).Public(), Now: testpki.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := fx.ca.Revoke(is.Cert.SerialNumber, ca.ReasonNone, testpki.Now); err != nil {
+	if _, err := fx.CA.Revoke(is.Cert.SerialNumber, ca.ReasonNone, testpki.Now); err != nil {
 		t.Fatal(err)
 	}
 	fp.Reject = false
@@ -104,7 +105,7 @@ func TestReloadNotRunning(t *testing.T) {
 	}
 	// A stale postmaster.pid naming a process that is not a server: the default
 	// signal sender refuses it.
-	put(t, fx.dir, "postmaster.pid", []byte(fmt.Sprintf("%d\n%s\n1\n5432\n\n127.0.0.1\n", os.Getpid(), fx.dir)), 0o600)
+	testdatadir.Write(t, fx.Dir, "postmaster.pid", []byte(fmt.Sprintf("%d\n%s\n1\n5432\n\n127.0.0.1\n", os.Getpid(), fx.Dir)), 0o600)
 	o.Signal, o.Force = nil, true
 	if _, err := Renew(o); err == nil || !strings.Contains(err.Error(), "not a PostgreSQL server") {
 		t.Fatalf("stale pid: %v", err)
@@ -113,15 +114,15 @@ func TestReloadNotRunning(t *testing.T) {
 
 func TestFindServerLog(t *testing.T) {
 	fx := newFixture(t, "logging_collector = on", "log_directory = 'pg_log'")
-	setup, err := pgdata.ReadSetup(fx.dir, keyperm.SystemLookup{})
+	setup, err := pgdata.ReadSetup(fx.Dir, keyperm.SystemLookup{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if l := findServerLog(setup, os.Getpid()); l.path != "" || l.where != "the newest file in "+fx.path("pg_log") {
+	if l := findServerLog(setup, os.Getpid()); l.path != "" || l.where != "the newest file in "+fx.Path("pg_log") {
 		t.Errorf("collector without current_logfiles: %+v", l)
 	}
-	put(t, fx.dir, "current_logfiles", []byte("csvlog pg_log/a.csv\nstderr pg_log/a.log\n"), 0o600)
-	if l := findServerLog(setup, os.Getpid()); l.path != fx.path("pg_log/a.log") {
+	testdatadir.Write(t, fx.Dir, "current_logfiles", []byte("csvlog pg_log/a.csv\nstderr pg_log/a.log\n"), 0o600)
+	if l := findServerLog(setup, os.Getpid()); l.path != fx.Path("pg_log/a.log") {
 		t.Errorf("current_logfiles: %+v", l)
 	}
 }

@@ -25,7 +25,7 @@ type fakeRemote struct {
 }
 
 func (f *fakeRemote) Name() string            { return "https://ca.test:9000" }
-func (f *fakeRemote) Root() *x509.Certificate { return f.fx.ca.Root() }
+func (f *fakeRemote) Root() *x509.Certificate { return f.fx.CA.Root() }
 
 func (f *fakeRemote) Renew(leaf *x509.Certificate, inters []*x509.Certificate, key crypto.Signer) (*x509.Certificate, []*x509.Certificate, error) {
 	if f.renewErr != nil {
@@ -39,15 +39,15 @@ func (f *fakeRemote) Renew(leaf *x509.Certificate, inters []*x509.Certificate, k
 		return nil, nil, err
 	}
 	req.Days, req.Now = 1, testpki.Now
-	is, err := f.fx.ca.Issue(req)
+	is, err := f.fx.CA.Issue(req)
 	if err != nil {
 		return nil, nil, err
 	}
-	return is.Cert, f.fx.ca.Intermediates(), nil
+	return is.Cert, f.fx.CA.Intermediates(), nil
 }
 
 func (f *fakeRemote) FetchCRL([]*x509.Certificate) (*x509.RevocationList, []byte, error) {
-	res, err := f.fx.ca.GenerateCRL(ca.CRLOptions{Now: testpki.Now})
+	res, err := f.fx.CA.GenerateCRL(ca.CRLOptions{Now: testpki.Now})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -59,7 +59,7 @@ func (f *fakeRemote) RootCRL(now time.Time) ([]byte, error) {
 	if !f.rootKey {
 		return nil, ErrNoRootKey
 	}
-	res, err := f.fx.ca.Parent.GenerateCRL(ca.CRLOptions{Now: now})
+	res, err := f.fx.CA.Parent.GenerateCRL(ca.CRLOptions{Now: now})
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +73,7 @@ func (f *fakeRemote) Record() []byte {
 func remoteFixture(t *testing.T) (*fixture, *fakeRemote, Options) {
 	t.Helper()
 	fx := newFixture(t)
-	for _, x := range fx.ca.CAs() {
+	for _, x := range fx.CA.CAs() {
 		if err := x.Unlock(nil); err != nil {
 			t.Fatal(err)
 		}
@@ -88,7 +88,7 @@ func remoteFixture(t *testing.T) (*fixture, *fakeRemote, Options) {
 // crlIssuers lists the issuers of root.crl's CRLs, and each one's thisUpdate.
 func crlIssuers(t *testing.T, fx *fixture) map[string]time.Time {
 	t.Helper()
-	lists, err := crl.ParseCRLs(fx.read(t, "root.crl"))
+	lists, err := crl.ParseCRLs(fx.Read(t, "root.crl"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,12 +112,12 @@ func TestRemoteRenew(t *testing.T) {
 	if rep.Action != ActionRenewed || rep.CADir != rm.Name() || !rep.Certificate.Renewed || rep.Certificate.Rekeyed {
 		t.Fatalf("report %+v %+v", rep, rep.Certificate)
 	}
-	leaf := fx.leaf(t, "server.crt")
-	if leaf.Equal(fx.old) || !keys.PublicKeysEqual(leaf.PublicKey, fx.old.PublicKey) {
+	leaf := fx.Leaf(t, "server.crt")
+	if leaf.Equal(fx.Old) || !keys.PublicKeysEqual(leaf.PublicKey, fx.Old.PublicKey) {
 		t.Error("server.crt is not a renewal for the same key")
 	}
-	if !bytes.Equal(fx.read(t, ca.DataDirFile), rm.Record()) {
-		t.Errorf("record:\n%s", fx.read(t, ca.DataDirFile))
+	if !bytes.Equal(fx.Read(t, ca.DataDirFile), rm.Record()) {
+		t.Errorf("record:\n%s", fx.Read(t, ca.DataDirFile))
 	}
 	after := crlIssuers(t, fx)
 	if len(after) != 2 {
@@ -125,7 +125,7 @@ func TestRemoteRenew(t *testing.T) {
 	}
 	for name, this := range after {
 		fresh := this.Equal(testpki.Now.Truncate(time.Second))
-		if isRoot := name == fx.ca.Root().Subject.CommonName; isRoot == fresh || (isRoot && !this.Equal(before[name])) {
+		if isRoot := name == fx.CA.Root().Subject.CommonName; isRoot == fresh || (isRoot && !this.Equal(before[name])) {
 			t.Errorf("CRL of %s: thisUpdate %s (before %s)", name, this, before[name])
 		}
 	}
@@ -137,7 +137,7 @@ func TestRemoteRootCRLAndFailures(t *testing.T) {
 	fx, rm, o := remoteFixture(t)
 	files := map[string][]byte{}
 	for _, name := range []string{"server.crt", "server.key", "root.crl", ca.DataDirFile} {
-		files[name] = fx.read(t, name)
+		files[name] = fx.Read(t, name)
 	}
 	rm.renewErr = errors.New("the CA at https://ca.test:9000 did not answer")
 	if _, err := Renew(o); err == nil || !strings.Contains(err.Error(), "ca.test") {
@@ -148,7 +148,7 @@ func TestRemoteRootCRLAndFailures(t *testing.T) {
 		t.Fatalf("--rekey: %v", err)
 	}
 	for name, data := range files {
-		if !bytes.Equal(fx.read(t, name), data) {
+		if !bytes.Equal(fx.Read(t, name), data) {
 			t.Errorf("%s changed by a refused run", name)
 		}
 	}

@@ -2,7 +2,6 @@ package rotate
 
 import (
 	"bytes"
-	"crypto/x509"
 	"errors"
 	"os"
 	"slices"
@@ -10,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pgcert/pgcert/internal/testdatadir"
 	"github.com/pgcert/pgcert/internal/testpki"
 	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/crl"
@@ -20,7 +20,7 @@ import (
 
 func TestRenewDueCertificate(t *testing.T) {
 	fx := newFixture(t)
-	oldCRT, oldCRL := fx.read(t, "server.crt"), fx.read(t, "root.crl")
+	oldCRT, oldCRL := fx.Read(t, "server.crt"), fx.Read(t, "root.crl")
 	o := fx.options(t)
 	var staged map[string]string
 	var stagedKeyMode os.FileMode
@@ -47,20 +47,20 @@ func TestRenewDueCertificate(t *testing.T) {
 	if cert.Reason != "it expires in 25 days, within 275 days (a third of its 825-day lifetime)" {
 		t.Errorf("reason %q", cert.Reason)
 	}
-	n := fx.leaf(t, "server.crt")
-	if !bytes.Equal(n.RawSubject, fx.old.RawSubject) || !keys.PublicKeysEqual(n.PublicKey, fx.old.PublicKey) || !n.NotAfter.Equal(testpki.Now.AddDate(0, 0, 825)) {
+	n := fx.Leaf(t, "server.crt")
+	if !bytes.Equal(n.RawSubject, fx.Old.RawSubject) || !keys.PublicKeysEqual(n.PublicKey, fx.Old.PublicKey) || !n.NotAfter.Equal(testpki.Now.AddDate(0, 0, 825)) {
 		t.Errorf("renewed certificate %v until %v", n.Subject, n.NotAfter)
 	}
 	if cert.New.Serial != ca.SerialHex(n.SerialNumber.Bytes()) {
 		t.Errorf("reported serial %s", cert.New.Serial)
 	}
-	if !bytes.Equal(fx.read(t, "server.crt.prev"), oldCRT) || !bytes.Equal(fx.read(t, "server.key.prev"), fx.keyPEM) || !bytes.Equal(fx.read(t, "root.crl"), oldCRL) {
+	if !bytes.Equal(fx.Read(t, "server.crt.prev"), oldCRT) || !bytes.Equal(fx.Read(t, "server.key.prev"), fx.KeyPEM) || !bytes.Equal(fx.Read(t, "root.crl"), oldCRL) {
 		t.Error("the .prev files are not the previous ones, or the CRL changed though it was not due")
 	}
 	if len(staged) != 1 || staged["ssl_cert_file"] == "" || stagedKeyMode != 0o644 {
 		t.Errorf("staged %v (mode %04o)", staged, stagedKeyMode)
 	}
-	if _, err := os.Stat(staged["ssl_cert_file"]); err == nil || len(fx.leftovers(t, StagePrefix)) > 0 {
+	if _, err := os.Stat(staged["ssl_cert_file"]); err == nil || len(fx.Leftovers(t, StagePrefix)) > 0 {
 		t.Error("the staging directory is left behind")
 	}
 	if !slices.Equal(warnings, []string{"server.crt: a warning"}) {
@@ -99,7 +99,7 @@ func TestRenewPlan(t *testing.T) {
 			if want := map[bool]string{true: ActionRenewed, false: ActionNothing}[tc.due]; rep.Action != want {
 				t.Errorf("action %s", rep.Action)
 			}
-			if !tc.due && len(fx.leftovers(t, "server.crt.")) > 0 {
+			if !tc.due && len(fx.Leftovers(t, "server.crt.")) > 0 {
 				t.Error("nothing due, but files were written")
 			}
 		})
@@ -117,9 +117,9 @@ func TestRenewRekeyAndDays(t *testing.T) {
 	if !rep.Certificate.Rekeyed || !rep.CRL.Refreshed {
 		t.Fatalf("%+v %+v", rep.Certificate, rep.CRL)
 	}
-	n := fx.leaf(t, "server.crt")
-	k, err := keys.Parse(fx.read(t, "server.key"), nil)
-	if err != nil || !keys.PublicKeysEqual(k.Signer.Public(), n.PublicKey) || keys.PublicKeysEqual(n.PublicKey, fx.old.PublicKey) {
+	n := fx.Leaf(t, "server.crt")
+	k, err := keys.Parse(fx.Read(t, "server.key"), nil)
+	if err != nil || !keys.PublicKeysEqual(k.Signer.Public(), n.PublicKey) || keys.PublicKeysEqual(n.PublicKey, fx.Old.PublicKey) {
 		t.Fatalf("the new key: %v", err)
 	}
 	if alg, _, curve := keys.DescribePublicKey(n.PublicKey); alg != "ECDSA" || curve != "P-256" {
@@ -128,7 +128,7 @@ func TestRenewRekeyAndDays(t *testing.T) {
 	if !n.NotAfter.Equal(testpki.Now.AddDate(0, 0, 90)) {
 		t.Errorf("notAfter %v", n.NotAfter)
 	}
-	if fi, _ := os.Stat(fx.path("server.key")); fi.Mode().Perm() != 0o600 {
+	if fi, _ := os.Stat(fx.Path("server.key")); fi.Mode().Perm() != 0o600 {
 		t.Errorf("the new key has mode %04o", fi.Mode().Perm())
 	}
 }
@@ -137,16 +137,8 @@ func TestRenewCRL(t *testing.T) {
 	fx := newFixture(t)
 	other := testpki.Root(t, "other client CA")
 	foreign := other.CRLPEM(t, 7, testpki.Now, testpki.Now.AddDate(0, 0, 60))
-	var crls []byte
-	for _, x := range fx.ca.CAs() {
-		res, err := x.GenerateCRL(ca.CRLOptions{Now: testpki.Now.AddDate(0, 0, -10), Days: 30})
-		if err != nil {
-			t.Fatal(err)
-		}
-		crls = append(crls, res.Signed.PEM()...)
-	}
-	put(t, fx.dir, "root.crl", append(crls, foreign...), 0o644)
-	certBefore := fx.read(t, "server.crt")
+	testdatadir.Write(t, fx.Dir, "root.crl", append(fx.CACRLs(t, 30), foreign...), 0o644)
+	certBefore := fx.Read(t, "server.crt")
 	o := fx.options(t)
 	o.Within, o.WithinSet = time.Hour, true
 	rep, err := Renew(o)
@@ -156,11 +148,11 @@ func TestRenewCRL(t *testing.T) {
 	if rep.Certificate.Renewed || !rep.CRL.Refreshed || len(rep.CRL.CRLs) != 2 || !strings.Contains(strings.Join(rep.CRL.Reasons, "; "), "expires in 20 days, within 30 days") {
 		t.Fatalf("%+v %+v", rep.Certificate, rep.CRL)
 	}
-	if !bytes.Equal(fx.read(t, "server.crt"), certBefore) {
+	if !bytes.Equal(fx.Read(t, "server.crt"), certBefore) {
 		t.Error("a CRL refresh changed server.crt")
 	}
-	lists, err := crl.ParseCRLs(fx.read(t, "root.crl"))
-	if err != nil || len(lists) != 3 || !bytes.Equal(lists[2].Raw, parseCRL(t, foreign).Raw) {
+	lists, err := crl.ParseCRLs(fx.Read(t, "root.crl"))
+	if err != nil || len(lists) != 3 || !bytes.Equal(lists[2].Raw, testpki.ParseCRL(t, foreign).Raw) {
 		t.Fatalf("root.crl: %d CRLs, %v; want the two new ones and the foreign one", len(lists), err)
 	}
 	for _, l := range lists[:2] {
@@ -172,26 +164,17 @@ func TestRenewCRL(t *testing.T) {
 	if rep, err := Renew(o); err != nil || rep.CRL.Refreshed || rep.Action != ActionNothing {
 		t.Fatalf("a current CRL: %v, %+v", err, rep)
 	}
-	is, err := fx.ca.Issue(ca.Request{Profile: selfsign.ClientLeaf, Subject: cn("bob"), PublicKey: testpki.NewKey(t).Public(), Now: testpki.Now})
+	is, err := fx.CA.Issue(ca.Request{Profile: selfsign.ClientLeaf, Subject: cn("bob"), PublicKey: testpki.NewKey(t).Public(), Now: testpki.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := fx.ca.Revoke(is.Cert.SerialNumber, ca.ReasonKeyCompromise, testpki.Now); err != nil {
+	if _, err := fx.CA.Revoke(is.Cert.SerialNumber, ca.ReasonKeyCompromise, testpki.Now); err != nil {
 		t.Fatal(err)
 	}
 	rep, err = Renew(o)
 	if err != nil || !rep.CRL.Refreshed || !slices.Contains(rep.CRL.Reasons, "CN=pgcert CA Intermediate revoked 1 certificate since its CRL was made") || rep.CRL.CRLs[0].Entries != 1 {
 		t.Fatalf("after a revocation: %v, %+v", err, rep.CRL)
 	}
-}
-
-func parseCRL(t *testing.T, data []byte) *x509.RevocationList {
-	t.Helper()
-	l, err := crl.ParseCRLs(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return l[0]
 }
 
 // TestRenewRefusals: what Renew refuses, each before anything in the data
@@ -212,10 +195,10 @@ func TestRenewRefusals(t *testing.T) {
 		}, "but another key", "--ca-dir"},
 		{"a key that does not match", func(t *testing.T, fx *fixture, o *Options) {
 			other, _ := keys.MarshalPKCS8PEM(testpki.NewKey(t))
-			put(t, fx.dir, "server.key", other, 0o600)
+			testdatadir.Write(t, fx.Dir, "server.key", other, 0o600)
 		}, "does not belong to the first certificate", "pgcert check -D"},
 		{"no certificate", func(t *testing.T, fx *fixture, o *Options) {
-			os.Remove(fx.path("server.crt"))
+			os.Remove(fx.Path("server.crt"))
 		}, "server.crt: no such file", "pgcert init -D"},
 		{"a new set the validator refuses", func(t *testing.T, fx *fixture, o *Options) {
 			o.Validate = func(*pgdata.Setup, time.Time) ([]string, []string) { return []string{"server.crt: wrong"}, nil }
@@ -226,23 +209,14 @@ func TestRenewRefusals(t *testing.T) {
 			o := fx.options(t)
 			o.Force = true
 			tc.adjust(t, fx, &o)
-			before := map[string][]byte{}
-			for _, n := range []string{"server.crt", "server.key", "root.crl"} {
-				if data, err := os.ReadFile(fx.path(n)); err == nil {
-					before[n] = data
-				}
-			}
+			before := fx.Snapshot(t)
 			rep, err := Renew(o)
 			var re *Error
 			if rep != nil || !errors.As(err, &re) || !strings.Contains(err.Error(), tc.want) || !strings.Contains(strings.Join(re.Hints, "\n"), tc.hint) {
 				t.Fatalf("report %v, error %v %+v", rep, err, re)
 			}
-			for n, data := range before {
-				if !bytes.Equal(fx.read(t, n), data) {
-					t.Errorf("%s changed", n)
-				}
-			}
-			if left := append(fx.leftovers(t, StagePrefix), fx.leftovers(t, "server.crt.")...); len(left) > 0 {
+			fx.Unchanged(t, before)
+			if left := append(fx.Leftovers(t, StagePrefix), fx.Leftovers(t, "server.crt.")...); len(left) > 0 {
 				t.Errorf("left behind: %v", left)
 			}
 		})
@@ -284,7 +258,7 @@ func TestRenewOneClockReading(t *testing.T) {
 	if readings != 1 {
 		t.Errorf("read the clock %d times", readings)
 	}
-	if n := fx.leaf(t, "server.crt"); !n.NotAfter.Equal(testpki.Now.Add(1500*time.Millisecond).AddDate(0, 0, 825).Truncate(time.Second)) {
+	if n := fx.Leaf(t, "server.crt"); !n.NotAfter.Equal(testpki.Now.Add(1500*time.Millisecond).AddDate(0, 0, 825).Truncate(time.Second)) {
 		t.Errorf("notAfter %v", n.NotAfter)
 	}
 }
@@ -317,14 +291,14 @@ func TestLikeKey(t *testing.T) {
 func TestRenewExpiredCRL(t *testing.T) {
 	fx := newFixture(t)
 	var crls []byte
-	for _, x := range fx.ca.CAs() {
+	for _, x := range fx.CA.CAs() {
 		res, err := x.GenerateCRL(ca.CRLOptions{Now: testpki.Now.AddDate(0, 0, -40), Days: 30})
 		if err != nil {
 			t.Fatal(err)
 		}
 		crls = append(crls, res.Signed.PEM()...)
 	}
-	put(t, fx.dir, "root.crl", crls, 0o644)
+	testdatadir.Write(t, fx.Dir, "root.crl", crls, 0o644)
 	o := fx.options(t)
 	o.Within, o.WithinSet = time.Hour, true
 	rep, err := Renew(o)

@@ -65,7 +65,7 @@ func (fx *fixture) runOptions(t *testing.T, printed *[]*Report) RunOptions {
 	return RunOptions{
 		Options:   o,
 		ReadSetup: func(dir string) (*pgdata.Setup, error) { return pgdata.ReadSetup(dir, keyperm.SystemLookup{}) },
-		CAFor:     func(string) (*ca.CA, error) { return ca.Open(fx.caDir) },
+		CAFor:     func(string) (*ca.CA, error) { return ca.Open(fx.CADir) },
 		Print:     func(r *Report) error { *printed = append(*printed, r); return nil },
 	}
 }
@@ -74,11 +74,11 @@ func TestCommandRun(t *testing.T) {
 	fx := newFixture(t)
 	metricsFile := filepath.Join(t.TempDir(), "renew.prom")
 	var printed []*Report
-	c := Command{DataDir: fx.dir, Wait: time.Second, MetricsFile: metricsFile}
+	c := Command{DataDir: fx.Dir, Wait: time.Second, MetricsFile: metricsFile}
 	if err := c.Run(fx.runOptions(t, &printed)); err != nil {
 		t.Fatal(err)
 	}
-	if len(printed) != 1 || printed[0].Action != "renewed" || fx.leaf(t, "server.crt").Equal(fx.old) {
+	if len(printed) != 1 || printed[0].Action != "renewed" || fx.Leaf(t, "server.crt").Equal(fx.Old) {
 		t.Fatalf("renewal: %+v", printed)
 	}
 	fams := metrics.ReadFile(metricsFile)
@@ -93,11 +93,11 @@ func TestCommandRun(t *testing.T) {
 	}
 
 	printed = nil
-	c = Command{DataDir: fx.dir, Wait: time.Second, Rollback: true, MetricsFile: filepath.Join(t.TempDir(), "rollback.prom")}
+	c = Command{DataDir: fx.Dir, Wait: time.Second, Rollback: true, MetricsFile: filepath.Join(t.TempDir(), "rollback.prom")}
 	if err := c.Run(fx.runOptions(t, &printed)); err != nil {
 		t.Fatal(err)
 	}
-	if len(printed) != 1 || printed[0].Action != "rolled_back" || !fx.leaf(t, "server.crt").Equal(fx.old) {
+	if len(printed) != 1 || printed[0].Action != "rolled_back" || !fx.Leaf(t, "server.crt").Equal(fx.Old) {
 		t.Errorf("rollback: %+v", printed)
 	}
 	if _, err := os.Stat(c.MetricsFile); !errors.Is(err, os.ErrNotExist) {
@@ -107,7 +107,7 @@ func TestCommandRun(t *testing.T) {
 	printed = nil
 	o := fx.runOptions(t, &printed)
 	o.ReadSetup = func(string) (*pgdata.Setup, error) { return nil, errors.New("unreadable") }
-	c = Command{DataDir: fx.dir, Wait: time.Second, MetricsFile: metricsFile}
+	c = Command{DataDir: fx.Dir, Wait: time.Second, MetricsFile: metricsFile}
 	if err := c.Run(o); err == nil || err.Error() != "unreadable" || len(printed) != 0 {
 		t.Fatalf("unreadable data directory: %v, printed %d", err, len(printed))
 	}

@@ -2,6 +2,8 @@ package selfsign
 
 import (
 	"testing"
+
+	"github.com/pgcert/pgcert/internal/testpki"
 )
 
 func BenchmarkParseSubject(b *testing.B) {
@@ -12,9 +14,9 @@ func BenchmarkParseSubject(b *testing.B) {
 	}
 }
 
-func benchmarkIssue(b *testing.B, kind keyKind) {
+func benchmarkIssue(b *testing.B, kind testpki.KeyKind) {
 	root := build(b, Spec{Profile: RootCA, Subject: mustSubject(b, "/CN=Root"), PathLen: 0}, kind, nil)
-	key := newKey(b, kind)
+	key := testpki.KeyOf(b, kind)
 	spec := Spec{Profile: ServerLeaf, Subject: mustSubject(b, "/CN=db.example.com"), Now: testNow}
 	for b.Loop() {
 		if _, err := Build(spec, root.cert, root.key, key.Public()); err != nil {
@@ -23,13 +25,13 @@ func benchmarkIssue(b *testing.B, kind keyKind) {
 	}
 }
 
-func BenchmarkIssueP256(b *testing.B)    { benchmarkIssue(b, p256) }
-func BenchmarkIssueP384(b *testing.B)    { benchmarkIssue(b, p384) }
-func BenchmarkIssueEd25519(b *testing.B) { benchmarkIssue(b, ed) }
-func BenchmarkIssueRSA2048(b *testing.B) { benchmarkIssue(b, rsa2048) }
+func BenchmarkIssueP256(b *testing.B)    { benchmarkIssue(b, testpki.P256) }
+func BenchmarkIssueP384(b *testing.B)    { benchmarkIssue(b, testpki.P384) }
+func BenchmarkIssueEd25519(b *testing.B) { benchmarkIssue(b, testpki.Ed25519) }
+func BenchmarkIssueRSA2048(b *testing.B) { benchmarkIssue(b, testpki.RSA2048) }
 
 func BenchmarkNewAndParseRequestP256(b *testing.B) {
-	key := newKey(b, p256)
+	key := testpki.KeyOf(b, testpki.P256)
 	subj := mustSubject(b, "/CN=db.example.com")
 	for b.Loop() {
 		der, err := NewRequest(key, subj, SANs{}, nil)

@@ -17,6 +17,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pgcert/pgcert/internal/testpki"
 )
 
 // independentKeyID computes RFC 7093 method 1 without SubjectKeyID's code
@@ -46,7 +48,7 @@ func independentKeyID(t *testing.T, pub any) []byte {
 }
 
 func TestProfiles(t *testing.T) {
-	for _, kind := range allKinds {
+	for _, kind := range testpki.KeyKinds {
 		t.Run(string(kind), func(t *testing.T) {
 			root := build(t, Spec{Profile: RootCA, Subject: mustSubject(t, "/CN=Root"), PathLen: 1}, kind, nil)
 			inter := build(t, Spec{Profile: IntermediateCA, Subject: mustSubject(t, "/CN=Intermediate"), PathLen: 0}, kind, root)
@@ -56,7 +58,7 @@ func TestProfiles(t *testing.T) {
 
 			clientKU := x509.KeyUsageDigitalSignature
 			serverKU := clientKU
-			if kind == rsa2048 {
+			if kind == testpki.RSA2048 {
 				serverKU |= x509.KeyUsageKeyEncipherment
 			}
 			for _, tt := range []struct {
@@ -103,7 +105,7 @@ func TestProfiles(t *testing.T) {
 				if !bytes.Equal(c.AuthorityKeyId, wantAKID) {
 					t.Errorf("%s: AKID %x, want %x", tt.name, c.AuthorityKeyId, wantAKID)
 				}
-				wantAlg := map[keyKind]x509.SignatureAlgorithm{p256: x509.ECDSAWithSHA256, p384: x509.ECDSAWithSHA384, ed: x509.PureEd25519, rsa2048: x509.SHA256WithRSA}[kind]
+				wantAlg := map[testpki.KeyKind]x509.SignatureAlgorithm{testpki.P256: x509.ECDSAWithSHA256, testpki.P384: x509.ECDSAWithSHA384, testpki.Ed25519: x509.PureEd25519, testpki.RSA2048: x509.SHA256WithRSA}[kind]
 				if c.SignatureAlgorithm != wantAlg {
 					t.Errorf("%s: signature algorithm %v, want %v", tt.name, c.SignatureAlgorithm, wantAlg)
 				}
@@ -125,7 +127,7 @@ func TestProfiles(t *testing.T) {
 }
 
 func TestValidity(t *testing.T) {
-	key := newKey(t, p256)
+	key := testpki.KeyOf(t, testpki.P256)
 	now := time.Date(2026, 6, 1, 12, 0, 0, 999, time.FixedZone("CEST", 2*3600))
 	nowUTC := now.UTC().Truncate(time.Second)
 	tests := []struct {
@@ -146,7 +148,7 @@ func TestValidity(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		c := mustParse(t, der)
+		c := testpki.ParseCert(t, der)
 		if !c.NotBefore.Equal(tt.before) || !c.NotAfter.Equal(tt.after) {
 			t.Errorf("%v days=%d: validity %v .. %v, want %v .. %v", tt.spec.Profile, tt.spec.Days, c.NotBefore, c.NotAfter, tt.before, tt.after)
 		}
@@ -157,9 +159,9 @@ func TestValidity(t *testing.T) {
 }
 
 func TestSpecErrors(t *testing.T) {
-	key := newKey(t, p256)
+	key := testpki.KeyOf(t, testpki.P256)
 	subj := mustSubject(t, "/CN=db.example.com")
-	root := build(t, Spec{Profile: RootCA, Subject: mustSubject(t, "/CN=Root"), PathLen: 0}, p256, nil)
+	root := build(t, Spec{Profile: RootCA, Subject: mustSubject(t, "/CN=Root"), PathLen: 0}, testpki.P256, nil)
 	for _, tt := range []struct {
 		name   string
 		spec   Spec
@@ -191,16 +193,16 @@ func TestSpecErrors(t *testing.T) {
 
 func TestGivenSerial(t *testing.T) {
 	want := big.NewInt(4096)
-	c := build(t, Spec{Profile: ServerLeaf, Subject: mustSubject(t, "/CN=db"), Serial: want}, p256, nil)
+	c := build(t, Spec{Profile: ServerLeaf, Subject: mustSubject(t, "/CN=db"), Serial: want}, testpki.P256, nil)
 	if c.cert.SerialNumber.Cmp(want) != 0 {
 		t.Errorf("serial %v, want %v", c.cert.SerialNumber, want)
 	}
 }
 
 func TestIssuerChecks(t *testing.T) {
-	root := build(t, Spec{Profile: RootCA, Subject: mustSubject(t, "/CN=Root"), PathLen: 0}, p256, nil)
-	leaf := build(t, Spec{Profile: ServerLeaf, Subject: mustSubject(t, "/CN=db")}, p256, root)
-	key := newKey(t, p256)
+	root := build(t, Spec{Profile: RootCA, Subject: mustSubject(t, "/CN=Root"), PathLen: 0}, testpki.P256, nil)
+	leaf := build(t, Spec{Profile: ServerLeaf, Subject: mustSubject(t, "/CN=db")}, testpki.P256, root)
+	key := testpki.KeyOf(t, testpki.P256)
 	spec := Spec{Profile: ServerLeaf, Subject: mustSubject(t, "/CN=x"), Now: testNow}
 
 	if _, err := Build(spec, leaf.cert, leaf.key, key.Public()); !errors.Is(err, ErrNotCA) {
@@ -210,10 +212,10 @@ func TestIssuerChecks(t *testing.T) {
 	if _, err := Build(ca, root.cert, root.key, key.Public()); !errors.Is(err, ErrNotCA) {
 		t.Errorf("a CA under pathlen:0: %v, want ErrNotCA", err)
 	}
-	if _, err := Build(spec, root.cert, newKey(t, p256), key.Public()); !errors.Is(err, ErrKeyMismatch) {
+	if _, err := Build(spec, root.cert, testpki.KeyOf(t, testpki.P256), key.Public()); !errors.Is(err, ErrKeyMismatch) {
 		t.Errorf("issuer key not the issuer's: %v, want ErrKeyMismatch", err)
 	}
-	if _, err := Build(spec, nil, newKey(t, p256), key.Public()); !errors.Is(err, ErrKeyMismatch) {
+	if _, err := Build(spec, nil, testpki.KeyOf(t, testpki.P256), key.Public()); !errors.Is(err, ErrKeyMismatch) {
 		t.Errorf("self-signed with another key: %v, want ErrKeyMismatch", err)
 	}
 	noSKID := *root.cert
@@ -222,7 +224,7 @@ func TestIssuerChecks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := mustParse(t, der).AuthorityKeyId; !bytes.Equal(got, independentKeyID(t, root.cert.PublicKey)) {
+	if got := testpki.ParseCert(t, der).AuthorityKeyId; !bytes.Equal(got, independentKeyID(t, root.cert.PublicKey)) {
 		t.Errorf("AKID under an issuer without SKID = %x, want the issuer key's method-1 id", got)
 	}
 }
@@ -262,7 +264,7 @@ func TestSelfSignCopiesRequest(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		c := mustParse(t, der)
+		c := testpki.ParseCert(t, der)
 		if !bytes.Equal(c.RawSubject, req.RawSubject) || !bytes.Equal(c.RawIssuer, req.RawSubject) {
 			t.Errorf("%s: subject/issuer not copied byte for byte", name)
 		}
@@ -283,7 +285,7 @@ func TestSelfSignCopiesRequest(t *testing.T) {
 }
 
 func TestSelfSignDays(t *testing.T) {
-	key := newKey(t, p256)
+	key := testpki.KeyOf(t, testpki.P256)
 	csr, err := NewRequest(key, mustSubject(t, "/CN=db"), SANs{}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -296,13 +298,13 @@ func TestSelfSignDays(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c := mustParse(t, der); !c.NotAfter.Equal(testNow.AddDate(0, 0, 7)) || !c.NotBefore.Equal(testNow.Add(-Backdate)) {
+	if c := testpki.ParseCert(t, der); !c.NotAfter.Equal(testNow.AddDate(0, 0, 7)) || !c.NotBefore.Equal(testNow.Add(-Backdate)) {
 		t.Errorf("validity %v .. %v, want now-5m .. now+7d", c.NotBefore, c.NotAfter)
 	}
 }
 
 func TestSelfSignKeyMismatch(t *testing.T) {
-	key := newKey(t, p256)
+	key := testpki.KeyOf(t, testpki.P256)
 	csr, err := NewRequest(key, mustSubject(t, "/CN=db"), SANs{}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -311,15 +313,15 @@ func TestSelfSignKeyMismatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, other := range []keyKind{p256, ed} {
-		if _, err := SelfSign(req, newKey(t, other), 0, testNow, nil); !errors.Is(err, ErrKeyMismatch) {
+	for _, other := range []testpki.KeyKind{testpki.P256, testpki.Ed25519} {
+		if _, err := SelfSign(req, testpki.KeyOf(t, other), 0, testNow, nil); !errors.Is(err, ErrKeyMismatch) {
 			t.Errorf("SelfSign with another %s key: %v, want ErrKeyMismatch", other, err)
 		}
 	}
 }
 
 func TestSelfSignBadSignature(t *testing.T) {
-	key := newKey(t, p256)
+	key := testpki.KeyOf(t, testpki.P256)
 	csr, err := NewRequest(key, mustSubject(t, "/CN=db"), SANs{}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -338,7 +340,7 @@ func TestSelfSignBadSignature(t *testing.T) {
 // the checks ParseSubject applies, so a request cannot smuggle in a subject
 // pgcert would refuse to write.
 func TestRawSubjectChecked(t *testing.T) {
-	key := newKey(t, p256)
+	key := testpki.KeyOf(t, testpki.P256)
 	for _, rdns := range []pkix.RDNSequence{
 		{{{Type: oidCommonName, Value: strings.Repeat("a", 65)}}},
 		{{{Type: asn1.ObjectIdentifier{2, 5, 4, 6}, Value: "us"}}},

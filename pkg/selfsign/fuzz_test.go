@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/pgcert/pgcert/internal/testpki"
 )
 
 // FuzzParseSubject checks that ParseSubject never panics, that whatever it
@@ -137,7 +139,7 @@ func FuzzParseRequest(f *testing.F) {
 		}
 		f.Add(b)
 	}
-	key := newKey(f, p256)
+	key := testpki.KeyOf(f, testpki.P256)
 	der, err := NewRequest(key, mustSubject(f, "/CN=db.example.com"), SANs{}, nil)
 	if err != nil {
 		f.Fatal(err)

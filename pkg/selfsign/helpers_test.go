@@ -2,11 +2,6 @@ package selfsign
 
 import (
 	"crypto"
-	"crypto/ecdsa"
-	"crypto/ed25519"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
@@ -15,59 +10,20 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/pgcert/pgcert/internal/testpki"
 )
 
 // testNow is the fixed "now" of every certificate the tests make.
 var testNow = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
-
-// keyKind names a key type the tests cover.
-type keyKind string
-
-const (
-	p256    keyKind = "P-256"
-	p384    keyKind = "P-384"
-	ed      keyKind = "Ed25519"
-	rsa2048 keyKind = "RSA-2048"
-)
-
-var allKinds = []keyKind{p256, p384, ed, rsa2048}
 
 // Extensions whose criticality the tests check.
 var (
 	oidExtKeyUsage         = asn1.ObjectIdentifier{2, 5, 29, 15}
 	oidExtBasicConstraints = asn1.ObjectIdentifier{2, 5, 29, 19}
 )
-
-// rsaKey is generated once: RSA key generation is slow, and the tests that
-// use RSA only need one key.
-var rsaKey = sync.OnceValues(func() (*rsa.PrivateKey, error) {
-	return rsa.GenerateKey(rand.Reader, 2048)
-})
-
-func newKey(t testing.TB, kind keyKind) crypto.Signer {
-	t.Helper()
-	var k crypto.Signer
-	var err error
-	switch kind {
-	case p256:
-		k, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	case p384:
-		k, err = ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
-	case ed:
-		_, k, err = ed25519.GenerateKey(rand.Reader)
-	case rsa2048:
-		k, err = rsaKey()
-	default:
-		t.Fatalf("unknown key kind %q", kind)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return k
-}
 
 func mustSubject(t testing.TB, s string) pkix.RDNSequence {
 	t.Helper()
@@ -87,15 +43,6 @@ func mustSANs(t testing.TB, s string) SANs {
 	return sans
 }
 
-func mustParse(t testing.TB, der []byte) *x509.Certificate {
-	t.Helper()
-	c, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
 // issued is a certificate with its key.
 type issued struct {
 	cert *x509.Certificate
@@ -104,9 +51,9 @@ type issued struct {
 
 // build makes a certificate of spec for a fresh key of kind, issued by
 // parent (nil: self-signed), failing the test on error.
-func build(t testing.TB, spec Spec, kind keyKind, parent *issued) *issued {
+func build(t testing.TB, spec Spec, kind testpki.KeyKind, parent *issued) *issued {
 	t.Helper()
-	key := newKey(t, kind)
+	key := testpki.KeyOf(t, kind)
 	var issuer *x509.Certificate
 	signer := key
 	if parent != nil {
@@ -119,18 +66,7 @@ func build(t testing.TB, spec Spec, kind keyKind, parent *issued) *issued {
 	if err != nil {
 		t.Fatalf("Build(%v, %s): %v", spec.Profile, kind, err)
 	}
-	return &issued{cert: mustParse(t, der), key: key}
-}
-
-// writePEM writes a PEM block of type typ into the test's temporary
-// directory and returns its path.
-func writePEM(t testing.TB, name, typ string, der []byte) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), name)
-	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
+	return &issued{cert: testpki.ParseCert(t, der), key: key}
 }
 
 func readFixture(t testing.TB, name string) []byte {
@@ -159,19 +95,10 @@ func pemBlock(typ string, der []byte) []byte {
 	return pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der})
 }
 
-func mustRead(t testing.TB, path string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 // writePEMKey writes a fresh P-256 key as PKCS#8 PEM into dir.
 func writePEMKey(t testing.TB, dir string) string {
 	t.Helper()
-	der, err := x509.MarshalPKCS8PrivateKey(newKey(t, p256))
+	der, err := x509.MarshalPKCS8PrivateKey(testpki.KeyOf(t, testpki.P256))
 	if err != nil {
 		t.Fatal(err)
 	}

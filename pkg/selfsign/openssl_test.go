@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/pgcert/pgcert/internal/testenv"
+	"github.com/pgcert/pgcert/internal/testpki"
 )
 
 // opensslFails runs openssl and returns its output, failing the test when
@@ -25,12 +26,12 @@ func opensslFails(t *testing.T, args ...string) string {
 func TestOpenSSLVerifiesRequests(t *testing.T) {
 	t.Parallel()
 	testenv.RequireOpenSSL(t)
-	for _, kind := range allKinds {
-		der, err := NewRequest(newKey(t, kind), mustSubject(t, "/C=US/O=Acme+OU=DB/CN=db.example.com"), mustSANs(t, "DNS:db.example.com,IP:10.0.0.5,IP:::1,email:dba@example.com"), nil)
+	for _, kind := range testpki.KeyKinds {
+		der, err := NewRequest(testpki.KeyOf(t, kind), mustSubject(t, "/C=US/O=Acme+OU=DB/CN=db.example.com"), mustSANs(t, "DNS:db.example.com,IP:10.0.0.5,IP:::1,email:dba@example.com"), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		path := writePEM(t, "req.pem", "CERTIFICATE REQUEST", der)
+		path := testpki.WritePEM(t, "req.pem", "CERTIFICATE REQUEST", der)
 		out := string(testenv.OpenSSL(t, "req", "-verify", "-noout", "-in", path))
 		if !strings.Contains(out, "verify OK") {
 			t.Errorf("%s: openssl req -verify said %q", kind, out)
@@ -44,16 +45,16 @@ func TestOpenSSLVerifiesRequests(t *testing.T) {
 func TestOpenSSLVerifiesHierarchy(t *testing.T) {
 	t.Parallel()
 	testenv.RequireOpenSSL(t)
-	for _, kind := range allKinds {
+	for _, kind := range testpki.KeyKinds {
 		t.Run(string(kind), func(t *testing.T) {
 			root := build(t, Spec{Profile: RootCA, Subject: mustSubject(t, "/O=Acme/CN=Acme Root"), PathLen: 1}, kind, nil)
 			inter := build(t, Spec{Profile: IntermediateCA, Subject: mustSubject(t, "/O=Acme/CN=Acme Intermediate"), PathLen: 0}, kind, root)
 			server := build(t, Spec{Profile: ServerLeaf, Subject: mustSubject(t, "/CN=db.example.com"), SANs: mustSANs(t, "DNS:db.example.com,IP:10.0.0.5")}, kind, inter)
 			client := build(t, Spec{Profile: ClientLeaf, Subject: mustSubject(t, "/CN=alice")}, kind, inter)
-			rootPath := writePEM(t, "root.pem", "CERTIFICATE", root.cert.Raw)
-			interPath := writePEM(t, "inter.pem", "CERTIFICATE", inter.cert.Raw)
-			serverPath := writePEM(t, "server.pem", "CERTIFICATE", server.cert.Raw)
-			clientPath := writePEM(t, "client.pem", "CERTIFICATE", client.cert.Raw)
+			rootPath := testpki.WritePEM(t, "root.pem", "CERTIFICATE", root.cert.Raw)
+			interPath := testpki.WritePEM(t, "inter.pem", "CERTIFICATE", inter.cert.Raw)
+			serverPath := testpki.WritePEM(t, "server.pem", "CERTIFICATE", server.cert.Raw)
+			clientPath := testpki.WritePEM(t, "client.pem", "CERTIFICATE", client.cert.Raw)
 			at := "-attime=" + big.NewInt(testNow.Unix()).String()
 
 			out := string(testenv.OpenSSL(t, "verify", at, "-x509_strict", "-purpose", "sslserver", "-verify_hostname", "db.example.com", "-CAfile", rootPath, "-untrusted", interPath, serverPath))
@@ -88,8 +89,8 @@ func TestOpenSSLVerifiesHierarchy(t *testing.T) {
 func TestOpenSSLSelfSignedTrustAnchor(t *testing.T) {
 	t.Parallel()
 	testenv.RequireOpenSSL(t)
-	for _, kind := range allKinds {
-		key := newKey(t, kind)
+	for _, kind := range testpki.KeyKinds {
+		key := testpki.KeyOf(t, kind)
 		csr, err := NewRequest(key, mustSubject(t, "/CN=db.example.com"), SANs{}, nil)
 		if err != nil {
 			t.Fatal(err)
@@ -102,7 +103,7 @@ func TestOpenSSLSelfSignedTrustAnchor(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		path := writePEM(t, "server.crt", "CERTIFICATE", der)
+		path := testpki.WritePEM(t, "server.crt", "CERTIFICATE", der)
 		at := "-attime=" + big.NewInt(testNow.Unix()).String()
 		for _, args := range [][]string{
 			{"verify", at, "-CAfile", path, path},
@@ -125,8 +126,8 @@ func TestOpenSSLSelfSignedTrustAnchor(t *testing.T) {
 func TestOpenSSLReadsProfiles(t *testing.T) {
 	t.Parallel()
 	testenv.RequireOpenSSL(t)
-	root := build(t, Spec{Profile: RootCA, Subject: mustSubject(t, "/CN=Root"), PathLen: NoPathLen}, p256, nil)
-	inter := build(t, Spec{Profile: IntermediateCA, Subject: mustSubject(t, "/CN=Inter"), PathLen: 0}, p256, root)
+	root := build(t, Spec{Profile: RootCA, Subject: mustSubject(t, "/CN=Root"), PathLen: NoPathLen}, testpki.P256, nil)
+	inter := build(t, Spec{Profile: IntermediateCA, Subject: mustSubject(t, "/CN=Inter"), PathLen: 0}, testpki.P256, root)
 	for _, tt := range []struct {
 		name string
 		c    *issued
@@ -134,12 +135,12 @@ func TestOpenSSLReadsProfiles(t *testing.T) {
 	}{
 		{"root", root, []string{"X509v3 Basic Constraints: critical\n    CA:TRUE\n", "X509v3 Key Usage: critical\n    Certificate Sign, CRL Sign\n"}},
 		{"intermediate", inter, []string{"X509v3 Basic Constraints: critical\n    CA:TRUE, pathlen:0\n", "X509v3 Key Usage: critical\n    Certificate Sign, CRL Sign\n"}},
-		{"RSA server", build(t, Spec{Profile: ServerLeaf, Subject: mustSubject(t, "/CN=db")}, rsa2048, inter),
+		{"RSA server", build(t, Spec{Profile: ServerLeaf, Subject: mustSubject(t, "/CN=db")}, testpki.RSA2048, inter),
 			[]string{"CA:FALSE", "X509v3 Key Usage: critical\n    Digital Signature, Key Encipherment\n", "TLS Web Server Authentication\n"}},
-		{"Ed25519 client", build(t, Spec{Profile: ClientLeaf, Subject: mustSubject(t, "/CN=alice")}, ed, inter),
+		{"Ed25519 client", build(t, Spec{Profile: ClientLeaf, Subject: mustSubject(t, "/CN=alice")}, testpki.Ed25519, inter),
 			[]string{"CA:FALSE", "X509v3 Key Usage: critical\n    Digital Signature\n", "TLS Web Client Authentication\n"}},
 	} {
-		path := writePEM(t, "c.pem", "CERTIFICATE", tt.c.cert.Raw)
+		path := testpki.WritePEM(t, "c.pem", "CERTIFICATE", tt.c.cert.Raw)
 		out := string(testenv.OpenSSL(t, "x509", "-noout", "-in", path, "-ext", "basicConstraints,keyUsage,extendedKeyUsage"))
 		for _, w := range tt.want {
 			if !strings.Contains(out, w) {

@@ -7,11 +7,13 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/pgcert/pgcert/internal/testpki"
 )
 
 func TestNewRequest(t *testing.T) {
-	for _, kind := range allKinds {
-		key := newKey(t, kind)
+	for _, kind := range testpki.KeyKinds {
+		key := testpki.KeyOf(t, kind)
 		subj := mustSubject(t, "/C=US/O=Acme/CN=db.example.com")
 		der, err := NewRequest(key, subj, mustSANs(t, "DNS:db.example.com,IP:10.0.0.5"), nil)
 		if err != nil {
@@ -21,7 +23,7 @@ func TestNewRequest(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", kind, err)
 		}
-		wantAlg := map[keyKind]x509.SignatureAlgorithm{p256: x509.ECDSAWithSHA256, p384: x509.ECDSAWithSHA384, ed: x509.PureEd25519, rsa2048: x509.SHA256WithRSA}[kind]
+		wantAlg := map[testpki.KeyKind]x509.SignatureAlgorithm{testpki.P256: x509.ECDSAWithSHA256, testpki.P384: x509.ECDSAWithSHA384, testpki.Ed25519: x509.PureEd25519, testpki.RSA2048: x509.SHA256WithRSA}[kind]
 		if req.SignatureAlgorithm != wantAlg {
 			t.Errorf("%s: signature algorithm %v, want %v", kind, req.SignatureAlgorithm, wantAlg)
 		}
@@ -39,7 +41,7 @@ func TestNewRequest(t *testing.T) {
 }
 
 func TestNewRequestErrors(t *testing.T) {
-	key := newKey(t, p256)
+	key := testpki.KeyOf(t, testpki.P256)
 	if _, err := NewRequest(key, nil, SANs{}, nil); !errors.Is(err, ErrNoName) {
 		t.Errorf("no subject, no SANs: %v, want ErrNoName", err)
 	}
@@ -84,7 +86,7 @@ func TestParseRequestForms(t *testing.T) {
 }
 
 func TestParseRequestErrors(t *testing.T) {
-	key := newKey(t, p256)
+	key := testpki.KeyOf(t, testpki.P256)
 	good, err := NewRequest(key, mustSubject(t, "/CN=db"), SANs{}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -95,7 +97,7 @@ func TestParseRequestErrors(t *testing.T) {
 	i := bytes.Index(good, []byte("db"))
 	otherSubject := bytes.Clone(good)
 	otherSubject[i] = 'x'
-	cert := build(t, Spec{Profile: ServerLeaf, Subject: mustSubject(t, "/CN=db")}, p256, nil)
+	cert := build(t, Spec{Profile: ServerLeaf, Subject: mustSubject(t, "/CN=db")}, testpki.P256, nil)
 
 	for _, tt := range []struct {
 		name string
@@ -146,7 +148,7 @@ func TestParseRequestSmallRSAKey(t *testing.T) {
 // TestParseRequestSkipsOtherBlocks reads a request that follows a key and a
 // text dump in the same file.
 func TestParseRequestSkipsOtherBlocks(t *testing.T) {
-	key := newKey(t, p256)
+	key := testpki.KeyOf(t, testpki.P256)
 	der, err := NewRequest(key, mustSubject(t, "/CN=db"), SANs{}, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -11,17 +11,14 @@ import (
 	"testing"
 
 	"github.com/pgcert/pgcert/internal/testenv"
+	"github.com/pgcert/pgcert/internal/testpki"
 	"github.com/pgcert/pgcert/pkg/keys"
 )
 
 // pssKey is the shared RSA key as an RSA-PSS key: RSA generation is slow.
 func pssKey(t testing.TB) *keys.RSAPSSKey {
 	t.Helper()
-	k, err := rsaKey()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &keys.RSAPSSKey{Key: k}
+	return &keys.RSAPSSKey{Key: testpki.RSAKey(t)}
 }
 
 // parsePSS reads a certificate Build made and checks that its key is the
@@ -109,7 +106,7 @@ func TestRSAPSSSelfSigned(t *testing.T) {
 func TestRSAPSSIssued(t *testing.T) {
 	k := pssKey(t)
 	pub := k.Public().(*keys.RSAPSSPublicKey)
-	caKey := newKey(t, p256)
+	caKey := testpki.KeyOf(t, testpki.P256)
 	caDER, err := Build(Spec{Profile: RootCA, Subject: mustSubject(t, "/CN=Test CA"), Now: testNow, Days: 10}, nil, caKey, caKey.Public())
 	if err != nil {
 		t.Fatal(err)

@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/pgcert/pgcert/internal/testpki"
 )
 
 func TestParseSANs(t *testing.T) {
@@ -152,7 +154,7 @@ func TestCommonNameBecomesSAN(t *testing.T) {
 		{ClientLeaf, "/", "", "", ErrNoName},
 		{RootCA, "/CN=root.example.com", "", "", nil},
 	}
-	key := newKey(t, p256)
+	key := testpki.KeyOf(t, testpki.P256)
 	for _, tt := range tests {
 		spec := Spec{Profile: tt.profile, Subject: mustSubject(t, tt.subject), Now: testNow, PathLen: NoPathLen}
 		if tt.sans != "" {
@@ -166,7 +168,7 @@ func TestCommonNameBecomesSAN(t *testing.T) {
 		if err != nil {
 			continue
 		}
-		c := mustParse(t, der)
+		c := testpki.ParseCert(t, der)
 		if got := certSANs(c).String(); got != tt.want {
 			t.Errorf("%v %q %q: SANs %q, want %q", tt.profile, tt.subject, tt.sans, got, tt.want)
 		}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/pgcert/pgcert/internal/testpki"
 )
 
 // TestAbsurdSizesRefused asks for a certificate with 10,000 host names, and reports a
@@ -14,7 +16,7 @@ func TestAbsurdSizesRefused(t *testing.T) {
 	for i := range 10000 {
 		sans.DNS = append(sans.DNS, fmt.Sprintf("host%d.example.com", i))
 	}
-	key := newKey(t, p256)
+	key := testpki.KeyOf(t, testpki.P256)
 	_, err := Build(Spec{Profile: ServerLeaf, Subject: mustSubject(t, "/CN=db.example.com"), SANs: sans, Now: testNow}, nil, key, key.Public())
 	var se *SpecError
 	if !errors.As(err, &se) || !strings.Contains(err.Error(), "handshake") {

@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/pgcert/pgcert/internal/testenv"
+	"github.com/pgcert/pgcert/internal/testfs"
+	"github.com/pgcert/pgcert/internal/testpki"
 )
 
 // render writes rdns as "CN=a+OU=b/O=c" with OIDs, values and RDN
@@ -180,7 +182,7 @@ func opensslSubjectDER(t *testing.T, subj string) []byte {
 	key := writePEMKey(t, dir)
 	out := dir + "/r.der"
 	testenv.OpenSSL(t, "req", "-new", "-utf8", "-key", key, "-subj", subj, "-outform", "DER", "-out", out, "-config", writeMinimalConfig(t, dir))
-	csr, err := x509.ParseCertificateRequest(mustRead(t, out))
+	csr, err := x509.ParseCertificateRequest(testfs.Read(t, out))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -256,7 +258,7 @@ func TestFormatSubjectMatchesOpenSSL(t *testing.T) {
 		pkix.RDNSequence{{{Type: asn1.ObjectIdentifier{2, 5, 4, 20}, Value: raw(asn1.TagPrintableString, []byte("+1 555"))}}},
 		pkix.RDNSequence{},
 	)
-	key := newKey(t, p256)
+	key := testpki.KeyOf(t, testpki.P256)
 	var ders [][]byte
 	var pemAll bytes.Buffer
 	for _, rdns := range subjects {

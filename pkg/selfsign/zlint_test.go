@@ -4,17 +4,18 @@ import (
 	"testing"
 
 	"github.com/pgcert/pgcert/internal/lintcert"
+	"github.com/pgcert/pgcert/internal/testpki"
 )
 
 // TestZlint runs zlint over every kind of certificate pgcert makes, for
 // every key type, and accepts no error, warning or fatal result.
 func TestZlint(t *testing.T) {
 	t.Parallel()
-	for _, kind := range allKinds {
+	for _, kind := range testpki.KeyKinds {
 		t.Run(string(kind), func(t *testing.T) {
 			root := build(t, Spec{Profile: RootCA, Subject: mustSubject(t, "/C=US/O=Acme/CN=Acme Root CA"), PathLen: 1}, kind, nil)
 			inter := build(t, Spec{Profile: IntermediateCA, Subject: mustSubject(t, "/C=US/O=Acme/CN=Acme Intermediate CA"), PathLen: 0}, kind, root)
-			key := newKey(t, kind)
+			key := testpki.KeyOf(t, kind)
 			csr, err := NewRequest(key, mustSubject(t, "/CN=db.example.com"), SANs{}, nil)
 			if err != nil {
 				t.Fatal(err)
