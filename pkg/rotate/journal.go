@@ -114,17 +114,20 @@ func (j *journal) write() error {
 }
 
 // apply makes the change: removals first, then every file in one fsutil.Txn, which
-// undoes itself when it fails.
+// undoes itself when it fails. A file in a subdirectory of the data directory is
+// reached through a descriptor of that subdirectory opened beneath the data
+// directory (fsutil.Options.Beneath): its owner could have swapped the subdirectory
+// for a link to a directory of root's since the outside rule judged the path.
 func (j *journal) apply() ([]*fsutil.Written, error) {
 	var txn fsutil.Txn
 	for _, e := range j.entries {
 		if e.Remove {
-			if err := fsutil.RemoveFile(e.Path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			if err := fsutil.RemoveFileBeneath(e.Path, j.dir); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return nil, err
 			}
 			continue
 		}
-		txn.Add(e.Path, e.Data, fsutil.Options{Mode: e.Mode, Force: true, Chown: e.Chown, UID: e.UID, GID: e.GID})
+		txn.Add(e.Path, e.Data, fsutil.Options{Mode: e.Mode, Force: true, Chown: e.Chown, UID: e.UID, GID: e.GID, Beneath: j.dir})
 	}
 	return txn.Commit()
 }
