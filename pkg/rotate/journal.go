@@ -13,6 +13,7 @@ import (
 	"syscall"
 
 	"github.com/pgcert/pgcert/internal/fsutil"
+	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/pgdata"
 )
 
@@ -152,7 +153,8 @@ func syncDir(dir string) {
 // and reports whether there was one. It acts only on a journal pgcert wrote: a
 // regular file owned by the user running pgcert, writable by no one else, whole
 // (its checksum matches), naming only the files a renewal writes (the SSL
-// settings' certificate, key and CRL files and their .prev). Anything else at the
+// settings' certificate, key and CRL files and their .prev, and the data
+// directory's record of its CA). Anything else at the
 // name is refused: the data directory's owner may put files there, and replaying
 // one of theirs would write what they chose, where they chose, as root.
 //
@@ -202,7 +204,7 @@ func recoverJournal(opts *Options) (bool, error) {
 	if err := json.Unmarshal(body, &j.entries); err != nil {
 		return refuse("does not parse")
 	}
-	allowed := map[string]bool{}
+	allowed := map[string]bool{filepath.Join(setup.Dir.Dir, ca.DataDirFile): true}
 	for _, sf := range setup.Files() {
 		if sf.Setting == "ssl_cert_file" || sf.Setting == "ssl_key_file" || sf.Setting == "ssl_crl_file" {
 			allowed[sf.Path], allowed[sf.Path+PrevSuffix] = true, true

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/chain"
 	"github.com/pgcert/pgcert/pkg/keys"
 )
@@ -169,5 +170,31 @@ func TestRecoverBeforeAnotherWriter(t *testing.T) {
 	}
 	if again, err := Recover(fx.options(t).Setup, nil); again || err != nil {
 		t.Errorf("a second Recover: %v, %v", again, err)
+	}
+}
+
+// TestJournalCompletesKilledBindingRun: the first renewal of a data directory
+// without a record of its CA writes the record in the same change; killed after
+// its journal is written, it is completed by the next run like any other.
+func TestJournalCompletesKilledBindingRun(t *testing.T) {
+	fx := newFixture(t)
+	unbind(t, fx)
+	j := killAfterJournal(t, fx)
+	var record []byte
+	for _, e := range j.entries {
+		if e.Path == fx.path(ca.DataDirFile) {
+			record = e.Data
+		}
+	}
+	if record == nil {
+		t.Fatal("the journal holds no record of the CA")
+	}
+	o := fx.options(t)
+	o.Warn = func(string) {}
+	if _, err := Renew(o); err != nil {
+		t.Fatalf("the next run: %v", err)
+	}
+	if got := fx.read(t, ca.DataDirFile); !bytes.Equal(got, record) {
+		t.Errorf("the record is %q, want %q", got, record)
 	}
 }
