@@ -95,3 +95,23 @@ func TestBeneathSwappedDuringWrite(t *testing.T) {
 	}
 	assertUntouched(t, victim)
 }
+
+// TestWithin: the directory a path lies in a subdirectory of, for Beneath; none for
+// a file directly in one of them, or outside them all.
+func TestWithin(t *testing.T) {
+	for _, c := range []struct {
+		path string
+		want string
+	}{
+		{"/data/sub/f", "/data"},
+		{"/etc/pg/conf.d/f", "/etc/pg"},
+		{"/data/f", ""},
+		{"/etc/pg/f", ""},
+		{"/elsewhere/sub/f", ""},
+		{"/data/../etc/sub/f", ""},
+	} {
+		if got := Within(c.path, "/data", "", "/etc/pg"); got != c.want {
+			t.Errorf("Within(%s) = %q, want %q", c.path, got, c.want)
+		}
+	}
+}

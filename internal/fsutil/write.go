@@ -156,6 +156,21 @@ func pinDir(path, beneath string) (string, *Dir, error) {
 	return filepath.Join("/proc/self/fd", strconv.Itoa(int(d.File().Fd())), filepath.Base(path)), d, nil
 }
 
+// Within returns the first of dirs that path lies in a subdirectory of, for
+// Options.Beneath: "" when path is directly in one of them or beneath none.
+func Within(path string, dirs ...string) string {
+	for _, d := range dirs {
+		if d == "" {
+			continue
+		}
+		rel, err := filepath.Rel(filepath.Clean(d), filepath.Dir(filepath.Clean(path)))
+		if err == nil && rel != "." && filepath.IsLocal(rel) {
+			return d
+		}
+	}
+	return ""
+}
+
 // checkTarget reports how the target stands: what is there and whether it may go.
 // at is where the file system calls find path (pinDir).
 func checkTarget(path, at string, force bool) (w *Written, err error) {

@@ -233,9 +233,10 @@ func (p *Plan) addConfiguration(txn *fsutil.Txn) error {
 // The file edited is judged by the outside rule g again, as it resolves now:
 // NewPlan judged it before the CA issued anything, and the data directory's owner
 // may have swapped the file for a link to a file of root's since, which would get
-// the owner's configuration file as its contents. A file beneath the data directory
-// is written through a descriptor of its directory (fsutil.Options.Beneath), and a
-// link put at its name after this is replaced, never written through.
+// the owner's configuration file as its contents. A file in a subdirectory of the
+// data directory or the configuration directory is written through a descriptor of
+// that subdirectory (fsutil.Options.Beneath), and a link put at its name after
+// this is replaced, never written through.
 func (p *Plan) addEdit(txn *fsutil.Txn, g fsutil.Guard, e edit) error {
 	path, err := editTarget(e.path)
 	if err != nil {
@@ -251,7 +252,7 @@ func (p *Plan) addEdit(txn *fsutil.Txn, g fsutil.Guard, e edit) error {
 	if err != nil {
 		return err
 	}
-	opts := fsutil.Options{Mode: fi.Mode().Perm(), Force: true, Beneath: p.opts.DataDir.Dir}
+	opts := fsutil.Options{Mode: fi.Mode().Perm(), Force: true, Beneath: fsutil.Within(path, p.opts.DataDir.Dir, p.opts.DataDir.ConfigDir)}
 	if os.Geteuid() == 0 {
 		// Edited as root, the file stays its owner's: the server reads it as that user.
 		opts.Chown = true

@@ -42,6 +42,14 @@ type journalEntry struct {
 type journal struct {
 	dir     string
 	entries []journalEntry
+	// configDir is the configuration directory -D named, when it is not dir:
+	// its subdirectories are pinned as dir's are (apply).
+	configDir string
+}
+
+// newJournal is the journal of a change to setup's files.
+func newJournal(setup *pgdata.Setup) *journal {
+	return &journal{dir: setup.Dir.Dir, configDir: setup.Dir.ConfigDir}
 }
 
 // add schedules a file.
@@ -115,20 +123,22 @@ func (j *journal) write() error {
 }
 
 // apply makes the change: removals first, then every file in one fsutil.Txn, which
-// undoes itself when it fails. A file in a subdirectory of the data directory is
-// reached through a descriptor of that subdirectory opened beneath the data
-// directory (fsutil.Options.Beneath): its owner could have swapped the subdirectory
-// for a link to a directory of root's since the outside rule judged the path.
+// undoes itself when it fails. A file in a subdirectory of the data directory (or
+// of the configuration directory) is reached through a descriptor of that
+// subdirectory opened beneath it (fsutil.Options.Beneath): the data directory's
+// owner could have swapped the subdirectory for a link to a directory of root's
+// since the outside rule judged the path.
 func (j *journal) apply() ([]*fsutil.Written, error) {
 	var txn fsutil.Txn
 	for _, e := range j.entries {
+		beneath := fsutil.Within(e.Path, j.dir, j.configDir)
 		if e.Remove {
-			if err := fsutil.RemoveFileBeneath(e.Path, j.dir); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			if err := fsutil.RemoveFileBeneath(e.Path, beneath); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return nil, err
 			}
 			continue
 		}
-		txn.Add(e.Path, e.Data, fsutil.Options{Mode: e.Mode, Force: true, Chown: e.Chown, UID: e.UID, GID: e.GID, Beneath: j.dir})
+		txn.Add(e.Path, e.Data, fsutil.Options{Mode: e.Mode, Force: true, Chown: e.Chown, UID: e.UID, GID: e.GID, Beneath: beneath})
 	}
 	return txn.Commit()
 }
@@ -162,7 +172,7 @@ func syncDir(dir string) {
 // settings may have been changed since the run that wrote it.
 func recoverJournal(opts *Options) (bool, error) {
 	setup := opts.Setup
-	j := &journal{dir: setup.Dir.Dir}
+	j := newJournal(setup)
 	p := j.path()
 	f, err := os.OpenFile(p, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
 	if errors.Is(err, fs.ErrNotExist) {
