@@ -12,19 +12,34 @@ import (
 // other kind of file is refused, and so is a directory reached through another user's
 // link (CheckDir). Errors are *WriteError.
 func RemoveFile(path string) error {
+	return RemoveFileBeneath(path, "")
+}
+
+// RemoveFileBeneath is RemoveFile for a file beneath the directory beneath (a data
+// directory), whose directory is opened beneath it with no symbolic link on the way,
+// as Options.Beneath does for a write: the file removed is one in the directory that
+// was examined, not one a link swapped in since leads to.
+func RemoveFileBeneath(path, beneath string) error {
 	if err := CheckDir(filepath.Dir(path)); err != nil {
 		return err
 	}
-	fi, err := os.Lstat(path)
+	at, pin, err := pinDir(path, beneath)
+	if err != nil {
+		return err
+	}
+	if pin != nil {
+		defer pin.Close()
+	}
+	fi, err := os.Lstat(at)
 	if err != nil {
 		return &WriteError{Path: path, Op: "removing", Err: err}
 	}
 	if !fi.Mode().IsRegular() && fi.Mode()&os.ModeSymlink == 0 {
 		return &WriteError{Path: path, Op: "removing", Err: errors.New("is a " + KindOf(fi.Mode()) + ", not a regular file")}
 	}
-	if err := os.Remove(path); err != nil {
+	if err := os.Remove(at); err != nil {
 		return &WriteError{Path: path, Op: "removing", Err: err}
 	}
-	syncDir(filepath.Dir(path))
+	syncDir(filepath.Dir(at))
 	return nil
 }

@@ -26,8 +26,9 @@ func WriteFileFunc(path string, opts Options, fill func(io.Writer) error) (*Writ
 		return nil, err
 	}
 	if !opts.NoSync {
-		syncDir(filepath.Dir(path))
+		syncDir(filepath.Dir(st.path))
 	}
+	st.unpin()
 	return st.written, nil
 }
 

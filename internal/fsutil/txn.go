@@ -42,7 +42,7 @@ func (t *Txn) Commit() ([]*Written, error) {
 			return nil, fmt.Errorf("%s is written twice in one change", p.path)
 		}
 		seen[abs] = true
-		if _, err := checkTarget(p.path, p.opts.Force); err != nil {
+		if _, err := checkTarget(p.path, p.path, p.opts.Force); err != nil {
 			return nil, err
 		}
 	}
@@ -97,7 +97,7 @@ func (t *Txn) Commit() ([]*Written, error) {
 				release(hold)
 				rollback()
 				discardAll()
-				return nil, &WriteError{Path: s.path, Op: "keeping a backup of", Err: err}
+				return nil, &WriteError{Path: s.written.Path, Op: "keeping a backup of", Err: err}
 			}
 			backup = b
 		}
@@ -124,6 +124,9 @@ func (t *Txn) Commit() ([]*Written, error) {
 	}
 	for d := range dirs {
 		syncDir(d)
+	}
+	for _, c := range committed {
+		c.s.unpin()
 	}
 	return out, nil
 }

@@ -15,6 +15,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"syscall"
 )
 
@@ -49,6 +50,14 @@ type Options struct {
 	// its leftovers another way: a CA's newcerts/, which may hold a million copies
 	// and whose CA journals every issue.
 	NoClean bool
+	// Beneath, when set, is a directory the file lies beneath (a data directory):
+	// the file's directory is opened beneath it with no symbolic link on the way,
+	// and every step in it (the temporary file, the rename, a Txn's backup) goes
+	// through that descriptor. The directory's owner, who may rename anything in
+	// it, could otherwise swap a subdirectory for a link to a directory of root's
+	// between a check of the path and the write. A path directly in Beneath, or
+	// not beneath it, is written by path as without.
+	Beneath string
 }
 
 // Written describes a file that was written.
@@ -111,18 +120,62 @@ func content(data []byte) func(io.Writer) error {
 }
 
 // staged is a file written under a temporary name, waiting to be renamed. file is
-// the temporary file, open and locked (see stale.go).
+// the temporary file, open and locked (see stale.go). path is where the file system
+// calls find the target: the target's own path, or, when its directory is pinned
+// (Options.Beneath), its name in the pinned directory's descriptor.
 type staged struct {
 	path    string
 	tmp     string
 	file    *os.File
 	written *Written
+	pin     *Dir
+}
+
+// pinDir opens the directory of path beneath the directory beneath, following no
+// link on the way, and returns the path through which file system calls reach path
+// in that very directory (/proc/self/fd/N/name, which stays the directory opened
+// whatever is renamed later), with the open directory; path itself and a nil Dir
+// when there is nothing to pin (see Options.Beneath).
+func pinDir(path, beneath string) (string, *Dir, error) {
+	if beneath == "" {
+		return path, nil, nil
+	}
+	rel, err := filepath.Rel(filepath.Clean(beneath), filepath.Dir(filepath.Clean(path)))
+	if err != nil || rel == "." || !filepath.IsLocal(rel) {
+		return path, nil, nil
+	}
+	root, err := OpenDir(beneath)
+	if err != nil {
+		return "", nil, &WriteError{Path: path, Op: "writing into", Err: err}
+	}
+	defer root.Close()
+	d, err := root.OpenDir(rel)
+	if err != nil {
+		return "", nil, &WriteError{Path: path, Op: "writing into", Err: err}
+	}
+	return filepath.Join("/proc/self/fd", strconv.Itoa(int(d.File().Fd())), filepath.Base(path)), d, nil
+}
+
+// Within returns the first of dirs that path lies in a subdirectory of, for
+// Options.Beneath: "" when path is directly in one of them or beneath none.
+func Within(path string, dirs ...string) string {
+	for _, d := range dirs {
+		if d == "" {
+			continue
+		}
+		rel, err := filepath.Rel(filepath.Clean(d), filepath.Dir(filepath.Clean(path)))
+		if err == nil && rel != "." && filepath.IsLocal(rel) {
+			return d
+		}
+	}
+	return ""
 }
 
 // checkTarget reports how the target stands: what is there and whether it may go.
-func checkTarget(path string, force bool) (w *Written, err error) {
+// at is where the file system calls find path (pinDir).
+func checkTarget(path, at string, force bool) (w *Written, err error) {
 	w = &Written{Path: path}
-	fi, err := os.Lstat(path)
+	fi, err := os.Lstat(at)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return w, nil
@@ -131,7 +184,7 @@ func checkTarget(path string, force bool) (w *Written, err error) {
 	}
 	var link string
 	if fi.Mode()&fs.ModeSymlink != 0 {
-		link, _ = os.Readlink(path)
+		link, _ = os.Readlink(at)
 	} else if fi.IsDir() {
 		return nil, &WriteError{Path: path, Op: "writing", Err: errors.New("is a directory")}
 	} else if !fi.Mode().IsRegular() {
@@ -147,16 +200,30 @@ func checkTarget(path string, force bool) (w *Written, err error) {
 
 // stage writes the content fill produces to a temporary file beside path, ready
 // to be renamed over it.
-func stage(path string, opts Options, fill func(io.Writer) error) (*staged, error) {
-	w, err := checkTarget(path, opts.Force)
+func stage(path string, opts Options, fill func(io.Writer) error) (_ *staged, err error) {
+	at, pin, err := pinDir(path, opts.Beneath)
 	if err != nil {
 		return nil, err
 	}
-	dir := filepath.Dir(path)
-	if err := CheckDir(dir); err != nil {
+	defer func() {
+		if err != nil && pin != nil {
+			pin.Close()
+		}
+	}()
+	w, err := checkTarget(path, at, opts.Force)
+	if err != nil {
 		return nil, err
 	}
-	if !opts.NoClean {
+	if err := CheckDir(filepath.Dir(path)); err != nil {
+		return nil, err
+	}
+	dir := filepath.Dir(at)
+	switch {
+	case opts.NoClean:
+	case pin != nil:
+		// Its /proc name is no name to remember it by.
+		RemoveStale(dir)
+	default:
 		cleanOnce(dir)
 	}
 	f, tmp, err := createTemp(dir, opts.Mode)
@@ -202,7 +269,7 @@ func stage(path string, opts Options, fill func(io.Writer) error) (*staged, erro
 	}
 	// The file stays open, and so locked, until it is renamed or removed: closed, a
 	// complete temporary file would look like a killed run's leftover (stale.go).
-	return &staged{path: path, tmp: tmp, file: f, written: w}, nil
+	return &staged{path: at, tmp: tmp, file: f, written: w, pin: pin}, nil
 }
 
 // Test hooks: observe a temporary file before its first byte, and fail a rename.
@@ -214,7 +281,7 @@ var (
 // commit renames the staged file over its target.
 func (s *staged) commit() error {
 	if err := rename(s.tmp, s.path); err != nil {
-		return &WriteError{Path: s.path, Op: "replacing", Err: err}
+		return &WriteError{Path: s.written.Path, Op: "replacing", Err: err}
 	}
 	s.tmp = ""
 	// The content was written (and, unless NoSync, synced) before the rename; the
@@ -233,6 +300,15 @@ func (s *staged) discard() {
 	if s.file != nil {
 		s.file.Close()
 		s.file = nil
+	}
+	s.unpin()
+}
+
+// unpin closes the pinned directory, once nothing is left to do in it.
+func (s *staged) unpin() {
+	if s.pin != nil {
+		s.pin.Close()
+		s.pin = nil
 	}
 }
 

@@ -212,8 +212,12 @@ func (p *Plan) addConfiguration(txn *fsutil.Txn) error {
 		return err
 	}
 	txn.Add(p.Configuration.PgcertConf, pc, p.ownedBy(filepath.Dir(p.Configuration.PgcertConf), 0o600, true))
+	g, err := configureGuard(o.DataDir, o.AllowOutside, nil)
+	if err != nil {
+		return err
+	}
 	for _, e := range p.edits {
-		if err := p.addEdit(txn, e); err != nil {
+		if err := p.addEdit(txn, g, e); err != nil {
 			return err
 		}
 	}
@@ -225,9 +229,20 @@ func (p *Plan) addConfiguration(txn *fsutil.Txn) error {
 // a symbolic link (kept elsewhere by configuration management, say) is edited at
 // its target, the backup beside it, and the link is left in place: the server
 // reads through it.
-func (p *Plan) addEdit(txn *fsutil.Txn, e edit) error {
+//
+// The file edited is judged by the outside rule g again, as it resolves now:
+// NewPlan judged it before the CA issued anything, and the data directory's owner
+// may have swapped the file for a link to a file of root's since, which would get
+// the owner's configuration file as its contents. A file in a subdirectory of the
+// data directory or the configuration directory is written through a descriptor of
+// that subdirectory (fsutil.Options.Beneath), and a link put at its name after
+// this is replaced, never written through.
+func (p *Plan) addEdit(txn *fsutil.Txn, g fsutil.Guard, e edit) error {
 	path, err := editTarget(e.path)
 	if err != nil {
+		return err
+	}
+	if err := judge(g, editPaths(g, e.path, path)); err != nil {
 		return err
 	}
 	if path != e.path {
@@ -237,7 +252,7 @@ func (p *Plan) addEdit(txn *fsutil.Txn, e edit) error {
 	if err != nil {
 		return err
 	}
-	opts := fsutil.Options{Mode: fi.Mode().Perm(), Force: true}
+	opts := fsutil.Options{Mode: fi.Mode().Perm(), Force: true, Beneath: fsutil.Within(path, p.opts.DataDir.Dir, p.opts.DataDir.ConfigDir)}
 	if os.Geteuid() == 0 {
 		// Edited as root, the file stays its owner's: the server reads it as that user.
 		opts.Chown = true
@@ -291,20 +306,38 @@ func (e *OutsideError) Is(target error) bool { return target == fsutil.ErrOutsid
 // it (--allow-outside). It returns nil or an *OutsideError. cfg is what
 // CheckConfigurable read; lookup finds the owner's groups (nil: the system's).
 func CheckConfigureOutside(dd *pgdata.DataDir, cfg *pgdata.Config, allow []string, lookup keyperm.Lookup) error {
-	if lookup == nil {
-		lookup = keyperm.SystemLookup{}
-	}
-	owner := pgdata.DirectoryOwner(dd.Dir, lookup)
-	if uint32(os.Geteuid()) == owner.UID {
-		return nil
+	g, err := configureGuard(dd, allow, lookup)
+	if err != nil || g.Off {
+		return err
 	}
 	effect, edits, err := planConfiguration(dd, cfg, nil)
 	if err != nil {
 		return err
 	}
+	paths := []string{effect.PgcertConf}
+	for _, e := range edits {
+		target, err := editTarget(e.path)
+		if err != nil {
+			return err
+		}
+		paths = append(paths, editPaths(g, e.path, target)...)
+	}
+	return judge(g, paths)
+}
+
+// configureGuard is the outside rule of configuring dd (see CheckConfigureOutside):
+// off when pgcert runs as the data directory's owner.
+func configureGuard(dd *pgdata.DataDir, allow []string, lookup keyperm.Lookup) (fsutil.Guard, error) {
+	if lookup == nil {
+		lookup = keyperm.SystemLookup{}
+	}
+	owner := pgdata.DirectoryOwner(dd.Dir, lookup)
+	if uint32(os.Geteuid()) == owner.UID {
+		return fsutil.Guard{Off: true}, nil
+	}
 	allowed, err := fsutil.Allow(allow...)
 	if err != nil {
-		return err
+		return fsutil.Guard{}, err
 	}
 	// A file the admin allowed comes with its backup, which is kept beside it.
 	for _, a := range allowed {
@@ -314,19 +347,22 @@ func CheckConfigureOutside(dd *pgdata.DataDir, cfg *pgdata.Config, allow []strin
 	if dd.ConfigDir != "" && dd.ConfigDir != dd.Dir {
 		dirs = append(dirs, dd.ConfigDir)
 	}
-	g := fsutil.Guard{Dirs: dirs, Outside: fsutil.Outside{UID: owner.UID, GIDs: append([]uint32{owner.GID}, owner.Groups...), Allowed: allowed}}
-	paths := []string{effect.PgcertConf}
-	for _, e := range edits {
-		target, err := editTarget(e.path)
-		if err != nil {
-			return err
-		}
-		if target != e.path && slices.Contains(allowed, filepath.Clean(e.path)) {
-			// The admin named the link: its target is theirs to have edited.
-			continue
-		}
-		paths = append(paths, target, target+BackupSuffix)
+	return fsutil.Guard{Dirs: dirs, Outside: fsutil.Outside{UID: owner.UID, GIDs: append([]uint32{owner.GID}, owner.Groups...), Allowed: allowed}}, nil
+}
+
+// editPaths are the files an edit of path changes, target (editTarget) and its
+// backup, that g must judge: none when the admin allowed path, a link, by name,
+// since its target is then theirs to have edited.
+func editPaths(g fsutil.Guard, path, target string) []string {
+	if target != path && slices.Contains(g.Outside.Allowed, filepath.Clean(path)) {
+		return nil
 	}
+	return []string{target, target + BackupSuffix}
+}
+
+// judge applies g to every path and returns nil or an *OutsideError naming every
+// refused one.
+func judge(g fsutil.Guard, paths []string) error {
 	refused := &OutsideError{}
 	for _, p := range paths {
 		err := g.Check(p)

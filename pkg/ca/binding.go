@@ -8,9 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 
 	"github.com/pgcert/pgcert/internal/fsutil"
 )
@@ -146,6 +148,9 @@ func ForDataDir(dataDir string) (*CA, error) {
 	if err != nil {
 		return nil, err
 	}
+	if why := ownersCADir(abs, rec.CADir); why != "" {
+		return nil, &BindingError{DataDir: abs, CADir: rec.CADir, Reason: why}
+	}
 	c, err := Open(rec.CADir)
 	if err != nil {
 		return nil, &BindingError{DataDir: abs, CADir: rec.CADir, Reason: err.Error()}
@@ -163,6 +168,42 @@ func ForDataDir(dataDir string) (*CA, error) {
 			Reason: "its certificate is not the one recorded (sha256 " + rec.CASHA256[:16] + "…, now " + got[:16] + "…)"}
 	}
 	return c, nil
+}
+
+// ownersCADir says why the CA directory caDir, which the record of the data
+// directory dataDir names, is not to be followed, or "". The CA directory's list
+// (DataDirsFile) is the word of whoever may write that directory: when the data
+// directory's owner owns it or may write it, or any directory on the way to it
+// (where they could swap it for one of theirs), the list is theirs too, and root
+// would sign with their CA key and work in their directory, where index.txt may be
+// a link to a file of root's. Running as that owner, there is nothing to refuse.
+// Groups other than the data directory's are not consulted.
+func ownersCADir(dataDir, caDir string) string {
+	var dd syscall.Stat_t
+	if syscall.Stat(dataDir, &dd) != nil || dd.Uid == uint32(os.Geteuid()) {
+		return ""
+	}
+	paths := []string{filepath.Clean(caDir)}
+	if real, err := filepath.EvalSymlinks(caDir); err == nil {
+		paths = append(paths, real)
+	}
+	for _, p := range paths {
+		for d := p; ; d = filepath.Dir(d) {
+			var st syscall.Stat_t
+			if syscall.Lstat(d, &st) == nil && st.Mode&syscall.S_IFMT == syscall.S_IFDIR {
+				switch {
+				case st.Uid == dd.Uid:
+					return fmt.Sprintf("%s belongs to the data directory's owner (user %d), who could have written its list", d, dd.Uid)
+				case st.Mode&syscall.S_ISVTX == 0 && (st.Mode&0o002 != 0 || (st.Mode&0o020 != 0 && st.Gid == dd.Gid)):
+					return fmt.Sprintf("the data directory's owner (user %d) may write %s, and so the CA directory's list", dd.Uid, d)
+				}
+			}
+			if d == filepath.Dir(d) {
+				break
+			}
+		}
+	}
+	return ""
 }
 
 // DataDirs returns the data directories c serves, as BindDataDir recorded them.

@@ -93,3 +93,50 @@ func TestDataDirBinding(t *testing.T) {
 		t.Errorf("a link as the record was followed: %v", err)
 	}
 }
+
+// TestDataDirBindingOwnersCA: run as root, the database user makes a CA directory
+// of their own that lists their data directory, and names it in the data
+// directory's record. The CA's own list is only the word of whoever may write the
+// CA directory: ForDataDir must refuse a CA directory that the data directory's
+// owner owns or may write, or root goes on to work in a directory of theirs (its
+// index.txt a link to a file of root's, created or appended to).
+func TestDataDirBindingOwnersCA(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root, to give the directories to another user")
+	}
+	c := newCA(t, CreateOptions{})
+	dataDir := t.TempDir()
+	if err := c.BindDataDir(dataDir); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dataDir, DataDirFile), c.Record().Marshal(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chown(dataDir, 4242, 4242); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ForDataDir(dataDir); err != nil {
+		t.Fatalf("root's CA: %v", err)
+	}
+	var be *BindingError
+	if err := os.Chmod(c.Dir, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ForDataDir(dataDir); !errors.As(err, &be) || !strings.Contains(err.Error(), "may write") {
+		t.Errorf("a CA directory anyone may write: %v, want a BindingError", err)
+	}
+	if err := os.Chmod(c.Dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := filepath.Walk(c.Dir, func(p string, _ os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		return os.Lchown(p, 4242, 4242)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ForDataDir(dataDir); !errors.As(err, &be) || !strings.Contains(err.Error(), "belongs to the data directory's owner") {
+		t.Errorf("a CA directory of the data directory's owner: %v, want a BindingError", err)
+	}
+}

@@ -21,6 +21,7 @@ import (
 	"github.com/pgcert/pgcert/pkg/keyperm"
 	"github.com/pgcert/pgcert/pkg/keys"
 	"github.com/pgcert/pgcert/pkg/pgdata"
+	"golang.org/x/sys/unix"
 )
 
 // opt changes the options a test checks with.
@@ -690,5 +691,48 @@ func TestFIFOsAreNotRead(t *testing.T) {
 	}
 	if _, err := readFile(filepath.Join(dir, "users.txt")); err == nil || !strings.Contains(err.Error(), "not a regular file") {
 		t.Errorf("reading a FIFO: %v", err)
+	}
+}
+
+// opens reports whether fn opened the file at path, by the IN_OPEN event of an
+// inotify watch on it: the kernel queues it at the open, before fn returns.
+func opens(t *testing.T, path string, fn func()) bool {
+	t.Helper()
+	fd, err := unix.InotifyInit1(unix.IN_NONBLOCK | unix.IN_CLOEXEC)
+	if err != nil {
+		t.Skipf("no inotify: %v", err)
+	}
+	defer unix.Close(fd)
+	if _, err := unix.InotifyAddWatch(fd, path, unix.IN_OPEN); err != nil {
+		t.Fatal(err)
+	}
+	fn()
+	buf := make([]byte, 4096)
+	n, err := unix.Read(fd, buf)
+	return err == nil && n > 0
+}
+
+// TestSpecialFilesAreNotOpened: a setting the database user wrote (ALTER SYSTEM)
+// may name a device whose mere open does something, such as /dev/watchdog (which
+// reboots the machine unless its opener stops it); the check, run as root, must
+// see what the file is before it opens it. A FIFO stands for the device here.
+func TestSpecialFilesAreNotOpened(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "watchdog")
+	if err := syscall.Mkfifo(path, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var err error
+	if opens(t, path, func() { _, err = readFile(path) }) {
+		t.Errorf("readFile opened the FIFO")
+	}
+	if err == nil || err.Error() != path+" is not a regular file" {
+		t.Errorf("reading a FIFO: %v", err)
+	}
+	if !opens(t, path, func() {
+		if fd, err := unix.Open(path, unix.O_RDONLY|unix.O_NONBLOCK, 0); err == nil {
+			unix.Close(fd)
+		}
+	}) {
+		t.Errorf("the watch sees no open")
 	}
 }

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
-	"syscall"
+
+	"github.com/pgcert/pgcert/internal/fsutil"
 )
 
 // maxFileSize bounds a certificate, key or CRL file the check reads whole: pgcert's
@@ -16,13 +16,20 @@ import (
 const maxFileSize = 256 << 20
 
 // readFile reads a file a setting names. Its errors name the file in the words
-// pgcert uses for any input it cannot read. The file is opened without blocking and
-// read only when it is a regular file: the settings and pg_hba.conf belong to the
-// database user, who could otherwise point a check run as root at a FIFO that never
-// answers or a device that never ends.
+// pgcert uses for any input it cannot read. The file is looked at before it is
+// opened, opened without blocking, and read only when it is a regular file
+// (fsutil.OpenInput): the settings and pg_hba.conf belong to the database user, who
+// could otherwise point a check run as root at a FIFO that never answers, a device
+// that never ends, or one whose mere open does something (/dev/watchdog).
 func readFile(path string) ([]byte, error) {
-	file, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-	if err != nil {
+	file, err := fsutil.OpenInput(path)
+	var nr *fsutil.NotRegularError
+	switch {
+	case errors.As(err, &nr) && nr.Kind == "directory":
+		return nil, fmt.Errorf("%s is a directory", path)
+	case errors.As(err, &nr):
+		return nil, fmt.Errorf("%s is not a regular file", path)
+	case err != nil:
 		return nil, readError(path, err)
 	}
 	defer file.Close()
@@ -30,10 +37,6 @@ func readFile(path string) ([]byte, error) {
 	switch {
 	case err != nil:
 		return nil, readError(path, err)
-	case fi.IsDir():
-		return nil, fmt.Errorf("%s is a directory", path)
-	case !fi.Mode().IsRegular():
-		return nil, fmt.Errorf("%s is not a regular file", path)
 	case fi.Size() > maxFileSize:
 		return nil, tooLarge(path)
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/pgcert/pgcert/internal/fsutil"
 )
@@ -61,7 +62,10 @@ func Inspect(dir string) (*DataDir, error) {
 	if exists(conf) {
 		d.ConfigFile = conf
 		if !exists(filepath.Join(abs, "PG_VERSION")) {
-			if dd := dataDirectorySetting(conf, abs); dd != "" {
+			if dd, file := dataDirectorySetting(conf, abs); dd != "" {
+				if err := checkDataDirectory(file, dd); err != nil {
+					return nil, err
+				}
 				d.Dir = dd
 			}
 		}
@@ -96,16 +100,52 @@ func (d *DataDir) examine() error {
 	return nil
 }
 
-// dataDirectorySetting returns the data_directory that conf sets, if it is absolute.
-func dataDirectorySetting(conf, dir string) string {
+// dataDirectorySetting returns the data_directory that conf sets, if it is absolute,
+// with the file that sets it (conf, or a file it includes).
+func dataDirectorySetting(conf, dir string) (value, file string) {
 	cfg, _ := LoadConfigFile(conf, dir)
 	if cfg == nil {
-		return ""
+		return "", ""
 	}
 	if s, ok := cfg.Lookup("data_directory"); ok && filepath.IsAbs(s.Value) {
-		return filepath.Clean(s.Value)
+		return filepath.Clean(s.Value), s.File
 	}
-	return ""
+	return "", ""
+}
+
+// ErrDataDirOwner marks a data_directory setting that pgcert does not follow: it
+// names a directory of another user than those who may write the setting.
+var ErrDataDirOwner = errors.New("data_directory names a directory of another user than the setting's")
+
+// checkDataDirectory refuses the data directory dataDir that file sets when a user
+// who may write file (its owner, its directory's owner, anyone when others may
+// write it) is neither root, the running user nor dataDir's owner. The data
+// directory decides whose files pgcert may change: its owner's. A configuration
+// directory of the database user's (Debian's /etc/postgresql/15/main belongs to
+// postgres) naming a directory of root's would make root's files that user's to
+// have changed, and a run as root would change them. Groups are not consulted.
+func checkDataDirectory(file, dataDir string) error {
+	var dd syscall.Stat_t
+	if syscall.Stat(dataDir, &dd) != nil {
+		return nil
+	}
+	euid := uint32(os.Geteuid())
+	for _, p := range []string{file, filepath.Dir(file)} {
+		var st syscall.Stat_t
+		if syscall.Stat(p, &st) != nil {
+			continue
+		}
+		writer := fmt.Sprintf("user %d", st.Uid)
+		switch {
+		case st.Mode&0o002 != 0 && st.Mode&syscall.S_ISVTX == 0:
+			writer = "anyone"
+		case st.Uid == 0 || st.Uid == euid || st.Uid == dd.Uid:
+			continue
+		}
+		return fmt.Errorf("pgdata: %w: %s sets data_directory = '%s', a directory of user %d, and %s may write %s; name the data directory with -D",
+			ErrDataDirOwner, file, dataDir, dd.Uid, writer, p)
+	}
+	return nil
 }
 
 // findConfigFile looks for the configuration of a data directory that does not hold

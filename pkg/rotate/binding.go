@@ -30,7 +30,7 @@ func (r *renewer) bind(j *journal) bool {
 // bindAlone records the CA when nothing else is due: a data directory set up before
 // pgcert kept the record gets it on its first run, as one journalled change.
 func (r *renewer) bindAlone() error {
-	j := &journal{dir: r.setup.Dir.Dir}
+	j := newJournal(r.setup)
 	if !r.bind(j) {
 		return nil
 	}

@@ -13,6 +13,7 @@ import (
 	"syscall"
 
 	"github.com/pgcert/pgcert/internal/fsutil"
+	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/pgdata"
 )
 
@@ -41,6 +42,14 @@ type journalEntry struct {
 type journal struct {
 	dir     string
 	entries []journalEntry
+	// configDir is the configuration directory -D named, when it is not dir:
+	// its subdirectories are pinned as dir's are (apply).
+	configDir string
+}
+
+// newJournal is the journal of a change to setup's files.
+func newJournal(setup *pgdata.Setup) *journal {
+	return &journal{dir: setup.Dir.Dir, configDir: setup.Dir.ConfigDir}
 }
 
 // add schedules a file.
@@ -114,17 +123,22 @@ func (j *journal) write() error {
 }
 
 // apply makes the change: removals first, then every file in one fsutil.Txn, which
-// undoes itself when it fails.
+// undoes itself when it fails. A file in a subdirectory of the data directory (or
+// of the configuration directory) is reached through a descriptor of that
+// subdirectory opened beneath it (fsutil.Options.Beneath): the data directory's
+// owner could have swapped the subdirectory for a link to a directory of root's
+// since the outside rule judged the path.
 func (j *journal) apply() ([]*fsutil.Written, error) {
 	var txn fsutil.Txn
 	for _, e := range j.entries {
+		beneath := fsutil.Within(e.Path, j.dir, j.configDir)
 		if e.Remove {
-			if err := fsutil.RemoveFile(e.Path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			if err := fsutil.RemoveFileBeneath(e.Path, beneath); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return nil, err
 			}
 			continue
 		}
-		txn.Add(e.Path, e.Data, fsutil.Options{Mode: e.Mode, Force: true, Chown: e.Chown, UID: e.UID, GID: e.GID})
+		txn.Add(e.Path, e.Data, fsutil.Options{Mode: e.Mode, Force: true, Chown: e.Chown, UID: e.UID, GID: e.GID, Beneath: beneath})
 	}
 	return txn.Commit()
 }
@@ -149,7 +163,8 @@ func syncDir(dir string) {
 // and reports whether there was one. It acts only on a journal pgcert wrote: a
 // regular file owned by the user running pgcert, writable by no one else, whole
 // (its checksum matches), naming only the files a renewal writes (the SSL
-// settings' certificate, key and CRL files and their .prev). Anything else at the
+// settings' certificate, key and CRL files and their .prev, and the data
+// directory's record of its CA). Anything else at the
 // name is refused: the data directory's owner may put files there, and replaying
 // one of theirs would write what they chose, where they chose, as root.
 //
@@ -157,7 +172,7 @@ func syncDir(dir string) {
 // settings may have been changed since the run that wrote it.
 func recoverJournal(opts *Options) (bool, error) {
 	setup := opts.Setup
-	j := &journal{dir: setup.Dir.Dir}
+	j := newJournal(setup)
 	p := j.path()
 	f, err := os.OpenFile(p, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -199,7 +214,7 @@ func recoverJournal(opts *Options) (bool, error) {
 	if err := json.Unmarshal(body, &j.entries); err != nil {
 		return refuse("does not parse")
 	}
-	allowed := map[string]bool{}
+	allowed := map[string]bool{filepath.Join(setup.Dir.Dir, ca.DataDirFile): true}
 	for _, sf := range setup.Files() {
 		if sf.Setting == "ssl_cert_file" || sf.Setting == "ssl_key_file" || sf.Setting == "ssl_crl_file" {
 			allowed[sf.Path], allowed[sf.Path+PrevSuffix] = true, true

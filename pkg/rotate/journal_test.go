@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/pgcert/pgcert/internal/testdatadir"
+	"github.com/pgcert/pgcert/pkg/ca"
 	"github.com/pgcert/pgcert/pkg/chain"
 	"github.com/pgcert/pgcert/pkg/keys"
 )
@@ -170,5 +171,31 @@ func TestRecoverBeforeAnotherWriter(t *testing.T) {
 	}
 	if again, err := Recover(fx.options(t).Setup, nil); again || err != nil {
 		t.Errorf("a second Recover: %v, %v", again, err)
+	}
+}
+
+// TestJournalCompletesKilledBindingRun: the first renewal of a data directory
+// without a record of its CA writes the record in the same change; killed after
+// its journal is written, it is completed by the next run like any other.
+func TestJournalCompletesKilledBindingRun(t *testing.T) {
+	fx := newFixture(t)
+	unbind(t, fx)
+	j := killAfterJournal(t, fx)
+	var record []byte
+	for _, e := range j.entries {
+		if e.Path == fx.Path(ca.DataDirFile) {
+			record = e.Data
+		}
+	}
+	if record == nil {
+		t.Fatal("the journal holds no record of the CA")
+	}
+	o := fx.options(t)
+	o.Warn = func(string) {}
+	if _, err := Renew(o); err != nil {
+		t.Fatalf("the next run: %v", err)
+	}
+	if got := fx.Read(t, ca.DataDirFile); !bytes.Equal(got, record) {
+		t.Errorf("the record is %q, want %q", got, record)
 	}
 }

@@ -70,3 +70,41 @@ func caFiles(t *testing.T, dir string) string {
 	}
 	return b.String()
 }
+
+// TestRenewSubdirectorySwapped: ssl_crl_file names a file in a subdirectory of the
+// data directory, which the outside rule lets renew change (it is the data
+// directory's own). The data directory's owner, who may rename anything in it,
+// swaps that subdirectory for a link to a directory of root's once the rule was
+// applied (here: once the journal is written, the last moment before the writes).
+// Renew must not write, back up or remove anything in root's directory.
+func TestRenewSubdirectorySwapped(t *testing.T) {
+	fx := newFixture(t, "ssl_crl_file = 'sub/root.crl'")
+	testdatadir.Write(t, fx.Dir, "sub/root.crl", fx.Read(t, "root.crl"), 0o644)
+	victim := t.TempDir()
+	testdatadir.Write(t, victim, "root.crl", []byte("root's\n"), 0o644)
+	testdatadir.Write(t, victim, "root.crl.prev", []byte("root's too\n"), 0o644)
+	sub := fx.Path("sub")
+	testHookWritten = func(*journal) error {
+		if err := os.Rename(sub, sub+".real"); err != nil {
+			return err
+		}
+		return os.Symlink(victim, sub)
+	}
+	defer func() { testHookWritten = nil }()
+	o := fx.options(t)
+	o.Force = true
+	o.Setup.DBUser.UID, o.Setup.DBUser.GID, o.Setup.DBUser.Groups = 4242, 4242, nil
+	_, err := Renew(o)
+	if err == nil {
+		t.Errorf("renew wrote through the link its owner swapped in")
+	}
+	names, _ := os.ReadDir(victim)
+	if len(names) != 2 {
+		t.Errorf("root's directory holds %d entries, want its 2", len(names))
+	}
+	for name, want := range map[string]string{"root.crl": "root's\n", "root.crl.prev": "root's too\n"} {
+		if data, _ := os.ReadFile(filepath.Join(victim, name)); string(data) != want {
+			t.Errorf("root's %s was changed: %q", name, data)
+		}
+	}
+}

@@ -36,7 +36,7 @@ func Rollback(opts Options) (*Report, error) {
 	if err := checkOutside(&opts, rollbackPaths(setup)); err != nil {
 		return nil, err
 	}
-	j := &journal{dir: dir}
+	j := newJournal(setup)
 	var (
 		restored []string
 		cert     *x509.Certificate

@@ -165,7 +165,7 @@ func (st *stage) remove() {
 // ssl_cert_file, ssl_key_file and ssl_crl_file, changed or not, so that the .prev
 // files are always one consistent set for Rollback.
 func (r *renewer) commit(set *newSet, rep *Report) error {
-	j := &journal{dir: r.setup.Dir.Dir}
+	j := newJournal(r.setup)
 	type managed struct {
 		setting string
 		file    pgdata.SSLFile
