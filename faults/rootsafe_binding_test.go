@@ -2,7 +2,9 @@ package faults
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -33,7 +35,41 @@ func TestRecordNamingOwnersCA(t *testing.T) {
 		t.Errorf("root created %s through the CA directory of the data directory's owner:\n%s", victim, r)
 	}
 	out := r.Stdout + r.Stderr
-	if r.Code != 1 || !strings.Contains(out, "pgcert-ca.conf") || !strings.Contains(out, "--ca-dir") {
-		t.Errorf("want exit 1, naming the record and --ca-dir:\n%s", r)
+	// Not --ca-dir: naming the CA directory would take root into it all the same.
+	if r.Code != 1 || !strings.Contains(out, "pgcert-ca.conf") || !strings.Contains(out, "pgcert check -D "+data) || strings.Contains(out, "--ca-dir") {
+		t.Errorf("want exit 1, naming the record and check -D, not --ca-dir:\n%s", r)
+	}
+}
+
+// TestOwnersCAHints follows the hints of a refused run to the end: the data
+// directory and its CA both belong to the database user, so root's renew -D is
+// refused with a hint naming check -D; check's fix names the command that renews as
+// that user, and that command, pasted, finds the CA and judges the certificate
+// (new, so not due) instead of being refused.
+func TestOwnersCAHints(t *testing.T) {
+	o := requirePostgresUser(t)
+	base, data := rootsafeDataDir(t, o)
+	theirs := filepath.Join(base, "theirs")
+	if err := os.Mkdir(theirs, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chown(theirs, o.uid, o.gid); err != nil {
+		t.Fatal(err)
+	}
+	asPostgres(t, "HOME="+theirs+" "+pgcertBin+" init -D "+data+" --ca-dir "+filepath.Join(theirs, "ca")+" --new-ca --force >/dev/null")
+	r := runNoHang(t, "renew", "-D", data, "--force")
+	want := "pgcert check -D " + data
+	if r.Code != 1 || !strings.Contains(r.Stderr, "hint: run pgcert as the data directory's owner, whose CA it is; the command: "+want) {
+		t.Fatalf("want exit 1 and a hint naming %q:\n%s", want, r)
+	}
+	check := runNoHang(t, "check", "-D", data)
+	fix := regexp.MustCompile(`fix: renew as postgres, whose CA it is [^\n]*: (runuser -u postgres -- pgcert renew -D \S+)\n`).FindStringSubmatch(check.Stdout)
+	if fix == nil {
+		t.Fatalf("check names no command that renews as postgres:\n%s", check)
+	}
+	pasted := strings.Replace(fix[1], " pgcert ", " "+pgcertBin+" ", 1)
+	out, err := exec.Command("sh", "-c", pasted).CombinedOutput()
+	if err != nil || !strings.HasPrefix(string(out), "nothing to do: server.crt expires in ") {
+		t.Errorf("%s: %v\n%s", pasted, err, out)
 	}
 }

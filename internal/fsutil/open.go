@@ -128,6 +128,27 @@ func openRegular(path string, follow bool) (*os.File, error) {
 	return regularFile(fd, path)
 }
 
+// OpenRegularFile opens path with flag (os.O_RDWR, os.O_WRONLY|os.O_APPEND, with
+// os.O_CREATE and perm as os.OpenFile takes them) when it is a regular file, without
+// following a symbolic link at its last component: the open for a file pgcert keeps
+// and changes in place, such as a CA's index.txt, where a link another user planted
+// would take the change to a file of theirs choosing. Kinds are refused as by
+// OpenRegular. Errors are *fs.PathError, or *NotRegularError.
+func OpenRegularFile(path string, flag int, perm os.FileMode) (*os.File, error) {
+	var fd int
+	err := ignoringEINTR(func() (err error) {
+		fd, err = unix.Open(path, flag|unix.O_NONBLOCK|unix.O_CLOEXEC|unix.O_NOCTTY|unix.O_NOFOLLOW, uint32(perm.Perm()))
+		return err
+	})
+	if errors.Is(err, unix.ELOOP) {
+		return nil, &NotRegularError{Path: path, Kind: "symbolic link"}
+	}
+	if err != nil {
+		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
+	}
+	return regularFile(fd, path)
+}
+
 // regularFile checks that the descriptor fd holds a regular file, clears
 // O_NONBLOCK and returns it as an *os.File named path; fd is closed on failure.
 func regularFile(fd int, path string) (*os.File, error) {

@@ -9,8 +9,10 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/user"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -62,6 +64,10 @@ func (e *NotBoundError) Error() string {
 type BindingError struct {
 	DataDir, CADir string
 	Reason         string
+	// OwnerWritable says that the data directory's owner owns or may write the
+	// CA directory (or a directory on the way to it): the record is then only
+	// their word, and the CA is for them to use, not root.
+	OwnerWritable bool
 }
 
 func (e *BindingError) Error() string {
@@ -149,7 +155,7 @@ func ForDataDir(dataDir string) (*CA, error) {
 		return nil, err
 	}
 	if why := ownersCADir(abs, rec.CADir); why != "" {
-		return nil, &BindingError{DataDir: abs, CADir: rec.CADir, Reason: why}
+		return nil, &BindingError{DataDir: abs, CADir: rec.CADir, Reason: why, OwnerWritable: true}
 	}
 	c, err := Open(rec.CADir)
 	if err != nil {
@@ -193,9 +199,9 @@ func ownersCADir(dataDir, caDir string) string {
 			if syscall.Lstat(d, &st) == nil && st.Mode&syscall.S_IFMT == syscall.S_IFDIR {
 				switch {
 				case st.Uid == dd.Uid:
-					return fmt.Sprintf("%s belongs to the data directory's owner (user %d), who could have written its list", d, dd.Uid)
+					return fmt.Sprintf("%s belongs to %s, the data directory's owner, who could have written its list", d, userLabel(dd.Uid))
 				case st.Mode&syscall.S_ISVTX == 0 && (st.Mode&0o002 != 0 || (st.Mode&0o020 != 0 && st.Gid == dd.Gid)):
-					return fmt.Sprintf("the data directory's owner (user %d) may write %s, and so the CA directory's list", dd.Uid, d)
+					return fmt.Sprintf("%s, the data directory's owner, may write %s, and so the CA directory's list", userLabel(dd.Uid), d)
 				}
 			}
 			if d == filepath.Dir(d) {
@@ -204,6 +210,16 @@ func ownersCADir(dataDir, caDir string) string {
 		}
 	}
 	return ""
+}
+
+// userLabel names the user uid as "postgres (uid 101)", or "uid 101" when the
+// system does not know it.
+func userLabel(uid uint32) string {
+	id := strconv.FormatUint(uint64(uid), 10)
+	if u, err := user.LookupId(id); err == nil {
+		return u.Username + " (uid " + id + ")"
+	}
+	return "uid " + id
 }
 
 // DataDirs returns the data directories c serves, as BindDataDir recorded them.

@@ -136,7 +136,7 @@ func TestDataDirBindingOwnersCA(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ForDataDir(dataDir); !errors.As(err, &be) || !strings.Contains(err.Error(), "belongs to the data directory's owner") {
+	if _, err := ForDataDir(dataDir); !errors.As(err, &be) || !strings.Contains(err.Error(), ", the data directory's owner, who could have written its list") {
 		t.Errorf("a CA directory of the data directory's owner: %v, want a BindingError", err)
 	}
 }

@@ -71,6 +71,11 @@ func DirFor(o DirForOptions) (string, error) {
 		}, "--ca-dir %s is not the CA directory %s records (%s)", o.Flag, filepath.Join(o.DataDir, DataDirFile), rec.CADir)
 	}
 	c, err := ForDataDir(o.DataDir)
+	var be *BindingError
+	if errors.As(err, &be) && be.OwnerWritable {
+		// --ca-dir naming it would only take root into the same directory.
+		return "", hint.With(err, "run pgcert as the data directory's owner, whose CA it is; the command: pgcert check -D "+words.ShellWord(o.DataDir))
+	}
 	if err != nil {
 		return "", hint.With(err, "give the CA directory with --ca-dir DIR")
 	}

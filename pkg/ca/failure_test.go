@@ -15,7 +15,7 @@ import (
 )
 
 // TestFailedAppendRecordsNothing makes the index append meet a full disk (the index
-// turned into a link to /dev/full after the copy is written): the issue fails with a
+// opened as /dev/full after the copy is written): the issue fails with a
 // *fsutil.WriteError that says so, and the certificate copy is removed.
 func TestFailedAppendRecordsNothing(t *testing.T) {
 	if _, err := os.Stat("/dev/full"); err != nil {
@@ -24,22 +24,14 @@ func TestFailedAppendRecordsNothing(t *testing.T) {
 	c := newCA(t, CreateOptions{})
 	issueClient(t, c, "kept")
 	path := filepath.Join(c.Dir, IndexFile)
-	saved := path + ".saved"
-	testHookAfterCopy = func() error {
-		if err := os.Rename(path, saved); err != nil {
-			return err
-		}
-		return os.Symlink("/dev/full", path)
-	}
-	defer func() { testHookAfterCopy = nil }()
+	testHookOpenAppend = func(string) (*os.File, error) { return os.OpenFile("/dev/full", os.O_WRONLY, 0) }
+	defer func() { testHookOpenAppend = nil }()
 	_, err := c.Issue(Request{Profile: selfsign.ClientLeaf, Subject: commonNameRDN("lost"), PublicKey: testpki.NewKey(t).Public(), Now: testNow})
 	var we *fsutil.WriteError
 	if !errors.As(err, &we) || we.Path != path || !fsutil.IsNoSpace(err) {
 		t.Fatalf("issue on a full disk: %v", err)
 	}
-	testHookAfterCopy = nil
-	os.Remove(path)
-	os.Rename(saved, path)
+	testHookOpenAppend = nil
 	files, _ := os.ReadDir(filepath.Join(c.Dir, NewCertsDir))
 	if len(files) != 1 || len(readIndexFile(t, c.Dir)) != 1 {
 		t.Fatalf("after a failed issue: %d copies, want the one listed", len(files))
@@ -192,5 +184,37 @@ func TestCreateKeepsAForeignRoot(t *testing.T) {
 	var ie *IncompleteError
 	if _, err := Create(dir, CreateOptions{Intermediate: true, Now: testNow}); !errors.As(err, &ie) || ie.Name != RootDir {
 		t.Fatalf("Create over a root/ with a key: %v", err)
+	}
+}
+
+// TestIndexLinkNotFollowed: whoever may write a CA directory can make index.txt a
+// link; a run (as root, with --ca-dir naming that directory) must neither read nor
+// append to, nor create, what the link leads to.
+func TestIndexLinkNotFollowed(t *testing.T) {
+	c := newCA(t, CreateOptions{})
+	issueClient(t, c, "kept")
+	path := filepath.Join(c.Dir, IndexFile)
+	victim := filepath.Join(t.TempDir(), "victim")
+	for _, exists := range []bool{true, false} {
+		os.Remove(victim)
+		if exists {
+			if err := os.WriteFile(victim, []byte("root's\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := os.Remove(path); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(victim, path); err != nil {
+			t.Fatal(err)
+		}
+		_, err := c.Issue(Request{Profile: selfsign.ClientLeaf, Subject: commonNameRDN("lost"), PublicKey: testpki.NewKey(t).Public(), Now: testNow})
+		if !errors.Is(err, fsutil.ErrNotRegular) || !strings.Contains(err.Error(), "index.txt is a symbolic link") {
+			t.Errorf("victim exists %v: %v, want a refusal of the link", exists, err)
+		}
+		data, err := os.ReadFile(victim)
+		if exists && string(data) != "root's\n" || !exists && err == nil {
+			t.Errorf("victim exists %v: the link was followed (%q, %v)", exists, data, err)
+		}
 	}
 }

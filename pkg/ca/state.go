@@ -131,7 +131,7 @@ const tornAppendWindow = 10 * time.Second
 // keeps the serials for removeOrphans. It returns the index's time of change from
 // before any cut, and what there is to repair.
 func (c *CA) readIndexState(path string, pending bool) (st *state, modTime time.Time, repair repairKind, err error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, indexMode)
+	f, err := fsutil.OpenRegularFile(path, os.O_RDWR|os.O_CREATE, indexMode)
 	if err != nil {
 		return nil, time.Time{}, 0, fmt.Errorf("ca: %w", err)
 	}
@@ -310,7 +310,11 @@ func (c *CA) appendIndex(lines []byte) error {
 	fail := func(err error) error {
 		return fmt.Errorf("ca: %w", &fsutil.WriteError{Path: path, Op: "appending to", Err: err})
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+	open := func(path string) (*os.File, error) { return fsutil.OpenRegularFile(path, os.O_WRONLY|os.O_APPEND, 0) }
+	if testHookOpenAppend != nil {
+		open = testHookOpenAppend
+	}
+	f, err := open(path)
 	if err != nil {
 		return fail(err)
 	}
@@ -332,3 +336,8 @@ func (c *CA) appendIndex(lines []byte) error {
 // testHookAfterCopy, when set, runs between writing the certificate copy and
 // appending its index line; an error stops the issue there, as a crash would.
 var testHookAfterCopy func() error
+
+// testHookOpenAppend, when set, opens index.txt for appending instead: a test hands
+// back /dev/full to meet a full disk, which index.txt itself, never followed as a
+// link, cannot lead to.
+var testHookOpenAppend func(path string) (*os.File, error)

@@ -77,6 +77,15 @@ func (c *checker) brokenBinding(g *Group, leaf *x509.Certificate) {
 	}
 	fd := g.warn("ca-binding", "%s", be.Error()).
 		detail("pgcert renew -D finds no CA to renew the certificate and the CRLs from")
+	if be.OwnerWritable {
+		if c.s.DBUser.Name == "" {
+			fd.fix("renew as %s, whose CA it is: run as root, pgcert would work in a directory they control", c.s.DBUser.Label())
+			return
+		}
+		fd.fix("renew as %s, whose CA it is (run as root, pgcert would work in a directory they control): runuser -u %s -- pgcert renew -D %s",
+			c.s.DBUser.Name, shellWord(c.s.DBUser.Name), shellWord(c.s.Dir.Dir))
+		return
+	}
 	now, err := ca.Open(be.CADir)
 	hosts := leafHosts(leaf)
 	if err != nil || !c.sslFilesAreDefault() || len(hosts) == 0 {
