@@ -64,11 +64,16 @@ func (v *verifier) checkCertCRL(i int) error {
 	}
 	issuer := v.chain[bestIssuer].Cert
 	crlIssuer = issuer.Subject.String()
-	if kuReject(issuer, x509.KeyUsageCRLSign) {
-		return fail(KeyUsageNoCRLSign)
-	}
-	if bestScore&crlScoreScope == 0 {
-		return fail(DifferentCRLScope)
+	// OpenSSL 3.0's check_crl skips these two checks for a delta CRL, "because they
+	// have already been done" when the delta was matched to its base — which, without
+	// X509_V_FLAG_USE_DELTAS, never happens to a delta chosen as the CRL itself.
+	if !isDeltaCRL(best) {
+		if kuReject(issuer, x509.KeyUsageCRLSign) {
+			return fail(KeyUsageNoCRLSign)
+		}
+		if bestScore&crlScoreScope == 0 {
+			return fail(DifferentCRLScope)
+		}
 	}
 	if best.ThisUpdate.After(v.opts.Now) {
 		return fail(CRLNotYetValid)
@@ -100,11 +105,9 @@ func (v *verifier) crlScore(crl *x509.RevocationList, i int) (int, int) {
 	if idp := crlscope.ParseIDP(crl); idp != nil && idp.Unusable() != "" {
 		return 0, -1
 	}
-	for _, e := range crl.Extensions {
-		if e.Id.Equal(oidDeltaCRL) {
-			return 0, -1
-		}
-	}
+	// A delta CRL is scored as a full one: OpenSSL 3.0's get_crl_score sets delta
+	// CRLs aside only with extended CRL support, which neither libpq nor the server
+	// turn on (later OpenSSL releases reject them here always).
 	if !sameName(x.RawIssuer, crl.RawIssuer) {
 		return 0, -1
 	}
@@ -166,6 +169,17 @@ func crlHasUnhandledCritical(crl *x509.RevocationList) bool {
 			if e.Critical && !e.Id.Equal(oidCertificateIssuer) {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// isDeltaCRL reports whether crl carries a delta CRL indicator (OpenSSL's
+// base_crl_number).
+func isDeltaCRL(crl *x509.RevocationList) bool {
+	for _, e := range crl.Extensions {
+		if e.Id.Equal(oidDeltaCRL) {
+			return true
 		}
 	}
 	return false

@@ -4,6 +4,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
+	"math/big"
 	"testing"
 	"time"
 
@@ -34,6 +35,7 @@ func TestRevocationAgreesWithOpenSSL(t *testing.T) {
 	}
 	imposter := root.Intermediate(t, "Inter")
 	noCRLSign := testpki.Make(t, testpki.Template{CN: "No CRLSign", IsCA: true, MaxPath: -1, KeyUsage: x509.KeyUsageCertSign}, root)
+	bob := noCRLSign.Client(t, "bob")
 	critical := crlWithExtension(t, inter, pkix.Extension{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 99999, 2}, Critical: true, Value: []byte{5, 0}})
 	onlyCA := crlWithExtension(t, inter, idpExtension(t, false, true))
 	onlyUser := crlWithExtension(t, inter, idpExtension(t, true, false))
@@ -69,6 +71,12 @@ func TestRevocationAgreesWithOpenSSL(t *testing.T) {
 		"broken crl signature":   with([][]byte{brokenCRL(interCRL), rootCRL}, CRLSignatureFailure, 0),
 		"issuer without cRLSign": {leaf: noCRLSign.Client(t, "bob"), untrusted: []*testpki.Cert{noCRLSign}, roots: []*testpki.Cert{root}, purpose: PurposeClient,
 			crls: [][]byte{crlIgnoringKeyUsage(t, noCRLSign), rootCRL}, reason: KeyUsageNoCRLSign, depth: 0},
+		// OpenSSL 3.0 without extended CRL support takes a delta CRL for a full one and
+		// skips, for a delta, the cRLSign and scope checks.
+		"delta crl taken for the full crl": with([][]byte{deltaCRL(t, inter), rootCRL}, 0, 0),
+		"delta crl revokes":                with([][]byte{deltaCRL(t, inter, testpki.Revoked{Cert: leaf.Cert}), rootCRL}, CertRevoked, 0),
+		"delta crl from an issuer without cRLSign": {leaf: bob, untrusted: []*testpki.Cert{noCRLSign}, roots: []*testpki.Cert{root}, purpose: PurposeClient,
+			crls: [][]byte{deltaCRL(t, noCRLSign), rootCRL}, chain: []*testpki.Cert{bob, noCRLSign, root}},
 		"revocation checked before expiry": {leaf: testpki.Make(t, testpki.Template{CN: "carol", EKU: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}, NotBefore: now.Add(-9 * day), NotAfter: now.Add(-day)}, inter),
 			untrusted: []*testpki.Cert{inter}, roots: []*testpki.Cert{root}, purpose: PurposeClient, crls: [][]byte{rootCRL}, reason: UnableToGetCRL, depth: 0},
 	}
@@ -96,6 +104,24 @@ func crlIgnoringKeyUsage(t *testing.T, ca *testpki.Cert) []byte {
 	claimed := *ca.Cert
 	claimed.KeyUsage |= x509.KeyUsageCRLSign
 	return (&testpki.Cert{Cert: &claimed, Key: ca.Key}).CRL(t, 1, testpki.Now.Add(-day), testpki.Now.Add(7*day))
+}
+
+// deltaCRL makes a CRL from ca, listing revoked, with a delta CRL indicator naming
+// base CRL number 1, whatever ca's key usage says.
+func deltaCRL(t *testing.T, ca *testpki.Cert, revoked ...testpki.Revoked) []byte {
+	t.Helper()
+	claimed := *ca.Cert
+	claimed.KeyUsage |= x509.KeyUsageCRLSign
+	list := &x509.RevocationList{Number: big.NewInt(2), ThisUpdate: testpki.Now.Add(-day), NextUpdate: testpki.Now.Add(7 * day),
+		ExtraExtensions: []pkix.Extension{{Id: oidDeltaCRL, Critical: true, Value: []byte{2, 1, 1}}}}
+	for _, r := range revoked {
+		list.RevokedCertificateEntries = append(list.RevokedCertificateEntries, x509.RevocationListEntry{SerialNumber: r.Cert.SerialNumber, RevocationTime: list.ThisUpdate})
+	}
+	der, err := x509.CreateRevocationList(randReader{}, list, &claimed, ca.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return der
 }
 
 // idpExtension is an issuingDistributionPoint with only the "only contains" flags.

@@ -86,8 +86,9 @@ func (e *VerifyError) Error() string {
 // from the leaf up, then signatures and validity periods from the root down.
 //
 // What is not modelled: auxiliary trust settings in TRUSTED CERTIFICATE blocks, name
-// constraints, certificate policies, delta CRLs and indirect CRLs (which OpenSSL ignores
-// without extended CRL support, as libpq and the server run it), and OpenSSL's unstable
+// constraints, certificate policies, indirect CRLs (which OpenSSL ignores without
+// extended CRL support, as libpq and the server run it) and delta CRLs as deltas (OpenSSL
+// 3.0 then takes a delta CRL for a full one, and so does Verify), and OpenSSL's unstable
 // choice between two equally valid trusted copies of one CA.
 func Verify(leaf Input, opts VerifyOptions) ([]Input, error) {
 	if opts.Now.IsZero() {
