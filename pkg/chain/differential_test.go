@@ -1,0 +1,633 @@
+package chain
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
+	"errors"
+	"fmt"
+	"math/big"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pgcert/pgcert/internal/testenv"
+	"github.com/pgcert/pgcert/internal/testpki"
+)
+
+// differentialSeeds is how many worlds TestVerifyDifferential builds, seeds 1 to n: a
+// failure names its seed, and `go test -run 'TestVerifyDifferential/seed=N$'` builds
+// the same world again.
+const differentialSeeds = 400
+
+// TestVerifyDifferential builds small certificate worlds from seeded choices — chain
+// length, basic constraints, key usages, validity periods, key types, CRLs and their
+// scopes, purpose and security level — and requires Verify and `openssl verify` to
+// give the same verdict for each: both accept, or both refuse with the same reason at
+// the same depth.
+func TestVerifyDifferential(t *testing.T) {
+	testenv.RequireOpenSSL(t)
+	for seed := uint64(1); seed <= differentialSeeds; seed++ {
+		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
+			w := buildWorld(t, seed)
+			opts := w.options()
+			_, err := Verify(in(w.leaf()), opts)
+			run := opensslVerify(t, in(w.leaf()), opts, w.crlDER...)
+			var verr *VerifyError
+			switch {
+			case err == nil && run.ok:
+			case err != nil && !errors.As(err, &verr):
+				t.Fatalf("Verify: %v\n%s", err, w)
+			case err == nil:
+				t.Errorf("pgcert accepts, openssl verify says error %d (%s) at depth %d\n%s\n%s", run.reason, run.reason, run.depth, w, run.out)
+			case run.ok:
+				t.Errorf("openssl verify accepts, pgcert says %d (%s) at depth %d\n%s", verr.Reason, verr.Reason, verr.Depth, w)
+			case verr.Reason != run.reason || verr.Depth != run.depth:
+				t.Errorf("pgcert says %d (%s) at depth %d, openssl verify error %d (%s) at depth %d\n%s\n%s",
+					verr.Reason, verr.Reason, verr.Depth, run.reason, run.reason, run.depth, w, run.out)
+			}
+		})
+	}
+}
+
+// Choices for one certificate of a world.
+type (
+	bcChoice       int
+	validityChoice int
+	keyChoice      int
+	crlKind        int
+	cdpChoice      int
+)
+
+const (
+	bcCA bcChoice = iota
+	bcNotCA
+	bcAbsent
+)
+
+const (
+	validNow validityChoice = iota
+	validExpired
+	validNotYet
+	validFromNow  // notBefore is exactly now
+	validUntilNow // notAfter is exactly now
+)
+
+const (
+	keyP256 keyChoice = iota
+	keyP384
+	keyRSA1024
+	keyEd25519
+)
+
+const (
+	crlCurrent crlKind = iota
+	crlMissing
+	crlExpired
+	crlNotYet
+	crlRevokesNext
+	crlRevokesSelf
+	crlOnlyUser
+	crlOnlyCA
+	crlURIPoint
+	crlCritical
+	crlDelta
+	crlBrokenSignature
+	crlRekeyed
+	crlInvalidIDP
+	crlIndirect
+	crlSomeReasons
+	crlCriticalEntry
+	crlRemoveFromCRL
+	crlURIPointOnlyUser
+	crlStartsNow
+	crlEndsNow
+	crlKinds // the number of kinds
+)
+
+const (
+	cdpNone cdpChoice = iota
+	cdpMatching
+	cdpOther
+)
+
+var (
+	bcNames       = []string{"CA:TRUE", "CA:FALSE", "no basicConstraints"}
+	validityNames = []string{"valid", "expired", "not yet valid", "valid from exactly now", "valid until exactly now"}
+	keyNames      = []string{"P-256", "P-384", "RSA 1024", "Ed25519"}
+	hashNames     = []string{"default", "SHA-1", "SHA-512"}
+	crlNames      = []string{"current", "missing", "expired", "not yet valid", "revokes the certificate below",
+		"revokes itself", "onlyContainsUserCerts", "onlyContainsCACerts", "URI distribution point", "critical unknown extension",
+		"delta CRL", "broken signature", "from a re-keyed CA of the same name", "onlyContainsUserCerts and onlyContainsCACerts",
+		"indirect", "onlySomeReasons", "critical unknown entry extension", "lists the certificate below as removeFromCRL",
+		"URI distribution point and onlyContainsUserCerts", "thisUpdate exactly now", "nextUpdate exactly now"}
+	cdpNames = []string{"none", "the issuer CRL's URI", "another URI"}
+)
+
+// worldCert is one certificate's choices and, once made, the certificate.
+type worldCert struct {
+	name     string
+	bc       bcChoice
+	pathLen  int // -1: none
+	ku       x509.KeyUsage
+	eku      []x509.ExtKeyUsage
+	validity validityChoice
+	key      keyChoice
+	cdp      cdpChoice
+	critical bool // carries a critical extension OpenSSL does not know
+	noAKID   bool // has no authority key identifier
+	hash     int  // signature hash: index in hashNames
+	made     *testpki.Cert
+}
+
+// worldCRL is one CRL a CA of the world issued.
+type worldCRL struct {
+	issuer int // index in world.certs
+	kind   crlKind
+	older  bool // issued a little earlier than the CA's other CRL
+}
+
+// world is a chain, leaf first and root last, with what the verifier is given.
+type world struct {
+	seed          uint64
+	certs         []*worldCert
+	crls          []worldCRL
+	crlDER        [][]byte
+	purpose       Purpose
+	level         int
+	interInRoots  bool
+	staleCopy     int // index of an intermediate also sent as an expired copy; 0: none
+	staleMade     *testpki.Cert
+	imposter      int // index of an intermediate whose re-keyed namesake is sent first; 0: none
+	imposterMade  *testpki.Cert
+	sendRoot      bool
+	untrustedPerm []int
+}
+
+func (w *world) leaf() *testpki.Cert { return w.certs[0].made }
+
+func (w *world) options() VerifyOptions {
+	opts := VerifyOptions{Now: testpki.Now, Purpose: w.purpose, SecurityLevel: w.level}
+	root := w.certs[len(w.certs)-1].made
+	opts.Roots = ins(root)
+	for _, i := range w.untrustedPerm {
+		opts.Intermediates = append(opts.Intermediates, in(w.certs[i].made))
+		if w.interInRoots {
+			opts.Roots = append(opts.Roots, in(w.certs[i].made))
+		}
+	}
+	if w.staleMade != nil {
+		opts.Intermediates = append(ins(w.staleMade), opts.Intermediates...)
+	}
+	if w.imposterMade != nil {
+		opts.Intermediates = append(ins(w.imposterMade), opts.Intermediates...)
+	}
+	if w.sendRoot {
+		opts.Intermediates = append(opts.Intermediates, in(root))
+	}
+	for _, der := range w.crlDER {
+		crl, err := x509.ParseRevocationList(der)
+		if err != nil {
+			panic(err)
+		}
+		opts.CRLs = append(opts.CRLs, crl)
+	}
+	return opts
+}
+
+func (w *world) String() string {
+	var b strings.Builder
+	purpose := map[Purpose]string{PurposeAny: "any", PurposeServer: "sslserver", PurposeClient: "sslclient"}[w.purpose]
+	fmt.Fprintf(&b, "world seed=%d: purpose %s, security level %d", w.seed, purpose, w.level)
+	if w.interInRoots {
+		b.WriteString(", intermediates also in the root file")
+	}
+	b.WriteString("\n")
+	for i, c := range w.certs {
+		pathLen := "none"
+		if c.pathLen >= 0 {
+			pathLen = fmt.Sprint(c.pathLen)
+		}
+		fmt.Fprintf(&b, "  depth %d %q: %s pathlen %s, keyUsage %s, EKU %s, %s, %s key, %s hash, CDP %s", i, c.name,
+			bcNames[c.bc], pathLen, kuString(c.ku), ekuString(c.eku), validityNames[c.validity], keyNames[c.key], hashNames[c.hash], cdpNames[c.cdp])
+		if c.critical {
+			b.WriteString(", critical unknown extension")
+		}
+		if c.noAKID {
+			b.WriteString(", no authority key identifier")
+		}
+		b.WriteString("\n")
+	}
+	if w.staleMade != nil {
+		fmt.Fprintf(&b, "  also sent, first: an expired copy of %q\n", w.certs[w.staleCopy].name)
+	}
+	if w.imposterMade != nil {
+		fmt.Fprintf(&b, "  also sent, first: a re-keyed %q from the same issuer\n", w.certs[w.imposter].name)
+	}
+	if w.sendRoot {
+		b.WriteString("  the root is sent too\n")
+	}
+	if len(w.crls) == 0 {
+		b.WriteString("  no CRLs (no CRL checks)\n")
+	}
+	for _, crl := range w.crls {
+		older := ""
+		if crl.older {
+			older = " (older)"
+		}
+		fmt.Fprintf(&b, "  CRL of %q: %s%s\n", w.certs[crl.issuer].name, crlNames[crl.kind], older)
+	}
+	return b.String()
+}
+
+func kuString(ku x509.KeyUsage) string {
+	if ku == 0 {
+		return "absent"
+	}
+	var names []string
+	for bit, name := range map[x509.KeyUsage]string{x509.KeyUsageDigitalSignature: "digitalSignature", x509.KeyUsageKeyEncipherment: "keyEncipherment",
+		x509.KeyUsageKeyAgreement: "keyAgreement", x509.KeyUsageCertSign: "keyCertSign", x509.KeyUsageCRLSign: "cRLSign"} {
+		if ku&bit != 0 {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	return strings.Join(names, ",")
+}
+
+func ekuString(eku []x509.ExtKeyUsage) string {
+	if eku == nil {
+		return "absent"
+	}
+	var names []string
+	for _, u := range eku {
+		names = append(names, map[x509.ExtKeyUsage]string{x509.ExtKeyUsageServerAuth: "serverAuth", x509.ExtKeyUsageClientAuth: "clientAuth",
+			x509.ExtKeyUsageAny: "anyExtendedKeyUsage", x509.ExtKeyUsageCodeSigning: "codeSigning"}[u])
+	}
+	return strings.Join(names, ",")
+}
+
+// buildWorld makes the world of seed. Each world picks how wild it is: in a calm one
+// most certificates are as a CA would make them, so that the checks late in OpenSSL's
+// order (CRLs, signatures, validity) are reached; in a wild one the first error is
+// usually early.
+func buildWorld(t *testing.T, seed uint64) *world {
+	t.Helper()
+	r := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
+	rate := []float64{0.04, 0.12, 0.3}[r.IntN(3)]
+	odd := func() bool { return r.Float64() < rate }
+	w := &world{seed: seed, purpose: []Purpose{PurposeServer, PurposeClient, PurposeServer, PurposeClient, PurposeAny}[r.IntN(5)]}
+	switch n := r.IntN(10); {
+	case n < 7:
+		w.level = 0
+	case n < 9:
+		w.level = 2
+	default:
+		w.level = -1
+	}
+	inters := r.IntN(3)
+	// Leaf first.
+	leaf := &worldCert{name: "leaf", bc: bcAbsent, pathLen: -1, ku: x509.KeyUsageDigitalSignature}
+	switch w.purpose {
+	case PurposeClient:
+		leaf.eku = []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}
+	default:
+		leaf.eku = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}
+	}
+	if odd() {
+		leaf.bc = []bcChoice{bcCA, bcNotCA}[r.IntN(2)]
+	}
+	if odd() {
+		leaf.ku = []x509.KeyUsage{0, x509.KeyUsageKeyEncipherment, x509.KeyUsageKeyAgreement, x509.KeyUsageCRLSign,
+			x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign}[r.IntN(5)]
+	}
+	if odd() {
+		leaf.eku = [][]x509.ExtKeyUsage{nil, {x509.ExtKeyUsageServerAuth}, {x509.ExtKeyUsageClientAuth},
+			{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth}, {x509.ExtKeyUsageAny}, {x509.ExtKeyUsageCodeSigning}}[r.IntN(6)]
+	}
+	w.certs = append(w.certs, leaf)
+	for i := 0; i <= inters; i++ {
+		c := &worldCert{name: fmt.Sprintf("Inter %d", inters-i), bc: bcCA, pathLen: -1, ku: x509.KeyUsageCertSign | x509.KeyUsageCRLSign}
+		if i == inters {
+			c.name = "Root"
+		}
+		if i > 0 && r.Float64() < rate/3 {
+			// Self-issued: named as its issuer, as when a CA is re-keyed.
+			w.certs[len(w.certs)-1].name = c.name
+		}
+		if odd() {
+			c.bc = []bcChoice{bcNotCA, bcAbsent}[r.IntN(2)]
+		}
+		if c.bc == bcCA && odd() {
+			c.pathLen = r.IntN(2)
+		}
+		if odd() {
+			c.ku = []x509.KeyUsage{0, x509.KeyUsageCertSign, x509.KeyUsageCRLSign | x509.KeyUsageDigitalSignature,
+				x509.KeyUsageDigitalSignature}[r.IntN(4)]
+		}
+		if odd() {
+			c.eku = [][]x509.ExtKeyUsage{{x509.ExtKeyUsageServerAuth}, {x509.ExtKeyUsageClientAuth},
+				{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth}, {x509.ExtKeyUsageAny}}[r.IntN(4)]
+		}
+		w.certs = append(w.certs, c)
+	}
+	for i, c := range w.certs {
+		if odd() {
+			c.validity = validityChoice(1 + r.IntN(4))
+		}
+		switch n := r.IntN(100); {
+		case n < 3:
+			c.key = keyRSA1024
+		case n < 5:
+			c.key = keyEd25519
+		case n < 20:
+			c.key = keyP384
+		}
+		c.critical = r.Float64() < rate/4
+		c.noAKID = i < len(w.certs)-1 && r.Float64() < rate/2
+		if r.Float64() < rate/3 {
+			c.hash = 1 + r.IntN(2)
+		}
+	}
+	if r.IntN(2) == 0 {
+		for i := 1; i < len(w.certs); i++ {
+			kind := crlCurrent
+			if odd() || odd() {
+				kind = crlKind(1 + r.IntN(int(crlKinds)-1))
+			}
+			if kind == crlRevokesSelf && i != len(w.certs)-1 {
+				kind = crlRevokesNext
+			}
+			if kind != crlMissing {
+				w.crls = append(w.crls, worldCRL{issuer: i, kind: kind})
+			}
+			if kind == crlURIPoint || kind == crlURIPointOnlyUser {
+				w.certs[i-1].cdp = cdpMatching
+				if odd() || odd() {
+					w.certs[i-1].cdp = []cdpChoice{cdpNone, cdpOther}[r.IntN(2)]
+				}
+				if i == len(w.certs)-1 && r.IntN(2) == 0 {
+					w.certs[i].cdp = cdpMatching
+				}
+			}
+			if r.Float64() < rate {
+				w.crls = append(w.crls, worldCRL{issuer: i, kind: crlKind(r.IntN(int(crlKinds))), older: true})
+			}
+		}
+	}
+	w.interInRoots = inters > 0 && r.IntN(20) == 0
+	if inters > 0 && r.IntN(20) == 0 {
+		w.staleCopy = 1 + r.IntN(inters)
+	}
+	if inters > 0 && r.IntN(20) == 0 {
+		w.imposter = 1 + r.IntN(inters)
+	}
+	w.sendRoot = r.IntN(5) == 0
+	w.untrustedPerm = r.Perm(inters + 1)[:0]
+	for _, k := range r.Perm(inters) {
+		w.untrustedPerm = append(w.untrustedPerm, k+1)
+	}
+	w.make(t)
+	return w
+}
+
+// make creates the certificates, root first, and the CRLs.
+func (w *world) make(t *testing.T) {
+	t.Helper()
+	var parent *testpki.Cert
+	for i := len(w.certs) - 1; i >= 0; i-- {
+		c := w.certs[i]
+		c.made = makeWorldCert(t, c, w.crlURI(i+1), parent, nil)
+		if i == w.staleCopy && i > 0 {
+			stale := *c
+			stale.validity = validExpired
+			w.staleMade = makeWorldCert(t, &stale, w.crlURI(i+1), parent, c.made.Key)
+		}
+		if i == w.imposter && i > 0 {
+			w.imposterMade = makeWorldCert(t, c, w.crlURI(i+1), parent, nil)
+		}
+		parent = c.made
+	}
+	for _, crl := range w.crls {
+		w.crlDER = append(w.crlDER, w.makeCRL(t, crl))
+	}
+}
+
+// crlURI is the distribution point URI of the CRL of the CA at index i.
+func (w *world) crlURI(i int) string {
+	if i >= len(w.certs) {
+		i = len(w.certs) - 1
+	}
+	return "http://crl.example.com/" + strings.ReplaceAll(w.certs[i].name, " ", "") + ".crl"
+}
+
+func makeWorldCert(t *testing.T, c *worldCert, issuerURI string, parent *testpki.Cert, key crypto.Signer) *testpki.Cert {
+	t.Helper()
+	if key == nil {
+		key = worldKey(t, c.key)
+	}
+	now := testpki.Now
+	notBefore, notAfter := now.Add(-time.Hour), now.Add(365*day)
+	switch c.validity {
+	case validExpired:
+		notBefore, notAfter = now.Add(-400*day), now.Add(-day)
+	case validNotYet:
+		notBefore = now.Add(day)
+	case validFromNow:
+		notBefore = now
+	case validUntilNow:
+		notAfter = now
+	}
+	pubDER, err := x509.MarshalPKIXPublicKey(key.Public())
+	if err != nil {
+		t.Fatal(err)
+	}
+	skid := sha256.Sum256(pubDER)
+	tpl := &x509.Certificate{
+		SerialNumber: big.NewInt(int64(rand.Uint32())),
+		Subject:      pkix.Name{CommonName: c.name},
+		NotBefore:    notBefore,
+		NotAfter:     notAfter,
+		SubjectKeyId: skid[:20],
+		KeyUsage:     c.ku,
+		ExtKeyUsage:  c.eku,
+		MaxPathLen:   -1,
+	}
+	if c.bc != bcAbsent {
+		tpl.BasicConstraintsValid = true
+		tpl.IsCA = c.bc == bcCA
+		if c.pathLen >= 0 {
+			tpl.MaxPathLen, tpl.MaxPathLenZero = c.pathLen, c.pathLen == 0
+		}
+	}
+	if c.critical {
+		tpl.ExtraExtensions = append(tpl.ExtraExtensions, pkix.Extension{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 99999, 1}, Critical: true, Value: []byte{5, 0}})
+	}
+	switch c.cdp {
+	case cdpMatching:
+		tpl.CRLDistributionPoints = []string{issuerURI}
+	case cdpOther:
+		tpl.CRLDistributionPoints = []string{"http://crl.example.com/other.crl"}
+	}
+	issuer, signer := tpl, key
+	if parent != nil {
+		issuer, signer = parent.Cert, parent.Key
+		if c.noAKID {
+			// Go takes the authority key identifier from the issuer's subject key
+			// identifier.
+			bare := *parent.Cert
+			bare.SubjectKeyId = nil
+			issuer = &bare
+		}
+	}
+	tpl.SignatureAlgorithm = signatureAlgorithm(signer, c.hash)
+	der, err := x509.CreateCertificate(randReader{}, tpl, issuer, key.Public(), signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &testpki.Cert{Cert: cert, Key: key}
+}
+
+func worldKey(t *testing.T, k keyChoice) crypto.Signer {
+	t.Helper()
+	var key crypto.Signer
+	var err error
+	switch k {
+	case keyP384:
+		key, err = ecdsa.GenerateKey(elliptic.P384(), randReader{})
+	case keyRSA1024:
+		key, err = rsa.GenerateKey(randReader{}, 1024)
+	case keyEd25519:
+		_, key, err = ed25519.GenerateKey(randReader{})
+	default:
+		key, err = ecdsa.GenerateKey(elliptic.P256(), randReader{})
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return key
+}
+
+// makeCRL makes crl, signed by its issuer whatever the issuer's key usage says (Go's
+// x509 refuses a CA without cRLSign; OpenSSL reports that itself).
+func (w *world) makeCRL(t *testing.T, crl worldCRL) []byte {
+	t.Helper()
+	ca := w.certs[crl.issuer].made
+	claimed := *ca.Cert
+	claimed.KeyUsage |= x509.KeyUsageCRLSign
+	now := testpki.Now
+	list := &x509.RevocationList{Number: big.NewInt(2), ThisUpdate: now.Add(-day), NextUpdate: now.Add(7 * day)}
+	if crl.older {
+		list.Number, list.ThisUpdate = big.NewInt(1), now.Add(-2*day)
+	}
+	revoke := func(c *x509.Certificate) {
+		list.RevokedCertificateEntries = append(list.RevokedCertificateEntries,
+			x509.RevocationListEntry{SerialNumber: c.SerialNumber, RevocationTime: list.ThisUpdate})
+	}
+	switch crl.kind {
+	case crlExpired:
+		list.ThisUpdate, list.NextUpdate = list.ThisUpdate.Add(-7*day), now.Add(-day)
+	case crlNotYet:
+		list.ThisUpdate, list.NextUpdate = now.Add(day), now.Add(8*day)
+	case crlRevokesNext:
+		revoke(w.certs[crl.issuer-1].made.Cert)
+	case crlRevokesSelf:
+		revoke(ca.Cert)
+	case crlOnlyUser:
+		list.ExtraExtensions = append(list.ExtraExtensions, idpExtension(t, true, false))
+	case crlOnlyCA:
+		list.ExtraExtensions = append(list.ExtraExtensions, idpExtension(t, false, true))
+	case crlURIPoint:
+		list.ExtraExtensions = append(list.ExtraExtensions, uriIDPExtension(w.crlURI(crl.issuer)))
+	case crlCritical:
+		list.ExtraExtensions = append(list.ExtraExtensions, pkix.Extension{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 99999, 2}, Critical: true, Value: []byte{5, 0}})
+	case crlDelta:
+		list.ExtraExtensions = append(list.ExtraExtensions, pkix.Extension{Id: oidDeltaCRL, Critical: true, Value: mustMarshal(1)})
+	case crlInvalidIDP:
+		list.ExtraExtensions = append(list.ExtraExtensions, idpExtension(t, true, true))
+	case crlIndirect:
+		list.ExtraExtensions = append(list.ExtraExtensions, rawIDPExtension(asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 4, Bytes: []byte{0xff}}))
+	case crlSomeReasons:
+		list.ExtraExtensions = append(list.ExtraExtensions, rawIDPExtension(asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 3, Bytes: []byte{7, 0x80}}))
+	case crlCriticalEntry:
+		list.RevokedCertificateEntries = append(list.RevokedCertificateEntries, x509.RevocationListEntry{
+			SerialNumber: big.NewInt(7), RevocationTime: list.ThisUpdate,
+			ExtraExtensions: []pkix.Extension{{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 99999, 3}, Critical: true, Value: []byte{5, 0}}}})
+	case crlRemoveFromCRL:
+		revoke(w.certs[crl.issuer-1].made.Cert)
+		list.RevokedCertificateEntries[0].ReasonCode = reasonRemoveFromCRL
+	case crlURIPointOnlyUser:
+		list.ExtraExtensions = append(list.ExtraExtensions, rawIDPExtension(uriDistributionPoint(w.crlURI(crl.issuer)),
+			asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 1, Bytes: []byte{0xff}}))
+	case crlStartsNow:
+		list.ThisUpdate = now
+	case crlEndsNow:
+		list.NextUpdate = now
+	case crlRekeyed:
+		key := worldKey(t, keyP256)
+		claimed = x509.Certificate{RawSubject: ca.Cert.RawSubject, SubjectKeyId: []byte{1, 2, 3, 4}, KeyUsage: x509.KeyUsageCRLSign}
+		der, err := x509.CreateRevocationList(randReader{}, list, &claimed, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return der
+	}
+	der, err := x509.CreateRevocationList(randReader{}, list, &claimed, ca.Key)
+	if crl.kind == crlBrokenSignature {
+		der = brokenCRL(der)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return der
+}
+
+// uriIDPExtension is a critical issuing distribution point whose full name is uri.
+func uriIDPExtension(uri string) pkix.Extension {
+	return rawIDPExtension(uriDistributionPoint(uri))
+}
+
+// uriDistributionPoint is an issuing distribution point's distributionPoint field
+// whose full name is uri.
+func uriDistributionPoint(uri string) asn1.RawValue {
+	return asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 0, IsCompound: true, Bytes: mustMarshal(
+		asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 0, IsCompound: true, Bytes: mustMarshal(
+			asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 6, Bytes: []byte(uri)})})}
+}
+
+// rawIDPExtension is a critical issuing distribution point of fields.
+func rawIDPExtension(fields ...asn1.RawValue) pkix.Extension {
+	return pkix.Extension{Id: oidIssuingDP, Critical: true, Value: mustMarshal(fields)}
+}
+
+// signatureAlgorithm is the algorithm signer signs with for hash (an index in
+// hashNames); 0 leaves Go's choice.
+func signatureAlgorithm(signer crypto.Signer, hash int) x509.SignatureAlgorithm {
+	switch signer.Public().(type) {
+	case *ecdsa.PublicKey:
+		return []x509.SignatureAlgorithm{0, x509.ECDSAWithSHA1, x509.ECDSAWithSHA512}[hash]
+	case *rsa.PublicKey:
+		return []x509.SignatureAlgorithm{0, x509.SHA1WithRSA, x509.SHA512WithRSA}[hash]
+	}
+	return 0
+}
+
+func mustMarshal(v any) []byte {
+	der, err := asn1.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return der
+}
