@@ -2,6 +2,10 @@ package chain
 
 import (
 	"crypto/x509"
+	"encoding/asn1"
+
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 
 	"github.com/pgcert/pgcert/pkg/crlscope"
 )
@@ -87,15 +91,81 @@ func (v *verifier) checkCertCRL(i int) error {
 	if crlHasUnhandledCritical(best) {
 		return fail(UnhandledCriticalCRLExtension)
 	}
-	for _, entry := range best.RevokedCertificateEntries {
-		if entry.SerialNumber != nil && x.Cert.SerialNumber != nil && entry.SerialNumber.Cmp(x.Cert.SerialNumber) == 0 {
-			if entry.ReasonCode == reasonRemoveFromCRL {
-				return nil
+	if entry := revokedEntry(best, x.Cert); entry != nil {
+		if entry.ReasonCode == reasonRemoveFromCRL {
+			return nil
+		}
+		return fail(CertRevoked)
+	}
+	return nil
+}
+
+var oidCertificateIssuer = asn1.ObjectIdentifier{2, 5, 29, 29}
+
+// revokedEntry mirrors OpenSSL's X509_CRL_get0_by_cert: the first entry with cert's
+// serial number whose certificate issuer is cert's issuer, or nil. An entry's
+// certificate issuer is the directory names of its certificateIssuer extension, or of
+// the last such extension of an earlier entry (crl_set_issuers), or else the CRL's
+// issuer — OpenSSL reads them so in every CRL, not only in indirect ones, so an entry
+// naming another issuer revokes nothing here.
+func revokedEntry(crl *x509.RevocationList, cert *x509.Certificate) *x509.RevocationListEntry {
+	var issuers [][]byte
+	stopped := false
+	for k := range crl.RevokedCertificateEntries {
+		entry := &crl.RevokedCertificateEntries[k]
+		if !stopped {
+			if e, ok := findExtension(entry.Extensions, oidCertificateIssuer); ok {
+				names, ok := directoryNames(e.Value)
+				if ok {
+					issuers = names
+				} else {
+					// OpenSSL stops reading issuers at an undecodable one: it and the
+					// entries after it keep none.
+					issuers, stopped = nil, true
+				}
 			}
-			return fail(CertRevoked)
+		}
+		if entry.SerialNumber == nil || cert.SerialNumber == nil || entry.SerialNumber.Cmp(cert.SerialNumber) != 0 {
+			continue
+		}
+		if issuers == nil {
+			if sameName(cert.RawIssuer, crl.RawIssuer) {
+				return entry
+			}
+			continue
+		}
+		for _, name := range issuers {
+			if sameName(cert.RawIssuer, name) {
+				return entry
+			}
 		}
 	}
 	return nil
+}
+
+// directoryNames returns the directory names (DER Names) among the GeneralNames der.
+func directoryNames(der []byte) ([][]byte, bool) {
+	in := cryptobyte.String(der)
+	var names cryptobyte.String
+	if !in.ReadASN1(&names, cbasn1.SEQUENCE) || !in.Empty() {
+		return nil, false
+	}
+	out := [][]byte{}
+	for !names.Empty() {
+		var v cryptobyte.String
+		var tag cbasn1.Tag
+		if !names.ReadAnyASN1(&v, &tag) {
+			return nil, false
+		}
+		if tag == cbasn1.Tag(4).ContextSpecific().Constructed() {
+			var name cryptobyte.String
+			if !v.ReadASN1Element(&name, cbasn1.SEQUENCE) {
+				return nil, false
+			}
+			out = append(out, name)
+		}
+	}
+	return out, true
 }
 
 // crlScore mirrors OpenSSL's get_crl_score for the certificate at depth i, and returns
@@ -163,7 +233,6 @@ func crlHasUnhandledCritical(crl *x509.RevocationList) bool {
 			return true
 		}
 	}
-	oidCertificateIssuer := []int{2, 5, 29, 29}
 	for _, entry := range crl.RevokedCertificateEntries {
 		for _, e := range entry.Extensions {
 			if e.Critical && !e.Id.Equal(oidCertificateIssuer) {

@@ -34,6 +34,7 @@ func TestRevocationAgreesWithOpenSSL(t *testing.T) {
 		return tc
 	}
 	imposter := root.Intermediate(t, "Inter")
+	other := testpki.Root(t, "Other")
 	noCRLSign := testpki.Make(t, testpki.Template{CN: "No CRLSign", IsCA: true, MaxPath: -1, KeyUsage: x509.KeyUsageCertSign}, root)
 	bob := noCRLSign.Client(t, "bob")
 	critical := crlWithExtension(t, inter, pkix.Extension{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 99999, 2}, Critical: true, Value: []byte{5, 0}})
@@ -77,6 +78,15 @@ func TestRevocationAgreesWithOpenSSL(t *testing.T) {
 		"delta crl revokes":                with([][]byte{deltaCRL(t, inter, testpki.Revoked{Cert: leaf.Cert}), rootCRL}, CertRevoked, 0),
 		"delta crl from an issuer without cRLSign": {leaf: bob, untrusted: []*testpki.Cert{noCRLSign}, roots: []*testpki.Cert{root}, purpose: PurposeClient,
 			crls: [][]byte{deltaCRL(t, noCRLSign), rootCRL}, chain: []*testpki.Cert{bob, noCRLSign, root}},
+		// OpenSSL reads an entry's certificateIssuer extension in every CRL, and carries
+		// it over to the entries after it: an entry naming another CA revokes nothing.
+		"entry naming another certificate issuer": with([][]byte{entriesCRL(t, inter, revokedBy(leaf, other, true)), rootCRL}, 0, 0),
+		"certificate issuer carried to later entries": with([][]byte{entriesCRL(t, inter, revokedBy(inter, other, false),
+			x509.RevocationListEntry{SerialNumber: leaf.Cert.SerialNumber, RevocationTime: now.Add(-day)}), rootCRL}, 0, 0),
+		"entry naming the crl's own issuer": with([][]byte{entriesCRL(t, inter, revokedBy(leaf, inter, false)), rootCRL}, CertRevoked, 0),
+		"undecodable certificate issuer ends the carrying": with([][]byte{entriesCRL(t, inter, revokedBy(inter, other, false),
+			x509.RevocationListEntry{SerialNumber: big.NewInt(2), RevocationTime: now.Add(-day), ExtraExtensions: []pkix.Extension{{Id: oidCertificateIssuer, Value: []byte{5, 0}}}},
+			x509.RevocationListEntry{SerialNumber: leaf.Cert.SerialNumber, RevocationTime: now.Add(-day)}), rootCRL}, CertRevoked, 0),
 		"revocation checked before expiry": {leaf: testpki.Make(t, testpki.Template{CN: "carol", EKU: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}, NotBefore: now.Add(-9 * day), NotAfter: now.Add(-day)}, inter),
 			untrusted: []*testpki.Cert{inter}, roots: []*testpki.Cert{root}, purpose: PurposeClient, crls: [][]byte{rootCRL}, reason: UnableToGetCRL, depth: 0},
 	}
@@ -122,6 +132,31 @@ func deltaCRL(t *testing.T, ca *testpki.Cert, revoked ...testpki.Revoked) []byte
 		t.Fatal(err)
 	}
 	return der
+}
+
+// entriesCRL makes a CRL from ca listing entries.
+func entriesCRL(t *testing.T, ca *testpki.Cert, entries ...x509.RevocationListEntry) []byte {
+	t.Helper()
+	der, err := x509.CreateRevocationList(randReader{}, &x509.RevocationList{Number: big.NewInt(2), ThisUpdate: testpki.Now.Add(-day),
+		NextUpdate: testpki.Now.Add(7 * day), RevokedCertificateEntries: entries}, ca.Cert, ca.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return der
+}
+
+// revokedBy is an entry revoking c whose certificateIssuer extension names issuer's
+// subject.
+func revokedBy(c, issuer *testpki.Cert, critical bool) x509.RevocationListEntry {
+	return x509.RevocationListEntry{SerialNumber: c.Cert.SerialNumber, RevocationTime: testpki.Now.Add(-day),
+		ExtraExtensions: []pkix.Extension{certificateIssuerExtension(issuer.Cert.RawSubject, critical)}}
+}
+
+// certificateIssuerExtension is a CRL entry's certificateIssuer extension naming the
+// directory name dn.
+func certificateIssuerExtension(dn []byte, critical bool) pkix.Extension {
+	return pkix.Extension{Id: oidCertificateIssuer, Critical: critical,
+		Value: mustMarshal([]asn1.RawValue{{Class: asn1.ClassContextSpecific, Tag: 4, IsCompound: true, Bytes: dn}})}
 }
 
 // idpExtension is an issuingDistributionPoint with only the "only contains" flags.
