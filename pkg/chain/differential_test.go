@@ -29,10 +29,19 @@ import (
 const differentialSeeds = 400
 
 // TestVerifyDifferential builds small certificate worlds from seeded choices — chain
-// length, basic constraints, key usages, validity periods, key types, CRLs and their
-// scopes, purpose and security level — and requires Verify and `openssl verify` to
-// give the same verdict for each: both accept, or both refuse with the same reason at
-// the same depth.
+// length (a self-signed leaf, or a root and up to two intermediates, some self-issued),
+// basic constraints, key usages, extended key usages, validity periods and their
+// boundaries, key types, signature hashes, authority key identifiers, issuer names
+// spelled otherwise, unknown critical extensions, what the peer sends and what the root
+// file holds, CRLs of every kind OpenSSL treats apart (missing, expired, not yet
+// valid, revoking, scoped by an issuing distribution point, delta, indirect, with
+// critical or certificateIssuer entry extensions, from a namesake), purpose and
+// security level — and requires Verify and `openssl verify` to give the same verdict
+// for each: both accept, or both refuse with the same reason at the same depth.
+//
+// `openssl verify` is run as libpq and the server run OpenSSL: no partial chains, no
+// extended CRL support, no strict mode; its flags differ from theirs only in how the
+// files are given.
 func TestVerifyDifferential(t *testing.T) {
 	testenv.RequireOpenSSL(t)
 	for seed := uint64(1); seed <= differentialSeeds; seed++ {
@@ -110,6 +119,11 @@ const (
 	crlURIPointOnlyUser
 	crlStartsNow
 	crlEndsNow
+	crlSHA1
+	crlRevokesNextOtherIssuer
+	crlIssuerCarried
+	crlIssuerSpelled
+	crlWrongAKID
 	crlKinds // the number of kinds
 )
 
@@ -128,7 +142,11 @@ var (
 		"revokes itself", "onlyContainsUserCerts", "onlyContainsCACerts", "URI distribution point", "critical unknown extension",
 		"delta CRL", "broken signature", "from a re-keyed CA of the same name", "onlyContainsUserCerts and onlyContainsCACerts",
 		"indirect", "onlySomeReasons", "critical unknown entry extension", "lists the certificate below as removeFromCRL",
-		"URI distribution point and onlyContainsUserCerts", "thisUpdate exactly now", "nextUpdate exactly now"}
+		"URI distribution point and onlyContainsUserCerts", "thisUpdate exactly now", "nextUpdate exactly now", "signed with SHA-1",
+		"revokes the certificate below, naming another certificate issuer", "revokes the certificate below after an entry naming another certificate issuer",
+		"issuer name spelled otherwise", "with another authority key identifier"}
+	rootsNames = []string{"the root", "a re-keyed namesake of the root, then the root", "an expired copy of the root, then the root",
+		"only the topmost CA below the root (a re-keyed namesake of the root when there is none)"}
 	cdpNames = []string{"none", "the issuer CRL's URI", "another URI"}
 )
 
@@ -143,8 +161,9 @@ type worldCert struct {
 	key      keyChoice
 	cdp      cdpChoice
 	critical bool // carries a critical extension OpenSSL does not know
-	noAKID   bool // has no authority key identifier
-	hash     int  // signature hash: index in hashNames
+	akid     akidChoice
+	spelling int // how the issuer's name is spelled in this certificate: index in spellingNames
+	hash     int // signature hash: index in hashNames
 	made     *testpki.Cert
 }
 
@@ -169,15 +188,37 @@ type world struct {
 	imposter      int // index of an intermediate whose re-keyed namesake is sent first; 0: none
 	imposterMade  *testpki.Cert
 	sendRoot      bool
+	roots         rootsChoice
+	extraRoot     *testpki.Cert
 	untrustedPerm []int
 }
+
+// rootsChoice is what the root file holds.
+type rootsChoice int
+
+const (
+	rootsRoot rootsChoice = iota
+	rootsNamesakeFirst
+	rootsExpiredCopyFirst
+	rootsTopCAOnly
+)
 
 func (w *world) leaf() *testpki.Cert { return w.certs[0].made }
 
 func (w *world) options() VerifyOptions {
 	opts := VerifyOptions{Now: testpki.Now, Purpose: w.purpose, SecurityLevel: w.level}
 	root := w.certs[len(w.certs)-1].made
-	opts.Roots = ins(root)
+	switch w.roots {
+	case rootsRoot:
+		opts.Roots = ins(root)
+	case rootsNamesakeFirst, rootsExpiredCopyFirst:
+		opts.Roots = ins(w.extraRoot, root)
+	case rootsTopCAOnly:
+		opts.Roots = ins(w.extraRoot)
+		if len(w.certs) > 2 {
+			opts.Roots = ins(w.certs[len(w.certs)-2].made)
+		}
+	}
 	for _, i := range w.untrustedPerm {
 		opts.Intermediates = append(opts.Intermediates, in(w.certs[i].made))
 		if w.interInRoots {
@@ -206,7 +247,7 @@ func (w *world) options() VerifyOptions {
 func (w *world) String() string {
 	var b strings.Builder
 	purpose := map[Purpose]string{PurposeAny: "any", PurposeServer: "sslserver", PurposeClient: "sslclient"}[w.purpose]
-	fmt.Fprintf(&b, "world seed=%d: purpose %s, security level %d", w.seed, purpose, w.level)
+	fmt.Fprintf(&b, "world seed=%d: purpose %s, security level %d, root file holds %s", w.seed, purpose, w.level, rootsNames[w.roots])
 	if w.interInRoots {
 		b.WriteString(", intermediates also in the root file")
 	}
@@ -221,8 +262,11 @@ func (w *world) String() string {
 		if c.critical {
 			b.WriteString(", critical unknown extension")
 		}
-		if c.noAKID {
-			b.WriteString(", no authority key identifier")
+		if c.akid != akidDefault {
+			b.WriteString(", authority key identifier " + akidNames[c.akid])
+		}
+		if c.spelling != 0 {
+			b.WriteString(", issuer name spelled " + spellingNames[c.spelling])
 		}
 		b.WriteString("\n")
 	}
@@ -294,6 +338,9 @@ func buildWorld(t *testing.T, seed uint64) *world {
 		w.level = -1
 	}
 	inters := r.IntN(3)
+	if r.IntN(25) == 0 {
+		inters = -1 // a self-signed leaf
+	}
 	// Leaf first.
 	leaf := &worldCert{name: "leaf", bc: bcAbsent, pathLen: -1, ku: x509.KeyUsageDigitalSignature}
 	switch w.purpose {
@@ -352,13 +399,19 @@ func buildWorld(t *testing.T, seed uint64) *world {
 			c.key = keyP384
 		}
 		c.critical = r.Float64() < rate/4
-		c.noAKID = i < len(w.certs)-1 && r.Float64() < rate/2
+		if r.Float64() < rate/2 {
+			c.akid = akidChoice(1 + r.IntN(int(akidChoices)-1))
+		}
+		if i < len(w.certs)-1 && r.Float64() < rate/2 {
+			c.spelling = 1 + r.IntN(len(spellingNames)-1)
+		}
 		if r.Float64() < rate/3 {
 			c.hash = 1 + r.IntN(2)
 		}
 	}
 	if r.IntN(2) == 0 {
-		for i := 1; i < len(w.certs); i++ {
+		for i := min(1, len(w.certs)-1); i < len(w.certs); i++ {
+			below := max(i-1, 0)
 			kind := crlCurrent
 			if odd() || odd() {
 				kind = crlKind(1 + r.IntN(int(crlKinds)-1))
@@ -370,9 +423,9 @@ func buildWorld(t *testing.T, seed uint64) *world {
 				w.crls = append(w.crls, worldCRL{issuer: i, kind: kind})
 			}
 			if kind == crlURIPoint || kind == crlURIPointOnlyUser {
-				w.certs[i-1].cdp = cdpMatching
+				w.certs[below].cdp = cdpMatching
 				if odd() || odd() {
-					w.certs[i-1].cdp = []cdpChoice{cdpNone, cdpOther}[r.IntN(2)]
+					w.certs[below].cdp = []cdpChoice{cdpNone, cdpOther}[r.IntN(2)]
 				}
 				if i == len(w.certs)-1 && r.IntN(2) == 0 {
 					w.certs[i].cdp = cdpMatching
@@ -391,9 +444,11 @@ func buildWorld(t *testing.T, seed uint64) *world {
 		w.imposter = 1 + r.IntN(inters)
 	}
 	w.sendRoot = r.IntN(5) == 0
-	w.untrustedPerm = r.Perm(inters + 1)[:0]
-	for _, k := range r.Perm(inters) {
+	for _, k := range r.Perm(max(inters, 0)) {
 		w.untrustedPerm = append(w.untrustedPerm, k+1)
+	}
+	if r.IntN(5) == 0 {
+		w.roots = rootsChoice(1 + r.IntN(3))
 	}
 	w.make(t)
 	return w
@@ -415,6 +470,15 @@ func (w *world) make(t *testing.T) {
 			w.imposterMade = makeWorldCert(t, c, w.crlURI(i+1), parent, nil)
 		}
 		parent = c.made
+	}
+	root := w.certs[len(w.certs)-1]
+	switch w.roots {
+	case rootsNamesakeFirst, rootsTopCAOnly:
+		w.extraRoot = makeWorldCert(t, &worldCert{name: root.name, bc: bcCA, pathLen: -1, ku: x509.KeyUsageCertSign | x509.KeyUsageCRLSign}, "", nil, nil)
+	case rootsExpiredCopyFirst:
+		stale := *root
+		stale.validity = validExpired
+		w.extraRoot = makeWorldCert(t, &stale, w.crlURI(len(w.certs)), nil, root.made.Key)
 	}
 	for _, crl := range w.crls {
 		w.crlDER = append(w.crlDER, w.makeCRL(t, crl))
@@ -468,6 +532,15 @@ func makeWorldCert(t *testing.T, c *worldCert, issuerURI string, parent *testpki
 			tpl.MaxPathLen, tpl.MaxPathLenZero = c.pathLen, c.pathLen == 0
 		}
 	}
+	if c.akid != akidDefault && c.akid != akidNone {
+		akidIssuer := tpl // self-signed
+		if parent != nil {
+			akidIssuer = parent.Cert
+		} else {
+			tpl.RawIssuer = mustMarshal(tpl.Subject.ToRDNSequence())
+		}
+		tpl.ExtraExtensions = append(tpl.ExtraExtensions, akidExtension(c.akid, akidIssuer))
+	}
 	if c.critical {
 		tpl.ExtraExtensions = append(tpl.ExtraExtensions, pkix.Extension{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 99999, 1}, Critical: true, Value: []byte{5, 0}})
 	}
@@ -480,11 +553,16 @@ func makeWorldCert(t *testing.T, c *worldCert, issuerURI string, parent *testpki
 	issuer, signer := tpl, key
 	if parent != nil {
 		issuer, signer = parent.Cert, parent.Key
-		if c.noAKID {
+		if c.akid == akidNone || c.spelling != 0 {
 			// Go takes the authority key identifier from the issuer's subject key
-			// identifier.
+			// identifier, and the issuer name from its raw subject.
 			bare := *parent.Cert
-			bare.SubjectKeyId = nil
+			if c.akid == akidNone {
+				bare.SubjectKeyId = nil
+			}
+			if c.spelling != 0 {
+				bare.RawSubject = spellName(parent.Cert.Subject.CommonName, c.spelling)
+			}
 			issuer = &bare
 		}
 	}
@@ -542,7 +620,7 @@ func (w *world) makeCRL(t *testing.T, crl worldCRL) []byte {
 	case crlNotYet:
 		list.ThisUpdate, list.NextUpdate = now.Add(day), now.Add(8*day)
 	case crlRevokesNext:
-		revoke(w.certs[crl.issuer-1].made.Cert)
+		revoke(w.certs[max(crl.issuer-1, 0)].made.Cert)
 	case crlRevokesSelf:
 		revoke(ca.Cert)
 	case crlOnlyUser:
@@ -566,7 +644,7 @@ func (w *world) makeCRL(t *testing.T, crl worldCRL) []byte {
 			SerialNumber: big.NewInt(7), RevocationTime: list.ThisUpdate,
 			ExtraExtensions: []pkix.Extension{{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 99999, 3}, Critical: true, Value: []byte{5, 0}}}})
 	case crlRemoveFromCRL:
-		revoke(w.certs[crl.issuer-1].made.Cert)
+		revoke(w.certs[max(crl.issuer-1, 0)].made.Cert)
 		list.RevokedCertificateEntries[0].ReasonCode = reasonRemoveFromCRL
 	case crlURIPointOnlyUser:
 		list.ExtraExtensions = append(list.ExtraExtensions, rawIDPExtension(uriDistributionPoint(w.crlURI(crl.issuer)),
@@ -575,6 +653,19 @@ func (w *world) makeCRL(t *testing.T, crl worldCRL) []byte {
 		list.ThisUpdate = now
 	case crlEndsNow:
 		list.NextUpdate = now
+	case crlSHA1:
+		list.SignatureAlgorithm = signatureAlgorithm(ca.Key, 1)
+	case crlRevokesNextOtherIssuer:
+		revoke(w.certs[max(crl.issuer-1, 0)].made.Cert)
+		list.RevokedCertificateEntries[0].ExtraExtensions = []pkix.Extension{certificateIssuerExtension([]byte{0x30, 0}, false)}
+	case crlIssuerCarried:
+		list.RevokedCertificateEntries = append(list.RevokedCertificateEntries, x509.RevocationListEntry{SerialNumber: big.NewInt(7), RevocationTime: list.ThisUpdate,
+			ExtraExtensions: []pkix.Extension{certificateIssuerExtension([]byte{0x30, 0}, true)}})
+		revoke(w.certs[max(crl.issuer-1, 0)].made.Cert)
+	case crlIssuerSpelled:
+		claimed.RawSubject = spellName(ca.Cert.Subject.CommonName, 1+int(crl.issuer*7+int(w.seed))%(len(spellingNames)-1))
+	case crlWrongAKID:
+		claimed.SubjectKeyId = []byte{9, 9, 9, 9}
 	case crlRekeyed:
 		key := worldKey(t, keyP256)
 		claimed = x509.Certificate{RawSubject: ca.Cert.RawSubject, SubjectKeyId: []byte{1, 2, 3, 4}, KeyUsage: x509.KeyUsageCRLSign}
@@ -592,6 +683,82 @@ func (w *world) makeCRL(t *testing.T, crl worldCRL) []byte {
 		t.Fatal(err)
 	}
 	return der
+}
+
+// akidChoice is how a certificate's authority key identifier is written.
+type akidChoice int
+
+const (
+	akidDefault akidChoice = iota // the issuer's key identifier, as Go writes it
+	akidNone
+	akidWrongKeyID
+	akidIssuerSerial      // key identifier, issuer's issuer name and issuer's serial, all right
+	akidWrongSerial       // as akidIssuerSerial, with another serial number
+	akidWrongIssuer       // as akidIssuerSerial, with another issuer name
+	akidSerialOnlyNoKeyID // the issuer's issuer name and serial without a key identifier
+	akidChoices
+)
+
+var akidNames = []string{"default", "absent", "with another key identifier", "with issuer and serial", "with another serial",
+	"with another issuer name", "with issuer and serial only"}
+
+// akidExtension is the authority key identifier choice describes for a certificate
+// issued by issuer.
+func akidExtension(choice akidChoice, issuer *x509.Certificate) pkix.Extension {
+	keyID := issuer.SubjectKeyId
+	name, serial := issuer.RawIssuer, new(big.Int).Set(issuer.SerialNumber)
+	withName := true
+	switch choice {
+	case akidWrongKeyID:
+		keyID, withName = []byte{1, 2, 3, 4, 5, 6, 7, 8}, false
+	case akidWrongSerial:
+		serial.Add(serial, big.NewInt(1))
+	case akidWrongIssuer:
+		name = mustMarshal(pkix.Name{CommonName: "Someone Else"}.ToRDNSequence())
+	case akidSerialOnlyNoKeyID:
+		keyID = nil
+	}
+	var fields []asn1.RawValue
+	if keyID != nil {
+		fields = append(fields, asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 0, Bytes: keyID})
+	}
+	if withName {
+		fields = append(fields,
+			asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 1, IsCompound: true, Bytes: mustMarshal(asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 4, IsCompound: true, Bytes: name})},
+			asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 2, Bytes: mustMarshal(serial)[2:]})
+	}
+	return pkix.Extension{Id: oidAuthorityKeyID, Value: mustMarshal(fields)}
+}
+
+var spellingNames = []string{"as in the issuer", "in upper case", "with extra spaces", "as a PrintableString", "as a BMPString",
+	"as a T61String", "as an IA5String", "with another letter"}
+
+// spellName is the Name CN=cn spelled as spelling (an index in spellingNames) says:
+// all but the last name the same CA to OpenSSL's X509_NAME_cmp.
+func spellName(cn string, spelling int) []byte {
+	tag, value := asn1.TagUTF8String, []byte(cn)
+	switch spelling {
+	case 1:
+		value = []byte(strings.ToUpper(cn))
+	case 2:
+		value = []byte("  " + strings.ReplaceAll(cn, " ", "   ") + " ")
+	case 3:
+		tag = asn1.TagPrintableString
+	case 4:
+		tag, value = asn1.TagBMPString, nil
+		for _, r := range cn {
+			value = append(value, byte(r>>8), byte(r))
+		}
+	case 5:
+		tag = asn1.TagT61String
+	case 6:
+		tag = asn1.TagIA5String
+	case 7:
+		value = []byte(cn + "x")
+	}
+	atv := mustMarshal(asn1.RawValue{Tag: asn1.TagSequence, IsCompound: true, Bytes: append(mustMarshal(asn1.ObjectIdentifier{2, 5, 4, 3}),
+		mustMarshal(asn1.RawValue{Tag: tag, Bytes: value})...)})
+	return mustMarshal(asn1.RawValue{Tag: asn1.TagSequence, IsCompound: true, Bytes: mustMarshal(asn1.RawValue{Tag: asn1.TagSet, IsCompound: true, Bytes: atv})})
 }
 
 // uriIDPExtension is a critical issuing distribution point whose full name is uri.
