@@ -21,6 +21,8 @@ import (
 
 	"github.com/pgcert/pgcert/internal/testenv"
 	"github.com/pgcert/pgcert/internal/testpki"
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
 
 // differentialSeeds is how many worlds TestVerifyDifferential builds, seeds 1 to n: a
@@ -32,7 +34,8 @@ const differentialSeeds = 400
 // length (a self-signed leaf, or a root and up to two intermediates, some self-issued),
 // basic constraints, key usages, extended key usages, validity periods and their
 // boundaries, key types, signature hashes, authority key identifiers, issuer names
-// spelled otherwise, unknown critical extensions, what the peer sends and what the root
+// spelled otherwise, version 1 certificates, Netscape certificate types, critical
+// extensions OpenSSL knows or not, what the peer sends and what the root
 // file holds, CRLs of every kind OpenSSL treats apart (missing, expired, not yet
 // valid, revoking, scoped by an issuing distribution point, delta, indirect, with
 // critical or certificateIssuer entry extensions, from a namesake), purpose and
@@ -161,6 +164,10 @@ type worldCert struct {
 	key      keyChoice
 	cdp      cdpChoice
 	critical bool // carries a critical extension OpenSSL does not know
+	ns       int  // Netscape certificate type bits; -1: none
+	nsCrit   bool // the Netscape certificate type is critical
+	known    int  // a critical extension OpenSSL knows: index in knownCriticalNames, 0 for none
+	v1       bool // a version 1 certificate, without extensions, as `openssl x509 -req` wrote them before 3.0
 	akid     akidChoice
 	spelling int // how the issuer's name is spelled in this certificate: index in spellingNames
 	hash     int // signature hash: index in hashNames
@@ -259,8 +266,17 @@ func (w *world) String() string {
 		}
 		fmt.Fprintf(&b, "  depth %d %q: %s pathlen %s, keyUsage %s, EKU %s, %s, %s key, %s hash, CDP %s", i, c.name,
 			bcNames[c.bc], pathLen, kuString(c.ku), ekuString(c.eku), validityNames[c.validity], keyNames[c.key], hashNames[c.hash], cdpNames[c.cdp])
+		if c.v1 {
+			b.WriteString(", VERSION 1: none of the extensions above")
+		}
 		if c.critical {
 			b.WriteString(", critical unknown extension")
+		}
+		if c.ns >= 0 {
+			fmt.Fprintf(&b, ", Netscape certificate type %#02x (critical %v)", c.ns, c.nsCrit)
+		}
+		if c.known != 0 {
+			b.WriteString(", critical " + knownCriticalNames[c.known])
 		}
 		if c.akid != akidDefault {
 			b.WriteString(", authority key identifier " + akidNames[c.akid])
@@ -399,6 +415,15 @@ func buildWorld(t *testing.T, seed uint64) *world {
 			c.key = keyP384
 		}
 		c.critical = r.Float64() < rate/4
+		c.ns = -1
+		if r.Float64() < rate/3 {
+			c.ns = []int{0x80, 0x40, 0xc0, 0x20, 0x04, 0x07, 0x01, 0x00}[r.IntN(8)]
+			c.nsCrit = r.IntN(2) == 0
+		}
+		if r.Float64() < rate/3 {
+			c.known = 1 + r.IntN(len(knownCriticalNames)-1)
+		}
+		c.v1 = r.Float64() < rate/3
 		if r.Float64() < rate/2 {
 			c.akid = akidChoice(1 + r.IntN(int(akidChoices)-1))
 		}
@@ -544,6 +569,12 @@ func makeWorldCert(t *testing.T, c *worldCert, issuerURI string, parent *testpki
 	if c.critical {
 		tpl.ExtraExtensions = append(tpl.ExtraExtensions, pkix.Extension{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 99999, 1}, Critical: true, Value: []byte{5, 0}})
 	}
+	if c.ns >= 0 {
+		tpl.ExtraExtensions = append(tpl.ExtraExtensions, pkix.Extension{Id: oidNetscapeType, Critical: c.nsCrit, Value: []byte{3, 2, 0, byte(c.ns)}})
+	}
+	if c.known != 0 {
+		tpl.ExtraExtensions = append(tpl.ExtraExtensions, knownCritical[c.known])
+	}
 	switch c.cdp {
 	case cdpMatching:
 		tpl.CRLDistributionPoints = []string{issuerURI}
@@ -571,11 +602,67 @@ func makeWorldCert(t *testing.T, c *worldCert, issuerURI string, parent *testpki
 	if err != nil {
 		t.Fatal(err)
 	}
+	if c.v1 {
+		der = versionOne(t, der, signer)
+	}
 	cert, err := x509.ParseCertificate(der)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return &testpki.Cert{Cert: cert, Key: key}
+}
+
+// versionOne re-signs the certificate der as a version 1 certificate: the same
+// serial, names, validity and key, no extensions.
+func versionOne(t *testing.T, der []byte, signer crypto.Signer) []byte {
+	t.Helper()
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := cryptobyte.String(cert.RawTBSCertificate)
+	var tbs, serial, sigAlg, issuer, validity, subject, spki cryptobyte.String
+	if !in.ReadASN1(&tbs, cbasn1.SEQUENCE) || !tbs.SkipOptionalASN1(cbasn1.Tag(0).Constructed().ContextSpecific()) ||
+		!tbs.ReadASN1Element(&serial, cbasn1.INTEGER) || !tbs.ReadASN1Element(&sigAlg, cbasn1.SEQUENCE) ||
+		!tbs.ReadASN1Element(&issuer, cbasn1.SEQUENCE) || !tbs.ReadASN1Element(&validity, cbasn1.SEQUENCE) ||
+		!tbs.ReadASN1Element(&subject, cbasn1.SEQUENCE) || !tbs.ReadASN1Element(&spki, cbasn1.SEQUENCE) {
+		t.Fatal("cannot read the TBSCertificate")
+	}
+	var b cryptobyte.Builder
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		for _, f := range []cryptobyte.String{serial, sigAlg, issuer, validity, subject, spki} {
+			b.AddBytes(f)
+		}
+	})
+	newTBS := b.BytesOrPanic()
+	var hash crypto.Hash
+	switch cert.SignatureAlgorithm {
+	case x509.ECDSAWithSHA1, x509.SHA1WithRSA:
+		hash = crypto.SHA1
+	case x509.ECDSAWithSHA256, x509.SHA256WithRSA:
+		hash = crypto.SHA256
+	case x509.ECDSAWithSHA384, x509.SHA384WithRSA:
+		hash = crypto.SHA384
+	case x509.ECDSAWithSHA512, x509.SHA512WithRSA:
+		hash = crypto.SHA512
+	}
+	signed := newTBS
+	if hash != 0 {
+		h := hash.New()
+		h.Write(newTBS)
+		signed = h.Sum(nil)
+	}
+	sig, err := signer.Sign(randReader{}, signed, hash)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out cryptobyte.Builder
+	out.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		b.AddBytes(newTBS)
+		b.AddBytes(sigAlg)
+		b.AddASN1BitString(sig)
+	})
+	return out.BytesOrPanic()
 }
 
 func worldKey(t *testing.T, k keyChoice) crypto.Signer {
@@ -605,6 +692,9 @@ func (w *world) makeCRL(t *testing.T, crl worldCRL) []byte {
 	ca := w.certs[crl.issuer].made
 	claimed := *ca.Cert
 	claimed.KeyUsage |= x509.KeyUsageCRLSign
+	if claimed.SubjectKeyId == nil {
+		claimed.SubjectKeyId = []byte{7, 7, 7, 7} // Go's x509 wants one; a version 1 CA has none
+	}
 	now := testpki.Now
 	list := &x509.RevocationList{Number: big.NewInt(2), ThisUpdate: now.Add(-day), NextUpdate: now.Add(7 * day)}
 	if crl.older {
@@ -683,6 +773,19 @@ func (w *world) makeCRL(t *testing.T, crl worldCRL) []byte {
 		t.Fatal(err)
 	}
 	return der
+}
+
+var knownCriticalNames = []string{"", "OCSP no-check", "policy constraints", "subject alternative name of a directory name",
+	"certificate policies", "inhibit any policy"}
+
+// knownCritical are critical extensions OpenSSL knows, some of which Go's x509 does
+// not, by index in knownCriticalNames.
+var knownCritical = []pkix.Extension{{},
+	{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 48, 1, 5}, Critical: true, Value: []byte{5, 0}},
+	{Id: asn1.ObjectIdentifier{2, 5, 29, 36}, Critical: true, Value: []byte{0x30, 3, 0x81, 1, 0}},
+	{Id: oidSubjectAltName, Critical: true, Value: []byte{0x30, 4, 0xa4, 2, 0x30, 0}},
+	{Id: asn1.ObjectIdentifier{2, 5, 29, 32}, Critical: true, Value: []byte{0x30, 6, 0x30, 4, 6, 2, 0x55, 0x1d}},
+	{Id: asn1.ObjectIdentifier{2, 5, 29, 54}, Critical: true, Value: []byte{2, 1, 0}},
 }
 
 // akidChoice is how a certificate's authority key identifier is written.
