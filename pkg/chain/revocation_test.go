@@ -46,6 +46,11 @@ func TestRevocationAgreesWithOpenSSL(t *testing.T) {
 	dnPointCRL := crlWithExtension(t, inter, pkix.Extension{Id: oidIssuingDP, Critical: true, Value: dirNamePoint(point, false)})
 	dnPointLeaf := testpki.Make(t, testpki.Template{CN: "erin", EKU: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
 		ExtraExtensions: []pkix.Extension{{Id: asn1.ObjectIdentifier{2, 5, 29, 31}, Value: dirNamePoint(point, true)}}}, inter)
+	pointLeaf := func(dn []byte) *testpki.Cert {
+		return testpki.Make(t, testpki.Template{CN: "frank", EKU: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
+			ExtraExtensions: []pkix.Extension{{Id: asn1.ObjectIdentifier{2, 5, 29, 31}, Value: dirNamePoint(dn, true)}}}, inter)
+	}
+	upperPointLeaf, spacedPointLeaf := pointLeaf(spellName("Root", 1)), pointLeaf(spellName("Root", 2))
 
 	cases := map[string]verifyCase{
 		"crls for every ca":        with([][]byte{interCRL, rootCRL}, 0, 0),
@@ -68,6 +73,11 @@ func TestRevocationAgreesWithOpenSSL(t *testing.T) {
 			crls: [][]byte{dnPointCRL, rootCRL}, chain: []*testpki.Cert{dnPointLeaf, inter, root}},
 		"dp named by another directory name": {leaf: inter.Client(t, "dave"), untrusted: []*testpki.Cert{inter}, roots: []*testpki.Cert{root}, purpose: PurposeClient,
 			crls: [][]byte{dnPointCRL, rootCRL}, reason: DifferentCRLScope, depth: 0},
+		// Directory names compare as X509_NAME_cmp compares them: canonical forms.
+		"dp directory name spelled in upper case": {leaf: upperPointLeaf, untrusted: []*testpki.Cert{inter}, roots: []*testpki.Cert{root}, purpose: PurposeClient,
+			crls: [][]byte{dnPointCRL, rootCRL}, chain: []*testpki.Cert{upperPointLeaf, inter, root}},
+		"dp directory name with extra spaces": {leaf: spacedPointLeaf, untrusted: []*testpki.Cert{inter}, roots: []*testpki.Cert{root}, purpose: PurposeClient,
+			crls: [][]byte{dnPointCRL, rootCRL}, chain: []*testpki.Cert{spacedPointLeaf, inter, root}},
 		"undecodable issuing dp": with([][]byte{crlWithExtension(t, inter, pkix.Extension{Id: oidIssuingDP, Critical: true, Value: []byte{5, 0}}), rootCRL}, 0, 0),
 		"broken crl signature":   with([][]byte{brokenCRL(interCRL), rootCRL}, CRLSignatureFailure, 0),
 		"issuer without cRLSign": {leaf: noCRLSign.Client(t, "bob"), untrusted: []*testpki.Cert{noCRLSign}, roots: []*testpki.Cert{root}, purpose: PurposeClient,

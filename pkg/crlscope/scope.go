@@ -10,6 +10,8 @@ import (
 
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+
+	"github.com/pgcert/pgcert/pkg/x509name"
 )
 
 var (
@@ -159,9 +161,9 @@ func (e *Error) Error() string { return "crl: " + e.Why }
 //     the distribution points of its CRL distribution points extension (one
 //     without a cRLIssuer, or whose cRLIssuer is the CRL's issuer) has no name,
 //     or shares a name with it (idp_check_dp): general names compare by type
-//     and encoded value, so URIs compare byte for byte; a name relative to the
-//     CRL issuer is that issuer's name plus the relative part, compared with
-//     directory names by DER encoding where OpenSSL compares canonical forms.
+//     and encoded value, so URIs compare byte for byte, directory names by
+//     their canonical form (X509_NAME_cmp); a name relative to the CRL issuer
+//     is that issuer's name plus the relative part.
 //
 // The tests hold every case against openssl verify.
 func Check(l *x509.RevocationList, cert *x509.Certificate) error {
@@ -331,9 +333,14 @@ func generalNameKeys(names cryptobyte.String) ([][]byte, []string, bool) {
 }
 
 // dirKey is the nameKey of a directory name given as a DER Name: directory
-// names compare with each other, and names relative to a CRL issuer are ones.
+// names compare with each other, and names relative to a CRL issuer are ones,
+// by OpenSSL's canonical form (X509_NAME_cmp), so that a distribution point
+// spelled in another case or string type is the same point.
 func dirKey(name []byte) []byte {
-	return append([]byte("dn:"), name...)
+	if canon, ok := x509name.Canonical(name); ok {
+		return append([]byte("dn:"), canon...)
+	}
+	return append([]byte("dn!"), name...)
 }
 
 func containsKey(keys [][]byte, k []byte) bool {
