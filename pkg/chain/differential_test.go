@@ -127,6 +127,7 @@ const (
 	crlIssuerCarried
 	crlIssuerSpelled
 	crlWrongAKID
+	crlDirNamePoint
 	crlKinds // the number of kinds
 )
 
@@ -147,7 +148,7 @@ var (
 		"indirect", "onlySomeReasons", "critical unknown entry extension", "lists the certificate below as removeFromCRL",
 		"URI distribution point and onlyContainsUserCerts", "thisUpdate exactly now", "nextUpdate exactly now", "signed with SHA-1",
 		"revokes the certificate below, naming another certificate issuer", "revokes the certificate below after an entry naming another certificate issuer",
-		"issuer name spelled otherwise", "with another authority key identifier"}
+		"issuer name spelled otherwise", "with another authority key identifier", "directory name distribution point"}
 	rootsNames = []string{"the root", "a re-keyed namesake of the root, then the root", "an expired copy of the root, then the root",
 		"only the topmost CA below the root (a re-keyed namesake of the root when there is none)"}
 	cdpNames = []string{"none", "the issuer CRL's URI", "another URI"}
@@ -168,6 +169,7 @@ type worldCert struct {
 	nsCrit   bool // the Netscape certificate type is critical
 	known    int  // a critical extension OpenSSL knows: index in knownCriticalNames, 0 for none
 	v1       bool // a version 1 certificate, without extensions, as `openssl x509 -req` wrote them before 3.0
+	cdpDN    int  // a CRL distribution point named by the directory name of its issuer's CRL, spelled as spellingNames[cdpDN-1]; 0: none
 	akid     akidChoice
 	spelling int // how the issuer's name is spelled in this certificate: index in spellingNames
 	hash     int // signature hash: index in hashNames
@@ -268,6 +270,9 @@ func (w *world) String() string {
 			bcNames[c.bc], pathLen, kuString(c.ku), ekuString(c.eku), validityNames[c.validity], keyNames[c.key], hashNames[c.hash], cdpNames[c.cdp])
 		if c.v1 {
 			b.WriteString(", VERSION 1: none of the extensions above")
+		}
+		if c.cdpDN != 0 {
+			b.WriteString(", CDP the directory name of the issuer's CRL spelled " + spellingNames[c.cdpDN-1])
 		}
 		if c.critical {
 			b.WriteString(", critical unknown extension")
@@ -447,6 +452,9 @@ func buildWorld(t *testing.T, seed uint64) *world {
 			if kind != crlMissing {
 				w.crls = append(w.crls, worldCRL{issuer: i, kind: kind})
 			}
+			if kind == crlDirNamePoint && r.IntN(4) != 0 {
+				w.certs[below].cdpDN = 1 + r.IntN(len(spellingNames))
+			}
 			if kind == crlURIPoint || kind == crlURIPointOnlyUser {
 				w.certs[below].cdp = cdpMatching
 				if odd() || odd() {
@@ -509,6 +517,9 @@ func (w *world) make(t *testing.T) {
 		w.crlDER = append(w.crlDER, w.makeCRL(t, crl))
 	}
 }
+
+// pointOf is the last part of a CRL URI, which names the CA.
+func pointOf(uri string) string { return uri[strings.LastIndex(uri, "/")+1:] }
 
 // crlURI is the distribution point URI of the CRL of the CA at index i.
 func (w *world) crlURI(i int) string {
@@ -574,6 +585,10 @@ func makeWorldCert(t *testing.T, c *worldCert, issuerURI string, parent *testpki
 	}
 	if c.known != 0 {
 		tpl.ExtraExtensions = append(tpl.ExtraExtensions, knownCritical[c.known])
+	}
+	if c.cdpDN != 0 {
+		tpl.ExtraExtensions = append(tpl.ExtraExtensions, pkix.Extension{Id: asn1.ObjectIdentifier{2, 5, 29, 31},
+			Value: dirNamePoint(spellName("Point "+pointOf(issuerURI), c.cdpDN-1), true)})
 	}
 	switch c.cdp {
 	case cdpMatching:
@@ -752,6 +767,9 @@ func (w *world) makeCRL(t *testing.T, crl worldCRL) []byte {
 		list.RevokedCertificateEntries = append(list.RevokedCertificateEntries, x509.RevocationListEntry{SerialNumber: big.NewInt(7), RevocationTime: list.ThisUpdate,
 			ExtraExtensions: []pkix.Extension{certificateIssuerExtension([]byte{0x30, 0}, true)}})
 		revoke(w.certs[max(crl.issuer-1, 0)].made.Cert)
+	case crlDirNamePoint:
+		list.ExtraExtensions = append(list.ExtraExtensions, pkix.Extension{Id: oidIssuingDP, Critical: true,
+			Value: dirNamePoint(spellName("Point "+pointOf(w.crlURI(crl.issuer)), 0), false)})
 	case crlIssuerSpelled:
 		claimed.RawSubject = spellName(ca.Cert.Subject.CommonName, 1+int(crl.issuer*7+int(w.seed))%(len(spellingNames)-1))
 	case crlWrongAKID:
