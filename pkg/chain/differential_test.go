@@ -98,6 +98,8 @@ const (
 	keyP384
 	keyRSA1024
 	keyEd25519
+	keyP521
+	keyRSA2048
 )
 
 const (
@@ -140,8 +142,8 @@ const (
 var (
 	bcNames       = []string{"CA:TRUE", "CA:FALSE", "no basicConstraints"}
 	validityNames = []string{"valid", "expired", "not yet valid", "valid from exactly now", "valid until exactly now"}
-	keyNames      = []string{"P-256", "P-384", "RSA 1024", "Ed25519"}
-	hashNames     = []string{"default", "SHA-1", "SHA-512"}
+	keyNames      = []string{"P-256", "P-384", "RSA 1024", "Ed25519", "P-521", "RSA 2048"}
+	hashNames     = []string{"default", "SHA-1", "SHA-512", "SHA-256 with RSA-PSS (for RSA keys)"}
 	crlNames      = []string{"current", "missing", "expired", "not yet valid", "revokes the certificate below",
 		"revokes itself", "onlyContainsUserCerts", "onlyContainsCACerts", "URI distribution point", "critical unknown extension",
 		"delta CRL", "broken signature", "from a re-keyed CA of the same name", "onlyContainsUserCerts and onlyContainsCACerts",
@@ -416,6 +418,10 @@ func buildWorld(t *testing.T, seed uint64) *world {
 			c.key = keyRSA1024
 		case n < 5:
 			c.key = keyEd25519
+		case n < 7:
+			c.key = keyP521
+		case n < 9:
+			c.key = keyRSA2048
 		case n < 20:
 			c.key = keyP384
 		}
@@ -436,7 +442,7 @@ func buildWorld(t *testing.T, seed uint64) *world {
 			c.spelling = 1 + r.IntN(len(spellingNames)-1)
 		}
 		if r.Float64() < rate/3 {
-			c.hash = 1 + r.IntN(2)
+			c.hash = 1 + r.IntN(len(hashNames)-1)
 		}
 	}
 	if r.IntN(2) == 0 {
@@ -661,13 +667,18 @@ func versionOne(t *testing.T, der []byte, signer crypto.Signer) []byte {
 	case x509.ECDSAWithSHA512, x509.SHA512WithRSA:
 		hash = crypto.SHA512
 	}
+	var opts crypto.SignerOpts = hash
+	if cert.SignatureAlgorithm == x509.SHA256WithRSAPSS {
+		hash = crypto.SHA256
+		opts = &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash, Hash: hash}
+	}
 	signed := newTBS
 	if hash != 0 {
 		h := hash.New()
 		h.Write(newTBS)
 		signed = h.Sum(nil)
 	}
-	sig, err := signer.Sign(randReader{}, signed, hash)
+	sig, err := signer.Sign(randReader{}, signed, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -689,6 +700,10 @@ func worldKey(t *testing.T, k keyChoice) crypto.Signer {
 		key, err = ecdsa.GenerateKey(elliptic.P384(), randReader{})
 	case keyRSA1024:
 		key, err = rsa.GenerateKey(randReader{}, 1024)
+	case keyP521:
+		key, err = ecdsa.GenerateKey(elliptic.P521(), randReader{})
+	case keyRSA2048:
+		key, err = rsa.GenerateKey(randReader{}, 2048)
 	case keyEd25519:
 		_, key, err = ed25519.GenerateKey(randReader{})
 	default:
@@ -905,9 +920,9 @@ func rawIDPExtension(fields ...asn1.RawValue) pkix.Extension {
 func signatureAlgorithm(signer crypto.Signer, hash int) x509.SignatureAlgorithm {
 	switch signer.Public().(type) {
 	case *ecdsa.PublicKey:
-		return []x509.SignatureAlgorithm{0, x509.ECDSAWithSHA1, x509.ECDSAWithSHA512}[hash]
+		return []x509.SignatureAlgorithm{0, x509.ECDSAWithSHA1, x509.ECDSAWithSHA512, 0}[hash]
 	case *rsa.PublicKey:
-		return []x509.SignatureAlgorithm{0, x509.SHA1WithRSA, x509.SHA512WithRSA}[hash]
+		return []x509.SignatureAlgorithm{0, x509.SHA1WithRSA, x509.SHA512WithRSA, x509.SHA256WithRSAPSS}[hash]
 	}
 	return 0
 }
