@@ -337,7 +337,8 @@ func ekuString(eku []x509.ExtKeyUsage) string {
 	var names []string
 	for _, u := range eku {
 		names = append(names, map[x509.ExtKeyUsage]string{x509.ExtKeyUsageServerAuth: "serverAuth", x509.ExtKeyUsageClientAuth: "clientAuth",
-			x509.ExtKeyUsageAny: "anyExtendedKeyUsage", x509.ExtKeyUsageCodeSigning: "codeSigning"}[u])
+			x509.ExtKeyUsageAny: "anyExtendedKeyUsage", x509.ExtKeyUsageCodeSigning: "codeSigning",
+			x509.ExtKeyUsageNetscapeServerGatedCrypto: "nsSGC", x509.ExtKeyUsageMicrosoftServerGatedCrypto: "msSGC"}[u])
 	}
 	return strings.Join(names, ",")
 }
@@ -381,7 +382,8 @@ func buildWorld(t *testing.T, seed uint64) *world {
 	}
 	if odd() {
 		leaf.eku = [][]x509.ExtKeyUsage{nil, {x509.ExtKeyUsageServerAuth}, {x509.ExtKeyUsageClientAuth},
-			{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth}, {x509.ExtKeyUsageAny}, {x509.ExtKeyUsageCodeSigning}}[r.IntN(6)]
+			{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth}, {x509.ExtKeyUsageAny}, {x509.ExtKeyUsageCodeSigning},
+			{x509.ExtKeyUsageNetscapeServerGatedCrypto}, {x509.ExtKeyUsageMicrosoftServerGatedCrypto}}[r.IntN(8)]
 	}
 	w.certs = append(w.certs, leaf)
 	for i := 0; i <= inters; i++ {
@@ -405,7 +407,8 @@ func buildWorld(t *testing.T, seed uint64) *world {
 		}
 		if odd() {
 			c.eku = [][]x509.ExtKeyUsage{{x509.ExtKeyUsageServerAuth}, {x509.ExtKeyUsageClientAuth},
-				{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth}, {x509.ExtKeyUsageAny}}[r.IntN(4)]
+				{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth}, {x509.ExtKeyUsageAny},
+				{x509.ExtKeyUsageNetscapeServerGatedCrypto}, {x509.ExtKeyUsageMicrosoftServerGatedCrypto}}[r.IntN(6)]
 		}
 		w.certs = append(w.certs, c)
 	}
