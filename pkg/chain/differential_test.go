@@ -26,8 +26,9 @@ import (
 )
 
 // differentialSeeds is how many worlds TestVerifyDifferential builds, seeds 1 to n: a
-// failure names its seed, and `go test -run 'TestVerifyDifferential/seed=N$'` builds
-// the same world again.
+// failure names its seed and prints the world, and `go test -run
+// 'TestVerifyDifferential/seed=N$'` builds the same world again (with other keys and
+// serial numbers, which no verdict depends on).
 const differentialSeeds = 400
 
 // TestVerifyDifferential builds small certificate worlds from seeded choices — chain
@@ -70,7 +71,7 @@ func TestVerifyDifferential(t *testing.T) {
 	}
 }
 
-// Choices for one certificate of a world.
+// The choices a world is made of.
 type (
 	bcChoice       int
 	validityChoice int
