@@ -45,56 +45,72 @@ func (v *verifier) checkRevocation() error {
 
 func (v *verifier) checkCertCRL(i int) error {
 	x := v.chain[i]
-	var best *x509.RevocationList
-	bestScore, bestIssuer := 0, -1
-	for _, crl := range v.opts.CRLs {
-		score, issuer := v.crlScore(crl, i)
-		if score == 0 || score < bestScore {
-			continue
-		}
-		if score == bestScore && best != nil && !crl.ThisUpdate.After(best.ThisUpdate) {
-			continue
-		}
-		best, bestScore, bestIssuer = crl, score, issuer
-	}
 	crlIssuer := x.Cert.Issuer.String()
 	fail := func(r Reason) error {
 		e := v.fail(r, i, x)
 		e.CRLIssuer = crlIssuer
 		return e
 	}
-	if best == nil {
-		return fail(UnableToGetCRL)
+	// OpenSSL's check_cert: CRLs are taken until they cover every revocation reason
+	// together; one that adds none ends the search with "unable to get certificate
+	// CRL".
+	reasons := uint16(0)
+	for reasons != crlscope.AllReasons {
+		var best *x509.RevocationList
+		bestScore, bestIssuer, bestReasons := 0, -1, reasons
+		for _, crl := range v.opts.CRLs {
+			score, issuer, covered := v.crlScore(crl, i, reasons)
+			if score == 0 || score < bestScore {
+				continue
+			}
+			if score == bestScore && best != nil && !crl.ThisUpdate.After(best.ThisUpdate) {
+				continue
+			}
+			best, bestScore, bestIssuer, bestReasons = crl, score, issuer, covered
+		}
+		if best == nil {
+			return fail(UnableToGetCRL)
+		}
+		issuer := v.chain[bestIssuer].Cert
+		crlIssuer = issuer.Subject.String()
+		if err := v.checkCRL(best, bestScore, issuer, x.Cert, fail); err != nil {
+			return err
+		}
+		if bestReasons == reasons {
+			return fail(UnableToGetCRL)
+		}
+		reasons = bestReasons
 	}
-	issuer := v.chain[bestIssuer].Cert
-	crlIssuer = issuer.Subject.String()
+	return nil
+}
+
+// checkCRL mirrors OpenSSL's check_crl and cert_crl for the CRL chosen for cert.
+func (v *verifier) checkCRL(crl *x509.RevocationList, score int, issuer, cert *x509.Certificate, fail func(Reason) error) error {
 	// OpenSSL 3.0's check_crl skips these two checks for a delta CRL, "because they
 	// have already been done" when the delta was matched to its base — which, without
 	// X509_V_FLAG_USE_DELTAS, never happens to a delta chosen as the CRL itself.
-	if !isDeltaCRL(best) {
+	if !isDeltaCRL(crl) {
 		if kuReject(issuer, x509.KeyUsageCRLSign) {
 			return fail(KeyUsageNoCRLSign)
 		}
-		if bestScore&crlScoreScope == 0 {
+		if score&crlScoreScope == 0 {
 			return fail(DifferentCRLScope)
 		}
 	}
-	if best.ThisUpdate.After(v.opts.Now) {
+	if crl.ThisUpdate.After(v.opts.Now) {
 		return fail(CRLNotYetValid)
 	}
-	if !best.NextUpdate.IsZero() && !v.opts.Now.Before(best.NextUpdate) {
+	if !crl.NextUpdate.IsZero() && !v.opts.Now.Before(crl.NextUpdate) {
 		return fail(CRLHasExpired)
 	}
-	if issuer.CheckSignature(best.SignatureAlgorithm, best.RawTBSRevocationList, best.Signature) != nil {
+	if issuer.CheckSignature(crl.SignatureAlgorithm, crl.RawTBSRevocationList, crl.Signature) != nil {
 		return fail(CRLSignatureFailure)
 	}
-	if crlHasUnhandledCritical(best) {
+	if crlHasUnhandledCritical(crl) {
 		return fail(UnhandledCriticalCRLExtension)
 	}
-	if entry := revokedEntry(best, x.Cert); entry != nil {
-		if entry.ReasonCode == reasonRemoveFromCRL {
-			return nil
-		}
+	// An entry with the reason removeFromCRL does not revoke.
+	if entry := revokedEntry(crl, cert); entry != nil && entry.ReasonCode != reasonRemoveFromCRL {
 		return fail(CertRevoked)
 	}
 	return nil
@@ -168,18 +184,19 @@ func directoryNames(der []byte) ([][]byte, bool) {
 	return out, true
 }
 
-// crlScore mirrors OpenSSL's get_crl_score for the certificate at depth i, and returns
-// the index in the chain of the certificate that issued the CRL.
-func (v *verifier) crlScore(crl *x509.RevocationList, i int) (int, int) {
+// crlScore mirrors OpenSSL's get_crl_score for the certificate at depth i, of which
+// CRLs already taken cover reasons, and returns the index in the chain of the
+// certificate that issued the CRL and the reasons covered with it.
+func (v *verifier) crlScore(crl *x509.RevocationList, i int, reasons uint16) (int, int, uint16) {
 	x := v.chain[i].Cert
 	if idp := crlscope.ParseIDP(crl); idp != nil && idp.Unusable() != "" {
-		return 0, -1
+		return 0, -1, reasons
 	}
 	// A delta CRL is scored as a full one: OpenSSL 3.0's get_crl_score sets delta
 	// CRLs aside only with extended CRL support, which neither libpq nor the server
 	// turn on (later OpenSSL releases reject them here always).
 	if !sameName(x.RawIssuer, crl.RawIssuer) {
-		return 0, -1
+		return 0, -1, reasons
 	}
 	score := crlScoreIssuerName
 	if !crlHasUnhandledCritical(crl) {
@@ -190,14 +207,20 @@ func (v *verifier) crlScore(crl *x509.RevocationList, i int) (int, int) {
 	}
 	issuer := v.crlIssuerInChain(crl, i, &score)
 	if issuer < 0 {
-		return 0, -1
+		return 0, -1, reasons
 	}
 	// The CRL's issuer name is the certificate's (checked above), which is what
-	// crlscope.Check assumes.
+	// crlscope.Check and Reasons assume. A CRL in scope that covers no reason not
+	// yet covered is not a candidate.
 	if crlscope.Check(crl, x) == nil {
+		covered := crlscope.Reasons(crl, x)
+		if covered&^reasons == 0 {
+			return 0, -1, reasons
+		}
 		score |= crlScoreScope
+		reasons |= covered
 	}
-	return score, issuer
+	return score, issuer, reasons
 }
 
 // crlIssuerInChain mirrors OpenSSL's crl_akid_check: the CRL's issuer is the

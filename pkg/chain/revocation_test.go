@@ -46,6 +46,12 @@ func TestRevocationAgreesWithOpenSSL(t *testing.T) {
 	dnPointCRL := crlWithExtension(t, inter, pkix.Extension{Id: oidIssuingDP, Critical: true, Value: dirNamePoint(point, false)})
 	dnPointLeaf := testpki.Make(t, testpki.Template{CN: "erin", EKU: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
 		ExtraExtensions: []pkix.Extension{{Id: asn1.ObjectIdentifier{2, 5, 29, 31}, Value: dirNamePoint(point, true)}}}, inter)
+	reasonsLeaf := func(reasons []byte) *testpki.Cert {
+		return testpki.Make(t, testpki.Template{CN: "grace", EKU: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
+			ExtraExtensions: []pkix.Extension{cdpWithReasons("http://crl.example.com/inter.crl", reasons)}}, inter)
+	}
+	someReasons, allReasons := reasonsLeaf([]byte{6, 0x40}), reasonsLeaf([]byte{7, 0x7f, 0x80})
+	uriPointCRL := crlWithExtension(t, inter, uriIDPExtension("http://crl.example.com/inter.crl"))
 	pointLeaf := func(dn []byte) *testpki.Cert {
 		return testpki.Make(t, testpki.Template{CN: "frank", EKU: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
 			ExtraExtensions: []pkix.Extension{{Id: asn1.ObjectIdentifier{2, 5, 29, 31}, Value: dirNamePoint(dn, true)}}}, inter)
@@ -97,6 +103,16 @@ func TestRevocationAgreesWithOpenSSL(t *testing.T) {
 		"undecodable certificate issuer ends the carrying": with([][]byte{entriesCRL(t, inter, revokedBy(inter, other, false),
 			x509.RevocationListEntry{SerialNumber: big.NewInt(2), RevocationTime: now.Add(-day), ExtraExtensions: []pkix.Extension{{Id: oidCertificateIssuer, Value: []byte{5, 0}}}},
 			x509.RevocationListEntry{SerialNumber: leaf.Cert.SerialNumber, RevocationTime: now.Add(-day)}), rootCRL}, CertRevoked, 0),
+		// OpenSSL takes CRLs until they cover every revocation reason: a certificate
+		// whose distribution point names only some reasons is left wanting a CRL for the
+		// others, and so is one whose only CRL is a delta outside its scope (whose scope
+		// is not checked, and which so covers nothing).
+		"dp with only some reasons":               {leaf: someReasons, untrusted: []*testpki.Cert{inter}, roots: []*testpki.Cert{root}, purpose: PurposeClient, crls: [][]byte{interCRL, rootCRL}, reason: UnableToGetCRL, depth: 0},
+		"dp with only some reasons, matching idp": {leaf: someReasons, untrusted: []*testpki.Cert{inter}, roots: []*testpki.Cert{root}, purpose: PurposeClient, crls: [][]byte{uriPointCRL, rootCRL}, reason: UnableToGetCRL, depth: 0},
+		"dp with every reason, matching idp": {leaf: allReasons, untrusted: []*testpki.Cert{inter}, roots: []*testpki.Cert{root}, purpose: PurposeClient, crls: [][]byte{uriPointCRL, rootCRL},
+			chain: []*testpki.Cert{allReasons, inter, root}},
+		"delta crl out of scope":           with([][]byte{scopedDeltaCRL(t, inter, idpExtension(t, false, true)), rootCRL}, UnableToGetCRL, 0),
+		"delta crl out of scope, full crl": with([][]byte{scopedDeltaCRL(t, inter, idpExtension(t, false, true)), interCRL, rootCRL}, 0, 0),
 		"revocation checked before expiry": {leaf: testpki.Make(t, testpki.Template{CN: "carol", EKU: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}, NotBefore: now.Add(-9 * day), NotAfter: now.Add(-day)}, inter),
 			untrusted: []*testpki.Cert{inter}, roots: []*testpki.Cert{root}, purpose: PurposeClient, crls: [][]byte{rootCRL}, reason: UnableToGetCRL, depth: 0},
 	}
@@ -167,6 +183,30 @@ func revokedBy(c, issuer *testpki.Cert, critical bool) x509.RevocationListEntry 
 func certificateIssuerExtension(dn []byte, critical bool) pkix.Extension {
 	return pkix.Extension{Id: oidCertificateIssuer, Critical: critical,
 		Value: mustMarshal([]asn1.RawValue{{Class: asn1.ClassContextSpecific, Tag: 4, IsCompound: true, Bytes: dn}})}
+}
+
+// scopedDeltaCRL is an empty delta CRL from ca carrying ext.
+func scopedDeltaCRL(t *testing.T, ca *testpki.Cert, ext pkix.Extension) []byte {
+	t.Helper()
+	der, err := x509.CreateRevocationList(randReader{}, &x509.RevocationList{Number: bigOne, ThisUpdate: testpki.Now.Add(-day), NextUpdate: testpki.Now.Add(7 * day),
+		ExtraExtensions: []pkix.Extension{ext, {Id: oidDeltaCRL, Critical: true, Value: []byte{2, 1, 1}}}}, ca.Cert, ca.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return der
+}
+
+// cdpWithReasons is a CRL distribution points extension of one point, the URI uri,
+// with the reasons field reasons (the content of its BIT STRING) unless nil.
+func cdpWithReasons(uri string, reasons []byte) pkix.Extension {
+	full := mustMarshal(asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 0, IsCompound: true,
+		Bytes: mustMarshal(asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 6, Bytes: []byte(uri)})})
+	point := mustMarshal(asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 0, IsCompound: true, Bytes: full})
+	if reasons != nil {
+		point = append(point, mustMarshal(asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 1, Bytes: reasons})...)
+	}
+	return pkix.Extension{Id: asn1.ObjectIdentifier{2, 5, 29, 31},
+		Value: mustMarshal([]asn1.RawValue{{Tag: asn1.TagSequence, IsCompound: true, Bytes: point}})}
 }
 
 // idpExtension is an issuingDistributionPoint with only the "only contains" flags.
