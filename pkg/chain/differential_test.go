@@ -38,7 +38,8 @@ const differentialSeeds = 400
 // spelled otherwise, version 1 certificates, Netscape certificate types, critical
 // extensions OpenSSL knows or not, what the peer sends and what the root
 // file holds, CRLs of every kind OpenSSL treats apart (missing, expired, not yet
-// valid, revoking, scoped by an issuing distribution point, delta, indirect, with
+// valid, revoking, scoped by an issuing distribution point or by the reasons of a
+// certificate's distribution point, delta, indirect, with
 // critical or certificateIssuer entry extensions, from a namesake), purpose and
 // security level — and requires Verify and `openssl verify` to give the same verdict
 // for each: both accept, or both refuse with the same reason at the same depth.
@@ -131,6 +132,7 @@ const (
 	crlIssuerSpelled
 	crlWrongAKID
 	crlDirNamePoint
+	crlScopedDelta
 	crlKinds // the number of kinds
 )
 
@@ -151,7 +153,8 @@ var (
 		"indirect", "onlySomeReasons", "critical unknown entry extension", "lists the certificate below as removeFromCRL",
 		"URI distribution point and onlyContainsUserCerts", "thisUpdate exactly now", "nextUpdate exactly now", "signed with SHA-1",
 		"revokes the certificate below, naming another certificate issuer", "revokes the certificate below after an entry naming another certificate issuer",
-		"issuer name spelled otherwise", "with another authority key identifier", "directory name distribution point"}
+		"issuer name spelled otherwise", "with another authority key identifier", "directory name distribution point",
+		"delta CRL with onlyContainsCACerts"}
 	rootsNames = []string{"the root", "a re-keyed namesake of the root, then the root", "an expired copy of the root, then the root",
 		"only the topmost CA below the root (a re-keyed namesake of the root when there is none)"}
 	cdpNames = []string{"none", "the issuer CRL's URI", "another URI"}
@@ -167,12 +170,13 @@ type worldCert struct {
 	validity validityChoice
 	key      keyChoice
 	cdp      cdpChoice
-	critical bool // carries a critical extension OpenSSL does not know
-	ns       int  // Netscape certificate type bits; -1: none
-	nsCrit   bool // the Netscape certificate type is critical
-	known    int  // a critical extension OpenSSL knows: index in knownCriticalNames, 0 for none
-	v1       bool // a version 1 certificate, without extensions, as `openssl x509 -req` wrote them before 3.0
-	cdpDN    int  // a CRL distribution point named by the directory name of its issuer's CRL, spelled as spellingNames[cdpDN-1]; 0: none
+	critical bool   // carries a critical extension OpenSSL does not know
+	ns       int    // Netscape certificate type bits; -1: none
+	nsCrit   bool   // the Netscape certificate type is critical
+	known    int    // a critical extension OpenSSL knows: index in knownCriticalNames, 0 for none
+	v1       bool   // a version 1 certificate, without extensions, as `openssl x509 -req` wrote them before 3.0
+	cdpDN    int    // a CRL distribution point named by the directory name of its issuer's CRL, spelled as spellingNames[cdpDN-1]; 0: none
+	reasons  []byte // the reasons field (BIT STRING content) of the URI distribution point; nil: none
 	akid     akidChoice
 	spelling int // how the issuer's name is spelled in this certificate: index in spellingNames
 	hash     int // signature hash: index in hashNames
@@ -276,6 +280,9 @@ func (w *world) String() string {
 		}
 		if c.cdpDN != 0 {
 			b.WriteString(", CDP the directory name of the issuer's CRL spelled " + spellingNames[c.cdpDN-1])
+		}
+		if c.reasons != nil {
+			fmt.Fprintf(&b, ", CDP reasons %x", c.reasons)
 		}
 		if c.critical {
 			b.WriteString(", critical unknown extension")
@@ -439,6 +446,10 @@ func buildWorld(t *testing.T, seed uint64) *world {
 			c.known = 1 + r.IntN(len(knownCriticalNames)-1)
 		}
 		c.v1 = r.Float64() < rate/3
+		if r.Float64() < rate/3 {
+			c.cdp = cdpOther
+			c.reasons = [][]byte{{6, 0x40}, {7, 0x7f, 0x80}, {1, 0x02}, {0}}[r.IntN(4)]
+		}
 		if r.Float64() < rate/2 {
 			c.akid = akidChoice(1 + r.IntN(int(akidChoices)-1))
 		}
@@ -469,6 +480,9 @@ func buildWorld(t *testing.T, seed uint64) *world {
 				w.certs[below].cdp = cdpMatching
 				if odd() || odd() {
 					w.certs[below].cdp = []cdpChoice{cdpNone, cdpOther}[r.IntN(2)]
+				}
+				if r.Float64() < rate {
+					w.certs[below].reasons = [][]byte{{6, 0x40}, {7, 0x7f, 0x80}, {1, 0x02}}[r.IntN(3)]
 				}
 				if i == len(w.certs)-1 && r.IntN(2) == 0 {
 					w.certs[i].cdp = cdpMatching
@@ -600,11 +614,19 @@ func makeWorldCert(t *testing.T, c *worldCert, issuerURI string, parent *testpki
 		tpl.ExtraExtensions = append(tpl.ExtraExtensions, pkix.Extension{Id: asn1.ObjectIdentifier{2, 5, 29, 31},
 			Value: dirNamePoint(spellName("Point "+pointOf(issuerURI), c.cdpDN-1), true)})
 	}
+	cdpURI := ""
 	switch c.cdp {
 	case cdpMatching:
-		tpl.CRLDistributionPoints = []string{issuerURI}
+		cdpURI = issuerURI
 	case cdpOther:
-		tpl.CRLDistributionPoints = []string{"http://crl.example.com/other.crl"}
+		cdpURI = "http://crl.example.com/other.crl"
+	}
+	switch {
+	case c.cdpDN != 0: // one CRL distribution points extension only
+	case cdpURI != "" && c.reasons != nil:
+		tpl.ExtraExtensions = append(tpl.ExtraExtensions, cdpWithReasons(cdpURI, c.reasons))
+	case cdpURI != "":
+		tpl.CRLDistributionPoints = []string{cdpURI}
 	}
 	issuer, signer := tpl, key
 	if parent != nil {
@@ -786,6 +808,9 @@ func (w *world) makeCRL(t *testing.T, crl worldCRL) []byte {
 		list.RevokedCertificateEntries = append(list.RevokedCertificateEntries, x509.RevocationListEntry{SerialNumber: big.NewInt(7), RevocationTime: list.ThisUpdate,
 			ExtraExtensions: []pkix.Extension{certificateIssuerExtension([]byte{0x30, 0}, true)}})
 		revoke(w.certs[max(crl.issuer-1, 0)].made.Cert)
+	case crlScopedDelta:
+		list.ExtraExtensions = append(list.ExtraExtensions, idpExtension(t, false, true),
+			pkix.Extension{Id: oidDeltaCRL, Critical: true, Value: mustMarshal(1)})
 	case crlDirNamePoint:
 		list.ExtraExtensions = append(list.ExtraExtensions, pkix.Extension{Id: oidIssuingDP, Critical: true,
 			Value: dirNamePoint(spellName("Point "+pointOf(w.crlURI(crl.issuer)), 0), false)})
