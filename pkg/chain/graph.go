@@ -1,5 +1,7 @@
 package chain
 
+import "github.com/pgcert/pgcert/pkg/x509name"
+
 // node is one distinct certificate with where it came from.
 type node struct {
 	Input
@@ -73,7 +75,7 @@ func newGraph(nodes []node) *graph {
 // they are equal: the canonical form when the name has one, else the raw bytes
 // (which sameName then compares as they are).
 func nameKey(raw []byte) string {
-	if canon, ok := canonicalName(raw); ok {
+	if canon, ok := x509name.Canonical(raw); ok {
 		return "c" + string(canon)
 	}
 	return "r" + string(raw)

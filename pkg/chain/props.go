@@ -41,6 +41,52 @@ func hasExtension(c *x509.Certificate, oid asn1.ObjectIdentifier) bool {
 	return ok
 }
 
+// opensslKnownExtensions are the certificate extensions OpenSSL 3.0's verifier knows
+// (X509_supported_extension, with RFC 3779 support built in as distributions build it):
+// a critical extension outside them is an "unhandled critical extension". Go's x509
+// knows another set — not Netscape's certificate type, OCSP no-check or the RFC 3779
+// resources, and it counts a critical subject alternative name without a name it reads
+// as unhandled — so its UnhandledCriticalExtensions would mispredict. Proxy certificate
+// information is left out on purpose: OpenSSL knows it, then refuses proxy certificates
+// for libpq and the server all the same.
+var opensslKnownExtensions = []asn1.ObjectIdentifier{
+	oidNetscapeType,
+	oidKeyUsage,
+	oidSubjectAltName,
+	{2, 5, 29, 19}, // basicConstraints
+	{2, 5, 29, 32}, // certificatePolicies
+	{2, 5, 29, 31}, // cRLDistributionPoints
+	oidExtKeyUsage,
+	{1, 3, 6, 1, 5, 5, 7, 1, 7},     // sbgp-ipAddrBlock (RFC 3779)
+	{1, 3, 6, 1, 5, 5, 7, 1, 8},     // sbgp-autonomousSysNum (RFC 3779)
+	{1, 3, 6, 1, 5, 5, 7, 48, 1, 5}, // id-pkix-ocsp-nocheck
+	{2, 5, 29, 36},                  // policyConstraints
+	{2, 5, 29, 30},                  // nameConstraints
+	{2, 5, 29, 33},                  // policyMappings
+	{2, 5, 29, 54},                  // inhibitAnyPolicy
+}
+
+// hasUnhandledCritical mirrors OpenSSL's EXFLAG_CRITICAL for certificates: a critical
+// extension OpenSSL's verifier does not know.
+func hasUnhandledCritical(c *x509.Certificate) bool {
+	for _, e := range c.Extensions {
+		if !e.Critical {
+			continue
+		}
+		known := false
+		for _, oid := range opensslKnownExtensions {
+			if e.Id.Equal(oid) {
+				known = true
+				break
+			}
+		}
+		if !known {
+			return true
+		}
+	}
+	return false
+}
+
 // Netscape certificate type bits (the BIT STRING's first bit is 0x80).
 const (
 	nsSSLClient = 0x80
@@ -50,17 +96,25 @@ const (
 )
 
 // netscapeType returns the Netscape certificate type bits and whether the extension is
-// present; old `openssl ca` configurations still write it.
+// present; old `openssl ca` configurations still write it. Like OpenSSL's BIT STRING
+// decoder, it clears the unused bits of the last byte where DER (and Go's asn1) would
+// refuse them set.
 func netscapeType(c *x509.Certificate) (byte, bool) {
 	e, ok := findExtension(c.Extensions, oidNetscapeType)
 	if !ok {
 		return 0, false
 	}
-	var bits asn1.BitString
-	if _, err := asn1.Unmarshal(e.Value, &bits); err != nil || len(bits.Bytes) == 0 {
+	in := cryptobyte.String(e.Value)
+	var bits cryptobyte.String
+	var unused uint8
+	if !in.ReadASN1(&bits, cbasn1.BIT_STRING) || !bits.ReadUint8(&unused) || unused > 7 || len(bits) == 0 {
 		return 0, true
 	}
-	return bits.Bytes[0], true
+	first := bits[0]
+	if len(bits) == 1 {
+		first &= 0xff << unused
+	}
+	return first, true
 }
 
 // kuReject mirrors OpenSSL's ku_reject: a keyUsage extension is present and allows none

@@ -64,7 +64,7 @@ func (e *VerifyError) Fix(p Purpose) string {
 	case UnhandledCriticalCRLExtension:
 		return fmt.Sprintf("the CRL of %s has a critical extension OpenSSL does not know: have the CA publish one without", e.CRLIssuer)
 	case DifferentCRLScope:
-		return fmt.Sprintf("the CRL of %s is partial (a delta, indirect or limited-scope CRL), which OpenSSL does not use here: give the CA's full CRL", e.CRLIssuer)
+		return fmt.Sprintf("the CRL of %s does not cover %s (its issuing distribution point limits it to CA or to end-entity certificates, or to a distribution point the certificate does not name): give the CA's full CRL", e.CRLIssuer, c)
 	case CAMDTooWeak:
 		return fmt.Sprintf("%s is signed with a weak digest (SHA-1 or MD5): reissue it with SHA-256", c)
 	case UnhandledCriticalExtension:

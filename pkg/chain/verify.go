@@ -86,8 +86,10 @@ func (e *VerifyError) Error() string {
 // from the leaf up, then signatures and validity periods from the root down.
 //
 // What is not modelled: auxiliary trust settings in TRUSTED CERTIFICATE blocks, name
-// constraints, certificate policies, delta CRLs and indirect CRLs (which OpenSSL ignores
-// without extended CRL support, as libpq and the server run it), and OpenSSL's unstable
+// constraints, certificate policies, RFC 3779 resources, proxy certificates (reported as
+// an unhandled critical extension where OpenSSL says they are not allowed), indirect CRLs (which OpenSSL ignores without
+// extended CRL support, as libpq and the server run it) and delta CRLs as deltas (OpenSSL
+// 3.0 then takes a delta CRL for a full one, and so does Verify), and OpenSSL's unstable
 // choice between two equally valid trusted copies of one CA.
 func Verify(leaf Input, opts VerifyOptions) ([]Input, error) {
 	if opts.Now.IsZero() {
@@ -231,7 +233,7 @@ func (v *verifier) checkExtensions() error {
 	pathLen := 0
 	for i, in := range v.chain {
 		c := in.Cert
-		if len(c.UnhandledCriticalExtensions) > 0 {
+		if hasUnhandledCritical(c) {
 			return v.fail(UnhandledCriticalExtension, i, in)
 		}
 		if i > 0 {

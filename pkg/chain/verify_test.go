@@ -67,6 +67,22 @@ func verifyCases(t *testing.T) map[string]verifyCase {
 		ExtraExtensions: []pkix.Extension{{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 99999, 1}, Critical: true, Value: []byte{5, 0}}}}, inter)
 	cases["unhandled critical extension"] = verifyCase{leaf: critical, untrusted: []*testpki.Cert{inter}, roots: []*testpki.Cert{root}, purpose: PurposeServer,
 		reason: UnhandledCriticalExtension, depth: 0}
+	// Critical extensions OpenSSL knows and Go's x509 does not, or the other way round.
+	for name, ext := range map[string]pkix.Extension{
+		"netscape certificate type":                      {Id: oidNetscapeType, Value: []byte{3, 2, 6, 0x40}},
+		"netscape certificate type with unused bits set": {Id: oidNetscapeType, Value: []byte{3, 2, 5, 0x64}},
+		"ocsp no-check":                                  {Id: asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 48, 1, 5}, Value: []byte{5, 0}},
+		"subject alternative name of a directory name":   {Id: oidSubjectAltName, Value: []byte{0x30, 4, 0xa4, 2, 0x30, 0}},
+	} {
+		ext.Critical = true
+		c := testpki.Make(t, testpki.Template{CN: "db.example.com", EKU: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}, ExtraExtensions: []pkix.Extension{ext}}, inter)
+		cases["critical "+name] = verifyCase{leaf: c, untrusted: []*testpki.Cert{inter}, roots: []*testpki.Cert{root}, purpose: PurposeServer,
+			chain: []*testpki.Cert{c, inter, root}}
+	}
+	issuerAltName := testpki.Make(t, testpki.Template{CN: "db.example.com", EKU: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		ExtraExtensions: []pkix.Extension{{Id: asn1.ObjectIdentifier{2, 5, 29, 18}, Critical: true, Value: []byte{0x30, 3, 0x82, 1, 'x'}}}}, inter)
+	cases["critical issuer alternative name"] = verifyCase{leaf: issuerAltName, untrusted: []*testpki.Cert{inter}, roots: []*testpki.Cert{root}, purpose: PurposeServer,
+		reason: UnhandledCriticalExtension, depth: 0}
 
 	// Two intermediates deep, sent in the wrong order.
 	i1 := root.Intermediate(t, "Inter 1")

@@ -110,3 +110,14 @@ func ExampleError_Error() {
 	fmt.Println(crlscope.Check(l, bare))
 	// Output: crl: the CRL is for the distribution point https://ca.example.com/1.0/crl, which the certificate's CRL distribution points do not name
 }
+
+func ExampleReasons() {
+	l, bare, named := scopeExample()
+	// Neither certificate's distribution point limits the reasons, so the CRL
+	// covers them all for the one in its scope.
+	fmt.Printf("%v %#x\n", crlscope.Check(l, named) == nil, crlscope.Reasons(l, named))
+	fmt.Println(crlscope.Check(l, bare) == nil)
+	// Output:
+	// true 0x807f
+	// false
+}

@@ -10,6 +10,8 @@ import (
 
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+
+	"github.com/pgcert/pgcert/pkg/x509name"
 )
 
 var (
@@ -159,9 +161,9 @@ func (e *Error) Error() string { return "crl: " + e.Why }
 //     the distribution points of its CRL distribution points extension (one
 //     without a cRLIssuer, or whose cRLIssuer is the CRL's issuer) has no name,
 //     or shares a name with it (idp_check_dp): general names compare by type
-//     and encoded value, so URIs compare byte for byte; a name relative to the
-//     CRL issuer is that issuer's name plus the relative part, compared with
-//     directory names by DER encoding where OpenSSL compares canonical forms.
+//     and encoded value, so URIs compare byte for byte, directory names by
+//     their canonical form (X509_NAME_cmp); a name relative to the CRL issuer
+//     is that issuer's name plus the relative part.
 //
 // The tests hold every case against openssl verify.
 func Check(l *x509.RevocationList, cert *x509.Certificate) error {
@@ -223,6 +225,58 @@ func Mismatch(l *x509.RevocationList, cert *x509.Certificate) string {
 // of its cRLIssuer (nil when it has none), as nameKeys.
 type certDP struct {
 	names, crlIssuers [][]byte
+	reasons           uint16
+}
+
+// AllReasons is OpenSSL's CRLDP_ALL_REASONS: the revocation reasons of the
+// ReasonFlags bits (unused, keyCompromise … privilegeWithdrawn, aACompromise),
+// all of which a certificate's CRLs must cover together.
+const AllReasons = 0x807f
+
+// reasonFlags reads the content of a distribution point's reasons field
+// (ReasonFlags, an implicitly tagged BIT STRING) as OpenSSL's setup_dp does:
+// its first two bytes, the second shifted left by 8, limited to AllReasons.
+func reasonFlags(content []byte) uint16 {
+	if len(content) == 0 {
+		return 0
+	}
+	unused, data := content[0], content[1:]
+	if unused > 7 || len(data) == 0 {
+		return 0
+	}
+	data = append([]byte(nil), data...)
+	data[len(data)-1] &= 0xff << unused
+	r := uint16(data[0])
+	if len(data) > 1 {
+		r |= uint16(data[1]) << 8
+	}
+	return r & AllReasons
+}
+
+// Reasons returns the revocation reasons OpenSSL takes l, a CRL whose issuer
+// issued cert and in whose scope cert is (Check returns nil), to cover for
+// cert: those of the first of cert's CRL distribution points that l may serve
+// (crl_crldp_check), or all reasons when none needs to match. A distribution
+// point with a reasons field thus limits what a CRL covers, and OpenSSL
+// without extended CRL support, as PostgreSQL and libpq run it, looks for
+// further CRLs for the other reasons and, finding none, fails with "unable to
+// get certificate CRL".
+func Reasons(l *x509.RevocationList, cert *x509.Certificate) uint16 {
+	idp := ParseIDP(l)
+	for _, dp := range certDistributionPoints(cert) {
+		if dp.crlIssuers != nil && !containsKey(dp.crlIssuers, dirKey(l.RawIssuer)) {
+			continue
+		}
+		if idp == nil || !idp.HasDistributionPoint || dp.names == nil {
+			return dp.reasons
+		}
+		for _, k := range dp.names {
+			if containsKey(idp.names, k) {
+				return dp.reasons
+			}
+		}
+	}
+	return AllReasons
 }
 
 // certDistributionPoints reads cert's CRL distribution points extension; a
@@ -243,14 +297,17 @@ func certDistributionPoints(cert *x509.Certificate) []certDP {
 			if !seq.ReadASN1(&point, cbasn1.SEQUENCE) {
 				return out
 			}
-			var dpName, issuers cryptobyte.String
-			var hasName, hasIssuers bool
+			var dpName, reasons, issuers cryptobyte.String
+			var hasName, hasReasons, hasIssuers bool
 			if !point.ReadOptionalASN1(&dpName, &hasName, cbasn1.Tag(0).ContextSpecific().Constructed()) ||
-				!point.SkipOptionalASN1(cbasn1.Tag(1).ContextSpecific()) ||
+				!point.ReadOptionalASN1(&reasons, &hasReasons, cbasn1.Tag(1).ContextSpecific()) ||
 				!point.ReadOptionalASN1(&issuers, &hasIssuers, cbasn1.Tag(2).ContextSpecific().Constructed()) {
 				continue
 			}
-			var dp certDP
+			dp := certDP{reasons: AllReasons}
+			if hasReasons {
+				dp.reasons = reasonFlags(reasons)
+			}
 			if hasIssuers {
 				keys, _, ok := generalNameKeys(issuers)
 				if !ok {
@@ -331,9 +388,14 @@ func generalNameKeys(names cryptobyte.String) ([][]byte, []string, bool) {
 }
 
 // dirKey is the nameKey of a directory name given as a DER Name: directory
-// names compare with each other, and names relative to a CRL issuer are ones.
+// names compare with each other, and names relative to a CRL issuer are ones,
+// by OpenSSL's canonical form (X509_NAME_cmp), so that a distribution point
+// spelled in another case or string type is the same point.
 func dirKey(name []byte) []byte {
-	return append([]byte("dn:"), name...)
+	if canon, ok := x509name.Canonical(name); ok {
+		return append([]byte("dn:"), canon...)
+	}
+	return append([]byte("dn!"), name...)
 }
 
 func containsKey(keys [][]byte, k []byte) bool {

@@ -307,3 +307,50 @@ func TestParseIDPAndMismatch(t *testing.T) {
 		t.Errorf("Name of a relative name = %q", n)
 	}
 }
+
+// reasonsCDP is a CRL distribution points extension of points, each the URI
+// uri with the reasons field's BIT STRING content reasons (none when nil).
+func reasonsCDP(points ...struct {
+	uri     string
+	reasons []byte
+}) pkix.Extension {
+	var b cryptobyte.Builder
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		for _, p := range points {
+			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+				b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), fullURIs(p.uri))
+				if p.reasons != nil {
+					b.AddASN1(cbasn1.Tag(1).ContextSpecific(), func(b *cryptobyte.Builder) { b.AddBytes(p.reasons) })
+				}
+			})
+		}
+	})
+	return pkix.Extension{Id: asn1.ObjectIdentifier{2, 5, 29, 31}, Value: b.BytesOrPanic()}
+}
+
+func TestReasons(t *testing.T) {
+	ca := newScopeCA(t, "Example CA")
+	const a, b = "https://ca.example.com/a.crl", "https://ca.example.com/b.crl"
+	type point = struct {
+		uri     string
+		reasons []byte
+	}
+	keyCompromise := []byte{6, 0x40}
+	for name, tc := range map[string]struct {
+		idp  []byte
+		cert *x509.Certificate
+		want uint16
+	}{
+		"no distribution points":                  {nil, ca.issue(t, false, nil), crlscope.AllReasons},
+		"a point without reasons":                 {nil, ca.issue(t, false, []string{a}), crlscope.AllReasons},
+		"a point with keyCompromise only":         {nil, ca.issue(t, false, nil, reasonsCDP(point{a, keyCompromise})), 0x40},
+		"every reason, unused bits set":           {nil, ca.issue(t, false, nil, reasonsCDP(point{a, []byte{7, 0x7f, 0xff}})), crlscope.AllReasons},
+		"an empty reasons field":                  {nil, ca.issue(t, false, nil, reasonsCDP(point{a, []byte{0}})), 0},
+		"the point the CRL names":                 {idpDER(fullURIs(b)), ca.issue(t, false, nil, reasonsCDP(point{a, keyCompromise}, point{b, []byte{1, 0x02}})), 0x02},
+		"the first point when the CRL names none": {idpDER(nil, 1), ca.issue(t, false, nil, reasonsCDP(point{a, keyCompromise}, point{b, nil})), 0x40},
+	} {
+		if got := crlscope.Reasons(ca.crl(t, tc.idp), tc.cert); got != tc.want {
+			t.Errorf("%s: Reasons = %#x, want %#x", name, got, tc.want)
+		}
+	}
+}
