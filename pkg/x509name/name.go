@@ -109,6 +109,11 @@ func canonicalName(raw []byte) ([]byte, bool) {
 			}
 			atvs = append(atvs, enc)
 		}
+		if len(atvs) == 0 {
+			// OpenSSL builds the canonical form from the entries of the name, so an
+			// empty SET leaves no trace.
+			continue
+		}
 		sort.Slice(atvs, func(i, j int) bool { return bytes.Compare(atvs[i], atvs[j]) < 0 })
 		out.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) {
 			for _, a := range atvs {
@@ -194,7 +199,12 @@ func stringValue(body []byte, tag cbasn1.Tag) ([]byte, bool) {
 		}
 		out := make([]byte, 0, len(body))
 		for i := 0; i < len(body); i += 2 {
-			out = utf8.AppendRune(out, rune(body[i])<<8|rune(body[i+1]))
+			r := rune(body[i])<<8 | rune(body[i+1])
+			// A surrogate is no character: OpenSSL 3's conversion refuses it.
+			if !utf8.ValidRune(r) {
+				return nil, false
+			}
+			out = utf8.AppendRune(out, r)
 		}
 		return out, true
 	case tagUniversal:

@@ -44,4 +44,13 @@ func TestEqual(t *testing.T) {
 	if _, ok := Canonical([]byte{0x30, 0x03, 0x31}); ok {
 		t.Error("Canonical accepts a truncated name")
 	}
+	// OpenSSL 3 refuses to convert a surrogate, so such a name has no canonical form.
+	if _, ok := Canonical(cnName(asn1.TagBMPString, []byte{0xd8, 0x00})); ok {
+		t.Error("Canonical accepts a BMPString surrogate")
+	}
+	// An empty RDN leaves no trace in the canonical form: the name is base's.
+	withEmpty := append([]byte{0x30, byte(len(base))}, append([]byte{0x31, 0x00}, base[2:]...)...)
+	if !Equal(base, withEmpty) {
+		t.Error("an empty RDN changes the canonical form")
+	}
 }
