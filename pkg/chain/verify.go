@@ -26,10 +26,15 @@ const (
 	PurposeClient
 )
 
-// DefaultSecurityLevel is the OpenSSL security level libpq and the server verify at
-// when the system configuration sets none: OpenSSL 3.0's default, 1, which refuses
-// RSA keys under 1024 bits and SHA-1 or MD5 signatures below the trust anchor.
-const DefaultSecurityLevel = 1
+// DefaultSecurityLevel is the OpenSSL security level libpq and the server work at
+// when the system configuration sets none: 2, the default of OpenSSL 3.2 and later
+// and of the OpenSSL 3.0 that Debian and Ubuntu build (-DOPENSSL_TLS_SECURITY_LEVEL=2;
+// a PostgreSQL 15 server there refuses to start with a 1024-bit RSA key: "ee key too
+// small"). It refuses RSA and DSA keys under 2048 bits, elliptic curves under 224
+// bits, and SHA-1 or MD5 signatures below the trust anchor. Upstream OpenSSL 3.0 and
+// 3.1 default to 1 (RSA from 1024 bits, SHA-1 allowed): a chain judged at 2 loads
+// there too.
+const DefaultSecurityLevel = 2
 
 // maxVerifyDepth is OpenSSL's default verification depth (the number of intermediate
 // certificates allowed), which neither libpq nor the server changes.

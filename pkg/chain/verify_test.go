@@ -169,8 +169,10 @@ func verifyCases(t *testing.T) map[string]verifyCase {
 	}
 	weak := testpki.Make(t, testpki.Template{CN: "Weak CA", IsCA: true, MaxPath: -1, Key: rsaKey}, root)
 	weakLeaf := weak.Server(t, "db.example.com")
-	cases["rsa 1024 ca at level 1"] = verifyCase{leaf: weakLeaf, untrusted: []*testpki.Cert{weak}, roots: []*testpki.Cert{root}, purpose: PurposeServer,
+	cases["rsa 1024 ca at level 1"] = verifyCase{leaf: weakLeaf, untrusted: []*testpki.Cert{weak}, roots: []*testpki.Cert{root}, purpose: PurposeServer, level: 1,
 		chain: []*testpki.Cert{weakLeaf, weak, root}}
+	cases["rsa 1024 ca at the default level"] = verifyCase{leaf: weakLeaf, untrusted: []*testpki.Cert{weak}, roots: []*testpki.Cert{root}, purpose: PurposeServer,
+		reason: CAKeyTooSmall, depth: 1}
 	cases["rsa 1024 ca at level 2"] = verifyCase{leaf: weakLeaf, untrusted: []*testpki.Cert{weak}, roots: []*testpki.Cert{root}, purpose: PurposeServer, level: 2,
 		reason: CAKeyTooSmall, depth: 1}
 	weakLeafKey := testpki.Make(t, testpki.Template{CN: "db.example.com", Key: rsaKey, EKU: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}, inter)

@@ -45,6 +45,7 @@ func (c *checker) certGroup(sf pgdata.SSLFile) {
 	for _, in := range ins {
 		g.Certificates = append(g.Certificates, c.describeCert(in))
 	}
+	c.loadSecurity(g, sf)
 	// When the order is wrong, the server certificate meant is the path's leaf, not
 	// the first in the file: the order finding says the rest.
 	path := c.certOrder(g, sf)
@@ -447,4 +448,32 @@ func subjectsOf(ins []chain.Input) string {
 		}
 	}
 	return strings.Join(names, " or ")
+}
+
+// loadSecurity reports a certificate of ssl_cert_file that OpenSSL refuses to load at
+// the default security level (chain.LoadRefusal): the server then does not start.
+func (c *checker) loadSecurity(g *Group, sf pgdata.SSLFile) {
+	reason, at := chain.LoadRefusal(c.certs, chain.DefaultSecurityLevel)
+	if reason == "" {
+		return
+	}
+	weak := c.certs[at]
+	fd := g.add(LevelError, "load", SourceServer, fmt.Sprintf(`could not load server certificate file "%s": %s`, sf.Value, reason))
+	what := "its key"
+	if reason == "ca md too weak" {
+		what = "its signature (" + weak.Cert.SignatureAlgorithm.String() + ")"
+	}
+	fd.detail("%s, certificate %d of the file: %s is too weak for OpenSSL's security level %d, the default of OpenSSL 3.2 and later and of Debian's and Ubuntu's OpenSSL, which refuses RSA keys under 2048 bits, curves under 224 bits and SHA-1 signatures",
+		chain.Subject(weak.Cert), at+1, what, chain.DefaultSecurityLevel)
+	if at > 0 {
+		fd.fix("the CA certificate is the weak one: its CA needs a new key, or the server a certificate from another CA")
+		return
+	}
+	if cmd := c.renewFix(" --force --rekey --reload"); cmd != "" && reason == "ee key too small" {
+		fd.fix("renew it with a new key from the data directory's CA: %s", cmd)
+		return
+	}
+	if cmd := c.reissueFix(weak.Cert); cmd != "" {
+		fd.fix("make a new key and certificate: %s", cmd)
+	}
 }

@@ -71,6 +71,11 @@ func (c *checker) reissueFix(leaf *x509.Certificate, extra ...string) string {
 		return ""
 	}
 	b.WriteString(hostFlags(hosts))
+	// `openssl req -x509`, the manual's command, marks its certificate CA:TRUE, which
+	// selfsign -D takes for a CA's and replaces only with --new-ca.
+	if leaf.IsCA && bytes.Equal(leaf.RawIssuer, leaf.RawSubject) {
+		b.WriteString(" --new-ca")
+	}
 	b.WriteString(" --force")
 	return b.String()
 }
