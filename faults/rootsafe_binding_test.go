@@ -19,17 +19,9 @@ import (
 func TestRecordNamingOwnersCA(t *testing.T) {
 	o := requirePostgresUser(t)
 	base, data := rootsafeDataDir(t, o)
-	theirs := filepath.Join(base, "theirs")
-	if err := os.Mkdir(theirs, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chown(theirs, o.uid, o.gid); err != nil {
-		t.Fatal(err)
-	}
 	victim := filepath.Join(base, "rootonly", "nologin")
-	ca := filepath.Join(theirs, "ca")
-	asPostgres(t, "HOME="+theirs+" "+pgcertBin+" init -D "+data+" --ca-dir "+ca+" --new-ca --force >/dev/null && "+
-		"rm "+ca+"/index.txt && ln -s "+victim+" "+ca+"/index.txt")
+	ca := ownersCA(t, o, base, data)
+	asPostgres(t, "rm "+ca+"/index.txt && ln -s "+victim+" "+ca+"/index.txt")
 	r := runNoHang(t, "renew", "-D", data, "--force")
 	if _, err := os.Lstat(victim); err == nil {
 		t.Errorf("root created %s through the CA directory of the data directory's owner:\n%s", victim, r)
@@ -41,6 +33,23 @@ func TestRecordNamingOwnersCA(t *testing.T) {
 	}
 }
 
+// ownersCA has the database user make a CA directory of their own under base and
+// bind data to it (pgcert init --new-ca, run as themselves, which writes
+// pgcert-ca.conf and the CA's list); it returns the CA directory.
+func ownersCA(t *testing.T, o dbOwner, base, data string) string {
+	t.Helper()
+	theirs := filepath.Join(base, "theirs")
+	if err := os.Mkdir(theirs, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chown(theirs, o.uid, o.gid); err != nil {
+		t.Fatal(err)
+	}
+	ca := filepath.Join(theirs, "ca")
+	asPostgres(t, "HOME="+theirs+" "+pgcertBin+" init -D "+data+" --ca-dir "+ca+" --new-ca --force >/dev/null")
+	return ca
+}
+
 // TestOwnersCAHints follows the hints of a refused run to the end: the data
 // directory and its CA both belong to the database user, so root's renew -D is
 // refused with a hint naming check -D; check's fix names the command that renews as
@@ -49,14 +58,7 @@ func TestRecordNamingOwnersCA(t *testing.T) {
 func TestOwnersCAHints(t *testing.T) {
 	o := requirePostgresUser(t)
 	base, data := rootsafeDataDir(t, o)
-	theirs := filepath.Join(base, "theirs")
-	if err := os.Mkdir(theirs, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chown(theirs, o.uid, o.gid); err != nil {
-		t.Fatal(err)
-	}
-	asPostgres(t, "HOME="+theirs+" "+pgcertBin+" init -D "+data+" --ca-dir "+filepath.Join(theirs, "ca")+" --new-ca --force >/dev/null")
+	ownersCA(t, o, base, data)
 	r := runNoHang(t, "renew", "-D", data, "--force")
 	want := "pgcert check -D " + data
 	if r.Code != 1 || !strings.Contains(r.Stderr, "hint: run pgcert as the data directory's owner, whose CA it is; the command: "+want) {
