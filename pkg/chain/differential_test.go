@@ -360,6 +360,14 @@ func buildWorld(t *testing.T, seed uint64) *world {
 	r := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
 	rate := []float64{0.04, 0.12, 0.3}[r.IntN(3)]
 	odd := func() bool { return r.Float64() < rate }
+	// oddEither is odd() || odd(), written out: two draws, the second only when the
+	// first is false, so that a seed's world stays what it was.
+	oddEither := func() bool {
+		if odd() {
+			return true
+		}
+		return odd()
+	}
 	w := &world{seed: seed, purpose: []Purpose{PurposeServer, PurposeClient, PurposeServer, PurposeClient, PurposeAny}[r.IntN(5)]}
 	switch n := r.IntN(10); {
 	case n < 7:
@@ -464,7 +472,7 @@ func buildWorld(t *testing.T, seed uint64) *world {
 		for i := min(1, len(w.certs)-1); i < len(w.certs); i++ {
 			below := max(i-1, 0)
 			kind := crlCurrent
-			if odd() || odd() {
+			if oddEither() {
 				kind = crlKind(1 + r.IntN(int(crlKinds)-1))
 			}
 			if kind == crlRevokesSelf && i != len(w.certs)-1 {
@@ -478,7 +486,7 @@ func buildWorld(t *testing.T, seed uint64) *world {
 			}
 			if kind == crlURIPoint || kind == crlURIPointOnlyUser {
 				w.certs[below].cdp = cdpMatching
-				if odd() || odd() {
+				if oddEither() {
 					w.certs[below].cdp = []cdpChoice{cdpNone, cdpOther}[r.IntN(2)]
 				}
 				if r.Float64() < rate {
