@@ -12,6 +12,7 @@ import (
 	"bytes"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -34,10 +35,13 @@ func Write(t testing.TB, dir, name string, data []byte, mode os.FileMode) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(path, data, mode); err != nil {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, mode)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Chmod(path, mode); err != nil {
+	_, err = f.Write(data)
+	err = errors.Join(err, f.Chmod(mode), f.Close())
+	if err != nil {
 		t.Fatal(err)
 	}
 }
@@ -47,7 +51,12 @@ func Write(t testing.TB, dir, name string, data []byte, mode os.FileMode) {
 func layout(t testing.TB, conf string) string {
 	t.Helper()
 	dir := t.TempDir()
-	if err := os.Chmod(dir, 0o700); err != nil {
+	d, err := os.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = errors.Join(d.Chmod(0o700), d.Close())
+	if err != nil {
 		t.Fatal(err)
 	}
 	if err := os.Mkdir(filepath.Join(dir, "global"), 0o700); err != nil {
